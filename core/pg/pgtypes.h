@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+namespace Opsdeck {
+
+/**
+ * The session settings of DESIGN.md §3. The monitoring defaults make a stuck dashboard
+ * harmless: read-only, short statement and lock timeouts, no JIT.
+ */
+struct PgSessionSettings
+{
+    QString applicationName = QStringLiteral("opsdeck");
+    bool readOnly = true;
+    int statementTimeoutMs = 5000;
+    int lockTimeoutMs = 1000;
+    int idleInTransactionTimeoutMs = 30000;
+    bool jitOff = true;
+    int connectTimeoutSeconds = 10;
+
+    /** A writing session for explicit actions (cancel/terminate, flag writes). */
+    static PgSessionSettings action()
+    {
+        PgSessionSettings s;
+        s.readOnly = false;
+        s.applicationName = QStringLiteral("opsdeck-action");
+        return s;
+    }
+};
+
+/** A query result as plain values (never a QObject), safe to hand across threads. */
+struct PgResultSet
+{
+    QStringList columns;
+    QList<QList<QVariant>> rows; // NULL is an invalid QVariant
+    QString commandStatus;
+
+    int rowCount() const { return int(rows.size()); }
+    int column(const QString &name) const { return int(columns.indexOf(name)); }
+    QVariant value(int row, const QString &name) const
+    {
+        const int c = column(name);
+        return c < 0 || row >= rowCount() ? QVariant() : rows.at(row).at(c);
+    }
+};
+
+/** Where a conninfo string points, for tunnels and messages. */
+struct PgTarget
+{
+    QString host = QStringLiteral("localhost");
+    int port = 5432;
+    QString database;
+    QString user;
+};
+
+} // namespace Opsdeck

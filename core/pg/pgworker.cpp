@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pgworker.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+
+namespace Opsdeck {
+
+namespace {
+
+// Type OIDs from pg_type.h; everything else stays text.
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
+
+QVariant valueOf(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return {};
+    const char *text = PQgetvalue(res, row, col);
+    switch (PQftype(res, col)) {
+    case kBool:
+        return text[0] == 't';
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+        return QByteArray(text).toLongLong();
+    case kFloat4:
+    case kFloat8:
+    case kNumeric:
+        return QByteArray(text).toDouble();
+    default:
+        return QString::fromUtf8(text);
+    }
+}
+
+PgResultSet resultSetOf(const PGresult *res)
+{
+    PgResultSet set;
+    const int columns = PQnfields(res);
+    const int rows = PQntuples(res);
+    for (int c = 0; c < columns; ++c)
+        set.columns << QString::fromUtf8(PQfname(res, c));
+    set.rows.reserve(rows);
+    for (int r = 0; r < rows; ++r) {
+        QList<QVariant> row;
+        row.reserve(columns);
+        for (int c = 0; c < columns; ++c)
+            row << valueOf(res, r, c);
+        set.rows << row;
+    }
+    set.commandStatus = QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
+    return set;
+}
+
+QString cleanMessage(const char *message)
+{
+    // libpq prefixes severities and pads with newlines; keep one readable line per message.
+    return QString::fromUtf8(message).trimmed().replace(QLatin1String("\n"), QLatin1String(" "));
+}
+
+} // namespace
+
+PgWorker::PgWorker(std::shared_ptr<PgCancelHandle> cancel,
+                   std::function<void(int, const QString &, int)> onState)
+    : m_cancel(std::move(cancel))
+    , m_onState(std::move(onState))
+    , m_connectTimer(new QTimer(this))
+{
+    m_connectTimer->setSingleShot(true);
+    connect(m_connectTimer, &QTimer::timeout, this, [this] {
+        finishConnect(Status::failure(QStringLiteral("timed out connecting to the database")));
+    });
+}
+
+PgWorker::~PgWorker()
+{
+    close(QStringLiteral("closed"));
+}
+
+void PgWorker::open(const QList<QByteArray> &keywords, const QList<QByteArray> &values,
+                    int timeoutSeconds, std::shared_ptr<QPromise<Status>> promise)
+{
+    close(QString());
+    m_openPromise = std::move(promise);
+    std::vector<const char *> keys, vals;
+    for (qsizetype i = 0; i < keywords.size(); ++i) {
+        keys.push_back(keywords[i].constData());
+        vals.push_back(values[i].constData());
+    }
+    keys.push_back(nullptr);
+    vals.push_back(nullptr);
+    m_onState(1, QString(), 0);
+    m_conn = PQconnectStartParams(keys.data(), vals.data(), 0);
+    if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
+        finishConnect(Status::failure(m_conn ? cleanMessage(PQerrorMessage(m_conn))
+                                             : QStringLiteral("out of memory")));
+        return;
+    }
+    m_connecting = true;
+    m_connectTimer->start(timeoutSeconds * 1000);
+    watchSocket(false, true); // PQconnectPoll starts as if it had returned PGRES_POLLING_WRITING
+}
+
+void PgWorker::watchSocket(bool read, bool write)
+{
+    // The socket can change while connecting (several hosts, SSL retry): re-create each time.
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+    const int fd = PQsocket(m_conn);
+    if (fd < 0)
+        return;
+    if (read) {
+        m_readNotifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+        connect(m_readNotifier.get(), &QSocketNotifier::activated, this, &PgWorker::onReadable);
+    }
+    if (write) {
+        m_writeNotifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write);
+        connect(m_writeNotifier.get(), &QSocketNotifier::activated, this, &PgWorker::onWritable);
+    }
+}
+
+void PgWorker::continueConnect()
+{
+    switch (PQconnectPoll(m_conn)) {
+    case PGRES_POLLING_READING:
+        watchSocket(true, false);
+        break;
+    case PGRES_POLLING_WRITING:
+        watchSocket(false, true);
+        break;
+    case PGRES_POLLING_OK:
+        finishConnect(success());
+        break;
+    case PGRES_POLLING_FAILED:
+    default:
+        finishConnect(Status::failure(cleanMessage(PQerrorMessage(m_conn))));
+        break;
+    }
+}
+
+void PgWorker::finishConnect(const Status &status)
+{
+    m_connecting = false;
+    m_connectTimer->stop();
+    if (status) {
+        PQsetnonblocking(m_conn, 1);
+        {
+            std::lock_guard lock(m_cancel->mutex);
+            if (m_cancel->cancel)
+                PQfreeCancel(m_cancel->cancel);
+            m_cancel->cancel = PQgetCancel(m_conn);
+        }
+        watchSocket(true, false);
+        m_onState(2, QString(), PQserverVersion(m_conn));
+    } else {
+        m_readNotifier.reset();
+        m_writeNotifier.reset();
+        if (m_conn)
+            PQfinish(m_conn);
+        m_conn = nullptr;
+        m_onState(3, status.errorString(), 0);
+        failAll(status.errorString());
+    }
+    if (m_openPromise) {
+        m_openPromise->addResult(status);
+        m_openPromise->finish();
+        m_openPromise.reset();
+    }
+    if (status)
+        startNext();
+}
+
+void PgWorker::enqueue(Pending pending)
+{
+    m_queue.push_back(std::move(pending));
+    startNext();
+}
+
+void PgWorker::startNext()
+{
+    if (m_current || m_connecting || m_queue.empty())
+        return;
+    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
+        failAll(QStringLiteral("not connected to the database"));
+        return;
+    }
+    m_current = std::move(m_queue.front());
+    m_queue.pop_front();
+    m_currentResult.reset();
+
+    std::vector<QByteArray> storage;
+    std::vector<const char *> params;
+    storage.reserve(std::size_t(m_current->params.size()));
+    for (const QVariant &p : m_current->params) {
+        if (p.isNull()) {
+            params.push_back(nullptr);
+            continue;
+        }
+        storage.push_back(p.typeId() == QMetaType::Bool ? QByteArray(p.toBool() ? "true" : "false")
+                                                        : p.toString().toUtf8());
+        params.push_back(storage.back().constData());
+    }
+    if (!PQsendQueryParams(m_conn, m_current->sql.constData(), int(params.size()), nullptr,
+                           params.data(), nullptr, nullptr, 0)) {
+        m_currentResult = Result<PgResultSet>::failure(cleanMessage(PQerrorMessage(m_conn)));
+        completeCurrent();
+        return;
+    }
+    onWritable(); // flush what fits now; the write notifier takes the rest
+}
+
+void PgWorker::onWritable()
+{
+    if (m_connecting) {
+        continueConnect();
+        return;
+    }
+    const int flushed = PQflush(m_conn);
+    if (flushed < 0) {
+        failAll(cleanMessage(PQerrorMessage(m_conn)));
+        return;
+    }
+    watchSocket(true, flushed == 1);
+}
+
+void PgWorker::onReadable()
+{
+    if (m_connecting) {
+        continueConnect();
+        return;
+    }
+    if (!PQconsumeInput(m_conn)) {
+        const QString reason = cleanMessage(PQerrorMessage(m_conn));
+        m_onState(3, reason, 0);
+        failAll(reason.isEmpty() ? QStringLiteral("the database connection was lost") : reason);
+        return;
+    }
+    while (m_current && !PQisBusy(m_conn)) {
+        PGresult *res = PQgetResult(m_conn);
+        if (!res) {
+            completeCurrent();
+            continue;
+        }
+        // With several statements, keep the last result; keep the first error.
+        const ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+            if (!m_currentResult || m_currentResult->ok())
+                m_currentResult = resultSetOf(res);
+        } else if (!m_currentResult || m_currentResult->ok()) {
+            m_currentResult = errorFrom(res);
+        }
+        PQclear(res);
+    }
+    // Notices and notifications are not used yet; drain them so they do not pile up.
+    while (PGnotify *n = PQnotifies(m_conn))
+        PQfreemem(n);
+}
+
+Error PgWorker::errorFrom(const PGresult *result) const
+{
+    Error e;
+    const char *primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    e.message = primary ? QString::fromUtf8(primary) : cleanMessage(PQresultErrorMessage(result));
+    if (const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL))
+        e.message += QStringLiteral(" (%1)").arg(QString::fromUtf8(detail));
+    if (const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE))
+        e.code = QString::fromLatin1(state);
+    return e;
+}
+
+void PgWorker::completeCurrent()
+{
+    if (!m_current)
+        return;
+    Pending done = std::move(*m_current);
+    m_current.reset();
+    done.promise->addResult(m_currentResult.value_or(PgResultSet{}));
+    done.promise->finish();
+    m_currentResult.reset();
+    startNext();
+}
+
+void PgWorker::failAll(const QString &message)
+{
+    auto fail = [&message](Pending &p) {
+        p.promise->addResult(Result<PgResultSet>::failure(message));
+        p.promise->finish();
+    };
+    if (m_current)
+        fail(*m_current);
+    m_current.reset();
+    for (Pending &p : m_queue)
+        fail(p);
+    m_queue.clear();
+    if (m_conn && PQstatus(m_conn) == CONNECTION_BAD) {
+        m_readNotifier.reset();
+        m_writeNotifier.reset();
+    }
+}
+
+void PgWorker::close(const QString &reason)
+{
+    m_connectTimer->stop();
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+    failAll(reason.isEmpty() ? QStringLiteral("connection closed") : reason);
+    if (m_openPromise) {
+        m_openPromise->addResult(Status::failure(QStringLiteral("connection closed")));
+        m_openPromise->finish();
+        m_openPromise.reset();
+    }
+    {
+        std::lock_guard lock(m_cancel->mutex);
+        if (m_cancel->cancel)
+            PQfreeCancel(m_cancel->cancel);
+        m_cancel->cancel = nullptr;
+    }
+    if (m_conn) {
+        PQfinish(m_conn);
+        m_conn = nullptr;
+        m_onState(0, reason, 0);
+    }
+    m_connecting = false;
+}
+
+} // namespace Opsdeck

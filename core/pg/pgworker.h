@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "pgtypes.h"
+
+#include <libpq-fe.h>
+
+#include <QObject>
+#include <QPromise>
+#include <QVariantList>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+class QSocketNotifier;
+class QTimer;
+
+namespace Opsdeck {
+
+/** The PGcancel of the current backend, shared with the owner thread so cancel never waits. */
+struct PgCancelHandle
+{
+    std::mutex mutex;
+    PGcancel *cancel = nullptr;
+    ~PgCancelHandle()
+    {
+        if (cancel)
+            PQfreeCancel(cancel);
+    }
+};
+
+/**
+ * Lives on the PgConnection's worker thread and drives libpq without blocking:
+ * PQconnectStartParams/PQconnectPoll and PQsendQueryParams/PQconsumeInput, woken by
+ * QSocketNotifiers. One query runs at a time; the rest wait in order.
+ */
+class PgWorker final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Pending
+    {
+        QByteArray sql;
+        QVariantList params;
+        std::shared_ptr<QPromise<Result<PgResultSet>>> promise;
+    };
+
+    PgWorker(std::shared_ptr<PgCancelHandle> cancel,
+             std::function<void(int state, const QString &message, int version)> onState);
+    ~PgWorker() override;
+
+    void open(const QList<QByteArray> &keywords, const QList<QByteArray> &values, int timeoutSeconds,
+              std::shared_ptr<QPromise<Status>> promise);
+    void enqueue(Pending pending);
+    void close(const QString &reason);
+
+private:
+    void continueConnect();
+    void finishConnect(const Status &status);
+    void watchSocket(bool read, bool write);
+    void startNext();
+    void onReadable();
+    void onWritable();
+    void completeCurrent();
+    void failAll(const QString &message);
+    Error errorFrom(const PGresult *result) const;
+
+    std::shared_ptr<PgCancelHandle> m_cancel;
+    std::function<void(int, const QString &, int)> m_onState;
+    PGconn *m_conn = nullptr;
+    bool m_connecting = false;
+    std::shared_ptr<QPromise<Status>> m_openPromise;
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    QTimer *m_connectTimer;
+    std::deque<Pending> m_queue;
+    std::optional<Pending> m_current;
+    std::optional<Result<PgResultSet>> m_currentResult;
+};
+
+} // namespace Opsdeck

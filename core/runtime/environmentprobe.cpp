@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "environmentprobe.h"
+
+#include "pg/pgconnection.h"
+#include "sshpool.h"
+
+namespace Opsdeck {
+
+namespace {
+
+const QString kDatabaseQuery = QStringLiteral(
+    "select current_setting('server_version') as version,"
+    " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
+    " pg_database_size(current_database()) as size,"
+    " (select count(*) from pg_stat_activity where backend_type = 'client backend') as connections,"
+    " current_setting('max_connections')::int as max_connections");
+
+} // namespace
+
+EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *pool, QObject *parent)
+    : QObject(parent)
+    , m_environmentName(environment.name)
+    , m_pool(pool)
+    , m_databaseSpec(environment.database)
+{
+    for (const QString &name : environment.hosts) {
+        HostStatus status;
+        status.name = name;
+        if (SshClient *client = pool->client(name)) {
+            status.address = client->endpoint().displayAddress();
+            status.via = client->jump() ? client->jump()->endpoint().name : QString();
+        }
+        m_hosts << status;
+    }
+    if (m_databaseSpec) {
+        m_database.state = DatabaseStatus::State::Unknown;
+        m_database.via = m_databaseSpec->tunnel;
+        if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
+            m_database.target = QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
+    }
+}
+
+EnvironmentProbe::~EnvironmentProbe() = default;
+
+void EnvironmentProbe::refresh()
+{
+    if (m_pending > 0)
+        return; // the previous round is still out; do not pile up behind a dead host
+    m_pending = int(m_hosts.size()) + (m_databaseSpec ? 1 : 0);
+    if (m_pending == 0) {
+        m_completedOnce = true;
+        emit refreshFinished();
+        return;
+    }
+    for (int row = 0; row < m_hosts.size(); ++row)
+        probeHost(row);
+    if (m_databaseSpec)
+        probeDatabase();
+}
+
+void EnvironmentProbe::probeHost(int row)
+{
+    SshClient *client = m_pool->client(m_hosts[row].name);
+    if (m_hosts[row].state == HostStatus::State::Unknown) {
+        m_hosts[row].state = HostStatus::State::Checking;
+        emit hostChanged(row);
+    }
+    SshExec *job = client->exec(QString::fromLatin1(hostProbeCommand()), this);
+    m_inFlight << job;
+    connect(job, &SshExec::finished, this, [this, row, job, client](int exitStatus) {
+        HostStatus &h = m_hosts[row];
+        h.checkedAt = QDateTime::currentDateTime();
+        h.hostKey = client->hostKey();
+        const std::optional<HostMetrics> metrics = parseHostProbe(job->capturedStdout());
+        if (exitStatus >= 0 && metrics) {
+            h.state = HostStatus::State::Up;
+            h.metrics = metrics;
+            h.error.clear();
+        } else if (exitStatus >= 0) {
+            h.state = HostStatus::State::Up; // reachable, but not a Linux we can read
+            h.metrics.reset();
+            h.error = QStringLiteral("connected, but could not read load and disk");
+        } else {
+            h.state = HostStatus::State::Down;
+            h.metrics.reset();
+            h.error = job->errorString();
+        }
+        m_inFlight.removeAll(job);
+        job->deleteLater();
+        emit hostChanged(row);
+        checkFinished();
+    });
+}
+
+void EnvironmentProbe::probeDatabase()
+{
+    if (m_database.state == DatabaseStatus::State::Unknown) {
+        m_database.state = DatabaseStatus::State::Checking;
+        emit databaseChanged();
+    }
+    if (m_connection && m_connection->state() == PgConnection::State::Connected) {
+        queryDatabase();
+        return;
+    }
+    m_connection = std::make_unique<PgConnection>(m_databaseSpec->conninfo);
+    if (m_databaseSpec->tunnel.isEmpty()) {
+        m_connection->open().then(this, [this](const Status &s) {
+            s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
+        });
+        return;
+    }
+    const Result<PgTarget> target = PgConnection::target(m_databaseSpec->conninfo);
+    SshClient *tunnelHost = m_pool->client(m_databaseSpec->tunnel);
+    if (!target || !tunnelHost) {
+        finishDatabase(DatabaseStatus::State::Down, target ? QStringLiteral("unknown tunnel host")
+                                                           : target.errorString());
+        return;
+    }
+    tunnelHost->openTunnel(target->host, target->port).then(this, [this](const Result<quint16> &port) {
+        if (!port) {
+            finishDatabase(DatabaseStatus::State::Down,
+                           QStringLiteral("tunnel via %1: %2").arg(m_databaseSpec->tunnel, port.errorString()));
+            return;
+        }
+        m_connection->setTunnelPort(*port);
+        m_connection->open().then(this, [this](const Status &s) {
+            s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
+        });
+    });
+}
+
+void EnvironmentProbe::queryDatabase()
+{
+    m_connection->query(kDatabaseQuery).then(this, [this](const Result<PgResultSet> &r) {
+        if (!r) {
+            finishDatabase(DatabaseStatus::State::Down, r.errorString());
+            return;
+        }
+        m_database.version = r->value(0, QStringLiteral("version")).toString();
+        m_database.uptimeSeconds = r->value(0, QStringLiteral("uptime")).toLongLong();
+        m_database.sizeBytes = r->value(0, QStringLiteral("size")).toLongLong();
+        m_database.connections = r->value(0, QStringLiteral("connections")).toInt();
+        m_database.maxConnections = r->value(0, QStringLiteral("max_connections")).toInt();
+        finishDatabase(DatabaseStatus::State::Up, QString());
+    });
+}
+
+void EnvironmentProbe::finishDatabase(DatabaseStatus::State state, const QString &error)
+{
+    m_database.state = state;
+    m_database.error = error;
+    m_database.checkedAt = QDateTime::currentDateTime();
+    if (state == DatabaseStatus::State::Down)
+        m_connection.reset(); // reconnect from scratch next time
+    emit databaseChanged();
+    checkFinished();
+}
+
+void EnvironmentProbe::checkFinished()
+{
+    if (--m_pending > 0)
+        return;
+    m_pending = 0;
+    m_completedOnce = true;
+    emit refreshFinished();
+}
+
+} // namespace Opsdeck

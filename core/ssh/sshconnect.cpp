@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Session set-up of SshWorker: options, jump chaining, host-key verification, authentication.
+#include "sshworker.h"
+
+#include <libssh/callbacks.h>
+
+#include <QByteArray>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+
+#include <cstring>
+
+namespace Opsdeck {
+
+namespace {
+
+QString sessionError(ssh_session session)
+{
+    return QString::fromUtf8(ssh_get_error(session));
+}
+
+QString fingerprintOf(ssh_key key)
+{
+    unsigned char *hash = nullptr;
+    size_t length = 0;
+    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != SSH_OK)
+        return {};
+    char *text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    const QString fingerprint = QString::fromUtf8(text);
+    ssh_string_free_char(text);
+    ssh_clean_pubkey_hash(&hash);
+    return fingerprint;
+}
+
+/** known_hosts writes "[host]:port" for any port but 22. */
+QString knownHostsAddress(const QString &host, unsigned int port)
+{
+    return port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(port);
+}
+
+} // namespace
+
+template<typename T>
+std::optional<T> SshWorker::waitFor(std::future<T> future)
+{
+    // The person may take a while to answer; keep checking whether we are being shut down.
+    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+        if (stopping())
+            return std::nullopt;
+    try {
+        return future.get();
+    } catch (const std::future_error &) { // the other side went away (shutdown)
+        return std::nullopt;
+    }
+}
+
+Status SshWorker::configureSession()
+{
+    const QByteArray host = m_endpoint.address.toUtf8();
+    ssh_options_set(m_session, SSH_OPTIONS_HOST, host.constData());
+    if (m_endpoint.useSshConfig) {
+        // Resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile). Explicit workspace
+        // values are set afterwards so they win, as on the ssh command line.
+        ssh_options_parse_config(m_session, nullptr);
+    }
+    int processConfig = 0;
+    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    if (m_endpoint.port > 0) {
+        const unsigned int port = unsigned(m_endpoint.port);
+        ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
+    }
+    if (!m_endpoint.user.isEmpty())
+        ssh_options_set(m_session, SSH_OPTIONS_USER, m_endpoint.user.toUtf8().constData());
+    if (!m_endpoint.knownHostsFile.isEmpty())
+        ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, m_endpoint.knownHostsFile.toUtf8().constData());
+    const long timeout = m_endpoint.connectTimeoutSeconds;
+    ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
+    if (!m_jump)
+        return success();
+
+    // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
+    ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
+    char *resolvedHost = nullptr;
+    ssh_options_get(m_session, SSH_OPTIONS_HOST, &resolvedHost);
+    const QByteArray target = resolvedHost ? QByteArray(resolvedHost) : host;
+    ssh_string_free_char(resolvedHost);
+    unsigned int port = 22;
+    ssh_options_get_port(m_session, &port);
+
+    auto promise = std::make_shared<std::promise<Result<int>>>();
+    std::future<Result<int>> future = promise->get_future();
+    SshWorker *jump = m_jump;
+    m_jump->post([jump, promise, target, port] { promise->set_value(jump->bridge(target, int(port))); });
+    const std::optional<Result<int>> fd = waitFor(std::move(future));
+    if (!fd)
+        return Status::failure(QStringLiteral("cancelled"));
+    if (!fd->ok())
+        return Status::failure(QStringLiteral("via %1: %2").arg(m_jump->m_endpoint.name, fd->errorString()));
+    socket_t socket = fd->value();
+    ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
+    return success();
+}
+
+Status SshWorker::connectSession()
+{
+    m_session = ssh_new();
+    if (!m_session)
+        return Status::failure(QStringLiteral("out of memory"));
+    ssh_set_blocking(m_session, 1);
+    if (const Status configured = configureSession(); !configured)
+        return configured;
+    if (ssh_connect(m_session) != SSH_OK)
+        return Status::failure(QStringLiteral("cannot connect to %1 (%2): %3")
+                                   .arg(m_endpoint.name, m_endpoint.displayAddress(), sessionError(m_session)));
+    if (const Status verified = verifyHostKey(); !verified)
+        return verified;
+    return authenticate();
+}
+
+Status SshWorker::verifyHostKey()
+{
+    ssh_key serverKey = nullptr;
+    if (ssh_get_server_publickey(m_session, &serverKey) != SSH_OK)
+        return Status::failure(QStringLiteral("%1 sent no host key").arg(m_endpoint.name));
+    HostKeyInfo info;
+    info.hostName = m_endpoint.name;
+    info.fingerprint = fingerprintOf(serverKey);
+    info.keyType = QString::fromUtf8(ssh_key_type_to_char(ssh_key_type(serverKey)));
+    ssh_key_free(serverKey);
+    char *host = nullptr;
+    ssh_options_get(m_session, SSH_OPTIONS_HOST, &host);
+    unsigned int port = 22;
+    ssh_options_get_port(m_session, &port);
+    info.address = knownHostsAddress(QString::fromUtf8(host), port);
+    ssh_string_free_char(host);
+    info.knownHostsFile = m_endpoint.knownHostsFile.isEmpty()
+                              ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
+                              : m_endpoint.knownHostsFile;
+
+    switch (ssh_session_is_known_server(m_session)) {
+    case SSH_KNOWN_HOSTS_OK:
+        info.status = HostKeyInfo::Status::Known;
+        m_events.hostKeyVerified(info);
+        return success();
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER: {
+        // libssh does not hand back the recorded entry for a changed key: read it ourselves.
+        info.knownFingerprint =
+            KnownHosts::recordedFingerprints(info.knownHostsFile, info.address).join(QStringLiteral(", "));
+        info.status = HostKeyInfo::Status::Changed;
+        m_refused = true;
+        m_events.hostKeyVerified(info);
+        // No override here, on purpose: a changed key is either a reinstall (fix known_hosts by
+        // hand) or an attack, and a button would teach people to click through the second.
+        return Status::failure(
+            QStringLiteral("HOST KEY CHANGED for %1 (%2): %3 recorded %4, server offered %5 (%6). "
+                           "Refusing to connect. If the host was reinstalled, remove its old line "
+                           "from %3.")
+                .arg(m_endpoint.name, info.address, info.knownHostsFile,
+                     info.knownFingerprint.isEmpty() ? QStringLiteral("another key") : info.knownFingerprint,
+                     info.fingerprint, info.keyType));
+    }
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+        break;
+    case SSH_KNOWN_HOSTS_ERROR:
+        return Status::failure(QStringLiteral("cannot check the host key of %1: %2")
+                                   .arg(m_endpoint.name, sessionError(m_session)));
+    }
+
+    info.status = HostKeyInfo::Status::Unknown;
+    const std::optional<HostKeyDecision> decision =
+        m_events.askHostKey ? waitFor(m_events.askHostKey(info)) : std::optional(HostKeyDecision::Reject);
+    if (!decision || *decision == HostKeyDecision::Reject) {
+        m_refused = true;
+        return Status::failure(QStringLiteral("host key of %1 (%2, %3) is not trusted")
+                                   .arg(m_endpoint.name, info.address, info.fingerprint));
+    }
+    if (*decision == HostKeyDecision::TrustAlways) {
+        char *line = nullptr;
+        if (ssh_session_export_known_hosts_entry(m_session, &line) == SSH_OK) {
+            const Status written = KnownHosts::appendEntry(info.knownHostsFile, QByteArray(line),
+                                                           KnownHosts::configHashesKnownHosts());
+            ssh_string_free_char(line);
+            if (!written)
+                return written;
+        }
+    }
+    m_events.hostKeyVerified(info);
+    return success();
+}
+
+namespace {
+
+struct PassphraseContext
+{
+    std::function<std::optional<QByteArray>(const QString &)> ask;
+};
+
+int passphraseCallback(const char *prompt, char *buf, size_t len, int, int, void *userdata)
+{
+    auto *context = static_cast<PassphraseContext *>(userdata);
+    std::optional<QByteArray> secret = context->ask(QString::fromUtf8(prompt));
+    if (!secret || std::size_t(secret->size()) >= len)
+        return -1;
+    std::memcpy(buf, secret->constData(), std::size_t(secret->size()));
+    buf[secret->size()] = '\0';
+    secret->fill('\0');
+    return 0;
+}
+
+} // namespace
+
+Status SshWorker::authenticateWithKeyFile(const QString &path)
+{
+    PassphraseContext context{[this, path](const QString &) -> std::optional<QByteArray> {
+        if (!m_events.askSecret)
+            return std::nullopt;
+        const auto answer = waitFor(m_events.askSecret(
+            QStringLiteral("Passphrase for %1").arg(QFileInfo(path).fileName())));
+        return answer ? *answer : std::nullopt;
+    }};
+    ssh_key key = nullptr;
+    if (ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback, &context, &key)
+        != SSH_OK)
+        return Status::failure(QStringLiteral("cannot read the key %1").arg(path));
+    const int rc = ssh_userauth_publickey(m_session, nullptr, key);
+    ssh_key_free(key);
+    if (rc == SSH_AUTH_SUCCESS)
+        return success();
+    return Status::failure(QStringLiteral("key %1 was not accepted").arg(path));
+}
+
+Status SshWorker::authenticate()
+{
+    char *userName = nullptr;
+    ssh_options_get(m_session, SSH_OPTIONS_USER, &userName);
+    const QString user = QString::fromUtf8(userName);
+    ssh_string_free_char(userName);
+
+    QStringList tried;
+    if (ssh_userauth_none(m_session, nullptr) == SSH_AUTH_SUCCESS)
+        return success();
+    const int methods = ssh_userauth_list(m_session, nullptr);
+    if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+        if (!m_endpoint.identityFile.isEmpty()) {
+            tried << m_endpoint.identityFile;
+            if (authenticateWithKeyFile(m_endpoint.identityFile))
+                return success();
+        }
+        if (qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
+            tried << QStringLiteral("ssh-agent");
+            if (ssh_userauth_agent(m_session, nullptr) == SSH_AUTH_SUCCESS)
+                return success();
+        }
+        tried << QStringLiteral("default keys");
+        if (ssh_userauth_publickey_auto(m_session, nullptr, nullptr) == SSH_AUTH_SUCCESS)
+            return success();
+    }
+    if ((methods & SSH_AUTH_METHOD_PASSWORD) && m_events.askSecret) {
+        tried << QStringLiteral("password");
+        const auto password =
+            waitFor(m_events.askSecret(QStringLiteral("Password for %1@%2").arg(user, m_endpoint.name)));
+        if (password && *password) {
+            QByteArray secret = **password;
+            const int rc = ssh_userauth_password(m_session, nullptr, secret.constData());
+            secret.fill('\0');
+            if (rc == SSH_AUTH_SUCCESS)
+                return success();
+        }
+    }
+    return Status::failure(QStringLiteral("authentication failed for %1@%2 (tried: %3)")
+                               .arg(user, m_endpoint.name, tried.join(QStringLiteral(", "))));
+}
+
+} // namespace Opsdeck

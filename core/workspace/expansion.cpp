@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "expansion.h"
+
+#include <QDir>
+#include <QProcessEnvironment>
+
+namespace Opsdeck {
+
+QString expandVariables(const QString &text, QStringList *unsetVariables)
+{
+    QString out;
+    out.reserve(text.size());
+    qsizetype i = 0;
+    if (text == QLatin1String("~") || text.startsWith(QLatin1String("~/"))) {
+        out += QDir::homePath();
+        i = 1;
+    }
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    while (i < text.size()) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('$') && i + 1 < text.size() && text.at(i + 1) == QLatin1Char('$')) {
+            out += QLatin1Char('$');
+            i += 2;
+            continue;
+        }
+        if (c == QLatin1Char('$') && i + 1 < text.size() && text.at(i + 1) == QLatin1Char('{')) {
+            const qsizetype close = text.indexOf(QLatin1Char('}'), i + 2);
+            if (close > i + 2) {
+                const QString name = text.mid(i + 2, close - i - 2);
+                if (env.contains(name))
+                    out += env.value(name);
+                else if (unsetVariables)
+                    unsetVariables->append(name);
+                i = close + 1;
+                continue;
+            }
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+QString expandPath(const QString &path, const QString &baseDirectory, QStringList *unsetVariables)
+{
+    const QString expanded = expandVariables(path, unsetVariables);
+    if (expanded.isEmpty())
+        return expanded;
+    return QDir::cleanPath(QDir(baseDirectory).absoluteFilePath(expanded));
+}
+
+} // namespace Opsdeck

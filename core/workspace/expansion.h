@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace Opsdeck {
+
+/**
+ * Expands a leading `~` to the home directory and `${VAR}` to the environment's value.
+ * Names of variables that are not set are appended to `unsetVariables` (they expand to "").
+ * `$$` stands for a literal `$`.
+ */
+QString expandVariables(const QString &text, QStringList *unsetVariables = nullptr);
+
+/** Expands, then resolves a relative path against `baseDirectory`. */
+QString expandPath(const QString &path, const QString &baseDirectory, QStringList *unsetVariables = nullptr);
+
+} // namespace Opsdeck

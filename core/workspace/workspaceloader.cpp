@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workspaceloader.h"
+
+#include "yamlreader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+#include <QSet>
+
+namespace Opsdeck {
+
+namespace {
+
+const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("name"),
+                              QStringLiteral("ssh"),          QStringLiteral("hosts"),
+                              QStringLiteral("environments"), QStringLiteral("dashboards")};
+const QStringList kSshKeys = {QStringLiteral("user"),      QStringLiteral("known_hosts"),
+                              QStringLiteral("identity"),  QStringLiteral("port"),
+                              QStringLiteral("connect_timeout"), QStringLiteral("keepalive"),
+                              QStringLiteral("use_ssh_config")};
+const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port"),
+                               QStringLiteral("user"),    QStringLiteral("jump"),
+                               QStringLiteral("identity")};
+const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts"),
+                              QStringLiteral("database"),  QStringLiteral("prometheus"),
+                              QStringLiteral("secrets"),   QStringLiteral("config"),
+                              QStringLiteral("flags"),     QStringLiteral("deploy")};
+const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
+                                   QStringLiteral("thresholds")};
+const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
+                                     QStringLiteral("auth")};
+const QStringList kDeployKeys = {QStringLiteral("path"),    QStringLiteral("repo"),
+                                 QStringLiteral("push"),    QStringLiteral("keep"),
+                                 QStringLiteral("shared"),  QStringLiteral("build"),
+                                 QStringLiteral("release"), QStringLiteral("restart"),
+                                 QStringLiteral("healthcheck"), QStringLiteral("batches"),
+                                 QStringLiteral("max_fail"), QStringLiteral("lock_host"),
+                                 QStringLiteral("notify")};
+const QStringList kFlagsKeys = {QStringLiteral("backend"), QStringLiteral("manage"),
+                                QStringLiteral("table"),   QStringLiteral("name_column"),
+                                QStringLiteral("enabled_column"), QStringLiteral("url"),
+                                QStringLiteral("token"),   QStringLiteral("project"),
+                                QStringLiteral("environment")};
+const QStringList kDashboardKeys = {QStringLiteral("name"), QStringLiteral("panels")};
+const QStringList kPanelKeys = {QStringLiteral("title"), QStringLiteral("source"),
+                                QStringLiteral("query"), QStringLiteral("unit"),
+                                QStringLiteral("stack"), QStringLiteral("thresholds"),
+                                QStringLiteral("legend")};
+
+/** Builds a Workspace from a parsed document; one instance per load. */
+class Builder final
+{
+public:
+    Builder(YamlReader &reader, Workspace &ws) : m_r(reader), m_ws(ws) {}
+
+    void build(const YAML::Node &root)
+    {
+        if (!m_r.checkMap(root, QString(), kTopKeys))
+            return;
+        readHeader(root);
+        if (root["ssh"])
+            readSsh(root["ssh"]);
+        if (root["hosts"])
+            readHosts(root["hosts"]);
+        if (root["environments"])
+            readEnvironments(root["environments"]);
+        else
+            m_r.warning(root, QString(), QStringLiteral("no environments defined"));
+        if (root["dashboards"])
+            readDashboards(root["dashboards"]);
+        checkJumpChains();
+    }
+
+private:
+    void readHeader(const YAML::Node &root)
+    {
+        if (const YAML::Node v = root["version"]) {
+            if (std::optional<int> version = m_r.integer(v, QStringLiteral("version"), 0, 1000)) {
+                if (*version != 1)
+                    m_r.error(v, QStringLiteral("version"),
+                              QStringLiteral("unsupported version %1 (this Opsdeck reads version 1)")
+                                  .arg(*version));
+                m_ws.version = *version;
+            }
+        } else {
+            m_r.warning(root, QString(), QStringLiteral("no 'version'; assuming version: 1"));
+        }
+        if (const YAML::Node n = root["name"])
+            m_ws.name = m_r.string(n, QStringLiteral("name")).value_or(QString());
+        if (m_ws.name.isEmpty())
+            m_ws.name = QFileInfo(m_ws.directory).fileName();
+    }
+
+    void readSsh(const YAML::Node &node)
+    {
+        const QString p = QStringLiteral("ssh");
+        if (!m_r.checkMap(node, p, kSshKeys))
+            return;
+        SshDefaults &ssh = m_ws.ssh;
+        if (node["user"])
+            ssh.user = m_r.string(node["user"], p + QStringLiteral(".user")).value_or(QString());
+        if (node["known_hosts"])
+            ssh.knownHosts = m_r.path(node["known_hosts"], p + QStringLiteral(".known_hosts")).value_or(QString());
+        if (node["identity"])
+            ssh.identity = m_r.path(node["identity"], p + QStringLiteral(".identity")).value_or(QString());
+        if (node["port"])
+            ssh.port = m_r.integer(node["port"], p + QStringLiteral(".port"), 1, 65535).value_or(0);
+        if (node["connect_timeout"])
+            ssh.connectTimeoutSeconds =
+                m_r.integer(node["connect_timeout"], p + QStringLiteral(".connect_timeout"), 1, 600).value_or(10);
+        if (node["keepalive"])
+            ssh.keepaliveSeconds =
+                m_r.integer(node["keepalive"], p + QStringLiteral(".keepalive"), 0, 3600).value_or(15);
+        if (node["use_ssh_config"])
+            ssh.useSshConfig = m_r.boolean(node["use_ssh_config"], p + QStringLiteral(".use_ssh_config")).value_or(true);
+    }
+
+    void readHosts(const YAML::Node &node)
+    {
+        if (!m_r.checkMap(node, QStringLiteral("hosts"), {}))
+            return;
+        for (const auto &entry : node) {
+            HostSpec host;
+            host.name = YamlReader::key(entry);
+            host.position = YamlReader::position(entry.first);
+            const QString p = QStringLiteral("hosts.") + host.name;
+            const YAML::Node h = entry.second;
+            if (h.IsScalar()) { // shorthand: `web1: 10.0.0.11`
+                host.address = m_r.string(h, p).value_or(QString());
+            } else if (m_r.checkMap(h, p, kHostKeys)) {
+                if (h["address"])
+                    host.address = m_r.string(h["address"], p + QStringLiteral(".address")).value_or(QString());
+                else
+                    host.address = host.name; // an ~/.ssh/config alias of the same name
+                if (h["port"])
+                    host.port = m_r.integer(h["port"], p + QStringLiteral(".port"), 1, 65535).value_or(0);
+                if (h["user"])
+                    host.user = m_r.string(h["user"], p + QStringLiteral(".user")).value_or(QString());
+                if (h["jump"])
+                    host.jump = m_r.string(h["jump"], p + QStringLiteral(".jump")).value_or(QString());
+                if (h["identity"])
+                    host.identity = m_r.path(h["identity"], p + QStringLiteral(".identity")).value_or(QString());
+            }
+            m_jumpNodes.insert(host.name, h.IsMap() ? h["jump"] : YAML::Node());
+            m_ws.hosts << host;
+        }
+    }
+
+    /** Errors on jumps to unknown hosts and on loops (a → b → a). */
+    void checkJumpChains()
+    {
+        const QStringList names = m_ws.hostNames();
+        for (const HostSpec &host : m_ws.hosts) {
+            if (host.jump.isEmpty())
+                continue;
+            const YAML::Node at = m_jumpNodes.value(host.name);
+            const QString p = QStringLiteral("hosts.%1.jump").arg(host.name);
+            if (!names.contains(host.jump)) {
+                m_r.error(at, p, unknownHost(host.jump));
+                continue;
+            }
+            QStringList chain{host.name};
+            for (const HostSpec *hop = m_ws.host(host.jump); hop; hop = m_ws.host(hop->jump)) {
+                if (chain.contains(hop->name)) {
+                    m_r.error(at, p, QStringLiteral("jump hosts form a loop: %1 -> %2")
+                                         .arg(chain.join(QStringLiteral(" -> ")), hop->name));
+                    break;
+                }
+                chain << hop->name;
+                if (hop->jump.isEmpty())
+                    break;
+            }
+        }
+    }
+
+    QString unknownHost(const QString &name) const
+    {
+        return QStringLiteral("unknown host '%1' (known: %2)").arg(name, joinedNames(m_ws.hostNames()));
+    }
+
+    void requireHost(const YAML::Node &node, const QString &path, const QString &name)
+    {
+        if (!name.isEmpty() && !m_ws.host(name))
+            m_r.error(node, path, unknownHost(name));
+    }
+
+    void readEnvironments(const YAML::Node &node)
+    {
+        if (!m_r.checkMap(node, QStringLiteral("environments"), {}))
+            return;
+        for (const auto &entry : node) {
+            EnvironmentSpec env;
+            env.name = YamlReader::key(entry);
+            env.position = YamlReader::position(entry.first);
+            const QString p = QStringLiteral("environments.") + env.name;
+            const YAML::Node e = entry.second;
+            if (e.IsNull()) {
+                m_ws.environments << env;
+                continue;
+            }
+            if (!m_r.checkMap(e, p, kEnvKeys))
+                continue;
+            if (e["protected"])
+                env.isProtected = m_r.boolean(e["protected"], p + QStringLiteral(".protected")).value_or(true);
+            if (e["hosts"])
+                readEnvironmentHosts(e["hosts"], p + QStringLiteral(".hosts"), env);
+            if (e["database"])
+                env.database = readDatabase(e["database"], p + QStringLiteral(".database"));
+            if (e["prometheus"])
+                env.prometheus = readPrometheus(e["prometheus"], p + QStringLiteral(".prometheus"));
+            if (e["secrets"])
+                readSecrets(e["secrets"], p + QStringLiteral(".secrets"), env);
+            if (e["config"])
+                readConfig(e["config"], p + QStringLiteral(".config"), env);
+            if (e["flags"])
+                env.flags = m_r.variantMap(e["flags"], p + QStringLiteral(".flags"), kFlagsKeys);
+            if (e["deploy"])
+                env.deploy = m_r.variantMap(e["deploy"], p + QStringLiteral(".deploy"), kDeployKeys);
+            m_ws.environments << env;
+        }
+    }
+
+    void readEnvironmentHosts(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
+    {
+        const std::optional<QStringList> hosts = m_r.stringList(node, p);
+        if (!hosts)
+            return;
+        for (qsizetype i = 0; i < hosts->size(); ++i) {
+            const YAML::Node item = node.IsSequence() ? node[std::size_t(i)] : node;
+            requireHost(item, QStringLiteral("%1[%2]").arg(p).arg(i), hosts->at(i));
+        }
+        env.hosts = *hosts;
+    }
+
+    std::optional<DatabaseSpec> readDatabase(const YAML::Node &node, const QString &p)
+    {
+        DatabaseSpec db;
+        db.position = YamlReader::position(node);
+        if (node.IsScalar()) { // shorthand: `database: "host=... dbname=..."`
+            db.conninfo = m_r.string(node, p).value_or(QString());
+            return db;
+        }
+        if (!m_r.checkMap(node, p, kDatabaseKeys))
+            return std::nullopt;
+        if (node["conninfo"])
+            db.conninfo = m_r.string(node["conninfo"], p + QStringLiteral(".conninfo")).value_or(QString());
+        else
+            m_r.error(node, p, QStringLiteral("missing 'conninfo'"));
+        if (node["tunnel"]) {
+            db.tunnel = m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
+            requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), db.tunnel);
+        }
+        if (node["thresholds"])
+            db.thresholds = m_r.variantMap(node["thresholds"], p + QStringLiteral(".thresholds"), {});
+        return db;
+    }
+
+    std::optional<PrometheusSpec> readPrometheus(const YAML::Node &node, const QString &p)
+    {
+        PrometheusSpec prom;
+        prom.position = YamlReader::position(node);
+        if (node.IsScalar()) {
+            prom.url = m_r.string(node, p).value_or(QString());
+            return prom;
+        }
+        if (!m_r.checkMap(node, p, kPrometheusKeys))
+            return std::nullopt;
+        if (node["url"])
+            prom.url = m_r.string(node["url"], p + QStringLiteral(".url")).value_or(QString());
+        else
+            m_r.error(node, p, QStringLiteral("missing 'url'"));
+        if (node["tunnel"]) {
+            prom.tunnel = m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
+            requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), prom.tunnel);
+        }
+        return prom;
+    }
+
+    void readSecrets(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
+    {
+        const std::optional<QStringList> files = m_r.stringList(node, p);
+        for (const QString &file : files.value_or(QStringList()))
+            env.secrets << QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(file));
+    }
+
+    /** Local paths are resolved; "host:/path" entries must name a known host and an absolute path. */
+    void readConfig(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
+    {
+        const std::optional<QStringList> entries = m_r.stringList(node, p);
+        if (!entries)
+            return;
+        for (qsizetype i = 0; i < entries->size(); ++i) {
+            const QString entry = entries->at(i);
+            const qsizetype colon = entry.indexOf(QLatin1Char(':'));
+            if (colon > 0 && entry.mid(colon + 1).startsWith(QLatin1Char('/'))) {
+                const YAML::Node item = node.IsSequence() ? node[std::size_t(i)] : node;
+                requireHost(item, QStringLiteral("%1[%2]").arg(p).arg(i), entry.left(colon));
+                env.config << entry;
+            } else {
+                env.config << QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(entry));
+            }
+        }
+    }
+
+    void readDashboards(const YAML::Node &node)
+    {
+        if (!node.IsSequence()) {
+            m_r.error(node, QStringLiteral("dashboards"), QStringLiteral("expected a list of dashboards"));
+            return;
+        }
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            const QString p = QStringLiteral("dashboards[%1]").arg(i);
+            const YAML::Node d = node[i];
+            if (!m_r.checkMap(d, p, kDashboardKeys))
+                continue;
+            DashboardSpec dash;
+            if (d["name"])
+                dash.name = m_r.string(d["name"], p + QStringLiteral(".name")).value_or(QString());
+            const YAML::Node panels = d["panels"];
+            if (panels && !panels.IsSequence())
+                m_r.error(panels, p + QStringLiteral(".panels"), QStringLiteral("expected a list of panels"));
+            for (std::size_t j = 0; panels && panels.IsSequence() && j < panels.size(); ++j)
+                readPanel(panels[j], QStringLiteral("%1.panels[%2]").arg(p).arg(j), dash);
+            m_ws.dashboards << dash;
+        }
+    }
+
+    void readPanel(const YAML::Node &node, const QString &p, DashboardSpec &dash)
+    {
+        if (!m_r.checkMap(node, p, kPanelKeys))
+            return;
+        PanelSpec panel;
+        if (node["title"])
+            panel.title = m_r.string(node["title"], p + QStringLiteral(".title")).value_or(QString());
+        panel.source = QStringLiteral("prometheus");
+        if (node["source"]) {
+            panel.source = m_r.string(node["source"], p + QStringLiteral(".source")).value_or(panel.source);
+            if (panel.source != QLatin1String("prometheus") && panel.source != QLatin1String("sql"))
+                m_r.error(node["source"], p + QStringLiteral(".source"),
+                          QStringLiteral("unknown source '%1' (known: prometheus, sql)").arg(panel.source));
+        }
+        if (node["query"])
+            panel.query = m_r.string(node["query"], p + QStringLiteral(".query")).value_or(QString());
+        else
+            m_r.error(node, p, QStringLiteral("missing 'query'"));
+        if (node["unit"])
+            panel.unit = m_r.string(node["unit"], p + QStringLiteral(".unit")).value_or(QString());
+        if (node["stack"])
+            panel.stack = m_r.boolean(node["stack"], p + QStringLiteral(".stack")).value_or(false);
+        dash.panels << panel;
+    }
+
+    YamlReader &m_r;
+    Workspace &m_ws;
+    QHash<QString, YAML::Node> m_jumpNodes;
+};
+
+} // namespace
+
+WorkspaceLoadResult WorkspaceLoader::loadFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        WorkspaceLoadResult result;
+        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, 0, 0,
+                                         QStringLiteral("cannot open workspace: %1").arg(file.errorString())};
+        return result;
+    }
+    return loadText(file.readAll(), path);
+}
+
+WorkspaceLoadResult WorkspaceLoader::loadText(const QByteArray &text, const QString &path)
+{
+    WorkspaceLoadResult result;
+    Workspace ws;
+    const QFileInfo info(path);
+    ws.filePath = info.absoluteFilePath();
+    ws.directory = info.absolutePath();
+
+    YAML::Node root;
+    try {
+        root = YAML::Load(text.toStdString());
+    } catch (const YAML::Exception &e) {
+        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, e.mark.line + 1,
+                                         e.mark.column + 1, QString::fromStdString(e.msg)};
+        return result;
+    }
+    if (!root || root.IsNull()) {
+        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, 1, 1,
+                                         QStringLiteral("the workspace file is empty")};
+        return result;
+    }
+    YamlReader reader(path, ws.directory, &result.diagnostics);
+    try {
+        Builder(reader, ws).build(root);
+    } catch (const YAML::Exception &e) { // yaml-cpp throws on some malformed trees; never crash
+        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, e.mark.line + 1,
+                                         e.mark.column + 1, QString::fromStdString(e.msg)};
+    }
+    if (!hasErrors(result.diagnostics))
+        result.workspace = std::move(ws);
+    return result;
+}
+
+QString locateWorkspace(const QString &explicitPath, const QString &startDirectory)
+{
+    if (!explicitPath.isEmpty())
+        return QFileInfo(explicitPath).absoluteFilePath();
+    const QString fromEnv = QProcessEnvironment::systemEnvironment().value(QStringLiteral("OPSDECK_WORKSPACE"));
+    if (!fromEnv.isEmpty())
+        return QFileInfo(fromEnv).absoluteFilePath();
+    QDir dir(startDirectory);
+    while (true) {
+        const QString candidate = dir.absoluteFilePath(QStringLiteral("opsdeck.yaml"));
+        if (QFileInfo::exists(candidate))
+            return candidate;
+        if (!dir.cdUp())
+            return {};
+    }
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Against the real PostgreSQL of tests/services/postgres.sh (and sshd for the tunnel).
+#include "pg/pgconnection.h"
+#include "ssh/sshclient.h"
+#include "testservices.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+template<typename T>
+T wait(QFuture<T> future, int timeoutMs = 15000)
+{
+    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
+        return T(Error{QStringLiteral("test timed out waiting")});
+    return future.result();
+}
+
+int pgPort()
+{
+    return TestServices::load(QStringLiteral("postgres")).value(QStringLiteral("PGPORT")).toInt();
+}
+
+} // namespace
+
+class TestPgConnection final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(pgPort() > 0, "the postgres fixture did not run");
+    }
+
+    void returnsTypedValues()
+    {
+        PgConnection pg(TestServices::pgConninfo());
+        const Status opened = wait(pg.open());
+        QVERIFY2(opened.ok(), qPrintable(opened.errorString()));
+        QCOMPARE(pg.state(), PgConnection::State::Connected);
+        QVERIFY(pg.serverVersion() >= 120000);
+        const Result<PgResultSet> r =
+            wait(pg.query(QStringLiteral("select 42::int as n, 'x'::text as t, null::int as z, true as b,"
+                                         " 1.5::float8 as f, $1::text as p"),
+                          {QStringLiteral("param ünï")}));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->columns, (QStringList{QStringLiteral("n"), QStringLiteral("t"), QStringLiteral("z"),
+                                          QStringLiteral("b"), QStringLiteral("f"), QStringLiteral("p")}));
+        QCOMPARE(r->value(0, QStringLiteral("n")).toLongLong(), 42);
+        QCOMPARE(r->value(0, QStringLiteral("t")).toString(), QStringLiteral("x"));
+        QVERIFY(r->value(0, QStringLiteral("z")).isNull());
+        QCOMPARE(r->value(0, QStringLiteral("b")).toBool(), true);
+        QCOMPARE(r->value(0, QStringLiteral("f")).toDouble(), 1.5);
+        QCOMPARE(r->value(0, QStringLiteral("p")).toString(), QStringLiteral("param ünï"));
+    }
+
+    void monitoringSessionIsReadOnlyWithTimeouts()
+    {
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        const Result<PgResultSet> r = wait(pg.query(QStringLiteral(
+            "select current_setting('default_transaction_read_only') as ro,"
+            " current_setting('statement_timeout') as st, current_setting('lock_timeout') as lt,"
+            " current_setting('idle_in_transaction_session_timeout') as it, current_setting('jit') as jit,"
+            " current_setting('application_name') as app")));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->value(0, QStringLiteral("ro")).toString(), QStringLiteral("on"));
+        QCOMPARE(r->value(0, QStringLiteral("st")).toString(), QStringLiteral("5s"));
+        QCOMPARE(r->value(0, QStringLiteral("lt")).toString(), QStringLiteral("1s"));
+        QCOMPARE(r->value(0, QStringLiteral("it")).toString(), QStringLiteral("30s"));
+        QCOMPARE(r->value(0, QStringLiteral("jit")).toString(), QStringLiteral("off"));
+        QCOMPARE(r->value(0, QStringLiteral("app")).toString(), QStringLiteral("opsdeck"));
+        const Result<PgResultSet> write = wait(pg.query(QStringLiteral("create table t_should_fail(x int)")));
+        QVERIFY(!write.ok());
+        QCOMPARE(write.error().code, QStringLiteral("25006")); // read_only_sql_transaction
+    }
+
+    void actionSessionCanWrite()
+    {
+        PgConnection pg(TestServices::pgConninfo(), PgSessionSettings::action());
+        QVERIFY(wait(pg.open()).ok());
+        const Result<PgResultSet> r = wait(pg.query(QStringLiteral("create temp table t(x int)")));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->commandStatus, QStringLiteral("CREATE TABLE"));
+    }
+
+    void statementTimeoutIsReportedAndTheSessionSurvives()
+    {
+        PgSessionSettings settings;
+        settings.statementTimeoutMs = 300;
+        PgConnection pg(TestServices::pgConninfo(), settings);
+        QVERIFY(wait(pg.open()).ok());
+        const Result<PgResultSet> slow = wait(pg.query(QStringLiteral("select pg_sleep(3)")));
+        QVERIFY(!slow.ok());
+        QCOMPARE(slow.error().code, QStringLiteral("57014"));
+        QVERIFY2(slow.error().message.contains(QStringLiteral("statement timeout")), qPrintable(slow.errorString()));
+        const Result<PgResultSet> next = wait(pg.query(QStringLiteral("select 1")));
+        QVERIFY(next.ok());
+    }
+
+    void queriesRunInOrder()
+    {
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        QList<QFuture<Result<PgResultSet>>> futures;
+        for (int i = 0; i < 20; ++i)
+            futures << pg.query(QStringLiteral("select $1::int as i"), {i});
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(wait(futures[i])->value(0, QStringLiteral("i")).toInt(), i);
+    }
+
+    void cancelStopsARunningQuery()
+    {
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        QElapsedTimer clock;
+        clock.start();
+        QFuture<Result<PgResultSet>> future = pg.query(QStringLiteral("select pg_sleep(4.5)"));
+        QTest::qWait(300);
+        pg.cancel();
+        const Result<PgResultSet> r = wait(future);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, QStringLiteral("57014"));
+        QVERIFY2(r.error().message.contains(QStringLiteral("user request")), qPrintable(r.errorString()));
+        QVERIFY(clock.elapsed() < 3000);
+    }
+
+    void wrongPasswordSaysSo()
+    {
+        PgConnection pg(TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw"))
+                        + QStringLiteral(" password=wrong-password"));
+        const Status opened = wait(pg.open());
+        QVERIFY(!opened.ok());
+        QVERIFY2(opened.errorString().contains(QStringLiteral("password authentication failed for user \"opsdeck_pw\"")),
+                 qPrintable(opened.errorString()));
+        QCOMPARE(pg.state(), PgConnection::State::Failed);
+
+        PgConnection right(TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw"))
+                           + QStringLiteral(" password=right-password"));
+        QVERIFY(wait(right.open()).ok());
+    }
+
+    void unreachableServerFailsClearly()
+    {
+        PgConnection pg(QStringLiteral("host=127.0.0.1 port=1 dbname=x connect_timeout=3"));
+        const Status opened = wait(pg.open());
+        QVERIFY(!opened.ok());
+        QVERIFY2(opened.errorString().contains(QStringLiteral("Connection refused")), qPrintable(opened.errorString()));
+        const Result<PgResultSet> q = wait(pg.query(QStringLiteral("select 1")));
+        QVERIFY(!q.ok());
+    }
+
+    void throughAnSshTunnel()
+    {
+        const QHash<QString, QString> env = TestServices::load(QStringLiteral("sshd"));
+        SshEndpoint ep;
+        ep.name = QStringLiteral("bastion");
+        ep.address = QStringLiteral("127.0.0.1");
+        ep.port = env.value(QStringLiteral("SSH_PORT_BASTION")).toInt();
+        ep.user = env.value(QStringLiteral("SSH_USER"));
+        ep.identityFile = env.value(QStringLiteral("SSH_KEY"));
+        ep.knownHostsFile = env.value(QStringLiteral("SSH_KNOWN_HOSTS"));
+        ep.useSshConfig = false;
+        FixedPrompter reject(HostKeyDecision::Reject);
+        SshClient bastion(ep, nullptr, &reject);
+        const Result<quint16> port = wait(bastion.openTunnel(QStringLiteral("127.0.0.1"), pgPort()));
+        QVERIFY2(port.ok(), qPrintable(port.errorString()));
+        QVERIFY(*port != pgPort());
+
+        // The conninfo names the real server; the tunnel only changes where libpq dials.
+        PgConnection pg(TestServices::pgConninfo());
+        pg.setTunnelPort(*port);
+        const Status opened = wait(pg.open());
+        QVERIFY2(opened.ok(), qPrintable(opened.errorString()));
+        const Result<PgResultSet> r = wait(pg.query(QStringLiteral("select inet_server_port() as p, 7 as x")));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->value(0, QStringLiteral("p")).toInt(), pgPort());
+    }
+
+    void lostConnectionIsReported()
+    {
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        QSignalSpy lost(&pg, &PgConnection::connectionLost);
+        const int pid = wait(pg.query(QStringLiteral("select pg_backend_pid() as pid")))->value(0, QStringLiteral("pid")).toInt();
+        PgConnection admin(TestServices::pgConninfo(), PgSessionSettings::action());
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(wait(admin.query(QStringLiteral("select pg_terminate_backend($1)"), {pid})).ok());
+        QVERIFY(lost.wait(5000) || lost.size() == 1);
+        QCOMPARE(pg.state(), PgConnection::State::Failed);
+        QVERIFY(!wait(pg.query(QStringLiteral("select 1"))).ok());
+        // And it can be opened again.
+        QVERIFY(wait(pg.open()).ok());
+        QVERIFY(wait(pg.query(QStringLiteral("select 1"))).ok());
+    }
+
+    void parsesTargets()
+    {
+        const Result<PgTarget> t = PgConnection::target(QStringLiteral("host=db.internal port=6543 dbname=app user=ops"));
+        QVERIFY(t.ok());
+        QCOMPARE(t->host, QStringLiteral("db.internal"));
+        QCOMPARE(t->port, 6543);
+        QCOMPARE(t->database, QStringLiteral("app"));
+        const Result<PgTarget> uri = PgConnection::target(QStringLiteral("postgresql://ops@db:5433/app"));
+        QCOMPARE(uri->host, QStringLiteral("db"));
+        QCOMPARE(uri->port, 5433);
+        QVERIFY(!PgConnection::target(QStringLiteral("host='unterminated")).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPgConnection)
+#include "tst_pgconnection.moc"

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "testservices.h"
+#include "workspace/expansion.h"
+#include "workspace/workspaceloader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+QString relative(QString text, const QString &workspaceDir)
+{
+    return text.replace(workspaceDir, QStringLiteral("<ws>")).replace(QDir::homePath(), QStringLiteral("~"));
+}
+
+/** A stable text form of everything the loader produced, compared with cases/<name>/expected.txt. */
+QString describe(const WorkspaceLoadResult &result, const QString &file)
+{
+    QStringList lines;
+    for (const Diagnostic &d : result.diagnostics) {
+        Diagnostic copy = d;
+        copy.file = QFileInfo(file).fileName();
+        lines << copy.toString();
+    }
+    if (!result.ok())
+        return lines.join(QLatin1Char('\n'));
+    const Workspace &ws = *result.workspace;
+    const QString dir = ws.directory;
+    lines << QStringLiteral("ok") << QStringLiteral("name ") + ws.name;
+    lines << QStringLiteral("ssh user=%1 known_hosts=%2 identity=%3 port=%4 keepalive=%5")
+                 .arg(ws.ssh.user, relative(ws.ssh.knownHosts, dir), relative(ws.ssh.identity, dir))
+                 .arg(ws.ssh.port)
+                 .arg(ws.ssh.keepaliveSeconds);
+    for (const HostSpec &h : ws.hosts)
+        lines << QStringLiteral("host %1 address=%2 port=%3 user=%4 jump=%5 at %6:%7")
+                     .arg(h.name, h.address)
+                     .arg(h.port)
+                     .arg(h.user, h.jump)
+                     .arg(h.position.line)
+                     .arg(h.position.column);
+    for (const EnvironmentSpec &e : ws.environments) {
+        lines << QStringLiteral("env %1 protected=%2 hosts=%3")
+                     .arg(e.name, e.isProtected ? QStringLiteral("true") : QStringLiteral("false"),
+                          e.hosts.join(QLatin1Char(',')));
+        if (e.database)
+            lines << QStringLiteral("  database conninfo=%1 tunnel=%2").arg(e.database->conninfo, e.database->tunnel);
+        if (e.prometheus)
+            lines << QStringLiteral("  prometheus url=%1 tunnel=%2").arg(e.prometheus->url, e.prometheus->tunnel);
+        if (!e.secrets.isEmpty())
+            lines << QStringLiteral("  secrets=") + relative(e.secrets.join(QLatin1Char('|')), dir);
+        if (!e.config.isEmpty())
+            lines << QStringLiteral("  config=") + relative(e.config.join(QLatin1Char('|')), dir);
+        if (!e.flags.isEmpty())
+            lines << QStringLiteral("  flags backend=") + e.flags.value(QStringLiteral("backend")).toString();
+        if (!e.deploy.isEmpty())
+            lines << QStringLiteral("  deploy keys=") + e.deploy.keys().join(QLatin1Char(','));
+    }
+    for (const DashboardSpec &d : ws.dashboards) {
+        QStringList panels;
+        for (const PanelSpec &p : d.panels)
+            panels << QStringLiteral("%1/%2/%3").arg(p.title, p.source, p.unit);
+        lines << QStringLiteral("dashboard %1 panels=%2").arg(d.name, panels.join(QLatin1Char(',')));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+class TestWorkspaceLoader final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("OPSDECK_TEST_HOST", "db.example.test");
+        qunsetenv("OPSDECK_TEST_UNSET_VARIABLE");
+        qunsetenv("OPSDECK_WORKSPACE");
+    }
+
+    void goldenCases_data()
+    {
+        QTest::addColumn<QString>("directory");
+        const QDir cases(TestServices::dataDir() + QStringLiteral("/core/workspace/cases"));
+        const QStringList names = cases.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QVERIFY2(names.size() >= 10, "the golden cases are missing");
+        for (const QString &name : names)
+            QTest::addRow("%s", qPrintable(name)) << cases.filePath(name);
+    }
+
+    void goldenCases()
+    {
+        QFETCH(QString, directory);
+        const QString file = directory + QStringLiteral("/opsdeck.yaml");
+        QFile expectedFile(directory + QStringLiteral("/expected.txt"));
+        QVERIFY2(expectedFile.open(QIODevice::ReadOnly), qPrintable(expectedFile.fileName()));
+        const QString expected = QString::fromUtf8(expectedFile.readAll()).trimmed();
+        const QString actual = describe(WorkspaceLoader::loadFile(file), file);
+        if (actual != expected)
+            qWarning().noquote() << "\n--- actual ---\n" << actual << "\n--- expected ---\n" << expected;
+        QCOMPARE(actual, expected);
+    }
+
+    void missingFileIsAnErrorNotACrash()
+    {
+        const WorkspaceLoadResult r = WorkspaceLoader::loadFile(QStringLiteral("/nonexistent/opsdeck.yaml"));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.diagnostics.size(), 1);
+        QVERIFY(r.diagnostics.first().message.startsWith(QStringLiteral("cannot open workspace")));
+    }
+
+    void garbageNeverCrashes_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("tabs") << QByteArray("version: 1\n\thosts: x\n");
+        QTest::newRow("binary") << QByteArray("\x00\x01\xff\xfe", 4);
+        QTest::newRow("alias loop") << QByteArray("a: &x [*x]\n");
+        QTest::newRow("list at top") << QByteArray("- 1\n- 2\n");
+        QTest::newRow("scalar hosts") << QByteArray("hosts: 3\nenvironments: 4\n");
+        QTest::newRow("null host") << QByteArray("hosts:\n  web1:\nenvironments:\n  e: {hosts: [web1]}\n");
+        QTest::newRow("deep") << QByteArray(2000, '[');
+    }
+
+    void garbageNeverCrashes()
+    {
+        QFETCH(QByteArray, text);
+        const WorkspaceLoadResult r = WorkspaceLoader::loadText(text, QStringLiteral("/tmp/x/opsdeck.yaml"));
+        // Whatever happens, it must be reported, and reported with a position.
+        if (!r.ok()) {
+            QVERIFY(!r.diagnostics.isEmpty());
+            for (const Diagnostic &d : r.diagnostics)
+                QVERIFY2(d.line > 0, qPrintable(d.toString()));
+        }
+    }
+
+    void expansionRules()
+    {
+        QStringList unset;
+        qputenv("OPSDECK_X", "value");
+        QCOMPARE(expandVariables(QStringLiteral("a${OPSDECK_X}b"), &unset), QStringLiteral("avalueb"));
+        QCOMPARE(expandVariables(QStringLiteral("~/x")), QDir::homePath() + QStringLiteral("/x"));
+        QCOMPARE(expandVariables(QStringLiteral("a~b")), QStringLiteral("a~b"));
+        QCOMPARE(expandVariables(QStringLiteral("$$HOME $HOME")), QStringLiteral("$HOME $HOME"));
+        QCOMPARE(expandVariables(QStringLiteral("${NOPE_NOT_SET_1}x"), &unset), QStringLiteral("x"));
+        QCOMPARE(unset, QStringList{QStringLiteral("NOPE_NOT_SET_1")});
+        QCOMPARE(expandPath(QStringLiteral("keys/id"), QStringLiteral("/srv/infra")), QStringLiteral("/srv/infra/keys/id"));
+        QCOMPARE(expandPath(QStringLiteral("/abs"), QStringLiteral("/srv/infra")), QStringLiteral("/abs"));
+    }
+
+    void locatesWorkspaceLikeGit()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("a/b/c")));
+        const QString file = dir.filePath(QStringLiteral("a/opsdeck.yaml"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        qunsetenv("OPSDECK_WORKSPACE");
+        QCOMPARE(locateWorkspace({}, dir.filePath(QStringLiteral("a/b/c"))), file);
+        QCOMPARE(locateWorkspace({}, dir.path()), QString());
+        QCOMPARE(locateWorkspace(QStringLiteral("/x/y.yaml"), dir.path()), QStringLiteral("/x/y.yaml"));
+        qputenv("OPSDECK_WORKSPACE", "/from/env.yaml");
+        QCOMPARE(locateWorkspace({}, dir.filePath(QStringLiteral("a/b"))), QStringLiteral("/from/env.yaml"));
+        qunsetenv("OPSDECK_WORKSPACE");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspaceLoader)
+#include "tst_workspaceloader.moc"

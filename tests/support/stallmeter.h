@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+/**
+ * Measures how long the event loop of the current thread goes without running a 1 ms timer:
+ * the longest gap is the worst stall a user would have felt (DESIGN.md §3: no stall over 50 ms).
+ */
+class StallMeter final : public QObject
+{
+public:
+    StallMeter();
+    void start();
+    void stop();
+    qint64 longestStallMs() const { return m_longest; }
+    int ticks() const { return m_ticks; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    qint64 m_longest = 0;
+    int m_ticks = 0;
+};

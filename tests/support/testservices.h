@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+/**
+ * The services started by tests/services/*.sh (CTest fixtures), read from their env files.
+ * A missing service is a test failure, never a skip: these tests exist to talk to the real thing.
+ */
+class TestServices final
+{
+public:
+    /** Reads $OPSDECK_TEST_STATE/<service>/env; empty map if absent. */
+    static QHash<QString, QString> load(const QString &service);
+    static QString stateDir(const QString &service);
+    /** libpq conninfo for the test cluster's database (and user, default postgres). */
+    static QString pgConninfo(const QString &database = QStringLiteral("opsdeck_test"),
+                              const QString &user = QStringLiteral("postgres"));
+    /** Directory of test data (tests/ in the source tree). */
+    static QString dataDir();
+};
