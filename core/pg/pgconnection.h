@@ -20,7 +20,7 @@ struct PgCancelHandle;
 /**
  * A PostgreSQL session whose socket is served by libpq's non-blocking API on a worker thread of
  * its own, so neither DNS, a slow server nor PQcancel can stall the caller. Results arrive as
- * QFutures; attach continuations with a context object (future.then(this, ...)).
+ * QFutures; consume them with onFinished(future, guard, f) from common/futures.h.
  */
 class PgConnection final : public QObject
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "environmentprobe.h"
 
+#include "common/futures.h"
 #include "pg/pgconnection.h"
 #include "sshpool.h"
 
@@ -104,7 +105,7 @@ void EnvironmentProbe::probeDatabase()
     }
     m_connection = std::make_unique<PgConnection>(m_databaseSpec->conninfo);
     if (m_databaseSpec->tunnel.isEmpty()) {
-        m_connection->open().then(this, [this](const Status &s) {
+        onFinished(m_connection->open(), this, [this](const Status &s) {
             s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
         });
         return;
@@ -116,14 +117,14 @@ void EnvironmentProbe::probeDatabase()
                                                            : target.errorString());
         return;
     }
-    tunnelHost->openTunnel(target->host, target->port).then(this, [this](const Result<quint16> &port) {
+    onFinished(tunnelHost->openTunnel(target->host, target->port), this, [this](const Result<quint16> &port) {
         if (!port) {
             finishDatabase(DatabaseStatus::State::Down,
                            QStringLiteral("tunnel via %1: %2").arg(m_databaseSpec->tunnel, port.errorString()));
             return;
         }
         m_connection->setTunnelPort(*port);
-        m_connection->open().then(this, [this](const Status &s) {
+        onFinished(m_connection->open(), this, [this](const Status &s) {
             s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
         });
     });
@@ -131,7 +132,7 @@ void EnvironmentProbe::probeDatabase()
 
 void EnvironmentProbe::queryDatabase()
 {
-    m_connection->query(kDatabaseQuery).then(this, [this](const Result<PgResultSet> &r) {
+    onFinished(m_connection->query(kDatabaseQuery), this, [this](const Result<PgResultSet> &r) {
         if (!r) {
             finishDatabase(DatabaseStatus::State::Down, r.errorString());
             return;

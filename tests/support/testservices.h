@@ -17,6 +17,13 @@ public:
     /** libpq conninfo for the test cluster's database (and user, default postgres). */
     static QString pgConninfo(const QString &database = QStringLiteral("opsdeck_test"),
                               const QString &user = QStringLiteral("postgres"));
+    /**
+     * A workspace over the fixture services: hosts bastion, web1 (via bastion), and `extraHosts`
+     * (YAML lines under hosts:), environment `staging` with hosts `envHosts` and the test
+     * database reached through the bastion. Written to dir/opsdeck.yaml; returns its path.
+     */
+    static QString writeWorkspace(const QString &dir, const QStringList &envHosts,
+                                  const QString &extraHosts = {}, const QString &knownHosts = {});
     /** Directory of test data (tests/ in the source tree). */
     static QString dataDir();
 };

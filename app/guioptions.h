@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace Opsdeck {
+
+/** Options of the GUI form of the command line (`opsdeck [WORKSPACE] [--screenshot ...]`). */
+struct GuiOptions
+{
+    QString workspace;
+    QString screenshot;   // PNG path; empty = normal interactive run
+    QString environment;  // --env
+    QString pane = QStringLiteral("overview");
+    int settleMs = 15000; // upper bound on waiting for the pane's data
+    bool quitAfterFirstPaint = false;
+};
+
+/** Parses argv (without argv[0]); an error message instead when the line is wrong. */
+std::optional<GuiOptions> parseGuiOptions(const QStringList &args, QString *error);
+
+class MainWindow;
+
+/** Waits for the pane's data (or settleMs), renders the window into a PNG, then quits. */
+void takeScreenshotWhenReady(MainWindow *window, const GuiOptions &options);
+/** Quits right after the main window's first paint (start-up measurements). */
+void quitAfterFirstPaint(MainWindow *window);
+
+} // namespace Opsdeck

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mainwindow.h"
+
+#include "common/diagnosticsview.h"
+#include "common/pane.h"
+#include "panecatalog.h"
+#include "workspacecontext.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardItemModel>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+constexpr int kEnvironmentRole = Qt::UserRole + 1;
+constexpr int kPaneRole = Qt::UserRole + 2;
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = QStringLiteral("recentWorkspaces");
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_sidebar(new QTreeView(this))
+    , m_sidebarModel(new QStandardItemModel(this))
+    , m_stack(new QStackedWidget(this))
+    , m_welcome(makeWelcome())
+    , m_diagnostics(new DiagnosticsView(this))
+    , m_workspaceLabel(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("Opsdeck"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/opsdeck.svg")));
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setModel(m_sidebarModel);
+    m_sidebar->setHeaderHidden(true);
+    m_sidebar->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_sidebar->setMinimumWidth(170);
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onSidebarSelection);
+
+    m_stack->addWidget(m_welcome);
+    m_stack->addWidget(m_diagnostics);
+    connect(m_diagnostics, &DiagnosticsView::reloadRequested, this, &MainWindow::reload);
+    connect(m_diagnostics, &DiagnosticsView::openRequested, this, &MainWindow::chooseWorkspace);
+
+    auto *splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_stack);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({200, 1000});
+    setCentralWidget(splitter);
+    statusBar()->addPermanentWidget(m_workspaceLabel);
+
+    // Editors often save by replacing the file; wait for the dust to settle, then reload.
+    m_reloadTimer.setSingleShot(true);
+    m_reloadTimer.setInterval(300);
+    connect(&m_reloadTimer, &QTimer::timeout, this, &MainWindow::reload);
+    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, [this] { m_reloadTimer.start(); });
+
+    buildMenus();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    closeWorkspace();
+}
+
+QWidget *MainWindow::makeWelcome()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    layout->addStretch();
+    auto *text = new QLabel(QStringLiteral("<h1>Opsdeck</h1><p>Open the <tt>opsdeck.yaml</tt> of your infra repo "
+                                           "to see its environments.</p>"), page);
+    text->setAlignment(Qt::AlignCenter);
+    layout->addWidget(text);
+    auto *open = new QPushButton(QStringLiteral("Open workspace…"), page);
+    connect(open, &QPushButton::clicked, this, &MainWindow::chooseWorkspace);
+    layout->addWidget(open, 0, Qt::AlignHCenter);
+    layout->addStretch();
+    return page;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(QStringLiteral("&Open Workspace…"), QKeySequence::Open, this, &MainWindow::chooseWorkspace);
+    m_recentMenu = file->addMenu(QStringLiteral("Open &Recent"));
+    file->addAction(QStringLiteral("Re&load Workspace"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
+                    &MainWindow::reload);
+    file->addSeparator();
+    file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    rebuildRecentMenu();
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About Opsdeck"), this, [this] {
+        QMessageBox::about(this, QStringLiteral("About Opsdeck"),
+                           QStringLiteral("<b>Opsdeck %1</b><p>One native window for a small team's operations.</p>")
+                               .arg(QStringLiteral(OPSDECK_VERSION)));
+    });
+}
+
+void MainWindow::chooseWorkspace()
+{
+    auto *dialog = new QFileDialog(this, QStringLiteral("Open workspace"), QFileInfo(m_path).absolutePath(),
+                                   QStringLiteral("Opsdeck workspace (opsdeck.yaml *.yaml *.yml)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openWorkspace);
+    dialog->open();
+}
+
+void MainWindow::openWorkspace(const QString &path)
+{
+    if (!m_path.isEmpty())
+        m_watcher.removePath(m_path);
+    m_path = QFileInfo(path).absoluteFilePath();
+    rememberRecent(m_path);
+    reload();
+}
+
+void MainWindow::reload()
+{
+    if (m_path.isEmpty())
+        return;
+    QString environment, pane;
+    if (Pane *current = currentPane()) {
+        const QModelIndex index = m_sidebar->currentIndex();
+        environment = index.data(kEnvironmentRole).toString();
+        pane = current->paneId();
+    }
+    closeWorkspace();
+    if (!m_watcher.files().contains(m_path))
+        m_watcher.addPath(m_path); // re-arm: a replaced file drops off the watch list
+    WorkspaceLoadResult result = WorkspaceLoader::loadFile(m_path);
+    m_workspaceLabel->setText(m_path);
+    if (!result.ok()) {
+        showDiagnostics(result.diagnostics);
+        return;
+    }
+    m_context = std::make_unique<WorkspaceContext>(std::move(*result.workspace), this);
+    setWindowTitle(QStringLiteral("%1 — Opsdeck").arg(m_context->workspace().name));
+    populateSidebar();
+    int warnings = int(result.diagnostics.size());
+    if (warnings)
+        statusBar()->showMessage(QStringLiteral("%1 warning(s) in %2 — run `opsdeck check` to list them")
+                                     .arg(warnings).arg(QFileInfo(m_path).fileName()));
+    const QStringList names = m_context->workspace().environmentNames();
+    if (!selectPane(environment, pane) && !names.isEmpty())
+        selectPane(names.first(), QStringLiteral("overview"));
+}
+
+void MainWindow::closeWorkspace()
+{
+    // Panes first: they hold probes and jobs that reference the context's SSH pool.
+    QSettings settings;
+    for (Pane *pane : std::as_const(m_panes)) {
+        pane->saveState(settings);
+        m_stack->removeWidget(pane);
+        delete pane;
+    }
+    m_panes.clear();
+    m_sidebarModel->clear();
+    m_context.reset();
+    m_stack->setCurrentWidget(m_welcome);
+}
+
+void MainWindow::showDiagnostics(const Diagnostics &diagnostics)
+{
+    setWindowTitle(QStringLiteral("%1 — Opsdeck").arg(QFileInfo(m_path).fileName()));
+    m_diagnostics->setDiagnostics(m_path, diagnostics);
+    m_stack->setCurrentWidget(m_diagnostics);
+}
+
+void MainWindow::populateSidebar()
+{
+    m_sidebarModel->clear();
+    for (const EnvironmentSpec &env : m_context->workspace().environments) {
+        auto *envItem = new QStandardItem(env.name);
+        if (env.isProtected) {
+            envItem->setText(env.name + QStringLiteral("  (protected)"));
+            envItem->setForeground(QColor(0xd0, 0x3b, 0x3b));
+            envItem->setToolTip(QStringLiteral("Dangerous actions here need the environment's name typed to confirm"));
+        }
+        envItem->setData(env.name, kEnvironmentRole);
+        envItem->setSelectable(false);
+        QFont bold = envItem->font();
+        bold.setBold(true);
+        envItem->setFont(bold);
+        for (const PaneKind &kind : paneCatalog()) {
+            auto *paneItem = new QStandardItem(kind.title);
+            paneItem->setData(env.name, kEnvironmentRole);
+            paneItem->setData(kind.id, kPaneRole);
+            envItem->appendRow(paneItem);
+        }
+        m_sidebarModel->appendRow(envItem);
+    }
+    m_sidebar->expandAll();
+}
+
+bool MainWindow::selectPane(const QString &environment, const QString &paneId)
+{
+    for (int row = 0; row < m_sidebarModel->rowCount(); ++row) {
+        QStandardItem *env = m_sidebarModel->item(row);
+        if (env->data(kEnvironmentRole).toString() != environment)
+            continue;
+        for (int child = 0; child < env->rowCount(); ++child) {
+            if (env->child(child)->data(kPaneRole).toString() == paneId) {
+                m_sidebar->setCurrentIndex(env->child(child)->index());
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void MainWindow::onSidebarSelection()
+{
+    const QModelIndex index = m_sidebar->currentIndex();
+    const QString environment = index.data(kEnvironmentRole).toString();
+    const QString paneId = index.data(kPaneRole).toString();
+    const PaneKind *kind = findPaneKind(paneId);
+    const EnvironmentSpec *env = m_context ? m_context->workspace().environment(environment) : nullptr;
+    if (!kind || !env)
+        return;
+    const QString key = environment + QLatin1Char('/') + paneId;
+    Pane *pane = m_panes.value(key);
+    if (!pane) {
+        pane = kind->create(*env, *m_context, m_stack);
+        QSettings settings;
+        pane->restoreState(settings);
+        connect(pane, &Pane::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 5000); });
+        m_panes.insert(key, pane);
+        m_stack->addWidget(pane);
+    }
+    m_stack->setCurrentWidget(pane);
+}
+
+Pane *MainWindow::currentPane() const
+{
+    return qobject_cast<Pane *>(m_stack->currentWidget());
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openWorkspace(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    closeWorkspace();
+    event->accept();
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "workspace/diagnostic.h"
+
+#include <QFileSystemWatcher>
+#include <QHash>
+#include <QMainWindow>
+#include <QTimer>
+
+#include <memory>
+
+class QLabel;
+class QStackedWidget;
+class QStandardItemModel;
+class QTreeView;
+
+namespace Opsdeck {
+
+class DiagnosticsView;
+class Pane;
+class WorkspaceContext;
+
+/**
+ * The thin host (DESIGN.md §6): a sidebar of environments × panes, a stack of panes, a status
+ * bar and the File menu. Panes are created on first selection and own everything they show.
+ */
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void openWorkspace(const QString &path);
+    /** Shows a pane; false if the environment or pane does not exist. */
+    bool selectPane(const QString &environment, const QString &paneId);
+    Pane *currentPane() const;
+    QString workspacePath() const { return m_path; }
+    bool workspaceHasErrors() const { return !m_context && !m_path.isEmpty(); }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void reload();
+    void closeWorkspace();
+    void showDiagnostics(const Diagnostics &diagnostics);
+    void populateSidebar();
+    void onSidebarSelection();
+    void chooseWorkspace();
+    void rememberRecent(const QString &path);
+    void rebuildRecentMenu();
+    QWidget *makeWelcome();
+
+    QString m_path;
+    std::unique_ptr<WorkspaceContext> m_context;
+    QHash<QString, Pane *> m_panes; // "env/paneId"
+    QTreeView *m_sidebar;
+    QStandardItemModel *m_sidebarModel;
+    QStackedWidget *m_stack;
+    QWidget *m_welcome;
+    DiagnosticsView *m_diagnostics;
+    QLabel *m_workspaceLabel;
+    QMenu *m_recentMenu = nullptr;
+    QFileSystemWatcher m_watcher;
+    QTimer m_reloadTimer;
+};
+
+} // namespace Opsdeck

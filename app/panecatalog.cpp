@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "panecatalog.h"
+
+#include "overview/overviewpane.h"
+#include "workspacecontext.h"
+
+namespace Opsdeck {
+
+const QList<PaneKind> &paneCatalog()
+{
+    static const QList<PaneKind> kinds = {
+        {QStringLiteral("overview"), QStringLiteral("Overview"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new OverviewPane(env, ctx.sshPool(), parent);
+         }},
+    };
+    return kinds;
+}
+
+const PaneKind *findPaneKind(const QString &id)
+{
+    for (const PaneKind &kind : paneCatalog())
+        if (kind.id == id)
+            return &kind;
+    return nullptr;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+class QWidget;
+
+namespace Opsdeck {
+
+class Pane;
+class WorkspaceContext;
+struct EnvironmentSpec;
+
+/** One kind of pane the sidebar offers per environment. Later panes add a line to panecatalog.cpp. */
+struct PaneKind
+{
+    QString id;
+    QString title;
+    std::function<Pane *(const EnvironmentSpec &, WorkspaceContext &, QWidget *parent)> create;
+};
+
+const QList<PaneKind> &paneCatalog();
+const PaneKind *findPaneKind(const QString &id);
+
+} // namespace Opsdeck

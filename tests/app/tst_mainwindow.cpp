@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real MainWindow offscreen.
+#include "common/diagnosticsview.h"
+#include "common/pane.h"
+#include "mainwindow.h"
+#include "overview/overviewpane.h"
+#include "runtime/environmentprobe.h"
+#include "stallmeter.h"
+
+#include <QListWidget>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QStandardItemModel>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace Opsdeck;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QSaveFile file(path); // replaced by rename, as editors do
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+    QVERIFY(file.commit());
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // settings go to a throwaway place
+    }
+
+    void brokenWorkspaceOpensToItsErrorsAndReloadsWhenFixed()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        writeFile(path, "version: 1\nhosts:\n  web1: 10.0.0.1\nenvironments:\n  prod: { hosts: [web9] }\n");
+        MainWindow window;
+        window.show();
+        window.openWorkspace(path);
+        auto *diagnostics = window.findChild<DiagnosticsView *>();
+        QVERIFY(diagnostics && diagnostics->isVisible());
+        auto *list = diagnostics->findChild<QListWidget *>(QStringLiteral("diagnosticsList"));
+        QCOMPARE(list->count(), 1);
+        QVERIFY2(list->item(0)->text().endsWith(QStringLiteral(
+                     "opsdeck.yaml:5:19: error: environments.prod.hosts[0]: unknown host 'web9' (known: web1)")),
+                 qPrintable(list->item(0)->text()));
+        QVERIFY(window.workspaceHasErrors());
+
+        // Fix the file: the window notices by itself.
+        writeFile(path, "version: 1\nhosts:\n  web1: { address: 127.0.0.1, port: 1 }\nenvironments:\n"
+                        "  prod: { hosts: [web1] }\n  staging: {}\n");
+        QTRY_VERIFY_WITH_TIMEOUT(!window.workspaceHasErrors(), 5000);
+        auto *sidebar = window.findChild<QTreeView *>(QStringLiteral("sidebar"));
+        QCOMPARE(sidebar->model()->rowCount(), 2);
+        QVERIFY(qobject_cast<OverviewPane *>(window.currentPane()));
+        QVERIFY(window.selectPane(QStringLiteral("staging"), QStringLiteral("overview")));
+        QVERIFY(!window.selectPane(QStringLiteral("nowhere"), QStringLiteral("overview")));
+
+        // Break it again: back to the error view, no crash, no stale panes.
+        writeFile(path, "version: 1\nhosts: [\n");
+        QTRY_VERIFY_WITH_TIMEOUT(window.workspaceHasErrors(), 5000);
+        QVERIFY(diagnostics->isVisible());
+        QCOMPARE(window.currentPane(), nullptr);
+    }
+
+    void paintsAtOnceWithEveryServiceDown()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        writeFile(path, "version: 1\n"
+                        "ssh: { connect_timeout: 2, use_ssh_config: false, known_hosts: " + dir.filePath(QStringLiteral("kh")).toUtf8() + " }\n"
+                        "hosts:\n"
+                        "  bastion: { address: 127.0.0.1, port: 1 }\n"
+                        "  web1: { address: 127.0.0.1, port: 1, jump: bastion }\n"
+                        "  web2: { address: 127.0.0.1, port: 2 }\n"
+                        "environments:\n"
+                        "  production:\n"
+                        "    hosts: [web1, web2]\n"
+                        "    database: { conninfo: \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\", tunnel: bastion }\n");
+        StallMeter meter;
+        meter.start();
+        MainWindow window;
+        window.show();
+        window.openWorkspace(path);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *pane = qobject_cast<OverviewPane *>(window.currentPane());
+        QVERIFY(pane);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 15000);
+        meter.stop();
+        for (const HostStatus &h : pane->probe()->hosts())
+            QCOMPARE(h.state, HostStatus::State::Down);
+        QCOMPARE(pane->probe()->database().state, DatabaseStatus::State::Down);
+        QVERIFY2(pane->probe()->database().error.contains(QStringLiteral("tunnel via bastion")),
+                 qPrintable(pane->probe()->database().error));
+        QVERIFY2(meter.longestStallMs() <= 50, qPrintable(QString::number(meter.longestStallMs())));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The threading rule (DESIGN.md §3), proven: with a slow query, a hanging remote command and a
+// host that accepts TCP but never speaks SSH all in flight, the UI event loop never stalls > 50 ms.
+#include "common/futures.h"
+#include "overview/overviewpane.h"
+#include "pg/pgconnection.h"
+#include "runtime/environmentprobe.h"
+#include "runtime/sshpool.h"
+#include "stallmeter.h"
+#include "testservices.h"
+#include "workspace/workspaceloader.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Opsdeck;
+
+namespace {
+
+/** A TCP port that accepts connections (kernel backlog) but never answers: a stalled host. */
+class BlackHole
+{
+public:
+    BlackHole()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        ::listen(m_fd, 64);
+        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&addr), &len);
+        m_port = ntohs(addr.sin_port);
+    }
+    ~BlackHole() { ::close(m_fd); }
+    int port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    int m_port = 0;
+};
+
+} // namespace
+
+class TestResponsiveness final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void uiNeverWaitsOnTheNetwork()
+    {
+        BlackHole stalled;
+        QTemporaryDir dir;
+        const QString path = TestServices::writeWorkspace(
+            dir.path(), {QStringLiteral("web1"), QStringLiteral("stalled")},
+            QStringLiteral("  stalled: { address: 127.0.0.1, port: %1 }\n").arg(stalled.port()));
+        const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(path);
+        QVERIFY(loaded.ok());
+        FixedPrompter prompter(HostKeyDecision::Reject);
+        SshPool pool(*loaded.workspace, &prompter);
+
+        StallMeter meter;
+        meter.start();
+
+        // 1. A slow query.
+        PgConnection pg(TestServices::pgConninfo());
+        bool queryDone = false;
+        onFinished(pg.open(), this, [&](const Status &) {
+            onFinished(pg.query(QStringLiteral("select pg_sleep(2)")), this,
+                       [&](const Result<PgResultSet> &r) { queryDone = r.ok(); });
+        });
+        // 2. A remote command that hangs for a while.
+        SshExec *hanging = pool.client(QStringLiteral("web1"))->exec(QStringLiteral("sleep 3; echo woke"));
+        // 3. The overview, with a host that never answers the SSH banner.
+        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        pane.show();
+
+        QTest::qWait(200);
+        QVERIFY2(!queryDone && !hanging->isFinished(), "the slow operations must still be in flight");
+        QVERIFY(QTest::qWaitFor([&] { return queryDone && hanging->isFinished() && pane.hasLoaded(); }, 15000));
+        meter.stop();
+
+        QCOMPARE(hanging->capturedStdout(), QByteArray("woke\n"));
+        const HostStatus &stalledHost = pane.probe()->hosts().at(1);
+        QCOMPARE(stalledHost.state, HostStatus::State::Down); // timed out, not hung forever
+        qInfo("longest event-loop stall: %lld ms over %d ticks", meter.longestStallMs(), meter.ticks());
+        QVERIFY(meter.ticks() > 100); // the meter really ran all along
+        QVERIFY2(meter.longestStallMs() <= 50, qPrintable(QString::number(meter.longestStallMs())));
+    }
+};
+
+QTEST_MAIN(TestResponsiveness)
+#include "tst_responsiveness.moc"

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "hostkeydialog.h"
+
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
+    : QDialog(parent)
+{
+    setWindowTitle(QStringLiteral("Unknown host key — %1").arg(info.hostName));
+    auto *layout = new QVBoxLayout(this);
+    auto *intro = new QLabel(
+        QStringLiteral("<b>Opsdeck has never connected to %1 (%2) before.</b><br>"
+                       "Compare this fingerprint with the one your server shows "
+                       "(<tt>ssh-keygen -lf /etc/ssh/ssh_host_%3_key.pub</tt>) before trusting it.")
+            .arg(info.hostName.toHtmlEscaped(), info.address.toHtmlEscaped(),
+                 info.keyType.section(QLatin1Char('-'), 1, 1)),
+        this);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *fingerprint = new QLabel(QStringLiteral("%1\n%2").arg(info.keyType, info.fingerprint), this);
+    fingerprint->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fingerprint->setObjectName(QStringLiteral("fingerprint"));
+    layout->addWidget(fingerprint);
+    auto *where = new QLabel(QStringLiteral("“Trust and remember” adds it to %1.").arg(info.knownHostsFile), this);
+    where->setWordWrap(true);
+    layout->addWidget(where);
+
+    auto *buttons = new QDialogButtonBox(this);
+    QPushButton *always = buttons->addButton(QStringLiteral("Trust and remember"), QDialogButtonBox::AcceptRole);
+    QPushButton *once = buttons->addButton(QStringLiteral("Trust once"), QDialogButtonBox::AcceptRole);
+    QPushButton *cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    cancel->setDefault(true); // Enter must not trust a key
+    layout->addWidget(buttons);
+
+    // Exactly one decision, whichever way the dialog closes (Esc and the title bar reject).
+    auto decide = [this](HostKeyDecision d) {
+        if (m_decided)
+            return;
+        m_decided = true;
+        emit decided(d);
+        d == HostKeyDecision::Reject ? reject() : accept();
+    };
+    connect(always, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::TrustAlways); });
+    connect(once, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::TrustOnce); });
+    connect(cancel, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::Reject); });
+    connect(this, &QDialog::rejected, this, [decide] { decide(HostKeyDecision::Reject); });
+}
+
+} // namespace Opsdeck
