@@ -91,13 +91,16 @@ namespace {
 class FirstPaintWatcher final : public QObject
 {
 public:
-    explicit FirstPaintWatcher(MainWindow *window) : QObject(window), m_window(window) {}
+    explicit FirstPaintWatcher(MainWindow *window)
+        : QObject(window)
+        , m_window(window)
+    {}
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (!m_fired && event->type() == QEvent::Paint && watched->isWidgetType()
-            && static_cast<QWidget *>(watched)->window() == m_window) {
+        if (!m_fired && event->type() == QEvent::Paint && watched->isWidgetType() &&
+            static_cast<QWidget *>(watched)->window() == m_window) {
             m_fired = true;
             QTimer::singleShot(0, qApp, &QCoreApplication::quit);
         }

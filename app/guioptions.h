@@ -12,8 +12,8 @@ namespace Opsdeck {
 struct GuiOptions
 {
     QString workspace;
-    QString screenshot;   // PNG path; empty = normal interactive run
-    QString environment;  // --env
+    QString screenshot;  // PNG path; empty = normal interactive run
+    QString environment; // --env
     QString pane = QStringLiteral("overview");
     int settleMs = 15000; // upper bound on waiting for the pane's data
     bool quitAfterFirstPaint = false;

@@ -30,8 +30,8 @@ int runCli(int argc, char *argv[], const CommandRegistry &registry)
         out << "opsdeck " << OPSDECK_VERSION << "\n";
         return ExitCode::Ok;
     }
-    if (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")
-        || args.first() == QLatin1String("help")) {
+    if (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h") ||
+        args.first() == QLatin1String("help")) {
         out << registry.helpText();
         return ExitCode::Ok;
     }
@@ -68,9 +68,10 @@ int runGui(int argc, char *argv[])
     window.show();
     if (!options->workspace.isEmpty())
         window.openWorkspace(options->workspace);
-    if (!options->environment.isEmpty() && !window.selectPane(options->environment, options->pane)) {
-        std::fprintf(stderr, "opsdeck: no pane '%s' in environment '%s'\n", qPrintable(options->pane),
-                     qPrintable(options->environment));
+    if (!options->environment.isEmpty() &&
+        !window.selectPane(options->environment, options->pane)) {
+        std::fprintf(stderr, "opsdeck: no pane '%s' in environment '%s'\n",
+                     qPrintable(options->pane), qPrintable(options->environment));
         return ExitCode::Usage;
     }
     if (!options->screenshot.isEmpty())
@@ -86,8 +87,8 @@ int main(int argc, char *argv[])
     // Commands never need a display: decide before any QGuiApplication exists.
     if (argc > 1) {
         const QString first = QString::fromLocal8Bit(argv[1]);
-        if (first == QLatin1String("--version") || first == QLatin1String("--help") || first == QLatin1String("-h")
-            || registry.isCommandLike(first))
+        if (first == QLatin1String("--version") || first == QLatin1String("--help") ||
+            first == QLatin1String("-h") || registry.isCommandLike(first))
             return runCli(argc, argv, registry);
     }
     return runGui(argc, argv);

@@ -88,8 +88,10 @@ QWidget *MainWindow::makeWelcome()
     auto *page = new QWidget(this);
     auto *layout = new QVBoxLayout(page);
     layout->addStretch();
-    auto *text = new QLabel(QStringLiteral("<h1>Opsdeck</h1><p>Open the <tt>opsdeck.yaml</tt> of your infra repo "
-                                           "to see its environments.</p>"), page);
+    auto *text = new QLabel(
+        QStringLiteral("<h1>Opsdeck</h1><p>Open the <tt>opsdeck.yaml</tt> of your infra repo "
+                       "to see its environments.</p>"),
+        page);
     text->setAlignment(Qt::AlignCenter);
     layout->addWidget(text);
     auto *open = new QPushButton(QStringLiteral("Open workspace…"), page);
@@ -102,26 +104,30 @@ QWidget *MainWindow::makeWelcome()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
-    file->addAction(QStringLiteral("&Open Workspace…"), QKeySequence::Open, this, &MainWindow::chooseWorkspace);
+    file->addAction(QStringLiteral("&Open Workspace…"), QKeySequence::Open, this,
+                    &MainWindow::chooseWorkspace);
     m_recentMenu = file->addMenu(QStringLiteral("Open &Recent"));
-    file->addAction(QStringLiteral("Re&load Workspace"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
-                    &MainWindow::reload);
+    file->addAction(QStringLiteral("Re&load Workspace"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, &MainWindow::reload);
     file->addSeparator();
     file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     rebuildRecentMenu();
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About Opsdeck"), this, [this] {
-        QMessageBox::about(this, QStringLiteral("About Opsdeck"),
-                           QStringLiteral("<b>Opsdeck %1</b><p>One native window for a small team's operations.</p>")
-                               .arg(QStringLiteral(OPSDECK_VERSION)));
+        QMessageBox::about(
+            this, QStringLiteral("About Opsdeck"),
+            QStringLiteral(
+                "<b>Opsdeck %1</b><p>One native window for a small team's operations.</p>")
+                .arg(QStringLiteral(OPSDECK_VERSION)));
     });
 }
 
 void MainWindow::chooseWorkspace()
 {
-    auto *dialog = new QFileDialog(this, QStringLiteral("Open workspace"), QFileInfo(m_path).absolutePath(),
-                                   QStringLiteral("Opsdeck workspace (opsdeck.yaml *.yaml *.yml)"));
+    auto *dialog =
+        new QFileDialog(this, QStringLiteral("Open workspace"), QFileInfo(m_path).absolutePath(),
+                        QStringLiteral("Opsdeck workspace (opsdeck.yaml *.yaml *.yml)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::ExistingFile);
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openWorkspace);
@@ -161,8 +167,10 @@ void MainWindow::reload()
     populateSidebar();
     int warnings = int(result.diagnostics.size());
     if (warnings)
-        statusBar()->showMessage(QStringLiteral("%1 warning(s) in %2 — run `opsdeck check` to list them")
-                                     .arg(warnings).arg(QFileInfo(m_path).fileName()));
+        statusBar()->showMessage(
+            QStringLiteral("%1 warning(s) in %2 — run `opsdeck check` to list them")
+                .arg(warnings)
+                .arg(QFileInfo(m_path).fileName()));
     const QStringList names = m_context->workspace().environmentNames();
     if (!selectPane(environment, pane) && !names.isEmpty())
         selectPane(names.first(), QStringLiteral("overview"));
@@ -198,7 +206,8 @@ void MainWindow::populateSidebar()
         if (env.isProtected) {
             envItem->setText(env.name + QStringLiteral("  (protected)"));
             envItem->setForeground(QColor(0xd0, 0x3b, 0x3b));
-            envItem->setToolTip(QStringLiteral("Dangerous actions here need the environment's name typed to confirm"));
+            envItem->setToolTip(QStringLiteral(
+                "Dangerous actions here need the environment's name typed to confirm"));
         }
         envItem->setData(env.name, kEnvironmentRole);
         envItem->setSelectable(false);
@@ -238,7 +247,8 @@ void MainWindow::onSidebarSelection()
     const QString environment = index.data(kEnvironmentRole).toString();
     const QString paneId = index.data(kPaneRole).toString();
     const PaneKind *kind = findPaneKind(paneId);
-    const EnvironmentSpec *env = m_context ? m_context->workspace().environment(environment) : nullptr;
+    const EnvironmentSpec *env =
+        m_context ? m_context->workspace().environment(environment) : nullptr;
     if (!kind || !env)
         return;
     const QString key = environment + QLatin1Char('/') + paneId;
@@ -247,7 +257,8 @@ void MainWindow::onSidebarSelection()
         pane = kind->create(*env, *m_context, m_stack);
         QSettings settings;
         pane->restoreState(settings);
-        connect(pane, &Pane::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 5000); });
+        connect(pane, &Pane::statusMessage, this,
+                [this](const QString &m) { statusBar()->showMessage(m, 5000); });
         m_panes.insert(key, pane);
         m_stack->addWidget(pane);
     }

@@ -14,7 +14,8 @@ class Pane;
 class WorkspaceContext;
 struct EnvironmentSpec;
 
-/** One kind of pane the sidebar offers per environment. Later panes add a line to panecatalog.cpp. */
+/** One kind of pane the sidebar offers per environment. Later panes add a line to panecatalog.cpp.
+ */
 struct PaneKind
 {
     QString id;

@@ -18,9 +18,8 @@ void HostStatusModel::setProbe(EnvironmentProbe *probe)
         disconnect(m_probe, nullptr, this, nullptr);
     m_probe = probe;
     if (m_probe) {
-        connect(m_probe, &EnvironmentProbe::hostChanged, this, [this](int row) {
-            emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        });
+        connect(m_probe, &EnvironmentProbe::hostChanged, this,
+                [this](int row) { emit dataChanged(index(row, 0), index(row, ColumnCount - 1)); });
         connect(m_probe, &QObject::destroyed, this, [this] {
             beginResetModel();
             endResetModel();
@@ -77,16 +76,22 @@ QVariant HostStatusModel::display(const HostStatus &host, int column) const
     case Uptime:
         return m ? formatDuration(m->uptimeSeconds) : QString();
     case Load:
-        return m ? QStringLiteral("%1  %2  %3").arg(m->load1, 0, 'f', 2).arg(m->load5, 0, 'f', 2).arg(m->load15, 0, 'f', 2)
+        return m ? QStringLiteral("%1  %2  %3")
+                       .arg(m->load1, 0, 'f', 2)
+                       .arg(m->load5, 0, 'f', 2)
+                       .arg(m->load15, 0, 'f', 2)
                  : QString();
     case Disk:
-        return m && m->diskSizeKb > 0 ? QStringLiteral("%1% of %2").arg(m->diskPercent()).arg(formatBytes(m->diskSizeKb * 1024))
+        return m && m->diskSizeKb > 0 ? QStringLiteral("%1% of %2")
+                                            .arg(m->diskPercent())
+                                            .arg(formatBytes(m->diskSizeKb * 1024))
                                       : QString();
     case Details:
         if (!host.error.isEmpty())
             return host.error;
         return host.checkedAt.isValid()
-                   ? QStringLiteral("checked %1").arg(QLocale().toString(host.checkedAt.time(), QLocale::ShortFormat))
+                   ? QStringLiteral("checked %1")
+                         .arg(QLocale().toString(host.checkedAt.time(), QLocale::ShortFormat))
                    : QString();
     }
     return {};
@@ -98,12 +103,15 @@ QVariant HostStatusModel::toolTip(const HostStatus &host, int column) const
         return QStringLiteral("%1 %2\nverified against %3")
             .arg(host.hostKey.keyType, host.hostKey.fingerprint, host.hostKey.knownHostsFile);
     if (column == Details && host.checkedAt.isValid())
-        return host.error.isEmpty() ? QStringLiteral("Last checked %1").arg(host.checkedAt.toString(Qt::ISODate))
-                                    : host.error;
+        return host.error.isEmpty()
+                   ? QStringLiteral("Last checked %1").arg(host.checkedAt.toString(Qt::ISODate))
+                   : host.error;
     if (column == Load && host.metrics)
-        return QStringLiteral("1, 5 and 15 minute load averages on %1 CPUs").arg(host.metrics->cpus);
+        return QStringLiteral("1, 5 and 15 minute load averages on %1 CPUs")
+            .arg(host.metrics->cpus);
     if (column == Disk && host.metrics)
-        return QStringLiteral("%1 free on %2").arg(formatBytes(host.metrics->diskAvailableKb * 1024), host.metrics->diskMount);
+        return QStringLiteral("%1 free on %2")
+            .arg(formatBytes(host.metrics->diskAvailableKb * 1024), host.metrics->diskMount);
     if (!host.error.isEmpty())
         return host.error;
     return {};
@@ -123,7 +131,8 @@ QVariant HostStatusModel::data(const QModelIndex &index, int role) const
         return index.column() == Status ? QVariant(healthIcon(healthOf(host))) : QVariant();
     case Qt::ForegroundRole:
         return index.column() == Details && host.state == HostStatus::State::Down
-                   ? QVariant(healthColor(Health::Critical)) : QVariant();
+                   ? QVariant(healthColor(Health::Critical))
+                   : QVariant();
     case HealthRole:
         return int(healthOf(host));
     case SortRole:
@@ -142,9 +151,11 @@ QVariant HostStatusModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const titles[] = {"Host", "Status", "Address", "Via", "Host key (SHA256)",
-                                         "Uptime", "Load 1/5/15", "Disk /", "Details"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(titles[section]) : QVariant();
+    static const char *const titles[] = {
+        "Host",   "Status",      "Address", "Via",    "Host key (SHA256)",
+        "Uptime", "Load 1/5/15", "Disk /",  "Details"};
+    return section >= 0 && section < ColumnCount ? QString::fromLatin1(titles[section])
+                                                 : QVariant();
 }
 
 } // namespace Opsdeck

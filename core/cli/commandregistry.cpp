@@ -22,7 +22,8 @@ int editDistance(const QString &a, const QString &b)
         for (qsizetype j = 1; j <= b.size(); ++j) {
             const int above = row[std::size_t(j)];
             const int cost = a.at(i - 1) == b.at(j - 1) ? 0 : 1;
-            row[std::size_t(j)] = std::min({above + 1, row[std::size_t(j - 1)] + 1, diagonal + cost});
+            row[std::size_t(j)] =
+                std::min({above + 1, row[std::size_t(j - 1)] + 1, diagonal + cost});
             diagonal = above;
         }
     }
@@ -97,7 +98,8 @@ QString CommandRegistry::helpText() const
                 continue;
             QString name = c.name;
             if (!c.aliases.isEmpty())
-                name += QStringLiteral(" (") + c.aliases.join(QStringLiteral(", ")) + QLatin1Char(')');
+                name +=
+                    QStringLiteral(" (") + c.aliases.join(QStringLiteral(", ")) + QLatin1Char(')');
             text += QStringLiteral("  %1 %2\n").arg(name, -22).arg(c.summary);
         }
     }

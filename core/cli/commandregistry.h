@@ -12,10 +12,10 @@ namespace Opsdeck {
 
 /** Exit codes scripts can rely on; documented in `opsdeck --help`. */
 namespace ExitCode {
-constexpr int Ok = 0;        // success / healthy
-constexpr int Problems = 1;  // the command ran and found problems (check errors, warnings)
-constexpr int Usage = 2;     // bad command line; for health checks: critical
-constexpr int Failure = 3;   // could not do the job (unreachable, no workspace, ...)
+constexpr int Ok = 0;       // success / healthy
+constexpr int Problems = 1; // the command ran and found problems (check errors, warnings)
+constexpr int Usage = 2;    // bad command line; for health checks: critical
+constexpr int Failure = 3;  // could not do the job (unreachable, no workspace, ...)
 } // namespace ExitCode
 
 struct CliContext
@@ -34,9 +34,9 @@ struct CliCommand
 {
     QString name;
     QStringList aliases;
-    QString group;    // heading in the grouped --help
-    QString summary;  // one line
-    QString usage;    // "opsdeck check [WORKSPACE]" + option lines
+    QString group;   // heading in the grouped --help
+    QString summary; // one line
+    QString usage;   // "opsdeck check [WORKSPACE]" + option lines
     std::function<int(CliContext &)> run;
 };
 

@@ -29,16 +29,23 @@ struct Error
 
 /**
  * Value or error; core never throws across threads or signals (Qt Creator's Utils::Result,
- * qBittorrent's nonstd::expected). std::expected is C++23, which bookworm's GCC 12 lacks in C++20 mode.
+ * qBittorrent's nonstd::expected). std::expected is C++23, which bookworm's GCC 12 lacks in C++20
+ * mode.
  */
 template<typename T>
 class [[nodiscard]] Result
 {
 public:
     /** An unset result (QFuture needs default-constructible values). */
-    Result() : m_data(std::in_place_index<1>, Error{QStringLiteral("no result")}) {}
-    Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_data(std::in_place_index<1>, std::move(error)) {}
+    Result()
+        : m_data(std::in_place_index<1>, Error{QStringLiteral("no result")})
+    {}
+    Result(T value)
+        : m_data(std::in_place_index<0>, std::move(value))
+    {}
+    Result(Error error)
+        : m_data(std::in_place_index<1>, std::move(error))
+    {}
 
     static Result failure(const QString &message, const QString &code = {})
     {
@@ -62,11 +69,15 @@ private:
 };
 
 struct Ok
-{};
+{
+};
 
 /** Result without a value. */
 using Status = Result<Ok>;
 
-inline Status success() { return Ok{}; }
+inline Status success()
+{
+    return Ok{};
+}
 
 } // namespace Opsdeck

@@ -14,7 +14,9 @@ namespace {
 QByteArray optionsFor(const PgSessionSettings &s)
 {
     QByteArray options;
-    auto add = [&options](const QByteArray &setting) { options += "-c " + setting + ' '; };
+    auto add = [&options](const QByteArray &setting) {
+        options += "-c " + setting + ' ';
+    };
     if (s.readOnly)
         add("default_transaction_read_only=on");
     if (s.statementTimeoutMs > 0)
@@ -22,7 +24,8 @@ QByteArray optionsFor(const PgSessionSettings &s)
     if (s.lockTimeoutMs > 0)
         add("lock_timeout=" + QByteArray::number(s.lockTimeoutMs));
     if (s.idleInTransactionTimeoutMs > 0)
-        add("idle_in_transaction_session_timeout=" + QByteArray::number(s.idleInTransactionTimeoutMs));
+        add("idle_in_transaction_session_timeout=" +
+            QByteArray::number(s.idleInTransactionTimeoutMs));
     if (s.jitOff)
         add("jit=off");
     return options.trimmed();
@@ -35,7 +38,8 @@ Result<PgTarget> PgConnection::target(const QString &conninfo)
     char *error = nullptr;
     PQconninfoOption *options = PQconninfoParse(conninfo.toUtf8().constData(), &error);
     if (!options) {
-        const QString message = error ? QString::fromUtf8(error).trimmed() : QStringLiteral("invalid conninfo");
+        const QString message =
+            error ? QString::fromUtf8(error).trimmed() : QStringLiteral("invalid conninfo");
         PQfreemem(error);
         return Result<PgTarget>::failure(message);
     }
@@ -69,9 +73,9 @@ PgConnection::PgConnection(QString conninfo, PgSessionSettings settings, QObject
 {
     m_thread->setObjectName(QStringLiteral("pg"));
     m_worker = new PgWorker(m_cancel, [this](int state, const QString &message, int version) {
-        QMetaObject::invokeMethod(this, [this, state, message, version] {
-            onWorkerState(state, message, version);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, state, message, version] { onWorkerState(state, message, version); },
+            Qt::QueuedConnection);
     });
     m_worker->moveToThread(m_thread);
     m_thread->start();
@@ -81,10 +85,13 @@ PgConnection::~PgConnection()
 {
     // One shutdown path: the worker closes and deletes itself on its own thread, then stops it.
     PgWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker] {
-        delete worker;
-        QThread::currentThread()->quit();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker] {
+            delete worker;
+            QThread::currentThread()->quit();
+        },
+        Qt::QueuedConnection);
     m_thread->wait();
     delete m_thread;
 }
@@ -136,24 +143,28 @@ QFuture<Status> PgConnection::open()
     PQconninfoFree(parsed);
     if (m_tunnelPort) {
         // hostaddr is what libpq dials; host still names the server for TLS verification.
-        keys << "hostaddr" << "port";
+        keys << "hostaddr"
+             << "port";
         values << "127.0.0.1" << QByteArray::number(m_tunnelPort);
         if (!keys.contains("host")) {
             keys << "host";
             values << "localhost";
         }
     }
-    keys << "options" << "application_name";
-    values << QByteArray(optionsFor(m_settings) + ' ' + userOptions).trimmed() << m_settings.applicationName.toUtf8();
+    keys << "options"
+         << "application_name";
+    values << QByteArray(optionsFor(m_settings) + ' ' + userOptions).trimmed()
+           << m_settings.applicationName.toUtf8();
     if (!keys.contains("connect_timeout")) {
         keys << "connect_timeout";
         values << QByteArray::number(m_settings.connectTimeoutSeconds);
     }
     const int timeout = m_settings.connectTimeoutSeconds;
     PgWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker, keys, values, timeout, promise] {
-        worker->open(keys, values, timeout, promise);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, keys, values, timeout, promise] { worker->open(keys, values, timeout, promise); },
+        Qt::QueuedConnection);
     return future;
 }
 
@@ -163,9 +174,12 @@ QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVari
     promise->start();
     QFuture<Result<PgResultSet>> future = promise->future();
     PgWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker, sql = sql.toUtf8(), params, promise] {
-        worker->enqueue({sql, params, promise});
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, sql = sql.toUtf8(), params, promise] {
+            worker->enqueue({sql, params, promise});
+        },
+        Qt::QueuedConnection);
     return future;
 }
 
@@ -185,7 +199,8 @@ void PgConnection::cancel()
 void PgConnection::close()
 {
     PgWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker] { worker->close(QString()); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->close(QString()); }, Qt::QueuedConnection);
 }
 
 } // namespace Opsdeck

@@ -34,7 +34,8 @@ public:
      * `conninfo` is libpq's keyword/value string or URI. With `tunnelPort` set, the session
      * connects to 127.0.0.1:tunnelPort while `host` still names the server for TLS checks.
      */
-    explicit PgConnection(QString conninfo, PgSessionSettings settings = {}, QObject *parent = nullptr);
+    explicit PgConnection(QString conninfo, PgSessionSettings settings = {},
+                          QObject *parent = nullptr);
     ~PgConnection() override;
 
     void setTunnelPort(quint16 port) { m_tunnelPort = port; }

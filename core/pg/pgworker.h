@@ -53,8 +53,8 @@ public:
              std::function<void(int state, const QString &message, int version)> onState);
     ~PgWorker() override;
 
-    void open(const QList<QByteArray> &keywords, const QList<QByteArray> &values, int timeoutSeconds,
-              std::shared_ptr<QPromise<Status>> promise);
+    void open(const QList<QByteArray> &keywords, const QList<QByteArray> &values,
+              int timeoutSeconds, std::shared_ptr<QPromise<Status>> promise);
     void enqueue(Pending pending);
     void close(const QString &reason);
 

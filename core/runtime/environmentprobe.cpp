@@ -18,7 +18,8 @@ const QString kDatabaseQuery = QStringLiteral(
 
 } // namespace
 
-EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *pool, QObject *parent)
+EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *pool,
+                                   QObject *parent)
     : QObject(parent)
     , m_environmentName(environment.name)
     , m_pool(pool)
@@ -37,7 +38,8 @@ EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *
         m_database.state = DatabaseStatus::State::Unknown;
         m_database.via = m_databaseSpec->tunnel;
         if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
-            m_database.target = QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
+            m_database.target =
+                QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
     }
 }
 
@@ -113,21 +115,24 @@ void EnvironmentProbe::probeDatabase()
     const Result<PgTarget> target = PgConnection::target(m_databaseSpec->conninfo);
     SshClient *tunnelHost = m_pool->client(m_databaseSpec->tunnel);
     if (!target || !tunnelHost) {
-        finishDatabase(DatabaseStatus::State::Down, target ? QStringLiteral("unknown tunnel host")
-                                                           : target.errorString());
+        finishDatabase(DatabaseStatus::State::Down,
+                       target ? QStringLiteral("unknown tunnel host") : target.errorString());
         return;
     }
-    onFinished(tunnelHost->openTunnel(target->host, target->port), this, [this](const Result<quint16> &port) {
-        if (!port) {
-            finishDatabase(DatabaseStatus::State::Down,
-                           QStringLiteral("tunnel via %1: %2").arg(m_databaseSpec->tunnel, port.errorString()));
-            return;
-        }
-        m_connection->setTunnelPort(*port);
-        onFinished(m_connection->open(), this, [this](const Status &s) {
-            s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
-        });
-    });
+    onFinished(tunnelHost->openTunnel(target->host, target->port), this,
+               [this](const Result<quint16> &port) {
+                   if (!port) {
+                       finishDatabase(DatabaseStatus::State::Down,
+                                      QStringLiteral("tunnel via %1: %2")
+                                          .arg(m_databaseSpec->tunnel, port.errorString()));
+                       return;
+                   }
+                   m_connection->setTunnelPort(*port);
+                   onFinished(m_connection->open(), this, [this](const Status &s) {
+                       s ? queryDatabase()
+                         : finishDatabase(DatabaseStatus::State::Down, s.errorString());
+                   });
+               });
 }
 
 void EnvironmentProbe::queryDatabase()

@@ -24,8 +24,8 @@ struct HostStatus
     enum class State { Unknown, Checking, Up, Down };
 
     QString name;
-    QString address;     // user@address:port
-    QString via;         // jump host name, or empty
+    QString address; // user@address:port
+    QString via;     // jump host name, or empty
     State state = State::Unknown;
     HostKeyInfo hostKey;
     std::optional<HostMetrics> metrics;
@@ -38,8 +38,8 @@ struct DatabaseStatus
     enum class State { None, Unknown, Checking, Up, Down };
 
     State state = State::None;
-    QString target;      // host:port/dbname
-    QString via;         // tunnel host, or empty
+    QString target; // host:port/dbname
+    QString via;    // tunnel host, or empty
     QString version;
     qint64 uptimeSeconds = 0;
     qint64 sizeBytes = 0;

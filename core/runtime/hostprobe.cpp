@@ -50,7 +50,8 @@ std::optional<HostMetrics> parseHostProbe(const QByteArray &output)
 
 QString formatDuration(qint64 seconds)
 {
-    const qint64 days = seconds / 86400, hours = (seconds % 86400) / 3600, minutes = (seconds % 3600) / 60;
+    const qint64 days = seconds / 86400, hours = (seconds % 86400) / 3600,
+                 minutes = (seconds % 3600) / 60;
     if (days > 0)
         return QStringLiteral("%1d %2h").arg(days).arg(hours);
     if (hours > 0)

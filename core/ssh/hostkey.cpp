@@ -39,7 +39,8 @@ bool configHashesKnownHosts()
     QStringList files{QDir::homePath() + QStringLiteral("/.ssh/config")};
     const QDir systemDir(QStringLiteral("/etc/ssh/ssh_config.d"));
     files << QStringLiteral("/etc/ssh/ssh_config");
-    for (const QString &f : systemDir.entryList({QStringLiteral("*.conf")}, QDir::Files, QDir::Name))
+    for (const QString &f :
+         systemDir.entryList({QStringLiteral("*.conf")}, QDir::Files, QDir::Name))
         files.insert(1, systemDir.filePath(f));
     for (const QString &f : files)
         if (const std::optional<bool> v = hashSettingIn(f))
@@ -54,8 +55,8 @@ QByteArray hashHostField(const QByteArray &host, const QByteArray &salt)
     HMAC(EVP_sha1(), salt.constData(), int(salt.size()),
          reinterpret_cast<const unsigned char *>(host.constData()), std::size_t(host.size()), mac,
          &macLength);
-    return "|1|" + salt.toBase64() + '|'
-           + QByteArray(reinterpret_cast<const char *>(mac), int(macLength)).toBase64();
+    return "|1|" + salt.toBase64() + '|' +
+           QByteArray(reinterpret_cast<const char *>(mac), int(macLength)).toBase64();
 }
 
 Status appendEntry(const QString &file, const QByteArray &plainEntryLine, bool hashed)
@@ -87,7 +88,8 @@ bool hostFieldMatches(const QByteArray &field, const QByteArray &address)
 {
     if (field.startsWith("|1|")) {
         const QList<QByteArray> parts = field.split('|'); // "", "1", salt, hash
-        return parts.size() == 4 && hashHostField(address, QByteArray::fromBase64(parts[2])) == field;
+        return parts.size() == 4 &&
+               hashHostField(address, QByteArray::fromBase64(parts[2])) == field;
     }
     return field.split(',').contains(address);
 }
@@ -95,7 +97,8 @@ bool hostFieldMatches(const QByteArray &field, const QByteArray &address)
 QString fingerprintOfBase64(const QByteArray &type, const QByteArray &base64)
 {
     ssh_key key = nullptr;
-    if (ssh_pki_import_pubkey_base64(base64.constData(), ssh_key_type_from_name(type.constData()), &key) != SSH_OK)
+    if (ssh_pki_import_pubkey_base64(base64.constData(), ssh_key_type_from_name(type.constData()),
+                                     &key) != SSH_OK)
         return {};
     unsigned char *hash = nullptr;
     size_t length = 0;

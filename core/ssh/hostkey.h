@@ -18,10 +18,10 @@ struct HostKeyInfo
 {
     enum class Status { Known, Unknown, Changed };
 
-    QString hostName;       // workspace name
-    QString address;        // as written to known_hosts: "host" or "[host]:port"
-    QString keyType;        // "ssh-ed25519", ...
-    QString fingerprint;    // "SHA256:..."
+    QString hostName;         // workspace name
+    QString address;          // as written to known_hosts: "host" or "[host]:port"
+    QString keyType;          // "ssh-ed25519", ...
+    QString fingerprint;      // "SHA256:..."
     QString knownFingerprint; // the recorded key's fingerprint when Changed
     QString knownHostsFile;
     Status status = Status::Unknown;
@@ -37,17 +37,21 @@ class SshPrompter
 {
 public:
     virtual ~SshPrompter() = default;
-    virtual void askHostKey(const HostKeyInfo &info, std::function<void(HostKeyDecision)> answer) = 0;
+    virtual void askHostKey(const HostKeyInfo &info,
+                            std::function<void(HostKeyDecision)> answer) = 0;
     /** A passphrase or password; answer(std::nullopt) when the user declines. */
     virtual void askSecret(const QString &prompt,
                            std::function<void(std::optional<QByteArray>)> answer) = 0;
 };
 
-/** Non-interactive prompter: rejects unknown keys (or trusts them once, for tests) and has no secrets. */
+/** Non-interactive prompter: rejects unknown keys (or trusts them once, for tests) and has no
+ * secrets. */
 class FixedPrompter final : public SshPrompter
 {
 public:
-    explicit FixedPrompter(HostKeyDecision decision) : m_decision(decision) {}
+    explicit FixedPrompter(HostKeyDecision decision)
+        : m_decision(decision)
+    {}
     void askHostKey(const HostKeyInfo &, std::function<void(HostKeyDecision)> answer) override
     {
         ++m_hostKeyQuestions;

@@ -42,50 +42,68 @@ SshClient::SshClient(SshEndpoint endpoint, SshClient *jump, SshPrompter *prompte
     // receiver, and the destructor joins the worker before members go away.
     SshWorkerEvents events;
     events.stateChanged = [this](int state, const QString &message) {
-        QMetaObject::invokeMethod(this, [this, state, message] { onWorkerState(state, message); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, state, message] { onWorkerState(state, message); }, Qt::QueuedConnection);
     };
     events.hostKeyVerified = [this](const HostKeyInfo &info) {
-        QMetaObject::invokeMethod(this, [this, info] {
-            m_hostKey = info;
-            emit hostKeyVerified(info);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, info] {
+                m_hostKey = info;
+                emit hostKeyVerified(info);
+            },
+            Qt::QueuedConnection);
     };
     events.askHostKey = [this](const HostKeyInfo &info) {
         auto promise = std::make_shared<std::promise<HostKeyDecision>>();
-        QMetaObject::invokeMethod(this, [this, info, promise] {
-            if (!m_prompter) {
-                promise->set_value(HostKeyDecision::Reject);
-                return;
-            }
-            m_prompter->askHostKey(info, [promise](HostKeyDecision d) { promise->set_value(d); });
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, info, promise] {
+                if (!m_prompter) {
+                    promise->set_value(HostKeyDecision::Reject);
+                    return;
+                }
+                m_prompter->askHostKey(info,
+                                       [promise](HostKeyDecision d) { promise->set_value(d); });
+            },
+            Qt::QueuedConnection);
         return promise->get_future();
     };
     events.askSecret = [this](const QString &prompt) {
         auto promise = std::make_shared<std::promise<std::optional<QByteArray>>>();
-        QMetaObject::invokeMethod(this, [this, prompt, promise] {
-            if (!m_prompter) {
-                promise->set_value(std::nullopt);
-                return;
-            }
-            m_prompter->askSecret(prompt, [promise](std::optional<QByteArray> s) { promise->set_value(s); });
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, prompt, promise] {
+                if (!m_prompter) {
+                    promise->set_value(std::nullopt);
+                    return;
+                }
+                m_prompter->askSecret(
+                    prompt, [promise](std::optional<QByteArray> s) { promise->set_value(s); });
+            },
+            Qt::QueuedConnection);
         return promise->get_future();
     };
     events.execOutput = [this](quint64 id, const QByteArray &out, const QByteArray &err) {
-        QMetaObject::invokeMethod(this, [this, id, out, err] {
-            if (SshExec *job = m_execs.value(id))
-                job->deliver(out, err);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, out, err] {
+                if (SshExec *job = m_execs.value(id))
+                    job->deliver(out, err);
+            },
+            Qt::QueuedConnection);
     };
     events.execFinished = [this](quint64 id, int status, const QString &error) {
-        QMetaObject::invokeMethod(this, [this, id, status, error] {
-            if (SshExec *job = m_execs.take(id))
-                job->finish(status, error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, status, error] {
+                if (SshExec *job = m_execs.take(id))
+                    job->finish(status, error);
+            },
+            Qt::QueuedConnection);
     };
-    m_worker = std::make_unique<SshWorker>(m_endpoint, jump ? jump->worker() : nullptr, std::move(events));
+    m_worker =
+        std::make_unique<SshWorker>(m_endpoint, jump ? jump->worker() : nullptr, std::move(events));
 }
 
 SshClient::~SshClient()
@@ -152,7 +170,8 @@ QFuture<Result<quint16>> SshClient::openTunnel(const QString &host, int port)
     m_worker->post([w, promise, target = host.toUtf8(), port] {
         // Connect first so that a bad host shows up here, not at the client's first use.
         const Status connected = w->ensureConnected();
-        promise->addResult(connected ? w->listen(target, port) : Result<quint16>(connected.error()));
+        promise->addResult(connected ? w->listen(target, port)
+                                     : Result<quint16>(connected.error()));
         promise->finish();
     });
     m_tunnels.insert(key, future);

@@ -30,7 +30,8 @@ public:
     enum class State { Disconnected, Connecting, Connected, Failed };
     Q_ENUM(State)
 
-    SshClient(SshEndpoint endpoint, SshClient *jump, SshPrompter *prompter, QObject *parent = nullptr);
+    SshClient(SshEndpoint endpoint, SshClient *jump, SshPrompter *prompter,
+              QObject *parent = nullptr);
     ~SshClient() override;
 
     const SshEndpoint &endpoint() const { return m_endpoint; }

@@ -11,6 +11,12 @@
 
 #include <cstring>
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace Opsdeck {
 
 namespace {
@@ -44,8 +50,9 @@ QString knownHostsAddress(const QString &host, unsigned int port)
 template<typename T>
 std::optional<T> SshWorker::waitFor(std::future<T> future)
 {
-    // The person may take a while to answer; keep checking whether we are being shut down.
-    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+    // The person (or the jump host) may take a while to answer; check often whether we are
+    // being shut down, since the owner joins this thread when the window closes.
+    while (future.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
         if (stopping())
             return std::nullopt;
     try {
@@ -73,11 +80,31 @@ Status SshWorker::configureSession()
     if (!m_endpoint.user.isEmpty())
         ssh_options_set(m_session, SSH_OPTIONS_USER, m_endpoint.user.toUtf8().constData());
     if (!m_endpoint.knownHostsFile.isEmpty())
-        ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, m_endpoint.knownHostsFile.toUtf8().constData());
+        ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS,
+                        m_endpoint.knownHostsFile.toUtf8().constData());
     const long timeout = m_endpoint.connectTimeoutSeconds;
     ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
-    if (!m_jump)
+    if (!m_jump) {
+        char *proxyCommand = nullptr;
+        if (ssh_options_get(m_session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
+            proxyCommand) {
+            ssh_string_free_char(
+                proxyCommand); // ~/.ssh/config says how to get there: let libssh do it
+            return success();
+        }
+        char *resolved = nullptr;
+        ssh_options_get(m_session, SSH_OPTIONS_HOST, &resolved);
+        const QByteArray target = resolved ? QByteArray(resolved) : host;
+        ssh_string_free_char(resolved);
+        unsigned int port = 22;
+        ssh_options_get_port(m_session, &port);
+        const Result<int> fd = connectTcp(target, port);
+        if (!fd)
+            return fd.error();
+        socket_t socket = fd.value();
+        ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
         return success();
+    }
 
     // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
     ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
@@ -91,15 +118,74 @@ Status SshWorker::configureSession()
     auto promise = std::make_shared<std::promise<Result<int>>>();
     std::future<Result<int>> future = promise->get_future();
     SshWorker *jump = m_jump;
-    m_jump->post([jump, promise, target, port] { promise->set_value(jump->bridge(target, int(port))); });
+    m_jump->post(
+        [jump, promise, target, port] { promise->set_value(jump->bridge(target, int(port))); });
     const std::optional<Result<int>> fd = waitFor(std::move(future));
     if (!fd)
         return Status::failure(QStringLiteral("cancelled"));
     if (!fd->ok())
-        return Status::failure(QStringLiteral("via %1: %2").arg(m_jump->m_endpoint.name, fd->errorString()));
+        return Status::failure(
+            QStringLiteral("via %1: %2").arg(m_jump->m_endpoint.name, fd->errorString()));
     socket_t socket = fd->value();
+    setSocket(socket);
     ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
     return success();
+}
+
+Result<int> SshWorker::connectTcp(const QByteArray &host, unsigned int port)
+{
+    // Our own non-blocking connect, so shutdown can interrupt it and so the socket is ours to
+    // shutdown() later; libssh takes it over with SSH_OPTIONS_FD (and closes it).
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo *addresses = nullptr;
+    const QByteArray service = QByteArray::number(port);
+    if (const int rc = ::getaddrinfo(host.constData(), service.constData(), &hints, &addresses);
+        rc != 0)
+        return Result<int>::failure(QStringLiteral("cannot connect to %1 (%2): %3")
+                                        .arg(m_endpoint.name, m_endpoint.displayAddress(),
+                                             QString::fromLocal8Bit(gai_strerror(rc))));
+    QString lastError = QStringLiteral("no address");
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(m_endpoint.connectTimeoutSeconds);
+    int connected = -1;
+    for (addrinfo *a = addresses; a && connected < 0 && !stopping(); a = a->ai_next) {
+        const int fd =
+            ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        setSocket(fd);
+        int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+        while (rc != 0 && errno == EINPROGRESS && !stopping() &&
+               std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd, POLLOUT, 0};
+            if (::poll(&p, 1, 50) == 1) {
+                int error = 0;
+                socklen_t length = sizeof error;
+                ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+                rc = error == 0 ? 0 : -1;
+                errno = error;
+                break;
+            }
+        }
+        if (rc == 0) {
+            ::fcntl(fd, F_SETFL,
+                    ::fcntl(fd, F_GETFL) & ~O_NONBLOCK); // libssh wants a blocking socket
+            connected = fd;
+            break;
+        }
+        lastError = errno == EINPROGRESS ? QStringLiteral("timed out")
+                                         : QString::fromLocal8Bit(strerror(errno));
+        setSocket(-1);
+        ::close(fd);
+    }
+    ::freeaddrinfo(addresses);
+    if (connected < 0)
+        return Result<int>::failure(QStringLiteral("cannot connect to %1 (%2): %3")
+                                        .arg(m_endpoint.name, m_endpoint.displayAddress(),
+                                             stopping() ? QStringLiteral("cancelled") : lastError));
+    return connected;
 }
 
 Status SshWorker::connectSession()
@@ -111,8 +197,9 @@ Status SshWorker::connectSession()
     if (const Status configured = configureSession(); !configured)
         return configured;
     if (ssh_connect(m_session) != SSH_OK)
-        return Status::failure(QStringLiteral("cannot connect to %1 (%2): %3")
-                                   .arg(m_endpoint.name, m_endpoint.displayAddress(), sessionError(m_session)));
+        return Status::failure(
+            QStringLiteral("cannot connect to %1 (%2): %3")
+                .arg(m_endpoint.name, m_endpoint.displayAddress(), sessionError(m_session)));
     if (const Status verified = verifyHostKey(); !verified)
         return verified;
     return authenticate();
@@ -146,8 +233,8 @@ Status SshWorker::verifyHostKey()
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER: {
         // libssh does not hand back the recorded entry for a changed key: read it ourselves.
-        info.knownFingerprint =
-            KnownHosts::recordedFingerprints(info.knownHostsFile, info.address).join(QStringLiteral(", "));
+        info.knownFingerprint = KnownHosts::recordedFingerprints(info.knownHostsFile, info.address)
+                                    .join(QStringLiteral(", "));
         info.status = HostKeyInfo::Status::Changed;
         m_refused = true;
         m_events.hostKeyVerified(info);
@@ -158,7 +245,8 @@ Status SshWorker::verifyHostKey()
                            "Refusing to connect. If the host was reinstalled, remove its old line "
                            "from %3.")
                 .arg(m_endpoint.name, info.address, info.knownHostsFile,
-                     info.knownFingerprint.isEmpty() ? QStringLiteral("another key") : info.knownFingerprint,
+                     info.knownFingerprint.isEmpty() ? QStringLiteral("another key")
+                                                     : info.knownFingerprint,
                      info.fingerprint, info.keyType));
     }
     case SSH_KNOWN_HOSTS_UNKNOWN:
@@ -170,8 +258,9 @@ Status SshWorker::verifyHostKey()
     }
 
     info.status = HostKeyInfo::Status::Unknown;
-    const std::optional<HostKeyDecision> decision =
-        m_events.askHostKey ? waitFor(m_events.askHostKey(info)) : std::optional(HostKeyDecision::Reject);
+    const std::optional<HostKeyDecision> decision = m_events.askHostKey
+                                                        ? waitFor(m_events.askHostKey(info))
+                                                        : std::optional(HostKeyDecision::Reject);
     if (!decision || *decision == HostKeyDecision::Reject) {
         m_refused = true;
         return Status::failure(QStringLiteral("host key of %1 (%2, %3) is not trusted")
@@ -222,8 +311,8 @@ Status SshWorker::authenticateWithKeyFile(const QString &path)
         return answer ? *answer : std::nullopt;
     }};
     ssh_key key = nullptr;
-    if (ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback, &context, &key)
-        != SSH_OK)
+    if (ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback,
+                                    &context, &key) != SSH_OK)
         return Status::failure(QStringLiteral("cannot read the key %1").arg(path));
     const int rc = ssh_userauth_publickey(m_session, nullptr, key);
     ssh_key_free(key);
@@ -260,8 +349,8 @@ Status SshWorker::authenticate()
     }
     if ((methods & SSH_AUTH_METHOD_PASSWORD) && m_events.askSecret) {
         tried << QStringLiteral("password");
-        const auto password =
-            waitFor(m_events.askSecret(QStringLiteral("Password for %1@%2").arg(user, m_endpoint.name)));
+        const auto password = waitFor(
+            m_events.askSecret(QStringLiteral("Password for %1@%2").arg(user, m_endpoint.name)));
         if (password && *password) {
             QByteArray secret = **password;
             const int rc = ssh_userauth_password(m_session, nullptr, secret.constData());

@@ -11,9 +11,9 @@ struct Workspace;
 /** Everything needed to open one SSH session, resolved from the workspace. */
 struct SshEndpoint
 {
-    QString name;           // the workspace's name for the host ("web1")
-    QString address;        // host name, IP or ~/.ssh/config alias
-    int port = 0;           // 0 = ~/.ssh/config or 22
+    QString name;    // the workspace's name for the host ("web1")
+    QString address; // host name, IP or ~/.ssh/config alias
+    int port = 0;    // 0 = ~/.ssh/config or 22
     QString user;
     QString identityFile;
     QString knownHostsFile; // empty = ~/.ssh/known_hosts

@@ -55,10 +55,15 @@ QByteArray cancellable(const QByteArray &command)
     QByteArray quoted = command;
     quoted.replace('\'', "'\\''");
     return "exec 3<&0; "
-           "if command -v setsid >/dev/null 2>&1; then setsid sh -c '" + quoted + "' </dev/null 3<&- & "
-           "else sh -c '" + quoted + "' </dev/null 3<&- & fi; "
+           "if command -v setsid >/dev/null 2>&1; then setsid sh -c '" +
+           quoted +
+           "' </dev/null 3<&- & "
+           "else sh -c '" +
+           quoted +
+           "' </dev/null 3<&- & fi; "
            "pid=$!; "
-           "( read -r _ <&3; kill -TERM -- -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null ) 2>/dev/null & "
+           "( read -r _ <&3; kill -TERM -- -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null ) "
+           "2>/dev/null & "
            "watcher=$!; exec 3<&-; "
            "wait $pid; status=$?; kill $watcher 2>/dev/null; exit $status";
 }
@@ -80,6 +85,11 @@ SshWorker::SshWorker(SshEndpoint endpoint, SshWorker *jump, SshWorkerEvents even
 SshWorker::~SshWorker()
 {
     m_stop = true;
+    {
+        std::lock_guard lock(m_socketMutex);
+        if (m_socket >= 0)
+            ::shutdown(m_socket, SHUT_RDWR);
+    }
     const char byte = 'q';
     [[maybe_unused]] ssize_t n = ::write(m_wakePipe[1], &byte, 1);
     if (m_thread.joinable())
@@ -183,11 +193,7 @@ Status SshWorker::ensureConnected()
     const Status status = connectSession();
     if (!status) {
         m_lastError = status.errorString();
-        if (m_session) {
-            ssh_disconnect(m_session);
-            ssh_free(m_session);
-            m_session = nullptr;
-        }
+        releaseSession();
         setState(Failed, m_lastError);
         return status;
     }
@@ -208,11 +214,25 @@ void SshWorker::disconnect(const QString &reason)
         closeBridge(b);
     m_bridges.clear();
     if (m_session) {
-        ssh_disconnect(m_session);
-        ssh_free(m_session);
-        m_session = nullptr;
+        releaseSession();
         setState(Disconnected, reason);
     }
+}
+
+void SshWorker::setSocket(int fd)
+{
+    std::lock_guard lock(m_socketMutex);
+    m_socket = fd;
+}
+
+void SshWorker::releaseSession()
+{
+    setSocket(-1); // before libssh closes it: the number may be reused at once
+    if (!m_session)
+        return;
+    ssh_disconnect(m_session);
+    ssh_free(m_session);
+    m_session = nullptr;
 }
 
 void SshWorker::failSession(const QString &reason)
@@ -230,10 +250,11 @@ void SshWorker::startExec(quint64 id, const QByteArray &command)
         return;
     }
     ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel || ssh_channel_open_session(channel) != SSH_OK
-        || ssh_channel_request_exec(channel, cancellable(command).constData()) != SSH_OK) {
-        const QString error = QStringLiteral("could not start the command on %1: %2")
-                                  .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session)));
+    if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+        ssh_channel_request_exec(channel, cancellable(command).constData()) != SSH_OK) {
+        const QString error =
+            QStringLiteral("could not start the command on %1: %2")
+                .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session)));
         if (channel)
             ssh_channel_free(channel);
         m_events.execFinished(id, -1, error);
@@ -267,7 +288,8 @@ void SshWorker::pumpExecs()
             QByteArray &sink = stream ? err : out;
             // Bound one pass so a chatty command cannot starve the other channels.
             for (int reads = 0; reads < 16; ++reads) {
-                const int n = ssh_channel_read_nonblocking(it->channel, buffer.data(), kChunk, stream);
+                const int n =
+                    ssh_channel_read_nonblocking(it->channel, buffer.data(), kChunk, stream);
                 if (n == SSH_ERROR)
                     failed = true;
                 if (n <= 0)
@@ -282,14 +304,15 @@ void SshWorker::pumpExecs()
                             .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session))));
             return;
         }
-        if (ssh_channel_is_eof(it->channel) && ssh_channel_poll(it->channel, 0) <= 0
-            && ssh_channel_poll(it->channel, 1) <= 0) {
+        if (ssh_channel_is_eof(it->channel) && ssh_channel_poll(it->channel, 0) <= 0 &&
+            ssh_channel_poll(it->channel, 1) <= 0) {
             const int status = ssh_channel_get_exit_status(it->channel);
             ssh_channel_close(it->channel);
             ssh_channel_free(it->channel);
             const quint64 id = it.key();
             it = m_execs.erase(it);
-            m_events.execFinished(id, status, status < 0 ? QStringLiteral("no exit status") : QString());
+            m_events.execFinished(id, status,
+                                  status < 0 ? QStringLiteral("no exit status") : QString());
             continue;
         }
         ++it;
@@ -304,8 +327,9 @@ Result<quint16> SshWorker::listen(const QByteArray &targetHost, int targetPort)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
     socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
-        || ::listen(fd, 16) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+        ::listen(fd, 16) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
         if (fd >= 0)
             ::close(fd);
         return Result<quint16>::failure(QStringLiteral("cannot listen on 127.0.0.1: %1")
@@ -326,10 +350,8 @@ void SshWorker::acceptOn(const Listener &listener)
         return;
     }
     ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel
-        || ssh_channel_open_forward(channel, listener.targetHost.constData(), listener.targetPort,
-                                    "127.0.0.1", 0)
-               != SSH_OK) {
+    if (!channel || ssh_channel_open_forward(channel, listener.targetHost.constData(),
+                                             listener.targetPort, "127.0.0.1", 0) != SSH_OK) {
         if (channel)
             ssh_channel_free(channel);
         ::close(client); // the client sees a reset, as with `ssh -L` when the target refuses
@@ -344,9 +366,8 @@ Result<int> SshWorker::bridge(const QByteArray &targetHost, int targetPort)
     if (const Status connected = ensureConnected(); !connected)
         return connected.error();
     ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel
-        || ssh_channel_open_forward(channel, targetHost.constData(), targetPort, "127.0.0.1", 0)
-               != SSH_OK) {
+    if (!channel || ssh_channel_open_forward(channel, targetHost.constData(), targetPort,
+                                             "127.0.0.1", 0) != SSH_OK) {
         const QString error = QStringLiteral("%1 could not open a channel to %2:%3: %4")
                                   .arg(m_endpoint.name, QString::fromUtf8(targetHost))
                                   .arg(targetPort)
@@ -394,7 +415,8 @@ void SshWorker::pumpBridges()
             const int n = ssh_channel_read_nonblocking(b.channel, buffer.data(), kChunk, 0);
             if (n > 0 && writeAll(b.fd, buffer.constData(), n))
                 continue;
-            if (n < 0 || (n > 0) || ssh_channel_is_eof(b.channel) || ssh_channel_is_closed(b.channel))
+            if (n < 0 || (n > 0) || ssh_channel_is_eof(b.channel) ||
+                ssh_channel_is_closed(b.channel))
                 closeBridge(b);
             break;
         }

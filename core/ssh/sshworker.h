@@ -103,6 +103,9 @@ private:
     Status verifyHostKey();
     Status authenticate();
     Status authenticateWithKeyFile(const QString &path);
+    Result<int> connectTcp(const QByteArray &host, unsigned int port);
+    void setSocket(int fd);
+    void releaseSession();
     template<typename T>
     std::optional<T> waitFor(std::future<T> future);
 
@@ -123,6 +126,10 @@ private:
     std::deque<std::function<void()>> m_tasks;
     int m_wakePipe[2] = {-1, -1};
     std::atomic<bool> m_stop{false};
+    // The session's socket, so the destructor can shutdown() it and abort a blocking libssh call
+    // (handshake, auth, channel open) instead of waiting out its timeout.
+    std::mutex m_socketMutex;
+    int m_socket = -1;
     std::thread m_thread;
 };
 

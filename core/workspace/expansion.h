@@ -14,6 +14,7 @@ namespace Opsdeck {
 QString expandVariables(const QString &text, QStringList *unsetVariables = nullptr);
 
 /** Expands, then resolves a relative path against `baseDirectory`. */
-QString expandPath(const QString &path, const QString &baseDirectory, QStringList *unsetVariables = nullptr);
+QString expandPath(const QString &path, const QString &baseDirectory,
+                   QStringList *unsetVariables = nullptr);
 
 } // namespace Opsdeck

@@ -21,9 +21,9 @@ struct SourcePosition
 struct SshDefaults
 {
     QString user;
-    QString knownHosts;   // expanded absolute path; empty = libssh's default (~/.ssh/known_hosts)
-    QString identity;     // private key file; empty = agent and libssh's default identities
-    int port = 0;         // 0 = whatever ~/.ssh/config or 22 says
+    QString knownHosts; // expanded absolute path; empty = libssh's default (~/.ssh/known_hosts)
+    QString identity;   // private key file; empty = agent and libssh's default identities
+    int port = 0;       // 0 = whatever ~/.ssh/config or 22 says
     int connectTimeoutSeconds = 10;
     int keepaliveSeconds = 15;
     bool useSshConfig = true; // honour ~/.ssh/config
@@ -36,7 +36,7 @@ struct HostSpec
     QString address;
     int port = 0;
     QString user;
-    QString jump;     // name of another host to tunnel through
+    QString jump; // name of another host to tunnel through
     QString identity;
     SourcePosition position;
 };
@@ -44,7 +44,7 @@ struct HostSpec
 struct DatabaseSpec
 {
     QString conninfo;
-    QString tunnel;   // host name to reach the database through, or empty
+    QString tunnel; // host name to reach the database through, or empty
     QVariantMap thresholds;
     SourcePosition position;
 };
@@ -67,8 +67,8 @@ struct EnvironmentSpec
     QStringList hosts;
     std::optional<DatabaseSpec> database;
     std::optional<PrometheusSpec> prometheus;
-    QStringList secrets;   // expanded paths
-    QStringList config;    // local paths or "host:/remote/path"
+    QStringList secrets; // expanded paths
+    QStringList config;  // local paths or "host:/remote/path"
     QVariantMap flags;
     QVariantMap deploy;
     SourcePosition position;
@@ -77,7 +77,7 @@ struct EnvironmentSpec
 struct PanelSpec
 {
     QString title;
-    QString source;   // prometheus | sql
+    QString source; // prometheus | sql
     QString query;
     QString unit;
     bool stack = false;
@@ -94,8 +94,8 @@ struct Workspace
 {
     int version = 1;
     QString name;
-    QString filePath;   // absolute path of opsdeck.yaml
-    QString directory;  // paths in the file are relative to this
+    QString filePath;  // absolute path of opsdeck.yaml
+    QString directory; // paths in the file are relative to this
     SshDefaults ssh;
     QList<HostSpec> hosts;
     QList<EnvironmentSpec> environments;

@@ -16,12 +16,12 @@ namespace {
 const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("name"),
                               QStringLiteral("ssh"),          QStringLiteral("hosts"),
                               QStringLiteral("environments"), QStringLiteral("dashboards")};
-const QStringList kSshKeys = {QStringLiteral("user"),      QStringLiteral("known_hosts"),
-                              QStringLiteral("identity"),  QStringLiteral("port"),
-                              QStringLiteral("connect_timeout"), QStringLiteral("keepalive"),
-                              QStringLiteral("use_ssh_config")};
+const QStringList kSshKeys = {
+    QStringLiteral("user"),          QStringLiteral("known_hosts"),     QStringLiteral("identity"),
+    QStringLiteral("port"),          QStringLiteral("connect_timeout"), QStringLiteral("keepalive"),
+    QStringLiteral("use_ssh_config")};
 const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port"),
-                               QStringLiteral("user"),    QStringLiteral("jump"),
+                               QStringLiteral("user"), QStringLiteral("jump"),
                                QStringLiteral("identity")};
 const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts"),
                               QStringLiteral("database"),  QStringLiteral("prometheus"),
@@ -31,18 +31,16 @@ const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("t
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
                                      QStringLiteral("auth")};
-const QStringList kDeployKeys = {QStringLiteral("path"),    QStringLiteral("repo"),
-                                 QStringLiteral("push"),    QStringLiteral("keep"),
-                                 QStringLiteral("shared"),  QStringLiteral("build"),
-                                 QStringLiteral("release"), QStringLiteral("restart"),
-                                 QStringLiteral("healthcheck"), QStringLiteral("batches"),
-                                 QStringLiteral("max_fail"), QStringLiteral("lock_host"),
-                                 QStringLiteral("notify")};
-const QStringList kFlagsKeys = {QStringLiteral("backend"), QStringLiteral("manage"),
-                                QStringLiteral("table"),   QStringLiteral("name_column"),
-                                QStringLiteral("enabled_column"), QStringLiteral("url"),
-                                QStringLiteral("token"),   QStringLiteral("project"),
-                                QStringLiteral("environment")};
+const QStringList kDeployKeys = {
+    QStringLiteral("path"),    QStringLiteral("repo"),     QStringLiteral("push"),
+    QStringLiteral("keep"),    QStringLiteral("shared"),   QStringLiteral("build"),
+    QStringLiteral("release"), QStringLiteral("restart"),  QStringLiteral("healthcheck"),
+    QStringLiteral("batches"), QStringLiteral("max_fail"), QStringLiteral("lock_host"),
+    QStringLiteral("notify")};
+const QStringList kFlagsKeys = {
+    QStringLiteral("backend"),     QStringLiteral("manage"),         QStringLiteral("table"),
+    QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
+    QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment")};
 const QStringList kDashboardKeys = {QStringLiteral("name"), QStringLiteral("panels")};
 const QStringList kPanelKeys = {QStringLiteral("title"), QStringLiteral("source"),
                                 QStringLiteral("query"), QStringLiteral("unit"),
@@ -53,7 +51,10 @@ const QStringList kPanelKeys = {QStringLiteral("title"), QStringLiteral("source"
 class Builder final
 {
 public:
-    Builder(YamlReader &reader, Workspace &ws) : m_r(reader), m_ws(ws) {}
+    Builder(YamlReader &reader, Workspace &ws)
+        : m_r(reader)
+        , m_ws(ws)
+    {}
 
     void build(const YAML::Node &root)
     {
@@ -79,9 +80,10 @@ private:
         if (const YAML::Node v = root["version"]) {
             if (std::optional<int> version = m_r.integer(v, QStringLiteral("version"), 0, 1000)) {
                 if (*version != 1)
-                    m_r.error(v, QStringLiteral("version"),
-                              QStringLiteral("unsupported version %1 (this Opsdeck reads version 1)")
-                                  .arg(*version));
+                    m_r.error(
+                        v, QStringLiteral("version"),
+                        QStringLiteral("unsupported version %1 (this Opsdeck reads version 1)")
+                            .arg(*version));
                 m_ws.version = *version;
             }
         } else {
@@ -102,19 +104,25 @@ private:
         if (node["user"])
             ssh.user = m_r.string(node["user"], p + QStringLiteral(".user")).value_or(QString());
         if (node["known_hosts"])
-            ssh.knownHosts = m_r.path(node["known_hosts"], p + QStringLiteral(".known_hosts")).value_or(QString());
+            ssh.knownHosts = m_r.path(node["known_hosts"], p + QStringLiteral(".known_hosts"))
+                                 .value_or(QString());
         if (node["identity"])
-            ssh.identity = m_r.path(node["identity"], p + QStringLiteral(".identity")).value_or(QString());
+            ssh.identity =
+                m_r.path(node["identity"], p + QStringLiteral(".identity")).value_or(QString());
         if (node["port"])
             ssh.port = m_r.integer(node["port"], p + QStringLiteral(".port"), 1, 65535).value_or(0);
         if (node["connect_timeout"])
             ssh.connectTimeoutSeconds =
-                m_r.integer(node["connect_timeout"], p + QStringLiteral(".connect_timeout"), 1, 600).value_or(10);
+                m_r.integer(node["connect_timeout"], p + QStringLiteral(".connect_timeout"), 1, 600)
+                    .value_or(10);
         if (node["keepalive"])
             ssh.keepaliveSeconds =
-                m_r.integer(node["keepalive"], p + QStringLiteral(".keepalive"), 0, 3600).value_or(15);
+                m_r.integer(node["keepalive"], p + QStringLiteral(".keepalive"), 0, 3600)
+                    .value_or(15);
         if (node["use_ssh_config"])
-            ssh.useSshConfig = m_r.boolean(node["use_ssh_config"], p + QStringLiteral(".use_ssh_config")).value_or(true);
+            ssh.useSshConfig =
+                m_r.boolean(node["use_ssh_config"], p + QStringLiteral(".use_ssh_config"))
+                    .value_or(true);
     }
 
     void readHosts(const YAML::Node &node)
@@ -131,17 +139,22 @@ private:
                 host.address = m_r.string(h, p).value_or(QString());
             } else if (m_r.checkMap(h, p, kHostKeys)) {
                 if (h["address"])
-                    host.address = m_r.string(h["address"], p + QStringLiteral(".address")).value_or(QString());
+                    host.address = m_r.string(h["address"], p + QStringLiteral(".address"))
+                                       .value_or(QString());
                 else
                     host.address = host.name; // an ~/.ssh/config alias of the same name
                 if (h["port"])
-                    host.port = m_r.integer(h["port"], p + QStringLiteral(".port"), 1, 65535).value_or(0);
+                    host.port =
+                        m_r.integer(h["port"], p + QStringLiteral(".port"), 1, 65535).value_or(0);
                 if (h["user"])
-                    host.user = m_r.string(h["user"], p + QStringLiteral(".user")).value_or(QString());
+                    host.user =
+                        m_r.string(h["user"], p + QStringLiteral(".user")).value_or(QString());
                 if (h["jump"])
-                    host.jump = m_r.string(h["jump"], p + QStringLiteral(".jump")).value_or(QString());
+                    host.jump =
+                        m_r.string(h["jump"], p + QStringLiteral(".jump")).value_or(QString());
                 if (h["identity"])
-                    host.identity = m_r.path(h["identity"], p + QStringLiteral(".identity")).value_or(QString());
+                    host.identity = m_r.path(h["identity"], p + QStringLiteral(".identity"))
+                                        .value_or(QString());
             }
             m_jumpNodes.insert(host.name, h.IsMap() ? h["jump"] : YAML::Node());
             m_ws.hosts << host;
@@ -164,8 +177,9 @@ private:
             QStringList chain{host.name};
             for (const HostSpec *hop = m_ws.host(host.jump); hop; hop = m_ws.host(hop->jump)) {
                 if (chain.contains(hop->name)) {
-                    m_r.error(at, p, QStringLiteral("jump hosts form a loop: %1 -> %2")
-                                         .arg(chain.join(QStringLiteral(" -> ")), hop->name));
+                    m_r.error(at, p,
+                              QStringLiteral("jump hosts form a loop: %1 -> %2")
+                                  .arg(chain.join(QStringLiteral(" -> ")), hop->name));
                     break;
                 }
                 chain << hop->name;
@@ -177,7 +191,8 @@ private:
 
     QString unknownHost(const QString &name) const
     {
-        return QStringLiteral("unknown host '%1' (known: %2)").arg(name, joinedNames(m_ws.hostNames()));
+        return QStringLiteral("unknown host '%1' (known: %2)")
+            .arg(name, joinedNames(m_ws.hostNames()));
     }
 
     void requireHost(const YAML::Node &node, const QString &path, const QString &name)
@@ -203,7 +218,8 @@ private:
             if (!m_r.checkMap(e, p, kEnvKeys))
                 continue;
             if (e["protected"])
-                env.isProtected = m_r.boolean(e["protected"], p + QStringLiteral(".protected")).value_or(true);
+                env.isProtected =
+                    m_r.boolean(e["protected"], p + QStringLiteral(".protected")).value_or(true);
             if (e["hosts"])
                 readEnvironmentHosts(e["hosts"], p + QStringLiteral(".hosts"), env);
             if (e["database"])
@@ -217,7 +233,8 @@ private:
             if (e["flags"])
                 env.flags = m_r.variantMap(e["flags"], p + QStringLiteral(".flags"), kFlagsKeys);
             if (e["deploy"])
-                env.deploy = m_r.variantMap(e["deploy"], p + QStringLiteral(".deploy"), kDeployKeys);
+                env.deploy =
+                    m_r.variantMap(e["deploy"], p + QStringLiteral(".deploy"), kDeployKeys);
             m_ws.environments << env;
         }
     }
@@ -245,15 +262,18 @@ private:
         if (!m_r.checkMap(node, p, kDatabaseKeys))
             return std::nullopt;
         if (node["conninfo"])
-            db.conninfo = m_r.string(node["conninfo"], p + QStringLiteral(".conninfo")).value_or(QString());
+            db.conninfo =
+                m_r.string(node["conninfo"], p + QStringLiteral(".conninfo")).value_or(QString());
         else
             m_r.error(node, p, QStringLiteral("missing 'conninfo'"));
         if (node["tunnel"]) {
-            db.tunnel = m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
+            db.tunnel =
+                m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
             requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), db.tunnel);
         }
         if (node["thresholds"])
-            db.thresholds = m_r.variantMap(node["thresholds"], p + QStringLiteral(".thresholds"), {});
+            db.thresholds =
+                m_r.variantMap(node["thresholds"], p + QStringLiteral(".thresholds"), {});
         return db;
     }
 
@@ -272,7 +292,8 @@ private:
         else
             m_r.error(node, p, QStringLiteral("missing 'url'"));
         if (node["tunnel"]) {
-            prom.tunnel = m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
+            prom.tunnel =
+                m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
             requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), prom.tunnel);
         }
         return prom;
@@ -285,7 +306,8 @@ private:
             env.secrets << QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(file));
     }
 
-    /** Local paths are resolved; "host:/path" entries must name a known host and an absolute path. */
+    /** Local paths are resolved; "host:/path" entries must name a known host and an absolute path.
+     */
     void readConfig(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
     {
         const std::optional<QStringList> entries = m_r.stringList(node, p);
@@ -307,7 +329,8 @@ private:
     void readDashboards(const YAML::Node &node)
     {
         if (!node.IsSequence()) {
-            m_r.error(node, QStringLiteral("dashboards"), QStringLiteral("expected a list of dashboards"));
+            m_r.error(node, QStringLiteral("dashboards"),
+                      QStringLiteral("expected a list of dashboards"));
             return;
         }
         for (std::size_t i = 0; i < node.size(); ++i) {
@@ -320,7 +343,8 @@ private:
                 dash.name = m_r.string(d["name"], p + QStringLiteral(".name")).value_or(QString());
             const YAML::Node panels = d["panels"];
             if (panels && !panels.IsSequence())
-                m_r.error(panels, p + QStringLiteral(".panels"), QStringLiteral("expected a list of panels"));
+                m_r.error(panels, p + QStringLiteral(".panels"),
+                          QStringLiteral("expected a list of panels"));
             for (std::size_t j = 0; panels && panels.IsSequence() && j < panels.size(); ++j)
                 readPanel(panels[j], QStringLiteral("%1.panels[%2]").arg(p).arg(j), dash);
             m_ws.dashboards << dash;
@@ -333,16 +357,20 @@ private:
             return;
         PanelSpec panel;
         if (node["title"])
-            panel.title = m_r.string(node["title"], p + QStringLiteral(".title")).value_or(QString());
+            panel.title =
+                m_r.string(node["title"], p + QStringLiteral(".title")).value_or(QString());
         panel.source = QStringLiteral("prometheus");
         if (node["source"]) {
-            panel.source = m_r.string(node["source"], p + QStringLiteral(".source")).value_or(panel.source);
+            panel.source =
+                m_r.string(node["source"], p + QStringLiteral(".source")).value_or(panel.source);
             if (panel.source != QLatin1String("prometheus") && panel.source != QLatin1String("sql"))
                 m_r.error(node["source"], p + QStringLiteral(".source"),
-                          QStringLiteral("unknown source '%1' (known: prometheus, sql)").arg(panel.source));
+                          QStringLiteral("unknown source '%1' (known: prometheus, sql)")
+                              .arg(panel.source));
         }
         if (node["query"])
-            panel.query = m_r.string(node["query"], p + QStringLiteral(".query")).value_or(QString());
+            panel.query =
+                m_r.string(node["query"], p + QStringLiteral(".query")).value_or(QString());
         else
             m_r.error(node, p, QStringLiteral("missing 'query'"));
         if (node["unit"])
@@ -364,8 +392,9 @@ WorkspaceLoadResult WorkspaceLoader::loadFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         WorkspaceLoadResult result;
-        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, 0, 0,
-                                         QStringLiteral("cannot open workspace: %1").arg(file.errorString())};
+        result.diagnostics << Diagnostic{
+            Diagnostic::Severity::Error, path, 0, 0,
+            QStringLiteral("cannot open workspace: %1").arg(file.errorString())};
         return result;
     }
     return loadText(file.readAll(), path);
@@ -408,7 +437,8 @@ QString locateWorkspace(const QString &explicitPath, const QString &startDirecto
 {
     if (!explicitPath.isEmpty())
         return QFileInfo(explicitPath).absoluteFilePath();
-    const QString fromEnv = QProcessEnvironment::systemEnvironment().value(QStringLiteral("OPSDECK_WORKSPACE"));
+    const QString fromEnv =
+        QProcessEnvironment::systemEnvironment().value(QStringLiteral("OPSDECK_WORKSPACE"));
     if (!fromEnv.isEmpty())
         return QFileInfo(fromEnv).absoluteFilePath();
     QDir dir(startDirectory);

@@ -8,7 +8,8 @@
 
 namespace Opsdeck {
 
-/** What loading produced: a workspace when there were no errors, and every diagnostic either way. */
+/** What loading produced: a workspace when there were no errors, and every diagnostic either way.
+ */
 struct WorkspaceLoadResult
 {
     std::optional<Workspace> workspace;

@@ -95,8 +95,9 @@ QString YamlReader::expand(const YAML::Node &node, const QString &path, const QS
     QStringList unset;
     const QString value = expandVariables(raw, &unset);
     for (const QString &name : unset)
-        warning(node, path,
-                QStringLiteral("environment variable '%1' is not set; using an empty value").arg(name));
+        warning(
+            node, path,
+            QStringLiteral("environment variable '%1' is not set; using an empty value").arg(name));
     return value;
 }
 
@@ -118,7 +119,8 @@ std::optional<QString> YamlReader::path(const YAML::Node &node, const QString &k
     return expandPath(*text, m_baseDirectory);
 }
 
-std::optional<int> YamlReader::integer(const YAML::Node &node, const QString &path, int min, int max)
+std::optional<int> YamlReader::integer(const YAML::Node &node, const QString &path, int min,
+                                       int max)
 {
     std::optional<QString> text = string(node, path);
     if (!text)
@@ -130,7 +132,8 @@ std::optional<int> YamlReader::integer(const YAML::Node &node, const QString &pa
         return std::nullopt;
     }
     if (value < min || value > max) {
-        error(node, path, QStringLiteral("%1 is out of range (%2 to %3)").arg(value).arg(min).arg(max));
+        error(node, path,
+              QStringLiteral("%1 is out of range (%2 to %3)").arg(value).arg(min).arg(max));
         return std::nullopt;
     }
     return value;
@@ -142,9 +145,11 @@ std::optional<bool> YamlReader::boolean(const YAML::Node &node, const QString &p
     if (!text)
         return std::nullopt;
     const QString lower = text->toLower();
-    if (lower == QLatin1String("true") || lower == QLatin1String("yes") || lower == QLatin1String("on"))
+    if (lower == QLatin1String("true") || lower == QLatin1String("yes") ||
+        lower == QLatin1String("on"))
         return true;
-    if (lower == QLatin1String("false") || lower == QLatin1String("no") || lower == QLatin1String("off"))
+    if (lower == QLatin1String("false") || lower == QLatin1String("no") ||
+        lower == QLatin1String("off"))
         return false;
     error(node, path, QStringLiteral("expected true or false, got '%1'").arg(*text));
     return std::nullopt;
@@ -187,7 +192,8 @@ QVariant YamlReader::variant(const YAML::Node &node, const QString &path)
     return {};
 }
 
-QVariantMap YamlReader::variantMap(const YAML::Node &node, const QString &path, const QStringList &known)
+QVariantMap YamlReader::variantMap(const YAML::Node &node, const QString &path,
+                                   const QStringList &known)
 {
     QVariantMap map;
     if (!checkMap(node, path, known))

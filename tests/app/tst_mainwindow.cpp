@@ -9,8 +9,8 @@
 
 #include <QListWidget>
 #include <QSaveFile>
-#include <QStandardPaths>
 #include <QStandardItemModel>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -43,7 +43,9 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
-        writeFile(path, "version: 1\nhosts:\n  web1: 10.0.0.1\nenvironments:\n  prod: { hosts: [web9] }\n");
+        writeFile(
+            path,
+            "version: 1\nhosts:\n  web1: 10.0.0.1\nenvironments:\n  prod: { hosts: [web9] }\n");
         MainWindow window;
         window.show();
         window.openWorkspace(path);
@@ -51,14 +53,16 @@ private slots:
         QVERIFY(diagnostics && diagnostics->isVisible());
         auto *list = diagnostics->findChild<QListWidget *>(QStringLiteral("diagnosticsList"));
         QCOMPARE(list->count(), 1);
-        QVERIFY2(list->item(0)->text().endsWith(QStringLiteral(
-                     "opsdeck.yaml:5:19: error: environments.prod.hosts[0]: unknown host 'web9' (known: web1)")),
+        QVERIFY2(list->item(0)->text().endsWith(
+                     QStringLiteral("opsdeck.yaml:5:19: error: environments.prod.hosts[0]: unknown "
+                                    "host 'web9' (known: web1)")),
                  qPrintable(list->item(0)->text()));
         QVERIFY(window.workspaceHasErrors());
 
         // Fix the file: the window notices by itself.
-        writeFile(path, "version: 1\nhosts:\n  web1: { address: 127.0.0.1, port: 1 }\nenvironments:\n"
-                        "  prod: { hosts: [web1] }\n  staging: {}\n");
+        writeFile(path,
+                  "version: 1\nhosts:\n  web1: { address: 127.0.0.1, port: 1 }\nenvironments:\n"
+                  "  prod: { hosts: [web1] }\n  staging: {}\n");
         QTRY_VERIFY_WITH_TIMEOUT(!window.workspaceHasErrors(), 5000);
         auto *sidebar = window.findChild<QTreeView *>(QStringLiteral("sidebar"));
         QCOMPARE(sidebar->model()->rowCount(), 2);
@@ -78,24 +82,26 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
         writeFile(path, "version: 1\n"
-                        "ssh: { connect_timeout: 2, use_ssh_config: false, known_hosts: " + dir.filePath(QStringLiteral("kh")).toUtf8() + " }\n"
-                        "hosts:\n"
-                        "  bastion: { address: 127.0.0.1, port: 1 }\n"
-                        "  web1: { address: 127.0.0.1, port: 1, jump: bastion }\n"
-                        "  web2: { address: 127.0.0.1, port: 2 }\n"
-                        "environments:\n"
-                        "  production:\n"
-                        "    hosts: [web1, web2]\n"
-                        "    database: { conninfo: \"host=127.0.0.1 port=1 dbname=x connect_timeout=2\", tunnel: bastion }\n");
+                        "ssh: { connect_timeout: 2, use_ssh_config: false, known_hosts: " +
+                            dir.filePath(QStringLiteral("kh")).toUtf8() +
+                            " }\n"
+                            "hosts:\n"
+                            "  bastion: { address: 127.0.0.1, port: 1 }\n"
+                            "  web1: { address: 127.0.0.1, port: 1, jump: bastion }\n"
+                            "  web2: { address: 127.0.0.1, port: 2 }\n"
+                            "environments:\n"
+                            "  production:\n"
+                            "    hosts: [web1, web2]\n"
+                            "    database: { conninfo: \"host=127.0.0.1 port=1 dbname=x "
+                            "connect_timeout=2\", tunnel: bastion }\n");
         StallMeter meter;
         meter.start();
         MainWindow window;
         window.show();
         window.openWorkspace(path);
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto *pane = qobject_cast<OverviewPane *>(window.currentPane());
         QVERIFY(pane);
-        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 15000);
+        QVERIFY(StallMeter::spinUntil([pane] { return pane->hasLoaded(); }, 15000));
         meter.stop();
         for (const HostStatus &h : pane->probe()->hosts())
             QCOMPARE(h.state, HostStatus::State::Down);

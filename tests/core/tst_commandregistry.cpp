@@ -15,14 +15,24 @@ class TestCommandRegistry final : public QObject
     {
         CommandRegistry r;
         r.add(checkCommand());
-        r.add({QStringLiteral("deploy"), {}, QStringLiteral("Deployments"), QStringLiteral("Deploy"),
-               QStringLiteral("opsdeck deploy ENV"), [](CliContext &ctx) {
-                   ctx.out << "deploy " << ctx.args.join(QLatin1Char(' ')) << " ws=" << ctx.workspaceOption;
+        r.add({QStringLiteral("deploy"),
+               {},
+               QStringLiteral("Deployments"),
+               QStringLiteral("Deploy"),
+               QStringLiteral("opsdeck deploy ENV"),
+               [](CliContext &ctx) {
+                   ctx.out << "deploy " << ctx.args.join(QLatin1Char(' '))
+                           << " ws=" << ctx.workspaceOption;
                    return 0;
                }});
-        r.add({QStringLiteral("releases"), {QStringLiteral("ls")}, QStringLiteral("Deployments"),
-               QStringLiteral("List releases"), QStringLiteral("opsdeck releases ENV"),
-               [](CliContext &) { return 7; }});
+        r.add({QStringLiteral("releases"),
+               {QStringLiteral("ls")},
+               QStringLiteral("Deployments"),
+               QStringLiteral("List releases"),
+               QStringLiteral("opsdeck releases ENV"),
+               [](CliContext &) {
+                   return 7;
+               }});
         return r;
     }
 
@@ -71,14 +81,16 @@ private slots:
                  0);
         QCOMPARE(out, QStringLiteral("deploy staging --ref=v2 ws=/a.yaml"));
         out.clear();
-        QCOMPARE(run({QStringLiteral("deploy"), QStringLiteral("-w")}, &out, &err), ExitCode::Usage);
+        QCOMPARE(run({QStringLiteral("deploy"), QStringLiteral("-w")}, &out, &err),
+                 ExitCode::Usage);
     }
 
     void groupedHelp()
     {
         const QString help = registry().helpText();
         QVERIFY(help.contains(QStringLiteral("Workspace:\n  check (validate)")));
-        QVERIFY(help.indexOf(QStringLiteral("Deployments:")) > help.indexOf(QStringLiteral("Workspace:")));
+        QVERIFY(help.indexOf(QStringLiteral("Deployments:")) >
+                help.indexOf(QStringLiteral("Workspace:")));
         QVERIFY(help.contains(QStringLiteral("releases (ls)")));
         QString out, err;
         QCOMPARE(run({QStringLiteral("check"), QStringLiteral("--help")}, &out, &err), 0);
@@ -88,15 +100,21 @@ private slots:
     void checkCommandReportsPositions()
     {
         QString out, err;
-        const QString bad = TestServices::dataDir() + QStringLiteral("/core/workspace/cases/unknown-host/opsdeck.yaml");
+        const QString bad = TestServices::dataDir() +
+                            QStringLiteral("/core/workspace/cases/unknown-host/opsdeck.yaml");
         QCOMPARE(run({QStringLiteral("check"), bad}, &out, &err), ExitCode::Problems);
-        QVERIFY2(err.contains(QStringLiteral("opsdeck.yaml:7:19: error: environments.production.hosts[1]: "
-                                             "unknown host 'web3'")), qPrintable(err));
-        const QString good = TestServices::dataDir() + QStringLiteral("/core/workspace/cases/good-full/opsdeck.yaml");
+        QVERIFY2(err.contains(
+                     QStringLiteral("opsdeck.yaml:7:19: error: environments.production.hosts[1]: "
+                                    "unknown host 'web3'")),
+                 qPrintable(err));
+        const QString good = TestServices::dataDir() +
+                             QStringLiteral("/core/workspace/cases/good-full/opsdeck.yaml");
         out.clear();
         err.clear();
-        QCOMPARE(run({QStringLiteral("check"), QStringLiteral("-w"), good}, &out, &err), ExitCode::Ok);
-        QVERIFY2(out.contains(QStringLiteral("ok: workspace 'minitwit', 3 hosts, 2 environments")), qPrintable(out));
+        QCOMPARE(run({QStringLiteral("check"), QStringLiteral("-w"), good}, &out, &err),
+                 ExitCode::Ok);
+        QVERIFY2(out.contains(QStringLiteral("ok: workspace 'minitwit', 3 hosts, 2 environments")),
+                 qPrintable(out));
     }
 
     void commandLikeArguments()

@@ -13,8 +13,9 @@ class TestHostProbe final : public QObject
 private slots:
     void parsesTheProbeOutput()
     {
-        const QByteArray output = "@load\n0.52 0.40 0.31 2/345 6789\n@uptime\n93784.21 180000.00\n@cpus\n4\n@df\n"
-                                  "/dev/vda1 41152736 12345678 26700000 32% /\n";
+        const QByteArray output =
+            "@load\n0.52 0.40 0.31 2/345 6789\n@uptime\n93784.21 180000.00\n@cpus\n4\n@df\n"
+            "/dev/vda1 41152736 12345678 26700000 32% /\n";
         const std::optional<HostMetrics> m = parseHostProbe(output);
         QVERIFY(m);
         QCOMPARE(m->load1, 0.52);
@@ -36,7 +37,8 @@ private slots:
     {
         // The same command the overview sends over SSH, run locally through sh.
         QProcess sh;
-        sh.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QString::fromLatin1(hostProbeCommand())});
+        sh.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"), QString::fromLatin1(hostProbeCommand())});
         QVERIFY(sh.waitForFinished(10000));
         const std::optional<HostMetrics> m = parseHostProbe(sh.readAllStandardOutput());
         QVERIFY(m);

@@ -32,10 +32,7 @@ class TestPgConnection final : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY2(pgPort() > 0, "the postgres fixture did not run");
-    }
+    void initTestCase() { QVERIFY2(pgPort() > 0, "the postgres fixture did not run"); }
 
     void returnsTypedValues()
     {
@@ -44,13 +41,14 @@ private slots:
         QVERIFY2(opened.ok(), qPrintable(opened.errorString()));
         QCOMPARE(pg.state(), PgConnection::State::Connected);
         QVERIFY(pg.serverVersion() >= 120000);
-        const Result<PgResultSet> r =
-            wait(pg.query(QStringLiteral("select 42::int as n, 'x'::text as t, null::int as z, true as b,"
-                                         " 1.5::float8 as f, $1::text as p"),
-                          {QStringLiteral("param ünï")}));
+        const Result<PgResultSet> r = wait(pg.query(
+            QStringLiteral("select 42::int as n, 'x'::text as t, null::int as z, true as b,"
+                           " 1.5::float8 as f, $1::text as p"),
+            {QStringLiteral("param ünï")}));
         QVERIFY2(r.ok(), qPrintable(r.errorString()));
-        QCOMPARE(r->columns, (QStringList{QStringLiteral("n"), QStringLiteral("t"), QStringLiteral("z"),
-                                          QStringLiteral("b"), QStringLiteral("f"), QStringLiteral("p")}));
+        QCOMPARE(r->columns,
+                 (QStringList{QStringLiteral("n"), QStringLiteral("t"), QStringLiteral("z"),
+                              QStringLiteral("b"), QStringLiteral("f"), QStringLiteral("p")}));
         QCOMPARE(r->value(0, QStringLiteral("n")).toLongLong(), 42);
         QCOMPARE(r->value(0, QStringLiteral("t")).toString(), QStringLiteral("x"));
         QVERIFY(r->value(0, QStringLiteral("z")).isNull());
@@ -66,7 +64,8 @@ private slots:
         const Result<PgResultSet> r = wait(pg.query(QStringLiteral(
             "select current_setting('default_transaction_read_only') as ro,"
             " current_setting('statement_timeout') as st, current_setting('lock_timeout') as lt,"
-            " current_setting('idle_in_transaction_session_timeout') as it, current_setting('jit') as jit,"
+            " current_setting('idle_in_transaction_session_timeout') as it, current_setting('jit') "
+            "as jit,"
             " current_setting('application_name') as app")));
         QVERIFY2(r.ok(), qPrintable(r.errorString()));
         QCOMPARE(r->value(0, QStringLiteral("ro")).toString(), QStringLiteral("on"));
@@ -75,7 +74,8 @@ private slots:
         QCOMPARE(r->value(0, QStringLiteral("it")).toString(), QStringLiteral("30s"));
         QCOMPARE(r->value(0, QStringLiteral("jit")).toString(), QStringLiteral("off"));
         QCOMPARE(r->value(0, QStringLiteral("app")).toString(), QStringLiteral("opsdeck"));
-        const Result<PgResultSet> write = wait(pg.query(QStringLiteral("create table t_should_fail(x int)")));
+        const Result<PgResultSet> write =
+            wait(pg.query(QStringLiteral("create table t_should_fail(x int)")));
         QVERIFY(!write.ok());
         QCOMPARE(write.error().code, QStringLiteral("25006")); // read_only_sql_transaction
     }
@@ -98,7 +98,8 @@ private slots:
         const Result<PgResultSet> slow = wait(pg.query(QStringLiteral("select pg_sleep(3)")));
         QVERIFY(!slow.ok());
         QCOMPARE(slow.error().code, QStringLiteral("57014"));
-        QVERIFY2(slow.error().message.contains(QStringLiteral("statement timeout")), qPrintable(slow.errorString()));
+        QVERIFY2(slow.error().message.contains(QStringLiteral("statement timeout")),
+                 qPrintable(slow.errorString()));
         const Result<PgResultSet> next = wait(pg.query(QStringLiteral("select 1")));
         QVERIFY(next.ok());
     }
@@ -126,22 +127,26 @@ private slots:
         const Result<PgResultSet> r = wait(future);
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, QStringLiteral("57014"));
-        QVERIFY2(r.error().message.contains(QStringLiteral("user request")), qPrintable(r.errorString()));
+        QVERIFY2(r.error().message.contains(QStringLiteral("user request")),
+                 qPrintable(r.errorString()));
         QVERIFY(clock.elapsed() < 3000);
     }
 
     void wrongPasswordSaysSo()
     {
-        PgConnection pg(TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw"))
-                        + QStringLiteral(" password=wrong-password"));
+        PgConnection pg(
+            TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw")) +
+            QStringLiteral(" password=wrong-password"));
         const Status opened = wait(pg.open());
         QVERIFY(!opened.ok());
-        QVERIFY2(opened.errorString().contains(QStringLiteral("password authentication failed for user \"opsdeck_pw\"")),
+        QVERIFY2(opened.errorString().contains(
+                     QStringLiteral("password authentication failed for user \"opsdeck_pw\"")),
                  qPrintable(opened.errorString()));
         QCOMPARE(pg.state(), PgConnection::State::Failed);
 
-        PgConnection right(TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw"))
-                           + QStringLiteral(" password=right-password"));
+        PgConnection right(
+            TestServices::pgConninfo(QStringLiteral("opsdeck_test"), QStringLiteral("opsdeck_pw")) +
+            QStringLiteral(" password=right-password"));
         QVERIFY(wait(right.open()).ok());
     }
 
@@ -150,7 +155,8 @@ private slots:
         PgConnection pg(QStringLiteral("host=127.0.0.1 port=1 dbname=x connect_timeout=3"));
         const Status opened = wait(pg.open());
         QVERIFY(!opened.ok());
-        QVERIFY2(opened.errorString().contains(QStringLiteral("Connection refused")), qPrintable(opened.errorString()));
+        QVERIFY2(opened.errorString().contains(QStringLiteral("Connection refused")),
+                 qPrintable(opened.errorString()));
         const Result<PgResultSet> q = wait(pg.query(QStringLiteral("select 1")));
         QVERIFY(!q.ok());
     }
@@ -168,7 +174,8 @@ private slots:
         ep.useSshConfig = false;
         FixedPrompter reject(HostKeyDecision::Reject);
         SshClient bastion(ep, nullptr, &reject);
-        const Result<quint16> port = wait(bastion.openTunnel(QStringLiteral("127.0.0.1"), pgPort()));
+        const Result<quint16> port =
+            wait(bastion.openTunnel(QStringLiteral("127.0.0.1"), pgPort()));
         QVERIFY2(port.ok(), qPrintable(port.errorString()));
         QVERIFY(*port != pgPort());
 
@@ -177,7 +184,8 @@ private slots:
         pg.setTunnelPort(*port);
         const Status opened = wait(pg.open());
         QVERIFY2(opened.ok(), qPrintable(opened.errorString()));
-        const Result<PgResultSet> r = wait(pg.query(QStringLiteral("select inet_server_port() as p, 7 as x")));
+        const Result<PgResultSet> r =
+            wait(pg.query(QStringLiteral("select inet_server_port() as p, 7 as x")));
         QVERIFY2(r.ok(), qPrintable(r.errorString()));
         QCOMPARE(r->value(0, QStringLiteral("p")).toInt(), pgPort());
     }
@@ -187,7 +195,9 @@ private slots:
         PgConnection pg(TestServices::pgConninfo());
         QVERIFY(wait(pg.open()).ok());
         QSignalSpy lost(&pg, &PgConnection::connectionLost);
-        const int pid = wait(pg.query(QStringLiteral("select pg_backend_pid() as pid")))->value(0, QStringLiteral("pid")).toInt();
+        const int pid = wait(pg.query(QStringLiteral("select pg_backend_pid() as pid")))
+                            ->value(0, QStringLiteral("pid"))
+                            .toInt();
         PgConnection admin(TestServices::pgConninfo(), PgSessionSettings::action());
         QVERIFY(wait(admin.open()).ok());
         QVERIFY(wait(admin.query(QStringLiteral("select pg_terminate_backend($1)"), {pid})).ok());
@@ -201,12 +211,14 @@ private slots:
 
     void parsesTargets()
     {
-        const Result<PgTarget> t = PgConnection::target(QStringLiteral("host=db.internal port=6543 dbname=app user=ops"));
+        const Result<PgTarget> t =
+            PgConnection::target(QStringLiteral("host=db.internal port=6543 dbname=app user=ops"));
         QVERIFY(t.ok());
         QCOMPARE(t->host, QStringLiteral("db.internal"));
         QCOMPARE(t->port, 6543);
         QCOMPARE(t->database, QStringLiteral("app"));
-        const Result<PgTarget> uri = PgConnection::target(QStringLiteral("postgresql://ops@db:5433/app"));
+        const Result<PgTarget> uri =
+            PgConnection::target(QStringLiteral("postgresql://ops@db:5433/app"));
         QCOMPARE(uri->host, QStringLiteral("db"));
         QCOMPARE(uri->port, 5433);
         QVERIFY(!PgConnection::target(QStringLiteral("host='unterminated")).ok());

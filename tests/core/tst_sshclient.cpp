@@ -3,9 +3,11 @@
 #include "ssh/sshclient.h"
 #include "testservices.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,7 +32,8 @@ SshEndpoint endpoint(const QString &name, const QString &knownHosts = {})
     ep.port = env.value(QStringLiteral("SSH_PORT_") + name.toUpper()).toInt();
     ep.user = env.value(QStringLiteral("SSH_USER"));
     ep.identityFile = env.value(QStringLiteral("SSH_KEY"));
-    ep.knownHostsFile = knownHosts.isEmpty() ? env.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts;
+    ep.knownHostsFile =
+        knownHosts.isEmpty() ? env.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts;
     ep.useSshConfig = false;
     ep.connectTimeoutSeconds = 5;
     return ep;
@@ -40,15 +43,17 @@ SshEndpoint endpoint(const QString &name, const QString &knownHosts = {})
 QString fingerprintOfFile(const QString &publicKeyFile)
 {
     QProcess p;
-    p.start(QStringLiteral("ssh-keygen"), {QStringLiteral("-l"), QStringLiteral("-E"), QStringLiteral("sha256"),
-                                          QStringLiteral("-f"), publicKeyFile});
+    p.start(QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-l"), QStringLiteral("-E"), QStringLiteral("sha256"),
+             QStringLiteral("-f"), publicKeyFile});
     p.waitForFinished();
     return QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char(' ')).value(1);
 }
 
 QString hostKeyPub(const QString &name)
 {
-    return TestServices::stateDir(QStringLiteral("sshd")) + QLatin1Char('/') + name + QStringLiteral("/host_key.pub");
+    return TestServices::stateDir(QStringLiteral("sshd")) + QLatin1Char('/') + name +
+           QStringLiteral("/host_key.pub");
 }
 
 /** Waits for a job, failing the test (not hanging) if it never ends. */
@@ -93,7 +98,8 @@ private slots:
         QCOMPARE(verified.size(), 1);
         QCOMPARE(client.hostKey().status, HostKeyInfo::Status::Known);
         QCOMPARE(client.hostKey().keyType, QStringLiteral("ssh-ed25519"));
-        QCOMPARE(client.hostKey().fingerprint, fingerprintOfFile(hostKeyPub(QStringLiteral("web1"))));
+        QCOMPARE(client.hostKey().fingerprint,
+                 fingerprintOfFile(hostKeyPub(QStringLiteral("web1"))));
     }
 
     void streamsLargeOutputCompletely()
@@ -114,7 +120,8 @@ private slots:
     {
         SshClient client(endpoint(QStringLiteral("web1")), nullptr, &m_reject);
         SshExec *job = client.exec(QStringLiteral("echo started; exec sleep 31.25"));
-        QVERIFY(QTest::qWaitFor([job] { return job->capturedStdout().contains("started"); }, 10000));
+        QVERIFY(
+            QTest::qWaitFor([job] { return job->capturedStdout().contains("started"); }, 10000));
         job->cancel();
         QVERIFY(finishes(job, 3000));
         QCOMPARE(job->exitStatus(), -1);
@@ -140,7 +147,8 @@ private slots:
         SshExec *job = client.exec(QStringLiteral("true"));
         QVERIFY(finishes(job));
         QCOMPARE(job->exitStatus(), -1);
-        QVERIFY2(job->errorString().contains(QStringLiteral("is not trusted")), qPrintable(job->errorString()));
+        QVERIFY2(job->errorString().contains(QStringLiteral("is not trusted")),
+                 qPrintable(job->errorString()));
         QVERIFY(job->errorString().contains(fingerprintOfFile(hostKeyPub(QStringLiteral("web1")))));
         QCOMPARE(prompter.hostKeyQuestions(), 1);
         QCOMPARE(client.state(), SshClient::State::Failed);
@@ -172,7 +180,8 @@ private slots:
         if (KnownHosts::configHashesKnownHosts())
             QVERIFY2(line.startsWith("|1|") && !line.contains(port), line.constData());
         else
-            QVERIFY2(line.startsWith(QByteArray("[127.0.0.1]:" + port + " ssh-ed25519 ")), line.constData());
+            QVERIFY2(line.startsWith(QByteArray("[127.0.0.1]:" + port + " ssh-ed25519 ")),
+                     line.constData());
         // Now known: a client that would reject unknown keys connects without asking.
         FixedPrompter rejecting(HostKeyDecision::Reject);
         SshClient again(endpoint(QStringLiteral("web1"), knownHosts), nullptr, &rejecting);
@@ -187,10 +196,16 @@ private slots:
         // `ssh-keygen -F` must find an entry whose host field we hashed.
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("known_hosts"));
-        QVERIFY(KnownHosts::appendEntry(file, "[10.9.8.7]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6k3kYxXUQG1Pz6OG8qxDrNqAd2v0oqzYvv1RdHzW5p", true).ok());
+        QVERIFY(KnownHosts::appendEntry(
+                    file,
+                    "[10.9.8.7]:2222 ssh-ed25519 "
+                    "AAAAC3NzaC1lZDI1NTE5AAAAIB6k3kYxXUQG1Pz6OG8qxDrNqAd2v0oqzYvv1RdHzW5p",
+                    true)
+                    .ok());
         QProcess p;
-        p.start(QStringLiteral("ssh-keygen"), {QStringLiteral("-F"), QStringLiteral("[10.9.8.7]:2222"),
-                                               QStringLiteral("-f"), file});
+        p.start(
+            QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-F"), QStringLiteral("[10.9.8.7]:2222"), QStringLiteral("-f"), file});
         QVERIFY(p.waitForFinished());
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(p.readAllStandardOutput().contains("Host [10.9.8.7]:2222 found"));
@@ -206,17 +221,20 @@ private slots:
         QFile out(knownHosts);
         QVERIFY(out.open(QIODevice::WriteOnly));
         const QByteArray port = QByteArray::number(endpoint(QStringLiteral("web1")).port);
-        out.write(QByteArray("[127.0.0.1]:" + port + ' ' + bastionKey.readAll().split(' ').mid(0, 2).join(' ') + '\n'));
+        out.write(QByteArray("[127.0.0.1]:" + port + ' ' +
+                             bastionKey.readAll().split(' ').mid(0, 2).join(' ') + '\n'));
         out.close();
 
-        FixedPrompter trusting(HostKeyDecision::TrustAlways); // would say yes if asked: it must not be
+        FixedPrompter trusting(
+            HostKeyDecision::TrustAlways); // would say yes if asked: it must not be
         SshClient client(endpoint(QStringLiteral("web1"), knownHosts), nullptr, &trusting);
         SshExec *job = client.exec(QStringLiteral("true"));
         QVERIFY(finishes(job));
         QCOMPARE(job->exitStatus(), -1);
         const QString error = job->errorString();
         QVERIFY2(error.contains(QStringLiteral("HOST KEY CHANGED")), qPrintable(error));
-        QVERIFY2(error.contains(fingerprintOfFile(hostKeyPub(QStringLiteral("bastion")))), qPrintable(error));
+        QVERIFY2(error.contains(fingerprintOfFile(hostKeyPub(QStringLiteral("bastion")))),
+                 qPrintable(error));
         QVERIFY(error.contains(fingerprintOfFile(hostKeyPub(QStringLiteral("web1")))));
         QCOMPARE(trusting.hostKeyQuestions(), 0);
         QCOMPARE(client.hostKey().status, HostKeyInfo::Status::Changed);
@@ -256,7 +274,8 @@ private slots:
         SshExec *job = web1.exec(QStringLiteral("true"));
         QVERIFY(finishes(job));
         QCOMPARE(job->exitStatus(), -1);
-        QVERIFY2(job->errorString().contains(QStringLiteral("via deadbastion")), qPrintable(job->errorString()));
+        QVERIFY2(job->errorString().contains(QStringLiteral("via deadbastion")),
+                 qPrintable(job->errorString()));
     }
 
     void tunnelForwardsTcp()
@@ -287,8 +306,9 @@ private slots:
         QTemporaryDir dir;
         const QString key = dir.filePath(QStringLiteral("stranger"));
         QProcess keygen;
-        keygen.start(QStringLiteral("ssh-keygen"), {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                                                    QStringLiteral("-N"), QString(), QStringLiteral("-f"), key});
+        keygen.start(QStringLiteral("ssh-keygen"),
+                     {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                      QStringLiteral("-N"), QString(), QStringLiteral("-f"), key});
         QVERIFY(keygen.waitForFinished());
         SshEndpoint ep = endpoint(QStringLiteral("web1"));
         ep.identityFile = key;
@@ -314,14 +334,40 @@ private slots:
         QSignalSpy states(&client, &SshClient::stateChanged);
         SshExec *job = client.exec(QStringLiteral("true"));
         QVERIFY(finishes(job, 8000));
-        QVERIFY2(job->errorString().contains(QStringLiteral("cannot connect")), qPrintable(job->errorString()));
+        QVERIFY2(job->errorString().contains(QStringLiteral("cannot connect")),
+                 qPrintable(job->errorString()));
         QCOMPARE(client.state(), SshClient::State::Failed);
         QVERIFY(!client.lastError().isEmpty());
     }
 
+    void closingDoesNotWaitOutAStalledHandshake()
+    {
+        // A port that accepts TCP but never sends the SSH banner, and a long connect timeout.
+        QTcpServer blackHole;
+        QVERIFY(blackHole.listen(QHostAddress::LocalHost));
+        blackHole.pauseAccepting(); // connections wait in the backlog, unanswered
+        SshEndpoint stalled = endpoint(QStringLiteral("web1"));
+        stalled.name = QStringLiteral("stalled");
+        stalled.port = blackHole.serverPort();
+        stalled.connectTimeoutSeconds = 30;
+        auto bastion = std::make_unique<SshClient>(stalled, nullptr, &m_reject);
+        auto inner =
+            std::make_unique<SshClient>(endpoint(QStringLiteral("web1")), bastion.get(), &m_reject);
+        SshExec *job = inner->exec(QStringLiteral("true"));
+        QTest::qWait(300);
+        QVERIFY(!job->isFinished()); // still stuck in the handshake
+        QElapsedTimer clock;
+        clock.start();
+        inner.reset();
+        bastion.reset();
+        // Closing the window must not take the connect timeout (30 s) to return.
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+    }
+
     void destroyingAClientMidCommandIsSafe()
     {
-        auto client = std::make_unique<SshClient>(endpoint(QStringLiteral("web1")), nullptr, &m_reject);
+        auto client =
+            std::make_unique<SshClient>(endpoint(QStringLiteral("web1")), nullptr, &m_reject);
         QPointer<SshExec> job = client->exec(QStringLiteral("sleep 20"));
         QTest::qWait(300);
         client.reset(); // joins the worker; the job (a child) goes with it

@@ -14,10 +14,12 @@ namespace {
 
 QString relative(QString text, const QString &workspaceDir)
 {
-    return text.replace(workspaceDir, QStringLiteral("<ws>")).replace(QDir::homePath(), QStringLiteral("~"));
+    return text.replace(workspaceDir, QStringLiteral("<ws>"))
+        .replace(QDir::homePath(), QStringLiteral("~"));
 }
 
-/** A stable text form of everything the loader produced, compared with cases/<name>/expected.txt. */
+/** A stable text form of everything the loader produced, compared with cases/<name>/expected.txt.
+ */
 QString describe(const WorkspaceLoadResult &result, const QString &file)
 {
     QStringList lines;
@@ -47,15 +49,18 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
                      .arg(e.name, e.isProtected ? QStringLiteral("true") : QStringLiteral("false"),
                           e.hosts.join(QLatin1Char(',')));
         if (e.database)
-            lines << QStringLiteral("  database conninfo=%1 tunnel=%2").arg(e.database->conninfo, e.database->tunnel);
+            lines << QStringLiteral("  database conninfo=%1 tunnel=%2")
+                         .arg(e.database->conninfo, e.database->tunnel);
         if (e.prometheus)
-            lines << QStringLiteral("  prometheus url=%1 tunnel=%2").arg(e.prometheus->url, e.prometheus->tunnel);
+            lines << QStringLiteral("  prometheus url=%1 tunnel=%2")
+                         .arg(e.prometheus->url, e.prometheus->tunnel);
         if (!e.secrets.isEmpty())
             lines << QStringLiteral("  secrets=") + relative(e.secrets.join(QLatin1Char('|')), dir);
         if (!e.config.isEmpty())
             lines << QStringLiteral("  config=") + relative(e.config.join(QLatin1Char('|')), dir);
         if (!e.flags.isEmpty())
-            lines << QStringLiteral("  flags backend=") + e.flags.value(QStringLiteral("backend")).toString();
+            lines << QStringLiteral("  flags backend=") +
+                         e.flags.value(QStringLiteral("backend")).toString();
         if (!e.deploy.isEmpty())
             lines << QStringLiteral("  deploy keys=") + e.deploy.keys().join(QLatin1Char(','));
     }
@@ -63,7 +68,8 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
         QStringList panels;
         for (const PanelSpec &p : d.panels)
             panels << QStringLiteral("%1/%2/%3").arg(p.title, p.source, p.unit);
-        lines << QStringLiteral("dashboard %1 panels=%2").arg(d.name, panels.join(QLatin1Char(',')));
+        lines
+            << QStringLiteral("dashboard %1 panels=%2").arg(d.name, panels.join(QLatin1Char(',')));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -101,13 +107,16 @@ private slots:
         const QString expected = QString::fromUtf8(expectedFile.readAll()).trimmed();
         const QString actual = describe(WorkspaceLoader::loadFile(file), file);
         if (actual != expected)
-            qWarning().noquote() << "\n--- actual ---\n" << actual << "\n--- expected ---\n" << expected;
+            qWarning().noquote() << "\n--- actual ---\n"
+                                 << actual << "\n--- expected ---\n"
+                                 << expected;
         QCOMPARE(actual, expected);
     }
 
     void missingFileIsAnErrorNotACrash()
     {
-        const WorkspaceLoadResult r = WorkspaceLoader::loadFile(QStringLiteral("/nonexistent/opsdeck.yaml"));
+        const WorkspaceLoadResult r =
+            WorkspaceLoader::loadFile(QStringLiteral("/nonexistent/opsdeck.yaml"));
         QVERIFY(!r.ok());
         QCOMPARE(r.diagnostics.size(), 1);
         QVERIFY(r.diagnostics.first().message.startsWith(QStringLiteral("cannot open workspace")));
@@ -121,14 +130,16 @@ private slots:
         QTest::newRow("alias loop") << QByteArray("a: &x [*x]\n");
         QTest::newRow("list at top") << QByteArray("- 1\n- 2\n");
         QTest::newRow("scalar hosts") << QByteArray("hosts: 3\nenvironments: 4\n");
-        QTest::newRow("null host") << QByteArray("hosts:\n  web1:\nenvironments:\n  e: {hosts: [web1]}\n");
+        QTest::newRow("null host")
+            << QByteArray("hosts:\n  web1:\nenvironments:\n  e: {hosts: [web1]}\n");
         QTest::newRow("deep") << QByteArray(2000, '[');
     }
 
     void garbageNeverCrashes()
     {
         QFETCH(QByteArray, text);
-        const WorkspaceLoadResult r = WorkspaceLoader::loadText(text, QStringLiteral("/tmp/x/opsdeck.yaml"));
+        const WorkspaceLoadResult r =
+            WorkspaceLoader::loadText(text, QStringLiteral("/tmp/x/opsdeck.yaml"));
         // Whatever happens, it must be reported, and reported with a position.
         if (!r.ok()) {
             QVERIFY(!r.diagnostics.isEmpty());
@@ -141,14 +152,18 @@ private slots:
     {
         QStringList unset;
         qputenv("OPSDECK_X", "value");
-        QCOMPARE(expandVariables(QStringLiteral("a${OPSDECK_X}b"), &unset), QStringLiteral("avalueb"));
+        QCOMPARE(expandVariables(QStringLiteral("a${OPSDECK_X}b"), &unset),
+                 QStringLiteral("avalueb"));
         QCOMPARE(expandVariables(QStringLiteral("~/x")), QDir::homePath() + QStringLiteral("/x"));
         QCOMPARE(expandVariables(QStringLiteral("a~b")), QStringLiteral("a~b"));
         QCOMPARE(expandVariables(QStringLiteral("$$HOME $HOME")), QStringLiteral("$HOME $HOME"));
-        QCOMPARE(expandVariables(QStringLiteral("${NOPE_NOT_SET_1}x"), &unset), QStringLiteral("x"));
+        QCOMPARE(expandVariables(QStringLiteral("${NOPE_NOT_SET_1}x"), &unset),
+                 QStringLiteral("x"));
         QCOMPARE(unset, QStringList{QStringLiteral("NOPE_NOT_SET_1")});
-        QCOMPARE(expandPath(QStringLiteral("keys/id"), QStringLiteral("/srv/infra")), QStringLiteral("/srv/infra/keys/id"));
-        QCOMPARE(expandPath(QStringLiteral("/abs"), QStringLiteral("/srv/infra")), QStringLiteral("/abs"));
+        QCOMPARE(expandPath(QStringLiteral("keys/id"), QStringLiteral("/srv/infra")),
+                 QStringLiteral("/srv/infra/keys/id"));
+        QCOMPARE(expandPath(QStringLiteral("/abs"), QStringLiteral("/srv/infra")),
+                 QStringLiteral("/abs"));
     }
 
     void locatesWorkspaceLikeGit()
@@ -162,9 +177,11 @@ private slots:
         qunsetenv("OPSDECK_WORKSPACE");
         QCOMPARE(locateWorkspace({}, dir.filePath(QStringLiteral("a/b/c"))), file);
         QCOMPARE(locateWorkspace({}, dir.path()), QString());
-        QCOMPARE(locateWorkspace(QStringLiteral("/x/y.yaml"), dir.path()), QStringLiteral("/x/y.yaml"));
+        QCOMPARE(locateWorkspace(QStringLiteral("/x/y.yaml"), dir.path()),
+                 QStringLiteral("/x/y.yaml"));
         qputenv("OPSDECK_WORKSPACE", "/from/env.yaml");
-        QCOMPARE(locateWorkspace({}, dir.filePath(QStringLiteral("a/b"))), QStringLiteral("/from/env.yaml"));
+        QCOMPARE(locateWorkspace({}, dir.filePath(QStringLiteral("a/b"))),
+                 QStringLiteral("/from/env.yaml"));
         qunsetenv("OPSDECK_WORKSPACE");
     }
 };

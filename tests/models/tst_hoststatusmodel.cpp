@@ -30,7 +30,8 @@ private slots:
         EnvironmentProbe probe(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
 
         HostStatusModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setProbe(&probe);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, HostStatusModel::Name).data().toString(), QStringLiteral("web1"));
@@ -48,15 +49,23 @@ private slots:
         QVERIFY(changes.size() >= 4);
         QCOMPARE(model.rowCount(), 2);
 
-        QCOMPARE(model.index(0, HostStatusModel::Status).data(HostStatusModel::HealthRole).toInt(), int(Health::Good));
+        QCOMPARE(model.index(0, HostStatusModel::Status).data(HostStatusModel::HealthRole).toInt(),
+                 int(Health::Good));
         QCOMPARE(model.index(0, HostStatusModel::Status).data().toString(), QStringLiteral("OK"));
-        QVERIFY(model.index(0, HostStatusModel::HostKey).data().toString().startsWith(QStringLiteral("SHA256:")));
+        QVERIFY(model.index(0, HostStatusModel::HostKey)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("SHA256:")));
         QVERIFY(model.index(0, HostStatusModel::Load).data().toString().contains(QLatin1Char('.')));
         QVERIFY(model.index(0, HostStatusModel::Disk).data().toString().contains(QLatin1Char('%')));
         QVERIFY(!model.index(0, HostStatusModel::Status).data(Qt::DecorationRole).isNull());
 
-        QCOMPARE(model.index(1, HostStatusModel::Status).data(HostStatusModel::HealthRole).toInt(), int(Health::Critical));
-        QVERIFY2(model.index(1, HostStatusModel::Details).data().toString().contains(QStringLiteral("cannot connect")),
+        QCOMPARE(model.index(1, HostStatusModel::Status).data(HostStatusModel::HealthRole).toInt(),
+                 int(Health::Critical));
+        QVERIFY2(model.index(1, HostStatusModel::Details)
+                     .data()
+                     .toString()
+                     .contains(QStringLiteral("cannot connect")),
                  qPrintable(model.index(1, HostStatusModel::Details).data().toString()));
         QVERIFY(model.index(1, HostStatusModel::Load).data().toString().isEmpty());
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "stallmeter.h"
 
+#include <QEventLoop>
+
 StallMeter::StallMeter()
 {
     m_timer.setInterval(1);
@@ -26,4 +28,20 @@ void StallMeter::stop()
 {
     m_timer.stop();
     m_longest = std::max(m_longest, m_clock.elapsed() - m_last);
+}
+
+bool StallMeter::spinUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    QEventLoop loop;
+    QTimer check;
+    QElapsedTimer clock;
+    clock.start();
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done() || clock.elapsed() > timeoutMs)
+            loop.quit();
+    });
+    check.start(5);
+    if (!done())
+        loop.exec();
+    return done();
 }

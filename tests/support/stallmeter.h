@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 /**
  * Measures how long the event loop of the current thread goes without running a 1 ms timer:
  * the longest gap is the worst stall a user would have felt (DESIGN.md §3: no stall over 50 ms).
@@ -16,6 +18,11 @@ public:
     void start();
     void stop();
     qint64 longestStallMs() const { return m_longest; }
+    /**
+     * Runs a real event loop until `done()` or the timeout. Unlike QTest::qWaitFor, which sleeps
+     * 10 ms between rounds, this never hides or adds a stall.
+     */
+    static bool spinUntil(const std::function<bool()> &done, int timeoutMs);
     int ticks() const { return m_ticks; }
 
 private:

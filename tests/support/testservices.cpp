@@ -26,7 +26,8 @@ QString TestServices::pgConninfo(const QString &database, const QString &user)
 {
     const QHash<QString, QString> pg = load(QStringLiteral("postgres"));
     return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
-        .arg(pg.value(QStringLiteral("PGHOST")), pg.value(QStringLiteral("PGPORT")), database, user);
+        .arg(pg.value(QStringLiteral("PGHOST")), pg.value(QStringLiteral("PGPORT")), database,
+             user);
 }
 
 QString TestServices::dataDir()
@@ -34,34 +35,36 @@ QString TestServices::dataDir()
     return qEnvironmentVariable("OPSDECK_TEST_DATA");
 }
 
-QString TestServices::writeWorkspace(const QString &dir, const QStringList &envHosts, const QString &extraHosts,
-                                     const QString &knownHosts)
+QString TestServices::writeWorkspace(const QString &dir, const QStringList &envHosts,
+                                     const QString &extraHosts, const QString &knownHosts)
 {
     const QHash<QString, QString> ssh = load(QStringLiteral("sshd"));
     const QHash<QString, QString> pg = load(QStringLiteral("postgres"));
-    const QString yaml = QStringLiteral(
-        "version: 1\n"
-        "name: test\n"
-        "ssh:\n"
-        "  user: %1\n"
-        "  identity: %2\n"
-        "  known_hosts: %3\n"
-        "  use_ssh_config: false\n"
-        "  connect_timeout: 3\n"
-        "hosts:\n"
-        "  bastion: { address: 127.0.0.1, port: %4 }\n"
-        "  web1: { address: 127.0.0.1, port: %5, jump: bastion }\n"
-        "%6"
-        "environments:\n"
-        "  staging:\n"
-        "    hosts: [%7]\n"
-        "    database:\n"
-        "      conninfo: \"host=127.0.0.1 port=%8 dbname=opsdeck_test user=postgres\"\n"
-        "      tunnel: bastion\n")
-        .arg(ssh.value(QStringLiteral("SSH_USER")), ssh.value(QStringLiteral("SSH_KEY")),
-             knownHosts.isEmpty() ? ssh.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts,
-             ssh.value(QStringLiteral("SSH_PORT_BASTION")), ssh.value(QStringLiteral("SSH_PORT_WEB1")), extraHosts,
-             envHosts.join(QStringLiteral(", ")), pg.value(QStringLiteral("PGPORT")));
+    const QString yaml =
+        QStringLiteral(
+            "version: 1\n"
+            "name: test\n"
+            "ssh:\n"
+            "  user: %1\n"
+            "  identity: %2\n"
+            "  known_hosts: %3\n"
+            "  use_ssh_config: false\n"
+            "  connect_timeout: 3\n"
+            "hosts:\n"
+            "  bastion: { address: 127.0.0.1, port: %4 }\n"
+            "  web1: { address: 127.0.0.1, port: %5, jump: bastion }\n"
+            "%6"
+            "environments:\n"
+            "  staging:\n"
+            "    hosts: [%7]\n"
+            "    database:\n"
+            "      conninfo: \"host=127.0.0.1 port=%8 dbname=opsdeck_test user=postgres\"\n"
+            "      tunnel: bastion\n")
+            .arg(ssh.value(QStringLiteral("SSH_USER")), ssh.value(QStringLiteral("SSH_KEY")),
+                 knownHosts.isEmpty() ? ssh.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts,
+                 ssh.value(QStringLiteral("SSH_PORT_BASTION")),
+                 ssh.value(QStringLiteral("SSH_PORT_WEB1")), extraHosts,
+                 envHosts.join(QStringLiteral(", ")), pg.value(QStringLiteral("PGPORT")));
     const QString path = dir + QStringLiteral("/opsdeck.yaml");
     QFile file(path);
     if (file.open(QIODevice::WriteOnly))

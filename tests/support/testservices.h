@@ -5,7 +5,7 @@
 #include <QString>
 
 /**
- * The services started by tests/services/*.sh (CTest fixtures), read from their env files.
+ * The services started by the tests/services scripts (CTest fixtures), read from their env files.
  * A missing service is a test failure, never a skip: these tests exist to talk to the real thing.
  */
 class TestServices final

@@ -81,8 +81,9 @@ private slots:
     void unknownHostKeyGoesThroughThePrompter()
     {
         QTemporaryDir dir;
-        const QString path = TestServices::writeWorkspace(dir.path(), {QStringLiteral("bastion")}, {},
-                                                          dir.filePath(QStringLiteral("empty_known_hosts")));
+        const QString path =
+            TestServices::writeWorkspace(dir.path(), {QStringLiteral("bastion")}, {},
+                                         dir.filePath(QStringLiteral("empty_known_hosts")));
         const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(path);
         QVERIFY(loaded.ok());
         QWidget parent;
@@ -98,7 +99,8 @@ private slots:
         QCOMPARE(asked.size(), 1);
         QCOMPARE(asked.first().first().toString(), QStringLiteral("bastion"));
         QCOMPARE(cell(pane.hostTable(), 0, HostStatusModel::Status), QStringLiteral("Down"));
-        QVERIFY(cell(pane.hostTable(), 0, HostStatusModel::Details).contains(QStringLiteral("not trusted")));
+        QVERIFY(cell(pane.hostTable(), 0, HostStatusModel::Details)
+                    .contains(QStringLiteral("not trusted")));
     }
 };
 

@@ -76,21 +76,25 @@ private slots:
                        [&](const Result<PgResultSet> &r) { queryDone = r.ok(); });
         });
         // 2. A remote command that hangs for a while.
-        SshExec *hanging = pool.client(QStringLiteral("web1"))->exec(QStringLiteral("sleep 3; echo woke"));
+        SshExec *hanging =
+            pool.client(QStringLiteral("web1"))->exec(QStringLiteral("sleep 3; echo woke"));
         // 3. The overview, with a host that never answers the SSH banner.
         OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
         pane.show();
 
-        QTest::qWait(200);
-        QVERIFY2(!queryDone && !hanging->isFinished(), "the slow operations must still be in flight");
-        QVERIFY(QTest::qWaitFor([&] { return queryDone && hanging->isFinished() && pane.hasLoaded(); }, 15000));
+        StallMeter::spinUntil([] { return false; }, 200);
+        QVERIFY2(!queryDone && !hanging->isFinished(),
+                 "the slow operations must still be in flight");
+        QVERIFY(StallMeter::spinUntil(
+            [&] { return queryDone && hanging->isFinished() && pane.hasLoaded(); }, 15000));
         meter.stop();
 
         QCOMPARE(hanging->capturedStdout(), QByteArray("woke\n"));
         const HostStatus &stalledHost = pane.probe()->hosts().at(1);
         QCOMPARE(stalledHost.state, HostStatus::State::Down); // timed out, not hung forever
-        qInfo("longest event-loop stall: %lld ms over %d ticks", meter.longestStallMs(), meter.ticks());
-        QVERIFY(meter.ticks() > 100); // the meter really ran all along
+        qInfo("longest event-loop stall: %lld ms over %d ticks", meter.longestStallMs(),
+              meter.ticks());
+        QVERIFY(meter.ticks() > 1000); // the meter really ran all along
         QVERIFY2(meter.longestStallMs() <= 50, qPrintable(QString::number(meter.longestStallMs())));
     }
 };

@@ -42,15 +42,17 @@ void GuiPrompter::showNext()
     m_showing = true;
     auto *dialog = new HostKeyDialog(question.info, m_dialogParent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostKeyDialog::decided, this, [this, answer = question.answer](HostKeyDecision d) {
-        answer(d);
-        m_showing = false;
-        showNext();
-    });
+    connect(dialog, &HostKeyDialog::decided, this,
+            [this, answer = question.answer](HostKeyDecision d) {
+                answer(d);
+                m_showing = false;
+                showNext();
+            });
     dialog->open();
 }
 
-void GuiPrompter::askSecret(const QString &prompt, std::function<void(std::optional<QByteArray>)> answer)
+void GuiPrompter::askSecret(const QString &prompt,
+                            std::function<void(std::optional<QByteArray>)> answer)
 {
     auto *dialog = new QInputDialog(m_dialogParent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -59,10 +61,11 @@ void GuiPrompter::askSecret(const QString &prompt, std::function<void(std::optio
     dialog->setTextEchoMode(QLineEdit::Password);
     // Exactly one answer, whichever way the dialog closes.
     auto answered = std::make_shared<bool>(false);
-    connect(dialog, &QInputDialog::textValueSelected, this, [answer, answered](const QString &text) {
-        *answered = true;
-        answer(text.toUtf8());
-    });
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [answer, answered](const QString &text) {
+                *answered = true;
+                answer(text.toUtf8());
+            });
     connect(dialog, &QDialog::finished, this, [answer, answered](int) {
         if (!*answered)
             answer(std::nullopt);

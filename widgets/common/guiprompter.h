@@ -26,7 +26,8 @@ public:
     explicit GuiPrompter(QWidget *dialogParent);
 
     void askHostKey(const HostKeyInfo &info, std::function<void(HostKeyDecision)> answer) override;
-    void askSecret(const QString &prompt, std::function<void(std::optional<QByteArray>)> answer) override;
+    void askSecret(const QString &prompt,
+                   std::function<void(std::optional<QByteArray>)> answer) override;
 
     static void setNextAnswer(std::optional<HostKeyDecision> decision);
 

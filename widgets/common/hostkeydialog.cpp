@@ -23,18 +23,22 @@ HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    auto *fingerprint = new QLabel(QStringLiteral("%1\n%2").arg(info.keyType, info.fingerprint), this);
+    auto *fingerprint =
+        new QLabel(QStringLiteral("%1\n%2").arg(info.keyType, info.fingerprint), this);
     fingerprint->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     fingerprint->setObjectName(QStringLiteral("fingerprint"));
     layout->addWidget(fingerprint);
-    auto *where = new QLabel(QStringLiteral("“Trust and remember” adds it to %1.").arg(info.knownHostsFile), this);
+    auto *where = new QLabel(
+        QStringLiteral("“Trust and remember” adds it to %1.").arg(info.knownHostsFile), this);
     where->setWordWrap(true);
     layout->addWidget(where);
 
     auto *buttons = new QDialogButtonBox(this);
-    QPushButton *always = buttons->addButton(QStringLiteral("Trust and remember"), QDialogButtonBox::AcceptRole);
-    QPushButton *once = buttons->addButton(QStringLiteral("Trust once"), QDialogButtonBox::AcceptRole);
+    QPushButton *always =
+        buttons->addButton(QStringLiteral("Trust and remember"), QDialogButtonBox::AcceptRole);
+    QPushButton *once =
+        buttons->addButton(QStringLiteral("Trust once"), QDialogButtonBox::AcceptRole);
     QPushButton *cancel = buttons->addButton(QDialogButtonBox::Cancel);
     cancel->setDefault(true); // Enter must not trust a key
     layout->addWidget(buttons);
@@ -47,7 +51,8 @@ HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
         emit decided(d);
         d == HostKeyDecision::Reject ? reject() : accept();
     };
-    connect(always, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::TrustAlways); });
+    connect(always, &QPushButton::clicked, this,
+            [decide] { decide(HostKeyDecision::TrustAlways); });
     connect(once, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::TrustOnce); });
     connect(cancel, &QPushButton::clicked, this, [decide] { decide(HostKeyDecision::Reject); });
     connect(this, &QDialog::rejected, this, [decide] { decide(HostKeyDecision::Reject); });

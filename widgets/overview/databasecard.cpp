@@ -15,7 +15,8 @@ Health healthOf(const DatabaseStatus &s)
 {
     switch (s.state) {
     case DatabaseStatus::State::Up:
-        return s.maxConnections > 0 && s.connections * 10 >= s.maxConnections * 8 ? Health::Warning : Health::Good;
+        return s.maxConnections > 0 && s.connections * 10 >= s.maxConnections * 8 ? Health::Warning
+                                                                                  : Health::Good;
     case DatabaseStatus::State::Down:
         return Health::Critical;
     case DatabaseStatus::State::Checking:
@@ -61,11 +62,12 @@ void DatabaseCard::show(const DatabaseStatus &s)
 {
     const Health health = healthOf(s);
     m_status->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
-                          .arg(healthColor(health).name(),
-                               s.state == DatabaseStatus::State::Up ? QStringLiteral("Connected")
-                                                                     : healthText(health)));
+                          .arg(healthColor(health).name(), s.state == DatabaseStatus::State::Up
+                                                               ? QStringLiteral("Connected")
+                                                               : healthText(health)));
     m_target->setText(s.target);
-    m_via->setText(s.via.isEmpty() ? QStringLiteral("directly") : QStringLiteral("through an SSH tunnel via %1").arg(s.via));
+    m_via->setText(s.via.isEmpty() ? QStringLiteral("directly")
+                                   : QStringLiteral("through an SSH tunnel via %1").arg(s.via));
     const bool up = s.state == DatabaseStatus::State::Up;
     m_version->setText(up ? QStringLiteral("PostgreSQL %1").arg(s.version) : QStringLiteral("–"));
     m_uptime->setText(up ? formatDuration(s.uptimeSeconds) : QStringLiteral("–"));

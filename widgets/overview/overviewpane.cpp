@@ -51,10 +51,12 @@ OverviewPane::OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QW
     m_hostTable->verticalHeader()->hide();
     m_hostTable->horizontalHeader()->setStretchLastSection(true);
     m_hostTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_hostTable->horizontalHeader()->setSectionResizeMode(HostStatusModel::Details, QHeaderView::Stretch);
+    m_hostTable->horizontalHeader()->setSectionResizeMode(HostStatusModel::Details,
+                                                          QHeaderView::Stretch);
     m_hostTable->setWordWrap(false);
     m_hostTable->setTextElideMode(Qt::ElideMiddle); // fingerprints: keep both ends visible
-    m_hostTable->horizontalHeader()->setSectionResizeMode(HostStatusModel::HostKey, QHeaderView::Interactive);
+    m_hostTable->horizontalHeader()->setSectionResizeMode(HostStatusModel::HostKey,
+                                                          QHeaderView::Interactive);
     m_hostTable->setColumnWidth(HostStatusModel::HostKey, 210);
     m_hostTable->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
     m_hostTable->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -63,7 +65,8 @@ OverviewPane::OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QW
     auto *hostsLayout = new QVBoxLayout(hosts);
     hostsLayout->addWidget(m_hostTable);
     if (environment.hosts.isEmpty())
-        hostsLayout->addWidget(new QLabel(QStringLiteral("This environment lists no hosts."), hosts));
+        hostsLayout->addWidget(
+            new QLabel(QStringLiteral("This environment lists no hosts."), hosts));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(makeHeader(environment));
@@ -94,14 +97,18 @@ QWidget *OverviewPane::makeHeader(const EnvironmentSpec &environment)
     auto *header = new QWidget(this);
     auto *row = new QHBoxLayout(header);
     row->setContentsMargins(0, 0, 0, 0);
-    auto *name = new QLabel(QStringLiteral("<span style='font-size:16pt; font-weight:600'>%1</span>")
-                                .arg(environment.name.toHtmlEscaped()), header);
+    auto *name =
+        new QLabel(QStringLiteral("<span style='font-size:16pt; font-weight:600'>%1</span>")
+                       .arg(environment.name.toHtmlEscaped()),
+                   header);
     row->addWidget(name);
     if (environment.isProtected) {
         auto *badge = new QLabel(QStringLiteral("PROTECTED"), header);
-        badge->setToolTip(QStringLiteral("Dangerous actions here need the environment's name typed to confirm"));
-        badge->setStyleSheet(QStringLiteral("QLabel { background: #d03b3b; color: white; border-radius: 3px;"
-                                            " padding: 2px 6px; font-weight: 600; }"));
+        badge->setToolTip(
+            QStringLiteral("Dangerous actions here need the environment's name typed to confirm"));
+        badge->setStyleSheet(
+            QStringLiteral("QLabel { background: #d03b3b; color: white; border-radius: 3px;"
+                           " padding: 2px 6px; font-weight: 600; }"));
         row->addWidget(badge);
     }
     m_summary->setObjectName(QStringLiteral("overviewSummary"));
@@ -169,12 +176,14 @@ void OverviewPane::hideEvent(QHideEvent *event)
 
 void OverviewPane::saveState(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("overview/hostColumns.v2"), m_hostTable->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("overview/hostColumns.v2"),
+                      m_hostTable->horizontalHeader()->saveState());
 }
 
 void OverviewPane::restoreState(QSettings &settings)
 {
-    m_hostTable->horizontalHeader()->restoreState(settings.value(QStringLiteral("overview/hostColumns.v2")).toByteArray());
+    m_hostTable->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("overview/hostColumns.v2")).toByteArray());
 }
 
 } // namespace Opsdeck

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Start-up benchmark: `opsdeck --quit-after-first-paint` on the demo workspace (demo stack
+# running) next to a bare Qt Widgets window (the floor), interleaved, same run.
+# Reports median and p90 wall time and peak RSS. Targets: within 2x the floor, < 120 MB.
+#   bench/startup.sh [RUNS]        (builds a Release tree in build-bench/)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-20}
+if [[ -z ${QT_QPA_PLATFORM:-} && -z ${DISPLAY:-} ]]; then
+    echo "no display: running under Xvfb (a real X server), as on a user's desktop" >&2
+    exec xvfb-run -a -s "-screen 0 1400x900x24" "$0" "$@"
+fi
+"$root/scripts/bootstrap" >&2
+build=$root/build-bench
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPSDECK_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" --target opsdeck bench-floor-window >&2
+
+state=$(mktemp -d /tmp/opsdeck-bench.XXXXXX)
+chmod 755 "$state"
+trap 'bash "$root/tests/services/demo-stack.sh" stop "$state" >/dev/null 2>&1; rm -rf "$state"' EXIT
+bash "$root/tests/services/demo-stack.sh" start "$state" >&2
+
+python3 - "$runs" "$build/app/opsdeck" "$build/bench/bench-floor-window" "$state/opsdeck.yaml" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, opsdeck, floor, workspace = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+env = dict(os.environ, XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
+
+def once(argv):
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    if status != 0:
+        sys.exit(f"{argv[0]} exited with {status}")
+    return elapsed, usage.ru_maxrss / 1024  # ms, MiB
+
+subjects = {"floor (bare Qt window)": [floor],
+            "opsdeck (demo workspace)": [opsdeck, "--quit-after-first-paint", workspace]}
+results = {name: [] for name in subjects}
+for name, argv in subjects.items():  # warm the page cache once
+    once(argv)
+for _ in range(runs):
+    for name, argv in subjects.items():  # interleaved, so drift hits both alike
+        results[name].append(once(argv))
+
+print(f"start-up to first paint, {runs} runs each, {os.environ.get('QT_QPA_PLATFORM') or 'xcb'} platform")
+print(f"{'':28} {'median ms':>10} {'p90 ms':>8} {'peak RSS MiB':>13}")
+summary = {}
+for name, samples in results.items():
+    times = sorted(t for t, _ in samples)
+    rss = max(r for _, r in samples)
+    med, p90 = statistics.median(times), times[int(0.9 * (len(times) - 1))]
+    summary[name] = (med, rss)
+    print(f"{name:28} {med:10.1f} {p90:8.1f} {rss:13.1f}")
+(fm, _), (om, orss) = summary.values()
+print(f"opsdeck / floor: {om / fm:.2f}x (target <= 2x); peak RSS {orss:.0f} MiB (target < 120)")
+PY
