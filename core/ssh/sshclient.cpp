@@ -26,6 +26,7 @@ SshEndpoint endpointFor(const Workspace &workspace, const HostSpec &host)
     ep.identityFile = host.identity.isEmpty() ? workspace.ssh.identity : host.identity;
     ep.knownHostsFile = workspace.ssh.knownHosts;
     ep.useSshConfig = workspace.ssh.useSshConfig;
+    ep.sshConfigFile = workspace.ssh.configFile;
     ep.connectTimeoutSeconds = workspace.ssh.connectTimeoutSeconds;
     ep.keepaliveSeconds = workspace.ssh.keepaliveSeconds;
     return ep;

@@ -69,7 +69,9 @@ Status SshWorker::configureSession()
     if (m_endpoint.useSshConfig) {
         // Resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile). Explicit workspace
         // values are set afterwards so they win, as on the ssh command line.
-        ssh_options_parse_config(m_session, nullptr);
+        const QByteArray configFile = m_endpoint.sshConfigFile.toUtf8();
+        ssh_options_parse_config(m_session,
+                                 configFile.isEmpty() ? nullptr : configFile.constData());
     }
     int processConfig = 0;
     ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
@@ -313,7 +315,8 @@ Status SshWorker::authenticateWithKeyFile(const QString &path)
     ssh_key key = nullptr;
     if (ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback,
                                     &context, &key) != SSH_OK)
-        return Status::failure(QStringLiteral("cannot read the key %1").arg(path));
+        return Status::failure(
+            QStringLiteral("cannot read the key %1 (wrong passphrase?)").arg(path));
     const int rc = ssh_userauth_publickey(m_session, nullptr, key);
     ssh_key_free(key);
     if (rc == SSH_AUTH_SUCCESS)
@@ -334,9 +337,10 @@ Status SshWorker::authenticate()
     const int methods = ssh_userauth_list(m_session, nullptr);
     if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
         if (!m_endpoint.identityFile.isEmpty()) {
-            tried << m_endpoint.identityFile;
-            if (authenticateWithKeyFile(m_endpoint.identityFile))
+            const Status keyFile = authenticateWithKeyFile(m_endpoint.identityFile);
+            if (keyFile)
                 return success();
+            tried << keyFile.errorString();
         }
         if (qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
             tried << QStringLiteral("ssh-agent");

@@ -18,6 +18,7 @@ struct SshEndpoint
     QString identityFile;
     QString knownHostsFile; // empty = ~/.ssh/known_hosts
     bool useSshConfig = true;
+    QString sshConfigFile; // empty = ~/.ssh/config
     int connectTimeoutSeconds = 10;
     int keepaliveSeconds = 15;
 

@@ -27,6 +27,7 @@ struct SshDefaults
     int connectTimeoutSeconds = 10;
     int keepaliveSeconds = 15;
     bool useSshConfig = true; // honour ~/.ssh/config
+    QString configFile;       // another ssh_config file instead of ~/.ssh/config
 };
 
 /** A named host (`hosts:` entry). `address` may also be an ~/.ssh/config alias. */

@@ -16,10 +16,14 @@ namespace {
 const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("name"),
                               QStringLiteral("ssh"),          QStringLiteral("hosts"),
                               QStringLiteral("environments"), QStringLiteral("dashboards")};
-const QStringList kSshKeys = {
-    QStringLiteral("user"),          QStringLiteral("known_hosts"),     QStringLiteral("identity"),
-    QStringLiteral("port"),          QStringLiteral("connect_timeout"), QStringLiteral("keepalive"),
-    QStringLiteral("use_ssh_config")};
+const QStringList kSshKeys = {QStringLiteral("user"),
+                              QStringLiteral("known_hosts"),
+                              QStringLiteral("identity"),
+                              QStringLiteral("port"),
+                              QStringLiteral("connect_timeout"),
+                              QStringLiteral("keepalive"),
+                              QStringLiteral("use_ssh_config"),
+                              QStringLiteral("config_file")};
 const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port"),
                                QStringLiteral("user"), QStringLiteral("jump"),
                                QStringLiteral("identity")};
@@ -123,6 +127,9 @@ private:
             ssh.useSshConfig =
                 m_r.boolean(node["use_ssh_config"], p + QStringLiteral(".use_ssh_config"))
                     .value_or(true);
+        if (node["config_file"])
+            ssh.configFile = m_r.path(node["config_file"], p + QStringLiteral(".config_file"))
+                                 .value_or(QString());
     }
 
     void readHosts(const YAML::Node &node)

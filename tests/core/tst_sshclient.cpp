@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -61,6 +62,47 @@ bool finishes(SshExec *job, int timeoutMs = 15000)
 {
     return QTest::qWaitFor([job] { return job->isFinished(); }, timeoutMs);
 }
+
+bool generateKey(const QString &path, const QString &passphrase)
+{
+    QProcess keygen;
+    keygen.start(QStringLiteral("ssh-keygen"),
+                 {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                  QStringLiteral("-N"), passphrase, QStringLiteral("-f"), path});
+    return keygen.waitForFinished() && keygen.exitCode() == 0;
+}
+
+/** Lets a key log in to the fixture's sshd (its authorized_keys is the fixture's own file). */
+void authorize(const QString &publicKey)
+{
+    QFile in(publicKey);
+    QFile out(TestServices::stateDir(QStringLiteral("sshd")) + QStringLiteral("/authorized_keys"));
+    if (in.open(QIODevice::ReadOnly) && out.open(QIODevice::Append))
+        out.write(in.readAll());
+}
+
+/** Answers every secret question with one value and records the prompts. */
+class SecretPrompter final : public SshPrompter
+{
+public:
+    explicit SecretPrompter(QByteArray secret)
+        : m_secret(std::move(secret))
+    {}
+    void askHostKey(const HostKeyInfo &, std::function<void(HostKeyDecision)> answer) override
+    {
+        answer(HostKeyDecision::Reject);
+    }
+    void askSecret(const QString &prompt,
+                   std::function<void(std::optional<QByteArray>)> answer) override
+    {
+        prompts << prompt;
+        answer(m_secret);
+    }
+    QStringList prompts;
+
+private:
+    QByteArray m_secret;
+};
 
 } // namespace
 
@@ -324,6 +366,100 @@ private slots:
             qputenv("SSH_AUTH_SOCK", agent);
         QVERIFY2(job->errorString().startsWith(QStringLiteral("authentication failed for ")),
                  qPrintable(job->errorString()));
+    }
+
+    void passphraseProtectedKeyIsPrompted()
+    {
+        QTemporaryDir dir;
+        const QString key = dir.filePath(QStringLiteral("locked"));
+        QVERIFY(generateKey(key, QStringLiteral("correct horse")));
+        authorize(key + QStringLiteral(".pub"));
+        SshEndpoint ep = endpoint(QStringLiteral("web1"));
+        ep.identityFile = key;
+
+        SecretPrompter right(QByteArray("correct horse"));
+        SshClient client(ep, nullptr, &right);
+        SshExec *job = client.exec(QStringLiteral("echo unlocked"));
+        QVERIFY(finishes(job));
+        QVERIFY2(job->exitStatus() == 0, qPrintable(job->errorString()));
+        QCOMPARE(right.prompts.size(), 1);
+        QVERIFY2(right.prompts.first().contains(QStringLiteral("Passphrase for locked")),
+                 qPrintable(right.prompts.first()));
+
+        SecretPrompter wrong(QByteArray("battery staple"));
+        SshClient refused(ep, nullptr, &wrong);
+        const QByteArray agent = qgetenv("SSH_AUTH_SOCK");
+        qunsetenv("SSH_AUTH_SOCK");
+        SshExec *denied = refused.exec(QStringLiteral("true"));
+        QVERIFY(finishes(denied));
+        if (!agent.isEmpty())
+            qputenv("SSH_AUTH_SOCK", agent);
+        QCOMPARE(denied->exitStatus(), -1);
+        QVERIFY2(denied->errorString().contains(QStringLiteral("cannot read the key")),
+                 qPrintable(denied->errorString()));
+    }
+
+    void sshAgentIsUsed()
+    {
+        QTemporaryDir dir;
+        const QString key = dir.filePath(QStringLiteral("agent_only"));
+        QVERIFY(generateKey(key, QString()));
+        authorize(key + QStringLiteral(".pub"));
+        const QString socket = dir.filePath(QStringLiteral("agent.sock"));
+        QProcess agent;
+        agent.start(QStringLiteral("ssh-agent"),
+                    {QStringLiteral("-D"), QStringLiteral("-a"), socket});
+        QVERIFY(agent.waitForStarted());
+        QVERIFY(QTest::qWaitFor([&socket] { return QFileInfo::exists(socket); }, 5000));
+        QProcess add;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SSH_AUTH_SOCK"), socket);
+        add.setProcessEnvironment(env);
+        add.start(QStringLiteral("ssh-add"), {key});
+        QVERIFY(add.waitForFinished());
+        QCOMPARE(add.exitCode(), 0);
+        QFile::remove(key); // only the agent has it now
+
+        SshEndpoint ep = endpoint(QStringLiteral("web1"));
+        ep.identityFile.clear();
+        const QByteArray previous = qgetenv("SSH_AUTH_SOCK");
+        qputenv("SSH_AUTH_SOCK", socket.toUtf8());
+        SshClient client(ep, nullptr, &m_reject);
+        SshExec *job = client.exec(QStringLiteral("echo via-agent"));
+        const bool done = finishes(job);
+        previous.isEmpty() ? qunsetenv("SSH_AUTH_SOCK") : qputenv("SSH_AUTH_SOCK", previous);
+        agent.kill();
+        agent.waitForFinished();
+        QVERIFY(done);
+        QVERIFY2(job->exitStatus() == 0, qPrintable(job->errorString()));
+        QCOMPARE(job->capturedStdout(), QByteArray("via-agent\n"));
+    }
+
+    void sshConfigAliasesAreHonoured()
+    {
+        QTemporaryDir dir;
+        const QHash<QString, QString> env = sshd();
+        const QString config = dir.filePath(QStringLiteral("ssh_config"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            QStringLiteral(
+                "Host webalias\n  HostName 127.0.0.1\n  Port %1\n  User %2\n  IdentityFile %3\n")
+                .arg(env.value(QStringLiteral("SSH_PORT_WEB1")),
+                     env.value(QStringLiteral("SSH_USER")), env.value(QStringLiteral("SSH_KEY")))
+                .toUtf8());
+        file.close();
+        SshEndpoint ep;
+        ep.name = QStringLiteral("web1");
+        ep.address = QStringLiteral("webalias"); // nothing but the alias
+        ep.knownHostsFile = env.value(QStringLiteral("SSH_KNOWN_HOSTS"));
+        ep.sshConfigFile = config;
+        SshClient client(ep, nullptr, &m_reject);
+        SshExec *job = client.exec(QStringLiteral("echo aliased"));
+        QVERIFY(finishes(job));
+        QVERIFY2(job->exitStatus() == 0, qPrintable(job->errorString()));
+        QCOMPARE(client.hostKey().fingerprint,
+                 fingerprintOfFile(hostKeyPub(QStringLiteral("web1"))));
     }
 
     void unreachableHostFailsFast()

@@ -113,6 +113,17 @@ private slots:
         QCOMPARE(actual, expected);
     }
 
+    void sshConfigFileIsResolvedAgainstTheWorkspace()
+    {
+        const WorkspaceLoadResult r =
+            WorkspaceLoader::loadText("version: 1\nssh: { config_file: infra/ssh_config, "
+                                      "use_ssh_config: yes }\nenvironments: {e: {}}\n",
+                                      QStringLiteral("/srv/repo/opsdeck.yaml"));
+        QVERIFY(r.ok());
+        QCOMPARE(r.workspace->ssh.configFile, QStringLiteral("/srv/repo/infra/ssh_config"));
+        QVERIFY(r.workspace->ssh.useSshConfig);
+    }
+
     void missingFileIsAnErrorNotACrash()
     {
         const WorkspaceLoadResult r =

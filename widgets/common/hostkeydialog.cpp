@@ -13,6 +13,7 @@ HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(QStringLiteral("Unknown host key — %1").arg(info.hostName));
+    setMinimumWidth(560);
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(
         QStringLiteral("<b>Opsdeck has never connected to %1 (%2) before.</b><br>"
@@ -40,8 +41,13 @@ HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
     QPushButton *once =
         buttons->addButton(QStringLiteral("Trust once"), QDialogButtonBox::AcceptRole);
     QPushButton *cancel = buttons->addButton(QDialogButtonBox::Cancel);
-    cancel->setDefault(true); // Enter must not trust a key
     layout->addWidget(buttons);
+    // Enter must not trust a key. QDialogButtonBox makes the first accept button the default
+    // when it is shown unless the accept buttons opt out.
+    always->setAutoDefault(false);
+    once->setAutoDefault(false);
+    cancel->setDefault(true);
+    cancel->setFocus();
 
     // Exactly one decision, whichever way the dialog closes (Esc and the title bar reject).
     auto decide = [this](HostKeyDecision d) {
