@@ -18,8 +18,8 @@ cmake --build "$build" -j "$(nproc)" --target opsdeck bench-floor-window >&2
 
 state=$(mktemp -d /tmp/opsdeck-bench.XXXXXX)
 chmod 755 "$state"
-trap 'bash "$root/tests/services/demo-stack.sh" stop "$state" >/dev/null 2>&1; rm -rf "$state"' EXIT
-bash "$root/tests/services/demo-stack.sh" start "$state" >&2
+trap 'bash "$root/tests/services/demo-world.sh" stop "$state" >/dev/null 2>&1; rm -rf "$state"' EXIT
+bash "$root/tests/services/demo-world.sh" start "$state" >&2
 
 python3 - "$runs" "$build/app/opsdeck" "$build/bench/bench-floor-window" "$state/opsdeck.yaml" <<'PY'
 import os, statistics, subprocess, sys, time

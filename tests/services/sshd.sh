@@ -6,6 +6,9 @@
 #   sshd.sh stop STATE_DIR
 # Every "host" is the same machine and user: what differs is the port and the host key,
 # which is enough to test known_hosts handling, jump chains and tunnels for real.
+# With OPSDECK_SSHD_SRV_<NAME>=DIR (root only), that host's sshd runs in a mount namespace of
+# its own where DIR is mounted on /srv, so each "host" has its own /srv like a real machine.
+# Every session gets OPSDECK_HOST=<name> in its environment.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
@@ -64,16 +67,25 @@ AllowTcpForwarding yes
 AllowAgentForwarding no
 X11Forwarding no
 PrintMotd no
+SetEnv OPSDECK_HOST=$name
 MaxSessions 64
 MaxStartups 64:30:128
 Subsystem sftp internal-sftp
 LogLevel INFO
 CONF
-        "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log"
+        local var srv
+        var=$(echo "$name" | tr '[:lower:]-' '[:upper:]_')
+        srv_var=OPSDECK_SSHD_SRV_$var
+        srv=${!srv_var:-}
+        if [[ -n $srv ]]; then
+            mkdir -p "$srv"
+            unshare -m --propagation private sh -c \
+                "mkdir -p /srv && mount --bind '$srv' /srv && exec '$sshd' -f '$dir/sshd_config' -E '$dir/sshd.log'"
+        else
+            "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log"
+        fi
         wait_for_port "$port" 20
         echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" >>"$state/known_hosts"
-        local var
-        var=$(echo "$name" | tr '[:lower:]-' '[:upper:]_')
         echo "SSH_PORT_$var=$port" >>"$state/env"
         echo "sshd '$name' on 127.0.0.1:$port"
     done

@@ -1,28 +1,19 @@
--- A small Minitwit-shaped database: users, followers, messages.
-create table if not exists "user" (
-    user_id serial primary key,
-    username text not null unique,
-    email text not null,
-    pw_hash text not null
-);
-create table if not exists follower (
-    who_id integer references "user"(user_id),
-    whom_id integer references "user"(user_id),
-    primary key (who_id, whom_id)
-);
-create table if not exists message (
-    message_id serial primary key,
-    author_id integer not null references "user"(user_id),
-    text text not null,
-    pub_date integer,
-    flagged integer default 0
-);
-insert into "user"(username, email, pw_hash)
-select 'user' || g, 'user' || g || '@example.org', md5(g::text)
-from generate_series(1, :users) g on conflict do nothing;
-insert into follower
-select g, 1 + (g * 7) % :users from generate_series(2, :users) g on conflict do nothing;
-insert into message(author_id, text, pub_date)
-select 1 + g % :users, 'message number ' || g, extract(epoch from now())::int - g * 60
-from generate_series(1, :messages) g;
+-- Demo data for the Minitwit schema (Django's auth_user, twit_message, twit_follow).
+-- psql -v users=N: N users, 4N messages, about N follows.
+insert into auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                       is_active, date_joined)
+select '!', g = 1, 'user' || g, '', '', 'user' || g || '@example.org', g <= 3, true,
+       now() - g * interval '1 hour'
+from generate_series(1, :users) g;
+
+insert into twit_message (text, pub_date, flagged, author_id)
+select 'message number ' || g, now() - g * interval '1 minute', g % 97 = 0, 1 + g % :users
+from generate_series(1, :users * 4) g;
+
+insert into twit_follow (who_id, whom_id)
+select g, 1 + (g * 7) % :users
+from generate_series(1, :users) g
+where g <> 1 + (g * 7) % :users
+on conflict do nothing;
+
 analyze;

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The demo world: a small stand-in for a team's production, entirely on 127.0.0.1.
+#   demo-world.sh start STATE_DIR     builds and starts everything; writes STATE_DIR/opsdeck.yaml
+#   demo-world.sh stop STATE_DIR      stops everything and removes STATE_DIR's contents
+#
+#   PostgreSQL   minitwit_staging (clean) and minitwit_prod (with planted problems)
+#   sshd         bastion, web1, web2; web hosts get their own /srv (mount namespaces, as root)
+#   git          STATE_DIR/git/minitwit.git, tags v1, v2, v3-broken-migration, v4-unhealthy
+#   app          Minitwit (Django + waffle + django-prometheus) under gunicorn, v1 deployed
+#                Capistrano-style: staging on web1, production on web1 and web2
+#   metrics      Prometheus scraping the app, node_exporter (with a textfile collector) and
+#                postgres_exporter every 2 s; a bounded load generator
+#   secrets      an age identity and a .sops.yaml next to the workspace
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$here/common.sh"
+demo=$root/resources/examples/demo
+
+cmd=${1:?start|stop}
+state=${2:?state directory}
+state=$(mkdir -p "$state" && cd "$state" && pwd)
+
+log() { echo "demo-world: $*" >&2; }
+
+kill_pidfile() {
+    local f=$1
+    [[ -f $f ]] || return 0
+    kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+}
+
+stop() {
+    local f
+    for f in "$state"/run/*.pid "$state"/hosts/*/srv/*/shared/gunicorn.pid; do
+        [[ -e $f ]] && kill_pidfile "$f"
+    done
+    bash "$here/sshd.sh" stop "$state/ssh" || true
+    bash "$here/postgres.sh" stop "$state/postgres" || true
+    rm -rf "${state:?}"/{git,hosts,run,prometheus,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
+}
+
+build_history() {
+    local work=$state/run/history
+    rm -rf "$work" && mkdir -p "$work" "$state/git"
+    cp -r "$demo/app/." "$work/"
+    export GIT_AUTHOR_NAME="Demo Dev" GIT_AUTHOR_EMAIL=dev@example.org
+    export GIT_COMMITTER_NAME="Demo Dev" GIT_COMMITTER_EMAIL=dev@example.org
+    commit() { # tag date message
+        GIT_AUTHOR_DATE="$2" GIT_COMMITTER_DATE="$2" git -C "$work" -c commit.gpgsign=false commit -qam "$3"
+        git -C "$work" tag "$1"
+    }
+    git -C "$work" init -q -b main
+    git -C "$work" add -A
+    commit v1 "2026-10-01T10:00:00Z" "Minitwit: timeline, follow, post, /up"
+    cp -r "$demo/history/v2/." "$work/" && git -C "$work" add -A
+    commit v2 "2026-10-15T10:00:00Z" "Add likes to messages (migration 0002)"
+    git -C "$work" checkout -q -b broken
+    cp -r "$demo/history/v3-broken-migration/." "$work/" && git -C "$work" add -A
+    commit v3-broken-migration "2026-10-20T10:00:00Z" "Migration 0003 (broken)"
+    git -C "$work" checkout -q -B unhealthy v2
+    cp -r "$demo/history/v4-unhealthy/." "$work/" && git -C "$work" add -A
+    commit v4-unhealthy "2026-10-25T10:00:00Z" "Release that fails its health check"
+    git -C "$work" checkout -q main
+    git clone -q --bare "$work" "$state/git/minitwit.git"
+    rm -rf "$work"
+}
+
+manage() { # db_name args... : Django management command against one database (v1 code)
+    local db=$1
+    shift
+    (cd "$state/run/v1" && DB_NAME=$db DB_HOST=127.0.0.1 DB_PORT=$PGPORT DB_USER=postgres /usr/bin/python3 manage.py "$@")
+}
+
+prepare_databases() {
+    mkdir -p "$state/run/v1"
+    git -C "$state/git/minitwit.git" archive v1 | tar -x -C "$state/run/v1"
+    local db
+    for db in minitwit_staging minitwit_prod; do
+        psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "create database $db" >/dev/null
+        manage "$db" migrate --noinput >/dev/null
+    done
+    # Flags differ between environments, as they do in real life.
+    manage minitwit_staging waffle_flag new_timeline --everyone --create >/dev/null
+    manage minitwit_prod waffle_flag new_timeline --percent 35 --create >/dev/null
+    manage minitwit_staging waffle_flag beta_search --everyone --create >/dev/null
+    manage minitwit_prod waffle_flag beta_search --deactivate --create >/dev/null
+    for db in minitwit_staging minitwit_prod; do
+        manage "$db" waffle_flag staff_tools --staff --create >/dev/null
+        manage "$db" waffle_switch maintenance_banner off --create >/dev/null
+        manage "$db" waffle_sample sampled_logging 10 --create >/dev/null
+    done
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_staging -q -v ON_ERROR_STOP=1 \
+        -v users=300 -f "$demo/seed.sql" >/dev/null
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_prod -q -v ON_ERROR_STOP=1 \
+        -v users=3000 -f "$demo/seed.sql" >/dev/null
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_prod -q -v ON_ERROR_STOP=1 \
+        -f "$demo/trouble.sql" >/dev/null
+    # Live problems need live sessions: held by a small daemon until the world stops.
+    /usr/bin/python3 "$here/demo_db_trouble.py" --dsn "host=127.0.0.1 port=$PGPORT dbname=minitwit_prod user=postgres" \
+        >"$state/run/trouble.log" 2>&1 &
+    echo $! >"$state/run/trouble.pid"
+}
+
+ssh_host() { # host command
+    local port_var=SSH_PORT_$(echo "$1" | tr '[:lower:]' '[:upper:]')
+    ssh -q -o BatchMode=yes -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
+        -i "$SSH_KEY" -p "${!port_var}" "$SSH_USER@127.0.0.1" "$2"
+}
+
+# The first deploy, done by hand the way the deploy engine lays it out (releases/, shared/,
+# current -> releases/<ts>-<sha>), then started over SSH so the app runs "on" its host.
+deploy_v1() { # host path port db
+    local host=$1 path=$2 port=$3 db=$4
+    local base=$state/hosts/$host/srv/${path#/srv/}
+    local sha release
+    sha=$(git -C "$state/git/minitwit.git" rev-parse --short v1)
+    release=20261101T100000Z-$sha
+    mkdir -p "$base/releases/$release" "$base/shared"
+    git -C "$state/git/minitwit.git" archive v1 | tar -x -C "$base/releases/$release"
+    echo "$sha" >"$base/releases/$release/REVISION"
+    cat >"$base/shared/.env" <<ENV
+# $host, ${path##*/}
+PORT=$port
+DB_NAME=$db
+DB_HOST=127.0.0.1
+DB_PORT=$PGPORT
+DB_USER=postgres
+SECRET_KEY=demo-$db-not-secret
+DEBUG=False
+ENV
+    ln -sfn ../../shared/.env "$base/releases/$release/.env"
+    ln -sfn "releases/$release" "$base/current"
+    printf '{"revision":"%s","ref":"v1","release":"%s","user":"demo","result":"success","time":"2026-11-01T10:00:00Z"}\n' \
+        "$sha" "$release" >"$base/revisions.jsonl"
+    ssh_host "$host" "$path/current/bin/restart"
+}
+
+start_metrics() {
+    mkdir -p "$state/prometheus/data" "$state/textfile"
+    # Deterministic series for the metrics pane's tests.
+    cat >"$state/textfile/opsdeck_demo.prom" <<PROM
+# HELP opsdeck_demo_constant A series whose value never changes.
+# TYPE opsdeck_demo_constant gauge
+opsdeck_demo_constant{series="a"} 1
+opsdeck_demo_constant{series="b"} 2.5
+PROM
+    prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_EXPORTER_PORT" \
+        --collector.textfile.directory="$state/textfile" >"$state/run/node_exporter.log" 2>&1 &
+    echo $! >"$state/run/node_exporter.pid"
+    DATA_SOURCE_NAME="host=127.0.0.1 port=$PGPORT user=postgres dbname=postgres sslmode=disable" \
+        prometheus-postgres-exporter --web.listen-address="127.0.0.1:$PG_EXPORTER_PORT" \
+        >"$state/run/postgres_exporter.log" 2>&1 &
+    echo $! >"$state/run/postgres_exporter.pid"
+    cat >"$state/prometheus/prometheus.yml" <<YML
+global:
+  scrape_interval: 2s
+  evaluation_interval: 2s
+scrape_configs:
+  - job_name: minitwit
+    static_configs:
+      - targets: ["127.0.0.1:$APP_PORT_STAGING_WEB1"]
+        labels: { env: staging, host: web1 }
+      - targets: ["127.0.0.1:$APP_PORT_PRODUCTION_WEB1"]
+        labels: { env: production, host: web1 }
+      - targets: ["127.0.0.1:$APP_PORT_PRODUCTION_WEB2"]
+        labels: { env: production, host: web2 }
+  - job_name: node
+    static_configs:
+      - targets: ["127.0.0.1:$NODE_EXPORTER_PORT"]
+  - job_name: postgres
+    static_configs:
+      - targets: ["127.0.0.1:$PG_EXPORTER_PORT"]
+YML
+    prometheus --config.file="$state/prometheus/prometheus.yml" --storage.tsdb.path="$state/prometheus/data" \
+        --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --storage.tsdb.retention.time=1d \
+        >"$state/run/prometheus.log" 2>&1 &
+    echo $! >"$state/run/prometheus.pid"
+}
+
+write_workspace() {
+    mkdir -p "$state/config" "$state/age"
+    cp "$demo/config/staging.env" "$demo/config/production.env" "$state/config/"
+    age-keygen -o "$state/age/keys.txt" 2>/dev/null
+    local recipient
+    recipient=$(sed -n 's/^# public key: //p' "$state/age/keys.txt")
+    sed "s/@AGE_RECIPIENT@/$recipient/" "$demo/sops.yaml" >"$state/.sops.yaml"
+    export OPSDECK_DEMO_DIR=$state OPSDECK_DEMO_SSH_USER=$SSH_USER OPSDECK_DEMO_PG_PORT=$PGPORT \
+        OPSDECK_DEMO_SSH_PORT_BASTION=$SSH_PORT_BASTION OPSDECK_DEMO_SSH_PORT_WEB1=$SSH_PORT_WEB1 \
+        OPSDECK_DEMO_SSH_PORT_WEB2=$SSH_PORT_WEB2 OPSDECK_DEMO_PROMETHEUS_PORT=$PROMETHEUS_PORT
+    python3 - "$demo/opsdeck.yaml" "$state/opsdeck.yaml" <<'PY'
+import os, re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r"\$\{(OPSDECK_DEMO_[A-Z0-9_]+)\}", lambda m: os.environ[m.group(1)], text)
+open(sys.argv[2], "w").write(text)
+PY
+}
+
+start() {
+    stop
+    local began=$SECONDS
+    mkdir -p "$state/run"
+    if [[ $(id -u) != 0 ]]; then
+        echo "demo-world: needs root (each web host gets its own /srv in a mount namespace)" >&2
+        return 1
+    fi
+    log "postgres"
+    bash "$here/postgres.sh" start "$state/postgres" >/dev/null
+    # shellcheck disable=SC1091
+    source "$state/postgres/env"
+    log "git history"
+    build_history
+    log "hosts"
+    export OPSDECK_SSHD_SRV_WEB1=$state/hosts/web1/srv OPSDECK_SSHD_SRV_WEB2=$state/hosts/web2/srv
+    bash "$here/sshd.sh" start "$state/ssh" bastion web1 web2 >/dev/null
+    # shellcheck disable=SC1091
+    source "$state/ssh/env"
+    APP_PORT_STAGING_WEB1=$(free_port)
+    APP_PORT_PRODUCTION_WEB1=$(free_port)
+    APP_PORT_PRODUCTION_WEB2=$(free_port)
+    PROMETHEUS_PORT=$(free_port)
+    NODE_EXPORTER_PORT=$(free_port)
+    PG_EXPORTER_PORT=$(free_port)
+    log "databases"
+    prepare_databases
+    log "deploying v1"
+    deploy_v1 web1 /srv/minitwit-staging "$APP_PORT_STAGING_WEB1" minitwit_staging
+    deploy_v1 web1 /srv/minitwit "$APP_PORT_PRODUCTION_WEB1" minitwit_prod
+    deploy_v1 web2 /srv/minitwit "$APP_PORT_PRODUCTION_WEB2" minitwit_prod
+    log "metrics"
+    start_metrics
+    write_workspace
+    local p
+    for p in "$APP_PORT_STAGING_WEB1" "$APP_PORT_PRODUCTION_WEB1" "$APP_PORT_PRODUCTION_WEB2" "$PROMETHEUS_PORT"; do
+        wait_for_port "$p" 30
+    done
+    python3 "$here/demo_load.py" "$APP_PORT_STAGING_WEB1" "$APP_PORT_PRODUCTION_WEB1" "$APP_PORT_PRODUCTION_WEB2" \
+        >"$state/run/load.log" 2>&1 &
+    echo $! >"$state/run/load.pid"
+    cat >"$state/env" <<ENV
+$(cat "$state/postgres/env")
+$(cat "$state/ssh/env")
+APP_PORT_STAGING_WEB1=$APP_PORT_STAGING_WEB1
+APP_PORT_PRODUCTION_WEB1=$APP_PORT_PRODUCTION_WEB1
+APP_PORT_PRODUCTION_WEB2=$APP_PORT_PRODUCTION_WEB2
+PROMETHEUS_PORT=$PROMETHEUS_PORT
+NODE_EXPORTER_PORT=$NODE_EXPORTER_PORT
+PG_EXPORTER_PORT=$PG_EXPORTER_PORT
+GIT_REPO=$state/git/minitwit.git
+WORKSPACE=$state/opsdeck.yaml
+ENV
+    log "ready in $((SECONDS - began)) s: $state/opsdeck.yaml"
+}
+
+"$cmd"
