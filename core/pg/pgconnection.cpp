@@ -177,8 +177,31 @@ QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVari
     QMetaObject::invokeMethod(
         worker,
         [worker, sql = sql.toUtf8(), params, promise] {
-            worker->enqueue({sql, params, promise});
+            PgWorker::Pending pending;
+            pending.sqls << sql;
+            pending.params << params;
+            pending.single = promise;
+            worker->enqueue(std::move(pending));
         },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<PgBatchResult> PgConnection::pipeline(const QList<PgStatement> &statements)
+{
+    auto promise = std::make_shared<QPromise<PgBatchResult>>();
+    promise->start();
+    QFuture<PgBatchResult> future = promise->future();
+    PgWorker::Pending pending;
+    for (const PgStatement &s : statements) {
+        pending.sqls << s.sql.toUtf8();
+        pending.params << s.params;
+    }
+    pending.batch = promise;
+    PgWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, pending = std::move(pending)]() mutable { worker->enqueue(std::move(pending)); },
         Qt::QueuedConnection);
     return future;
 }

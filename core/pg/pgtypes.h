@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/result.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -47,6 +49,15 @@ struct PgResultSet
         return c < 0 || row >= rowCount() ? QVariant() : rows.at(row).at(c);
     }
 };
+
+/** One statement of a pipeline: SQL and its $1..$n parameters. */
+struct PgStatement
+{
+    QString sql;
+    QVariantList params;
+};
+
+using PgBatchResult = QList<Result<PgResultSet>>;
 
 /** Where a conninfo string points, for tunnels and messages. */
 struct PgTarget

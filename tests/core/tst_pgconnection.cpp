@@ -15,8 +15,12 @@ namespace {
 template<typename T>
 T wait(QFuture<T> future, int timeoutMs = 15000)
 {
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
-        return T(Error{QStringLiteral("test timed out waiting")});
+    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs)) {
+        if constexpr (std::is_constructible_v<T, Error>)
+            return T(Error{QStringLiteral("test timed out waiting")});
+        else
+            return T();
+    }
     return future.result();
 }
 
@@ -113,6 +117,39 @@ private slots:
             futures << pg.query(QStringLiteral("select $1::int as i"), {i});
         for (int i = 0; i < 20; ++i)
             QCOMPARE(wait(futures[i])->value(0, QStringLiteral("i")).toInt(), i);
+    }
+
+    void pipelineKeepsFailuresLocal()
+    {
+        PgSessionSettings settings;
+        settings.statementTimeoutMs = 400;
+        PgConnection pg(TestServices::pgConninfo(), settings);
+        QVERIFY(wait(pg.open()).ok());
+        const PgBatchResult results = wait(pg.pipeline({
+            {QStringLiteral("select 1 as a"), {}},
+            {QStringLiteral("select 1/0"), {}},
+            {QStringLiteral("select $1::int * 2 as b"), {21}},
+            {QStringLiteral("select no_such_column from pg_class"), {}},
+            {QStringLiteral("select pg_sleep(0.3), 'under its own timeout' as c"), {}},
+            {QStringLiteral("select pg_sleep(0.3), 'timeout is per statement' as d"), {}},
+            {QStringLiteral("select pg_sleep(2)"), {}},
+            {QStringLiteral("select current_setting('default_transaction_read_only') as ro"), {}},
+        }));
+        QCOMPARE(results.size(), 8);
+        QCOMPARE(results[0]->value(0, QStringLiteral("a")).toInt(), 1);
+        QCOMPARE(results[1].error().code, QStringLiteral("22012")); // division_by_zero
+        QCOMPARE(results[2]->value(0, QStringLiteral("b")).toInt(), 42);
+        QCOMPARE(results[3].error().code, QStringLiteral("42703")); // undefined_column
+        // 0.3 s + 0.3 s > 0.4 s: only a per-statement timer lets both finish.
+        QVERIFY2(results[4].ok(), qPrintable(results[4].errorString()));
+        QVERIFY2(results[5].ok(), qPrintable(results[5].errorString()));
+        QCOMPARE(results[6].error().code, QStringLiteral("57014")); // statement timeout
+        QCOMPARE(results[7]->value(0, QStringLiteral("ro")).toString(), QStringLiteral("on"));
+        // Back out of pipeline mode: plain queries work again.
+        QCOMPARE(
+            wait(pg.query(QStringLiteral("select 5 as x")))->value(0, QStringLiteral("x")).toInt(),
+            5);
+        QVERIFY(wait(pg.pipeline({})).isEmpty());
     }
 
     void cancelStopsARunningQuery()

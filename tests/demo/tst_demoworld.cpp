@@ -91,7 +91,8 @@ private slots:
         probe.refresh();
         QVERIFY(finished.wait(30000));
         for (const HostStatus &host : probe.hosts()) {
-            QVERIFY2(host.state == HostStatus::State::Up && host.metrics, qPrintable(host.name + QStringLiteral(": ") + host.error));
+            QVERIFY2(host.state == HostStatus::State::Up && host.metrics,
+                     qPrintable(host.name + QStringLiteral(": ") + host.error));
             QCOMPARE(host.via, QStringLiteral("bastion"));
             QCOMPARE(host.hostKey.status, HostKeyInfo::Status::Known);
         }
@@ -101,8 +102,10 @@ private slots:
 
     void eachWebHostHasItsOwnSrv()
     {
-        SshExec *web1 = m_pool->client(QStringLiteral("web1"))->exec(QStringLiteral("ls /srv; echo host=$OPSDECK_HOST"));
-        SshExec *web2 = m_pool->client(QStringLiteral("web2"))->exec(QStringLiteral("ls /srv; echo host=$OPSDECK_HOST"));
+        SshExec *web1 = m_pool->client(QStringLiteral("web1"))
+                            ->exec(QStringLiteral("ls /srv; echo host=$OPSDECK_HOST"));
+        SshExec *web2 = m_pool->client(QStringLiteral("web2"))
+                            ->exec(QStringLiteral("ls /srv; echo host=$OPSDECK_HOST"));
         QVERIFY(QTest::qWaitFor([&] { return web1->isFinished() && web2->isFinished(); }, 20000));
         QCOMPARE(web1->capturedStdout(), QByteArray("minitwit\nminitwit-staging\nhost=web1\n"));
         QCOMPARE(web2->capturedStdout(), QByteArray("minitwit\nhost=web2\n"));
@@ -112,9 +115,12 @@ private slots:
     {
         QTest::addColumn<QString>("portKey");
         QTest::addColumn<QString>("host");
-        QTest::newRow("staging web1") << QStringLiteral("APP_PORT_STAGING_WEB1") << QStringLiteral("web1");
-        QTest::newRow("production web1") << QStringLiteral("APP_PORT_PRODUCTION_WEB1") << QStringLiteral("web1");
-        QTest::newRow("production web2") << QStringLiteral("APP_PORT_PRODUCTION_WEB2") << QStringLiteral("web2");
+        QTest::newRow("staging web1")
+            << QStringLiteral("APP_PORT_STAGING_WEB1") << QStringLiteral("web1");
+        QTest::newRow("production web1")
+            << QStringLiteral("APP_PORT_PRODUCTION_WEB1") << QStringLiteral("web1");
+        QTest::newRow("production web2")
+            << QStringLiteral("APP_PORT_PRODUCTION_WEB2") << QStringLiteral("web2");
     }
 
     void appAnswersOnEveryHostThroughTheBastion()
@@ -122,8 +128,8 @@ private slots:
         QFETCH(QString, portKey);
         QFETCH(QString, host);
         const int appPort = demo().value(portKey).toInt();
-        const Result<quint16> tunnel =
-            wait(m_pool->client(QStringLiteral("bastion"))->openTunnel(QStringLiteral("127.0.0.1"), appPort));
+        const Result<quint16> tunnel = wait(m_pool->client(QStringLiteral("bastion"))
+                                                ->openTunnel(QStringLiteral("127.0.0.1"), appPort));
         QVERIFY2(tunnel.ok(), qPrintable(tunnel.errorString()));
         QNetworkAccessManager http;
         const HttpAnswer up = get(http, QStringLiteral("http://127.0.0.1:%1/up").arg(*tunnel));
@@ -135,14 +141,16 @@ private slots:
         const HttpAnswer page = get(http, QStringLiteral("http://127.0.0.1:%1/").arg(*tunnel));
         QCOMPARE(page.status, 200);
         QVERIFY(page.body.contains("Public timeline"));
-        const HttpAnswer metrics = get(http, QStringLiteral("http://127.0.0.1:%1/metrics").arg(*tunnel));
+        const HttpAnswer metrics =
+            get(http, QStringLiteral("http://127.0.0.1:%1/metrics").arg(*tunnel));
         QVERIFY(metrics.body.contains("django_http_responses_total_by_status_total"));
     }
 
     void prometheusHasItsTargetsUp()
     {
         QNetworkAccessManager http;
-        const QString url = QStringLiteral("http://127.0.0.1:%1/api/v1/targets").arg(demo().value(QStringLiteral("PROMETHEUS_PORT")));
+        const QString url = QStringLiteral("http://127.0.0.1:%1/api/v1/targets")
+                                .arg(demo().value(QStringLiteral("PROMETHEUS_PORT")));
         QStringList down;
         int targets = 0;
         // The first scrapes happen within a couple of intervals (2 s) of start-up.
@@ -170,11 +178,15 @@ private slots:
     void releaseHistoryHasEveryTag()
     {
         QProcess git;
-        git.start(QStringLiteral("git"), {QStringLiteral("-C"), demo().value(QStringLiteral("GIT_REPO")), QStringLiteral("tag")});
+        git.start(QStringLiteral("git"),
+                  {QStringLiteral("-C"), demo().value(QStringLiteral("GIT_REPO")),
+                   QStringLiteral("tag")});
         QVERIFY(git.waitForFinished());
-        QCOMPARE(QString::fromUtf8(git.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts),
-                 (QStringList{QStringLiteral("v1"), QStringLiteral("v2"), QStringLiteral("v3-broken-migration"),
-                              QStringLiteral("v4-unhealthy")}));
+        QCOMPARE(
+            QString::fromUtf8(git.readAllStandardOutput())
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+            (QStringList{QStringLiteral("v1"), QStringLiteral("v2"),
+                         QStringLiteral("v3-broken-migration"), QStringLiteral("v4-unhealthy")}));
     }
 
     void productionDatabaseHasThePlantedProblems()
@@ -189,8 +201,10 @@ private slots:
             " (select count(*) from pg_stat_activity where datname = current_database()"
             "   and cardinality(pg_blocking_pids(pid)) > 0) as blocked,"
             " (select count(*) from pg_replication_slots where not active) as inactive_slots,"
-            " (select count(*) from pg_indexes where indexname = 'twit_message_author_dup') as duplicate_index,"
-            " (select count(*) from pg_indexes where indexname = 'twit_message_flagged_unused') as unused_index,"
+            " (select count(*) from pg_indexes where indexname = 'twit_message_author_dup') as "
+            "duplicate_index,"
+            " (select count(*) from pg_indexes where indexname = 'twit_message_flagged_unused') as "
+            "unused_index,"
             " (select count(*) from twit_pageview) as live_pageviews,"
             " (select count(*) from auth_user) as users,"
             " (select count(*) from waffle_flag) as flags")));
@@ -200,7 +214,8 @@ private slots:
         QCOMPARE(r->value(0, QStringLiteral("inactive_slots")).toInt(), 1);
         QCOMPARE(r->value(0, QStringLiteral("duplicate_index")).toInt(), 1);
         QCOMPARE(r->value(0, QStringLiteral("unused_index")).toInt(), 1);
-        QCOMPARE(r->value(0, QStringLiteral("live_pageviews")).toInt(), 12000); // 48,000 dead behind them
+        QCOMPARE(r->value(0, QStringLiteral("live_pageviews")).toInt(),
+                 12000); // 48,000 dead behind them
         QVERIFY(r->value(0, QStringLiteral("users")).toInt() >= 3000);
         QVERIFY(r->value(0, QStringLiteral("flags")).toInt() >= 3);
     }
@@ -209,16 +224,19 @@ private slots:
     {
         const QString port = demo().value(QStringLiteral("PGPORT"));
         auto percentOf = [&](const QString &db) {
-            PgConnection pg(QStringLiteral("host=127.0.0.1 port=%1 dbname=%2 user=postgres").arg(port, db));
+            PgConnection pg(
+                QStringLiteral("host=127.0.0.1 port=%1 dbname=%2 user=postgres").arg(port, db));
             if (const Status opened = wait(pg.open()); !opened)
                 return Result<PgResultSet>(opened.error());
-            return wait(pg.query(QStringLiteral("select everyone, percent from waffle_flag where name = 'new_timeline'")));
+            return wait(pg.query(QStringLiteral(
+                "select everyone, percent from waffle_flag where name = 'new_timeline'")));
         };
         const Result<PgResultSet> staging = percentOf(QStringLiteral("minitwit_staging"));
         const Result<PgResultSet> production = percentOf(QStringLiteral("minitwit_prod"));
         QVERIFY(staging.ok() && production.ok());
         QCOMPARE(staging->value(0, QStringLiteral("everyone")).toBool(), true);
-        QVERIFY(production->value(0, QStringLiteral("everyone")).isNull()); // unset: the percentage decides
+        QVERIFY(production->value(0, QStringLiteral("everyone"))
+                    .isNull()); // unset: the percentage decides
         QCOMPARE(production->value(0, QStringLiteral("percent")).toDouble(), 35.0);
     }
 

@@ -65,8 +65,15 @@ private slots:
         FixedPrompter prompter(HostKeyDecision::Reject);
         SshPool pool(*loaded.workspace, &prompter);
 
+        // The overview, with a host that never answers the SSH banner: showing it starts a refresh.
+        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        // Measure from here: building and first-painting widgets is UI work, not waiting (and
+        // under ASan it alone can take tens of ms); everything below is network in flight.
         StallMeter meter;
         meter.start();
+        QVERIFY(!pane.hasLoaded()); // the stalled host is still connecting (3 s timeout)
 
         // 1. A slow query.
         PgConnection pg(TestServices::pgConninfo());
@@ -78,9 +85,6 @@ private slots:
         // 2. A remote command that hangs for a while.
         SshExec *hanging =
             pool.client(QStringLiteral("web1"))->exec(QStringLiteral("sleep 3; echo woke"));
-        // 3. The overview, with a host that never answers the SSH banner.
-        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
-        pane.show();
 
         StallMeter::spinUntil([] { return false; }, 200);
         QVERIFY2(!queryDone && !hanging->isFinished(),
