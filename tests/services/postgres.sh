@@ -40,7 +40,6 @@ start() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$data'
-fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 120

@@ -2,16 +2,18 @@
 -- (Live ones, the idle-in-transaction session and the blocked queries, are held open by
 -- tests/services/demo_db_trouble.py.)
 
--- An index nothing uses.
-create index twit_message_flagged_unused on twit_message (flagged);
+-- Statement statistics for the "slow queries" check (staging goes without, to show the hint).
+create extension if not exists pg_stat_statements;
 
 -- A duplicate of the index Django made for the author foreign key.
 create index twit_message_author_dup on twit_message (author_id);
 
--- Many dead tuples, and autovacuum switched off for the table.
+-- Many dead tuples, and autovacuum switched off for the table; plus an index (about 15 MB)
+-- that no query uses.
 create table twit_pageview (id serial primary key, path text, at timestamptz default now())
     with (autovacuum_enabled = false);
-insert into twit_pageview (path) select '/user/' || g from generate_series(1, 60000) g;
+insert into twit_pageview (path) select '/user/' || g from generate_series(1, 400000) g;
+create index twit_pageview_path_unused on twit_pageview (path);
 delete from twit_pageview where id % 5 <> 0;
 
 -- An inactive logical replication slot that keeps WAL from being recycled.
