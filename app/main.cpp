@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/checkcommand.h"
 #include "cli/commandregistry.h"
+#include "cli/dbcommand.h"
 #include "guioptions.h"
 #include "mainwindow.h"
 
@@ -18,6 +19,7 @@ CommandRegistry commands()
 {
     CommandRegistry registry;
     registry.add(checkCommand());
+    registry.add(dbCommand());
     return registry;
 }
 

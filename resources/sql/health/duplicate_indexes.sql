@@ -3,8 +3,8 @@
 -- explain: An index whose columns are a leading part of another index on the same table (same method, same expression and predicate) is redundant: the other one serves the same queries.
 -- versions: 12-17
 select format('%I.%I', n.nspname, ci.relname) as object, 'warning' as severity,
-       format('on %I (%s) is covered by %I (%s)', ct.relname, pg_get_indexdef(a.indexrelid, 0, true) , cb.relname,
-              pg_get_indexdef(b.indexrelid, 0, true)) as detail,
+       format('on %I %s is covered by %I %s', ct.relname, regexp_replace(pg_get_indexdef(a.indexrelid), '^.* USING ', ''),
+              cb.relname, regexp_replace(pg_get_indexdef(b.indexrelid), '^.* USING ', '')) as detail,
        format('drop index concurrently %I.%I;', n.nspname, ci.relname) as fix
 from pg_index a
 join pg_index b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbcommand.h"
+
+#include "dbhealth/activity.h"
+#include "dbhealth/healthrunner.h"
+#include "environmentsession.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Opsdeck {
+
+namespace {
+
+const char kUsage[] = "opsdeck db health ENV [--json] [--check NAME]...\n"
+                      "       opsdeck db activity ENV [--json]";
+
+QJsonObject toJson(const CheckResult &c)
+{
+    QJsonArray findings;
+    for (const Finding &f : c.findings)
+        findings.append(
+            QJsonObject{{QStringLiteral("object"), f.object},
+                        {QStringLiteral("severity"), verdictName(f.severity)},
+                        {QStringLiteral("detail"), f.detail},
+                        {QStringLiteral("fix"), f.fix},
+                        {QStringLiteral("extra"), QJsonObject::fromVariantMap(f.extra)}});
+    return QJsonObject{{QStringLiteral("name"), c.name},
+                       {QStringLiteral("title"), c.title},
+                       {QStringLiteral("verdict"), verdictName(c.verdict)},
+                       {QStringLiteral("summary"), c.summary},
+                       {QStringLiteral("explanation"), c.explanation},
+                       {QStringLiteral("thresholds"), QJsonObject::fromVariantMap(c.thresholds)},
+                       {QStringLiteral("error"), c.error},
+                       {QStringLiteral("findings"), findings}};
+}
+
+QString label(Verdict v)
+{
+    return verdictName(v).toUpper().leftJustified(15);
+}
+
+void printReport(QTextStream &out, const HealthReport &report)
+{
+    // Problems first, worst first; then the rest in catalogue order.
+    QList<const CheckResult *> ordered;
+    for (const CheckResult &c : report.checks)
+        ordered << &c;
+    std::stable_sort(
+        ordered.begin(), ordered.end(),
+        [](const CheckResult *a, const CheckResult *b) { return a->verdict > b->verdict; });
+    for (const CheckResult *c : ordered) {
+        out << label(c->verdict) << c->title;
+        if (c->verdict == Verdict::Ok) {
+            out << "\n";
+            continue;
+        }
+        out << (c->findings.isEmpty() ? QStringLiteral(": ") + c->summary
+                                      : QStringLiteral(" (%1)").arg(c->findings.size()))
+            << "\n";
+        for (const Finding &f : c->findings.mid(0, 10)) {
+            out << QString(15, QLatin1Char(' ')) << f.object << ": " << f.detail << "\n";
+            if (!f.fix.isEmpty())
+                out << QString(17, QLatin1Char(' ')) << "fix: " << f.fix << "\n";
+        }
+        if (c->findings.size() > 10)
+            out << QString(15, QLatin1Char(' ')) << "... and " << c->findings.size() - 10
+                << " more\n";
+    }
+    out << "\nResult: " << verdictName(report.overall()) << " (" << report.count(Verdict::Critical)
+        << " critical, " << report.count(Verdict::Warning) << " warning, "
+        << report.count(Verdict::NotRun) << " could not run, " << report.count(Verdict::Ok)
+        << " ok, " << report.count(Verdict::Skipped) << " skipped)\n";
+}
+
+struct Options
+{
+    QString environment;
+    bool json = false;
+    QStringList checks;
+};
+
+std::optional<Options> parse(CliContext &ctx, const QStringList &args)
+{
+    Options o;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--json")) {
+            o.json = true;
+        } else if (args[i] == QLatin1String("--check") && i + 1 < args.size()) {
+            o.checks << args[++i];
+        } else if (!args[i].startsWith(QLatin1Char('-')) && o.environment.isEmpty()) {
+            o.environment = args[i];
+        } else {
+            ctx.err << "opsdeck db: unexpected '" << args[i] << "'\nusage: " << kUsage << "\n";
+            return std::nullopt;
+        }
+    }
+    if (o.environment.isEmpty()) {
+        ctx.err << "opsdeck db: which environment?\nusage: " << kUsage << "\n";
+        return std::nullopt;
+    }
+    return o;
+}
+
+int runHealth(CliContext &ctx, const Options &o)
+{
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), o.environment);
+    if (!session) {
+        ctx.err << "opsdeck db health: " << session.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    EnvironmentSession &env = **session;
+    const std::optional<DatabaseSpec> &spec = env.environment().database;
+    QList<CheckDefinition> checks;
+    for (const CheckDefinition &c : builtinChecks())
+        if (o.checks.isEmpty() || o.checks.contains(c.name))
+            checks << c;
+    if (checks.isEmpty()) {
+        ctx.err << "opsdeck db health: no check named " << o.checks.join(QStringLiteral(", "))
+                << "\n";
+        return ExitCode::Usage;
+    }
+    HealthRunner runner(checks, spec ? spec->thresholds : QVariantMap());
+    for (const QString &unknown : runner.unknownThresholds())
+        ctx.err << "warning: database.thresholds: unknown threshold '" << unknown << "'\n";
+    const Result<PgConnection *> db = env.database();
+    if (!db) {
+        ctx.err << "opsdeck db health: " << o.environment << ": " << db.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const HealthReport report = EnvironmentSession::wait(runner.run(**db));
+    if (o.json) {
+        QJsonArray checksJson;
+        for (const CheckResult &c : report.checks)
+            checksJson.append(toJson(c));
+        const QJsonObject root{{QStringLiteral("environment"), o.environment},
+                               {QStringLiteral("database"), env.databaseTarget()},
+                               {QStringLiteral("server_version"), report.serverVersion},
+                               {QStringLiteral("taken_at"), report.takenAt.toString(Qt::ISODate)},
+                               {QStringLiteral("verdict"), verdictName(report.overall())},
+                               {QStringLiteral("checks"), checksJson}};
+        ctx.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
+    } else {
+        ctx.out << o.environment << ": " << env.databaseTarget() << ", PostgreSQL "
+                << report.serverVersion / 10000 << "." << report.serverVersion % 10000 << "\n\n";
+        printReport(ctx.out, report);
+    }
+    switch (report.overall()) {
+    case Verdict::Critical:
+        return 2;
+    case Verdict::Warning:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+QString age(double seconds)
+{
+    if (seconds < 0)
+        return QStringLiteral("-");
+    if (seconds < 60)
+        return QString::number(seconds, 'f', 1) + QLatin1Char('s');
+    const qint64 s = qint64(seconds);
+    return s < 3600 ? QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
+                    : QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10,
+                                                                 QLatin1Char('0'));
+}
+
+int runActivity(CliContext &ctx, const Options &o)
+{
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), o.environment);
+    if (!session) {
+        ctx.err << "opsdeck db activity: " << session.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const Result<PgConnection *> db = (*session)->database();
+    if (!db) {
+        ctx.err << "opsdeck db activity: " << o.environment << ": " << db.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const Result<PgResultSet> set = EnvironmentSession::wait((*db)->query(activitySql()));
+    if (!set) {
+        ctx.err << "opsdeck db activity: " << set.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const QList<ActivityRow> rows = activityRows(*set);
+    if (o.json) {
+        QJsonArray array;
+        for (const ActivityRow &a : rows) {
+            QJsonArray blockers;
+            for (int pid : a.blockedBy)
+                blockers.append(pid);
+            array.append(QJsonObject{
+                {QStringLiteral("pid"), a.pid},
+                {QStringLiteral("backend_start"), a.backendStart.toString(Qt::ISODateWithMs)},
+                {QStringLiteral("user"), a.user},
+                {QStringLiteral("database"), a.database},
+                {QStringLiteral("application"), a.application},
+                {QStringLiteral("client"), a.client},
+                {QStringLiteral("state"), a.state},
+                {QStringLiteral("wait_event"), a.waitEvent},
+                {QStringLiteral("blocked_by"), blockers},
+                {QStringLiteral("transaction_seconds"), a.transactionSeconds},
+                {QStringLiteral("query_seconds"), a.querySeconds},
+                {QStringLiteral("backend_type"), a.backendType},
+                {QStringLiteral("query"), a.query}});
+        }
+        ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return ExitCode::Ok;
+    }
+    ctx.out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+                   .arg(QStringLiteral("PID"), 7)
+                   .arg(QStringLiteral("USER"), -10)
+                   .arg(QStringLiteral("DATABASE"), -16)
+                   .arg(QStringLiteral("APPLICATION"), -18)
+                   .arg(QStringLiteral("STATE"), -20)
+                   .arg(QStringLiteral("WAIT"), -18)
+                   .arg(QStringLiteral("BLOCKED BY"), -10)
+                   .arg(QStringLiteral("XACT"), 7)
+                   .arg(QStringLiteral("QUERY"));
+    for (const ActivityRow &a : rows) {
+        if (a.backendType != QLatin1String("client backend"))
+            continue;
+        QStringList blockers;
+        for (int pid : a.blockedBy)
+            blockers << QString::number(pid);
+        ctx.out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
+                       .arg(a.pid, 7)
+                       .arg(a.user.left(10), -10)
+                       .arg(a.database.left(16), -16)
+                       .arg(a.application.left(18), -18)
+                       .arg(a.state.left(20), -20)
+                       .arg(a.waitEvent.left(18), -18)
+                       .arg(blockers.join(QLatin1Char(',')).left(10), -10)
+                       .arg(age(a.transactionSeconds), 7)
+                       .arg(a.query.simplified().left(80));
+    }
+    return ExitCode::Ok;
+}
+
+int runDb(CliContext &ctx)
+{
+    const QString sub = ctx.args.value(0);
+    if (sub.isEmpty()) {
+        ctx.err << "usage: " << kUsage << "\n";
+        return ExitCode::Usage;
+    }
+    const std::optional<Options> options = parse(ctx, ctx.args.mid(1));
+    if (!options)
+        return ExitCode::Usage;
+    if (sub == QLatin1String("health") || sub == QLatin1String("check"))
+        return runHealth(ctx, *options);
+    if (sub == QLatin1String("activity") || sub == QLatin1String("ps"))
+        return runActivity(ctx, *options);
+    ctx.err << "opsdeck db: unknown subcommand '" << sub << "'";
+    if (editDistance(sub, QStringLiteral("health")) <= 2)
+        ctx.err << ". Did you mean 'health'?";
+    else if (editDistance(sub, QStringLiteral("activity")) <= 3)
+        ctx.err << ". Did you mean 'activity'?";
+    ctx.err << "\nusage: " << kUsage << "\n";
+    return ExitCode::Usage;
+}
+
+} // namespace
+
+CliCommand dbCommand()
+{
+    return {
+        QStringLiteral("db"),
+        {QStringLiteral("database")},
+        QStringLiteral("Database"),
+        QStringLiteral("Health checks (exit 0 healthy, 1 warnings, 2 critical) and live activity"),
+        QString::fromLatin1(kUsage),
+        runDb};
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pg/pgconnection.h"
+#include "runtime/sshpool.h"
+#include "workspace/workspaceloader.h"
+
+#include <QEventLoop>
+#include <QFutureWatcher>
+
+#include <memory>
+
+namespace Opsdeck {
+
+/**
+ * What a command needs to reach one environment from a terminal: the workspace, its SSH pool
+ * (unknown host keys are refused: there is nobody to ask) and, on demand, a database session
+ * through the environment's tunnel.
+ */
+class EnvironmentSession final
+{
+public:
+    /** Loads the workspace and finds the environment; the error is ready to print. */
+    static Result<std::unique_ptr<EnvironmentSession>> open(const QString &workspacePath,
+                                                            const QString &environment);
+
+    const Workspace &workspace() const { return m_workspace; }
+    const EnvironmentSpec &environment() const { return *m_workspace.environment(m_environment); }
+    Result<PgConnection *> database(const PgSessionSettings &settings = {});
+    QString databaseTarget() const;
+
+    /** Commands may block: runs an event loop until the future is done. */
+    template<typename T>
+    static T wait(const QFuture<T> &future)
+    {
+        QFutureWatcher<T> watcher;
+        QEventLoop loop;
+        QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+        watcher.setFuture(future);
+        if (!future.isFinished())
+            loop.exec();
+        return future.resultCount() > 0 ? future.result() : T();
+    }
+
+private:
+    EnvironmentSession() = default;
+
+    Workspace m_workspace;
+    QString m_environment;
+    FixedPrompter m_prompter{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    std::unique_ptr<PgConnection> m_database; // after the pool: closed first
+};
+
+} // namespace Opsdeck

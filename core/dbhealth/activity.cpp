@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "activity.h"
+
+namespace Opsdeck {
+
+QString activitySql()
+{
+    return QStringLiteral(
+        "/* opsdeck:activity */ select pid, backend_start, usename, datname, application_name,"
+        " coalesce(host(client_addr), case when client_port = -1 then 'local' end, '') as client,"
+        " coalesce(state, '') as state,"
+        " coalesce(wait_event_type || ': ' || wait_event, '') as wait_event,"
+        " array_to_string(pg_blocking_pids(pid), ',') as blocked_by,"
+        " extract(epoch from now() - xact_start)::float8 as xact_seconds,"
+        " extract(epoch from now() - query_start)::float8 as query_seconds,"
+        " backend_type, coalesce(query, '') as query"
+        " from pg_stat_activity where pid <> pg_backend_pid()"
+        " order by backend_type <> 'client backend', query_start nulls last");
+}
+
+QList<ActivityRow> activityRows(const PgResultSet &set)
+{
+    QList<ActivityRow> rows;
+    rows.reserve(set.rowCount());
+    for (int r = 0; r < set.rowCount(); ++r) {
+        ActivityRow a;
+        a.pid = set.value(r, QStringLiteral("pid")).toInt();
+        a.backendStart = QDateTime::fromString(
+            set.value(r, QStringLiteral("backend_start")).toString(), Qt::ISODateWithMs);
+        a.user = set.value(r, QStringLiteral("usename")).toString();
+        a.database = set.value(r, QStringLiteral("datname")).toString();
+        a.application = set.value(r, QStringLiteral("application_name")).toString();
+        a.client = set.value(r, QStringLiteral("client")).toString();
+        a.state = set.value(r, QStringLiteral("state")).toString();
+        a.waitEvent = set.value(r, QStringLiteral("wait_event")).toString();
+        for (const QString &pid : set.value(r, QStringLiteral("blocked_by"))
+                                      .toString()
+                                      .split(QLatin1Char(','), Qt::SkipEmptyParts))
+            a.blockedBy << pid.toInt();
+        const QVariant xact = set.value(r, QStringLiteral("xact_seconds"));
+        const QVariant query = set.value(r, QStringLiteral("query_seconds"));
+        a.transactionSeconds = xact.isNull() ? -1 : xact.toDouble();
+        a.querySeconds = query.isNull() ? -1 : query.toDouble();
+        a.backendType = set.value(r, QStringLiteral("backend_type")).toString();
+        a.query = set.value(r, QStringLiteral("query")).toString();
+        rows << a;
+    }
+    return rows;
+}
+
+} // namespace Opsdeck

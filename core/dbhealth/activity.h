@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pg/pgtypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace Opsdeck {
+
+/** One backend as pg_activity shows it (one row of pg_stat_activity plus who blocks it). */
+struct ActivityRow
+{
+    int pid = 0;
+    QDateTime backendStart; // with pid, identifies the backend (guards against PID reuse)
+    QString user;
+    QString database;
+    QString application;
+    QString client;
+    QString state;
+    QString waitEvent; // "Lock: relation", "Client: ClientRead", ...
+    QList<int> blockedBy;
+    double transactionSeconds = -1; // -1 when not in a transaction
+    double querySeconds = -1;
+    QString backendType;
+    QString query;
+};
+
+/** The activity query: one round trip, cheap at any table count (O(backends)). */
+QString activitySql();
+QList<ActivityRow> activityRows(const PgResultSet &set);
+
+} // namespace Opsdeck

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <QList>
+#include <QString>
+#include <QVariant>
+
+namespace Opsdeck {
+
+/** One threshold of a check: its name, default and meaning; bound to $1..$n in order. */
+struct CheckThreshold
+{
+    QString name;
+    QVariant defaultValue;
+    QString description;
+};
+
+/**
+ * A health check as written in resources/sql/health/NAME.sql: a header of `-- key: value`
+ * lines (name, title, explain, threshold, versions, requires) and one SELECT returning the
+ * offending objects as (object, severity, detail, fix, ...extra columns).
+ */
+struct CheckDefinition
+{
+    QString name;
+    QString title;
+    QString explanation;
+    QList<CheckThreshold> thresholds;
+    int minMajorVersion = 12;
+    int maxMajorVersion = 99;
+    QString requiresExtension; // e.g. pg_stat_statements
+    QString scope;             // what it looks at, when not obvious
+    QString sql;
+
+    bool supports(int serverVersionNum) const
+    {
+        const int major = serverVersionNum / 10000;
+        return major >= minMajorVersion && major <= maxMajorVersion;
+    }
+};
+
+/** Parses one check file; errors name the file and line. */
+Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName);
+
+/** The built-in catalogue, compiled in from resources/sql/health (sorted by name). */
+const QList<CheckDefinition> &builtinChecks();
+
+} // namespace Opsdeck

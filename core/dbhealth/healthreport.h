@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QVariantMap>
+
+namespace Opsdeck {
+
+/** Ordered by how much attention it needs (Ok < Skipped < NotRun < Warning < Critical). */
+enum class Verdict { Ok, Skipped, NotRun, Warning, Critical };
+
+QString verdictName(Verdict verdict); // "ok", "skipped", "could not run", "warning", "critical"
+
+/** One offending object: the row a check returned. */
+struct Finding
+{
+    QString object;
+    Verdict severity = Verdict::Warning;
+    QString detail;
+    QString fix;       // SQL (or advice) for the user to copy; never run without a confirmed action
+    QVariantMap extra; // any further columns of the check
+};
+
+struct CheckResult
+{
+    QString name;
+    QString title;
+    QString explanation;
+    Verdict verdict = Verdict::Ok;
+    QString summary; // one sentence
+    QList<Finding> findings;
+    QVariantMap thresholds; // the values used, after workspace overrides
+    QString error;          // why it could not run, or why it was skipped
+    QString sql;
+};
+
+struct HealthReport
+{
+    QList<CheckResult> checks;
+    QDateTime takenAt;
+    int serverVersion = 0;
+
+    Verdict overall() const;
+    const CheckResult *check(const QString &name) const;
+    int count(Verdict verdict) const;
+};
+
+} // namespace Opsdeck

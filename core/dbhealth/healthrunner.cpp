@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "healthrunner.h"
+
+#include "pg/pgconnection.h"
+
+#include <QRegularExpression>
+
+namespace Opsdeck {
+
+namespace {
+
+QVariantMap flatten(const QVariantMap &thresholds)
+{
+    QVariantMap flat;
+    for (auto it = thresholds.cbegin(); it != thresholds.cend(); ++it) {
+        if (it.value().typeId() == QMetaType::QVariantMap) {
+            const QVariantMap inner = it.value().toMap();
+            for (auto in = inner.cbegin(); in != inner.cend(); ++in)
+                flat.insert(it.key() + QLatin1Char('.') + in.key(), in.value());
+        } else {
+            flat.insert(it.key(), it.value());
+        }
+    }
+    return flat;
+}
+
+Verdict severityOf(const QString &text)
+{
+    if (text == QLatin1String("critical"))
+        return Verdict::Critical;
+    if (text == QLatin1String("info") || text == QLatin1String("ok"))
+        return Verdict::Ok;
+    return Verdict::Warning;
+}
+
+/** SQLSTATEs that mean "could not run" rather than "broken check", in words a person can act on. */
+QString whyNotRun(const Error &error)
+{
+    if (error.code == QLatin1String("57014"))
+        return QStringLiteral("could not run: statement timeout");
+    if (error.code == QLatin1String("55P03"))
+        return QStringLiteral(
+            "could not run: a lock it needs is held by another session (lock_timeout); "
+            "see Blocked queries");
+    if (error.code == QLatin1String("42501"))
+        return QStringLiteral("could not run: permission denied (grant the pg_monitor role): ") +
+               error.message;
+    return QStringLiteral("could not run: ") + error.message;
+}
+
+/** 500000000, not "5e+08": the text PostgreSQL's bigint and float8 input both accept. */
+QString parameterText(const QVariant &value)
+{
+    bool isNumber = false;
+    const double number = value.toDouble(&isNumber);
+    if (!isNumber || value.typeId() == QMetaType::QString)
+        return value.toString();
+    if (number == double(qint64(number)))
+        return QString::number(qint64(number));
+    return QString::number(number, 'f', 6).remove(QRegularExpression(QStringLiteral("0+$")));
+}
+
+} // namespace
+
+QString verdictName(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Ok:
+        return QStringLiteral("ok");
+    case Verdict::Skipped:
+        return QStringLiteral("skipped");
+    case Verdict::NotRun:
+        return QStringLiteral("could not run");
+    case Verdict::Warning:
+        return QStringLiteral("warning");
+    case Verdict::Critical:
+        return QStringLiteral("critical");
+    }
+    return {};
+}
+
+Verdict HealthReport::overall() const
+{
+    Verdict worst = Verdict::Ok;
+    for (const CheckResult &c : checks)
+        worst = std::max(worst, c.verdict);
+    // A check that could not run is not a clean bill of health.
+    return worst == Verdict::NotRun ? Verdict::Warning
+                                    : (worst == Verdict::Skipped ? Verdict::Ok : worst);
+}
+
+const CheckResult *HealthReport::check(const QString &name) const
+{
+    for (const CheckResult &c : checks)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+int HealthReport::count(Verdict verdict) const
+{
+    return int(std::count_if(checks.cbegin(), checks.cend(),
+                             [verdict](const CheckResult &c) { return c.verdict == verdict; }));
+}
+
+HealthRunner::HealthRunner(QList<CheckDefinition> checks, QVariantMap thresholds)
+    : m_checks(std::move(checks))
+    , m_thresholds(flatten(thresholds))
+{}
+
+QVariant HealthRunner::threshold(const CheckDefinition &check, const CheckThreshold &t) const
+{
+    return m_thresholds.value(check.name + QLatin1Char('.') + t.name, t.defaultValue);
+}
+
+QStringList HealthRunner::unknownThresholds() const
+{
+    QStringList unknown;
+    for (const QString &key : m_thresholds.keys()) {
+        bool found = false;
+        for (const CheckDefinition &c : m_checks)
+            for (const CheckThreshold &t : c.thresholds)
+                found = found || key == c.name + QLatin1Char('.') + t.name;
+        if (!found)
+            unknown << key;
+    }
+    return unknown;
+}
+
+QList<PgStatement> HealthRunner::statements(int serverVersion) const
+{
+    QList<PgStatement> statements;
+    for (const CheckDefinition &check : m_checks) {
+        if (!check.supports(serverVersion))
+            continue;
+        PgStatement s;
+        // Tagged, so the monitor's own queries are recognisable in pg_stat_activity and logs.
+        s.sql = QStringLiteral("/* opsdeck:check=%1 */ ").arg(check.name) + check.sql;
+        for (const CheckThreshold &t : check.thresholds)
+            s.params << parameterText(threshold(check, t));
+        statements << s;
+    }
+    return statements;
+}
+
+CheckResult HealthRunner::resultFor(const CheckDefinition &check,
+                                    const Result<PgResultSet> &rows) const
+{
+    CheckResult r;
+    r.name = check.name;
+    r.title = check.title;
+    r.explanation = check.explanation;
+    r.sql = check.sql;
+    for (const CheckThreshold &t : check.thresholds)
+        r.thresholds.insert(t.name, threshold(check, t));
+    if (!rows) {
+        // 42P01 undefined_table: the extension the check reads is not installed here.
+        if (!check.requiresExtension.isEmpty() && rows.error().code == QLatin1String("42P01")) {
+            r.verdict = Verdict::Skipped;
+            r.error =
+                QStringLiteral(
+                    "%1 is not installed in this database: add it to shared_preload_libraries, "
+                    "restart, then run: create extension %1;")
+                    .arg(check.requiresExtension);
+        } else {
+            r.verdict = Verdict::NotRun;
+            r.error = whyNotRun(rows.error());
+        }
+        r.summary = r.error;
+        return r;
+    }
+    const PgResultSet &set = *rows;
+    for (int row = 0; row < set.rowCount(); ++row) {
+        Finding f;
+        f.object = set.value(row, QStringLiteral("object")).toString();
+        f.severity = severityOf(set.value(row, QStringLiteral("severity")).toString());
+        f.detail = set.value(row, QStringLiteral("detail")).toString();
+        f.fix = set.value(row, QStringLiteral("fix")).toString();
+        for (int c = 4; c < set.columns.size(); ++c)
+            f.extra.insert(set.columns[c], set.rows[row][c]);
+        r.verdict = std::max(r.verdict, f.severity);
+        r.findings << f;
+    }
+    if (r.findings.isEmpty())
+        r.summary = QStringLiteral("No problems found.");
+    else if (r.findings.size() == 1)
+        r.summary = r.findings.first().object + QStringLiteral(": ") + r.findings.first().detail;
+    else
+        r.summary = QStringLiteral("%1 found; the worst: %2: %3")
+                        .arg(r.findings.size())
+                        .arg(r.findings.first().object, r.findings.first().detail);
+    return r;
+}
+
+HealthReport HealthRunner::report(int serverVersion, const PgBatchResult &results) const
+{
+    HealthReport report;
+    report.takenAt = QDateTime::currentDateTimeUtc();
+    report.serverVersion = serverVersion;
+    qsizetype next = 0;
+    for (const CheckDefinition &check : m_checks) {
+        if (!check.supports(serverVersion)) {
+            CheckResult skipped;
+            skipped.name = check.name;
+            skipped.title = check.title;
+            skipped.explanation = check.explanation;
+            skipped.verdict = Verdict::Skipped;
+            skipped.error = QStringLiteral("needs PostgreSQL %1 to %2")
+                                .arg(check.minMajorVersion)
+                                .arg(check.maxMajorVersion);
+            skipped.summary = skipped.error;
+            report.checks << skipped;
+            continue;
+        }
+        report.checks << resultFor(check, next < results.size() ? results[next]
+                                                                : Result<PgResultSet>::failure(
+                                                                      QStringLiteral("no result")));
+        ++next;
+    }
+    return report;
+}
+
+QFuture<HealthReport> HealthRunner::run(PgConnection &connection) const
+{
+    const int version = connection.serverVersion();
+    // The continuation has no QObject context: it runs where the batch finishes and only
+    // touches values it owns (a copy of this runner), never widgets.
+    return connection.pipeline(statements(version))
+        .then([runner = *this, version](const PgBatchResult &results) {
+            return runner.report(version, results);
+        });
+}
+
+} // namespace Opsdeck

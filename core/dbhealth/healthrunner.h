@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "healthcheck.h"
+#include "healthreport.h"
+#include "pg/pgtypes.h"
+
+#include <QFuture>
+#include <QVariantMap>
+
+namespace Opsdeck {
+
+class PgConnection;
+
+/**
+ * Runs checks over a monitoring session: all applicable checks in one round trip (pipeline,
+ * a Sync per check), each under the session's statement_timeout and lock_timeout, so one slow
+ * or failing check reports "could not run" while the others still report.
+ */
+class HealthRunner final
+{
+public:
+    /**
+     * `thresholds` comes from the workspace's `database.thresholds:`, either nested
+     * ({unused_indexes: {min_size_mb: 5}}) or dotted ({"unused_indexes.min_size_mb": 5}).
+     */
+    HealthRunner(QList<CheckDefinition> checks, QVariantMap thresholds);
+
+    /** Starts a refresh; the connection must be open (serverVersion() known). */
+    QFuture<HealthReport> run(PgConnection &connection) const;
+
+    // The two halves of run(), pure so they can be tested without a server.
+    QList<PgStatement> statements(int serverVersion) const;
+    HealthReport report(int serverVersion, const PgBatchResult &results) const;
+
+    QVariant threshold(const CheckDefinition &check, const CheckThreshold &t) const;
+    /** Workspace thresholds that name no known check or threshold (reported as warnings). */
+    QStringList unknownThresholds() const;
+
+private:
+    CheckResult resultFor(const CheckDefinition &check, const Result<PgResultSet> &rows) const;
+
+    QList<CheckDefinition> m_checks;
+    QVariantMap m_thresholds; // flattened to "check.threshold"
+};
+
+} // namespace Opsdeck

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbhealth/healthcheck.h"
+#include "dbhealth/healthrunner.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace Opsdeck;
+
+class TestHealthCheck final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void builtinCatalogueIsComplete()
+    {
+        const QList<CheckDefinition> &checks = builtinChecks();
+        QVERIFY2(checks.size() >= 18, qPrintable(QString::number(checks.size())));
+        QSet<QString> names;
+        for (const CheckDefinition &c : checks) {
+            QVERIFY2(!names.contains(c.name), qPrintable(c.name));
+            names.insert(c.name);
+            QVERIFY2(!c.explanation.isEmpty(), qPrintable(c.name));
+            QVERIFY(c.minMajorVersion >= 12 && c.maxMajorVersion >= 17);
+            for (const CheckThreshold &t : c.thresholds) {
+                QVERIFY2(!t.description.isEmpty(), qPrintable(c.name + QLatin1Char('.') + t.name));
+                QCOMPARE(t.defaultValue.typeId(), QMetaType::Double);
+            }
+        }
+        for (const char *required :
+             {"long_running", "idle_in_transaction", "blocked_queries", "cache_hit",
+              "seq_scan_heavy", "unused_indexes", "duplicate_indexes", "invalid_indexes",
+              "dead_tuples", "wraparound", "sequences", "replication_slots", "replication_lag",
+              "temp_files", "top_queries", "settings", "xmin_horizon", "connections"})
+            QVERIFY2(names.contains(QString::fromLatin1(required)), required);
+    }
+
+    void parseErrorsCarryPositions_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("no name") << QStringLiteral("-- title: T\nselect 1")
+                                 << QStringLiteral("x.sql:1:1: a check needs");
+        QTest::newRow("bad threshold")
+            << QStringLiteral("-- name: n\n-- title: T\n-- threshold: oops\nselect 1")
+            << QStringLiteral("x.sql:3:1: threshold must read");
+        QTest::newRow("bad versions")
+            << QStringLiteral("-- name: n\n-- title: T\n-- versions: 12+\nselect 1")
+            << QStringLiteral("x.sql:3:1: versions must read");
+        QTest::newRow("unknown key")
+            << QStringLiteral("-- name: n\n-- title: T\n-- colour: red\nselect 1")
+            << QStringLiteral("x.sql:3:1: unknown header key 'colour'");
+        QTest::newRow("no sql") << QStringLiteral("-- name: n\n-- title: T\n")
+                                << QStringLiteral("no SQL");
+        QTest::newRow("undeclared parameter")
+            << QStringLiteral("-- name: n\n-- title: T\n-- threshold: a = 1 | A\nselect $1, $2")
+            << QStringLiteral("$2 is used but only 1 thresholds are declared");
+    }
+
+    void parseErrorsCarryPositions()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, error);
+        const Result<CheckDefinition> r = parseCheck(text, QStringLiteral("x.sql"));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.errorString().contains(error), qPrintable(r.errorString()));
+    }
+
+    void thresholdsAreOverriddenNestedOrDotted()
+    {
+        const Result<CheckDefinition> check =
+            parseCheck(QStringLiteral("-- name: c\n-- title: T\n-- threshold: a = 500000000 | "
+                                      "A\n-- threshold: b = 0.5 | B\n"
+                                      "-- versions: 13-17\nselect $1, $2"),
+                       QStringLiteral("c.sql"));
+        QVERIFY(check.ok());
+        HealthRunner defaults({*check}, {});
+        QCOMPARE(
+            defaults.statements(150000).first().params,
+            (QVariantList{QStringLiteral("500000000"), QStringLiteral("0.5")})); // never "5e+08"
+        QVERIFY(defaults.statements(120000).isEmpty()); // PostgreSQL 12 is out of range
+        HealthRunner nested({*check},
+                            {{QStringLiteral("c"), QVariantMap{{QStringLiteral("a"), 7}}}});
+        QCOMPARE(nested.statements(150000).first().params.first(), QVariant(QStringLiteral("7")));
+        HealthRunner dotted({*check}, {{QStringLiteral("c.b"), 2.25}, {QStringLiteral("c.zz"), 1}});
+        QCOMPARE(dotted.statements(150000).first().params.last(), QVariant(QStringLiteral("2.25")));
+        QCOMPARE(dotted.unknownThresholds(), QStringList{QStringLiteral("c.zz")});
+        QVERIFY(dotted.statements(150000).first().sql.startsWith(
+            QStringLiteral("/* opsdeck:check=c */")));
+    }
+
+    void reportsMapErrorsToPlainWords()
+    {
+        const QList<CheckDefinition> checks = {
+            *parseCheck(QStringLiteral("-- name: a\n-- title: A\nselect 1"),
+                        QStringLiteral("a.sql")),
+            *parseCheck(QStringLiteral(
+                            "-- name: b\n-- title: B\n-- requires: pg_stat_statements\nselect 1"),
+                        QStringLiteral("b.sql")),
+            *parseCheck(QStringLiteral("-- name: c\n-- title: C\nselect 1"),
+                        QStringLiteral("c.sql")),
+            *parseCheck(QStringLiteral("-- name: d\n-- title: D\nselect 1"),
+                        QStringLiteral("d.sql")),
+        };
+        HealthRunner runner(checks, {});
+        PgResultSet found;
+        found.columns = {QStringLiteral("object"), QStringLiteral("severity"),
+                         QStringLiteral("detail"), QStringLiteral("fix"), QStringLiteral("extra")};
+        found.rows = {
+            {QStringLiteral("t1"), QStringLiteral("warning"), QStringLiteral("d1"),
+             QStringLiteral("f1"), 5},
+            {QStringLiteral("t2"), QStringLiteral("critical"), QStringLiteral("d2"), QString(), 6}};
+        const HealthReport report = runner.report(
+            150000,
+            {Result<PgResultSet>(
+                 Error{QStringLiteral("canceling statement due to statement timeout"),
+                       {},
+                       0,
+                       0,
+                       QStringLiteral("57014")}),
+             Result<PgResultSet>(Error{
+                 QStringLiteral("relation does not exist"), {}, 0, 0, QStringLiteral("42P01")}),
+             Result<PgResultSet>(found),
+             Result<PgResultSet>(
+                 Error{QStringLiteral("lock timeout"), {}, 0, 0, QStringLiteral("55P03")})});
+        QCOMPARE(report.check(QStringLiteral("a"))->verdict, Verdict::NotRun);
+        QCOMPARE(report.check(QStringLiteral("a"))->summary,
+                 QStringLiteral("could not run: statement timeout"));
+        QCOMPARE(report.check(QStringLiteral("b"))->verdict, Verdict::Skipped);
+        QVERIFY(report.check(QStringLiteral("b"))
+                    ->error.contains(QStringLiteral("create extension pg_stat_statements")));
+        const CheckResult *c = report.check(QStringLiteral("c"));
+        QCOMPARE(c->verdict, Verdict::Critical);
+        QCOMPARE(c->findings.size(), 2);
+        QCOMPARE(c->findings[1].extra.value(QStringLiteral("extra")).toInt(), 6);
+        QVERIFY(report.check(QStringLiteral("d"))->summary.contains(QStringLiteral("lock")));
+        QCOMPARE(report.overall(), Verdict::Critical);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHealthCheck)
+#include "tst_healthcheck.moc"

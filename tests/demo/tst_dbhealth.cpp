@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Health checks against real PostgreSQL: the demo world's planted problems, and a fresh
+// cluster that must come out all green.
+#include "dbhealth/healthrunner.h"
+#include "pg/pgconnection.h"
+#include "testservices.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+template<typename T>
+T wait(QFuture<T> future, int timeoutMs = 30000)
+{
+    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
+        return T();
+    return future.result();
+}
+
+QString demoConninfo(const QString &db)
+{
+    return QStringLiteral("host=127.0.0.1 port=%1 dbname=%2 user=postgres")
+        .arg(TestServices::load(QStringLiteral("demo")).value(QStringLiteral("PGPORT")), db);
+}
+
+QStringList objects(const CheckResult *check)
+{
+    QStringList list;
+    for (const Finding &f : check->findings)
+        list << f.object;
+    return list;
+}
+
+const CheckDefinition &builtin(const QString &name)
+{
+    for (const CheckDefinition &c : builtinChecks())
+        if (c.name == name)
+            return c;
+    qFatal("no check %s", qPrintable(name));
+}
+
+} // namespace
+
+class TestDbHealth final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyPlantedProblemIsFound()
+    {
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
+        QVERIFY(wait(pg.open()).ok());
+        // The live problems are only seconds old when this runs: judge them from 0 s.
+        HealthRunner runner(builtinChecks(),
+                            {{QStringLiteral("idle_in_transaction.warn_seconds"), 0},
+                             {QStringLiteral("blocked_queries.warn_seconds"), 0},
+                             {QStringLiteral("xmin_horizon.warn_seconds"), 0}});
+        const HealthReport report = wait(runner.run(pg));
+        QCOMPARE(report.checks.size(), builtinChecks().size());
+        for (const CheckResult &c : report.checks)
+            QVERIFY2(c.verdict != Verdict::NotRun,
+                     qPrintable(c.name + QStringLiteral(": ") + c.error));
+
+        QCOMPARE(objects(report.check(QStringLiteral("dead_tuples"))),
+                 QStringList{QStringLiteral("public.twit_pageview")});
+        QVERIFY(report.check(QStringLiteral("dead_tuples"))
+                    ->findings.first()
+                    .detail.contains(QStringLiteral("autovacuum is switched OFF")));
+        QCOMPARE(objects(report.check(QStringLiteral("unused_indexes"))),
+                 QStringList{QStringLiteral(
+                     "public.twit_pageview_path_unused")}); // found with the default 10 MB
+        QVERIFY(objects(report.check(QStringLiteral("duplicate_indexes")))
+                    .contains(QStringLiteral("public.twit_message_author_dup")));
+        QCOMPARE(objects(report.check(QStringLiteral("replication_slots"))),
+                 QStringList{QStringLiteral("analytics_export")});
+        QVERIFY(report.check(QStringLiteral("replication_slots"))
+                    ->findings.first()
+                    .detail.contains(QStringLiteral("INACTIVE")));
+
+        const CheckResult *idle = report.check(QStringLiteral("idle_in_transaction"));
+        QCOMPARE(idle->findings.size(), 1);
+        QVERIFY(idle->findings.first().detail.contains(QStringLiteral("reporting-job")));
+        const CheckResult *blocked = report.check(QStringLiteral("blocked_queries"));
+        QCOMPARE(blocked->findings.size(),
+                 2); // the migration behind the job, the reader behind the migration
+        const QString idlePid = idle->findings.first().object;
+        QVERIFY(blocked->findings.first()
+                    .extra.value(QStringLiteral("blocked_by"))
+                    .toString()
+                    .split(QLatin1Char(','))
+                    .contains(idlePid));
+        QVERIFY(report.check(QStringLiteral("xmin_horizon"))->findings.size() >= 1);
+        // pg_stat_statements is installed in production: the check ran rather than skipped.
+        QVERIFY(report.check(QStringLiteral("top_queries"))->verdict != Verdict::Skipped);
+        QVERIFY(report.overall() >= Verdict::Warning);
+    }
+
+    void cleanDatabaseIsAllGreen()
+    {
+        // A fresh database in the plain test cluster (not the demo's, which shares its slot).
+        const QString name =
+            QStringLiteral("opsdeck_clean_%1").arg(QCoreApplication::applicationPid());
+        PgConnection admin(TestServices::pgConninfo(QStringLiteral("postgres")),
+                           PgSessionSettings::action());
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(wait(admin.query(QStringLiteral("create database ") + name)).ok());
+        {
+            PgConnection pg(TestServices::pgConninfo(name));
+            QVERIFY(wait(pg.open()).ok());
+            const HealthReport report = wait(HealthRunner(builtinChecks(), {}).run(pg));
+            for (const CheckResult &c : report.checks) {
+                const bool expected =
+                    c.verdict == Verdict::Ok ||
+                    (c.name == QLatin1String("top_queries") && c.verdict == Verdict::Skipped);
+                QVERIFY2(expected,
+                         qPrintable(c.name + QStringLiteral(": ") + verdictName(c.verdict) +
+                                    QStringLiteral(" ") + c.summary));
+            }
+            QCOMPARE(report.overall(), Verdict::Ok);
+        }
+        QVERIFY(wait(admin.query(QStringLiteral("drop database ") + name)).ok());
+    }
+
+    void thresholdsFromTheWorkspaceAreHonoured()
+    {
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
+        QVERIFY(wait(pg.open()).ok());
+        const QList<CheckDefinition> checks{builtin(QStringLiteral("unused_indexes"))};
+        const HealthReport strict =
+            wait(HealthRunner(checks, {{QStringLiteral("unused_indexes"),
+                                        QVariantMap{{QStringLiteral("min_size_mb"), 0}}}})
+                     .run(pg));
+        const HealthReport lax = wait(
+            HealthRunner(checks, {{QStringLiteral("unused_indexes.min_size_mb"), 500}}).run(pg));
+        QVERIFY(strict.check(QStringLiteral("unused_indexes"))->findings.size() >
+                1); // the small ones too
+        QCOMPARE(lax.check(QStringLiteral("unused_indexes"))->verdict, Verdict::Ok);
+        QCOMPARE(lax.check(QStringLiteral("unused_indexes"))
+                     ->thresholds.value(QStringLiteral("min_size_mb"))
+                     .toInt(),
+                 500);
+    }
+
+    void aCheckThatTimesOutSaysSoWhileTheOthersReport()
+    {
+        PgSessionSettings settings;
+        settings.statementTimeoutMs = 300;
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")), settings);
+        QVERIFY(wait(pg.open()).ok());
+        const Result<CheckDefinition> slow =
+            parseCheck(QStringLiteral("-- name: slow\n-- title: Slow\nselect 'x' as object, "
+                                      "'warning' as severity, '' as detail,"
+                                      " '' as fix from pg_sleep(2)"),
+                       QStringLiteral("slow.sql"));
+        QVERIFY(slow.ok());
+        const HealthReport report =
+            wait(HealthRunner({builtin(QStringLiteral("dead_tuples")), *slow,
+                               builtin(QStringLiteral("replication_slots"))},
+                              {})
+                     .run(pg));
+        QCOMPARE(report.check(QStringLiteral("slow"))->verdict, Verdict::NotRun);
+        QCOMPARE(report.check(QStringLiteral("slow"))->summary,
+                 QStringLiteral("could not run: statement timeout"));
+        QCOMPARE(report.check(QStringLiteral("dead_tuples"))->findings.size(), 1);
+        QCOMPARE(report.check(QStringLiteral("replication_slots"))->findings.size(), 1);
+    }
+
+    void aCheckBehindDdlGivesUpAfterTheLockTimeout()
+    {
+        // twit_report is locked by the demo's blocked migration queue; a check that needs an
+        // ACCESS SHARE lock on it must give up after lock_timeout (1 s), not hang.
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
+        QVERIFY(wait(pg.open()).ok());
+        const Result<CheckDefinition> needsLock =
+            parseCheck(QStringLiteral("-- name: locked\n-- title: Locked\nselect count(*)::text as "
+                                      "object, 'warning' as severity,"
+                                      " '' as detail, '' as fix from twit_report"),
+                       QStringLiteral("locked.sql"));
+        QElapsedTimer clock;
+        clock.start();
+        const HealthReport report = wait(HealthRunner({*needsLock}, {}).run(pg));
+        QCOMPARE(report.check(QStringLiteral("locked"))->verdict, Verdict::NotRun);
+        QVERIFY2(report.check(QStringLiteral("locked"))
+                     ->summary.contains(QStringLiteral("lock_timeout")),
+                 qPrintable(report.check(QStringLiteral("locked"))->summary));
+        QVERIFY(clock.elapsed() < 4000);
+    }
+
+    void commandLineExitCodes()
+    {
+        const QString opsdeck = qEnvironmentVariable("OPSDECK_BINARY");
+        const QString workspace =
+            TestServices::load(QStringLiteral("demo")).value(QStringLiteral("WORKSPACE"));
+        QProcess staging;
+        staging.start(opsdeck,
+                      {QStringLiteral("db"), QStringLiteral("health"), QStringLiteral("staging"),
+                       QStringLiteral("-w"), workspace, QStringLiteral("--json")});
+        QVERIFY(staging.waitForFinished(30000));
+        QCOMPARE(staging.exitCode(),
+                 1); // warnings only (Django's redundant FK indexes, the shared slot)
+        const QJsonObject json = QJsonDocument::fromJson(staging.readAllStandardOutput()).object();
+        QCOMPARE(json.value(QStringLiteral("verdict")).toString(), QStringLiteral("warning"));
+        QCOMPARE(json.value(QStringLiteral("checks")).toArray().size(), builtinChecks().size());
+
+        QProcess production;
+        production.start(opsdeck, {QStringLiteral("db"), QStringLiteral("health"),
+                                   QStringLiteral("production"), QStringLiteral("-w"), workspace,
+                                   QStringLiteral("--check"), QStringLiteral("dead_tuples")});
+        QVERIFY(production.waitForFinished(30000));
+        QCOMPARE(production.exitCode(), 1);
+        QVERIFY(production.readAllStandardOutput().contains("public.twit_pageview"));
+
+        QProcess activity;
+        activity.start(opsdeck, {QStringLiteral("db"), QStringLiteral("ps"),
+                                 QStringLiteral("production"), QStringLiteral("-w"), workspace});
+        QVERIFY(activity.waitForFinished(30000));
+        QCOMPARE(activity.exitCode(), 0);
+        QVERIFY(activity.readAllStandardOutput().contains("reporting-job"));
+
+        QProcess typo;
+        typo.start(opsdeck, {QStringLiteral("db"), QStringLiteral("helth"),
+                             QStringLiteral("production"), QStringLiteral("-w"), workspace});
+        QVERIFY(typo.waitForFinished(30000));
+        QCOMPARE(typo.exitCode(), 2);
+        QVERIFY(typo.readAllStandardError().contains("Did you mean 'health'?"));
+
+        QProcess noEnv;
+        noEnv.start(opsdeck, {QStringLiteral("db"), QStringLiteral("health"),
+                              QStringLiteral("prod"), QStringLiteral("-w"), workspace});
+        QVERIFY(noEnv.waitForFinished(30000));
+        QCOMPARE(noEnv.exitCode(), 3);
+        QVERIFY(noEnv.readAllStandardError().contains("no environment 'prod'"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDbHealth)
+#include "tst_dbhealth.moc"
