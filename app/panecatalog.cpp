@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panecatalog.h"
 
+#include "dbhealth/dbhealthpane.h"
 #include "overview/overviewpane.h"
 #include "workspacecontext.h"
 
@@ -12,6 +13,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("overview"), QStringLiteral("Overview"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new OverviewPane(env, ctx.sshPool(), parent);
+         }},
+        {QStringLiteral("dbhealth"), QStringLiteral("Database health"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new DbHealthPane(ctx.workspace(), env, ctx.sshPool(), parent);
          }},
     };
     return kinds;

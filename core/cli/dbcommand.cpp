@@ -194,20 +194,19 @@ int runActivity(CliContext &ctx, const Options &o)
             QJsonArray blockers;
             for (int pid : a.blockedBy)
                 blockers.append(pid);
-            array.append(QJsonObject{
-                {QStringLiteral("pid"), a.pid},
-                {QStringLiteral("backend_start"), a.backendStart.toString(Qt::ISODateWithMs)},
-                {QStringLiteral("user"), a.user},
-                {QStringLiteral("database"), a.database},
-                {QStringLiteral("application"), a.application},
-                {QStringLiteral("client"), a.client},
-                {QStringLiteral("state"), a.state},
-                {QStringLiteral("wait_event"), a.waitEvent},
-                {QStringLiteral("blocked_by"), blockers},
-                {QStringLiteral("transaction_seconds"), a.transactionSeconds},
-                {QStringLiteral("query_seconds"), a.querySeconds},
-                {QStringLiteral("backend_type"), a.backendType},
-                {QStringLiteral("query"), a.query}});
+            array.append(QJsonObject{{QStringLiteral("pid"), a.pid},
+                                     {QStringLiteral("backend_start"), a.backendStartText},
+                                     {QStringLiteral("user"), a.user},
+                                     {QStringLiteral("database"), a.database},
+                                     {QStringLiteral("application"), a.application},
+                                     {QStringLiteral("client"), a.client},
+                                     {QStringLiteral("state"), a.state},
+                                     {QStringLiteral("wait_event"), a.waitEvent},
+                                     {QStringLiteral("blocked_by"), blockers},
+                                     {QStringLiteral("transaction_seconds"), a.transactionSeconds},
+                                     {QStringLiteral("query_seconds"), a.querySeconds},
+                                     {QStringLiteral("backend_type"), a.backendType},
+                                     {QStringLiteral("query"), a.query}});
         }
         ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
         return ExitCode::Ok;

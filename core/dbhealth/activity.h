@@ -13,7 +13,9 @@ namespace Opsdeck {
 struct ActivityRow
 {
     int pid = 0;
-    QDateTime backendStart; // with pid, identifies the backend (guards against PID reuse)
+    QDateTime backendStart;
+    QString
+        backendStartText; // exact server text: with pid, identifies the backend (PID-reuse guard)
     QString user;
     QString database;
     QString application;

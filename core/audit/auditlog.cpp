@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "auditlog.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHostInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUuid>
+
+namespace Opsdeck {
+
+AuditLog::AuditLog(QString path)
+    : m_path(path.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                  QStringLiteral("/opsdeck.sqlite")
+                            : std::move(path))
+    , m_connectionName(QStringLiteral("opsdeck-audit-") +
+                       QUuid::createUuid().toString(QUuid::WithoutBraces))
+{}
+
+AuditLog::~AuditLog()
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        QSqlDatabase::database(m_connectionName).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+QString AuditLog::currentUser()
+{
+    const QString user =
+        qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("unknown")));
+    return user + QLatin1Char('@') + QHostInfo::localHostName();
+}
+
+Status AuditLog::open() const
+{
+    if (QSqlDatabase::contains(m_connectionName) &&
+        QSqlDatabase::database(m_connectionName).isOpen())
+        return success();
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(m_path);
+    if (!db.open())
+        return Status::failure(
+            QStringLiteral("cannot open the audit log %1: %2").arg(m_path, db.lastError().text()));
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral(
+            "create table if not exists audit (id integer primary key, at text not null,"
+            " user text, workspace text, environment text, action text not null, target text,"
+            " before text, after text, comment text, outcome text)")))
+        return Status::failure(QStringLiteral("cannot create the audit table: ") +
+                               q.lastError().text());
+    return success();
+}
+
+Status AuditLog::record(AuditEntry e)
+{
+    if (const Status opened = open(); !opened)
+        return opened;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(QStringLiteral(
+        "insert into audit (at, user, workspace, environment, action, target, before, after,"
+        " comment, outcome) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QString &v :
+         {(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()).toString(Qt::ISODateWithMs),
+          e.user.isEmpty() ? currentUser() : e.user, e.workspace, e.environment, e.action, e.target,
+          e.before, e.after, e.comment, e.outcome})
+        q.addBindValue(v);
+    if (!q.exec())
+        return Status::failure(QStringLiteral("cannot write the audit log: ") +
+                               q.lastError().text());
+    return success();
+}
+
+QList<AuditEntry> AuditLog::recent(int limit, const QString &environment) const
+{
+    QList<AuditEntry> entries;
+    if (!open())
+        return entries;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(QStringLiteral(
+        "select at, user, workspace, environment, action, target, before, after, comment, outcome"
+        " from audit where (? = '' or environment = ?) order by id desc limit ?"));
+    // A null QString binds as SQL NULL, and NULL = '' is not true: bind a real empty string.
+    const QString env = environment.isEmpty() ? QStringLiteral("") : environment;
+    q.addBindValue(env);
+    q.addBindValue(env);
+    q.addBindValue(limit);
+    q.exec();
+    while (q.next())
+        entries << AuditEntry{QDateTime::fromString(q.value(0).toString(), Qt::ISODateWithMs),
+                              q.value(1).toString(),
+                              q.value(2).toString(),
+                              q.value(3).toString(),
+                              q.value(4).toString(),
+                              q.value(5).toString(),
+                              q.value(6).toString(),
+                              q.value(7).toString(),
+                              q.value(8).toString(),
+                              q.value(9).toString()};
+    return entries;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Offscreen test of the Database health pane against real PostgreSQL (through the sshd bastion).
+// It makes its own victims in the plain test cluster, so it never disturbs the demo world.
+#include "activitymodel.h"
+#include "audit/auditlog.h"
+#include "checkresultsmodel.h"
+#include "common/dangerconfirmdialog.h"
+#include "dbhealth/activitypanel.h"
+#include "dbhealth/checkspanel.h"
+#include "dbhealth/dbhealthpane.h"
+#include "pg/pgconnection.h"
+#include "runtime/sshpool.h"
+#include "testservices.h"
+#include "workspace/workspaceloader.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Opsdeck;
+
+namespace {
+
+template<typename T>
+T wait(QFuture<T> future, int timeoutMs = 15000)
+{
+    (void)QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs);
+    return future.isFinished() && future.resultCount() ? future.result() : T();
+}
+
+PgSessionSettings named(const QString &application)
+{
+    PgSessionSettings s = PgSessionSettings::action();
+    s.applicationName = application;
+    s.statementTimeoutMs = 0;
+    s.idleInTransactionTimeoutMs = 0;
+    return s;
+}
+
+std::optional<ActivityRow> rowOf(ActivityModel *model, const QString &application)
+{
+    for (int i = 0; i < model->rowCount(); ++i)
+        if (model->row(i).application == application)
+            return model->row(i);
+    return std::nullopt;
+}
+
+std::optional<ActivityRow> rowOf(ActivityModel *model, int pid)
+{
+    const int row = model->rowOfPid(pid);
+    return row < 0 ? std::nullopt : std::optional(model->row(row));
+}
+
+int backendPid(PgConnection &pg)
+{
+    return wait(pg.query(QStringLiteral("select pg_backend_pid() as pid")))
+        ->value(0, QStringLiteral("pid"))
+        .toInt();
+}
+
+} // namespace
+
+class TestDbHealthPane final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::optional<Workspace> m_workspace;
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    std::unique_ptr<DbHealthPane> m_pane;
+    std::shared_ptr<AuditLog> m_audit;
+
+    void refreshActivityAndWait()
+    {
+        QSignalSpy changed(m_pane->activity()->model(), &QAbstractItemModel::dataChanged);
+        m_pane->refreshActivity();
+        QVERIFY(QTest::qWaitFor([&] { return changed.size() > 0; }, 5000));
+    }
+
+    bool waitForApplication(const QString &application, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                m_pane->refreshActivity();
+                return rowOf(m_pane->activity()->model(), application).has_value();
+            },
+            timeoutMs);
+    }
+
+    /** The pane's row for a backend, once it is in the given state. */
+    std::optional<ActivityRow> waitForBackend(int pid, const QString &state = {},
+                                              int timeoutMs = 10000)
+    {
+        std::optional<ActivityRow> row;
+        (void)QTest::qWaitFor(
+            [&] {
+                m_pane->refreshActivity();
+                row = rowOf(m_pane->activity()->model(), pid);
+                return row && (state.isEmpty() || row->state == state);
+            },
+            timeoutMs);
+        return row;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(
+            TestServices::writeWorkspace(m_dir.path(), {QStringLiteral("web1")}));
+        QVERIFY(loaded.ok());
+        m_workspace = loaded.workspace;
+        m_pool = std::make_unique<SshPool>(*m_workspace, &m_reject);
+        m_pane = std::make_unique<DbHealthPane>(
+            *m_workspace, *m_workspace->environment(QStringLiteral("staging")), m_pool.get());
+        m_audit = std::make_shared<AuditLog>(m_dir.filePath(QStringLiteral("audit.sqlite")));
+        m_pane->setAuditLog(m_audit);
+        QSignalSpy loadedSpy(m_pane.get(), &Pane::loaded);
+        m_pane->resize(1200, 700);
+        m_pane->show();
+        QVERIFY(loadedSpy.wait(20000));
+    }
+
+    void showsEveryCheck()
+    {
+        CheckResultsModel *model = m_pane->checks()->model();
+        QCOMPARE(model->rowCount(), int(builtinChecks().size()));
+        QVERIFY(m_pane->findChild<QLabel *>(QStringLiteral("dbStatus"))
+                    ->text()
+                    .startsWith(QStringLiteral("Connected through bastion")));
+        m_pane->checks()->selectCheck(QStringLiteral("unused_indexes"));
+        QVERIFY2(m_pane->checks()->detailText().contains(QStringLiteral("min_size_mb = 10")),
+                 qPrintable(m_pane->checks()->detailText()));
+    }
+
+    void selectionSurvivesRefreshesAndFilterWorks()
+    {
+        PgConnection idle(TestServices::pgConninfo(), named(QStringLiteral("victim-idle")));
+        QVERIFY(wait(idle.open()).ok());
+        const int pid = backendPid(idle);
+        QVERIFY(waitForBackend(pid));
+        QVERIFY(m_pane->activity()->selectPid(pid));
+        QSignalSpy resets(m_pane->activity()->model(), &QAbstractItemModel::modelReset);
+        for (int i = 0; i < 3; ++i)
+            refreshActivityAndWait();
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(m_pane->activity()->selected()->pid, pid);
+        m_pane->activity()->filter()->setText(QString::number(pid));
+        QVERIFY(m_pane->activity()->table()->model()->rowCount() >= 1);
+        m_pane->activity()->filter()->setText(QStringLiteral("no-such-application-anywhere"));
+        QCOMPARE(m_pane->activity()->table()->model()->rowCount(), 0);
+        m_pane->activity()->filter()->clear();
+    }
+
+    void cancelNeedsConfirmationAndIsAudited()
+    {
+        PgConnection victim(TestServices::pgConninfo(), named(QStringLiteral("victim-cancel")));
+        QVERIFY(wait(victim.open()).ok());
+        const int pid = backendPid(victim);
+        QFuture<Result<PgResultSet>> sleeping = victim.query(QStringLiteral("select pg_sleep(60)"));
+        // Only an active query can be cancelled: wait until the server runs it.
+        const std::optional<ActivityRow> found = waitForBackend(pid, QStringLiteral("active"));
+        QVERIFY(found);
+        const ActivityRow row = *found;
+        QSignalSpy finished(m_pane.get(), &DbHealthPane::actionFinished);
+
+        DangerConfirmDialog::setNextAnswer(false);
+        m_pane->requestSignal(row, BackendSignal::Cancel);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.takeFirst().first().toBool(), false);
+        QTest::qWait(500);
+        QVERIFY(!sleeping.isFinished()); // refused: nothing was sent
+        QVERIFY(m_audit->recent().isEmpty());
+
+        DangerConfirmDialog::setNextAnswer(true);
+        m_pane->requestSignal(row, BackendSignal::Cancel);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        const Result<PgResultSet> result = wait(sleeping);
+        QCOMPARE(result.error().code, QStringLiteral("57014"));
+        QVERIFY(result.error().message.contains(QStringLiteral("user request")));
+        const QList<AuditEntry> audit = m_audit->recent();
+        QCOMPARE(audit.size(), 1);
+        QVERIFY(m_audit->recent(10, QStringLiteral("production")).isEmpty());
+        QCOMPARE(audit.first().action, QStringLiteral("db.cancel"));
+        QCOMPARE(audit.first().environment, QStringLiteral("staging"));
+        QCOMPARE(audit.first().outcome, QStringLiteral("cancel sent"));
+        QVERIFY(audit.first().target.startsWith(QStringLiteral("pid %1 ").arg(row.pid)));
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+    }
+
+    void terminateEndsTheSessionAndPidReuseIsRefused()
+    {
+        PgConnection victim(TestServices::pgConninfo(), named(QStringLiteral("victim-terminate")));
+        QVERIFY(wait(victim.open()).ok());
+        const std::optional<ActivityRow> found = waitForBackend(backendPid(victim));
+        QVERIFY(found);
+        const ActivityRow row = *found;
+        QSignalSpy finished(m_pane.get(), &DbHealthPane::actionFinished);
+        DangerConfirmDialog::setNextAnswer(true);
+
+        ActivityRow impostor = row;
+        impostor.backendStartText =
+            QStringLiteral("2001-01-01 00:00:00+00"); // same pid, another backend
+        m_pane->requestSignal(impostor, BackendSignal::Terminate);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.takeFirst().first().toBool(), false);
+        QVERIFY(wait(victim.query(QStringLiteral("select 1"))).ok()); // still alive
+
+        m_pane->requestSignal(row, BackendSignal::Terminate);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.first().value(1).toString(), QStringLiteral("terminated"));
+        QVERIFY(!wait(victim.query(QStringLiteral("select 1"))).ok());
+        const QList<AuditEntry> audit = m_audit->recent(10, QStringLiteral("staging"));
+        QVERIFY(audit.size() >= 2);
+        QCOMPARE(audit[0].action, QStringLiteral("db.terminate"));
+        QCOMPARE(audit[0].outcome, QStringLiteral("terminated"));
+        QVERIFY(audit[1].outcome.startsWith(
+            QStringLiteral("failed: the backend has gone"))); // the impostor
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+    }
+
+    void lockTreeShowsRootBlockerAndWaiters()
+    {
+        PgConnection admin(TestServices::pgConninfo(), named(QStringLiteral("lock-setup")));
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(wait(admin.query(QStringLiteral("create table if not exists locktree_t (x int)")))
+                    .ok());
+        PgConnection holder(TestServices::pgConninfo(), named(QStringLiteral("lock-holder")));
+        PgConnection waiter(TestServices::pgConninfo(), named(QStringLiteral("lock-waiter")));
+        QVERIFY(wait(holder.open()).ok() && wait(waiter.open()).ok());
+        QVERIFY(wait(holder.query(QStringLiteral("begin"))).ok());
+        QVERIFY(wait(holder.query(QStringLiteral("lock table locktree_t in access exclusive mode")))
+                    .ok());
+        QFuture<Result<PgResultSet>> blocked =
+            waiter.query(QStringLiteral("select count(*) from locktree_t"));
+        QTreeWidget *tree = m_pane->lockTree();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                m_pane->refreshActivity();
+                return tree->topLevelItemCount() > 0;
+            },
+            10000));
+        QTreeWidgetItem *root = nullptr;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            if (tree->topLevelItem(i)->text(2).contains(QStringLiteral("lock-holder")))
+                root = tree->topLevelItem(i);
+        QVERIFY(root);
+        QCOMPARE(root->text(1), QStringLiteral("root blocker"));
+        QCOMPARE(root->childCount(), 1);
+        QVERIFY(root->child(0)->text(2).contains(QStringLiteral("lock-waiter")));
+        if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            auto *tabs = m_pane->findChild<QTabWidget *>();
+            tabs->setCurrentIndex(1);
+            QTest::qWait(100);
+            m_pane->grab().save(QString::fromUtf8(dir) + QStringLiteral("/dbhealth-activity.png"));
+            tabs->setCurrentIndex(2);
+            QTest::qWait(100);
+            m_pane->grab().save(QString::fromUtf8(dir) + QStringLiteral("/dbhealth-locks.png"));
+            tabs->setCurrentIndex(0);
+        }
+        QVERIFY(wait(holder.query(QStringLiteral("rollback"))).ok());
+        QVERIFY(wait(blocked).ok());
+    }
+
+    void reconnectsAfterTheConnectionDrops()
+    {
+        PgConnection admin(TestServices::pgConninfo(), named(QStringLiteral("killer")));
+        QVERIFY(wait(admin.open()).ok());
+        QLabel *status = m_pane->findChild<QLabel *>(QStringLiteral("dbStatus"));
+        const Result<PgResultSet> killed =
+            wait(admin.query(QStringLiteral("select count(pg_terminate_backend(pid)) as n from "
+                                            "pg_stat_activity where application_name = 'opsdeck'"
+                                            " and datname = current_database()")));
+        QVERIFY(killed.ok() && killed->value(0, QStringLiteral("n")).toInt() >= 1);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                m_pane->refreshActivity();
+                return status->text().contains(QStringLiteral("retrying"));
+            },
+            10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return status->text().startsWith(QStringLiteral("Connected")); }, 15000));
+        QVERIFY(waitForApplication(QStringLiteral("killer")));
+    }
+
+    void protectedEnvironmentsNeedTheNameTyped()
+    {
+        DangerConfirmDialog dialog(QStringLiteral("Terminate"), QStringLiteral("Terminate pid 1?"),
+                                   QStringLiteral("production"), true);
+        auto *typed = dialog.findChild<QLineEdit *>(QStringLiteral("typedEnvironment"));
+        auto *confirm = dialog.findChild<QPushButton *>(QStringLiteral("confirmButton"));
+        QVERIFY(typed && confirm);
+        QVERIFY(!confirm->isEnabled());
+        typed->setText(QStringLiteral("Production"));
+        QVERIFY(!confirm->isEnabled());
+        typed->setText(QStringLiteral("production"));
+        QVERIFY(confirm->isEnabled());
+        DangerConfirmDialog plain(QStringLiteral("Cancel query"), QStringLiteral("?"),
+                                  QStringLiteral("staging"), false);
+        QVERIFY(!plain.findChild<QLineEdit *>(QStringLiteral("typedEnvironment")));
+    }
+
+    void cleanupTestCase()
+    {
+        m_pane.reset();
+        m_pool.reset();
+    }
+};
+
+QTEST_MAIN(TestDbHealthPane)
+#include "tst_dbhealthpane.moc"

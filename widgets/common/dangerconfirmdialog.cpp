@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dangerconfirmdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+std::optional<bool> s_nextAnswer;
+int s_questions = 0;
+} // namespace
+
+void DangerConfirmDialog::setNextAnswer(std::optional<bool> confirmed)
+{
+    s_nextAnswer = confirmed;
+}
+
+int DangerConfirmDialog::questionsAsked()
+{
+    return s_questions;
+}
+
+void DangerConfirmDialog::ask(QWidget *parent, const QString &actionLabel,
+                              const QString &description, const QString &environment,
+                              bool isProtected, Answer answer)
+{
+    ++s_questions;
+    if (s_nextAnswer) {
+        answer(*s_nextAnswer, QStringLiteral("(test)"));
+        return;
+    }
+    auto *dialog =
+        new DangerConfirmDialog(actionLabel, description, environment, isProtected, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(dialog, &QDialog::finished, dialog, [dialog, answer](int result) {
+        answer(result == QDialog::Accepted, dialog->comment());
+    });
+    dialog->open();
+}
+
+DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QString &description,
+                                         const QString &environment, bool isProtected,
+                                         QWidget *parent)
+    : QDialog(parent)
+    , m_comment(new QLineEdit(this))
+{
+    setWindowTitle(QStringLiteral("%1 — %2").arg(actionLabel, environment));
+    setMinimumWidth(520);
+    auto *layout = new QVBoxLayout(this);
+    auto *text = new QLabel(description, this);
+    text->setWordWrap(true);
+    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(text);
+    auto *form = new QFormLayout;
+    if (isProtected) {
+        m_typed = new QLineEdit(this);
+        m_typed->setObjectName(QStringLiteral("typedEnvironment"));
+        m_typed->setPlaceholderText(environment);
+        form->addRow(QStringLiteral("<b>%1</b> is protected. Type its name to confirm:")
+                         .arg(environment.toHtmlEscaped()),
+                     m_typed);
+    }
+    m_comment->setPlaceholderText(QStringLiteral("why (optional; goes to the audit log)"));
+    form->addRow(QStringLiteral("Comment"), m_comment);
+    layout->addLayout(form);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_confirm = buttons->addButton(actionLabel, QDialogButtonBox::AcceptRole);
+    m_confirm->setObjectName(QStringLiteral("confirmButton"));
+    m_confirm->setStyleSheet(QStringLiteral("QPushButton { color: #b00020; font-weight: 600; }"));
+    m_confirm->setAutoDefault(false);
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    if (m_typed) {
+        m_confirm->setEnabled(false);
+        connect(m_typed, &QLineEdit::textChanged, this,
+                [this, environment](const QString &t) { m_confirm->setEnabled(t == environment); });
+    }
+}
+
+QString DangerConfirmDialog::comment() const
+{
+    return m_comment->text();
+}
+
+} // namespace Opsdeck

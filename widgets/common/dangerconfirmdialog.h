@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDialog>
+
+#include <functional>
+#include <optional>
+
+class QLineEdit;
+class QPushButton;
+
+namespace Opsdeck {
+
+/**
+ * Confirmation for a dangerous action (terminate a backend, drop a slot, a production deploy).
+ * In a protected environment the user must type the environment's name; an optional comment
+ * goes to the audit log. Opened with open(), never exec(). Tests queue the answer.
+ */
+class DangerConfirmDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    using Answer = std::function<void(bool confirmed, const QString &comment)>;
+
+    /** Asks; `answer` is called exactly once. */
+    static void ask(QWidget *parent, const QString &actionLabel, const QString &description,
+                    const QString &environment, bool isProtected, Answer answer);
+
+    /** For tests: answer the next questions without showing anything. */
+    static void setNextAnswer(std::optional<bool> confirmed);
+    static int questionsAsked();
+
+    DangerConfirmDialog(const QString &actionLabel, const QString &description,
+                        const QString &environment, bool isProtected, QWidget *parent = nullptr);
+    QString comment() const;
+
+private:
+    QLineEdit *m_typed = nullptr;
+    QLineEdit *m_comment;
+    QPushButton *m_confirm;
+};
+
+} // namespace Opsdeck

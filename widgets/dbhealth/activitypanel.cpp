@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "activitypanel.h"
+
+#include "activitymodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+ActivityPanel::ActivityPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new ActivityModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_filter(new QLineEdit(this))
+    , m_cancel(new QPushButton(QStringLiteral("Cancel query"), this))
+    , m_terminate(new QPushButton(QStringLiteral("Terminate session…"), this))
+    , m_explain(new QPushButton(QStringLiteral("Query and plan…"), this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ActivityModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1); // any column
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter->setObjectName(QStringLiteral("activityFilter"));
+    m_filter->setPlaceholderText(
+        QStringLiteral("Filter by user, database, application, state or query text"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+
+    m_table->setObjectName(QStringLiteral("activityTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ActivityModel::TransactionAge,
+                          Qt::DescendingOrder); // oldest transactions first
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ActivityModel::Query, QHeaderView::Stretch);
+
+    m_cancel->setToolTip(
+        QStringLiteral("pg_cancel_backend: stops the running query, keeps the session"));
+    m_terminate->setToolTip(
+        QStringLiteral("pg_terminate_backend: ends the session and rolls back its transaction"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_filter, 1);
+    buttons->addWidget(m_explain);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_terminate);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(buttons);
+    layout->addWidget(m_table);
+
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (const auto row = selected())
+            emit signalRequested(*row, BackendSignal::Cancel);
+    });
+    connect(m_terminate, &QPushButton::clicked, this, [this] {
+        if (const auto row = selected())
+            emit signalRequested(*row, BackendSignal::Terminate);
+    });
+    connect(m_explain, &QPushButton::clicked, this, [this] {
+        if (const auto row = selected())
+            emit explainRequested(*row);
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ActivityPanel::updateButtons);
+    updateButtons();
+}
+
+void ActivityPanel::setRows(const QList<ActivityRow> &rows)
+{
+    m_model->update(rows);
+    updateButtons();
+}
+
+std::optional<ActivityRow> ActivityPanel::selected() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    return m_model->row(m_proxy->mapToSource(rows.first()).row());
+}
+
+bool ActivityPanel::selectPid(int pid)
+{
+    const int row = m_model->rowOfPid(pid);
+    if (row < 0)
+        return false;
+    m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+    return true;
+}
+
+void ActivityPanel::updateButtons()
+{
+    const std::optional<ActivityRow> row = selected();
+    const bool active = row && row->state == QLatin1String("active");
+    m_cancel->setEnabled(active || (row && !row->blockedBy.isEmpty()));
+    m_terminate->setEnabled(row.has_value());
+    m_explain->setEnabled(row && !row->query.isEmpty());
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dbhealth/activity.h"
+#include "dbhealth/backendaction.h"
+
+#include <QWidget>
+
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace Opsdeck {
+
+class ActivityModel;
+
+/** Live backends: filter, sort, and cancel or terminate the selected one (the pane acts). */
+class ActivityPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ActivityPanel(QWidget *parent = nullptr);
+
+    void setRows(const QList<ActivityRow> &rows);
+    ActivityModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QLineEdit *filter() const { return m_filter; }
+    /** The selected backend, if any. */
+    std::optional<ActivityRow> selected() const;
+    bool selectPid(int pid);
+
+signals:
+    void signalRequested(const Opsdeck::ActivityRow &row, Opsdeck::BackendSignal signal);
+    void explainRequested(const Opsdeck::ActivityRow &row);
+
+private:
+    void updateButtons();
+
+    ActivityModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QLineEdit *m_filter;
+    QPushButton *m_cancel;
+    QPushButton *m_terminate;
+    QPushButton *m_explain;
+};
+
+} // namespace Opsdeck

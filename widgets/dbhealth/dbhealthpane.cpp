@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbhealthpane.h"
+
+#include "activitymodel.h"
+#include "activitypanel.h"
+#include "checkspanel.h"
+#include "common/dangerconfirmdialog.h"
+#include "common/futures.h"
+#include "runtime/databasesession.h"
+
+#include <QDialog>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+constexpr int kActivityIntervalMs = 2000; // pg_activity's default
+constexpr int kChecksIntervalMs = 60000;
+} // namespace
+
+DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                           SshPool *pool, QWidget *parent)
+    : Pane(parent)
+    , m_workspaceName(workspace.name)
+    , m_environment(environment.name)
+    , m_protected(environment.isProtected)
+    , m_spec(environment.database)
+    , m_pool(pool)
+    , m_runner(builtinChecks(),
+               environment.database ? environment.database->thresholds : QVariantMap())
+    , m_audit(std::make_shared<AuditLog>())
+    , m_status(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_checks(new ChecksPanel(this))
+    , m_activity(new ActivityPanel(this))
+    , m_locks(new QTreeWidget(this))
+    , m_refreshAction(new QAction(QStringLiteral("Refresh"), this))
+{
+    setObjectName(QStringLiteral("dbHealthPane"));
+    m_status->setObjectName(QStringLiteral("dbStatus"));
+    m_status->setWordWrap(true);
+    m_locks->setObjectName(QStringLiteral("lockTree"));
+    m_locks->setHeaderLabels({QStringLiteral("PID"), QStringLiteral("Waiting"),
+                              QStringLiteral("User / application"), QStringLiteral("State"),
+                              QStringLiteral("Query")});
+    m_locks->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_locks->header()->setStretchLastSection(true);
+    m_tabs->addTab(m_checks, QStringLiteral("Checks"));
+    m_tabs->addTab(m_activity, QStringLiteral("Activity"));
+    m_tabs->addTab(m_locks, QStringLiteral("Locks"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_status);
+    layout->addWidget(m_tabs, 1);
+
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_refreshAction, &QAction::triggered, this, [this] {
+        refreshChecks();
+        refreshActivity();
+    });
+    m_activityTimer.setInterval(kActivityIntervalMs);
+    m_checksTimer.setInterval(kChecksIntervalMs);
+    connect(&m_activityTimer, &QTimer::timeout, this, &DbHealthPane::refreshActivity);
+    connect(&m_checksTimer, &QTimer::timeout, this, &DbHealthPane::refreshChecks);
+    connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
+    connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
+
+    if (!m_spec) {
+        m_status->setText(QStringLiteral("Environment %1 has no database in the workspace "
+                                         "(environments.%1.database.conninfo).")
+                              .arg(m_environment));
+        m_tabs->setEnabled(false);
+        m_loaded = true;
+        return;
+    }
+    m_monitor = std::make_unique<DatabaseSession>(*m_spec, pool, PgSessionSettings{});
+    connect(m_monitor.get(), &DatabaseSession::stateChanged, this, &DbHealthPane::onStateChanged);
+    connect(m_monitor.get(), &DatabaseSession::connected, this, [this] {
+        refreshChecks();
+        refreshActivity();
+    });
+    onStateChanged();
+}
+
+DbHealthPane::~DbHealthPane() = default;
+
+void DbHealthPane::showEvent(QShowEvent *event)
+{
+    Pane::showEvent(event);
+    if (!m_monitor)
+        return;
+    m_monitor->open();
+    refreshActivity();
+    m_activityTimer.start();
+    m_checksTimer.start();
+}
+
+void DbHealthPane::hideEvent(QHideEvent *event)
+{
+    // Nothing polls while nobody looks (pgAdmin's dashboard idles at 40-70 % CPU).
+    m_activityTimer.stop();
+    m_checksTimer.stop();
+    Pane::hideEvent(event);
+}
+
+void DbHealthPane::onStateChanged()
+{
+    const QString where =
+        m_spec->tunnel.isEmpty() ? QString() : QStringLiteral(" through %1").arg(m_spec->tunnel);
+    switch (m_monitor->state()) {
+    case DatabaseSession::State::Connected:
+        m_status->setText(
+            QStringLiteral("Connected%1 — read-only monitoring session, PostgreSQL %2.%3")
+                .arg(where)
+                .arg(m_monitor->connection()->serverVersion() / 10000)
+                .arg(m_monitor->connection()->serverVersion() % 10000));
+        break;
+    case DatabaseSession::State::Connecting:
+        m_status->setText(QStringLiteral("Connecting%1…").arg(where));
+        break;
+    case DatabaseSession::State::Waiting:
+        m_status->setText(
+            QStringLiteral(
+                "<span style='color:#d03b3b'>Not connected: %1</span> — retrying in %2 s")
+                .arg(m_monitor->lastError().toHtmlEscaped())
+                .arg(m_monitor->retryInSeconds()));
+        markLoaded(); // an error is an answer too
+        break;
+    case DatabaseSession::State::Disconnected:
+        m_status->setText(QStringLiteral("Not connected"));
+        break;
+    }
+}
+
+void DbHealthPane::markLoaded()
+{
+    if (m_loaded)
+        return;
+    m_loaded = true;
+    emit loaded();
+}
+
+void DbHealthPane::refreshChecks()
+{
+    PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
+    if (!pg || m_checksInFlight)
+        return;
+    m_checksInFlight = true;
+    onFinished(m_runner.run(*pg), this, [this](const HealthReport &report) {
+        m_checksInFlight = false;
+        m_checks->setReport(report);
+        const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);
+        m_tabs->setTabText(0, problems ? QStringLiteral("Checks (%1)").arg(problems)
+                                       : QStringLiteral("Checks"));
+        markLoaded();
+    });
+}
+
+void DbHealthPane::refreshActivity()
+{
+    PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
+    if (!pg || m_activityInFlight)
+        return;
+    m_activityInFlight = true;
+    onFinished(pg->query(activitySql()), this, [this](const Result<PgResultSet> &r) {
+        m_activityInFlight = false;
+        if (!r) {
+            if (m_monitor->connection() &&
+                m_monitor->connection()->state() != PgConnection::State::Connected)
+                m_monitor->reportLost(r.errorString());
+            return;
+        }
+        showActivity(activityRows(*r));
+    });
+}
+
+void DbHealthPane::showActivity(const QList<ActivityRow> &rows)
+{
+    m_activity->setRows(rows);
+    rebuildLockTree(rows);
+}
+
+void DbHealthPane::rebuildLockTree(const QList<ActivityRow> &rows)
+{
+    // Edges from pg_blocking_pids: a root blocks others and waits for nobody.
+    QHash<int, const ActivityRow *> byPid;
+    QHash<int, QList<int>> waiters;
+    for (const ActivityRow &r : rows) {
+        byPid.insert(r.pid, &r);
+        for (int blocker : r.blockedBy)
+            waiters[blocker] << r.pid;
+    }
+    m_locks->clear();
+    std::function<void(QTreeWidgetItem *, int, QSet<int> &)> add = [&](QTreeWidgetItem *parent,
+                                                                       int pid, QSet<int> &seen) {
+        const ActivityRow *r = byPid.value(pid);
+        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_locks);
+        item->setText(0, QString::number(pid));
+        if (r) {
+            item->setText(1, r->blockedBy.isEmpty() ? QStringLiteral("root blocker")
+                                                    : formatAge(r->querySeconds));
+            item->setText(2, r->user + QStringLiteral(" / ") + r->application);
+            item->setText(3, r->state);
+            item->setText(4, r->query.simplified().left(200));
+        }
+        if (seen.contains(pid))
+            return; // lock cycles are deadlocks the server resolves; do not recurse forever
+        seen.insert(pid);
+        for (int waiter : waiters.value(pid))
+            add(item, waiter, seen);
+    };
+    for (auto it = waiters.cbegin(); it != waiters.cend(); ++it) {
+        const ActivityRow *r = byPid.value(it.key());
+        if (r && !r->blockedBy.isEmpty())
+            continue;
+        QSet<int> seen;
+        add(nullptr, it.key(), seen);
+    }
+    m_locks->expandAll();
+    m_tabs->setTabText(2, waiters.isEmpty() ? QStringLiteral("Locks")
+                                            : QStringLiteral("Locks (%1 waiting)").arg([&] {
+                                                  int n = 0;
+                                                  for (const ActivityRow &r : rows)
+                                                      n += !r.blockedBy.isEmpty();
+                                                  return n;
+                                              }()));
+}
+
+void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
+{
+    const bool terminate = signal == BackendSignal::Terminate;
+    const QString description =
+        QStringLiteral("%1 backend %2 (%3, %4) on %5?\n\n%6\n\nQuery: %7")
+            .arg(terminate ? QStringLiteral("Terminate")
+                           : QStringLiteral("Cancel the running query of"))
+            .arg(row.pid)
+            .arg(
+                row.user, row.application, row.database,
+                terminate
+                    ? QStringLiteral("The session is closed and its open transaction rolled back.")
+                    : QStringLiteral("The query stops with an error; the session stays connected."),
+                row.query.simplified().left(300));
+    DangerConfirmDialog::ask(
+        this, terminate ? QStringLiteral("Terminate") : QStringLiteral("Cancel query"), description,
+        m_environment, m_protected, [this, row, signal](bool confirmed, const QString &comment) {
+            if (!confirmed) {
+                emit actionFinished(false, QStringLiteral("not confirmed; nothing was sent"));
+                return;
+            }
+            perform(row, signal, comment);
+        });
+}
+
+void DbHealthPane::perform(const ActivityRow &row, BackendSignal signal, const QString &comment)
+{
+    if (!m_action)
+        m_action = std::make_unique<DatabaseSession>(*m_spec, m_pool, PgSessionSettings::action());
+    auto act = [this, row, signal, comment] {
+        const QString action = signal == BackendSignal::Cancel ? QStringLiteral("db.cancel")
+                                                               : QStringLiteral("db.terminate");
+        const QString target = QStringLiteral("pid %1 (%2, %3, started %4)")
+                                   .arg(row.pid)
+                                   .arg(row.user, row.application, row.backendStartText);
+        onFinished(
+            signalBackend(*m_action->connection(), row.pid, row.backendStartText, signal), this,
+            [this, action, target, row, comment](const Result<QString> &r) {
+                const Status audited = m_audit->record(
+                    {QDateTime::currentDateTimeUtc(),
+                     {},
+                     m_workspaceName,
+                     m_environment,
+                     action,
+                     target,
+                     row.state + QStringLiteral(": ") + row.query.simplified().left(200),
+                     {},
+                     comment,
+                     r ? r.value() : QStringLiteral("failed: ") + r.errorString()});
+                if (!audited)
+                    qWarning("opsdeck: %s", qPrintable(audited.errorString()));
+                emit statusMessage(
+                    QStringLiteral("pid %1: %2").arg(row.pid).arg(r ? r.value() : r.errorString()));
+                emit actionFinished(r.ok(), r ? r.value() : r.errorString());
+                refreshActivity();
+            });
+    };
+    if (m_action->connection()) {
+        act();
+        return;
+    }
+    auto *once = new QObject(this);
+    connect(m_action.get(), &DatabaseSession::connected, once, [act, once] {
+        once->deleteLater();
+        act();
+    });
+    connect(m_action.get(), &DatabaseSession::stateChanged, once,
+            [this, once](DatabaseSession::State s) {
+                if (s != DatabaseSession::State::Waiting)
+                    return;
+                once->deleteLater();
+                emit actionFinished(false, m_action->lastError());
+            });
+    m_action->open();
+}
+
+void DbHealthPane::explain(const ActivityRow &row)
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(QStringLiteral("pid %1 — query and plan").arg(row.pid));
+    dialog->resize(800, 500);
+    auto *text = new QPlainTextEdit(dialog);
+    text->setReadOnly(true);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setPlainText(row.query +
+                       QStringLiteral("\n\n-- EXPLAIN (plan only, the query is not run):\n…"));
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    dialog->open();
+    PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
+    if (!pg)
+        return;
+    // EXPLAIN without ANALYZE plans only, on the read-only session: nothing executes.
+    onFinished(pg->query(QStringLiteral("explain ") + row.query), text,
+               [text, row](const Result<PgResultSet> &r) {
+                   QStringList plan;
+                   if (r)
+                       for (const QList<QVariant> &line : r->rows)
+                           plan << line.value(0).toString();
+                   text->setPlainText(
+                       row.query +
+                       QStringLiteral("\n\n-- EXPLAIN (plan only, the query is not run):\n") +
+                       (r ? plan.join(QLatin1Char('\n'))
+                          : QStringLiteral("cannot explain it: ") + r.errorString()));
+               });
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "common/pane.h"
+#include "dbhealth/activity.h"
+#include "dbhealth/backendaction.h"
+#include "dbhealth/healthrunner.h"
+#include "workspace/workspace.h"
+
+#include <QTimer>
+
+#include <memory>
+
+class QLabel;
+class QTabWidget;
+class QTreeWidget;
+
+namespace Opsdeck {
+
+class ActivityPanel;
+class ChecksPanel;
+class DatabaseSession;
+class SshPool;
+
+/**
+ * Database health: PgHero-style checks (all in one round trip) and pg_activity-style live
+ * activity with a lock tree, over the read-only monitoring session; cancel and terminate go
+ * through a separate action session, after confirmation, and are audited.
+ */
+class DbHealthPane final : public Pane
+{
+    Q_OBJECT
+
+public:
+    DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
+                 QWidget *parent = nullptr);
+    ~DbHealthPane() override;
+
+    QString paneId() const override { return QStringLiteral("dbhealth"); }
+    QString title() const override { return QStringLiteral("Database health"); }
+    QList<QAction *> paneActions() const override { return {m_refreshAction}; }
+    bool hasLoaded() const override { return m_loaded; }
+
+    ChecksPanel *checks() const { return m_checks; }
+    ActivityPanel *activity() const { return m_activity; }
+    QTreeWidget *lockTree() const { return m_locks; }
+    void refreshChecks();
+    void refreshActivity();
+    /** Cancels or terminates a backend: asks, acts on the action session, audits. */
+    void requestSignal(const ActivityRow &row, BackendSignal signal);
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+
+signals:
+    void actionFinished(bool ok, const QString &message);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    void onStateChanged();
+    void showActivity(const QList<ActivityRow> &rows);
+    void rebuildLockTree(const QList<ActivityRow> &rows);
+    void perform(const ActivityRow &row, BackendSignal signal, const QString &comment);
+    void explain(const ActivityRow &row);
+    void markLoaded();
+
+    QString m_workspaceName;
+    QString m_environment;
+    bool m_protected;
+    std::optional<DatabaseSpec> m_spec;
+    SshPool *m_pool;
+    std::unique_ptr<DatabaseSession> m_monitor;
+    std::unique_ptr<DatabaseSession> m_action; // writes: opened on first use
+    HealthRunner m_runner;
+    std::shared_ptr<AuditLog> m_audit;
+    QLabel *m_status;
+    QTabWidget *m_tabs;
+    ChecksPanel *m_checks;
+    ActivityPanel *m_activity;
+    QTreeWidget *m_locks;
+    QAction *m_refreshAction;
+    QTimer m_activityTimer;
+    QTimer m_checksTimer;
+    bool m_checksInFlight = false;
+    bool m_activityInFlight = false;
+    bool m_loaded = false;
+};
+
+} // namespace Opsdeck
