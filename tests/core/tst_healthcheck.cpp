@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbhealth/dboverview.h"
 #include "dbhealth/healthcheck.h"
 #include "dbhealth/healthrunner.h"
 
@@ -87,6 +88,44 @@ private slots:
         QCOMPARE(dotted.unknownThresholds(), QStringList{QStringLiteral("c.zz")});
         QVERIFY(dotted.statements(150000).first().sql.startsWith(
             QStringLiteral("/* opsdeck:check=c */")));
+    }
+
+    void overviewRatesNeedTwoSamplesAndArePerInterval()
+    {
+        OverviewSample first;
+        first.at = QDateTime::fromString(QStringLiteral("2026-11-22T10:00:00"), Qt::ISODate);
+        first.version = QStringLiteral("15.18");
+        first.uptimeSeconds = 86400;
+        first.connections = 10;
+        first.maxConnections = 100;
+        first.commits = 1000;
+        first.heapHit = 1'000'000;
+        first.heapRead = 0; // a perfect lifetime ratio...
+        auto value = [](const QList<OverviewItem> &items, const QString &name) {
+            for (const OverviewItem &i : items)
+                if (i.name == name)
+                    return i;
+            return OverviewItem{};
+        };
+        const QList<OverviewItem> once = overviewItems(first, std::nullopt);
+        QCOMPARE(value(once, QStringLiteral("Transactions")).value, QStringLiteral("n/a"));
+        QCOMPARE(value(once, QStringLiteral("Cache hit, tables")).value, QStringLiteral("n/a"));
+        QCOMPARE(value(once, QStringLiteral("Connections")).value, QStringLiteral("10 of 100"));
+
+        OverviewSample second = first;
+        second.at = first.at.addSecs(10);
+        second.commits = 1500; // 500 in 10 s
+        second.rollbacks = 0;
+        second.heapHit = first.heapHit + 900;
+        second.heapRead = 100; // ...but this interval read 10 % from disk
+        const QList<OverviewItem> twice = overviewItems(second, first);
+        QCOMPARE(value(twice, QStringLiteral("Transactions")).value,
+                 QStringLiteral("50.0/s")); // per second, not per refresh
+        QCOMPARE(value(twice, QStringLiteral("Cache hit, tables")).value, QStringLiteral("90.00%"));
+        QCOMPARE(value(twice, QStringLiteral("Cache hit, tables")).verdict, Verdict::Critical);
+        second.connections = 85;
+        QCOMPARE(value(overviewItems(second, first), QStringLiteral("Connections")).verdict,
+                 Verdict::Warning);
     }
 
     void reportsMapErrorsToPlainWords()

@@ -8,6 +8,7 @@
 #include "dbhealth/activitypanel.h"
 #include "dbhealth/checkspanel.h"
 #include "dbhealth/dbhealthpane.h"
+#include "dbhealth/overviewslotspanels.h"
 #include "pg/pgconnection.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
@@ -16,8 +17,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -289,6 +292,84 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] { return status->text().startsWith(QStringLiteral("Connected")); }, 15000));
         QVERIFY(waitForApplication(QStringLiteral("killer")));
+    }
+
+    void overviewShowsRatesAfterTwoSamples()
+    {
+        QStandardItemModel *model = m_pane->overview()->model();
+        auto valueOf = [model](const QString &name) {
+            for (int r = 0; r < model->rowCount(); ++r)
+                if (model->item(r, 0)->text() == name)
+                    return model->item(r, 1)->text();
+            return QString();
+        };
+        QVERIFY(QTest::qWaitFor([&] { return model->rowCount() > 0; }, 10000));
+        QVERIFY(valueOf(QStringLiteral("Connections")).contains(QStringLiteral(" of ")));
+        QTest::qWait(1100);
+        m_pane->refreshOverview();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return valueOf(QStringLiteral("Transactions")).endsWith(QStringLiteral("/s")); },
+            10000));
+        QVERIFY(valueOf(QStringLiteral("Version")).startsWith(QStringLiteral("PostgreSQL 1")));
+        if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            auto *tabs = m_pane->findChild<QTabWidget *>();
+            tabs->setCurrentWidget(m_pane->overview());
+            QTest::qWait(100);
+            m_pane->grab().save(QString::fromUtf8(dir) + QStringLiteral("/dbhealth-overview.png"));
+            tabs->setCurrentIndex(1);
+        }
+    }
+
+    void inactiveSlotsCanBeDroppedAfterConfirmation()
+    {
+        const QString slot =
+            QStringLiteral("opsdeck_test_slot_%1").arg(QCoreApplication::applicationPid());
+        PgConnection admin(TestServices::pgConninfo(), named(QStringLiteral("slot-setup")));
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(wait(admin.query(QStringLiteral(
+                                     "select pg_create_logical_replication_slot($1, 'pgoutput')"),
+                                 {slot}))
+                    .ok());
+        // Whatever happens below, do not leave a slot retaining WAL in the test cluster.
+        auto cleanup = qScopeGuard([&] {
+            (void)wait(admin.query(
+                QStringLiteral(
+                    "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                    " where slot_name = $1 and not active"),
+                {slot}));
+        });
+        SlotsPanel *slotsPanel = m_pane->slotsPanel();
+        // Right after creation the creating backend may still show as its user: wait for inactive.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                m_pane->refreshOverview();
+                return slotsPanel->selectSlot(slot) && !slotsPanel->selected()->active;
+            },
+            10000));
+        QSignalSpy finished(m_pane.get(), &DbHealthPane::actionFinished);
+
+        DangerConfirmDialog::setNextAnswer(false);
+        m_pane->requestDropSlot(*slotsPanel->selected());
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.takeFirst().first().toBool(), false);
+        auto exists = [&] {
+            return wait(admin.query(QStringLiteral("select count(*) as n from pg_replication_slots "
+                                                   "where slot_name = $1"),
+                                    {slot}))
+                       ->value(0, QStringLiteral("n"))
+                       .toInt() == 1;
+        };
+        QVERIFY(exists());
+
+        DangerConfirmDialog::setNextAnswer(true);
+        m_pane->requestDropSlot(*slotsPanel->selected());
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(finished.first().value(1).toString(), QStringLiteral("dropped"));
+        QVERIFY(!exists());
+        const AuditEntry last = m_audit->recent(1).first();
+        QCOMPARE(last.action, QStringLiteral("db.drop_slot"));
+        QCOMPARE(last.target, QStringLiteral("slot ") + slot);
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
     }
 
     void protectedEnvironmentsNeedTheNameTyped()

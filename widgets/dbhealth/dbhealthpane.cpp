@@ -6,7 +6,9 @@
 #include "checkspanel.h"
 #include "common/dangerconfirmdialog.h"
 #include "common/futures.h"
+#include "overviewslotspanels.h"
 #include "runtime/databasesession.h"
+#include "runtime/hostprobe.h"
 
 #include <QDialog>
 #include <QFontDatabase>
@@ -22,6 +24,7 @@ namespace Opsdeck {
 namespace {
 constexpr int kActivityIntervalMs = 2000; // pg_activity's default
 constexpr int kChecksIntervalMs = 60000;
+constexpr int kOverviewIntervalMs = 10000;
 } // namespace
 
 DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment,
@@ -37,9 +40,11 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     , m_audit(std::make_shared<AuditLog>())
     , m_status(new QLabel(this))
     , m_tabs(new QTabWidget(this))
+    , m_overview(new DbOverviewPanel(this))
     , m_checks(new ChecksPanel(this))
     , m_activity(new ActivityPanel(this))
     , m_locks(new QTreeWidget(this))
+    , m_slots(new SlotsPanel(this))
     , m_refreshAction(new QAction(QStringLiteral("Refresh"), this))
 {
     setObjectName(QStringLiteral("dbHealthPane"));
@@ -51,9 +56,12 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
                               QStringLiteral("Query")});
     m_locks->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_locks->header()->setStretchLastSection(true);
+    m_tabs->addTab(m_overview, QStringLiteral("Overview"));
     m_tabs->addTab(m_checks, QStringLiteral("Checks"));
     m_tabs->addTab(m_activity, QStringLiteral("Activity"));
     m_tabs->addTab(m_locks, QStringLiteral("Locks"));
+    m_tabs->addTab(m_slots, QStringLiteral("Slots"));
+    m_tabs->setCurrentWidget(m_checks);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_status);
     layout->addWidget(m_tabs, 1);
@@ -62,7 +70,11 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     connect(m_refreshAction, &QAction::triggered, this, [this] {
         refreshChecks();
         refreshActivity();
+        refreshOverview();
     });
+    m_overviewTimer.setInterval(kOverviewIntervalMs);
+    connect(&m_overviewTimer, &QTimer::timeout, this, &DbHealthPane::refreshOverview);
+    connect(m_slots, &SlotsPanel::dropRequested, this, &DbHealthPane::requestDropSlot);
     m_activityTimer.setInterval(kActivityIntervalMs);
     m_checksTimer.setInterval(kChecksIntervalMs);
     connect(&m_activityTimer, &QTimer::timeout, this, &DbHealthPane::refreshActivity);
@@ -83,6 +95,7 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     connect(m_monitor.get(), &DatabaseSession::connected, this, [this] {
         refreshChecks();
         refreshActivity();
+        refreshOverview();
     });
     onStateChanged();
 }
@@ -98,6 +111,7 @@ void DbHealthPane::showEvent(QShowEvent *event)
     refreshActivity();
     m_activityTimer.start();
     m_checksTimer.start();
+    m_overviewTimer.start();
 }
 
 void DbHealthPane::hideEvent(QHideEvent *event)
@@ -105,6 +119,7 @@ void DbHealthPane::hideEvent(QHideEvent *event)
     // Nothing polls while nobody looks (pgAdmin's dashboard idles at 40-70 % CPU).
     m_activityTimer.stop();
     m_checksTimer.stop();
+    m_overviewTimer.stop();
     Pane::hideEvent(event);
 }
 
@@ -155,8 +170,9 @@ void DbHealthPane::refreshChecks()
         m_checksInFlight = false;
         m_checks->setReport(report);
         const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);
-        m_tabs->setTabText(0, problems ? QStringLiteral("Checks (%1)").arg(problems)
-                                       : QStringLiteral("Checks"));
+        m_tabs->setTabText(m_tabs->indexOf(m_checks),
+                           problems ? QStringLiteral("Checks (%1)").arg(problems)
+                                    : QStringLiteral("Checks"));
         markLoaded();
     });
 }
@@ -222,13 +238,14 @@ void DbHealthPane::rebuildLockTree(const QList<ActivityRow> &rows)
         add(nullptr, it.key(), seen);
     }
     m_locks->expandAll();
-    m_tabs->setTabText(2, waiters.isEmpty() ? QStringLiteral("Locks")
-                                            : QStringLiteral("Locks (%1 waiting)").arg([&] {
-                                                  int n = 0;
-                                                  for (const ActivityRow &r : rows)
-                                                      n += !r.blockedBy.isEmpty();
-                                                  return n;
-                                              }()));
+    m_tabs->setTabText(m_tabs->indexOf(m_locks),
+                       waiters.isEmpty() ? QStringLiteral("Locks")
+                                         : QStringLiteral("Locks (%1 waiting)").arg([&] {
+                                               int n = 0;
+                                               for (const ActivityRow &r : rows)
+                                                   n += !r.blockedBy.isEmpty();
+                                               return n;
+                                           }()));
 }
 
 void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
@@ -256,38 +273,10 @@ void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
         });
 }
 
-void DbHealthPane::perform(const ActivityRow &row, BackendSignal signal, const QString &comment)
+void DbHealthPane::withActionSession(std::function<void()> act)
 {
     if (!m_action)
         m_action = std::make_unique<DatabaseSession>(*m_spec, m_pool, PgSessionSettings::action());
-    auto act = [this, row, signal, comment] {
-        const QString action = signal == BackendSignal::Cancel ? QStringLiteral("db.cancel")
-                                                               : QStringLiteral("db.terminate");
-        const QString target = QStringLiteral("pid %1 (%2, %3, started %4)")
-                                   .arg(row.pid)
-                                   .arg(row.user, row.application, row.backendStartText);
-        onFinished(
-            signalBackend(*m_action->connection(), row.pid, row.backendStartText, signal), this,
-            [this, action, target, row, comment](const Result<QString> &r) {
-                const Status audited = m_audit->record(
-                    {QDateTime::currentDateTimeUtc(),
-                     {},
-                     m_workspaceName,
-                     m_environment,
-                     action,
-                     target,
-                     row.state + QStringLiteral(": ") + row.query.simplified().left(200),
-                     {},
-                     comment,
-                     r ? r.value() : QStringLiteral("failed: ") + r.errorString()});
-                if (!audited)
-                    qWarning("opsdeck: %s", qPrintable(audited.errorString()));
-                emit statusMessage(
-                    QStringLiteral("pid %1: %2").arg(row.pid).arg(r ? r.value() : r.errorString()));
-                emit actionFinished(r.ok(), r ? r.value() : r.errorString());
-                refreshActivity();
-            });
-    };
     if (m_action->connection()) {
         act();
         return;
@@ -305,6 +294,97 @@ void DbHealthPane::perform(const ActivityRow &row, BackendSignal signal, const Q
                 emit actionFinished(false, m_action->lastError());
             });
     m_action->open();
+}
+
+void DbHealthPane::audit(const QString &action, const QString &target, const QString &before,
+                         const QString &comment, const QString &outcome)
+{
+    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
+                                            {},
+                                            m_workspaceName,
+                                            m_environment,
+                                            action,
+                                            target,
+                                            before,
+                                            {},
+                                            comment,
+                                            outcome});
+    if (!audited)
+        qWarning("opsdeck: %s", qPrintable(audited.errorString()));
+}
+
+void DbHealthPane::perform(const ActivityRow &row, BackendSignal signal, const QString &comment)
+{
+    withActionSession([this, row, signal, comment] {
+        const QString action = signal == BackendSignal::Cancel ? QStringLiteral("db.cancel")
+                                                               : QStringLiteral("db.terminate");
+        const QString target = QStringLiteral("pid %1 (%2, %3, started %4)")
+                                   .arg(row.pid)
+                                   .arg(row.user, row.application, row.backendStartText);
+        onFinished(
+            signalBackend(*m_action->connection(), row.pid, row.backendStartText, signal), this,
+            [this, action, target, row, comment](const Result<QString> &r) {
+                audit(action, target,
+                      row.state + QStringLiteral(": ") + row.query.simplified().left(200), comment,
+                      r ? r.value() : QStringLiteral("failed: ") + r.errorString());
+                emit statusMessage(
+                    QStringLiteral("pid %1: %2").arg(row.pid).arg(r ? r.value() : r.errorString()));
+                emit actionFinished(r.ok(), r ? r.value() : r.errorString());
+                refreshActivity();
+            });
+    });
+}
+
+void DbHealthPane::requestDropSlot(const SlotRow &slot)
+{
+    const QString description =
+        QStringLiteral(
+            "Drop the %1 replication slot \"%2\"%3?\n\nIt retains %4 of WAL. Whatever consumed it "
+            "(a "
+            "replica, a CDC pipeline) cannot resume from it afterwards and must be rebuilt.")
+            .arg(slot.type, slot.name,
+                 slot.database.isEmpty() ? QString() : QStringLiteral(" of ") + slot.database,
+                 formatBytes(slot.retainedBytes));
+    DangerConfirmDialog::ask(
+        this, QStringLiteral("Drop slot"), description, m_environment, m_protected,
+        [this, slot](bool confirmed, const QString &comment) {
+            if (!confirmed) {
+                emit actionFinished(false, QStringLiteral("not confirmed; nothing was dropped"));
+                return;
+            }
+            withActionSession([this, slot, comment] {
+                onFinished(dropInactiveSlot(*m_action->connection(), slot.name), this,
+                           [this, slot, comment](const Result<QString> &r) {
+                               audit(QStringLiteral("db.drop_slot"),
+                                     QStringLiteral("slot ") + slot.name,
+                                     QStringLiteral("inactive, retains %1")
+                                         .arg(formatBytes(slot.retainedBytes)),
+                                     comment,
+                                     r ? r.value() : QStringLiteral("failed: ") + r.errorString());
+                               emit actionFinished(r.ok(), r ? r.value() : r.errorString());
+                               refreshOverview();
+                           });
+            });
+        });
+}
+
+void DbHealthPane::refreshOverview()
+{
+    PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
+    if (!pg || m_overviewInFlight)
+        return;
+    m_overviewInFlight = true;
+    onFinished(pg->pipeline({{overviewSql(), {}}, {slotsSql(), {}}}), this,
+               [this](const PgBatchResult &results) {
+                   m_overviewInFlight = false;
+                   if (results.size() == 2 && results[0].ok()) {
+                       const OverviewSample sample = overviewSample(*results[0]);
+                       m_overview->setItems(overviewItems(sample, m_lastSample));
+                       m_lastSample = sample;
+                   }
+                   if (results.size() == 2 && results[1].ok())
+                       m_slots->setSlotRows(slotRows(*results[1]));
+               });
 }
 
 void DbHealthPane::explain(const ActivityRow &row)

@@ -5,7 +5,9 @@
 #include "common/pane.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
+#include "dbhealth/dboverview.h"
 #include "dbhealth/healthrunner.h"
+#include "dbhealth/slots.h"
 #include "workspace/workspace.h"
 
 #include <QTimer>
@@ -20,6 +22,8 @@ namespace Opsdeck {
 
 class ActivityPanel;
 class ChecksPanel;
+class DbOverviewPanel;
+class SlotsPanel;
 class DatabaseSession;
 class SshPool;
 
@@ -45,8 +49,14 @@ public:
     ChecksPanel *checks() const { return m_checks; }
     ActivityPanel *activity() const { return m_activity; }
     QTreeWidget *lockTree() const { return m_locks; }
+    DbOverviewPanel *overview() const { return m_overview; }
+    SlotsPanel *slotsPanel() const { return m_slots; }
     void refreshChecks();
     void refreshActivity();
+    /** Overview counters and the slot list, in one round trip. */
+    void refreshOverview();
+    /** Drops an inactive replication slot: asks, acts on the action session, audits. */
+    void requestDropSlot(const SlotRow &slot);
     /** Cancels or terminates a backend: asks, acts on the action session, audits. */
     void requestSignal(const ActivityRow &row, BackendSignal signal);
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
@@ -63,6 +73,10 @@ private:
     void showActivity(const QList<ActivityRow> &rows);
     void rebuildLockTree(const QList<ActivityRow> &rows);
     void perform(const ActivityRow &row, BackendSignal signal, const QString &comment);
+    /** Runs `act` once the action session is connected (opening it on first use). */
+    void withActionSession(std::function<void()> act);
+    void audit(const QString &action, const QString &target, const QString &before,
+               const QString &comment, const QString &outcome);
     void explain(const ActivityRow &row);
     void markLoaded();
 
@@ -77,9 +91,14 @@ private:
     std::shared_ptr<AuditLog> m_audit;
     QLabel *m_status;
     QTabWidget *m_tabs;
+    DbOverviewPanel *m_overview;
     ChecksPanel *m_checks;
     ActivityPanel *m_activity;
     QTreeWidget *m_locks;
+    SlotsPanel *m_slots;
+    std::optional<OverviewSample> m_lastSample;
+    QTimer m_overviewTimer;
+    bool m_overviewInFlight = false;
     QAction *m_refreshAction;
     QTimer m_activityTimer;
     QTimer m_checksTimer;

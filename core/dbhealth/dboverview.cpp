@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dboverview.h"
+
+#include "runtime/hostprobe.h"
+
+namespace Opsdeck {
+
+QString overviewSql()
+{
+    return QStringLiteral(
+        "/* opsdeck:overview */ select now()::text as at, current_setting('server_version') as "
+        "version,"
+        " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
+        " pg_database_size(current_database()) as size,"
+        " (select count(*) from pg_stat_activity where backend_type = 'client backend') as "
+        "connections,"
+        " (select count(*) from pg_stat_activity where state = 'active' and backend_type = 'client "
+        "backend') as active,"
+        " (select count(*) from pg_stat_activity where state = 'idle') as idle,"
+        " (select count(*) from pg_stat_activity where state like 'idle in transaction%') as "
+        "idle_in_tx,"
+        " (select count(*) from pg_stat_activity where wait_event_type = 'Lock') as waiting,"
+        " current_setting('max_connections')::int - "
+        "current_setting('superuser_reserved_connections')::int as max_conn,"
+        " d.xact_commit as commits, d.xact_rollback as rollbacks,"
+        " (select coalesce(sum(heap_blks_hit), 0) from pg_statio_user_tables) as heap_hit,"
+        " (select coalesce(sum(heap_blks_read), 0) from pg_statio_user_tables) as heap_read,"
+        " (select coalesce(sum(idx_blks_hit), 0) from pg_statio_user_indexes) as idx_hit,"
+        " (select coalesce(sum(idx_blks_read), 0) from pg_statio_user_indexes) as idx_read,"
+        " current_setting('wal_level') as wal_level, pg_is_in_recovery() as in_recovery,"
+        " (select count(*) from pg_stat_replication) as standbys,"
+        " (select count(*) from pg_replication_slots) as slots,"
+        " (select count(*) from pg_replication_slots where not active) as inactive_slots"
+        " from pg_stat_database d where d.datname = current_database()");
+}
+
+OverviewSample overviewSample(const PgResultSet &set)
+{
+    auto v = [&set](const char *column) {
+        return set.value(0, QString::fromLatin1(column));
+    };
+    OverviewSample s;
+    s.at = QDateTime::fromString(v("at").toString().left(23),
+                                 QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    s.version = v("version").toString();
+    s.uptimeSeconds = v("uptime").toLongLong();
+    s.sizeBytes = v("size").toLongLong();
+    s.connections = v("connections").toInt();
+    s.active = v("active").toInt();
+    s.idle = v("idle").toInt();
+    s.idleInTransaction = v("idle_in_tx").toInt();
+    s.waiting = v("waiting").toInt();
+    s.maxConnections = v("max_conn").toInt();
+    s.commits = v("commits").toLongLong();
+    s.rollbacks = v("rollbacks").toLongLong();
+    s.heapHit = v("heap_hit").toLongLong();
+    s.heapRead = v("heap_read").toLongLong();
+    s.indexHit = v("idx_hit").toLongLong();
+    s.indexRead = v("idx_read").toLongLong();
+    s.walLevel = v("wal_level").toString();
+    s.inRecovery = v("in_recovery").toBool();
+    s.standbys = v("standbys").toInt();
+    s.slotCount = v("slots").toInt();
+    s.inactiveSlots = v("inactive_slots").toInt();
+    return s;
+}
+
+namespace {
+
+OverviewItem ratio(const QString &name, qint64 hits, qint64 reads)
+{
+    if (hits + reads == 0)
+        return {name, QStringLiteral("n/a"), Verdict::Ok,
+                QStringLiteral("no reads in this interval")};
+    const double percent = hits * 100.0 / double(hits + reads);
+    const Verdict verdict =
+        percent < 95 ? Verdict::Critical : (percent < 99 ? Verdict::Warning : Verdict::Ok);
+    return {name, QString::number(percent, 'f', 2) + QLatin1Char('%'), verdict,
+            verdict == Verdict::Ok
+                ? QStringLiteral("reads in this interval came from memory")
+                : QStringLiteral("%1 of %2 block reads in this interval went to disk")
+                      .arg(reads)
+                      .arg(hits + reads)};
+}
+
+} // namespace
+
+QList<OverviewItem> overviewItems(const OverviewSample &now,
+                                  const std::optional<OverviewSample> &previous)
+{
+    QList<OverviewItem> items;
+    items << OverviewItem{
+        QStringLiteral("Version"), QStringLiteral("PostgreSQL ") + now.version, Verdict::Ok,
+        now.inRecovery ? QStringLiteral("a standby (in recovery)") : QStringLiteral("primary")};
+    items << OverviewItem{QStringLiteral("Uptime"), formatDuration(now.uptimeSeconds),
+                          now.uptimeSeconds < 600 ? Verdict::Warning : Verdict::Ok,
+                          now.uptimeSeconds < 600
+                              ? QStringLiteral("restarted in the last 10 minutes")
+                              : QStringLiteral("up since %1")
+                                    .arg(now.at.addSecs(-now.uptimeSeconds).toString(Qt::ISODate))};
+    const double seconds = previous ? previous->at.msecsTo(now.at) / 1000.0 : 0;
+    const bool rates = previous && seconds > 0;
+    OverviewItem size{QStringLiteral("Database size"), formatBytes(now.sizeBytes), Verdict::Ok,
+                      QStringLiteral("growth: n/a until two samples")};
+    if (rates)
+        size.why = QStringLiteral("grew %1 in %2 s")
+                       .arg(formatBytes(now.sizeBytes - previous->sizeBytes))
+                       .arg(seconds, 0, 'f', 0);
+    items << size;
+    const int percent = now.maxConnections > 0 ? now.connections * 100 / now.maxConnections : 0;
+    items << OverviewItem{
+        QStringLiteral("Connections"),
+        QStringLiteral("%1 of %2").arg(now.connections).arg(now.maxConnections),
+        percent >= 90 ? Verdict::Critical : (percent >= 80 ? Verdict::Warning : Verdict::Ok),
+        QStringLiteral("%1 active, %2 idle, %3 idle in transaction, %4 waiting for a lock")
+            .arg(now.active)
+            .arg(now.idle)
+            .arg(now.idleInTransaction)
+            .arg(now.waiting)};
+    if (rates) {
+        const double tps =
+            (now.commits + now.rollbacks - previous->commits - previous->rollbacks) / seconds;
+        const double rollbacksPerSecond = (now.rollbacks - previous->rollbacks) / seconds;
+        items << OverviewItem{
+            QStringLiteral("Transactions"), QStringLiteral("%1/s").arg(tps, 0, 'f', 1),
+            rollbacksPerSecond > 0.1 * std::max(tps, 1.0) ? Verdict::Warning : Verdict::Ok,
+            QStringLiteral("%1 rollbacks/s, over the last %2 s")
+                .arg(rollbacksPerSecond, 0, 'f', 1)
+                .arg(seconds, 0, 'f', 0)};
+        items << ratio(QStringLiteral("Cache hit, tables"), now.heapHit - previous->heapHit,
+                       now.heapRead - previous->heapRead);
+        items << ratio(QStringLiteral("Cache hit, indexes"), now.indexHit - previous->indexHit,
+                       now.indexRead - previous->indexRead);
+    } else {
+        for (const char *name : {"Transactions", "Cache hit, tables", "Cache hit, indexes"})
+            items << OverviewItem{QString::fromLatin1(name), QStringLiteral("n/a"), Verdict::Ok,
+                                  QStringLiteral("rates need two samples")};
+    }
+    items << OverviewItem{
+        QStringLiteral("Replication"),
+        QStringLiteral("wal_level %1, %2 standby(s), %3 slot(s)")
+            .arg(now.walLevel)
+            .arg(now.standbys)
+            .arg(now.slotCount),
+        now.inactiveSlots > 0 ? Verdict::Warning : Verdict::Ok,
+        now.inactiveSlots > 0
+            ? QStringLiteral("%1 inactive slot(s) retain WAL: see Slots").arg(now.inactiveSlots)
+            : QStringLiteral("no inactive slots")};
+    return items;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dbhealth/healthreport.h"
+#include "pg/pgtypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace Opsdeck {
+
+/** The raw counters one overview refresh reads (one row, O(1) in tables and backends). */
+struct OverviewSample
+{
+    QDateTime at; // server clock
+    QString version;
+    qint64 uptimeSeconds = 0;
+    qint64 sizeBytes = 0;
+    int connections = 0, active = 0, idle = 0, idleInTransaction = 0, waiting = 0;
+    int maxConnections = 0;
+    qint64 commits = 0, rollbacks = 0;
+    qint64 heapHit = 0, heapRead = 0, indexHit = 0, indexRead = 0;
+    QString walLevel;
+    bool inRecovery = false;
+    int standbys = 0;
+    int slotCount = 0, inactiveSlots = 0;
+};
+
+/** One line of the overview: a value with its verdict and one sentence of why. */
+struct OverviewItem
+{
+    QString name;
+    QString value;
+    Verdict verdict = Verdict::Ok;
+    QString why;
+};
+
+QString overviewSql();
+OverviewSample overviewSample(const PgResultSet &set);
+
+/**
+ * Turns samples into the overview. Rates are per second over the measured interval and ratios
+ * per interval: with only one sample they read "n/a" (a cumulative ratio since the last stats
+ * reset hides today's problem behind last month's traffic).
+ */
+QList<OverviewItem> overviewItems(const OverviewSample &now,
+                                  const std::optional<OverviewSample> &previous);
+
+} // namespace Opsdeck
