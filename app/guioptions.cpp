@@ -2,6 +2,7 @@
 #include "guioptions.h"
 
 #include "common/pane.h"
+#include "firstpaintwatcher.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -85,34 +86,6 @@ void takeScreenshotWhenReady(MainWindow *window, const GuiOptions &options)
     });
     poll->start();
 }
-
-namespace {
-
-class FirstPaintWatcher final : public QObject
-{
-public:
-    explicit FirstPaintWatcher(MainWindow *window)
-        : QObject(window)
-        , m_window(window)
-    {}
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (!m_fired && event->type() == QEvent::Paint && watched->isWidgetType() &&
-            static_cast<QWidget *>(watched)->window() == m_window) {
-            m_fired = true;
-            QTimer::singleShot(0, qApp, &QCoreApplication::quit);
-        }
-        return false;
-    }
-
-private:
-    MainWindow *m_window;
-    bool m_fired = false;
-};
-
-} // namespace
 
 void quitAfterFirstPaint(MainWindow *window)
 {

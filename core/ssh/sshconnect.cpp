@@ -45,6 +45,19 @@ QString knownHostsAddress(const QString &host, unsigned int port)
     return port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(port);
 }
 
+/** Host and port after ~/.ssh/config (HostName, Port) has been applied. */
+std::pair<QByteArray, unsigned int> resolvedTarget(ssh_session session,
+                                                   const QByteArray &fallbackHost)
+{
+    char *resolved = nullptr;
+    ssh_options_get(session, SSH_OPTIONS_HOST, &resolved);
+    const QByteArray host = resolved ? QByteArray(resolved) : fallbackHost;
+    ssh_string_free_char(resolved);
+    unsigned int port = 22;
+    ssh_options_get_port(session, &port);
+    return {host, port};
+}
+
 } // namespace
 
 template<typename T>
@@ -94,12 +107,7 @@ Status SshWorker::configureSession()
                 proxyCommand); // ~/.ssh/config says how to get there: let libssh do it
             return success();
         }
-        char *resolved = nullptr;
-        ssh_options_get(m_session, SSH_OPTIONS_HOST, &resolved);
-        const QByteArray target = resolved ? QByteArray(resolved) : host;
-        ssh_string_free_char(resolved);
-        unsigned int port = 22;
-        ssh_options_get_port(m_session, &port);
+        const auto [target, port] = resolvedTarget(m_session, host);
         const Result<int> fd = connectTcp(target, port);
         if (!fd)
             return fd.error();
@@ -110,12 +118,7 @@ Status SshWorker::configureSession()
 
     // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
     ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
-    char *resolvedHost = nullptr;
-    ssh_options_get(m_session, SSH_OPTIONS_HOST, &resolvedHost);
-    const QByteArray target = resolvedHost ? QByteArray(resolvedHost) : host;
-    ssh_string_free_char(resolvedHost);
-    unsigned int port = 22;
-    ssh_options_get_port(m_session, &port);
+    const auto [target, port] = resolvedTarget(m_session, host);
 
     auto promise = std::make_shared<std::promise<Result<int>>>();
     std::future<Result<int>> future = promise->get_future();
