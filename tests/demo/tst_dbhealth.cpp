@@ -126,6 +126,43 @@ private slots:
         QVERIFY(wait(admin.query(QStringLiteral("drop database ") + name)).ok());
     }
 
+    void sequencesThatCanRunOutAreFound()
+    {
+        const QString name =
+            QStringLiteral("opsdeck_seq_%1").arg(QCoreApplication::applicationPid());
+        PgConnection admin(TestServices::pgConninfo(QStringLiteral("postgres")),
+                           PgSessionSettings::action());
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(wait(admin.query(QStringLiteral("create database ") + name)).ok());
+        {
+            PgConnection setup(TestServices::pgConninfo(name), PgSessionSettings::action());
+            QVERIFY(wait(setup.open()).ok());
+            for (const char *sql :
+                 {"create table small (id serial primary key)",  // int4: can run out
+                  "create table big (id bigserial primary key)", // int8: cannot, in practice
+                  "create table widened (id int primary key)",
+                  "create sequence widened_seq as bigint owned by widened.id",
+                  "select setval('small_id_seq', 2000000000)", // 93 %
+                  "select setval('big_id_seq', 9000000000000000000)",
+                  "select setval('widened_seq', 1700000000)"}) // 79 % of the int column
+                QVERIFY2(wait(setup.query(QString::fromLatin1(sql))).ok(), sql);
+            PgConnection pg(TestServices::pgConninfo(name));
+            QVERIFY(wait(pg.open()).ok());
+            const HealthReport report =
+                wait(HealthRunner({builtin(QStringLiteral("sequences"))}, {}).run(pg));
+            const CheckResult *c = report.check(QStringLiteral("sequences"));
+            QVERIFY2(c->verdict == Verdict::Critical, qPrintable(c->summary));
+            QCOMPARE(objects(c), (QStringList{QStringLiteral("public.small_id_seq"),
+                                              QStringLiteral("public.widened_seq")}));
+            QCOMPARE(c->findings[0].severity, Verdict::Critical);
+            QCOMPARE(c->findings[1].severity, Verdict::Warning);
+            QVERIFY(c->findings[1].fix.contains(
+                        QStringLiteral("alter table public.widened.id type bigint")) ||
+                    c->findings[1].fix.contains(QStringLiteral("public.widened.id")));
+        }
+        QVERIFY(wait(admin.query(QStringLiteral("drop database ") + name)).ok());
+    }
+
     void thresholdsFromTheWorkspaceAreHonoured()
     {
         PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
