@@ -26,8 +26,6 @@ QList<ActivityRow> activityRows(const PgResultSet &set)
         ActivityRow a;
         a.pid = set.value(r, QStringLiteral("pid")).toInt();
         a.backendStartText = set.value(r, QStringLiteral("backend_start")).toString();
-        a.backendStart = QDateTime::fromString(a.backendStartText.left(19),
-                                               QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         a.user = set.value(r, QStringLiteral("usename")).toString();
         a.database = set.value(r, QStringLiteral("datname")).toString();
         a.application = set.value(r, QStringLiteral("application_name")).toString();

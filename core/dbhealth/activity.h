@@ -13,7 +13,6 @@ namespace Opsdeck {
 struct ActivityRow
 {
     int pid = 0;
-    QDateTime backendStart;
     QString
         backendStartText; // exact server text: with pid, identifies the backend (PID-reuse guard)
     QString user;
