@@ -16,13 +16,22 @@ private slots:
     void builtinCatalogueIsComplete()
     {
         const QList<CheckDefinition> &checks = builtinChecks();
-        QVERIFY2(checks.size() >= 18, qPrintable(QString::number(checks.size())));
+        QVERIFY2(checks.size() >= 20, qPrintable(QString::number(checks.size())));
         QSet<QString> names;
         for (const CheckDefinition &c : checks) {
-            QVERIFY2(!names.contains(c.name), qPrintable(c.name));
+            // One name may have several files, one per PostgreSQL version range, never overlapping.
+            for (const CheckDefinition &other : checks)
+                if (&other != &c && other.name == c.name)
+                    QVERIFY2(other.maxMajorVersion < c.minMajorVersion || other.minMajorVersion > c.maxMajorVersion,
+                             qPrintable(c.name));
             names.insert(c.name);
             QVERIFY2(!c.explanation.isEmpty(), qPrintable(c.name));
-            QVERIFY(c.minMajorVersion >= 12 && c.maxMajorVersion >= 17);
+            QVERIFY(c.minMajorVersion >= 12);
+            // Every check, through one of its variants, runs on the versions people use today.
+            for (int version : {150000, 170000})
+                QVERIFY2(std::any_of(checks.cbegin(), checks.cend(),
+                                     [&](const CheckDefinition &o) { return o.name == c.name && o.supports(version); }),
+                         qPrintable(QStringLiteral("%1 on %2").arg(c.name).arg(version)));
             for (const CheckThreshold &t : c.thresholds) {
                 QVERIFY2(!t.description.isEmpty(), qPrintable(c.name + QLatin1Char('.') + t.name));
                 QCOMPARE(t.defaultValue.typeId(), QMetaType::Double);
@@ -32,8 +41,31 @@ private slots:
              {"long_running", "idle_in_transaction", "blocked_queries", "cache_hit",
               "seq_scan_heavy", "unused_indexes", "duplicate_indexes", "invalid_indexes",
               "dead_tuples", "wraparound", "sequences", "replication_slots", "replication_lag",
-              "temp_files", "top_queries", "settings", "xmin_horizon", "connections"})
+              "temp_files", "top_queries", "settings", "xmin_horizon", "connections", "checkpoints"})
             QVERIFY2(names.contains(QString::fromLatin1(required)), required);
+    }
+
+    void versionSpecificVariantsArePicked()
+    {
+        HealthRunner runner(builtinChecks(), {});
+        for (int version : {120000, 130000, 150000, 160000, 170000}) {
+            const QList<PgStatement> statements = runner.statements(version);
+            const auto checkpoints = std::count_if(statements.cbegin(), statements.cend(), [](const PgStatement &s) {
+                return s.sql.startsWith(QStringLiteral("/* opsdeck:check=checkpoints */"));
+            });
+            QCOMPARE(checkpoints, 1);
+            const bool usesCheckpointer = std::any_of(statements.cbegin(), statements.cend(), [](const PgStatement &s) {
+                return s.sql.contains(QStringLiteral("pg_stat_checkpointer"));
+            });
+            QCOMPARE(usesCheckpointer, version >= 170000); // pg_stat_bgwriter lost these counters in 17
+            // Checks that need 13+ (slot wal_status, pg_stat_statements columns) are skipped on 12.
+            const HealthReport report = runner.report(version, PgBatchResult(statements.size(), PgResultSet{}));
+            QCOMPARE(report.check(QStringLiteral("replication_slots"))->verdict,
+                     version < 130000 ? Verdict::Skipped : Verdict::Ok);
+            QCOMPARE(std::count_if(report.checks.cbegin(), report.checks.cend(),
+                                   [](const CheckResult &c) { return c.name == QLatin1String("checkpoints"); }),
+                     1);
+        }
     }
 
     void parseErrorsCarryPositions_data()

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
@@ -134,7 +135,10 @@ private slots:
     void showsEveryCheck()
     {
         CheckResultsModel *model = m_pane->checks()->model();
-        QCOMPARE(model->rowCount(), int(builtinChecks().size()));
+        QSet<QString> names;
+        for (const CheckDefinition &c : builtinChecks())
+            names.insert(c.name);
+        QCOMPARE(model->rowCount(), int(names.size())); // one row per check, whatever its version variants
         QVERIFY(m_pane->findChild<QLabel *>(QStringLiteral("dbStatus"))
                     ->text()
                     .startsWith(QStringLiteral("Connected through bastion")));

@@ -17,7 +17,11 @@ with bounded as (
     left join pg_type t on t.oid = a.atttypid
     where s.seqmax <= 2147483647 or t.typname in ('int2', 'int4')
 ), used as (
-    select b.*, pg_sequence_last_value(b.seqrelid) as last_value from bounded b
+    -- pg_monitor alone may not read other roles' sequences: those are counted, not read.
+    select b.*, case when has_sequence_privilege(b.seqrelid, 'SELECT,USAGE')
+                     then pg_sequence_last_value(b.seqrelid) end as last_value,
+           has_sequence_privilege(b.seqrelid, 'SELECT,USAGE') as readable
+    from bounded b
 )
 select format('%I.%I', n.nspname, c.relname) as object,
        case when pct >= $2::float8 then 'critical' else 'warning' end as severity,
@@ -29,4 +33,11 @@ from (select *, case when seqincrement > 0 then last_value * 100.0 / max_value e
 join pg_class c on c.oid = x.seqrelid
 join pg_namespace n on n.oid = c.relnamespace
 where pct >= $1::float8
-order by pct desc
+union all
+select 'unreadable sequences', 'info',
+       format('%s integer sequences could not be read by %s; grant it SELECT on them, or run Opsdeck as their owner',
+              count(*), current_user),
+       format('grant select on all sequences in schema public to %I;', current_user)
+from used where not readable
+having count(*) > 0
+order by 1
