@@ -34,14 +34,28 @@ Verdict severityOf(const QString &text)
 }
 
 /** SQLSTATEs that mean "could not run" rather than "broken check", in words a person can act on. */
-QString whyNotRun(const Error &error)
+/** Sessions holding exclusive relation locks here: who a check that hit lock_timeout waited for. */
+const QString kLockHoldersSql = QStringLiteral(
+    "/* opsdeck:lock-holders */ select distinct on (l.pid) l.pid, a.usename, a.application_name,"
+    " date_trunc('second', now() - a.xact_start)::text as held_for,"
+    " left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) as query, l.relation::regclass::text as "
+    "relation"
+    " from pg_locks l join pg_stat_activity a on a.pid = l.pid"
+    " where l.granted and l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'"
+    " and l.database = (select oid from pg_database where datname = current_database())"
+    " order by l.pid limit 5");
+
+QString whyNotRun(const Error &error, const QString &lockHolders)
 {
     if (error.code == QLatin1String("57014"))
         return QStringLiteral("could not run: statement timeout");
     if (error.code == QLatin1String("55P03"))
-        return QStringLiteral(
-            "could not run: a lock it needs is held by another session (lock_timeout); "
-            "see Blocked queries");
+        return lockHolders.isEmpty()
+                   ? QStringLiteral("could not run: a lock it needs is held by another session "
+                                    "(lock_timeout); "
+                                    "see Blocked queries")
+                   : QStringLiteral("could not run: waiting for a lock held by %1 (lock_timeout)")
+                         .arg(lockHolders);
     if (error.code == QLatin1String("42501"))
         return QStringLiteral("could not run: permission denied (grant the pg_monitor role): ") +
                error.message;
@@ -140,11 +154,12 @@ QList<PgStatement> HealthRunner::statements(int serverVersion) const
             s.params << parameterText(threshold(check, t));
         statements << s;
     }
+    statements << PgStatement{kLockHoldersSql, {}};
     return statements;
 }
 
-CheckResult HealthRunner::resultFor(const CheckDefinition &check,
-                                    const Result<PgResultSet> &rows) const
+CheckResult HealthRunner::resultFor(const CheckDefinition &check, const Result<PgResultSet> &rows,
+                                    const QString &lockHolders) const
 {
     CheckResult r;
     r.name = check.name;
@@ -164,7 +179,7 @@ CheckResult HealthRunner::resultFor(const CheckDefinition &check,
                     .arg(check.requiresExtension);
         } else {
             r.verdict = Verdict::NotRun;
-            r.error = whyNotRun(rows.error());
+            r.error = whyNotRun(rows.error(), lockHolders);
         }
         r.summary = r.error;
         return r;
@@ -197,14 +212,30 @@ HealthReport HealthRunner::report(int serverVersion, const PgBatchResult &result
     HealthReport report;
     report.takenAt = QDateTime::currentDateTimeUtc();
     report.serverVersion = serverVersion;
+    // The last statement of the pipeline lists exclusive lock holders (see statements()).
+    QStringList holders;
+    if (!results.isEmpty() && results.last().ok() &&
+        results.last()->columns.contains(QStringLiteral("relation"))) {
+        const PgResultSet &h = *results.last();
+        for (int row = 0; row < h.rowCount(); ++row)
+            holders << QStringLiteral("pid %1 (%2, %3, on %4 for %5: %6)")
+                           .arg(h.value(row, QStringLiteral("pid")).toString(),
+                                h.value(row, QStringLiteral("usename")).toString(),
+                                h.value(row, QStringLiteral("application_name")).toString(),
+                                h.value(row, QStringLiteral("relation")).toString(),
+                                h.value(row, QStringLiteral("held_for")).toString(),
+                                h.value(row, QStringLiteral("query")).toString());
+    }
+    const QString lockHolders = holders.join(QStringLiteral("; "));
     qsizetype next = 0;
     for (const CheckDefinition &check : m_checks) {
         if (!check.supports(serverVersion)) {
             // A check may have one file per version range (pg_stat_checkpointer in 17): say
             // "skipped" only when no variant fits this server.
-            const bool otherVariantRuns = std::any_of(m_checks.cbegin(), m_checks.cend(), [&](const CheckDefinition &c) {
-                return c.name == check.name && c.supports(serverVersion);
-            });
+            const bool otherVariantRuns =
+                std::any_of(m_checks.cbegin(), m_checks.cend(), [&](const CheckDefinition &c) {
+                    return c.name == check.name && c.supports(serverVersion);
+                });
             if (otherVariantRuns)
                 continue;
             CheckResult skipped;
@@ -219,9 +250,11 @@ HealthReport HealthRunner::report(int serverVersion, const PgBatchResult &result
             report.checks << skipped;
             continue;
         }
-        report.checks << resultFor(check, next < results.size() ? results[next]
-                                                                : Result<PgResultSet>::failure(
-                                                                      QStringLiteral("no result")));
+        report.checks << resultFor(check,
+                                   next < results.size()
+                                       ? results[next]
+                                       : Result<PgResultSet>::failure(QStringLiteral("no result")),
+                                   lockHolders);
         ++next;
     }
     return report;

@@ -38,7 +38,8 @@ public:
     QStringList unknownThresholds() const;
 
 private:
-    CheckResult resultFor(const CheckDefinition &check, const Result<PgResultSet> &rows) const;
+    CheckResult resultFor(const CheckDefinition &check, const Result<PgResultSet> &rows,
+                          const QString &lockHolders) const;
 
     QList<CheckDefinition> m_checks;
     QVariantMap m_thresholds; // flattened to "check.threshold"

@@ -179,21 +179,29 @@ private slots:
     {
         // Least privilege: a role with only pg_monitor runs every check; what it cannot read is
         // named, not turned into a failure.
-        PgConnection admin(demoConninfo(QStringLiteral("minitwit_prod")), PgSessionSettings::action());
+        PgConnection admin(demoConninfo(QStringLiteral("minitwit_prod")),
+                           PgSessionSettings::action());
         QVERIFY(wait(admin.open()).ok());
-        (void)wait(admin.query(QStringLiteral("create role opsdeck_monitor login in role pg_monitor")));
-        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")).replace(QStringLiteral("user=postgres"),
-                                                                              QStringLiteral("user=opsdeck_monitor")));
+        (void)wait(
+            admin.query(QStringLiteral("create role opsdeck_monitor login in role pg_monitor")));
+        PgConnection pg(
+            demoConninfo(QStringLiteral("minitwit_prod"))
+                .replace(QStringLiteral("user=postgres"), QStringLiteral("user=opsdeck_monitor")));
         QVERIFY(wait(pg.open()).ok());
         const HealthReport report = wait(HealthRunner(builtinChecks(), {}).run(pg));
         for (const CheckResult &c : report.checks)
-            QVERIFY2(c.verdict != Verdict::NotRun, qPrintable(c.name + QStringLiteral(": ") + c.error));
-        QCOMPARE(objects(report.check(QStringLiteral("dead_tuples"))), QStringList{QStringLiteral("public.twit_pageview")});
-        QVERIFY(objects(report.check(QStringLiteral("sequences"))).contains(QStringLiteral("unreadable sequences")));
+            QVERIFY2(c.verdict != Verdict::NotRun,
+                     qPrintable(c.name + QStringLiteral(": ") + c.error));
+        QCOMPARE(objects(report.check(QStringLiteral("dead_tuples"))),
+                 QStringList{QStringLiteral("public.twit_pageview")});
+        QVERIFY(objects(report.check(QStringLiteral("sequences")))
+                    .contains(QStringLiteral("unreadable sequences")));
         QCOMPARE(report.check(QStringLiteral("sequences"))->verdict, Verdict::Ok); // info only
-        // The activity the monitor sees is complete: other users' queries, not "<insufficient privilege>".
-        const Result<PgResultSet> activity = wait(pg.query(QStringLiteral(
-            "select count(*) as hidden from pg_stat_activity where query = '<insufficient privilege>'")));
+        // The activity the monitor sees is complete: other users' queries, not "<insufficient
+        // privilege>".
+        const Result<PgResultSet> activity =
+            wait(pg.query(QStringLiteral("select count(*) as hidden from pg_stat_activity where "
+                                         "query = '<insufficient privilege>'")));
         QCOMPARE(activity->value(0, QStringLiteral("hidden")).toInt(), 0);
     }
 
@@ -260,6 +268,38 @@ private slots:
                      ->summary.contains(QStringLiteral("lock_timeout")),
                  qPrintable(report.check(QStringLiteral("locked"))->summary));
         QVERIFY(clock.elapsed() < 4000);
+    }
+
+    void aLockTimeoutNamesTheHolder()
+    {
+        PgConnection holder(TestServices::pgConninfo(), PgSessionSettings::action());
+        QVERIFY(wait(holder.open()).ok());
+        QVERIFY(
+            wait(holder.query(QStringLiteral("create table if not exists held_t (x int)"))).ok());
+        const int holderPid = wait(holder.query(QStringLiteral("select pg_backend_pid() as p")))
+                                  ->value(0, QStringLiteral("p"))
+                                  .toInt();
+        QVERIFY(wait(holder.query(QStringLiteral("begin"))).ok());
+        QVERIFY(
+            wait(holder.query(QStringLiteral("lock table held_t in access exclusive mode"))).ok());
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        const Result<CheckDefinition> needsLock =
+            parseCheck(QStringLiteral("-- name: locked\n-- title: Locked\nselect count(*)::text as "
+                                      "object, 'warning' as severity,"
+                                      " '' as detail, '' as fix from held_t"),
+                       QStringLiteral("locked.sql"));
+        const HealthReport report =
+            wait(HealthRunner({*needsLock, builtin(QStringLiteral("connections"))}, {}).run(pg));
+        const QString summary = report.check(QStringLiteral("locked"))->summary;
+        QVERIFY2(
+            summary.startsWith(
+                QStringLiteral("could not run: waiting for a lock held by pid %1 ").arg(holderPid)),
+            qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("on held_t")));
+        QCOMPARE(report.check(QStringLiteral("connections"))->verdict,
+                 Verdict::Ok); // the others still report
+        QVERIFY(wait(holder.query(QStringLiteral("rollback"))).ok());
     }
 
     void commandLineExitCodes()

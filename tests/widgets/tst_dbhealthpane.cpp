@@ -138,7 +138,8 @@ private slots:
         QSet<QString> names;
         for (const CheckDefinition &c : builtinChecks())
             names.insert(c.name);
-        QCOMPARE(model->rowCount(), int(names.size())); // one row per check, whatever its version variants
+        QCOMPARE(model->rowCount(),
+                 int(names.size())); // one row per check, whatever its version variants
         QVERIFY(m_pane->findChild<QLabel *>(QStringLiteral("dbStatus"))
                     ->text()
                     .startsWith(QStringLiteral("Connected through bastion")));
