@@ -14,8 +14,10 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSet>
@@ -375,6 +377,31 @@ private slots:
         QCOMPARE(last.action, QStringLiteral("db.drop_slot"));
         QCOMPARE(last.target, QStringLiteral("slot ") + slot);
         DangerConfirmDialog::setNextAnswer(std::nullopt);
+    }
+
+    void explainShowsThePlanWithoutRunningTheQuery()
+    {
+        PgConnection admin(TestServices::pgConninfo(), named(QStringLiteral("explain-setup")));
+        QVERIFY(wait(admin.open()).ok());
+        QVERIFY(
+            wait(admin.query(QStringLiteral("create table if not exists explain_t (x int)"))).ok());
+        ActivityRow row;
+        row.pid = 1;
+        row.query = QStringLiteral("delete from explain_t where x > 0"); // EXPLAIN only plans it
+        emit m_pane->activity()->explainRequested(row);
+        QPlainTextEdit *text = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (QDialog *d : m_pane->findChildren<QDialog *>())
+                    if (auto *t = d->findChild<QPlainTextEdit *>();
+                        t && t->toPlainText().contains(QStringLiteral("Delete on")))
+                        text = t;
+                return text != nullptr;
+            },
+            10000));
+        QVERIFY(text->toPlainText().startsWith(row.query));
+        QVERIFY(text->toPlainText().contains(QStringLiteral("Seq Scan on explain_t")));
+        text->window()->close();
     }
 
     void protectedEnvironmentsNeedTheNameTyped()
