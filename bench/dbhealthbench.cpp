@@ -93,7 +93,9 @@ int main(int argc, char *argv[])
         activity << t.nsecsElapsed() / 1e6;
         backends = int(rows.size());
     }
-    report("opsdeck health refresh (18 checks, 1 pipeline)", health);
+    report(qPrintable(QStringLiteral("opsdeck health refresh (%1 statements, 1 pipeline)")
+                          .arg(runner.statements(pg.serverVersion()).size())),
+           health);
     report(qPrintable(QStringLiteral("opsdeck activity refresh (%1 backends)").arg(backends)),
            activity);
     report("  of which the model update (UI thread)", modelUpdate);

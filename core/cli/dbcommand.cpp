@@ -52,7 +52,7 @@ void printReport(QTextStream &out, const HealthReport &report)
         [](const CheckResult *a, const CheckResult *b) { return a->verdict > b->verdict; });
     for (const CheckResult *c : ordered) {
         out << label(c->verdict) << c->title;
-        if (c->verdict == Verdict::Ok) {
+        if (c->verdict == Verdict::Ok && c->findings.isEmpty()) {
             out << "\n";
             continue;
         }

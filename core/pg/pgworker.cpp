@@ -145,6 +145,9 @@ void PgWorker::finishConnect(const Status &status)
     m_connectTimer->stop();
     if (status) {
         PQsetnonblocking(m_conn, 1);
+        // libpq prints NOTICEs to stderr by default, which would land in CLI output and logs.
+        PQsetNoticeProcessor(
+            m_conn, [](void *, const char *) {}, nullptr);
         {
             std::lock_guard lock(m_cancel->mutex);
             if (m_cancel->cancel)

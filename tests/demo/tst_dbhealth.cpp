@@ -86,6 +86,15 @@ private slots:
                      "public.twit_pageview_path_unused")}); // found with the default 10 MB
         QVERIFY(objects(report.check(QStringLiteral("duplicate_indexes")))
                     .contains(QStringLiteral("public.twit_message_author_dup")));
+        QCOMPARE(objects(report.check(QStringLiteral("stale_statistics"))),
+                 QStringList{QStringLiteral("public.twit_pageview")});
+        const CheckResult *sizes = report.check(QStringLiteral("relation_sizes"));
+        QCOMPARE(sizes->verdict, Verdict::Ok); // information, not a problem
+        QCOMPARE(sizes->findings.size(), 10);
+        QCOMPARE(sizes->findings.first().object,
+                 QStringLiteral("public.twit_pageview")); // 400,000 rows + its index
+        QVERIFY(sizes->findings.first().extra.value(QStringLiteral("index_bytes")).toLongLong() >
+                10 * 1024 * 1024);
         QCOMPARE(objects(report.check(QStringLiteral("replication_slots"))),
                  QStringList{QStringLiteral("analytics_export")});
         QVERIFY(report.check(QStringLiteral("replication_slots"))
