@@ -45,7 +45,7 @@ private slots:
               "seq_scan_heavy", "unused_indexes", "duplicate_indexes", "invalid_indexes",
               "dead_tuples", "wraparound", "sequences", "replication_slots", "replication_lag",
               "temp_files", "top_queries", "settings", "xmin_horizon", "connections",
-              "checkpoints"})
+              "checkpoints", "stale_statistics", "relation_sizes"})
             QVERIFY2(names.contains(QString::fromLatin1(required)), required);
     }
 
