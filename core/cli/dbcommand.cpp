@@ -14,7 +14,7 @@ namespace Opsdeck {
 namespace {
 
 const char kUsage[] = "opsdeck db health ENV [--json] [--check NAME]...\n"
-                      "       opsdeck db activity ENV [--json]";
+                      "       opsdeck db activity ENV [--json] [--active]";
 
 QJsonObject toJson(const CheckResult &c)
 {
@@ -79,6 +79,7 @@ struct Options
     QString environment;
     bool json = false;
     QStringList checks;
+    bool activeOnly = false;
 };
 
 std::optional<Options> parse(CliContext &ctx, const QStringList &args)
@@ -87,6 +88,8 @@ std::optional<Options> parse(CliContext &ctx, const QStringList &args)
     for (qsizetype i = 0; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--json")) {
             o.json = true;
+        } else if (args[i] == QLatin1String("--active")) {
+            o.activeOnly = true;
         } else if (args[i] == QLatin1String("--check") && i + 1 < args.size()) {
             o.checks << args[++i];
         } else if (!args[i].startsWith(QLatin1Char('-')) && o.environment.isEmpty()) {
@@ -182,7 +185,8 @@ int runActivity(CliContext &ctx, const Options &o)
         ctx.err << "opsdeck db activity: " << o.environment << ": " << db.errorString() << "\n";
         return ExitCode::Failure;
     }
-    const Result<PgResultSet> set = EnvironmentSession::wait((*db)->query(activitySql()));
+    const Result<PgResultSet> set =
+        EnvironmentSession::wait((*db)->query(activitySql(!o.activeOnly)));
     if (!set) {
         ctx.err << "opsdeck db activity: " << set.errorString() << "\n";
         return ExitCode::Failure;

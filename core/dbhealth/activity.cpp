@@ -3,19 +3,23 @@
 
 namespace Opsdeck {
 
-QString activitySql()
+QString activitySql(bool includeIdle)
 {
-    return QStringLiteral(
-        "/* opsdeck:activity */ select pid, backend_start, usename, datname, application_name,"
-        " coalesce(host(client_addr), case when client_port = -1 then 'local' end, '') as client,"
-        " coalesce(state, '') as state,"
-        " coalesce(wait_event_type || ': ' || wait_event, '') as wait_event,"
-        " array_to_string(pg_blocking_pids(pid), ',') as blocked_by,"
-        " extract(epoch from now() - xact_start)::float8 as xact_seconds,"
-        " extract(epoch from now() - query_start)::float8 as query_seconds,"
-        " backend_type, coalesce(query, '') as query"
-        " from pg_stat_activity where pid <> pg_backend_pid()"
-        " order by backend_type <> 'client backend', query_start nulls last");
+    const QString idleFilter =
+        includeIdle ? QString() : QStringLiteral(" and state is distinct from 'idle'");
+    return QStringLiteral("/* opsdeck:activity */ select pid, backend_start, usename, datname, "
+                          "application_name,"
+                          " coalesce(host(client_addr), case when client_port = -1 then 'local' "
+                          "end, '') as client,"
+                          " coalesce(state, '') as state,"
+                          " coalesce(wait_event_type || ': ' || wait_event, '') as wait_event,"
+                          " array_to_string(pg_blocking_pids(pid), ',') as blocked_by,"
+                          " extract(epoch from now() - xact_start)::float8 as xact_seconds,"
+                          " extract(epoch from now() - query_start)::float8 as query_seconds,"
+                          " backend_type, coalesce(query, '') as query"
+                          " from pg_stat_activity where pid <> pg_backend_pid()") +
+           idleFilter +
+           QStringLiteral(" order by backend_type <> 'client backend', query_start nulls last");
 }
 
 QList<ActivityRow> activityRows(const PgResultSet &set)

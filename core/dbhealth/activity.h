@@ -28,8 +28,12 @@ struct ActivityRow
     QString query;
 };
 
-/** The activity query: one round trip, cheap at any table count (O(backends)). */
-QString activitySql();
+/**
+ * The activity query: one round trip, cheap at any table count (O(backends)). Without idle
+ * sessions (pg_activity's default) it transfers only what is doing something, which is what
+ * matters with hundreds of pooled connections.
+ */
+QString activitySql(bool includeIdle = true);
 QList<ActivityRow> activityRows(const PgResultSet &set);
 
 } // namespace Opsdeck

@@ -41,11 +41,12 @@ private slots:
             }
         }
         for (const char *required :
-             {"long_running", "idle_in_transaction", "blocked_queries", "cache_hit",
-              "seq_scan_heavy", "unused_indexes", "duplicate_indexes", "invalid_indexes",
-              "dead_tuples", "wraparound", "sequences", "replication_slots", "replication_lag",
-              "temp_files", "top_queries", "settings", "xmin_horizon", "connections",
-              "checkpoints", "stale_statistics", "relation_sizes"})
+             {"long_running",    "idle_in_transaction", "blocked_queries",   "cache_hit",
+              "seq_scan_heavy",  "unused_indexes",      "duplicate_indexes", "invalid_indexes",
+              "dead_tuples",     "wraparound",          "sequences",         "replication_slots",
+              "replication_lag", "temp_files",          "top_queries",       "settings",
+              "xmin_horizon",    "connections",         "checkpoints",       "stale_statistics",
+              "relation_sizes"})
             QVERIFY2(names.contains(QString::fromLatin1(required)), required);
     }
 

@@ -197,9 +197,11 @@ private slots:
         const Result<PgResultSet> r = wait(pg.query(QStringLiteral(
             "select"
             " (select count(*) from pg_stat_activity where datname = current_database()"
-            "   and state = 'idle in transaction') as idle_in_tx,"
+            "   and state = 'idle in transaction' and application_name = 'reporting-job') as "
+            "idle_in_tx,"
             " (select count(*) from pg_stat_activity where datname = current_database()"
-            "   and cardinality(pg_blocking_pids(pid)) > 0) as blocked,"
+            "   and cardinality(pg_blocking_pids(pid)) > 0"
+            "   and application_name in ('manage.py migrate', 'minitwit')) as blocked,"
             " (select count(*) from pg_replication_slots where not active) as inactive_slots,"
             " (select count(*) from pg_indexes where indexname = 'twit_message_author_dup') as "
             "duplicate_index,"
@@ -210,6 +212,7 @@ private slots:
             " (select count(*) from waffle_flag) as flags")));
         QVERIFY2(r.ok(), qPrintable(r.errorString()));
         QCOMPARE(r->value(0, QStringLiteral("idle_in_tx")).toInt(), 1);
+        // By name: other tests (and people) may queue behind the same locks meanwhile.
         QCOMPARE(r->value(0, QStringLiteral("blocked")).toInt(), 2);
         QCOMPARE(r->value(0, QStringLiteral("inactive_slots")).toInt(), 1);
         QCOMPARE(r->value(0, QStringLiteral("duplicate_index")).toInt(), 1);

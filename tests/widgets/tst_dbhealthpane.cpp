@@ -14,6 +14,7 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QCheckBox>
 #include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -162,6 +163,14 @@ private slots:
             refreshActivityAndWait();
         QCOMPARE(resets.size(), 0);
         QCOMPARE(m_pane->activity()->selected()->pid, pid);
+        // Hiding idle sessions is done by the server: the idle victim is not even fetched.
+        auto *showIdle = m_pane->activity()->findChild<QCheckBox *>(QStringLiteral("showIdle"));
+        showIdle->setChecked(false);
+        QVERIFY(
+            QTest::qWaitFor([&] { return m_pane->activity()->model()->rowOfPid(pid) < 0; }, 5000));
+        showIdle->setChecked(true);
+        QVERIFY(
+            QTest::qWaitFor([&] { return m_pane->activity()->model()->rowOfPid(pid) >= 0; }, 5000));
         m_pane->activity()->filter()->setText(QString::number(pid));
         QVERIFY(m_pane->activity()->table()->model()->rowCount() >= 1);
         m_pane->activity()->filter()->setText(QStringLiteral("no-such-application-anywhere"));

@@ -3,6 +3,7 @@
 
 #include "activitymodel.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -19,6 +20,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
     , m_filter(new QLineEdit(this))
+    , m_showIdle(new QCheckBox(QStringLiteral("Idle sessions"), this))
     , m_cancel(new QPushButton(QStringLiteral("Cancel query"), this))
     , m_terminate(new QPushButton(QStringLiteral("Terminate session…"), this))
     , m_explain(new QPushButton(QStringLiteral("Query and plan…"), this))
@@ -47,12 +49,19 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(ActivityModel::Query, QHeaderView::Stretch);
 
+    m_showIdle->setObjectName(QStringLiteral("showIdle"));
+    m_showIdle->setChecked(true);
+    m_showIdle->setToolTip(
+        QStringLiteral("Untick to fetch only sessions doing something (pg_activity's default): "
+                       "cheaper with hundreds of pooled connections"));
+    connect(m_showIdle, &QCheckBox::toggled, this, &ActivityPanel::showIdleChanged);
     m_cancel->setToolTip(
         QStringLiteral("pg_cancel_backend: stops the running query, keeps the session"));
     m_terminate->setToolTip(
         QStringLiteral("pg_terminate_backend: ends the session and rolls back its transaction"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_filter, 1);
+    buttons->addWidget(m_showIdle);
     buttons->addWidget(m_explain);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_terminate);
@@ -82,6 +91,11 @@ void ActivityPanel::setRows(const QList<ActivityRow> &rows)
 {
     m_model->update(rows);
     updateButtons();
+}
+
+bool ActivityPanel::showIdle() const
+{
+    return m_showIdle->isChecked();
 }
 
 std::optional<ActivityRow> ActivityPanel::selected() const

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -29,11 +30,13 @@ public:
     QLineEdit *filter() const { return m_filter; }
     /** The selected backend, if any. */
     std::optional<ActivityRow> selected() const;
+    bool showIdle() const;
     bool selectPid(int pid);
 
 signals:
     void signalRequested(const Opsdeck::ActivityRow &row, Opsdeck::BackendSignal signal);
     void explainRequested(const Opsdeck::ActivityRow &row);
+    void showIdleChanged(bool show);
 
 private:
     void updateButtons();
@@ -42,6 +45,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
     QLineEdit *m_filter;
+    QCheckBox *m_showIdle;
     QPushButton *m_cancel;
     QPushButton *m_terminate;
     QPushButton *m_explain;

@@ -81,6 +81,7 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     connect(&m_checksTimer, &QTimer::timeout, this, &DbHealthPane::refreshChecks);
     connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
     connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
+    connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
 
     if (!m_spec) {
         m_status->setText(QStringLiteral("Environment %1 has no database in the workspace "
@@ -183,16 +184,17 @@ void DbHealthPane::refreshActivity()
     if (!pg || m_activityInFlight)
         return;
     m_activityInFlight = true;
-    onFinished(pg->query(activitySql()), this, [this](const Result<PgResultSet> &r) {
-        m_activityInFlight = false;
-        if (!r) {
-            if (m_monitor->connection() &&
-                m_monitor->connection()->state() != PgConnection::State::Connected)
-                m_monitor->reportLost(r.errorString());
-            return;
-        }
-        showActivity(activityRows(*r));
-    });
+    onFinished(pg->query(activitySql(m_activity->showIdle())), this,
+               [this](const Result<PgResultSet> &r) {
+                   m_activityInFlight = false;
+                   if (!r) {
+                       if (m_monitor->connection() &&
+                           m_monitor->connection()->state() != PgConnection::State::Connected)
+                           m_monitor->reportLost(r.errorString());
+                       return;
+                   }
+                   showActivity(activityRows(*r));
+               });
 }
 
 void DbHealthPane::showActivity(const QList<ActivityRow> &rows)
