@@ -47,6 +47,10 @@ Status AuditLog::open() const
         return Status::failure(
             QStringLiteral("cannot open the audit log %1: %2").arg(m_path, db.lastError().text()));
     QSqlQuery q(db);
+    // WAL + synchronous=NORMAL: an append costs no fsync on the caller's (UI) thread, and a
+    // committed entry survives an application crash (only an OS crash can lose the last ones).
+    q.exec(QStringLiteral("pragma journal_mode=wal"));
+    q.exec(QStringLiteral("pragma synchronous=normal"));
     if (!q.exec(QStringLiteral(
             "create table if not exists audit (id integer primary key, at text not null,"
             " user text, workspace text, environment text, action text not null, target text,"

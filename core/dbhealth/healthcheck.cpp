@@ -25,7 +25,7 @@ Error errorAt(const QString &file, int line, const QString &message)
 
 Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName)
 {
-    static const QRegularExpression header(QStringLiteral("^--\\s*(\\w+):\\s*(.*)$"));
+    static const QRegularExpression header(QStringLiteral("^--\\s*([\\w-]+):\\s*(.*)$"));
     static const QRegularExpression threshold(
         QStringLiteral("^(\\w+)\\s*=\\s*(\\S+)\\s*(?:\\|\\s*(.*))?$"));
     static const QRegularExpression versions(QStringLiteral("^(\\d+)\\s*-\\s*(\\d+)$"));
@@ -44,6 +44,8 @@ Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName)
             check.title = value;
         } else if (key == QLatin1String("explain")) {
             check.explanation = value;
+        } else if (key == QLatin1String("on-demand")) {
+            check.onDemand = value == QLatin1String("yes");
         } else if (key == QLatin1String("scope")) {
             check.scope = value;
         } else if (key == QLatin1String("requires")) {

@@ -32,6 +32,7 @@ struct CheckDefinition
     int maxMajorVersion = 99;
     QString requiresExtension; // e.g. pg_stat_statements
     QString scope;             // what it looks at, when not obvious
+    bool onDemand = false; // too heavy for the periodic refresh: first load, F5 and the CLI only
     QString sql;
 
     bool supports(int serverVersionNum) const

@@ -141,11 +141,16 @@ QStringList HealthRunner::unknownThresholds() const
     return unknown;
 }
 
+bool HealthRunner::runs(const CheckDefinition &check, int serverVersion) const
+{
+    return selected(check) && check.supports(serverVersion);
+}
+
 QList<PgStatement> HealthRunner::statements(int serverVersion) const
 {
     QList<PgStatement> statements;
     for (const CheckDefinition &check : m_checks) {
-        if (!check.supports(serverVersion))
+        if (!runs(check, serverVersion))
             continue;
         PgStatement s;
         // Tagged, so the monitor's own queries are recognisable in pg_stat_activity and logs.
@@ -229,6 +234,8 @@ HealthReport HealthRunner::report(int serverVersion, const PgBatchResult &result
     const QString lockHolders = holders.join(QStringLiteral("; "));
     qsizetype next = 0;
     for (const CheckDefinition &check : m_checks) {
+        if (!selected(check))
+            continue; // on-demand, left out of this refresh
         if (!check.supports(serverVersion)) {
             // A check may have one file per version range (pg_stat_checkpointer in 17): say
             // "skipped" only when no variant fits this server.

@@ -26,6 +26,9 @@ public:
      */
     HealthRunner(QList<CheckDefinition> checks, QVariantMap thresholds);
 
+    /** Periodic refreshes leave out checks marked on-demand (their last result stays shown). */
+    void setIncludeOnDemand(bool include) { m_includeOnDemand = include; }
+
     /** Starts a refresh; the connection must be open (serverVersion() known). */
     QFuture<HealthReport> run(PgConnection &connection) const;
 
@@ -43,6 +46,13 @@ private:
 
     QList<CheckDefinition> m_checks;
     QVariantMap m_thresholds; // flattened to "check.threshold"
+    bool m_includeOnDemand = true;
+
+    bool runs(const CheckDefinition &check, int serverVersion) const;
+    bool selected(const CheckDefinition &check) const
+    {
+        return m_includeOnDemand || !check.onDemand;
+    }
 };
 
 } // namespace Opsdeck

@@ -50,6 +50,31 @@ private slots:
             QVERIFY2(names.contains(QString::fromLatin1(required)), required);
     }
 
+    void onDemandChecksStayOutOfThePeriodicRefresh()
+    {
+        const Result<CheckDefinition> heavy =
+            parseCheck(QStringLiteral("-- name: heavy\n-- title: H\n-- on-demand: yes\nselect 1"),
+                       QStringLiteral("h.sql"));
+        const Result<CheckDefinition> light = parseCheck(
+            QStringLiteral("-- name: light\n-- title: L\nselect 1"), QStringLiteral("l.sql"));
+        QVERIFY(heavy.ok() && heavy->onDemand && light.ok() && !light->onDemand);
+        HealthRunner runner({*heavy, *light}, {});
+        QCOMPARE(runner.statements(150000).size(), 3); // both checks + the lock-holder lookup
+        runner.setIncludeOnDemand(false);
+        const QList<PgStatement> periodic = runner.statements(150000);
+        QCOMPARE(periodic.size(), 2);
+        QVERIFY(periodic.first().sql.contains(QStringLiteral("check=light")));
+        const HealthReport report =
+            runner.report(150000, PgBatchResult(periodic.size(), PgResultSet{}));
+        QVERIFY(!report.check(QStringLiteral("heavy"))); // left out, not "skipped"
+        QVERIFY(report.check(QStringLiteral("light")));
+        bool sizesOnDemand = false;
+        for (const CheckDefinition &c : builtinChecks())
+            sizesOnDemand =
+                sizesOnDemand || (c.name == QLatin1String("relation_sizes") && c.onDemand);
+        QVERIFY(sizesOnDemand);
+    }
+
     void versionSpecificVariantsArePicked()
     {
         HealthRunner runner(builtinChecks(), {});

@@ -146,6 +146,12 @@ private slots:
         QVERIFY(m_pane->findChild<QLabel *>(QStringLiteral("dbStatus"))
                     ->text()
                     .startsWith(QStringLiteral("Connected through bastion")));
+        // The 60 s refresh leaves the on-demand checks out but keeps their rows and last results.
+        QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+        m_pane->refreshChecks(false);
+        QVERIFY(changed.wait(10000));
+        QCOMPARE(model->rowCount(), int(names.size()));
+        QVERIFY(model->report().check(QStringLiteral("relation_sizes")));
         m_pane->checks()->selectCheck(QStringLiteral("unused_indexes"));
         QVERIFY2(m_pane->checks()->detailText().contains(QStringLiteral("min_size_mb = 10")),
                  qPrintable(m_pane->checks()->detailText()));

@@ -3,6 +3,7 @@
 
 #include "activitymodel.h"
 #include "activitypanel.h"
+#include "checkresultsmodel.h"
 #include "checkspanel.h"
 #include "common/dangerconfirmdialog.h"
 #include "common/futures.h"
@@ -78,7 +79,7 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     m_activityTimer.setInterval(kActivityIntervalMs);
     m_checksTimer.setInterval(kChecksIntervalMs);
     connect(&m_activityTimer, &QTimer::timeout, this, &DbHealthPane::refreshActivity);
-    connect(&m_checksTimer, &QTimer::timeout, this, &DbHealthPane::refreshChecks);
+    connect(&m_checksTimer, &QTimer::timeout, this, [this] { refreshChecks(false); });
     connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
     connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
     connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
@@ -161,14 +162,27 @@ void DbHealthPane::markLoaded()
     emit loaded();
 }
 
-void DbHealthPane::refreshChecks()
+void DbHealthPane::refreshChecks(bool includeOnDemand)
 {
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
     if (!pg || m_checksInFlight)
         return;
     m_checksInFlight = true;
-    onFinished(m_runner.run(*pg), this, [this](const HealthReport &report) {
+    HealthRunner runner = m_runner;
+    runner.setIncludeOnDemand(includeOnDemand);
+    onFinished(runner.run(*pg), this, [this](HealthReport report) {
         m_checksInFlight = false;
+        // Keep the last result of checks this refresh left out, in their place.
+        const HealthReport &previous = m_checks->model()->report();
+        HealthReport merged = report;
+        if (!previous.checks.isEmpty()) {
+            merged.checks.clear();
+            for (const CheckResult &old : previous.checks) {
+                const CheckResult *fresh = report.check(old.name);
+                merged.checks << (fresh ? *fresh : old);
+            }
+        }
+        report = merged;
         m_checks->setReport(report);
         const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);
         m_tabs->setTabText(m_tabs->indexOf(m_checks),
@@ -184,17 +198,23 @@ void DbHealthPane::refreshActivity()
     if (!pg || m_activityInFlight)
         return;
     m_activityInFlight = true;
-    onFinished(pg->query(activitySql(m_activity->showIdle())), this,
-               [this](const Result<PgResultSet> &r) {
-                   m_activityInFlight = false;
-                   if (!r) {
-                       if (m_monitor->connection() &&
-                           m_monitor->connection()->state() != PgConnection::State::Connected)
-                           m_monitor->reportLost(r.errorString());
-                       return;
-                   }
-                   showActivity(activityRows(*r));
-               });
+    // Rows are parsed where the result arrives (the connection's thread); the UI thread only
+    // applies them to the model.
+    auto parsed =
+        pg->query(activitySql(m_activity->showIdle())).then([](const Result<PgResultSet> &r) {
+            return r ? Result<QList<ActivityRow>>(activityRows(*r))
+                     : Result<QList<ActivityRow>>(r.error());
+        });
+    onFinished(parsed, this, [this](const Result<QList<ActivityRow>> &r) {
+        m_activityInFlight = false;
+        if (!r) {
+            if (m_monitor->connection() &&
+                m_monitor->connection()->state() != PgConnection::State::Connected)
+                m_monitor->reportLost(r.errorString());
+            return;
+        }
+        showActivity(*r);
+    });
 }
 
 void DbHealthPane::showActivity(const QList<ActivityRow> &rows)

@@ -51,7 +51,8 @@ public:
     QTreeWidget *lockTree() const { return m_locks; }
     DbOverviewPanel *overview() const { return m_overview; }
     SlotsPanel *slotsPanel() const { return m_slots; }
-    void refreshChecks();
+    /** All checks (first load, F5); the 60 s timer leaves out the on-demand ones. */
+    void refreshChecks(bool includeOnDemand = true);
     void refreshActivity();
     /** Overview counters and the slot list, in one round trip. */
     void refreshOverview();
