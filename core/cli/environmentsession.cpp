@@ -47,26 +47,23 @@ QString EnvironmentSession::databaseTarget() const
 
 Result<PgConnection *> EnvironmentSession::database(const PgSessionSettings &settings)
 {
-    using R = Result<PgConnection *>;
     const std::optional<DatabaseSpec> &db = environment().database;
     if (!db)
-        return R::failure(QStringLiteral("environment '%1' has no database").arg(m_environment));
-    m_database = std::make_unique<PgConnection>(db->conninfo, settings);
-    if (!db->tunnel.isEmpty()) {
-        const Result<PgTarget> target = PgConnection::target(db->conninfo);
-        if (!target)
-            return target.error();
-        const Result<quint16> port =
-            wait(m_pool->client(db->tunnel)->openTunnel(target->host, target->port));
-        if (!port)
-            return R::failure(
-                QStringLiteral("tunnel via %1: %2").arg(db->tunnel, port.errorString()));
-        m_database->setTunnelPort(*port);
-    }
-    const Status opened = wait(m_database->open());
-    if (!opened)
-        return opened.error();
-    return m_database.get();
+        return Result<PgConnection *>::failure(
+            QStringLiteral("environment '%1' has no database").arg(m_environment));
+    m_database = std::make_unique<DatabaseSession>(*db, m_pool.get(), settings);
+    // A command may block: wait for the one attempt, with no retries behind the user's back.
+    QEventLoop loop;
+    Result<PgConnection *> outcome =
+        Result<PgConnection *>::failure(QStringLiteral("not connected"));
+    QObject guard;
+    m_database->whenReady(&guard, [&](PgConnection *pg, const QString &error) {
+        outcome = pg ? Result<PgConnection *>(pg) : Result<PgConnection *>::failure(error);
+        loop.quit();
+    });
+    if (!m_database->connection() && m_database->state() != DatabaseSession::State::Waiting)
+        loop.exec();
+    return outcome;
 }
 
 } // namespace Opsdeck

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pg/pgconnection.h"
+#include "runtime/databasesession.h"
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
@@ -49,7 +50,7 @@ private:
     QString m_environment;
     FixedPrompter m_prompter{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
-    std::unique_ptr<PgConnection> m_database; // after the pool: closed first
+    std::unique_ptr<DatabaseSession> m_database; // after the pool: closed first
 };
 
 } // namespace Opsdeck

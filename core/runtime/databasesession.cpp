@@ -44,6 +44,30 @@ void DatabaseSession::open()
     connectNow();
 }
 
+void DatabaseSession::whenReady(QObject *guard,
+                                std::function<void(PgConnection *, const QString &)> ready)
+{
+    if (PgConnection *pg = connection()) {
+        ready(pg, QString());
+        return;
+    }
+    auto *waiter = new QObject(guard);
+    auto answer = [this, waiter, ready](PgConnection *pg, const QString &error) {
+        if (waiter->property("answered").toBool())
+            return; // deleteLater has not run yet: never answer twice
+        waiter->setProperty("answered", true);
+        waiter->deleteLater();
+        ready(pg, error);
+    };
+    connect(this, &DatabaseSession::connected, waiter,
+            [this, answer] { answer(connection(), QString()); });
+    connect(this, &DatabaseSession::stateChanged, waiter, [this, answer](State s) {
+        if (s == State::Waiting)
+            answer(nullptr, m_lastError);
+    });
+    open();
+}
+
 void DatabaseSession::connectNow()
 {
     setState(State::Connecting);

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace Opsdeck {
@@ -41,6 +42,11 @@ public:
     }
 
     void open();
+    /**
+     * Opens if needed and calls `ready` exactly once: with the connection, or with nullptr and
+     * the error when this attempt fails. Nothing is called if `guard` is destroyed first.
+     */
+    void whenReady(QObject *guard, std::function<void(PgConnection *, const QString &error)> ready);
     /** Called by users of the connection when a query says the connection is gone. */
     void reportLost(const QString &reason);
 

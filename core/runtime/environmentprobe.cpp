@@ -2,6 +2,7 @@
 #include "environmentprobe.h"
 
 #include "common/futures.h"
+#include "databasesession.h"
 #include "pg/pgconnection.h"
 #include "sshpool.h"
 
@@ -37,6 +38,7 @@ EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *
     if (m_databaseSpec) {
         m_database.state = DatabaseStatus::State::Unknown;
         m_database.via = m_databaseSpec->tunnel;
+        m_session = std::make_unique<DatabaseSession>(*m_databaseSpec, pool, PgSessionSettings{});
         if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
             m_database.target =
                 QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
@@ -101,44 +103,19 @@ void EnvironmentProbe::probeDatabase()
         m_database.state = DatabaseStatus::State::Checking;
         emit databaseChanged();
     }
-    if (m_connection && m_connection->state() == PgConnection::State::Connected) {
-        queryDatabase();
-        return;
-    }
-    m_connection = std::make_unique<PgConnection>(m_databaseSpec->conninfo);
-    if (m_databaseSpec->tunnel.isEmpty()) {
-        onFinished(m_connection->open(), this, [this](const Status &s) {
-            s ? queryDatabase() : finishDatabase(DatabaseStatus::State::Down, s.errorString());
-        });
-        return;
-    }
-    const Result<PgTarget> target = PgConnection::target(m_databaseSpec->conninfo);
-    SshClient *tunnelHost = m_pool->client(m_databaseSpec->tunnel);
-    if (!target || !tunnelHost) {
-        finishDatabase(DatabaseStatus::State::Down,
-                       target ? QStringLiteral("unknown tunnel host") : target.errorString());
-        return;
-    }
-    onFinished(tunnelHost->openTunnel(target->host, target->port), this,
-               [this](const Result<quint16> &port) {
-                   if (!port) {
-                       finishDatabase(DatabaseStatus::State::Down,
-                                      QStringLiteral("tunnel via %1: %2")
-                                          .arg(m_databaseSpec->tunnel, port.errorString()));
-                       return;
-                   }
-                   m_connection->setTunnelPort(*port);
-                   onFinished(m_connection->open(), this, [this](const Status &s) {
-                       s ? queryDatabase()
-                         : finishDatabase(DatabaseStatus::State::Down, s.errorString());
-                   });
-               });
+    m_session->whenReady(this, [this](PgConnection *pg, const QString &error) {
+        pg ? queryDatabase(pg) : finishDatabase(DatabaseStatus::State::Down, error);
+    });
 }
 
-void EnvironmentProbe::queryDatabase()
+void EnvironmentProbe::queryDatabase(PgConnection *pg)
 {
-    onFinished(m_connection->query(kDatabaseQuery), this, [this](const Result<PgResultSet> &r) {
+    onFinished(pg->query(kDatabaseQuery), this, [this](const Result<PgResultSet> &r) {
         if (!r) {
+            // `pg` may be gone by now (a reconnect replaces it): ask the session.
+            PgConnection *current = m_session->connection();
+            if (current && current->state() != PgConnection::State::Connected)
+                m_session->reportLost(r.errorString()); // reconnect on the next refresh
             finishDatabase(DatabaseStatus::State::Down, r.errorString());
             return;
         }
@@ -156,8 +133,6 @@ void EnvironmentProbe::finishDatabase(DatabaseStatus::State state, const QString
     m_database.state = state;
     m_database.error = error;
     m_database.checkedAt = QDateTime::currentDateTime();
-    if (state == DatabaseStatus::State::Down)
-        m_connection.reset(); // reconnect from scratch next time
     emit databaseChanged();
     checkFinished();
 }

@@ -15,6 +15,7 @@
 
 namespace Opsdeck {
 
+class DatabaseSession;
 class PgConnection;
 class SshExec;
 class SshPool;
@@ -78,7 +79,7 @@ signals:
 private:
     void probeHost(int row);
     void probeDatabase();
-    void queryDatabase();
+    void queryDatabase(PgConnection *pg);
     void finishDatabase(DatabaseStatus::State state, const QString &error);
     void checkFinished();
 
@@ -88,7 +89,7 @@ private:
     QList<HostStatus> m_hosts;
     QList<QPointer<SshExec>> m_inFlight;
     DatabaseStatus m_database;
-    std::unique_ptr<PgConnection> m_connection;
+    std::unique_ptr<DatabaseSession> m_session; // tunnel, open, reconnect
     int m_pending = 0;
     bool m_completedOnce = false;
 };

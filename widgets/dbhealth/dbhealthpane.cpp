@@ -299,23 +299,12 @@ void DbHealthPane::withActionSession(std::function<void()> act)
 {
     if (!m_action)
         m_action = std::make_unique<DatabaseSession>(*m_spec, m_pool, PgSessionSettings::action());
-    if (m_action->connection()) {
-        act();
-        return;
-    }
-    auto *once = new QObject(this);
-    connect(m_action.get(), &DatabaseSession::connected, once, [act, once] {
-        once->deleteLater();
-        act();
+    m_action->whenReady(this, [this, act](PgConnection *pg, const QString &error) {
+        if (pg)
+            act();
+        else
+            emit actionFinished(false, error);
     });
-    connect(m_action.get(), &DatabaseSession::stateChanged, once,
-            [this, once](DatabaseSession::State s) {
-                if (s != DatabaseSession::State::Waiting)
-                    return;
-                once->deleteLater();
-                emit actionFinished(false, m_action->lastError());
-            });
-    m_action->open();
 }
 
 void DbHealthPane::audit(const QString &action, const QString &target, const QString &before,
