@@ -6,7 +6,16 @@
 
 namespace Opsdeck {
 
-QString expandVariables(const QString &text, QStringList *unsetVariables)
+const QStringList &commandVariableNames()
+{
+    static const QStringList names = {QStringLiteral("REV"),          QStringLiteral("ENV"),
+                                      QStringLiteral("HOST"),         QStringLiteral("RELEASE"),
+                                      QStringLiteral("RELEASE_PATH"), QStringLiteral("DEPLOY_PATH")};
+    return names;
+}
+
+QString expandVariables(const QString &text, QStringList *unsetVariables,
+                        const QStringList &keepLiteral)
 {
     QString out;
     out.reserve(text.size());
@@ -27,7 +36,9 @@ QString expandVariables(const QString &text, QStringList *unsetVariables)
             const qsizetype close = text.indexOf(QLatin1Char('}'), i + 2);
             if (close > i + 2) {
                 const QString name = text.mid(i + 2, close - i - 2);
-                if (env.contains(name))
+                if (keepLiteral.contains(name))
+                    out += text.mid(i, close - i + 1);
+                else if (env.contains(name))
                     out += env.value(name);
                 else if (unsetVariables)
                     unsetVariables->append(name);

@@ -11,7 +11,14 @@ namespace Opsdeck {
  * Names of variables that are not set are appended to `unsetVariables` (they expand to "").
  * `$$` stands for a literal `$`.
  */
-QString expandVariables(const QString &text, QStringList *unsetVariables = nullptr);
+QString expandVariables(const QString &text, QStringList *unsetVariables = nullptr,
+                        const QStringList &keepLiteral = {});
+
+/**
+ * Variables a remote command gets from Opsdeck at run time (`${REV}`, `${ENV}`, `${HOST}`,
+ * `${RELEASE}`, `${RELEASE_PATH}`, `${DEPLOY_PATH}`), left in place when the workspace loads.
+ */
+const QStringList &commandVariableNames();
 
 /** Expands, then resolves a relative path against `baseDirectory`. */
 QString expandPath(const QString &path, const QString &baseDirectory,

@@ -57,9 +57,37 @@ struct PrometheusSpec
     SourcePosition position;
 };
 
+/** The deploy's health gate: an HTTP GET seen from the host, or a command run in the release. */
+struct HealthCheckSpec
+{
+    QString url; // e.g. http://127.0.0.1:8000/up, requested from the host (through a tunnel)
+    QString run; // or a command; exit status 0 = healthy
+    int intervalMs = 1000;
+    int timeoutMs = 5000;
+    int budgetMs = 30000;
+};
+
+/** Capistrano-style releases (`deploy:` block; see the README's workspace reference). */
+struct DeploySpec
+{
+    QString path; // absolute on the hosts: releases/, shared/, current, revisions.jsonl
+    QString repo; // a git URL every host can fetch
+    int keep = 5;
+    QStringList shared;  // files/dirs linked from shared/ into each release
+    QStringList build;   // every host, in the new release
+    QStringList release; // once per deploy, first host, before any switch
+    QString restart;
+    std::optional<HealthCheckSpec> healthcheck;
+    QStringList batches; // "1", "50%", "100%"; empty = all hosts at once
+    int maxFail = 0;
+    QString lockHost; // default: the environment's first host
+    QString notifyWebhook;
+    SourcePosition position;
+};
+
 /**
- * One environment (staging, production, ...). Blocks owned by later panes (deploy, flags, ...)
- * are kept as plain maps here and typed by their own modules.
+ * One environment (staging, production, ...). Blocks owned by later panes (flags, ...) are kept
+ * as plain maps here and typed by their own modules.
  */
 struct EnvironmentSpec
 {
@@ -71,7 +99,7 @@ struct EnvironmentSpec
     QStringList secrets; // expanded paths
     QStringList config;  // local paths or "host:/remote/path"
     QVariantMap flags;
-    QVariantMap deploy;
+    std::optional<DeploySpec> deploy;
     SourcePosition position;
 };
 

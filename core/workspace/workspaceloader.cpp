@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workspaceloader.h"
 
+#include "deployreader.h"
 #include "yamlreader.h"
 
 #include <QDir>
@@ -35,12 +36,6 @@ const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("t
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
                                      QStringLiteral("auth")};
-const QStringList kDeployKeys = {
-    QStringLiteral("path"),    QStringLiteral("repo"),     QStringLiteral("push"),
-    QStringLiteral("keep"),    QStringLiteral("shared"),   QStringLiteral("build"),
-    QStringLiteral("release"), QStringLiteral("restart"),  QStringLiteral("healthcheck"),
-    QStringLiteral("batches"), QStringLiteral("max_fail"), QStringLiteral("lock_host"),
-    QStringLiteral("notify")};
 const QStringList kFlagsKeys = {
     QStringLiteral("backend"),     QStringLiteral("manage"),         QStringLiteral("table"),
     QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
@@ -240,8 +235,7 @@ private:
             if (e["flags"])
                 env.flags = m_r.variantMap(e["flags"], p + QStringLiteral(".flags"), kFlagsKeys);
             if (e["deploy"])
-                env.deploy =
-                    m_r.variantMap(e["deploy"], p + QStringLiteral(".deploy"), kDeployKeys);
+                env.deploy = readDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
             m_ws.environments << env;
         }
     }

@@ -90,10 +90,11 @@ bool YamlReader::checkMap(const YAML::Node &node, const QString &path, const QSt
     return true;
 }
 
-QString YamlReader::expand(const YAML::Node &node, const QString &path, const QString &raw)
+QString YamlReader::expand(const YAML::Node &node, const QString &path, const QString &raw,
+                          const QStringList &keepLiteral)
 {
     QStringList unset;
-    const QString value = expandVariables(raw, &unset);
+    const QString value = expandVariables(raw, &unset, keepLiteral);
     for (const QString &name : unset)
         warning(
             node, path,
@@ -108,6 +109,63 @@ std::optional<QString> YamlReader::string(const YAML::Node &node, const QString 
         return std::nullopt;
     }
     return expand(node, path, QString::fromStdString(node.Scalar()));
+}
+
+std::optional<QString> YamlReader::command(const YAML::Node &node, const QString &path)
+{
+    if (!node.IsScalar()) {
+        error(node, path, QStringLiteral("expected a command string, got %1").arg(nodeKind(node)));
+        return std::nullopt;
+    }
+    return expand(node, path, QString::fromStdString(node.Scalar()), commandVariableNames());
+}
+
+std::optional<QStringList> YamlReader::commandList(const YAML::Node &node, const QString &path)
+{
+    if (node.IsScalar()) {
+        std::optional<QString> one = command(node, path);
+        return one ? std::optional<QStringList>(QStringList{*one}) : std::nullopt;
+    }
+    if (!node.IsSequence()) {
+        error(node, path, QStringLiteral("expected a list of commands, got %1").arg(nodeKind(node)));
+        return std::nullopt;
+    }
+    QStringList values;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        std::optional<QString> item = command(node[i], QStringLiteral("%1[%2]").arg(path).arg(i));
+        if (!item)
+            return std::nullopt;
+        values << *item;
+    }
+    return values;
+}
+
+std::optional<int> YamlReader::duration(const YAML::Node &node, const QString &path)
+{
+    std::optional<QString> text = string(node, path);
+    if (!text)
+        return std::nullopt;
+    static const QList<QPair<QString, int>> units = {{QStringLiteral("ms"), 1},
+                                                     {QStringLiteral("s"), 1000},
+                                                     {QStringLiteral("m"), 60000},
+                                                     {QStringLiteral("h"), 3600000}};
+    QString number = text->trimmed();
+    int factor = 1000;
+    for (const auto &[suffix, ms] : units) {
+        if (number.endsWith(suffix)) {
+            number.chop(suffix.size());
+            factor = ms;
+            break;
+        }
+    }
+    bool ok = false;
+    const double value = number.toDouble(&ok);
+    if (!ok || value < 0 || value * factor > 24.0 * 3600 * 1000) {
+        error(node, path,
+              QStringLiteral("expected a duration such as 500ms, 5s or 2m, got '%1'").arg(*text));
+        return std::nullopt;
+    }
+    return int(value * factor);
 }
 
 std::optional<QString> YamlReader::path(const YAML::Node &node, const QString &keyPath)

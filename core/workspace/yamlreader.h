@@ -30,6 +30,11 @@ public:
 
     std::optional<QString> string(const YAML::Node &node, const QString &path);
     std::optional<QString> path(const YAML::Node &node, const QString &path);
+    /** A remote command: like string(), but run-time variables (${REV}, ...) stay in place. */
+    std::optional<QString> command(const YAML::Node &node, const QString &path);
+    std::optional<QStringList> commandList(const YAML::Node &node, const QString &path);
+    /** "1s", "500ms", "2m" or a number of seconds, as milliseconds. */
+    std::optional<int> duration(const YAML::Node &node, const QString &path);
     std::optional<int> integer(const YAML::Node &node, const QString &path, int min, int max);
     std::optional<bool> boolean(const YAML::Node &node, const QString &path);
     /** A sequence of strings; a single string is accepted as a one-element list. */
@@ -44,7 +49,8 @@ public:
     const QString &baseDirectory() const { return m_baseDirectory; }
 
 private:
-    QString expand(const YAML::Node &node, const QString &path, const QString &raw);
+    QString expand(const YAML::Node &node, const QString &path, const QString &raw,
+                   const QStringList &keepLiteral = {});
     void add(Diagnostic::Severity severity, const YAML::Node &node, const QString &path,
              const QString &message);
 

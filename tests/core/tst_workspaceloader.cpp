@@ -61,8 +61,23 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
         if (!e.flags.isEmpty())
             lines << QStringLiteral("  flags backend=") +
                          e.flags.value(QStringLiteral("backend")).toString();
-        if (!e.deploy.isEmpty())
-            lines << QStringLiteral("  deploy keys=") + e.deploy.keys().join(QLatin1Char(','));
+        if (const std::optional<DeploySpec> &d = e.deploy) {
+            lines << QStringLiteral("  deploy path=%1 repo=%2 keep=%3 shared=%4 lock=%5 max_fail=%6")
+                         .arg(d->path, d->repo)
+                         .arg(d->keep)
+                         .arg(d->shared.join(QLatin1Char('|')), d->lockHost)
+                         .arg(d->maxFail);
+            lines << QStringLiteral("    build=") + d->build.join(QLatin1Char('|'));
+            lines << QStringLiteral("    release=") + d->release.join(QLatin1Char('|'));
+            lines << QStringLiteral("    restart=") + d->restart;
+            lines << QStringLiteral("    batches=") + d->batches.join(QLatin1Char('|'));
+            if (d->healthcheck)
+                lines << QStringLiteral("    health url=%1 run=%2 interval=%3 timeout=%4 budget=%5")
+                             .arg(d->healthcheck->url, d->healthcheck->run)
+                             .arg(d->healthcheck->intervalMs)
+                             .arg(d->healthcheck->timeoutMs)
+                             .arg(d->healthcheck->budgetMs);
+        }
     }
     for (const DashboardSpec &d : ws.dashboards) {
         QStringList panels;
