@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "auditlog.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QHostInfo>
@@ -30,8 +33,12 @@ AuditLog::~AuditLog()
 
 QString AuditLog::currentUser()
 {
-    const QString user =
-        qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("unknown")));
+    QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    if (user.isEmpty()) // cron, systemd units and containers often have no $USER
+        if (const passwd *entry = ::getpwuid(::getuid()))
+            user = QString::fromLocal8Bit(entry->pw_name);
+    if (user.isEmpty())
+        user = QStringLiteral("unknown");
     return user + QLatin1Char('@') + QHostInfo::localHostName();
 }
 

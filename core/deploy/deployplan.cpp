@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deployplan.h"
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimeZone>
+
+#include <cmath>
+
+namespace Opsdeck {
+
+namespace {
+
+const char kLockDir[] = ".opsdeck-lock";
+
+QString q(const QString &text)
+{
+    return shellQuote(text);
+}
+
+QString json(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+/** Run-time variables for the remote shell; commands keep `${REV}` and the shell expands it. */
+QString exports(const DeployContext &c, const QString &host, const QString &release)
+{
+    const QString releasePath = c.spec.path + QStringLiteral("/releases/") + release;
+    return QStringLiteral("export REV=%1 ENV=%2 HOST=%3 RELEASE=%4 RELEASE_PATH=%5 DEPLOY_PATH=%6\n")
+        .arg(q(c.revision), q(c.environment), q(host), q(release), q(releasePath), q(c.spec.path));
+}
+
+/** Echo each command the way a CI log does, then run it in a subshell so a `cd` stays local. */
+QString commands(const QStringList &list)
+{
+    QString out;
+    for (const QString &command : list)
+        out += QStringLiteral("printf '$ %s\\n' %1\n( %2%3)\n")
+                   .arg(q(command), command,
+                        command.contains(QLatin1Char('\n')) ? QStringLiteral("\n") : QStringLiteral(" "));
+    return out;
+}
+
+QString inRelease(const DeploySpec &spec, const QString &release)
+{
+    return QStringLiteral("cd %1\n").arg(q(spec.path + QStringLiteral("/releases/") + release));
+}
+
+} // namespace
+
+QString releaseName(const QDateTime &utc, const QString &revision)
+{
+    return utc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")) + QLatin1Char('-') +
+           revision.left(7);
+}
+
+QDateTime releaseTime(const QString &release)
+{
+    QDateTime t = QDateTime::fromString(release.left(16), QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+    t.setTimeSpec(Qt::UTC);
+    return t;
+}
+
+QString releaseRevision(const QString &release)
+{
+    const qsizetype dash = release.indexOf(QLatin1Char('-'));
+    return dash < 0 ? QString() : release.mid(dash + 1);
+}
+
+QList<QStringList> computeBatches(const QStringList &hosts, const QStringList &batches)
+{
+    QList<QStringList> out;
+    qsizetype next = 0;
+    qsizetype i = 0;
+    const qsizetype total = hosts.size();
+    while (next < total) {
+        const QString spec = batches.isEmpty() ? QStringLiteral("all")
+                                               : batches.at(std::min(i, batches.size() - 1));
+        qsizetype size = total - next;
+        if (spec.endsWith(QLatin1Char('%'))) {
+            const double share = spec.chopped(1).toDouble() / 100.0;
+            size = qsizetype(std::floor(share * double(total)));
+        } else if (spec != QLatin1String("all")) {
+            size = spec.toLongLong();
+        }
+        size = std::clamp<qsizetype>(size, 1, total - next);
+        out << hosts.mid(next, size);
+        next += size;
+        ++i;
+    }
+    return out;
+}
+
+QString shellQuote(const QString &text)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    if (!text.isEmpty() && safe.match(text).hasMatch())
+        return text;
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+GitRefs GitRefs::parse(const QByteArray &lsRemote)
+{
+    GitRefs refs;
+    QHash<QString, QString> peeled;
+    QList<QPair<QString, QString>> tags;
+    for (const QByteArray &line : lsRemote.split('\n')) {
+        const QList<QByteArray> parts = line.trimmed().split('\t');
+        if (parts.size() != 2)
+            continue;
+        const QString sha = QString::fromLatin1(parts[0]);
+        const QString name = QString::fromUtf8(parts[1]);
+        if (name == QLatin1String("HEAD"))
+            refs.head = sha;
+        else if (name.startsWith(QLatin1String("refs/heads/")))
+            refs.branches << qMakePair(name.mid(11), sha);
+        else if (name.startsWith(QLatin1String("refs/tags/")) && name.endsWith(QLatin1String("^{}")))
+            peeled.insert(name.mid(10).chopped(3), sha);
+        else if (name.startsWith(QLatin1String("refs/tags/")))
+            tags << qMakePair(name.mid(10), sha);
+    }
+    for (auto &[name, sha] : tags)
+        refs.tags << qMakePair(name, peeled.value(name, sha));
+    return refs;
+}
+
+QString GitRefs::resolve(const QString &ref) const
+{
+    static const QRegularExpression fullId(QStringLiteral("^[0-9a-f]{40}$"));
+    if (fullId.match(ref).hasMatch())
+        return ref;
+    if (ref == QLatin1String("HEAD"))
+        return head;
+    QString name = ref;
+    if (name.startsWith(QLatin1String("refs/heads/")) || name.startsWith(QLatin1String("refs/tags/")))
+        name = name.mid(name.indexOf(QLatin1Char('/'), 5) + 1);
+    for (const auto &[branch, sha] : branches)
+        if (branch == name && !ref.startsWith(QLatin1String("refs/tags/")))
+            return sha;
+    for (const auto &[tag, sha] : tags)
+        if (tag == name)
+            return sha;
+    return {};
+}
+
+namespace DeployScripts {
+
+QString listRefs(const DeploySpec &spec)
+{
+    return QStringLiteral("git ls-remote %1\n").arg(q(spec.repo));
+}
+
+QString status(const DeploySpec &spec, int historyLines)
+{
+    return QStringLiteral(
+               "cd %1 2>/dev/null || { printf 'missing\\t%s\\n' %1; exit 0; }\n"
+               "printf 'current\\t%s\\n' \"$(readlink current 2>/dev/null)\"\n"
+               "ls -1 releases 2>/dev/null | sed 's/^/release\\t/'\n"
+               "if [ -d %2 ]; then printf 'lock\\t%s\\n' \"$(cat %2/details.json 2>/dev/null)\"; fi\n"
+               "tail -n %3 revisions.jsonl 2>/dev/null | sed 's/^/history\\t/'\n"
+               "df -Pk . | awk 'NR==2 { printf \"free\\t%.0f\\n\", $4 * 1024 }'\n")
+        .arg(q(spec.path), QLatin1String(kLockDir))
+        .arg(historyLines);
+}
+
+QString preflight(const DeploySpec &spec)
+{
+    QString checks = QStringLiteral(
+        "for tool in git tar; do command -v $tool >/dev/null || printf 'problem\\t%s is not "
+        "installed\\n' $tool; done\n"
+        "if [ -d %1 ]; then [ -w %1 ]; else [ -w \"$(dirname %1)\" ]; fi || printf "
+        "'problem\\tcannot write to %s\\n' %1\n")
+                         .arg(q(spec.path));
+    for (const QString &item : spec.shared)
+        checks += QStringLiteral("[ -e %1 ] || printf 'problem\\tshared file %s is missing "
+                                 "(create it before the first deploy)\\n' %1\n")
+                      .arg(q(spec.path + QStringLiteral("/shared/") + item));
+    return checks + status(spec, 0);
+}
+
+QString lock(const DeploySpec &spec, const QJsonObject &details)
+{
+    const QString dir = q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir));
+    return QStringLiteral("mkdir -p %1\n"
+                          "if mkdir %2 2>/dev/null; then\n"
+                          "  printf '%s\\n' %3 >%2/details.json\n"
+                          "else\n"
+                          "  cat %2/details.json 2>/dev/null || echo '{}'\n"
+                          "  exit 3\n"
+                          "fi\n")
+        .arg(q(spec.path), dir, q(json(details)));
+}
+
+QString unlock(const DeploySpec &spec, const QString &id)
+{
+    const QString dir = q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir));
+    return QStringLiteral("grep -qF %1 %2/details.json 2>/dev/null && rm -rf %2\n")
+        .arg(q(QStringLiteral("\"id\":\"%1\"").arg(id)), dir);
+}
+
+QString breakLock(const DeploySpec &spec)
+{
+    return QStringLiteral("rm -rf %1\n").arg(q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir)));
+}
+
+QString build(const DeployContext &c, const QString &host)
+{
+    const QString releaseDir = QStringLiteral("releases/") + c.release;
+    QString script = QStringLiteral("set -eu\ncd %1\nmkdir -p releases shared\n"
+                                    "if [ -d repo ]; then\n"
+                                    "  git -C repo remote set-url origin %2\n"
+                                    "  git -C repo fetch --quiet --prune --force origin "
+                                    "'+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'\n"
+                                    "else\n"
+                                    "  git clone --quiet --mirror %2 repo\n"
+                                    "fi\n"
+                                    "mkdir %3\n"
+                                    "git -C repo archive %4 | tar -x -f - -C %3\n"
+                                    "printf '%s\\n' %4 >%3/REVISION\n")
+                         .arg(q(c.spec.path), q(c.spec.repo), q(releaseDir), q(c.revision));
+    for (const QString &item : c.spec.shared) {
+        const QString target = releaseDir + QLatin1Char('/') + item;
+        script += QStringLiteral("mkdir -p \"$(dirname %1)\" && rm -rf %1 && ln -s %2 %1\n")
+                      .arg(q(target), q(c.spec.path + QStringLiteral("/shared/") + item));
+    }
+    return script + exports(c, host, c.release) + inRelease(c.spec, c.release) + commands(c.spec.build);
+}
+
+QString release(const DeployContext &c, const QString &host)
+{
+    return QStringLiteral("set -eu\n") + exports(c, host, c.release) + inRelease(c.spec, c.release) +
+           commands(c.spec.release);
+}
+
+QString switchCurrent(const DeploySpec &spec, const QString &release)
+{
+    // ln + mv -T is a rename: readers see the old link or the new one, never none (Capistrano).
+    return QStringLiteral("set -eu\ncd %1\ntest -d %2\nln -sfn %2 current.opsdeck-new\n"
+                          "mv -T current.opsdeck-new current\nprintf 'current -> %s\\n' %2\n")
+        .arg(q(spec.path), q(QStringLiteral("releases/") + release));
+}
+
+QString restart(const DeployContext &c, const QString &host, const QString &release)
+{
+    if (c.spec.restart.isEmpty())
+        return {};
+    return QStringLiteral("set -eu\n") + exports(c, host, release) + inRelease(c.spec, release) +
+           commands({c.spec.restart});
+}
+
+QString healthRun(const DeployContext &c, const QString &host, const QString &release)
+{
+    const int seconds = std::max(1, (c.spec.healthcheck->timeoutMs + 999) / 1000);
+    return exports(c, host, release) + inRelease(c.spec, release) +
+           QStringLiteral("timeout %1 sh -c %2\n").arg(seconds).arg(q(c.spec.healthcheck->run));
+}
+
+QString discard(const DeploySpec &spec, const QString &release)
+{
+    return QStringLiteral("cd %1 && [ \"$(readlink current)\" != %2 ] && rm -rf %2\n")
+        .arg(q(spec.path), q(QStringLiteral("releases/") + release));
+}
+
+QString prune(const DeploySpec &spec)
+{
+    return QStringLiteral("cd %1/releases\ncurrent=$(basename \"$(readlink ../current)\")\n"
+                          "ls -1 | sort -r | tail -n +%2 | while read -r old; do\n"
+                          "  [ \"$old\" = \"$current\" ] && continue\n"
+                          "  printf 'removing release %s\\n' \"$old\"; rm -rf \"$old\"\n"
+                          "done\n")
+        .arg(q(spec.path))
+        .arg(spec.keep + 1);
+}
+
+QString appendHistory(const DeploySpec &spec, const QJsonObject &entry)
+{
+    return QStringLiteral("printf '%s\\n' %1 >>%2\n")
+        .arg(q(json(entry)), q(spec.path + QStringLiteral("/revisions.jsonl")));
+}
+
+QString adHoc(const DeployContext &c, const QString &host, const QString &command)
+{
+    return QStringLiteral("export ENV=%1 HOST=%2\n%3\n").arg(q(c.environment), q(host), command);
+}
+
+} // namespace DeployScripts
+
+QList<PlanStep> deployPlan(const DeployContext &c)
+{
+    QList<PlanStep> plan;
+    const QString lockHost = c.spec.lockHost;
+    plan << PlanStep{QStringLiteral("preflight"), c.hosts, DeployScripts::preflight(c.spec)};
+    plan << PlanStep{QStringLiteral("lock"), {lockHost}, DeployScripts::lock(c.spec, {})};
+    for (const QString &host : c.hosts)
+        plan << PlanStep{QStringLiteral("build"), {host}, DeployScripts::build(c, host)};
+    if (!c.spec.release.isEmpty())
+        plan << PlanStep{QStringLiteral("release (once)"),
+                         {c.hosts.value(0)},
+                         DeployScripts::release(c, c.hosts.value(0))};
+    const QList<QStringList> batches = computeBatches(c.hosts, c.spec.batches);
+    for (qsizetype i = 0; i < batches.size(); ++i) {
+        const QString phase = QStringLiteral("batch %1/%2").arg(i + 1).arg(batches.size());
+        plan << PlanStep{phase + QStringLiteral(": switch"), batches[i],
+                         DeployScripts::switchCurrent(c.spec, c.release)};
+        if (!c.spec.restart.isEmpty())
+            plan << PlanStep{phase + QStringLiteral(": restart"), batches[i],
+                             DeployScripts::restart(c, batches[i].value(0), c.release)};
+        if (c.spec.healthcheck) {
+            const HealthCheckSpec &h = *c.spec.healthcheck;
+            const QString gate =
+                h.url.isEmpty() ? DeployScripts::healthRun(c, batches[i].value(0), c.release)
+                                : QStringLiteral("GET %1 (through an SSH tunnel to the host)\n").arg(h.url);
+            plan << PlanStep{QStringLiteral("%1: health gate (every %2 ms, %3 ms timeout, %4 ms "
+                                            "budget)")
+                                 .arg(phase)
+                                 .arg(h.intervalMs)
+                                 .arg(h.timeoutMs)
+                                 .arg(h.budgetMs),
+                             batches[i], gate};
+        }
+    }
+    plan << PlanStep{QStringLiteral("prune (keep %1)").arg(c.spec.keep), c.hosts,
+                     DeployScripts::prune(c.spec)};
+    plan << PlanStep{QStringLiteral("unlock"), {lockHost}, DeployScripts::unlock(c.spec, c.id)};
+    plan << PlanStep{QStringLiteral("history"), c.hosts,
+                     DeployScripts::appendHistory(c.spec, {{QStringLiteral("id"), c.id}})};
+    return plan;
+}
+
+QList<PlanStep> rollbackPlan(const DeployContext &c)
+{
+    QList<PlanStep> plan;
+    plan << PlanStep{QStringLiteral("preflight"), c.hosts, DeployScripts::status(c.spec, 0)};
+    plan << PlanStep{QStringLiteral("lock"), {c.spec.lockHost}, DeployScripts::lock(c.spec, {})};
+    const QList<QStringList> batches = computeBatches(c.hosts, c.spec.batches);
+    for (qsizetype i = 0; i < batches.size(); ++i) {
+        const QString phase = QStringLiteral("batch %1/%2").arg(i + 1).arg(batches.size());
+        plan << PlanStep{phase + QStringLiteral(": switch"), batches[i],
+                         DeployScripts::switchCurrent(c.spec, c.release)};
+        if (!c.spec.restart.isEmpty())
+            plan << PlanStep{phase + QStringLiteral(": restart"), batches[i],
+                             DeployScripts::restart(c, batches[i].value(0), c.release)};
+    }
+    plan << PlanStep{QStringLiteral("unlock"), {c.spec.lockHost}, DeployScripts::unlock(c.spec, c.id)};
+    return plan;
+}
+
+QString formatPlan(const QList<PlanStep> &plan)
+{
+    QString out;
+    for (const PlanStep &step : plan) {
+        out += QStringLiteral("== %1 on %2\n").arg(step.phase, step.hosts.join(QStringLiteral(", ")));
+        for (const QString &line : step.script.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            out += QStringLiteral("   ") + line + QLatin1Char('\n');
+    }
+    return out;
+}
+
+} // namespace Opsdeck

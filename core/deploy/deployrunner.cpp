@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deployrunner.h"
+
+#include "audit/auditlog.h"
+#include "healthgate.h"
+#include "runtime/hostprobe.h"
+#include "runtime/sshpool.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUuid>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr qint64 kMinimumFreeBytes = 100 * 1024 * 1024;
+
+QStringList without(const QStringList &list, const QStringList &remove)
+{
+    QStringList out;
+    for (const QString &s : list)
+        if (!remove.contains(s))
+            out << s;
+    return out;
+}
+
+} // namespace
+
+DeployRunner::DeployRunner(SshPool *pool, const EnvironmentSpec &environment, QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_environment(environment)
+    , m_network(new QNetworkAccessManager(this))
+    , m_fanOut(nullptr)
+{}
+
+DeployRunner::~DeployRunner() = default;
+
+void DeployRunner::setAuditLog(AuditLog *log, const QString &workspaceName)
+{
+    m_audit = log;
+    m_workspaceName = workspaceName;
+}
+
+QString DeployRunner::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Idle: return tr("Ready");
+    case Phase::Preflight: return tr("Preflight");
+    case Phase::Lock: return tr("Lock");
+    case Phase::Build: return tr("Build");
+    case Phase::Release: return tr("Release phase");
+    case Phase::Rollout: return tr("Rollout");
+    case Phase::Prune: return tr("Prune");
+    case Phase::Finish: return tr("Finishing");
+    case Phase::Done: return tr("Done");
+    }
+    return {};
+}
+
+QString DeployRunner::hostStateName(HostState state)
+{
+    switch (state) {
+    case HostState::Waiting: return tr("waiting");
+    case HostState::Working: return tr("working");
+    case HostState::Built: return tr("built");
+    case HostState::Switched: return tr("switched");
+    case HostState::Healthy: return tr("healthy");
+    case HostState::Failed: return tr("failed");
+    case HostState::Reverted: return tr("switched back");
+    case HostState::Done: return tr("done");
+    }
+    return {};
+}
+
+QString DeployRunner::outcomeName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Succeeded: return tr("succeeded");
+    case Outcome::Failed: return tr("failed");
+    case Outcome::Cancelled: return tr("cancelled");
+    case Outcome::Interrupted: return tr("interrupted");
+    case Outcome::Refused: return tr("refused");
+    }
+    return {};
+}
+
+QList<PlanStep> DeployRunner::plan() const
+{
+    switch (m_kind) {
+    case Kind::Deploy: return deployPlan(m_context);
+    case Kind::Rollback: return rollbackPlan(m_context);
+    case Kind::Command: break;
+    }
+    return {PlanStep{tr("run"), m_context.hosts, m_command}};
+}
+
+// ---- starting ---------------------------------------------------------------------------------
+
+void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &comment)
+{
+    m_kind = kind;
+    m_context.environment = m_environment.name;
+    m_context.hosts = hosts;
+    m_context.spec = m_environment.deploy.value_or(DeploySpec());
+    if (m_context.spec.lockHost.isEmpty())
+        m_context.spec.lockHost = hosts.value(0);
+    m_context.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_context.user = AuditLog::currentUser();
+    m_context.comment = comment;
+    m_previous.clear();
+    m_hostStates.clear();
+    m_hostDetails.clear();
+    m_failedHosts.clear();
+    m_batches.clear();
+    m_batch = -1;
+    m_locked = m_switchedAny = m_cancelRequested = false;
+    m_outcome = Outcome::Succeeded;
+    m_summary.clear();
+    m_clock.start();
+    m_started = QDateTime::currentDateTimeUtc();
+    for (const QString &host : hosts)
+        m_hostStates.insert(host, HostState::Waiting);
+}
+
+void DeployRunner::deploy(const QString &ref, const QString &comment)
+{
+    begin(Kind::Deploy, m_environment.hosts, comment);
+    m_context.ref = ref;
+    if (!m_environment.deploy)
+        return refuse(Outcome::Refused, tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
+    preflight();
+}
+
+void DeployRunner::rollback(const QString &release, const QString &comment)
+{
+    begin(Kind::Rollback, m_environment.hosts, comment);
+    m_context.release = release;
+    if (!m_environment.deploy)
+        return refuse(Outcome::Refused, tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
+    preflight();
+}
+
+void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
+                              const QString &comment)
+{
+    begin(Kind::Command, hosts.isEmpty() ? m_environment.hosts : hosts, comment);
+    m_command = command;
+    setPhase(Phase::Rollout, tr("Running on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
+    for (const QString &host : m_context.hosts)
+        setHost(host, HostState::Working);
+    runOn(m_context.hosts, [this](const QString &h) { return DeployScripts::adHoc(m_context, h, m_command); },
+          false, [this](const QList<HostOutcome> &outcomes) {
+              int ok = 0;
+              for (const HostOutcome &o : outcomes) {
+                  setHost(o.host, o.ok() ? HostState::Done : HostState::Failed, o.describe());
+                  ok += o.ok() ? 1 : 0;
+              }
+              m_outcome = ok == outcomes.size() ? Outcome::Succeeded
+                          : m_cancelRequested   ? Outcome::Cancelled
+                                                : Outcome::Failed;
+              m_summary = tr("%1 of %2 hosts succeeded").arg(ok).arg(outcomes.size());
+              say(m_summary);
+              audit();
+              finish();
+          });
+}
+
+void DeployRunner::cancel()
+{
+    if (!isRunning() || m_cancelRequested)
+        return;
+    m_cancelRequested = true;
+    say(tr("cancel requested"));
+    // During the finishing steps (unlock, history) there is nothing left to stop.
+    if (m_phase == Phase::Finish)
+        return;
+    if (m_fanOut)
+        m_fanOut->cancel();
+    for (const QPointer<HealthGate> &gate : std::as_const(m_gates))
+        if (gate)
+            gate->cancel();
+}
+
+// ---- plumbing ---------------------------------------------------------------------------------
+
+void DeployRunner::setPhase(Phase phase, const QString &label)
+{
+    m_phase = phase;
+    if (!label.isEmpty())
+        say(QStringLiteral("== ") + label);
+    emit phaseChanged(phase, label);
+}
+
+void DeployRunner::setHost(const QString &host, HostState state, const QString &detail)
+{
+    m_hostStates.insert(host, state);
+    if (!detail.isNull())
+        m_hostDetails.insert(host, detail);
+    emit hostChanged(host);
+}
+
+void DeployRunner::say(const QString &line)
+{
+    emit output(QString(), (line + QLatin1Char('\n')).toUtf8());
+}
+
+void DeployRunner::runOn(const QStringList &hosts,
+                         const std::function<QString(const QString &)> &script, bool capture,
+                         Next next)
+{
+    auto *fanOut = new HostFanOut(m_pool, this);
+    fanOut->setCaptureOutput(capture);
+    fanOut->setStreamOutput(!capture);
+    connect(fanOut, &HostFanOut::outputReceived, this, &DeployRunner::output);
+    connect(fanOut, &HostFanOut::finished, this,
+            [this, fanOut, next = std::move(next)](const QList<HostOutcome> &outcomes) {
+                if (m_fanOut == fanOut)
+                    m_fanOut = nullptr;
+                fanOut->deleteLater();
+                next(outcomes);
+            });
+    m_fanOut = fanOut;
+    fanOut->start(hosts, script);
+}
+
+// ---- deploy and rollback ----------------------------------------------------------------------
+
+void DeployRunner::preflight()
+{
+    setPhase(Phase::Preflight,
+             tr("Preflight on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
+    const bool rollback = m_kind == Kind::Rollback;
+    runOn(m_context.hosts,
+          [this, rollback](const QString &) {
+              return rollback ? DeployScripts::status(m_context.spec, 0)
+                              : DeployScripts::preflight(m_context.spec);
+          },
+          true, [this](const QList<HostOutcome> &outcomes) { onPreflight(outcomes); });
+}
+
+void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
+{
+    if (m_cancelRequested)
+        return refuse(Outcome::Cancelled, tr("cancelled during preflight; nothing was changed"));
+    QStringList problems;
+    std::optional<LockInfo> lock;
+    QHash<QString, HostDeployState> states;
+    for (const HostOutcome &o : outcomes) {
+        if (!o.ok()) {
+            setHost(o.host, HostState::Failed, o.describe());
+            problems << QStringLiteral("%1: %2").arg(o.host, o.describe());
+            continue;
+        }
+        const HostDeployState s = HostDeployState::parse(o.host, o.output);
+        states.insert(o.host, s);
+        m_previous.insert(o.host, s.current);
+        for (const QString &p : s.problems)
+            problems << QStringLiteral("%1: %2").arg(o.host, p);
+        if (s.freeBytes >= 0 && s.freeBytes < kMinimumFreeBytes)
+            problems << tr("%1: only %2 free").arg(o.host, formatBytes(s.freeBytes));
+        if (o.host == m_context.spec.lockHost && s.lock)
+            lock = s.lock;
+        setHost(o.host, HostState::Waiting, s.current.isEmpty() ? tr("no release yet") : s.current);
+    }
+    if (!problems.isEmpty())
+        return refuse(Outcome::Refused,
+                      tr("preflight failed, nothing was changed:\n  %1").arg(problems.join(QStringLiteral("\n  "))));
+    if (lock)
+        return refuse(Outcome::Refused, tr("%1 is locked by %2").arg(m_context.environment, lock->describe()));
+    if (m_kind == Kind::Deploy)
+        return resolveRef();
+
+    // Rollback: by default to the release before the lock host's current one.
+    const HostDeployState &first = states[m_context.spec.lockHost];
+    if (m_context.release.isEmpty()) {
+        const qsizetype at = first.releases.indexOf(first.current);
+        m_context.release = at >= 0 ? first.releases.value(at + 1) : QString();
+        if (m_context.release.isEmpty())
+            return refuse(Outcome::Refused, tr("there is no release before %1 to roll back to").arg(first.current));
+    }
+    for (const HostDeployState &s : std::as_const(states))
+        if (!s.releases.contains(m_context.release))
+            problems << tr("%1 has no release %2").arg(s.host, m_context.release);
+    if (!problems.isEmpty())
+        return refuse(Outcome::Refused, problems.join(QStringLiteral("; ")));
+    m_context.revision = releaseRevision(m_context.release);
+    if (m_dryRun) {
+        emit planReady(plan());
+        return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
+    }
+    takeLock();
+}
+
+void DeployRunner::resolveRef()
+{
+    say(tr("resolving '%1' in %2").arg(m_context.ref, m_context.spec.repo));
+    runOn({m_context.spec.lockHost},
+          [this](const QString &) { return DeployScripts::listRefs(m_context.spec); }, true,
+          [this](const QList<HostOutcome> &outcomes) {
+              const HostOutcome &o = outcomes.value(0);
+              if (m_cancelRequested)
+                  return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
+              if (!o.ok())
+                  return refuse(Outcome::Refused, tr("cannot list the repository's refs on %1: %2")
+                                                      .arg(o.host, o.describe()));
+              const GitRefs refs = GitRefs::parse(o.output);
+              m_context.revision = refs.resolve(m_context.ref);
+              if (m_context.revision.isEmpty()) {
+                  QStringList names;
+                  for (const auto &b : refs.branches)
+                      names << b.first;
+                  for (const auto &t : refs.tags)
+                      names << t.first;
+                  return refuse(Outcome::Refused, tr("unknown ref '%1' (known: %2)")
+                                                      .arg(m_context.ref, names.join(QStringLiteral(", "))));
+              }
+              m_context.release = releaseName(QDateTime::currentDateTimeUtc(), m_context.revision);
+              say(tr("%1 is %2; new release %3").arg(m_context.ref, m_context.revision, m_context.release));
+              if (m_dryRun) {
+                  emit planReady(plan());
+                  return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
+              }
+              takeLock();
+          });
+}
+
+void DeployRunner::takeLock()
+{
+    setPhase(Phase::Lock, tr("Lock on %1").arg(m_context.spec.lockHost));
+    LockInfo info;
+    info.id = m_context.id;
+    info.user = m_context.user;
+    info.since = m_started;
+    info.action = m_kind == Kind::Rollback ? QStringLiteral("rollback") : QStringLiteral("deploy");
+    info.ref = m_kind == Kind::Rollback ? m_context.release : m_context.ref;
+    info.revision = m_context.revision;
+    info.comment = m_context.comment;
+    runOn({m_context.spec.lockHost},
+          [this, info](const QString &) { return DeployScripts::lock(m_context.spec, info.toJson()); },
+          true, [this](const QList<HostOutcome> &outcomes) {
+              const HostOutcome &o = outcomes.value(0);
+              if (o.exitStatus == 3)
+                  return refuse(Outcome::Refused,
+                                tr("%1 is locked by %2")
+                                    .arg(m_context.environment,
+                                         LockInfo::fromJson(QJsonDocument::fromJson(o.output).object())
+                                             .describe()));
+              if (!o.ok())
+                  return refuse(m_cancelRequested ? Outcome::Cancelled : Outcome::Refused,
+                                tr("could not take the lock on %1: %2").arg(o.host, o.describe()));
+              m_locked = true;
+              // "started" on every host first: if this console dies, the others see it.
+              const HistoryEntry started = historyEntry(HistoryEntry::Result::Started);
+              runOn(m_context.hosts,
+                    [this, started](const QString &) {
+                        return DeployScripts::appendHistory(m_context.spec, started.toJson());
+                    },
+                    true, [this](const QList<HostOutcome> &) {
+                        if (m_cancelRequested)
+                            return conclude(Outcome::Cancelled, tr("cancelled before any change"));
+                        if (m_kind == Kind::Deploy)
+                            return build();
+                        m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
+                        rolloutBatch();
+                    });
+          });
+}
+
+void DeployRunner::build()
+{
+    setPhase(Phase::Build, tr("Build %1 on %2").arg(m_context.release, m_context.hosts.join(QStringLiteral(", "))));
+    for (const QString &host : m_context.hosts)
+        setHost(host, HostState::Working, tr("building"));
+    runOn(m_context.hosts, [this](const QString &h) { return DeployScripts::build(m_context, h); },
+          false, [this](const QList<HostOutcome> &outcomes) {
+              bool ok = true;
+              for (const HostOutcome &o : outcomes) {
+                  setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
+                          o.ok() ? tr("built") : tr("build: %1").arg(o.describe()));
+                  ok = ok && o.ok();
+              }
+              if (!ok)
+                  return fail(outcomes, tr("build"));
+              releasePhase();
+          });
+}
+
+void DeployRunner::releasePhase()
+{
+    m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
+    if (m_context.spec.release.isEmpty() || m_cancelRequested) {
+        if (m_cancelRequested)
+            return conclude(Outcome::Cancelled, tr("cancelled before the switch; current is untouched"));
+        return rolloutBatch();
+    }
+    const QString first = m_context.hosts.first();
+    setPhase(Phase::Release, tr("Release phase on %1 (once)").arg(first));
+    setHost(first, HostState::Working, tr("release phase"));
+    runOn({first}, [this](const QString &h) { return DeployScripts::release(m_context, h); }, false,
+          [this](const QList<HostOutcome> &outcomes) {
+              const HostOutcome &o = outcomes.value(0);
+              setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
+                      o.ok() ? tr("built") : tr("release phase: %1").arg(o.describe()));
+              if (!o.ok())
+                  return fail(outcomes, tr("release phase"));
+              if (m_cancelRequested)
+                  return conclude(Outcome::Cancelled, tr("cancelled before the switch; current is untouched"));
+              rolloutBatch();
+          });
+}
+
+void DeployRunner::rolloutBatch()
+{
+    ++m_batch;
+    if (m_batch >= m_batches.size()) {
+        if (m_kind == Kind::Deploy)
+            return prune();
+        return conclude(Outcome::Succeeded, tr("rolled back to %1").arg(m_context.release));
+    }
+    const QStringList batch = m_batches[m_batch];
+    setPhase(Phase::Rollout, tr("Batch %1/%2: %3 → %4")
+                                 .arg(m_batch + 1)
+                                 .arg(m_batches.size())
+                                 .arg(batch.join(QStringLiteral(", ")), m_context.release));
+    runOn(batch, [this](const QString &) { return DeployScripts::switchCurrent(m_context.spec, m_context.release); },
+          false, [this, batch](const QList<HostOutcome> &outcomes) {
+              for (const HostOutcome &o : outcomes) {
+                  if (o.ok()) {
+                      m_switchedAny = true;
+                      setHost(o.host, HostState::Switched, tr("current → %1").arg(m_context.release));
+                  } else {
+                      m_failedHosts << o.host;
+                      setHost(o.host, HostState::Failed, tr("switch: %1").arg(o.describe()));
+                  }
+              }
+              for (const HostOutcome &o : outcomes)
+                  if (o.lost())
+                      return fail(outcomes, tr("switch"));
+              restartBatch(batch);
+          });
+}
+
+void DeployRunner::restartBatch(const QStringList &batch)
+{
+    const QStringList hosts = without(batch, m_failedHosts);
+    runOn(hosts,
+          [this](const QString &h) { return DeployScripts::restart(m_context, h, m_context.release); },
+          false, [this, batch](const QList<HostOutcome> &outcomes) {
+              for (const HostOutcome &o : outcomes) {
+                  if (!o.ok()) {
+                      m_failedHosts << o.host;
+                      setHost(o.host, HostState::Failed, tr("restart: %1").arg(o.describe()));
+                  }
+              }
+              for (const HostOutcome &o : outcomes)
+                  if (o.lost())
+                      return fail(outcomes, tr("restart"));
+              gateBatch(batch);
+          });
+}
+
+void DeployRunner::gateBatch(const QStringList &batch)
+{
+    const QStringList hosts = without(batch, m_failedHosts);
+    if (!m_context.spec.healthcheck || hosts.isEmpty() || m_cancelRequested) {
+        for (const QString &h : hosts)
+            setHost(h, HostState::Healthy, tr("running %1").arg(m_context.release));
+        return batchDone(batch);
+    }
+    auto pending = std::make_shared<int>(int(hosts.size()));
+    m_gates.clear();
+    for (const QString &host : hosts) {
+        setHost(host, HostState::Switched, tr("health check…"));
+        auto *gate = new HealthGate(m_pool->client(host), m_context, host, m_context.release, m_network, this);
+        m_gates << gate;
+        connect(gate, &HealthGate::progress, this, &DeployRunner::output);
+        connect(gate, &HealthGate::finished, this,
+                [this, gate, pending, batch](const QString &h, bool healthy, const QString &detail) {
+                    gate->deleteLater();
+                    if (healthy) {
+                        setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
+                    } else {
+                        m_failedHosts << h;
+                        setHost(h, HostState::Failed, tr("health: %1").arg(detail));
+                    }
+                    if (--*pending == 0)
+                        batchDone(batch);
+                });
+        gate->start();
+    }
+}
+
+void DeployRunner::batchDone(const QStringList &batch)
+{
+    m_gates.clear();
+    if (m_failedHosts.size() > m_context.spec.maxFail)
+        return revertBatch(batch, tr("%1 failed in batch %2 (max_fail: %3)")
+                                      .arg(m_failedHosts.join(QStringLiteral(", ")))
+                                      .arg(m_batch + 1)
+                                      .arg(m_context.spec.maxFail));
+    if (m_cancelRequested)
+        return revertBatch(batch, tr("cancelled during batch %1").arg(m_batch + 1));
+    rolloutBatch();
+}
+
+void DeployRunner::revertBatch(const QStringList &batch, const QString &why)
+{
+    // Only this batch goes back: earlier batches passed their gates and keep serving.
+    QStringList hosts;
+    for (const QString &h : batch)
+        if (!m_previous.value(h).isEmpty() && m_previous.value(h) != m_context.release)
+            hosts << h;
+    const Outcome outcome = m_cancelRequested && m_failedHosts.isEmpty() ? Outcome::Cancelled
+                                                                          : Outcome::Failed;
+    if (hosts.isEmpty())
+        return conclude(outcome, why);
+    say(tr("switching %1 back to the previous release").arg(hosts.join(QStringLiteral(", "))));
+    runOn(hosts,
+          [this](const QString &h) {
+              return DeployScripts::switchCurrent(m_context.spec, m_previous.value(h)) +
+                     DeployScripts::restart(m_context, h, m_previous.value(h));
+          },
+          false, [this, why, outcome](const QList<HostOutcome> &outcomes) {
+              for (const HostOutcome &o : outcomes)
+                  setHost(o.host, o.ok() ? HostState::Reverted : HostState::Failed,
+                          o.ok() ? tr("back on %1").arg(m_previous.value(o.host))
+                                 : tr("switching back failed: %1").arg(o.describe()));
+              conclude(outcome, why);
+          });
+}
+
+void DeployRunner::prune()
+{
+    setPhase(Phase::Prune, tr("Prune to %1 releases").arg(m_context.spec.keep));
+    runOn(m_context.hosts, [this](const QString &) { return DeployScripts::prune(m_context.spec); },
+          false, [this](const QList<HostOutcome> &outcomes) {
+              for (const HostOutcome &o : outcomes)
+                  if (!o.ok())
+                      say(tr("warning: pruning on %1 failed: %2").arg(o.host, o.describe()));
+              conclude(Outcome::Succeeded, tr("deployed %1 (%2) to %3")
+                                               .arg(m_context.ref, m_context.revision.left(7),
+                                                    m_context.hosts.join(QStringLiteral(", "))));
+          });
+}
+
+// ---- endings ----------------------------------------------------------------------------------
+
+void DeployRunner::fail(const QList<HostOutcome> &outcomes, const QString &what)
+{
+    QStringList failed;
+    bool lost = false;
+    for (const HostOutcome &o : outcomes) {
+        if (!o.ok())
+            failed << QStringLiteral("%1 (%2)").arg(o.host, o.describe());
+        lost = lost || o.lost();
+    }
+    const Outcome outcome = lost                ? Outcome::Interrupted
+                            : m_cancelRequested ? Outcome::Cancelled
+                                                : Outcome::Failed;
+    QString summary = tr("%1 %2 on %3").arg(what, outcomeName(outcome), failed.join(QStringLiteral(", ")));
+    if (!m_switchedAny)
+        summary += tr("; current is untouched");
+    conclude(outcome, summary);
+}
+
+void DeployRunner::refuse(Outcome outcome, const QString &why)
+{
+    m_outcome = outcome;
+    m_summary = why;
+    say(why);
+    if (!m_dryRun && outcome != Outcome::Succeeded)
+        audit();
+    finish();
+}
+
+void DeployRunner::conclude(Outcome outcome, const QString &summary)
+{
+    m_outcome = outcome;
+    m_summary = summary;
+    setPhase(Phase::Finish, QString());
+    say(summary);
+    const bool interrupted = outcome == Outcome::Interrupted;
+    if (interrupted)
+        say(tr("the lock on %1 stays: a host was lost mid-way and its state is unknown. Look, then "
+               "break the lock.").arg(m_context.spec.lockHost));
+    const bool discardRelease = m_kind == Kind::Deploy && !m_switchedAny &&
+                                outcome != Outcome::Succeeded && !interrupted;
+    const HistoryEntry entry = historyEntry(outcome == Outcome::Succeeded   ? HistoryEntry::Result::Succeeded
+                                            : outcome == Outcome::Cancelled ? HistoryEntry::Result::Cancelled
+                                            : interrupted ? HistoryEntry::Result::Interrupted
+                                                          : HistoryEntry::Result::Failed);
+    runOn(m_context.hosts,
+          [this, discardRelease, entry, interrupted](const QString &host) {
+              QString script = DeployScripts::appendHistory(m_context.spec, entry.toJson());
+              if (discardRelease)
+                  script += DeployScripts::discard(m_context.spec, m_context.release);
+              if (host == m_context.spec.lockHost && m_locked && !interrupted)
+                  script += DeployScripts::unlock(m_context.spec, m_context.id);
+              return script;
+          },
+          true, [this](const QList<HostOutcome> &outcomes) {
+              for (const HostOutcome &o : outcomes)
+                  if (o.host == m_context.spec.lockHost && !o.ok() && m_outcome != Outcome::Interrupted)
+                      say(tr("warning: could not release the lock on %1: %2").arg(o.host, o.describe()));
+              audit();
+              notify();
+          });
+}
+
+HistoryEntry DeployRunner::historyEntry(HistoryEntry::Result result) const
+{
+    HistoryEntry e;
+    e.id = m_context.id;
+    e.action = m_kind == Kind::Rollback ? QStringLiteral("rollback") : QStringLiteral("deploy");
+    e.ref = m_kind == Kind::Rollback ? m_context.release : m_context.ref;
+    e.revision = m_context.revision;
+    e.release = m_context.release;
+    e.previous = m_previous.value(m_context.spec.lockHost);
+    e.user = m_context.user;
+    e.comment = m_context.comment;
+    e.result = result;
+    e.time = m_started;
+    e.durationSeconds = result == HistoryEntry::Result::Started ? 0 : m_clock.elapsed() / 1000.0;
+    e.hosts = m_context.hosts;
+    if (result != HistoryEntry::Result::Succeeded && result != HistoryEntry::Result::Started)
+        e.message = m_summary;
+    return e;
+}
+
+void DeployRunner::audit()
+{
+    if (!m_audit)
+        return;
+    AuditEntry e;
+    e.user = m_context.user;
+    e.workspace = m_workspaceName;
+    e.environment = m_context.environment;
+    e.comment = m_context.comment;
+    switch (m_kind) {
+    case Kind::Deploy:
+        e.action = QStringLiteral("deploy");
+        e.target = QStringLiteral("%1 (%2)").arg(m_context.ref, m_context.revision.left(12));
+        break;
+    case Kind::Rollback:
+        e.action = QStringLiteral("rollback");
+        e.target = m_context.release;
+        break;
+    case Kind::Command:
+        e.action = QStringLiteral("run");
+        e.target = m_command + QStringLiteral(" on ") + m_context.hosts.join(QStringLiteral(", "));
+        break;
+    }
+    e.before = m_previous.value(m_context.spec.lockHost);
+    e.after = m_kind == Kind::Command ? QString() : m_context.release;
+    e.outcome = m_outcome == Outcome::Succeeded
+                    ? QStringLiteral("done")
+                    : outcomeName(m_outcome) + QStringLiteral(": ") + m_summary.section(QLatin1Char('\n'), 0, 0);
+    if (Status s = m_audit->record(e); !s)
+        say(tr("warning: %1").arg(s.errorString()));
+}
+
+void DeployRunner::notify()
+{
+    const QString url = m_context.spec.notifyWebhook;
+    if (url.isEmpty() || m_kind == Kind::Command)
+        return finish();
+    // Slack's incoming-webhook shape; Mattermost, Rocket.Chat and Discord's /slack accept it.
+    const QString icon = m_outcome == Outcome::Succeeded ? QStringLiteral(":white_check_mark:")
+                                                         : QStringLiteral(":x:");
+    const QJsonObject body{{QStringLiteral("text"),
+                            QStringLiteral("%1 %2 %3 on %4 %5 by %6: %7")
+                                .arg(icon, m_kind == Kind::Rollback ? QStringLiteral("Rollback")
+                                                                     : QStringLiteral("Deploy"),
+                                     m_context.ref.isEmpty() ? m_context.release : m_context.ref,
+                                     m_context.environment, outcomeName(m_outcome), m_context.user,
+                                     m_summary.section(QLatin1Char('\n'), 0, 0))}};
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (reply->error() != QNetworkReply::NoError)
+            say(tr("warning: the webhook failed: %1").arg(reply->errorString()));
+        finish();
+    });
+}
+
+void DeployRunner::finish()
+{
+    m_phase = Phase::Done;
+    emit phaseChanged(Phase::Done, QString());
+    emit finished(m_outcome, m_summary);
+}
+
+} // namespace Opsdeck

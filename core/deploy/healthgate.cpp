@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "healthgate.h"
+
+#include "common/futures.h"
+#include "ssh/sshclient.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUrl>
+
+namespace Opsdeck {
+
+HealthGate::HealthGate(SshClient *client, DeployContext context, QString host, QString release,
+                       QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_context(std::move(context))
+    , m_host(std::move(host))
+    , m_release(std::move(release))
+    , m_network(network)
+{}
+
+void HealthGate::start()
+{
+    m_elapsed.start();
+    attempt();
+}
+
+void HealthGate::cancel()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_reply)
+        m_reply->abort();
+    if (m_exec)
+        m_exec->cancel();
+    emit finished(m_host, false, QStringLiteral("cancelled"));
+}
+
+void HealthGate::attempt()
+{
+    if (m_done)
+        return;
+    ++m_attempts;
+    const HealthCheckSpec &spec = *m_context.spec.healthcheck;
+    if (spec.run.isEmpty()) {
+        const QUrl url(spec.url);
+        const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+        onFinished(m_client->openTunnel(url.host(), port), this, [this](Result<quint16> tunnel) {
+            if (!tunnel)
+                attemptDone(false, QStringLiteral("no tunnel to the host: ") + tunnel.errorString());
+            else
+                attemptUrl(*tunnel);
+        });
+    } else {
+        attemptRun();
+    }
+}
+
+void HealthGate::attemptUrl(quint16 tunnelPort)
+{
+    if (m_done)
+        return;
+    const QUrl asSeenByHost(m_context.spec.healthcheck->url);
+    QUrl local = asSeenByHost;
+    local.setHost(QStringLiteral("127.0.0.1"));
+    local.setPort(tunnelPort);
+    QNetworkRequest request(local);
+    // The app sees the request it would get on the host (Django checks ALLOWED_HOSTS).
+    request.setRawHeader("Host", asSeenByHost.authority().toUtf8());
+    request.setTransferTimeout(m_context.spec.healthcheck->timeoutMs);
+    m_reply = m_network->get(request);
+    connect(m_reply, &QNetworkReply::sslErrors, m_reply, [reply = m_reply](const QList<QSslError> &errors) {
+        // Through the tunnel the name is 127.0.0.1; the certificate is still verified otherwise.
+        QList<QSslError> nameOnly;
+        for (const QSslError &e : errors)
+            if (e.error() == QSslError::HostNameMismatch)
+                nameOnly << e;
+        if (nameOnly.size() == errors.size())
+            reply->ignoreSslErrors(nameOnly);
+    });
+    connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300)
+            attemptDone(true, QStringLiteral("HTTP %1").arg(status));
+        else if (status > 0)
+            attemptDone(false, QStringLiteral("HTTP %1 %2").arg(status).arg(
+                                   reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()));
+        else
+            attemptDone(false, reply->errorString());
+    });
+}
+
+void HealthGate::attemptRun()
+{
+    m_exec = m_client->exec(DeployScripts::healthRun(m_context, m_host, m_release), this);
+    connect(m_exec, &SshExec::finished, this, [this, exec = m_exec](int status) {
+        exec->deleteLater();
+        const QString output =
+            QString::fromUtf8(exec->capturedStdout() + exec->capturedStderr()).trimmed();
+        QString detail = output.section(QLatin1Char('\n'), -1).left(200);
+        if (status < 0)
+            detail = exec->errorString();
+        else if (status == 124)
+            detail = QStringLiteral("timed out");
+        attemptDone(status == 0, detail.isEmpty() ? QStringLiteral("exit status %1").arg(status)
+                                                  : detail);
+    });
+}
+
+void HealthGate::attemptDone(bool healthy, const QString &detail)
+{
+    if (m_done)
+        return;
+    const HealthCheckSpec &spec = *m_context.spec.healthcheck;
+    emit progress(m_host, QStringLiteral("health check %1 (attempt %2, %3 s): %4\n")
+                              .arg(healthy ? QStringLiteral("passed") : QStringLiteral("failed"))
+                              .arg(m_attempts)
+                              .arg(double(m_elapsed.elapsed()) / 1000.0, 0, 'f', 1)
+                              .arg(detail)
+                              .toUtf8());
+    if (healthy || m_elapsed.elapsed() + spec.intervalMs > spec.budgetMs) {
+        m_done = true;
+        emit finished(m_host, healthy,
+                      healthy ? detail
+                              : QStringLiteral("not healthy after %1 s: %2")
+                                    .arg(spec.budgetMs / 1000.0)
+                                    .arg(detail));
+        return;
+    }
+    QTimer::singleShot(spec.intervalMs, this, &HealthGate::attempt);
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "pg/pgtypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace Opsdeck {
+
+/** A row of Django's `django_migrations`. */
+struct AppliedMigration
+{
+    QString app;
+    QString name;
+    QDateTime applied;
+};
+
+/**
+ * Migrations a rollback to `target` leaves applied: those run since the first release after it
+ * was created (its release phase ran then). Invalid when `target` is the newest release.
+ */
+QDateTime migrationCutoff(const QStringList &releasesNewestFirst, const QString &target);
+
+/** SQL for migrations applied at or after $1 (an ISO timestamp), oldest first. */
+QString migrationsSinceSql();
+Result<QList<AppliedMigration>> parseMigrations(const Result<PgResultSet> &result);
+
+} // namespace Opsdeck
