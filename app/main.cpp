@@ -2,6 +2,7 @@
 #include "cli/checkcommand.h"
 #include "cli/commandregistry.h"
 #include "cli/dbcommand.h"
+#include "cli/deploycommand.h"
 #include "guioptions.h"
 #include "mainwindow.h"
 
@@ -20,6 +21,8 @@ CommandRegistry commands()
     CommandRegistry registry;
     registry.add(checkCommand());
     registry.add(dbCommand());
+    for (CliCommand &c : deployCommands())
+        registry.add(std::move(c));
     return registry;
 }
 

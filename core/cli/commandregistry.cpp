@@ -103,8 +103,9 @@ QString CommandRegistry::helpText() const
             text += QStringLiteral("  %1 %2\n").arg(name, -22).arg(c.summary);
         }
     }
-    text += QStringLiteral("\nExit codes: 0 ok, 1 problems found, 2 usage error (or critical),"
-                           " 3 could not run.\n");
+    text += QStringLiteral("\nExit codes: 0 ok, 1 problems found (a deploy failed), 2 usage error "
+                           "(or critical),\n3 could not run (refused before any change), 4 "
+                           "interrupted (lock left), 130 cancelled.\n");
     return text;
 }
 

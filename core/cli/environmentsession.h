@@ -28,6 +28,7 @@ public:
     const Workspace &workspace() const { return m_workspace; }
     const EnvironmentSpec &environment() const { return *m_workspace.environment(m_environment); }
     Result<PgConnection *> database(const PgSessionSettings &settings = {});
+    SshPool *pool() const { return m_pool.get(); }
     QString databaseTarget() const;
 
     /** Commands may block: runs an event loop until the future is done. */

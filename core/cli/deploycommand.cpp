@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deploycommand.h"
+
+#include "audit/auditlog.h"
+#include "deploy/deployrunner.h"
+#include "deploy/deploystatusquery.h"
+#include "environmentsession.h"
+#include "runtime/hostprobe.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QUuid>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace Opsdeck {
+
+namespace {
+
+const QString kGroup = QStringLiteral("Deployments");
+
+struct Options
+{
+    QString environment;
+    QStringList positional;
+    QStringList rest; // after "--"
+    QHash<QString, QStringList> values;
+    QSet<QString> flags;
+
+    QString value(const QString &name) const { return values.value(name).value(0); }
+};
+
+/** Options with a value are listed in `valued`, switches in `switches`; aliases as "-m=--comment". */
+std::optional<Options> parse(CliContext &ctx, const QString &command, const QStringList &valued,
+                             const QStringList &switches, const QString &usage)
+{
+    Options o;
+    const QStringList &args = ctx.args;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        QString a = args[i];
+        if (a == QLatin1String("-m"))
+            a = QStringLiteral("--comment");
+        if (a == QLatin1String("-y"))
+            a = QStringLiteral("--yes");
+        if (a == QLatin1String("--")) {
+            o.rest = args.mid(i + 1);
+            break;
+        }
+        if (valued.contains(a) && i + 1 < args.size()) {
+            o.values[a] << args[++i];
+        } else if (switches.contains(a)) {
+            o.flags << a;
+        } else if (!a.startsWith(QLatin1Char('-'))) {
+            (o.environment.isEmpty() ? o.environment : o.positional.emplace_back()) = a;
+        } else {
+            ctx.err << "opsdeck " << command << ": unexpected '" << args[i] << "'\nusage: " << usage
+                    << "\n";
+            return std::nullopt;
+        }
+    }
+    if (o.environment.isEmpty()) {
+        ctx.err << "opsdeck " << command << ": which environment?\nusage: " << usage << "\n";
+        return std::nullopt;
+    }
+    return o;
+}
+
+/** Protected environments: --yes, or the environment's name typed at a terminal. */
+bool confirmed(CliContext &ctx, const EnvironmentSpec &env, const Options &o, const QString &what)
+{
+    if (!env.isProtected || o.flags.contains(QStringLiteral("--yes")))
+        return true;
+    if (!::isatty(STDIN_FILENO)) {
+        ctx.err << env.name << " is protected: pass --yes to " << what << " without a terminal\n";
+        return false;
+    }
+    ctx.err << what << " on " << env.name << " (protected). Type the environment's name to go on: ";
+    ctx.err.flush();
+    char line[256] = {};
+    if (!std::fgets(line, sizeof line, stdin))
+        return false;
+    if (QString::fromUtf8(line).trimmed() != env.name) {
+        ctx.err << "not confirmed; nothing was done\n";
+        return false;
+    }
+    return true;
+}
+
+/** Prefixes each complete line with its host, the way `pssh -i` and Ansible do. */
+class PrefixedWriter final
+{
+public:
+    explicit PrefixedWriter(QTextStream &out)
+        : m_out(out)
+    {}
+
+    void write(const QString &host, const QByteArray &data)
+    {
+        QByteArray &pending = m_partial[host];
+        pending += data;
+        qsizetype start = 0;
+        for (qsizetype nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+            line(host, pending.mid(start, nl - start));
+            start = nl + 1;
+        }
+        pending.remove(0, start);
+    }
+
+    void flush()
+    {
+        for (auto it = m_partial.begin(); it != m_partial.end(); ++it)
+            if (!it.value().isEmpty())
+                line(it.key(), it.value());
+        m_partial.clear();
+        m_out.flush();
+    }
+
+private:
+    void line(const QString &host, const QByteArray &text)
+    {
+        if (!host.isEmpty())
+            m_out << host << " | ";
+        m_out << QString::fromUtf8(text) << '\n';
+    }
+
+    QTextStream &m_out;
+    QHash<QString, QByteArray> m_partial;
+};
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSigint(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+int exitCodeFor(DeployRunner::Outcome outcome)
+{
+    switch (outcome) {
+    case DeployRunner::Outcome::Succeeded: return ExitCode::Ok;
+    case DeployRunner::Outcome::Failed: return ExitCode::Problems;
+    case DeployRunner::Outcome::Refused: return ExitCode::Failure;
+    case DeployRunner::Outcome::Interrupted: return ExitCode::Interrupted;
+    case DeployRunner::Outcome::Cancelled: return ExitCode::Cancelled;
+    }
+    return ExitCode::Failure;
+}
+
+/** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
+int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void(DeployRunner &)> &start,
+          bool dryRun = false)
+{
+    AuditLog audit;
+    DeployRunner runner(session.pool(), session.environment());
+    runner.setAuditLog(&audit, session.workspace().name);
+    runner.setDryRun(dryRun);
+    PrefixedWriter writer(ctx.out);
+    QObject::connect(&runner, &DeployRunner::output, &runner,
+                     [&writer](const QString &host, const QByteArray &data) { writer.write(host, data); });
+    QObject::connect(&runner, &DeployRunner::planReady, &runner, [&ctx](const QList<PlanStep> &plan) {
+        ctx.out << "\nPlan (nothing has been changed):\n" << formatPlan(plan);
+    });
+    QEventLoop loop;
+    QObject::connect(&runner, &DeployRunner::finished, &loop, &QEventLoop::quit);
+
+    std::unique_ptr<QSocketNotifier> sigint;
+    if (::pipe(g_signalPipe) == 0) {
+        std::signal(SIGINT, onSigint);
+        sigint = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(sigint.get(), &QSocketNotifier::activated, &runner, [&runner] {
+            char c;
+            [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+            if (runner.isRunning() && runner.phase() != DeployRunner::Phase::Finish) {
+                runner.cancel();
+                std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends Opsdeck at once
+            }
+        });
+    }
+    start(runner);
+    if (runner.isRunning())
+        loop.exec();
+    writer.flush();
+    std::signal(SIGINT, SIG_DFL);
+    sigint.reset();
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    ctx.out << "\n" << DeployRunner::outcomeName(runner.outcome()) << ": "
+            << runner.summary().section(QLatin1Char('\n'), 0, 0) << "\n";
+    ctx.out.flush();
+    return exitCodeFor(runner.outcome());
+}
+
+std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &command,
+                                                const QString &environment)
+{
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), environment);
+    if (!session) {
+        ctx.err << "opsdeck " << command << ": " << session.errorString() << "\n";
+        return nullptr;
+    }
+    if (!(*session)->environment().deploy) {
+        ctx.err << "opsdeck " << command << ": environment '" << environment
+                << "' has no 'deploy:' block in " << ctx.workspacePath() << "\n";
+        return nullptr;
+    }
+    return std::move(session).value();
+}
+
+// ---- commands ---------------------------------------------------------------------------------
+
+const char kDeployUsage[] = "opsdeck deploy ENV --ref REF [-m COMMENT] [--yes] [--dry-run]";
+
+int runDeploy(CliContext &ctx)
+{
+    std::optional<Options> o = parse(ctx, QStringLiteral("deploy"),
+                                     {QStringLiteral("--ref"), QStringLiteral("--comment")},
+                                     {QStringLiteral("--yes"), QStringLiteral("--dry-run")},
+                                     QString::fromLatin1(kDeployUsage));
+    if (!o)
+        return ExitCode::Usage;
+    const QString ref = o->value(QStringLiteral("--ref")).isEmpty() ? o->positional.value(0)
+                                                                    : o->value(QStringLiteral("--ref"));
+    if (ref.isEmpty()) {
+        ctx.err << "opsdeck deploy: which ref? (--ref main, --ref v2, --ref <sha>)\nusage: "
+                << kDeployUsage << "\n";
+        return ExitCode::Usage;
+    }
+    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("deploy"), o->environment);
+    if (!session)
+        return ExitCode::Failure;
+    const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
+    const QString comment = o->value(QStringLiteral("--comment"));
+    if (!dryRun && session->environment().isProtected && comment.isEmpty()) {
+        ctx.err << "opsdeck deploy: " << o->environment
+                << " is protected: say why with -m \"COMMENT\"\n";
+        return ExitCode::Usage;
+    }
+    if (!dryRun && !confirmed(ctx, session->environment(), *o, QStringLiteral("Deploy ") + ref))
+        return ExitCode::Usage;
+    return drive(ctx, *session, [&](DeployRunner &r) { r.deploy(ref, comment); }, dryRun);
+}
+
+const char kRollbackUsage[] = "opsdeck rollback ENV [RELEASE] [-m COMMENT] [--yes] [--dry-run]";
+
+int runRollback(CliContext &ctx)
+{
+    std::optional<Options> o = parse(ctx, QStringLiteral("rollback"), {QStringLiteral("--comment")},
+                                     {QStringLiteral("--yes"), QStringLiteral("--dry-run")},
+                                     QString::fromLatin1(kRollbackUsage));
+    if (!o)
+        return ExitCode::Usage;
+    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("rollback"), o->environment);
+    if (!session)
+        return ExitCode::Failure;
+    const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
+    const QString release = o->positional.value(0);
+    if (!dryRun) {
+        ctx.err << "Note: a rollback switches code only; the database is not rolled back.\n";
+        if (!confirmed(ctx, session->environment(), *o,
+                       QStringLiteral("Roll back to ") +
+                           (release.isEmpty() ? QStringLiteral("the previous release") : release)))
+            return ExitCode::Usage;
+    }
+    return drive(ctx, *session, [&](DeployRunner &r) { r.rollback(release, o->value(QStringLiteral("--comment"))); },
+                 dryRun);
+}
+
+const char kRunUsage[] = "opsdeck run ENV [--host HOST]... [--yes] [-m COMMENT] -- COMMAND...";
+
+int runAdHoc(CliContext &ctx)
+{
+    std::optional<Options> o = parse(ctx, QStringLiteral("run"),
+                                     {QStringLiteral("--host"), QStringLiteral("--comment")},
+                                     {QStringLiteral("--yes")}, QString::fromLatin1(kRunUsage));
+    if (!o)
+        return ExitCode::Usage;
+    const QString command = (o->rest.isEmpty() ? o->positional : o->rest).join(QLatin1Char(' '));
+    if (command.trimmed().isEmpty()) {
+        ctx.err << "opsdeck run: which command?\nusage: " << kRunUsage << "\n";
+        return ExitCode::Usage;
+    }
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), o->environment);
+    if (!session) {
+        ctx.err << "opsdeck run: " << session.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const QStringList hosts = o->values.value(QStringLiteral("--host"));
+    for (const QString &h : hosts) {
+        if (!(*session)->environment().hosts.contains(h)) {
+            ctx.err << "opsdeck run: '" << h << "' is not a host of " << o->environment << " ("
+                    << (*session)->environment().hosts.join(QStringLiteral(", ")) << ")\n";
+            return ExitCode::Usage;
+        }
+    }
+    if (!confirmed(ctx, (*session)->environment(), *o, QStringLiteral("Run `%1`").arg(command)))
+        return ExitCode::Usage;
+    return drive(ctx, **session, [&](DeployRunner &r) {
+        r.runCommand(command, hosts, o->value(QStringLiteral("--comment")));
+    });
+}
+
+QJsonObject toJson(const EnvironmentDeployState &state)
+{
+    QJsonArray hosts;
+    for (const HostDeployState &h : state.hosts)
+        hosts.append(QJsonObject{{QStringLiteral("host"), h.host},
+                                 {QStringLiteral("error"), h.error},
+                                 {QStringLiteral("current"), h.current},
+                                 {QStringLiteral("releases"), QJsonArray::fromStringList(h.releases)},
+                                 {QStringLiteral("free_bytes"), double(h.freeBytes)}});
+    QJsonArray history;
+    for (const HistoryEntry &e : state.history)
+        history.append(e.toJson());
+    QJsonObject o{{QStringLiteral("hosts"), hosts}, {QStringLiteral("history"), history}};
+    o.insert(QStringLiteral("lock"), state.lock ? QJsonValue(state.lock->toJson()) : QJsonValue());
+    return o;
+}
+
+void printState(QTextStream &out, const QString &environment, const EnvironmentDeployState &s)
+{
+    out << environment << ": "
+        << (s.lock ? QStringLiteral("LOCKED by ") + s.lock->describe() : QStringLiteral("not locked"))
+        << "\n\n";
+    out << QStringLiteral("%1  %2  %3\n").arg(QStringLiteral("HOST"), -10).arg(QStringLiteral("CURRENT"), -30).arg(QStringLiteral("FREE"));
+    for (const HostDeployState &h : s.hosts) {
+        const QString current = !h.error.isEmpty() ? QStringLiteral("unreachable: ") + h.error
+                                : h.current.isEmpty() ? QStringLiteral("(none)")
+                                                      : h.current;
+        out << QStringLiteral("%1  %2  %3\n")
+                   .arg(h.host, -10)
+                   .arg(current, -30)
+                   .arg(h.freeBytes >= 0 ? formatBytes(h.freeBytes) : QString());
+    }
+    out << "\n" << QStringLiteral("  %1  %2  %3  %4\n").arg(QStringLiteral("RELEASE"), -26).arg(QStringLiteral("REF"), -12).arg(QStringLiteral("BY"), -20).arg(QStringLiteral("ON"));
+    for (const QString &r : s.releases) {
+        QStringList on;
+        for (const HostDeployState &h : s.hosts)
+            if (h.current == r)
+                on << h.host;
+        const HistoryEntry *e = s.deployOf(r);
+        out << QStringLiteral("%1 %2  %3  %4  %5\n")
+                   .arg(on.isEmpty() ? QStringLiteral(" ") : QStringLiteral("*"))
+                   .arg(r, -26)
+                   .arg(e ? e->ref : QString(), -12)
+                   .arg(e ? e->user : QString(), -20)
+                   .arg(on.join(QStringLiteral(", ")));
+    }
+    out << "\nHistory (newest first):\n";
+    for (const HistoryEntry &e : s.history.mid(0, 15)) {
+        out << QStringLiteral("  %1  %2  %3  %4  %5")
+                   .arg(e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+                   .arg(e.action, -8)
+                   .arg(e.ref, -12)
+                   .arg(resultName(e.result), -11)
+                   .arg(e.user);
+        if (!e.comment.isEmpty())
+            out << "  \"" << e.comment << "\"";
+        if (!e.message.isEmpty())
+            out << "  — " << e.message.section(QLatin1Char('\n'), 0, 0);
+        out << "\n";
+    }
+}
+
+int runReleases(CliContext &ctx)
+{
+    const QString usage = QStringLiteral("opsdeck releases ENV [--json]");
+    std::optional<Options> o = parse(ctx, QStringLiteral("releases"), {}, {QStringLiteral("--json")}, usage);
+    if (!o)
+        return ExitCode::Usage;
+    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("releases"), o->environment);
+    if (!session)
+        return ExitCode::Failure;
+    DeployStatusQuery query(session->pool(), session->environment());
+    EnvironmentDeployState state;
+    QEventLoop loop;
+    QObject::connect(&query, &DeployStatusQuery::finished, &loop, [&](const EnvironmentDeployState &s) {
+        state = s;
+        loop.quit();
+    });
+    query.start();
+    loop.exec();
+    if (o->flags.contains(QStringLiteral("--json")))
+        ctx.out << QJsonDocument(toJson(state)).toJson();
+    else
+        printState(ctx.out, o->environment, state);
+    for (const HostDeployState &h : std::as_const(state.hosts))
+        if (!h.error.isEmpty())
+            return ExitCode::Failure;
+    return ExitCode::Ok;
+}
+
+/** `lock` takes the lock by hand (maintenance); `unlock` breaks whatever lock is there. */
+int runLock(CliContext &ctx, bool take)
+{
+    const QString name = take ? QStringLiteral("lock") : QStringLiteral("unlock");
+    const QString usage = take ? QStringLiteral("opsdeck lock ENV [-m COMMENT]")
+                               : QStringLiteral("opsdeck unlock ENV [--yes] [-m COMMENT]");
+    std::optional<Options> o = parse(ctx, name, {QStringLiteral("--comment")}, {QStringLiteral("--yes")}, usage);
+    if (!o)
+        return ExitCode::Usage;
+    std::unique_ptr<EnvironmentSession> session = openSession(ctx, name, o->environment);
+    if (!session)
+        return ExitCode::Failure;
+    const DeploySpec &spec = *session->environment().deploy;
+    if (!take && !confirmed(ctx, session->environment(), *o, QStringLiteral("Break the deploy lock")))
+        return ExitCode::Usage;
+    LockInfo info;
+    info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    info.user = AuditLog::currentUser();
+    info.since = QDateTime::currentDateTimeUtc();
+    info.action = QStringLiteral("manual");
+    info.comment = o->value(QStringLiteral("--comment"));
+    HostFanOut fanOut(session->pool());
+    fanOut.setCaptureOutput(true);
+    fanOut.setStreamOutput(false);
+    QEventLoop loop;
+    QObject::connect(&fanOut, &HostFanOut::finished, &loop, &QEventLoop::quit);
+    fanOut.start({spec.lockHost}, [&](const QString &) {
+        return take ? DeployScripts::lock(spec, info.toJson()) : DeployScripts::breakLock(spec);
+    });
+    loop.exec();
+    const HostOutcome o2 = fanOut.outcomes().value(0);
+    AuditEntry entry;
+    entry.workspace = session->workspace().name;
+    entry.environment = o->environment;
+    entry.action = take ? QStringLiteral("deploy.lock") : QStringLiteral("deploy.unlock");
+    entry.target = spec.lockHost + QLatin1Char(':') + spec.path;
+    entry.comment = info.comment;
+    entry.outcome = o2.ok() ? QStringLiteral("done") : QStringLiteral("failed: ") + o2.describe();
+    if (Status s = AuditLog().record(entry); !s)
+        ctx.err << "warning: " << s.errorString() << "\n";
+    if (o2.exitStatus == 3) {
+        ctx.err << o->environment << " is already locked by "
+                << LockInfo::fromJson(QJsonDocument::fromJson(o2.output).object()).describe() << "\n";
+        return ExitCode::Problems;
+    }
+    if (!o2.ok()) {
+        ctx.err << "opsdeck " << name << ": " << spec.lockHost << ": " << o2.describe() << "\n";
+        return ExitCode::Failure;
+    }
+    ctx.out << (take ? "locked " : "unlocked ") << o->environment << "\n";
+    return ExitCode::Ok;
+}
+
+} // namespace
+
+QList<CliCommand> deployCommands()
+{
+    return {
+        CliCommand{QStringLiteral("deploy"), {}, kGroup,
+                   QStringLiteral("deploy a git ref to an environment (preflight, lock, build, "
+                                  "release phase, batches with health gates)"),
+                   QStringLiteral("%1\n  --ref REF      branch, tag or commit id\n"
+                                  "  -m COMMENT     why (required on protected environments)\n"
+                                  "  --yes          skip the typed confirmation\n"
+                                  "  --dry-run      print the exact plan per host; change nothing")
+                       .arg(QString::fromLatin1(kDeployUsage)),
+                   runDeploy},
+        CliCommand{QStringLiteral("rollback"), {}, kGroup,
+                   QStringLiteral("switch back to an earlier release (code only, not the database)"),
+                   QString::fromLatin1(kRollbackUsage), runRollback},
+        CliCommand{QStringLiteral("run"), {QStringLiteral("exec")}, kGroup,
+                   QStringLiteral("run a shell command on an environment's hosts"),
+                   QString::fromLatin1(kRunUsage), runAdHoc},
+        CliCommand{QStringLiteral("releases"), {QStringLiteral("ls")}, kGroup,
+                   QStringLiteral("releases, current release, lock and history per host"),
+                   QStringLiteral("opsdeck releases ENV [--json]"), runReleases},
+        CliCommand{QStringLiteral("lock"), {}, kGroup,
+                   QStringLiteral("take an environment's deploy lock by hand"),
+                   QStringLiteral("opsdeck lock ENV [-m COMMENT]"),
+                   [](CliContext &ctx) { return runLock(ctx, true); }},
+        CliCommand{QStringLiteral("unlock"), {}, kGroup,
+                   QStringLiteral("break an environment's deploy lock (audited)"),
+                   QStringLiteral("opsdeck unlock ENV [--yes] [-m COMMENT]"),
+                   [](CliContext &ctx) { return runLock(ctx, false); }},
+    };
+}
+
+} // namespace Opsdeck
