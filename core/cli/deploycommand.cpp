@@ -3,6 +3,7 @@
 
 #include "audit/auditlog.h"
 #include "deploy/deployrunner.h"
+#include "deploy/hostlines.h"
 #include "deploy/deploystatusquery.h"
 #include "environmentsession.h"
 #include "runtime/hostprobe.h"
@@ -91,45 +92,15 @@ bool confirmed(CliContext &ctx, const EnvironmentSpec &env, const Options &o, co
 }
 
 /** Prefixes each complete line with its host, the way `pssh -i` and Ansible do. */
-class PrefixedWriter final
+/** Writes whole lines, each prefixed with its host ("web1 | …") the way parallel-ssh -P does. */
+HostLineSplitter::LineHandler prefixedLines(QTextStream &out)
 {
-public:
-    explicit PrefixedWriter(QTextStream &out)
-        : m_out(out)
-    {}
-
-    void write(const QString &host, const QByteArray &data)
-    {
-        QByteArray &pending = m_partial[host];
-        pending += data;
-        qsizetype start = 0;
-        for (qsizetype nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-            line(host, pending.mid(start, nl - start));
-            start = nl + 1;
-        }
-        pending.remove(0, start);
-    }
-
-    void flush()
-    {
-        for (auto it = m_partial.begin(); it != m_partial.end(); ++it)
-            if (!it.value().isEmpty())
-                line(it.key(), it.value());
-        m_partial.clear();
-        m_out.flush();
-    }
-
-private:
-    void line(const QString &host, const QByteArray &text)
-    {
+    return [&out](const QString &host, const QByteArray &line) {
         if (!host.isEmpty())
-            m_out << host << " | ";
-        m_out << QString::fromUtf8(text) << '\n';
-    }
-
-    QTextStream &m_out;
-    QHash<QString, QByteArray> m_partial;
-};
+            out << host << " | ";
+        out << QString::fromUtf8(line) << '\n';
+    };
+}
 
 int g_signalPipe[2] = {-1, -1};
 
@@ -159,7 +130,7 @@ int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void
     DeployRunner runner(session.pool(), session.environment());
     runner.setAuditLog(&audit, session.workspace().name);
     runner.setDryRun(dryRun);
-    PrefixedWriter writer(ctx.out);
+    HostLineSplitter writer(prefixedLines(ctx.out));
     QObject::connect(&runner, &DeployRunner::output, &runner,
                      [&writer](const QString &host, const QByteArray &data) { writer.write(host, data); });
     QObject::connect(&runner, &DeployRunner::planReady, &runner, [&ctx](const QList<PlanStep> &plan) {
@@ -185,6 +156,7 @@ int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void
     if (runner.isRunning())
         loop.exec();
     writer.flush();
+    ctx.out.flush();
     std::signal(SIGINT, SIG_DFL);
     sigint.reset();
     ::close(g_signalPipe[0]);

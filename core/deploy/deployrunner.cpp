@@ -520,7 +520,7 @@ void DeployRunner::revertBatch(const QStringList &batch, const QString &why)
         return conclude(outcome, why);
     say(tr("switching %1 back to the previous release").arg(hosts.join(QStringLiteral(", "))));
     runOn(hosts,
-          [this](const QString &h) {
+          [this](const QString &h) -> QString {
               return DeployScripts::switchCurrent(m_context.spec, m_previous.value(h)) +
                      DeployScripts::restart(m_context, h, m_previous.value(h));
           },

@@ -99,11 +99,16 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const 
                                        "release: [\"venv/bin/python manage.py migrate --noinput\"]\n"
                                        "restart: bin/restart\nhealthcheck: %3\n")
                             .arg(m_path, m_demo.value(QStringLiteral("GIT_REPO")), health);
-        if (!deployExtra.isEmpty())
-            block += deployExtra + QLatin1Char('\n');
+        // A key in deployExtra replaces the default one (YAML refuses duplicate keys).
+        const QStringList extra = deployExtra.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        auto keyOf = [](const QString &line) { return line.section(QLatin1Char(':'), 0, 0).trimmed(); };
+        QStringList overridden;
+        for (const QString &line : extra)
+            overridden << keyOf(line);
         QString out;
-        for (const QString &line : block.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-            out += indent + line + QLatin1Char('\n');
+        for (const QString &line : block.split(QLatin1Char('\n'), Qt::SkipEmptyParts) + extra)
+            if (extra.contains(line) || !overridden.contains(keyOf(line)))
+                out += indent + line + QLatin1Char('\n');
         return out;
     };
     const QString yaml =

@@ -4,6 +4,7 @@
 #include "audit/auditlog.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deploystatusquery.h"
+#include "deploy/hostlines.h"
 #include "deploytestworld.h"
 #include "runtime/sshpool.h"
 
@@ -62,9 +63,12 @@ class TestDeployEngine final : public QObject
         auto *runner = new DeployRunner(m_pool.get(), *m_workspace.environment(environment), this);
         runner->setAuditLog(m_audit.get(), m_workspace.name);
         m_output.clear();
-        connect(runner, &DeployRunner::output, this, [this](const QString &host, const QByteArray &data) {
-            m_output += (host.isEmpty() ? QByteArray() : host.toUtf8() + " | ") + data;
+        auto lines = std::make_shared<HostLineSplitter>([this](const QString &host, const QByteArray &line) {
+            m_output += (host.isEmpty() ? QByteArray() : host.toUtf8() + " | ") + line + '\n';
         });
+        connect(runner, &DeployRunner::output, this,
+                [lines](const QString &host, const QByteArray &data) { lines->write(host, data); });
+        connect(runner, &DeployRunner::finished, this, [lines] { lines->flush(); });
         QSignalSpy finished(runner, &DeployRunner::finished);
         start(*runner);
         if (during)
@@ -162,7 +166,7 @@ private slots:
         }
         QVERIFY(!m_world->lockExists());
         // The migration ran once (release phase), on the first host only.
-        QCOMPARE(m_output.count("Applying twit.0002_message_likes... OK"), 1);
+        QVERIFY2(m_output.count("Applying twit.0002_message_likes... OK") == 1, m_output.constData());
         QVERIFY(m_output.contains("web1 | $ venv/bin/python manage.py migrate"));
         QVERIFY(!m_output.contains("web2 | $ venv/bin/python manage.py migrate"));
         // Every host has the same history; so does the local audit log.
@@ -267,7 +271,8 @@ private slots:
 
     void killedConnectionMidBuildLeavesTheLockAndAnInterruptedEntry()
     {
-        useWorkspace(QStringLiteral("build: [\"echo $$ > build.pid; sleep 60\"]"));
+        // `$$` is the workspace's escape for a literal `$`, so the shell sees `$$`.
+        useWorkspace(QStringLiteral("build: [\"echo $$$$ > build.pid; sleep 60\"]"));
         const QString before = m_world->current(QStringLiteral("web2"));
         const Outcome outcome = run(
             QStringLiteral("prod"), [](DeployRunner &r) { r.deploy(QStringLiteral("v2"), {}); },
@@ -282,8 +287,9 @@ private slots:
                 }, 30000));
                 QFile file(pidFile);
                 QVERIFY(file.open(QIODevice::ReadOnly));
-                const pid_t sshd = sshdSessionOf(file.readAll().trimmed().toInt());
-                QVERIFY(sshd > 1);
+                const QByteArray pid = file.readAll().trimmed();
+                const pid_t sshd = sshdSessionOf(pid.toInt());
+                QVERIFY2(sshd > 1, pid.constData());
                 ::kill(sshd, SIGKILL); // web2's sshd session dies mid-build
             });
         QCOMPARE(outcome, Outcome::Interrupted);
@@ -365,7 +371,10 @@ private slots:
                      QStringLiteral("{ url: \"http://127.0.0.1:%1/up\", interval: 300ms, timeout: 3s, budget: 10s }")
                          .arg(m_world->appPort(QStringLiteral("web1"))));
         QCOMPARE(deploy(QStringLiteral("canary"), QStringLiteral("v2")), Outcome::Succeeded);
-        QVERIFY2(m_output.contains("web1 | health check passed (attempt 1"), m_output.constData());
+        // The app may still be starting when the first attempt lands; the gate retries until the budget.
+        QVERIFY2(m_output.contains(QByteArray("web1 | health check passed (attempt ")) &&
+                     m_output.contains("HTTP 200"),
+                 m_output.constData());
         QVERIFY2(m_output.contains("web2 | health check passed"), m_output.constData());
         QVERIFY(QTest::qWaitFor([&] { return request.endsWith("}"); }, 5000));
         const QJsonObject body =
