@@ -2,6 +2,7 @@
 #include "panecatalog.h"
 
 #include "dbhealth/dbhealthpane.h"
+#include "deploy/deploypane.h"
 #include "overview/overviewpane.h"
 #include "workspacecontext.h"
 
@@ -17,6 +18,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("dbhealth"), QStringLiteral("Database health"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new DbHealthPane(ctx.workspace(), env, ctx.sshPool(), parent);
+         }},
+        {QStringLiteral("deploy"), QStringLiteral("Deployments"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new DeployPane(ctx.workspace(), env, ctx.sshPool(), parent);
          }},
     };
     return kinds;

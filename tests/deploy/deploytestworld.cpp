@@ -121,8 +121,8 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const 
                        "  web2: { address: 127.0.0.1, port: %6, jump: bastion }\n"
                        "  ghost: { address: 127.0.0.1, port: %7 }\n"
                        "environments:\n"
-                       "  prod:\n    protected: true\n    hosts: [web1, web2]\n    deploy:\n%8"
-                       "  canary:\n    hosts: [web1, web2]\n    deploy:\n%9"
+                       "  prod:\n    protected: true\n    hosts: [web1, web2]\n%11    deploy:\n%8"
+                       "  canary:\n    hosts: [web1, web2]\n%11    deploy:\n%9"
                        "  withghost:\n    hosts: [web1, ghost]\n    deploy:\n%10")
             .arg(m_demo.value(QStringLiteral("SSH_USER")), m_demo.value(QStringLiteral("SSH_KEY")),
                  m_demo.value(QStringLiteral("SSH_KNOWN_HOSTS")),
@@ -131,7 +131,9 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const 
                  m_demo.value(QStringLiteral("SSH_PORT_WEB2")), QString::number(freePort()),
                  deployBlock(QStringLiteral("      ")),
                  deployBlock(QStringLiteral("      ")) + QStringLiteral("      batches: [1, \"100%\"]\n"))
-            .arg(deployBlock(QStringLiteral("      ")));
+            .arg(deployBlock(QStringLiteral("      ")),
+                 QStringLiteral("    database: { conninfo: \"host=127.0.0.1 port=%1 dbname=%2 user=postgres\" }\n")
+                     .arg(m_demo.value(QStringLiteral("PGPORT")), m_database));
     QFile file(workspaceFile());
     if (file.open(QIODevice::WriteOnly))
         file.write(yaml.toUtf8());

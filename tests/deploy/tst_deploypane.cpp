@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Deployments pane offscreen, against the demo world's real sshd hosts: the Deploy…
+// dialog's refs and plan, the live view of a real deploy, rollback's migration warning, cancel,
+// and a million output lines while the event loop keeps ticking.
+#include "common/dangerconfirmdialog.h"
+#include "common/desktopnotifier.h"
+#include "deploy/deploydialog.h"
+#include "deploy/deploypane.h"
+#include "deploy/deployrunview.h"
+#include "deploy/deploystatuspanel.h"
+#include "deploy/rollbackdialog.h"
+#include "deploylogmodel.h"
+#include "deploytestworld.h"
+#include "runtime/sshpool.h"
+#include "stallmeter.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QListView>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace Opsdeck;
+using Outcome = DeployRunner::Outcome;
+
+class TestDeployPane final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<DeployTestWorld> m_world;
+    Workspace m_workspace;
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    QTemporaryDir m_temp;
+    std::shared_ptr<AuditLog> m_audit;
+
+    std::unique_ptr<DeployPane> makePane(const QString &environment)
+    {
+        auto pane = std::make_unique<DeployPane>(m_workspace, *m_workspace.environment(environment), m_pool.get());
+        pane->setAuditLog(m_audit);
+        pane->setLogDirectory(m_temp.path());
+        pane->resize(1100, 750);
+        QSignalSpy loaded(pane.get(), &DeployPane::stateLoaded);
+        pane->show();
+        loaded.wait(30000);
+        return pane;
+    }
+
+    static Outcome waitForJob(DeployPane &pane, int timeoutMs = 180000)
+    {
+        QSignalSpy finished(&pane, &DeployPane::jobFinished);
+        if (!pane.runner() || pane.runner()->isRunning())
+            finished.wait(timeoutMs);
+        QSignalSpy refreshed(&pane, &DeployPane::stateLoaded);
+        refreshed.wait(20000);
+        return pane.runner() ? pane.runner()->outcome() : Outcome::Refused;
+    }
+
+    static QStringList column(QTreeWidget *tree, int column)
+    {
+        QStringList out;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            out << tree->topLevelItem(i)->text(column);
+        return out;
+    }
+
+    void useWorkspace(const QString &deployExtra = {})
+    {
+        m_pool.reset();
+        m_workspace = m_world->workspace(deployExtra);
+        m_pool = std::make_unique<SshPool>(m_workspace, &m_reject);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_world = std::make_unique<DeployTestWorld>();
+        QVERIFY2(m_world->isReady(), qPrintable(m_world->error()));
+        m_audit = std::make_shared<AuditLog>(m_temp.filePath(QStringLiteral("audit.sqlite")));
+        useWorkspace();
+    }
+
+    void cleanupTestCase()
+    {
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+        m_pool.reset();
+        m_world.reset();
+    }
+
+    void deployDialogListsRefsAndShowsThePlan()
+    {
+        auto pane = makePane(QStringLiteral("canary"));
+        QCOMPARE(column(pane->statusPanel()->hostTable(), 1),
+                 QStringList({QStringLiteral("no current release"), QStringLiteral("no current release")}));
+        DeployDialog *dialog = pane->openDeployDialog();
+        QSignalSpy refs(dialog, &DeployDialog::refsLoaded);
+        QVERIFY(refs.wait(20000));
+        QVERIFY(dialog->refBox()->findData(QStringLiteral("v2")) >= 0);
+        QVERIFY(dialog->refBox()->findData(QStringLiteral("v3-broken-migration")) >= 0);
+        QVERIFY2(dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))
+                     .contains(m_world->revisionOf(QStringLiteral("v2")).left(7)),
+                 qPrintable(dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))));
+        dialog->setRef(QStringLiteral("v2"));
+        QCOMPARE(dialog->ref(), QStringLiteral("v2"));
+        QSignalSpy planned(dialog, &DeployDialog::planShown);
+        dialog->showPlan();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(planned.value(0).value(0).toBool(), true);
+        const QString plan = dialog->planView()->toPlainText();
+        QVERIFY2(plan.contains(m_world->revisionOf(QStringLiteral("v2"))), qPrintable(plan));
+        QVERIFY(plan.contains(QStringLiteral("manage.py migrate")));
+        QVERIFY(plan.contains(QStringLiteral("web2")));
+        QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty()); // a plan changes nothing
+
+        dialog->setRef(QStringLiteral("no-such-ref"));
+        dialog->showPlan();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(planned.value(1).value(0).toBool(), false);
+        QVERIFY2(dialog->planView()->toPlainText().contains(QStringLiteral("unknown ref")),
+                 qPrintable(dialog->planView()->toPlainText()));
+        dialog->reject();
+    }
+
+    void protectedDeployNeedsConfirmation()
+    {
+        auto pane = makePane(QStringLiteral("prod"));
+        const int asked = DangerConfirmDialog::questionsAsked();
+        DangerConfirmDialog::setNextAnswer(false);
+        pane->requestDeploy(QStringLiteral("v1"));
+        QCOMPARE(DangerConfirmDialog::questionsAsked(), asked + 1);
+        QVERIFY(!pane->runner()); // declined: nothing started
+        QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty());
+    }
+
+    void deployIsShownLiveAndLandsInTheHistory()
+    {
+        auto pane = makePane(QStringLiteral("canary"));
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v1"));
+        QVERIFY(pane->runner());
+        QVERIFY(pane->runView()->isVisible()); // the Live tab comes forward
+        QCOMPARE(waitForJob(*pane), Outcome::Succeeded);
+        QVERIFY(QTest::qWaitFor([&] { return pane->log()->isIdle(); }));
+
+        DeployRunView *view = pane->runView();
+        QCOMPARE(column(view->hostTable(), 0), QStringList({QStringLiteral("web1"), QStringLiteral("web2")}));
+        QCOMPARE(column(view->hostTable(), 1), QStringList({QStringLiteral("healthy"), QStringLiteral("healthy")}));
+        QCOMPARE(view->progress()->value(), 100);
+        QVERIFY2(view->stateText().startsWith(QStringLiteral("succeeded")), qPrintable(view->stateText()));
+        QVERIFY(!view->cancelButton()->isEnabled());
+
+        // Combined view: every host's lines, prefixed; Opsdeck's own phase lines too.
+        DeployLogModel *model = view->logModel();
+        QStringList combined;
+        for (int row = 0; row < model->rowCount(); ++row)
+            combined << model->index(row).data().toString();
+        QVERIFY(combined.contains(QStringLiteral("web1 | $ venv/bin/python manage.py migrate --noinput")));
+        QVERIFY(combined.contains(QStringLiteral("web2 | current -> releases/") + pane->runner()->context().release));
+        QVERIFY(combined.filter(QStringLiteral("== Batch 2/2")).size() == 1);
+        // One host's tab: only that host's lines.
+        view->hostTabs()->setCurrentIndex(2);
+        QVERIFY(model->rowCount() > 0);
+        for (int row = 0; row < model->rowCount(); ++row)
+            QCOMPARE(model->index(row).data(DeployLogModel::HostRole).toString(), QStringLiteral("web2"));
+        QVERIFY(model->rowCount() < int(combined.size()));
+
+        // The full log is on disk; the status comes back from the servers; the desktop was told.
+        QFile file(pane->log()->filePath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("web2 | $ bin/restart\n"));
+        const QString release = pane->runner()->context().release;
+        QCOMPARE(column(pane->statusPanel()->hostTable(), 1), QStringList({release, release}));
+        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(3), QStringLiteral("success"));
+        QVERIFY2(desktopNotificationsShown().value(desktopNotificationsShown().size() - 1)
+                     .contains(QStringLiteral("succeeded on canary")),
+                 qPrintable(desktopNotificationsShown().join(QLatin1Char('\n'))));
+    }
+
+    void rollbackDialogWarnsAboutMigrationsThatStay()
+    {
+        auto pane = makePane(QStringLiteral("canary"));
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v2")); // v2 adds twit.0002_message_likes
+        QCOMPARE(waitForJob(*pane), Outcome::Succeeded);
+        const QString v1Release = pane->state().releases.value(1);
+        QVERIFY(v1Release.endsWith(m_world->revisionOf(QStringLiteral("v1")).left(7)));
+
+        RollbackDialog *dialog = pane->openRollbackDialog();
+        QSignalSpy shown(dialog, &RollbackDialog::migrationsShown);
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(dialog->releaseList()->count(), 1);
+        QCOMPARE(dialog->release(), v1Release);
+        QVERIFY2(dialog->migrationsLabel()->text().contains(QStringLiteral("twit.0002_message_likes")),
+                 qPrintable(dialog->migrationsLabel()->text()));
+        QVERIFY(!dialog->migrationsLabel()->text().contains(QStringLiteral("0001_initial")));
+        dialog->accept(); // confirmation is queued: yes
+        QCOMPARE(waitForJob(*pane), Outcome::Succeeded);
+        QCOMPARE(m_world->servedRevision(QStringLiteral("web1")), m_world->revisionOf(QStringLiteral("v1")));
+        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(1), QStringLiteral("rollback"));
+    }
+
+    void cancelFromTheLiveViewLeavesCurrentUntouched()
+    {
+        useWorkspace(QStringLiteral("build: [\"echo building; sleep 60\"]"));
+        auto pane = makePane(QStringLiteral("canary"));
+        const QString before = m_world->current(QStringLiteral("web1"));
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v2"));
+        QVERIFY(QTest::qWaitFor([&] { return pane->log()->end(0) > 1 && pane->log()->end(1) > 1; }, 30000));
+        QVERIFY(pane->runView()->cancelButton()->isEnabled());
+        QTest::mouseClick(pane->runView()->cancelButton(), Qt::LeftButton);
+        QCOMPARE(waitForJob(*pane), Outcome::Cancelled);
+        QCOMPARE(m_world->current(QStringLiteral("web1")), before);
+        QVERIFY(!m_world->lockExists());
+        useWorkspace();
+    }
+
+    void aMillionLinesNeverStallTheEventLoop()
+    {
+        auto pane = makePane(QStringLiteral("canary"));
+        StallMeter meter;
+        meter.start();
+        pane->requestCommand(QStringLiteral("seq 1000000"), {QStringLiteral("web1")});
+        QVERIFY(StallMeter::spinUntil(
+            [&] { return pane->runner() && !pane->runner()->isRunning() && pane->log()->isIdle(); }, 120000));
+        meter.stop();
+        QCOMPARE(pane->runner()->outcome(), Outcome::Succeeded);
+        QVERIFY(pane->log()->totalLines() >= 1000000);
+        // Memory is bounded: the view holds the newest lines only; the file has all of them.
+        DeployLogModel *model = pane->runView()->logModel();
+        QCOMPARE(model->rowCount(), pane->log()->capacity());
+        QCOMPARE(model->index(model->rowCount() - 1).data().toString(), QStringLiteral("1 of 1 hosts succeeded"));
+        QCOMPARE(model->index(model->rowCount() - 2).data().toString(), QStringLiteral("web1 | 1000000"));
+        QCOMPARE(model->index(0).data().toString(), QStringLiteral("web1 | %1").arg(1000000 - model->rowCount() + 2));
+        QFile file(pane->log()->filePath());
+        QVERIFY(file.size() > 8 * 1000000);
+        qInfo("1,000,000 lines: longest event-loop stall %lld ms over %d ticks", meter.longestStallMs(), meter.ticks());
+        QVERIFY2(meter.longestStallMs() < 50, qPrintable(QString::number(meter.longestStallMs())));
+    }
+};
+
+QTEST_MAIN(TestDeployPane)
+#include "tst_deploypane.moc"

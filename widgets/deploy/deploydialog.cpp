@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deploydialog.h"
+
+#include "deploy/deployplan.h"
+#include "deploy/deployrunner.h"
+#include "deploy/hostfanout.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QWidget *parent)
+    : QDialog(parent)
+    , m_pool(pool)
+    , m_environment(environment)
+    , m_ref(new QComboBox(this))
+    , m_status(new QLabel(this))
+    , m_plan(new QPlainTextEdit(this))
+    , m_planButton(new QPushButton(QStringLiteral("Show plan"), this))
+    , m_deploy(new QPushButton(QStringLiteral("Deploy…"), this))
+{
+    setObjectName(QStringLiteral("deployDialog"));
+    setWindowTitle(QStringLiteral("Deploy to %1").arg(environment.name));
+    resize(820, 560);
+    m_ref->setObjectName(QStringLiteral("deployRef"));
+    m_ref->setEditable(true);
+    m_ref->setInsertPolicy(QComboBox::NoInsert);
+    m_ref->lineEdit()->setPlaceholderText(QStringLiteral("branch, tag or commit id"));
+    m_ref->setMinimumContentsLength(32);
+    m_status->setObjectName(QStringLiteral("deployDialogStatus"));
+    m_status->setWordWrap(true);
+    m_plan->setObjectName(QStringLiteral("deployPlan"));
+    m_plan->setReadOnly(true);
+    m_plan->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_plan->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_plan->setPlaceholderText(QStringLiteral("The plan — every command, on which hosts, in which order — "
+                                              "appears here before anything is changed."));
+
+    const DeploySpec &spec = *environment.deploy;
+    const QList<QStringList> batches = computeBatches(environment.hosts, spec.batches);
+    QStringList batchText;
+    for (const QStringList &batch : batches)
+        batchText << batch.join(QStringLiteral(", "));
+    auto *form = new QFormLayout;
+    form->addRow(QStringLiteral("Environment:"),
+                 new QLabel(environment.name + (environment.isProtected ? QStringLiteral(" (protected)")
+                                                                        : QString()),
+                            this));
+    form->addRow(QStringLiteral("Hosts, by batch:"), new QLabel(batchText.join(QStringLiteral("  →  ")), this));
+    form->addRow(QStringLiteral("Repository:"), new QLabel(spec.repo, this));
+    form->addRow(QStringLiteral("Ref:"), m_ref);
+
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->addButton(m_planButton, QDialogButtonBox::ActionRole);
+    buttons->addButton(m_deploy, QDialogButtonBox::AcceptRole);
+    buttons->addButton(QDialogButtonBox::Cancel);
+    m_deploy->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_planButton, &QPushButton::clicked, this, &DeployDialog::showPlan);
+    connect(m_ref, &QComboBox::currentTextChanged, this, [this] {
+        m_plan->clear();
+        updateButtons();
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_status);
+    layout->addWidget(m_plan, 1);
+    layout->addWidget(buttons);
+    updateButtons();
+}
+
+DeployDialog::~DeployDialog()
+{
+    if (m_planner)
+        m_planner->cancel();
+}
+
+QString DeployDialog::ref() const
+{
+    const QVariant data = m_ref->currentData();
+    return m_ref->currentText() == m_ref->itemText(m_ref->currentIndex()) && data.isValid()
+               ? data.toString()
+               : m_ref->currentText().trimmed();
+}
+
+void DeployDialog::setRef(const QString &ref)
+{
+    const int index = m_ref->findData(ref);
+    if (index >= 0)
+        m_ref->setCurrentIndex(index);
+    else
+        m_ref->setEditText(ref);
+}
+
+void DeployDialog::loadRefs()
+{
+    m_status->setText(QStringLiteral("Listing branches and tags on %1…").arg(m_environment.deploy->lockHost));
+    m_refQuery = new HostFanOut(m_pool, this);
+    m_refQuery->setCaptureOutput(true);
+    m_refQuery->setStreamOutput(false);
+    connect(m_refQuery, &HostFanOut::finished, this, [this](const QList<HostOutcome> &outcomes) {
+        m_refQuery->deleteLater();
+        const HostOutcome outcome = outcomes.value(0);
+        if (!outcome.ok()) {
+            m_status->setText(QStringLiteral("Could not list the repository's refs: %1. You can still type a "
+                                             "commit id.")
+                                  .arg(outcome.describe()));
+            emit refsLoaded();
+            return;
+        }
+        const GitRefs refs = GitRefs::parse(outcome.output);
+        const QString typed = m_ref->currentText();
+        const QSignalBlocker blocker(m_ref);
+        m_ref->clear();
+        for (const auto &[name, commit] : refs.branches)
+            m_ref->addItem(QStringLiteral("%1  (branch, %2)").arg(name, commit.left(7)), name);
+        for (const auto &[name, commit] : refs.tags)
+            m_ref->addItem(QStringLiteral("%1  (tag, %2)").arg(name, commit.left(7)), name);
+        if (!typed.isEmpty())
+            setRef(typed);
+        m_status->setText(QStringLiteral("%1 branches, %2 tags.").arg(refs.branches.size()).arg(refs.tags.size()));
+        updateButtons();
+        emit refsLoaded();
+    });
+    m_refQuery->start({m_environment.deploy->lockHost},
+                      [this](const QString &) { return DeployScripts::listRefs(*m_environment.deploy); });
+}
+
+void DeployDialog::showPlan()
+{
+    if (m_planner)
+        m_planner->cancel();
+    const QString ref = this->ref();
+    m_plan->setPlainText(QStringLiteral("Planning %1: connecting to %2 and resolving the ref…")
+                             .arg(ref, m_environment.hosts.join(QStringLiteral(", "))));
+    m_planner = new DeployRunner(m_pool, m_environment, this);
+    m_planner->setDryRun(true);
+    auto planned = std::make_shared<bool>(false);
+    connect(m_planner, &DeployRunner::planReady, this, [this, planned](const QList<PlanStep> &plan) {
+        *planned = true;
+        m_plan->setPlainText(formatPlan(plan));
+    });
+    connect(m_planner, &DeployRunner::finished, this,
+            [this, planned, planner = m_planner](DeployRunner::Outcome, const QString &summary) {
+                planner->deleteLater();
+                if (!*planned)
+                    m_plan->setPlainText(QStringLiteral("No plan: %1").arg(summary));
+                m_status->setText(*planned ? QStringLiteral("Plan ready — nothing has been changed yet.")
+                                           : summary);
+                emit planShown(*planned);
+            });
+    m_planner->deploy(ref, {});
+}
+
+void DeployDialog::updateButtons()
+{
+    const bool hasRef = !m_ref->currentText().trimmed().isEmpty();
+    m_planButton->setEnabled(hasRef);
+    m_deploy->setEnabled(hasRef);
+}
+
+} // namespace Opsdeck

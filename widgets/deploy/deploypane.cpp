@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deploypane.h"
+
+#include "common/dangerconfirmdialog.h"
+#include "common/desktopnotifier.h"
+#include "deploy/deploylog.h"
+#include "deploy/hostfanout.h"
+#include "deploydialog.h"
+#include "deployrunview.h"
+#include "deploystatuspanel.h"
+#include "rollbackdialog.h"
+#include "runcommanddialog.h"
+#include "runtime/databasesession.h"
+
+#include <QAction>
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+
+enum Tab { StatusTab, LiveTab };
+
+} // namespace
+
+DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
+                       QWidget *parent)
+    : Pane(parent)
+    , m_workspaceName(workspace.name)
+    , m_environment(environment)
+    , m_pool(pool)
+    , m_audit(std::make_shared<AuditLog>())
+    , m_status(new QLabel(this))
+    , m_lockBox(new QWidget(this))
+    , m_lockText(new QLabel(m_lockBox))
+    , m_breakLock(new QPushButton(QStringLiteral("Break lock…"), m_lockBox))
+    , m_tabs(new QTabWidget(this))
+    , m_statusPanel(new DeployStatusPanel(this))
+    , m_runView(new DeployRunView(this))
+    , m_deployAction(new QAction(QStringLiteral("Deploy…"), this))
+    , m_rollbackAction(new QAction(QStringLiteral("Rollback…"), this))
+    , m_runAction(new QAction(QStringLiteral("Run command…"), this))
+    , m_refreshAction(new QAction(QStringLiteral("Refresh"), this))
+{
+    setObjectName(QStringLiteral("deployPane"));
+    m_status->setObjectName(QStringLiteral("deployStatus"));
+    m_status->setWordWrap(true);
+    m_lockText->setObjectName(QStringLiteral("deployLock"));
+    m_lockText->setWordWrap(true);
+    m_lockBox->setAutoFillBackground(true);
+    QPalette amber = m_lockBox->palette();
+    amber.setColor(QPalette::Window, QColor(0xff, 0xf1, 0xcc));
+    amber.setColor(QPalette::WindowText, QColor(0x5c, 0x40, 0x00));
+    m_lockBox->setPalette(amber);
+    auto *lockLayout = new QHBoxLayout(m_lockBox);
+    lockLayout->addWidget(m_lockText, 1);
+    lockLayout->addWidget(m_breakLock);
+    m_lockBox->hide();
+
+    m_tabs->addTab(m_statusPanel, QStringLiteral("Status"));
+    m_tabs->addTab(m_runView, QStringLiteral("Live"));
+    auto *toolbar = new QToolBar(this);
+    toolbar->setObjectName(QStringLiteral("deployToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addActions({m_deployAction, m_rollbackAction, m_runAction});
+    toolbar->addSeparator();
+    toolbar->addAction(m_refreshAction);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(toolbar);
+    layout->addWidget(m_status);
+    layout->addWidget(m_lockBox);
+    layout->addWidget(m_tabs, 1);
+
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_refreshAction, &QAction::triggered, this, &DeployPane::refresh);
+    connect(m_deployAction, &QAction::triggered, this, &DeployPane::openDeployDialog);
+    connect(m_rollbackAction, &QAction::triggered, this, &DeployPane::openRollbackDialog);
+    connect(m_runAction, &QAction::triggered, this, &DeployPane::openRunCommandDialog);
+    connect(m_breakLock, &QPushButton::clicked, this, &DeployPane::requestBreakLock);
+    connect(m_runView, &DeployRunView::openLogRequested, this,
+            [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+
+    if (!environment.deploy) {
+        m_status->setText(QStringLiteral("Environment %1 has no deploy block in the workspace "
+                                         "(environments.%1.deploy: path, repo, build, restart…).")
+                              .arg(environment.name));
+        m_tabs->setEnabled(false);
+        m_loaded = true;
+        updateActions();
+        return;
+    }
+    if (environment.database)
+        m_database = std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
+    m_status->setText(QStringLiteral("Asking %1 for releases…").arg(environment.hosts.join(QStringLiteral(", "))));
+    updateActions();
+}
+
+DeployPane::~DeployPane()
+{
+    if (m_runner && m_runner->isRunning())
+        m_runner->cancel();
+}
+
+QList<QAction *> DeployPane::paneActions() const
+{
+    return {m_deployAction, m_rollbackAction, m_runAction, m_refreshAction};
+}
+
+void DeployPane::showEvent(QShowEvent *event)
+{
+    Pane::showEvent(event);
+    if (!m_loaded && !m_querying)
+        refresh();
+}
+
+void DeployPane::refresh()
+{
+    if (!m_environment.deploy || m_querying)
+        return;
+    m_querying = true;
+    auto *query = new DeployStatusQuery(m_pool, m_environment, this);
+    connect(query, &DeployStatusQuery::finished, this, [this, query](const EnvironmentDeployState &state) {
+        query->deleteLater();
+        m_querying = false;
+        onState(state);
+    });
+    query->start();
+}
+
+void DeployPane::onState(const EnvironmentDeployState &state)
+{
+    m_state = state;
+    m_statusPanel->showState(state);
+    QStringList unreachable;
+    for (const HostDeployState &h : state.hosts)
+        if (!h.error.isEmpty())
+            unreachable << h.host;
+    const QString current = currentRelease();
+    QString text = current.isEmpty() ? QStringLiteral("Nothing deployed yet to %1.").arg(m_environment.name)
+                                     : QStringLiteral("%1 runs <b>%2</b>.").arg(m_environment.name, current);
+    if (!unreachable.isEmpty())
+        text += QStringLiteral(" Unreachable: %1.").arg(unreachable.join(QStringLiteral(", ")));
+    m_status->setText(text);
+    if (state.lock) {
+        m_lockText->setText(QStringLiteral("🔒 Deploys to %1 are locked by %2.")
+                                .arg(m_environment.name, state.lock->describe().toHtmlEscaped()));
+        m_lockBox->show();
+    } else {
+        m_lockBox->hide();
+    }
+    updateActions();
+    if (!m_loaded) {
+        m_loaded = true;
+        emit loaded();
+    }
+    emit stateLoaded();
+}
+
+QString DeployPane::currentRelease() const
+{
+    const QString lockHost = m_environment.deploy ? m_environment.deploy->lockHost : QString();
+    for (const HostDeployState &h : m_state.hosts)
+        if (h.host == lockHost && !h.current.isEmpty())
+            return h.current;
+    for (const HostDeployState &h : m_state.hosts)
+        if (!h.current.isEmpty())
+            return h.current;
+    return {};
+}
+
+void DeployPane::updateActions()
+{
+    const bool canDeploy = m_environment.deploy.has_value();
+    const bool busy = m_runner && m_runner->isRunning();
+    m_deployAction->setEnabled(canDeploy && !busy);
+    m_rollbackAction->setEnabled(canDeploy && !busy && m_state.releases.size() > 1);
+    m_runAction->setEnabled(!m_environment.hosts.isEmpty() && !busy);
+    m_breakLock->setEnabled(!busy);
+}
+
+DeployDialog *DeployPane::openDeployDialog()
+{
+    auto *dialog = new DeployDialog(m_pool, m_environment, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { requestDeploy(dialog->ref()); });
+    dialog->open();
+    dialog->loadRefs();
+    return dialog;
+}
+
+RollbackDialog *DeployPane::openRollbackDialog()
+{
+    auto *dialog = new RollbackDialog(m_state, currentRelease(), m_database.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { requestRollback(dialog->release()); });
+    dialog->open();
+    return dialog;
+}
+
+RunCommandDialog *DeployPane::openRunCommandDialog()
+{
+    auto *dialog = new RunCommandDialog(m_environment.name, m_environment.hosts, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { requestCommand(dialog->command(), dialog->selectedHosts()); });
+    dialog->open();
+    return dialog;
+}
+
+void DeployPane::requestDeploy(const QString &ref)
+{
+    const QString description =
+        QStringLiteral("Deploy %1 to %2 (%3).\nThe lock is taken for the whole deploy; the release phase "
+                       "(migrations) runs once.")
+            .arg(ref, m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
+    DangerConfirmDialog::ask(this, QStringLiteral("Deploy"), description, m_environment.name,
+                             m_environment.isProtected, [this, ref](bool confirmed, const QString &comment) {
+                                 if (!confirmed)
+                                     return;
+                                 startJob(QStringLiteral("deploy"),
+                                          QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name))
+                                     ->deploy(ref, comment);
+                             });
+}
+
+void DeployPane::requestRollback(const QString &release)
+{
+    const QString description =
+        QStringLiteral("Switch %1 back to %2, restart and health-check.\nThe database is not rolled back.")
+            .arg(m_environment.name, release.isEmpty() ? QStringLiteral("the previous release") : release);
+    DangerConfirmDialog::ask(this, QStringLiteral("Roll back"), description, m_environment.name,
+                             m_environment.isProtected, [this, release](bool confirmed, const QString &comment) {
+                                 if (!confirmed)
+                                     return;
+                                 startJob(QStringLiteral("rollback"),
+                                          QStringLiteral("Roll %1 back to %2").arg(m_environment.name, release))
+                                     ->rollback(release, comment);
+                             });
+}
+
+void DeployPane::requestCommand(const QString &command, const QStringList &hosts)
+{
+    auto run = [this, command, hosts](const QString &comment) {
+        startJob(QStringLiteral("run"), QStringLiteral("Run `%1` on %2").arg(command, hosts.join(QStringLiteral(", "))))
+            ->runCommand(command, hosts, comment);
+    };
+    if (!m_environment.isProtected)
+        return run({});
+    DangerConfirmDialog::ask(this, QStringLiteral("Run command"),
+                             QStringLiteral("Run on %1:\n%2").arg(hosts.join(QStringLiteral(", ")), command),
+                             m_environment.name, true, [run](bool confirmed, const QString &comment) {
+                                 if (confirmed)
+                                     run(comment);
+                             });
+}
+
+void DeployPane::requestBreakLock()
+{
+    if (!m_environment.deploy || !m_state.lock)
+        return;
+    const LockInfo lock = *m_state.lock;
+    DangerConfirmDialog::ask(
+        this, QStringLiteral("Break lock"),
+        QStringLiteral("The lock is held by %1.\nBreak it only if that deploy is no longer running.")
+            .arg(lock.describe()),
+        m_environment.name, m_environment.isProtected, [this, lock](bool confirmed, const QString &comment) {
+            if (!confirmed)
+                return;
+            auto *fanOut = new HostFanOut(m_pool, this);
+            connect(fanOut, &HostFanOut::finished, this, [this, fanOut, lock, comment](const QList<HostOutcome> &o) {
+                fanOut->deleteLater();
+                const bool ok = o.value(0).ok();
+                m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), m_workspaceName,
+                                 m_environment.name, QStringLiteral("deploy.break_lock"), m_environment.deploy->path,
+                                 lock.describe(), QString(), comment,
+                                 ok ? QStringLiteral("done")
+                                    : QStringLiteral("failed: ") + o.value(0).describe()});
+                emit statusMessage(ok ? QStringLiteral("Lock broken.")
+                                      : QStringLiteral("Could not break the lock: ") + o.value(0).describe());
+                refresh();
+            });
+            fanOut->start({m_environment.deploy->lockHost},
+                          [this](const QString &) { return DeployScripts::breakLock(*m_environment.deploy); });
+        });
+}
+
+DeployRunner *DeployPane::startJob(const QString &kind, const QString &title)
+{
+    delete m_runner; // the previous, finished job (its log file stays on disk)
+    delete m_log;
+    const QString file = DeployLog::defaultFilePath(m_workspaceName, m_environment.name, kind);
+    m_log = new DeployLog(m_logDirectory.isEmpty() ? file : m_logDirectory + QLatin1Char('/') + file.section(QLatin1Char('/'), -1), 100000, this);
+    m_runner = new DeployRunner(m_pool, m_environment, this);
+    m_runner->setAuditLog(m_audit.get(), m_workspaceName);
+    connect(m_runner, &DeployRunner::output, m_log, &DeployLog::append);
+    connect(m_runner, &DeployRunner::finished, this, &DeployPane::onJobFinished);
+    m_runView->attach(m_runner, m_log, title);
+    m_tabs->setCurrentIndex(LiveTab);
+    updateActions();
+    return m_runner;
+}
+
+void DeployPane::onJobFinished(DeployRunner::Outcome outcome, const QString &summary)
+{
+    m_log->finish();
+    updateActions();
+    const bool ok = outcome == DeployRunner::Outcome::Succeeded;
+    notifyDesktop(window(), QStringLiteral("%1 on %2: %3")
+                                .arg(DeployRunner::outcomeName(outcome), m_environment.name,
+                                     summary.section(QLatin1Char('\n'), 0, 0)),
+                  ok);
+    emit statusMessage(summary.section(QLatin1Char('\n'), 0, 0));
+    emit jobFinished(outcome, summary);
+    refresh();
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "common/pane.h"
+#include "deploy/deploylog.h"
+#include "deploy/deployrunner.h"
+#include "deploy/deploystatusquery.h"
+#include "workspace/workspace.h"
+
+#include <QPointer>
+
+#include <memory>
+
+class QLabel;
+class QPushButton;
+class QTabWidget;
+
+namespace Opsdeck {
+
+class DatabaseSession;
+class DeployDialog;
+class DeployRunView;
+class DeployStatusPanel;
+class RollbackDialog;
+class RunCommandDialog;
+class SshPool;
+
+/**
+ * Deployments: what is running where (from the servers), the lock, the history — and Deploy…,
+ * Rollback…, Run command… with a live view of the job. One job at a time per window; the
+ * server-side lock keeps other consoles and terminals out while it runs.
+ */
+class DeployPane final : public Pane
+{
+    Q_OBJECT
+
+public:
+    DeployPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
+               QWidget *parent = nullptr);
+    ~DeployPane() override;
+
+    QString paneId() const override { return QStringLiteral("deploy"); }
+    QString title() const override { return QStringLiteral("Deployments"); }
+    QList<QAction *> paneActions() const override;
+    bool hasLoaded() const override { return m_loaded; }
+
+    void refresh();
+    /** Opens the Deploy… dialog (refs load in the background). */
+    DeployDialog *openDeployDialog();
+    RollbackDialog *openRollbackDialog();
+    RunCommandDialog *openRunCommandDialog();
+    /** Confirms (typed name in protected environments), then deploys `ref`. */
+    void requestDeploy(const QString &ref);
+    void requestRollback(const QString &release);
+    void requestCommand(const QString &command, const QStringList &hosts);
+    void requestBreakLock();
+
+    const EnvironmentDeployState &state() const { return m_state; }
+    DeployRunner *runner() const { return m_runner; }
+    DeployLog *log() const { return m_log; }
+    DeployRunView *runView() const { return m_runView; }
+    DeployStatusPanel *statusPanel() const { return m_statusPanel; }
+    QLabel *lockBanner() const { return m_lockText; }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+    /** Where job logs go (default: the app data folder). */
+    void setLogDirectory(const QString &directory) { m_logDirectory = directory; }
+
+signals:
+    void stateLoaded();
+    void jobFinished(Opsdeck::DeployRunner::Outcome outcome, const QString &summary);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void onState(const EnvironmentDeployState &state);
+    void updateActions();
+    /** Starts a job: a fresh runner and log, shown in the Live tab. */
+    DeployRunner *startJob(const QString &kind, const QString &title);
+    void onJobFinished(DeployRunner::Outcome outcome, const QString &summary);
+    QString currentRelease() const;
+
+    QString m_workspaceName;
+    EnvironmentSpec m_environment;
+    SshPool *m_pool;
+    std::shared_ptr<AuditLog> m_audit;
+    std::unique_ptr<DatabaseSession> m_database; // for the migrations a rollback leaves behind
+    QString m_logDirectory;
+    EnvironmentDeployState m_state;
+    bool m_loaded = false;
+    bool m_querying = false;
+
+    QLabel *m_status;
+    QWidget *m_lockBox;
+    QLabel *m_lockText;
+    QPushButton *m_breakLock;
+    QTabWidget *m_tabs;
+    DeployStatusPanel *m_statusPanel;
+    DeployRunView *m_runView;
+    QAction *m_deployAction;
+    QAction *m_rollbackAction;
+    QAction *m_runAction;
+    QAction *m_refreshAction;
+    QPointer<DeployRunner> m_runner;
+    QPointer<DeployLog> m_log;
+};
+
+} // namespace Opsdeck
