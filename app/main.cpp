@@ -26,11 +26,18 @@ CommandRegistry commands()
     return registry;
 }
 
+bool isWorkspaceOption(const QString &arg)
+{
+    return arg == QLatin1String("-w") || arg == QLatin1String("--workspace");
+}
+
 int runCli(int argc, char *argv[], const CommandRegistry &registry)
 {
     QCoreApplication app(argc, argv);
     QTextStream out(stdout), err(stderr);
     QStringList args = app.arguments().mid(1);
+    if (isWorkspaceOption(args.first()) && args.size() > 2) // `opsdeck -w FILE deploy …`
+        args = args.mid(2, 1) + args.mid(0, 2) + args.mid(3);
     if (args.first() == QLatin1String("--version")) {
         out << "opsdeck " << OPSDECK_VERSION << "\n";
         return ExitCode::Ok;
@@ -91,7 +98,9 @@ int main(int argc, char *argv[])
     const CommandRegistry registry = commands();
     // Commands never need a display: decide before any QGuiApplication exists.
     if (argc > 1) {
-        const QString first = QString::fromLocal8Bit(argv[1]);
+        QString first = QString::fromLocal8Bit(argv[1]);
+        if (isWorkspaceOption(first) && argc > 3)
+            first = QString::fromLocal8Bit(argv[3]);
         if (first == QLatin1String("--version") || first == QLatin1String("--help") ||
             first == QLatin1String("-h") || registry.isCommandLike(first))
             return runCli(argc, argv, registry);

@@ -136,10 +136,12 @@ void DeployLog::addLine(const QString &host, const QByteArray &text)
 {
     const Line line{text, host.isEmpty() ? kAllHosts : hostIndex(host)};
     if (m_file.isOpen()) {
-        if (!host.isEmpty())
-            m_file.write(host.toUtf8() + " | ");
-        m_file.write(text);
-        m_file.write("\n", 1);
+        m_fileLine.clear();
+        if (line.host != kAllHosts)
+            m_fileLine += m_prefixes.at(line.host);
+        m_fileLine += text;
+        m_fileLine += '\n';
+        m_file.write(m_fileLine);
     }
     push(m_all, line);
     if (line.host != kAllHosts)
@@ -155,6 +157,7 @@ int DeployLog::hostIndex(const QString &host)
     if (index < 0) {
         index = int(m_hosts.size());
         m_hosts << host;
+        m_prefixes << host.toUtf8() + " | ";
         m_perHost.emplace_back();
     }
     return index;

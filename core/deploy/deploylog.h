@@ -84,6 +84,8 @@ private:
     QString m_fileError;
     HostLineSplitter m_splitter;
     QStringList m_hosts;
+    QByteArrayList m_prefixes; // "web1 | " per host, for the file
+    QByteArray m_fileLine;
     View m_all;
     std::vector<View> m_perHost;
     int m_capacity;

@@ -209,7 +209,8 @@ QString breakLock(const DeploySpec &spec)
 QString build(const DeployContext &c, const QString &host)
 {
     const QString releaseDir = QStringLiteral("releases/") + c.release;
-    QString script = QStringLiteral("set -eu\ncd %1\nmkdir -p releases shared\n"
+    // The first deploy to a host creates the path (the lock host's lock step may not be this host).
+    QString script = QStringLiteral("set -eu\nmkdir -p %1\ncd %1\nmkdir -p releases shared\n"
                                     "if [ -d repo ]; then\n"
                                     "  git -C repo remote set-url origin %2\n"
                                     "  git -C repo fetch --quiet --prune --force origin "
@@ -260,7 +261,7 @@ QString healthRun(const DeployContext &c, const QString &host, const QString &re
 
 QString discard(const DeploySpec &spec, const QString &release)
 {
-    return QStringLiteral("cd %1 && [ \"$(readlink current)\" != %2 ] && rm -rf %2\n")
+    return QStringLiteral("cd %1 && { [ \"$(readlink current)\" = %2 ] || rm -rf %2; }\n")
         .arg(q(spec.path), q(QStringLiteral("releases/") + release));
 }
 

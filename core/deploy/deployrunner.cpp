@@ -279,6 +279,9 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
     if (m_context.release.isEmpty()) {
         const qsizetype at = first.releases.indexOf(first.current);
         m_context.release = at >= 0 ? first.releases.value(at + 1) : QString();
+        if (first.current.isEmpty())
+            return refuse(Outcome::Refused, tr("nothing is deployed to %1 yet: there is nothing to roll back")
+                                                .arg(m_context.environment));
         if (m_context.release.isEmpty())
             return refuse(Outcome::Refused, tr("there is no release before %1 to roll back to").arg(first.current));
     }
@@ -587,8 +590,9 @@ void DeployRunner::conclude(Outcome outcome, const QString &summary)
     if (interrupted)
         say(tr("the lock on %1 stays: a host was lost mid-way and its state is unknown. Look, then "
                "break the lock.").arg(m_context.spec.lockHost));
-    const bool discardRelease = m_kind == Kind::Deploy && !m_switchedAny &&
-                                outcome != Outcome::Succeeded && !interrupted;
+    // A failed release goes wherever `current` does not use it (never switched, or switched
+    // back); the script leaves it where `current` still points (a first deploy has no previous).
+    const bool discardRelease = m_kind == Kind::Deploy && outcome != Outcome::Succeeded && !interrupted;
     const HistoryEntry entry = historyEntry(outcome == Outcome::Succeeded   ? HistoryEntry::Result::Succeeded
                                             : outcome == Outcome::Cancelled ? HistoryEntry::Result::Cancelled
                                             : interrupted ? HistoryEntry::Result::Interrupted
