@@ -94,8 +94,8 @@ cat >"$state/deploy.yml" <<YML
   gather_facts: false
   vars:
     path: /srv/ansible-app
-    release: "{{ lookup('pipe', 'date -u +%Y%m%dT%H%M%SZ') }}"
   tasks:
+    - set_fact: { release: "{{ lookup('pipe', 'date -u +%Y%m%dT%H%M%S%NZ') }}" }
     - shell: mkdir -p {{ path }}/releases {{ path }}/shared
     - shell: if [ -d repo ]; then git -C repo fetch -q origin '+refs/*:refs/*'; else git clone -q --mirror $state/app.git repo; fi
       args: { chdir: "{{ path }}" }
@@ -114,6 +114,11 @@ YML
 export ANSIBLE_HOST_KEY_CHECKING=True ANSIBLE_FORKS=$hosts ANSIBLE_STDOUT_CALLBACK=minimal
 export ANSIBLE_LOCAL_TEMP=$state/ansible-tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$state/ansible-cp
 opsdeck=("$build/app/opsdeck" -w "$state/opsdeck.yaml")
+if [[ ${OPSDECK_BENCH_SHELL:-} ]]; then # look around in the bench world: exit the shell to clean up
+    echo "bench world in $state (workspace $state/opsdeck.yaml, inventory $state/inventory)" >&2
+    OPSDECK_BENCH_STATE=$state OPSDECK=$build/app/opsdeck bash -i
+    exit
+fi
 
 # median_of NAME CMD...: runs CMD $runs times (output discarded), prints the median wall time.
 declare -A median

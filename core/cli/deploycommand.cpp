@@ -132,7 +132,10 @@ int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void
     runner.setDryRun(dryRun);
     HostLineSplitter writer(prefixedLines(ctx.out));
     QObject::connect(&runner, &DeployRunner::output, &runner,
-                     [&writer](const QString &host, const QByteArray &data) { writer.write(host, data); });
+                     [&writer, &ctx](const QString &host, const QByteArray &data) {
+                         writer.write(host, data);
+                         ctx.out.flush(); // live through pipes too (`opsdeck deploy … | tee deploy.log`)
+                     });
     QObject::connect(&runner, &DeployRunner::planReady, &runner, [&ctx](const QList<PlanStep> &plan) {
         ctx.out << "\nPlan (nothing has been changed):\n" << formatPlan(plan);
     });

@@ -278,8 +278,8 @@ QString prune(const DeploySpec &spec)
 
 QString appendHistory(const DeploySpec &spec, const QJsonObject &entry)
 {
-    return QStringLiteral("printf '%s\\n' %1 >>%2\n")
-        .arg(q(json(entry)), q(spec.path + QStringLiteral("/revisions.jsonl")));
+    return QStringLiteral("mkdir -p %2 && printf '%s\\n' %1 >>%2/revisions.jsonl\n")
+        .arg(q(json(entry)), q(spec.path));
 }
 
 QString adHoc(const DeployContext &c, const QString &host, const QString &command)

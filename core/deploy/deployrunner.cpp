@@ -224,7 +224,11 @@ void DeployRunner::runOn(const QStringList &hosts,
                 next(outcomes);
             });
     m_fanOut = fanOut;
-    fanOut->start(hosts, script);
+    // Each SSH exec costs the host a session (fork, shell): a pending line rides along with the
+    // next script each host runs instead of costing a round of its own.
+    fanOut->start(hosts, [this, &script](const QString &host) -> QString {
+        return m_pendingScripts.take(host) + script(host);
+    });
 }
 
 // ---- deploy and rollback ----------------------------------------------------------------------
@@ -356,20 +360,18 @@ void DeployRunner::takeLock()
                   return refuse(m_cancelRequested ? Outcome::Cancelled : Outcome::Refused,
                                 tr("could not take the lock on %1: %2").arg(o.host, o.describe()));
               m_locked = true;
-              // "started" on every host first: if this console dies, the others see it.
-              const HistoryEntry started = historyEntry(HistoryEntry::Result::Started);
-              runOn(m_context.hosts,
-                    [this, started](const QString &) {
-                        return DeployScripts::appendHistory(m_context.spec, started.toJson());
-                    },
-                    true, [this](const QList<HostOutcome> &) {
-                        if (m_cancelRequested)
-                            return conclude(Outcome::Cancelled, tr("cancelled before any change"));
-                        if (m_kind == Kind::Deploy)
-                            return build();
-                        m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
-                        rolloutBatch();
-                    });
+              // "started" goes first in each host's next script: if this console dies, the
+              // others see it.
+              const QString started =
+                  DeployScripts::appendHistory(m_context.spec, historyEntry(HistoryEntry::Result::Started).toJson());
+              for (const QString &host : std::as_const(m_context.hosts))
+                  m_pendingScripts.insert(host, started);
+              if (m_cancelRequested)
+                  return conclude(Outcome::Cancelled, tr("cancelled before any change"));
+              if (m_kind == Kind::Deploy)
+                  return build();
+              m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
+              rolloutBatch();
           });
 }
 
@@ -429,39 +431,24 @@ void DeployRunner::rolloutBatch()
                                  .arg(m_batch + 1)
                                  .arg(m_batches.size())
                                  .arg(batch.join(QStringLiteral(", ")), m_context.release));
-    runOn(batch, [this](const QString &) { return DeployScripts::switchCurrent(m_context.spec, m_context.release); },
+    m_switchedAny = true; // from here on, `current` may have moved (even if a host is lost)
+    runOn(batch,
+          [this](const QString &h) -> QString {
+              return DeployScripts::switchCurrent(m_context.spec, m_context.release) +
+                     DeployScripts::restart(m_context, h, m_context.release);
+          },
           false, [this, batch](const QList<HostOutcome> &outcomes) {
               for (const HostOutcome &o : outcomes) {
                   if (o.ok()) {
-                      m_switchedAny = true;
                       setHost(o.host, HostState::Switched, tr("current → %1").arg(m_context.release));
                   } else {
                       m_failedHosts << o.host;
-                      setHost(o.host, HostState::Failed, tr("switch: %1").arg(o.describe()));
+                      setHost(o.host, HostState::Failed, tr("switch/restart: %1").arg(o.describe()));
                   }
               }
               for (const HostOutcome &o : outcomes)
                   if (o.lost())
                       return fail(outcomes, tr("switch"));
-              restartBatch(batch);
-          });
-}
-
-void DeployRunner::restartBatch(const QStringList &batch)
-{
-    const QStringList hosts = without(batch, m_failedHosts);
-    runOn(hosts,
-          [this](const QString &h) { return DeployScripts::restart(m_context, h, m_context.release); },
-          false, [this, batch](const QList<HostOutcome> &outcomes) {
-              for (const HostOutcome &o : outcomes) {
-                  if (!o.ok()) {
-                      m_failedHosts << o.host;
-                      setHost(o.host, HostState::Failed, tr("restart: %1").arg(o.describe()));
-                  }
-              }
-              for (const HostOutcome &o : outcomes)
-                  if (o.lost())
-                      return fail(outcomes, tr("restart"));
               gateBatch(batch);
           });
 }
@@ -539,15 +526,14 @@ void DeployRunner::revertBatch(const QStringList &batch, const QString &why)
 void DeployRunner::prune()
 {
     setPhase(Phase::Prune, tr("Prune to %1 releases").arg(m_context.spec.keep));
-    runOn(m_context.hosts, [this](const QString &) { return DeployScripts::prune(m_context.spec); },
-          false, [this](const QList<HostOutcome> &outcomes) {
-              for (const HostOutcome &o : outcomes)
-                  if (!o.ok())
-                      say(tr("warning: pruning on %1 failed: %2").arg(o.host, o.describe()));
-              conclude(Outcome::Succeeded, tr("deployed %1 (%2) to %3")
-                                               .arg(m_context.ref, m_context.revision.left(7),
-                                                    m_context.hosts.join(QStringLiteral(", "))));
-          });
+    // Pruning rides along with the history line and the unlock; a failure there is a warning.
+    const QString prune = QStringLiteral("( %1) || echo 'warning: pruning failed'\n")
+                              .arg(DeployScripts::prune(m_context.spec));
+    for (const QString &host : std::as_const(m_context.hosts))
+        m_pendingScripts[host] += prune;
+    conclude(Outcome::Succeeded, tr("deployed %1 (%2) to %3")
+                                     .arg(m_context.ref, m_context.revision.left(7),
+                                          m_context.hosts.join(QStringLiteral(", "))));
 }
 
 // ---- endings ----------------------------------------------------------------------------------
@@ -556,10 +542,14 @@ void DeployRunner::fail(const QList<HostOutcome> &outcomes, const QString &what)
 {
     QStringList failed;
     bool lost = false;
-    for (const HostOutcome &o : outcomes) {
-        if (!o.ok())
-            failed << QStringLiteral("%1 (%2)").arg(o.host, o.describe());
-        lost = lost || o.lost();
+    for (const QString &host : std::as_const(m_context.hosts)) { // the workspace's order, not arrival
+        for (const HostOutcome &o : outcomes) {
+            if (o.host != host)
+                continue;
+            if (!o.ok())
+                failed << QStringLiteral("%1 (%2)").arg(o.host, o.describe());
+            lost = lost || o.lost();
+        }
     }
     const Outcome outcome = lost                ? Outcome::Interrupted
                             : m_cancelRequested ? Outcome::Cancelled
@@ -606,7 +596,7 @@ void DeployRunner::conclude(Outcome outcome, const QString &summary)
                   script += DeployScripts::unlock(m_context.spec, m_context.id);
               return script;
           },
-          true, [this](const QList<HostOutcome> &outcomes) {
+          false, [this](const QList<HostOutcome> &outcomes) {
               for (const HostOutcome &o : outcomes)
                   if (o.host == m_context.spec.lockHost && !o.ok() && m_outcome != Outcome::Interrupted)
                       say(tr("warning: could not release the lock on %1: %2").arg(o.host, o.describe()));

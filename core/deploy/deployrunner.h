@@ -100,7 +100,6 @@ private:
     void build();
     void releasePhase();
     void rolloutBatch();
-    void restartBatch(const QStringList &batch);
     void gateBatch(const QStringList &batch);
     void batchDone(const QStringList &batch);
     void revertBatch(const QStringList &batch, const QString &why);
@@ -128,6 +127,7 @@ private:
     Phase m_phase = Phase::Idle;
     DeployContext m_context;
     QString m_command;
+    QHash<QString, QString> m_pendingScripts; // host → lines to run before its next script
     QHash<QString, QString> m_previous; // host → release `current` pointed at before
     QHash<QString, HostState> m_hostStates;
     QHash<QString, QString> m_hostDetails;

@@ -9,6 +9,8 @@
 #include "deploy/deployrunview.h"
 #include "deploy/deploystatuspanel.h"
 #include "deploy/rollbackdialog.h"
+#include "deploy/hostfanout.h"
+#include "deploy/deployplan.h"
 #include "deploylogmodel.h"
 #include "deploytestworld.h"
 #include "runtime/sshpool.h"
@@ -63,6 +65,14 @@ class TestDeployPane final : public QObject
         QSignalSpy refreshed(&pane, &DeployPane::stateLoaded);
         refreshed.wait(20000);
         return pane.runner() ? pane.runner()->outcome() : Outcome::Refused;
+    }
+
+    /** With OPSDECK_SCREENSHOT_DIR set, keeps a picture of `widget` for the docs. */
+    static void screenshot(QWidget *widget, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+        if (!dir.isEmpty())
+            QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
     }
 
     static QStringList column(QTreeWidget *tree, int column)
@@ -120,6 +130,7 @@ private slots:
         QVERIFY(plan.contains(QStringLiteral("manage.py migrate")));
         QVERIFY(plan.contains(QStringLiteral("web2")));
         QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty()); // a plan changes nothing
+        screenshot(dialog, QStringLiteral("deploy-dialog.png"));
 
         dialog->setRef(QStringLiteral("no-such-ref"));
         dialog->showPlan();
@@ -167,6 +178,7 @@ private slots:
         QVERIFY(combined.contains(QStringLiteral("web2 | current -> releases/") + pane->runner()->context().release));
         QVERIFY(combined.filter(QStringLiteral("== Batch 2/2")).size() == 1);
         // One host's tab: only that host's lines.
+        screenshot(pane.get(), QStringLiteral("deploy-live.png"));
         view->hostTabs()->setCurrentIndex(2);
         QVERIFY(model->rowCount() > 0);
         for (int row = 0; row < model->rowCount(); ++row)
@@ -202,6 +214,7 @@ private slots:
         QVERIFY2(dialog->migrationsLabel()->text().contains(QStringLiteral("twit.0002_message_likes")),
                  qPrintable(dialog->migrationsLabel()->text()));
         QVERIFY(!dialog->migrationsLabel()->text().contains(QStringLiteral("0001_initial")));
+        screenshot(dialog, QStringLiteral("deploy-rollback.png"));
         dialog->accept(); // confirmation is queued: yes
         QCOMPARE(waitForJob(*pane), Outcome::Succeeded);
         QCOMPARE(m_world->servedRevision(QStringLiteral("web1")), m_world->revisionOf(QStringLiteral("v1")));
@@ -222,6 +235,44 @@ private slots:
         QCOMPARE(m_world->current(QStringLiteral("web1")), before);
         QVERIFY(!m_world->lockExists());
         useWorkspace();
+    }
+
+    void lockIsShownAndCanBeBrokenWithConfirmation()
+    {
+        LockInfo theirs;
+        theirs.id = QStringLiteral("theirs");
+        theirs.user = QStringLiteral("alice@laptop");
+        theirs.since = QDateTime::currentDateTimeUtc();
+        theirs.action = QStringLiteral("deploy");
+        theirs.comment = QStringLiteral("hotfix in progress");
+        HostFanOut lock(m_pool.get());
+        QSignalSpy locked(&lock, &HostFanOut::finished);
+        lock.start({QStringLiteral("web1")}, [&](const QString &) {
+            return DeployScripts::lock(*m_workspace.environment(QStringLiteral("canary"))->deploy, theirs.toJson());
+        });
+        QVERIFY(locked.wait(20000));
+
+        auto pane = makePane(QStringLiteral("canary"));
+        QVERIFY(pane->lockBanner()->isVisible());
+        QVERIFY2(pane->lockBanner()->text().contains(QStringLiteral("alice@laptop")) &&
+                     pane->lockBanner()->text().contains(QStringLiteral("hotfix in progress")),
+                 qPrintable(pane->lockBanner()->text()));
+        screenshot(pane.get(), QStringLiteral("deploy-locked.png"));
+
+        DangerConfirmDialog::setNextAnswer(false);
+        pane->requestBreakLock();
+        QVERIFY(m_world->lockExists()); // declined: untouched
+
+        DangerConfirmDialog::setNextAnswer(true);
+        QSignalSpy refreshed(pane.get(), &DeployPane::stateLoaded);
+        pane->requestBreakLock();
+        QVERIFY(refreshed.wait(20000));
+        QVERIFY(!m_world->lockExists());
+        QVERIFY(!pane->lockBanner()->isVisible());
+        const AuditEntry audited = m_audit->recent(1).value(0);
+        QCOMPARE(audited.action, QStringLiteral("deploy.unlock"));
+        QVERIFY(audited.before.contains(QStringLiteral("alice@laptop")));
+        QCOMPARE(audited.outcome, QStringLiteral("done"));
     }
 
     void aMillionLinesNeverStallTheEventLoop()

@@ -277,11 +277,13 @@ void DeployPane::requestBreakLock()
             connect(fanOut, &HostFanOut::finished, this, [this, fanOut, lock, comment](const QList<HostOutcome> &o) {
                 fanOut->deleteLater();
                 const bool ok = o.value(0).ok();
-                m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), m_workspaceName,
-                                 m_environment.name, QStringLiteral("deploy.break_lock"), m_environment.deploy->path,
+                const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), m_workspaceName,
+                                 m_environment.name, QStringLiteral("deploy.unlock"), m_environment.deploy->path,
                                  lock.describe(), QString(), comment,
                                  ok ? QStringLiteral("done")
                                     : QStringLiteral("failed: ") + o.value(0).describe()});
+                if (!audited)
+                    qWarning("opsdeck: audit log: %s", qPrintable(audited.errorString()));
                 emit statusMessage(ok ? QStringLiteral("Lock broken.")
                                       : QStringLiteral("Could not break the lock: ") + o.value(0).describe());
                 refresh();
