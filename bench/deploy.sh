@@ -5,6 +5,7 @@
 #   a full deploy (batches: all) with opsdeck | the same steps as an ansible-playbook
 #   1,000,000 output lines into the live view | `ssh host seq 1000000 > /dev/null`
 #   bench/deploy.sh [RUNS]     (median of RUNS, default 5; every run starts cold, like a user)
+# As root it logs in as a system user `opsbench` (created once) whose shell set-up is Debian's stock one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -32,12 +33,24 @@ for i in $(seq -f '%02g' 1 $hosts); do
 done
 bash "$root/tests/services/sshd.sh" start "$state/sshd" "${names[@]}" >/dev/null
 source "$state/sshd/env"
+# Log in as a deploy user with a stock shell set-up, as on a real server: sshd runs every command
+# through the login shell, and a heavy ~/.bashrc (root's here loads pyenv: ~100 ms a command)
+# would make every tool pay for it on every SSH command instead of measuring the tools.
+if [[ $(id -u) == 0 ]]; then
+    id opsbench >/dev/null 2>&1 || useradd --system --create-home --home-dir /var/lib/opsbench --shell /bin/bash opsbench
+    usermod -p '*' opsbench # no password, but not locked: sshd admits it with a key
+    cp /etc/skel/.bashrc /etc/skel/.profile /var/lib/opsbench/ 2>/dev/null || true
+    chown -R opsbench: /var/lib/opsbench "$state/srv"
+    chmod 644 "$state/sshd/authorized_keys"
+    SSH_USER=opsbench
+fi
 
 # A small app repository with two tagged versions.
 git init -q "$state/app" && cd "$state/app"
 printf 'print("v1")\n' >app.py && git add app.py && git -c user.name=b -c user.email=b@b commit -qm v1 && git tag v1
 printf 'print("v2")\n' >app.py && git -c user.name=b -c user.email=b@b commit -qam v2 && git tag v2
 git clone -q --bare "$state/app" "$state/app.git"
+[[ $SSH_USER == opsbench ]] && chown -R opsbench: "$state/app.git" # git refuses others' repositories
 cd "$root"
 
 job='uname -r; df -h / | tail -1; uptime'

@@ -27,7 +27,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: deploylogbench WORKSPACE ENV HOST LINES\n");
         return 2;
     }
-    auto session = EnvironmentSession::open(QString::fromLocal8Bit(argv[1]), QString::fromLocal8Bit(argv[2]));
+    auto session =
+        EnvironmentSession::open(QString::fromLocal8Bit(argv[1]), QString::fromLocal8Bit(argv[2]));
     if (!session) {
         std::fprintf(stderr, "%s\n", qPrintable(session.errorString()));
         return 1;
@@ -61,9 +62,10 @@ int main(int argc, char **argv)
         const double seconds = double(clock.nsecsElapsed()) / 1e9;
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
-        std::printf("%-44s %8.2f s   longest stall %3lld ms   peak RSS %4ld MB   (%lld lines, %d in view)\n",
-                    qPrintable(QStringLiteral("opsdeck live view, seq %1").arg(lines)), seconds, longestStall,
-                    usage.ru_maxrss / 1024, log.totalLines(), model.rowCount());
+        std::printf("%-44s %8.2f s   longest stall %3lld ms   peak RSS %4ld MB   (%lld lines, %d "
+                    "in view)\n",
+                    qPrintable(QStringLiteral("opsdeck live view, seq %1").arg(lines)), seconds,
+                    longestStall, usage.ru_maxrss / 1024, log.totalLines(), model.rowCount());
         app.quit();
     });
     clock.start();

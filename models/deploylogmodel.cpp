@@ -66,9 +66,12 @@ QVariant DeployLogModel::data(const QModelIndex &index, int role) const
             return bold;
         }
         return {};
-    case HostRole: return own ? QString() : m_log->hosts().value(line->host);
-    case OwnLineRole: return own;
-    default: return {};
+    case HostRole:
+        return own ? QString() : m_log->hosts().value(line->host);
+    case OwnLineRole:
+        return own;
+    default:
+        return {};
     }
 }
 

@@ -12,10 +12,10 @@ namespace Opsdeck {
 
 /** Exit codes scripts can rely on; documented in `opsdeck --help`. */
 namespace ExitCode {
-constexpr int Ok = 0;       // success / healthy
-constexpr int Problems = 1; // the command ran and found problems (check errors, warnings)
-constexpr int Usage = 2;    // bad command line; for health checks: critical
-constexpr int Failure = 3;  // could not do the job (unreachable, no workspace, ...)
+constexpr int Ok = 0;          // success / healthy
+constexpr int Problems = 1;    // the command ran and found problems (check errors, warnings)
+constexpr int Usage = 2;       // bad command line; for health checks: critical
+constexpr int Failure = 3;     // could not do the job (unreachable, no workspace, ...)
 constexpr int Interrupted = 4; // a deploy lost a host mid-way: lock left in place
 constexpr int Cancelled = 130; // stopped by the user (Ctrl-C), like a shell
 } // namespace ExitCode

@@ -3,8 +3,8 @@
 
 #include "audit/auditlog.h"
 #include "deploy/deployrunner.h"
-#include "deploy/hostlines.h"
 #include "deploy/deploystatusquery.h"
+#include "deploy/hostlines.h"
 #include "environmentsession.h"
 #include "runtime/hostprobe.h"
 
@@ -35,7 +35,8 @@ struct Options
     QString value(const QString &name) const { return values.value(name).value(0); }
 };
 
-/** Options with a value are listed in `valued`, switches in `switches`; aliases as "-m=--comment". */
+/** Options with a value are listed in `valued`, switches in `switches`; aliases as "-m=--comment".
+ */
 std::optional<Options> parse(CliContext &ctx, const QString &command, const QStringList &valued,
                              const QStringList &switches, const QString &usage)
 {
@@ -113,32 +114,39 @@ void onSigint(int)
 int exitCodeFor(DeployRunner::Outcome outcome)
 {
     switch (outcome) {
-    case DeployRunner::Outcome::Succeeded: return ExitCode::Ok;
-    case DeployRunner::Outcome::Failed: return ExitCode::Problems;
-    case DeployRunner::Outcome::Refused: return ExitCode::Failure;
-    case DeployRunner::Outcome::Interrupted: return ExitCode::Interrupted;
-    case DeployRunner::Outcome::Cancelled: return ExitCode::Cancelled;
+    case DeployRunner::Outcome::Succeeded:
+        return ExitCode::Ok;
+    case DeployRunner::Outcome::Failed:
+        return ExitCode::Problems;
+    case DeployRunner::Outcome::Refused:
+        return ExitCode::Failure;
+    case DeployRunner::Outcome::Interrupted:
+        return ExitCode::Interrupted;
+    case DeployRunner::Outcome::Cancelled:
+        return ExitCode::Cancelled;
     }
     return ExitCode::Failure;
 }
 
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
-int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void(DeployRunner &)> &start,
-          bool dryRun = false)
+int drive(CliContext &ctx, EnvironmentSession &session,
+          const std::function<void(DeployRunner &)> &start, bool dryRun = false)
 {
     AuditLog audit;
     DeployRunner runner(session.pool(), session.environment());
     runner.setAuditLog(&audit, session.workspace().name);
     runner.setDryRun(dryRun);
     HostLineSplitter writer(prefixedLines(ctx.out));
-    QObject::connect(&runner, &DeployRunner::output, &runner,
-                     [&writer, &ctx](const QString &host, const QByteArray &data) {
-                         writer.write(host, data);
-                         ctx.out.flush(); // live through pipes too (`opsdeck deploy … | tee deploy.log`)
+    QObject::connect(
+        &runner, &DeployRunner::output, &runner,
+        [&writer, &ctx](const QString &host, const QByteArray &data) {
+            writer.write(host, data);
+            ctx.out.flush(); // live through pipes too (`opsdeck deploy … | tee deploy.log`)
+        });
+    QObject::connect(&runner, &DeployRunner::planReady, &runner,
+                     [&ctx](const QList<PlanStep> &plan) {
+                         ctx.out << "\nPlan (nothing has been changed):\n" << formatPlan(plan);
                      });
-    QObject::connect(&runner, &DeployRunner::planReady, &runner, [&ctx](const QList<PlanStep> &plan) {
-        ctx.out << "\nPlan (nothing has been changed):\n" << formatPlan(plan);
-    });
     QEventLoop loop;
     QObject::connect(&runner, &DeployRunner::finished, &loop, &QEventLoop::quit);
 
@@ -164,7 +172,8 @@ int drive(CliContext &ctx, EnvironmentSession &session, const std::function<void
     sigint.reset();
     ::close(g_signalPipe[0]);
     ::close(g_signalPipe[1]);
-    ctx.out << "\n" << DeployRunner::outcomeName(runner.outcome()) << ": "
+    ctx.out << "\n"
+            << DeployRunner::outcomeName(runner.outcome()) << ": "
             << runner.summary().section(QLatin1Char('\n'), 0, 0) << "\n";
     ctx.out.flush();
     return exitCodeFor(runner.outcome());
@@ -193,20 +202,21 @@ const char kDeployUsage[] = "opsdeck deploy ENV --ref REF [-m COMMENT] [--yes] [
 
 int runDeploy(CliContext &ctx)
 {
-    std::optional<Options> o = parse(ctx, QStringLiteral("deploy"),
-                                     {QStringLiteral("--ref"), QStringLiteral("--comment")},
-                                     {QStringLiteral("--yes"), QStringLiteral("--dry-run")},
-                                     QString::fromLatin1(kDeployUsage));
+    std::optional<Options> o = parse(
+        ctx, QStringLiteral("deploy"), {QStringLiteral("--ref"), QStringLiteral("--comment")},
+        {QStringLiteral("--yes"), QStringLiteral("--dry-run")}, QString::fromLatin1(kDeployUsage));
     if (!o)
         return ExitCode::Usage;
-    const QString ref = o->value(QStringLiteral("--ref")).isEmpty() ? o->positional.value(0)
-                                                                    : o->value(QStringLiteral("--ref"));
+    const QString ref = o->value(QStringLiteral("--ref")).isEmpty()
+                            ? o->positional.value(0)
+                            : o->value(QStringLiteral("--ref"));
     if (ref.isEmpty()) {
         ctx.err << "opsdeck deploy: which ref? (--ref main, --ref v2, --ref <sha>)\nusage: "
                 << kDeployUsage << "\n";
         return ExitCode::Usage;
     }
-    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("deploy"), o->environment);
+    std::unique_ptr<EnvironmentSession> session =
+        openSession(ctx, QStringLiteral("deploy"), o->environment);
     if (!session)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
@@ -218,7 +228,8 @@ int runDeploy(CliContext &ctx)
     }
     if (!dryRun && !confirmed(ctx, session->environment(), *o, QStringLiteral("Deploy ") + ref))
         return ExitCode::Usage;
-    return drive(ctx, *session, [&](DeployRunner &r) { r.deploy(ref, comment); }, dryRun);
+    return drive(
+        ctx, *session, [&](DeployRunner &r) { r.deploy(ref, comment); }, dryRun);
 }
 
 const char kRollbackUsage[] = "opsdeck rollback ENV [RELEASE] [-m COMMENT] [--yes] [--dry-run]";
@@ -230,7 +241,8 @@ int runRollback(CliContext &ctx)
                                      QString::fromLatin1(kRollbackUsage));
     if (!o)
         return ExitCode::Usage;
-    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("rollback"), o->environment);
+    std::unique_ptr<EnvironmentSession> session =
+        openSession(ctx, QStringLiteral("rollback"), o->environment);
     if (!session)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
@@ -242,17 +254,19 @@ int runRollback(CliContext &ctx)
                            (release.isEmpty() ? QStringLiteral("the previous release") : release)))
             return ExitCode::Usage;
     }
-    return drive(ctx, *session, [&](DeployRunner &r) { r.rollback(release, o->value(QStringLiteral("--comment"))); },
-                 dryRun);
+    return drive(
+        ctx, *session,
+        [&](DeployRunner &r) { r.rollback(release, o->value(QStringLiteral("--comment"))); },
+        dryRun);
 }
 
 const char kRunUsage[] = "opsdeck run ENV [--host HOST]... [--yes] [-m COMMENT] -- COMMAND...";
 
 int runAdHoc(CliContext &ctx)
 {
-    std::optional<Options> o = parse(ctx, QStringLiteral("run"),
-                                     {QStringLiteral("--host"), QStringLiteral("--comment")},
-                                     {QStringLiteral("--yes")}, QString::fromLatin1(kRunUsage));
+    std::optional<Options> o =
+        parse(ctx, QStringLiteral("run"), {QStringLiteral("--host"), QStringLiteral("--comment")},
+              {QStringLiteral("--yes")}, QString::fromLatin1(kRunUsage));
     if (!o)
         return ExitCode::Usage;
     const QString command = (o->rest.isEmpty() ? o->positional : o->rest).join(QLatin1Char(' '));
@@ -285,11 +299,12 @@ QJsonObject toJson(const EnvironmentDeployState &state)
 {
     QJsonArray hosts;
     for (const HostDeployState &h : state.hosts)
-        hosts.append(QJsonObject{{QStringLiteral("host"), h.host},
-                                 {QStringLiteral("error"), h.error},
-                                 {QStringLiteral("current"), h.current},
-                                 {QStringLiteral("releases"), QJsonArray::fromStringList(h.releases)},
-                                 {QStringLiteral("free_bytes"), double(h.freeBytes)}});
+        hosts.append(
+            QJsonObject{{QStringLiteral("host"), h.host},
+                        {QStringLiteral("error"), h.error},
+                        {QStringLiteral("current"), h.current},
+                        {QStringLiteral("releases"), QJsonArray::fromStringList(h.releases)},
+                        {QStringLiteral("free_bytes"), double(h.freeBytes)}});
     QJsonArray history;
     for (const HistoryEntry &e : state.history)
         history.append(e.toJson());
@@ -301,11 +316,15 @@ QJsonObject toJson(const EnvironmentDeployState &state)
 void printState(QTextStream &out, const QString &environment, const EnvironmentDeployState &s)
 {
     out << environment << ": "
-        << (s.lock ? QStringLiteral("LOCKED by ") + s.lock->describe() : QStringLiteral("not locked"))
+        << (s.lock ? QStringLiteral("LOCKED by ") + s.lock->describe()
+                   : QStringLiteral("not locked"))
         << "\n\n";
-    out << QStringLiteral("%1  %2  %3\n").arg(QStringLiteral("HOST"), -10).arg(QStringLiteral("CURRENT"), -30).arg(QStringLiteral("FREE"));
+    out << QStringLiteral("%1  %2  %3\n")
+               .arg(QStringLiteral("HOST"), -10)
+               .arg(QStringLiteral("CURRENT"), -30)
+               .arg(QStringLiteral("FREE"));
     for (const HostDeployState &h : s.hosts) {
-        const QString current = !h.error.isEmpty() ? QStringLiteral("unreachable: ") + h.error
+        const QString current = !h.error.isEmpty()    ? QStringLiteral("unreachable: ") + h.error
                                 : h.current.isEmpty() ? QStringLiteral("(none)")
                                                       : h.current;
         out << QStringLiteral("%1  %2  %3\n")
@@ -313,7 +332,12 @@ void printState(QTextStream &out, const QString &environment, const EnvironmentD
                    .arg(current, -30)
                    .arg(h.freeBytes >= 0 ? formatBytes(h.freeBytes) : QString());
     }
-    out << "\n" << QStringLiteral("  %1  %2  %3  %4\n").arg(QStringLiteral("RELEASE"), -26).arg(QStringLiteral("REF"), -12).arg(QStringLiteral("BY"), -20).arg(QStringLiteral("ON"));
+    out << "\n"
+        << QStringLiteral("  %1  %2  %3  %4\n")
+               .arg(QStringLiteral("RELEASE"), -26)
+               .arg(QStringLiteral("REF"), -12)
+               .arg(QStringLiteral("BY"), -20)
+               .arg(QStringLiteral("ON"));
     for (const QString &r : s.releases) {
         QStringList on;
         for (const HostDeployState &h : s.hosts)
@@ -346,19 +370,22 @@ void printState(QTextStream &out, const QString &environment, const EnvironmentD
 int runReleases(CliContext &ctx)
 {
     const QString usage = QStringLiteral("opsdeck releases ENV [--json]");
-    std::optional<Options> o = parse(ctx, QStringLiteral("releases"), {}, {QStringLiteral("--json")}, usage);
+    std::optional<Options> o =
+        parse(ctx, QStringLiteral("releases"), {}, {QStringLiteral("--json")}, usage);
     if (!o)
         return ExitCode::Usage;
-    std::unique_ptr<EnvironmentSession> session = openSession(ctx, QStringLiteral("releases"), o->environment);
+    std::unique_ptr<EnvironmentSession> session =
+        openSession(ctx, QStringLiteral("releases"), o->environment);
     if (!session)
         return ExitCode::Failure;
     DeployStatusQuery query(session->pool(), session->environment());
     EnvironmentDeployState state;
     QEventLoop loop;
-    QObject::connect(&query, &DeployStatusQuery::finished, &loop, [&](const EnvironmentDeployState &s) {
-        state = s;
-        loop.quit();
-    });
+    QObject::connect(&query, &DeployStatusQuery::finished, &loop,
+                     [&](const EnvironmentDeployState &s) {
+                         state = s;
+                         loop.quit();
+                     });
     query.start();
     loop.exec();
     if (o->flags.contains(QStringLiteral("--json")))
@@ -377,14 +404,16 @@ int runLock(CliContext &ctx, bool take)
     const QString name = take ? QStringLiteral("lock") : QStringLiteral("unlock");
     const QString usage = take ? QStringLiteral("opsdeck lock ENV [-m COMMENT]")
                                : QStringLiteral("opsdeck unlock ENV [--yes] [-m COMMENT]");
-    std::optional<Options> o = parse(ctx, name, {QStringLiteral("--comment")}, {QStringLiteral("--yes")}, usage);
+    std::optional<Options> o =
+        parse(ctx, name, {QStringLiteral("--comment")}, {QStringLiteral("--yes")}, usage);
     if (!o)
         return ExitCode::Usage;
     std::unique_ptr<EnvironmentSession> session = openSession(ctx, name, o->environment);
     if (!session)
         return ExitCode::Failure;
     const DeploySpec &spec = *session->environment().deploy;
-    if (!take && !confirmed(ctx, session->environment(), *o, QStringLiteral("Break the deploy lock")))
+    if (!take &&
+        !confirmed(ctx, session->environment(), *o, QStringLiteral("Break the deploy lock")))
         return ExitCode::Usage;
     LockInfo info;
     info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -413,7 +442,8 @@ int runLock(CliContext &ctx, bool take)
         ctx.err << "warning: " << s.errorString() << "\n";
     if (o2.exitStatus == 3) {
         ctx.err << o->environment << " is already locked by "
-                << LockInfo::fromJson(QJsonDocument::fromJson(o2.output).object()).describe() << "\n";
+                << LockInfo::fromJson(QJsonDocument::fromJson(o2.output).object()).describe()
+                << "\n";
         return ExitCode::Problems;
     }
     if (!o2.ok()) {
@@ -429,7 +459,9 @@ int runLock(CliContext &ctx, bool take)
 QList<CliCommand> deployCommands()
 {
     return {
-        CliCommand{QStringLiteral("deploy"), {}, kGroup,
+        CliCommand{QStringLiteral("deploy"),
+                   {},
+                   kGroup,
                    QStringLiteral("deploy a git ref to an environment (preflight, lock, build, "
                                   "release phase, batches with health gates)"),
                    QStringLiteral("%1\n  --ref REF      branch, tag or commit id\n"
@@ -438,23 +470,41 @@ QList<CliCommand> deployCommands()
                                   "  --dry-run      print the exact plan per host; change nothing")
                        .arg(QString::fromLatin1(kDeployUsage)),
                    runDeploy},
-        CliCommand{QStringLiteral("rollback"), {}, kGroup,
-                   QStringLiteral("switch back to an earlier release (code only, not the database)"),
-                   QString::fromLatin1(kRollbackUsage), runRollback},
-        CliCommand{QStringLiteral("run"), {QStringLiteral("exec")}, kGroup,
+        CliCommand{
+            QStringLiteral("rollback"),
+            {},
+            kGroup,
+            QStringLiteral("switch back to an earlier release (code only, not the database)"),
+            QString::fromLatin1(kRollbackUsage),
+            runRollback},
+        CliCommand{QStringLiteral("run"),
+                   {QStringLiteral("exec")},
+                   kGroup,
                    QStringLiteral("run a shell command on an environment's hosts"),
-                   QString::fromLatin1(kRunUsage), runAdHoc},
-        CliCommand{QStringLiteral("releases"), {QStringLiteral("ls")}, kGroup,
+                   QString::fromLatin1(kRunUsage),
+                   runAdHoc},
+        CliCommand{QStringLiteral("releases"),
+                   {QStringLiteral("ls")},
+                   kGroup,
                    QStringLiteral("releases, current release, lock and history per host"),
-                   QStringLiteral("opsdeck releases ENV [--json]"), runReleases},
-        CliCommand{QStringLiteral("lock"), {}, kGroup,
+                   QStringLiteral("opsdeck releases ENV [--json]"),
+                   runReleases},
+        CliCommand{QStringLiteral("lock"),
+                   {},
+                   kGroup,
                    QStringLiteral("take an environment's deploy lock by hand"),
                    QStringLiteral("opsdeck lock ENV [-m COMMENT]"),
-                   [](CliContext &ctx) { return runLock(ctx, true); }},
-        CliCommand{QStringLiteral("unlock"), {}, kGroup,
+                   [](CliContext &ctx) {
+                       return runLock(ctx, true);
+                   }},
+        CliCommand{QStringLiteral("unlock"),
+                   {},
+                   kGroup,
                    QStringLiteral("break an environment's deploy lock (audited)"),
                    QStringLiteral("opsdeck unlock ENV [--yes] [-m COMMENT]"),
-                   [](CliContext &ctx) { return runLock(ctx, false); }},
+                   [](CliContext &ctx) {
+                       return runLock(ctx, false);
+                   }},
     };
 }
 

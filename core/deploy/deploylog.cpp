@@ -56,7 +56,8 @@ QString DeployLog::defaultFilePath(const QString &workspace, const QString &envi
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
                         QStringLiteral("/deploy-logs");
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     return dir + QLatin1Char('/') +
            safeFileName(QStringLiteral("%1-%2-%3-%4").arg(workspace, environment, stamp, kind)) +
            QStringLiteral(".log");

@@ -27,7 +27,8 @@ QString json(const QJsonObject &object)
 QString exports(const DeployContext &c, const QString &host, const QString &release)
 {
     const QString releasePath = c.spec.path + QStringLiteral("/releases/") + release;
-    return QStringLiteral("export REV=%1 ENV=%2 HOST=%3 RELEASE=%4 RELEASE_PATH=%5 DEPLOY_PATH=%6\n")
+    return QStringLiteral(
+               "export REV=%1 ENV=%2 HOST=%3 RELEASE=%4 RELEASE_PATH=%5 DEPLOY_PATH=%6\n")
         .arg(q(c.revision), q(c.environment), q(host), q(release), q(releasePath), q(c.spec.path));
 }
 
@@ -38,7 +39,8 @@ QString commands(const QStringList &list)
     for (const QString &command : list)
         out += QStringLiteral("printf '$ %s\\n' %1\n( %2%3)\n")
                    .arg(q(command), command,
-                        command.contains(QLatin1Char('\n')) ? QStringLiteral("\n") : QStringLiteral(" "));
+                        command.contains(QLatin1Char('\n')) ? QStringLiteral("\n")
+                                                            : QStringLiteral(" "));
     return out;
 }
 
@@ -75,8 +77,8 @@ QList<QStringList> computeBatches(const QStringList &hosts, const QStringList &b
     qsizetype i = 0;
     const qsizetype total = hosts.size();
     while (next < total) {
-        const QString spec = batches.isEmpty() ? QStringLiteral("all")
-                                               : batches.at(std::min(i, batches.size() - 1));
+        const QString spec =
+            batches.isEmpty() ? QStringLiteral("all") : batches.at(std::min(i, batches.size() - 1));
         qsizetype size = total - next;
         if (spec.endsWith(QLatin1Char('%'))) {
             const double share = spec.chopped(1).toDouble() / 100.0;
@@ -117,7 +119,8 @@ GitRefs GitRefs::parse(const QByteArray &lsRemote)
             refs.head = sha;
         else if (name.startsWith(QLatin1String("refs/heads/")))
             refs.branches << qMakePair(name.mid(11), sha);
-        else if (name.startsWith(QLatin1String("refs/tags/")) && name.endsWith(QLatin1String("^{}")))
+        else if (name.startsWith(QLatin1String("refs/tags/")) &&
+                 name.endsWith(QLatin1String("^{}")))
             peeled.insert(name.mid(10).chopped(3), sha);
         else if (name.startsWith(QLatin1String("refs/tags/")))
             tags << qMakePair(name.mid(10), sha);
@@ -135,7 +138,8 @@ QString GitRefs::resolve(const QString &ref) const
     if (ref == QLatin1String("HEAD"))
         return head;
     QString name = ref;
-    if (name.startsWith(QLatin1String("refs/heads/")) || name.startsWith(QLatin1String("refs/tags/")))
+    if (name.startsWith(QLatin1String("refs/heads/")) ||
+        name.startsWith(QLatin1String("refs/tags/")))
         name = name.mid(name.indexOf(QLatin1Char('/'), 5) + 1);
     for (const auto &[branch, sha] : branches)
         if (branch == name && !ref.startsWith(QLatin1String("refs/tags/")))
@@ -155,25 +159,26 @@ QString listRefs(const DeploySpec &spec)
 
 QString status(const DeploySpec &spec, int historyLines)
 {
-    return QStringLiteral(
-               "cd %1 2>/dev/null || { printf 'missing\\t%s\\n' %1; exit 0; }\n"
-               "printf 'current\\t%s\\n' \"$(readlink current 2>/dev/null)\"\n"
-               "ls -1 releases 2>/dev/null | sed 's/^/release\\t/'\n"
-               "if [ -d %2 ]; then printf 'lock\\t%s\\n' \"$(cat %2/details.json 2>/dev/null)\"; fi\n"
-               "tail -n %3 revisions.jsonl 2>/dev/null | sed 's/^/history\\t/'\n"
-               "df -Pk . | awk 'NR==2 { printf \"free\\t%.0f\\n\", $4 * 1024 }'\n")
+    return QStringLiteral("cd %1 2>/dev/null || { printf 'missing\\t%s\\n' %1; exit 0; }\n"
+                          "printf 'current\\t%s\\n' \"$(readlink current 2>/dev/null)\"\n"
+                          "ls -1 releases 2>/dev/null | sed 's/^/release\\t/'\n"
+                          "if [ -d %2 ]; then printf 'lock\\t%s\\n' \"$(cat %2/details.json "
+                          "2>/dev/null)\"; fi\n"
+                          "tail -n %3 revisions.jsonl 2>/dev/null | sed 's/^/history\\t/'\n"
+                          "df -Pk . | awk 'NR==2 { printf \"free\\t%.0f\\n\", $4 * 1024 }'\n")
         .arg(q(spec.path), QLatin1String(kLockDir))
         .arg(historyLines);
 }
 
 QString preflight(const DeploySpec &spec)
 {
-    QString checks = QStringLiteral(
-        "for tool in git tar; do command -v $tool >/dev/null || printf 'problem\\t%s is not "
-        "installed\\n' $tool; done\n"
-        "if [ -d %1 ]; then [ -w %1 ]; else [ -w \"$(dirname %1)\" ]; fi || printf "
-        "'problem\\tcannot write to %s\\n' %1\n")
-                         .arg(q(spec.path));
+    QString checks =
+        QStringLiteral(
+            "for tool in git tar; do command -v $tool >/dev/null || printf 'problem\\t%s is not "
+            "installed\\n' $tool; done\n"
+            "if [ -d %1 ]; then [ -w %1 ]; else [ -w \"$(dirname %1)\" ]; fi || printf "
+            "'problem\\tcannot write to %s\\n' %1\n")
+            .arg(q(spec.path));
     for (const QString &item : spec.shared)
         checks += QStringLiteral("[ -e %1 ] || printf 'problem\\tshared file %s is missing "
                                  "(create it before the first deploy)\\n' %1\n")
@@ -203,7 +208,8 @@ QString unlock(const DeploySpec &spec, const QString &id)
 
 QString breakLock(const DeploySpec &spec)
 {
-    return QStringLiteral("rm -rf %1\n").arg(q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir)));
+    return QStringLiteral("rm -rf %1\n")
+        .arg(q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir)));
 }
 
 QString build(const DeployContext &c, const QString &host)
@@ -227,13 +233,14 @@ QString build(const DeployContext &c, const QString &host)
         script += QStringLiteral("mkdir -p \"$(dirname %1)\" && rm -rf %1 && ln -s %2 %1\n")
                       .arg(q(target), q(c.spec.path + QStringLiteral("/shared/") + item));
     }
-    return script + exports(c, host, c.release) + inRelease(c.spec, c.release) + commands(c.spec.build);
+    return script + exports(c, host, c.release) + inRelease(c.spec, c.release) +
+           commands(c.spec.build);
 }
 
 QString release(const DeployContext &c, const QString &host)
 {
-    return QStringLiteral("set -eu\n") + exports(c, host, c.release) + inRelease(c.spec, c.release) +
-           commands(c.spec.release);
+    return QStringLiteral("set -eu\n") + exports(c, host, c.release) +
+           inRelease(c.spec, c.release) + commands(c.spec.release);
 }
 
 QString switchCurrent(const DeploySpec &spec, const QString &release)
@@ -312,8 +319,9 @@ QList<PlanStep> deployPlan(const DeployContext &c)
         if (c.spec.healthcheck) {
             const HealthCheckSpec &h = *c.spec.healthcheck;
             const QString gate =
-                h.url.isEmpty() ? DeployScripts::healthRun(c, batches[i].value(0), c.release)
-                                : QStringLiteral("GET %1 (through an SSH tunnel to the host)\n").arg(h.url);
+                h.url.isEmpty()
+                    ? DeployScripts::healthRun(c, batches[i].value(0), c.release)
+                    : QStringLiteral("GET %1 (through an SSH tunnel to the host)\n").arg(h.url);
             plan << PlanStep{QStringLiteral("%1: health gate (every %2 ms, %3 ms timeout, %4 ms "
                                             "budget)")
                                  .arg(phase)
@@ -345,7 +353,8 @@ QList<PlanStep> rollbackPlan(const DeployContext &c)
             plan << PlanStep{phase + QStringLiteral(": restart"), batches[i],
                              DeployScripts::restart(c, batches[i].value(0), c.release)};
     }
-    plan << PlanStep{QStringLiteral("unlock"), {c.spec.lockHost}, DeployScripts::unlock(c.spec, c.id)};
+    plan << PlanStep{
+        QStringLiteral("unlock"), {c.spec.lockHost}, DeployScripts::unlock(c.spec, c.id)};
     return plan;
 }
 
@@ -353,7 +362,8 @@ QString formatPlan(const QList<PlanStep> &plan)
 {
     QString out;
     for (const PlanStep &step : plan) {
-        out += QStringLiteral("== %1 on %2\n").arg(step.phase, step.hosts.join(QStringLiteral(", ")));
+        out +=
+            QStringLiteral("== %1 on %2\n").arg(step.phase, step.hosts.join(QStringLiteral(", ")));
         for (const QString &line : step.script.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
             out += QStringLiteral("   ") + line + QLatin1Char('\n');
     }

@@ -48,15 +48,24 @@ void DeployRunner::setAuditLog(AuditLog *log, const QString &workspaceName)
 QString DeployRunner::phaseName(Phase phase)
 {
     switch (phase) {
-    case Phase::Idle: return tr("Ready");
-    case Phase::Preflight: return tr("Preflight");
-    case Phase::Lock: return tr("Lock");
-    case Phase::Build: return tr("Build");
-    case Phase::Release: return tr("Release phase");
-    case Phase::Rollout: return tr("Rollout");
-    case Phase::Prune: return tr("Prune");
-    case Phase::Finish: return tr("Finishing");
-    case Phase::Done: return tr("Done");
+    case Phase::Idle:
+        return tr("Ready");
+    case Phase::Preflight:
+        return tr("Preflight");
+    case Phase::Lock:
+        return tr("Lock");
+    case Phase::Build:
+        return tr("Build");
+    case Phase::Release:
+        return tr("Release phase");
+    case Phase::Rollout:
+        return tr("Rollout");
+    case Phase::Prune:
+        return tr("Prune");
+    case Phase::Finish:
+        return tr("Finishing");
+    case Phase::Done:
+        return tr("Done");
     }
     return {};
 }
@@ -64,14 +73,22 @@ QString DeployRunner::phaseName(Phase phase)
 QString DeployRunner::hostStateName(HostState state)
 {
     switch (state) {
-    case HostState::Waiting: return tr("waiting");
-    case HostState::Working: return tr("working");
-    case HostState::Built: return tr("built");
-    case HostState::Switched: return tr("switched");
-    case HostState::Healthy: return tr("healthy");
-    case HostState::Failed: return tr("failed");
-    case HostState::Reverted: return tr("switched back");
-    case HostState::Done: return tr("done");
+    case HostState::Waiting:
+        return tr("waiting");
+    case HostState::Working:
+        return tr("working");
+    case HostState::Built:
+        return tr("built");
+    case HostState::Switched:
+        return tr("switched");
+    case HostState::Healthy:
+        return tr("healthy");
+    case HostState::Failed:
+        return tr("failed");
+    case HostState::Reverted:
+        return tr("switched back");
+    case HostState::Done:
+        return tr("done");
     }
     return {};
 }
@@ -79,11 +96,16 @@ QString DeployRunner::hostStateName(HostState state)
 QString DeployRunner::outcomeName(Outcome outcome)
 {
     switch (outcome) {
-    case Outcome::Succeeded: return tr("succeeded");
-    case Outcome::Failed: return tr("failed");
-    case Outcome::Cancelled: return tr("cancelled");
-    case Outcome::Interrupted: return tr("interrupted");
-    case Outcome::Refused: return tr("refused");
+    case Outcome::Succeeded:
+        return tr("succeeded");
+    case Outcome::Failed:
+        return tr("failed");
+    case Outcome::Cancelled:
+        return tr("cancelled");
+    case Outcome::Interrupted:
+        return tr("interrupted");
+    case Outcome::Refused:
+        return tr("refused");
     }
     return {};
 }
@@ -91,9 +113,12 @@ QString DeployRunner::outcomeName(Outcome outcome)
 QList<PlanStep> DeployRunner::plan() const
 {
     switch (m_kind) {
-    case Kind::Deploy: return deployPlan(m_context);
-    case Kind::Rollback: return rollbackPlan(m_context);
-    case Kind::Command: break;
+    case Kind::Deploy:
+        return deployPlan(m_context);
+    case Kind::Rollback:
+        return rollbackPlan(m_context);
+    case Kind::Command:
+        break;
     }
     return {PlanStep{tr("run"), m_context.hosts, m_command}};
 }
@@ -131,7 +156,8 @@ void DeployRunner::deploy(const QString &ref, const QString &comment)
     begin(Kind::Deploy, m_environment.hosts, comment);
     m_context.ref = ref;
     if (!m_environment.deploy)
-        return refuse(Outcome::Refused, tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
+        return refuse(Outcome::Refused,
+                      tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
     preflight();
 }
 
@@ -140,7 +166,8 @@ void DeployRunner::rollback(const QString &release, const QString &comment)
     begin(Kind::Rollback, m_environment.hosts, comment);
     m_context.release = release;
     if (!m_environment.deploy)
-        return refuse(Outcome::Refused, tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
+        return refuse(Outcome::Refused,
+                      tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
     preflight();
 }
 
@@ -152,21 +179,25 @@ void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
     setPhase(Phase::Rollout, tr("Running on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
     for (const QString &host : m_context.hosts)
         setHost(host, HostState::Working);
-    runOn(m_context.hosts, [this](const QString &h) { return DeployScripts::adHoc(m_context, h, m_command); },
-          false, [this](const QList<HostOutcome> &outcomes) {
-              int ok = 0;
-              for (const HostOutcome &o : outcomes) {
-                  setHost(o.host, o.ok() ? HostState::Done : HostState::Failed, o.describe());
-                  ok += o.ok() ? 1 : 0;
-              }
-              m_outcome = ok == outcomes.size() ? Outcome::Succeeded
-                          : m_cancelRequested   ? Outcome::Cancelled
-                                                : Outcome::Failed;
-              m_summary = tr("%1 of %2 hosts succeeded").arg(ok).arg(outcomes.size());
-              say(m_summary);
-              audit();
-              finish();
-          });
+    runOn(
+        m_context.hosts,
+        [this](const QString &h) { return DeployScripts::adHoc(m_context, h, m_command); }, false,
+        [this](const QList<HostOutcome> &outcomes) {
+            int ok = 0;
+            for (const HostOutcome &o : outcomes) {
+                setHost(o.host, o.ok() ? HostState::Done : HostState::Failed, o.describe());
+                ok += o.ok() ? 1 : 0;
+                if (!o.ok()) // the reason, not just a count: "web2: exit status 1", "web3: connection refused"
+                    say(tr("%1: %2").arg(o.host, o.describe()));
+            }
+            m_outcome = ok == outcomes.size() ? Outcome::Succeeded
+                        : m_cancelRequested   ? Outcome::Cancelled
+                                              : Outcome::Failed;
+            m_summary = tr("%1 of %2 hosts succeeded").arg(ok).arg(outcomes.size());
+            say(m_summary);
+            audit();
+            finish();
+        });
 }
 
 void DeployRunner::cancel()
@@ -238,12 +269,13 @@ void DeployRunner::preflight()
     setPhase(Phase::Preflight,
              tr("Preflight on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
     const bool rollback = m_kind == Kind::Rollback;
-    runOn(m_context.hosts,
-          [this, rollback](const QString &) {
-              return rollback ? DeployScripts::status(m_context.spec, 0)
-                              : DeployScripts::preflight(m_context.spec);
-          },
-          true, [this](const QList<HostOutcome> &outcomes) { onPreflight(outcomes); });
+    runOn(
+        m_context.hosts,
+        [this, rollback](const QString &) {
+            return rollback ? DeployScripts::status(m_context.spec, 0)
+                            : DeployScripts::preflight(m_context.spec);
+        },
+        true, [this](const QList<HostOutcome> &outcomes) { onPreflight(outcomes); });
 }
 
 void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
@@ -271,10 +303,11 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         setHost(o.host, HostState::Waiting, s.current.isEmpty() ? tr("no release yet") : s.current);
     }
     if (!problems.isEmpty())
-        return refuse(Outcome::Refused,
-                      tr("preflight failed, nothing was changed:\n  %1").arg(problems.join(QStringLiteral("\n  "))));
+        return refuse(Outcome::Refused, tr("preflight failed, nothing was changed:\n  %1")
+                                            .arg(problems.join(QStringLiteral("\n  "))));
     if (lock)
-        return refuse(Outcome::Refused, tr("%1 is locked by %2").arg(m_context.environment, lock->describe()));
+        return refuse(Outcome::Refused,
+                      tr("%1 is locked by %2").arg(m_context.environment, lock->describe()));
     if (m_kind == Kind::Deploy)
         return resolveRef();
 
@@ -284,10 +317,12 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         const qsizetype at = first.releases.indexOf(first.current);
         m_context.release = at >= 0 ? first.releases.value(at + 1) : QString();
         if (first.current.isEmpty())
-            return refuse(Outcome::Refused, tr("nothing is deployed to %1 yet: there is nothing to roll back")
-                                                .arg(m_context.environment));
+            return refuse(Outcome::Refused,
+                          tr("nothing is deployed to %1 yet: there is nothing to roll back")
+                              .arg(m_context.environment));
         if (m_context.release.isEmpty())
-            return refuse(Outcome::Refused, tr("there is no release before %1 to roll back to").arg(first.current));
+            return refuse(Outcome::Refused,
+                          tr("there is no release before %1 to roll back to").arg(first.current));
     }
     for (const HostDeployState &s : std::as_const(states))
         if (!s.releases.contains(m_context.release))
@@ -305,34 +340,38 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
 void DeployRunner::resolveRef()
 {
     say(tr("resolving '%1' in %2").arg(m_context.ref, m_context.spec.repo));
-    runOn({m_context.spec.lockHost},
-          [this](const QString &) { return DeployScripts::listRefs(m_context.spec); }, true,
-          [this](const QList<HostOutcome> &outcomes) {
-              const HostOutcome &o = outcomes.value(0);
-              if (m_cancelRequested)
-                  return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
-              if (!o.ok())
-                  return refuse(Outcome::Refused, tr("cannot list the repository's refs on %1: %2")
-                                                      .arg(o.host, o.describe()));
-              const GitRefs refs = GitRefs::parse(o.output);
-              m_context.revision = refs.resolve(m_context.ref);
-              if (m_context.revision.isEmpty()) {
-                  QStringList names;
-                  for (const auto &b : refs.branches)
-                      names << b.first;
-                  for (const auto &t : refs.tags)
-                      names << t.first;
-                  return refuse(Outcome::Refused, tr("unknown ref '%1' (known: %2)")
-                                                      .arg(m_context.ref, names.join(QStringLiteral(", "))));
-              }
-              m_context.release = releaseName(QDateTime::currentDateTimeUtc(), m_context.revision);
-              say(tr("%1 is %2; new release %3").arg(m_context.ref, m_context.revision, m_context.release));
-              if (m_dryRun) {
-                  emit planReady(plan());
-                  return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
-              }
-              takeLock();
-          });
+    runOn(
+        {m_context.spec.lockHost},
+        [this](const QString &) { return DeployScripts::listRefs(m_context.spec); }, true,
+        [this](const QList<HostOutcome> &outcomes) {
+            const HostOutcome &o = outcomes.value(0);
+            if (m_cancelRequested)
+                return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
+            if (!o.ok())
+                return refuse(
+                    Outcome::Refused,
+                    tr("cannot list the repository's refs on %1: %2").arg(o.host, o.describe()));
+            const GitRefs refs = GitRefs::parse(o.output);
+            m_context.revision = refs.resolve(m_context.ref);
+            if (m_context.revision.isEmpty()) {
+                QStringList names;
+                for (const auto &b : refs.branches)
+                    names << b.first;
+                for (const auto &t : refs.tags)
+                    names << t.first;
+                return refuse(Outcome::Refused,
+                              tr("unknown ref '%1' (known: %2)")
+                                  .arg(m_context.ref, names.join(QStringLiteral(", "))));
+            }
+            m_context.release = releaseName(QDateTime::currentDateTimeUtc(), m_context.revision);
+            say(tr("%1 is %2; new release %3")
+                    .arg(m_context.ref, m_context.revision, m_context.release));
+            if (m_dryRun) {
+                emit planReady(plan());
+                return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
+            }
+            takeLock();
+        });
 }
 
 void DeployRunner::takeLock()
@@ -346,52 +385,61 @@ void DeployRunner::takeLock()
     info.ref = m_kind == Kind::Rollback ? m_context.release : m_context.ref;
     info.revision = m_context.revision;
     info.comment = m_context.comment;
-    runOn({m_context.spec.lockHost},
-          [this, info](const QString &) { return DeployScripts::lock(m_context.spec, info.toJson()); },
-          true, [this](const QList<HostOutcome> &outcomes) {
-              const HostOutcome &o = outcomes.value(0);
-              if (o.exitStatus == 3)
-                  return refuse(Outcome::Refused,
-                                tr("%1 is locked by %2")
-                                    .arg(m_context.environment,
-                                         LockInfo::fromJson(QJsonDocument::fromJson(o.output).object())
-                                             .describe()));
-              if (!o.ok())
-                  return refuse(m_cancelRequested ? Outcome::Cancelled : Outcome::Refused,
-                                tr("could not take the lock on %1: %2").arg(o.host, o.describe()));
-              m_locked = true;
-              // "started" goes first in each host's next script: if this console dies, the
-              // others see it.
-              const QString started =
-                  DeployScripts::appendHistory(m_context.spec, historyEntry(HistoryEntry::Result::Started).toJson());
-              for (const QString &host : std::as_const(m_context.hosts))
-                  m_pendingScripts.insert(host, started);
-              if (m_cancelRequested)
-                  return conclude(Outcome::Cancelled, tr("cancelled before any change"));
-              if (m_kind == Kind::Deploy)
-                  return build();
-              m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
-              rolloutBatch();
-          });
+    runOn(
+        {m_context.spec.lockHost},
+        [this, info](const QString &) {
+            return DeployScripts::lock(m_context.spec, info.toJson());
+        },
+        true,
+        [this](const QList<HostOutcome> &outcomes) {
+            const HostOutcome &o = outcomes.value(0);
+            if (o.exitStatus == 3)
+                return refuse(
+                    Outcome::Refused,
+                    tr("%1 is locked by %2")
+                        .arg(m_context.environment,
+                             LockInfo::fromJson(QJsonDocument::fromJson(o.output).object())
+                                 .describe()));
+            if (!o.ok())
+                return refuse(m_cancelRequested ? Outcome::Cancelled : Outcome::Refused,
+                              tr("could not take the lock on %1: %2").arg(o.host, o.describe()));
+            m_locked = true;
+            // "started" goes first in each host's next script: if this console dies, the
+            // others see it.
+            const QString started = DeployScripts::appendHistory(
+                m_context.spec, historyEntry(HistoryEntry::Result::Started).toJson());
+            for (const QString &host : std::as_const(m_context.hosts))
+                m_pendingScripts.insert(host, started);
+            if (m_cancelRequested)
+                return conclude(Outcome::Cancelled, tr("cancelled before any change"));
+            if (m_kind == Kind::Deploy)
+                return build();
+            m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
+            rolloutBatch();
+        });
 }
 
 void DeployRunner::build()
 {
-    setPhase(Phase::Build, tr("Build %1 on %2").arg(m_context.release, m_context.hosts.join(QStringLiteral(", "))));
+    setPhase(
+        Phase::Build,
+        tr("Build %1 on %2").arg(m_context.release, m_context.hosts.join(QStringLiteral(", "))));
     for (const QString &host : m_context.hosts)
         setHost(host, HostState::Working, tr("building"));
-    runOn(m_context.hosts, [this](const QString &h) { return DeployScripts::build(m_context, h); },
-          false, [this](const QList<HostOutcome> &outcomes) {
-              bool ok = true;
-              for (const HostOutcome &o : outcomes) {
-                  setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
-                          o.ok() ? tr("built") : tr("build: %1").arg(o.describe()));
-                  ok = ok && o.ok();
-              }
-              if (!ok)
-                  return fail(outcomes, tr("build"));
-              releasePhase();
-          });
+    runOn(
+        m_context.hosts, [this](const QString &h) { return DeployScripts::build(m_context, h); },
+        false,
+        [this](const QList<HostOutcome> &outcomes) {
+            bool ok = true;
+            for (const HostOutcome &o : outcomes) {
+                setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
+                        o.ok() ? tr("built") : tr("build: %1").arg(o.describe()));
+                ok = ok && o.ok();
+            }
+            if (!ok)
+                return fail(outcomes, tr("build"));
+            releasePhase();
+        });
 }
 
 void DeployRunner::releasePhase()
@@ -399,23 +447,26 @@ void DeployRunner::releasePhase()
     m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
     if (m_context.spec.release.isEmpty() || m_cancelRequested) {
         if (m_cancelRequested)
-            return conclude(Outcome::Cancelled, tr("cancelled before the switch; current is untouched"));
+            return conclude(Outcome::Cancelled,
+                            tr("cancelled before the switch; current is untouched"));
         return rolloutBatch();
     }
     const QString first = m_context.hosts.first();
     setPhase(Phase::Release, tr("Release phase on %1 (once)").arg(first));
     setHost(first, HostState::Working, tr("release phase"));
-    runOn({first}, [this](const QString &h) { return DeployScripts::release(m_context, h); }, false,
-          [this](const QList<HostOutcome> &outcomes) {
-              const HostOutcome &o = outcomes.value(0);
-              setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
-                      o.ok() ? tr("built") : tr("release phase: %1").arg(o.describe()));
-              if (!o.ok())
-                  return fail(outcomes, tr("release phase"));
-              if (m_cancelRequested)
-                  return conclude(Outcome::Cancelled, tr("cancelled before the switch; current is untouched"));
-              rolloutBatch();
-          });
+    runOn(
+        {first}, [this](const QString &h) { return DeployScripts::release(m_context, h); }, false,
+        [this](const QList<HostOutcome> &outcomes) {
+            const HostOutcome &o = outcomes.value(0);
+            setHost(o.host, o.ok() ? HostState::Built : HostState::Failed,
+                    o.ok() ? tr("built") : tr("release phase: %1").arg(o.describe()));
+            if (!o.ok())
+                return fail(outcomes, tr("release phase"));
+            if (m_cancelRequested)
+                return conclude(Outcome::Cancelled,
+                                tr("cancelled before the switch; current is untouched"));
+            rolloutBatch();
+        });
 }
 
 void DeployRunner::rolloutBatch()
@@ -432,25 +483,27 @@ void DeployRunner::rolloutBatch()
                                  .arg(m_batches.size())
                                  .arg(batch.join(QStringLiteral(", ")), m_context.release));
     m_switchedAny = true; // from here on, `current` may have moved (even if a host is lost)
-    runOn(batch,
-          [this](const QString &h) -> QString {
-              return DeployScripts::switchCurrent(m_context.spec, m_context.release) +
-                     DeployScripts::restart(m_context, h, m_context.release);
-          },
-          false, [this, batch](const QList<HostOutcome> &outcomes) {
-              for (const HostOutcome &o : outcomes) {
-                  if (o.ok()) {
-                      setHost(o.host, HostState::Switched, tr("current → %1").arg(m_context.release));
-                  } else {
-                      m_failedHosts << o.host;
-                      setHost(o.host, HostState::Failed, tr("switch/restart: %1").arg(o.describe()));
-                  }
-              }
-              for (const HostOutcome &o : outcomes)
-                  if (o.lost())
-                      return fail(outcomes, tr("switch"));
-              gateBatch(batch);
-          });
+    runOn(
+        batch,
+        [this](const QString &h) -> QString {
+            return DeployScripts::switchCurrent(m_context.spec, m_context.release) +
+                   DeployScripts::restart(m_context, h, m_context.release);
+        },
+        false,
+        [this, batch](const QList<HostOutcome> &outcomes) {
+            for (const HostOutcome &o : outcomes) {
+                if (o.ok()) {
+                    setHost(o.host, HostState::Switched, tr("current → %1").arg(m_context.release));
+                } else {
+                    m_failedHosts << o.host;
+                    setHost(o.host, HostState::Failed, tr("switch/restart: %1").arg(o.describe()));
+                }
+            }
+            for (const HostOutcome &o : outcomes)
+                if (o.lost())
+                    return fail(outcomes, tr("switch"));
+            gateBatch(batch);
+        });
 }
 
 void DeployRunner::gateBatch(const QStringList &batch)
@@ -465,21 +518,23 @@ void DeployRunner::gateBatch(const QStringList &batch)
     m_gates.clear();
     for (const QString &host : hosts) {
         setHost(host, HostState::Switched, tr("health check…"));
-        auto *gate = new HealthGate(m_pool->client(host), m_context, host, m_context.release, m_network, this);
+        auto *gate = new HealthGate(m_pool->client(host), m_context, host, m_context.release,
+                                    m_network, this);
         m_gates << gate;
         connect(gate, &HealthGate::progress, this, &DeployRunner::output);
-        connect(gate, &HealthGate::finished, this,
-                [this, gate, pending, batch](const QString &h, bool healthy, const QString &detail) {
-                    gate->deleteLater();
-                    if (healthy) {
-                        setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
-                    } else {
-                        m_failedHosts << h;
-                        setHost(h, HostState::Failed, tr("health: %1").arg(detail));
-                    }
-                    if (--*pending == 0)
-                        batchDone(batch);
-                });
+        connect(
+            gate, &HealthGate::finished, this,
+            [this, gate, pending, batch](const QString &h, bool healthy, const QString &detail) {
+                gate->deleteLater();
+                if (healthy) {
+                    setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
+                } else {
+                    m_failedHosts << h;
+                    setHost(h, HostState::Failed, tr("health: %1").arg(detail));
+                }
+                if (--*pending == 0)
+                    batchDone(batch);
+            });
         gate->start();
     }
 }
@@ -504,23 +559,25 @@ void DeployRunner::revertBatch(const QStringList &batch, const QString &why)
     for (const QString &h : batch)
         if (!m_previous.value(h).isEmpty() && m_previous.value(h) != m_context.release)
             hosts << h;
-    const Outcome outcome = m_cancelRequested && m_failedHosts.isEmpty() ? Outcome::Cancelled
-                                                                          : Outcome::Failed;
+    const Outcome outcome =
+        m_cancelRequested && m_failedHosts.isEmpty() ? Outcome::Cancelled : Outcome::Failed;
     if (hosts.isEmpty())
         return conclude(outcome, why);
     say(tr("switching %1 back to the previous release").arg(hosts.join(QStringLiteral(", "))));
-    runOn(hosts,
-          [this](const QString &h) -> QString {
-              return DeployScripts::switchCurrent(m_context.spec, m_previous.value(h)) +
-                     DeployScripts::restart(m_context, h, m_previous.value(h));
-          },
-          false, [this, why, outcome](const QList<HostOutcome> &outcomes) {
-              for (const HostOutcome &o : outcomes)
-                  setHost(o.host, o.ok() ? HostState::Reverted : HostState::Failed,
-                          o.ok() ? tr("back on %1").arg(m_previous.value(o.host))
-                                 : tr("switching back failed: %1").arg(o.describe()));
-              conclude(outcome, why);
-          });
+    runOn(
+        hosts,
+        [this](const QString &h) -> QString {
+            return DeployScripts::switchCurrent(m_context.spec, m_previous.value(h)) +
+                   DeployScripts::restart(m_context, h, m_previous.value(h));
+        },
+        false,
+        [this, why, outcome](const QList<HostOutcome> &outcomes) {
+            for (const HostOutcome &o : outcomes)
+                setHost(o.host, o.ok() ? HostState::Reverted : HostState::Failed,
+                        o.ok() ? tr("back on %1").arg(m_previous.value(o.host))
+                               : tr("switching back failed: %1").arg(o.describe()));
+            conclude(outcome, why);
+        });
 }
 
 void DeployRunner::prune()
@@ -542,7 +599,8 @@ void DeployRunner::fail(const QList<HostOutcome> &outcomes, const QString &what)
 {
     QStringList failed;
     bool lost = false;
-    for (const QString &host : std::as_const(m_context.hosts)) { // the workspace's order, not arrival
+    for (const QString &host :
+         std::as_const(m_context.hosts)) { // the workspace's order, not arrival
         for (const HostOutcome &o : outcomes) {
             if (o.host != host)
                 continue;
@@ -554,7 +612,8 @@ void DeployRunner::fail(const QList<HostOutcome> &outcomes, const QString &what)
     const Outcome outcome = lost                ? Outcome::Interrupted
                             : m_cancelRequested ? Outcome::Cancelled
                                                 : Outcome::Failed;
-    QString summary = tr("%1 %2 on %3").arg(what, outcomeName(outcome), failed.join(QStringLiteral(", ")));
+    QString summary =
+        tr("%1 %2 on %3").arg(what, outcomeName(outcome), failed.join(QStringLiteral(", ")));
     if (!m_switchedAny)
         summary += tr("; current is untouched");
     conclude(outcome, summary);
@@ -579,30 +638,37 @@ void DeployRunner::conclude(Outcome outcome, const QString &summary)
     const bool interrupted = outcome == Outcome::Interrupted;
     if (interrupted)
         say(tr("the lock on %1 stays: a host was lost mid-way and its state is unknown. Look, then "
-               "break the lock.").arg(m_context.spec.lockHost));
+               "break the lock.")
+                .arg(m_context.spec.lockHost));
     // A failed release goes wherever `current` does not use it (never switched, or switched
     // back); the script leaves it where `current` still points (a first deploy has no previous).
-    const bool discardRelease = m_kind == Kind::Deploy && outcome != Outcome::Succeeded && !interrupted;
-    const HistoryEntry entry = historyEntry(outcome == Outcome::Succeeded   ? HistoryEntry::Result::Succeeded
-                                            : outcome == Outcome::Cancelled ? HistoryEntry::Result::Cancelled
-                                            : interrupted ? HistoryEntry::Result::Interrupted
-                                                          : HistoryEntry::Result::Failed);
-    runOn(m_context.hosts,
-          [this, discardRelease, entry, interrupted](const QString &host) {
-              QString script = DeployScripts::appendHistory(m_context.spec, entry.toJson());
-              if (discardRelease)
-                  script += DeployScripts::discard(m_context.spec, m_context.release);
-              if (host == m_context.spec.lockHost && m_locked && !interrupted)
-                  script += DeployScripts::unlock(m_context.spec, m_context.id);
-              return script;
-          },
-          false, [this](const QList<HostOutcome> &outcomes) {
-              for (const HostOutcome &o : outcomes)
-                  if (o.host == m_context.spec.lockHost && !o.ok() && m_outcome != Outcome::Interrupted)
-                      say(tr("warning: could not release the lock on %1: %2").arg(o.host, o.describe()));
-              audit();
-              notify();
-          });
+    const bool discardRelease =
+        m_kind == Kind::Deploy && outcome != Outcome::Succeeded && !interrupted;
+    const HistoryEntry entry =
+        historyEntry(outcome == Outcome::Succeeded   ? HistoryEntry::Result::Succeeded
+                     : outcome == Outcome::Cancelled ? HistoryEntry::Result::Cancelled
+                     : interrupted                   ? HistoryEntry::Result::Interrupted
+                                                     : HistoryEntry::Result::Failed);
+    runOn(
+        m_context.hosts,
+        [this, discardRelease, entry, interrupted](const QString &host) {
+            QString script = DeployScripts::appendHistory(m_context.spec, entry.toJson());
+            if (discardRelease)
+                script += DeployScripts::discard(m_context.spec, m_context.release);
+            if (host == m_context.spec.lockHost && m_locked && !interrupted)
+                script += DeployScripts::unlock(m_context.spec, m_context.id);
+            return script;
+        },
+        false,
+        [this](const QList<HostOutcome> &outcomes) {
+            for (const HostOutcome &o : outcomes)
+                if (o.host == m_context.spec.lockHost && !o.ok() &&
+                    m_outcome != Outcome::Interrupted)
+                    say(tr("warning: could not release the lock on %1: %2")
+                            .arg(o.host, o.describe()));
+            audit();
+            notify();
+        });
 }
 
 HistoryEntry DeployRunner::historyEntry(HistoryEntry::Result result) const
@@ -650,9 +716,9 @@ void DeployRunner::audit()
     }
     e.before = m_previous.value(m_context.spec.lockHost);
     e.after = m_kind == Kind::Command ? QString() : m_context.release;
-    e.outcome = m_outcome == Outcome::Succeeded
-                    ? QStringLiteral("done")
-                    : outcomeName(m_outcome) + QStringLiteral(": ") + m_summary.section(QLatin1Char('\n'), 0, 0);
+    e.outcome = m_outcome == Outcome::Succeeded ? QStringLiteral("done")
+                                                : outcomeName(m_outcome) + QStringLiteral(": ") +
+                                                      m_summary.section(QLatin1Char('\n'), 0, 0);
     if (Status s = m_audit->record(e); !s)
         say(tr("warning: %1").arg(s.errorString()));
 }
@@ -665,17 +731,19 @@ void DeployRunner::notify()
     // Slack's incoming-webhook shape; Mattermost, Rocket.Chat and Discord's /slack accept it.
     const QString icon = m_outcome == Outcome::Succeeded ? QStringLiteral(":white_check_mark:")
                                                          : QStringLiteral(":x:");
-    const QJsonObject body{{QStringLiteral("text"),
-                            QStringLiteral("%1 %2 %3 on %4 %5 by %6: %7")
-                                .arg(icon, m_kind == Kind::Rollback ? QStringLiteral("Rollback")
-                                                                     : QStringLiteral("Deploy"),
-                                     m_context.ref.isEmpty() ? m_context.release : m_context.ref,
-                                     m_context.environment, outcomeName(m_outcome), m_context.user,
-                                     m_summary.section(QLatin1Char('\n'), 0, 0))}};
+    const QJsonObject body{
+        {QStringLiteral("text"),
+         QStringLiteral("%1 %2 %3 on %4 %5 by %6: %7")
+             .arg(icon,
+                  m_kind == Kind::Rollback ? QStringLiteral("Rollback") : QStringLiteral("Deploy"),
+                  m_context.ref.isEmpty() ? m_context.release : m_context.ref,
+                  m_context.environment, outcomeName(m_outcome), m_context.user,
+                  m_summary.section(QLatin1Char('\n'), 0, 0))}};
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(5000);
-    QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply =
+        m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (reply->error() != QNetworkReply::NoError)

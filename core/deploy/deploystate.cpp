@@ -183,8 +183,8 @@ QList<HistoryEntry> mergeHistory(const QList<HostDeployState> &hosts, const QStr
     QList<HistoryEntry> merged = anonymous;
     for (HistoryEntry e : std::as_const(byId)) {
         if (e.result == HistoryEntry::Result::Started)
-            e.result = e.id == lockId ? HistoryEntry::Result::Running
-                                      : HistoryEntry::Result::Interrupted;
+            e.result =
+                e.id == lockId ? HistoryEntry::Result::Running : HistoryEntry::Result::Interrupted;
         merged << e;
     }
     // Anonymous lines (older tools, the demo's first deploy) can repeat on every host.

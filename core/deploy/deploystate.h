@@ -59,7 +59,7 @@ struct HostDeployState
     QString host;
     QString error; // could not ask (unreachable, ...)
     bool pathMissing = false;
-    QString current;     // release name `current` points at, empty when none
+    QString current;      // release name `current` points at, empty when none
     QStringList releases; // newest first
     std::optional<LockInfo> lock;
     QList<HistoryEntry> history; // as written, oldest first

@@ -34,31 +34,35 @@ void DeployStatusQuery::start(int historyLines)
     fanOut->setStreamOutput(false);
     DeploySpec spec;
     spec.path = m_path;
-    connect(fanOut, &HostFanOut::finished, this, [this, fanOut](const QList<HostOutcome> &outcomes) {
-        fanOut->deleteLater();
-        EnvironmentDeployState state;
-        for (const QString &host : std::as_const(m_hosts)) {
-            for (const HostOutcome &o : outcomes) {
-                if (o.host != host)
-                    continue;
-                HostDeployState h = o.ok() ? HostDeployState::parse(host, o.output) : HostDeployState();
-                h.host = host;
-                if (!o.ok())
-                    h.error = o.describe();
-                if (host == m_lockHost)
-                    state.lock = h.lock;
-                for (const QString &r : std::as_const(h.releases))
-                    if (!state.releases.contains(r))
-                        state.releases << r;
-                state.hosts << h;
-            }
-        }
-        std::sort(state.releases.begin(), state.releases.end(), std::greater<>());
-        state.history = mergeHistory(state.hosts, state.lock ? state.lock->id : QString());
-        emit finished(state);
-    });
+    connect(fanOut, &HostFanOut::finished, this,
+            [this, fanOut](const QList<HostOutcome> &outcomes) {
+                fanOut->deleteLater();
+                EnvironmentDeployState state;
+                for (const QString &host : std::as_const(m_hosts)) {
+                    for (const HostOutcome &o : outcomes) {
+                        if (o.host != host)
+                            continue;
+                        HostDeployState h =
+                            o.ok() ? HostDeployState::parse(host, o.output) : HostDeployState();
+                        h.host = host;
+                        if (!o.ok())
+                            h.error = o.describe();
+                        if (host == m_lockHost)
+                            state.lock = h.lock;
+                        for (const QString &r : std::as_const(h.releases))
+                            if (!state.releases.contains(r))
+                                state.releases << r;
+                        state.hosts << h;
+                    }
+                }
+                std::sort(state.releases.begin(), state.releases.end(), std::greater<>());
+                state.history = mergeHistory(state.hosts, state.lock ? state.lock->id : QString());
+                emit finished(state);
+            });
     fanOut->start(m_path.isEmpty() ? QStringList() : m_hosts,
-                  [spec, historyLines](const QString &) { return DeployScripts::status(spec, historyLines); });
+                  [spec, historyLines](const QString &) {
+                      return DeployScripts::status(spec, historyLines);
+                  });
 }
 
 } // namespace Opsdeck

@@ -50,7 +50,8 @@ void HealthGate::attempt()
         const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
         onFinished(m_client->openTunnel(url.host(), port), this, [this](Result<quint16> tunnel) {
             if (!tunnel)
-                attemptDone(false, QStringLiteral("no tunnel to the host: ") + tunnel.errorString());
+                attemptDone(false,
+                            QStringLiteral("no tunnel to the host: ") + tunnel.errorString());
             else
                 attemptUrl(*tunnel);
         });
@@ -72,23 +73,28 @@ void HealthGate::attemptUrl(quint16 tunnelPort)
     request.setRawHeader("Host", asSeenByHost.authority().toUtf8());
     request.setTransferTimeout(m_context.spec.healthcheck->timeoutMs);
     m_reply = m_network->get(request);
-    connect(m_reply, &QNetworkReply::sslErrors, m_reply, [reply = m_reply](const QList<QSslError> &errors) {
-        // Through the tunnel the name is 127.0.0.1; the certificate is still verified otherwise.
-        QList<QSslError> nameOnly;
-        for (const QSslError &e : errors)
-            if (e.error() == QSslError::HostNameMismatch)
-                nameOnly << e;
-        if (nameOnly.size() == errors.size())
-            reply->ignoreSslErrors(nameOnly);
-    });
+    connect(m_reply, &QNetworkReply::sslErrors, m_reply,
+            [reply = m_reply](const QList<QSslError> &errors) {
+                // Through the tunnel the name is 127.0.0.1; the certificate is still verified
+                // otherwise.
+                QList<QSslError> nameOnly;
+                for (const QSslError &e : errors)
+                    if (e.error() == QSslError::HostNameMismatch)
+                        nameOnly << e;
+                if (nameOnly.size() == errors.size())
+                    reply->ignoreSslErrors(nameOnly);
+            });
     connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300)
             attemptDone(true, QStringLiteral("HTTP %1").arg(status));
         else if (status > 0)
-            attemptDone(false, QStringLiteral("HTTP %1 %2").arg(status).arg(
-                                   reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()));
+            attemptDone(
+                false,
+                QStringLiteral("HTTP %1 %2")
+                    .arg(status)
+                    .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()));
         else
             attemptDone(false, reply->errorString());
     });
@@ -106,8 +112,8 @@ void HealthGate::attemptRun()
             detail = exec->errorString();
         else if (status == 124)
             detail = QStringLiteral("timed out");
-        attemptDone(status == 0, detail.isEmpty() ? QStringLiteral("exit status %1").arg(status)
-                                                  : detail);
+        attemptDone(status == 0,
+                    detail.isEmpty() ? QStringLiteral("exit status %1").arg(status) : detail);
     });
 }
 

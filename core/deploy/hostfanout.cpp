@@ -13,7 +13,8 @@ QString HostOutcome::describe() const
         return QStringLiteral("cancelled");
     if (exitStatus < 0)
         return error.isEmpty() ? QStringLiteral("did not finish") : error;
-    return exitStatus == 0 ? QStringLiteral("ok") : QStringLiteral("exit status %1").arg(exitStatus);
+    return exitStatus == 0 ? QStringLiteral("ok")
+                           : QStringLiteral("exit status %1").arg(exitStatus);
 }
 
 HostFanOut::HostFanOut(SshPool *pool, QObject *parent)

@@ -28,7 +28,8 @@ public:
         QByteArray &pending = m_partial[host];
         pending += data;
         qsizetype start = 0;
-        for (qsizetype nl = pending.indexOf('\n', start); nl >= 0; nl = pending.indexOf('\n', start)) {
+        for (qsizetype nl = pending.indexOf('\n', start); nl >= 0;
+             nl = pending.indexOf('\n', start)) {
             qsizetype end = nl;
             if (end > start && pending.at(end - 1) == '\r')
                 --end;

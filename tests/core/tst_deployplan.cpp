@@ -21,9 +21,10 @@ private slots:
         QTest::addColumn<QStringList>("batches");
         QTest::addColumn<QList<int>>("sizes");
         QTest::addRow("default: all at once") << 4 << QStringList() << QList<int>{4};
-        QTest::newRow("canary then rest") << 4 << QStringList{u"1"_qs, u"100%"_qs} << QList<int>{1, 3};
-        QTest::newRow("canary, half, rest") << 10 << QStringList{u"1"_qs, u"50%"_qs, u"100%"_qs}
-                                       << QList<int>{1, 5, 4};
+        QTest::newRow("canary then rest")
+            << 4 << QStringList{u"1"_qs, u"100%"_qs} << QList<int>{1, 3};
+        QTest::newRow("canary, half, rest")
+            << 10 << QStringList{u"1"_qs, u"50%"_qs, u"100%"_qs} << QList<int>{1, 5, 4};
         QTest::addRow("last size repeats") << 5 << QStringList{u"2"_qs} << QList<int>{2, 2, 1};
         QTest::newRow("share rounds down, never below 1")
             << 3 << QStringList{u"10%"_qs} << QList<int>{1, 1, 1};
@@ -117,7 +118,8 @@ private slots:
             "problem\tgit is not installed\n";
         const HostDeployState s = HostDeployState::parse(u"web1"_qs, output);
         QCOMPARE(s.current, u"20261122T100000Z-bbbbbbb"_qs);
-        QCOMPARE(s.releases, (QStringList{u"20261122T100000Z-bbbbbbb"_qs, u"20261101T100000Z-aaaaaaa"_qs}));
+        QCOMPARE(s.releases,
+                 (QStringList{u"20261122T100000Z-bbbbbbb"_qs, u"20261101T100000Z-aaaaaaa"_qs}));
         QVERIFY(s.lock);
         QCOMPARE(s.lock->user, u"alice@laptop"_qs);
         QVERIFY(s.lock->describe().contains(u"hotfix"_qs));

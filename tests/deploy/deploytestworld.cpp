@@ -47,11 +47,12 @@ DeployTestWorld::DeployTestWorld()
             m_error = env.errorString();
             return;
         }
-        env.write(QStringLiteral("PORT=%1\nDB_NAME=%2\nDB_HOST=127.0.0.1\nDB_PORT=%3\nDB_USER=postgres\n"
-                                 "SECRET_KEY=deploy-test\nDEBUG=False\n")
-                      .arg(m_ports.value(host))
-                      .arg(m_database, m_demo.value(QStringLiteral("PGPORT")))
-                      .toUtf8());
+        env.write(
+            QStringLiteral("PORT=%1\nDB_NAME=%2\nDB_HOST=127.0.0.1\nDB_PORT=%3\nDB_USER=postgres\n"
+                           "SECRET_KEY=deploy-test\nDEBUG=False\n")
+                .arg(m_ports.value(host))
+                .arg(m_database, m_demo.value(QStringLiteral("PGPORT")))
+                .toUtf8());
     }
     m_ready = true;
 }
@@ -72,10 +73,11 @@ DeployTestWorld::~DeployTestWorld()
 bool DeployTestWorld::psql(const QString &sql)
 {
     QProcess p;
-    p.start(QStringLiteral("psql"), {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                                     m_demo.value(QStringLiteral("PGPORT")), QStringLiteral("-U"),
-                                     QStringLiteral("postgres"), QStringLiteral("-d"), QStringLiteral("postgres"),
-                                     QStringLiteral("-qc"), sql});
+    p.start(QStringLiteral("psql"),
+            {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+             m_demo.value(QStringLiteral("PGPORT")), QStringLiteral("-U"),
+             QStringLiteral("postgres"), QStringLiteral("-d"), QStringLiteral("postgres"),
+             QStringLiteral("-qc"), sql});
     return p.waitForFinished(30000) && p.exitCode() == 0;
 }
 
@@ -88,20 +90,25 @@ QString DeployTestWorld::hostDir(const QString &host) const
     return state.filePath(QStringLiteral("hosts/%1/srv/%2").arg(host, m_name));
 }
 
-Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const QString &healthcheck)
+Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra,
+                                              const QString &healthcheck)
 {
-    const QString health = healthcheck.isEmpty()
-                               ? QStringLiteral("{ run: bin/healthcheck, interval: 300ms, timeout: 3s, budget: 4s }")
-                               : healthcheck;
+    const QString health =
+        healthcheck.isEmpty()
+            ? QStringLiteral("{ run: bin/healthcheck, interval: 300ms, timeout: 3s, budget: 4s }")
+            : healthcheck;
     auto deployBlock = [&](const QString &indent) {
-        QString block = QStringLiteral("path: %1\nrepo: %2\nkeep: 3\nshared: [.env]\n"
-                                       "build: [\"/usr/bin/python3 -m venv --system-site-packages venv\"]\n"
-                                       "release: [\"venv/bin/python manage.py migrate --noinput\"]\n"
-                                       "restart: bin/restart\nhealthcheck: %3\n")
-                            .arg(m_path, m_demo.value(QStringLiteral("GIT_REPO")), health);
+        QString block =
+            QStringLiteral("path: %1\nrepo: %2\nkeep: 3\nshared: [.env]\n"
+                           "build: [\"/usr/bin/python3 -m venv --system-site-packages venv\"]\n"
+                           "release: [\"venv/bin/python manage.py migrate --noinput\"]\n"
+                           "restart: bin/restart\nhealthcheck: %3\n")
+                .arg(m_path, m_demo.value(QStringLiteral("GIT_REPO")), health);
         // A key in deployExtra replaces the default one (YAML refuses duplicate keys).
         const QStringList extra = deployExtra.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        auto keyOf = [](const QString &line) { return line.section(QLatin1Char(':'), 0, 0).trimmed(); };
+        auto keyOf = [](const QString &line) {
+            return line.section(QLatin1Char(':'), 0, 0).trimmed();
+        };
         QStringList overridden;
         for (const QString &line : extra)
             overridden << keyOf(line);
@@ -130,9 +137,11 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const 
                  m_demo.value(QStringLiteral("SSH_PORT_WEB1")),
                  m_demo.value(QStringLiteral("SSH_PORT_WEB2")), QString::number(freePort()),
                  deployBlock(QStringLiteral("      ")),
-                 deployBlock(QStringLiteral("      ")) + QStringLiteral("      batches: [1, \"100%\"]\n"))
+                 deployBlock(QStringLiteral("      ")) +
+                     QStringLiteral("      batches: [1, \"100%\"]\n"))
             .arg(deployBlock(QStringLiteral("      ")),
-                 QStringLiteral("    database: { conninfo: \"host=127.0.0.1 port=%1 dbname=%2 user=postgres\" }\n")
+                 QStringLiteral("    database: { conninfo: \"host=127.0.0.1 port=%1 dbname=%2 "
+                                "user=postgres\" }\n")
                      .arg(m_demo.value(QStringLiteral("PGPORT")), m_database));
     QFile file(workspaceFile());
     if (file.open(QIODevice::WriteOnly))
@@ -146,13 +155,16 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra, const 
 
 QString DeployTestWorld::current(const QString &host) const
 {
-    return QFileInfo(hostDir(host) + QStringLiteral("/current")).symLinkTarget().section(QLatin1Char('/'), -1);
+    return QFileInfo(hostDir(host) + QStringLiteral("/current"))
+        .symLinkTarget()
+        .section(QLatin1Char('/'), -1);
 }
 
 QStringList DeployTestWorld::releases(const QString &host) const
 {
-    QStringList list = QDir(hostDir(host) + QStringLiteral("/releases"))
-                           .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed);
+    QStringList list =
+        QDir(hostDir(host) + QStringLiteral("/releases"))
+            .entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed);
     return list;
 }
 
@@ -164,8 +176,9 @@ bool DeployTestWorld::lockExists() const
 QString DeployTestWorld::revisionOf(const QString &tag) const
 {
     QProcess git;
-    git.start(QStringLiteral("git"), {QStringLiteral("-C"), m_demo.value(QStringLiteral("GIT_REPO")),
-                                      QStringLiteral("rev-parse"), tag + QStringLiteral("^{commit}")});
+    git.start(QStringLiteral("git"),
+              {QStringLiteral("-C"), m_demo.value(QStringLiteral("GIT_REPO")),
+               QStringLiteral("rev-parse"), tag + QStringLiteral("^{commit}")});
     git.waitForFinished();
     return QString::fromUtf8(git.readAllStandardOutput()).trimmed();
 }
@@ -173,8 +186,12 @@ QString DeployTestWorld::revisionOf(const QString &tag) const
 QString DeployTestWorld::servedRevision(const QString &host) const
 {
     QProcess curl; // a plain client, nothing of Opsdeck's
-    curl.start(QStringLiteral("curl"), {QStringLiteral("-fsS"), QStringLiteral("-m"), QStringLiteral("5"),
-                                        QStringLiteral("http://127.0.0.1:%1/up").arg(m_ports.value(host))});
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-fsS"), QStringLiteral("-m"), QStringLiteral("5"),
+                QStringLiteral("http://127.0.0.1:%1/up").arg(m_ports.value(host))});
     curl.waitForFinished(10000);
-    return QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("revision")).toString();
+    return QJsonDocument::fromJson(curl.readAllStandardOutput())
+        .object()
+        .value(QStringLiteral("revision"))
+        .toString();
 }

@@ -21,7 +21,8 @@ public:
     bool isReady() const { return m_ready; }
     QString error() const { return m_error; }
 
-    /** Writes a workspace; `deployExtra` lines are appended to each deploy block (YAML, 6 spaces). */
+    /** Writes a workspace; `deployExtra` lines are appended to each deploy block (YAML, 6 spaces).
+     */
     Opsdeck::Workspace workspace(const QString &deployExtra = {}, const QString &healthcheck = {});
     QString workspaceFile() const { return m_dir.filePath(QStringLiteral("opsdeck.yaml")); }
 

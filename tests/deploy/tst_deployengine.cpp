@@ -34,7 +34,8 @@ pid_t sshdSessionOf(pid_t pid)
         if (!stat.open(QIODevice::ReadOnly))
             return -1;
         const QByteArray text = stat.readAll();
-        const QByteArray comm = text.mid(text.indexOf('(') + 1, text.lastIndexOf(')') - text.indexOf('(') - 1);
+        const QByteArray comm =
+            text.mid(text.indexOf('(') + 1, text.lastIndexOf(')') - text.indexOf('(') - 1);
         if (comm.startsWith("sshd"))
             return pid;
         pid = text.mid(text.lastIndexOf(')') + 2).split(' ').value(1).toInt();
@@ -58,14 +59,16 @@ class TestDeployEngine final : public QObject
 
     /** Runs one job to its end; the combined output is kept in m_output. */
     Outcome run(const QString &environment, const std::function<void(DeployRunner &)> &start,
-                const std::function<void(DeployRunner &)> &during = {}, DeployRunner **keep = nullptr)
+                const std::function<void(DeployRunner &)> &during = {},
+                DeployRunner **keep = nullptr)
     {
         auto *runner = new DeployRunner(m_pool.get(), *m_workspace.environment(environment), this);
         runner->setAuditLog(m_audit.get(), m_workspace.name);
         m_output.clear();
-        auto lines = std::make_shared<HostLineSplitter>([this](const QString &host, const QByteArray &line) {
-            m_output += (host.isEmpty() ? QByteArray() : host.toUtf8() + " | ") + line + '\n';
-        });
+        auto lines =
+            std::make_shared<HostLineSplitter>([this](const QString &host, const QByteArray &line) {
+                m_output += (host.isEmpty() ? QByteArray() : host.toUtf8() + " | ") + line + '\n';
+            });
         connect(runner, &DeployRunner::output, this,
                 [lines](const QString &host, const QByteArray &data) { lines->write(host, data); });
         connect(runner, &DeployRunner::finished, this, [lines] { lines->flush(); });
@@ -136,7 +139,8 @@ private slots:
         QList<PlanStep> plan;
         const Outcome outcome = run(QStringLiteral("prod"), [&](DeployRunner &r) {
             r.setDryRun(true);
-            connect(&r, &DeployRunner::planReady, this, [&](const QList<PlanStep> &p) { plan = p; });
+            connect(&r, &DeployRunner::planReady, this,
+                    [&](const QList<PlanStep> &p) { plan = p; });
             r.deploy(QStringLiteral("v2"), {});
         });
         QCOMPARE(outcome, Outcome::Succeeded);
@@ -149,7 +153,8 @@ private slots:
 
     void unknownRefIsRefusedWithTheKnownOnes()
     {
-        QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("no-such-branch")), Outcome::Refused);
+        QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("no-such-branch")),
+                 Outcome::Refused);
         QVERIFY2(m_output.contains("unknown ref 'no-such-branch'") && m_output.contains("v2"),
                  m_output.constData());
     }
@@ -166,7 +171,8 @@ private slots:
         }
         QVERIFY(!m_world->lockExists());
         // The migration ran once (release phase), on the first host only.
-        QVERIFY2(m_output.count("Applying twit.0002_message_likes... OK") == 1, m_output.constData());
+        QVERIFY2(m_output.count("Applying twit.0002_message_likes... OK") == 1,
+                 m_output.constData());
         QVERIFY(m_output.contains("web1 | $ venv/bin/python manage.py migrate"));
         QVERIFY(!m_output.contains("web2 | $ venv/bin/python manage.py migrate"));
         // Every host has the same history; so does the local audit log.
@@ -182,14 +188,16 @@ private slots:
     void releasePhaseFailureLeavesCurrentUntouched()
     {
         const QString before = m_world->current(QStringLiteral("web1"));
-        QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v3-broken-migration")), Outcome::Failed);
+        QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v3-broken-migration")),
+                 Outcome::Failed);
         QVERIFY2(m_output.contains("twit_no_such_table"), m_output.constData());
         for (const QString &host : {QStringLiteral("web1"), QStringLiteral("web2")}) {
             QCOMPARE(m_world->current(host), before);
             QCOMPARE(m_world->releases(host).size(), 2); // the failed release was removed
         }
         QVERIFY(!m_world->lockExists());
-        QCOMPARE(status(QStringLiteral("prod")).history.value(0).result, HistoryEntry::Result::Failed);
+        QCOMPARE(status(QStringLiteral("prod")).history.value(0).result,
+                 HistoryEntry::Result::Failed);
     }
 
     void healthFailureInTheCanaryStopsTheRollout()
@@ -197,8 +205,10 @@ private slots:
         const QString before = m_world->current(QStringLiteral("web2"));
         const QString v2 = m_world->revisionOf(QStringLiteral("v2"));
         DeployRunner *runner = nullptr;
-        QCOMPARE(run(QStringLiteral("canary"), [](DeployRunner &r) { r.deploy(QStringLiteral("v4-unhealthy"), {}); },
-                     {}, &runner),
+        QCOMPARE(run(
+                     QStringLiteral("canary"),
+                     [](DeployRunner &r) { r.deploy(QStringLiteral("v4-unhealthy"), {}); }, {},
+                     &runner),
                  Outcome::Failed);
         std::unique_ptr<DeployRunner> owned(runner);
         QCOMPARE(runner->batches().size(), 2);
@@ -227,7 +237,8 @@ private slots:
         HostFanOut lock(m_pool.get());
         QSignalSpy locked(&lock, &HostFanOut::finished);
         lock.start({QStringLiteral("web1")}, [&](const QString &) {
-            return DeployScripts::lock(*m_workspace.environment(QStringLiteral("prod"))->deploy, theirs.toJson());
+            return DeployScripts::lock(*m_workspace.environment(QStringLiteral("prod"))->deploy,
+                                       theirs.toJson());
         });
         QVERIFY(locked.wait(20000));
         QVERIFY(lock.outcomes().value(0).ok());
@@ -244,7 +255,8 @@ private slots:
         HostFanOut unlock(m_pool.get());
         QSignalSpy unlocked(&unlock, &HostFanOut::finished);
         unlock.start({QStringLiteral("web1")}, [&](const QString &) {
-            return DeployScripts::breakLock(*m_workspace.environment(QStringLiteral("prod"))->deploy);
+            return DeployScripts::breakLock(
+                *m_workspace.environment(QStringLiteral("prod"))->deploy);
         });
         QVERIFY(unlocked.wait(20000));
         QVERIFY(!m_world->lockExists());
@@ -255,17 +267,20 @@ private slots:
         useWorkspace(QStringLiteral("build: [\"echo building; sleep 60\"]"));
         const QString before = m_world->current(QStringLiteral("web1"));
         const QStringList releasesBefore = m_world->releases(QStringLiteral("web1"));
-        const Outcome outcome = run(QStringLiteral("prod"), [](DeployRunner &r) { r.deploy(QStringLiteral("v2"), {}); },
-                                    [this](DeployRunner &r) {
-                                        QVERIFY(QTest::qWaitFor([this] { return m_output.count("building\n") == 2; }, 30000));
-                                        r.cancel();
-                                    });
+        const Outcome outcome = run(
+            QStringLiteral("prod"), [](DeployRunner &r) { r.deploy(QStringLiteral("v2"), {}); },
+            [this](DeployRunner &r) {
+                QVERIFY(
+                    QTest::qWaitFor([this] { return m_output.count("building\n") == 2; }, 30000));
+                r.cancel();
+            });
         QCOMPARE(outcome, Outcome::Cancelled);
         QCOMPARE(m_world->current(QStringLiteral("web1")), before);
         QCOMPARE(m_world->current(QStringLiteral("web2")), before);
         QCOMPARE(m_world->releases(QStringLiteral("web1")), releasesBefore);
         QVERIFY(!m_world->lockExists());
-        QCOMPARE(status(QStringLiteral("prod")).history.value(0).result, HistoryEntry::Result::Cancelled);
+        QCOMPARE(status(QStringLiteral("prod")).history.value(0).result,
+                 HistoryEntry::Result::Cancelled);
         useWorkspace();
     }
 
@@ -278,13 +293,16 @@ private slots:
             QStringLiteral("prod"), [](DeployRunner &r) { r.deploy(QStringLiteral("v2"), {}); },
             [this](DeployRunner &r) {
                 QString pidFile;
-                QVERIFY(QTest::qWaitFor([&] {
-                    if (r.context().release.isEmpty())
-                        return false;
-                    pidFile = m_world->hostDir(QStringLiteral("web2")) + QStringLiteral("/releases/") +
-                              r.context().release + QStringLiteral("/build.pid");
-                    return QFileInfo(pidFile).size() > 0;
-                }, 30000));
+                QVERIFY(QTest::qWaitFor(
+                    [&] {
+                        if (r.context().release.isEmpty())
+                            return false;
+                        pidFile = m_world->hostDir(QStringLiteral("web2")) +
+                                  QStringLiteral("/releases/") + r.context().release +
+                                  QStringLiteral("/build.pid");
+                        return QFileInfo(pidFile).size() > 0;
+                    },
+                    30000));
                 QFile file(pidFile);
                 QVERIFY(file.open(QIODevice::ReadOnly));
                 const QByteArray pid = file.readAll().trimmed();
@@ -302,14 +320,16 @@ private slots:
 
         // A second deploy is refused until someone breaks the lock.
         QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v2")), Outcome::Refused);
-        QDir(m_world->hostDir(QStringLiteral("web1")) + QStringLiteral("/.opsdeck-lock")).removeRecursively();
+        QDir(m_world->hostDir(QStringLiteral("web1")) + QStringLiteral("/.opsdeck-lock"))
+            .removeRecursively();
         useWorkspace();
     }
 
     void rollbackSwitchesBackAndRestarts()
     {
         const QString v1 = m_world->revisionOf(QStringLiteral("v1"));
-        QCOMPARE(run(QStringLiteral("prod"), [](DeployRunner &r) { r.rollback({}, QStringLiteral("bad v2")); }),
+        QCOMPARE(run(QStringLiteral("prod"),
+                     [](DeployRunner &r) { r.rollback({}, QStringLiteral("bad v2")); }),
                  Outcome::Succeeded);
         for (const QString &host : {QStringLiteral("web1"), QStringLiteral("web2")}) {
             QVERIFY(m_world->current(host).endsWith(v1.left(7)));
@@ -336,13 +356,16 @@ private slots:
 
     void adHocCommandFansOutAndReportsEachHost()
     {
-        QCOMPARE(run(QStringLiteral("prod"), [](DeployRunner &r) { r.runCommand(QStringLiteral("echo on-$HOST")); }),
+        QCOMPARE(run(QStringLiteral("prod"),
+                     [](DeployRunner &r) { r.runCommand(QStringLiteral("echo on-$HOST")); }),
                  Outcome::Succeeded);
         QVERIFY(m_output.contains("web1 | on-web1\n"));
         QVERIFY(m_output.contains("web2 | on-web2\n"));
         DeployRunner *runner = nullptr;
-        QCOMPARE(run(QStringLiteral("prod"),
-                     [](DeployRunner &r) { r.runCommand(QStringLiteral("test $HOST = web1"), {}); }, {}, &runner),
+        QCOMPARE(run(
+                     QStringLiteral("prod"),
+                     [](DeployRunner &r) { r.runCommand(QStringLiteral("test $HOST = web1"), {}); },
+                     {}, &runner),
                  Outcome::Failed);
         std::unique_ptr<DeployRunner> owned(runner);
         QCOMPARE(runner->hostState(QStringLiteral("web1")), DeployRunner::HostState::Done);
@@ -367,11 +390,15 @@ private slots:
         });
         // The URL is as the host sees it; the request goes through each host's own SSH tunnel.
         // (All demo hosts share one loopback, so web1's app answers for both here.)
-        useWorkspace(QStringLiteral("notify: { webhook: \"http://127.0.0.1:%1/hook\" }").arg(hook.serverPort()),
-                     QStringLiteral("{ url: \"http://127.0.0.1:%1/up\", interval: 300ms, timeout: 3s, budget: 10s }")
-                         .arg(m_world->appPort(QStringLiteral("web1"))));
+        useWorkspace(
+            QStringLiteral("notify: { webhook: \"http://127.0.0.1:%1/hook\" }")
+                .arg(hook.serverPort()),
+            QStringLiteral(
+                "{ url: \"http://127.0.0.1:%1/up\", interval: 300ms, timeout: 3s, budget: 10s }")
+                .arg(m_world->appPort(QStringLiteral("web1"))));
         QCOMPARE(deploy(QStringLiteral("canary"), QStringLiteral("v2")), Outcome::Succeeded);
-        // The app may still be starting when the first attempt lands; the gate retries until the budget.
+        // The app may still be starting when the first attempt lands; the gate retries until the
+        // budget.
         QVERIFY2(m_output.contains(QByteArray("web1 | health check passed (attempt ")) &&
                      m_output.contains("HTTP 200"),
                  m_output.constData());
@@ -379,7 +406,9 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return request.endsWith("}"); }, 5000));
         const QJsonObject body =
             QJsonDocument::fromJson(request.mid(request.indexOf("\r\n\r\n") + 4)).object();
-        QVERIFY2(body.value(QStringLiteral("text")).toString().contains(QStringLiteral("on canary succeeded")),
+        QVERIFY2(body.value(QStringLiteral("text"))
+                     .toString()
+                     .contains(QStringLiteral("on canary succeeded")),
                  request.constData());
         useWorkspace();
     }

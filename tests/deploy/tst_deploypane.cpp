@@ -6,11 +6,11 @@
 #include "common/desktopnotifier.h"
 #include "deploy/deploydialog.h"
 #include "deploy/deploypane.h"
+#include "deploy/deployplan.h"
 #include "deploy/deployrunview.h"
 #include "deploy/deploystatuspanel.h"
-#include "deploy/rollbackdialog.h"
 #include "deploy/hostfanout.h"
-#include "deploy/deployplan.h"
+#include "deploy/rollbackdialog.h"
 #include "deploylogmodel.h"
 #include "deploytestworld.h"
 #include "runtime/sshpool.h"
@@ -47,7 +47,8 @@ class TestDeployPane final : public QObject
 
     std::unique_ptr<DeployPane> makePane(const QString &environment)
     {
-        auto pane = std::make_unique<DeployPane>(m_workspace, *m_workspace.environment(environment), m_pool.get());
+        auto pane = std::make_unique<DeployPane>(m_workspace, *m_workspace.environment(environment),
+                                                 m_pool.get());
         pane->setAuditLog(m_audit);
         pane->setLogDirectory(m_temp.path());
         pane->resize(1100, 750);
@@ -110,15 +111,18 @@ private slots:
     {
         auto pane = makePane(QStringLiteral("canary"));
         QCOMPARE(column(pane->statusPanel()->hostTable(), 1),
-                 QStringList({QStringLiteral("no current release"), QStringLiteral("no current release")}));
+                 QStringList(
+                     {QStringLiteral("no current release"), QStringLiteral("no current release")}));
         DeployDialog *dialog = pane->openDeployDialog();
         QSignalSpy refs(dialog, &DeployDialog::refsLoaded);
         QVERIFY(refs.wait(20000));
         QVERIFY(dialog->refBox()->findData(QStringLiteral("v2")) >= 0);
         QVERIFY(dialog->refBox()->findData(QStringLiteral("v3-broken-migration")) >= 0);
-        QVERIFY2(dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))
+        QVERIFY2(dialog->refBox()
+                     ->itemText(dialog->refBox()->findData(QStringLiteral("v2")))
                      .contains(m_world->revisionOf(QStringLiteral("v2")).left(7)),
-                 qPrintable(dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))));
+                 qPrintable(
+                     dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))));
         dialog->setRef(QStringLiteral("v2"));
         QCOMPARE(dialog->ref(), QStringLiteral("v2"));
         QSignalSpy planned(dialog, &DeployDialog::planShown);
@@ -163,10 +167,13 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return pane->log()->isIdle(); }));
 
         DeployRunView *view = pane->runView();
-        QCOMPARE(column(view->hostTable(), 0), QStringList({QStringLiteral("web1"), QStringLiteral("web2")}));
-        QCOMPARE(column(view->hostTable(), 1), QStringList({QStringLiteral("healthy"), QStringLiteral("healthy")}));
+        QCOMPARE(column(view->hostTable(), 0),
+                 QStringList({QStringLiteral("web1"), QStringLiteral("web2")}));
+        QCOMPARE(column(view->hostTable(), 1),
+                 QStringList({QStringLiteral("healthy"), QStringLiteral("healthy")}));
         QCOMPARE(view->progress()->value(), 100);
-        QVERIFY2(view->stateText().startsWith(QStringLiteral("succeeded")), qPrintable(view->stateText()));
+        QVERIFY2(view->stateText().startsWith(QStringLiteral("succeeded")),
+                 qPrintable(view->stateText()));
         QVERIFY(!view->cancelButton()->isEnabled());
 
         // Combined view: every host's lines, prefixed; Opsdeck's own phase lines too.
@@ -174,15 +181,18 @@ private slots:
         QStringList combined;
         for (int row = 0; row < model->rowCount(); ++row)
             combined << model->index(row).data().toString();
-        QVERIFY(combined.contains(QStringLiteral("web1 | $ venv/bin/python manage.py migrate --noinput")));
-        QVERIFY(combined.contains(QStringLiteral("web2 | current -> releases/") + pane->runner()->context().release));
+        QVERIFY(combined.contains(
+            QStringLiteral("web1 | $ venv/bin/python manage.py migrate --noinput")));
+        QVERIFY(combined.contains(QStringLiteral("web2 | current -> releases/") +
+                                  pane->runner()->context().release));
         QVERIFY(combined.filter(QStringLiteral("== Batch 2/2")).size() == 1);
         // One host's tab: only that host's lines.
         screenshot(pane.get(), QStringLiteral("deploy-live.png"));
         view->hostTabs()->setCurrentIndex(2);
         QVERIFY(model->rowCount() > 0);
         for (int row = 0; row < model->rowCount(); ++row)
-            QCOMPARE(model->index(row).data(DeployLogModel::HostRole).toString(), QStringLiteral("web2"));
+            QCOMPARE(model->index(row).data(DeployLogModel::HostRole).toString(),
+                     QStringLiteral("web2"));
         QVERIFY(model->rowCount() < int(combined.size()));
 
         // The full log is on disk; the status comes back from the servers; the desktop was told.
@@ -191,8 +201,10 @@ private slots:
         QVERIFY(file.readAll().contains("web2 | $ bin/restart\n"));
         const QString release = pane->runner()->context().release;
         QCOMPARE(column(pane->statusPanel()->hostTable(), 1), QStringList({release, release}));
-        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(3), QStringLiteral("success"));
-        QVERIFY2(desktopNotificationsShown().value(desktopNotificationsShown().size() - 1)
+        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(3),
+                 QStringLiteral("success"));
+        QVERIFY2(desktopNotificationsShown()
+                     .value(desktopNotificationsShown().size() - 1)
                      .contains(QStringLiteral("succeeded on canary")),
                  qPrintable(desktopNotificationsShown().join(QLatin1Char('\n'))));
     }
@@ -211,14 +223,17 @@ private slots:
         QVERIFY(shown.wait(20000));
         QCOMPARE(dialog->releaseList()->count(), 1);
         QCOMPARE(dialog->release(), v1Release);
-        QVERIFY2(dialog->migrationsLabel()->text().contains(QStringLiteral("twit.0002_message_likes")),
-                 qPrintable(dialog->migrationsLabel()->text()));
+        QVERIFY2(
+            dialog->migrationsLabel()->text().contains(QStringLiteral("twit.0002_message_likes")),
+            qPrintable(dialog->migrationsLabel()->text()));
         QVERIFY(!dialog->migrationsLabel()->text().contains(QStringLiteral("0001_initial")));
         screenshot(dialog, QStringLiteral("deploy-rollback.png"));
         dialog->accept(); // confirmation is queued: yes
         QCOMPARE(waitForJob(*pane), Outcome::Succeeded);
-        QCOMPARE(m_world->servedRevision(QStringLiteral("web1")), m_world->revisionOf(QStringLiteral("v1")));
-        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(1), QStringLiteral("rollback"));
+        QCOMPARE(m_world->servedRevision(QStringLiteral("web1")),
+                 m_world->revisionOf(QStringLiteral("v1")));
+        QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(1),
+                 QStringLiteral("rollback"));
     }
 
     void cancelFromTheLiveViewLeavesCurrentUntouched()
@@ -228,7 +243,8 @@ private slots:
         const QString before = m_world->current(QStringLiteral("web1"));
         DangerConfirmDialog::setNextAnswer(true);
         pane->requestDeploy(QStringLiteral("v2"));
-        QVERIFY(QTest::qWaitFor([&] { return pane->log()->end(0) > 1 && pane->log()->end(1) > 1; }, 30000));
+        QVERIFY(QTest::qWaitFor([&] { return pane->log()->end(0) > 1 && pane->log()->end(1) > 1; },
+                                30000));
         QVERIFY(pane->runView()->cancelButton()->isEnabled());
         QTest::mouseClick(pane->runView()->cancelButton(), Qt::LeftButton);
         QCOMPARE(waitForJob(*pane), Outcome::Cancelled);
@@ -248,7 +264,8 @@ private slots:
         HostFanOut lock(m_pool.get());
         QSignalSpy locked(&lock, &HostFanOut::finished);
         lock.start({QStringLiteral("web1")}, [&](const QString &) {
-            return DeployScripts::lock(*m_workspace.environment(QStringLiteral("canary"))->deploy, theirs.toJson());
+            return DeployScripts::lock(*m_workspace.environment(QStringLiteral("canary"))->deploy,
+                                       theirs.toJson());
         });
         QVERIFY(locked.wait(20000));
 
@@ -282,19 +299,24 @@ private slots:
         meter.start();
         pane->requestCommand(QStringLiteral("seq 1000000"), {QStringLiteral("web1")});
         QVERIFY(StallMeter::spinUntil(
-            [&] { return pane->runner() && !pane->runner()->isRunning() && pane->log()->isIdle(); }, 120000));
+            [&] { return pane->runner() && !pane->runner()->isRunning() && pane->log()->isIdle(); },
+            120000));
         meter.stop();
         QCOMPARE(pane->runner()->outcome(), Outcome::Succeeded);
         QVERIFY(pane->log()->totalLines() >= 1000000);
         // Memory is bounded: the view holds the newest lines only; the file has all of them.
         DeployLogModel *model = pane->runView()->logModel();
         QCOMPARE(model->rowCount(), pane->log()->capacity());
-        QCOMPARE(model->index(model->rowCount() - 1).data().toString(), QStringLiteral("1 of 1 hosts succeeded"));
-        QCOMPARE(model->index(model->rowCount() - 2).data().toString(), QStringLiteral("web1 | 1000000"));
-        QCOMPARE(model->index(0).data().toString(), QStringLiteral("web1 | %1").arg(1000000 - model->rowCount() + 2));
+        QCOMPARE(model->index(model->rowCount() - 1).data().toString(),
+                 QStringLiteral("1 of 1 hosts succeeded"));
+        QCOMPARE(model->index(model->rowCount() - 2).data().toString(),
+                 QStringLiteral("web1 | 1000000"));
+        QCOMPARE(model->index(0).data().toString(),
+                 QStringLiteral("web1 | %1").arg(1000000 - model->rowCount() + 2));
         QFile file(pane->log()->filePath());
         QVERIFY(file.size() > 8 * 1000000);
-        qInfo("1,000,000 lines: longest event-loop stall %lld ms over %d ticks", meter.longestStallMs(), meter.ticks());
+        qInfo("1,000,000 lines: longest event-loop stall %lld ms over %d ticks",
+              meter.longestStallMs(), meter.ticks());
         QVERIFY2(meter.longestStallMs() < 50, qPrintable(QString::number(meter.longestStallMs())));
     }
 };

@@ -41,8 +41,9 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QW
     m_plan->setReadOnly(true);
     m_plan->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_plan->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_plan->setPlaceholderText(QStringLiteral("The plan — every command, on which hosts, in which order — "
-                                              "appears here before anything is changed."));
+    m_plan->setPlaceholderText(
+        QStringLiteral("The plan — every command, on which hosts, in which order — "
+                       "appears here before anything is changed."));
 
     const DeploySpec &spec = *environment.deploy;
     const QList<QStringList> batches = computeBatches(environment.hosts, spec.batches);
@@ -50,11 +51,13 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QW
     for (const QStringList &batch : batches)
         batchText << batch.join(QStringLiteral(", "));
     auto *form = new QFormLayout;
-    form->addRow(QStringLiteral("Environment:"),
-                 new QLabel(environment.name + (environment.isProtected ? QStringLiteral(" (protected)")
-                                                                        : QString()),
-                            this));
-    form->addRow(QStringLiteral("Hosts, by batch:"), new QLabel(batchText.join(QStringLiteral("  →  ")), this));
+    form->addRow(
+        QStringLiteral("Environment:"),
+        new QLabel(environment.name +
+                       (environment.isProtected ? QStringLiteral(" (protected)") : QString()),
+                   this));
+    form->addRow(QStringLiteral("Hosts, by batch:"),
+                 new QLabel(batchText.join(QStringLiteral("  →  ")), this));
     form->addRow(QStringLiteral("Repository:"), new QLabel(spec.repo, this));
     form->addRow(QStringLiteral("Ref:"), m_ref);
 
@@ -104,7 +107,8 @@ void DeployDialog::setRef(const QString &ref)
 
 void DeployDialog::loadRefs()
 {
-    m_status->setText(QStringLiteral("Listing branches and tags on %1…").arg(m_environment.deploy->lockHost));
+    m_status->setText(
+        QStringLiteral("Listing branches and tags on %1…").arg(m_environment.deploy->lockHost));
     m_refQuery = new HostFanOut(m_pool, this);
     m_refQuery->setCaptureOutput(true);
     m_refQuery->setStreamOutput(false);
@@ -112,9 +116,10 @@ void DeployDialog::loadRefs()
         m_refQuery->deleteLater();
         const HostOutcome outcome = outcomes.value(0);
         if (!outcome.ok()) {
-            m_status->setText(QStringLiteral("Could not list the repository's refs: %1. You can still type a "
-                                             "commit id.")
-                                  .arg(outcome.describe()));
+            m_status->setText(
+                QStringLiteral("Could not list the repository's refs: %1. You can still type a "
+                               "commit id.")
+                    .arg(outcome.describe()));
             emit refsLoaded();
             return;
         }
@@ -128,12 +133,15 @@ void DeployDialog::loadRefs()
             m_ref->addItem(QStringLiteral("%1  (tag, %2)").arg(name, commit.left(7)), name);
         if (!typed.isEmpty())
             setRef(typed);
-        m_status->setText(QStringLiteral("%1 branches, %2 tags.").arg(refs.branches.size()).arg(refs.tags.size()));
+        m_status->setText(QStringLiteral("%1 branches, %2 tags.")
+                              .arg(refs.branches.size())
+                              .arg(refs.tags.size()));
         updateButtons();
         emit refsLoaded();
     });
-    m_refQuery->start({m_environment.deploy->lockHost},
-                      [this](const QString &) { return DeployScripts::listRefs(*m_environment.deploy); });
+    m_refQuery->start({m_environment.deploy->lockHost}, [this](const QString &) {
+        return DeployScripts::listRefs(*m_environment.deploy);
+    });
 }
 
 void DeployDialog::showPlan()
@@ -146,17 +154,19 @@ void DeployDialog::showPlan()
     m_planner = new DeployRunner(m_pool, m_environment, this);
     m_planner->setDryRun(true);
     auto planned = std::make_shared<bool>(false);
-    connect(m_planner, &DeployRunner::planReady, this, [this, planned](const QList<PlanStep> &plan) {
-        *planned = true;
-        m_plan->setPlainText(formatPlan(plan));
-    });
+    connect(m_planner, &DeployRunner::planReady, this,
+            [this, planned](const QList<PlanStep> &plan) {
+                *planned = true;
+                m_plan->setPlainText(formatPlan(plan));
+            });
     connect(m_planner, &DeployRunner::finished, this,
             [this, planned, planner = m_planner](DeployRunner::Outcome, const QString &summary) {
                 planner->deleteLater();
                 if (!*planned)
                     m_plan->setPlainText(QStringLiteral("No plan: %1").arg(summary));
-                m_status->setText(*planned ? QStringLiteral("Plan ready — nothing has been changed yet.")
-                                           : summary);
+                m_status->setText(*planned
+                                      ? QStringLiteral("Plan ready — nothing has been changed yet.")
+                                      : summary);
                 emit planShown(*planned);
             });
     m_planner->deploy(ref, {});

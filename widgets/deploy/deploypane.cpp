@@ -16,9 +16,11 @@
 #include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -30,8 +32,8 @@ enum Tab { StatusTab, LiveTab };
 
 } // namespace
 
-DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
-                       QWidget *parent)
+DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                       SshPool *pool, QWidget *parent)
     : Pane(parent)
     , m_workspaceName(workspace.name)
     , m_environment(environment)
@@ -84,6 +86,20 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     connect(m_rollbackAction, &QAction::triggered, this, &DeployPane::openRollbackDialog);
     connect(m_runAction, &QAction::triggered, this, &DeployPane::openRunCommandDialog);
     connect(m_breakLock, &QPushButton::clicked, this, &DeployPane::requestBreakLock);
+    QTreeWidget *releases = m_statusPanel->releaseTable();
+    releases->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(
+        releases, &QWidget::customContextMenuRequested, this, [this, releases](const QPoint &at) {
+            const QTreeWidgetItem *item = releases->itemAt(at);
+            const QString release = item ? item->data(0, Qt::UserRole).toString() : QString();
+            if (release.isEmpty() || release == currentRelease() || !m_rollbackAction->isEnabled())
+                return;
+            auto *menu = new QMenu(this);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->addAction(QStringLiteral("Roll back to %1…").arg(release), this,
+                            [this, release] { openRollbackDialog()->setRelease(release); });
+            menu->popup(releases->viewport()->mapToGlobal(at));
+        });
     connect(m_runView, &DeployRunView::openLogRequested, this,
             [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
 
@@ -97,8 +113,10 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
         return;
     }
     if (environment.database)
-        m_database = std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
-    m_status->setText(QStringLiteral("Asking %1 for releases…").arg(environment.hosts.join(QStringLiteral(", "))));
+        m_database =
+            std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
+    m_status->setText(QStringLiteral("Asking %1 for releases…")
+                          .arg(environment.hosts.join(QStringLiteral(", "))));
     updateActions();
 }
 
@@ -126,11 +144,12 @@ void DeployPane::refresh()
         return;
     m_querying = true;
     auto *query = new DeployStatusQuery(m_pool, m_environment, this);
-    connect(query, &DeployStatusQuery::finished, this, [this, query](const EnvironmentDeployState &state) {
-        query->deleteLater();
-        m_querying = false;
-        onState(state);
-    });
+    connect(query, &DeployStatusQuery::finished, this,
+            [this, query](const EnvironmentDeployState &state) {
+                query->deleteLater();
+                m_querying = false;
+                onState(state);
+            });
     query->start();
 }
 
@@ -143,8 +162,9 @@ void DeployPane::onState(const EnvironmentDeployState &state)
         if (!h.error.isEmpty())
             unreachable << h.host;
     const QString current = currentRelease();
-    QString text = current.isEmpty() ? QStringLiteral("Nothing deployed yet to %1.").arg(m_environment.name)
-                                     : QStringLiteral("%1 runs <b>%2</b>.").arg(m_environment.name, current);
+    QString text = current.isEmpty()
+                       ? QStringLiteral("Nothing deployed yet to %1.").arg(m_environment.name)
+                       : QStringLiteral("%1 runs <b>%2</b>.").arg(m_environment.name, current);
     if (!unreachable.isEmpty())
         text += QStringLiteral(" Unreachable: %1.").arg(unreachable.join(QStringLiteral(", ")));
     m_status->setText(text);
@@ -199,7 +219,8 @@ RollbackDialog *DeployPane::openRollbackDialog()
 {
     auto *dialog = new RollbackDialog(m_state, currentRelease(), m_database.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { requestRollback(dialog->release()); });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { requestRollback(dialog->release()); });
     dialog->open();
     return dialog;
 }
@@ -217,48 +238,55 @@ RunCommandDialog *DeployPane::openRunCommandDialog()
 void DeployPane::requestDeploy(const QString &ref)
 {
     const QString description =
-        QStringLiteral("Deploy %1 to %2 (%3).\nThe lock is taken for the whole deploy; the release phase "
-                       "(migrations) runs once.")
+        QStringLiteral(
+            "Deploy %1 to %2 (%3).\nThe lock is taken for the whole deploy; the release phase "
+            "(migrations) runs once.")
             .arg(ref, m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
-    DangerConfirmDialog::ask(this, QStringLiteral("Deploy"), description, m_environment.name,
-                             m_environment.isProtected, [this, ref](bool confirmed, const QString &comment) {
-                                 if (!confirmed)
-                                     return;
-                                 startJob(QStringLiteral("deploy"),
-                                          QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name))
-                                     ->deploy(ref, comment);
-                             });
+    DangerConfirmDialog::ask(
+        this, QStringLiteral("Deploy"), description, m_environment.name, m_environment.isProtected,
+        [this, ref](bool confirmed, const QString &comment) {
+            if (!confirmed)
+                return;
+            startJob(QStringLiteral("deploy"),
+                     QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name))
+                ->deploy(ref, comment);
+        });
 }
 
 void DeployPane::requestRollback(const QString &release)
 {
     const QString description =
-        QStringLiteral("Switch %1 back to %2, restart and health-check.\nThe database is not rolled back.")
-            .arg(m_environment.name, release.isEmpty() ? QStringLiteral("the previous release") : release);
-    DangerConfirmDialog::ask(this, QStringLiteral("Roll back"), description, m_environment.name,
-                             m_environment.isProtected, [this, release](bool confirmed, const QString &comment) {
-                                 if (!confirmed)
-                                     return;
-                                 startJob(QStringLiteral("rollback"),
-                                          QStringLiteral("Roll %1 back to %2").arg(m_environment.name, release))
-                                     ->rollback(release, comment);
-                             });
+        QStringLiteral(
+            "Switch %1 back to %2, restart and health-check.\nThe database is not rolled back.")
+            .arg(m_environment.name,
+                 release.isEmpty() ? QStringLiteral("the previous release") : release);
+    DangerConfirmDialog::ask(
+        this, QStringLiteral("Roll back"), description, m_environment.name,
+        m_environment.isProtected, [this, release](bool confirmed, const QString &comment) {
+            if (!confirmed)
+                return;
+            startJob(QStringLiteral("rollback"),
+                     QStringLiteral("Roll %1 back to %2").arg(m_environment.name, release))
+                ->rollback(release, comment);
+        });
 }
 
 void DeployPane::requestCommand(const QString &command, const QStringList &hosts)
 {
     auto run = [this, command, hosts](const QString &comment) {
-        startJob(QStringLiteral("run"), QStringLiteral("Run `%1` on %2").arg(command, hosts.join(QStringLiteral(", "))))
+        startJob(QStringLiteral("run"),
+                 QStringLiteral("Run `%1` on %2").arg(command, hosts.join(QStringLiteral(", "))))
             ->runCommand(command, hosts, comment);
     };
     if (!m_environment.isProtected)
         return run({});
-    DangerConfirmDialog::ask(this, QStringLiteral("Run command"),
-                             QStringLiteral("Run on %1:\n%2").arg(hosts.join(QStringLiteral(", ")), command),
-                             m_environment.name, true, [run](bool confirmed, const QString &comment) {
-                                 if (confirmed)
-                                     run(comment);
-                             });
+    DangerConfirmDialog::ask(
+        this, QStringLiteral("Run command"),
+        QStringLiteral("Run on %1:\n%2").arg(hosts.join(QStringLiteral(", ")), command),
+        m_environment.name, true, [run](bool confirmed, const QString &comment) {
+            if (confirmed)
+                run(comment);
+        });
 }
 
 void DeployPane::requestBreakLock()
@@ -268,28 +296,34 @@ void DeployPane::requestBreakLock()
     const LockInfo lock = *m_state.lock;
     DangerConfirmDialog::ask(
         this, QStringLiteral("Break lock"),
-        QStringLiteral("The lock is held by %1.\nBreak it only if that deploy is no longer running.")
+        QStringLiteral(
+            "The lock is held by %1.\nBreak it only if that deploy is no longer running.")
             .arg(lock.describe()),
-        m_environment.name, m_environment.isProtected, [this, lock](bool confirmed, const QString &comment) {
+        m_environment.name, m_environment.isProtected,
+        [this, lock](bool confirmed, const QString &comment) {
             if (!confirmed)
                 return;
             auto *fanOut = new HostFanOut(m_pool, this);
-            connect(fanOut, &HostFanOut::finished, this, [this, fanOut, lock, comment](const QList<HostOutcome> &o) {
-                fanOut->deleteLater();
-                const bool ok = o.value(0).ok();
-                const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), m_workspaceName,
-                                 m_environment.name, QStringLiteral("deploy.unlock"), m_environment.deploy->path,
-                                 lock.describe(), QString(), comment,
-                                 ok ? QStringLiteral("done")
-                                    : QStringLiteral("failed: ") + o.value(0).describe()});
-                if (!audited)
-                    qWarning("opsdeck: audit log: %s", qPrintable(audited.errorString()));
-                emit statusMessage(ok ? QStringLiteral("Lock broken.")
-                                      : QStringLiteral("Could not break the lock: ") + o.value(0).describe());
-                refresh();
+            connect(fanOut, &HostFanOut::finished, this,
+                    [this, fanOut, lock, comment](const QList<HostOutcome> &o) {
+                        fanOut->deleteLater();
+                        const bool ok = o.value(0).ok();
+                        const Status audited = m_audit->record(
+                            {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(),
+                             m_workspaceName, m_environment.name, QStringLiteral("deploy.unlock"),
+                             m_environment.deploy->path, lock.describe(), QString(), comment,
+                             ok ? QStringLiteral("done")
+                                : QStringLiteral("failed: ") + o.value(0).describe()});
+                        if (!audited)
+                            qWarning("opsdeck: audit log: %s", qPrintable(audited.errorString()));
+                        emit statusMessage(ok ? QStringLiteral("Lock broken.")
+                                              : QStringLiteral("Could not break the lock: ") +
+                                                    o.value(0).describe());
+                        refresh();
+                    });
+            fanOut->start({m_environment.deploy->lockHost}, [this](const QString &) {
+                return DeployScripts::breakLock(*m_environment.deploy);
             });
-            fanOut->start({m_environment.deploy->lockHost},
-                          [this](const QString &) { return DeployScripts::breakLock(*m_environment.deploy); });
         });
 }
 
@@ -298,7 +332,10 @@ DeployRunner *DeployPane::startJob(const QString &kind, const QString &title)
     delete m_runner; // the previous, finished job (its log file stays on disk)
     delete m_log;
     const QString file = DeployLog::defaultFilePath(m_workspaceName, m_environment.name, kind);
-    m_log = new DeployLog(m_logDirectory.isEmpty() ? file : m_logDirectory + QLatin1Char('/') + file.section(QLatin1Char('/'), -1), 100000, this);
+    m_log = new DeployLog(m_logDirectory.isEmpty() ? file
+                                                   : m_logDirectory + QLatin1Char('/') +
+                                                         file.section(QLatin1Char('/'), -1),
+                          100000, this);
     m_runner = new DeployRunner(m_pool, m_environment, this);
     m_runner->setAuditLog(m_audit.get(), m_workspaceName);
     connect(m_runner, &DeployRunner::output, m_log, &DeployLog::append);
@@ -314,9 +351,10 @@ void DeployPane::onJobFinished(DeployRunner::Outcome outcome, const QString &sum
     m_log->finish();
     updateActions();
     const bool ok = outcome == DeployRunner::Outcome::Succeeded;
-    notifyDesktop(window(), QStringLiteral("%1 on %2: %3")
-                                .arg(DeployRunner::outcomeName(outcome), m_environment.name,
-                                     summary.section(QLatin1Char('\n'), 0, 0)),
+    notifyDesktop(window(),
+                  QStringLiteral("%1 on %2: %3")
+                      .arg(DeployRunner::outcomeName(outcome), m_environment.name,
+                           summary.section(QLatin1Char('\n'), 0, 0)),
                   ok);
     emit statusMessage(summary.section(QLatin1Char('\n'), 0, 0));
     emit jobFinished(outcome, summary);

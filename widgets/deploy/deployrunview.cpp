@@ -27,14 +27,19 @@ enum HostColumn { HostName, HostStateColumn, HostDetail };
 Health healthOf(DeployRunner::HostState state)
 {
     switch (state) {
-    case DeployRunner::HostState::Waiting: return Health::Unknown;
+    case DeployRunner::HostState::Waiting:
+        return Health::Unknown;
     case DeployRunner::HostState::Working:
     case DeployRunner::HostState::Built:
-    case DeployRunner::HostState::Switched: return Health::Checking;
+    case DeployRunner::HostState::Switched:
+        return Health::Checking;
     case DeployRunner::HostState::Healthy:
-    case DeployRunner::HostState::Done: return Health::Good;
-    case DeployRunner::HostState::Reverted: return Health::Warning;
-    case DeployRunner::HostState::Failed: return Health::Critical;
+    case DeployRunner::HostState::Done:
+        return Health::Good;
+    case DeployRunner::HostState::Reverted:
+        return Health::Warning;
+    case DeployRunner::HostState::Failed:
+        return Health::Critical;
     }
     return Health::Unknown;
 }
@@ -67,7 +72,8 @@ DeployRunView::DeployRunView(QWidget *parent)
     m_progress->setValue(0);
 
     m_hosts->setObjectName(QStringLiteral("runHosts"));
-    m_hosts->setHeaderLabels({QStringLiteral("Host"), QStringLiteral("State"), QStringLiteral("Detail")});
+    m_hosts->setHeaderLabels(
+        {QStringLiteral("Host"), QStringLiteral("State"), QStringLiteral("Detail")});
     m_hosts->setRootIsDecorated(false);
     m_hosts->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_hosts->header()->setStretchLastSection(true);
@@ -204,9 +210,9 @@ void DeployRunView::onFinished(DeployRunner::Outcome outcome, const QString &sum
     m_progress->setValue(100);
     m_state->setText(DeployRunner::outcomeName(outcome) + QStringLiteral(": ") + summary);
     QPalette palette = m_state->palette();
-    palette.setColor(QPalette::WindowText, healthColor(outcome == DeployRunner::Outcome::Succeeded
-                                                           ? Health::Good
-                                                           : Health::Critical));
+    palette.setColor(
+        QPalette::WindowText,
+        healthColor(outcome == DeployRunner::Outcome::Succeeded ? Health::Good : Health::Critical));
     m_state->setPalette(palette);
 }
 
@@ -222,19 +228,27 @@ void DeployRunView::onTab(int index)
 int DeployRunView::progressFor(DeployRunner::Phase phase) const
 {
     switch (phase) {
-    case DeployRunner::Phase::Idle: return 0;
-    case DeployRunner::Phase::Preflight: return 5;
-    case DeployRunner::Phase::Lock: return 10;
-    case DeployRunner::Phase::Build: return 15;
-    case DeployRunner::Phase::Release: return 45;
+    case DeployRunner::Phase::Idle:
+        return 0;
+    case DeployRunner::Phase::Preflight:
+        return 5;
+    case DeployRunner::Phase::Lock:
+        return 10;
+    case DeployRunner::Phase::Build:
+        return 15;
+    case DeployRunner::Phase::Release:
+        return 45;
     case DeployRunner::Phase::Rollout: {
         const int batches = m_runner ? int(m_runner->batches().size()) : 1;
         const int batch = m_runner ? qMax(0, m_runner->currentBatch()) : 0;
         return 55 + 35 * batch / qMax(1, batches);
     }
-    case DeployRunner::Phase::Prune: return 92;
-    case DeployRunner::Phase::Finish: return 96;
-    case DeployRunner::Phase::Done: return 100;
+    case DeployRunner::Phase::Prune:
+        return 92;
+    case DeployRunner::Phase::Finish:
+        return 96;
+    case DeployRunner::Phase::Done:
+        return 100;
     }
     return 0;
 }

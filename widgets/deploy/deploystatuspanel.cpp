@@ -31,12 +31,16 @@ QTreeWidget *makeTable(const QString &name, const QStringList &headers, QWidget 
 Health healthOf(HistoryEntry::Result result)
 {
     switch (result) {
-    case HistoryEntry::Result::Succeeded: return Health::Good;
+    case HistoryEntry::Result::Succeeded:
+        return Health::Good;
     case HistoryEntry::Result::Running:
-    case HistoryEntry::Result::Started: return Health::Checking;
-    case HistoryEntry::Result::Cancelled: return Health::Warning;
+    case HistoryEntry::Result::Started:
+        return Health::Checking;
+    case HistoryEntry::Result::Cancelled:
+        return Health::Warning;
     case HistoryEntry::Result::Failed:
-    case HistoryEntry::Result::Interrupted: return Health::Critical;
+    case HistoryEntry::Result::Interrupted:
+        return Health::Critical;
     }
     return Health::Unknown;
 }
@@ -70,25 +74,29 @@ QString relativeTime(const QDateTime &time, const QDateTime &now)
 
 DeployStatusPanel::DeployStatusPanel(QWidget *parent)
     : QWidget(parent)
-    , m_hosts(makeTable(QStringLiteral("deployHosts"),
-                        {QStringLiteral("Host"), QStringLiteral("Current release"), QStringLiteral("Ref"),
-                         QStringLiteral("Deployed by"), QStringLiteral("When"), QStringLiteral("Free disk"),
-                         QStringLiteral("Releases")},
-                        this))
+    , m_hosts(
+          makeTable(QStringLiteral("deployHosts"),
+                    {QStringLiteral("Host"), QStringLiteral("Current release"),
+                     QStringLiteral("Ref"), QStringLiteral("Deployed by"), QStringLiteral("When"),
+                     QStringLiteral("Free disk"), QStringLiteral("Releases")},
+                    this))
     , m_releases(makeTable(QStringLiteral("deployReleases"),
-                           {QStringLiteral("Release"), QStringLiteral("Ref"), QStringLiteral("Deployed by"),
-                            QStringLiteral("When"), QStringLiteral("Current on"), QStringLiteral("Comment")},
+                           {QStringLiteral("Release"), QStringLiteral("Ref"),
+                            QStringLiteral("Deployed by"), QStringLiteral("When"),
+                            QStringLiteral("Current on"), QStringLiteral("Comment")},
                            this))
-    , m_history(makeTable(QStringLiteral("deployHistory"),
-                          {QStringLiteral("Started"), QStringLiteral("Action"), QStringLiteral("Ref"),
-                           QStringLiteral("Result"), QStringLiteral("By"), QStringLiteral("Took"),
-                           QStringLiteral("Release"), QStringLiteral("Comment / reason")},
-                          this))
+    , m_history(
+          makeTable(QStringLiteral("deployHistory"),
+                    {QStringLiteral("Started"), QStringLiteral("Action"), QStringLiteral("Ref"),
+                     QStringLiteral("Result"), QStringLiteral("By"), QStringLiteral("Took"),
+                     QStringLiteral("Release"), QStringLiteral("Comment / reason")},
+                    this))
 {
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(titled(QStringLiteral("Hosts"), m_hosts, split));
     split->addWidget(titled(QStringLiteral("Releases"), m_releases, split));
-    split->addWidget(titled(QStringLiteral("Recent deploys (from the servers' revisions.jsonl)"), m_history, split));
+    split->addWidget(titled(QStringLiteral("Recent deploys (from the servers' revisions.jsonl)"),
+                            m_history, split));
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     split->setStretchFactor(2, 4);
@@ -117,9 +125,10 @@ void DeployStatusPanel::fillHosts(const EnvironmentDeployState &state)
             continue;
         }
         item->setIcon(0, healthIcon(h.current.isEmpty() ? Health::Warning : Health::Good));
-        item->setText(1, h.current.isEmpty() ? (h.pathMissing ? QStringLiteral("never deployed")
-                                                               : QStringLiteral("no current release"))
-                                             : h.current);
+        item->setText(1, h.current.isEmpty()
+                             ? (h.pathMissing ? QStringLiteral("never deployed")
+                                              : QStringLiteral("no current release"))
+                             : h.current);
         if (const HistoryEntry *deploy = state.deployOf(h.current)) {
             item->setText(2, deploy->ref);
             item->setText(3, deploy->user);
@@ -176,7 +185,7 @@ void DeployStatusPanel::fillHistory(const EnvironmentDeployState &state)
         if (e.durationSeconds > 0)
             item->setText(5, QStringLiteral("%1 s").arg(e.durationSeconds, 0, 'f', 1));
         item->setText(6, e.release);
-        const QString why = e.message.isEmpty() ? e.comment
+        const QString why = e.message.isEmpty()   ? e.comment
                             : e.comment.isEmpty() ? e.message
                                                   : e.comment + QStringLiteral(" — ") + e.message;
         item->setText(7, why);

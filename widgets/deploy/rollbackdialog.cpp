@@ -35,23 +35,27 @@ RollbackDialog::RollbackDialog(const EnvironmentDeployState &state, const QStrin
         const QString &release = state.releases.at(i);
         QString label = release;
         if (const HistoryEntry *deploy = state.deployOf(release))
-            label += QStringLiteral("   %1, %2 by %3")
-                         .arg(deploy->ref, deploy->time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                              deploy->user);
+            label +=
+                QStringLiteral("   %1, %2 by %3")
+                    .arg(deploy->ref,
+                         deploy->time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                         deploy->user);
         auto *item = new QListWidgetItem(label, m_releases);
         item->setData(Qt::UserRole, release);
     }
     auto *intro = new QLabel(
         currentRelease.isEmpty()
             ? QStringLiteral("No release is current; choose one to switch to.")
-            : QStringLiteral("Now on <b>%1</b>. Switch <tt>current</tt> back to an earlier release, restart "
-                             "and health-check it:")
+            : QStringLiteral(
+                  "Now on <b>%1</b>. Switch <tt>current</tt> back to an earlier release, restart "
+                  "and health-check it:")
                   .arg(currentRelease.toHtmlEscaped()),
         this);
     intro->setWordWrap(true);
-    auto *warning = new QLabel(QStringLiteral("<b>The database is not rolled back.</b> Only the code "
-                                              "changes; schema changes made since stay in place."),
-                               this);
+    auto *warning =
+        new QLabel(QStringLiteral("<b>The database is not rolled back.</b> Only the code "
+                                  "changes; schema changes made since stay in place."),
+                   this);
     warning->setWordWrap(true);
 
     auto *buttons = new QDialogButtonBox(this);
@@ -71,7 +75,8 @@ RollbackDialog::RollbackDialog(const EnvironmentDeployState &state, const QStrin
     if (m_releases->count() > 0)
         m_releases->setCurrentRow(0);
     else
-        m_migrations->setText(QStringLiteral("There is no earlier release on the hosts to go back to."));
+        m_migrations->setText(
+            QStringLiteral("There is no earlier release on the hosts to go back to."));
 }
 
 QString RollbackDialog::release() const
@@ -95,46 +100,51 @@ void RollbackDialog::onSelection()
         return;
     const QDateTime cutoff = migrationCutoff(m_allReleases, target);
     if (!m_database || !cutoff.isValid()) {
-        m_migrations->setText(m_database ? QString()
-                                         : QStringLiteral("(No database in the workspace for this environment: "
-                                                          "migrations cannot be listed.)"));
+        m_migrations->setText(
+            m_database ? QString()
+                       : QStringLiteral("(No database in the workspace for this environment: "
+                                        "migrations cannot be listed.)"));
         emit migrationsShown();
         return;
     }
     const int generation = ++m_queryGeneration;
     m_migrations->setText(QStringLiteral("Reading django_migrations…"));
     m_database->whenReady(this, [this, generation, cutoff, target](PgConnection *connection,
-                                                                     const QString &error) {
+                                                                   const QString &error) {
         if (generation != m_queryGeneration)
             return;
         if (!connection) {
-            m_migrations->setText(QStringLiteral("Could not read migrations: %1").arg(error.toHtmlEscaped()));
+            m_migrations->setText(
+                QStringLiteral("Could not read migrations: %1").arg(error.toHtmlEscaped()));
             emit migrationsShown();
             return;
         }
-        onFinished(connection->query(migrationsSinceSql(), {cutoff.toString(Qt::ISODate)}), this,
-                   [this, generation, target](const Result<PgResultSet> &result) {
-                       if (generation != m_queryGeneration)
-                           return;
-                       const Result<QList<AppliedMigration>> migrations = parseMigrations(result);
-                       if (!migrations) {
-                           m_migrations->setText(QStringLiteral("Could not read migrations: %1")
-                                                     .arg(migrations.errorString().toHtmlEscaped()));
-                       } else if (migrations->isEmpty()) {
-                           m_migrations->setText(QStringLiteral("No Django migrations were applied since %1.")
-                                                     .arg(target.toHtmlEscaped()));
-                       } else {
-                           QString list;
-                           for (const AppliedMigration &m : *migrations)
-                               list += QStringLiteral("<li><tt>%1.%2</tt> (applied %3)</li>")
-                                           .arg(m.app.toHtmlEscaped(), m.name.toHtmlEscaped(),
-                                                m.applied.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
-                           m_migrations->setText(
-                               QStringLiteral("Migrations applied since %1 that stay applied:<ul>%2</ul>")
-                                   .arg(target.toHtmlEscaped(), list));
-                       }
-                       emit migrationsShown();
-                   });
+        onFinished(
+            connection->query(migrationsSinceSql(), {cutoff.toString(Qt::ISODate)}), this,
+            [this, generation, target](const Result<PgResultSet> &result) {
+                if (generation != m_queryGeneration)
+                    return;
+                const Result<QList<AppliedMigration>> migrations = parseMigrations(result);
+                if (!migrations) {
+                    m_migrations->setText(QStringLiteral("Could not read migrations: %1")
+                                              .arg(migrations.errorString().toHtmlEscaped()));
+                } else if (migrations->isEmpty()) {
+                    m_migrations->setText(
+                        QStringLiteral("No Django migrations were applied since %1.")
+                            .arg(target.toHtmlEscaped()));
+                } else {
+                    QString list;
+                    for (const AppliedMigration &m : *migrations)
+                        list += QStringLiteral("<li><tt>%1.%2</tt> (applied %3)</li>")
+                                    .arg(m.app.toHtmlEscaped(), m.name.toHtmlEscaped(),
+                                         m.applied.toLocalTime().toString(
+                                             QStringLiteral("yyyy-MM-dd HH:mm")));
+                    m_migrations->setText(
+                        QStringLiteral("Migrations applied since %1 that stay applied:<ul>%2</ul>")
+                            .arg(target.toHtmlEscaped(), list));
+                }
+                emit migrationsShown();
+            });
     });
 }
 

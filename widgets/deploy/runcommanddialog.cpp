@@ -11,7 +11,8 @@
 
 namespace Opsdeck {
 
-RunCommandDialog::RunCommandDialog(const QString &environment, const QStringList &hosts, QWidget *parent)
+RunCommandDialog::RunCommandDialog(const QString &environment, const QStringList &hosts,
+                                   QWidget *parent)
     : QDialog(parent)
     , m_command(new QLineEdit(this))
     , m_hosts(new QListWidget(this))
@@ -22,7 +23,8 @@ RunCommandDialog::RunCommandDialog(const QString &environment, const QStringList
     resize(560, 360);
     m_command->setObjectName(QStringLiteral("runCommand"));
     m_command->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_command->setPlaceholderText(QStringLiteral("df -h /srv   (a login shell on each host; $HOST and $ENV are set)"));
+    m_command->setPlaceholderText(
+        QStringLiteral("df -h /srv   (a login shell on each host; $HOST and $ENV are set)"));
     for (const QString &host : hosts) {
         auto *item = new QListWidgetItem(host, m_hosts);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);

@@ -9,13 +9,15 @@ class QPushButton;
 
 namespace Opsdeck {
 
-/** Run command…: one shell command on some or all of an environment's hosts (`ansible -m shell`). */
+/** Run command…: one shell command on some or all of an environment's hosts (`ansible -m shell`).
+ */
 class RunCommandDialog final : public QDialog
 {
     Q_OBJECT
 
 public:
-    RunCommandDialog(const QString &environment, const QStringList &hosts, QWidget *parent = nullptr);
+    RunCommandDialog(const QString &environment, const QStringList &hosts,
+                     QWidget *parent = nullptr);
 
     QString command() const;
     void setCommand(const QString &command);
