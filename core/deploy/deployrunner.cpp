@@ -143,6 +143,7 @@ void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &com
     m_batches.clear();
     m_batch = -1;
     m_locked = m_switchedAny = m_cancelRequested = false;
+    m_existingReleases.clear();
     m_outcome = Outcome::Succeeded;
     m_summary.clear();
     m_clock.start();
@@ -294,6 +295,7 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         const HostDeployState s = HostDeployState::parse(o.host, o.output);
         states.insert(o.host, s);
         m_previous.insert(o.host, s.current);
+        m_existingReleases += s.releases;
         for (const QString &p : s.problems)
             problems << QStringLiteral("%1: %2").arg(o.host, p);
         if (s.freeBytes >= 0 && s.freeBytes < kMinimumFreeBytes)
@@ -363,7 +365,13 @@ void DeployRunner::resolveRef()
                               tr("unknown ref '%1' (known: %2)")
                                   .arg(m_context.ref, names.join(QStringLiteral(", "))));
             }
-            m_context.release = releaseName(QDateTime::currentDateTimeUtc(), m_context.revision);
+            // Names have one-second resolution and a deploy can take less: never reuse one.
+            QDateTime at = QDateTime::currentDateTimeUtc();
+            m_context.release = releaseName(at, m_context.revision);
+            while (m_existingReleases.contains(m_context.release)) {
+                at = at.addSecs(1);
+                m_context.release = releaseName(at, m_context.revision);
+            }
             say(tr("%1 is %2; new release %3")
                     .arg(m_context.ref, m_context.revision, m_context.release));
             if (m_dryRun) {

@@ -72,8 +72,10 @@ class TestDeployPane final : public QObject
     static void screenshot(QWidget *widget, const QString &name)
     {
         const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
-        if (!dir.isEmpty())
-            QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
+        if (dir.isEmpty())
+            return;
+        QTest::qWait(100); // let pending layout requests run, as they would before a user looks
+        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
     }
 
     static QStringList column(QTreeWidget *tree, int column)
