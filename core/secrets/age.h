@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace Opsdeck::Age {
+
+/**
+ * age v1 (age-encryption.org/v1, C2SP age.md) with X25519 recipients: Bech32 keys, the header
+ * and its MAC, the STREAM payload and the ASCII armor — what sops uses to wrap its data key,
+ * byte-compatible with the `age` CLI. scrypt and hybrid (post-quantum) stanzas are recognised and
+ * skipped, not implemented.
+ */
+
+/** How a decryption failed, in the categories of the age test vectors (CCTV). */
+enum class Failure { None, Armor, Header, NoMatch, HeaderMac, Payload };
+QString failureName(Failure failure);
+
+struct Identity
+{
+    QByteArray secret; // 32-byte X25519 scalar
+    ~Identity();
+
+    static Result<Identity> parse(const QString &text); // AGE-SECRET-KEY-1…
+    static Identity generate();
+    QString toString() const;
+    QString recipient() const; // age1…
+};
+
+struct Recipient
+{
+    QByteArray publicKey; // 32 bytes
+
+    static Result<Recipient> parse(const QString &text); // age1…
+    QString toString() const;
+};
+
+struct Stanza
+{
+    QString type;
+    QList<QByteArray> arguments;
+    QByteArray body;
+};
+
+struct Header
+{
+    QList<Stanza> stanzas;
+    QByteArray mac;
+    QByteArray macInput;        // the header's bytes up to and including "---"
+    qsizetype payloadOffset = 0; // first byte after the header line
+};
+
+/** Strict parse of an (unarmored) age file's header. */
+Result<Header> parseHeader(const QByteArray &file);
+/** The header's bytes, without the MAC line's value (what the MAC covers is marshal() + "---"). */
+QByteArray marshal(const QList<Stanza> &stanzas);
+
+bool isArmored(const QByteArray &file);
+QByteArray armor(const QByteArray &binary);
+Result<QByteArray> dearmor(const QByteArray &armored);
+
+struct Decrypted
+{
+    Failure failure = Failure::None;
+    QString error;
+    QByteArray plaintext; // what was released, even when a later chunk failed
+    bool ok() const { return failure == Failure::None; }
+};
+
+/** Decrypts a binary or armored age file with the first identity that opens it. */
+Decrypted decrypt(const QByteArray &file, const QList<Identity> &identities);
+/** Encrypts to every recipient; armored as `age -a` writes it when `armored`. */
+QByteArray encrypt(const QByteArray &plaintext, const QList<Recipient> &recipients, bool armored);
+
+namespace Bech32 {
+QString encode(const QString &hrp, const QByteArray &data);
+/** hrp (lowercased) and data; error on bad checksum, mixed case, bad padding. */
+Result<std::pair<QString, QByteArray>> decode(const QString &text);
+} // namespace Bech32
+
+} // namespace Opsdeck::Age
