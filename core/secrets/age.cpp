@@ -37,10 +37,12 @@ Result<Header> headerError(const QString &message)
 
 bool isBase64Char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
 }
 
-/** Standard alphabet, no padding, canonical (re-encoding gives the same text): age's header rule. */
+/** Standard alphabet, no padding, canonical (re-encoding gives the same text): age's header rule.
+ */
 std::optional<QByteArray> decodeRawBase64(const QByteArray &text)
 {
     for (char c : text)
@@ -85,7 +87,8 @@ bool validArgument(const QByteArray &arg)
 std::optional<QByteArray> unwrapX25519(const Stanza &stanza, const Identity &identity, Fail *fail)
 {
     if (stanza.arguments.size() != 1) {
-        *fail = {Failure::Header, QStringLiteral("X25519 stanza with %1 arguments").arg(stanza.arguments.size())};
+        *fail = {Failure::Header,
+                 QStringLiteral("X25519 stanza with %1 arguments").arg(stanza.arguments.size())};
         return std::nullopt;
     }
     const std::optional<QByteArray> share = decodeRawBase64(stanza.arguments.first());
@@ -98,7 +101,8 @@ std::optional<QByteArray> unwrapX25519(const Stanza &stanza, const Identity &ide
         *fail = {Failure::Header, QStringLiteral("X25519 stanza with a low-order point")};
         return std::nullopt;
     }
-    QByteArray wrapKey = hkdfSha256(shared, *share + x25519Public(identity.secret), kX25519Info, 32);
+    QByteArray wrapKey =
+        hkdfSha256(shared, *share + x25519Public(identity.secret), kX25519Info, 32);
     std::optional<QByteArray> fileKey = chachaOpen(wrapKey, QByteArray(12, '\0'), stanza.body);
     cleanse(shared);
     cleanse(wrapKey);
@@ -111,7 +115,8 @@ std::optional<QByteArray> unwrapX25519(const Stanza &stanza, const Identity &ide
 }
 
 /** STREAM (age §payload) as the Go reference reads it, releasing plaintext chunk by chunk. */
-void decryptPayload(const QByteArray &payloadKey, const QByteArray &data, qsizetype pos, Decrypted &out)
+void decryptPayload(const QByteArray &payloadKey, const QByteArray &data, qsizetype pos,
+                    Decrypted &out)
 {
     constexpr qsizetype kSealed = kChunkSize + kTagSize;
     QByteArray nonce(12, '\0');
@@ -169,12 +174,18 @@ Decrypted failed(Failure failure, const QString &message)
 QString failureName(Failure failure)
 {
     switch (failure) {
-    case Failure::None: return QStringLiteral("success");
-    case Failure::Armor: return QStringLiteral("armor failure");
-    case Failure::Header: return QStringLiteral("header failure");
-    case Failure::NoMatch: return QStringLiteral("no match");
-    case Failure::HeaderMac: return QStringLiteral("HMAC failure");
-    case Failure::Payload: return QStringLiteral("payload failure");
+    case Failure::None:
+        return QStringLiteral("success");
+    case Failure::Armor:
+        return QStringLiteral("armor failure");
+    case Failure::Header:
+        return QStringLiteral("header failure");
+    case Failure::NoMatch:
+        return QStringLiteral("no match");
+    case Failure::HeaderMac:
+        return QStringLiteral("HMAC failure");
+    case Failure::Payload:
+        return QStringLiteral("payload failure");
     }
     return {};
 }
@@ -190,9 +201,11 @@ Result<Identity> Identity::parse(const QString &text)
 {
     const auto decoded = Bech32::decode(text.trimmed());
     if (!decoded)
-        return Result<Identity>::failure(QStringLiteral("malformed age identity: %1").arg(decoded.errorString()));
+        return Result<Identity>::failure(
+            QStringLiteral("malformed age identity: %1").arg(decoded.errorString()));
     if (decoded->first != QLatin1String("age-secret-key-") || decoded->second.size() != 32)
-        return Result<Identity>::failure(QStringLiteral("not an age X25519 identity (AGE-SECRET-KEY-1…)"));
+        return Result<Identity>::failure(
+            QStringLiteral("not an age X25519 identity (AGE-SECRET-KEY-1…)"));
     Identity identity;
     identity.secret = decoded->second;
     return identity;
@@ -219,7 +232,8 @@ Result<Recipient> Recipient::parse(const QString &text)
 {
     const auto decoded = Bech32::decode(text.trimmed());
     if (!decoded)
-        return Result<Recipient>::failure(QStringLiteral("malformed age recipient: %1").arg(decoded.errorString()));
+        return Result<Recipient>::failure(
+            QStringLiteral("malformed age recipient: %1").arg(decoded.errorString()));
     if (decoded->first != QLatin1String("age") || decoded->second.size() != 32)
         return Result<Recipient>::failure(QStringLiteral("not an age X25519 recipient (age1…)"));
     return Recipient{decoded->second};
@@ -288,7 +302,8 @@ QByteArray marshal(const QList<Stanza> &stanzas)
             out += ' ' + a;
         out += '\n';
         const QByteArray body = encodeRawBase64(s.body);
-        for (qsizetype i = 0; i <= body.size(); i += kColumns) // an empty last line when it fills up
+        for (qsizetype i = 0; i <= body.size();
+             i += kColumns) // an empty last line when it fills up
             out += body.mid(i, kColumns) + '\n';
     }
     return out;
@@ -320,7 +335,8 @@ Result<QByteArray> dearmor(const QByteArray &armored)
     if (lines.size() < 2 || lines.first() != kArmorBegin)
         return R::failure(QStringLiteral("armor: no BEGIN AGE ENCRYPTED FILE line"));
     if (lines.last() != kArmorEnd)
-        return R::failure(QStringLiteral("armor: no END AGE ENCRYPTED FILE line, or data after it"));
+        return R::failure(
+            QStringLiteral("armor: no END AGE ENCRYPTED FILE line, or data after it"));
     QByteArray b64;
     for (qsizetype i = 1; i + 1 < lines.size(); ++i) {
         const QByteArray &line = lines.at(i);
@@ -379,14 +395,17 @@ Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities)
             break;
     }
     if (fileKey.isEmpty())
-        return failed(Failure::NoMatch, QStringLiteral("no identity matched any of the recipients"));
+        return failed(Failure::NoMatch,
+                      QStringLiteral("no identity matched any of the recipients"));
 
     QByteArray macKey = hkdfSha256(fileKey, {}, "header", 32);
-    const bool macOk = CRYPTO_memcmp(hmacSha256(macKey, header->macInput).constData(), header->mac.constData(), 32) == 0;
+    const bool macOk = CRYPTO_memcmp(hmacSha256(macKey, header->macInput).constData(),
+                                     header->mac.constData(), 32) == 0;
     cleanse(macKey);
     if (!macOk) {
         cleanse(fileKey);
-        return failed(Failure::HeaderMac, QStringLiteral("the header MAC does not match (the file was modified)"));
+        return failed(Failure::HeaderMac,
+                      QStringLiteral("the header MAC does not match (the file was modified)"));
     }
     if (file.size() - header->payloadOffset < 16) {
         cleanse(fileKey);
@@ -409,7 +428,8 @@ QByteArray encrypt(const QByteArray &plaintext, const QList<Recipient> &recipien
         const QByteArray share = x25519Public(ephemeral);
         QByteArray shared = x25519(ephemeral, r.publicKey).value_or(QByteArray());
         QByteArray wrapKey = hkdfSha256(shared, share + r.publicKey, kX25519Info, 32);
-        stanzas << Stanza{QStringLiteral("X25519"), {encodeRawBase64(share)},
+        stanzas << Stanza{QStringLiteral("X25519"),
+                          {encodeRawBase64(share)},
                           chachaSeal(wrapKey, QByteArray(12, '\0'), fileKey)};
         cleanse(ephemeral);
         cleanse(shared);
@@ -448,7 +468,8 @@ const char kCharset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 quint32 polymod(const QList<quint8> &values)
 {
-    static constexpr quint32 kGenerator[] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
+    static constexpr quint32 kGenerator[] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                             0x2a1462b3};
     quint32 chk = 1;
     for (quint8 v : values) {
         const quint32 top = chk >> 25;

@@ -50,7 +50,7 @@ struct Header
 {
     QList<Stanza> stanzas;
     QByteArray mac;
-    QByteArray macInput;        // the header's bytes up to and including "---"
+    QByteArray macInput;         // the header's bytes up to and including "---"
     qsizetype payloadOffset = 0; // first byte after the header line
 };
 

@@ -37,14 +37,17 @@ std::optional<QByteArray> x25519(const QByteArray &scalar, const QByteArray &poi
 {
     if (scalar.size() != 32 || point.size() != 32)
         return std::nullopt;
-    PKey priv(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(scalar), 32), EVP_PKEY_free);
-    PKey pub(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, bytes(point), 32), EVP_PKEY_free);
+    PKey priv(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(scalar), 32),
+              EVP_PKEY_free);
+    PKey pub(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, bytes(point), 32),
+             EVP_PKEY_free);
     if (!priv || !pub)
         return std::nullopt;
     PKeyCtx ctx(EVP_PKEY_CTX_new(priv.get(), nullptr), EVP_PKEY_CTX_free);
     size_t length = 32;
     QByteArray shared(32, '\0');
-    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), pub.get()) != 1 ||
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+        EVP_PKEY_derive_set_peer(ctx.get(), pub.get()) != 1 ||
         EVP_PKEY_derive(ctx.get(), bytes(shared), &length) != 1 || length != 32)
         return std::nullopt;
     // A low-order point gives all zeros: age requires refusing it (OpenSSL may already have).
@@ -55,7 +58,8 @@ std::optional<QByteArray> x25519(const QByteArray &scalar, const QByteArray &poi
 
 QByteArray x25519Public(const QByteArray &scalar)
 {
-    PKey priv(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(scalar), size_t(scalar.size())),
+    PKey priv(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes(scalar),
+                                           size_t(scalar.size())),
               EVP_PKEY_free);
     QByteArray out(32, '\0');
     size_t length = 32;
@@ -64,20 +68,25 @@ QByteArray x25519Public(const QByteArray &scalar)
     return out;
 }
 
-QByteArray hkdfSha256(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length)
+QByteArray hkdfSha256(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info,
+                      int length)
 {
-    std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), EVP_KDF_free);
-    std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr,
-                                                                  EVP_KDF_CTX_free);
+    std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr),
+                                                          EVP_KDF_free);
+    std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> ctx(
+        kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, EVP_KDF_CTX_free);
     if (!ctx)
         return {};
     char digest[] = "SHA256";
     QByteArray ikmCopy = ikm, saltCopy = salt, infoCopy = info;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikmCopy.data(), size_t(ikmCopy.size())),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, saltCopy.data(), size_t(saltCopy.size())),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoCopy.data(), size_t(infoCopy.size())),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikmCopy.data(),
+                                          size_t(ikmCopy.size())),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, saltCopy.data(),
+                                          size_t(saltCopy.size())),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoCopy.data(),
+                                          size_t(infoCopy.size())),
         OSSL_PARAM_construct_end(),
     };
     QByteArray out(length, '\0');
@@ -90,7 +99,8 @@ QByteArray hmacSha256(const QByteArray &key, const QByteArray &data)
 {
     QByteArray out(32, '\0');
     unsigned int length = 32;
-    if (!HMAC(EVP_sha256(), key.constData(), int(key.size()), bytes(data), size_t(data.size()), bytes(out), &length))
+    if (!HMAC(EVP_sha256(), key.constData(), int(key.size()), bytes(data), size_t(data.size()),
+              bytes(out), &length))
         return {};
     return out;
 }
@@ -100,16 +110,20 @@ QByteArray chachaSeal(const QByteArray &key, const QByteArray &nonce, const QByt
     CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
     QByteArray out(plaintext.size() + kTagSize, '\0');
     int length = 0;
-    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_chacha20_poly1305(), nullptr, bytes(key), bytes(nonce)) != 1 ||
-        (!plaintext.isEmpty() &&
-         EVP_EncryptUpdate(ctx.get(), bytes(out), &length, bytes(plaintext), int(plaintext.size())) != 1) ||
+    if (!ctx ||
+        EVP_EncryptInit_ex(ctx.get(), EVP_chacha20_poly1305(), nullptr, bytes(key), bytes(nonce)) !=
+            1 ||
+        (!plaintext.isEmpty() && EVP_EncryptUpdate(ctx.get(), bytes(out), &length, bytes(plaintext),
+                                                   int(plaintext.size())) != 1) ||
         EVP_EncryptFinal_ex(ctx.get(), bytes(out) + length, &length) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, kTagSize, bytes(out) + plaintext.size()) != 1)
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, kTagSize,
+                            bytes(out) + plaintext.size()) != 1)
         return {};
     return out;
 }
 
-std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &nonce, const QByteArray &sealed)
+std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &nonce,
+                                     const QByteArray &sealed)
 {
     if (sealed.size() < kTagSize)
         return std::nullopt;
@@ -118,8 +132,11 @@ std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &no
     QByteArray out(textSize, '\0');
     int length = 0;
     CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-    if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_chacha20_poly1305(), nullptr, bytes(key), bytes(nonce)) != 1 ||
-        (textSize > 0 && EVP_DecryptUpdate(ctx.get(), bytes(out), &length, bytes(sealed), int(textSize)) != 1) ||
+    if (!ctx ||
+        EVP_DecryptInit_ex(ctx.get(), EVP_chacha20_poly1305(), nullptr, bytes(key), bytes(nonce)) !=
+            1 ||
+        (textSize > 0 &&
+         EVP_DecryptUpdate(ctx.get(), bytes(out), &length, bytes(sealed), int(textSize)) != 1) ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, kTagSize, tag.data()) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), bytes(out) + length, &length) != 1) {
         cleanse(out);

@@ -13,12 +13,14 @@ namespace Opsdeck::AgeCrypto {
 std::optional<QByteArray> x25519(const QByteArray &scalar, const QByteArray &point);
 /** X25519(scalar, basepoint): the public key of a secret scalar. */
 QByteArray x25519Public(const QByteArray &scalar);
-QByteArray hkdfSha256(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info, int length);
+QByteArray hkdfSha256(const QByteArray &ikm, const QByteArray &salt, const QByteArray &info,
+                      int length);
 QByteArray hmacSha256(const QByteArray &key, const QByteArray &data);
 /** ChaCha20-Poly1305 with a 12-byte nonce, no AAD: ciphertext ‖ 16-byte tag. */
 QByteArray chachaSeal(const QByteArray &key, const QByteArray &nonce, const QByteArray &plaintext);
 /** nullopt when the tag does not verify. */
-std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &nonce, const QByteArray &sealed);
+std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &nonce,
+                                     const QByteArray &sealed);
 QByteArray randomBytes(int count);
 /** Overwrites `bytes` (keys, file keys) before the memory is given back. */
 void cleanse(QByteArray &bytes);

@@ -88,8 +88,8 @@ private slots:
         QFETCH(QString, path);
         const Vector v = Vector::read(path);
         QVERIFY(!v.file.isEmpty() || v.fields.contains("expect"));
-        static const QList<QByteArray> known = {"expect", "payload", "file key", "identity", "passphrase",
-                                                "armored", "compressed", "comment"};
+        static const QList<QByteArray> known = {"expect",     "payload", "file key",   "identity",
+                                                "passphrase", "armored", "compressed", "comment"};
         for (auto it = v.fields.begin(); it != v.fields.end(); ++it)
             if (!known.contains(it.key()))
                 QSKIP("a field this harness does not know (the vectors' rule: skip)");
@@ -105,7 +105,8 @@ private slots:
         }
         // The vector says whether it is armored; a reader told so (as sops is) must dearmor it.
         Age::Decrypted result;
-        const auto binary = v.fields.value("armored") == "yes" ? Age::dearmor(v.file) : Result<QByteArray>(v.file);
+        const auto binary =
+            v.fields.value("armored") == "yes" ? Age::dearmor(v.file) : Result<QByteArray>(v.file);
         if (binary)
             result = Age::decrypt(*binary, identities);
         else
@@ -142,7 +143,8 @@ private slots:
     {
         QTemporaryDir dir;
         const QString keyFile = dir.filePath(QStringLiteral("key.txt"));
-        QCOMPARE(QProcess::execute(QStringLiteral("age-keygen"), {QStringLiteral("-o"), keyFile}), 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("age-keygen"), {QStringLiteral("-o"), keyFile}),
+                 0);
         QFile f(keyFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QString secret, publicKey;
@@ -158,7 +160,7 @@ private slots:
         QCOMPARE(identity->toString(), secret);
         QVERIFY(Age::Recipient::parse(publicKey));
         QVERIFY(!Age::Identity::parse(secret.left(20) + secret.mid(20).toLower())); // mixed case
-        QVERIFY(!Age::Recipient::parse(publicKey.left(61) + QLatin1Char('q'))); // bad checksum
+        QVERIFY(!Age::Recipient::parse(publicKey.left(61) + QLatin1Char('q')));     // bad checksum
     }
 
     void interoperatesWithTheAgeCli_data()
@@ -219,7 +221,8 @@ private slots:
     void decryptsTheReferenceExample()
     {
         const QString dir = fixtures() + QStringLiteral("/age-example/");
-        QFile keys(dir + QStringLiteral("example_keys.txt")), file(dir + QStringLiteral("example.age"));
+        QFile keys(dir + QStringLiteral("example_keys.txt")),
+            file(dir + QStringLiteral("example.age"));
         QVERIFY(keys.open(QIODevice::ReadOnly) && file.open(QIODevice::ReadOnly));
         QList<Age::Identity> identities;
         for (const QByteArray &line : keys.readAll().split('\n'))

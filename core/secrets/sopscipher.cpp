@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sopscipher.h"
+
+#include "agecrypto.h"
+
+#include <QCryptographicHash>
+#include <QRegularExpression>
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace Opsdeck::Sops {
+
+namespace {
+
+constexpr int kIvSize = 32;
+constexpr int kTagSize = 16;
+constexpr int kKeySize = 32;
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+const unsigned char *u(const QByteArray &b)
+{
+    return reinterpret_cast<const unsigned char *>(b.constData());
+}
+
+unsigned char *u(QByteArray &b)
+{
+    return reinterpret_cast<unsigned char *>(b.data());
+}
+
+/** Go's StdEncoding as sops uses it: padding required, CR/LF ignored. */
+std::optional<QByteArray> decodeBase64(QString text)
+{
+    text.remove(QLatin1Char('\r')).remove(QLatin1Char('\n'));
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || text.size() % 4 != 0)
+        return std::nullopt;
+    return *decoded;
+}
+
+/** GCM with a nonce of any length (sops: 32 bytes): the IV length is set before key and IV. */
+bool initGcm(EVP_CIPHER_CTX *ctx, bool encrypt, const QByteArray &key, const QByteArray &iv)
+{
+    const auto init = encrypt ? EVP_EncryptInit_ex : EVP_DecryptInit_ex;
+    return init(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+           EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, int(iv.size()), nullptr) == 1 &&
+           init(ctx, nullptr, nullptr, u(key), u(iv)) == 1;
+}
+
+} // namespace
+
+Result<Envelope> Envelope::parse(const QString &text)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^ENC\\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\\]"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return Result<Envelope>::failure(QStringLiteral("not a sops AES256_GCM value"));
+    const auto data = decodeBase64(m.captured(1));
+    const auto iv = decodeBase64(m.captured(2));
+    const auto tag = decodeBase64(m.captured(3));
+    if (!data || !iv || !tag || iv->isEmpty() || tag->size() != kTagSize)
+        return Result<Envelope>::failure(
+            QStringLiteral("malformed sops value (base64 of data, iv or tag)"));
+    static const QStringList known = {QStringLiteral("str"),   QStringLiteral("int"),
+                                      QStringLiteral("float"), QStringLiteral("bool"),
+                                      QStringLiteral("time"),  QStringLiteral("comment"),
+                                      QStringLiteral("bytes")};
+    if (!known.contains(m.captured(4)))
+        return Result<Envelope>::failure(
+            QStringLiteral("unknown sops value type '%1'").arg(m.captured(4)));
+    return Envelope{*data, *iv, *tag, m.captured(4)};
+}
+
+QString Envelope::toString() const
+{
+    return QStringLiteral("ENC[AES256_GCM,data:%1,iv:%2,tag:%3,type:%4]")
+        .arg(QString::fromLatin1(data.toBase64()), QString::fromLatin1(iv.toBase64()),
+             QString::fromLatin1(tag.toBase64()), type);
+}
+
+QByteArray additionalData(const QStringList &path)
+{
+    QByteArray out;
+    for (const QString &key : path)
+        out += key.toUtf8() + ':';
+    return out.isEmpty() ? QByteArray(":") : out;
+}
+
+Result<QByteArray> decryptValue(const QByteArray &dataKey, const Envelope &e, const QByteArray &aad)
+{
+    using R = Result<QByteArray>;
+    CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    QByteArray out(e.data.size(), '\0');
+    int length = 0;
+    QByteArray tag = e.tag;
+    const bool ok = ctx && dataKey.size() == kKeySize && initGcm(ctx.get(), false, dataKey, e.iv) &&
+                    (aad.isEmpty() || EVP_DecryptUpdate(ctx.get(), nullptr, &length, u(aad),
+                                                        int(aad.size())) == 1) &&
+                    (e.data.isEmpty() || EVP_DecryptUpdate(ctx.get(), u(out), &length, u(e.data),
+                                                           int(e.data.size())) == 1) &&
+                    EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, u(tag)) == 1 &&
+                    EVP_DecryptFinal_ex(ctx.get(), u(out) + length, &length) == 1;
+    if (!ok) {
+        AgeCrypto::cleanse(out);
+        return R::failure(
+            QStringLiteral("could not decrypt the value (wrong data key, or the value or its key "
+                           "path was changed)"));
+    }
+    return out;
+}
+
+Envelope encryptValue(const QByteArray &dataKey, const QByteArray &plaintext, const QString &type,
+                      const QByteArray &aad, const QByteArray &iv)
+{
+    Envelope e;
+    e.type = type;
+    e.iv = iv.isEmpty() ? AgeCrypto::randomBytes(kIvSize) : iv;
+    e.data = QByteArray(plaintext.size(), '\0');
+    e.tag = QByteArray(kTagSize, '\0');
+    CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    int length = 0;
+    const bool ok =
+        ctx && initGcm(ctx.get(), true, dataKey, e.iv) &&
+        (aad.isEmpty() ||
+         EVP_EncryptUpdate(ctx.get(), nullptr, &length, u(aad), int(aad.size())) == 1) &&
+        (plaintext.isEmpty() || EVP_EncryptUpdate(ctx.get(), u(e.data), &length, u(plaintext),
+                                                  int(plaintext.size())) == 1) &&
+        EVP_EncryptFinal_ex(ctx.get(), u(e.data) + length, &length) == 1 &&
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, u(e.tag)) == 1;
+    if (!ok)
+        qFatal("opsdeck: AES-256-GCM encryption failed"); // only with a broken OpenSSL or a bad key
+                                                          // size
+    return e;
+}
+
+Result<QByteArray> unwrapDataKey(const QByteArray &armoredAge,
+                                 const QList<Age::Identity> &identities)
+{
+    using R = Result<QByteArray>;
+    const Result<QByteArray> binary = Age::dearmor(armoredAge);
+    if (!binary)
+        return R::failure(binary.errorString());
+    Age::Decrypted d = Age::decrypt(*binary, identities);
+    if (!d.ok())
+        return R::failure(d.failure == Age::Failure::NoMatch
+                              ? QStringLiteral("none of your age identities is a "
+                                               "recipient of this file")
+                              : d.error);
+    if (d.plaintext.size() != kKeySize) {
+        AgeCrypto::cleanse(d.plaintext);
+        return R::failure(QStringLiteral("the wrapped data key is not 32 bytes"));
+    }
+    return d.plaintext;
+}
+
+QByteArray wrapDataKey(const QByteArray &dataKey, const Age::Recipient &recipient)
+{
+    return Age::encrypt(dataKey, {recipient}, true);
+}
+
+QString macOf(const QList<QByteArray> &leaves, bool onlyEncrypted)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha512);
+    if (onlyEncrypted)
+        hash.addData(QCryptographicHash::hash("sops", QCryptographicHash::Sha256));
+    for (const QByteArray &leaf : leaves)
+        hash.addData(leaf);
+    return QString::fromLatin1(hash.result().toHex().toUpper());
+}
+
+} // namespace Opsdeck::Sops
