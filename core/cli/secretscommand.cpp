@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "secretscommand.h"
+
+#include "secrets/dotenvstore.h"
+#include "secrets/identities.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+namespace Opsdeck {
+
+namespace {
+
+// sops's own exit codes (cmd/sops/codes), so scripts written for sops keep working.
+namespace SopsExit {
+constexpr int Generic = 1;
+constexpr int CouldNotReadInputFile = 2;
+constexpr int ErrorDecryptingMac = 24;
+constexpr int ErrorDecryptingTree = 25;
+constexpr int MacMismatch = 51;
+constexpr int MacNotFound = 52;
+constexpr int NoFileSpecified = 100;
+constexpr int CouldNotRetrieveKey = 128;
+} // namespace SopsExit
+
+int exitFor(const QString &code)
+{
+    if (code == QLatin1String("key"))
+        return SopsExit::CouldNotRetrieveKey;
+    if (code == QLatin1String("mac-mismatch"))
+        return SopsExit::MacMismatch;
+    if (code == QLatin1String("mac-missing"))
+        return SopsExit::MacNotFound;
+    if (code == QLatin1String("mac-undecryptable"))
+        return SopsExit::ErrorDecryptingMac;
+    if (code == QLatin1String("tree"))
+        return SopsExit::ErrorDecryptingTree;
+    return SopsExit::Generic;
+}
+
+int runDecrypt(CliContext &ctx, QStringList args)
+{
+    const bool ignoreMac = args.removeAll(QStringLiteral("--ignore-mac")) > 0;
+    if (args.size() != 1) {
+        ctx.err << "usage: opsdeck secrets decrypt [--ignore-mac] FILE\n";
+        return SopsExit::NoFileSpecified;
+    }
+    const QString path = args.first();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        ctx.err << "opsdeck secrets: " << path << ": " << file.errorString() << "\n";
+        return SopsExit::CouldNotReadInputFile;
+    }
+    if (QFileInfo(path).suffix() != QLatin1String("env")) {
+        ctx.err << "opsdeck secrets: " << path
+                << ": only the dotenv store is implemented so far (YAML, JSON, INI and binary are "
+                   "next)\n";
+        return SopsExit::Generic;
+    }
+    const Sops::LoadedIdentities keys = Sops::loadIdentities();
+    for (const QString &problem : keys.problems)
+        ctx.err << "opsdeck secrets: warning: " << problem << "\n";
+    const auto decrypted = Sops::decryptDotenv(file.readAll(), keys.identities, ignoreMac);
+    if (!decrypted) {
+        ctx.err << "opsdeck secrets: " << path << ": " << decrypted.errorString() << "\n";
+        if (decrypted.error().code == QLatin1String("key") && keys.identities.isEmpty())
+            ctx.err << "  (no age identity found: set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or create "
+                       "~/.config/sops/age/keys.txt)\n";
+        return exitFor(decrypted.error().code);
+    }
+    if (!decrypted->macVerified)
+        ctx.err << "opsdeck secrets: warning: " << decrypted->macStatus << " (--ignore-mac)\n";
+    ctx.out << decrypted->serialize(); // plaintext to stdout only, as `sops decrypt` does
+    return ExitCode::Ok;
+}
+
+int runSecrets(CliContext &ctx)
+{
+    const QString sub = ctx.args.value(0);
+    if (sub == QLatin1String("decrypt"))
+        return runDecrypt(ctx, ctx.args.mid(1));
+    ctx.err << "usage: opsdeck secrets decrypt [--ignore-mac] FILE\n";
+    return ExitCode::Usage;
+}
+
+} // namespace
+
+CliCommand secretsCommand()
+{
+    return {QStringLiteral("secrets"),
+            {QStringLiteral("sops")},
+            QStringLiteral("Secrets"),
+            QStringLiteral(
+                "sops-compatible files with age: decrypt (dotenv so far; exit codes as sops's)"),
+            QStringLiteral("opsdeck secrets decrypt [--ignore-mac] FILE\n"
+                           "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
+                           "~/.config/sops/age/keys.txt"),
+            runSecrets};
+}
+
+} // namespace Opsdeck

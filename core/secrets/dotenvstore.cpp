@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dotenvstore.h"
+
+#include "agecrypto.h"
+#include "sopscipher.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QTimeZone>
+
+namespace Opsdeck::Sops {
+
+namespace {
+
+QByteArray unescapeNewlines(const QByteArray &value)
+{
+    QByteArray out = value;
+    return out.replace("\\n", "\n");
+}
+
+/** Which values sops leaves in clear: by default those whose key ends in `_unencrypted`. */
+bool shouldBeEncrypted(const QMap<QString, QString> &metadata, const QString &key)
+{
+    if (metadata.contains(QStringLiteral("encrypted_suffix")))
+        return key.endsWith(metadata.value(QStringLiteral("encrypted_suffix")));
+    if (metadata.contains(QStringLiteral("unencrypted_regex")))
+        return !QRegularExpression(metadata.value(QStringLiteral("unencrypted_regex")))
+                    .match(key)
+                    .hasMatch();
+    if (metadata.contains(QStringLiteral("encrypted_regex")))
+        return QRegularExpression(metadata.value(QStringLiteral("encrypted_regex")))
+            .match(key)
+            .hasMatch();
+    return !key.endsWith(
+        metadata.value(QStringLiteral("unencrypted_suffix"), QStringLiteral("_unencrypted")));
+}
+
+} // namespace
+
+Result<DotenvFile> DotenvFile::parse(const QByteArray &text)
+{
+    DotenvFile file;
+    int lineNumber = 0;
+    for (QByteArray line : text.split('\n')) {
+        ++lineNumber;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith('#')) {
+            file.items << DotenvItem{true, {}, unescapeNewlines(line.mid(1))};
+            continue;
+        }
+        const qsizetype eq = line.indexOf('=');
+        if (eq <= 0)
+            return Result<DotenvFile>::failure(
+                QStringLiteral("line %1: not KEY=VALUE and not a # comment").arg(lineNumber));
+        const QString key = QString::fromUtf8(line.left(eq));
+        const QByteArray value = unescapeNewlines(line.mid(eq + 1));
+        if (key.startsWith(QLatin1String("sops_")))
+            file.metadata.insert(key.mid(5), QString::fromUtf8(value));
+        else
+            file.items << DotenvItem{false, key, value};
+    }
+    if (!file.metadata.contains(QStringLiteral("mac")) &&
+        !file.metadata.contains(QStringLiteral("version")))
+        return Result<DotenvFile>::failure(
+            QStringLiteral("sops metadata not found (no sops_version, no sops_mac)"));
+    return file;
+}
+
+QList<QByteArray> DotenvFile::ageDataKeys() const
+{
+    static const QRegularExpression re(
+        QStringLiteral("^(key_groups__list_\\d+__map_)?age__list_\\d+__map_enc$"));
+    QList<QByteArray> out;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        if (re.match(it.key()).hasMatch())
+            out << it.value().toUtf8();
+    return out;
+}
+
+QByteArray canonicalLastModified(const QString &text)
+{
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        return text.toUtf8();
+    t = t.addMSecs(-t.time().msec()); // Go's RFC3339 drops fractional seconds
+    if (t.offsetFromUtc() == 0)
+        return t.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'")).toUtf8();
+    return t.toString(Qt::ISODate).toUtf8();
+}
+
+QString DecryptedDotenv::serialize() const
+{
+    QByteArray out;
+    for (const DotenvItem &item : items) {
+        QByteArray value = item.value;
+        value.replace("\n", "\\n");
+        if (item.isComment)
+            out += '#' + value;
+        else
+            out += item.key.toUtf8() + '=' + value;
+        out += '\n';
+    }
+    return QString::fromUtf8(out);
+}
+
+Result<DecryptedDotenv> decryptDotenv(const QByteArray &text,
+                                      const QList<Age::Identity> &identities, bool ignoreMac)
+{
+    using R = Result<DecryptedDotenv>;
+    const Result<DotenvFile> file = DotenvFile::parse(text);
+    if (!file)
+        return R::failure(file.errorString(), QStringLiteral("format"));
+    QByteArray dataKey;
+    QString keyError = QStringLiteral("the file has no age recipients");
+    for (const QByteArray &wrapped : file->ageDataKeys()) {
+        const Result<QByteArray> key = unwrapDataKey(wrapped, identities);
+        if (key) {
+            dataKey = *key;
+            break;
+        }
+        keyError = key.errorString();
+    }
+    if (dataKey.isEmpty())
+        return R::failure(QStringLiteral("could not get the data key: %1").arg(keyError),
+                          QStringLiteral("key"));
+
+    DecryptedDotenv out;
+    QList<QByteArray> macLeaves;
+    const bool onlyEncrypted =
+        file->metadata.value(QStringLiteral("mac_only_encrypted")) == QLatin1String("true");
+    for (const DotenvItem &item : file->items) {
+        DotenvItem plain = item;
+        const bool encrypted = Envelope::looksEncrypted(QString::fromUtf8(item.value));
+        if (encrypted) {
+            const Result<Envelope> envelope = Envelope::parse(QString::fromUtf8(item.value));
+            const Result<QByteArray> value =
+                envelope ? decryptValue(dataKey, *envelope,
+                                        additionalData(item.isComment ? QStringList()
+                                                                      : QStringList{item.key}))
+                         : Result<QByteArray>::failure(envelope.errorString());
+            if (!value && !item.isComment) {
+                AgeCrypto::cleanse(dataKey);
+                return R::failure(QStringLiteral("%1: %2").arg(item.key, value.errorString()),
+                                  QStringLiteral("tree"));
+            }
+            if (value) // an old file's comment in clear passes through, as sops does
+                plain.value = *value;
+        }
+        if (!item.isComment && (!onlyEncrypted || shouldBeEncrypted(file->metadata, item.key)))
+            macLeaves << plain.value;
+        out.items << plain;
+    }
+
+    const Result<Envelope> macEnvelope =
+        Envelope::parse(file->metadata.value(QStringLiteral("mac")));
+    const Result<QByteArray> storedMac =
+        macEnvelope ? decryptValue(dataKey, *macEnvelope,
+                                   canonicalLastModified(
+                                       file->metadata.value(QStringLiteral("lastmodified"))))
+                    : Result<QByteArray>::failure(QStringLiteral("File has no MAC"));
+    AgeCrypto::cleanse(dataKey);
+    const QString computed = macOf(macLeaves, onlyEncrypted);
+    if (!storedMac)
+        out.macStatus =
+            QStringLiteral("could not decrypt the MAC: %1").arg(storedMac.errorString());
+    else if (QString::fromLatin1(*storedMac) != computed)
+        out.macStatus = QStringLiteral("MAC mismatch. File has %1, computed %2")
+                            .arg(QString::fromLatin1(*storedMac), computed);
+    else
+        out.macVerified = true;
+    if (out.macVerified)
+        out.macStatus = QStringLiteral("verified");
+    else if (!ignoreMac)
+        return R::failure(out.macStatus, !macEnvelope ? QStringLiteral("mac-missing")
+                                         : storedMac  ? QStringLiteral("mac-mismatch")
+                                                      : QStringLiteral("mac-undecryptable"));
+    return out;
+}
+
+} // namespace Opsdeck::Sops

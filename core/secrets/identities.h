@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "age.h"
+
+#include <QStringList>
+
+namespace Opsdeck::Sops {
+
+/** The age identities sops would use, with where each came from and what could not be read. */
+struct LoadedIdentities
+{
+    QList<Age::Identity> identities;
+    QStringList sources;  // "SOPS_AGE_KEY", "/home/me/.config/sops/age/keys.txt", ...
+    QStringList problems; // unreadable files, malformed lines (never the key material itself)
+};
+
+/**
+ * Reads identities the way sops does: `SOPS_AGE_KEY` (whitespace-separated), the file in
+ * `SOPS_AGE_KEY_FILE`, and the default `$XDG_CONFIG_HOME/sops/age/keys.txt` (else
+ * `~/.config/sops/age/keys.txt`), which is read even when the variables are set.
+ */
+LoadedIdentities loadIdentities();
+
+/** One keys file (age-keygen format); `source` names it in problems. */
+void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentities &into);
+
+} // namespace Opsdeck::Sops

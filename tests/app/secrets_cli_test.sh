@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `opsdeck secrets decrypt` on a dotenv file written by the real sops 3.8.1: output, sops's exit
+# codes for each failure, and no plaintext on stderr.
+#   secrets_cli_test.sh OPSDECK_BINARY TESTS_SOURCE_DIR
+set -uo pipefail
+opsdeck=$1
+fixtures=$2/fixtures/sops-age-humphd
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME=$tmp XDG_CONFIG_HOME=$tmp/config # no keys.txt of the machine's user
+unset SOPS_AGE_KEY SOPS_AGE_KEY_FILE
+passed=0 failed=0
+
+matches() { # pattern file: "-" means the file must be empty
+    if [[ $1 == - ]]; then [[ ! -s $2 ]]; else grep -qE -- "$1" "$2"; fi
+}
+
+expect() { # name expected-exit-code stdout-pattern stderr-pattern -- command...  ("-": empty)
+    local name=$1 code=$2 out_pattern=$3 err_pattern=$4
+    shift 5
+    local rc
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [[ $rc == "$code" ]] && matches "$out_pattern" "$tmp/out" && matches "$err_pattern" "$tmp/err" &&
+        ! grep -q 'this is a secret' "$tmp/err"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: exit $rc (wanted $code); stdout:"
+        sed 's/^/    /' "$tmp/out"
+        echo "  stderr:"
+        sed 's/^/    /' "$tmp/err"
+    fi
+}
+
+key=$fixtures/key.txt
+enc=$fixtures/secret.enc.env
+expect decrypt 0 '^secret=this is a secret$' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$enc"
+expect decrypt-key-in-env 0 '^another_secret=7$' - -- env SOPS_AGE_KEY="$(grep ^AGE "$key")" "$opsdeck" secrets decrypt "$enc"
+mkdir -p "$tmp/config/sops/age" && cp "$key" "$tmp/config/sops/age/keys.txt"
+expect default-keys-file 0 '^secret=this is a secret$' - -- "$opsdeck" secrets decrypt "$enc"
+rm "$tmp/config/sops/age/keys.txt"
+expect no-identity 128 - 'no age identity found: set SOPS_AGE_KEY' -- "$opsdeck" secrets decrypt "$enc"
+expect wrong-identity 128 - 'none of your age identities' -- env SOPS_AGE_KEY="$(age-keygen 2>/dev/null | grep ^AGE)" "$opsdeck" secrets decrypt "$enc"
+expect missing-key-file 128 - 'no such file \(SOPS_AGE_KEY_FILE\)' -- env SOPS_AGE_KEY_FILE="$tmp/nope" "$opsdeck" secrets decrypt "$enc"
+
+# Swapped lines: every value still opens (its AAD is its key), but the MAC covers the order.
+{ sed -n 2p "$enc"; sed -n 1p "$enc"; sed -n '3,$p' "$enc"; } >"$tmp/swapped.env"
+expect mac-mismatch 51 - 'MAC mismatch\. File has [0-9A-F]{128}, computed [0-9A-F]{128}' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/swapped.env"
+expect ignore-mac 0 '^another_secret=7$' 'warning: MAC mismatch' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt --ignore-mac "$tmp/swapped.env"
+sed 's/^sops_lastmodified=.*Z$/sops_lastmodified=2024-03-26T00:43:55Z/' "$enc" >"$tmp/time.env"
+expect mac-undecryptable 24 - 'could not decrypt the MAC' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/time.env"
+grep -v '^sops_mac=' "$enc" >"$tmp/nomac.env"
+expect mac-missing 52 - 'File has no MAC' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/nomac.env"
+sed 's/^secret=ENC\[AES256_GCM,data:./secret=ENC[AES256_GCM,data:A/' "$enc" >"$tmp/tampered.env"
+expect tampered-value 25 - '^opsdeck secrets: .*: secret: could not decrypt the value' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/tampered.env"
+sed 's/^\(another_secret\)=/renamed=/' "$enc" >"$tmp/renamed.env"
+expect renamed-key 25 - 'renamed: could not decrypt' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/renamed.env"
+printf 'A=1\n' >"$tmp/plain.env"
+expect not-sops 1 - 'sops metadata not found' -- "$opsdeck" secrets decrypt "$tmp/plain.env"
+expect no-file 100 - 'usage: opsdeck secrets decrypt' -- "$opsdeck" secrets decrypt
+expect unreadable 2 - 'nope.env' -- "$opsdeck" secrets decrypt "$tmp/nope.env"
+expect other-format 1 - 'only the dotenv store' -- "$opsdeck" secrets decrypt "$fixtures/secret.enc.yaml"
+
+echo "$passed passed, $failed failed"
+((failed == 0))
