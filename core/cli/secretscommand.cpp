@@ -3,6 +3,7 @@
 
 #include "secrets/dotenvstore.h"
 #include "secrets/identities.h"
+#include "secrets/sopstree.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -38,6 +39,22 @@ int exitFor(const QString &code)
     return SopsExit::Generic;
 }
 
+Result<Sops::DecryptedTree> decryptJson(const QByteArray &text,
+                                        const QList<Age::Identity> &identities, bool ignoreMac)
+{
+    using R = Result<Sops::DecryptedTree>;
+    const Result<Sops::Node> root = Sops::Json::parse(text);
+    if (!root)
+        return R::failure(root.errorString(), QStringLiteral("format"));
+    const Sops::Node *metadata = root->child(QStringLiteral("sops"));
+    if (root->kind != Sops::Node::Kind::Map || !metadata)
+        return R::failure(QStringLiteral("sops metadata not found (no top-level \"sops\" key)"),
+                          QStringLiteral("format"));
+    Sops::Node data = *root;
+    data.map.removeIf([](const auto &item) { return item.first == QLatin1String("sops"); });
+    return Sops::decryptTree(data, *metadata, identities, ignoreMac);
+}
+
 int runDecrypt(CliContext &ctx, QStringList args)
 {
     const bool ignoreMac = args.removeAll(QStringLiteral("--ignore-mac")) > 0;
@@ -51,26 +68,51 @@ int runDecrypt(CliContext &ctx, QStringList args)
         ctx.err << "opsdeck secrets: " << path << ": " << file.errorString() << "\n";
         return SopsExit::CouldNotReadInputFile;
     }
-    if (QFileInfo(path).suffix() != QLatin1String("env")) {
+    const QString format = QFileInfo(path).suffix();
+    if (format != QLatin1String("env") && format != QLatin1String("json")) {
         ctx.err << "opsdeck secrets: " << path
-                << ": only the dotenv store is implemented so far (YAML, JSON, INI and binary are "
-                   "next)\n";
+                << ": only the dotenv and JSON stores are implemented so far (YAML, INI and binary "
+                   "are next)\n";
         return SopsExit::Generic;
     }
     const Sops::LoadedIdentities keys = Sops::loadIdentities();
     for (const QString &problem : keys.problems)
         ctx.err << "opsdeck secrets: warning: " << problem << "\n";
-    const auto decrypted = Sops::decryptDotenv(file.readAll(), keys.identities, ignoreMac);
-    if (!decrypted) {
-        ctx.err << "opsdeck secrets: " << path << ": " << decrypted.errorString() << "\n";
-        if (decrypted.error().code == QLatin1String("key") && keys.identities.isEmpty())
+    const QByteArray text = file.readAll();
+    QString error, errorCode, macStatus;
+    bool macVerified = false;
+    QByteArray plaintext;
+    if (format == QLatin1String("env")) {
+        const auto decrypted = Sops::decryptDotenv(text, keys.identities, ignoreMac);
+        if (decrypted) {
+            plaintext = decrypted->serialize().toUtf8();
+            macVerified = decrypted->macVerified;
+            macStatus = decrypted->macStatus;
+        } else {
+            error = decrypted.errorString();
+            errorCode = decrypted.error().code;
+        }
+    } else {
+        const auto decrypted = decryptJson(text, keys.identities, ignoreMac);
+        if (decrypted) {
+            plaintext = Sops::Json::write(decrypted->data);
+            macVerified = decrypted->macVerified;
+            macStatus = decrypted->macStatus;
+        } else {
+            error = decrypted.errorString();
+            errorCode = decrypted.error().code;
+        }
+    }
+    if (!error.isEmpty()) {
+        ctx.err << "opsdeck secrets: " << path << ": " << error << "\n";
+        if (errorCode == QLatin1String("key") && keys.identities.isEmpty())
             ctx.err << "  (no age identity found: set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or create "
                        "~/.config/sops/age/keys.txt)\n";
-        return exitFor(decrypted.error().code);
+        return exitFor(errorCode);
     }
-    if (!decrypted->macVerified)
-        ctx.err << "opsdeck secrets: warning: " << decrypted->macStatus << " (--ignore-mac)\n";
-    ctx.out << decrypted->serialize(); // plaintext to stdout only, as `sops decrypt` does
+    if (!macVerified)
+        ctx.err << "opsdeck secrets: warning: " << macStatus << " (--ignore-mac)\n";
+    ctx.out << QString::fromUtf8(plaintext); // plaintext to stdout only, as `sops decrypt` does
     return ExitCode::Ok;
 }
 

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The JSON store: an order-preserving reader (QJsonObject sorts keys, which would change the MAC)
+// and a writer in sops's layout.
+#include "sopstree.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+namespace Opsdeck::Sops::Json {
+
+namespace {
+
+class Reader
+{
+public:
+    explicit Reader(const QByteArray &text)
+        : m_text(text)
+    {}
+
+    Result<Node> document()
+    {
+        Node root;
+        if (!value(root, 0))
+            return fail();
+        skipSpace();
+        if (m_pos != m_text.size()) {
+            m_error = QStringLiteral("data after the document");
+            return fail();
+        }
+        return root;
+    }
+
+private:
+    Result<Node> fail() const
+    {
+        int line = 1, column = 1;
+        for (qsizetype i = 0; i < qMin(m_pos, m_text.size()); ++i) {
+            if (m_text.at(i) == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        return Result<Node>::failure(QStringLiteral("%1:%2: %3").arg(line).arg(column).arg(m_error),
+                                     QStringLiteral("format"));
+    }
+
+    void skipSpace()
+    {
+        while (m_pos < m_text.size() && QByteArrayView(" \t\r\n").contains(m_text.at(m_pos)))
+            ++m_pos;
+    }
+
+    bool expect(char c)
+    {
+        skipSpace();
+        if (m_pos < m_text.size() && m_text.at(m_pos) == c) {
+            ++m_pos;
+            return true;
+        }
+        m_error = QStringLiteral("expected '%1'").arg(QLatin1Char(c));
+        return false;
+    }
+
+    bool value(Node &out, int depth)
+    {
+        if (depth > 200) {
+            m_error = QStringLiteral("nested too deeply");
+            return false;
+        }
+        skipSpace();
+        if (m_pos >= m_text.size()) {
+            m_error = QStringLiteral("unexpected end of input");
+            return false;
+        }
+        const char c = m_text.at(m_pos);
+        if (c == '{')
+            return object(out, depth);
+        if (c == '[')
+            return array(out, depth);
+        if (c == '"') {
+            QByteArray s;
+            if (!string(s))
+                return false;
+            out = Node::scalar(QStringLiteral("str"), s);
+            return true;
+        }
+        for (const char *word : {"true", "false", "null"}) {
+            if (m_text.mid(m_pos).startsWith(word)) {
+                m_pos += qstrlen(word);
+                if (word[0] == 'n')
+                    out = Node();
+                else
+                    out = Node::scalar(QStringLiteral("bool"), word[0] == 't' ? "True" : "False");
+                return true;
+            }
+        }
+        return number(out);
+    }
+
+    bool object(Node &out, int depth)
+    {
+        out = Node();
+        out.kind = Node::Kind::Map;
+        ++m_pos;
+        skipSpace();
+        if (m_pos < m_text.size() && m_text.at(m_pos) == '}') {
+            ++m_pos;
+            return true;
+        }
+        while (true) {
+            skipSpace();
+            QByteArray key;
+            if (!string(key) || !expect(':'))
+                return false;
+            Node child;
+            if (!value(child, depth + 1))
+                return false;
+            out.map.append({QString::fromUtf8(key), child});
+            skipSpace();
+            if (m_pos < m_text.size() && m_text.at(m_pos) == ',') {
+                ++m_pos;
+                continue;
+            }
+            return expect('}');
+        }
+    }
+
+    bool array(Node &out, int depth)
+    {
+        out = Node();
+        out.kind = Node::Kind::List;
+        ++m_pos;
+        skipSpace();
+        if (m_pos < m_text.size() && m_text.at(m_pos) == ']') {
+            ++m_pos;
+            return true;
+        }
+        while (true) {
+            Node child;
+            if (!value(child, depth + 1))
+                return false;
+            out.list << child;
+            skipSpace();
+            if (m_pos < m_text.size() && m_text.at(m_pos) == ',') {
+                ++m_pos;
+                continue;
+            }
+            return expect(']');
+        }
+    }
+
+    bool string(QByteArray &out)
+    {
+        if (m_pos >= m_text.size() || m_text.at(m_pos) != '"') {
+            m_error = QStringLiteral("expected a string");
+            return false;
+        }
+        ++m_pos;
+        QString s;
+        QByteArray run; // raw UTF-8 between escapes
+        auto flush = [&] {
+            s += QString::fromUtf8(run);
+            run.clear();
+        };
+        while (m_pos < m_text.size()) {
+            const char c = m_text.at(m_pos++);
+            if (c == '"') {
+                flush();
+                out = s.toUtf8();
+                return true;
+            }
+            if (uchar(c) < 0x20) {
+                m_error = QStringLiteral("control character in a string");
+                return false;
+            }
+            if (c != '\\') {
+                run += c;
+                continue;
+            }
+            flush();
+            if (m_pos >= m_text.size())
+                break;
+            const char e = m_text.at(m_pos++);
+            switch (e) {
+            case '"':
+                s += QLatin1Char('"');
+                break;
+            case '\\':
+                s += QLatin1Char('\\');
+                break;
+            case '/':
+                s += QLatin1Char('/');
+                break;
+            case 'b':
+                s += QLatin1Char('\b');
+                break;
+            case 'f':
+                s += QLatin1Char('\f');
+                break;
+            case 'n':
+                s += QLatin1Char('\n');
+                break;
+            case 'r':
+                s += QLatin1Char('\r');
+                break;
+            case 't':
+                s += QLatin1Char('\t');
+                break;
+            case 'u': {
+                bool ok = false;
+                const ushort unit = m_text.mid(m_pos, 4).toUShort(&ok, 16);
+                if (!ok || m_text.mid(m_pos, 4).size() != 4) {
+                    m_error = QStringLiteral("bad \\u escape");
+                    return false;
+                }
+                m_pos += 4;
+                s += QChar(unit);
+                break;
+            }
+            default:
+                m_error = QStringLiteral("bad escape");
+                return false;
+            }
+        }
+        m_error = QStringLiteral("unterminated string");
+        return false;
+    }
+
+    bool number(Node &out)
+    {
+        const qsizetype start = m_pos;
+        while (m_pos < m_text.size() &&
+               QByteArrayView("+-0123456789.eE").contains(m_text.at(m_pos)))
+            ++m_pos;
+        const QByteArray literal = m_text.mid(start, m_pos - start);
+        bool ok = false;
+        const qlonglong integer = literal.toLongLong(&ok);
+        if (ok && !literal.contains('.') && !literal.contains('e') && !literal.contains('E')) {
+            out = Node::scalar(QStringLiteral("int"), QByteArray::number(integer));
+            return true;
+        }
+        const double d = literal.toDouble(&ok);
+        if (!ok || literal.isEmpty()) {
+            m_error = QStringLiteral("not a JSON value");
+            m_pos = start;
+            return false;
+        }
+        // Go's FormatFloat(v, 'f', -1, 64): shortest round-trip digits, never an exponent.
+        out = Node::scalar(QStringLiteral("float"),
+                           QByteArray::number(d, 'f', QLocale::FloatingPointShortest));
+        return true;
+    }
+
+    const QByteArray &m_text;
+    qsizetype m_pos = 0;
+    QString m_error;
+};
+
+/** Go's json encoding of a string (HTML characters escaped as sops's encoder does). */
+QByteArray quote(const QByteArray &utf8)
+{
+    QByteArray out = "\"";
+    for (const QChar ch : QString::fromUtf8(utf8)) {
+        const ushort u = ch.unicode();
+        switch (u) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '<':
+        case '>':
+        case '&':
+        case 0x2028:
+        case 0x2029:
+            out += QByteArray("\\u") + QByteArray::number(u, 16).rightJustified(4, '0');
+            break;
+        default:
+            if (u < 0x20)
+                out += QByteArray("\\u") + QByteArray::number(u, 16).rightJustified(4, '0');
+            else
+                out += QString(ch).toUtf8();
+        }
+    }
+    return out + '"';
+}
+
+void writeNode(const Node &node, int depth, QByteArray &out)
+{
+    const QByteArray indent(depth + 1, '\t'), closing(depth, '\t');
+    switch (node.kind) {
+    case Node::Kind::Null:
+        out += "null";
+        return;
+    case Node::Kind::Scalar:
+        if (node.type == QLatin1String("bool"))
+            out += node.text == "True" ? "true" : "false";
+        else if (node.type == QLatin1String("int") || node.type == QLatin1String("float"))
+            out += node.text;
+        else
+            out += quote(node.text);
+        return;
+    case Node::Kind::Map:
+        if (node.map.isEmpty()) {
+            out += "{}";
+            return;
+        }
+        out += "{\n";
+        for (qsizetype i = 0; i < node.map.size(); ++i) {
+            out += indent + quote(node.map[i].first.toUtf8()) + ": ";
+            writeNode(node.map[i].second, depth + 1, out);
+            out += i + 1 < node.map.size() ? ",\n" : "\n";
+        }
+        out += closing + '}';
+        return;
+    case Node::Kind::List:
+        if (node.list.isEmpty()) {
+            out += "[]";
+            return;
+        }
+        out += "[\n";
+        for (qsizetype i = 0; i < node.list.size(); ++i) {
+            out += indent;
+            writeNode(node.list[i], depth + 1, out);
+            out += i + 1 < node.list.size() ? ",\n" : "\n";
+        }
+        out += closing + ']';
+        return;
+    }
+}
+
+} // namespace
+
+Result<Node> parse(const QByteArray &text)
+{
+    return Reader(text).document();
+}
+
+QByteArray write(const Node &node)
+{
+    QByteArray out;
+    writeNode(node, 0, out);
+    return out + '\n';
+}
+
+} // namespace Opsdeck::Sops::Json
