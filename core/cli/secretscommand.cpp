@@ -68,11 +68,13 @@ int runDecrypt(CliContext &ctx, QStringList args)
         ctx.err << "opsdeck secrets: " << path << ": " << file.errorString() << "\n";
         return SopsExit::CouldNotReadInputFile;
     }
-    const QString format = QFileInfo(path).suffix();
-    if (format != QLatin1String("env") && format != QLatin1String("json")) {
-        ctx.err << "opsdeck secrets: " << path
-                << ": only the dotenv and JSON stores are implemented so far (YAML, INI and binary "
-                   "are next)\n";
+    // sops chooses the store by extension; anything it does not know is a binary file.
+    QString format = QFileInfo(path).suffix().toLower();
+    if (format == QLatin1String("yml"))
+        format = QStringLiteral("yaml");
+    if (format == QLatin1String("yaml") || format == QLatin1String("ini")) {
+        ctx.err << "opsdeck secrets: " << path << ": the " << format.toUpper()
+                << " store is not implemented yet (dotenv, JSON and binary are)\n";
         return SopsExit::Generic;
     }
     const Sops::LoadedIdentities keys = Sops::loadIdentities();
@@ -95,7 +97,10 @@ int runDecrypt(CliContext &ctx, QStringList args)
     } else {
         const auto decrypted = decryptJson(text, keys.identities, ignoreMac);
         if (decrypted) {
-            plaintext = Sops::Json::write(decrypted->data);
+            const Sops::Node *data = decrypted->data.child(QStringLiteral("data"));
+            plaintext = format == QLatin1String("json") ? Sops::Json::write(decrypted->data)
+                        : data                          ? data->text // binary: the file as it was
+                                                        : QByteArray();
             macVerified = decrypted->macVerified;
             macStatus = decrypted->macStatus;
         } else {
@@ -132,8 +137,8 @@ CliCommand secretsCommand()
     return {QStringLiteral("secrets"),
             {QStringLiteral("sops")},
             QStringLiteral("Secrets"),
-            QStringLiteral(
-                "sops-compatible files with age: decrypt (dotenv so far; exit codes as sops's)"),
+            QStringLiteral("sops-compatible files with age: decrypt (dotenv, JSON, binary so far; "
+                           "sops's exit codes)"),
             QStringLiteral("opsdeck secrets decrypt [--ignore-mac] FILE\n"
                            "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
                            "~/.config/sops/age/keys.txt"),
