@@ -4,9 +4,11 @@
 #include "secrets/dotenvstore.h"
 #include "secrets/identities.h"
 #include "secrets/sopstree.h"
+#include "secrets/sopsyaml.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace Opsdeck {
 
@@ -39,11 +41,12 @@ int exitFor(const QString &code)
     return SopsExit::Generic;
 }
 
-Result<Sops::DecryptedTree> decryptJson(const QByteArray &text,
-                                        const QList<Age::Identity> &identities, bool ignoreMac)
+/** JSON, YAML and binary files share one tree: the data, and the metadata under `sops`. */
+Result<Sops::DecryptedTree> decryptTreeFile(const QByteArray &text, bool yaml,
+                                            const QList<Age::Identity> &identities, bool ignoreMac)
 {
     using R = Result<Sops::DecryptedTree>;
-    const Result<Sops::Node> root = Sops::Json::parse(text);
+    const Result<Sops::Node> root = yaml ? Sops::Yaml::parse(text) : Sops::Json::parse(text);
     if (!root)
         return R::failure(root.errorString(), QStringLiteral("format"));
     const Sops::Node *metadata = root->child(QStringLiteral("sops"));
@@ -72,9 +75,9 @@ int runDecrypt(CliContext &ctx, QStringList args)
     QString format = QFileInfo(path).suffix().toLower();
     if (format == QLatin1String("yml"))
         format = QStringLiteral("yaml");
-    if (format == QLatin1String("yaml") || format == QLatin1String("ini")) {
+    if (format == QLatin1String("ini")) {
         ctx.err << "opsdeck secrets: " << path << ": the " << format.toUpper()
-                << " store is not implemented yet (dotenv, JSON and binary are)\n";
+                << " store is not implemented yet (dotenv, JSON, YAML and binary are)\n";
         return SopsExit::Generic;
     }
     const Sops::LoadedIdentities keys = Sops::loadIdentities();
@@ -95,12 +98,14 @@ int runDecrypt(CliContext &ctx, QStringList args)
             errorCode = decrypted.error().code;
         }
     } else {
-        const auto decrypted = decryptJson(text, keys.identities, ignoreMac);
+        const bool yaml = format == QLatin1String("yaml");
+        const auto decrypted = decryptTreeFile(text, yaml, keys.identities, ignoreMac);
         if (decrypted) {
             const Sops::Node *data = decrypted->data.child(QStringLiteral("data"));
-            plaintext = format == QLatin1String("json") ? Sops::Json::write(decrypted->data)
-                        : data                          ? data->text // binary: the file as it was
-                                                        : QByteArray();
+            plaintext = yaml                              ? Sops::Yaml::write(decrypted->data)
+                        : format == QLatin1String("json") ? Sops::Json::write(decrypted->data)
+                        : data                            ? data->text // binary: the file as it was
+                                                          : QByteArray();
             macVerified = decrypted->macVerified;
             macStatus = decrypted->macStatus;
         } else {
@@ -115,6 +120,10 @@ int runDecrypt(CliContext &ctx, QStringList args)
                        "~/.config/sops/age/keys.txt)\n";
         return exitFor(errorCode);
     }
+    static const QRegularExpression commentLine(QStringLiteral("(^|\\n)[ \\t]*#"));
+    if (format == QLatin1String("yaml") && QString::fromUtf8(text).contains(commentLine))
+        ctx.err << "opsdeck secrets: note: the file's comments are not shown (not read from YAML "
+                   "yet)\n";
     if (!macVerified)
         ctx.err << "opsdeck secrets: warning: " << macStatus << " (--ignore-mac)\n";
     ctx.out << QString::fromUtf8(plaintext); // plaintext to stdout only, as `sops decrypt` does

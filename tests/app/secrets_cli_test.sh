@@ -61,7 +61,15 @@ printf 'A=1\n' >"$tmp/plain.env"
 expect not-sops 1 - 'sops metadata not found' -- "$opsdeck" secrets decrypt "$tmp/plain.env"
 expect no-file 100 - 'usage: opsdeck secrets decrypt' -- "$opsdeck" secrets decrypt
 expect unreadable 2 - 'nope.env' -- "$opsdeck" secrets decrypt "$tmp/nope.env"
-expect yaml-not-yet 1 - 'the YAML store is not implemented yet' -- "$opsdeck" secrets decrypt "$fixtures/secret.enc.yaml"
+# YAML (sops 3.8.1 and 3.7.1): plain scalars typed as go-yaml types them; values in clear are MAC'd too.
+expect yaml 0 '^int: 7$' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$fixtures/secret.enc.yaml"
+pr=$2/fixtures/sops-pr1031
+expect yaml-lists-and-comments 0 '^number: 1234568000$' 'comments are not shown' -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$pr/example.yaml"
+sed 's/all: going to remain in clear text/all: changed in clear text/' "$pr/example.yaml" >"$tmp/clear.yaml"
+expect yaml-clear-value-changed 51 - 'MAC mismatch' -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$tmp/clear.yaml"
+printf 'a: [1, 2\n' >"$tmp/broken.yaml"
+expect yaml-syntax 1 - 'broken.yaml: 2:1: ' -- "$opsdeck" secrets decrypt "$tmp/broken.yaml"
+expect ini-not-yet 1 - 'the INI store is not implemented yet' -- "$opsdeck" secrets decrypt "$pr/example.ini"
 expect binary 0 '^Welcome to SOPS!$' - -- env SOPS_AGE_KEY_FILE="$2/fixtures/sops-pr1031/keys.txt" "$opsdeck" secrets decrypt "$2/fixtures/sops-pr1031/example.txt"
 
 # A value replaced by a clear one is read as unencrypted (sops does too); the MAC catches the change.
