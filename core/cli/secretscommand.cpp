@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 namespace Opsdeck {
 
@@ -130,12 +131,87 @@ int runDecrypt(CliContext &ctx, QStringList args)
     return ExitCode::Ok;
 }
 
+/** `a.b.c` or sops's `["a"]["b"]["c"]`. */
+QStringList parsePath(const QString &text)
+{
+    if (!text.startsWith(QLatin1Char('[')))
+        return text.split(QLatin1Char('.'), Qt::SkipEmptyParts);
+    QStringList path;
+    static const QRegularExpression step(QStringLiteral("\\[\"((?:[^\"\\\\]|\\\\.)*)\"\\]"));
+    for (auto it = step.globalMatch(text); it.hasNext();)
+        path << it.next().captured(1);
+    return path;
+}
+
+int runSet(CliContext &ctx, QStringList args)
+{
+    const bool ignoreMac = args.removeAll(QStringLiteral("--ignore-mac")) > 0;
+    if (args.size() != 3) {
+        ctx.err << "usage: opsdeck secrets set [--ignore-mac] FILE PATH VALUE   (PATH: a.b or "
+                   "'[\"a\"][\"b\"]')\n";
+        return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
+    }
+    const QString path = args.at(0);
+    const QStringList keyPath = parsePath(args.at(1));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        ctx.err << "opsdeck secrets: " << path << ": " << file.errorString() << "\n";
+        return SopsExit::CouldNotReadInputFile;
+    }
+    const QString format = QFileInfo(path).suffix().toLower();
+    if (format == QLatin1String("yaml") || format == QLatin1String("yml") ||
+        format == QLatin1String("env") || format == QLatin1String("ini")) {
+        ctx.err << "opsdeck secrets: " << path << ": saving is implemented for JSON files so far\n";
+        return SopsExit::Generic;
+    }
+    if (keyPath.isEmpty() || keyPath.first() == QLatin1String("sops")) {
+        ctx.err << "opsdeck secrets: '" << args.at(1) << "' is not a path to a value\n";
+        return ExitCode::Usage;
+    }
+    const Sops::LoadedIdentities keys = Sops::loadIdentities();
+    const QByteArray original = file.readAll();
+    file.close();
+    const Result<Sops::Node> root = Sops::Json::parse(original);
+    const Sops::Node *found = root ? root->child(QStringLiteral("sops")) : nullptr;
+    if (!found) {
+        ctx.err << "opsdeck secrets: " << path << ": "
+                << (root ? QStringLiteral("sops metadata not found") : root.errorString()) << "\n";
+        return SopsExit::Generic;
+    }
+    Sops::Node metadata = *found;
+    Sops::Node data = *root;
+    data.map.removeIf([](const auto &item) { return item.first == QLatin1String("sops"); });
+    auto decrypted = Sops::decryptTree(data, metadata, keys.identities, ignoreMac, true);
+    if (!decrypted) {
+        ctx.err << "opsdeck secrets: " << path << ": " << decrypted.errorString() << "\n";
+        return exitFor(decrypted.error().code);
+    }
+    Sops::Node plain = decrypted->data;
+    if (!Sops::setValue(plain, keyPath, args.at(2).toUtf8())) {
+        ctx.err << "opsdeck secrets: " << args.at(1) << ": a list or a value is in the way\n";
+        return ExitCode::Usage;
+    }
+    Sops::Node out = Sops::encryptTree(plain, metadata, decrypted->dataKey, decrypted->envelopes);
+    out.map.append({QStringLiteral("sops"), metadata});
+    QSaveFile save(path); // atomic: the old file stays whole until the new one is complete
+    if (!save.open(QIODevice::WriteOnly) ||
+        save.write(Sops::Json::write(out, Sops::Json::detectIndent(original))) < 0 ||
+        !save.commit()) {
+        ctx.err << "opsdeck secrets: " << path << ": " << save.errorString() << "\n";
+        return 3; // sops: CouldNotWriteOutputFile
+    }
+    return ExitCode::Ok;
+}
+
 int runSecrets(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
     if (sub == QLatin1String("decrypt"))
         return runDecrypt(ctx, ctx.args.mid(1));
-    ctx.err << "usage: opsdeck secrets decrypt [--ignore-mac] FILE\n";
+    if (sub == QLatin1String("set"))
+        return runSet(ctx, ctx.args.mid(1));
+    ctx.err << "usage: opsdeck secrets decrypt [--ignore-mac] FILE\n"
+               "       opsdeck secrets set [--ignore-mac] FILE PATH VALUE\n";
     return ExitCode::Usage;
 }
 
@@ -149,6 +225,7 @@ CliCommand secretsCommand()
             QStringLiteral("sops-compatible files with age: decrypt (dotenv, JSON, binary so far; "
                            "sops's exit codes)"),
             QStringLiteral("opsdeck secrets decrypt [--ignore-mac] FILE\n"
+                           "opsdeck secrets set [--ignore-mac] FILE PATH VALUE   (JSON so far)\n"
                            "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
                            "~/.config/sops/age/keys.txt"),
             runSecrets};

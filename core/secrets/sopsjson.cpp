@@ -298,9 +298,9 @@ QByteArray quote(const QByteArray &utf8)
     return out + '"';
 }
 
-void writeNode(const Node &node, int depth, QByteArray &out)
+void writeNode(const Node &node, int depth, const QByteArray &unit, QByteArray &out)
 {
-    const QByteArray indent(depth + 1, '\t'), closing(depth, '\t');
+    const QByteArray indent = unit.repeated(depth + 1), closing = unit.repeated(depth);
     switch (node.kind) {
     case Node::Kind::Null:
         out += "null";
@@ -321,7 +321,7 @@ void writeNode(const Node &node, int depth, QByteArray &out)
         out += "{\n";
         for (qsizetype i = 0; i < node.map.size(); ++i) {
             out += indent + quote(node.map[i].first.toUtf8()) + ": ";
-            writeNode(node.map[i].second, depth + 1, out);
+            writeNode(node.map[i].second, depth + 1, unit, out);
             out += i + 1 < node.map.size() ? ",\n" : "\n";
         }
         out += closing + '}';
@@ -334,7 +334,7 @@ void writeNode(const Node &node, int depth, QByteArray &out)
         out += "[\n";
         for (qsizetype i = 0; i < node.list.size(); ++i) {
             out += indent;
-            writeNode(node.list[i], depth + 1, out);
+            writeNode(node.list[i], depth + 1, unit, out);
             out += i + 1 < node.list.size() ? ",\n" : "\n";
         }
         out += closing + ']';
@@ -344,15 +344,24 @@ void writeNode(const Node &node, int depth, QByteArray &out)
 
 } // namespace
 
+QByteArray detectIndent(const QByteArray &text)
+{
+    const qsizetype nl = text.indexOf('\n');
+    qsizetype end = nl + 1;
+    while (nl >= 0 && end < text.size() && (text.at(end) == ' ' || text.at(end) == '\t'))
+        ++end;
+    return nl >= 0 && end > nl + 1 ? text.mid(nl + 1, end - nl - 1) : QByteArray("\t");
+}
+
 Result<Node> parse(const QByteArray &text)
 {
     return Reader(text).document();
 }
 
-QByteArray write(const Node &node)
+QByteArray write(const Node &node, const QByteArray &indent)
 {
     QByteArray out;
-    writeNode(node, 0, out);
+    writeNode(node, 0, indent, out);
     return out + '\n';
 }
 

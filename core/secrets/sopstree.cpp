@@ -5,6 +5,7 @@
 #include "dotenvstore.h"
 #include "sopscipher.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 
 namespace Opsdeck::Sops {
@@ -76,6 +77,7 @@ struct Walk
     const QByteArray &key;
     const EncryptionRule &rule;
     QList<QByteArray> macLeaves;
+    QHash<QByteArray, QString> envelopes;
     QString error;
 
     bool visit(Node &node, QStringList &path)
@@ -112,6 +114,8 @@ struct Walk
                     QStringLiteral("%1: %2").arg(path.join(QLatin1Char('.')), plain.errorString());
                 return false;
             }
+            envelopes.insert(envelopeKey(additionalData(path), envelope->type, *plain),
+                             QString::fromUtf8(node.text));
             node.text = *plain;
             node.type = envelope->type;
         }
@@ -124,7 +128,8 @@ struct Walk
 } // namespace
 
 Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
-                                  const QList<Age::Identity> &identities, bool ignoreMac)
+                                  const QList<Age::Identity> &identities, bool ignoreMac,
+                                  bool keepDataKey)
 {
     using R = Result<DecryptedTree>;
     QByteArray dataKey;
@@ -161,7 +166,10 @@ Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
                                    canonicalLastModified(
                                        modified ? QString::fromUtf8(modified->text) : QString()))
                     : Result<QByteArray>::failure(macEnvelope.errorString());
+    if (keepDataKey)
+        out.dataKey = dataKey;
     AgeCrypto::cleanse(dataKey);
+    out.envelopes = walk.envelopes;
     const QString computed = macOf(walk.macLeaves, rule.macOnlyEncrypted);
     if (!stored)
         out.macStatus = QStringLiteral("could not decrypt the MAC: %1").arg(stored.errorString());
@@ -177,6 +185,119 @@ Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
                                          : stored     ? QStringLiteral("mac-mismatch")
                                                       : QStringLiteral("mac-undecryptable"));
     return out;
+}
+
+} // namespace Opsdeck::Sops
+
+namespace Opsdeck::Sops {
+
+DecryptedTree::~DecryptedTree()
+{
+    AgeCrypto::cleanse(dataKey);
+}
+
+QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteArray &plaintext)
+{
+    return aad + '\0' + type.toLatin1() + '\0' + plaintext;
+}
+
+namespace {
+
+struct EncryptWalk
+{
+    const QByteArray &key;
+    const EncryptionRule &rule;
+    const QHash<QByteArray, QString> &envelopes;
+    QList<QByteArray> macLeaves;
+
+    void visit(Node &node, QStringList &path)
+    {
+        switch (node.kind) {
+        case Node::Kind::Null:
+            return;
+        case Node::Kind::Map:
+            for (auto &[k, v] : node.map) {
+                path << k;
+                visit(v, path);
+                path.removeLast();
+            }
+            return;
+        case Node::Kind::List:
+            for (Node &item : node.list)
+                visit(item, path);
+            return;
+        case Node::Kind::Scalar:
+            break;
+        }
+        const bool encrypt = rule.shouldEncrypt(path);
+        if (!rule.macOnlyEncrypted || encrypt)
+            macLeaves << node.text;
+        if (!encrypt || node.text.isEmpty()) // sops never encrypts an empty value
+            return;
+        const QByteArray aad = additionalData(path);
+        const QString kept = envelopes.value(envelopeKey(aad, node.type, node.text));
+        node.text = kept.isEmpty()
+                        ? encryptValue(key, node.text, node.type, aad).toString().toUtf8()
+                        : kept.toUtf8();
+        node.type = QStringLiteral("str");
+    }
+};
+
+Node *metadataField(Node &sops, const QString &key)
+{
+    for (auto &[k, v] : sops.map)
+        if (k == key)
+            return &v;
+    sops.map.append({key, Node()});
+    return &sops.map.last().second;
+}
+
+} // namespace
+
+Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
+                 const QHash<QByteArray, QString> &envelopes)
+{
+    const EncryptionRule rule = EncryptionRule::fromMetadata(sops);
+    Node out = plaintext;
+    EncryptWalk walk{dataKey, rule, envelopes, {}};
+    QStringList path;
+    walk.visit(out, path);
+    const QByteArray modified = QDateTime::currentDateTimeUtc()
+                                    .toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"))
+                                    .toLatin1();
+    *metadataField(sops, QStringLiteral("lastmodified")) =
+        Node::scalar(QStringLiteral("str"), modified);
+    *metadataField(sops, QStringLiteral("mac")) =
+        Node::scalar(QStringLiteral("str"),
+                     encryptValue(dataKey, macOf(walk.macLeaves, rule.macOnlyEncrypted).toLatin1(),
+                                  QStringLiteral("str"), modified)
+                         .toString()
+                         .toUtf8());
+    return out;
+}
+
+bool setValue(Node &root, const QStringList &path, const QByteArray &value)
+{
+    Node *node = &root;
+    for (const QString &key : path) {
+        if (node->kind == Node::Kind::Null)
+            node->kind = Node::Kind::Map;
+        if (node->kind != Node::Kind::Map)
+            return false;
+        Node *next = nullptr;
+        for (auto &[k, v] : node->map)
+            if (k == key)
+                next = &v;
+        if (!next) {
+            node->map.append({key, Node()});
+            next = &node->map.last().second;
+        }
+        node = next;
+    }
+    if (node->kind == Node::Kind::Map || node->kind == Node::Kind::List)
+        return false;
+    *node = Node::scalar(QStringLiteral("str"), value);
+    return true;
 }
 
 } // namespace Opsdeck::Sops

@@ -5,6 +5,7 @@
 #include "common/result.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -56,7 +57,26 @@ struct DecryptedTree
     Node data;
     QString macStatus;
     bool macVerified = false;
+    /** Each encrypted leaf's envelope by (AAD, type, plaintext): re-encrypting an unchanged value
+     *  reuses it, so a saved file differs from the original only where values changed. */
+    QHash<QByteArray, QString> envelopes;
+    QByteArray dataKey; // only with keepDataKey; the caller cleanses it
+    ~DecryptedTree();
 };
+
+/** The lookup key of DecryptedTree::envelopes. */
+QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteArray &plaintext);
+
+/**
+ * Encrypts a plaintext tree for writing: unchanged values keep their envelopes, changed ones get
+ * a fresh IV; `sops` gets a new lastmodified and MAC.
+ */
+Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
+                 const QHash<QByteArray, QString> &envelopes);
+
+/** Sets the string at `path` (map keys; created when missing). False when a list or scalar is in
+ * the way. */
+bool setValue(Node &root, const QStringList &path, const QByteArray &value);
 
 /**
  * Decrypts `data` with the data key of `sops` (the metadata node: age entries, lastmodified,
@@ -64,7 +84,8 @@ struct DecryptedTree
  * mac-undecryptable, mac-mismatch.
  */
 Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
-                                  const QList<Age::Identity> &identities, bool ignoreMac = false);
+                                  const QList<Age::Identity> &identities, bool ignoreMac = false,
+                                  bool keepDataKey = false);
 
 /** The `age[].enc` blocks of a metadata node, top level and key groups. */
 QList<QByteArray> ageDataKeys(const Node &sops);
@@ -72,8 +93,10 @@ QList<QByteArray> ageDataKeys(const Node &sops);
 namespace Json {
 /** Order-preserving JSON reader: numbers become int (integer literals in int64 range) or float. */
 Result<Node> parse(const QByteArray &text);
-/** Tab-indented like sops's JSON store, with a trailing newline. */
-QByteArray write(const Node &node);
+/** Indented like sops's JSON store (a tab by default; pass the file's own to keep diffs small). */
+QByteArray write(const Node &node, const QByteArray &indent = "\t");
+/** The indentation a JSON file uses (its first indented line), a tab when there is none. */
+QByteArray detectIndent(const QByteArray &text);
 } // namespace Json
 
 } // namespace Opsdeck::Sops

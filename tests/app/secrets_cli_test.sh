@@ -90,5 +90,24 @@ expect json-value-in-clear 51 - 'MAC mismatch' -- env SOPS_AGE_KEY_FILE="$key" "
 printf '{"a": 1,}' >"$tmp/broken.json"
 expect json-syntax 1 - 'broken.json: 1:9: ' -- "$opsdeck" secrets decrypt "$tmp/broken.json"
 
+# Edit and save: only the changed value, lastmodified and the MAC differ; the rest keeps its bytes.
+cp "$fixtures/secret.enc.json" "$tmp/edit.json"
+expect set 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.json" complex.value "rotated secret"
+changes=$(diff "$fixtures/secret.enc.json" "$tmp/edit.json" | grep '^>')
+changed=$(grep -c . <<<"$changes")
+if [[ $changed == 3 ]] && grep -q '^>     "value": "ENC' <<<"$changes" && grep -q '^>     "lastmodified": ' <<<"$changes"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL set-minimal-diff ($changed lines changed):"; diff "$fixtures/secret.enc.json" "$tmp/edit.json" | cut -c1-100
+fi
+expect set-then-decrypt 0 '"value": "rotated secret"' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/edit.json"
+expect set-sops-path 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.json" '["complex"]["added_unencrypted"]' 'in clear'
+expect added-in-clear 0 '"added_unencrypted": "in clear"' - -- grep added_unencrypted "$tmp/edit.json"
+expect added-decrypts 0 '"added_unencrypted": "in clear"' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/edit.json"
+cp "$tmp/edit.json" "$tmp/before.json"
+expect set-wrong-key 128 - 'none of your age identities' -- env SOPS_AGE_KEY="$(age-keygen 2>/dev/null | grep ^AGE)" "$opsdeck" secrets set "$tmp/edit.json" secret x
+expect set-left-file-alone 0 - - -- cmp "$tmp/before.json" "$tmp/edit.json"
+expect set-into-list 2 - 'a list or a value is in the way' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.json" complex.array.x y
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
