@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretscommand.h"
 
+#include "secrets/agecrypto.h"
 #include "secrets/dotenvstore.h"
 #include "secrets/identities.h"
+#include "secrets/sopscipher.h"
 #include "secrets/sopstree.h"
 #include "secrets/sopsyaml.h"
 
 #include <QFile>
+
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <cstdio>
 
 namespace Opsdeck {
 
@@ -127,7 +131,10 @@ int runDecrypt(CliContext &ctx, QStringList args)
                    "yet)\n";
     if (!macVerified)
         ctx.err << "opsdeck secrets: warning: " << macStatus << " (--ignore-mac)\n";
-    ctx.out << QString::fromUtf8(plaintext); // plaintext to stdout only, as `sops decrypt` does
+    // Plaintext to stdout only, as `sops decrypt` does — as bytes: a binary file is not text.
+    ctx.out.flush();
+    std::fwrite(plaintext.constData(), 1, size_t(plaintext.size()), stdout);
+    std::fflush(stdout);
     return ExitCode::Ok;
 }
 
@@ -203,6 +210,106 @@ int runSet(CliContext &ctx, QStringList args)
     return ExitCode::Ok;
 }
 
+/** A new file's metadata, in sops 3.13's layout (alphabetical keys at every level). */
+Sops::Node newMetadata(const QByteArray &dataKey, const QList<Age::Recipient> &recipients,
+                       bool binary)
+{
+    Sops::Node age;
+    age.kind = Sops::Node::Kind::List;
+    for (const Age::Recipient &r : recipients) {
+        Sops::Node entry;
+        entry.kind = Sops::Node::Kind::Map;
+        entry.map.append(
+            {QStringLiteral("enc"),
+             Sops::Node::scalar(QStringLiteral("str"), Sops::wrapDataKey(dataKey, r))});
+        entry.map.append({QStringLiteral("recipient"),
+                          Sops::Node::scalar(QStringLiteral("str"), r.toString().toUtf8())});
+        age.list << entry;
+    }
+    Sops::Node sops;
+    sops.kind = Sops::Node::Kind::Map;
+    sops.map.append({QStringLiteral("age"), age});
+    sops.map.append({QStringLiteral("lastmodified"), Sops::Node()});
+    sops.map.append({QStringLiteral("mac"), Sops::Node()});
+    if (!binary) // binary files carry no rule (sops writes none and honours none)
+        sops.map.append({QStringLiteral("unencrypted_suffix"),
+                         Sops::Node::scalar(QStringLiteral("str"), "_unencrypted")});
+    sops.map.append(
+        {QStringLiteral("version"), Sops::Node::scalar(QStringLiteral("str"), "3.13.2")});
+    return sops;
+}
+
+int runEncrypt(CliContext &ctx, QStringList args)
+{
+    QStringList recipientTexts =
+        qEnvironmentVariable("SOPS_AGE_RECIPIENTS").split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const qsizetype ageAt = args.indexOf(QStringLiteral("--age"));
+    if (ageAt >= 0) {
+        recipientTexts = args.value(ageAt + 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        args.remove(ageAt, qMin<qsizetype>(2, args.size() - ageAt));
+    }
+    if (args.size() != 1) {
+        ctx.err << "usage: opsdeck secrets encrypt [--age RECIPIENT,...] FILE   (or "
+                   "$SOPS_AGE_RECIPIENTS)\n";
+        return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
+    }
+    QList<Age::Recipient> recipients;
+    for (const QString &text : recipientTexts) {
+        const auto r = Age::Recipient::parse(text);
+        if (!r) {
+            ctx.err << "opsdeck secrets: " << text.trimmed() << ": " << r.errorString() << "\n";
+            return ExitCode::Usage;
+        }
+        recipients << *r;
+    }
+    if (recipients.isEmpty()) {
+        ctx.err
+            << "opsdeck secrets: no recipients: give --age age1... or set SOPS_AGE_RECIPIENTS\n";
+        return 111; // sops: NoEncryptionKeyFound
+    }
+    const QString path = args.first();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        ctx.err << "opsdeck secrets: " << path << ": " << file.errorString() << "\n";
+        return SopsExit::CouldNotReadInputFile;
+    }
+    const QByteArray text = file.readAll();
+    const QString format = QFileInfo(path).suffix().toLower();
+    const bool json = format == QLatin1String("json");
+    if (!json && (format == QLatin1String("yaml") || format == QLatin1String("yml") ||
+                  format == QLatin1String("env") || format == QLatin1String("ini"))) {
+        ctx.err << "opsdeck secrets: " << path
+                << ": encrypting is implemented for JSON and binary files so far\n";
+        return SopsExit::Generic;
+    }
+    Sops::Node data;
+    if (json) {
+        const Result<Sops::Node> parsed = Sops::Json::parse(text);
+        if (!parsed || parsed->kind != Sops::Node::Kind::Map) {
+            ctx.err << "opsdeck secrets: " << path << ": "
+                    << (parsed ? QStringLiteral("the top level must be an object")
+                               : parsed.errorString())
+                    << "\n";
+            return SopsExit::Generic;
+        }
+        if (parsed->child(QStringLiteral("sops"))) {
+            ctx.err << "opsdeck secrets: " << path << ": the file is already encrypted\n";
+            return 203; // sops: FileAlreadyEncrypted
+        }
+        data = *parsed;
+    } else {
+        data.kind = Sops::Node::Kind::Map;
+        data.map.append({QStringLiteral("data"), Sops::Node::scalar(QStringLiteral("str"), text)});
+    }
+    QByteArray dataKey = AgeCrypto::randomBytes(32);
+    Sops::Node metadata = newMetadata(dataKey, recipients, !json);
+    Sops::Node out = Sops::encryptTree(data, metadata, dataKey, {});
+    AgeCrypto::cleanse(dataKey);
+    out.map.append({QStringLiteral("sops"), metadata});
+    ctx.out << QString::fromUtf8(Sops::Json::write(out)); // to stdout, as `sops encrypt` does
+    return ExitCode::Ok;
+}
+
 int runSecrets(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
@@ -210,6 +317,8 @@ int runSecrets(CliContext &ctx)
         return runDecrypt(ctx, ctx.args.mid(1));
     if (sub == QLatin1String("set"))
         return runSet(ctx, ctx.args.mid(1));
+    if (sub == QLatin1String("encrypt"))
+        return runEncrypt(ctx, ctx.args.mid(1));
     ctx.err << "usage: opsdeck secrets decrypt [--ignore-mac] FILE\n"
                "       opsdeck secrets set [--ignore-mac] FILE PATH VALUE\n";
     return ExitCode::Usage;
@@ -224,10 +333,12 @@ CliCommand secretsCommand()
             QStringLiteral("Secrets"),
             QStringLiteral("sops-compatible files with age: decrypt (dotenv, JSON, binary so far; "
                            "sops's exit codes)"),
-            QStringLiteral("opsdeck secrets decrypt [--ignore-mac] FILE\n"
-                           "opsdeck secrets set [--ignore-mac] FILE PATH VALUE   (JSON so far)\n"
-                           "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
-                           "~/.config/sops/age/keys.txt"),
+            QStringLiteral(
+                "opsdeck secrets decrypt [--ignore-mac] FILE\n"
+                "opsdeck secrets set [--ignore-mac] FILE PATH VALUE   (JSON so far)\n"
+                "opsdeck secrets encrypt [--age RECIPIENT,...] FILE    (JSON and binary so far)\n"
+                "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
+                "~/.config/sops/age/keys.txt"),
             runSecrets};
 }
 

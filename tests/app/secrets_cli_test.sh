@@ -109,5 +109,22 @@ expect set-wrong-key 128 - 'none of your age identities' -- env SOPS_AGE_KEY="$(
 expect set-left-file-alone 0 - - -- cmp "$tmp/before.json" "$tmp/edit.json"
 expect set-into-list 2 - 'a list or a value is in the way' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.json" complex.array.x y
 
+# New files: JSON and binary, for an age recipient; the wrapped data key opens with the real age.
+recipient=$(grep -o 'age1[0-9a-z]*' "$key" | head -1)
+SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$fixtures/secret.enc.json" >"$tmp/plain.json"
+expect encrypt-json 0 '"version": "3.13.2"' - -- "$opsdeck" secrets encrypt --age "$recipient" "$tmp/plain.json"
+"$opsdeck" secrets encrypt --age "$recipient" "$tmp/plain.json" >"$tmp/new.enc.json"
+SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/new.enc.json" >"$tmp/again.json"
+expect encrypt-json-round-trip 0 - - -- cmp "$tmp/plain.json" "$tmp/again.json"
+/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sops"]["age"][0]["enc"], end="")' "$tmp/new.enc.json" >"$tmp/datakey.age"
+expect data-key-opens-with-age 0 - - -- bash -c "age -d -i '$key' '$tmp/datakey.age' | wc -c | grep -qx 32"
+head -c 100000 /dev/urandom >"$tmp/blob.bin"
+SOPS_AGE_RECIPIENTS="$recipient" "$opsdeck" secrets encrypt "$tmp/blob.bin" >"$tmp/blob.enc"
+SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/blob.enc" >"$tmp/blob.out"
+expect binary-round-trip 0 - - -- cmp "$tmp/blob.bin" "$tmp/blob.out"
+expect encrypt-twice 203 - 'already encrypted' -- "$opsdeck" secrets encrypt --age "$recipient" "$tmp/new.enc.json"
+expect encrypt-no-recipient 111 - 'no recipients' -- "$opsdeck" secrets encrypt "$tmp/plain.json"
+expect encrypt-bad-recipient 2 - 'not an age X25519 recipient|malformed age recipient' -- "$opsdeck" secrets encrypt --age age1nope "$tmp/plain.json"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
