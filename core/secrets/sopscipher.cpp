@@ -54,25 +54,31 @@ bool initGcm(EVP_CIPHER_CTX *ctx, bool encrypt, const QByteArray &key, const QBy
 
 Result<Envelope> Envelope::parse(const QString &text)
 {
-    static const QRegularExpression re(
-        QStringLiteral("^ENC\\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\\]"));
-    const QRegularExpressionMatch m = re.match(text);
-    if (!m.hasMatch())
+    // sops's regex `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`, without a regex:
+    // values can be megabytes (a binary file is one value), and greedy groups mean "the last".
+    static const QString prefix = QStringLiteral("ENC[AES256_GCM,data:");
+    const qsizetype close = text.lastIndexOf(QLatin1Char(']'));
+    const qsizetype type = text.lastIndexOf(QLatin1String(",type:"), close);
+    const qsizetype tag = type > 0 ? text.lastIndexOf(QLatin1String(",tag:"), type - 1) : -1;
+    const qsizetype iv = tag > 0 ? text.lastIndexOf(QLatin1String(",iv:"), tag - 1) : -1;
+    if (!text.startsWith(prefix) || iv <= prefix.size() || tag <= iv + 4 || type <= tag + 5 ||
+        close <= type + 6)
         return Result<Envelope>::failure(QStringLiteral("not a sops AES256_GCM value"));
-    const auto data = decodeBase64(m.captured(1));
-    const auto iv = decodeBase64(m.captured(2));
-    const auto tag = decodeBase64(m.captured(3));
-    if (!data || !iv || !tag || iv->isEmpty() || tag->size() != kTagSize)
+    const auto data = decodeBase64(text.mid(prefix.size(), iv - prefix.size()));
+    const auto ivBytes = decodeBase64(text.mid(iv + 4, tag - iv - 4));
+    const auto tagBytes = decodeBase64(text.mid(tag + 5, type - tag - 5));
+    const QString typeName = text.mid(type + 6, close - type - 6);
+    if (!data || !ivBytes || !tagBytes || ivBytes->isEmpty() || tagBytes->size() != kTagSize)
         return Result<Envelope>::failure(
             QStringLiteral("malformed sops value (base64 of data, iv or tag)"));
     static const QStringList known = {QStringLiteral("str"),   QStringLiteral("int"),
                                       QStringLiteral("float"), QStringLiteral("bool"),
                                       QStringLiteral("time"),  QStringLiteral("comment"),
                                       QStringLiteral("bytes")};
-    if (!known.contains(m.captured(4)))
+    if (!known.contains(typeName))
         return Result<Envelope>::failure(
-            QStringLiteral("unknown sops value type '%1'").arg(m.captured(4)));
-    return Envelope{*data, *iv, *tag, m.captured(4)};
+            QStringLiteral("unknown sops value type '%1'").arg(typeName));
+    return Envelope{*data, *ivBytes, *tagBytes, typeName};
 }
 
 QString Envelope::toString() const

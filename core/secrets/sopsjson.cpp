@@ -159,6 +159,17 @@ private:
             return false;
         }
         ++m_pos;
+        // Fast path (every ENC[…] value, and most others): no escape before the closing quote.
+        qsizetype end = m_pos;
+        const char *data = m_text.constData();
+        while (end < m_text.size() && data[end] != '"' && data[end] != '\\' &&
+               uchar(data[end]) >= 0x20)
+            ++end;
+        if (end < m_text.size() && data[end] == '"') {
+            out = m_text.mid(m_pos, end - m_pos);
+            m_pos = end + 1;
+            return true;
+        }
         QString s;
         QByteArray run; // raw UTF-8 between escapes
         auto flush = [&] {
@@ -259,40 +270,49 @@ private:
     QString m_error;
 };
 
-/** Go's json encoding of a string (HTML characters escaped as sops's encoder does). */
+/** Go's json encoding of a string (HTML characters escaped as sops's encoder does), byte-wise. */
 QByteArray quote(const QByteArray &utf8)
 {
-    QByteArray out = "\"";
-    for (const QChar ch : QString::fromUtf8(utf8)) {
-        const ushort u = ch.unicode();
-        switch (u) {
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    const auto hex = [&out](uint code) {
+        out += "\\u" + QByteArray::number(code, 16).rightJustified(4, '0');
+    };
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const uchar c = uchar(utf8.at(i));
+        switch (c) {
         case '"':
             out += "\\\"";
-            break;
+            continue;
         case '\\':
             out += "\\\\";
-            break;
+            continue;
         case '\n':
             out += "\\n";
-            break;
+            continue;
         case '\r':
             out += "\\r";
-            break;
+            continue;
         case '\t':
             out += "\\t";
-            break;
+            continue;
         case '<':
         case '>':
         case '&':
-        case 0x2028:
-        case 0x2029:
-            out += QByteArray("\\u") + QByteArray::number(u, 16).rightJustified(4, '0');
-            break;
+            hex(c);
+            continue;
         default:
-            if (u < 0x20)
-                out += QByteArray("\\u") + QByteArray::number(u, 16).rightJustified(4, '0');
-            else
-                out += QString(ch).toUtf8();
+            break;
+        }
+        if (c < 0x20) {
+            hex(c);
+        } else if (c == 0xE2 && i + 2 < utf8.size() && uchar(utf8.at(i + 1)) == 0x80 &&
+                   (uchar(utf8.at(i + 2)) == 0xA8 || uchar(utf8.at(i + 2)) == 0xA9)) {
+            hex(uchar(utf8.at(i + 2)) == 0xA8 ? 0x2028 : 0x2029); // JavaScript's line separators
+            i += 2;
+        } else {
+            out += char(c);
         }
     }
     return out + '"';
