@@ -129,7 +129,8 @@ private:
     QString m_command;
     QHash<QString, QString> m_pendingScripts; // host → lines to run before its next script
     QHash<QString, QString> m_previous;
-    QStringList m_existingReleases; // on any host, from the preflight       // host → release `current` pointed at before
+    QStringList m_existingReleases; // on any host, from the preflight       // host → release
+                                    // `current` pointed at before
     QHash<QString, HostState> m_hostStates;
     QHash<QString, QString> m_hostDetails;
     QList<QStringList> m_batches;

@@ -30,7 +30,8 @@ public:
     void readPath(const YAML::Node &node, DeploySpec &spec)
     {
         if (!node["path"]) {
-            m_r.error(node, m_p, QStringLiteral("missing 'path' (where releases live on the hosts)"));
+            m_r.error(node, m_p,
+                      QStringLiteral("missing 'path' (where releases live on the hosts)"));
             return;
         }
         spec.path = m_r.string(node["path"], at("path")).value_or(QString());
@@ -61,8 +62,8 @@ public:
             return;
         spec.shared = m_r.stringList(node["shared"], at("shared")).value_or(QStringList());
         for (const QString &item : std::as_const(spec.shared)) {
-            if (item.startsWith(QLatin1Char('/')) || item.split(QLatin1Char('/')).contains(
-                                                         QStringLiteral("..")))
+            if (item.startsWith(QLatin1Char('/')) ||
+                item.split(QLatin1Char('/')).contains(QStringLiteral("..")))
                 m_r.error(node["shared"], at("shared"),
                           QStringLiteral("'%1' must be a path inside the release").arg(item));
         }
@@ -120,7 +121,8 @@ public:
             health.timeoutMs =
                 m_r.duration(h["timeout"], p + QStringLiteral(".timeout")).value_or(5000);
         if (h["budget"])
-            health.budgetMs = m_r.duration(h["budget"], p + QStringLiteral(".budget")).value_or(30000);
+            health.budgetMs =
+                m_r.duration(h["budget"], p + QStringLiteral(".budget")).value_or(30000);
         if (health.intervalMs < 100)
             m_r.error(h["interval"], p + QStringLiteral(".interval"),
                       QStringLiteral("an interval under 100ms would hammer the host"));
@@ -150,8 +152,8 @@ public:
         if (!m_r.checkMap(n, at("notify"), {QStringLiteral("webhook")}))
             return;
         if (n["webhook"])
-            spec.notifyWebhook =
-                m_r.string(n["webhook"], at("notify") + QStringLiteral(".webhook")).value_or(QString());
+            spec.notifyWebhook = m_r.string(n["webhook"], at("notify") + QStringLiteral(".webhook"))
+                                     .value_or(QString());
     }
 
 private:

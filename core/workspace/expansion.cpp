@@ -8,9 +8,9 @@ namespace Opsdeck {
 
 const QStringList &commandVariableNames()
 {
-    static const QStringList names = {QStringLiteral("REV"),          QStringLiteral("ENV"),
-                                      QStringLiteral("HOST"),         QStringLiteral("RELEASE"),
-                                      QStringLiteral("RELEASE_PATH"), QStringLiteral("DEPLOY_PATH")};
+    static const QStringList names = {
+        QStringLiteral("REV"),     QStringLiteral("ENV"),          QStringLiteral("HOST"),
+        QStringLiteral("RELEASE"), QStringLiteral("RELEASE_PATH"), QStringLiteral("DEPLOY_PATH")};
     return names;
 }
 

@@ -91,7 +91,7 @@ bool YamlReader::checkMap(const YAML::Node &node, const QString &path, const QSt
 }
 
 QString YamlReader::expand(const YAML::Node &node, const QString &path, const QString &raw,
-                          const QStringList &keepLiteral)
+                           const QStringList &keepLiteral)
 {
     QStringList unset;
     const QString value = expandVariables(raw, &unset, keepLiteral);
@@ -127,7 +127,8 @@ std::optional<QStringList> YamlReader::commandList(const YAML::Node &node, const
         return one ? std::optional<QStringList>(QStringList{*one}) : std::nullopt;
     }
     if (!node.IsSequence()) {
-        error(node, path, QStringLiteral("expected a list of commands, got %1").arg(nodeKind(node)));
+        error(node, path,
+              QStringLiteral("expected a list of commands, got %1").arg(nodeKind(node)));
         return std::nullopt;
     }
     QStringList values;

@@ -62,7 +62,8 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
             lines << QStringLiteral("  flags backend=") +
                          e.flags.value(QStringLiteral("backend")).toString();
         if (const std::optional<DeploySpec> &d = e.deploy) {
-            lines << QStringLiteral("  deploy path=%1 repo=%2 keep=%3 shared=%4 lock=%5 max_fail=%6")
+            lines << QStringLiteral(
+                         "  deploy path=%1 repo=%2 keep=%3 shared=%4 lock=%5 max_fail=%6")
                          .arg(d->path, d->repo)
                          .arg(d->keep)
                          .arg(d->shared.join(QLatin1Char('|')), d->lockHost)

@@ -169,9 +169,10 @@ void DeployPane::onState(const EnvironmentDeployState &state)
         text += QStringLiteral(" Unreachable: %1.").arg(unreachable.join(QStringLiteral(", ")));
     m_status->setText(text);
     if (state.lock) {
-        m_lockText->setText(QStringLiteral("<b>Locked</b> by %1. Other deploys to %2 are refused until it "
-                                           "is released.")
-                                .arg(state.lock->describe().toHtmlEscaped(), m_environment.name));
+        m_lockText->setText(
+            QStringLiteral("<b>Locked</b> by %1. Other deploys to %2 are refused until it "
+                           "is released.")
+                .arg(state.lock->describe().toHtmlEscaped(), m_environment.name));
         m_lockBox->show();
     } else {
         m_lockBox->hide();
