@@ -5,6 +5,7 @@
 #include "secrets/dotenvstore.h"
 #include "secrets/identities.h"
 #include "secrets/sopscipher.h"
+#include "secrets/sopsconfig.h"
 #include "secrets/sopstree.h"
 #include "secrets/sopsyaml.h"
 
@@ -212,7 +213,7 @@ int runSet(CliContext &ctx, QStringList args)
 
 /** A new file's metadata, in sops 3.13's layout (alphabetical keys at every level). */
 Sops::Node newMetadata(const QByteArray &dataKey, const QList<Age::Recipient> &recipients,
-                       bool binary)
+                       bool binary, const Sops::CreationRule &rule)
 {
     Sops::Node age;
     age.kind = Sops::Node::Kind::List;
@@ -231,7 +232,23 @@ Sops::Node newMetadata(const QByteArray &dataKey, const QList<Age::Recipient> &r
     sops.map.append({QStringLiteral("age"), age});
     sops.map.append({QStringLiteral("lastmodified"), Sops::Node()});
     sops.map.append({QStringLiteral("mac"), Sops::Node()});
-    if (!binary) // binary files carry no rule (sops writes none and honours none)
+    if (rule.macOnlyEncrypted)
+        sops.map.append({QStringLiteral("mac_only_encrypted"),
+                         Sops::Node::scalar(QStringLiteral("bool"), "True")});
+    // The one rule in use (sops writes only that one); binary files carry none and honour none.
+    const QList<std::pair<QString, QString>> rules = {
+        {QStringLiteral("encrypted_regex"), rule.encryptedRegex},
+        {QStringLiteral("encrypted_suffix"), rule.encryptedSuffix},
+        {QStringLiteral("unencrypted_regex"), rule.unencryptedRegex},
+        {QStringLiteral("unencrypted_suffix"), rule.unencryptedSuffix}};
+    bool ruleWritten = false;
+    for (const auto &[key, value] : rules) {
+        if (!binary && !value.isEmpty()) {
+            sops.map.append({key, Sops::Node::scalar(QStringLiteral("str"), value.toUtf8())});
+            ruleWritten = true;
+        }
+    }
+    if (!binary && !ruleWritten)
         sops.map.append({QStringLiteral("unencrypted_suffix"),
                          Sops::Node::scalar(QStringLiteral("str"), "_unencrypted")});
     sops.map.append(
@@ -252,6 +269,22 @@ int runEncrypt(CliContext &ctx, QStringList args)
         ctx.err << "usage: opsdeck secrets encrypt [--age RECIPIENT,...] FILE   (or "
                    "$SOPS_AGE_RECIPIENTS)\n";
         return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
+    }
+    // No keys on the command line or in the environment: the .sops.yaml creation rule decides.
+    Sops::CreationRule rule;
+    if (recipientTexts.isEmpty()) {
+        const auto config = Sops::SopsConfig::find(ctx.currentDirectory);
+        const auto matched = config ? config->ruleFor(args.first())
+                                    : Result<Sops::CreationRule>::failure(config.errorString());
+        if (!matched) {
+            ctx.err << "opsdeck secrets: no recipients: give --age age1..., set "
+                       "SOPS_AGE_RECIPIENTS, or add a "
+                       "creation rule to .sops.yaml ("
+                    << matched.errorString() << ")\n";
+            return 111; // sops: NoEncryptionKeyFound
+        }
+        rule = *matched;
+        recipientTexts = rule.age;
     }
     QList<Age::Recipient> recipients;
     for (const QString &text : recipientTexts) {
@@ -302,7 +335,7 @@ int runEncrypt(CliContext &ctx, QStringList args)
         data.map.append({QStringLiteral("data"), Sops::Node::scalar(QStringLiteral("str"), text)});
     }
     QByteArray dataKey = AgeCrypto::randomBytes(32);
-    Sops::Node metadata = newMetadata(dataKey, recipients, !json);
+    Sops::Node metadata = newMetadata(dataKey, recipients, !json, rule);
     Sops::Node out = Sops::encryptTree(data, metadata, dataKey, {});
     AgeCrypto::cleanse(dataKey);
     out.map.append({QStringLiteral("sops"), metadata});

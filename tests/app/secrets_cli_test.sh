@@ -4,7 +4,8 @@
 # codes for each failure, and no plaintext on stderr.
 #   secrets_cli_test.sh OPSDECK_BINARY TESTS_SOURCE_DIR
 set -uo pipefail
-opsdeck=$1
+opsdeck=$(realpath "$1")
+set -- "$1" "$(realpath "$2")"
 fixtures=$2/fixtures/sops-age-humphd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -125,6 +126,37 @@ expect binary-round-trip 0 - - -- cmp "$tmp/blob.bin" "$tmp/blob.out"
 expect encrypt-twice 203 - 'already encrypted' -- "$opsdeck" secrets encrypt --age "$recipient" "$tmp/new.enc.json"
 expect encrypt-no-recipient 111 - 'no recipients' -- "$opsdeck" secrets encrypt "$tmp/plain.json"
 expect encrypt-bad-recipient 2 - 'not an age X25519 recipient|malformed age recipient' -- "$opsdeck" secrets encrypt --age age1nope "$tmp/plain.json"
+
+# .sops.yaml creation rules: found from the working directory up, first match wins, its rule is kept.
+other_key=$tmp/other.txt
+age-keygen -o "$other_key" 2>/dev/null
+other=$(grep -o 'age1[0-9a-z]*' "$other_key" | head -1)
+mkdir -p "$tmp/repo/secrets" "$tmp/norule"
+cat >"$tmp/repo/.sops.yaml" <<YML
+creation_rules:
+  - path_regex: \.prod\.json\$
+    age: >-
+      $recipient,
+      $recipient
+    encrypted_regex: ^password\$
+  - key_groups:
+      - age: [$other]
+YML
+printf '{"db": {"password": "hunter2", "port": 5432}}\n' >"$tmp/repo/secrets/app.prod.json"
+cp "$tmp/repo/secrets/app.prod.json" "$tmp/repo/secrets/app.staging.json"
+cd "$tmp/repo/secrets"
+"$opsdeck" secrets encrypt app.prod.json >app.prod.enc.json
+expect rule-encrypts-only-matching-keys 0 '"port": 5432' - -- grep -E '"port": 5432|encrypted_regex' app.prod.enc.json
+expect rule-is-recorded 0 '"encrypted_regex": "\^password\$"' - -- cat app.prod.enc.json
+expect rule-round-trip 0 '"password": "hunter2"' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt app.prod.enc.json
+"$opsdeck" secrets encrypt app.staging.json >app.staging.enc.json
+expect catch-all-rule-other-key 128 - 'none of your age identities' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt app.staging.enc.json
+expect catch-all-rule-opens 0 '"password": "hunter2"' - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets decrypt app.staging.enc.json
+cd "$tmp/norule"
+printf 'creation_rules:\n  - path_regex: nothing-matches\n    age: %s\n' "$recipient" >.sops.yaml
+printf '{"a": "b"}\n' >x.json
+expect no-matching-rule 111 - 'no matching creation rules found' -- "$opsdeck" secrets encrypt x.json
+cd - >/dev/null
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
