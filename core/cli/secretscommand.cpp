@@ -139,6 +139,17 @@ int runDecrypt(CliContext &ctx, QStringList args)
     return ExitCode::Ok;
 }
 
+/** The old file stays whole until the new one is complete (QSaveFile: temp file + rename). */
+int saveAtomically(CliContext &ctx, const QString &path, const QByteArray &content)
+{
+    QSaveFile save(path);
+    if (!save.open(QIODevice::WriteOnly) || save.write(content) < 0 || !save.commit()) {
+        ctx.err << "opsdeck secrets: " << path << ": " << save.errorString() << "\n";
+        return 3; // sops: CouldNotWriteOutputFile
+    }
+    return ExitCode::Ok;
+}
+
 /** `a.b.c` or sops's `["a"]["b"]["c"]`. */
 QStringList parsePath(const QString &text)
 {
@@ -168,8 +179,9 @@ int runSet(CliContext &ctx, QStringList args)
     }
     const QString format = QFileInfo(path).suffix().toLower();
     if (format == QLatin1String("yaml") || format == QLatin1String("yml") ||
-        format == QLatin1String("env") || format == QLatin1String("ini")) {
-        ctx.err << "opsdeck secrets: " << path << ": saving is implemented for JSON files so far\n";
+        format == QLatin1String("ini")) {
+        ctx.err << "opsdeck secrets: " << path
+                << ": saving is implemented for JSON, dotenv and binary files so far\n";
         return SopsExit::Generic;
     }
     if (keyPath.isEmpty() || keyPath.first() == QLatin1String("sops")) {
@@ -179,6 +191,22 @@ int runSet(CliContext &ctx, QStringList args)
     const Sops::LoadedIdentities keys = Sops::loadIdentities();
     const QByteArray original = file.readAll();
     file.close();
+    QByteArray written;
+    if (format == QLatin1String("env")) {
+        if (keyPath.size() != 1) {
+            ctx.err << "opsdeck secrets: a dotenv file has one level of keys: '" << args.at(1)
+                    << "'\n";
+            return ExitCode::Usage;
+        }
+        const Result<QByteArray> edited = Sops::setDotenvValue(
+            original, keys.identities, keyPath.first(), args.at(2).toUtf8(), ignoreMac);
+        if (!edited) {
+            ctx.err << "opsdeck secrets: " << path << ": " << edited.errorString() << "\n";
+            return edited.error().code == QLatin1String("usage") ? int(ExitCode::Usage)
+                                                                 : exitFor(edited.error().code);
+        }
+        return saveAtomically(ctx, path, *edited);
+    }
     const Result<Sops::Node> root = Sops::Json::parse(original);
     const Sops::Node *found = root ? root->child(QStringLiteral("sops")) : nullptr;
     if (!found) {
@@ -201,14 +229,7 @@ int runSet(CliContext &ctx, QStringList args)
     }
     Sops::Node out = Sops::encryptTree(plain, metadata, decrypted->dataKey, decrypted->envelopes);
     out.map.append({QStringLiteral("sops"), metadata});
-    QSaveFile save(path); // atomic: the old file stays whole until the new one is complete
-    if (!save.open(QIODevice::WriteOnly) ||
-        save.write(Sops::Json::write(out, Sops::Json::detectIndent(original))) < 0 ||
-        !save.commit()) {
-        ctx.err << "opsdeck secrets: " << path << ": " << save.errorString() << "\n";
-        return 3; // sops: CouldNotWriteOutputFile
-    }
-    return ExitCode::Ok;
+    return saveAtomically(ctx, path, Sops::Json::write(out, Sops::Json::detectIndent(original)));
 }
 
 /** A new file's metadata, in sops 3.13's layout (alphabetical keys at every level). */

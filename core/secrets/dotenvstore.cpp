@@ -180,4 +180,84 @@ Result<DecryptedDotenv> decryptDotenv(const QByteArray &text,
     return out;
 }
 
+namespace {
+
+QByteArray escapeNewlines(QByteArray value)
+{
+    return value.replace("\n", "\\n");
+}
+
+} // namespace
+
+Result<QByteArray> setDotenvValue(const QByteArray &text, const QList<Age::Identity> &identities,
+                                  const QString &key, const QByteArray &value, bool ignoreMac)
+{
+    using R = Result<QByteArray>;
+    if (key.isEmpty() || key.contains(QLatin1Char('=')) || key.startsWith(QLatin1String("sops_")) ||
+        key.startsWith(QLatin1Char('#')))
+        return R::failure(QStringLiteral("'%1' cannot be a dotenv key").arg(key),
+                          QStringLiteral("usage"));
+    const Result<DecryptedDotenv> plain = decryptDotenv(text, identities, ignoreMac);
+    if (!plain)
+        return R::failure(plain.errorString(), plain.error().code);
+    DotenvFile file = *DotenvFile::parse(text);
+    QByteArray dataKey;
+    for (const QByteArray &wrapped : file.ageDataKeys())
+        if (const Result<QByteArray> k = unwrapDataKey(wrapped, identities)) {
+            dataKey = *k;
+            break;
+        }
+
+    // The changed (or new) line; every other line stays as it was.
+    QList<DotenvItem> values = plain->items;
+    const bool encrypt = shouldBeEncrypted(file.metadata, key);
+    const QByteArray stored =
+        encrypt && !value.isEmpty()
+            ? encryptValue(dataKey, value, QStringLiteral("str"), additionalData({key}))
+                  .toString()
+                  .toUtf8()
+            : value;
+    bool found = false;
+    for (qsizetype i = 0; i < file.items.size(); ++i) {
+        if (!file.items[i].isComment && file.items[i].key == key && !found) {
+            found = true;
+            if (values[i].value != value) {
+                file.items[i].value = stored;
+                values[i].value = value;
+            }
+        }
+    }
+    if (!found) {
+        file.items << DotenvItem{false, key, stored};
+        values << DotenvItem{false, key, value};
+    }
+
+    const bool onlyEncrypted =
+        file.metadata.value(QStringLiteral("mac_only_encrypted")) == QLatin1String("true");
+    QList<QByteArray> leaves;
+    for (const DotenvItem &item : values)
+        if (!item.isComment && (!onlyEncrypted || shouldBeEncrypted(file.metadata, item.key)))
+            leaves << item.value;
+    const QByteArray modified = QDateTime::currentDateTimeUtc()
+                                    .toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"))
+                                    .toLatin1();
+    file.metadata.insert(QStringLiteral("lastmodified"), QString::fromLatin1(modified));
+    file.metadata.insert(QStringLiteral("mac"),
+                         encryptValue(dataKey, macOf(leaves, onlyEncrypted).toLatin1(),
+                                      QStringLiteral("str"), modified)
+                             .toString());
+    AgeCrypto::cleanse(dataKey);
+
+    QByteArray out;
+    for (const DotenvItem &item : file.items) {
+        if (item.isComment)
+            out += '#' + escapeNewlines(item.value) + '\n';
+        else
+            out += item.key.toUtf8() + '=' + escapeNewlines(item.value) + '\n';
+    }
+    for (auto it = file.metadata.begin(); it != file.metadata.end(); ++it)
+        out += "sops_" + it.key().toUtf8() + '=' + escapeNewlines(it.value().toUtf8()) + '\n';
+    return out;
+}
+
 } // namespace Opsdeck::Sops

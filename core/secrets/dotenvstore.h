@@ -46,6 +46,15 @@ Result<DecryptedDotenv> decryptDotenv(const QByteArray &text,
                                       const QList<Age::Identity> &identities,
                                       bool ignoreMac = false);
 
+/**
+ * Sets KEY to `value` in a sops dotenv file and returns the new file: the other lines keep their
+ * bytes (their ciphertext included), lastmodified and the MAC are renewed. Error codes as
+ * decryptDotenv's.
+ */
+Result<QByteArray> setDotenvValue(const QByteArray &text, const QList<Age::Identity> &identities,
+                                  const QString &key, const QByteArray &value,
+                                  bool ignoreMac = false);
+
 /** sops re-formats `lastmodified` (RFC 3339) before using it as the MAC's AAD. */
 QByteArray canonicalLastModified(const QString &text);
 

@@ -110,6 +110,23 @@ expect set-wrong-key 128 - 'none of your age identities' -- env SOPS_AGE_KEY="$(
 expect set-left-file-alone 0 - - -- cmp "$tmp/before.json" "$tmp/edit.json"
 expect set-into-list 2 - 'a list or a value is in the way' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.json" complex.array.x y
 
+# dotenv edits: the one line, lastmodified and the MAC change; a new _unencrypted key stays in clear.
+cp "$enc" "$tmp/edit.env"
+expect set-dotenv 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.env" another_secret 8
+changes=$(diff "$enc" "$tmp/edit.env" | grep '^>')
+if [[ $(grep -c . <<<"$changes") == 3 ]] && grep -q '^> another_secret=ENC' <<<"$changes" &&
+    grep -q '^> sops_lastmodified=' <<<"$changes" && grep -q '^> sops_mac=ENC' <<<"$changes"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL set-dotenv-minimal-diff:"; diff "$enc" "$tmp/edit.env" | cut -c1-100
+fi
+expect set-dotenv-clear 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.env" NOTE_unencrypted 'two
+lines'
+expect set-dotenv-clear-on-disk 0 '^NOTE_unencrypted=two\\nlines$' - -- cat "$tmp/edit.env"
+expect set-dotenv-decrypts 0 '^another_secret=8$' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/edit.env"
+expect set-dotenv-nested 2 - 'one level of keys' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.env" a.b c
+expect set-dotenv-metadata-key 2 - 'cannot be a dotenv key' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set "$tmp/edit.env" sops_mac x
+
 # New files: JSON and binary, for an age recipient; the wrapped data key opens with the real age.
 recipient=$(grep -o 'age1[0-9a-z]*' "$key" | head -1)
 SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$fixtures/secret.enc.json" >"$tmp/plain.json"
