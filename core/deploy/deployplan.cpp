@@ -296,18 +296,12 @@ QString adHoc(const DeployContext &c, const QString &host, const QString &comman
 
 } // namespace DeployScripts
 
-QList<PlanStep> deployPlan(const DeployContext &c)
+namespace {
+
+/** Per batch: switch, restart and (for deploys) the health gate — the part deploy and rollback
+ * share. */
+void appendBatchSteps(QList<PlanStep> &plan, const DeployContext &c, bool withHealthGate)
 {
-    QList<PlanStep> plan;
-    const QString lockHost = c.spec.lockHost;
-    plan << PlanStep{QStringLiteral("preflight"), c.hosts, DeployScripts::preflight(c.spec)};
-    plan << PlanStep{QStringLiteral("lock"), {lockHost}, DeployScripts::lock(c.spec, {})};
-    for (const QString &host : c.hosts)
-        plan << PlanStep{QStringLiteral("build"), {host}, DeployScripts::build(c, host)};
-    if (!c.spec.release.isEmpty())
-        plan << PlanStep{QStringLiteral("release (once)"),
-                         {c.hosts.value(0)},
-                         DeployScripts::release(c, c.hosts.value(0))};
     const QList<QStringList> batches = computeBatches(c.hosts, c.spec.batches);
     for (qsizetype i = 0; i < batches.size(); ++i) {
         const QString phase = QStringLiteral("batch %1/%2").arg(i + 1).arg(batches.size());
@@ -316,7 +310,7 @@ QList<PlanStep> deployPlan(const DeployContext &c)
         if (!c.spec.restart.isEmpty())
             plan << PlanStep{phase + QStringLiteral(": restart"), batches[i],
                              DeployScripts::restart(c, batches[i].value(0), c.release)};
-        if (c.spec.healthcheck) {
+        if (withHealthGate && c.spec.healthcheck) {
             const HealthCheckSpec &h = *c.spec.healthcheck;
             const QString gate =
                 h.url.isEmpty()
@@ -331,6 +325,23 @@ QList<PlanStep> deployPlan(const DeployContext &c)
                              batches[i], gate};
         }
     }
+}
+
+} // namespace
+
+QList<PlanStep> deployPlan(const DeployContext &c)
+{
+    QList<PlanStep> plan;
+    const QString lockHost = c.spec.lockHost;
+    plan << PlanStep{QStringLiteral("preflight"), c.hosts, DeployScripts::preflight(c.spec)};
+    plan << PlanStep{QStringLiteral("lock"), {lockHost}, DeployScripts::lock(c.spec, {})};
+    for (const QString &host : c.hosts)
+        plan << PlanStep{QStringLiteral("build"), {host}, DeployScripts::build(c, host)};
+    if (!c.spec.release.isEmpty())
+        plan << PlanStep{QStringLiteral("release (once)"),
+                         {c.hosts.value(0)},
+                         DeployScripts::release(c, c.hosts.value(0))};
+    appendBatchSteps(plan, c, true);
     plan << PlanStep{QStringLiteral("prune (keep %1)").arg(c.spec.keep), c.hosts,
                      DeployScripts::prune(c.spec)};
     plan << PlanStep{QStringLiteral("unlock"), {lockHost}, DeployScripts::unlock(c.spec, c.id)};
@@ -344,15 +355,7 @@ QList<PlanStep> rollbackPlan(const DeployContext &c)
     QList<PlanStep> plan;
     plan << PlanStep{QStringLiteral("preflight"), c.hosts, DeployScripts::status(c.spec, 0)};
     plan << PlanStep{QStringLiteral("lock"), {c.spec.lockHost}, DeployScripts::lock(c.spec, {})};
-    const QList<QStringList> batches = computeBatches(c.hosts, c.spec.batches);
-    for (qsizetype i = 0; i < batches.size(); ++i) {
-        const QString phase = QStringLiteral("batch %1/%2").arg(i + 1).arg(batches.size());
-        plan << PlanStep{phase + QStringLiteral(": switch"), batches[i],
-                         DeployScripts::switchCurrent(c.spec, c.release)};
-        if (!c.spec.restart.isEmpty())
-            plan << PlanStep{phase + QStringLiteral(": restart"), batches[i],
-                             DeployScripts::restart(c, batches[i].value(0), c.release)};
-    }
+    appendBatchSteps(plan, c, false);
     plan << PlanStep{
         QStringLiteral("unlock"), {c.spec.lockHost}, DeployScripts::unlock(c.spec, c.id)};
     return plan;

@@ -3,6 +3,7 @@
 
 #include "agecrypto.h"
 #include "sopscipher.h"
+#include "sopstree.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -16,23 +17,6 @@ QByteArray unescapeNewlines(const QByteArray &value)
 {
     QByteArray out = value;
     return out.replace("\\n", "\n");
-}
-
-/** Which values sops leaves in clear: by default those whose key ends in `_unencrypted`. */
-bool shouldBeEncrypted(const QMap<QString, QString> &metadata, const QString &key)
-{
-    if (metadata.contains(QStringLiteral("encrypted_suffix")))
-        return key.endsWith(metadata.value(QStringLiteral("encrypted_suffix")));
-    if (metadata.contains(QStringLiteral("unencrypted_regex")))
-        return !QRegularExpression(metadata.value(QStringLiteral("unencrypted_regex")))
-                    .match(key)
-                    .hasMatch();
-    if (metadata.contains(QStringLiteral("encrypted_regex")))
-        return QRegularExpression(metadata.value(QStringLiteral("encrypted_regex")))
-            .match(key)
-            .hasMatch();
-    return !key.endsWith(
-        metadata.value(QStringLiteral("unencrypted_suffix"), QStringLiteral("_unencrypted")));
 }
 
 } // namespace
@@ -80,17 +64,6 @@ QList<QByteArray> DotenvFile::ageDataKeys() const
     return out;
 }
 
-QByteArray canonicalLastModified(const QString &text)
-{
-    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!t.isValid())
-        return text.toUtf8();
-    t = t.addMSecs(-t.time().msec()); // Go's RFC3339 drops fractional seconds
-    if (t.offsetFromUtc() == 0)
-        return t.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'")).toUtf8();
-    return t.toString(Qt::ISODate).toUtf8();
-}
-
 QString DecryptedDotenv::serialize() const
 {
     QByteArray out;
@@ -129,8 +102,7 @@ Result<DecryptedDotenv> decryptDotenv(const QByteArray &text,
 
     DecryptedDotenv out;
     QList<QByteArray> macLeaves;
-    const bool onlyEncrypted =
-        file->metadata.value(QStringLiteral("mac_only_encrypted")) == QLatin1String("true");
+    const EncryptionRule rule = EncryptionRule::fromFlat(file->metadata);
     for (const DotenvItem &item : file->items) {
         DotenvItem plain = item;
         const bool encrypted = Envelope::looksEncrypted(QString::fromUtf8(item.value));
@@ -149,34 +121,19 @@ Result<DecryptedDotenv> decryptDotenv(const QByteArray &text,
             if (value) // an old file's comment in clear passes through, as sops does
                 plain.value = *value;
         }
-        if (!item.isComment && (!onlyEncrypted || shouldBeEncrypted(file->metadata, item.key)))
+        if (!item.isComment && (!rule.macOnlyEncrypted || rule.shouldEncrypt({item.key})))
             macLeaves << plain.value;
         out.items << plain;
     }
 
-    const Result<Envelope> macEnvelope =
-        Envelope::parse(file->metadata.value(QStringLiteral("mac")));
-    const Result<QByteArray> storedMac =
-        macEnvelope ? decryptValue(dataKey, *macEnvelope,
-                                   canonicalLastModified(
-                                       file->metadata.value(QStringLiteral("lastmodified"))))
-                    : Result<QByteArray>::failure(QStringLiteral("File has no MAC"));
+    const MacCheck mac = checkMac(dataKey, file->metadata.value(QStringLiteral("mac")),
+                                  file->metadata.value(QStringLiteral("lastmodified")),
+                                  macOf(macLeaves, rule.macOnlyEncrypted));
     AgeCrypto::cleanse(dataKey);
-    const QString computed = macOf(macLeaves, onlyEncrypted);
-    if (!storedMac)
-        out.macStatus =
-            QStringLiteral("could not decrypt the MAC: %1").arg(storedMac.errorString());
-    else if (QString::fromLatin1(*storedMac) != computed)
-        out.macStatus = QStringLiteral("MAC mismatch. File has %1, computed %2")
-                            .arg(QString::fromLatin1(*storedMac), computed);
-    else
-        out.macVerified = true;
-    if (out.macVerified)
-        out.macStatus = QStringLiteral("verified");
-    else if (!ignoreMac)
-        return R::failure(out.macStatus, !macEnvelope ? QStringLiteral("mac-missing")
-                                         : storedMac  ? QStringLiteral("mac-mismatch")
-                                                      : QStringLiteral("mac-undecryptable"));
+    out.macVerified = mac.verified;
+    out.macStatus = mac.status;
+    if (!mac.verified && !ignoreMac)
+        return R::failure(mac.status, mac.errorCode);
     return out;
 }
 
@@ -210,7 +167,8 @@ Result<QByteArray> setDotenvValue(const QByteArray &text, const QList<Age::Ident
 
     // The changed (or new) line; every other line stays as it was.
     QList<DotenvItem> values = plain->items;
-    const bool encrypt = shouldBeEncrypted(file.metadata, key);
+    const EncryptionRule rule = EncryptionRule::fromFlat(file.metadata);
+    const bool encrypt = rule.shouldEncrypt({key});
     const QByteArray stored =
         encrypt && !value.isEmpty()
             ? encryptValue(dataKey, value, QStringLiteral("str"), additionalData({key}))
@@ -232,18 +190,16 @@ Result<QByteArray> setDotenvValue(const QByteArray &text, const QList<Age::Ident
         values << DotenvItem{false, key, value};
     }
 
-    const bool onlyEncrypted =
-        file.metadata.value(QStringLiteral("mac_only_encrypted")) == QLatin1String("true");
     QList<QByteArray> leaves;
     for (const DotenvItem &item : values)
-        if (!item.isComment && (!onlyEncrypted || shouldBeEncrypted(file.metadata, item.key)))
+        if (!item.isComment && (!rule.macOnlyEncrypted || rule.shouldEncrypt({item.key})))
             leaves << item.value;
     const QByteArray modified = QDateTime::currentDateTimeUtc()
                                     .toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"))
                                     .toLatin1();
     file.metadata.insert(QStringLiteral("lastmodified"), QString::fromLatin1(modified));
     file.metadata.insert(QStringLiteral("mac"),
-                         encryptValue(dataKey, macOf(leaves, onlyEncrypted).toLatin1(),
+                         encryptValue(dataKey, macOf(leaves, rule.macOnlyEncrypted).toLatin1(),
                                       QStringLiteral("str"), modified)
                              .toString());
     AgeCrypto::cleanse(dataKey);

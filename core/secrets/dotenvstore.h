@@ -55,7 +55,4 @@ Result<QByteArray> setDotenvValue(const QByteArray &text, const QList<Age::Ident
                                   const QString &key, const QByteArray &value,
                                   bool ignoreMac = false);
 
-/** sops re-formats `lastmodified` (RFC 3339) before using it as the MAC's AAD. */
-QByteArray canonicalLastModified(const QString &text);
-
 } // namespace Opsdeck::Sops

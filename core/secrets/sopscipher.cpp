@@ -4,6 +4,7 @@
 #include "agecrypto.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QRegularExpression>
 
 #include <openssl/evp.h>
@@ -176,6 +177,44 @@ QString macOf(const QList<QByteArray> &leaves, bool onlyEncrypted)
     for (const QByteArray &leaf : leaves)
         hash.addData(leaf);
     return QString::fromLatin1(hash.result().toHex().toUpper());
+}
+
+QByteArray canonicalLastModified(const QString &text)
+{
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        return text.toUtf8();
+    t = t.addMSecs(-t.time().msec()); // Go's RFC3339 drops fractional seconds
+    if (t.offsetFromUtc() == 0)
+        return t.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'")).toUtf8();
+    return t.toString(Qt::ISODate).toUtf8();
+}
+
+MacCheck checkMac(const QByteArray &dataKey, const QString &storedMac, const QString &lastModified,
+                  const QString &computed)
+{
+    MacCheck check;
+    if (storedMac.isEmpty()) {
+        check.status = QStringLiteral("could not decrypt the MAC: File has no MAC");
+        check.errorCode = QStringLiteral("mac-missing");
+        return check;
+    }
+    const Result<Envelope> envelope = Envelope::parse(storedMac);
+    const Result<QByteArray> stored =
+        envelope ? decryptValue(dataKey, *envelope, canonicalLastModified(lastModified))
+                 : Result<QByteArray>::failure(envelope.errorString());
+    if (!stored) {
+        check.status = QStringLiteral("could not decrypt the MAC: %1").arg(stored.errorString());
+        check.errorCode = QStringLiteral("mac-undecryptable");
+    } else if (QString::fromLatin1(*stored) != computed) {
+        check.status = QStringLiteral("MAC mismatch. File has %1, computed %2")
+                           .arg(QString::fromLatin1(*stored), computed);
+        check.errorCode = QStringLiteral("mac-mismatch");
+    } else {
+        check.verified = true;
+        check.status = QStringLiteral("verified");
+    }
+    return check;
 }
 
 } // namespace Opsdeck::Sops

@@ -45,6 +45,21 @@ Result<QByteArray> unwrapDataKey(const QByteArray &armoredAge,
                                  const QList<Age::Identity> &identities);
 QByteArray wrapDataKey(const QByteArray &dataKey, const Age::Recipient &recipient);
 
+/** sops re-formats `lastmodified` (RFC 3339) before using it as the MAC's AAD. */
+QByteArray canonicalLastModified(const QString &text);
+
+/** How a file's stored MAC compares with the one computed from its values. */
+struct MacCheck
+{
+    bool verified = false;
+    QString status;    // "verified", or sops's words for what is wrong
+    QString errorCode; // mac-missing, mac-undecryptable, mac-mismatch
+};
+
+/** Decrypts the stored `mac` (empty: none; AAD = lastmodified) and compares it with `computed`. */
+MacCheck checkMac(const QByteArray &dataKey, const QString &storedMac, const QString &lastModified,
+                  const QString &computed);
+
 /** SHA-512 over the leaves' bytes in walk order, uppercase hex (sops's MAC before encryption). */
 QString macOf(const QList<QByteArray> &leaves, bool onlyEncrypted = false);
 

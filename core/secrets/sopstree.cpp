@@ -18,6 +18,15 @@ const Node *Node::child(const QString &key) const
     return nullptr;
 }
 
+EncryptionRule EncryptionRule::fromFlat(const QMap<QString, QString> &metadata)
+{
+    Node sops;
+    sops.kind = Node::Kind::Map;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        sops.map.append({it.key(), Node::scalar(QStringLiteral("str"), it.value().toUtf8())});
+    return fromMetadata(sops);
+}
+
 EncryptionRule EncryptionRule::fromMetadata(const Node &sops)
 {
     EncryptionRule rule;
@@ -157,33 +166,17 @@ Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
     }
     const Node *macNode = sops.child(QStringLiteral("mac"));
     const Node *modified = sops.child(QStringLiteral("lastmodified"));
-    const Result<Envelope> macEnvelope =
-        macNode && !macNode->text.isEmpty()
-            ? Envelope::parse(QString::fromUtf8(macNode->text))
-            : Result<Envelope>::failure(QStringLiteral("File has no MAC"));
-    const Result<QByteArray> stored =
-        macEnvelope ? decryptValue(dataKey, *macEnvelope,
-                                   canonicalLastModified(
-                                       modified ? QString::fromUtf8(modified->text) : QString()))
-                    : Result<QByteArray>::failure(macEnvelope.errorString());
     if (keepDataKey)
         out.dataKey = dataKey;
+    const MacCheck mac = checkMac(dataKey, macNode ? QString::fromUtf8(macNode->text) : QString(),
+                                  modified ? QString::fromUtf8(modified->text) : QString(),
+                                  macOf(walk.macLeaves, rule.macOnlyEncrypted));
     AgeCrypto::cleanse(dataKey);
     out.envelopes = walk.envelopes;
-    const QString computed = macOf(walk.macLeaves, rule.macOnlyEncrypted);
-    if (!stored)
-        out.macStatus = QStringLiteral("could not decrypt the MAC: %1").arg(stored.errorString());
-    else if (QString::fromLatin1(*stored) != computed)
-        out.macStatus = QStringLiteral("MAC mismatch. File has %1, computed %2")
-                            .arg(QString::fromLatin1(*stored), computed);
-    else
-        out.macVerified = true;
-    if (out.macVerified)
-        out.macStatus = QStringLiteral("verified");
-    else if (!ignoreMac)
-        return R::failure(out.macStatus, !macEnvelope ? QStringLiteral("mac-missing")
-                                         : stored     ? QStringLiteral("mac-mismatch")
-                                                      : QStringLiteral("mac-undecryptable"));
+    out.macVerified = mac.verified;
+    out.macStatus = mac.status;
+    if (!mac.verified && !ignoreMac)
+        return R::failure(mac.status, mac.errorCode);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <memory>
@@ -49,6 +50,8 @@ struct EncryptionRule
     bool macOnlyEncrypted = false;
 
     static EncryptionRule fromMetadata(const Node &sops);
+    /** The same from flattened metadata (dotenv's `sops_…` keys, prefix removed). */
+    static EncryptionRule fromFlat(const QMap<QString, QString> &metadata);
     bool shouldEncrypt(const QStringList &path) const;
 };
 
