@@ -323,6 +323,7 @@ void writeNode(const Node &node, int depth, const QByteArray &unit, QByteArray &
     const QByteArray indent = unit.repeated(depth + 1), closing = unit.repeated(depth);
     switch (node.kind) {
     case Node::Kind::Null:
+    case Node::Kind::Comment: // JSON has none; a caller never puts one here
         out += "null";
         return;
     case Node::Kind::Scalar:
@@ -333,32 +334,42 @@ void writeNode(const Node &node, int depth, const QByteArray &unit, QByteArray &
         else
             out += quote(node.text);
         return;
-    case Node::Kind::Map:
-        if (node.map.isEmpty()) {
+    case Node::Kind::Map: {
+        QList<const std::pair<QString, Node> *> items;
+        for (const auto &item : node.map)
+            if (!item.second.isComment())
+                items << &item;
+        if (items.isEmpty()) {
             out += "{}";
             return;
         }
         out += "{\n";
-        for (qsizetype i = 0; i < node.map.size(); ++i) {
-            out += indent + quote(node.map[i].first.toUtf8()) + ": ";
-            writeNode(node.map[i].second, depth + 1, unit, out);
-            out += i + 1 < node.map.size() ? ",\n" : "\n";
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            out += indent + quote(items[i]->first.toUtf8()) + ": ";
+            writeNode(items[i]->second, depth + 1, unit, out);
+            out += i + 1 < items.size() ? ",\n" : "\n";
         }
         out += closing + '}';
         return;
-    case Node::Kind::List:
-        if (node.list.isEmpty()) {
+    }
+    case Node::Kind::List: {
+        QList<const Node *> items;
+        for (const Node &item : node.list)
+            if (!item.isComment())
+                items << &item;
+        if (items.isEmpty()) {
             out += "[]";
             return;
         }
         out += "[\n";
-        for (qsizetype i = 0; i < node.list.size(); ++i) {
+        for (qsizetype i = 0; i < items.size(); ++i) {
             out += indent;
-            writeNode(node.list[i], depth + 1, unit, out);
-            out += i + 1 < node.list.size() ? ",\n" : "\n";
+            writeNode(*items[i], depth + 1, unit, out);
+            out += i + 1 < items.size() ? ",\n" : "\n";
         }
         out += closing + ']';
         return;
+    }
     }
 }
 

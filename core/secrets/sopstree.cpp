@@ -2,7 +2,6 @@
 #include "sopstree.h"
 
 #include "agecrypto.h"
-#include "dotenvstore.h"
 #include "sopscipher.h"
 
 #include <QDateTime>
@@ -13,7 +12,15 @@ namespace Opsdeck::Sops {
 const Node *Node::child(const QString &key) const
 {
     for (const auto &[k, v] : map)
-        if (k == key)
+        if (k == key && v.kind != Kind::Comment)
+            return &v;
+    return nullptr;
+}
+
+Node *Node::child(const QString &key)
+{
+    for (auto &[k, v] : map)
+        if (k == key && v.kind != Kind::Comment)
             return &v;
     return nullptr;
 }
@@ -41,6 +48,9 @@ EncryptionRule EncryptionRule::fromMetadata(const Node &sops)
     rule.encryptedRegex = text("encrypted_regex");
     const QString only = text("mac_only_encrypted");
     rule.macOnlyEncrypted = only == QLatin1String("true") || only == QLatin1String("True");
+    for (const char *key : {"unencrypted_comment_regex", "encrypted_comment_regex"})
+        if (!text(key).isEmpty())
+            rule.unsupportedForWriting = QString::fromLatin1(key);
     return rule;
 }
 
@@ -96,6 +106,10 @@ struct Walk
             return true;
         case Node::Kind::Map:
             for (auto &[k, v] : node.map) {
+                if (v.isComment()) { // a comment belongs to its map: the map's own path
+                    visitComment(v, path);
+                    continue;
+                }
                 path << k;
                 const bool ok = visit(v, path);
                 path.removeLast();
@@ -107,6 +121,9 @@ struct Walk
             for (Node &item : node.list) // list items share their parent's path
                 if (!visit(item, path))
                     return false;
+            return true;
+        case Node::Kind::Comment:
+            visitComment(node, path);
             return true;
         case Node::Kind::Scalar:
             break;
@@ -132,6 +149,24 @@ struct Walk
             macLeaves << node.text;
         return true;
     }
+
+    /** Comments are not MAC'd; one that does not decrypt (an old file's comment in clear, say)
+     * passes through as it is, as sops does. */
+    void visitComment(Node &node, const QStringList &path)
+    {
+        if (!Envelope::looksEncrypted(QString::fromUtf8(node.text)))
+            return;
+        const Result<Envelope> envelope = Envelope::parse(QString::fromUtf8(node.text));
+        if (!envelope)
+            return;
+        const QByteArray aad = additionalData(path);
+        const Result<QByteArray> plain = decryptValue(key, *envelope, aad);
+        if (!plain)
+            return;
+        envelopes.insert(envelopeKey(aad, QStringLiteral("comment"), *plain),
+                         QString::fromUtf8(node.text));
+        node.text = *plain;
+    }
 };
 
 } // namespace
@@ -142,17 +177,24 @@ Result<DecryptedTree> decryptTree(const Node &data, const Node &sops,
 {
     using R = Result<DecryptedTree>;
     QByteArray dataKey;
-    QString keyError = QStringLiteral("the file has no age recipients");
+    QStringList keyErrors; // distinct reasons, "not a recipient" last: a broken entry says more
     for (const QByteArray &wrapped : ageDataKeys(sops)) {
         const Result<QByteArray> key = unwrapDataKey(wrapped, identities);
         if (key) {
             dataKey = *key;
             break;
         }
-        keyError = key.errorString();
+        if (!keyErrors.contains(key.errorString()))
+            keyErrors.prepend(key.errorString());
     }
+    if (keyErrors.isEmpty())
+        keyErrors << QStringLiteral("the file has no age recipients");
+    std::stable_partition(keyErrors.begin(), keyErrors.end(), [](const QString &e) {
+        return !e.startsWith(QLatin1String("none of your age identities"));
+    });
     if (dataKey.isEmpty())
-        return R::failure(QStringLiteral("could not get the data key: %1").arg(keyError),
+        return R::failure(QStringLiteral("could not get the data key: %1")
+                              .arg(keyErrors.join(QStringLiteral("; "))),
                           QStringLiteral("key"));
 
     const EncryptionRule rule = EncryptionRule::fromMetadata(sops);
@@ -201,6 +243,7 @@ struct EncryptWalk
     const QByteArray &key;
     const EncryptionRule &rule;
     const QHash<QByteArray, QString> &envelopes;
+    QHash<QByteArray, QString> *written;
     QList<QByteArray> macLeaves;
 
     void visit(Node &node, QStringList &path)
@@ -210,6 +253,10 @@ struct EncryptWalk
             return;
         case Node::Kind::Map:
             for (auto &[k, v] : node.map) {
+                if (v.isComment()) {
+                    visit(v, path);
+                    continue;
+                }
                 path << k;
                 visit(v, path);
                 path.removeLast();
@@ -219,6 +266,10 @@ struct EncryptWalk
             for (Node &item : node.list)
                 visit(item, path);
             return;
+        case Node::Kind::Comment:
+            if (!node.text.isEmpty() && rule.shouldEncrypt(path))
+                node.text = seal(node.text, QStringLiteral("comment"), path);
+            return;
         case Node::Kind::Scalar:
             break;
         }
@@ -227,12 +278,21 @@ struct EncryptWalk
             macLeaves << node.text;
         if (!encrypt || node.text.isEmpty()) // sops never encrypts an empty value
             return;
-        const QByteArray aad = additionalData(path);
-        const QString kept = envelopes.value(envelopeKey(aad, node.type, node.text));
-        node.text = kept.isEmpty()
-                        ? encryptValue(key, node.text, node.type, aad).toString().toUtf8()
-                        : kept.toUtf8();
+        node.text = seal(node.text, node.type, path);
         node.type = QStringLiteral("str");
+    }
+
+    /** The envelope the value had when read if it is unchanged, else a fresh one. */
+    QByteArray seal(const QByteArray &plaintext, const QString &type, const QStringList &path)
+    {
+        const QByteArray aad = additionalData(path);
+        const QByteArray lookup = envelopeKey(aad, type, plaintext);
+        QString envelope = envelopes.value(lookup);
+        if (envelope.isEmpty())
+            envelope = encryptValue(key, plaintext, type, aad).toString();
+        if (written)
+            written->insert(lookup, envelope);
+        return envelope.toUtf8();
     }
 };
 
@@ -248,11 +308,11 @@ Node *metadataField(Node &sops, const QString &key)
 } // namespace
 
 Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
-                 const QHash<QByteArray, QString> &envelopes)
+                 const QHash<QByteArray, QString> &envelopes, QHash<QByteArray, QString> *written)
 {
     const EncryptionRule rule = EncryptionRule::fromMetadata(sops);
     Node out = plaintext;
-    EncryptWalk walk{dataKey, rule, envelopes, {}};
+    EncryptWalk walk{dataKey, rule, envelopes, written, {}};
     QStringList path;
     walk.visit(out, path);
     const QByteArray modified = QDateTime::currentDateTimeUtc()
@@ -279,7 +339,7 @@ bool setValue(Node &root, const QStringList &path, const QByteArray &value)
             return false;
         Node *next = nullptr;
         for (auto &[k, v] : node->map)
-            if (k == key)
+            if (k == key && !v.isComment())
                 next = &v;
         if (!next) {
             node->map.append({key, Node()});

@@ -22,11 +22,13 @@ namespace Opsdeck::Sops {
  */
 struct Node
 {
-    enum class Kind { Null, Scalar, Map, List };
+    /** A Comment is an item of a map (with an empty key) or of a list, where the file has it. */
+    enum class Kind { Null, Scalar, Map, List, Comment };
 
     Kind kind = Kind::Null;
     QString type;    // for scalars: str, int, float, bool, time
-    QByteArray text; // for scalars: the plaintext bytes, or the ENC[…] envelope while encrypted
+    QByteArray text; // scalars and comments: the plaintext, or the ENC[…] envelope while encrypted
+    bool inlineComment = false; // a YAML comment written after the value on the item's line
     QList<std::pair<QString, Node>> map;
     QList<Node> list;
 
@@ -38,7 +40,17 @@ struct Node
         n.text = text;
         return n;
     }
+    static Node comment(const QByteArray &text, bool inlineComment = false)
+    {
+        Node n;
+        n.kind = Kind::Comment;
+        n.text = text;
+        n.inlineComment = inlineComment;
+        return n;
+    }
     const Node *child(const QString &key) const;
+    Node *child(const QString &key);
+    bool isComment() const { return kind == Kind::Comment; }
 };
 
 struct EncryptionRule
@@ -48,6 +60,8 @@ struct EncryptionRule
     QString unencryptedRegex;
     QString encryptedRegex;
     bool macOnlyEncrypted = false;
+    /** A rule Opsdeck reads files under but cannot apply when writing (comment regexes). */
+    QString unsupportedForWriting;
 
     static EncryptionRule fromMetadata(const Node &sops);
     /** The same from flattened metadata (dotenv's `sops_…` keys, prefix removed). */
@@ -72,10 +86,12 @@ QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteAr
 
 /**
  * Encrypts a plaintext tree for writing: unchanged values keep their envelopes, changed ones get
- * a fresh IV; `sops` gets a new lastmodified and MAC.
+ * a fresh IV; `sops` gets a new lastmodified and MAC. `written` receives the envelopes of the
+ * output, for the next save.
  */
 Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
-                 const QHash<QByteArray, QString> &envelopes);
+                 const QHash<QByteArray, QString> &envelopes,
+                 QHash<QByteArray, QString> *written = nullptr);
 
 /** Sets the string at `path` (map keys; created when missing). False when a list or scalar is in
  * the way. */

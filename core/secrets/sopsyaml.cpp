@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The YAML store (reading): yaml-cpp for the structure, go-yaml v3's rules for typing plain
-// scalars, because the bytes sops encrypts and hashes follow them (`0x1F` is the int 31).
+// scalars, because the bytes sops encrypts and hashes follow them (`0x1F` is the int 31), and a
+// comment scanner, because yaml-cpp drops comments and sops encrypts them.
 #include "sopsyaml.h"
 
 #include <QDateTime>
@@ -94,7 +95,8 @@ std::optional<QByteArray> timestamp(const QString &s)
     return out;
 }
 
-/** go-yaml v3 resolve() for a plain (unquoted, untagged) scalar. */
+} // namespace
+
 Node resolvePlain(const QString &s)
 {
     static const QStringList nulls = {QString(), QStringLiteral("~"), QStringLiteral("null"),
@@ -134,8 +136,127 @@ Node resolvePlain(const QString &s)
     return Node::scalar(QStringLiteral("str"), s.toUtf8());
 }
 
-Result<Node> convert(const YAML::Node &y, int depth)
+namespace {
+
+/** A `#` comment of the source, found by scanning its lines (yaml-cpp does not keep them). */
+struct SourceComment
 {
+    int line = 0;
+    int column = 0;
+    bool wholeLine = false;
+    QByteArray text; // after the '#'
+};
+
+int indentOf(const QByteArray &line)
+{
+    int i = 0;
+    while (i < line.size() && line.at(i) == ' ')
+        ++i;
+    return i;
+}
+
+/** The line's comment, tracking quotes; `quote` carries an open quote into the next line. */
+std::optional<SourceComment> commentOnLine(const QByteArray &line, char &quote)
+{
+    for (int i = 0; i < line.size(); ++i) {
+        const char c = line.at(i);
+        if (quote) {
+            if (c == '\\' && quote == '"')
+                ++i;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        const bool afterSpace = i == 0 || line.at(i - 1) == ' ' || line.at(i - 1) == '\t';
+        if ((c == '"' || c == '\'') && (afterSpace || QByteArray(":-[{,").contains(line.at(i - 1))))
+            quote = c;
+        else if (c == '#' && afterSpace)
+            return SourceComment{0, i, line.left(i).trimmed().isEmpty(), line.mid(i + 1)};
+    }
+    return std::nullopt;
+}
+
+QList<SourceComment> scanComments(const QByteArray &text)
+{
+    static const QRegularExpression blockStart(QStringLiteral("(^|[\\s:-])[|>][-+0-9]*$"));
+    QList<SourceComment> comments;
+    int blockParentIndent = -1; // inside a block scalar: the indentation of the line opening it
+    char quote = 0;
+    const QList<QByteArray> lines = text.split('\n');
+    for (int n = 0; n < lines.size(); ++n) {
+        QByteArray line = lines.at(n);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (blockParentIndent >= 0) {
+            if (line.trimmed().isEmpty() || indentOf(line) > blockParentIndent)
+                continue;
+            blockParentIndent = -1;
+        }
+        std::optional<SourceComment> comment = commentOnLine(line, quote);
+        const QByteArray content = comment ? line.left(comment->column) : line;
+        if (comment) {
+            comment->line = n;
+            if (!comment->text.trimmed().isEmpty() || !comment->wholeLine) // blank ones: dropped
+                comments << *comment;
+        }
+        if (!quote && blockStart.match(QString::fromUtf8(content.trimmed())).hasMatch())
+            blockParentIndent = indentOf(line);
+    }
+    return comments;
+}
+
+/** yaml-cpp's tree to a sops tree, with each source comment put back where sops puts it. */
+class Converter
+{
+public:
+    explicit Converter(QList<SourceComment> comments)
+        : m_comments(std::move(comments))
+    {}
+
+    Result<Node> document(const YAML::Node &root)
+    {
+        Result<Node> node = convert(root, 0, std::numeric_limits<int>::max(), 0);
+        if (node && node->kind == Node::Kind::Map)
+            takeHeadComments(node.value(), std::numeric_limits<int>::max(), 0); // foot comments
+        return node;
+    }
+
+private:
+    QList<SourceComment> m_comments;
+    qsizetype m_next = 0;
+
+    /** Whole-line comments above `line` (and indented at least `minColumn`) go into `into`. */
+    void takeHeadComments(Node &into, int line, int minColumn)
+    {
+        while (m_next < m_comments.size() && m_comments[m_next].line < line &&
+               m_comments[m_next].column >= minColumn) {
+            const SourceComment &c = m_comments[m_next++];
+            add(into, Node::comment(c.text, !c.wholeLine));
+        }
+    }
+    std::optional<Node> takeLineComment(int line)
+    {
+        if (m_next < m_comments.size() && m_comments[m_next].line == line &&
+            !m_comments[m_next].wholeLine)
+            return Node::comment(m_comments[m_next++].text, true);
+        return std::nullopt;
+    }
+    static void add(Node &container, Node comment)
+    {
+        if (container.kind == Node::Kind::Map)
+            container.map.append({QString(), std::move(comment)});
+        else
+            container.list << std::move(comment);
+    }
+
+    Result<Node> convert(const YAML::Node &y, int depth, int endLine, int column);
+    Result<Node> convertMap(const YAML::Node &y, int depth, int endLine);
+    Result<Node> convertList(const YAML::Node &y, int depth, int endLine);
+};
+
+Result<Node> Converter::convert(const YAML::Node &y, int depth, int endLine, int column)
+{
+    Q_UNUSED(column)
     if (depth > 200)
         return Result<Node>::failure(QStringLiteral("nested too deeply"), QStringLiteral("format"));
     switch (y.Type()) {
@@ -153,75 +274,63 @@ Result<Node> convert(const YAML::Node &y, int depth)
             return Node::scalar(QStringLiteral("str"), text.toUtf8());
         return resolvePlain(text); // !!int, !!float, !!bool...: resolved the same way here
     }
-    case YAML::NodeType::Sequence: {
-        Node list;
-        list.kind = Node::Kind::List;
-        for (const YAML::Node &item : y) {
-            Result<Node> child = convert(item, depth + 1);
-            if (!child)
-                return child;
-            list.list << *child;
-        }
-        return list;
-    }
-    case YAML::NodeType::Map: {
-        Node map;
-        map.kind = Node::Kind::Map;
-        for (const auto &item : y) {
-            if (!item.first.IsScalar())
-                return Result<Node>::failure(
-                    QStringLiteral("line %1: keys must be strings").arg(item.first.Mark().line + 1),
-                    QStringLiteral("format"));
-            Result<Node> child = convert(item.second, depth + 1);
-            if (!child)
-                return child;
-            map.map.append({QString::fromStdString(item.first.Scalar()), *child});
-        }
-        return map;
-    }
+    case YAML::NodeType::Sequence:
+        return convertList(y, depth, endLine);
+    case YAML::NodeType::Map:
+        return convertMap(y, depth, endLine);
     }
     return Node();
 }
 
-void emitNode(YAML::Emitter &out, const Node &node)
+Result<Node> Converter::convertMap(const YAML::Node &y, int depth, int endLine)
 {
-    switch (node.kind) {
-    case Node::Kind::Null:
-        out << YAML::Null;
-        return;
-    case Node::Kind::Scalar:
-        if (node.type == QLatin1String("bool")) {
-            out << (node.text == "True" ? "true" : "false");
-        } else if (node.type != QLatin1String("str")) {
-            out << node.text.toStdString();
-        } else {
-            // A string that would read back as something else (or not at all) is quoted.
-            const QString text = QString::fromUtf8(node.text);
-            const bool ambiguous = text.isEmpty() ||
-                                   resolvePlain(text).type != QLatin1String("str") ||
-                                   text != text.trimmed();
-            if (ambiguous)
-                out << YAML::DoubleQuoted;
-            else if (text.contains(QLatin1Char('\n')))
-                out << YAML::Literal;
-            out << text.toStdString();
-        }
-        return;
-    case Node::Kind::Map:
-        out << YAML::BeginMap;
-        for (const auto &[key, value] : node.map) {
-            out << YAML::Key << key.toStdString() << YAML::Value;
-            emitNode(out, value);
-        }
-        out << YAML::EndMap;
-        return;
-    case Node::Kind::List:
-        out << YAML::BeginSeq;
-        for (const Node &item : node.list)
-            emitNode(out, item);
-        out << YAML::EndSeq;
-        return;
+    Node map;
+    map.kind = Node::Kind::Map;
+    const int column = y.begin() != y.end() ? y.begin()->first.Mark().column : 0;
+    for (auto it = y.begin(); it != y.end(); ++it) {
+        const YAML::Node &key = it->first;
+        if (!key.IsScalar())
+            return Result<Node>::failure(QStringLiteral("%1:%2: keys must be strings")
+                                             .arg(key.Mark().line + 1)
+                                             .arg(key.Mark().column + 1),
+                                         QStringLiteral("format"));
+        const int line = key.Mark().line;
+        takeHeadComments(map, line, column);
+        const std::optional<Node> lineComment = takeLineComment(line);
+        auto next = std::next(it);
+        const int nextLine = next != y.end() ? next->first.Mark().line : endLine;
+        Result<Node> child = convert(it->second, depth + 1, nextLine, column);
+        if (!child)
+            return child;
+        map.map.append({QString::fromStdString(key.Scalar()), std::move(*child)});
+        if (lineComment)
+            map.map.append({QString(), *lineComment});
+        if (const auto after = takeLineComment(it->second.Mark().line))
+            map.map.append({QString(), *after});
     }
+    takeHeadComments(map, endLine, column); // the map's foot comments, indented with its keys
+    return map;
+}
+
+Result<Node> Converter::convertList(const YAML::Node &y, int depth, int endLine)
+{
+    Node list;
+    list.kind = Node::Kind::List;
+    const int column = y.begin() != y.end() ? qMax(0, y.begin()->Mark().column - 2) : 0;
+    for (auto it = y.begin(); it != y.end(); ++it) {
+        const int line = it->Mark().line;
+        takeHeadComments(list, line, column);
+        auto next = std::next(it);
+        Result<Node> child =
+            convert(*it, depth + 1, next != y.end() ? next->Mark().line : endLine, column);
+        if (!child)
+            return child;
+        list.list << std::move(*child);
+        if (const auto after = takeLineComment(line))
+            list.list << *after;
+    }
+    takeHeadComments(list, endLine, column);
+    return list;
 }
 
 } // namespace
@@ -232,10 +341,10 @@ Result<Node> parse(const QByteArray &text)
         const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
         if (documents.size() != 1)
             return Result<Node>::failure(
-                QStringLiteral("%1 YAML documents: only single-document files are read so far")
+                QStringLiteral("%1 YAML documents: only single-document files are supported")
                     .arg(documents.size()),
                 QStringLiteral("format"));
-        return convert(documents.front(), 0);
+        return Converter(scanComments(text)).document(documents.front());
     } catch (const YAML::Exception &e) {
         return Result<Node>::failure(QStringLiteral("%1:%2: %3")
                                          .arg(e.mark.line + 1)
@@ -243,14 +352,6 @@ Result<Node> parse(const QByteArray &text)
                                          .arg(QString::fromStdString(e.msg)),
                                      QStringLiteral("format"));
     }
-}
-
-QByteArray write(const Node &node)
-{
-    YAML::Emitter out;
-    out.SetIndent(4);
-    emitNode(out, node);
-    return QByteArray(out.c_str()) + '\n';
 }
 
 } // namespace Opsdeck::Sops::Yaml

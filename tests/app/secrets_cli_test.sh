@@ -65,12 +65,12 @@ expect unreadable 2 - 'nope.env' -- "$opsdeck" secrets decrypt "$tmp/nope.env"
 # YAML (sops 3.8.1 and 3.7.1): plain scalars typed as go-yaml types them; values in clear are MAC'd too.
 expect yaml 0 '^int: 7$' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$fixtures/secret.enc.yaml"
 pr=$2/fixtures/sops-pr1031
-expect yaml-lists-and-comments 0 '^number: 1234568000$' 'comments are not shown' -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$pr/example.yaml"
+expect yaml-lists-and-comments 0 '^        # private key for secret operations in app2$' - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$pr/example.yaml"
 sed 's/all: going to remain in clear text/all: changed in clear text/' "$pr/example.yaml" >"$tmp/clear.yaml"
 expect yaml-clear-value-changed 51 - 'MAC mismatch' -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$tmp/clear.yaml"
 printf 'a: [1, 2\n' >"$tmp/broken.yaml"
 expect yaml-syntax 1 - 'broken.yaml: 2:1: ' -- "$opsdeck" secrets decrypt "$tmp/broken.yaml"
-expect ini-not-yet 1 - 'the INI store is not implemented yet' -- "$opsdeck" secrets decrypt "$pr/example.ini"
+expect ini 0 '^lastName  = Smith$' - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$pr/example.ini"
 expect binary 0 '^Welcome to SOPS!$' - -- env SOPS_AGE_KEY_FILE="$2/fixtures/sops-pr1031/keys.txt" "$opsdeck" secrets decrypt "$2/fixtures/sops-pr1031/example.txt"
 
 # A value replaced by a clear one is read as unencrypted (sops does too); the MAC catches the change.
@@ -174,6 +174,27 @@ printf 'creation_rules:\n  - path_regex: nothing-matches\n    age: %s\n' "$recip
 printf '{"a": "b"}\n' >x.json
 expect no-matching-rule 111 - 'no matching creation rules found' -- "$opsdeck" secrets encrypt x.json
 cd - >/dev/null
+
+# YAML and INI edits in place (comments stay encrypted), and rotation with recipients added/removed.
+cp "$pr/example.yaml" "$tmp/edit.yaml"
+expect set-yaml 0 - - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets set "$tmp/edit.yaml" app2.db.user mallory
+expect set-yaml-decrypts 0 '^        user: mallory$' - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$tmp/edit.yaml"
+expect set-yaml-comments-encrypted 0 '#ENC\[AES256_GCM' - -- grep -m1 '#ENC' "$tmp/edit.yaml"
+cp "$pr/example.ini" "$tmp/edit.ini"
+expect set-ini 0 - - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets set "$tmp/edit.ini" name.firstName Jane
+expect set-ini-decrypts 0 '^firstName = Jane$' - -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets decrypt "$tmp/edit.ini"
+expect set-ini-depth 2 - 'section.key' -- env SOPS_AGE_KEY_FILE="$pr/keys.txt" "$opsdeck" secrets set "$tmp/edit.ini" firstName Jane
+printf 'db:\n    password: hunter2\n' >"$tmp/new.yaml"
+SOPS_AGE_RECIPIENTS="$recipient" "$opsdeck" secrets encrypt "$tmp/new.yaml" >"$tmp/rot.yaml"
+before=$(grep -o 'password: ENC[^ ]*' "$tmp/rot.yaml")
+expect rotate-add 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets rotate --add-age "$other" "$tmp/rot.yaml"
+expect rotate-new-ciphertext 1 - - -- grep -qF "$before" "$tmp/rot.yaml"
+expect rotate-added-opens 0 '^    password: hunter2$' - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets decrypt "$tmp/rot.yaml"
+expect rotate-remove 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets rotate --rm-age "$recipient" "$tmp/rot.yaml"
+expect rotate-removed-cannot 128 - 'none of your age identities' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/rot.yaml"
+cp "$tmp/rot.yaml" "$tmp/rot.before"
+expect rotate-last-key 1 - 'only key' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets rotate --rm-age "$other" "$tmp/rot.yaml"
+expect rotate-left-file-alone 0 - - -- cmp "$tmp/rot.yaml" "$tmp/rot.before"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
