@@ -4,6 +4,7 @@
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "overview/overviewpane.h"
+#include "secrets/secretspane.h"
 #include "workspacecontext.h"
 
 namespace Opsdeck {
@@ -22,6 +23,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("deploy"), QStringLiteral("Deployments"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new DeployPane(ctx.workspace(), env, ctx.sshPool(), parent);
+         }},
+        {QStringLiteral("secrets"), QStringLiteral("Secrets"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new SecretsPane(ctx.workspace(), env, parent);
          }},
     };
     return kinds;

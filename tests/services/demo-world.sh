@@ -186,6 +186,23 @@ YML
     echo $! >"$state/run/prometheus.pid"
 }
 
+# The demo's sops files, encrypted by Opsdeck itself under the .sops.yaml rule (there is no sops
+# package in Debian). Without a built binary (OPSDECK_BINARY) the workspace lists files that are
+# missing, and the Secrets pane says so.
+encrypt_secrets() {
+    local binary=${OPSDECK_BINARY:-$here/../../build/app/opsdeck} env
+    mkdir -p "$state/secrets"
+    if [[ ! -x $binary ]]; then
+        log "secrets skipped (no opsdeck binary at $binary)"
+        return 0
+    fi
+    for env in staging production; do
+        cp "$demo/secrets/$env.yaml" "$state/secrets/$env.enc.yaml"
+        (cd "$state" && "$binary" secrets encrypt "secrets/$env.enc.yaml" >"secrets/$env.tmp") &&
+            mv "$state/secrets/$env.tmp" "$state/secrets/$env.enc.yaml"
+    done
+}
+
 write_workspace() {
     mkdir -p "$state/config" "$state/age"
     cp "$demo/config/staging.env" "$demo/config/production.env" "$state/config/"
@@ -193,6 +210,7 @@ write_workspace() {
     local recipient
     recipient=$(sed -n 's/^# public key: //p' "$state/age/keys.txt")
     sed "s/@AGE_RECIPIENT@/$recipient/" "$demo/sops.yaml" >"$state/.sops.yaml"
+    encrypt_secrets
     export OPSDECK_DEMO_DIR=$state OPSDECK_DEMO_SSH_USER=$SSH_USER OPSDECK_DEMO_PG_PORT=$PGPORT \
         OPSDECK_DEMO_SSH_PORT_BASTION=$SSH_PORT_BASTION OPSDECK_DEMO_SSH_PORT_WEB1=$SSH_PORT_WEB1 \
         OPSDECK_DEMO_SSH_PORT_WEB2=$SSH_PORT_WEB2 OPSDECK_DEMO_PROMETHEUS_PORT=$PROMETHEUS_PORT

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Secrets pane offscreen, on files written by the real sops: masked until revealed, an edit
+// saved as a sops file with only that value's ciphertext changed, masked again after reload, the
+// clipboard cleared, confirmation and audit in a protected environment, a file changed on disk
+// never overwritten, and drift between two environments.
+#include "audit/auditlog.h"
+#include "common/dangerconfirmdialog.h"
+#include "common/secureclipboard.h"
+#include "secrets/comparesecretsdialog.h"
+#include "secrets/identities.h"
+#include "secrets/secretsmetadatapanel.h"
+#include "secrets/secretspane.h"
+#include "secretsmodel.h"
+
+#include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
+
+using namespace Opsdeck;
+
+namespace {
+
+QString fixture(const QString &name)
+{
+    return qEnvironmentVariable("OPSDECK_TEST_DATA") + QStringLiteral("/fixtures/") + name;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QSet<QString> envelopes(const QByteArray &text)
+{
+    static const QRegularExpression enc(QStringLiteral("ENC\\[AES256_GCM,[^\\]]*\\]"));
+    QSet<QString> out;
+    for (auto it = enc.globalMatch(QString::fromUtf8(text)); it.hasNext();)
+        out << it.next().captured();
+    return out;
+}
+
+QString shown(SecretsPane &pane, const QString &path)
+{
+    return pane.model()->indexOfPath(path, SecretsModel::ValueColumn).data().toString();
+}
+
+} // namespace
+
+class TestSecretsPane final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    Workspace m_workspace;
+    QString m_staging, m_production;
+    std::shared_ptr<AuditLog> m_audit;
+
+    std::unique_ptr<SecretsPane> openPane(const QString &environment)
+    {
+        auto pane =
+            std::make_unique<SecretsPane>(m_workspace, *m_workspace.environment(environment));
+        pane->setAuditLog(m_audit);
+        pane->resize(1280, 640);
+        pane->show();
+        if (!QTest::qWaitFor([&] { return pane->hasLoaded(); }, 10000))
+            return nullptr;
+        return pane;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("SOPS_AGE_KEY_FILE", fixture(QStringLiteral("sops-age-humphd/key.txt")).toUtf8());
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
+        m_staging = m_dir.filePath(QStringLiteral("staging.enc.yaml"));
+        m_production = m_dir.filePath(QStringLiteral("production.enc.yaml"));
+        QVERIFY(QFile::copy(fixture(QStringLiteral("sops-age-humphd/secret.enc.yaml")), m_staging));
+        QFile::setPermissions(m_staging, QFile::ReadOwner | QFile::WriteOwner);
+
+        // Production: the same keys but one value changed and one key more.
+        const auto keys = Sops::loadIdentities();
+        auto doc =
+            Sops::SopsDocument::open(readAll(m_staging), Sops::Format::Yaml, keys.identities);
+        QVERIFY(doc);
+        Sops::SopsDocument prod = std::move(doc).value();
+        QVERIFY(Sops::setValue(prod.data(), {QStringLiteral("secret")}, "a production secret"));
+        QVERIFY(Sops::setValue(prod.data(), {QStringLiteral("sentry_dsn")}, "https://x@sentry"));
+        QFile out(m_production);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(*prod.serialize());
+        out.close();
+
+        m_workspace.name = QStringLiteral("test");
+        m_workspace.directory = m_dir.path();
+        EnvironmentSpec staging, production;
+        staging.name = QStringLiteral("staging");
+        staging.secrets = {m_staging};
+        production.name = QStringLiteral("production");
+        production.isProtected = true;
+        production.secrets = {m_production};
+        m_workspace.environments = {staging, production};
+        m_audit = std::make_shared<AuditLog>(m_dir.filePath(QStringLiteral("audit.sqlite")));
+    }
+
+    void opensMaskedRevealsEditsSavesAndIsMaskedAfterReload()
+    {
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        QCOMPARE(pane->currentFile(), m_staging);
+        QVERIFY2(pane->metadataPanel()->macLabel()->text().contains(QLatin1String("verified")),
+                 qPrintable(pane->metadataPanel()->macLabel()->text()));
+        QCOMPARE(shown(*pane, QStringLiteral("secret")), SecretsModel::mask());
+        QCOMPARE(shown(*pane, QStringLiteral("complex.value")), SecretsModel::mask());
+        QVERIFY(pane->metadataPanel()->recipients()->topLevelItemCount() >= 1);
+
+        pane->revealAllAction()->trigger();
+        QCOMPARE(shown(*pane, QStringLiteral("secret")), QStringLiteral("this is a secret"));
+        if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+            pane->grab().save(dir + QStringLiteral("/secrets-pane-revealed.png"));
+        pane->revealAllAction()->trigger();
+        QCOMPARE(shown(*pane, QStringLiteral("secret")), SecretsModel::mask());
+
+        const QModelIndex value =
+            pane->model()->indexOfPath(QStringLiteral("secret"), SecretsModel::ValueColumn);
+        QVERIFY(pane->model()->setData(value, QStringLiteral("a new secret")));
+        QVERIFY(pane->isModified(m_staging));
+        const QByteArray before = readAll(m_staging);
+        QSignalSpy saved(pane.get(), &SecretsPane::fileSaved);
+        pane->save();
+        QCOMPARE(saved.size(), 1);
+        QVERIFY(!pane->isModified(m_staging));
+        const QByteArray after = readAll(m_staging);
+        QCOMPARE((envelopes(before) - envelopes(after)).size(), 2); // the value and the MAC
+        QVERIFY(!after.contains("a new secret"));
+
+        pane.reset();
+        auto again = openPane(QStringLiteral("staging"));
+        QVERIFY(again);
+        QCOMPARE(shown(*again, QStringLiteral("secret")), SecretsModel::mask());
+        again->model()->setRevealed(again->model()->indexOfPath(QStringLiteral("secret")), true);
+        QCOMPARE(shown(*again, QStringLiteral("secret")), QStringLiteral("a new secret"));
+        QCOMPARE(shown(*again, QStringLiteral("string")), SecretsModel::mask());
+        QVERIFY(again->metadataPanel()->macLabel()->text().contains(QLatin1String("verified")));
+        if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+            again->grab().save(dir + QStringLiteral("/secrets-pane.png"));
+    }
+
+    void aCopiedValueLeavesTheClipboard()
+    {
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        SecureClipboard::instance()->setTimeout(300);
+        pane->tree()->setCurrentIndex(pane->model()->indexOfPath(QStringLiteral("complex.value")));
+        pane->copyCurrentValue();
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("this is a secret"));
+        QTRY_COMPARE_WITH_TIMEOUT(QGuiApplication::clipboard()->text(), QString(), 3000);
+        // Something else copied meanwhile is left alone.
+        pane->copyCurrentValue();
+        QGuiApplication::clipboard()->setText(QStringLiteral("mine"));
+        QTest::qWait(600);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("mine"));
+    }
+
+    void aProtectedSaveAsksAndIsAuditedWithoutValues()
+    {
+        auto pane = openPane(QStringLiteral("production"));
+        QVERIFY(pane);
+        const QByteArray original = readAll(m_production);
+        QVERIFY(pane->model()->setData(
+            pane->model()->indexOfPath(QStringLiteral("sentry_dsn"), SecretsModel::ValueColumn),
+            QStringLiteral("https://rotated@sentry")));
+        DangerConfirmDialog::setNextAnswer(false);
+        pane->save();
+        QCOMPARE(readAll(m_production), original);
+        QVERIFY(pane->isModified(m_production));
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->save();
+        QVERIFY(readAll(m_production) != original);
+        const QList<AuditEntry> entries = m_audit->recent(10, QStringLiteral("production"));
+        QVERIFY(!entries.isEmpty());
+        QCOMPARE(entries.first().action, QStringLiteral("secrets.save"));
+        QCOMPARE(entries.first().after, QStringLiteral("sentry_dsn"));
+        QVERIFY(!entries.first().after.contains(QLatin1String("rotated")));
+    }
+
+    void aFileChangedOnDiskIsNotOverwritten()
+    {
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        QVERIFY(pane->model()->setData(
+            pane->model()->indexOfPath(QStringLiteral("string"), SecretsModel::ValueColumn),
+            QStringLiteral("mine")));
+        QByteArray theirs = readAll(m_staging);
+        theirs.append("# changed by git pull\n");
+        QFile file(m_staging);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(theirs);
+        file.close();
+        pane->save();
+        QCOMPARE(readAll(m_staging), theirs);
+        QVERIFY(pane->banner()->text().contains(QLatin1String("changed on disk")));
+        QVERIFY(pane->isModified(m_staging));
+    }
+
+    void secretsDriftBetweenEnvironmentsStaysMasked()
+    {
+        CompareSecretsDialog dialog(m_workspace, QStringLiteral("staging"));
+        QSignalSpy compared(&dialog, &CompareSecretsDialog::compared);
+        QVERIFY(compared.wait(10000));
+        QMap<QString, Sops::KeyDifference::Kind> kinds;
+        for (const Sops::KeyDifference &d : dialog.differences())
+            kinds.insert(d.path, d.kind);
+        QCOMPARE(kinds.value(QStringLiteral("sentry_dsn")), Sops::KeyDifference::Kind::OnlyRight);
+        QCOMPARE(kinds.value(QStringLiteral("secret")), Sops::KeyDifference::Kind::Differs);
+        QCOMPARE(kinds.value(QStringLiteral("complex.value")), Sops::KeyDifference::Kind::Same);
+        const auto table = dialog.table();
+        QVERIFY(table->topLevelItemCount() >= 2);
+        for (int row = 0; row < table->topLevelItemCount(); ++row)
+            QVERIFY(!table->topLevelItem(row)->text(2).contains(QLatin1String("production")));
+        if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            dialog.show();
+            dialog.grab().save(dir + QStringLiteral("/secrets-compare.png"));
+        }
+        dialog.showValues()->setChecked(true);
+        const auto found = table->findItems(QStringLiteral("secret"), Qt::MatchExactly, 0);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first()->text(2), QStringLiteral("a production secret"));
+    }
+};
+
+QTEST_MAIN(TestSecretsPane)
+#include "tst_secretspane.moc"

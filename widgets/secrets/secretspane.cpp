@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "secretspane.h"
+
+#include "common/dangerconfirmdialog.h"
+#include "common/futures.h"
+#include "common/secureclipboard.h"
+#include "comparesecretsdialog.h"
+#include "secrets/sopsconfig.h"
+#include "secretsmetadatapanel.h"
+#include "secretsmodel.h"
+#include "statuscolors.h"
+
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QSplitter>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr int PathRole = Qt::UserRole;
+
+QListWidgetItem *heading(const QString &text)
+{
+    auto *item = new QListWidgetItem(text);
+    item->setFlags(Qt::NoItemFlags);
+    QFont font = item->font();
+    font.setBold(true);
+    item->setFont(font);
+    return item;
+}
+
+} // namespace
+
+SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                         QWidget *parent)
+    : Pane(parent)
+    , m_workspace(workspace)
+    , m_environment(environment)
+    , m_audit(std::make_shared<AuditLog>())
+    , m_files(new QListWidget)
+    , m_tree(new QTreeView)
+    , m_banner(new QLabel)
+    , m_model(new SecretsModel(this))
+    , m_metadata(new SecretsMetadataPanel)
+{
+    m_tree->setModel(m_model);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_tree->header()->setSectionResizeMode(SecretsModel::KeyColumn, QHeaderView::Interactive);
+    m_tree->header()->resizeSection(SecretsModel::KeyColumn, 200);
+    m_tree->header()->resizeSection(SecretsModel::ValueColumn, 250);
+    m_tree->header()->resizeSection(SecretsModel::TypeColumn, 60);
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setMargin(6);
+    m_files->setMinimumWidth(150);
+
+    auto *center = new QWidget;
+    auto *centerLayout = new QVBoxLayout(center);
+    centerLayout->setContentsMargins(0, 0, 0, 0);
+    centerLayout->addWidget(m_banner);
+    centerLayout->addWidget(m_tree, 1);
+    auto *splitter = new QSplitter;
+    splitter->addWidget(m_files);
+    splitter->addWidget(center);
+    splitter->addWidget(m_metadata);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({170, 680, 320});
+    buildActions();
+    auto *toolbar = new QToolBar;
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addActions({m_save, m_reload});
+    toolbar->addSeparator();
+    toolbar->addActions({m_revealAll, m_revealOne, m_copy});
+    toolbar->addSeparator();
+    toolbar->addActions({m_addKey, m_delete});
+    toolbar->addSeparator();
+    toolbar->addActions({m_compare, m_newFile});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(toolbar);
+    layout->addWidget(splitter, 1);
+
+    connect(m_files, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        if (item && !item->data(PathRole).toString().isEmpty())
+            openFile(item->data(PathRole).toString());
+    });
+    connect(m_model, &SecretsModel::edited, this, &SecretsPane::markModified);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &SecretsPane::updateActions);
+    connect(m_metadata, &SecretsMetadataPanel::addRecipientRequested, this,
+            &SecretsPane::addRecipient);
+    connect(m_metadata, &SecretsMetadataPanel::removeRecipientRequested, this,
+            &SecretsPane::removeRecipient);
+    connect(m_metadata, &SecretsMetadataPanel::rotateRequested, this, &SecretsPane::rotateDataKey);
+    listFiles();
+    updateActions();
+}
+
+SecretsPane::~SecretsPane()
+{
+    m_model->setDocument(nullptr); // the view outlives m_open during QWidget's destruction
+}
+
+void SecretsPane::buildActions()
+{
+    const auto action = [this](const QString &text, const QKeySequence &keys, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setShortcut(keys);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(a);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_revealAll = action(tr("Reveal all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                         [this](bool on) { m_model->setRevealAll(on); });
+    m_revealAll->setCheckable(true);
+    m_revealOne = action(tr("Reveal value"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] {
+        const QModelIndex current = m_tree->currentIndex();
+        m_model->setRevealed(current, !m_model->isRevealed(current));
+    });
+    m_copy = action(tr("Copy value"), QKeySequence::Copy, &SecretsPane::copyCurrentValue);
+    m_addKey = action(tr("Add key…"), QKeySequence(Qt::CTRL | Qt::Key_N), [this] {
+        auto *ask = new QInputDialog(this);
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        ask->setLabelText(tr("Name of the new key:"));
+        connect(ask, &QInputDialog::textValueSelected, this,
+                [this](const QString &name) { addKey(name, {}); });
+        ask->open();
+    });
+    m_delete = action(tr("Delete key"), QKeySequence::Delete, &SecretsPane::deleteCurrentKey);
+    m_save = action(tr("Save"), QKeySequence::Save, &SecretsPane::save);
+    m_reload = action(tr("Reload"), QKeySequence::Refresh, &SecretsPane::reload);
+    m_rotate = action(tr("Rotate data key…"), {}, &SecretsPane::rotateDataKey);
+    m_compare = action(tr("Compare environments…"), {}, &SecretsPane::openCompareDialog);
+    m_newFile = action(tr("New file…"), {}, [this] {
+        auto *dialog = new QFileDialog(this, tr("New sops file"), m_workspace.directory);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        connect(dialog, &QFileDialog::fileSelected, this, &SecretsPane::createFile);
+        dialog->open();
+    });
+}
+
+QList<QAction *> SecretsPane::paneActions() const
+{
+    return {m_save, m_revealAll, m_copy, m_addKey, m_delete, m_compare, m_newFile, m_reload};
+}
+
+void SecretsPane::listFiles()
+{
+    m_banner->setText(tr("Looking for sops files…"));
+    auto future = QtConcurrent::run([workspace = m_workspace, env = m_environment] {
+        return listSecretsFiles(workspace, env);
+    });
+    onFinished(future, this, [this](const SecretsFileList &list) {
+        const QSignalBlocker quiet(m_files);
+        m_files->clear();
+        m_files->addItem(heading(tr("%1 secrets").arg(m_environment.name)));
+        const auto add = [this](const QString &path) {
+            auto *item = new QListWidgetItem(QFileInfo(path).fileName(), m_files);
+            item->setData(PathRole, path);
+            item->setToolTip(QDir(m_workspace.directory).relativeFilePath(path));
+        };
+        for (const QString &path : list.environmentFiles)
+            add(path);
+        if (!list.ruleMatchedFiles.isEmpty()) {
+            m_files->addItem(heading(tr("Other files (.sops.yaml)")));
+            for (const QString &path : list.ruleMatchedFiles)
+                add(path);
+        }
+        const QStringList all = list.environmentFiles + list.ruleMatchedFiles;
+        if (all.isEmpty()) {
+            m_banner->setText(tr("Environment %1 lists no secrets files. Add them to the workspace "
+                                 "(environments.%1.secrets: [secrets/%1.enc.yaml]) or create one "
+                                 "with New file….")
+                                  .arg(m_environment.name));
+            m_loaded = true;
+            emit loaded();
+            return;
+        }
+        openFile(all.first());
+    });
+}
+
+void SecretsPane::openFile(const QString &path)
+{
+    if (m_open.contains(path)) {
+        showFile(path);
+        return;
+    }
+    m_banner->setText(tr("Decrypting %1…").arg(QFileInfo(path).fileName()));
+    m_banner->setStyleSheet({});
+    m_banner->setVisible(true);
+    onFinished(QtConcurrent::run([path] { return openSecretsFile(path); }), this,
+               [this, path](const Result<OpenedSecretsFile> &opened) {
+                   if (!opened) {
+                       m_current.clear();
+                       m_model->setDocument(nullptr);
+                       m_metadata->setFile(nullptr, false);
+                       showError(opened.errorString());
+                   } else {
+                       m_open.insert(path, OpenFile{*opened, false});
+                       showFile(path);
+                       emit fileOpened(path);
+                   }
+                   if (!m_loaded) {
+                       m_loaded = true;
+                       emit loaded();
+                   }
+               });
+}
+
+void SecretsPane::showFile(const QString &path)
+{
+    m_current = path;
+    const OpenFile &open = m_open[path];
+    m_model->setDocument(open.file.document.get());
+    m_tree->expandToDepth(0);
+    m_metadata->setFile(&open.file, open.modified);
+    const QStringList notes = open.file.notes;
+    m_banner->setText(notes.isEmpty() ? QString() : notes.join(QLatin1Char('\n')));
+    m_banner->setVisible(!notes.isEmpty());
+    for (int row = 0; row < m_files->count(); ++row)
+        if (m_files->item(row)->data(PathRole).toString() == path) {
+            const QSignalBlocker quiet(m_files);
+            m_files->setCurrentRow(row);
+        }
+    updateActions();
+}
+
+void SecretsPane::showError(const QString &message)
+{
+    m_banner->setText(message);
+    m_banner->setStyleSheet(QStringLiteral("color: %1").arg(healthColor(Health::Critical).name()));
+    m_banner->setVisible(true);
+    emit statusMessage(message);
+}
+
+Sops::SopsDocument *SecretsPane::document() const
+{
+    const auto it = m_open.constFind(m_current);
+    return it == m_open.cend() ? nullptr : it->file.document.get();
+}
+
+bool SecretsPane::isModified(const QString &path) const
+{
+    return m_open.value(path).modified;
+}
+
+void SecretsPane::updateActions()
+{
+    Sops::SopsDocument *doc = document();
+    const bool editable = doc && doc->format() != Sops::Format::Binary;
+    const QModelIndex current = m_tree->currentIndex();
+    for (QAction *a : {m_revealAll, m_revealOne, m_save, m_reload, m_rotate})
+        a->setEnabled(doc);
+    m_copy->setEnabled(doc && current.isValid());
+    m_addKey->setEnabled(editable);
+    m_delete->setEnabled(editable && current.isValid());
+    m_save->setEnabled(doc && isModified(m_current));
+    m_compare->setEnabled(m_workspace.environments.size() > 1);
+}
+
+void SecretsPane::markModified()
+{
+    if (!document())
+        return;
+    OpenFile &open = m_open[m_current];
+    open.modified = true;
+    m_metadata->setFile(&open.file, true);
+    for (int row = 0; row < m_files->count(); ++row) {
+        QListWidgetItem *item = m_files->item(row);
+        if (item->data(PathRole).toString() == m_current)
+            item->setText(QFileInfo(m_current).fileName() + QStringLiteral(" *"));
+    }
+    updateActions();
+}
+
+void SecretsPane::save()
+{
+    if (!document() || !isModified(m_current))
+        return;
+    if (!m_environment.isProtected) {
+        writeCurrent({});
+        return;
+    }
+    const QString path = m_current;
+    DangerConfirmDialog::ask(
+        this, tr("Save"),
+        tr("Write %1 (%2) in %3?")
+            .arg(QFileInfo(path).fileName(), m_model->changedPaths().join(QStringLiteral(", ")),
+                 m_environment.name),
+        m_environment.name, true, [this, path](bool confirmed, const QString &comment) {
+            if (confirmed && path == m_current)
+                writeCurrent(comment);
+        });
+}
+
+void SecretsPane::writeCurrent(const QString &comment)
+{
+    OpenFile &open = m_open[m_current];
+    const Result<QByteArray> encrypted = open.file.document->serialize();
+    const Result<QByteArray> written =
+        encrypted ? saveSecretsFile(m_current, *encrypted, open.file.digest)
+                  : Result<QByteArray>(encrypted.error());
+    const QString changes = m_model->changedPaths().join(QStringLiteral(", "));
+    if (!written) {
+        audit(QStringLiteral("secrets.save"), changes, comment,
+              QStringLiteral("failed: ") + written.errorString());
+        showError(tr("Not saved: %1").arg(written.errorString()));
+        return;
+    }
+    open.file.digest = *written;
+    open.modified = false;
+    audit(QStringLiteral("secrets.save"), changes, comment, QStringLiteral("done"));
+    m_model->clearChanges();
+    m_metadata->setFile(&open.file, false);
+    for (int row = 0; row < m_files->count(); ++row)
+        if (m_files->item(row)->data(PathRole).toString() == m_current)
+            m_files->item(row)->setText(QFileInfo(m_current).fileName());
+    m_banner->setVisible(false);
+    emit statusMessage(tr("Saved %1").arg(QFileInfo(m_current).fileName()));
+    emit fileSaved(m_current);
+    updateActions();
+}
+
+void SecretsPane::audit(const QString &action, const QString &after, const QString &comment,
+                        const QString &outcome)
+{
+    // Key names only, never values: the audit log is not a secrets store.
+    (void)m_audit->record({QDateTime::currentDateTimeUtc(),
+                           AuditLog::currentUser(),
+                           m_workspace.name,
+                           m_environment.name,
+                           action,
+                           QDir(m_workspace.directory).relativeFilePath(m_current),
+                           {},
+                           after,
+                           comment,
+                           outcome});
+}
+
+void SecretsPane::reload()
+{
+    if (m_current.isEmpty())
+        return;
+    const QString path = m_current;
+    m_open.remove(path);
+    m_model->setDocument(nullptr);
+    openFile(path);
+}
+
+void SecretsPane::addKey(const QString &name, const QByteArray &value)
+{
+    QModelIndex parent = m_tree->currentIndex().siblingAtColumn(0);
+    // Into the selected map (an INI section, say), else beside the selected key.
+    if (parent.isValid() &&
+        m_model->data(parent.siblingAtColumn(SecretsModel::TypeColumn)).toString() !=
+            QLatin1String("map"))
+        parent = parent.parent();
+    const QModelIndex added = m_model->addKey(parent, name.trimmed(), value);
+    if (!added.isValid()) {
+        showError(tr("Cannot add '%1' there: the name is empty or already taken").arg(name));
+        return;
+    }
+    m_tree->setCurrentIndex(added.siblingAtColumn(SecretsModel::ValueColumn));
+    m_tree->edit(added.siblingAtColumn(SecretsModel::ValueColumn));
+}
+
+void SecretsPane::deleteCurrentKey()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    if (current.isValid())
+        m_model->removeKey(current.siblingAtColumn(0));
+}
+
+void SecretsPane::copyCurrentValue()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    if (!current.isValid())
+        return;
+    SecureClipboard::instance()->copy(QString::fromUtf8(m_model->plainValue(current)));
+    emit statusMessage(tr("Copied %1; the clipboard is cleared in %2 s")
+                           .arg(m_model->pathOf(current))
+                           .arg(SecureClipboard::instance()->timeout() / 1000));
+}
+
+void SecretsPane::rotateDataKey()
+{
+    if (!document())
+        return;
+    DangerConfirmDialog::ask(
+        this, tr("Rotate"),
+        tr("Give %1 a new data key? Every value gets a new ciphertext (a large git diff); everyone "
+           "listed as a recipient can still open it.")
+            .arg(QFileInfo(m_current).fileName()),
+        m_environment.name, m_environment.isProtected, [this](bool confirmed, const QString &) {
+            if (!confirmed || !document())
+                return;
+            if (const Status rotated = document()->rotate(); !rotated)
+                return showError(rotated.errorString());
+            m_model->setDocument(document()); // every envelope changes; nothing to keep
+            markModified();
+        });
+}
+
+void SecretsPane::addRecipient(const QString &recipient)
+{
+    const auto parsed = Age::Recipient::parse(recipient);
+    const Status added = !parsed      ? Status::failure(parsed.errorString())
+                         : document() ? document()->addRecipient(*parsed)
+                                      : Status::failure(tr("no file open"));
+    if (!added)
+        return showError(tr("%1: %2").arg(recipient, added.errorString()));
+    markModified();
+}
+
+void SecretsPane::removeRecipient(const QString &recipient)
+{
+    DangerConfirmDialog::ask(
+        this, tr("Remove"),
+        tr("Remove %1 from %2? The data key is rotated too, so the old key it holds opens "
+           "nothing saved from now on.")
+            .arg(recipient, QFileInfo(m_current).fileName()),
+        m_environment.name, m_environment.isProtected,
+        [this, recipient](bool confirmed, const QString &) {
+            if (!confirmed || !document())
+                return;
+            if (const Status removed = document()->removeRecipient(recipient); !removed)
+                return showError(removed.errorString());
+            m_model->setDocument(document());
+            markModified();
+        });
+}
+
+void SecretsPane::createFile(const QString &path)
+{
+    const auto config = Sops::SopsConfig::find(QFileInfo(path).absolutePath());
+    const auto rule =
+        config ? config->ruleFor(path) : Result<Sops::CreationRule>::failure(config.errorString());
+    if (!rule)
+        return showError(
+            tr("No .sops.yaml creation rule for %1: %2").arg(path, rule.errorString()));
+    QList<Age::Recipient> recipients;
+    for (const QString &text : rule->age)
+        if (const auto r = Age::Recipient::parse(text))
+            recipients << *r;
+    const Sops::Format format = Sops::formatForPath(path);
+    const QByteArray empty =
+        format == Sops::Format::Yaml || format == Sops::Format::Json ? "{}" : "";
+    Result<Sops::SopsDocument> created =
+        Sops::SopsDocument::create(empty, format, recipients, *rule);
+    if (!created)
+        return showError(tr("%1: %2").arg(path, created.errorString()));
+    OpenedSecretsFile file;
+    file.path = path;
+    file.document = std::make_shared<Sops::SopsDocument>(std::move(created).value());
+    m_open.insert(path, OpenFile{file, true});
+    auto *item = new QListWidgetItem(QFileInfo(path).fileName() + QStringLiteral(" *"), m_files);
+    item->setData(PathRole, path);
+    showFile(path);
+}
+
+void SecretsPane::openCompareDialog()
+{
+    auto *dialog = new CompareSecretsDialog(m_workspace, m_environment.name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+} // namespace Opsdeck

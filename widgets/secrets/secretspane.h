@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "common/pane.h"
+#include "secrets/secretsfiles.h"
+#include "workspace/workspace.h"
+
+#include <QHash>
+
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QTreeView;
+
+namespace Opsdeck {
+
+class SecretsMetadataPanel;
+class SecretsModel;
+
+/**
+ * Secrets: the environment's sops files, decrypted in memory. Values are masked until revealed,
+ * copies leave the clipboard after 30 s, saves keep the data key and unchanged ciphertexts (a
+ * small git diff) and are written atomically. Files stay open while you switch between them, so
+ * unsaved edits are never dropped silently.
+ */
+class SecretsPane final : public Pane
+{
+    Q_OBJECT
+
+public:
+    SecretsPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                QWidget *parent = nullptr);
+    ~SecretsPane() override;
+
+    QString paneId() const override { return QStringLiteral("secrets"); }
+    QString title() const override { return QStringLiteral("Secrets"); }
+    QList<QAction *> paneActions() const override;
+    bool hasLoaded() const override { return m_loaded; }
+
+    /** Opens (decrypting in the background) or shows an already open file. */
+    void openFile(const QString &path);
+    QString currentFile() const { return m_current; }
+    bool isModified(const QString &path) const;
+    /** Saves the current file (asks first in a protected environment). */
+    void save();
+    /** Reloads the current file from disk, dropping unsaved edits. */
+    void reload();
+    void addKey(const QString &name, const QByteArray &value);
+    void deleteCurrentKey();
+    void copyCurrentValue();
+    void rotateDataKey();
+    void addRecipient(const QString &recipient);
+    void removeRecipient(const QString &recipient);
+    /** A new file from the matching .sops.yaml creation rule, opened unsaved. */
+    void createFile(const QString &path);
+    void openCompareDialog();
+
+    SecretsModel *model() const { return m_model; }
+    QTreeView *tree() const { return m_tree; }
+    QLabel *banner() const { return m_banner; }
+    SecretsMetadataPanel *metadataPanel() const { return m_metadata; }
+    QAction *revealAllAction() const { return m_revealAll; }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+
+signals:
+    void fileOpened(const QString &path);
+    void fileSaved(const QString &path);
+
+private:
+    struct OpenFile
+    {
+        OpenedSecretsFile file;
+        bool modified = false;
+    };
+
+    void buildActions();
+    void listFiles();
+    void showFile(const QString &path);
+    void showError(const QString &message);
+    void updateActions();
+    void markModified();
+    void writeCurrent(const QString &comment);
+    void audit(const QString &action, const QString &after, const QString &comment,
+               const QString &outcome);
+    Sops::SopsDocument *document() const;
+
+    Workspace m_workspace;
+    EnvironmentSpec m_environment;
+    QHash<QString, OpenFile> m_open;
+    QString m_current;
+    bool m_loaded = false;
+    std::shared_ptr<AuditLog> m_audit;
+
+    QListWidget *m_files;
+    QTreeView *m_tree;
+    QLabel *m_banner;
+    SecretsModel *m_model;
+    SecretsMetadataPanel *m_metadata;
+    QAction *m_revealAll, *m_revealOne, *m_copy, *m_addKey, *m_delete, *m_save, *m_reload;
+    QAction *m_rotate, *m_compare, *m_newFile;
+};
+
+} // namespace Opsdeck
