@@ -4,7 +4,6 @@
 # 5 MB binary file, in process, next to the npm `sops-age` decryptor (an independent
 # implementation) on the same files; time and peak memory.
 #   bench/secrets.sh [RUNS]
-# The 1,000-key file is JSON: Opsdeck does not write the YAML store yet.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
@@ -30,19 +29,24 @@ flat = {}
 for k, v in doc.items():  # 1,002 leaves: 334 × (password, port, enabled)
     flat[k] = v
 json.dump(flat, open(f"{state}/keys1000.json", "w"), indent=2)
+with open(f"{state}/keys1000.yaml", "w") as out:  # the same 1,002 values as YAML, with comments
+    for k, v in flat.items():
+        out.write(f"# {k}\n{k}:\n    password: {v['password']}\n    port: {v['port']}\n"
+                  f"    enabled: {'true' if v['enabled'] else 'false'}\n")
 open(f"{state}/blob5mb.bin", "wb").write(os.urandom(5 * 1024 * 1024))
 PY
 "$build/app/opsdeck" secrets encrypt --age "$recipient" "$state/keys1000.json" >"$state/keys1000.enc.json"
+"$build/app/opsdeck" secrets encrypt --age "$recipient" "$state/keys1000.yaml" >"$state/keys1000.enc.yaml"
 "$build/app/opsdeck" secrets encrypt --age "$recipient" "$state/blob5mb.bin" >"$state/blob5mb.enc"
 
-for f in keys1000.enc.json blob5mb.enc; do
+for f in keys1000.enc.yaml keys1000.enc.json blob5mb.enc; do
     "$build/bench/bench-secrets" "$state/$f" "$state/keys.txt" "$runs"
 done
-for f in keys1000.enc.json blob5mb.enc; do
+for f in keys1000.enc.yaml keys1000.enc.json blob5mb.enc; do
     (cd "$state" && node --input-type=module - "$state/$f" "$(grep ^AGE "$state/keys.txt")" "$runs" <<'JS'
 import { decryptSops } from "sops-age";
 const [file, secretKey, runs] = process.argv.slice(2);
-const fileType = file.endsWith(".json") ? "json" : "json"; // the binary store is JSON on disk
+const fileType = file.endsWith(".yaml") ? "yaml" : "json"; // the binary store is JSON on disk
 const ms = [];
 let rss = 0;
 for (let i = 0; i < Number(runs); i++) {

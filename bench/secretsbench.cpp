@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Times decrypt + MAC verification and encryption of one sops JSON (or binary-store) file in
-// process, the way the Secrets pane does it (bench/secrets.sh makes the files).
+// Times decrypt + MAC verification and encryption of one sops file (any store) in process, the
+// way the Secrets pane opens and saves it (bench/secrets.sh makes the files).
 //   secretsbench FILE KEYS_FILE RUNS
-#include "secrets/agecrypto.h"
 #include "secrets/identities.h"
-#include "secrets/sopstree.h"
+#include "secrets/sopsdocument.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -31,29 +30,26 @@ int main(int argc, char **argv)
     Sops::LoadedIdentities identities;
     Sops::parseKeysFile(keys.readAll(), keys.fileName(), identities);
     const int runs = std::max(1, std::atoi(argv[3]));
+    const Sops::Format format = Sops::formatForPath(file.fileName());
     QList<double> decryptMs, encryptMs;
     for (int i = 0; i < runs; ++i) {
         QElapsedTimer clock;
         clock.start();
-        const Result<Sops::Node> root = Sops::Json::parse(text);
-        Sops::Node data = *root;
-        data.map.removeIf([](const auto &item) { return item.first == QLatin1String("sops"); });
-        Sops::Node metadata = *root->child(QStringLiteral("sops"));
-        const auto decrypted =
-            Sops::decryptTree(data, metadata, identities.identities, false, true);
-        if (!decrypted || !decrypted->macVerified) {
+        Result<Sops::SopsDocument> opened =
+            Sops::SopsDocument::open(text, format, identities.identities);
+        if (!opened || !opened->macVerified()) {
             std::fprintf(stderr, "%s\n",
-                         qPrintable(decrypted ? decrypted->macStatus : decrypted.errorString()));
+                         qPrintable(opened ? opened->macStatus() : opened.errorString()));
             return 1;
         }
         decryptMs << double(clock.nsecsElapsed()) / 1e6;
+        Sops::SopsDocument doc = std::move(opened).value();
+        if (!doc.rotate()) // a fresh key: every value is encrypted again, none reused
+            return 1;
         clock.restart();
-        const QByteArray key = AgeCrypto::randomBytes(32); // a fresh key: every value re-encrypted
-        Sops::Node out = Sops::encryptTree(decrypted->data, metadata, key, {});
-        out.map.append({QStringLiteral("sops"), metadata});
-        const QByteArray written = Sops::Json::write(out);
+        const Result<QByteArray> written = doc.serialize();
         encryptMs << double(clock.nsecsElapsed()) / 1e6;
-        if (written.isEmpty())
+        if (!written)
             return 1;
     }
     std::sort(decryptMs.begin(), decryptMs.end());

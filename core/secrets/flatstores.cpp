@@ -64,7 +64,9 @@ Result<Node> unflatten(const QList<std::pair<QString, QByteArray>> &flat)
                      [](const auto &a, const auto &b) { return flatKeyLess(a.first, b.first); });
     Node root;
     root.kind = Node::Kind::Map;
-    for (const auto &[flatKey, value] : sorted) {
+    for (const auto &entry : sorted) {
+        const QString &flatKey = entry.first; // not a binding: lambdas capture it (clang 14)
+        const QByteArray &value = entry.second;
         const auto bad = [&](const QString &why) {
             return Result<Node>::failure(
                 QStringLiteral("sops metadata key '%1': %2").arg(flatKey, why),

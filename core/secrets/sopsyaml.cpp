@@ -209,8 +209,11 @@ QList<SourceComment> scanComments(const QByteArray &text)
 class Converter
 {
 public:
-    explicit Converter(QList<SourceComment> comments)
+    /** `budget`: how many nodes the tree may have. Aliases are expanded, so a small file can
+     * describe an enormous tree ("billion laughs"); past the budget it is refused. */
+    Converter(QList<SourceComment> comments, qsizetype budget)
         : m_comments(std::move(comments))
+        , m_budget(budget)
     {}
 
     Result<Node> document(const YAML::Node &root)
@@ -224,6 +227,7 @@ public:
 private:
     QList<SourceComment> m_comments;
     qsizetype m_next = 0;
+    qsizetype m_budget;
 
     /** Whole-line comments above `line` (and indented at least `minColumn`) go into `into`. */
     void takeHeadComments(Node &into, int line, int minColumn)
@@ -259,6 +263,12 @@ Result<Node> Converter::convert(const YAML::Node &y, int depth, int endLine, int
     Q_UNUSED(column)
     if (depth > 200)
         return Result<Node>::failure(QStringLiteral("nested too deeply"), QStringLiteral("format"));
+    if (--m_budget < 0)
+        return Result<Node>::failure(QStringLiteral("%1:%2: aliases expand to far more values than "
+                                                    "the file holds; refused")
+                                         .arg(y.Mark().line + 1)
+                                         .arg(y.Mark().column + 1),
+                                     QStringLiteral("format"));
     switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -288,7 +298,8 @@ Result<Node> Converter::convertMap(const YAML::Node &y, int depth, int endLine)
     map.kind = Node::Kind::Map;
     const int column = y.begin() != y.end() ? y.begin()->first.Mark().column : 0;
     for (auto it = y.begin(); it != y.end(); ++it) {
-        const YAML::Node &key = it->first;
+        const YAML::Node key = it->first; // copies: the iterator hands out temporaries
+        const YAML::Node value = it->second;
         if (!key.IsScalar())
             return Result<Node>::failure(QStringLiteral("%1:%2: keys must be strings")
                                              .arg(key.Mark().line + 1)
@@ -299,13 +310,13 @@ Result<Node> Converter::convertMap(const YAML::Node &y, int depth, int endLine)
         const std::optional<Node> lineComment = takeLineComment(line);
         auto next = std::next(it);
         const int nextLine = next != y.end() ? next->first.Mark().line : endLine;
-        Result<Node> child = convert(it->second, depth + 1, nextLine, column);
+        Result<Node> child = convert(value, depth + 1, nextLine, column);
         if (!child)
             return child;
         map.map.append({QString::fromStdString(key.Scalar()), std::move(*child)});
         if (lineComment)
             map.map.append({QString(), *lineComment});
-        if (const auto after = takeLineComment(it->second.Mark().line))
+        if (const auto after = takeLineComment(value.Mark().line))
             map.map.append({QString(), *after});
     }
     takeHeadComments(map, endLine, column); // the map's foot comments, indented with its keys
@@ -335,16 +346,54 @@ Result<Node> Converter::convertList(const YAML::Node &y, int depth, int endLine)
 
 } // namespace
 
+/** The line of a second document's `---`, or 0. Counted here because yaml-cpp's LoadAll() loops
+ * forever on some malformed input (a stray top-level ',') where Load() does not. */
+int secondDocumentLine(const QByteArray &text)
+{
+    bool content = false;
+    int n = 0;
+    for (const QByteArray &line : text.split('\n')) {
+        ++n;
+        const QByteArray trimmed = line.trimmed();
+        if (line.startsWith("---") &&
+            (line.size() == 3 || line.at(3) == ' ' || line.at(3) == '\r')) {
+            if (content)
+                return n;
+            content = true; // "--- value" or a document that follows
+            continue;
+        }
+        if (!trimmed.isEmpty() && !trimmed.startsWith('#') && !line.startsWith('%'))
+            content = true;
+    }
+    return 0;
+}
+
+/** Only comments, blank lines, document markers or an explicit null. */
+bool isEmptyDocument(const QByteArray &text)
+{
+    static const QList<QByteArray> nulls = {"~", "null", "Null", "NULL", "---", "...", "--- ~"};
+    for (const QByteArray &line : text.split('\n')) {
+        const QByteArray trimmed = line.trimmed();
+        if (!trimmed.isEmpty() && !trimmed.startsWith('#') && !nulls.contains(trimmed))
+            return false;
+    }
+    return true;
+}
+
 Result<Node> parse(const QByteArray &text)
 {
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
-        if (documents.size() != 1)
+        if (const int line = secondDocumentLine(text))
             return Result<Node>::failure(
-                QStringLiteral("%1 YAML documents: only single-document files are supported")
-                    .arg(documents.size()),
+                QStringLiteral("%1:1: a second YAML document; only single-document files are "
+                               "supported")
+                    .arg(line),
                 QStringLiteral("format"));
-        return Converter(scanComments(text)).document(documents.front());
+        const YAML::Node document = YAML::Load(text.toStdString());
+        if (document.IsNull() && !isEmptyDocument(text)) // yaml-cpp gives up silently on some junk
+            return Result<Node>::failure(QStringLiteral("1:1: not a YAML document"),
+                                         QStringLiteral("format"));
+        return Converter(scanComments(text), 4 * text.size() + 1000).document(document);
     } catch (const YAML::Exception &e) {
         return Result<Node>::failure(QStringLiteral("%1:%2: %3")
                                          .arg(e.mark.line + 1)

@@ -156,7 +156,10 @@ void writeMap(const Node &map, int indent, bool firstInline, QByteArray &out)
         if (!atItemStart)
             out += QByteArray(indent, ' ');
         atItemStart = false;
-        out += key(name) + ':';
+        const QByteArray written = key(name);
+        if (written.size() > 1000) // YAML limits implicit keys to 1024 characters
+            out += "? " + written + '\n' + QByteArray(indent, ' ');
+        out += written.size() > 1000 ? QByteArray(":") : written + ':';
         const qsizetype before = out.size();
         writeValue(value, indent, out);
         lineOpen = out.indexOf('\n', before) == out.size() - 1;
@@ -198,6 +201,8 @@ QByteArray write(const Node &node)
         writeMap(node, 0, false, out);
     else if (node.kind == Node::Kind::List && !node.list.isEmpty())
         writeList(node, 0, out);
+    else if (node.kind == Node::Kind::Scalar && node.type == QLatin1String("str"))
+        out = doubleQuoted(node.text) + '\n'; // a bare document: no block to indent under
     else
         out = scalar(node, 0);
     return out;

@@ -4,6 +4,7 @@
 // is refused with a message that says what is wrong.
 #include "secrets/identities.h"
 #include "secrets/sopsdocument.h"
+#include "secrets/sopsyaml.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -264,6 +265,18 @@ private slots:
         QCOMPARE(doc.plaintext(), QByteArray("a: 1\nb: x\na: 2\n"));
         QCOMPARE(doc.warnings().size(), 1);
         QVERIFY(doc.warnings().first().contains(QLatin1String("'a' appears more than once")));
+    }
+
+    void anAliasBombIsRefusedQuickly()
+    {
+        QByteArray bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+        for (char name = 'b'; name <= 'i'; ++name) // 9^9 values once the aliases are expanded
+            bomb += QByteArray(1, name) + ": &" + name + " [" +
+                    QByteArray("*" + QByteArray(1, char(name - 1)) + ", ").repeated(9) + "]\n";
+        const Result<Sops::Node> parsed = Yaml::parse(bomb);
+        QVERIFY(!parsed);
+        QVERIFY2(parsed.errorString().contains(QLatin1String("aliases expand")),
+                 qPrintable(parsed.errorString()));
     }
 
     void aTenMegabyteFileOpensAndSaves()
