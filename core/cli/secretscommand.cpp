@@ -16,6 +16,10 @@
 #include <QSaveFile>
 #include <cstdio>
 
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 namespace Opsdeck {
 
 namespace {
@@ -68,7 +72,35 @@ std::optional<QByteArray> readInput(CliContext &ctx, const QString &path)
     return file.readAll();
 }
 
-/** Opens an encrypted file; on failure says why (and where keys are looked for) and sets `exit`. */
+/** A passphrase typed on the terminal without echo (as age -d and sops ask); empty without one. */
+QByteArray readPassphrase(const QString &prompt)
+{
+    const int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
+    if (tty < 0)
+        return {};
+    const QByteArray question = prompt.toLocal8Bit();
+    (void)::write(tty, question.constData(), size_t(question.size()));
+    termios saved{};
+    const bool terminal = tcgetattr(tty, &saved) == 0;
+    if (terminal) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(tty, TCSAFLUSH, &quiet);
+    }
+    QByteArray passphrase;
+    char c = 0;
+    while (::read(tty, &c, 1) == 1 && c != '\n')
+        passphrase += c;
+    if (terminal)
+        tcsetattr(tty, TCSAFLUSH, &saved);
+    (void)::write(tty, "\n", 1);
+    ::close(tty);
+    return passphrase;
+}
+
+/** Opens an encrypted file; on failure says why (and where keys are looked for) and sets `exit`.
+ * A keys file protected by a passphrase is asked for on the terminal when the key is not found
+ * elsewhere. */
 std::optional<Sops::SopsDocument> openDocument(CliContext &ctx, const QString &path, bool ignoreMac,
                                                int &exit)
 {
@@ -77,11 +109,24 @@ std::optional<Sops::SopsDocument> openDocument(CliContext &ctx, const QString &p
         exit = SopsExit::CouldNotReadInputFile;
         return std::nullopt;
     }
-    const Sops::LoadedIdentities keys = identitiesWithWarnings(ctx);
+    Sops::LoadedIdentities keys = identitiesWithWarnings(ctx);
+    const Sops::Format format = Sops::formatForPath(path);
     Result<Sops::SopsDocument> doc =
-        Sops::SopsDocument::open(*text, Sops::formatForPath(path), keys.identities, ignoreMac);
+        Sops::SopsDocument::open(*text, format, keys.identities, ignoreMac);
+    if (!doc && doc.error().code == QLatin1String("key") && !keys.lockedFiles.isEmpty()) {
+        QHash<QString, QByteArray> passphrases;
+        for (const QString &locked : keys.lockedFiles)
+            passphrases.insert(locked,
+                               readPassphrase(QStringLiteral("Passphrase for %1: ").arg(locked)));
+        keys = Sops::loadIdentities(passphrases);
+        for (QByteArray &p : passphrases)
+            AgeCrypto::cleanse(p);
+        doc = Sops::SopsDocument::open(*text, format, keys.identities, ignoreMac);
+    }
     if (!doc) {
         ctx.err << "opsdeck secrets: " << path << ": " << doc.errorString() << "\n";
+        for (const QString &problem : keys.problems)
+            ctx.err << "  " << problem << "\n";
         if (doc.error().code == QLatin1String("key") && keys.identities.isEmpty())
             ctx.err << "  (no age identity found: set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or create "
                        "~/.config/sops/age/keys.txt)\n";

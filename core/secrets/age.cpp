@@ -114,6 +114,38 @@ std::optional<QByteArray> unwrapX25519(const Stanza &stanza, const Identity &ide
     return fileKey;
 }
 
+const QByteArray kScryptLabel = "age-encryption.org/v1/scrypt";
+constexpr int kMaxScryptWorkFactor = 22; // age's default ceiling: about a second, 1 GiB
+
+/** An scrypt (passphrase) stanza: `-> scrypt <salt> <log2 N>`. */
+std::optional<QByteArray> unwrapScrypt(const Stanza &stanza, const QByteArray &passphrase,
+                                       Fail *fail)
+{
+    const auto malformed = [fail](const QString &why) {
+        *fail = {Failure::Header, QStringLiteral("scrypt stanza: %1").arg(why)};
+        return std::nullopt;
+    };
+    if (stanza.arguments.size() != 2)
+        return malformed(QStringLiteral("%1 arguments").arg(stanza.arguments.size()));
+    const std::optional<QByteArray> salt = decodeRawBase64(stanza.arguments[0]);
+    if (!salt || salt->size() != 16)
+        return malformed(QStringLiteral("the salt is not 16 bytes"));
+    const QByteArray &factor = stanza.arguments[1];
+    bool digits = !factor.isEmpty() && factor.size() <= 2 && factor[0] != '0';
+    for (const char c : factor)
+        digits = digits && c >= '0' && c <= '9';
+    if (!digits || factor.toInt() > kMaxScryptWorkFactor)
+        return malformed(QStringLiteral("work factor '%1'").arg(QString::fromLatin1(factor)));
+    if (stanza.body.size() != kFileKeySize + 16)
+        return malformed(QStringLiteral("the wrapped file key is not 32 bytes"));
+    if (passphrase.isEmpty())
+        return std::nullopt; // not ours to open: "no match", and the caller asks for one
+    QByteArray key = scrypt(passphrase, kScryptLabel + *salt, factor.toInt());
+    std::optional<QByteArray> fileKey = chachaOpen(key, QByteArray(12, '\0'), stanza.body);
+    cleanse(key);
+    return fileKey;
+}
+
 /** STREAM (age §payload) as the Go reference reads it, releasing plaintext chunk by chunk. */
 void decryptPayload(const QByteArray &payloadKey, const QByteArray &data, qsizetype pos,
                     Decrypted &out)
@@ -360,7 +392,8 @@ Result<QByteArray> dearmor(const QByteArray &armored)
 
 // ---- decrypt / encrypt -----------------------------------------------------------------------
 
-Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities)
+Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities,
+                  const QByteArray &passphrase)
 {
     QByteArray file = input;
     if (isArmored(input) || input.trimmed().startsWith("-----BEGIN")) {
@@ -372,12 +405,23 @@ Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities)
     const Result<Header> header = parseHeader(file);
     if (!header)
         return failed(Failure::Header, header.errorString());
-    for (const Stanza &s : header->stanzas) // scrypt must stand alone; we do not open it
+    for (const Stanza &s : header->stanzas) // scrypt must stand alone
         if (s.type == QLatin1String("scrypt") && header->stanzas.size() > 1)
             return failed(Failure::Header, QStringLiteral("an scrypt stanza must be the only one"));
 
     QByteArray fileKey;
     for (const Stanza &s : header->stanzas) {
+        if (s.type == QLatin1String("scrypt")) {
+            Fail fail{Failure::None, {}};
+            std::optional<QByteArray> key = unwrapScrypt(s, passphrase, &fail);
+            if (fail.failure != Failure::None)
+                return failed(fail.failure, fail.message);
+            if (key && key->size() == kFileKeySize)
+                fileKey = *key;
+            if (key)
+                cleanse(*key);
+            break;
+        }
         if (s.type != QLatin1String("X25519"))
             continue;
         for (const Identity &identity : identities) {
@@ -394,9 +438,15 @@ Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities)
         if (!fileKey.isEmpty())
             break;
     }
-    if (fileKey.isEmpty())
+    if (fileKey.isEmpty()) {
+        const bool scrypt =
+            header->stanzas.size() == 1 && header->stanzas.first().type == QLatin1String("scrypt");
         return failed(Failure::NoMatch,
-                      QStringLiteral("no identity matched any of the recipients"));
+                      scrypt ? (passphrase.isEmpty()
+                                    ? QStringLiteral("the file is protected with a passphrase")
+                                    : QStringLiteral("wrong passphrase"))
+                             : QStringLiteral("no identity matched any of the recipients"));
+    }
 
     QByteArray macKey = hkdfSha256(fileKey, {}, "header", 32);
     const bool macOk = CRYPTO_memcmp(hmacSha256(macKey, header->macInput).constData(),

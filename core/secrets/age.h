@@ -71,8 +71,10 @@ struct Decrypted
     bool ok() const { return failure == Failure::None; }
 };
 
-/** Decrypts a binary or armored age file with the first identity that opens it. */
-Decrypted decrypt(const QByteArray &file, const QList<Identity> &identities);
+/** Decrypts a binary or armored age file with the first identity that opens it, or with the
+ * passphrase when the file is passphrase-protected (scrypt, work factor up to 2^22). */
+Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities,
+                  const QByteArray &passphrase = {});
 /** Encrypts to every recipient; armored as `age -a` writes it when `armored`. */
 QByteArray encrypt(const QByteArray &plaintext, const QList<Recipient> &recipients, bool armored);
 

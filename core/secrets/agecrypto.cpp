@@ -153,6 +153,18 @@ QByteArray randomBytes(int count)
     return out;
 }
 
+QByteArray scrypt(const QByteArray &passphrase, const QByteArray &salt, int logN)
+{
+    QByteArray out(32, '\0');
+    const uint64_t n = uint64_t(1) << logN;
+    // N·r·128 bytes of work memory: 2^22 (age's ceiling) needs 4 GiB over OpenSSL's 32 MiB default.
+    const uint64_t maxMemory = n * 8 * 128 + (1 << 20);
+    if (!EVP_PBE_scrypt(passphrase.constData(), size_t(passphrase.size()), bytes(salt),
+                        size_t(salt.size()), n, 8, 1, maxMemory, bytes(out), 32))
+        return {};
+    return out;
+}
+
 void cleanse(QByteArray &b)
 {
     // Only our own copy can be overwritten; a shared buffer is cleansed by its last owner.

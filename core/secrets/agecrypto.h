@@ -21,6 +21,8 @@ QByteArray chachaSeal(const QByteArray &key, const QByteArray &nonce, const QByt
 /** nullopt when the tag does not verify. */
 std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &nonce,
                                      const QByteArray &sealed);
+/** scrypt(passphrase, salt, N = 2^logN, r = 8, p = 1) → 32 bytes (age's passphrase KDF). */
+QByteArray scrypt(const QByteArray &passphrase, const QByteArray &salt, int logN);
 QByteArray randomBytes(int count);
 /** Overwrites `bytes` (keys, file keys) before the memory is given back. */
 void cleanse(QByteArray &bytes);

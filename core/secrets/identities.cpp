@@ -1,18 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "identities.h"
 
+#include "agecrypto.h"
+
 #include <QDir>
 #include <QFile>
 
 namespace Opsdeck::Sops {
 
-void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentities &into)
+void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentities &into,
+                   const QHash<QString, QByteArray> &passphrases)
 {
     const QByteArray trimmed = text.trimmed();
     if (trimmed.startsWith("age-encryption") || trimmed.startsWith("-----BEGIN AGE")) {
-        into.problems << QStringLiteral(
-                             "%1 is protected by a passphrase, which Opsdeck cannot open yet")
-                             .arg(source);
+        // A keys file encrypted with `age -p`: opened with the passphrase the user gave for it.
+        const QByteArray passphrase = passphrases.value(source);
+        Age::Decrypted opened = Age::decrypt(text, {}, passphrase);
+        if (!opened.ok()) {
+            into.lockedFiles << source;
+            if (!passphrase.isEmpty())
+                into.problems << QStringLiteral("%1: %2").arg(source, opened.error);
+            return;
+        }
+        parseKeysFile(opened.plaintext, source, into);
+        AgeCrypto::cleanse(opened.plaintext);
         return;
     }
     int lineNumber = 0;
@@ -49,7 +60,7 @@ void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentiti
         into.sources << source;
 }
 
-LoadedIdentities loadIdentities()
+LoadedIdentities loadIdentities(const QHash<QString, QByteArray> &passphrases)
 {
     LoadedIdentities out;
     if (qEnvironmentVariableIsSet("SOPS_AGE_KEY"))
@@ -73,7 +84,7 @@ LoadedIdentities loadIdentities()
             out.problems << QStringLiteral("%1: %2").arg(path, file.errorString());
             continue;
         }
-        parseKeysFile(file.readAll(), path, out);
+        parseKeysFile(file.readAll(), path, out, passphrases);
     }
     return out;
 }

@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSaveFile>
 
@@ -22,7 +23,8 @@ QByteArray digestOf(const QByteArray &bytes)
 
 } // namespace
 
-Result<OpenedSecretsFile> openSecretsFile(const QString &path)
+Result<OpenedSecretsFile> openSecretsFile(const QString &path,
+                                          const QHash<QString, QByteArray> &passphrases)
 {
     using R = Result<OpenedSecretsFile>;
     QFile file(path);
@@ -30,11 +32,15 @@ Result<OpenedSecretsFile> openSecretsFile(const QString &path)
         return R::failure(QStringLiteral("%1: %2").arg(path, file.errorString()),
                           QStringLiteral("read"));
     const QByteArray text = file.readAll();
-    const Sops::LoadedIdentities keys = Sops::loadIdentities();
+    const Sops::LoadedIdentities keys = Sops::loadIdentities(passphrases);
     Result<Sops::SopsDocument> doc =
         Sops::SopsDocument::open(text, Sops::formatForPath(path), keys.identities);
     if (!doc) {
         Error error = doc.error();
+        if (error.code == QLatin1String("key") && !keys.lockedFiles.isEmpty())
+            return R(Error{QStringLiteral("protected by a passphrase (the key for %1 may be in it)")
+                               .arg(QFileInfo(path).fileName()),
+                           keys.lockedFiles.first(), 0, 0, QStringLiteral("passphrase")});
         if (error.code == QLatin1String("key"))
             error.message += keys.identities.isEmpty()
                                  ? QStringLiteral(" (no age identity found: set SOPS_AGE_KEY or "

@@ -20,9 +20,11 @@ struct OpenedSecretsFile
     QStringList notes;        // identity problems, duplicate keys...
 };
 
-/** Reads `path` and opens it with the identities sops would find. Error codes as
- * SopsDocument::open's, plus "read". */
-Result<OpenedSecretsFile> openSecretsFile(const QString &path);
+/** Reads `path` and opens it with the identities sops would find (`passphrases`: for keys files
+ * protected with one, by path). Error codes as SopsDocument::open's, plus "read", and
+ * "passphrase" when a locked keys file might hold the key (Error::file names it). */
+Result<OpenedSecretsFile> openSecretsFile(const QString &path,
+                                          const QHash<QString, QByteArray> &passphrases = {});
 
 /**
  * Writes an encrypted file atomically (QSaveFile), refusing when the file on disk no longer

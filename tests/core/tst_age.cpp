@@ -93,8 +93,6 @@ private slots:
         for (auto it = v.fields.begin(); it != v.fields.end(); ++it)
             if (!known.contains(it.key()))
                 QSKIP("a field this harness does not know (the vectors' rule: skip)");
-        if (v.fields.contains("passphrase"))
-            QSKIP("scrypt (passphrase) recipients are not implemented: only X25519");
         QList<Age::Identity> identities;
         for (const QByteArray &text : v.fields.values("identity")) {
             if (text.startsWith("AGE-SECRET-KEY-PQ-"))
@@ -108,7 +106,7 @@ private slots:
         const auto binary =
             v.fields.value("armored") == "yes" ? Age::dearmor(v.file) : Result<QByteArray>(v.file);
         if (binary)
-            result = Age::decrypt(*binary, identities);
+            result = Age::decrypt(*binary, identities, v.fields.value("passphrase"));
         else
             result.failure = Age::Failure::Armor;
         QCOMPARE(Age::failureName(result.failure), QString::fromLatin1(v.fields.value("expect")));

@@ -267,6 +267,27 @@ private slots:
         QVERIFY(doc.warnings().first().contains(QLatin1String("'a' appears more than once")));
     }
 
+    void aPassphraseProtectedKeysFileOpensWithItsPassphrase()
+    {
+        // keys.txt.age was written by `age -p -a` (scrypt); see the fixture's README.
+        const QString source = fixture(QStringLiteral("age-passphrase/keys.txt.age"));
+        const QByteArray locked = readAll(source);
+        const QByteArray file = readAll(fixture(QStringLiteral("age-passphrase/secret.enc.yaml")));
+        LoadedIdentities none, wrong, right;
+        parseKeysFile(locked, source, none);
+        QCOMPARE(none.identities.size(), 0);
+        QCOMPARE(none.lockedFiles, QStringList{source});
+        parseKeysFile(locked, source, wrong, {{source, "Tr0ub4dor&3"}});
+        QCOMPARE(wrong.identities.size(), 0);
+        QVERIFY(wrong.problems.join(QLatin1Char(' ')).contains(QLatin1String("wrong passphrase")));
+        parseKeysFile(locked, source, right, {{source, "correct horse battery staple"}});
+        QCOMPARE(right.identities.size(), 1);
+        QVERIFY(right.lockedFiles.isEmpty());
+        SopsDocument doc = open(file, Format::Yaml, right.identities);
+        QVERIFY(doc.macVerified());
+        QVERIFY(doc.plaintext().contains("password: unlocked-with-a-passphrase"));
+    }
+
     void anAliasBombIsRefusedQuickly()
     {
         QByteArray bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";

@@ -15,7 +15,9 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -209,6 +211,29 @@ private slots:
         QCOMPARE(readAll(m_staging), theirs);
         QVERIFY(pane->banner()->text().contains(QLatin1String("changed on disk")));
         QVERIFY(pane->isModified(m_staging));
+    }
+
+    void aPassphraseProtectedKeyIsAskedFor()
+    {
+        const QByteArray keys = qgetenv("SOPS_AGE_KEY_FILE");
+        qputenv("SOPS_AGE_KEY_FILE",
+                fixture(QStringLiteral("age-passphrase/keys.txt.age")).toUtf8());
+        Workspace workspace = m_workspace;
+        workspace.environments[0].secrets = {
+            fixture(QStringLiteral("age-passphrase/secret.enc.yaml"))};
+        SecretsPane pane(workspace, workspace.environments[0]);
+        pane.show();
+        QInputDialog *ask = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (ask = pane.findChild<QInputDialog *>()); }, 10000));
+        QCOMPARE(ask->textEchoMode(), QLineEdit::Password);
+        ask->setTextValue(QStringLiteral("correct horse battery staple"));
+        QSignalSpy opened(&pane, &SecretsPane::fileOpened);
+        ask->accept();
+        QVERIFY(opened.wait(20000));
+        pane.model()->setRevealAll(true);
+        QCOMPARE(shown(pane, QStringLiteral("db.password")),
+                 QStringLiteral("unlocked-with-a-passphrase"));
+        qputenv("SOPS_AGE_KEY_FILE", keys);
     }
 
     void secretsDriftBetweenEnvironmentsStaysMasked()

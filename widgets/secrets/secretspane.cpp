@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QSplitter>
 #include <QToolBar>
@@ -204,8 +205,12 @@ void SecretsPane::openFile(const QString &path)
     m_banner->setText(tr("Decrypting %1…").arg(QFileInfo(path).fileName()));
     m_banner->setStyleSheet({});
     m_banner->setVisible(true);
-    onFinished(QtConcurrent::run([path] { return openSecretsFile(path); }), this,
-               [this, path](const Result<OpenedSecretsFile> &opened) {
+    onFinished(QtConcurrent::run([path, passphrases = m_passphrases] {
+                   return openSecretsFile(path, passphrases);
+               }),
+               this, [this, path](const Result<OpenedSecretsFile> &opened) {
+                   if (!opened && opened.error().code == QLatin1String("passphrase"))
+                       askPassphrase(opened.error().file, path);
                    if (!opened) {
                        m_current.clear();
                        m_model->setDocument(nullptr);
@@ -472,6 +477,26 @@ void SecretsPane::createFile(const QString &path)
     auto *item = new QListWidgetItem(QFileInfo(path).fileName() + QStringLiteral(" *"), m_files);
     item->setData(PathRole, path);
     showFile(path);
+}
+
+void SecretsPane::askPassphrase(const QString &keysFile, const QString &reopen)
+{
+    auto *ask = new QInputDialog(this);
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(tr("Passphrase"));
+    ask->setLabelText(tr("%1 is protected by a passphrase:").arg(keysFile));
+    ask->setTextEchoMode(QLineEdit::Password);
+    connect(ask, &QInputDialog::textValueSelected, this,
+            [this, keysFile, reopen](const QString &p) {
+                setPassphrase(keysFile, p.toUtf8());
+                openFile(reopen);
+            });
+    ask->open();
+}
+
+void SecretsPane::setPassphrase(const QString &keysFile, const QByteArray &passphrase)
+{
+    m_passphrases.insert(keysFile, passphrase);
 }
 
 void SecretsPane::openCompareDialog()

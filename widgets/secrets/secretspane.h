@@ -56,6 +56,8 @@ public:
     /** A new file from the matching .sops.yaml creation rule, opened unsaved. */
     void createFile(const QString &path);
     void openCompareDialog();
+    /** For keys files encrypted with `age -p` (kept in memory for this pane only). */
+    void setPassphrase(const QString &keysFile, const QByteArray &passphrase);
 
     SecretsModel *model() const { return m_model; }
     QTreeView *tree() const { return m_tree; }
@@ -89,6 +91,8 @@ private:
     Workspace m_workspace;
     EnvironmentSpec m_environment;
     QHash<QString, OpenFile> m_open;
+    QHash<QString, QByteArray> m_passphrases; // keys file → passphrase
+    void askPassphrase(const QString &keysFile, const QString &reopen);
     QString m_current;
     bool m_loaded = false;
     std::shared_ptr<AuditLog> m_audit;
