@@ -251,9 +251,24 @@ QStringList SopsDocument::warnings() const
     return out;
 }
 
+namespace {
+
+/** Plaintext values are overwritten before their memory is given back (where not shared). */
+void cleanseTree(Node &node)
+{
+    AgeCrypto::cleanse(node.text);
+    for (auto &item : node.map)
+        cleanseTree(item.second);
+    for (Node &item : node.list)
+        cleanseTree(item);
+}
+
+} // namespace
+
 SopsDocument::~SopsDocument()
 {
     AgeCrypto::cleanse(m_dataKey);
+    cleanseTree(m_data);
 }
 
 Result<SopsDocument> SopsDocument::open(const QByteArray &text, Format format,

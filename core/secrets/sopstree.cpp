@@ -4,6 +4,7 @@
 #include "agecrypto.h"
 #include "sopscipher.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -233,7 +234,14 @@ DecryptedTree::~DecryptedTree()
 
 QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteArray &plaintext)
 {
-    return aad + '\0' + type.toLatin1() + '\0' + plaintext;
+    // A digest, not the bytes: the table lives as long as the document and must hold no plaintext.
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(aad);
+    hash.addData(QByteArrayView("\0", 1));
+    hash.addData(type.toLatin1());
+    hash.addData(QByteArrayView("\0", 1));
+    hash.addData(plaintext);
+    return hash.result();
 }
 
 namespace {
