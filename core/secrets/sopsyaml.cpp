@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The YAML store (reading): yaml-cpp for the structure, go-yaml v3's rules for typing plain
+// The YAML store (reading): libyaml's events for the structure, go-yaml v3's rules for typing plain
 // scalars, because the bytes sops encrypts and hashes follow them (`0x1F` is the int 31), and a
-// comment scanner, because yaml-cpp drops comments and sops encrypts them.
+// comment scanner, because libyaml reports no comments and sops encrypts them.
 #include "sopsyaml.h"
 
 #include <QDateTime>
@@ -9,7 +9,9 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
+
+#include <QHash>
 
 #include <cmath>
 
@@ -138,7 +140,7 @@ Node resolvePlain(const QString &s)
 
 namespace {
 
-/** A `#` comment of the source, found by scanning its lines (yaml-cpp does not keep them). */
+/** A `#` comment of the source, found by scanning its lines (the parser reports none). */
 struct SourceComment
 {
     int line = 0;
@@ -205,202 +207,250 @@ QList<SourceComment> scanComments(const QByteArray &text)
     return comments;
 }
 
-/** yaml-cpp's tree to a sops tree, with each source comment put back where sops puts it. */
-class Converter
+/** Builds a sops tree from libyaml's events, putting each source comment back where sops puts
+ * it. libyaml is the parser go-yaml (and so sops) is a port of, and it is an order of magnitude
+ * faster than yaml-cpp on sops files. */
+class Builder
 {
 public:
-    /** `budget`: how many nodes the tree may have. Aliases are expanded, so a small file can
-     * describe an enormous tree ("billion laughs"); past the budget it is refused. */
-    Converter(QList<SourceComment> comments, qsizetype budget)
+    Builder(QList<SourceComment> comments, qsizetype budget)
         : m_comments(std::move(comments))
         , m_budget(budget)
     {}
 
-    Result<Node> document(const YAML::Node &root)
-    {
-        Result<Node> node = convert(root, 0, std::numeric_limits<int>::max(), 0);
-        if (node && node->kind == Node::Kind::Map)
-            takeHeadComments(node.value(), std::numeric_limits<int>::max(), 0); // foot comments
-        return node;
-    }
+    Result<Node> run(const QByteArray &text);
 
 private:
+    /** A map or list being filled. */
+    struct Frame
+    {
+        Node node;
+        int column = 0;
+        bool expectKey = true; // maps: the next scalar is a key
+        QString key;
+        int itemLine = 0;                // where the current item started
+        std::optional<Node> lineComment; // the comment on that line, after the value
+        QByteArray anchor;
+        qsizetype size = 1; // nodes in this subtree, aliases expanded
+    };
+
     QList<SourceComment> m_comments;
     qsizetype m_next = 0;
     qsizetype m_budget;
+    QList<Frame> m_stack;
+    QHash<QByteArray, std::pair<Node, qsizetype>> m_anchors; // node and its size
+    std::optional<Node> m_document;
+    int m_documents = 0;
+    QString m_error;
 
-    /** Whole-line comments above `line` (and indented at least `minColumn`) go into `into`. */
-    void takeHeadComments(Node &into, int line, int minColumn)
-    {
-        while (m_next < m_comments.size() && m_comments[m_next].line < line &&
-               m_comments[m_next].column >= minColumn) {
-            const SourceComment &c = m_comments[m_next++];
-            add(into, Node::comment(c.text, !c.wholeLine));
-        }
-    }
-    std::optional<Node> takeLineComment(int line)
-    {
-        if (m_next < m_comments.size() && m_comments[m_next].line == line &&
-            !m_comments[m_next].wholeLine)
-            return Node::comment(m_comments[m_next++].text, true);
-        return std::nullopt;
-    }
-    static void add(Node &container, Node comment)
-    {
-        if (container.kind == Node::Kind::Map)
-            container.map.append({QString(), std::move(comment)});
-        else
-            container.list << std::move(comment);
-    }
-
-    Result<Node> convert(const YAML::Node &y, int depth, int endLine, int column);
-    Result<Node> convertMap(const YAML::Node &y, int depth, int endLine);
-    Result<Node> convertList(const YAML::Node &y, int depth, int endLine);
+    void takeHeadComments(Node &into, int line, int minColumn);
+    std::optional<Node> takeLineComment(int line);
+    static void addComment(Node &container, Node comment);
+    bool startItem(int line, int column);
+    bool finishValue(Node value, const QByteArray &anchor, qsizetype size);
+    bool onEvent(const yaml_event_t &event);
+    static Node scalarOf(const yaml_event_t &event);
+    bool fail(const yaml_mark_t &mark, const QString &message);
 };
 
-Result<Node> Converter::convert(const YAML::Node &y, int depth, int endLine, int column)
+void Builder::takeHeadComments(Node &into, int line, int minColumn)
+{
+    while (m_next < m_comments.size() && m_comments[m_next].line < line &&
+           m_comments[m_next].column >= minColumn) {
+        const SourceComment &c = m_comments[m_next++];
+        addComment(into, Node::comment(c.text, !c.wholeLine));
+    }
+}
+
+std::optional<Node> Builder::takeLineComment(int line)
+{
+    if (m_next < m_comments.size() && m_comments[m_next].line == line &&
+        !m_comments[m_next].wholeLine)
+        return Node::comment(m_comments[m_next++].text, true);
+    return std::nullopt;
+}
+
+void Builder::addComment(Node &container, Node comment)
+{
+    if (container.kind == Node::Kind::Map)
+        container.map.append({QString(), std::move(comment)});
+    else
+        container.list << std::move(comment);
+}
+
+bool Builder::fail(const yaml_mark_t &mark, const QString &message)
+{
+    m_error = QStringLiteral("%1:%2: %3").arg(mark.line + 1).arg(mark.column + 1).arg(message);
+    return false;
+}
+
+/** Head comments above an item go into its container; its line comment waits for the value. */
+bool Builder::startItem(int line, int column)
 {
     Q_UNUSED(column)
-    if (depth > 200)
-        return Result<Node>::failure(QStringLiteral("nested too deeply"), QStringLiteral("format"));
-    if (--m_budget < 0)
-        return Result<Node>::failure(QStringLiteral("%1:%2: aliases expand to far more values than "
-                                                    "the file holds; refused")
-                                         .arg(y.Mark().line + 1)
-                                         .arg(y.Mark().column + 1),
-                                     QStringLiteral("format"));
-    switch (y.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-        return Node();
-    case YAML::NodeType::Scalar: {
-        const QString text = QString::fromStdString(y.Scalar());
-        const std::string &tag = y.Tag();
-        if (tag == "?")
-            return resolvePlain(text);
-        if (tag == "tag:yaml.org,2002:binary")
-            return Node::scalar(QStringLiteral("str"), QByteArray::fromBase64(text.toLatin1()));
-        if (tag == "!" || tag == "tag:yaml.org,2002:str")
-            return Node::scalar(QStringLiteral("str"), text.toUtf8());
-        return resolvePlain(text); // !!int, !!float, !!bool...: resolved the same way here
-    }
-    case YAML::NodeType::Sequence:
-        return convertList(y, depth, endLine);
-    case YAML::NodeType::Map:
-        return convertMap(y, depth, endLine);
-    }
-    return Node();
+    Frame &top = m_stack.last();
+    takeHeadComments(top.node, line, top.column);
+    top.itemLine = line;
+    top.lineComment = takeLineComment(line);
+    return true;
 }
 
-Result<Node> Converter::convertMap(const YAML::Node &y, int depth, int endLine)
+bool Builder::finishValue(Node value, const QByteArray &anchor, qsizetype size)
 {
-    Node map;
-    map.kind = Node::Kind::Map;
-    const int column = y.begin() != y.end() ? y.begin()->first.Mark().column : 0;
-    for (auto it = y.begin(); it != y.end(); ++it) {
-        const YAML::Node key = it->first; // copies: the iterator hands out temporaries
-        const YAML::Node value = it->second;
-        if (!key.IsScalar())
-            return Result<Node>::failure(QStringLiteral("%1:%2: keys must be strings")
-                                             .arg(key.Mark().line + 1)
-                                             .arg(key.Mark().column + 1),
-                                         QStringLiteral("format"));
-        const int line = key.Mark().line;
-        takeHeadComments(map, line, column);
-        const std::optional<Node> lineComment = takeLineComment(line);
-        auto next = std::next(it);
-        const int nextLine = next != y.end() ? next->first.Mark().line : endLine;
-        Result<Node> child = convert(value, depth + 1, nextLine, column);
-        if (!child)
-            return child;
-        map.map.append({QString::fromStdString(key.Scalar()), std::move(*child)});
-        if (lineComment)
-            map.map.append({QString(), *lineComment});
-        if (const auto after = takeLineComment(value.Mark().line))
-            map.map.append({QString(), *after});
+    if (!anchor.isEmpty())
+        m_anchors.insert(anchor, {value, size});
+    if (m_stack.isEmpty()) {
+        m_document = std::move(value);
+        return true;
     }
-    takeHeadComments(map, endLine, column); // the map's foot comments, indented with its keys
-    return map;
-}
-
-Result<Node> Converter::convertList(const YAML::Node &y, int depth, int endLine)
-{
-    Node list;
-    list.kind = Node::Kind::List;
-    const int column = y.begin() != y.end() ? qMax(0, y.begin()->Mark().column - 2) : 0;
-    for (auto it = y.begin(); it != y.end(); ++it) {
-        const int line = it->Mark().line;
-        takeHeadComments(list, line, column);
-        auto next = std::next(it);
-        Result<Node> child =
-            convert(*it, depth + 1, next != y.end() ? next->Mark().line : endLine, column);
-        if (!child)
-            return child;
-        list.list << std::move(*child);
-        if (const auto after = takeLineComment(line))
-            list.list << *after;
+    Frame &top = m_stack.last();
+    top.size += size;
+    if (top.node.kind == Node::Kind::Map) {
+        top.node.map.append({top.key, std::move(value)});
+        top.expectKey = true;
+    } else {
+        top.node.list << std::move(value);
     }
-    takeHeadComments(list, endLine, column);
-    return list;
-}
-
-} // namespace
-
-/** The line of a second document's `---`, or 0. Counted here because yaml-cpp's LoadAll() loops
- * forever on some malformed input (a stray top-level ',') where Load() does not. */
-int secondDocumentLine(const QByteArray &text)
-{
-    bool content = false;
-    int n = 0;
-    for (const QByteArray &line : text.split('\n')) {
-        ++n;
-        const QByteArray trimmed = line.trimmed();
-        if (line.startsWith("---") &&
-            (line.size() == 3 || line.at(3) == ' ' || line.at(3) == '\r')) {
-            if (content)
-                return n;
-            content = true; // "--- value" or a document that follows
-            continue;
-        }
-        if (!trimmed.isEmpty() && !trimmed.startsWith('#') && !line.startsWith('%'))
-            content = true;
-    }
-    return 0;
-}
-
-/** Only comments, blank lines, document markers or an explicit null. */
-bool isEmptyDocument(const QByteArray &text)
-{
-    static const QList<QByteArray> nulls = {"~", "null", "Null", "NULL", "---", "...", "--- ~"};
-    for (const QByteArray &line : text.split('\n')) {
-        const QByteArray trimmed = line.trimmed();
-        if (!trimmed.isEmpty() && !trimmed.startsWith('#') && !nulls.contains(trimmed))
-            return false;
+    if (top.lineComment) {
+        addComment(top.node, *top.lineComment);
+        top.lineComment.reset();
     }
     return true;
 }
 
+Node Builder::scalarOf(const yaml_event_t &event)
+{
+    const auto &s = event.data.scalar;
+    const QString text =
+        QString::fromUtf8(reinterpret_cast<const char *>(s.value), qsizetype(s.length));
+    const QByteArray tag = s.tag ? QByteArray(reinterpret_cast<const char *>(s.tag)) : QByteArray();
+    if (tag == "tag:yaml.org,2002:binary")
+        return Node::scalar(QStringLiteral("str"), QByteArray::fromBase64(text.toLatin1()));
+    if (tag == "!" || tag == "tag:yaml.org,2002:str" ||
+        (tag.isEmpty() && s.style != YAML_PLAIN_SCALAR_STYLE))
+        return Node::scalar(QStringLiteral("str"), text.toUtf8());
+    return resolvePlain(text); // plain, or !!int, !!float, !!bool...: resolved the same way here
+}
+
+bool Builder::onEvent(const yaml_event_t &event)
+{
+    const yaml_mark_t &mark = event.start_mark;
+    const auto isKey = [this] {
+        return !m_stack.isEmpty() && m_stack.last().node.kind == Node::Kind::Map &&
+               m_stack.last().expectKey;
+    };
+    const auto anchorOf = [](const yaml_char_t *anchor) {
+        return anchor ? QByteArray(reinterpret_cast<const char *>(anchor)) : QByteArray();
+    };
+    switch (event.type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++m_documents > 1)
+            return fail(mark, QStringLiteral("a second YAML document; only single-document files "
+                                             "are supported"));
+        return true;
+    case YAML_SCALAR_EVENT:
+    case YAML_ALIAS_EVENT: {
+        if (--m_budget < 0)
+            return fail(mark, QStringLiteral("aliases expand to far more values than the file "
+                                             "holds; refused"));
+        if (isKey()) {
+            if (event.type == YAML_ALIAS_EVENT)
+                return fail(mark, QStringLiteral("an alias as a key is not supported"));
+            Frame &top = m_stack.last();
+            startItem(int(mark.line), int(mark.column));
+            top.key = QString::fromUtf8(reinterpret_cast<const char *>(event.data.scalar.value),
+                                        qsizetype(event.data.scalar.length));
+            top.expectKey = false;
+            return true;
+        }
+        if (!m_stack.isEmpty() && m_stack.last().node.kind == Node::Kind::List)
+            startItem(int(mark.line), int(mark.column));
+        if (event.type == YAML_ALIAS_EVENT) {
+            const auto found = m_anchors.constFind(anchorOf(event.data.alias.anchor));
+            if (found == m_anchors.cend())
+                return fail(mark, QStringLiteral("unknown alias"));
+            m_budget -= found->second;
+            if (m_budget < 0)
+                return fail(mark, QStringLiteral("aliases expand to far more values than the file "
+                                                 "holds; refused"));
+            return finishValue(found->first, {}, found->second);
+        }
+        const auto &s = event.data.scalar;
+        const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && !s.tag &&
+                          resolvePlain(QString::fromUtf8(reinterpret_cast<const char *>(s.value),
+                                                         qsizetype(s.length)))
+                                  .kind == Node::Kind::Null;
+        return finishValue(null ? Node() : scalarOf(event), anchorOf(s.anchor), 1);
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        if (isKey())
+            return fail(mark, QStringLiteral("keys must be strings"));
+        if (m_stack.size() >= 200)
+            return fail(mark, QStringLiteral("nested too deeply"));
+        if (--m_budget < 0)
+            return fail(mark, QStringLiteral("aliases expand to far more values than the file "
+                                             "holds; refused"));
+        if (!m_stack.isEmpty() && m_stack.last().node.kind == Node::Kind::List)
+            startItem(int(mark.line), int(mark.column));
+        Frame frame;
+        const bool map = event.type == YAML_MAPPING_START_EVENT;
+        frame.node.kind = map ? Node::Kind::Map : Node::Kind::List;
+        frame.column = int(mark.column);
+        frame.anchor =
+            anchorOf(map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor);
+        m_stack.append(std::move(frame));
+        return true;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        Frame frame = m_stack.takeLast();
+        // Foot comments: above the next item of the parent, indented with this container.
+        takeHeadComments(frame.node,
+                         m_stack.isEmpty() ? std::numeric_limits<int>::max() : int(mark.line),
+                         frame.column);
+        return finishValue(std::move(frame.node), frame.anchor, frame.size);
+    }
+    default:
+        return true;
+    }
+}
+
+Result<Node> Builder::run(const QByteArray &text)
+{
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char *>(text.constData()),
+                                 size_t(text.size()));
+    bool ok = true;
+    for (bool done = false; ok && !done;) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            m_error = QStringLiteral("%1:%2: %3")
+                          .arg(parser.problem_mark.line + 1)
+                          .arg(parser.problem_mark.column + 1)
+                          .arg(QString::fromUtf8(parser.problem ? parser.problem : "not YAML"));
+            ok = false;
+            break;
+        }
+        done = event.type == YAML_STREAM_END_EVENT;
+        ok = onEvent(event);
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    if (!ok)
+        return Result<Node>::failure(m_error, QStringLiteral("format"));
+    Node root = m_document.value_or(Node());
+    if (root.kind == Node::Kind::Map)
+        takeHeadComments(root, std::numeric_limits<int>::max(), 0); // the file's foot comments
+    return root;
+}
+
+} // namespace
+
 Result<Node> parse(const QByteArray &text)
 {
-    try {
-        if (const int line = secondDocumentLine(text))
-            return Result<Node>::failure(
-                QStringLiteral("%1:1: a second YAML document; only single-document files are "
-                               "supported")
-                    .arg(line),
-                QStringLiteral("format"));
-        const YAML::Node document = YAML::Load(text.toStdString());
-        if (document.IsNull() && !isEmptyDocument(text)) // yaml-cpp gives up silently on some junk
-            return Result<Node>::failure(QStringLiteral("1:1: not a YAML document"),
-                                         QStringLiteral("format"));
-        return Converter(scanComments(text), 4 * text.size() + 1000).document(document);
-    } catch (const YAML::Exception &e) {
-        return Result<Node>::failure(QStringLiteral("%1:%2: %3")
-                                         .arg(e.mark.line + 1)
-                                         .arg(e.mark.column + 1)
-                                         .arg(QString::fromStdString(e.msg)),
-                                     QStringLiteral("format"));
-    }
+    return Builder(scanComments(text), 4 * text.size() + 1000).run(text);
 }
 
 } // namespace Opsdeck::Sops::Yaml
