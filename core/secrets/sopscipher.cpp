@@ -32,11 +32,11 @@ unsigned char *u(QByteArray &b)
 }
 
 /** Go's StdEncoding as sops uses it: padding required, CR/LF ignored. */
-std::optional<QByteArray> decodeBase64(QString text)
+std::optional<QByteArray> decodeBase64(QByteArray text)
 {
-    text.remove(QLatin1Char('\r')).remove(QLatin1Char('\n'));
+    text.replace('\r', QByteArray()).replace('\n', QByteArray());
     const auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || text.size() % 4 != 0)
         return std::nullopt;
     return *decoded;
@@ -55,20 +55,25 @@ bool initGcm(EVP_CIPHER_CTX *ctx, bool encrypt, const QByteArray &key, const QBy
 
 Result<Envelope> Envelope::parse(const QString &text)
 {
-    // sops's regex `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`, without a regex:
-    // values can be megabytes (a binary file is one value), and greedy groups mean "the last".
-    static const QString prefix = QStringLiteral("ENC[AES256_GCM,data:");
-    const qsizetype close = text.lastIndexOf(QLatin1Char(']'));
-    const qsizetype type = text.lastIndexOf(QLatin1String(",type:"), close);
-    const qsizetype tag = type > 0 ? text.lastIndexOf(QLatin1String(",tag:"), type - 1) : -1;
-    const qsizetype iv = tag > 0 ? text.lastIndexOf(QLatin1String(",iv:"), tag - 1) : -1;
+    return parse(text.toUtf8());
+}
+
+Result<Envelope> Envelope::parse(const QByteArray &text)
+{
+    // sops's regex `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`, without a regex and on
+    // bytes: values can be megabytes (a binary file is one value), and greedy groups mean "the last".
+    static const QByteArray prefix = "ENC[AES256_GCM,data:";
+    const qsizetype close = text.lastIndexOf(']');
+    const qsizetype type = text.lastIndexOf(",type:", close);
+    const qsizetype tag = type > 0 ? text.lastIndexOf(",tag:", type - 1) : -1;
+    const qsizetype iv = tag > 0 ? text.lastIndexOf(",iv:", tag - 1) : -1;
     if (!text.startsWith(prefix) || iv <= prefix.size() || tag <= iv + 4 || type <= tag + 5 ||
         close <= type + 6)
         return Result<Envelope>::failure(QStringLiteral("not a sops AES256_GCM value"));
     const auto data = decodeBase64(text.mid(prefix.size(), iv - prefix.size()));
     const auto ivBytes = decodeBase64(text.mid(iv + 4, tag - iv - 4));
     const auto tagBytes = decodeBase64(text.mid(tag + 5, type - tag - 5));
-    const QString typeName = text.mid(type + 6, close - type - 6);
+    const QString typeName = QString::fromUtf8(text.mid(type + 6, close - type - 6));
     if (!data || !ivBytes || !tagBytes || ivBytes->isEmpty() || tagBytes->size() != kTagSize)
         return Result<Envelope>::failure(
             QStringLiteral("malformed sops value (base64 of data, iv or tag)"));
@@ -82,11 +87,15 @@ Result<Envelope> Envelope::parse(const QString &text)
     return Envelope{*data, *ivBytes, *tagBytes, typeName};
 }
 
+QByteArray Envelope::toBytes() const
+{
+    return "ENC[AES256_GCM,data:" + data.toBase64() + ",iv:" + iv.toBase64() + ",tag:" +
+           tag.toBase64() + ",type:" + type.toUtf8() + ']';
+}
+
 QString Envelope::toString() const
 {
-    return QStringLiteral("ENC[AES256_GCM,data:%1,iv:%2,tag:%3,type:%4]")
-        .arg(QString::fromLatin1(data.toBase64()), QString::fromLatin1(iv.toBase64()),
-             QString::fromLatin1(tag.toBase64()), type);
+    return QString::fromUtf8(toBytes());
 }
 
 QByteArray additionalData(const QStringList &path)

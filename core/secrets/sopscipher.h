@@ -21,12 +21,11 @@ struct Envelope
     QByteArray tag; // 16 bytes
     QString type;   // str, int, float, bool, time, comment, bytes
 
-    static bool looksEncrypted(const QString &text)
-    {
-        return text.startsWith(QLatin1String("ENC[AES256_GCM,"));
-    }
+    static bool looksEncrypted(const QByteArray &text) { return text.startsWith("ENC[AES256_GCM,"); }
+    static Result<Envelope> parse(const QByteArray &text);
     static Result<Envelope> parse(const QString &text);
     QString toString() const;
+    QByteArray toBytes() const; // the same, without a trip through UTF-16 (values can be megabytes)
 };
 
 /** "app2:db:user:" — mapping keys only, list indices never, always a trailing colon. */

@@ -454,7 +454,7 @@ Result<QByteArray> SopsDocument::serialize()
     if (const Status shape = validate(); !shape)
         return R(shape.error());
     Node metadata = m_metadata;
-    QHash<QByteArray, QString> written;
+    QHash<QByteArray, QByteArray> written;
     Node out = encryptTree(m_data, metadata, m_dataKey, m_envelopes, &written);
     m_metadata = metadata;
     m_envelopes = written;

@@ -83,7 +83,7 @@ private:
     Node m_data;
     Node m_metadata;
     QByteArray m_dataKey;
-    QHash<QByteArray, QString> m_envelopes;
+    QHash<QByteArray, QByteArray> m_envelopes;
     QByteArray m_jsonIndent = "\t";
     bool m_macVerified = false;
     QString m_macStatus;

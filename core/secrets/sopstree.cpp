@@ -97,7 +97,7 @@ struct Walk
     const QByteArray &key;
     const EncryptionRule &rule;
     QList<QByteArray> macLeaves;
-    QHash<QByteArray, QString> envelopes;
+    QHash<QByteArray, QByteArray> envelopes;
     QString error;
 
     bool visit(Node &node, QStringList &path)
@@ -130,9 +130,9 @@ struct Walk
             break;
         }
         const bool encrypted = node.type == QLatin1String("str") &&
-                               Envelope::looksEncrypted(QString::fromUtf8(node.text));
+                               Envelope::looksEncrypted(node.text);
         if (encrypted) {
-            const Result<Envelope> envelope = Envelope::parse(QString::fromUtf8(node.text));
+            const Result<Envelope> envelope = Envelope::parse(node.text);
             const Result<QByteArray> plain =
                 envelope ? decryptValue(key, *envelope, additionalData(path))
                          : Result<QByteArray>::failure(envelope.errorString());
@@ -142,7 +142,7 @@ struct Walk
                 return false;
             }
             envelopes.insert(envelopeKey(additionalData(path), envelope->type, *plain),
-                             QString::fromUtf8(node.text));
+                             node.text);
             node.text = *plain;
             node.type = envelope->type;
         }
@@ -155,9 +155,9 @@ struct Walk
      * passes through as it is, as sops does. */
     void visitComment(Node &node, const QStringList &path)
     {
-        if (!Envelope::looksEncrypted(QString::fromUtf8(node.text)))
+        if (!Envelope::looksEncrypted(node.text))
             return;
-        const Result<Envelope> envelope = Envelope::parse(QString::fromUtf8(node.text));
+        const Result<Envelope> envelope = Envelope::parse(node.text);
         if (!envelope)
             return;
         const QByteArray aad = additionalData(path);
@@ -165,7 +165,7 @@ struct Walk
         if (!plain)
             return;
         envelopes.insert(envelopeKey(aad, QStringLiteral("comment"), *plain),
-                         QString::fromUtf8(node.text));
+                         node.text);
         node.text = *plain;
     }
 };
@@ -250,8 +250,8 @@ struct EncryptWalk
 {
     const QByteArray &key;
     const EncryptionRule &rule;
-    const QHash<QByteArray, QString> &envelopes;
-    QHash<QByteArray, QString> *written;
+    const QHash<QByteArray, QByteArray> &envelopes;
+    QHash<QByteArray, QByteArray> *written;
     QList<QByteArray> macLeaves;
 
     void visit(Node &node, QStringList &path)
@@ -295,12 +295,12 @@ struct EncryptWalk
     {
         const QByteArray aad = additionalData(path);
         const QByteArray lookup = envelopeKey(aad, type, plaintext);
-        QString envelope = envelopes.value(lookup);
+        QByteArray envelope = envelopes.value(lookup);
         if (envelope.isEmpty())
-            envelope = encryptValue(key, plaintext, type, aad).toString();
+            envelope = encryptValue(key, plaintext, type, aad).toBytes();
         if (written)
             written->insert(lookup, envelope);
-        return envelope.toUtf8();
+        return envelope;
     }
 };
 
@@ -316,7 +316,7 @@ Node *metadataField(Node &sops, const QString &key)
 } // namespace
 
 Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
-                 const QHash<QByteArray, QString> &envelopes, QHash<QByteArray, QString> *written)
+                 const QHash<QByteArray, QByteArray> &envelopes, QHash<QByteArray, QByteArray> *written)
 {
     const EncryptionRule rule = EncryptionRule::fromMetadata(sops);
     Node out = plaintext;

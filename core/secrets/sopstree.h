@@ -76,7 +76,7 @@ struct DecryptedTree
     bool macVerified = false;
     /** Each encrypted leaf's envelope by (AAD, type, plaintext): re-encrypting an unchanged value
      *  reuses it, so a saved file differs from the original only where values changed. */
-    QHash<QByteArray, QString> envelopes;
+    QHash<QByteArray, QByteArray> envelopes;
     QByteArray dataKey; // only with keepDataKey; the caller cleanses it
     ~DecryptedTree();
 };
@@ -90,8 +90,8 @@ QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteAr
  * output, for the next save.
  */
 Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
-                 const QHash<QByteArray, QString> &envelopes,
-                 QHash<QByteArray, QString> *written = nullptr);
+                 const QHash<QByteArray, QByteArray> &envelopes,
+                 QHash<QByteArray, QByteArray> *written = nullptr);
 
 /** Sets the string at `path` (map keys; created when missing). False when a list or scalar is in
  * the way. */
