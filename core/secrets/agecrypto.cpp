@@ -165,6 +165,33 @@ QByteArray scrypt(const QByteArray &passphrase, const QByteArray &salt, int logN
     return out;
 }
 
+Digest::Digest(Algorithm algorithm)
+    : m_context(EVP_MD_CTX_new())
+{
+    EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(m_context),
+                      algorithm == Sha256 ? EVP_sha256() : EVP_sha512(), nullptr);
+}
+
+Digest::~Digest()
+{
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(m_context));
+}
+
+void Digest::addData(const QByteArray &data)
+{
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(m_context), data.constData(), size_t(data.size()));
+}
+
+QByteArray Digest::result()
+{
+    QByteArray out(EVP_MAX_MD_SIZE, '\0');
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(m_context),
+                       reinterpret_cast<unsigned char *>(out.data()), &length);
+    out.truncate(int(length));
+    return out;
+}
+
 void cleanse(QByteArray &b)
 {
     // Only our own copy can be overwritten; a shared buffer is cleansed by its last owner.

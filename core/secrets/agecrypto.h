@@ -24,6 +24,23 @@ std::optional<QByteArray> chachaOpen(const QByteArray &key, const QByteArray &no
 /** scrypt(passphrase, salt, N = 2^logN, r = 8, p = 1) → 32 bytes (age's passphrase KDF). */
 QByteArray scrypt(const QByteArray &passphrase, const QByteArray &salt, int logN);
 QByteArray randomBytes(int count);
+/** SHA-256 or SHA-512 through OpenSSL (hardware-accelerated where the CPU has it; Qt's own
+ * QCryptographicHash is several times slower on megabyte values). */
+class Digest
+{
+public:
+    enum Algorithm { Sha256, Sha512 };
+    explicit Digest(Algorithm algorithm);
+    ~Digest();
+    Digest(const Digest &) = delete;
+    Digest &operator=(const Digest &) = delete;
+    void addData(const QByteArray &data);
+    QByteArray result();
+
+private:
+    void *m_context;
+};
+
 /** Overwrites `bytes` (keys, file keys) before the memory is given back. */
 void cleanse(QByteArray &bytes);
 

@@ -34,7 +34,8 @@ unsigned char *u(QByteArray &b)
 /** Go's StdEncoding as sops uses it: padding required, CR/LF ignored. */
 std::optional<QByteArray> decodeBase64(QByteArray text)
 {
-    text.replace('\r', QByteArray()).replace('\n', QByteArray());
+    if (text.contains('\n') || text.contains('\r')) // memchr: the usual value has neither
+        text.replace('\r', QByteArray()).replace('\n', QByteArray());
     const auto decoded =
         QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || text.size() % 4 != 0)
@@ -60,8 +61,9 @@ Result<Envelope> Envelope::parse(const QString &text)
 
 Result<Envelope> Envelope::parse(const QByteArray &text)
 {
-    // sops's regex `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`, without a regex and on
-    // bytes: values can be megabytes (a binary file is one value), and greedy groups mean "the last".
+    // sops's regex `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]`, without a regex and
+    // on bytes: values can be megabytes (a binary file is one value), and greedy groups mean "the
+    // last".
     static const QByteArray prefix = "ENC[AES256_GCM,data:";
     const qsizetype close = text.lastIndexOf(']');
     const qsizetype type = text.lastIndexOf(",type:", close);
@@ -89,8 +91,8 @@ Result<Envelope> Envelope::parse(const QByteArray &text)
 
 QByteArray Envelope::toBytes() const
 {
-    return "ENC[AES256_GCM,data:" + data.toBase64() + ",iv:" + iv.toBase64() + ",tag:" +
-           tag.toBase64() + ",type:" + type.toUtf8() + ']';
+    return "ENC[AES256_GCM,data:" + data.toBase64() + ",iv:" + iv.toBase64() +
+           ",tag:" + tag.toBase64() + ",type:" + type.toUtf8() + ']';
 }
 
 QString Envelope::toString() const
@@ -180,9 +182,12 @@ QByteArray wrapDataKey(const QByteArray &dataKey, const Age::Recipient &recipien
 
 QString macOf(const QList<QByteArray> &leaves, bool onlyEncrypted)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha512);
-    if (onlyEncrypted)
-        hash.addData(QCryptographicHash::hash("sops", QCryptographicHash::Sha256));
+    AgeCrypto::Digest hash(AgeCrypto::Digest::Sha512);
+    if (onlyEncrypted) {
+        AgeCrypto::Digest marker(AgeCrypto::Digest::Sha256);
+        marker.addData("sops");
+        hash.addData(marker.result());
+    }
     for (const QByteArray &leaf : leaves)
         hash.addData(leaf);
     return QString::fromLatin1(hash.result().toHex().toUpper());

@@ -21,7 +21,10 @@ struct Envelope
     QByteArray tag; // 16 bytes
     QString type;   // str, int, float, bool, time, comment, bytes
 
-    static bool looksEncrypted(const QByteArray &text) { return text.startsWith("ENC[AES256_GCM,"); }
+    static bool looksEncrypted(const QByteArray &text)
+    {
+        return text.startsWith("ENC[AES256_GCM,");
+    }
     static Result<Envelope> parse(const QByteArray &text);
     static Result<Envelope> parse(const QString &text);
     QString toString() const;

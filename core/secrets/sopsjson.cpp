@@ -271,8 +271,22 @@ private:
 };
 
 /** Go's json encoding of a string (HTML characters escaped as sops's encoder does), byte-wise. */
+/** True when no byte needs escaping (plain ASCII without " \\ < > & or controls): the common case,
+ * and the only one for envelopes, which can be megabytes. */
+bool needsNoEscaping(const QByteArray &utf8)
+{
+    for (const char ch : utf8) {
+        const uchar c = uchar(ch);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&')
+            return false;
+    }
+    return true;
+}
+
 QByteArray quote(const QByteArray &utf8)
 {
+    if (needsNoEscaping(utf8))
+        return '"' + utf8 + '"';
     QByteArray out;
     out.reserve(utf8.size() + 2);
     out += '"';

@@ -129,8 +129,8 @@ struct Walk
         case Node::Kind::Scalar:
             break;
         }
-        const bool encrypted = node.type == QLatin1String("str") &&
-                               Envelope::looksEncrypted(node.text);
+        const bool encrypted =
+            node.type == QLatin1String("str") && Envelope::looksEncrypted(node.text);
         if (encrypted) {
             const Result<Envelope> envelope = Envelope::parse(node.text);
             const Result<QByteArray> plain =
@@ -141,8 +141,7 @@ struct Walk
                     QStringLiteral("%1: %2").arg(path.join(QLatin1Char('.')), plain.errorString());
                 return false;
             }
-            envelopes.insert(envelopeKey(additionalData(path), envelope->type, *plain),
-                             node.text);
+            envelopes.insert(envelopeKey(additionalData(path), envelope->type, *plain), node.text);
             node.text = *plain;
             node.type = envelope->type;
         }
@@ -164,8 +163,7 @@ struct Walk
         const Result<QByteArray> plain = decryptValue(key, *envelope, aad);
         if (!plain)
             return;
-        envelopes.insert(envelopeKey(aad, QStringLiteral("comment"), *plain),
-                         node.text);
+        envelopes.insert(envelopeKey(aad, QStringLiteral("comment"), *plain), node.text);
         node.text = *plain;
     }
 };
@@ -235,11 +233,11 @@ DecryptedTree::~DecryptedTree()
 QByteArray envelopeKey(const QByteArray &aad, const QString &type, const QByteArray &plaintext)
 {
     // A digest, not the bytes: the table lives as long as the document and must hold no plaintext.
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    AgeCrypto::Digest hash(AgeCrypto::Digest::Sha256);
     hash.addData(aad);
-    hash.addData(QByteArrayView("\0", 1));
+    hash.addData(QByteArray(1, '\0'));
     hash.addData(type.toLatin1());
-    hash.addData(QByteArrayView("\0", 1));
+    hash.addData(QByteArray(1, '\0'));
     hash.addData(plaintext);
     return hash.result();
 }
@@ -316,7 +314,8 @@ Node *metadataField(Node &sops, const QString &key)
 } // namespace
 
 Node encryptTree(const Node &plaintext, Node &sops, const QByteArray &dataKey,
-                 const QHash<QByteArray, QByteArray> &envelopes, QHash<QByteArray, QByteArray> *written)
+                 const QHash<QByteArray, QByteArray> &envelopes,
+                 QHash<QByteArray, QByteArray> *written)
 {
     const EncryptionRule rule = EncryptionRule::fromMetadata(sops);
     Node out = plaintext;
