@@ -213,6 +213,38 @@ private slots:
         QVERIFY(pane->isModified(m_staging));
     }
 
+    void aNewFileFollowsTheSopsYamlRule()
+    {
+        QString recipient;
+        for (const QByteArray &line :
+             readAll(fixture(QStringLiteral("sops-age-humphd/key.txt"))).split('\n'))
+            if (line.startsWith("# public key: "))
+                recipient = QString::fromLatin1(line.mid(14));
+        QVERIFY(recipient.startsWith(QLatin1String("age1")));
+        QFile rules(m_dir.filePath(QStringLiteral(".sops.yaml")));
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write("creation_rules:\n  - path_regex: \\.enc\\.env$\n    age: " +
+                    recipient.toUtf8() + "\n    encrypted_regex: ^API_\n");
+        rules.close();
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        const QString path = m_dir.filePath(QStringLiteral("new.enc.env"));
+        pane->createFile(path);
+        QCOMPARE(pane->currentFile(), path);
+        pane->tree()->setCurrentIndex({});
+        pane->addKey(QStringLiteral("API_TOKEN"), "t0ken");
+        pane->addKey(QStringLiteral("REGION"), "eu-west-1");
+        pane->save();
+        const QByteArray written = readAll(path);
+        QVERIFY(written.contains("API_TOKEN=ENC[AES256_GCM,"));
+        QVERIFY(written.contains("REGION=eu-west-1\n")); // the rule encrypts API_* only
+        QVERIFY(written.contains("sops_encrypted_regex=^API_\n"));
+        const auto reopened = openSecretsFile(path);
+        QVERIFY2(reopened, qPrintable(reopened.errorString()));
+        QVERIFY(reopened->document->macVerified());
+        QFile::remove(rules.fileName());
+    }
+
     void aPassphraseProtectedKeyIsAskedFor()
     {
         const QByteArray keys = qgetenv("SOPS_AGE_KEY_FILE");
