@@ -158,11 +158,20 @@ bool SecretsModel::isRevealed(const QModelIndex &index) const
 
 void SecretsModel::setRevealAll(bool reveal)
 {
-    beginResetModel(); // every value of every level changes; views keep expansion by path below
     m_revealAll = reveal;
     if (!reveal)
         m_revealed.clear();
-    endResetModel();
+    valuesChanged({}); // not a reset: the view keeps what is expanded and selected
+}
+
+void SecretsModel::valuesChanged(const QModelIndex &parent)
+{
+    const int rows = rowCount(parent);
+    if (rows == 0)
+        return;
+    emit dataChanged(index(0, ValueColumn, parent), index(rows - 1, ValueColumn, parent));
+    for (int row = 0; row < rows; ++row)
+        valuesChanged(index(row, KeyColumn, parent));
 }
 
 QModelIndex SecretsModel::index(int row, int column, const QModelIndex &parent) const

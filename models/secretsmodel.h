@@ -68,6 +68,7 @@ private:
     struct Item;
     Item *itemAt(const QModelIndex &index) const;
     void rebuild();
+    void valuesChanged(const QModelIndex &parent);
     void buildChildren(Item *item);
     Sops::Node *nodeOf(const Item *item) const;
     QStringList keyPathOf(const Item *item) const;
