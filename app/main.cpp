@@ -3,6 +3,7 @@
 #include "cli/commandregistry.h"
 #include "cli/dbcommand.h"
 #include "cli/deploycommand.h"
+#include "cli/flagscommand.h"
 #include "cli/secretscommand.h"
 #include "guioptions.h"
 #include "mainwindow.h"
@@ -24,6 +25,7 @@ CommandRegistry commands()
     registry.add(dbCommand());
     for (CliCommand &c : deployCommands())
         registry.add(std::move(c));
+    registry.add(flagsCommand());
     registry.add(secretsCommand());
     return registry;
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `opsdeck flags ls|diff` against the demo world's real django-waffle tables (staging and
+# production, set up by `manage.py waffle_flag …`) and a plain FeatureFlag-style table.
+#   flags_cli_test.sh OPSDECK_BINARY DEMO_STATE_DIR
+set -uo pipefail
+opsdeck=$1
+set -a
+source "$2/env"
+set +a
+tmp=$(mktemp -d)
+db=flags_table_$$
+trap 'rm -rf "$tmp"; "$OPSDECK_PG_BIN/psql" -qc "drop database if exists $db" postgres >/dev/null 2>&1' EXIT
+passed=0 failed=0
+
+expect() { # name expected-exit-code output-pattern -- command...
+    local name=$1 code=$2 pattern=$3
+    shift 4
+    local out rc
+    out=$("$@" </dev/null 2>&1)
+    rc=$?
+    if [[ $rc == "$code" ]] && grep -qE -- "$pattern" <<<"$out"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: exit $rc (wanted $code, output matching '$pattern'), output:"
+        sed 's/^/    /' <<<"$out"
+    fi
+}
+
+ws=(-w "$WORKSPACE")
+expect ls-matrix 0 '^new_timeline +on +35 % *$' -- "$opsdeck" "${ws[@]}" flags ls
+expect ls-rules 0 '^staff_tools +staff +staff *$' -- "$opsdeck" "${ws[@]}" flags ls
+expect ls-switch 0 '^maintenance_banner \(switch\) +off +off *$' -- "$opsdeck" "${ws[@]}" flags ls
+expect ls-sample 0 '^sampled_logging \(sample\) +10 % of calls' -- "$opsdeck" "${ws[@]}" flags ls
+expect ls-one 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" flags ls production
+expect ls-json 0 '"production": "35 %"' -- "$opsdeck" "${ws[@]}" flags ls --json
+expect diff 1 '^flag new_timeline: on in staging, 35 % in production$' -- "$opsdeck" "${ws[@]}" flags diff staging production
+expect diff-only-differences 1 '^flag beta_search: on in staging, off in production$' -- "$opsdeck" "${ws[@]}" flags diff staging production
+expect diff-same 0 'have the same flags' -- "$opsdeck" "${ws[@]}" flags diff production production
+expect unknown-env 3 'no environment' -- "$opsdeck" "${ws[@]}" flags ls qa
+expect usage 2 'usage: opsdeck flags' -- "$opsdeck" "${ws[@]}" flags frobnicate
+
+# A plain table (Django model FeatureFlag(name, enabled, created_at)) in its own database.
+"$OPSDECK_PG_BIN/psql" -qc "create database $db" postgres >/dev/null
+"$OPSDECK_PG_BIN/psql" -q -d "$db" -c "create table feature_flag (id serial primary key,
+    name varchar(100) unique not null, enabled boolean not null, created_at timestamptz default now());
+    insert into feature_flag (name, enabled) values ('dark_mode', true), ('new_checkout', false)" >/dev/null
+cat >"$tmp/opsdeck.yaml" <<YML
+version: 1
+name: flags-table
+environments:
+  local:
+    database: { conninfo: "host=127.0.0.1 port=$PGPORT dbname=$db user=$PGUSER" }
+    flags: { backend: table, table: feature_flag }
+  odd:
+    database: { conninfo: "host=127.0.0.1 port=$PGPORT dbname=$db user=$PGUSER" }
+    flags: { backend: table, table: "feature_flag; drop table x" }
+YML
+expect table 0 '^dark_mode +on *$' -- "$opsdeck" -w "$tmp/opsdeck.yaml" flags ls local
+expect table-off 0 '^new_checkout +off *$' -- "$opsdeck" -w "$tmp/opsdeck.yaml" flags ls local
+expect table-name-checked 3 'is not a table or column name' -- "$opsdeck" -w "$tmp/opsdeck.yaml" flags ls odd
+
+echo "$passed passed, $failed failed"
+((failed == 0))
