@@ -2,6 +2,7 @@
 #include "flagstate.h"
 
 #include <QRegularExpression>
+#include <QTimeZone>
 
 namespace Opsdeck {
 
@@ -144,14 +145,18 @@ PgStatement flagsQuery(const FlagsSpec &spec)
         QStringLiteral(
             "select 'flag' as kind, f.name, f.everyone, f.percent::float8 as percent, f.testing, "
             "f.superusers, f.staff, f.authenticated, f.rollout, f.languages, f.note, "
-            "f.created, f.modified, null::boolean as active, "
+            "floor(extract(epoch from f.created) * 1000)::float8 as created_ms, "
+            "floor(extract(epoch from f.modified) * 1000)::float8 as modified_ms, "
+            "null::boolean as active, "
             "(select count(*) from waffle_flag_users u where u.flag_id = f.id)::int as users, "
             "(select count(*) from waffle_flag_groups g where g.flag_id = f.id)::int as groups "
             "from waffle_flag f "
             "union all select 'switch', s.name, null, null, false, false, false, false, false, "
-            "'', s.note, s.created, s.modified, s.active, 0, 0 from waffle_switch s "
+            "'', s.note, floor(extract(epoch from s.created) * 1000), "
+            "floor(extract(epoch from s.modified) * 1000), s.active, 0, 0 from waffle_switch s "
             "union all select 'sample', m.name, null, m.percent::float8, false, false, false, "
-            "false, false, '', m.note, m.created, m.modified, null, 0, 0 from waffle_sample m "
+            "false, false, '', m.note, floor(extract(epoch from m.created) * 1000), "
+            "floor(extract(epoch from m.modified) * 1000), null, 0, 0 from waffle_sample m "
             "order by 2, 1"),
         {}};
 }
@@ -187,8 +192,13 @@ Result<QList<FlagState>> parseFlags(const FlagsSpec &spec, const Result<PgResult
         f.rollout = rs.value(row, QStringLiteral("rollout")).toBool();
         f.languages = rs.value(row, QStringLiteral("languages")).toString();
         f.note = rs.value(row, QStringLiteral("note")).toString();
-        f.created = rs.value(row, QStringLiteral("created")).toDateTime();
-        f.modified = rs.value(row, QStringLiteral("modified")).toDateTime();
+        // Milliseconds since the epoch, floored: what the optimistic check compares.
+        const QVariant created = rs.value(row, QStringLiteral("created_ms"));
+        const QVariant modified = rs.value(row, QStringLiteral("modified_ms"));
+        if (created.isValid())
+            f.created = QDateTime::fromMSecsSinceEpoch(qint64(created.toDouble()), Qt::UTC);
+        if (modified.isValid())
+            f.modified = QDateTime::fromMSecsSinceEpoch(qint64(modified.toDouble()), Qt::UTC);
         f.active = rs.value(row, QStringLiteral("active")).toBool();
         f.users = rs.value(row, QStringLiteral("users")).toInt();
         f.groups = rs.value(row, QStringLiteral("groups")).toInt();

@@ -41,6 +41,23 @@ expect diff-same 0 'have the same flags' -- "$opsdeck" "${ws[@]}" flags diff pro
 expect unknown-env 3 'no environment' -- "$opsdeck" "${ws[@]}" flags ls qa
 expect usage 2 'usage: opsdeck flags' -- "$opsdeck" "${ws[@]}" flags frobnicate
 
+# Writes (the flag goes back as it was): through manage.py on web1, audited; bounds; protection.
+export XDG_DATA_HOME=$tmp/data # the audit log of this run
+expect off 0 '^staging: flag beta_search: on → off \(manage.py on web1\)$' -- "$opsdeck" "${ws[@]}" flags off staging beta_search -m "cli test"
+expect off-seen 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" flags ls staging
+expect on 0 'off → on' -- "$opsdeck" "${ws[@]}" flags on staging beta_search
+expect percent-bounds 2 'between 0.0 and 99.9' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline --percent 120
+expect percent-100 2 'use `flags on`' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline --percent 100
+expect percent-needed 2 'percent N is needed' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline
+expect protected 3 'production is protected: add --yes' -- "$opsdeck" "${ws[@]}" flags on production beta_search
+expect protected-unchanged 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" flags ls production
+expect no-such-flag 3 "has no flag 'nope'" -- "$opsdeck" "${ws[@]}" flags on staging nope
+expect audited 0 '^flag.set\|staging\|flag beta_search\|on\|off\|cli test\|done$' -- /usr/bin/python3 -c '
+import glob, sqlite3, sys
+db = glob.glob(sys.argv[1] + "/**/opsdeck.sqlite", recursive=True)[0]
+for row in sqlite3.connect(db).execute("select action, environment, target, before, after, comment, outcome from audit order by id limit 1"):
+    print("|".join(row))' "$tmp/data"
+
 # A plain table (Django model FeatureFlag(name, enabled, created_at)) in its own database.
 "$OPSDECK_PG_BIN/psql" -qc "create database $db" postgres >/dev/null
 "$OPSDECK_PG_BIN/psql" -q -d "$db" -c "create table feature_flag (id serial primary key,
