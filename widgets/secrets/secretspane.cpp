@@ -271,11 +271,11 @@ void SecretsPane::updateActions()
     const bool editable = doc && doc->format() != Sops::Format::Binary;
     const QModelIndex current = m_tree->currentIndex();
     for (QAction *a : {m_revealAll, m_revealOne, m_save, m_reload, m_rotate})
-        a->setEnabled(doc);
+        a->setEnabled(doc && !m_saving);
     m_copy->setEnabled(doc && current.isValid());
-    m_addKey->setEnabled(editable);
-    m_delete->setEnabled(editable && current.isValid());
-    m_save->setEnabled(doc && isModified(m_current));
+    m_addKey->setEnabled(editable && !m_saving);
+    m_delete->setEnabled(editable && current.isValid() && !m_saving);
+    m_save->setEnabled(doc && isModified(m_current) && !m_saving);
     m_compare->setEnabled(m_workspace.environments.size() > 1);
 }
 
@@ -296,7 +296,7 @@ void SecretsPane::markModified()
 
 void SecretsPane::save()
 {
-    if (!document() || !isModified(m_current))
+    if (!document() || !isModified(m_current) || m_saving)
         return;
     if (!m_environment.isProtected) {
         writeCurrent({});
@@ -316,29 +316,57 @@ void SecretsPane::save()
 
 void SecretsPane::writeCurrent(const QString &comment)
 {
-    OpenFile &open = m_open[m_current];
-    const Result<QByteArray> encrypted = open.file.document->serialize();
-    const Result<QByteArray> written =
-        encrypted ? saveSecretsFile(m_current, *encrypted, open.file.digest)
-                  : Result<QByteArray>(encrypted.error());
+    // Encrypting and writing a large file takes a while: a worker does it, the tree waits.
+    const QString path = m_current;
+    const OpenFile &open = m_open[path];
     const QString changes = m_model->changedPaths().join(QStringLiteral(", "));
-    if (!written) {
+    setSaving(true);
+    auto future =
+        QtConcurrent::run([document = open.file.document, path, digest = open.file.digest] {
+            const Result<QByteArray> encrypted = document->serialize();
+            return encrypted ? saveSecretsFile(path, *encrypted, digest)
+                             : Result<QByteArray>(encrypted.error());
+        });
+    onFinished(future, this, [this, path, changes, comment](const Result<QByteArray> &written) {
+        setSaving(false);
+        finishSave(path, changes, comment, written);
+    });
+}
+
+void SecretsPane::setSaving(bool saving)
+{
+    m_saving = saving;
+    m_tree->setEnabled(!saving);
+    m_metadata->setEnabled(!saving && document());
+    m_files->setEnabled(!saving);
+    updateActions();
+}
+
+void SecretsPane::finishSave(const QString &path, const QString &changes, const QString &comment,
+                             const Result<QByteArray> &written)
+{
+    const auto it = m_open.find(path);
+    if (!written || it == m_open.end()) {
         audit(QStringLiteral("secrets.save"), changes, comment,
               QStringLiteral("failed: ") + written.errorString());
         showError(tr("Not saved: %1").arg(written.errorString()));
+        emit saveFinished(path, false);
         return;
     }
-    open.file.digest = *written;
-    open.modified = false;
+    it->file.digest = *written;
+    it->modified = false;
     audit(QStringLiteral("secrets.save"), changes, comment, QStringLiteral("done"));
-    m_model->clearChanges();
-    m_metadata->setFile(&open.file, false);
+    if (path == m_current) {
+        m_model->clearChanges();
+        m_metadata->setFile(&it->file, false);
+        m_banner->setVisible(false);
+    }
     for (int row = 0; row < m_files->count(); ++row)
-        if (m_files->item(row)->data(PathRole).toString() == m_current)
-            m_files->item(row)->setText(QFileInfo(m_current).fileName());
-    m_banner->setVisible(false);
-    emit statusMessage(tr("Saved %1").arg(QFileInfo(m_current).fileName()));
-    emit fileSaved(m_current);
+        if (m_files->item(row)->data(PathRole).toString() == path)
+            m_files->item(row)->setText(QFileInfo(path).fileName());
+    emit statusMessage(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    emit fileSaved(path);
+    emit saveFinished(path, true);
     updateActions();
 }
 

@@ -69,6 +69,8 @@ public:
 signals:
     void fileOpened(const QString &path);
     void fileSaved(const QString &path);
+    /** After every save attempt (written or refused). */
+    void saveFinished(const QString &path, bool written);
 
 private:
     struct OpenFile
@@ -84,6 +86,9 @@ private:
     void updateActions();
     void markModified();
     void writeCurrent(const QString &comment);
+    void setSaving(bool saving);
+    void finishSave(const QString &path, const QString &changes, const QString &comment,
+                    const Result<QByteArray> &written);
     void audit(const QString &action, const QString &after, const QString &comment,
                const QString &outcome);
     Sops::SopsDocument *document() const;
@@ -95,6 +100,7 @@ private:
     void askPassphrase(const QString &keysFile, const QString &reopen);
     QString m_current;
     bool m_loaded = false;
+    bool m_saving = false;
     std::shared_ptr<AuditLog> m_audit;
 
     QListWidget *m_files;
