@@ -81,7 +81,7 @@ Result<Node> unflatten(const QList<std::pair<QString, QByteArray>> &flat)
                 const int index = token.mid(5).toInt(&ok);
                 if (node->kind == Node::Kind::Null)
                     node->kind = Node::Kind::List;
-                if (!ok || node->kind != Node::Kind::List || index > node->list.size())
+                if (!ok || index < 0 || node->kind != Node::Kind::List || index > node->list.size())
                     return bad(QStringLiteral("list indices must be contiguous from 0"));
                 if (index == node->list.size())
                     node->list.append(Node());

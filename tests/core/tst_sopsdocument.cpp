@@ -224,6 +224,10 @@ private slots:
         QTest::newRow("non-UTF-8")
             << "secret.enc.env" << QByteArray("secret=|s\xe9\x63ret=") << "format"
             << "line 1: not valid UTF-8";
+        QTest::newRow("negative list index (fuzzer)")
+            << "secret.enc.env"
+            << QByteArray("sops_age__list_0__map_enc=|sops_age__list_-1__map_enc=") << "format"
+            << "contiguous";
         QTest::newRow("not encrypted") << "secret.json" << QByteArray("|") << "format"
                                        << "sops metadata not found";
     }
