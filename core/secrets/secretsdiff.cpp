@@ -43,7 +43,8 @@ QList<KeyDifference> compareLeaves(const QList<std::pair<QString, const Node *>>
 {
     QHash<QString, const Node *> rightByPath;
     for (const auto &[path, node] : right)
-        rightByPath.insert(path, node);
+        if (!rightByPath.contains(path)) // on both sides the first occurrence of a path counts
+            rightByPath.insert(path, node);
     QList<KeyDifference> out;
     QHash<QString, bool> seen;
     for (const auto &[path, node] : left) {

@@ -21,13 +21,15 @@ namespace {
 
 using Kind = Sops::KeyDifference::Kind;
 
+/** One environment's secrets files, open, and their values by path (pointing into them). */
 struct Side
 {
-    QList<std::pair<QString, QByteArray>> values; // path → value (copied out of the documents)
+    QList<std::shared_ptr<Sops::SopsDocument>> documents;
+    QList<std::pair<QString, const Sops::Node *>> leaves;
     QStringList errors;
 };
 
-/** Every key of an environment's secrets files (later files win on a clash). */
+/** Every key of an environment's secrets files (the first file wins on a clash). */
 Side readEnvironment(const EnvironmentSpec &env)
 {
     Side side;
@@ -37,30 +39,10 @@ Side readEnvironment(const EnvironmentSpec &env)
             side.errors << opened.errorString();
             continue;
         }
-        for (const auto &[key, node] : Sops::leavesByPath(opened->document->data()))
-            side.values.append({key, node->type.toUtf8() + '\0' + node->text});
+        side.documents << opened->document;
+        side.leaves += Sops::leavesByPath(opened->document->data());
     }
     return side;
-}
-
-QList<Sops::KeyDifference> diff(const Side &a, const Side &b)
-{
-    // Compare through nodes again so type and bytes both count.
-    QList<Sops::Node> left, right;
-    QList<std::pair<QString, const Sops::Node *>> l, r;
-    left.reserve(a.values.size());
-    right.reserve(b.values.size());
-    for (const auto &[k, v] : a.values)
-        left << Sops::Node::scalar(QString::fromUtf8(v.left(v.indexOf('\0'))),
-                                   v.mid(v.indexOf('\0') + 1));
-    for (const auto &[k, v] : b.values)
-        right << Sops::Node::scalar(QString::fromUtf8(v.left(v.indexOf('\0'))),
-                                    v.mid(v.indexOf('\0') + 1));
-    for (qsizetype i = 0; i < left.size(); ++i)
-        l.append({a.values[i].first, &left[i]});
-    for (qsizetype i = 0; i < right.size(); ++i)
-        r.append({b.values[i].first, &right[i]});
-    return Sops::compareLeaves(l, r);
 }
 
 QString kindText(Kind kind, const QString &left, const QString &right)
@@ -137,7 +119,7 @@ void CompareSecretsDialog::compare(const QString &left, const QString &right)
     const int generation = ++m_generation;
     auto future = QtConcurrent::run([a = *a, b = *b] {
         const Side l = readEnvironment(a), r = readEnvironment(b);
-        return std::make_pair(diff(l, r), l.errors + r.errors);
+        return std::make_pair(Sops::compareLeaves(l.leaves, r.leaves), l.errors + r.errors);
     });
     onFinished(future, this, [this, generation, left, right](const auto &result) {
         if (generation != m_generation)
