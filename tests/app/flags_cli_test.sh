@@ -11,22 +11,8 @@ set +a
 tmp=$(mktemp -d)
 db=flags_table_$$
 trap 'rm -rf "$tmp"; "$OPSDECK_PG_BIN/psql" -qc "drop database if exists $db" postgres >/dev/null 2>&1' EXIT
-passed=0 failed=0
-
-expect() { # name expected-exit-code output-pattern -- command...
-    local name=$1 code=$2 pattern=$3
-    shift 4
-    local out rc
-    out=$("$@" </dev/null 2>&1)
-    rc=$?
-    if [[ $rc == "$code" ]] && grep -qE -- "$pattern" <<<"$out"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name: exit $rc (wanted $code, output matching '$pattern'), output:"
-        sed 's/^/    /' <<<"$out"
-    fi
-}
+# shellcheck source=../support/expect.sh
+source "$(dirname "$0")/../support/expect.sh"
 
 ws=(-w "$WORKSPACE")
 expect ls-matrix 0 '^new_timeline +on +35 % *$' -- "$opsdeck" "${ws[@]}" flags ls

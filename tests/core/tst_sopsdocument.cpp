@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QTest>
 
+#include "sopsenvelopes.h"
+
 using namespace Opsdeck;
 using namespace Opsdeck::Sops;
 
@@ -33,16 +35,6 @@ QList<Age::Identity> keysOf(const QString &keysFile)
     LoadedIdentities loaded;
     parseKeysFile(readAll(fixture(keysFile)), keysFile, loaded);
     return loaded.identities;
-}
-
-/** Every ENC[…] envelope of a file (values, comments and the MAC). */
-QSet<QString> envelopes(const QByteArray &text)
-{
-    static const QRegularExpression enc(QStringLiteral("ENC\\[AES256_GCM,[^\\]]*\\]"));
-    QSet<QString> out;
-    for (auto it = enc.globalMatch(QString::fromUtf8(text)); it.hasNext();)
-        out << it.next().captured();
-    return out;
 }
 
 SopsDocument open(const QByteArray &text, Format format, const QList<Age::Identity> &keys)
@@ -95,7 +87,7 @@ private slots:
         // Saved without an edit: every value keeps its ciphertext; only the MAC is new.
         const Result<QByteArray> saved = doc.serialize();
         QVERIFY2(saved, qPrintable(saved.errorString()));
-        const QSet<QString> before = envelopes(original), after = envelopes(*saved);
+        const QSet<QString> before = sopsEnvelopes(original), after = sopsEnvelopes(*saved);
         QCOMPARE((before - after).size(), 1); // the old MAC
         QCOMPARE((after - before).size(), 1); // the new MAC
         SopsDocument again = open(*saved, format, keysOf(keys));
@@ -120,8 +112,9 @@ private slots:
                          "n3w"));
         const Result<QByteArray> saved = doc.serialize();
         QVERIFY(saved);
-        QCOMPARE((envelopes(original) - envelopes(*saved)).size(), 2); // the value and the MAC
-        QVERIFY(saved->contains("#ENC[AES256_GCM,"));                  // comments stay encrypted
+        QCOMPARE((sopsEnvelopes(original) - sopsEnvelopes(*saved)).size(),
+                 2);                                  // the value and the MAC
+        QVERIFY(saved->contains("#ENC[AES256_GCM,")); // comments stay encrypted
         QVERIFY(saved->contains("fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4")); // PGP kept
         SopsDocument again = open(*saved, Format::Yaml, keys);
         QVERIFY(again.macVerified());
@@ -188,11 +181,13 @@ private slots:
         QVERIFY(!doc.addRecipient(*Age::Recipient::parse(bob.recipient()))); // already there
         const QByteArray shared = *doc.serialize();
         QVERIFY(open(shared, Format::Yaml, {bob}).macVerified());
-        QCOMPARE((envelopes(first) - envelopes(shared)).size(), 1); // only the MAC: same data key
+        QCOMPARE((sopsEnvelopes(first) - sopsEnvelopes(shared)).size(),
+                 1); // only the MAC: same data key
 
         QVERIFY(doc.removeRecipient(alice.recipient()));
         const QByteArray rotated = *doc.serialize();
-        QCOMPARE((envelopes(shared) & envelopes(rotated)).size(), 0); // new key, new ciphertexts
+        QCOMPARE((sopsEnvelopes(shared) & sopsEnvelopes(rotated)).size(),
+                 0); // new key, new ciphertexts
         QVERIFY(!SopsDocument::open(rotated, Format::Yaml, {alice}));
         QCOMPARE(open(rotated, Format::Yaml, {bob}).plaintext(), QByteArray("a: 1\nb: two\n"));
         const Status last = doc.removeRecipient(bob.recipient());

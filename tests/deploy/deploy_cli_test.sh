@@ -9,22 +9,8 @@ source "$2/env"
 tmp=$(mktemp -d)
 path=/srv/cli-test-$$
 trap 'rm -rf "$tmp"; for h in web1 web2; do rm -rf "$2/hosts/$h/srv/${path#/srv/}"; done' EXIT
-passed=0 failed=0
-
-expect() { # name expected-exit-code output-pattern -- command...
-    local name=$1 code=$2 pattern=$3
-    shift 4
-    local out rc
-    out=$("$@" </dev/null 2>&1)
-    rc=$?
-    if [[ $rc == "$code" ]] && grep -qE -- "$pattern" <<<"$out"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name: exit $rc (wanted $code, output matching '$pattern'), output:"
-        sed 's/^/    /' <<<"$out"
-    fi
-}
+# shellcheck source=../support/expect.sh
+source "$(dirname "$0")/../support/expect.sh"
 
 cat >"$tmp/opsdeck.yaml" <<YML
 version: 1
