@@ -3,13 +3,14 @@
 
 #include "audit/auditlog.h"
 #include "environmentsession.h"
-#include "flags/flagstate.h"
-#include "flags/flagwrite.h"
+#include "flags/flagsbackend.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+
+#include <optional>
 
 namespace Opsdeck {
 
@@ -20,38 +21,54 @@ const char *const kUsage = "opsdeck flags ls [ENV...] [--json]\n"
                            "opsdeck flags on|off ENV NAME [-m COMMENT] [--yes]\n"
                            "opsdeck flags set ENV NAME --percent N [-m COMMENT] [--yes]";
 
-/** Every flag of one environment, read in one query through its database session. */
-Result<QList<FlagState>> readFlags(EnvironmentSession &env, const FlagsSpec &spec,
-                                   const PgSessionSettings &settings = {})
+/** Runs an event loop until a backend's callback has answered (commands may block). */
+template<typename T>
+T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
 {
-    const Result<PgConnection *> db = env.database(settings);
-    if (!db)
-        return Result<QList<FlagState>>::failure(db.errorString());
-    const PgStatement statement = flagsQuery(spec);
-    return parseFlags(spec, EnvironmentSession::wait((*db)->query(statement.sql)));
+    std::optional<T> answer;
+    QEventLoop loop;
+    start([&](const T &value) {
+        answer = value;
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    return *answer;
 }
 
-Result<FlagsSpec> flagsSpecOf(const EnvironmentSession &env)
+Result<QList<FlagState>> readFlags(FlagsBackend &backend)
 {
-    if (env.environment().flags.isEmpty())
-        return Result<FlagsSpec>::failure(QStringLiteral("no flags: block in the workspace"));
-    return FlagsSpec::fromWorkspace(env.environment().flags);
+    QObject guard;
+    return waitFor<Result<QList<FlagState>>>(
+        [&](auto done) { backend.load(&guard, std::move(done)); });
 }
 
-Result<QList<FlagState>> readFlags(CliContext &ctx, const QString &environment)
+struct OpenedFlags
 {
-    using R = Result<QList<FlagState>>;
+    std::unique_ptr<EnvironmentSession> session;
+    std::unique_ptr<FlagsBackend> backend;
+};
+
+Result<OpenedFlags> openFlags(CliContext &ctx, const QString &environment)
+{
+    using R = Result<OpenedFlags>;
     Result<std::unique_ptr<EnvironmentSession>> session =
         EnvironmentSession::open(ctx.workspacePath(), environment);
     if (!session)
         return R::failure(session.errorString());
-    const Result<FlagsSpec> spec = flagsSpecOf(**session);
-    return spec ? readFlags(**session, *spec) : R::failure(spec.errorString());
+    Result<std::unique_ptr<FlagsBackend>> backend =
+        FlagsBackend::create((*session)->environment(), (*session)->pool());
+    if (!backend)
+        return R::failure(backend.errorString());
+    return R(OpenedFlags{std::move(session.value()), std::move(backend.value())});
 }
 
-QString key(const FlagState &f)
+Result<QList<FlagState>> readFlags(CliContext &ctx, const QString &environment)
 {
-    return kindName(f.kind) + QLatin1Char(':') + f.name;
+    Result<OpenedFlags> opened = openFlags(ctx, environment);
+    if (!opened)
+        return Result<QList<FlagState>>::failure(opened.errorString());
+    return readFlags(*opened.value().backend);
 }
 
 int runList(CliContext &ctx, QStringList environments, bool json)
@@ -78,7 +95,7 @@ int runList(CliContext &ctx, QStringList environments, bool json)
             continue;
         }
         for (const FlagState &f : *flags)
-            byFlag[key(f)].insert(env, f);
+            byFlag[flagKey(f)].insert(env, f);
     }
     if (json) {
         QJsonArray rows;
@@ -125,9 +142,9 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
         }
     QMap<QString, FlagState> l, r;
     for (const FlagState &f : *a)
-        l.insert(key(f), f);
+        l.insert(flagKey(f), f);
     for (const FlagState &f : *b)
-        r.insert(key(f), f);
+        r.insert(flagKey(f), f);
     QStringList keys = l.keys() + r.keys();
     keys.removeDuplicates();
     std::sort(keys.begin(), keys.end());
@@ -146,59 +163,6 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
     if (differences == 0)
         ctx.out << left << " and " << right << " have the same flags\n";
     return differences ? ExitCode::Problems : ExitCode::Ok;
-}
-
-/** Runs the ORM change on the environment's first host; 3 = changed since read, 4 = gone. */
-Status writeThroughManage(EnvironmentSession &env, const FlagsSpec &spec, const FlagChange &change,
-                          const FlagState &before, QString *via)
-{
-    const QString host = env.environment().hosts.value(0);
-    if (host.isEmpty())
-        return Status::failure(QStringLiteral("flags.manage needs a host in the environment"));
-    SshExec *exec =
-        env.pool()->client(host)->exec(manageCommand(spec.manage, change, before.modified));
-    QEventLoop loop;
-    QObject::connect(exec, &SshExec::finished, &loop, &QEventLoop::quit);
-    if (!exec->isFinished())
-        loop.exec();
-    *via = QStringLiteral("manage.py on %1").arg(host);
-    switch (exec->exitStatus()) {
-    case 0:
-        return success();
-    case 3:
-        return Status::failure(QStringLiteral("changed by someone else since it was read; "
-                                              "nothing written (run it again to see the new "
-                                              "state)"),
-                               QStringLiteral("conflict"));
-    case 4:
-        return Status::failure(QStringLiteral("the flag is gone"), QStringLiteral("conflict"));
-    default:
-        return Status::failure(QStringLiteral("manage.py failed (%1): %2")
-                                   .arg(exec->exitStatus())
-                                   .arg(QString::fromUtf8(exec->capturedStderr())
-                                            .trimmed()
-                                            .section(QLatin1Char('\n'), -3) +
-                                        exec->errorString()));
-    }
-}
-
-Status writeThroughSql(EnvironmentSession &env, const FlagChange &change, const FlagState &before,
-                       QString *via)
-{
-    *via = QStringLiteral("SQL");
-    const Result<PgConnection *> db = env.database(PgSessionSettings::action());
-    if (!db)
-        return Status::failure(db.errorString());
-    const PgStatement update = sqlUpdate(change, before.modified);
-    const Result<PgResultSet> result =
-        EnvironmentSession::wait((*db)->query(update.sql, update.params));
-    if (!result)
-        return Status::failure(result.errorString());
-    if (result->rowCount() == 0)
-        return Status::failure(QStringLiteral("changed by someone else since it was read; nothing "
-                                              "written"),
-                               QStringLiteral("conflict"));
-    return success();
 }
 
 int runWrite(CliContext &ctx, const QString &verb, QStringList args)
@@ -232,32 +196,27 @@ int runWrite(CliContext &ctx, const QString &verb, QStringList args)
     }
     const QString environment = args.at(0);
     change.name = args.at(1);
-    if (const Status valid = change.validate(); !valid) {
+    FlagState named;
+    named.name = change.name;
+    if (const Status valid = FlagEdit::update(named, change.applied(named)).validate(); !valid) {
         ctx.err << "opsdeck flags: " << valid.errorString() << "\n";
         return ExitCode::Usage;
     }
-    Result<std::unique_ptr<EnvironmentSession>> session =
-        EnvironmentSession::open(ctx.workspacePath(), environment);
-    if (!session) {
-        ctx.err << "opsdeck flags: " << session.errorString() << "\n";
+    Result<OpenedFlags> opened = openFlags(ctx, environment);
+    if (!opened) {
+        ctx.err << "opsdeck flags: " << opened.errorString() << "\n";
         return ExitCode::Failure;
     }
-    EnvironmentSession &env = **session;
+    const EnvironmentSession &env = *opened->session;
+    FlagsBackend &backend = *opened.value().backend;
     if (env.environment().isProtected && !yes) {
         ctx.err << "opsdeck flags: " << environment
                 << " is protected: add --yes to change a flag there from the command line\n";
         return ExitCode::Failure;
     }
-    const Result<FlagsSpec> spec = flagsSpecOf(env);
-    const Result<QList<FlagState>> flags =
-        spec ? readFlags(env, *spec, PgSessionSettings::action())
-             : Result<QList<FlagState>>::failure(spec.errorString());
+    const Result<QList<FlagState>> flags = readFlags(backend);
     if (!flags) {
         ctx.err << "opsdeck flags: " << environment << ": " << flags.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    if (spec->backend != QLatin1String("waffle")) {
-        ctx.err << "opsdeck flags: writing is implemented for waffle so far\n";
         return ExitCode::Failure;
     }
     const auto found = std::find_if(flags->begin(), flags->end(), [&](const FlagState &f) {
@@ -267,27 +226,30 @@ int runWrite(CliContext &ctx, const QString &verb, QStringList args)
         ctx.err << "opsdeck flags: " << environment << " has no flag '" << change.name << "'\n";
         return ExitCode::Failure;
     }
-    const FlagState before = *found, after = change.applied(before);
+    const FlagEdit edit = FlagEdit::update(*found, change.applied(*found));
+    if (const Status valid = edit.validate(); !valid) {
+        ctx.err << "opsdeck flags: " << valid.errorString() << "\n";
+        return ExitCode::Usage;
+    }
+    QObject guard;
     QString via;
-    const Status written = spec->manage.isEmpty()
-                               ? writeThroughSql(env, change, before, &via)
-                               : writeThroughManage(env, *spec, change, before, &via);
+    const Status written = waitFor<Status>([&](auto done) {
+        backend.apply(edit, &guard, [&via, done](const Status &s, const QString &how) {
+            via = how;
+            done(s);
+        });
+    });
     AuditLog audit;
-    (void)audit.record(
-        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), env.workspace().name,
-         environment, QStringLiteral("flag.set"), QStringLiteral("flag ") + change.name,
-         before.summary(), after.summary(), comment,
-         written ? QStringLiteral("done") : QStringLiteral("failed: ") + written.errorString()});
+    auditFlagEdit(audit, env.workspace().name, environment, edit, comment, written);
     if (!written) {
         ctx.err << "opsdeck flags: " << environment << ": " << change.name << ": "
                 << written.errorString() << "\n";
         return ExitCode::Failure;
     }
-    ctx.out << environment << ": flag " << change.name << ": " << before.summary() << " → "
-            << after.summary() << " (" << via << ")\n";
-    if (via == QLatin1String("SQL"))
-        ctx.err << "note: written with SQL; app processes may serve the cached value until "
-                   "waffle's cache entries expire (set flags.manage to write through Django)\n";
+    ctx.out << environment << ": flag " << change.name << ": " << edit.beforeText() << " → "
+            << edit.afterText() << " (" << via << ")\n";
+    if (const QString caveat = backend.writeCaveat(); !caveat.isEmpty())
+        ctx.err << "note: " << caveat << "\n";
     return ExitCode::Ok;
 }
 
@@ -313,8 +275,9 @@ CliCommand flagsCommand()
     return {QStringLiteral("flags"),
             {},
             QStringLiteral("Feature flags"),
-            QStringLiteral("django-waffle and plain flag tables per environment: list, compare, "
-                           "switch"),
+            QStringLiteral(
+                "django-waffle, plain flag tables and Unleash per environment: list, compare, "
+                "switch"),
             QString::fromLatin1(kUsage) +
                 QStringLiteral("\n  ls: a flag × environment table (every environment with a "
                                "flags: block)\n  diff: exit 1 when the environments differ"),

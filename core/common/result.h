@@ -80,4 +80,11 @@ inline Status success()
     return Ok{};
 }
 
+/** The outcome of a result without its value. */
+template<typename T>
+Status statusOf(const Result<T> &result)
+{
+    return result ? success() : Status(result.error());
+}
+
 } // namespace Opsdeck

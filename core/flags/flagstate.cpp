@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagstate.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimeZone>
 
@@ -20,8 +22,9 @@ FlagState::Effect FlagState::effect() const
     }
     if (everyone)
         return *everyone ? Effect::On : Effect::Off;
-    const bool anyRule = (percent && *percent > 0) || testing || superusers || staff ||
-                         authenticated || !languages.isEmpty() || users > 0 || groups > 0;
+    const bool anyRule = (percent && *percent > 0) || !otherRules.isEmpty() || testing ||
+                         superusers || staff || authenticated || !languages.isEmpty() ||
+                         !userNames.isEmpty() || !groupNames.isEmpty();
     return anyRule ? Effect::Partial : Effect::Off;
 }
 
@@ -42,30 +45,37 @@ QString FlagState::summary() const
         parts << QStringLiteral("staff");
     if (authenticated)
         parts << QStringLiteral("signed in");
-    if (users > 0)
-        parts << QStringLiteral("%1 users").arg(users);
-    if (groups > 0)
-        parts << QStringLiteral("%1 groups").arg(groups);
+    if (!userNames.isEmpty())
+        parts << (userNames.size() == 1 ? userNames.first()
+                                        : QStringLiteral("%1 users").arg(userNames.size()));
+    if (!groupNames.isEmpty())
+        parts << (groupNames.size() == 1 ? QStringLiteral("group %1").arg(groupNames.first())
+                                         : QStringLiteral("%1 groups").arg(groupNames.size()));
     if (!languages.isEmpty())
         parts << languages;
     if (testing)
         parts << QStringLiteral("testing");
+    if (!otherRules.isEmpty())
+        parts << otherRules;
     return parts.isEmpty() ? QStringLiteral("off") : parts.join(QStringLiteral(", "));
 }
 
 QString FlagState::rules() const
 {
-    if (kind != Kind::Flag)
-        return summary();
+    if (kind != Kind::Flag || !hasWaffleRules)
+        return summary(); // a plain table or Unleash: no waffle fields to list
     const auto yes = [](bool b) {
         return b ? QStringLiteral("yes") : QStringLiteral("no");
     };
+    const auto names = [](const QStringList &list) {
+        return list.isEmpty() ? QStringLiteral("-") : list.join(QStringLiteral(", "));
+    };
     return QStringLiteral("everyone: %1\npercent: %2\nsuperusers: %3\nstaff: %4\nauthenticated: "
-                          "%5\nusers: %6, groups: %7\nlanguages: %8\ntesting: %9")
+                          "%5\nusers: %6\ngroups: %7\nlanguages: %8\ntesting: %9")
         .arg(everyone ? (*everyone ? QStringLiteral("on") : QStringLiteral("off"))
                       : QStringLiteral("unset (the rules below decide)"),
              percent ? QString::number(*percent) : QStringLiteral("unset"), yes(superusers),
-             yes(staff), yes(authenticated), QString::number(users), QString::number(groups),
+             yes(staff), yes(authenticated), names(userNames), names(groupNames),
              languages.isEmpty() ? QStringLiteral("-") : languages, yes(testing));
 }
 
@@ -74,7 +84,8 @@ bool FlagState::sameBehaviour(const FlagState &o) const
     return kind == o.kind && everyone == o.everyone && percent == o.percent &&
            testing == o.testing && superusers == o.superusers && staff == o.staff &&
            authenticated == o.authenticated && rollout == o.rollout && languages == o.languages &&
-           users == o.users && groups == o.groups && active == o.active;
+           otherRules == o.otherRules && userNames == o.userNames && groupNames == o.groupNames &&
+           active == o.active;
 }
 
 QString kindName(FlagState::Kind kind)
@@ -90,17 +101,19 @@ QString kindName(FlagState::Kind kind)
     return QStringLiteral("flag");
 }
 
-namespace {
+QString flagKey(const FlagState &flag)
+{
+    return kindName(flag.kind) + QLatin1Char(':') + flag.name;
+}
 
-/** Table and column names go into SQL as identifiers: letters, digits, _ and one schema dot. */
-bool isIdentifier(const QString &name)
+bool isSqlIdentifier(const QString &name)
 {
     static const QRegularExpression re(
         QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$"));
     return re.match(name).hasMatch();
 }
 
-QString quoted(const QString &identifier)
+QString quotedIdentifier(const QString &identifier)
 {
     QStringList parts = identifier.split(QLatin1Char('.'));
     for (QString &p : parts)
@@ -108,25 +121,44 @@ QString quoted(const QString &identifier)
     return parts.join(QLatin1Char('.'));
 }
 
-} // namespace
-
-Result<FlagsSpec> FlagsSpec::fromWorkspace(const QVariantMap &flags)
+Result<FlagsSpec> FlagsSpec::fromWorkspace(const QVariantMap &flags, const QString &environmentName)
 {
     using R = Result<FlagsSpec>;
+    const auto text = [&flags](const char *key, const QString &fallback = {}) {
+        return flags.value(QString::fromLatin1(key), fallback).toString();
+    };
     FlagsSpec spec;
-    spec.backend = flags.value(QStringLiteral("backend"), QStringLiteral("waffle")).toString();
-    spec.manage = flags.value(QStringLiteral("manage")).toString();
-    spec.table = flags.value(QStringLiteral("table")).toString();
-    spec.nameColumn = flags.value(QStringLiteral("name_column"), spec.nameColumn).toString();
-    spec.enabledColumn =
-        flags.value(QStringLiteral("enabled_column"), spec.enabledColumn).toString();
-    if (spec.backend == QLatin1String("waffle"))
+    spec.backend = text("backend", QStringLiteral("waffle"));
+    spec.manage = text("manage");
+    spec.table = text("table");
+    spec.nameColumn = text("name_column", spec.nameColumn);
+    spec.enabledColumn = text("enabled_column", spec.enabledColumn);
+    spec.userTable = text("user_table", spec.userTable);
+    spec.usernameColumn = text("username_column", spec.usernameColumn);
+    spec.url = text("url");
+    spec.token = text("token");
+    spec.project = text("project", spec.project);
+    spec.unleashEnvironment = text("environment", environmentName);
+    QStringList identifiers;
+    if (spec.isWaffle()) {
+        identifiers = {spec.userTable, spec.usernameColumn};
+    } else if (spec.isTable()) {
+        identifiers = {spec.table, spec.nameColumn, spec.enabledColumn};
+    } else if (spec.isUnleash()) {
+        if (!spec.url.startsWith(QLatin1String("http://")) &&
+            !spec.url.startsWith(QLatin1String("https://")))
+            return R::failure(QStringLiteral("flags.url: the Unleash server's http(s) address is "
+                                             "needed (e.g. http://127.0.0.1:4242)"));
+        if (spec.token.isEmpty())
+            return R::failure(QStringLiteral("flags.token: an Unleash admin token is needed "
+                                             "(e.g. token: ${UNLEASH_TOKEN})"));
         return spec;
-    if (spec.backend != QLatin1String("table"))
-        return R::failure(
-            QStringLiteral("flags.backend: '%1' is not one of waffle, table").arg(spec.backend));
-    for (const QString &name : {spec.table, spec.nameColumn, spec.enabledColumn})
-        if (!isIdentifier(name))
+    } else {
+        return R::failure(QStringLiteral("flags.backend: '%1' is not one of waffle, table, unleash")
+                              .arg(spec.backend));
+    }
+    for (const QString &name : identifiers)
+        if (!isSqlIdentifier(name))
             return R::failure(QStringLiteral("flags: '%1' is not a table or column name (letters, "
                                              "digits and _, optionally schema.table)")
                                   .arg(name));
@@ -135,12 +167,13 @@ Result<FlagsSpec> FlagsSpec::fromWorkspace(const QVariantMap &flags)
 
 PgStatement flagsQuery(const FlagsSpec &spec)
 {
-    if (spec.backend == QLatin1String("table"))
+    if (spec.isTable())
         return {QStringLiteral("select 'flag' as kind, %1::text as name, %2::boolean as active "
                                "from %3 order by 2")
-                    .arg(quoted(spec.nameColumn), quoted(spec.enabledColumn), quoted(spec.table)),
+                    .arg(quotedIdentifier(spec.nameColumn), quotedIdentifier(spec.enabledColumn),
+                         quotedIdentifier(spec.table)),
                 {}};
-    // waffle (django-waffle 5): the three kinds in one statement, users and groups counted.
+    // waffle: the three kinds in one statement; a flag's users and groups as JSON name arrays.
     return {
         QStringLiteral(
             "select 'flag' as kind, f.name, f.everyone, f.percent::float8 as percent, f.testing, "
@@ -148,24 +181,40 @@ PgStatement flagsQuery(const FlagsSpec &spec)
             "floor(extract(epoch from f.created) * 1000)::float8 as created_ms, "
             "floor(extract(epoch from f.modified) * 1000)::float8 as modified_ms, "
             "null::boolean as active, "
-            "(select count(*) from waffle_flag_users u where u.flag_id = f.id)::int as users, "
-            "(select count(*) from waffle_flag_groups g where g.flag_id = f.id)::int as groups "
+            "(select json_agg(u.%2 order by u.%2) from waffle_flag_users fu join %1 u "
+            "on u.id = fu.user_id where fu.flag_id = f.id)::text as user_names, "
+            "(select json_agg(g.name order by g.name) from waffle_flag_groups fg join auth_group g "
+            "on g.id = fg.group_id where fg.flag_id = f.id)::text as group_names "
             "from waffle_flag f "
             "union all select 'switch', s.name, null, null, false, false, false, false, false, "
             "'', s.note, floor(extract(epoch from s.created) * 1000), "
-            "floor(extract(epoch from s.modified) * 1000), s.active, 0, 0 from waffle_switch s "
+            "floor(extract(epoch from s.modified) * 1000), s.active, null, null from waffle_switch "
+            "s "
             "union all select 'sample', m.name, null, m.percent::float8, false, false, false, "
             "false, false, '', m.note, floor(extract(epoch from m.created) * 1000), "
-            "floor(extract(epoch from m.modified) * 1000), null, 0, 0 from waffle_sample m "
-            "order by 2, 1"),
+            "floor(extract(epoch from m.modified) * 1000), null, null, null from waffle_sample m "
+            "order by 2, 1")
+            .arg(quotedIdentifier(spec.userTable), quotedIdentifier(spec.usernameColumn)),
         {}};
 }
+
+namespace {
+
+QStringList jsonNames(const QVariant &value)
+{
+    QStringList names;
+    for (const QJsonValue &v : QJsonDocument::fromJson(value.toString().toUtf8()).array())
+        names << v.toString();
+    return names;
+}
+
+} // namespace
 
 Result<QList<FlagState>> parseFlags(const FlagsSpec &spec, const Result<PgResultSet> &result)
 {
     using R = Result<QList<FlagState>>;
     if (!result) {
-        const QString hint = spec.backend == QLatin1String("waffle")
+        const QString hint = spec.isWaffle()
                                  ? QStringLiteral(" (is django-waffle installed and migrated?)")
                                  : QString();
         return R::failure(result.errorString() + hint, result.error().code);
@@ -200,9 +249,10 @@ Result<QList<FlagState>> parseFlags(const FlagsSpec &spec, const Result<PgResult
         if (modified.isValid())
             f.modified = QDateTime::fromMSecsSinceEpoch(qint64(modified.toDouble()), Qt::UTC);
         f.active = rs.value(row, QStringLiteral("active")).toBool();
-        f.users = rs.value(row, QStringLiteral("users")).toInt();
-        f.groups = rs.value(row, QStringLiteral("groups")).toInt();
-        if (spec.backend == QLatin1String("table")) // a plain table: on or off for everyone
+        f.userNames = jsonNames(rs.value(row, QStringLiteral("user_names")));
+        f.groupNames = jsonNames(rs.value(row, QStringLiteral("group_names")));
+        f.hasWaffleRules = spec.isWaffle();
+        if (spec.isTable()) // a plain table: on or off for everyone
             f.everyone = f.active;
         flags << f;
     }

@@ -26,9 +26,11 @@ struct FlagState
     std::optional<double> percent;
     bool testing = false, superusers = false, staff = false, authenticated = false, rollout = false;
     QString languages;
-    int users = 0, groups = 0;
-    bool active = false; // switches and plain tables
+    QStringList userNames, groupNames; // waffle: the flag's users (by username) and groups
+    bool active = false;               // switches and plain tables
     QString note;
+    bool hasWaffleRules = false; // read from waffle (the fields above mean something)
+    QString otherRules;          // Unleash: strategies and constraints beyond a plain rollout
     QDateTime created, modified;
 
     Effect effect() const;
@@ -45,14 +47,31 @@ QString kindName(FlagState::Kind kind);
 /** The workspace's `flags:` block of one environment, checked. */
 struct FlagsSpec
 {
-    QString backend; // waffle | table
+    QString backend; // waffle | table | unleash
     QString manage;  // waffle: the manage.py command on the app host (writes the Django way)
     QString table;   // table: the table, and its columns
     QString nameColumn = QStringLiteral("name");
     QString enabledColumn = QStringLiteral("enabled");
+    // waffle: the user model's table (AUTH_USER_MODEL) and its username column
+    QString userTable = QStringLiteral("auth_user");
+    QString usernameColumn = QStringLiteral("username");
+    // unleash: the server, its admin token (after ${VAR} expansion), project and environment
+    QString url, token, project = QStringLiteral("default"), unleashEnvironment;
 
-    static Result<FlagsSpec> fromWorkspace(const QVariantMap &flags);
+    /** `environmentName` is the Unleash environment when the block names none. */
+    static Result<FlagsSpec> fromWorkspace(const QVariantMap &flags,
+                                           const QString &environmentName = {});
+    bool isWaffle() const { return backend == QLatin1String("waffle"); }
+    bool isTable() const { return backend == QLatin1String("table"); }
+    bool isUnleash() const { return backend == QLatin1String("unleash"); }
 };
+
+/** A flag's identity across environments: "flag:name", "switch:name", "sample:name". */
+QString flagKey(const FlagState &flag);
+/** SQL identifier check: letters, digits, _ and one schema dot. */
+bool isSqlIdentifier(const QString &name);
+/** The identifier double-quoted for SQL, per part ("public"."flags"). */
+QString quotedIdentifier(const QString &identifier);
 
 /** One query per environment that reads every flag (waffle: flags, switches and samples with
  * their user and group counts). */

@@ -39,7 +39,8 @@ const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunn
 const QStringList kFlagsKeys = {
     QStringLiteral("backend"),     QStringLiteral("manage"),         QStringLiteral("table"),
     QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
-    QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment")};
+    QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment"),
+    QStringLiteral("user_table"),  QStringLiteral("username_column")};
 const QStringList kDashboardKeys = {QStringLiteral("name"), QStringLiteral("panels")};
 const QStringList kPanelKeys = {QStringLiteral("title"), QStringLiteral("source"),
                                 QStringLiteral("query"), QStringLiteral("unit"),

@@ -15,6 +15,7 @@ private slots:
     {
         FlagState f;
         f.name = QStringLiteral("new_timeline");
+        f.hasWaffleRules = true;
         QCOMPARE(f.summary(), QStringLiteral("off")); // no rule at all: off for everyone
         QCOMPARE(f.effect(), FlagState::Effect::Off);
         f.percent = 35;
@@ -27,6 +28,8 @@ private slots:
         f.everyone = true;
         QCOMPARE(f.effect(), FlagState::Effect::On);
         QVERIFY(f.rules().contains(QLatin1String("everyone: on")));
+        f.hasWaffleRules = false; // a plain table or Unleash: no waffle fields in the tooltip
+        QCOMPARE(f.rules(), QStringLiteral("on"));
     }
 
     void switchesAndSamples()
@@ -50,7 +53,7 @@ private slots:
         a.note = QStringLiteral("why");
         a.modified = QDateTime::currentDateTimeUtc();
         QVERIFY(a.sameBehaviour(b));
-        b.users = 2;
+        b.userNames = {QStringLiteral("ada"), QStringLiteral("bob")};
         QVERIFY(!a.sameBehaviour(b));
     }
 

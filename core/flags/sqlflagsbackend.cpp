@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqlflagsbackend.h"
+
+#include "common/futures.h"
+#include "runtime/databasesession.h"
+#include "runtime/sshpool.h"
+
+#include <QPointer>
+
+namespace Opsdeck {
+
+SqlFlagsBackend::SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environment, SshPool *pool,
+                                 QObject *parent)
+    : FlagsBackend(parent)
+    , m_spec(std::move(spec))
+    , m_host(environment.hosts.value(0))
+    , m_pool(pool)
+    // Writes happen here too: the action settings (no read-only session, short timeouts).
+    , m_database(std::make_unique<DatabaseSession>(*environment.database, pool,
+                                                   PgSessionSettings::action(), this))
+{}
+
+SqlFlagsBackend::~SqlFlagsBackend() = default;
+
+int SqlFlagsBackend::capabilities() const
+{
+    if (m_spec.isTable())
+        return Create | Delete;
+    return Create | Delete | Rules | Percent | Kinds;
+}
+
+QString SqlFlagsBackend::describe() const
+{
+    if (m_spec.isTable())
+        return QStringLiteral("table %1").arg(m_spec.table);
+    return m_spec.manage.isEmpty() ? QStringLiteral("django-waffle (SQL)")
+                                   : QStringLiteral("django-waffle (manage.py on %1)").arg(m_host);
+}
+
+QString SqlFlagsBackend::writeCaveat() const
+{
+    if (!m_spec.isWaffle() || !m_spec.manage.isEmpty())
+        return {};
+    return QStringLiteral("Written with SQL: running app processes may serve the cached value "
+                          "until waffle's cache entries expire (set flags.manage in the "
+                          "workspace to write through Django).");
+}
+
+void SqlFlagsBackend::load(QObject *guard, Loaded done)
+{
+    QPointer<QObject> alive(guard);
+    m_database->whenReady(this, [this, alive, done](PgConnection *pg, const QString &error) {
+        if (!alive)
+            return;
+        if (!pg) {
+            done(Result<QList<FlagState>>::failure(error));
+            return;
+        }
+        onFinished(pg->query(flagsQuery(m_spec).sql), alive.data(),
+                   [spec = m_spec, done](const Result<PgResultSet> &rows) {
+                       done(parseFlags(spec, rows));
+                   });
+    });
+}
+
+void SqlFlagsBackend::apply(const FlagEdit &edit, QObject *guard, Written done)
+{
+    if (const Status valid = edit.validate(); !valid) {
+        done(valid, {});
+        return;
+    }
+    if (m_spec.isWaffle() && !m_spec.manage.isEmpty())
+        applyThroughManage(edit, guard, std::move(done));
+    else
+        applyThroughSql(edit, guard, std::move(done));
+}
+
+void SqlFlagsBackend::applyThroughManage(const FlagEdit &edit, QObject *guard, Written done)
+{
+    const QString via = QStringLiteral("manage.py on %1").arg(m_host);
+    SshClient *client = m_host.isEmpty() ? nullptr : m_pool->client(m_host);
+    if (!client) {
+        done(Status::failure(QStringLiteral("flags.manage needs a host in the environment")), via);
+        return;
+    }
+    SshExec *exec = client->exec(manageCommand(m_spec.manage, edit), guard);
+    connect(exec, &SshExec::finished, guard, [exec, via, done] {
+        exec->deleteLater();
+        switch (exec->exitStatus()) {
+        case ManageOk:
+            done(success(), via);
+            return;
+        case ManageChanged:
+            done(Status::failure(QStringLiteral("changed by someone else since it was read; "
+                                                "nothing written"),
+                                 kFlagConflict),
+                 via);
+            return;
+        case ManageMissing:
+            done(Status::failure(QStringLiteral("it no longer exists"), kFlagConflict), via);
+            return;
+        case ManageExists:
+            done(Status::failure(QStringLiteral("a flag of that name exists already"),
+                                 kFlagConflict),
+                 via);
+            return;
+        default:
+            break;
+        }
+        const QString stderrTail =
+            QString::fromUtf8(exec->capturedStderr()).trimmed().section(QLatin1Char('\n'), -3);
+        done(Status::failure(
+                 exec->exitStatus() == ManageUnknownNames
+                     ? stderrTail
+                     : QStringLiteral("manage.py failed (exit %1): %2")
+                           .arg(exec->exitStatus())
+                           .arg(stderrTail.isEmpty() ? exec->errorString() : stderrTail)),
+             via);
+    });
+}
+
+void SqlFlagsBackend::applyThroughSql(const FlagEdit &edit, QObject *guard, Written done)
+{
+    QPointer<QObject> alive(guard);
+    m_database->whenReady(this, [this, alive, edit, done](PgConnection *pg, const QString &error) {
+        if (!alive)
+            return;
+        if (!pg) {
+            done(Status::failure(error), QStringLiteral("SQL"));
+            return;
+        }
+        if (!(m_spec.isTable() && edit.op == FlagEdit::Op::Create)) {
+            runStatement(sqlWrite(m_spec, edit), alive.data(), done);
+            return;
+        }
+        // A plain table's other NOT NULL columns (Django's created_at has no SQL default).
+        const PgStatement columns = requiredColumnsQuery(m_spec);
+        onFinished(pg->query(columns.sql, columns.params), alive.data(),
+                   [this, alive, edit, done](const Result<PgResultSet> &rows) {
+                       const Result<QList<RequiredColumn>> required = parseRequiredColumns(rows);
+                       if (!required) {
+                           done(Status::failure(required.errorString()), QStringLiteral("SQL"));
+                           return;
+                       }
+                       runStatement(sqlWrite(m_spec, edit, *required), alive.data(), done);
+                   });
+    });
+}
+
+void SqlFlagsBackend::runStatement(const Result<PgStatement> &statement, QObject *guard,
+                                   Written done)
+{
+    const QString via = QStringLiteral("SQL");
+    PgConnection *pg = m_database->connection();
+    if (!statement || !pg) {
+        done(Status::failure(statement ? QStringLiteral("the database connection dropped")
+                                       : statement.errorString()),
+             via);
+        return;
+    }
+    onFinished(pg->query(statement->sql, statement->params), guard,
+               [done, via](const Result<PgResultSet> &result) {
+                   if (!result)
+                       done(Status::failure(result.errorString()), via);
+                   else if (result->rowCount() == 0)
+                       done(Status::failure(QStringLiteral("nothing written: it changed since it "
+                                                           "was read, exists already, or names "
+                                                           "an unknown user or group"),
+                                            kFlagConflict),
+                            via);
+                   else
+                       done(success(), via);
+               });
+}
+
+} // namespace Opsdeck

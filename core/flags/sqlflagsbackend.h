@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "flagsbackend.h"
+
+namespace Opsdeck {
+
+class DatabaseSession;
+
+/**
+ * Flags in the environment's own database: django-waffle's tables or a plain flag table. One
+ * query reads them all. waffle writes go through `manage.py` on the environment's first host
+ * when `manage:` is set (Django flushes its cache), otherwise through one SQL statement.
+ */
+class SqlFlagsBackend final : public FlagsBackend
+{
+    Q_OBJECT
+
+public:
+    SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environment, SshPool *pool,
+                    QObject *parent = nullptr);
+    ~SqlFlagsBackend() override;
+
+    int capabilities() const override;
+    QString describe() const override;
+    void load(QObject *guard, Loaded done) override;
+    void apply(const FlagEdit &edit, QObject *guard, Written done) override;
+    QString writeCaveat() const override;
+
+private:
+    void applyThroughManage(const FlagEdit &edit, QObject *guard, Written done);
+    void applyThroughSql(const FlagEdit &edit, QObject *guard, Written done);
+    void runStatement(const Result<PgStatement> &statement, QObject *guard, Written done);
+
+    FlagsSpec m_spec;
+    QString m_host; // where manage.py runs
+    SshPool *m_pool;
+    std::unique_ptr<DatabaseSession> m_database;
+};
+
+} // namespace Opsdeck
