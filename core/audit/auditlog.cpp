@@ -88,17 +88,28 @@ Status AuditLog::record(AuditEntry e)
 
 QList<AuditEntry> AuditLog::recent(int limit, const QString &environment) const
 {
+    // A null QString binds as SQL NULL, and NULL = '' is not true: bind a real empty string.
+    const QString env = environment.isEmpty() ? QStringLiteral("") : environment;
+    return select(QStringLiteral("(? = '' or environment = ?)"), {env, env}, limit);
+}
+
+QList<AuditEntry> AuditLog::forTarget(const QString &workspace, const QString &target,
+                                      int limit) const
+{
+    return select(QStringLiteral("workspace = ? and target = ?"), {workspace, target}, limit);
+}
+
+QList<AuditEntry> AuditLog::select(const QString &where, const QVariantList &binds, int limit) const
+{
     QList<AuditEntry> entries;
     if (!open())
         return entries;
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
-    q.prepare(QStringLiteral(
-        "select at, user, workspace, environment, action, target, before, after, comment, outcome"
-        " from audit where (? = '' or environment = ?) order by id desc limit ?"));
-    // A null QString binds as SQL NULL, and NULL = '' is not true: bind a real empty string.
-    const QString env = environment.isEmpty() ? QStringLiteral("") : environment;
-    q.addBindValue(env);
-    q.addBindValue(env);
+    q.prepare(QStringLiteral("select at, user, workspace, environment, action, target, before, "
+                             "after, comment, outcome from audit where %1 order by id desc limit ?")
+                  .arg(where));
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
     q.addBindValue(limit);
     q.exec();
     while (q.next())

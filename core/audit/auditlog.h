@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QVariantList>
 
 namespace Opsdeck {
 
@@ -37,6 +38,9 @@ public:
 
     Status record(AuditEntry entry);
     QList<AuditEntry> recent(int limit = 100, const QString &environment = {}) const;
+    /** Everything done to one target ("flag new_timeline") in one workspace, newest first. */
+    QList<AuditEntry> forTarget(const QString &workspace, const QString &target,
+                                int limit = 100) const;
     QString path() const { return m_path; }
 
     /** $USER@hostname, for the `user` column. */
@@ -44,6 +48,7 @@ public:
 
 private:
     Status open() const;
+    QList<AuditEntry> select(const QString &where, const QVariantList &binds, int limit) const;
 
     QString m_path;
     QString m_connectionName;
