@@ -3,6 +3,7 @@
 
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
+#include "flags/flagspane.h"
 #include "overview/overviewpane.h"
 #include "secrets/secretspane.h"
 #include "workspacecontext.h"
@@ -27,6 +28,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("secrets"), QStringLiteral("Secrets"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new SecretsPane(ctx.workspace(), env, parent);
+         }},
+        {QStringLiteral("flags"), QStringLiteral("Feature flags"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new FlagsPane(ctx.workspace(), env, ctx.sshPool(), parent);
          }},
     };
     return kinds;

@@ -114,18 +114,25 @@ int runList(CliContext &ctx, QStringList environments, bool json)
                        ? f.name
                        : QStringLiteral("%1 (%2)").arg(f.name, kindName(f.kind));
         };
+        // Columns as wide as their longest cell (rules can be long: "staff, group beta").
         qsizetype width = 6;
-        for (const auto &states : byFlag)
+        QHash<QString, qsizetype> widths;
+        for (const QString &env : environments)
+            widths[env] = env.size() + 2;
+        for (const auto &states : byFlag) {
             width = qMax(width, label(states.first()).size() + 2);
+            for (auto e = states.begin(); e != states.end(); ++e)
+                widths[e.key()] = qMax(widths[e.key()], e->summary().size() + 2);
+        }
         ctx.out << QStringLiteral("FLAG").leftJustified(width);
         for (const QString &env : environments)
-            ctx.out << env.leftJustified(20);
+            ctx.out << env.leftJustified(widths[env]);
         ctx.out << "\n";
         for (const auto &states : byFlag) {
             ctx.out << label(states.first()).leftJustified(width);
             for (const QString &env : environments)
                 ctx.out << (states.contains(env) ? states[env].summary() : QStringLiteral("—"))
-                               .leftJustified(20);
+                               .leftJustified(widths[env]);
             ctx.out << "\n";
         }
     }

@@ -97,6 +97,28 @@ prepare_databases() {
         -v users=3000 -f "$demo/seed.sql" >/dev/null
     psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_prod -q -v ON_ERROR_STOP=1 \
         -f "$demo/trouble.sql" >/dev/null
+    # Flags with a past: two removal candidates (untouched for months, the same everywhere) and
+    # a flag opened to a group of beta testers in staging only.
+    manage minitwit_staging waffle_flag new_editor --create >/dev/null
+    manage minitwit_prod waffle_flag new_editor --deactivate --create >/dev/null
+    for db in minitwit_staging minitwit_prod; do
+        manage "$db" waffle_flag signup_v2 --everyone --create >/dev/null
+        manage "$db" waffle_flag legacy_export --deactivate --create >/dev/null
+        psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$db" -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+update waffle_flag set created = now() - interval '200 days', modified = now() - interval '120 days'
+ where name = 'signup_v2';
+update waffle_flag set created = now() - interval '300 days', modified = now() - interval '75 days'
+ where name = 'legacy_export';
+insert into auth_group (name) values ('beta_testers');
+insert into auth_user_groups (user_id, group_id)
+ select u.id, g.id from auth_user u, auth_group g
+ where g.name = 'beta_testers' and u.username in ('user10', 'user11', 'user12');
+SQL
+    done
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_staging -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+insert into waffle_flag_groups (flag_id, group_id)
+ select f.id, g.id from waffle_flag f, auth_group g where f.name = 'new_editor' and g.name = 'beta_testers';
+SQL
     # A session's row counts reach the statistics when it ends, possibly after its own ANALYZE:
     # analyze again from a fresh session, except the table planted with stale statistics.
     for db in minitwit_staging minitwit_prod; do

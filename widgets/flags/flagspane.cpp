@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "flagspane.h"
+
+#include "common/dangerconfirmdialog.h"
+#include "flagdetailspanel.h"
+#include "flageditdialog.h"
+#include "flags/flagusage.h"
+#include "flagsmatrixmodel.h"
+
+#include <QCheckBox>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+
+QString flagLabel(const FlagState &f)
+{
+    return QStringLiteral("%1 %2").arg(kindName(f.kind), f.name);
+}
+
+} // namespace
+
+FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current, SshPool *pool,
+                     QWidget *parent)
+    : Pane(parent)
+    , m_workspace(workspace)
+    , m_currentEnvironment(current.name)
+    , m_pool(pool)
+    , m_audit(std::make_shared<AuditLog>())
+    , m_model(new FlagsMatrixModel(this))
+    , m_filter(new FlagsFilterModel(this))
+    , m_view(new QTableView)
+    , m_details(new FlagDetailsPanel)
+    , m_banner(new QLabel)
+    , m_search(new QLineEdit)
+    , m_differencesOnly(new QCheckBox(tr("Differences only")))
+    , m_staleOnly(new QCheckBox(tr("Removal candidates")))
+{
+    m_filter->setSourceModel(m_model);
+    m_view->setModel(m_filter);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setDefaultSectionSize(170);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_banner->setWordWrap(true);
+    m_banner->setMargin(6);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    m_search->setPlaceholderText(tr("Filter flags by name"));
+    m_search->setClearButtonEnabled(true);
+    m_staleOnly->setToolTip(tr("Unchanged for %1+ days and fully on, or fully off, everywhere")
+                                .arg(FlagsMatrixModel::kStaleAfterDays));
+
+    buildActions();
+    auto *toolbar = new QToolBar;
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addWidget(m_search);
+    toolbar->addWidget(m_differencesOnly);
+    toolbar->addWidget(m_staleOnly);
+    toolbar->addSeparator();
+    toolbar->addActions({m_on, m_off, m_percent, m_edit});
+    toolbar->addSeparator();
+    toolbar->addActions({m_new, m_delete, m_kill});
+    toolbar->addSeparator();
+    toolbar->addAction(m_reload);
+    auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(m_view);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(toolbar);
+    layout->addWidget(m_banner);
+    layout->addWidget(splitter, 1);
+
+    connect(m_search, &QLineEdit::textChanged, this, &FlagsPane::setFilterText);
+    connect(m_differencesOnly, &QCheckBox::toggled, m_filter,
+            &FlagsFilterModel::setDifferencesOnly);
+    connect(m_staleOnly, &QCheckBox::toggled, m_filter, &FlagsFilterModel::setStaleOnly);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
+        updateDetails();
+        updateActions();
+    });
+    connect(m_view, &QTableView::doubleClicked, this, [this] { openEditor(false); });
+    connect(m_view, &QWidget::customContextMenuRequested, this, &FlagsPane::showContextMenu);
+    connect(m_details, &FlagDetailsPanel::findUsagesRequested, this,
+            [this] { findUsages(currentTarget().key); });
+    createBackends();
+    updateActions();
+    reload();
+}
+
+FlagsPane::~FlagsPane() = default;
+
+void FlagsPane::buildActions()
+{
+    const auto action = [this](const QString &text, const QKeySequence &keys, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setShortcut(keys);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(a);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_reload = action(tr("Refresh"), QKeySequence::Refresh, [this] { reload(); });
+    m_on = action(tr("Turn on"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                  [this] { turn(currentTarget().key, currentTarget().environment, true); });
+    m_off = action(tr("Turn off"), QKeySequence(Qt::CTRL | Qt::Key_D),
+                   [this] { turn(currentTarget().key, currentTarget().environment, false); });
+    m_percent = action(tr("Percentage…"), QKeySequence(), [this] { askPercent(); });
+    m_edit = action(tr("Edit rules…"), QKeySequence(Qt::Key_F2), [this] { openEditor(false); });
+    m_new = action(tr("New flag…"), QKeySequence::New, [this] { openEditor(true); });
+    m_delete = action(tr("Delete…"), QKeySequence::Delete,
+                      [this] { deleteFlag(currentTarget().key, currentTarget().environment); });
+    m_kill = action(tr("Kill switch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+                    [this] { killSwitch(currentTarget().key); });
+    m_kill->setToolTip(tr("Turn this flag off in every environment at once"));
+    m_usages = action(tr("Where is it used?"), QKeySequence(),
+                      [this] { findUsages(currentTarget().key); });
+}
+
+QList<QAction *> FlagsPane::paneActions() const
+{
+    return {m_reload, m_on, m_off, m_percent, m_edit, m_new, m_delete, m_kill, m_usages};
+}
+
+void FlagsPane::createBackends()
+{
+    QStringList environments;
+    QHash<QString, QString> errors;
+    for (const EnvironmentSpec &env : m_workspace.environments) {
+        if (env.flags.isEmpty())
+            continue;
+        environments << env.name;
+        Result<std::unique_ptr<FlagsBackend>> backend = FlagsBackend::create(env, m_pool);
+        if (!backend) {
+            errors.insert(env.name, backend.errorString());
+            continue;
+        }
+        FlagsBackend *b = backend.value().release();
+        b->setParent(this);
+        m_backends.insert(env.name, b);
+    }
+    m_model->setEnvironments(environments);
+    for (const QString &env : environments) {
+        if (FlagsBackend *b = m_backends.value(env))
+            m_model->setEnvironmentDescription(
+                env, b->describe() + (isProtected(env) ? tr("\nprotected") : QString()));
+        else
+            m_model->setError(env, errors.value(env));
+    }
+    if (environments.isEmpty()) {
+        m_banner->setText(tr("No environment has a flags: block in %1. Add one, e.g.\n"
+                             "  flags: { backend: waffle, manage: \"cd /srv/app/current && "
+                             "./manage.py\" }")
+                              .arg(m_workspace.filePath));
+        m_banner->show();
+    }
+}
+
+FlagsBackend *FlagsPane::backend(const QString &environment) const
+{
+    return m_backends.value(environment);
+}
+
+QSortFilterProxyModel *FlagsPane::filtered() const
+{
+    return m_filter;
+}
+
+void FlagsPane::reload()
+{
+    for (const QString &env : m_model->environments())
+        reload(env);
+    if (m_model->environments().isEmpty() || m_backends.isEmpty()) {
+        m_loadedOnce = true;
+        emit loaded();
+    }
+}
+
+void FlagsPane::reload(const QString &environment)
+{
+    FlagsBackend *b = m_backends.value(environment);
+    if (!b)
+        return;
+    ++m_pendingLoads;
+    b->load(this, [this, environment](const Result<QList<FlagState>> &flags) {
+        const QString key = currentTarget().key, env = currentTarget().environment;
+        if (flags)
+            m_model->setFlags(environment, *flags);
+        else
+            m_model->setError(environment, flags.errorString());
+        if (!key.isEmpty())
+            select(key, env); // the model was reset: keep the user's place
+        --m_pendingLoads;
+        emit environmentLoaded(environment);
+        if (m_pendingLoads == 0 && !m_loadedOnce) {
+            m_loadedOnce = true;
+            m_view->resizeColumnToContents(0); // names decide the first column, once
+            emit loaded();
+        }
+        emit statusMessage(flags ? tr("%1: %2 flags").arg(environment).arg(flags->size())
+                                 : tr("%1: %2").arg(environment, flags.errorString()));
+    });
+}
+
+void FlagsPane::select(const QString &key, const QString &environment)
+{
+    const int row = m_model->rowOf(key);
+    if (row < 0)
+        return;
+    const int column = qMax(0, m_model->columnOf(environment));
+    const QModelIndex index = m_filter->mapFromSource(m_model->index(row, column));
+    if (index.isValid())
+        m_view->setCurrentIndex(index);
+}
+
+void FlagsPane::setFilterText(const QString &text)
+{
+    if (m_search->text() != text)
+        m_search->setText(text);
+    m_filter->setText(text);
+}
+
+void FlagsPane::setDifferencesOnly(bool on)
+{
+    m_differencesOnly->setChecked(on);
+}
+
+void FlagsPane::setStaleOnly(bool on)
+{
+    m_staleOnly->setChecked(on);
+}
+
+FlagsPane::Target FlagsPane::currentTarget() const
+{
+    const QModelIndex index = m_filter->mapToSource(m_view->currentIndex());
+    if (!index.isValid())
+        return {};
+    QString env = m_model->environmentAt(index.column());
+    if (env.isEmpty()) // the name column: the environment chosen in the window, else the first
+        env = m_model->environments().contains(m_currentEnvironment)
+                  ? m_currentEnvironment
+                  : m_model->environments().value(0);
+    return {m_model->keyAt(index.row()), env};
+}
+
+const FlagState *FlagsPane::stateOf(const Target &target) const
+{
+    return m_model->state(m_model->rowOf(target.key), target.environment);
+}
+
+bool FlagsPane::isProtected(const QString &environment) const
+{
+    const EnvironmentSpec *env = m_workspace.environment(environment);
+    return env && env->isProtected;
+}
+
+void FlagsPane::turn(const QString &key, const QString &environment, bool on)
+{
+    const FlagState *before = stateOf({key, environment});
+    if (!before)
+        return;
+    FlagState after = *before;
+    if (after.kind == FlagState::Kind::Switch)
+        after.active = on;
+    else if (after.kind == FlagState::Kind::Sample)
+        after.percent = on ? 100 : 0;
+    else
+        after.everyone = on;
+    write(environment, FlagEdit::update(*before, after), on ? tr("Turn on") : tr("Turn off"),
+          tr("Turn %1 %2 in %3: %4 → %5.")
+              .arg(on ? tr("on") : tr("off"), flagLabel(*before), environment, before->summary(),
+                   after.summary()));
+}
+
+void FlagsPane::setPercent(const QString &key, const QString &environment, double percent)
+{
+    const FlagState *before = stateOf({key, environment});
+    if (!before)
+        return;
+    FlagState after = *before;
+    after.percent = percent;
+    if (after.kind == FlagState::Kind::Flag)
+        after.everyone.reset(); // a percentage only counts while everyone is unset
+    applyState(key, environment, after);
+}
+
+void FlagsPane::applyState(const QString &key, const QString &environment, const FlagState &after)
+{
+    const FlagState *before = stateOf({key, environment});
+    if (!before)
+        return;
+    write(environment, FlagEdit::update(*before, after), tr("Change flag"),
+          tr("Change %1 in %2: %3 → %4.")
+              .arg(flagLabel(*before), environment, before->summary(), after.summary()));
+}
+
+void FlagsPane::createFlag(const QString &environment, const FlagState &flag)
+{
+    write(environment, FlagEdit::create(flag), tr("Create flag"),
+          tr("Create %1 in %2: %3.").arg(flagLabel(flag), environment, flag.summary()));
+}
+
+void FlagsPane::deleteFlag(const QString &key, const QString &environment)
+{
+    const FlagState *before = stateOf({key, environment});
+    if (!before)
+        return;
+    const bool unleash = !(m_backends.value(environment)->capabilities() & FlagsBackend::Rules) &&
+                         (m_backends.value(environment)->capabilities() & FlagsBackend::Percent);
+    write(environment, FlagEdit::remove(*before), tr("Delete flag"),
+          tr("Delete %1 from %2 (now %3)? Code that asks for it gets waffle's default (off).%4")
+              .arg(flagLabel(*before), environment, before->summary(),
+                   unleash ? tr("\nUnleash archives it: it goes from every environment.")
+                           : QString()));
+}
+
+void FlagsPane::write(const QString &environment, const FlagEdit &edit, const QString &actionLabel,
+                      const QString &description)
+{
+    FlagsBackend *b = m_backends.value(environment);
+    if (!b)
+        return;
+    if (const Status valid = edit.validate(); !valid) {
+        m_banner->setText(valid.errorString());
+        m_banner->show();
+        return;
+    }
+    QString text = description;
+    if (const QString caveat = b->writeCaveat(); !caveat.isEmpty())
+        text += QStringLiteral("\n\n") + caveat;
+    DangerConfirmDialog::ask(this, actionLabel, text, environment, isProtected(environment),
+                             [this, environment, edit](bool confirmed, const QString &comment) {
+                                 if (confirmed)
+                                     applyConfirmed(environment, edit, comment);
+                                 else
+                                     emit statusMessage(tr("Nothing changed"));
+                             });
+}
+
+void FlagsPane::applyConfirmed(const QString &environment, const FlagEdit &edit,
+                               const QString &comment)
+{
+    FlagsBackend *b = m_backends.value(environment);
+    emit statusMessage(tr("%1: writing %2…").arg(environment, edit.subject().name));
+    b->apply(edit, this,
+             [this, environment, edit, comment](const Status &written, const QString &via) {
+                 auditFlagEdit(*m_audit, m_workspace.name, environment, edit, comment, written);
+                 showWriteOutcome(environment, edit, written, via);
+                 reload(environment);
+                 emit writeFinished(environment, flagKey(edit.subject()), written.ok());
+             });
+}
+
+void FlagsPane::showWriteOutcome(const QString &environment, const FlagEdit &edit,
+                                 const Status &written, const QString &via)
+{
+    const QString change =
+        QStringLiteral("%1 in %2: %3 → %4")
+            .arg(flagLabel(edit.subject()), environment, edit.beforeText(), edit.afterText());
+    if (!written) {
+        m_banner->setStyleSheet(QStringLiteral("background: #fbe3e3"));
+        m_banner->setText(tr("Not written — %1: %2").arg(change, written.errorString()) +
+                          (written.error().code == kFlagConflict
+                               ? tr("\nThe matrix now shows the current state; decide again.")
+                               : QString()));
+        m_banner->show();
+        return;
+    }
+    const QString caveat = m_backends.value(environment)->writeCaveat();
+    m_banner->setStyleSheet(caveat.isEmpty() ? QStringLiteral("background: #e3f4e8")
+                                             : QStringLiteral("background: #fff3cd"));
+    m_banner->setText(tr("Written (%1) — %2").arg(via, change) +
+                      (caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
+    m_banner->show();
+}
+
+void FlagsPane::killSwitch(const QString &key)
+{
+    const int row = m_model->rowOf(key);
+    const FlagState *any = m_model->anyState(row);
+    if (!any || any->kind == FlagState::Kind::Sample)
+        return;
+    QList<std::pair<QString, FlagEdit>> edits;
+    QString protectedEnv;
+    QStringList lines;
+    for (const QString &env : m_model->environments()) {
+        const FlagState *before = m_model->state(row, env);
+        if (!before || before->effect() == FlagState::Effect::Off || !m_backends.contains(env))
+            continue;
+        FlagState after = *before;
+        if (after.kind == FlagState::Kind::Switch)
+            after.active = false;
+        else
+            after.everyone = false;
+        edits.append({env, FlagEdit::update(*before, after)});
+        lines << QStringLiteral("  %1: %2 → off").arg(env, before->summary());
+        if (isProtected(env) && protectedEnv.isEmpty())
+            protectedEnv = env;
+    }
+    if (edits.isEmpty()) {
+        emit statusMessage(tr("%1 is already off everywhere").arg(any->name));
+        return;
+    }
+    DangerConfirmDialog::ask(this, tr("Kill switch"),
+                             tr("Turn %1 off in every environment:\n%2")
+                                 .arg(flagLabel(*any), lines.join(QLatin1Char('\n'))),
+                             protectedEnv.isEmpty() ? edits.first().first : protectedEnv,
+                             !protectedEnv.isEmpty(),
+                             [this, edits](bool confirmed, const QString &comment) {
+                                 if (!confirmed) {
+                                     emit statusMessage(tr("Nothing changed"));
+                                     return;
+                                 }
+                                 const QString note = comment.isEmpty()
+                                                          ? tr("kill switch")
+                                                          : tr("kill switch: ") + comment;
+                                 for (const auto &[env, edit] : edits)
+                                     applyConfirmed(env, edit, note);
+                             });
+}
+
+void FlagsPane::findUsages(const QString &key)
+{
+    const FlagState *any = m_model->anyState(m_model->rowOf(key));
+    if (!any)
+        return;
+    QStringList deployRepos;
+    for (const EnvironmentSpec &env : m_workspace.environments)
+        if (env.deploy)
+            deployRepos << env.deploy->repo;
+    const QStringList repositories = flagUsageRepositories(m_workspace.filePath, deployRepos);
+    delete m_usageSearch;
+    m_usageSearch = new FlagUsageSearch(repositories, any->name, this);
+    m_details->setSearching();
+    connect(m_usageSearch, &FlagUsageSearch::finished, this, [this, repositories] {
+        m_details->setUsages(m_usageSearch->usages(), m_usageSearch->problems(),
+                             int(repositories.size()));
+        emit usagesFound();
+    });
+    m_usageSearch->start();
+}
+
+void FlagsPane::updateDetails()
+{
+    const Target target = currentTarget();
+    const int row = m_model->rowOf(target.key);
+    const FlagState *any = m_model->anyState(row);
+    if (!any) {
+        m_details->clear();
+        return;
+    }
+    QList<std::pair<QString, const FlagState *>> states;
+    for (const QString &env : m_model->environments())
+        states.append({env, m_model->state(row, env)});
+    m_details->showFlag(flagLabel(*any), states);
+    // The audit log is a small local SQLite file: read here, like the other history views.
+    m_details->setHistory(m_audit->forTarget(m_workspace.name, flagLabel(*any)));
+    for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
+        if (it.value()->capabilities() & FlagsBackend::ServerEvents) {
+            it.value()->events(any->name, this, [this, key = target.key](const auto &events) {
+                if (events && currentTarget().key == key)
+                    m_details->addServerEvents(*events);
+            });
+            break; // one Unleash server holds every environment's events
+        }
+}
+
+void FlagsPane::updateActions()
+{
+    const Target target = currentTarget();
+    const FlagState *state = stateOf(target);
+    const FlagsBackend *b = m_backends.value(target.environment);
+    const int caps = b ? b->capabilities() : 0;
+    m_on->setEnabled(state);
+    m_off->setEnabled(state);
+    m_percent->setEnabled(state && (caps & FlagsBackend::Percent) &&
+                          state->kind != FlagState::Kind::Switch);
+    m_edit->setEnabled(state);
+    m_delete->setEnabled(state && (caps & FlagsBackend::Delete));
+    m_new->setEnabled(!m_backends.isEmpty());
+    m_kill->setEnabled(!target.key.isEmpty() && !target.key.startsWith(QLatin1String("sample:")));
+    m_usages->setEnabled(!target.key.isEmpty());
+}
+
+void FlagsPane::askPercent()
+{
+    const Target target = currentTarget();
+    const FlagState *state = stateOf(target);
+    if (!state)
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("%1 — %2").arg(state->name, target.environment));
+    dialog->setLabelText(tr("Share of users (0–99.9 %; 100 % is \"Turn on\"):"));
+    dialog->setInputMode(QInputDialog::DoubleInput);
+    dialog->setDoubleDecimals(1);
+    dialog->setDoubleRange(0, state->kind == FlagState::Kind::Sample ? 100 : 99.9);
+    dialog->setDoubleValue(state->percent.value_or(0));
+    connect(dialog, &QInputDialog::doubleValueSelected, this,
+            [this, target](double value) { setPercent(target.key, target.environment, value); });
+    dialog->open();
+}
+
+void FlagsPane::openEditor(bool creating)
+{
+    const Target target = currentTarget();
+    const FlagState *state = stateOf(target);
+    QString environment = target.environment.isEmpty() ? m_currentEnvironment : target.environment;
+    FlagsBackend *b = m_backends.value(environment);
+    for (const QString &env : m_model->environments())
+        if (!b && creating && (b = m_backends.value(env)))
+            environment = env;
+    if (!b || (!creating && !state))
+        return;
+    FlagState initial;
+    if (creating) {
+        initial.superusers = true; // waffle's own default for a new flag
+        initial.everyone = false;
+        initial.hasWaffleRules = b->capabilities() & FlagsBackend::Rules;
+    } else {
+        initial = *state;
+    }
+    auto *dialog = new FlagEditDialog(initial, b->capabilities(), creating, environment, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, creating, target, environment] {
+        if (creating)
+            createFlag(environment, dialog->state());
+        else
+            applyState(target.key, environment, dialog->state());
+    });
+    dialog->open();
+}
+
+void FlagsPane::showContextMenu(const QPoint &pos)
+{
+    if (!m_view->indexAt(pos).isValid())
+        return;
+    QMenu menu;
+    menu.addActions({m_on, m_off, m_percent, m_edit});
+    menu.addSeparator();
+    menu.addActions({m_delete, m_kill});
+    menu.addSeparator();
+    menu.addAction(m_usages);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "common/pane.h"
+#include "flags/flagsbackend.h"
+#include "workspace/workspace.h"
+
+#include <QHash>
+
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace Opsdeck {
+
+class FlagDetailsPanel;
+class FlagsFilterModel;
+class FlagsMatrixModel;
+class FlagUsageSearch;
+
+/**
+ * Feature flags for the whole workspace: a flag × environment matrix (one query per
+ * environment, all in flight at once), filtered by name, differences and removal candidates
+ * marked. Every change is confirmed (the environment's name typed where it is protected),
+ * checked against the state as read, and audited; "kill switch" turns a flag off everywhere.
+ */
+class FlagsPane final : public Pane
+{
+    Q_OBJECT
+
+public:
+    FlagsPane(const Workspace &workspace, const EnvironmentSpec &current, SshPool *pool,
+              QWidget *parent = nullptr);
+    ~FlagsPane() override;
+
+    QString paneId() const override { return QStringLiteral("flags"); }
+    QString title() const override { return QStringLiteral("Feature flags"); }
+    QList<QAction *> paneActions() const override;
+    bool hasLoaded() const override { return m_pendingLoads == 0 && m_loadedOnce; }
+
+    void reload();
+    void reload(const QString &environment);
+    /** Selects a flag ("flag:name") in an environment's column. */
+    void select(const QString &key, const QString &environment);
+    void setFilterText(const QString &text);
+    void setDifferencesOnly(bool on);
+    void setStaleOnly(bool on);
+
+    // Changes (each asks first, then writes, audits and reloads the environment).
+    void turn(const QString &key, const QString &environment, bool on);
+    void setPercent(const QString &key, const QString &environment, double percent);
+    void applyState(const QString &key, const QString &environment, const FlagState &after);
+    void createFlag(const QString &environment, const FlagState &flag);
+    void deleteFlag(const QString &key, const QString &environment);
+    void killSwitch(const QString &key);
+    void findUsages(const QString &key);
+
+    FlagsMatrixModel *model() const { return m_model; }
+    QSortFilterProxyModel *filtered() const;
+    QTableView *view() const { return m_view; }
+    FlagDetailsPanel *details() const { return m_details; }
+    QLabel *banner() const { return m_banner; }
+    FlagsBackend *backend(const QString &environment) const;
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+
+signals:
+    void environmentLoaded(const QString &environment);
+    /** After every write attempt (written or not; a declined confirmation is not one). */
+    void writeFinished(const QString &environment, const QString &key, bool written);
+    void usagesFound();
+
+private:
+    struct Target
+    {
+        QString key, environment;
+    };
+    void buildActions();
+    void createBackends();
+    Target currentTarget() const;
+    const FlagState *stateOf(const Target &target) const;
+    bool isProtected(const QString &environment) const;
+    void write(const QString &environment, const FlagEdit &edit, const QString &actionLabel,
+               const QString &description);
+    void applyConfirmed(const QString &environment, const FlagEdit &edit, const QString &comment);
+    void showWriteOutcome(const QString &environment, const FlagEdit &edit, const Status &written,
+                          const QString &via);
+    void updateDetails();
+    void updateActions();
+    void askPercent();
+    void openEditor(bool creating);
+    void showContextMenu(const QPoint &pos);
+
+    Workspace m_workspace;
+    QString m_currentEnvironment;
+    SshPool *m_pool;
+    std::shared_ptr<AuditLog> m_audit;
+    QHash<QString, FlagsBackend *> m_backends; // environment → backend (owned by this)
+    FlagsMatrixModel *m_model;
+    FlagsFilterModel *m_filter;
+    QTableView *m_view;
+    FlagDetailsPanel *m_details;
+    QLabel *m_banner;
+    QLineEdit *m_search;
+    QCheckBox *m_differencesOnly, *m_staleOnly;
+    FlagUsageSearch *m_usageSearch = nullptr;
+    int m_pendingLoads = 0;
+    bool m_loadedOnce = false;
+    QAction *m_reload = nullptr, *m_on = nullptr, *m_off = nullptr, *m_percent = nullptr,
+            *m_edit = nullptr, *m_new = nullptr, *m_delete = nullptr, *m_kill = nullptr,
+            *m_usages = nullptr;
+};
+
+} // namespace Opsdeck
