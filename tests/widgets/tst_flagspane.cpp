@@ -6,6 +6,7 @@
 // It works on flags of its own so the CLI test sharing the demo world sees the demo's flags.
 #include "common/dangerconfirmdialog.h"
 #include "flags/flagdetailspanel.h"
+#include "flags/flageditdialog.h"
 #include "flags/flagspane.h"
 #include "flagsmatrixmodel.h"
 #include "pg/pgconnection.h"
@@ -14,7 +15,11 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -237,6 +242,61 @@ private slots:
         pane->reload(QStringLiteral("production"));
         QVERIFY(StallMeter::spinUntil([&] { return pane->hasLoaded(); }, 30000));
         QCOMPARE(cell(*pane, k, QStringLiteral("production")), QStringLiteral("on"));
+    }
+
+    void productionNeedsItsNameTypedAndAComment()
+    {
+        auto pane = openPane();
+        QVERIFY(pane);
+        const QString k = key(QStringLiteral("_a"));
+        DangerConfirmDialog::setNextAnswer(std::nullopt); // the real dialog
+        pane->turn(k, QStringLiteral("production"), false);
+        auto *dialog = pane->findChild<DangerConfirmDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"));
+        auto *typed = dialog->findChild<QLineEdit *>(QStringLiteral("typedEnvironment"));
+        QVERIFY(confirm && typed);
+        QVERIFY(!confirm->isEnabled());
+        typed->setText(QStringLiteral("staging"));
+        QVERIFY(!confirm->isEnabled());
+        typed->setText(QStringLiteral("production"));
+        QVERIFY(confirm->isEnabled());
+        dialog->reject(); // changed our mind: nothing is written
+        DangerConfirmDialog::setNextAnswer(true);
+        StallMeter::spinUntil([] { return false; }, 200);
+        QCOMPARE(cell(*pane, k, QStringLiteral("production")), QStringLiteral("on"));
+    }
+
+    void theRulesEditor()
+    {
+        FlagState staff;
+        staff.name = QStringLiteral("staff_tools");
+        staff.staff = true;
+        staff.percent = 12.5;
+        staff.groupNames = {QStringLiteral("beta_testers")};
+        staff.hasWaffleRules = true;
+        const int waffle = FlagsBackend::Create | FlagsBackend::Delete | FlagsBackend::Rules |
+                           FlagsBackend::Percent | FlagsBackend::Kinds;
+        FlagEditDialog edit(staff, waffle, false, QStringLiteral("staging"));
+        QVERIFY(edit.state().sameBehaviour(staff)); // untouched: the same rules come back
+        auto *users = edit.findChild<QLineEdit *>(QStringLiteral("users"));
+        QVERIFY(users);
+        users->setText(QStringLiteral(" user2, user1,user2 "));
+        QCOMPARE(edit.state().userNames,
+                 (QStringList{QStringLiteral("user1"), QStringLiteral("user2")}));
+
+        FlagEditDialog create(FlagState{}, waffle, true, QStringLiteral("staging"));
+        auto *ok = create.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled()); // no name yet
+        create.findChild<QLineEdit *>(QStringLiteral("name"))
+            ->setText(QStringLiteral("new_checkout"));
+        QVERIFY(ok->isEnabled());
+        // A plain table has on and off only.
+        FlagEditDialog table(FlagState{}, FlagsBackend::Create, true, QStringLiteral("qa"));
+        table.findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("dark_mode"));
+        table.findChild<QComboBox *>(QStringLiteral("everyone"))->setCurrentIndex(0);
+        QVERIFY(!table.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
     }
 
     void aRowChangedMeanwhileIsReportedNotOverwritten()

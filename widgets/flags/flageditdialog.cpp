@@ -45,6 +45,7 @@ FlagEditDialog::FlagEditDialog(const FlagState &initial, int capabilities, bool 
     auto *form = new QFormLayout;
     if (creating) {
         m_name = new QLineEdit(initial.name);
+        m_name->setObjectName(QStringLiteral("name"));
         m_name->setPlaceholderText(tr("e.g. new_checkout"));
         form->addRow(tr("Name"), m_name);
         m_kind = new QComboBox;
@@ -80,6 +81,7 @@ void FlagEditDialog::buildFlagFields(QFormLayout *form, bool rules, bool percent
         group << field << form->labelForField(field);
     };
     m_everyone = new QComboBox;
+    m_everyone->setObjectName(QStringLiteral("everyone"));
     m_everyone->addItem(tr("Use the rules below"));
     m_everyone->addItem(tr("On for everyone"));
     m_everyone->addItem(tr("Off for everyone"));
@@ -129,6 +131,7 @@ void FlagEditDialog::buildFlagFields(QFormLayout *form, bool rules, bool percent
     }
     row(tr("Also on for"), checks, m_flagOnly);
     m_users = new QLineEdit(f.userNames.join(QStringLiteral(", ")));
+    m_users->setObjectName(QStringLiteral("users"));
     m_users->setPlaceholderText(tr("usernames, comma-separated"));
     row(tr("Users"), m_users, m_flagOnly);
     m_groups = new QLineEdit(f.groupNames.join(QStringLiteral(", ")));
