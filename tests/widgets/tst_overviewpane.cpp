@@ -51,8 +51,10 @@ private slots:
 
         QTableView *table = pane.hostTable();
         QCOMPARE(table->model()->rowCount(), 3);
-        QCOMPARE(cell(table, 0, HostStatusModel::Status), QStringLiteral("OK"));
-        QCOMPARE(cell(table, 1, HostStatusModel::Status), QStringLiteral("OK"));
+        // Reachable: OK, or Warning when this machine itself is busy (load5 over 2 per CPU).
+        const QStringList reachable{QStringLiteral("OK"), QStringLiteral("Warning")};
+        QVERIFY(reachable.contains(cell(table, 0, HostStatusModel::Status)));
+        QVERIFY(reachable.contains(cell(table, 1, HostStatusModel::Status)));
         QCOMPARE(cell(table, 2, HostStatusModel::Status), QStringLiteral("Down"));
         // The dead host is behind a live bastion: the error says where it failed.
         QVERIFY2(cell(table, 2, HostStatusModel::Details).contains(QStringLiteral("via bastion")),
