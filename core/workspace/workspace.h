@@ -54,6 +54,9 @@ struct PrometheusSpec
 {
     QString url;
     QString tunnel;
+    qint64 scrapeIntervalMs = 15000; // the smallest step worth asking for
+    QString user, password;          // basic auth (password from ${ENV}, never in the file)
+    QString token;                   // bearer token (a proxy in front of Prometheus)
     SourcePosition position;
 };
 
@@ -110,6 +113,8 @@ struct PanelSpec
     QString query;
     QString unit;
     bool stack = false;
+    QList<double> thresholds; // drawn as lines; values above the first are amber, the second red
+    bool legend = true;
 };
 
 struct DashboardSpec

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workspaceloader.h"
 
+#include "metrics/timegrid.h"
+
 #include "deployreader.h"
 #include "yamlreader.h"
 
@@ -35,7 +37,9 @@ const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
-                                     QStringLiteral("auth")};
+                                     QStringLiteral("auth"), QStringLiteral("scrape_interval")};
+const QStringList kPrometheusAuthKeys = {QStringLiteral("user"), QStringLiteral("password"),
+                                         QStringLiteral("token")};
 const QStringList kFlagsKeys = {
     QStringLiteral("backend"),     QStringLiteral("manage"),         QStringLiteral("table"),
     QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
@@ -298,6 +302,23 @@ private:
                 m_r.string(node["tunnel"], p + QStringLiteral(".tunnel")).value_or(QString());
             requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), prom.tunnel);
         }
+        if (node["scrape_interval"]) {
+            const QString text = m_r.string(node["scrape_interval"], p + QStringLiteral(".scrape_interval"))
+                                     .value_or(QString());
+            const qint64 ms = parseDurationMs(text);
+            if (ms <= 0)
+                m_r.error(node["scrape_interval"], p + QStringLiteral(".scrape_interval"),
+                          QStringLiteral("'%1' is not a duration like 15s or 1m").arg(text));
+            else
+                prom.scrapeIntervalMs = ms;
+        }
+        if (const YAML::Node auth = node["auth"]; auth && m_r.checkMap(auth, p + QStringLiteral(".auth"), kPrometheusAuthKeys)) {
+            for (const auto &[key, field] : {std::pair{"user", &prom.user}, std::pair{"password", &prom.password},
+                                             std::pair{"token", &prom.token}})
+                if (auth[key])
+                    *field = m_r.string(auth[key], p + QStringLiteral(".auth.") + QLatin1String(key))
+                                 .value_or(QString());
+        }
         return prom;
     }
 
@@ -379,6 +400,22 @@ private:
             panel.unit = m_r.string(node["unit"], p + QStringLiteral(".unit")).value_or(QString());
         if (node["stack"])
             panel.stack = m_r.boolean(node["stack"], p + QStringLiteral(".stack")).value_or(false);
+        if (node["legend"])
+            panel.legend = m_r.boolean(node["legend"], p + QStringLiteral(".legend")).value_or(true);
+        if (const YAML::Node thresholds = node["thresholds"]; thresholds) {
+            if (!thresholds.IsSequence())
+                m_r.error(thresholds, p + QStringLiteral(".thresholds"),
+                          QStringLiteral("expected a list of numbers, e.g. [80, 95]"));
+            for (std::size_t i = 0; thresholds.IsSequence() && i < thresholds.size(); ++i) {
+                bool ok = false;
+                const double v = QString::fromStdString(thresholds[i].as<std::string>("")).toDouble(&ok);
+                if (ok)
+                    panel.thresholds << v;
+                else
+                    m_r.error(thresholds[i], QStringLiteral("%1.thresholds[%2]").arg(p).arg(i),
+                              QStringLiteral("expected a number"));
+            }
+        }
         dash.panels << panel;
     }
 

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "deploy/deploystate.h"
+#include "timegrid.h"
+#include "workspace/workspace.h"
+
+namespace Opsdeck {
+
+/**
+ * Dashboards that work with no configuration: Infrastructure (node_exporter, and the app's
+ * HTTP responses and latency from django-prometheus) and Database (postgres_exporter).
+ * Queries use $env (the environment), $database (its database's dbname) and $__rate_interval.
+ */
+QList<DashboardSpec> builtinDashboards();
+
+/** $env, $database, $__interval and $__rate_interval (Grafana's max(step + scrape, 4 × scrape)). */
+QString expandPromVariables(const QString &promql, const QueryGrid &grid, qint64 scrapeIntervalMs,
+                            const QString &environment, const QString &database);
+
+/** Something that happened at a moment, drawn as a vertical line on every panel. */
+struct Annotation
+{
+    enum class Kind { Deploy, Rollback, FailedDeploy, Flag };
+    qint64 atMs = 0;
+    Kind kind = Kind::Deploy;
+    QString title;  // "deploy v2 (3f2a91c)"
+    QString detail; // who, result, comment
+};
+
+/** The environment's deploys and rollbacks (from its hosts' history), newest first. */
+QList<Annotation> deployAnnotations(const QList<HistoryEntry> &history);
+/** Flag changes made through Opsdeck in this environment (from the audit log). */
+QList<Annotation> flagAnnotations(const QList<AuditEntry> &audit, const QString &environment);
+
+} // namespace Opsdeck

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "prometheusclient.h"
+
+#include "common/futures.h"
+#include "promresponse.h"
+#include "runtime/sshpool.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QUrlQuery>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Opsdeck {
+
+PrometheusClient::PrometheusClient(PrometheusSpec spec, SshPool *pool, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+    , m_pool(pool)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+PrometheusClient::~PrometheusClient() = default;
+
+void PrometheusClient::withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then)
+{
+    if (m_base) {
+        then(*m_base);
+        return;
+    }
+    const QUrl url(m_spec.url);
+    if (!url.isValid() || url.host().isEmpty()) {
+        then(Result<QUrl>::failure(QStringLiteral("prometheus.url '%1' is not a URL").arg(m_spec.url)));
+        return;
+    }
+    if (m_spec.tunnel.isEmpty()) {
+        m_base = url;
+        then(url);
+        return;
+    }
+    SshClient *client = m_pool ? m_pool->client(m_spec.tunnel) : nullptr;
+    if (!client) {
+        then(Result<QUrl>::failure(QStringLiteral("no host '%1' for the tunnel").arg(m_spec.tunnel)));
+        return;
+    }
+    // Through the tunnel: the same path on 127.0.0.1:<local port>; the Host header stays local.
+    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    onFinished(client->openTunnel(url.host(), port), guard,
+               [this, url, then](const Result<quint16> &local) {
+                   if (!local) {
+                       then(Result<QUrl>::failure(QStringLiteral("tunnel through %1: %2")
+                                                      .arg(m_spec.tunnel, local.errorString())));
+                       return;
+                   }
+                   QUrl tunnelled = url;
+                   tunnelled.setHost(QStringLiteral("127.0.0.1"));
+                   tunnelled.setPort(*local);
+                   m_base = tunnelled;
+                   then(tunnelled);
+               });
+}
+
+void PrometheusClient::get(const QString &path, const QList<std::pair<QString, QString>> &query,
+                           QObject *guard,
+                           std::function<void(const QByteArray &, int, const QString &)> then)
+{
+    QPointer<QObject> alive(guard);
+    withBaseUrl(guard, [this, path, query, alive, then](const Result<QUrl> &base) {
+        if (!alive)
+            return;
+        if (!base) {
+            then({}, 0, base.errorString());
+            return;
+        }
+        QUrl url = *base;
+        url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path);
+        QUrlQuery q;
+        for (const auto &[key, value] : query)
+            q.addQueryItem(key, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+        url.setQuery(q);
+        QNetworkRequest request(url);
+        request.setTransferTimeout(m_timeoutMs);
+        request.setRawHeader("Accept", "application/json");
+        if (!m_spec.token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + m_spec.token.toUtf8());
+        else if (!m_spec.user.isEmpty())
+            request.setRawHeader("Authorization",
+                                 "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
+        QNetworkReply *reply = m_network->get(request);
+        connect(reply, &QNetworkReply::finished, alive.data(), [reply, then] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const bool transportFailed = status == 0 && reply->error() != QNetworkReply::NoError;
+            then(reply->readAll(), status,
+                 transportFailed ? reply->error() == QNetworkReply::OperationCanceledError
+                                       ? QStringLiteral("no answer within the time limit")
+                                       : reply->errorString()
+                                 : QString());
+        });
+    });
+}
+
+void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, QObject *guard,
+                                  Done done)
+{
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    const QList<std::pair<QString, QString>> query = {
+        {QStringLiteral("query"), promql},
+        {QStringLiteral("start"), QString::number(double(grid.startMs) / 1000.0, 'f', 3)},
+        {QStringLiteral("end"), QString::number(double(grid.endMs) / 1000.0, 'f', 3)},
+        {QStringLiteral("step"), QString::number(double(grid.stepMs) / 1000.0, 'f', 3)}};
+    QPointer<QObject> alive(guard);
+    get(QStringLiteral("/api/v1/query_range"), query, guard,
+        [alive, grid, clock, done](const QByteArray &body, int status, const QString &networkError) {
+            if (!networkError.isEmpty()) {
+                PanelResult failed;
+                failed.grid = grid;
+                failed.error = networkError;
+                done(failed);
+                return;
+            }
+            // Parsing a big matrix takes milliseconds to tens of them: not on the UI thread.
+            QFuture<PanelResult> parsed = QtConcurrent::run([body, status, grid] {
+                PanelResult r;
+                r.grid = grid;
+                const Result<QList<TimeSeries>> series =
+                    parsePrometheusResponse(body, status, grid, &r.warnings);
+                if (series)
+                    r.series = *series;
+                else
+                    r.error = series.errorString();
+                std::sort(r.series.begin(), r.series.end(),
+                          [](const TimeSeries &a, const TimeSeries &b) { return a.name < b.name; });
+                return r;
+            });
+            if (!alive)
+                return;
+            onFinished(parsed, alive.data(), [clock, done](PanelResult r) {
+                r.elapsedMs = clock->elapsed();
+                done(r);
+            });
+        });
+}
+
+void PrometheusClient::labelValues(const QString &label, QObject *guard, Strings done)
+{
+    get(QStringLiteral("/api/v1/label/%1/values").arg(label), {}, guard,
+        [done](const QByteArray &body, int status, const QString &networkError) {
+            done(networkError.isEmpty() ? parsePrometheusStrings(body, status)
+                                        : Result<QStringList>::failure(networkError));
+        });
+}
+
+void PrometheusClient::seriesLabels(const QString &match, QObject *guard, Strings done)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    get(QStringLiteral("/api/v1/series"),
+        {{QStringLiteral("match[]"), match},
+         {QStringLiteral("start"), QString::number(now - 3600)},
+         {QStringLiteral("end"), QString::number(now)}},
+        guard, [done](const QByteArray &body, int status, const QString &networkError) {
+            done(networkError.isEmpty() ? parsePrometheusStrings(body, status)
+                                        : Result<QStringList>::failure(networkError));
+        });
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "timegrid.h"
+
+#include <QList>
+#include <QMap>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <cmath>
+#include <vector>
+
+namespace Opsdeck {
+
+/**
+ * One series on a regular grid, kept outside QtCharts: values[i] is at start + i × step, NaN
+ * where there is no value (Prometheus had no sample, or NaN itself). 8 bytes a point.
+ */
+struct TimeSeries
+{
+    QString name; // the legend's text
+    QMap<QString, QString> labels;
+    QueryGrid grid;
+    std::vector<double> values;
+
+    struct Stats
+    {
+        double last = NAN, min = NAN, max = NAN, mean = NAN;
+        qint64 count = 0; // values that are numbers
+    };
+    Stats stats() const;
+    /** Nothing but zeros and gaps: Grafana's "hide series with only zeros / nulls". */
+    bool isAllZeroOrNull() const;
+};
+
+/** What one panel query gave: its series, or an error to show on the panel. */
+struct PanelResult
+{
+    QList<TimeSeries> series;
+    QString error;
+    QStringList warnings;
+    QueryGrid grid;
+    qint64 elapsedMs = 0;
+};
+
+/** Grafana's legend text: the metric name and its labels, `{status="200", view="timeline"}`. */
+QString seriesName(const QMap<QString, QString> &labels);
+
+/**
+ * Stacks series (each becomes the running total of itself and those before it); a gap stacks
+ * as zero where other series have values, and stays a gap where all are gaps.
+ */
+QList<TimeSeries> stacked(QList<TimeSeries> series);
+
+/**
+ * Points to draw for `series` in a plot `widthPx` wide spanning [fromMs, toMs]: per pixel
+ * column the first, min, max and last point (M4), so every spike survives; gaps split the
+ * result into separate runs (QtCharts cannot draw NaN). x is milliseconds since the epoch.
+ */
+QList<QList<QPointF>> drawableRuns(const TimeSeries &series, qint64 fromMs, qint64 toMs,
+                                   int widthPx);
+
+} // namespace Opsdeck
