@@ -4,6 +4,7 @@
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "flags/flagspane.h"
+#include "metrics/metricspane.h"
 #include "overview/overviewpane.h"
 #include "secrets/secretspane.h"
 #include "workspacecontext.h"
@@ -32,6 +33,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("flags"), QStringLiteral("Feature flags"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new FlagsPane(ctx.workspace(), env, ctx.sshPool(), parent);
+         }},
+        {QStringLiteral("metrics"), QStringLiteral("Metrics"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new MetricsPane(ctx.workspace(), env, ctx.sshPool(), parent);
          }},
     };
     return kinds;

@@ -7,10 +7,16 @@ namespace Opsdeck {
 
 namespace {
 
+thread_local int t_decimals = -1; // set by formatValue for one call
+
 QString number(double v)
 {
     const double a = std::fabs(v);
-    const int decimals = a == 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    const int decimals = t_decimals >= 0      ? t_decimals
+                         : a == 0 || a >= 100 ? 0
+                         : a >= 10            ? 1
+                         : a >= 1             ? 2
+                                              : 3;
     QString text = QString::number(v, 'f', decimals);
     if (text.contains(QLatin1Char('.'))) {
         while (text.endsWith(QLatin1Char('0')))
@@ -51,7 +57,28 @@ QString duration(double seconds)
 
 } // namespace
 
-QString formatValue(double value, const QString &unit)
+QString formatValueImpl(double value, const QString &unit);
+
+QString formatValue(double value, const QString &unit, int decimals)
+{
+    t_decimals = decimals;
+    const QString text = formatValueImpl(value, unit);
+    t_decimals = -1;
+    return text;
+}
+
+int decimalsForStep(double value, double step, const QString &unit)
+{
+    // Scale the step as the value is scaled (KiB, K, ms…) by formatting both and comparing.
+    for (int decimals = 0; decimals <= 6; ++decimals)
+        if (formatValue(value, unit, decimals) != formatValue(value + step, unit, decimals) &&
+            formatValue(value + step, unit, decimals) !=
+                formatValue(value + 2 * step, unit, decimals))
+            return decimals;
+    return 6;
+}
+
+QString formatValueImpl(double value, const QString &unit)
 {
     if (std::isnan(value))
         return QStringLiteral("–");

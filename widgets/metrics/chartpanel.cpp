@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chartpanel.h"
+
+#include "metrics/units.h"
+#include "timechartview.h"
+
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QSaveFile>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+
+/** Sorts numerically by the value stored under UserRole, names as text. */
+class LegendItem final : public QTreeWidgetItem
+{
+public:
+    using QTreeWidgetItem::QTreeWidgetItem;
+    bool operator<(const QTreeWidgetItem &other) const override
+    {
+        const int column = treeWidget() ? treeWidget()->sortColumn() : 0;
+        if (column == 0)
+            return text(0) < other.text(0);
+        const double a = data(column, Qt::UserRole).toDouble(),
+                     b = other.data(column, Qt::UserRole).toDouble();
+        return (std::isnan(a) ? -INFINITY : a) < (std::isnan(b) ? -INFINITY : b);
+    }
+};
+
+} // namespace
+
+ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
+    : QFrame(parent)
+    , m_spec(std::move(spec))
+    , m_title(new QLabel(m_spec.title))
+    , m_status(new QLabel)
+    , m_error(new QLabel)
+    , m_stat(new QLabel)
+    , m_menu(new QToolButton)
+    , m_chart(new TimeChartView)
+    , m_legend(new QTreeWidget)
+{
+    setFrameShape(QFrame::StyledPanel);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    m_title->setToolTip(m_spec.query);
+    m_status->setStyleSheet(QStringLiteral("color: gray"));
+    m_menu->setText(QStringLiteral("⋯"));
+    m_menu->setAutoRaise(true);
+    m_menu->setToolTip(tr("Export the panel"));
+    m_error->setWordWrap(true);
+    m_error->setAlignment(Qt::AlignCenter);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020; background: #fbe3e3; padding: 8px"));
+    m_error->hide();
+    QFont big = m_stat->font();
+    big.setPointSize(big.pointSize() * 3);
+    big.setBold(true);
+    m_stat->setFont(big);
+    m_stat->setAlignment(Qt::AlignCenter);
+    m_stat->hide();
+    m_legend->setHeaderLabels({tr("Series"), tr("Last"), tr("Min"), tr("Max"), tr("Mean")});
+    m_legend->setRootIsDecorated(false);
+    m_legend->setUniformRowHeights(true);
+    m_legend->setSortingEnabled(true);
+    m_legend->sortByColumn(0, Qt::AscendingOrder);
+    m_legend->header()->setStretchLastSection(false);
+    m_legend->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_legend->setVisible(m_spec.legend);
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title);
+    header->addStretch(1);
+    header->addWidget(m_status);
+    header->addWidget(m_menu);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 6);
+    layout->setSpacing(2);
+    layout->addLayout(header);
+    layout->addWidget(m_error);
+    layout->addWidget(m_stat, 1);
+    layout->addWidget(m_chart, 1);
+    layout->addWidget(m_legend);
+    connect(m_chart, &TimeChartView::hovered, this, &ChartPanel::hovered);
+    connect(m_chart, &TimeChartView::zoomRequested, this, &ChartPanel::zoomRequested);
+    connect(m_menu, &QToolButton::clicked, this, &ChartPanel::showMenu);
+    connect(m_legend, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
+        if (column != 0)
+            return;
+        const QString name = item->data(0, Qt::UserRole).toString();
+        const bool wasHidden = m_hidden.contains(name);
+        if (item->checkState(0) == Qt::Checked)
+            m_hidden.remove(name);
+        else
+            m_hidden.insert(name);
+        if (wasHidden != m_hidden.contains(name))
+            redraw();
+    });
+}
+
+void ChartPanel::setLoading(bool loading)
+{
+    if (loading)
+        m_status->setText(tr("loading…"));
+}
+
+void ChartPanel::setResult(const PanelResult &result, qint64 fromMs, qint64 toMs)
+{
+    m_result = result;
+    m_fromMs = fromMs;
+    m_toMs = toMs;
+    m_hasResult = true;
+    m_status->setText(result.error.isEmpty() ? tr("%1 ms").arg(result.elapsedMs) : QString());
+    m_status->setToolTip(result.warnings.join(QLatin1Char('\n')));
+    m_error->setText(result.error);
+    m_error->setVisible(!result.error.isEmpty());
+    redraw();
+}
+
+void ChartPanel::redraw()
+{
+    QList<TimeSeries> shown;
+    for (const TimeSeries &s : std::as_const(m_result.series))
+        if (!m_hidden.contains(s.name) && !(m_hideEmpty && s.isAllZeroOrNull()))
+            shown << s;
+    // A stat (values without time, e.g. SQL `select count(*)`): one big number.
+    const bool stat = !m_result.series.isEmpty() &&
+                      std::all_of(m_result.series.begin(), m_result.series.end(),
+                                  [](const TimeSeries &s) { return s.values.size() == 1; });
+    m_stat->setVisible(stat);
+    m_chart->setVisible(!stat);
+    m_legend->setVisible(m_spec.legend && !stat);
+    if (stat) {
+        QStringList values;
+        for (const TimeSeries &s : std::as_const(shown)) {
+            const double v = s.values.front();
+            // A count is read exactly ("3,000", not "3 K"); units format as everywhere else.
+            values << (m_spec.unit.isEmpty() && std::isfinite(v) && v == std::floor(v) &&
+                               std::fabs(v) < 1e12
+                           ? QLocale().toString(qint64(v))
+                           : formatValue(v, m_spec.unit));
+        }
+        m_stat->setText(values.join(QStringLiteral("  ")));
+    } else {
+        m_chart->setSeries(m_spec.stack ? stacked(shown) : shown, m_fromMs, m_toMs, m_spec.unit,
+                           m_spec.thresholds);
+    }
+    if (m_result.series.isEmpty() && m_result.error.isEmpty() && m_hasResult)
+        m_status->setText(tr("no data"));
+    fillLegend(m_result.series);
+}
+
+void ChartPanel::fillLegend(const QList<TimeSeries> &all)
+{
+    const QSignalBlocker blocker(m_legend);
+    m_legend->setSortingEnabled(false);
+    m_legend->clear();
+    for (const TimeSeries &s : all) {
+        if (m_hideEmpty && s.isAllZeroOrNull())
+            continue;
+        auto *item = new LegendItem(m_legend);
+        const TimeSeries::Stats st = s.stats();
+        item->setText(0, s.name);
+        item->setData(0, Qt::UserRole, s.name);
+        item->setCheckState(0, m_hidden.contains(s.name) ? Qt::Unchecked : Qt::Checked);
+        item->setForeground(0, TimeChartView::colorFor(s.name));
+        const double values[] = {st.last, st.min, st.max, st.mean};
+        for (int c = 1; c <= 4; ++c) {
+            item->setText(c, formatValue(values[c - 1], m_spec.unit));
+            item->setData(c, Qt::UserRole, values[c - 1]);
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        }
+    }
+    m_legend->setSortingEnabled(true);
+    // As tall as its rows, up to five; the plot keeps the rest.
+    const int rows = std::clamp(m_legend->topLevelItemCount(), 1, 5);
+    m_legend->setFixedHeight(m_legend->header()->sizeHint().height() +
+                             rows * (fontMetrics().height() + 6) + 4);
+}
+
+void ChartPanel::setAnnotations(const QList<Annotation> &annotations)
+{
+    m_chart->setAnnotations(annotations);
+}
+
+void ChartPanel::setCrosshair(qint64 ms)
+{
+    m_chart->setCrosshair(ms);
+}
+
+void ChartPanel::setHideEmpty(bool hide)
+{
+    if (m_hideEmpty == hide)
+        return;
+    m_hideEmpty = hide;
+    if (m_hasResult)
+        redraw();
+}
+
+int ChartPanel::plotWidth() const
+{
+    return m_chart->plotWidth();
+}
+
+QString ChartPanel::errorText() const
+{
+    return m_error->isVisible() || !m_result.error.isEmpty() ? m_result.error : QString();
+}
+
+bool ChartPanel::exportPng(const QString &path)
+{
+    return grab().save(path, "PNG");
+}
+
+bool ChartPanel::exportCsv(const QString &path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    // One row per step: time (ISO, UTC), then each series; gaps are empty cells.
+    QByteArray out = "time";
+    for (const TimeSeries &s : m_result.series)
+        out += ",\"" + s.name.toUtf8().replace('"', "\"\"") + '"';
+    out += '\n';
+    const QueryGrid &grid = m_result.grid;
+    for (qint64 i = 0; i < grid.points(); ++i) {
+        out +=
+            QDateTime::fromMSecsSinceEpoch(grid.timeAt(i), Qt::UTC).toString(Qt::ISODate).toUtf8();
+        for (const TimeSeries &s : m_result.series) {
+            out += ',';
+            const qint64 j =
+                s.grid.stepMs > 0 ? (grid.timeAt(i) - s.grid.startMs) / s.grid.stepMs : -1;
+            if (j >= 0 && std::size_t(j) < s.values.size() && !std::isnan(s.values[std::size_t(j)]))
+                out += QByteArray::number(s.values[std::size_t(j)], 'g', 17);
+        }
+        out += '\n';
+    }
+    file.write(out);
+    return file.commit();
+}
+
+void ChartPanel::showMenu()
+{
+    QMenu menu;
+    menu.addAction(tr("Export PNG…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"),
+                                                          m_spec.title + QStringLiteral(".png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty())
+            exportPng(path);
+    });
+    menu.addAction(tr("Export CSV…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export CSV"), m_spec.title + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportCsv(path);
+    });
+    menu.exec(m_menu->mapToGlobal(QPoint(0, m_menu->height())));
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "metricspane.h"
+
+#include "audit/auditlog.h"
+#include "chartpanel.h"
+#include "common/futures.h"
+#include "deploy/deploystatusquery.h"
+#include "metrics/prometheusclient.h"
+#include "metrics/sqlpanel.h"
+#include "pg/pgconnection.h"
+#include "runtime/databasesession.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QCompleter>
+#include <QGridLayout>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QStringListModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+
+const std::pair<const char *, qint64> kRanges[] = {
+    {"Last 5 minutes", 300}, {"Last 15 minutes", 900}, {"Last hour", 3600},
+    {"Last 6 hours", 21600}, {"Last 24 hours", 86400}, {"Last 7 days", 604800}};
+const std::pair<const char *, int> kRefresh[] = {{"Refresh: off", 0},
+                                                 {"Every 5 s", 5},
+                                                 {"Every 10 s", 10},
+                                                 {"Every 30 s", 30},
+                                                 {"Every minute", 60}};
+
+QString databaseName(const EnvironmentSpec &env)
+{
+    if (!env.database)
+        return {};
+    const Result<PgTarget> target = PgConnection::target(env.database->conninfo);
+    return target ? target->database : QString();
+}
+
+} // namespace
+
+MetricsPane::MetricsPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                         SshPool *pool, QWidget *parent)
+    : Pane(parent)
+    , m_workspace(workspace)
+    , m_environment(environment)
+    , m_pool(pool)
+    , m_dashboards(workspace.dashboards + builtinDashboards())
+    , m_grid(new QWidget)
+    , m_gridLayout(new QGridLayout(m_grid))
+    , m_dashboardBox(new QComboBox)
+    , m_rangeBox(new QComboBox)
+    , m_refreshBox(new QComboBox)
+    , m_backButton(new QToolButton)
+    , m_forwardButton(new QToolButton)
+    , m_hideEmpty(new QCheckBox(tr("Hide empty series")))
+    , m_query(new QLineEdit)
+    , m_rangeLabel(new QLabel)
+{
+    if (environment.prometheus)
+        m_prometheus = std::make_unique<PrometheusClient>(*environment.prometheus, pool);
+    if (environment.database) // SQL panels: the monitoring session (read-only, short timeouts)
+        m_database =
+            std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
+    auto *bar = new QWidget;
+    buildToolbar(bar);
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(m_grid);
+    m_gridLayout->setSpacing(8);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(bar);
+    layout->addWidget(scroll, 1);
+    m_autoRefresh.setTimerType(Qt::CoarseTimer);
+    connect(&m_autoRefresh, &QTimer::timeout, this, &MetricsPane::refresh);
+    m_refreshAction = new QAction(tr("Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_refreshAction);
+    connect(m_refreshAction, &QAction::triggered, this, &MetricsPane::refresh);
+    rebuildPanels();
+    loadAnnotations();
+    loadMetricNames();
+    // First query once the layout has given the panels their widths (the step depends on it).
+    QTimer::singleShot(0, this, &MetricsPane::refresh);
+}
+
+MetricsPane::~MetricsPane() = default;
+
+void MetricsPane::buildToolbar(QWidget *bar)
+{
+    for (const DashboardSpec &d : std::as_const(m_dashboards))
+        m_dashboardBox->addItem(d.name);
+    for (const auto &[label, seconds] : kRanges)
+        m_rangeBox->addItem(tr(label), seconds);
+    m_rangeBox->addItem(tr("Dragged range"), 0);
+    m_rangeBox->setCurrentIndex(2);
+    for (const auto &[label, seconds] : kRefresh)
+        m_refreshBox->addItem(tr(label), seconds);
+    m_backButton->setText(QStringLiteral("◀"));
+    m_backButton->setToolTip(tr("Previous time range"));
+    m_forwardButton->setText(QStringLiteral("▶"));
+    m_forwardButton->setToolTip(tr("Next time range"));
+    m_query->setPlaceholderText(
+        tr("PromQL, e.g. rate(node_cpu_seconds_total[5m]) — Enter runs it"));
+    m_query->setEnabled(m_prometheus != nullptr);
+    auto *addButton = new QPushButton(tr("Add to dashboard"));
+    auto *refreshButton = new QPushButton(tr("Refresh"));
+    m_rangeLabel->setStyleSheet(QStringLiteral("color: gray"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_dashboardBox);
+    top->addWidget(m_backButton);
+    top->addWidget(m_rangeBox);
+    top->addWidget(m_forwardButton);
+    top->addWidget(m_refreshBox);
+    top->addWidget(refreshButton);
+    top->addWidget(m_hideEmpty);
+    top->addWidget(m_rangeLabel, 1);
+    auto *queryRow = new QHBoxLayout;
+    queryRow->addWidget(m_query, 1);
+    queryRow->addWidget(addButton);
+    auto *layout = new QVBoxLayout(bar);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(top);
+    layout->addLayout(queryRow);
+    connect(m_dashboardBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_dashboard = index;
+        rebuildPanels();
+        refresh();
+    });
+    connect(m_rangeBox, &QComboBox::activated, this, [this](int index) {
+        if (const qint64 seconds = m_rangeBox->itemData(index).toLongLong(); seconds > 0)
+            setRange(TimeRange::last(seconds));
+    });
+    connect(m_refreshBox, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setRefreshInterval(m_refreshBox->itemData(index).toInt()); });
+    connect(refreshButton, &QPushButton::clicked, this, &MetricsPane::refresh);
+    connect(m_backButton, &QToolButton::clicked, this, &MetricsPane::back);
+    connect(m_forwardButton, &QToolButton::clicked, this, &MetricsPane::forward);
+    connect(m_hideEmpty, &QCheckBox::toggled, this, &MetricsPane::setHideEmpty);
+    connect(m_query, &QLineEdit::returnPressed, this, [this] { runQuery(m_query->text()); });
+    connect(addButton, &QPushButton::clicked, this, &MetricsPane::addQueryToDashboard);
+    m_backButton->setEnabled(false);
+    m_forwardButton->setEnabled(false);
+}
+
+QList<QAction *> MetricsPane::paneActions() const
+{
+    return {m_refreshAction};
+}
+
+bool MetricsPane::hasLoaded() const
+{
+    return m_loadedOnce;
+}
+
+QStringList MetricsPane::dashboardNames() const
+{
+    QStringList names;
+    for (const DashboardSpec &d : m_dashboards)
+        names << d.name;
+    return names;
+}
+
+void MetricsPane::showDashboard(const QString &name)
+{
+    const int index = int(dashboardNames().indexOf(name));
+    if (index == m_dashboard)
+        refresh();
+    else if (index >= 0)
+        m_dashboardBox->setCurrentIndex(index); // rebuilds and refreshes
+}
+
+ChartPanel *MetricsPane::addPanel(const PanelSpec &spec, int index)
+{
+    auto *panel = new ChartPanel(spec);
+    panel->setMinimumHeight(300);
+    panel->setHideEmpty(m_hideEmpty->isChecked());
+    panel->setAnnotations(m_annotations);
+    m_gridLayout->addWidget(panel, index / 2, index % 2);
+    connect(panel, &ChartPanel::hovered, this, [this](qint64 ms) {
+        for (ChartPanel *p : std::as_const(m_panels)) // one crosshair across the dashboard
+            p->setCrosshair(ms);
+        if (m_adhoc)
+            m_adhoc->setCrosshair(ms);
+    });
+    connect(panel, &ChartPanel::zoomRequested, this,
+            [this](qint64 from, qint64 to) { setRange(TimeRange::absolute(from, to)); });
+    return panel;
+}
+
+void MetricsPane::rebuildPanels()
+{
+    qDeleteAll(m_panels);
+    m_panels.clear();
+    delete m_adhoc;
+    m_adhoc = nullptr;
+    const DashboardSpec &dashboard = m_dashboards.at(m_dashboard);
+    for (int i = 0; i < dashboard.panels.size(); ++i)
+        m_panels << addPanel(dashboard.panels.at(i), i + 2); // row 0: the ad-hoc panel
+}
+
+void MetricsPane::setRange(const TimeRange &range)
+{
+    if (range == m_range)
+        return refresh();
+    m_back << m_range;
+    m_forward.clear();
+    m_range = range;
+    refresh();
+}
+
+void MetricsPane::back()
+{
+    if (m_back.isEmpty())
+        return;
+    m_forward << m_range;
+    m_range = m_back.takeLast();
+    refresh();
+}
+
+void MetricsPane::forward()
+{
+    if (m_forward.isEmpty())
+        return;
+    m_back << m_range;
+    m_range = m_forward.takeLast();
+    refresh();
+}
+
+void MetricsPane::setRefreshInterval(int seconds)
+{
+    if (seconds <= 0)
+        m_autoRefresh.stop();
+    else
+        m_autoRefresh.start(seconds * 1000);
+}
+
+void MetricsPane::setHideEmpty(bool hide)
+{
+    if (m_hideEmpty->isChecked() != hide)
+        m_hideEmpty->setChecked(hide);
+    for (ChartPanel *p : std::as_const(m_panels))
+        p->setHideEmpty(hide);
+}
+
+void MetricsPane::refresh()
+{
+    ++m_generation;
+    const auto [from, to] = m_range.resolve(QDateTime::currentMSecsSinceEpoch());
+    m_resolvedFrom = from;
+    m_resolvedTo = to;
+    int rangeIndex = m_rangeBox->count() - 1; // "Dragged range"
+    for (int i = 0; i < m_rangeBox->count(); ++i)
+        if (m_range.isRelative() && m_rangeBox->itemData(i).toLongLong() == m_range.lastSeconds)
+            rangeIndex = i;
+    m_rangeBox->setCurrentIndex(rangeIndex);
+    m_rangeLabel->setText(TimeRange::absolute(from, to).label());
+    m_backButton->setEnabled(!m_back.isEmpty());
+    m_forwardButton->setEnabled(!m_forward.isEmpty());
+    m_pending = int(m_panels.size()) + (m_adhoc ? 1 : 0);
+    for (ChartPanel *panel : std::as_const(m_panels))
+        queryPanel(panel);
+    if (m_adhoc)
+        queryPanel(m_adhoc);
+    if (m_pending == 0 && !m_loadedOnce) {
+        m_loadedOnce = true;
+        emit loaded();
+    }
+    setAnnotations(m_deployMarks +
+                   flagAnnotations(AuditLog().recent(500, m_environment.name), m_environment.name));
+}
+
+void MetricsPane::queryPanel(ChartPanel *panel)
+{
+    const int generation = m_generation;
+    const PanelSpec &spec = panel->spec();
+    const qint64 scrape = m_prometheus ? m_prometheus->spec().scrapeIntervalMs : 15000;
+    // SQL panels count rows per bucket: a minute is the smallest bucket worth a point.
+    const QueryGrid grid = chooseGrid(m_resolvedFrom, m_resolvedTo, panel->plotWidth(),
+                                      spec.source == QLatin1String("sql") ? 60000 : scrape);
+    panel->setLoading(true);
+    QPointer<ChartPanel> alive(panel);
+    const auto fail = [this, alive, grid, generation](const QString &error) {
+        PanelResult r;
+        r.grid = grid;
+        r.error = error;
+        if (alive)
+            panelDone(alive, r, generation);
+    };
+    if (spec.source == QLatin1String("sql")) {
+        if (!m_database)
+            return fail(tr("SQL panels need a database: in the environment"));
+        const QString sql = expandSqlMacros(spec.query, grid);
+        m_database->whenReady(panel, [this, alive, sql, grid, generation,
+                                      fail](PgConnection *pg, const QString &error) {
+            if (!pg)
+                return fail(error);
+            auto clock = std::make_shared<QElapsedTimer>();
+            clock->start();
+            onFinished(pg->query(sql), alive.data(),
+                       [this, alive, grid, generation, clock](const Result<PgResultSet> &rows) {
+                           PanelResult r = sqlPanelResult(rows, grid);
+                           r.elapsedMs = clock->elapsed();
+                           panelDone(alive, r, generation);
+                       });
+        });
+        return;
+    }
+    if (!m_prometheus)
+        return fail(tr("This environment has no prometheus: in the workspace"));
+    const QString promql = expandPromVariables(spec.query, grid, scrape, m_environment.name,
+                                               databaseName(m_environment));
+    m_prometheus->queryRange(promql, grid, panel, [this, alive, generation](const PanelResult &r) {
+        if (alive)
+            panelDone(alive, r, generation);
+    });
+}
+
+void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &result, int generation)
+{
+    if (generation != m_generation)
+        return; // an older refresh's answer: a newer one is on its way
+    panel->setResult(result, m_resolvedFrom, m_resolvedTo);
+    if (--m_pending == 0) {
+        emit refreshed();
+        if (!m_loadedOnce) {
+            m_loadedOnce = true;
+            emit loaded();
+        }
+    }
+}
+
+void MetricsPane::setAnnotations(const QList<Annotation> &annotations)
+{
+    m_annotations = annotations;
+    for (ChartPanel *p : std::as_const(m_panels))
+        p->setAnnotations(annotations);
+    if (m_adhoc)
+        m_adhoc->setAnnotations(annotations);
+}
+
+void MetricsPane::loadAnnotations()
+{
+    if (!m_environment.deploy || m_environment.hosts.isEmpty())
+        return;
+    auto *query = new DeployStatusQuery(m_pool, m_environment, this);
+    connect(query, &DeployStatusQuery::finished, this,
+            [this, query](const EnvironmentDeployState &state) {
+                query->deleteLater();
+                m_deployMarks = deployAnnotations(state.history);
+                setAnnotations(m_deployMarks +
+                               flagAnnotations(AuditLog().recent(500, m_environment.name),
+                                               m_environment.name));
+            });
+    query->start(200);
+}
+
+void MetricsPane::loadMetricNames()
+{
+    if (!m_prometheus)
+        return;
+    m_prometheus->labelValues(QStringLiteral("__name__"), this,
+                              [this](const Result<QStringList> &names) {
+                                  if (!names)
+                                      return;
+                                  auto *completer = new QCompleter(*names, m_query);
+                                  completer->setCaseSensitivity(Qt::CaseInsensitive);
+                                  completer->setFilterMode(Qt::MatchContains);
+                                  m_query->setCompleter(completer);
+                              });
+}
+
+void MetricsPane::runQuery(const QString &promql)
+{
+    if (promql.trimmed().isEmpty() || !m_prometheus)
+        return;
+    if (m_query->text() != promql)
+        m_query->setText(promql);
+    PanelSpec spec;
+    spec.title = tr("Query: %1").arg(promql.left(80));
+    spec.query = promql;
+    delete m_adhoc;
+    m_adhoc = addPanel(spec, 0);
+    m_gridLayout->addWidget(m_adhoc, 0, 0, 1, 2);
+    ++m_pending;
+    queryPanel(m_adhoc);
+}
+
+void MetricsPane::addQueryToDashboard()
+{
+    if (!m_adhoc)
+        return;
+    const PanelSpec spec = m_adhoc->spec();
+    DashboardSpec &dashboard = m_dashboards[m_dashboard];
+    dashboard.panels << PanelSpec{tr("Query %1").arg(dashboard.panels.size() + 1),
+                                  QStringLiteral("prometheus"),
+                                  spec.query,
+                                  QString(),
+                                  false,
+                                  {},
+                                  true};
+    // The workspace file is the team's: the panel is added for this session, and its YAML goes
+    // to the clipboard to paste under the dashboard's panels:.
+    QGuiApplication::clipboard()->setText(
+        QStringLiteral("      - { title: \"%1\", source: prometheus, query: \"%2\" }\n")
+            .arg(dashboard.panels.last().title,
+                 QString(spec.query).replace(QLatin1Char('"'), QStringLiteral("\\\""))));
+    rebuildPanels();
+    refresh();
+    emit statusMessage(
+        tr("Added to %1 for this session; its YAML is on the clipboard for opsdeck.yaml")
+            .arg(dashboard.name));
+}
+
+} // namespace Opsdeck

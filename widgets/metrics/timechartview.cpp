@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "timechartview.h"
+
+#include "metrics/units.h"
+
+#include <QCategoryAxis>
+#include <QDateTimeAxis>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
+#include <QLineSeries>
+#include <QMouseEvent>
+#include <QRubberBand>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace Opsdeck {
+
+namespace {
+
+/** A "nice" tick spacing for about `count` ticks over `span` (1, 2, 2.5, 5 × 10^n). */
+double niceStep(double span, int count)
+{
+    const double raw = span / std::max(count, 1);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * magnitude >= raw)
+            return m * magnitude;
+    return 10 * magnitude;
+}
+
+QColor markerColor(Annotation::Kind kind)
+{
+    switch (kind) {
+    case Annotation::Kind::Rollback:
+        return QColor(0xd9, 0x8e, 0x04);
+    case Annotation::Kind::FailedDeploy:
+        return QColor(0xd0, 0x3b, 0x3b);
+    case Annotation::Kind::Flag:
+        return QColor(0x8e, 0x5b, 0xc7);
+    case Annotation::Kind::Deploy:
+        break;
+    }
+    return QColor(0x4a, 0x7f, 0xc1);
+}
+
+} // namespace
+
+TimeChartView::TimeChartView(QWidget *parent)
+    : QChartView(new QChart, parent)
+    , m_crosshair(new QGraphicsLineItem)
+    , m_valueBox(new QGraphicsRectItem)
+    , m_valueText(new QGraphicsSimpleTextItem)
+{
+    chart()->setAnimationOptions(QChart::NoAnimation);
+    chart()->legend()->hide(); // the panel's own legend has the statistics
+    chart()->setMargins(QMargins(4, 4, 4, 4));
+    chart()->setBackgroundRoundness(0);
+    setRenderHint(QPainter::Antialiasing, false);
+    setMouseTracking(true);
+    setMinimumHeight(160);
+    // A big chart repaints faster in full than region by region while the mouse moves.
+    setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+    m_crosshair->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+    m_crosshair->setZValue(20);
+    m_crosshair->hide();
+    m_valueBox->setBrush(QColor(255, 255, 255, 230));
+    m_valueBox->setPen(QPen(QColor(190, 190, 190)));
+    m_valueBox->setZValue(21);
+    m_valueBox->hide();
+    m_valueText->setZValue(22);
+    m_valueText->hide();
+    for (QGraphicsItem *item :
+         {static_cast<QGraphicsItem *>(m_crosshair), static_cast<QGraphicsItem *>(m_valueBox),
+          static_cast<QGraphicsItem *>(m_valueText)})
+        scene()->addItem(item);
+    connect(chart(), &QChart::plotAreaChanged, this, &TimeChartView::placeOverlays);
+}
+
+QColor TimeChartView::colorFor(const QString &seriesName)
+{
+    // Stable across refreshes: the hue comes from the name, not from the order.
+    const uint hash = qHash(seriesName, 0x5eed);
+    return QColor::fromHsv(int(hash % 360), 170 + int(hash / 360 % 60), 190);
+}
+
+int TimeChartView::plotWidth() const
+{
+    const int w = int(chart()->plotArea().width());
+    return w > 10 ? w : std::max(width() - 80, 100);
+}
+
+void TimeChartView::setSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs,
+                              const QString &unit, const QList<double> &thresholds)
+{
+    m_series = series;
+    m_unit = unit;
+    m_fromMs = fromMs;
+    m_toMs = toMs;
+    m_drawnPoints = 0;
+    chart()->removeAllSeries();
+    double low = INFINITY, high = -INFINITY;
+    const int width = plotWidth();
+    QList<QAbstractSeries *> added;
+    for (const TimeSeries &s : series) {
+        const QColor color = colorFor(s.name);
+        for (const QList<QPointF> &run : drawableRuns(s, fromMs, toMs, width)) {
+            auto *line = new QLineSeries;
+            line->setPen(QPen(color, 1.5));
+            line->setPointsVisible(run.size() < 3); // a lone point has no line to draw
+            line->replace(run);                     // one geometry rebuild per run
+            for (const QPointF &p : run)
+                low = std::min(low, p.y()), high = std::max(high, p.y());
+            m_drawnPoints += run.size();
+            added << line;
+        }
+    }
+    for (const double t : thresholds) { // dashed lines across the range
+        auto *line = new QLineSeries;
+        line->setPen(
+            QPen(t == thresholds.first() ? QColor(0xd9, 0x8e, 0x04) : QColor(0xd0, 0x3b, 0x3b), 1,
+                 Qt::DashLine));
+        line->replace({QPointF(double(fromMs), t), QPointF(double(toMs), t)});
+        low = std::min(low, t), high = std::max(high, t);
+        added << line;
+    }
+    if (!std::isfinite(low)) // nothing to draw: a 0–1 frame
+        low = 0, high = 1;
+    for (QAbstractSeries *s : added)
+        chart()->addSeries(s);
+    setAxes(fromMs, toMs, low, high, unit);
+    placeOverlays();
+}
+
+void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
+                            const QString &unit)
+{
+    for (QAbstractAxis *axis : chart()->axes())
+        chart()->removeAxis(axis), delete axis;
+    auto *x = new QDateTimeAxis;
+    const qint64 span = toMs - fromMs;
+    x->setFormat(span > 2 * 86400000LL ? QStringLiteral("MM-dd HH:mm")
+                 : span > 600000       ? QStringLiteral("HH:mm")
+                                       : QStringLiteral("HH:mm:ss"));
+    x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
+    x->setTickCount(std::clamp(plotWidth() / 110, 3, 9));
+    x->setLabelsFont(QFont(font().family(), 8));
+    x->setGridLineColor(QColor(235, 235, 235));
+    // y: labels in the panel's unit at nice values (QValueAxis only knows printf formats).
+    if (low > 0 && low < high * 0.5)
+        low = 0; // start at zero when the data is not far from it
+    if (high - low < 1e-12)
+        high = low + (low == 0 ? 1 : std::fabs(low) * 0.1);
+    const double step = niceStep(high - low, 4);
+    const double first = std::floor(low / step) * step, last = std::ceil(high / step) * step;
+    auto *y = new QCategoryAxis;
+    y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    y->setLabelsFont(QFont(font().family(), 8));
+    y->setGridLineColor(QColor(235, 235, 235));
+    y->setStartValue(first);
+    int i = 0;
+    const int decimals = decimalsForStep(last, step, unit);
+    for (double v = first; v <= last + step / 2; v += step, ++i) // unique labels: QCategoryAxis
+        y->append(formatValue(std::fabs(v) < step * 1e-9 ? 0 : v, unit, decimals) +
+                      QString(i, QChar(0x200b)),
+                  v);
+    y->setRange(first, last);
+    chart()->addAxis(x, Qt::AlignBottom);
+    chart()->addAxis(y, Qt::AlignLeft);
+    for (QAbstractSeries *s : chart()->series()) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+}
+
+void TimeChartView::setAnnotations(const QList<Annotation> &annotations)
+{
+    m_annotations = annotations;
+    qDeleteAll(m_markers);
+    m_markers.clear();
+    for (const Annotation &a : annotations) {
+        auto *line = new QGraphicsLineItem;
+        line->setPen(QPen(markerColor(a.kind), a.kind == Annotation::Kind::Flag ? 1 : 2,
+                          a.kind == Annotation::Kind::Flag ? Qt::DotLine : Qt::SolidLine));
+        line->setZValue(10);
+        line->setToolTip(QStringLiteral("%1\n%2\n%3")
+                             .arg(a.title, a.detail,
+                                  QDateTime::fromMSecsSinceEpoch(a.atMs).toString(
+                                      QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
+        line->setAcceptHoverEvents(true);
+        scene()->addItem(line);
+        m_markers << line;
+    }
+    placeOverlays();
+}
+
+double TimeChartView::xOf(qint64 ms) const
+{
+    const QRectF plot = chart()->plotArea();
+    if (m_toMs <= m_fromMs)
+        return plot.left();
+    return plot.left() + plot.width() * double(ms - m_fromMs) / double(m_toMs - m_fromMs);
+}
+
+qint64 TimeChartView::timeAt(double x) const
+{
+    const QRectF plot = chart()->plotArea();
+    const double f = std::clamp((x - plot.left()) / std::max(plot.width(), 1.0), 0.0, 1.0);
+    return m_fromMs + qint64(f * double(m_toMs - m_fromMs));
+}
+
+void TimeChartView::placeOverlays()
+{
+    const QRectF plot = chart()->plotArea();
+    for (int i = 0; i < m_markers.size(); ++i) {
+        const qint64 at = m_annotations.at(i).atMs;
+        const bool inside = at >= m_fromMs && at <= m_toMs;
+        m_markers[i]->setVisible(inside);
+        const double x = xOf(at);
+        m_markers[i]->setLine(x, plot.top(), x, plot.bottom());
+    }
+    setCrosshair(m_crosshairMs);
+}
+
+QList<double> TimeChartView::markerPositions() const
+{
+    QList<double> xs;
+    for (const QGraphicsLineItem *m : m_markers)
+        if (m->isVisible())
+            xs << mapFromScene(m->line().p1()).x();
+    return xs;
+}
+
+void TimeChartView::setCrosshair(qint64 ms)
+{
+    m_crosshairMs = ms;
+    const QRectF plot = chart()->plotArea();
+    const bool show = ms >= m_fromMs && ms <= m_toMs && m_toMs > m_fromMs && !m_series.isEmpty();
+    for (QGraphicsItem *item :
+         {static_cast<QGraphicsItem *>(m_crosshair), static_cast<QGraphicsItem *>(m_valueBox),
+          static_cast<QGraphicsItem *>(m_valueText)})
+        item->setVisible(show);
+    if (!show)
+        return;
+    const double x = xOf(ms);
+    m_crosshair->setLine(x, plot.top(), x, plot.bottom());
+    // The value of every series at the step nearest the crosshair (at most 8 lines).
+    QStringList lines{QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))};
+    for (const TimeSeries &s : std::as_const(m_series)) {
+        if (lines.size() > 8)
+            break;
+        const qint64 i =
+            s.grid.stepMs > 0 ? qRound64(double(ms - s.grid.startMs) / double(s.grid.stepMs)) : -1;
+        if (i >= 0 && std::size_t(i) < s.values.size())
+            lines << QStringLiteral("%1: %2").arg(s.name.left(40),
+                                                  formatValue(s.values[std::size_t(i)], m_unit));
+    }
+    m_valueText->setText(lines.join(QLatin1Char('\n')));
+    const QRectF text = m_valueText->boundingRect();
+    double left = x + 8;
+    if (left + text.width() + 8 > plot.right())
+        left = x - text.width() - 16;
+    m_valueText->setPos(left + 4, plot.top() + 4);
+    m_valueBox->setRect(left, plot.top(), text.width() + 8, text.height() + 8);
+}
+
+void TimeChartView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPointF scenePos = mapToScene(event->position().toPoint());
+    if (chart()->plotArea().contains(scenePos))
+        emit hovered(timeAt(scenePos.x()));
+    else
+        emit hovered(-1);
+    if (m_rubberBand && m_dragFrom >= 0)
+        m_rubberBand->setGeometry(
+            QRect(QPoint(std::min(m_dragFrom, int(event->position().x())), 0),
+                  QPoint(std::max(m_dragFrom, int(event->position().x())), height()))
+                .normalized());
+    QChartView::mouseMoveEvent(event);
+}
+
+void TimeChartView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        m_dragFrom = int(event->position().x());
+        if (!m_rubberBand)
+            m_rubberBand = new QRubberBand(QRubberBand::Rectangle, this);
+        m_rubberBand->setGeometry(m_dragFrom, 0, 1, height());
+        m_rubberBand->show();
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void TimeChartView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && m_dragFrom >= 0) {
+        m_rubberBand->hide();
+        const int to = int(event->position().x());
+        if (std::abs(to - m_dragFrom) > 5) {
+            const qint64 a = timeAt(mapToScene(QPoint(m_dragFrom, 0)).x());
+            const qint64 b = timeAt(mapToScene(QPoint(to, 0)).x());
+            emit zoomRequested(std::min(a, b), std::max(a, b));
+        }
+        m_dragFrom = -1;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void TimeChartView::leaveEvent(QEvent *event)
+{
+    emit hovered(-1);
+    QChartView::leaveEvent(event);
+}
+
+void TimeChartView::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    placeOverlays();
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "metrics/dashboards.h"
+#include "metrics/timeseries.h"
+
+#include <QChartView>
+#include <QSet>
+
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
+class QRubberBand;
+
+namespace Opsdeck {
+
+/**
+ * One panel's plot. Series arrive already on their grid; each is decimated to the plot's width
+ * (first/min/max/last per pixel column) and split at gaps, then handed to QtCharts with one
+ * replace() per run — never point by point, no animations, no OpenGL. The crosshair, its value
+ * box and the deploy markers are plain graphics items over the plot. Dragging across the plot
+ * asks for that time range (the pane re-queries at the finer step, as Grafana does).
+ */
+class TimeChartView final : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit TimeChartView(QWidget *parent = nullptr);
+
+    void setSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs, const QString &unit,
+                   const QList<double> &thresholds);
+    void setAnnotations(const QList<Annotation> &annotations);
+    /** Shows the shared crosshair at `ms` (negative hides it). */
+    void setCrosshair(qint64 ms);
+    int plotWidth() const;
+    /** Points handed to QtCharts at the last setSeries (for tests and the bench). */
+    qint64 drawnPoints() const { return m_drawnPoints; }
+    /** The markers' x positions in view coordinates (for tests). */
+    QList<double> markerPositions() const;
+    static QColor colorFor(const QString &seriesName);
+
+signals:
+    void hovered(qint64 ms);
+    void zoomRequested(qint64 fromMs, qint64 toMs);
+
+protected:
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void setAxes(qint64 fromMs, qint64 toMs, double low, double high, const QString &unit);
+    void placeOverlays();
+    qint64 timeAt(double x) const;
+    double xOf(qint64 ms) const;
+
+    QList<TimeSeries> m_series;
+    QString m_unit;
+    qint64 m_fromMs = 0, m_toMs = 0;
+    qint64 m_drawnPoints = 0;
+    qint64 m_crosshairMs = -1;
+    QList<Annotation> m_annotations;
+    QList<QGraphicsLineItem *> m_markers;
+    QGraphicsLineItem *m_crosshair;
+    QGraphicsRectItem *m_valueBox;
+    QGraphicsSimpleTextItem *m_valueText;
+    QRubberBand *m_rubberBand = nullptr;
+    int m_dragFrom = -1;
+};
+
+} // namespace Opsdeck
