@@ -123,4 +123,13 @@ QList<QList<QPointF>> drawableRuns(const TimeSeries &series, qint64 fromMs, qint
     return runs;
 }
 
+QList<DrawnSeries> drawSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs,
+                              int widthPx, bool stack)
+{
+    QList<DrawnSeries> drawn;
+    for (const TimeSeries &s : stack ? stacked(series) : series)
+        drawn << DrawnSeries{s.name, drawableRuns(s, fromMs, toMs, widthPx)};
+    return drawn;
+}
+
 } // namespace Opsdeck

@@ -35,10 +35,19 @@ struct TimeSeries
     bool isAllZeroOrNull() const;
 };
 
+/** One series as drawn: its runs for a plot of a given width (see drawableRuns). */
+struct DrawnSeries
+{
+    QString name;
+    QList<QList<QPointF>> runs;
+};
+
 /** What one panel query gave: its series, or an error to show on the panel. */
 struct PanelResult
 {
     QList<TimeSeries> series;
+    QList<DrawnSeries> drawn; // prepared off the UI thread for `drawnWidth` (stacked if asked)
+    int drawnWidth = 0;
     QString error;
     QStringList warnings;
     QueryGrid grid;
@@ -61,5 +70,9 @@ QList<TimeSeries> stacked(QList<TimeSeries> series);
  */
 QList<QList<QPointF>> drawableRuns(const TimeSeries &series, qint64 fromMs, qint64 toMs,
                                    int widthPx);
+
+/** Every series of `series` (stacked first when asked) as drawn on a plot `widthPx` wide. */
+QList<DrawnSeries> drawSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs,
+                              int widthPx, bool stack);
 
 } // namespace Opsdeck

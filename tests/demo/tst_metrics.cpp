@@ -243,6 +243,38 @@ private slots:
                  qPrintable(r.error));
     }
 
+    void credentialsAreSent()
+    {
+        // What a proxy in front of Prometheus sees: basic auth, or a bearer token.
+        QTcpServer proxy;
+        QVERIFY(proxy.listen(QHostAddress::LocalHost));
+        QByteArray request;
+        connect(&proxy, &QTcpServer::newConnection, this, [&proxy, &request] {
+            QTcpSocket *socket = proxy.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, &request] {
+                request += socket->readAll();
+                socket->write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: "
+                              "close\r\n\r\nUnauthorized");
+                socket->disconnectFromHost();
+            });
+        });
+        PrometheusSpec basic = spec(QStringLiteral("http://127.0.0.1:%1").arg(proxy.serverPort()));
+        basic.user = QStringLiteral("ops");
+        basic.password = QStringLiteral("s3cret");
+        PrometheusClient basicClient(basic, nullptr);
+        PanelResult r = query(basicClient, QStringLiteral("up"), lastSeconds(10));
+        QCOMPARE(r.error, QStringLiteral("HTTP 401: Unauthorized"));
+        const QByteArray basicHeader =
+            QByteArray("Authorization: Basic ").append(QByteArray("ops:s3cret").toBase64());
+        QVERIFY(request.contains(basicHeader));
+        request.clear();
+        PrometheusSpec bearer = basic;
+        bearer.token = QStringLiteral("tok-123");
+        PrometheusClient bearerClient(bearer, nullptr);
+        r = query(bearerClient, QStringLiteral("up"), lastSeconds(10));
+        QVERIFY(request.contains("Authorization: Bearer tok-123"));
+    }
+
     void theElevenThousandLimitIsNeverHit()
     {
         PrometheusClient client(spec(), nullptr);

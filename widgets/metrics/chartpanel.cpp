@@ -149,8 +149,15 @@ void ChartPanel::redraw()
         }
         m_stat->setText(values.join(QStringLiteral("  ")));
     } else {
-        m_chart->setSeries(m_spec.stack ? stacked(shown) : shown, m_fromMs, m_toMs, m_spec.unit,
-                           m_spec.thresholds);
+        // The runs prepared off the UI thread, unless the user has changed what is shown since.
+        const bool prepared =
+            m_result.drawnWidth == plotWidth() && shown.size() == m_result.series.size();
+        const QList<TimeSeries> drawnFrom = m_spec.stack ? stacked(shown) : shown;
+        m_chart->setSeries(drawnFrom,
+                           prepared
+                               ? m_result.drawn
+                               : drawSeries(shown, m_fromMs, m_toMs, plotWidth(), m_spec.stack),
+                           m_fromMs, m_toMs, m_spec.unit, m_spec.thresholds);
     }
     if (m_result.series.isEmpty() && m_result.error.isEmpty() && m_hasResult)
         m_status->setText(tr("no data"));

@@ -15,6 +15,10 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QLabel>
@@ -24,6 +28,7 @@
 #include <QStringListModel>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Opsdeck {
 
@@ -104,7 +109,8 @@ void MetricsPane::buildToolbar(QWidget *bar)
         m_dashboardBox->addItem(d.name);
     for (const auto &[label, seconds] : kRanges)
         m_rangeBox->addItem(tr(label), seconds);
-    m_rangeBox->addItem(tr("Dragged range"), 0);
+    m_rangeBox->addItem(tr("Absolute range"), 0); // shown while one is in use
+    m_rangeBox->addItem(tr("Choose a range…"), -1);
     m_rangeBox->setCurrentIndex(2);
     for (const auto &[label, seconds] : kRefresh)
         m_refreshBox->addItem(tr(label), seconds);
@@ -142,6 +148,8 @@ void MetricsPane::buildToolbar(QWidget *bar)
     connect(m_rangeBox, &QComboBox::activated, this, [this](int index) {
         if (const qint64 seconds = m_rangeBox->itemData(index).toLongLong(); seconds > 0)
             setRange(TimeRange::last(seconds));
+        else if (seconds < 0)
+            askAbsoluteRange();
     });
     connect(m_refreshBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setRefreshInterval(m_refreshBox->itemData(index).toInt()); });
@@ -153,6 +161,35 @@ void MetricsPane::buildToolbar(QWidget *bar)
     connect(addButton, &QPushButton::clicked, this, &MetricsPane::addQueryToDashboard);
     m_backButton->setEnabled(false);
     m_forwardButton->setEnabled(false);
+}
+
+void MetricsPane::askAbsoluteRange()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Time range"));
+    auto *from = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(m_resolvedFrom), dialog);
+    auto *to = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(m_resolvedTo), dialog);
+    for (QDateTimeEdit *edit : {from, to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    auto *form = new QFormLayout(dialog);
+    form->addRow(tr("From"), from);
+    form->addRow(tr("To"), to);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(dialog, &QDialog::accepted, this, [this, from, to] {
+        const qint64 a = from->dateTime().toMSecsSinceEpoch(),
+                     b = to->dateTime().toMSecsSinceEpoch();
+        if (b > a)
+            setRange(TimeRange::absolute(a, b));
+    });
+    connect(dialog, &QDialog::rejected, this,
+            &MetricsPane::refresh); // the box shows the range again
+    dialog->open();
 }
 
 QList<QAction *> MetricsPane::paneActions() const
@@ -261,7 +298,7 @@ void MetricsPane::refresh()
     const auto [from, to] = m_range.resolve(QDateTime::currentMSecsSinceEpoch());
     m_resolvedFrom = from;
     m_resolvedTo = to;
-    int rangeIndex = m_rangeBox->count() - 1; // "Dragged range"
+    int rangeIndex = m_rangeBox->count() - 2; // "Absolute range"
     for (int i = 0; i < m_rangeBox->count(); ++i)
         if (m_range.isRelative() && m_rangeBox->itemData(i).toLongLong() == m_range.lastSeconds)
             rangeIndex = i;
@@ -332,6 +369,26 @@ void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &result, int ge
 {
     if (generation != m_generation)
         return; // an older refresh's answer: a newer one is on its way
+    if (result.drawnWidth == 0 && !result.series.isEmpty()) {
+        // Decimating 20 × 11,001 points is work too: on the pool, then back here to draw.
+        const int width = panel->plotWidth();
+        const qint64 from = m_resolvedFrom, to = m_resolvedTo;
+        const bool stack = panel->spec().stack;
+        QPointer<ChartPanel> alive(panel);
+        onFinished(QtConcurrent::run([result, width, from, to, stack] {
+                       PanelResult prepared = result;
+                       prepared.drawn = drawSeries(prepared.series, from, to, width, stack);
+                       prepared.drawnWidth = width;
+                       return prepared;
+                   }),
+                   this, [this, alive, generation](const PanelResult &prepared) {
+                       if (alive)
+                           panelDone(alive, prepared, generation);
+                       else if (generation == m_generation && --m_pending == 0)
+                           emit refreshed();
+                   });
+        return;
+    }
     panel->setResult(result, m_resolvedFrom, m_resolvedTo);
     if (--m_pending == 0) {
         emit refreshed();

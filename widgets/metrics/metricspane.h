@@ -75,6 +75,7 @@ private:
     void panelDone(ChartPanel *panel, const PanelResult &result, int generation);
     void loadAnnotations();
     void loadMetricNames();
+    void askAbsoluteRange();
     ChartPanel *addPanel(const PanelSpec &spec, int index);
 
     Workspace m_workspace;

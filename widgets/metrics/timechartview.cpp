@@ -49,6 +49,8 @@ QColor markerColor(Annotation::Kind kind)
 
 TimeChartView::TimeChartView(QWidget *parent)
     : QChartView(new QChart, parent)
+    , m_x(new QDateTimeAxis)
+    , m_y(new QCategoryAxis)
     , m_crosshair(new QGraphicsLineItem)
     , m_valueBox(new QGraphicsRectItem)
     , m_valueText(new QGraphicsSimpleTextItem)
@@ -57,6 +59,14 @@ TimeChartView::TimeChartView(QWidget *parent)
     chart()->legend()->hide(); // the panel's own legend has the statistics
     chart()->setMargins(QMargins(4, 4, 4, 4));
     chart()->setBackgroundRoundness(0);
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(m_x), static_cast<QAbstractAxis *>(m_y)}) {
+        axis->setLabelsFont(QFont(font().family(), 8));
+        axis->setGridLineColor(QColor(235, 235, 235));
+    }
+    m_y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    chart()->addAxis(m_x, Qt::AlignBottom);
+    chart()->addAxis(m_y, Qt::AlignLeft);
     setRenderHint(QPainter::Antialiasing, false);
     setMouseTracking(true);
     setMinimumHeight(160);
@@ -91,62 +101,76 @@ int TimeChartView::plotWidth() const
     return w > 10 ? w : std::max(width() - 80, 100);
 }
 
-void TimeChartView::setSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs,
-                              const QString &unit, const QList<double> &thresholds)
+QLineSeries *TimeChartView::line(int index)
+{
+    while (m_lines.size() <= index) {
+        auto *line = new QLineSeries;
+        chart()->addSeries(line);
+        line->attachAxis(m_x);
+        line->attachAxis(m_y);
+        m_lines << line;
+    }
+    return m_lines.at(index);
+}
+
+void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<DrawnSeries> &drawn,
+                              qint64 fromMs, qint64 toMs, const QString &unit,
+                              const QList<double> &thresholds)
 {
     m_series = series;
     m_unit = unit;
     m_fromMs = fromMs;
     m_toMs = toMs;
     m_drawnPoints = 0;
-    chart()->removeAllSeries();
     double low = INFINITY, high = -INFINITY;
-    const int width = plotWidth();
-    QList<QAbstractSeries *> added;
-    for (const TimeSeries &s : series) {
-        const QColor color = colorFor(s.name);
-        for (const QList<QPointF> &run : drawableRuns(s, fromMs, toMs, width)) {
-            auto *line = new QLineSeries;
-            line->setPen(QPen(color, 1.5));
-            line->setPointsVisible(run.size() < 3); // a lone point has no line to draw
-            line->replace(run);                     // one geometry rebuild per run
+    for (const DrawnSeries &s : drawn)
+        for (const QList<QPointF> &run : s.runs)
             for (const QPointF &p : run)
                 low = std::min(low, p.y()), high = std::max(high, p.y());
+    for (const double t : thresholds)
+        low = std::min(low, t), high = std::max(high, t);
+    if (!std::isfinite(low)) // nothing to draw: a 0–1 frame
+        low = 0, high = 1;
+    // Axes first, so each line maps its points once.
+    setAxes(fromMs, toMs, low, high, unit);
+    int used = 0;
+    for (const DrawnSeries &s : drawn) {
+        const QPen pen(colorFor(s.name), 1.5);
+        for (const QList<QPointF> &run : s.runs) {
+            QLineSeries *l = line(used++);
+            l->setPen(pen);
+            l->setPointsVisible(run.size() < 3); // a lone point has no line to draw
+            l->replace(run);                     // one geometry rebuild per run
+            l->setVisible(true);
             m_drawnPoints += run.size();
-            added << line;
         }
     }
     for (const double t : thresholds) { // dashed lines across the range
-        auto *line = new QLineSeries;
-        line->setPen(
+        QLineSeries *l = line(used++);
+        l->setPen(
             QPen(t == thresholds.first() ? QColor(0xd9, 0x8e, 0x04) : QColor(0xd0, 0x3b, 0x3b), 1,
                  Qt::DashLine));
-        line->replace({QPointF(double(fromMs), t), QPointF(double(toMs), t)});
-        low = std::min(low, t), high = std::max(high, t);
-        added << line;
+        l->setPointsVisible(false);
+        l->replace({QPointF(double(fromMs), t), QPointF(double(toMs), t)});
+        l->setVisible(true);
     }
-    if (!std::isfinite(low)) // nothing to draw: a 0–1 frame
-        low = 0, high = 1;
-    for (QAbstractSeries *s : added)
-        chart()->addSeries(s);
-    setAxes(fromMs, toMs, low, high, unit);
+    for (int i = used; i < m_lines.size(); ++i) { // spare lines: empty and hidden, kept for later
+        if (m_lines[i]->count() > 0)
+            m_lines[i]->clear();
+        m_lines[i]->setVisible(false);
+    }
     placeOverlays();
 }
 
 void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
                             const QString &unit)
 {
-    for (QAbstractAxis *axis : chart()->axes())
-        chart()->removeAxis(axis), delete axis;
-    auto *x = new QDateTimeAxis;
     const qint64 span = toMs - fromMs;
-    x->setFormat(span > 2 * 86400000LL ? QStringLiteral("MM-dd HH:mm")
-                 : span > 600000       ? QStringLiteral("HH:mm")
-                                       : QStringLiteral("HH:mm:ss"));
-    x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
-    x->setTickCount(std::clamp(plotWidth() / 110, 3, 9));
-    x->setLabelsFont(QFont(font().family(), 8));
-    x->setGridLineColor(QColor(235, 235, 235));
+    m_x->setFormat(span > 2 * 86400000LL ? QStringLiteral("MM-dd HH:mm")
+                   : span > 600000       ? QStringLiteral("HH:mm")
+                                         : QStringLiteral("HH:mm:ss"));
+    m_x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
+    m_x->setTickCount(std::clamp(plotWidth() / 110, 3, 9));
     // y: labels in the panel's unit at nice values (QValueAxis only knows printf formats).
     if (low > 0 && low < high * 0.5)
         low = 0; // start at zero when the data is not far from it
@@ -154,24 +178,16 @@ void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
         high = low + (low == 0 ? 1 : std::fabs(low) * 0.1);
     const double step = niceStep(high - low, 4);
     const double first = std::floor(low / step) * step, last = std::ceil(high / step) * step;
-    auto *y = new QCategoryAxis;
-    y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    y->setLabelsFont(QFont(font().family(), 8));
-    y->setGridLineColor(QColor(235, 235, 235));
-    y->setStartValue(first);
+    for (const QString &label : m_y->categoriesLabels())
+        m_y->remove(label);
+    m_y->setStartValue(first);
     int i = 0;
     const int decimals = decimalsForStep(last, step, unit);
     for (double v = first; v <= last + step / 2; v += step, ++i) // unique labels: QCategoryAxis
-        y->append(formatValue(std::fabs(v) < step * 1e-9 ? 0 : v, unit, decimals) +
-                      QString(i, QChar(0x200b)),
-                  v);
-    y->setRange(first, last);
-    chart()->addAxis(x, Qt::AlignBottom);
-    chart()->addAxis(y, Qt::AlignLeft);
-    for (QAbstractSeries *s : chart()->series()) {
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
+        m_y->append(formatValue(std::fabs(v) < step * 1e-9 ? 0 : v, unit, decimals) +
+                        QString(i, QChar(0x200b)),
+                    v);
+    m_y->setRange(first, last);
 }
 
 void TimeChartView::setAnnotations(const QList<Annotation> &annotations)

@@ -11,6 +11,9 @@ class QGraphicsLineItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QRubberBand;
+class QLineSeries;
+class QDateTimeAxis;
+class QCategoryAxis;
 
 namespace Opsdeck {
 
@@ -28,8 +31,9 @@ class TimeChartView final : public QChartView
 public:
     explicit TimeChartView(QWidget *parent = nullptr);
 
-    void setSeries(const QList<TimeSeries> &series, qint64 fromMs, qint64 toMs, const QString &unit,
-                   const QList<double> &thresholds);
+    /** `series` give the crosshair its values; `drawn` is what is drawn (prepared runs). */
+    void setSeries(const QList<TimeSeries> &series, const QList<DrawnSeries> &drawn, qint64 fromMs,
+                   qint64 toMs, const QString &unit, const QList<double> &thresholds);
     void setAnnotations(const QList<Annotation> &annotations);
     /** Shows the shared crosshair at `ms` (negative hides it). */
     void setCrosshair(qint64 ms);
@@ -53,17 +57,21 @@ protected:
 
 private:
     void setAxes(qint64 fromMs, qint64 toMs, double low, double high, const QString &unit);
+    QLineSeries *line(int index);
     void placeOverlays();
     qint64 timeAt(double x) const;
     double xOf(qint64 ms) const;
 
     QList<TimeSeries> m_series;
+    QList<QLineSeries *> m_lines; // reused across refreshes: attached once, points replaced
     QString m_unit;
     qint64 m_fromMs = 0, m_toMs = 0;
     qint64 m_drawnPoints = 0;
     qint64 m_crosshairMs = -1;
     QList<Annotation> m_annotations;
     QList<QGraphicsLineItem *> m_markers;
+    QDateTimeAxis *m_x;
+    QCategoryAxis *m_y;
     QGraphicsLineItem *m_crosshair;
     QGraphicsRectItem *m_valueBox;
     QGraphicsSimpleTextItem *m_valueText;
