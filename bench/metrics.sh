@@ -18,7 +18,7 @@ cmake --build "$build" -j "$(nproc)" --target opsdeck bench-metrics >&2
 export QT_QPA_PLATFORM=offscreen
 "$build/bench/bench-metrics" points "$runs"
 echo
-"$build/bench/bench-metrics" dashboard 6
+"$build/bench/bench-metrics" dashboard 12
 echo
 state=$(mktemp -d /tmp/opsdeck-metricsbench.XXXXXX)
 chmod 755 "$state"

@@ -19,8 +19,7 @@ PrometheusClient::PrometheusClient(PrometheusSpec spec, SshPool *pool, QObject *
     , m_spec(std::move(spec))
     , m_pool(pool)
     , m_network(new QNetworkAccessManager(this))
-{
-}
+{}
 
 PrometheusClient::~PrometheusClient() = default;
 
@@ -32,7 +31,8 @@ void PrometheusClient::withBaseUrl(QObject *guard, std::function<void(const Resu
     }
     const QUrl url(m_spec.url);
     if (!url.isValid() || url.host().isEmpty()) {
-        then(Result<QUrl>::failure(QStringLiteral("prometheus.url '%1' is not a URL").arg(m_spec.url)));
+        then(Result<QUrl>::failure(
+            QStringLiteral("prometheus.url '%1' is not a URL").arg(m_spec.url)));
         return;
     }
     if (m_spec.tunnel.isEmpty()) {
@@ -42,7 +42,8 @@ void PrometheusClient::withBaseUrl(QObject *guard, std::function<void(const Resu
     }
     SshClient *client = m_pool ? m_pool->client(m_spec.tunnel) : nullptr;
     if (!client) {
-        then(Result<QUrl>::failure(QStringLiteral("no host '%1' for the tunnel").arg(m_spec.tunnel)));
+        then(Result<QUrl>::failure(
+            QStringLiteral("no host '%1' for the tunnel").arg(m_spec.tunnel)));
         return;
     }
     // Through the tunnel: the same path on 127.0.0.1:<local port>; the Host header stays local.
@@ -86,8 +87,9 @@ void PrometheusClient::get(const QString &path, const QList<std::pair<QString, Q
         if (!m_spec.token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_spec.token.toUtf8());
         else if (!m_spec.user.isEmpty())
-            request.setRawHeader("Authorization",
-                                 "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
+            request.setRawHeader(
+                "Authorization",
+                "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
         QNetworkReply *reply = m_network->get(request);
         connect(reply, &QNetworkReply::finished, alive.data(), [reply, then] {
             reply->deleteLater();
@@ -114,7 +116,8 @@ void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, 
         {QStringLiteral("step"), QString::number(double(grid.stepMs) / 1000.0, 'f', 3)}};
     QPointer<QObject> alive(guard);
     get(QStringLiteral("/api/v1/query_range"), query, guard,
-        [alive, grid, clock, done](const QByteArray &body, int status, const QString &networkError) {
+        [alive, grid, clock, done](const QByteArray &body, int status,
+                                   const QString &networkError) {
             if (!networkError.isEmpty()) {
                 PanelResult failed;
                 failed.grid = grid;
@@ -123,7 +126,8 @@ void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, 
                 return;
             }
             // Parsing a big matrix takes milliseconds to tens of them: not on the UI thread.
-            QFuture<PanelResult> parsed = QtConcurrent::run([body, status, grid] {
+            QFuture<PanelResult> parsed = QtConcurrent::run(metricsThreadPool(), [body, status,
+                                                                                  grid] {
                 PanelResult r;
                 r.grid = grid;
                 const Result<QList<TimeSeries>> series =
@@ -154,10 +158,10 @@ void PrometheusClient::labelValues(const QString &label, QObject *guard, Strings
         });
 }
 
-void PrometheusClient::seriesLabels(const QString &match, QObject *guard, Strings done)
+void PrometheusClient::labelNames(const QString &match, QObject *guard, Strings done)
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    get(QStringLiteral("/api/v1/series"),
+    get(QStringLiteral("/api/v1/labels"),
         {{QStringLiteral("match[]"), match},
          {QStringLiteral("start"), QString::number(now - 3600)},
          {QStringLiteral("end"), QString::number(now)}},

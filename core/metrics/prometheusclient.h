@@ -43,8 +43,8 @@ public:
     void queryRange(const QString &promql, const QueryGrid &grid, QObject *guard, Done done);
     /** `/api/v1/label/<name>/values` (metric names for "__name__"). */
     void labelValues(const QString &label, QObject *guard, Strings done);
-    /** The label names of the series a selector matches (`/api/v1/series`, last hour). */
-    void seriesLabels(const QString &match, QObject *guard, Strings done);
+    /** The label names of the series a selector matches (`/api/v1/labels?match[]=`, last hour). */
+    void labelNames(const QString &match, QObject *guard, Strings done);
 
 private:
     void withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then);

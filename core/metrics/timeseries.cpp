@@ -1,10 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timeseries.h"
 
+#include <QThread>
+#include <QThreadPool>
+
 #include <algorithm>
 #include <limits>
 
 namespace Opsdeck {
+
+QThreadPool *metricsThreadPool()
+{
+    static QThreadPool *pool = [] {
+        auto *p = new QThreadPool;
+        p->setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+        return p;
+    }();
+    return pool;
+}
 
 TimeSeries::Stats TimeSeries::stats() const
 {

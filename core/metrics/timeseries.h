@@ -8,6 +8,7 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <cmath>
 #include <vector>
@@ -53,6 +54,12 @@ struct PanelResult
     QueryGrid grid;
     qint64 elapsedMs = 0;
 };
+
+/**
+ * The pool metrics work (parsing answers, decimating) runs on: one thread fewer than the
+ * machine has cores, so a dashboard's twelve 8 MB answers never take the UI thread's core.
+ */
+QThreadPool *metricsThreadPool();
 
 /** Grafana's legend text: the metric name and its labels, `{status="200", view="timeline"}`. */
 QString seriesName(const QMap<QString, QString> &labels);

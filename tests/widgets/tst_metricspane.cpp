@@ -12,7 +12,10 @@
 #include "workspace/workspaceloader.h"
 
 #include <QChart>
+#include <QCompleter>
 #include <QImage>
+#include <QLineEdit>
+#include <QStringListModel>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -196,6 +199,30 @@ private slots:
         const qint64 all = load->chartView()->drawnPoints();
         load->legend()->topLevelItem(0)->setCheckState(0, Qt::Unchecked);
         QVERIFY(load->chartView()->drawnPoints() < all);
+    }
+
+    void theQueryLineCompletesMetricsAndLabels()
+    {
+        auto pane = openPane(QString());
+        QVERIFY(pane);
+        QLineEdit *query = pane->queryEditor();
+        auto *model = qobject_cast<QStringListModel *>(query->completer()->model());
+        QVERIFY(model);
+        QVERIFY(StallMeter::spinUntil(
+            [&] { return model->stringList().contains(QStringLiteral("opsdeck_demo_constant")); },
+            20000));
+        query->setText(QStringLiteral("opsdeck_demo_constant{"));
+        emit query->textEdited(query->text());
+        QVERIFY(StallMeter::spinUntil(
+            [&] {
+                return model->stringList().contains(
+                    QStringLiteral("opsdeck_demo_constant{series=\""));
+            },
+            20000));
+        query->setText(QStringLiteral("opsdeck_demo_constant{series=\"a\",in"));
+        emit query->textEdited(query->text());
+        QVERIFY(model->stringList().contains(
+            QStringLiteral("opsdeck_demo_constant{series=\"a\",instance=\"")));
     }
 
     void aSlowPanelHoldsNothingUp()

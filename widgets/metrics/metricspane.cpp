@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QStringListModel>
 #include <QToolButton>
@@ -375,17 +376,22 @@ void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &result, int ge
         const qint64 from = m_resolvedFrom, to = m_resolvedTo;
         const bool stack = panel->spec().stack;
         QPointer<ChartPanel> alive(panel);
-        onFinished(QtConcurrent::run([result, width, from, to, stack] {
-                       PanelResult prepared = result;
-                       prepared.drawn = drawSeries(prepared.series, from, to, width, stack);
-                       prepared.drawnWidth = width;
-                       return prepared;
-                   }),
+        onFinished(QtConcurrent::run(metricsThreadPool(),
+                                     [result, width, from, to, stack] {
+                                         PanelResult prepared = result;
+                                         prepared.drawn =
+                                             drawSeries(prepared.series, from, to, width, stack);
+                                         prepared.drawnWidth = width;
+                                         return prepared;
+                                     }),
                    this, [this, alive, generation](const PanelResult &prepared) {
-                       if (alive)
-                           panelDone(alive, prepared, generation);
-                       else if (generation == m_generation && --m_pending == 0)
-                           emit refreshed();
+                       // Drawn in a turn of its own: answers arriving together never add up.
+                       m_drawQueue.push([this, alive, generation, prepared] {
+                           if (alive)
+                               panelDone(alive, prepared, generation);
+                           else if (generation == m_generation && --m_pending == 0)
+                               emit refreshed();
+                       });
                    });
         return;
     }
@@ -428,15 +434,52 @@ void MetricsPane::loadMetricNames()
 {
     if (!m_prometheus)
         return;
+    auto *completer = new QCompleter(new QStringListModel(m_query), m_query);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    m_query->setCompleter(completer);
+    connect(m_query, &QLineEdit::textEdited, this, &MetricsPane::completeLabels);
     m_prometheus->labelValues(QStringLiteral("__name__"), this,
                               [this](const Result<QStringList> &names) {
                                   if (!names)
                                       return;
-                                  auto *completer = new QCompleter(*names, m_query);
-                                  completer->setCaseSensitivity(Qt::CaseInsensitive);
-                                  completer->setFilterMode(Qt::MatchContains);
-                                  m_query->setCompleter(completer);
+                                  m_metricNames = *names;
+                                  completeLabels(m_query->text());
                               });
+}
+
+void MetricsPane::completeLabels(const QString &text)
+{
+    // Inside `metric{…`: complete that metric's label names; elsewhere: metric names.
+    static const QRegularExpression inSelector(
+        QStringLiteral("([A-Za-z_:][A-Za-z0-9_:]*)\\{([^}]*)$"));
+    auto *model = qobject_cast<QStringListModel *>(m_query->completer()->model());
+    const QRegularExpressionMatch m = inSelector.match(text);
+    if (!m.hasMatch()) {
+        if (model->stringList() != m_metricNames)
+            model->setStringList(m_metricNames);
+        return;
+    }
+    const QString metric = m.captured(1);
+    if (!m_labelNames.contains(metric)) {
+        m_labelNames.insert(metric, {}); // asked once
+        m_prometheus->labelNames(metric, this, [this, metric](const Result<QStringList> &names) {
+            if (!names)
+                return;
+            m_labelNames[metric] = *names;
+            completeLabels(m_query->text());
+        });
+        return;
+    }
+    // The text up to the label being typed, then each label name.
+    const qsizetype cut =
+        std::max(text.lastIndexOf(QLatin1Char('{')), text.lastIndexOf(QLatin1Char(','))) + 1;
+    QStringList entries;
+    for (const QString &label : m_labelNames.value(metric))
+        if (label != QLatin1String("__name__"))
+            entries << text.left(cut) + label + QStringLiteral("=\"");
+    model->setStringList(entries);
+    m_query->completer()->complete();
 }
 
 void MetricsPane::runQuery(const QString &promql)

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "common/pane.h"
+#include "drawqueue.h"
 #include "metrics/dashboards.h"
 #include "metrics/timeseries.h"
 #include "workspace/workspace.h"
 
+#include <QHash>
 #include <QTimer>
 
 #include <memory>
@@ -76,6 +78,7 @@ private:
     void loadAnnotations();
     void loadMetricNames();
     void askAbsoluteRange();
+    void completeLabels(const QString &text);
     ChartPanel *addPanel(const PanelSpec &spec, int index);
 
     Workspace m_workspace;
@@ -90,6 +93,8 @@ private:
     QList<ChartPanel *> m_panels;
     ChartPanel *m_adhoc = nullptr;
     QList<Annotation> m_deployMarks, m_annotations;
+    QStringList m_metricNames;
+    QHash<QString, QStringList> m_labelNames; // metric → its label names (asked once)
     QWidget *m_grid;
     QGridLayout *m_gridLayout;
     QComboBox *m_dashboardBox, *m_rangeBox, *m_refreshBox;
@@ -98,6 +103,7 @@ private:
     QLineEdit *m_query;
     QLabel *m_rangeLabel;
     QTimer m_autoRefresh;
+    DrawQueue m_drawQueue;
     QAction *m_refreshAction;
     int m_generation = 0;
     int m_pending = 0;

@@ -119,6 +119,16 @@ void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<Drawn
 {
     m_series = series;
     m_unit = unit;
+    m_thresholds = thresholds;
+    while (m_bands.size() < thresholds.size()) {
+        auto *band = new QGraphicsRectItem;
+        band->setPen(Qt::NoPen);
+        band->setBrush(m_bands.isEmpty() ? QColor(0xd9, 0x8e, 0x04, 28)
+                                         : QColor(0xd0, 0x3b, 0x3b, 28));
+        band->setZValue(5);
+        scene()->addItem(band);
+        m_bands << band;
+    }
     m_fromMs = fromMs;
     m_toMs = toMs;
     m_drawnPoints = 0;
@@ -188,6 +198,8 @@ void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
                         QString(i, QChar(0x200b)),
                     v);
     m_y->setRange(first, last);
+    m_yLow = first;
+    m_yHigh = last;
 }
 
 void TimeChartView::setAnnotations(const QList<Annotation> &annotations)
@@ -229,6 +241,20 @@ qint64 TimeChartView::timeAt(double x) const
 void TimeChartView::placeOverlays()
 {
     const QRectF plot = chart()->plotArea();
+    const auto yOf = [&](double v) {
+        const double f =
+            (std::clamp(v, m_yLow, m_yHigh) - m_yLow) / std::max(m_yHigh - m_yLow, 1e-300);
+        return plot.bottom() - f * plot.height();
+    };
+    for (int i = 0; i < m_bands.size(); ++i) { // thresholds as colours: the zone above each
+        const bool used = i < m_thresholds.size();
+        m_bands[i]->setVisible(used);
+        if (used) {
+            const double top = i + 1 < m_thresholds.size() ? yOf(m_thresholds[i + 1]) : plot.top();
+            m_bands[i]->setRect(
+                QRectF(QPointF(plot.left(), top), QPointF(plot.right(), yOf(m_thresholds[i]))));
+        }
+    }
     for (int i = 0; i < m_markers.size(); ++i) {
         const qint64 at = m_annotations.at(i).atMs;
         const bool inside = at >= m_fromMs && at <= m_toMs;

@@ -69,6 +69,9 @@ private:
     qint64 m_drawnPoints = 0;
     qint64 m_crosshairMs = -1;
     QList<Annotation> m_annotations;
+    QList<double> m_thresholds;
+    QList<QGraphicsRectItem *> m_bands; // above each threshold: amber, then red, faintly
+    double m_yLow = 0, m_yHigh = 1;
     QList<QGraphicsLineItem *> m_markers;
     QDateTimeAxis *m_x;
     QCategoryAxis *m_y;
