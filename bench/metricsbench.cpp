@@ -244,8 +244,8 @@ int dashboard(int refreshes)
                 "5 s, %d refreshes\n",
                 refreshes);
     std::printf("  answers → all panels drawn:        median %8.1f ms\n", median(parseMs));
-    std::printf("  UI-thread time per refresh:          median %8.1f ms (decimation + replace of "
-                "240 series)\n",
+    std::printf("  UI-thread time per refresh:          median %8.1f ms (240 series handed to "
+                "QtCharts, legends)\n",
                 median(uiMs));
     std::printf("  longest event-loop stall per refresh: median %8.1f ms   max %8.1f ms\n",
                 median(stalls), *std::max_element(stalls.begin(), stalls.end()));

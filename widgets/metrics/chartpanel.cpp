@@ -88,6 +88,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     layout->addWidget(m_stat, 1);
     layout->addWidget(m_chart, 1);
     layout->addWidget(m_legend);
+    m_chart->prepareLines(24); // typical panels draw fewer; a larger one grows the pool
     connect(m_chart, &TimeChartView::hovered, this, &ChartPanel::hovered);
     connect(m_chart, &TimeChartView::zoomRequested, this, &ChartPanel::zoomRequested);
     connect(m_menu, &QToolButton::clicked, this, &ChartPanel::showMenu);

@@ -11,6 +11,7 @@
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QRubberBand>
+#include <QTimer>
 #include <QValueAxis>
 
 #include <cmath>
@@ -111,6 +112,15 @@ QLineSeries *TimeChartView::line(int index)
         m_lines << line;
     }
     return m_lines.at(index);
+}
+
+void TimeChartView::prepareLines(int count)
+{
+    if (m_lines.size() >= count)
+        return;
+    for (int i = 0; i < 4 && m_lines.size() < count; ++i)
+        line(int(m_lines.size()))->setVisible(false);
+    QTimer::singleShot(0, this, [this, count] { prepareLines(count); });
 }
 
 void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<DrawnSeries> &drawn,

@@ -38,6 +38,12 @@ public:
     /** Shows the shared crosshair at `ms` (negative hides it). */
     void setCrosshair(qint64 ms);
     int plotWidth() const;
+    /**
+     * Creates `count` line series ahead of the first answer, a few per event-loop turn: adding
+     * a series to a chart costs about a millisecond, and a dashboard's first refresh would
+     * otherwise pay for all of them at once.
+     */
+    void prepareLines(int count);
     /** Points handed to QtCharts at the last setSeries (for tests and the bench). */
     qint64 drawnPoints() const { return m_drawnPoints; }
     /** The markers' x positions in view coordinates (for tests). */

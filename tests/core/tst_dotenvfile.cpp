@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// .env files kept as written: a corpus of real-world shapes survives a parse → serialize byte
+// for byte, an edit touches only its line, values read as python-dotenv reads them, and lint
+// finds duplicates, spacing, unquoted spaces, unterminated quotes and the DEBUG=False trap.
+#include "config/dotenvfile.h"
+
+#include <QTest>
+
+using namespace Opsdeck;
+
+class TestDotenvFile final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTripIsByteForByte_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("comments and blanks")
+            << QByteArray("# Django\n\nDEBUG=1\n  # indented\n\n\nSECRET_KEY=abc\n");
+        QTest::newRow("export") << QByteArray(
+            "export DATABASE_URL=postgres://u:p@db/app\nexport  PORT=8000\n");
+        QTest::newRow("single quotes")
+            << QByteArray("GREETING='hello # not a comment'\nRAW='a\\nb'\n");
+        QTest::newRow("double quotes, escapes") << QByteArray("MSG=\"say \\\"hi\\\"\\tnow\\\\\"\n");
+        QTest::newRow("multi-line")
+            << QByteArray("CERT=\"-----BEGIN-----\nAAAA\nBBBB\n-----END-----\"\nNEXT=1\n");
+        QTest::newRow("= inside values") << QByteArray("QUERY=a=b&c=d\nB64=YWJj==\n");
+        QTest::newRow("CRLF") << QByteArray("A=1\r\nB='two'\r\n# c\r\n\r\nC=\"x y\"\r\n");
+        QTest::newRow("no final newline") << QByteArray("A=1\nB=2");
+        QTest::newRow("inline comments") << QByteArray("A=1 # one\nB='b' # bee\nC=\"c\"   #see\n");
+        QTest::newRow("spaces around =") << QByteArray("A = 1\nB= 2\n");
+        QTest::newRow("garbage kept") << QByteArray("this is not an assignment\n=nokey\nA=1\n");
+        QTest::newRow("unterminated") << QByteArray("A=\"open\nB=2\n");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("utf-8") << QByteArray("NAME=Zoë\nCITY=\"Zürich\"\n");
+    }
+
+    void roundTripIsByteForByte()
+    {
+        QFETCH(QByteArray, bytes);
+        QCOMPARE(DotenvFile::parse(bytes).serialize(), bytes);
+    }
+
+    void valuesAsPythonDotenvReadsThem()
+    {
+        const DotenvFile f = DotenvFile::parse(
+            "export A=plain\nB='single # kept'\nC=\"tab\\there \\\"q\\\"\"\nD=value # comment\n"
+            "E=\"line1\nline2\"\nF=a=b\nG=\nH='x' # c\nA=again\n");
+        QCOMPARE(f.value(QStringLiteral("A")).value(), QStringLiteral("again")); // the last wins
+        QCOMPARE(f.value(QStringLiteral("B")).value(), QStringLiteral("single # kept"));
+        QCOMPARE(f.value(QStringLiteral("C")).value(), QStringLiteral("tab\there \"q\""));
+        QCOMPARE(f.value(QStringLiteral("D")).value(), QStringLiteral("value"));
+        QCOMPARE(f.value(QStringLiteral("E")).value(), QStringLiteral("line1\nline2"));
+        QCOMPARE(f.value(QStringLiteral("F")).value(), QStringLiteral("a=b"));
+        QCOMPARE(f.value(QStringLiteral("G")).value(), QString());
+        QCOMPARE(f.value(QStringLiteral("H")).value(), QStringLiteral("x"));
+        QVERIFY(!f.value(QStringLiteral("Z")));
+        QCOMPARE(f.keys().join(QLatin1Char(',')), QStringLiteral("A,B,C,D,E,F,G,H"));
+    }
+
+    void anEditTouchesOnlyItsLine()
+    {
+        const QByteArray before =
+            "# app\r\nexport DEBUG='1'\r\nNAME=old # who\r\nCERT=\"a\nb\"\r\nLAST=1";
+        DotenvFile f = DotenvFile::parse(before);
+        QVERIFY(f.setValue(QStringLiteral("NAME"), QStringLiteral("new value")));
+        QCOMPARE(f.serialize(), QByteArray("# app\r\nexport DEBUG='1'\r\nNAME=\"new value\" # "
+                                           "who\r\nCERT=\"a\nb\"\r\nLAST=1"));
+        QVERIFY(f.setValue(QStringLiteral("DEBUG"), QStringLiteral("0")));
+        QVERIFY(f.serialize().contains("export DEBUG='0'\r\n")); // its quoting as written
+        QVERIFY(f.setValue(QStringLiteral("CERT"), QStringLiteral("x\ny")));
+        QVERIFY(f.serialize().contains("CERT=\"x\\ny\"\r\n"));
+        QVERIFY(f.setValue(QStringLiteral("ADDED"), QStringLiteral("yes")));
+        QVERIFY(
+            f.serialize().endsWith("LAST=1\r\nADDED=yes\r\n")); // a newline where there was none
+        const DotenvFile again = DotenvFile::parse(f.serialize());
+        QCOMPARE(again.value(QStringLiteral("NAME")).value(), QStringLiteral("new value"));
+        QCOMPARE(again.value(QStringLiteral("CERT")).value(), QStringLiteral("x\ny"));
+        QVERIFY(f.remove(QStringLiteral("ADDED")));
+        QVERIFY(!f.value(QStringLiteral("ADDED")));
+    }
+
+    void lint()
+    {
+        const DotenvFile f = DotenvFile::parse(
+            "DEBUG=False\nA = 1\nTITLE=My App\nA=2\nBROKEN=\"open\nUSE_CACHE=\nnot valid\n");
+        const auto has = [&](int line, const char *text) {
+            for (const DotenvFinding &d : f.lint())
+                if (d.line == line && d.message.contains(QLatin1String(text)))
+                    return true;
+            return false;
+        };
+        QVERIFY(has(1, "is True"));
+        QVERIFY(has(2, "spaces around '='"));
+        QVERIFY(has(3, "unquoted value with spaces"));
+        QVERIFY(has(4, "first on line 2"));
+        QVERIFY(has(5, "never closed"));
+        QVERIFY(has(6, "falsy"));
+        QVERIFY(has(7, "not KEY=value"));
+        QVERIFY(DotenvFile::parse("DEBUG=\nPORT=8000\n").lint().size() == 1);
+        // An open quote: an edit after it would change what the following lines mean.
+        DotenvFile open = DotenvFile::parse("A=\"open\nB=1\n");
+        const Status refused = open.setValue(QStringLiteral("B"), QStringLiteral("with \"quote\""));
+        QVERIFY(!refused);
+        QVERIFY(refused.errorString().contains(QLatin1String("line 1")));
+        QCOMPARE(open.serialize(), QByteArray("A=\"open\nB=1\n"));
+    }
+
+    void secretLookingKeys()
+    {
+        QVERIFY(DotenvFile::looksSecret(QStringLiteral("DJANGO_SECRET_KEY"), QStringLiteral("x")));
+        QVERIFY(DotenvFile::looksSecret(QStringLiteral("DB_PASSWORD"), QStringLiteral("x")));
+        QVERIFY(DotenvFile::looksSecret(QStringLiteral("GITHUB_TOKEN"), QStringLiteral("x")));
+        QVERIFY(DotenvFile::looksSecret(QStringLiteral("DATABASE_URL"),
+                                        QStringLiteral("postgres://app:s3cret@db/app")));
+        QVERIFY(!DotenvFile::looksSecret(QStringLiteral("DATABASE_URL"),
+                                         QStringLiteral("postgres://db/app")));
+        QVERIFY(!DotenvFile::looksSecret(QStringLiteral("ALLOWED_HOSTS"), QStringLiteral("a,b")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDotenvFile)
+#include "tst_dotenvfile.moc"
