@@ -90,11 +90,21 @@ public:
                 return false;
             const char e = *m_p++;
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
             case 'u': {
                 if (m_end - m_p < 4)
                     return false;
@@ -107,7 +117,9 @@ public:
                 out += QString(QChar(c)).toStdString(); // lone surrogates become U+FFFD
                 break;
             }
-            default: out += e; break; // \" \\ \/
+            default:
+                out += e;
+                break; // \" \\ \/
             }
         }
         return consume('"');
@@ -278,7 +290,8 @@ bool readSample(Scanner &s, double &seconds, double &value)
 
 void place(TimeSeries &series, double seconds, double value)
 {
-    const double offset = (seconds * 1000.0 - double(series.grid.startMs)) / double(series.grid.stepMs);
+    const double offset =
+        (seconds * 1000.0 - double(series.grid.startMs)) / double(series.grid.stepMs);
     const qint64 index = qRound64(offset);
     if (index >= 0 && std::size_t(index) < series.values.size())
         series.values[std::size_t(index)] = value;
@@ -328,7 +341,9 @@ bool readMatrixOrVector(Scanner &s, bool matrix, const QueryGrid &grid, QList<Ti
 QString httpProblem(const QByteArray &body, int httpStatus)
 {
     const QString text = QString::fromUtf8(body.left(300)).simplified();
-    return QStringLiteral("HTTP %1%2").arg(httpStatus).arg(text.isEmpty() ? QString() : QStringLiteral(": ") + text);
+    return QStringLiteral("HTTP %1%2")
+        .arg(httpStatus)
+        .arg(text.isEmpty() ? QString() : QStringLiteral(": ") + text);
 }
 
 Result<Envelope> envelopeOf(Scanner &s, const QByteArray &body, int httpStatus)
@@ -342,8 +357,8 @@ Result<Envelope> envelopeOf(Scanner &s, const QByteArray &body, int httpStatus)
     }
     if (e.status != QLatin1String("success"))
         return Result<Envelope>::failure(
-            QStringLiteral("%1: %2").arg(e.errorType.isEmpty() ? QStringLiteral("error") : e.errorType,
-                                         e.error),
+            QStringLiteral("%1: %2").arg(
+                e.errorType.isEmpty() ? QStringLiteral("error") : e.errorType, e.error),
             e.errorType);
     return e;
 }

@@ -26,15 +26,16 @@ QString TimeRange::label() const
     if (isRelative()) {
         const qint64 s = lastSeconds;
         if (s % 86400 == 0)
-            return s == 86400 ? QStringLiteral("Last 24 hours") : QStringLiteral("Last %1 days").arg(s / 86400);
+            return s == 86400 ? QStringLiteral("Last 24 hours")
+                              : QStringLiteral("Last %1 days").arg(s / 86400);
         if (s % 3600 == 0)
-            return s == 3600 ? QStringLiteral("Last hour") : QStringLiteral("Last %1 hours").arg(s / 3600);
+            return s == 3600 ? QStringLiteral("Last hour")
+                             : QStringLiteral("Last %1 hours").arg(s / 3600);
         return QStringLiteral("Last %1 minutes").arg(s / 60);
     }
     const QString format = QStringLiteral("yyyy-MM-dd HH:mm:ss");
-    return QStringLiteral("%1 – %2")
-        .arg(QDateTime::fromMSecsSinceEpoch(fromMs).toString(format),
-             QDateTime::fromMSecsSinceEpoch(toMs).toString(format));
+    return QStringLiteral("%1 – %2").arg(QDateTime::fromMSecsSinceEpoch(fromMs).toString(format),
+                                         QDateTime::fromMSecsSinceEpoch(toMs).toString(format));
 }
 
 qint64 roundIntervalMs(qint64 ms)

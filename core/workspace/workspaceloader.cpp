@@ -303,8 +303,9 @@ private:
             requireHost(node["tunnel"], p + QStringLiteral(".tunnel"), prom.tunnel);
         }
         if (node["scrape_interval"]) {
-            const QString text = m_r.string(node["scrape_interval"], p + QStringLiteral(".scrape_interval"))
-                                     .value_or(QString());
+            const QString text =
+                m_r.string(node["scrape_interval"], p + QStringLiteral(".scrape_interval"))
+                    .value_or(QString());
             const qint64 ms = parseDurationMs(text);
             if (ms <= 0)
                 m_r.error(node["scrape_interval"], p + QStringLiteral(".scrape_interval"),
@@ -312,12 +313,15 @@ private:
             else
                 prom.scrapeIntervalMs = ms;
         }
-        if (const YAML::Node auth = node["auth"]; auth && m_r.checkMap(auth, p + QStringLiteral(".auth"), kPrometheusAuthKeys)) {
-            for (const auto &[key, field] : {std::pair{"user", &prom.user}, std::pair{"password", &prom.password},
-                                             std::pair{"token", &prom.token}})
+        if (const YAML::Node auth = node["auth"];
+            auth && m_r.checkMap(auth, p + QStringLiteral(".auth"), kPrometheusAuthKeys)) {
+            for (const auto &[key, field] :
+                 {std::pair{"user", &prom.user}, std::pair{"password", &prom.password},
+                  std::pair{"token", &prom.token}})
                 if (auth[key])
-                    *field = m_r.string(auth[key], p + QStringLiteral(".auth.") + QLatin1String(key))
-                                 .value_or(QString());
+                    *field =
+                        m_r.string(auth[key], p + QStringLiteral(".auth.") + QLatin1String(key))
+                            .value_or(QString());
         }
         return prom;
     }
@@ -401,14 +405,16 @@ private:
         if (node["stack"])
             panel.stack = m_r.boolean(node["stack"], p + QStringLiteral(".stack")).value_or(false);
         if (node["legend"])
-            panel.legend = m_r.boolean(node["legend"], p + QStringLiteral(".legend")).value_or(true);
+            panel.legend =
+                m_r.boolean(node["legend"], p + QStringLiteral(".legend")).value_or(true);
         if (const YAML::Node thresholds = node["thresholds"]; thresholds) {
             if (!thresholds.IsSequence())
                 m_r.error(thresholds, p + QStringLiteral(".thresholds"),
                           QStringLiteral("expected a list of numbers, e.g. [80, 95]"));
             for (std::size_t i = 0; thresholds.IsSequence() && i < thresholds.size(); ++i) {
                 bool ok = false;
-                const double v = QString::fromStdString(thresholds[i].as<std::string>("")).toDouble(&ok);
+                const double v =
+                    QString::fromStdString(thresholds[i].as<std::string>("")).toDouble(&ok);
                 if (ok)
                     panel.thresholds << v;
                 else
