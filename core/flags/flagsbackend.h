@@ -56,6 +56,8 @@ public:
     virtual void events(const QString &flagName, QObject *guard, Events done);
     /** Said after a successful write when running apps may not see it at once (waffle via SQL). */
     virtual QString writeCaveat() const { return {}; }
+    /** Said before deleting when deleting reaches further than this environment. */
+    virtual QString deleteCaveat() const { return {}; }
 
     static Result<std::unique_ptr<FlagsBackend>> create(const EnvironmentSpec &environment,
                                                         SshPool *pool);

@@ -29,6 +29,10 @@ public:
     void load(QObject *guard, Loaded done) override;
     void apply(const FlagEdit &edit, QObject *guard, Written done) override;
     void events(const QString &flagName, QObject *guard, Events done) override;
+    QString deleteCaveat() const override
+    {
+        return QStringLiteral("Unleash archives the feature: it goes from every environment.");
+    }
 
     /** The environment's state of every feature, from the project list and the export. */
     static QList<FlagState> parseFeatures(const QString &environment,

@@ -322,13 +322,11 @@ void FlagsPane::deleteFlag(const QString &key, const QString &environment)
     const FlagState *before = stateOf({key, environment});
     if (!before)
         return;
-    const bool unleash = !(m_backends.value(environment)->capabilities() & FlagsBackend::Rules) &&
-                         (m_backends.value(environment)->capabilities() & FlagsBackend::Percent);
+    const QString caveat = m_backends.value(environment)->deleteCaveat();
     write(environment, FlagEdit::remove(*before), tr("Delete flag"),
-          tr("Delete %1 from %2 (now %3)? Code that asks for it gets waffle's default (off).%4")
+          tr("Delete %1 from %2 (now %3)? Code that asks for it gets its default (off).%4")
               .arg(flagLabel(*before), environment, before->summary(),
-                   unleash ? tr("\nUnleash archives it: it goes from every environment.")
-                           : QString()));
+                   caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
 }
 
 void FlagsPane::write(const QString &environment, const FlagEdit &edit, const QString &actionLabel,
