@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/checkcommand.h"
 #include "cli/commandregistry.h"
+#include "cli/configcommand.h"
 #include "cli/dbcommand.h"
 #include "cli/deploycommand.h"
 #include "cli/flagscommand.h"
@@ -26,6 +27,7 @@ CommandRegistry commands()
     for (CliCommand &c : deployCommands())
         registry.add(std::move(c));
     registry.add(flagsCommand());
+    registry.add(configCommand());
     registry.add(secretsCommand());
     return registry;
 }

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "configcommand.h"
+
+#include "audit/auditlog.h"
+#include "config/dotenvfile.h"
+#include "workspace/workspaceloader.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+#include <QSaveFile>
+
+namespace Opsdeck {
+
+namespace {
+
+const char *const kUsage = "opsdeck config get ENV KEY\n"
+                           "opsdeck config set ENV KEY VALUE [--yes]\n"
+                           "opsdeck config diff ENV1 ENV2";
+
+struct LocalConfig
+{
+    QString path;
+    DotenvFile file;
+};
+
+/** The environment's local .env files, in workspace order (remote ones are for the pane). */
+Result<QList<LocalConfig>> localConfig(CliContext &ctx, const QString &environment,
+                                       Workspace *workspace = nullptr)
+{
+    using R = Result<QList<LocalConfig>>;
+    const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(ctx.workspacePath());
+    if (!loaded.ok())
+        return R::failure(QStringLiteral("%1: the workspace has errors (opsdeck check shows them)")
+                              .arg(ctx.workspacePath()));
+    const EnvironmentSpec *env = loaded.workspace->environment(environment);
+    if (!env)
+        return R::failure(
+            QStringLiteral("no environment '%1' (known: %2)")
+                .arg(environment, loaded.workspace->environmentNames().join(QStringLiteral(", "))));
+    if (workspace)
+        *workspace = *loaded.workspace;
+    QList<LocalConfig> files;
+    for (const QString &entry : env->config) {
+        if (!QFileInfo(entry).isAbsolute()) {
+            ctx.err << "note: " << entry
+                    << " is on a host; the command line reads local files only\n";
+            continue;
+        }
+        QFile file(entry);
+        if (!file.open(QIODevice::ReadOnly))
+            return R::failure(QStringLiteral("%1: %2").arg(entry, file.errorString()));
+        files << LocalConfig{entry, DotenvFile::parse(file.readAll())};
+    }
+    if (files.isEmpty())
+        return R::failure(QStringLiteral("%1 lists no local config files").arg(environment));
+    return files;
+}
+
+int runGet(CliContext &ctx, const QString &environment, const QString &key)
+{
+    const Result<QList<LocalConfig>> files = localConfig(ctx, environment);
+    if (!files) {
+        ctx.err << "opsdeck config: " << files.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    for (const LocalConfig &c : *files)
+        if (const std::optional<QString> value = c.file.value(key)) {
+            ctx.out << *value << "\n";
+            return ExitCode::Ok;
+        }
+    ctx.err << "opsdeck config: " << environment << " does not set " << key << "\n";
+    return ExitCode::Problems;
+}
+
+/** Writes atomically, keeping the previous version as <file>.bak. */
+Status save(const QString &path, const QByteArray &bytes)
+{
+    QFile::remove(path + QStringLiteral(".bak"));
+    if (!QFile::copy(path, path + QStringLiteral(".bak")))
+        return Status::failure(QStringLiteral("%1: could not keep a backup").arg(path));
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+        return Status::failure(QStringLiteral("%1: %2").arg(path, out.errorString()));
+    return success();
+}
+
+int runSet(CliContext &ctx, const QString &environment, const QString &key, const QString &value,
+           bool yes)
+{
+    Workspace workspace;
+    Result<QList<LocalConfig>> files = localConfig(ctx, environment, &workspace);
+    if (!files) {
+        ctx.err << "opsdeck config: " << files.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    if (workspace.environment(environment)->isProtected && !yes) {
+        ctx.err << "opsdeck config: " << environment
+                << " is protected: add --yes to change its config\n";
+        return ExitCode::Failure;
+    }
+    // The file that sets the key already, else the first one.
+    LocalConfig *target = &files.value().first();
+    for (LocalConfig &c : files.value())
+        if (c.file.value(key)) {
+            target = &c;
+            break;
+        }
+    const std::optional<QString> before = target->file.value(key);
+    Status changed = target->file.setValue(key, value);
+    if (changed)
+        changed = save(target->path, target->file.serialize());
+    AuditLog audit;
+    (void)audit.record(
+        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), workspace.name, environment,
+         QStringLiteral("config.save"), target->path, QString(), QStringLiteral("key %1").arg(key),
+         QString(),
+         changed ? QStringLiteral("done") : QStringLiteral("failed: ") + changed.errorString()});
+    if (!changed) {
+        ctx.err << "opsdeck config: " << changed.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    ctx.out << environment << ": " << key << (before ? " changed" : " added") << " in "
+            << target->path << " (previous version: " << target->path << ".bak)\n";
+    return ExitCode::Ok;
+}
+
+int runDiff(CliContext &ctx, const QString &left, const QString &right)
+{
+    QMap<QString, QString> values[2];
+    int i = 0;
+    for (const QString &env : {left, right}) {
+        const Result<QList<LocalConfig>> files = localConfig(ctx, env);
+        if (!files) {
+            ctx.err << "opsdeck config: " << files.errorString() << "\n";
+            return ExitCode::Failure;
+        }
+        for (const LocalConfig &c : *files)
+            for (const QString &key : c.file.keys())
+                if (!values[i].contains(key))
+                    values[i].insert(key, c.file.value(key).value_or(QString()));
+        ++i;
+    }
+    QStringList keys = values[0].keys() + values[1].keys();
+    keys.removeDuplicates();
+    std::sort(keys.begin(), keys.end());
+    int differences = 0;
+    for (const QString &key : keys) {
+        const bool inLeft = values[0].contains(key), inRight = values[1].contains(key);
+        if (inLeft && inRight && values[0][key] == values[1][key])
+            continue;
+        ++differences;
+        if (!inLeft || !inRight) {
+            ctx.out << key << ": only in " << (inLeft ? left : right) << "\n";
+            continue;
+        }
+        // Values of secret-looking keys are compared, never printed.
+        const bool secret = DotenvFile::looksSecret(key, values[0][key]) ||
+                            DotenvFile::looksSecret(key, values[1][key]);
+        if (secret)
+            ctx.out << key << ": differs (values hidden)\n";
+        else
+            ctx.out << key << ": " << values[0][key] << " in " << left << ", " << values[1][key]
+                    << " in " << right << "\n";
+    }
+    if (differences == 0)
+        ctx.out << left << " and " << right << " have the same config\n";
+    return differences ? ExitCode::Problems : ExitCode::Ok;
+}
+
+int runConfig(CliContext &ctx)
+{
+    QStringList args = ctx.args;
+    const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("get") && args.size() == 3)
+        return runGet(ctx, args.at(1), args.at(2));
+    if (sub == QLatin1String("set") && args.size() == 4)
+        return runSet(ctx, args.at(1), args.at(2), args.at(3), yes);
+    if (sub == QLatin1String("diff") && args.size() == 3)
+        return runDiff(ctx, args.at(1), args.at(2));
+    ctx.err << "usage: " << kUsage << "\n";
+    return ExitCode::Usage;
+}
+
+} // namespace
+
+CliCommand configCommand()
+{
+    return {
+        QStringLiteral("config"),
+        {},
+        QStringLiteral("Config"),
+        QStringLiteral(
+            "an environment's .env files: get, set (atomic, with a backup, audited), diff"),
+        QString::fromLatin1(kUsage) +
+            QStringLiteral(
+                "\n  diff: exit 1 when the environments differ; secret-looking values are never "
+                "printed"),
+        runConfig};
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `opsdeck config get|set|diff` on local .env files: values as written, a set that changes only
+# its line (atomically, with a backup, audited without the value), protected environments need
+# --yes, drift key by key with secret-looking values hidden, clear errors.
+#   config_cli_test.sh OPSDECK
+set -uo pipefail
+opsdeck=${1:?opsdeck binary}
+# shellcheck source=../support/expect.sh
+source "$(dirname "$0")/../support/expect.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export XDG_DATA_HOME=$tmp/data QT_QPA_PLATFORM=offscreen
+mkdir -p "$tmp/config"
+printf '# staging\r\nexport DEBUG=True\r\nDB_PASSWORD=one\r\nTITLE="My App" # shown\r\nONLY_STAGING=1\r\n' >"$tmp/config/staging.env"
+printf 'DEBUG=False\nDB_PASSWORD=two\nTITLE="My App"\nONLY_PROD=1' >"$tmp/config/production.env"
+cat >"$tmp/opsdeck.yaml" <<YML
+version: 1
+name: config-cli
+hosts:
+  web1: 127.0.0.1
+environments:
+  staging:
+    config: [config/staging.env, "web1:/srv/app/shared/.env"]
+  production:
+    protected: true
+    config: [config/production.env]
+  empty:
+    hosts: [web1]
+YML
+ws=(-w "$tmp/opsdeck.yaml")
+expect get 0 '^My App$' -- "$opsdeck" "${ws[@]}" config get staging TITLE
+expect get-remote-noted 0 'web1:/srv/app/shared/.env is on a host' -- "$opsdeck" "${ws[@]}" config get staging TITLE
+expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config get staging NOPE
+expect diff 1 '^DEBUG: True in staging, False in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-secret 1 '^DB_PASSWORD: differs \(values hidden\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-only 1 '^ONLY_PROD: only in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-same 0 'have the same config' -- "$opsdeck" "${ws[@]}" config diff staging staging
+cp "$tmp/config/staging.env" "$tmp/staging.orig"
+expect set 0 'TITLE changed in .*staging.env' -- "$opsdeck" "${ws[@]}" config set staging TITLE "New title"
+expect set-one-line 0 '^2$' -- bash -c 'diff "$1" "$2" | grep -c "^[<>]"' _ "$tmp/staging.orig" "$tmp/config/staging.env"
+expect set-kept-crlf-and-comment 0 'TITLE="New title" # shown' -- cat -A "$tmp/config/staging.env"
+expect set-backup 0 '^ok$' -- bash -c 'cmp -s "$1.bak" "$2" && echo ok' _ "$tmp/config/staging.env" "$tmp/staging.orig"
+expect set-reads-back 0 '^New title$' -- "$opsdeck" "${ws[@]}" config get staging TITLE
+expect protected 3 'production is protected: add --yes' -- "$opsdeck" "${ws[@]}" config set production DEBUG True
+expect protected-unchanged 0 '^False$' -- "$opsdeck" "${ws[@]}" config get production DEBUG
+expect protected-yes 0 'DEBUG changed' -- "$opsdeck" "${ws[@]}" config set production DEBUG True --yes
+expect added 0 'NEW_KEY added' -- "$opsdeck" "${ws[@]}" config set production NEW_KEY 1 --yes
+expect added-newline 0 '^ONLY_PROD=1$' -- cat "$tmp/config/production.env"
+expect audited-no-values 0 '^config.save\|staging\|key TITLE\|done$' -- /usr/bin/python3 -c '
+import sqlite3, sys, glob
+db = glob.glob(sys.argv[1] + "/**/opsdeck.sqlite", recursive=True)[0]
+rows = list(sqlite3.connect(db).execute("select action, environment, after, outcome from audit order by id"))
+assert not any("New title" in "|".join(map(str, r)) for r in rows), "a value reached the audit log"
+print("|".join(rows[0]))' "$tmp/data"
+expect no-local-files 3 'lists no local config files' -- "$opsdeck" "${ws[@]}" config get empty X
+expect unknown-env 3 "no environment 'qa'" -- "$opsdeck" "${ws[@]}" config get qa X
+expect usage 2 'usage: opsdeck config' -- "$opsdeck" "${ws[@]}" config frobnicate
+
+echo "$passed passed, $failed failed"
+((failed == 0))
