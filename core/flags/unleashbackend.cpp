@@ -100,9 +100,12 @@ void UnleashBackend::request(const QByteArray &verb, const QString &path, const 
                              QObject *guard, Reply done)
 {
     QUrl url(m_spec.url);
-    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) +
+    // featurePath() has already percent-encoded the names; keep the whole path encoded so a
+    // feature called "a/b" or "50%" is not decoded back into extra path segments.
+    const QString basePath = url.path(QUrl::FullyEncoded);
+    url.setPath(basePath.chopped(basePath.endsWith(QLatin1Char('/')) ? 1 : 0) +
                     path.section(QLatin1Char('?'), 0, 0),
-                QUrl::DecodedMode);
+                QUrl::TolerantMode);
     if (path.contains(QLatin1Char('?')))
         url.setQuery(path.section(QLatin1Char('?'), 1));
     QNetworkRequest req(url);
