@@ -42,9 +42,10 @@ Result<QList<LocalConfig>> localConfig(CliContext &ctx, const QString &environme
     if (workspace)
         *workspace = *loaded.workspace;
     QList<LocalConfig> files;
-    for (const QString &entry : env->config) {
-        if (!QFileInfo(entry).isAbsolute()) {
-            ctx.err << "note: " << entry
+    for (const ConfigFileSpec &spec : env->config) {
+        const QString &entry = spec.path;
+        if (spec.isRemote()) {
+            ctx.err << "note: " << spec.location
                     << " is on a host; the command line reads local files only\n";
             continue;
         }
@@ -112,11 +113,14 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
     if (changed)
         changed = save(target->path, target->file.serialize());
     AuditLog audit;
-    (void)audit.record(
+    const Status audited = audit.record(
         {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), workspace.name, environment,
          QStringLiteral("config.save"), target->path, QString(), QStringLiteral("key %1").arg(key),
          QString(),
          changed ? QStringLiteral("done") : QStringLiteral("failed: ") + changed.errorString()});
+    if (!audited)
+        ctx.err << "warning: the change was not written to the audit log: "
+                << audited.errorString() << "\n";
     if (!changed) {
         ctx.err << "opsdeck config: " << changed.errorString() << "\n";
         return ExitCode::Failure;

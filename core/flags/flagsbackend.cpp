@@ -30,14 +30,14 @@ Result<std::unique_ptr<FlagsBackend>> FlagsBackend::create(const EnvironmentSpec
     return R(std::make_unique<SqlFlagsBackend>(std::move(spec.value()), environment, pool));
 }
 
-void auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
+Status auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
                    const FlagEdit &edit, const QString &comment, const Status &written)
 {
     const QString action = edit.op == FlagEdit::Op::Create   ? QStringLiteral("flag.create")
                            : edit.op == FlagEdit::Op::Delete ? QStringLiteral("flag.delete")
                                                              : QStringLiteral("flag.set");
     const FlagState &f = edit.subject();
-    (void)audit.record(
+    return audit.record(
         {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), workspace, environment, action,
          kindName(f.kind) + QLatin1Char(' ') + f.name, edit.beforeText(), edit.afterText(), comment,
          written ? QStringLiteral("done") : QStringLiteral("failed: ") + written.errorString()});

@@ -67,7 +67,7 @@ public:
 inline const QString kFlagConflict = QStringLiteral("conflict");
 
 /** Writes one flag edit to the audit log: action flag.set / flag.create / flag.delete. */
-void auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
+[[nodiscard]] Status auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
                    const FlagEdit &edit, const QString &comment, const Status &written);
 
 } // namespace Opsdeck

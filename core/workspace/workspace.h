@@ -89,6 +89,22 @@ struct DeploySpec
 };
 
 /**
+ * One config file of an environment (`config:` entry): a local path (resolved against the
+ * workspace) or "host:/absolute/path" on a workspace host. Written either as a plain string or
+ * as a map `{path, after_save}`.
+ */
+struct ConfigFileSpec
+{
+    QString location;   // as shown: the local path, or "web1:/srv/app/.env"
+    QString host;       // empty for a local file
+    QString path;       // the local path, or the path on the host
+    QString afterSave;  // a command run (after confirmation) once the file is saved
+    SourcePosition position;
+
+    bool isRemote() const { return !host.isEmpty(); }
+};
+
+/**
  * One environment (staging, production, ...). Blocks owned by later panes (flags, ...) are kept
  * as plain maps here and typed by their own modules.
  */
@@ -100,7 +116,7 @@ struct EnvironmentSpec
     std::optional<DatabaseSpec> database;
     std::optional<PrometheusSpec> prometheus;
     QStringList secrets; // expanded paths
-    QStringList config;  // local paths or "host:/remote/path"
+    QList<ConfigFileSpec> config;
     QVariantMap flags;
     std::optional<DeploySpec> deploy;
     SourcePosition position;

@@ -337,20 +337,53 @@ private:
      */
     void readConfig(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
     {
-        const std::optional<QStringList> entries = m_r.stringList(node, p);
-        if (!entries)
+        if (!node.IsSequence()) {
+            if (node.IsScalar())
+                readConfigFile(node, p, env);
+            else
+                m_r.error(node, p, QStringLiteral("expected a list of config files"));
             return;
-        for (qsizetype i = 0; i < entries->size(); ++i) {
-            const QString entry = entries->at(i);
-            const qsizetype colon = entry.indexOf(QLatin1Char(':'));
-            if (colon > 0 && entry.mid(colon + 1).startsWith(QLatin1Char('/'))) {
-                const YAML::Node item = node.IsSequence() ? node[std::size_t(i)] : node;
-                requireHost(item, QStringLiteral("%1[%2]").arg(p).arg(i), entry.left(colon));
-                env.config << entry;
-            } else {
-                env.config << QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(entry));
-            }
         }
+        for (std::size_t i = 0; i < node.size(); ++i)
+            readConfigFile(node[i], QStringLiteral("%1[%2]").arg(p).arg(i), env);
+    }
+
+    void readConfigFile(const YAML::Node &item, const QString &p, EnvironmentSpec &env)
+    {
+        ConfigFileSpec file;
+        file.position = YamlReader::position(item);
+        std::optional<QString> location;
+        // reset(), not '=': assigning a yaml-cpp node overwrites the node it refers to.
+        YAML::Node locationNode;
+        locationNode.reset(item);
+        if (item.IsMap()) {
+            if (!m_r.checkMap(item, p, {QStringLiteral("path"), QStringLiteral("after_save")}))
+                return;
+            if (!item["path"]) {
+                m_r.error(item, p, QStringLiteral("a config file needs a path"));
+                return;
+            }
+            locationNode.reset(item["path"]);
+            location = m_r.string(locationNode, p + QStringLiteral(".path"));
+            if (item["after_save"])
+                file.afterSave = m_r.command(item["after_save"], p + QStringLiteral(".after_save"))
+                                     .value_or(QString());
+        } else {
+            location = m_r.string(item, p);
+        }
+        if (!location || location->isEmpty())
+            return;
+        const qsizetype colon = location->indexOf(QLatin1Char(':'));
+        if (colon > 0 && location->mid(colon + 1).startsWith(QLatin1Char('/'))) {
+            file.host = location->left(colon);
+            file.path = location->mid(colon + 1);
+            file.location = *location;
+            requireHost(locationNode, p, file.host);
+        } else {
+            file.path = QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(*location));
+            file.location = file.path;
+        }
+        env.config << file;
     }
 
     void readDashboards(const YAML::Node &node)

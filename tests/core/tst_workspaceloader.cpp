@@ -56,8 +56,14 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
                          .arg(e.prometheus->url, e.prometheus->tunnel);
         if (!e.secrets.isEmpty())
             lines << QStringLiteral("  secrets=") + relative(e.secrets.join(QLatin1Char('|')), dir);
-        if (!e.config.isEmpty())
-            lines << QStringLiteral("  config=") + relative(e.config.join(QLatin1Char('|')), dir);
+        if (!e.config.isEmpty()) {
+            QStringList files;
+            for (const ConfigFileSpec &c : e.config)
+                files << (c.afterSave.isEmpty() ? c.location
+                                                : c.location + QStringLiteral(" after_save=") +
+                                                      c.afterSave);
+            lines << QStringLiteral("  config=") + relative(files.join(QLatin1Char('|')), dir);
+        }
         if (!e.flags.isEmpty())
             lines << QStringLiteral("  flags backend=") +
                          e.flags.value(QStringLiteral("backend")).toString();

@@ -374,7 +374,7 @@ void SecretsPane::audit(const QString &action, const QString &after, const QStri
                         const QString &outcome)
 {
     // Key names only, never values: the audit log is not a secrets store.
-    (void)m_audit->record({QDateTime::currentDateTimeUtc(),
+    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
                            AuditLog::currentUser(),
                            m_workspace.name,
                            m_environment.name,
@@ -384,6 +384,9 @@ void SecretsPane::audit(const QString &action, const QString &after, const QStri
                            after,
                            comment,
                            outcome});
+    if (!audited)
+        emit statusMessage(
+            tr("Warning: the change was not written to the audit log: %1").arg(audited.errorString()));
 }
 
 void SecretsPane::reload()
