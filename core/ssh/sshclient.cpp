@@ -156,6 +156,12 @@ void SshClient::cancel(quint64 id)
     m_worker->post([w, id] { w->cancelExec(id); });
 }
 
+void SshClient::postSftp(std::function<void(SftpSession *, const QString &)> job)
+{
+    SshWorker *w = m_worker.get();
+    m_worker->post([w, job = std::move(job)] { w->withSftp(job); });
+}
+
 QFuture<Result<quint16>> SshClient::openTunnel(const QString &host, int port)
 {
     const QString key = host + QLatin1Char(':') + QString::number(port);

@@ -6,6 +6,7 @@
 #include "sshendpoint.h"
 
 #include <QFuture>
+#include <QPromise>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -14,6 +15,7 @@
 
 namespace Opsdeck {
 
+class SftpSession;
 class SshExec;
 class SshWorker;
 
@@ -48,6 +50,23 @@ public:
     SshExec *exec(const QString &command, QObject *parent = nullptr);
     /** A 127.0.0.1 port whose connections reach host:port from this host; one per target. */
     QFuture<Result<quint16>> openTunnel(const QString &host, int port);
+    /**
+     * Runs `job` on the session's own thread with its SFTP channel (connecting first if needed)
+     * and delivers its result through the future. The job must not touch Qt objects of other
+     * threads; what it returns is all the caller sees.
+     */
+    template<typename T>
+    QFuture<Result<T>> withSftp(std::function<Result<T>(SftpSession &)> job)
+    {
+        auto promise = std::make_shared<QPromise<Result<T>>>();
+        promise->start();
+        QFuture<Result<T>> future = promise->future();
+        postSftp([promise, job = std::move(job)](SftpSession *sftp, const QString &error) {
+            promise->addResult(sftp ? job(*sftp) : Result<T>::failure(error));
+            promise->finish();
+        });
+        return future;
+    }
 
 signals:
     void stateChanged(Opsdeck::SshClient::State state);
@@ -56,6 +75,7 @@ signals:
 private:
     friend class SshExec;
     void cancel(quint64 id);
+    void postSftp(std::function<void(SftpSession *, const QString &)> job);
     void onWorkerState(int state, const QString &message);
     SshWorker *worker() const { return m_worker.get(); }
 

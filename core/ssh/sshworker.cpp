@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sshworker.h"
 
+#include "sftpsession.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -228,6 +230,10 @@ void SshWorker::setSocket(int fd)
 void SshWorker::releaseSession()
 {
     setSocket(-1); // before libssh closes it: the number may be reused at once
+    if (m_sftp) {
+        sftp_free(m_sftp);
+        m_sftp = nullptr;
+    }
     if (!m_session)
         return;
     ssh_disconnect(m_session);
@@ -240,6 +246,32 @@ void SshWorker::failSession(const QString &reason)
     m_lastError = reason;
     disconnect(reason);
     setState(Failed, reason);
+}
+
+void SshWorker::withSftp(const std::function<void(SftpSession *, const QString &)> &job)
+{
+    if (const Status connected = ensureConnected(); !connected) {
+        job(nullptr, connected.errorString());
+        return;
+    }
+    if (!m_sftp) {
+        m_sftp = sftp_new(m_session);
+        if (!m_sftp || sftp_init(m_sftp) != SSH_OK) {
+            const QString error = QStringLiteral("%1: cannot start SFTP: %2")
+                                      .arg(m_endpoint.name,
+                                           QString::fromUtf8(ssh_get_error(m_session)));
+            if (m_sftp)
+                sftp_free(m_sftp);
+            m_sftp = nullptr;
+            job(nullptr, error);
+            return;
+        }
+    }
+    SftpSession session(m_session, m_sftp, m_endpoint.name);
+    job(&session, QString());
+    // A transfer that failed on the wire leaves the session dead: say so now, not at next use.
+    if (!ssh_is_connected(m_session))
+        failSession(QStringLiteral("connection to %1 lost").arg(m_endpoint.name));
 }
 
 void SshWorker::startExec(quint64 id, const QByteArray &command)

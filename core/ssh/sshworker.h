@@ -6,6 +6,7 @@
 #include "sshendpoint.h"
 
 #include <libssh/libssh.h>
+#include <libssh/sftp.h>
 
 #include <QByteArray>
 #include <QHash>
@@ -21,6 +22,8 @@
 #include <vector>
 
 namespace Opsdeck {
+
+class SftpSession;
 
 /**
  * What a worker tells its owner. Called on the worker thread; the owner (SshClient) forwards
@@ -65,6 +68,8 @@ public:
     Result<quint16> listen(const QByteArray &targetHost, int targetPort);
     /** A socket whose bytes reach targetHost:targetPort from this host (for an inner session). */
     Result<int> bridge(const QByteArray &targetHost, int targetPort);
+    /** Runs `job` with this session's SFTP channel (opened on first use), or null and why not. */
+    void withSftp(const std::function<void(SftpSession *sftp, const QString &error)> &job);
 
 private:
     struct Exec
@@ -113,6 +118,7 @@ private:
     SshWorker *m_jump;
     SshWorkerEvents m_events;
     ssh_session m_session = nullptr;
+    sftp_session m_sftp = nullptr; // opened by withSftp(), freed with the session
     State m_state = Disconnected;
     bool m_refused = false; // host key refused: do not retry until asked explicitly
     QString m_lastError;

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sftpsession.h"
+
+#include <fcntl.h>
+
+#include <memory>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr int kChunk = 32 * 1024; // under the 34000-byte packets every server accepts
+
+struct AttributesDeleter
+{
+    void operator()(sftp_attributes a) const { sftp_attributes_free(a); }
+};
+using Attributes = std::unique_ptr<sftp_attributes_struct, AttributesDeleter>;
+
+struct FileCloser
+{
+    void operator()(sftp_file f) const { sftp_close(f); }
+};
+using File = std::unique_ptr<sftp_file_struct, FileCloser>;
+
+RemoteFileInfo infoFrom(const QString &path, sftp_attributes a)
+{
+    RemoteFileInfo info;
+    info.path = path;
+    info.exists = true;
+    info.size = qint64(a->size);
+    info.modified = QDateTime::fromSecsSinceEpoch(qint64(a->mtime), Qt::UTC);
+    info.permissions = a->permissions & 07777;
+    return info;
+}
+
+} // namespace
+
+QString shellQuoted(const QString &text)
+{
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+SftpSession::SftpSession(ssh_session session, sftp_session sftp, QString hostName)
+    : m_session(session)
+    , m_sftp(sftp)
+    , m_hostName(std::move(hostName))
+{}
+
+QString SftpSession::lastError(const QString &what, const QString &path) const
+{
+    const int code = sftp_get_error(m_sftp);
+    QString reason;
+    switch (code) {
+    case SSH_FX_NO_SUCH_FILE:
+        reason = QStringLiteral("no such file");
+        break;
+    case SSH_FX_PERMISSION_DENIED:
+        reason = QStringLiteral("permission denied");
+        break;
+    case SSH_FX_FILE_ALREADY_EXISTS:
+        reason = QStringLiteral("already exists");
+        break;
+    default:
+        reason = QString::fromUtf8(ssh_get_error(m_session));
+        if (reason.isEmpty())
+            reason = QStringLiteral("SFTP error %1").arg(code);
+    }
+    return QStringLiteral("%1: cannot %2 %3: %4").arg(m_hostName, what, path, reason);
+}
+
+Result<RemoteFileInfo> SftpSession::stat(const QString &path)
+{
+    const Attributes a(sftp_stat(m_sftp, path.toUtf8().constData()));
+    if (!a) {
+        if (sftp_get_error(m_sftp) == SSH_FX_NO_SUCH_FILE) {
+            RemoteFileInfo missing;
+            missing.path = path;
+            return missing;
+        }
+        return Result<RemoteFileInfo>::failure(lastError(QStringLiteral("stat"), path));
+    }
+    return infoFrom(path, a.get());
+}
+
+Result<QByteArray> SftpSession::readAll(const QString &path, qint64 maxBytes)
+{
+    using R = Result<QByteArray>;
+    const File file(sftp_open(m_sftp, path.toUtf8().constData(), O_RDONLY, 0));
+    if (!file)
+        return R::failure(lastError(QStringLiteral("open"), path));
+    QByteArray bytes;
+    QByteArray buffer(kChunk, Qt::Uninitialized);
+    for (;;) {
+        const ssize_t n = sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
+        if (n < 0)
+            return R::failure(lastError(QStringLiteral("read"), path));
+        if (n == 0)
+            break;
+        bytes.append(buffer.constData(), n);
+        if (bytes.size() > maxBytes)
+            return R::failure(QStringLiteral("%1: %2 is larger than %3 MiB; not a config file")
+                                  .arg(m_hostName, path)
+                                  .arg(maxBytes / (1024 * 1024)));
+    }
+    return bytes;
+}
+
+Status SftpSession::writeNew(const QString &path, const QByteArray &bytes, quint32 mode)
+{
+    const File file(sftp_open(m_sftp, path.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL,
+                              mode_t(mode)));
+    if (!file)
+        return Status::failure(lastError(QStringLiteral("create"), path));
+    for (qsizetype done = 0; done < bytes.size();) {
+        const size_t chunk = size_t(qMin<qsizetype>(kChunk, bytes.size() - done));
+        const ssize_t n = sftp_write(file.get(), bytes.constData() + done, chunk);
+        if (n <= 0)
+            return Status::failure(lastError(QStringLiteral("write"), path));
+        done += n;
+    }
+    if (sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+        return Status::failure(lastError(QStringLiteral("fsync"), path));
+    return success();
+}
+
+Result<QList<RemoteFileInfo>> SftpSession::list(const QString &directory)
+{
+    using R = Result<QList<RemoteFileInfo>>;
+    sftp_dir dir = sftp_opendir(m_sftp, directory.toUtf8().constData());
+    if (!dir)
+        return R::failure(lastError(QStringLiteral("list"), directory));
+    QList<RemoteFileInfo> entries;
+    while (sftp_attributes a = sftp_readdir(m_sftp, dir)) {
+        const Attributes owned(a);
+        const QString name = QString::fromUtf8(a->name);
+        if (name != QLatin1String(".") && name != QLatin1String(".."))
+            entries << infoFrom(directory + QLatin1Char('/') + name, a);
+    }
+    const bool complete = sftp_dir_eof(dir);
+    sftp_closedir(dir);
+    if (!complete)
+        return R::failure(lastError(QStringLiteral("list"), directory));
+    return entries;
+}
+
+Status SftpSession::remove(const QString &path)
+{
+    if (sftp_unlink(m_sftp, path.toUtf8().constData()) != 0)
+        return Status::failure(lastError(QStringLiteral("remove"), path));
+    return success();
+}
+
+Status SftpSession::replace(const QString &from, const QString &to)
+{
+    const QString failed = QStringLiteral("%1: cannot rename %2 to %3: %4").arg(m_hostName, from, to);
+    ssh_channel channel = ssh_channel_new(m_session);
+    if (!channel)
+        return Status::failure(failed.arg(QString::fromUtf8(ssh_get_error(m_session))));
+    const QByteArray command =
+        QStringLiteral("mv -f -- %1 %2").arg(shellQuoted(from), shellQuoted(to)).toUtf8();
+    QByteArray output;
+    int status = -1;
+    if (ssh_channel_open_session(channel) == SSH_OK &&
+        ssh_channel_request_exec(channel, command.constData()) == SSH_OK) {
+        char buffer[1024];
+        for (int stream = 0; stream < 2; ++stream)
+            while (true) {
+                const int n = ssh_channel_read(channel, buffer, sizeof buffer, stream);
+                if (n <= 0)
+                    break;
+                output.append(buffer, n);
+            }
+        ssh_channel_send_eof(channel);
+        status = ssh_channel_get_exit_status(channel);
+    }
+    const QString libsshError = QString::fromUtf8(ssh_get_error(m_session));
+    ssh_channel_close(channel);
+    ssh_channel_free(channel);
+    if (status == 0)
+        return success();
+    return Status::failure(failed.arg(output.trimmed().isEmpty()
+                                          ? libsshError
+                                          : QString::fromUtf8(output.trimmed())));
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <libssh/libssh.h>
+#include <libssh/sftp.h>
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace Opsdeck {
+
+/** What stat() says about a remote path. */
+struct RemoteFileInfo
+{
+    QString path;
+    bool exists = false;
+    qint64 size = 0;
+    QDateTime modified; // UTC, second precision (SFTP v3)
+    quint32 permissions = 0;
+};
+
+/**
+ * The SFTP side of one SSH session, used on that session's worker thread only (SshClient's
+ * withSftp() hands it out). Every call blocks that thread, bounded by the session timeout, and
+ * holds up the host's other channels meanwhile: meant for config-sized files, not bulk copies.
+ */
+class SftpSession final
+{
+public:
+    SftpSession(ssh_session session, sftp_session sftp, QString hostName);
+
+    const QString &hostName() const { return m_hostName; }
+
+    /** exists = false (not an error) when the path is not there. */
+    Result<RemoteFileInfo> stat(const QString &path);
+    Result<QByteArray> readAll(const QString &path, qint64 maxBytes = 16 * 1024 * 1024);
+    /** Creates `path` (which must not exist) with `mode`, writes it all and fsyncs it where the
+     * server offers fsync@openssh.com. */
+    Status writeNew(const QString &path, const QByteArray &bytes, quint32 mode);
+    Result<QList<RemoteFileInfo>> list(const QString &directory);
+    Status remove(const QString &path);
+    /**
+     * Replaces `to` with `from` in one rename(2) on the host. SFTP v3's rename refuses an existing
+     * target (OpenSSH's server links then unlinks) and libssh 0.10 cannot send
+     * posix-rename@openssh.com, so this runs `mv -f` over an exec channel of the same session.
+     */
+    Status replace(const QString &from, const QString &to);
+
+private:
+    QString lastError(const QString &what, const QString &path) const;
+
+    ssh_session m_session;
+    sftp_session m_sftp;
+    QString m_hostName;
+};
+
+/** `text` quoted for a POSIX shell. */
+QString shellQuoted(const QString &text);
+
+} // namespace Opsdeck

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Config saves, locally and over the real sshd's SFTP (tests/services/sshd.sh): no mocks.
+#include "config/configstorage.h"
+#include "workspace/workspaceloader.h"
+#include "runtime/sshpool.h"
+#include "ssh/sftpsession.h"
+#include "ssh/sshclient.h"
+#include "stallmeter.h"
+#include "testservices.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+SshEndpoint web1(const QString &knownHosts = {}, int port = 0)
+{
+    const QHash<QString, QString> env = TestServices::load(QStringLiteral("sshd"));
+    SshEndpoint ep;
+    ep.name = QStringLiteral("web1");
+    ep.address = QStringLiteral("127.0.0.1");
+    ep.port = port ? port : env.value(QStringLiteral("SSH_PORT_WEB1")).toInt();
+    ep.user = env.value(QStringLiteral("SSH_USER"));
+    ep.identityFile = env.value(QStringLiteral("SSH_KEY"));
+    ep.knownHostsFile =
+        knownHosts.isEmpty() ? env.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts;
+    ep.useSshConfig = false;
+    ep.connectTimeoutSeconds = 5;
+    return ep;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+template<typename T>
+Result<T> wait(QFuture<Result<T>> future, int timeoutMs = 20000)
+{
+    if (!StallMeter::spinUntil([&future] { return future.isFinished(); }, timeoutMs))
+        return Result<T>::failure(QStringLiteral("timed out"));
+    if (future.resultCount() == 0)
+        return Result<T>::failure(QStringLiteral("cancelled"));
+    return future.result();
+}
+
+QStringList namesIn(const QString &dir)
+{
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
+}
+
+/**
+ * A TCP relay to sshd that drops both sides once the client has sent `cutAfter` bytes: a
+ * connection lost in the middle of an upload.
+ */
+class CuttingRelay final : public QObject
+{
+public:
+    CuttingRelay(quint16 target, qint64 cutAfter)
+        : m_target(target)
+        , m_cutAfter(cutAfter)
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] { accept(); });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    bool cut() const { return m_cut; }
+
+private:
+    void accept()
+    {
+        QTcpSocket *client = m_server.nextPendingConnection();
+        auto *upstream = new QTcpSocket(client);
+        upstream->connectToHost(QHostAddress::LocalHost, m_target);
+        connect(client, &QTcpSocket::readyRead, this, [this, client, upstream] {
+            const QByteArray data = client->readAll();
+            m_sent += data.size();
+            if (m_sent > m_cutAfter) {
+                m_cut = true;
+                upstream->abort();
+                client->abort();
+                return;
+            }
+            upstream->write(data);
+        });
+        connect(upstream, &QTcpSocket::readyRead, client,
+                [client, upstream] { client->write(upstream->readAll()); });
+    }
+
+    QTcpServer m_server;
+    quint16 m_target;
+    qint64 m_cutAfter;
+    qint64 m_sent = 0;
+    bool m_cut = false;
+};
+
+} // namespace
+
+class TestConfigStorage final : public QObject
+{
+    Q_OBJECT
+
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    QTemporaryDir m_dir;
+
+    Result<ConfigSaveOutcome> saveRemote(SshClient &client, const QString &path,
+                                         const QByteArray &bytes, const ConfigSnapshot &base,
+                                         const QDateTime &now = QDateTime::currentDateTimeUtc())
+    {
+        return wait(client.withSftp<ConfigSaveOutcome>([=](SftpSession &s) {
+            return ConfigStorage::saveRemote(s, path, bytes, base, now);
+        }));
+    }
+    Result<ConfigSnapshot> readRemote(SshClient &client, const QString &path)
+    {
+        return wait(client.withSftp<ConfigSnapshot>(
+            [=](SftpSession &s) { return ConfigStorage::readRemote(s, path); }));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(TestServices::load(QStringLiteral("sshd")).contains(QStringLiteral("SSH_PORT_WEB1")),
+                 "the sshd fixture did not run");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void localSaveKeepsABackupWithTheFilesPermissions()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("local.env"));
+        QVERIFY(writeFile(path, "A=1\n"));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        const Result<ConfigSnapshot> base = ConfigStorage::readLocal(path);
+        QVERIFY(base && base->exists);
+        const Result<ConfigSaveOutcome> saved = ConfigStorage::saveLocal(path, "A=2\n", *base);
+        QVERIFY2(saved.ok(), qPrintable(saved.errorString()));
+        QVERIFY(!saved->conflict);
+        QCOMPARE(readFile(path), QByteArray("A=2\n"));
+        QCOMPARE(saved->backupPath, path + QStringLiteral(".bak"));
+        QCOMPARE(readFile(saved->backupPath), QByteArray("A=1\n"));
+        QCOMPARE(QFile::permissions(saved->backupPath), QFile::permissions(path));
+        QCOMPARE(QFile::permissions(path) & (QFile::ReadOther | QFile::ReadGroup),
+                 QFileDevice::Permissions());
+        QCOMPARE(saved->current.bytes, QByteArray("A=2\n"));
+    }
+
+    void localChangeUnderneathIsAConflict()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("conflict.env"));
+        QVERIFY(writeFile(path, "A=1\n"));
+        const ConfigSnapshot base = ConfigStorage::readLocal(path).value();
+        QVERIFY(writeFile(path, "A=1\nB=someone else\n"));
+        const Result<ConfigSaveOutcome> saved = ConfigStorage::saveLocal(path, "A=2\n", base);
+        QVERIFY(saved.ok());
+        QVERIFY(saved->conflict);
+        QCOMPARE(saved->current.bytes, QByteArray("A=1\nB=someone else\n"));
+        QCOMPARE(readFile(path), QByteArray("A=1\nB=someone else\n"));
+        QVERIFY(!QFile::exists(path + QStringLiteral(".bak")));
+        // A file deleted meanwhile is a conflict too; a file that never existed is created.
+        QFile::remove(path);
+        QVERIFY(ConfigStorage::saveLocal(path, "A=2\n", base)->conflict);
+        QVERIFY(!QFile::exists(path));
+        const Result<ConfigSaveOutcome> created = ConfigStorage::saveLocal(path, "A=3\n", {});
+        QVERIFY(created && !created->conflict && created->backupPath.isEmpty());
+        QCOMPARE(readFile(path), QByteArray("A=3\n"));
+    }
+
+    void remoteSaveRenamesOverTheFileAndKeepsATimestampedBackup()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("remote"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/.env");
+        QVERIFY(writeFile(path, "SECRET_KEY=one\n"));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup);
+        SshClient client(web1(), nullptr, &m_reject);
+        const Result<ConfigSnapshot> base = readRemote(client, path);
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        QCOMPARE(base->bytes, QByteArray("SECRET_KEY=one\n"));
+        QVERIFY(base->modified.isValid());
+
+        const QDateTime at(QDate(2026, 11, 23), QTime(8, 15, 0), Qt::UTC);
+        const Result<ConfigSaveOutcome> saved =
+            saveRemote(client, path, "SECRET_KEY=two\n", *base, at);
+        QVERIFY2(saved.ok(), qPrintable(saved.errorString()));
+        QVERIFY(!saved->conflict);
+        QCOMPARE(readFile(path), QByteArray("SECRET_KEY=two\n"));
+        QCOMPARE(saved->backupPath, dir + QStringLiteral("/.env.opsdeck-20261123T081500Z.bak"));
+        QCOMPARE(readFile(saved->backupPath), QByteArray("SECRET_KEY=one\n"));
+        // The new file and the backup keep the original's mode (0640): they hold the same secrets.
+        QCOMPARE(QFile::permissions(path), QFile::permissions(saved->backupPath));
+        QVERIFY(QFile::permissions(path).testFlag(QFile::ReadGroup));
+        QVERIFY(!QFile::permissions(path).testFlag(QFile::ReadOther));
+        // Nothing else is left beside it.
+        QCOMPARE(namesIn(dir), QStringList({QStringLiteral(".env"),
+                                            QStringLiteral(".env.opsdeck-20261123T081500Z.bak")}));
+        // A second save in the same second gets its own backup.
+        const Result<ConfigSaveOutcome> again =
+            saveRemote(client, path, "SECRET_KEY=three\n", saved->current, at);
+        QVERIFY2(again.ok() && !again->conflict, qPrintable(again.errorString()));
+        QCOMPARE(readFile(again->backupPath), QByteArray("SECRET_KEY=two\n"));
+        QVERIFY(again->backupPath != saved->backupPath);
+    }
+
+    void remoteChangeUnderneathIsAConflict()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("remote-conflict.env"));
+        QVERIFY(writeFile(path, "A=1\n"));
+        SshClient client(web1(), nullptr, &m_reject);
+        const ConfigSnapshot base = readRemote(client, path).value();
+        QVERIFY(writeFile(path, "A=1\nB=deployed meanwhile\n"));
+        const Result<ConfigSaveOutcome> saved = saveRemote(client, path, "A=2\n", base);
+        QVERIFY2(saved.ok(), qPrintable(saved.errorString()));
+        QVERIFY(saved->conflict);
+        QCOMPARE(saved->current.bytes, QByteArray("A=1\nB=deployed meanwhile\n"));
+        QCOMPARE(readFile(path), QByteArray("A=1\nB=deployed meanwhile\n"));
+        QVERIFY(saved->backupPath.isEmpty());
+    }
+
+    void onlyTheNewestTenBackupsAreKeptAndListedNewestFirst()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("pruned"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/app.env");
+        QVERIFY(writeFile(path, "N=0\n"));
+        QVERIFY(writeFile(dir + QStringLiteral("/other.env.opsdeck-20200101T000000Z.bak"), "x"));
+        SshClient client(web1(), nullptr, &m_reject);
+        ConfigSnapshot base = readRemote(client, path).value();
+        const QDateTime start(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
+        for (int n = 1; n <= 12; ++n) {
+            const Result<ConfigSaveOutcome> saved = saveRemote(
+                client, path, QStringLiteral("N=%1\n").arg(n).toUtf8(), base, start.addSecs(n * 60));
+            QVERIFY2(saved.ok() && !saved->conflict, qPrintable(saved.errorString()));
+            base = saved->current;
+        }
+        const Result<QList<ConfigBackup>> backups = wait(client.withSftp<QList<ConfigBackup>>(
+            [=](SftpSession &s) { return ConfigStorage::remoteBackups(s, path); }));
+        QVERIFY2(backups.ok(), qPrintable(backups.errorString()));
+        QCOMPARE(backups->size(), ConfigStorage::kKeepBackups);
+        QCOMPARE(backups->first().taken, start.addSecs(12 * 60));
+        QCOMPARE(readFile(backups->first().path), QByteArray("N=11\n"));
+        QCOMPARE(readFile(backups->last().path), QByteArray("N=2\n"));
+        // Another file's backups are not this file's to prune.
+        QVERIFY(QFile::exists(dir + QStringLiteral("/other.env.opsdeck-20200101T000000Z.bak")));
+    }
+
+    void aDroppedConnectionLeavesTheOriginalIntact()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("dropped.env"));
+        QVERIFY(writeFile(path, "KEEP=me\n"));
+        const quint16 sshdPort = quint16(web1().port);
+        CuttingRelay relay(sshdPort, 512 * 1024);
+        // known_hosts for the relay's port, with web1's key: the relay is transparent.
+        const QString knownHosts = m_dir.filePath(QStringLiteral("relay_known_hosts"));
+        const QList<QByteArray> key =
+            readFile(TestServices::stateDir(QStringLiteral("sshd")) + QStringLiteral("/web1/host_key.pub"))
+                .split(' ');
+        QVERIFY(writeFile(knownHosts, "[127.0.0.1]:" + QByteArray::number(relay.port()) + ' ' +
+                                          key.value(0) + ' ' + key.value(1) + '\n'));
+        SshClient client(web1(knownHosts, relay.port()), nullptr, &m_reject);
+        const Result<ConfigSnapshot> base = readRemote(client, path);
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        QByteArray big;
+        for (int i = 0; big.size() < 4 * 1024 * 1024; ++i)
+            big += "LINE_" + QByteArray::number(i) + "=" + QByteArray(60, 'x') + '\n';
+        const Result<ConfigSaveOutcome> saved = saveRemote(client, path, big, *base);
+        QVERIFY(relay.cut());
+        QVERIFY2(!saved.ok(), "a save over a dropped connection cannot have succeeded");
+        QCOMPARE(readFile(path), QByteArray("KEEP=me\n"));
+        // The half-written temp file is cleaned up by the next save.
+        QVERIFY(namesIn(m_dir.path()).filter(QStringLiteral(".dropped.env.opsdeck-tmp-")).size() <= 1);
+        SshClient direct(web1(), nullptr, &m_reject);
+        const Result<ConfigSaveOutcome> next = saveRemote(direct, path, "KEEP=you\n", *base);
+        QVERIFY2(next.ok() && !next->conflict, qPrintable(next.errorString()));
+        QCOMPARE(readFile(path), QByteArray("KEEP=you\n"));
+        QVERIFY(namesIn(m_dir.path()).filter(QStringLiteral("opsdeck-tmp")).isEmpty());
+    }
+
+    void accessThroughTheWorkspaceDoesNotBlockTheCaller()
+    {
+        // web1 through the bastion, as a workspace would reach it.
+        QTemporaryDir wsDir;
+        const QString workspacePath =
+            TestServices::writeWorkspace(wsDir.path(), {QStringLiteral("web1")});
+        const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(workspacePath);
+        QVERIFY(loaded.ok());
+        SshPool pool(*loaded.workspace, &m_reject);
+        const QString path = m_dir.filePath(QStringLiteral("pooled.env"));
+        QByteArray big(2 * 1024 * 1024, 'y');
+        QVERIFY(writeFile(path, "A=1\n"));
+        ConfigFileSpec spec;
+        spec.host = QStringLiteral("web1");
+        spec.path = path;
+        spec.location = QStringLiteral("web1:") + path;
+        ConfigFileAccess access(spec, &pool);
+        StallMeter meter;
+        meter.start();
+        const Result<ConfigSnapshot> base = wait(access.read());
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        const Result<ConfigSaveOutcome> saved = wait(access.save("A=" + big + "\n", *base));
+        meter.stop();
+        QVERIFY2(saved.ok() && !saved->conflict, qPrintable(saved.errorString()));
+        QCOMPARE(readFile(path).size(), big.size() + 3);
+        qInfo("connect + read + 2 MiB save through the bastion: longest stall %lld ms",
+              meter.longestStallMs());
+        QVERIFY(meter.ticks() > 10); // the event loop kept running meanwhile
+        const Result<QList<ConfigBackup>> backups = wait(access.backups());
+        QVERIFY(backups.ok());
+        QCOMPARE(backups->size(), 1);
+        QCOMPARE(wait(access.readBackup(backups->first().path))->bytes, QByteArray("A=1\n"));
+        // An unknown host is an error, not a crash.
+        spec.host = QStringLiteral("nowhere");
+        ConfigFileAccess lost(spec, &pool);
+        QVERIFY(wait(lost.read()).errorString().contains(QLatin1String("unknown host")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigStorage)
+#include "tst_configstorage.moc"
