@@ -2,6 +2,7 @@
 #include "configcommand.h"
 
 #include "audit/auditlog.h"
+#include "config/configdrift.h"
 #include "config/dotenvfile.h"
 #include "workspace/workspaceloader.h"
 
@@ -130,43 +131,56 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
     return ExitCode::Ok;
 }
 
+/** The environment's local .env files and the key names of its secrets files. */
+Result<DriftInput> driftInput(CliContext &ctx, const QString &environment)
+{
+    Workspace workspace;
+    const Result<QList<LocalConfig>> files = localConfig(ctx, environment, &workspace);
+    if (!files)
+        return files.error();
+    DriftInput input;
+    input.environment = environment;
+    for (const LocalConfig &c : *files)
+        input.addDotenv(c.path, c.file);
+    for (const QString &secrets : workspace.environment(environment)->secrets) {
+        QFile file(secrets);
+        if (!file.open(QIODevice::ReadOnly)) {
+            ctx.err << "note: " << secrets << ": " << file.errorString() << "\n";
+            continue;
+        }
+        if (const Status read = input.addSecretsKeys(secrets, file.readAll()); !read)
+            ctx.err << "note: " << read.errorString() << "\n";
+    }
+    return input;
+}
+
 int runDiff(CliContext &ctx, const QString &left, const QString &right)
 {
-    QMap<QString, QString> values[2];
-    int i = 0;
+    QList<DriftInput> inputs;
     for (const QString &env : {left, right}) {
-        const Result<QList<LocalConfig>> files = localConfig(ctx, env);
-        if (!files) {
-            ctx.err << "opsdeck config: " << files.errorString() << "\n";
+        Result<DriftInput> input = driftInput(ctx, env);
+        if (!input) {
+            ctx.err << "opsdeck config: " << input.errorString() << "\n";
             return ExitCode::Failure;
         }
-        for (const LocalConfig &c : *files)
-            for (const QString &key : c.file.keys())
-                if (!values[i].contains(key))
-                    values[i].insert(key, c.file.value(key).value_or(QString()));
-        ++i;
+        inputs << std::move(input).value();
     }
-    QStringList keys = values[0].keys() + values[1].keys();
-    keys.removeDuplicates();
-    std::sort(keys.begin(), keys.end());
     int differences = 0;
-    for (const QString &key : keys) {
-        const bool inLeft = values[0].contains(key), inRight = values[1].contains(key);
-        if (inLeft && inRight && values[0][key] == values[1][key])
+    for (const DriftRow &row : computeDrift(inputs)) {
+        if (row.state == DriftRow::State::Same || row.state == DriftRow::State::Unknown)
             continue;
         ++differences;
-        if (!inLeft || !inRight) {
-            ctx.out << key << ": only in " << (inLeft ? left : right) << "\n";
-            continue;
+        if (row.state == DriftRow::State::Missing) {
+            const bool inLeft = row.cells.at(0).has_value();
+            const DriftInput::Value &v = inLeft ? *row.cells.at(0) : *row.cells.at(1);
+            ctx.out << row.key << ": only in " << (inLeft ? left : right)
+                    << (v.known ? "" : " (secrets)") << "\n";
+        } else if (row.masked) { // compared, never printed
+            ctx.out << row.key << ": differs (values hidden)\n";
+        } else {
+            ctx.out << row.key << ": " << row.cells.at(0)->text << " in " << left << ", "
+                    << row.cells.at(1)->text << " in " << right << "\n";
         }
-        // Values of secret-looking keys are compared, never printed.
-        const bool secret = DotenvFile::looksSecret(key, values[0][key]) ||
-                            DotenvFile::looksSecret(key, values[1][key]);
-        if (secret)
-            ctx.out << key << ": differs (values hidden)\n";
-        else
-            ctx.out << key << ": " << values[0][key] << " in " << left << ", " << values[1][key]
-                    << " in " << right << "\n";
     }
     if (differences == 0)
         ctx.out << left << " and " << right << " have the same config\n";

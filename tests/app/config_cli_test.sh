@@ -14,6 +14,8 @@ export XDG_DATA_HOME=$tmp/data QT_QPA_PLATFORM=offscreen
 mkdir -p "$tmp/config"
 printf '# staging\r\nexport DEBUG=True\r\nDB_PASSWORD=one\r\nTITLE="My App" # shown\r\nONLY_STAGING=1\r\n' >"$tmp/config/staging.env"
 printf 'DEBUG=False\nDB_PASSWORD=two\nTITLE="My App"\nONLY_PROD=1' >"$tmp/config/production.env"
+# A real sops file (made by sops): its key names take part in the drift, its values are never read.
+cp "$(dirname "$0")/../fixtures/sops-age-humphd/secret.enc.env" "$tmp/config/production.enc.env"
 cat >"$tmp/opsdeck.yaml" <<YML
 version: 1
 name: config-cli
@@ -25,6 +27,7 @@ environments:
   production:
     protected: true
     config: [config/production.env]
+    secrets: [config/production.enc.env]
   empty:
     hosts: [web1]
 YML
@@ -35,6 +38,7 @@ expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config
 expect diff 1 '^DEBUG: True in staging, False in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-secret 1 '^DB_PASSWORD: differs \(values hidden\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-only 1 '^ONLY_PROD: only in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-secrets-keys 1 '^another_secret: only in production \(secrets\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-same 0 'have the same config' -- "$opsdeck" "${ws[@]}" config diff staging staging
 cp "$tmp/config/staging.env" "$tmp/staging.orig"
 expect set 0 'TITLE changed in .*staging.env' -- "$opsdeck" "${ws[@]}" config set staging TITLE "New title"
