@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panecatalog.h"
 
+#include "config/configpane.h"
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "flags/flagspane.h"
@@ -37,6 +38,10 @@ const QList<PaneKind> &paneCatalog()
         {QStringLiteral("metrics"), QStringLiteral("Metrics"),
          [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
              return new MetricsPane(ctx.workspace(), env, ctx.sshPool(), parent);
+         }},
+        {QStringLiteral("config"), QStringLiteral("Config"),
+         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
+             return new ConfigPane(ctx.workspace(), env, ctx.sshPool(), parent);
          }},
     };
     return kinds;

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "configpane.h"
+
+#include "common/dangerconfirmdialog.h"
+#include "common/futures.h"
+#include "configconflictdialog.h"
+#include "configdriftmodel.h"
+#include "confighistorydialog.h"
+#include "dotenveditor.h"
+#include "driftview.h"
+#include "runtime/sshpool.h"
+#include "statuscolors.h"
+#include "yamleditor.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &environment,
+                       SshPool *pool, QWidget *parent)
+    : Pane(parent)
+    , m_workspace(workspace)
+    , m_environment(environment)
+    , m_pool(pool)
+    , m_audit(std::make_shared<AuditLog>())
+    , m_tabs(new QTabWidget(this))
+    , m_fileList(new QListWidget(this))
+    , m_stack(new QStackedWidget(this))
+    , m_placeholder(new QLabel(this))
+    , m_banner(new QLabel(this))
+    , m_output(new QPlainTextEdit(this))
+    , m_drift(new DriftView(workspace, environment.name, pool, m_audit, this))
+{
+    m_saveAction = new QAction(tr("Save"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    connect(m_saveAction, &QAction::triggered, this, &ConfigPane::save);
+    m_reloadAction = new QAction(tr("Reload"), this);
+    m_reloadAction->setToolTip(tr("Read the file again, dropping unsaved edits"));
+    connect(m_reloadAction, &QAction::triggered, this, &ConfigPane::reload);
+    m_historyAction = new QAction(tr("History…"), this);
+    m_historyAction->setToolTip(tr("Previous versions kept at each save; restore one"));
+    connect(m_historyAction, &QAction::triggered, this, &ConfigPane::showHistory);
+    m_runAction = new QAction(tr("Run after-save command…"), this);
+    connect(m_runAction, &QAction::triggered, this, &ConfigPane::runAfterSave);
+
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_stack->addWidget(m_placeholder);
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    m_output->setReadOnly(true);
+    m_output->setMaximumBlockCount(5000);
+    m_output->setPlaceholderText(tr("Output of after-save commands"));
+    m_output->hide();
+    m_fileList->setMaximumWidth(320);
+    m_fileList->setTextElideMode(Qt::ElideMiddle); // keep the file name of a long remote path
+    connect(m_fileList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        if (item)
+            openFile(item->data(Qt::UserRole).toString());
+    });
+
+    auto *files = new QWidget(this);
+    auto *editorSide = new QSplitter(Qt::Vertical, files);
+    editorSide->addWidget(m_stack);
+    editorSide->addWidget(m_output);
+    editorSide->setStretchFactor(0, 4);
+    auto *split = new QSplitter(files);
+    split->addWidget(m_fileList);
+    split->addWidget(editorSide);
+    split->setStretchFactor(1, 1);
+    auto *filesLayout = new QVBoxLayout(files);
+    filesLayout->setContentsMargins(0, 0, 0, 0);
+    filesLayout->addWidget(m_banner);
+    filesLayout->addWidget(split, 1);
+    m_tabs->addTab(files, tr("Files"));
+    m_tabs->addTab(m_drift, tr("Drift"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_drift && m_drift->model()->rowCount() == 0 &&
+            !m_drift->isLoading())
+            m_drift->refresh();
+    });
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
+
+    for (const ConfigFileSpec &spec : m_environment.config)
+        addFile(spec);
+    if (m_environment.config.isEmpty()) {
+        m_placeholder->setText(tr("%1 lists no config files. Add them to opsdeck.yaml:<br>"
+                                  "<tt>config: [.env.%1, \"web1:/srv/app/shared/.env\"]</tt>")
+                                   .arg(m_environment.name));
+        m_loaded = true;
+    } else {
+        m_fileList->setCurrentRow(0);
+    }
+    updateActions();
+}
+
+ConfigPane::~ConfigPane() = default;
+
+QList<QAction *> ConfigPane::paneActions() const
+{
+    return {m_saveAction, m_reloadAction, m_historyAction, m_runAction};
+}
+
+void ConfigPane::setAuditLog(std::shared_ptr<AuditLog> log)
+{
+    m_audit = std::move(log);
+    m_drift->setAuditLog(m_audit);
+}
+
+void ConfigPane::addFile(const ConfigFileSpec &spec)
+{
+    OpenConfig file;
+    file.spec = spec;
+    file.access = new ConfigFileAccess(spec, m_pool, this);
+    if (isYamlConfig(spec.path))
+        file.editor = new YamlEditor(this);
+    else
+        file.editor = new DotenvEditor(this);
+    m_stack->addWidget(file.editor);
+    connect(file.editor, &ConfigEditor::modifiedChanged, this, [this, location = spec.location] {
+        updateFileItem(location);
+        updateActions();
+    });
+    auto *item = new QListWidgetItem(m_fileList);
+    item->setData(Qt::UserRole, spec.location);
+    item->setToolTip(spec.location + (spec.afterSave.isEmpty()
+                                          ? QString()
+                                          : tr("\nafter save: %1").arg(spec.afterSave)));
+    m_files.insert(spec.location, file);
+    updateFileItem(spec.location);
+    load(spec.location);
+}
+
+void ConfigPane::load(const QString &location)
+{
+    OpenConfig &file = m_files[location];
+    file.loaded = false;
+    if (m_current == location) {
+        m_placeholder->setText(tr("Reading %1…").arg(location));
+        m_stack->setCurrentWidget(m_placeholder);
+    }
+    onFinished(file.access->read(), this, [this, location](const Result<ConfigSnapshot> &read) {
+        fileRead(location, read);
+    });
+}
+
+void ConfigPane::fileRead(const QString &location, const Result<ConfigSnapshot> &read)
+{
+    OpenConfig &file = m_files[location];
+    if (read) {
+        file.base = *read;
+        file.loaded = true;
+        file.editor->setContent(read->bytes);
+    } else {
+        file.loaded = false;
+    }
+    if (m_current == location) {
+        if (read) {
+            m_stack->setCurrentWidget(file.editor);
+            if (!read->exists)
+                showBanner(tr("%1 does not exist yet: saving creates it.").arg(location));
+        } else {
+            m_placeholder->setText(tr("Could not read %1:<br>%2<br><br>Reload to try again.")
+                                       .arg(location.toHtmlEscaped(),
+                                            read.errorString().toHtmlEscaped()));
+        }
+    }
+    updateFileItem(location);
+    updateActions();
+    const bool all = std::all_of(m_files.cbegin(), m_files.cend(), [](const OpenConfig &f) {
+        return f.loaded || f.access == nullptr;
+    });
+    if ((all || !read) && !m_loaded) {
+        m_loaded = true;
+        emit loaded();
+    }
+    emit fileLoaded(location);
+}
+
+void ConfigPane::openFile(const QString &location)
+{
+    const auto it = m_files.constFind(location);
+    if (it == m_files.constEnd())
+        return;
+    m_current = location;
+    m_banner->hide();
+    if (it->loaded) {
+        m_stack->setCurrentWidget(it->editor);
+    } else {
+        m_placeholder->setText(tr("Reading %1…").arg(location));
+        m_stack->setCurrentWidget(m_placeholder);
+    }
+    for (int i = 0; i < m_fileList->count(); ++i)
+        if (m_fileList->item(i)->data(Qt::UserRole).toString() == location &&
+            m_fileList->currentRow() != i)
+            m_fileList->setCurrentRow(i);
+    updateActions();
+}
+
+ConfigEditor *ConfigPane::editor(const QString &location) const
+{
+    const auto it = m_files.constFind(location);
+    return it == m_files.constEnd() ? nullptr : it->editor;
+}
+
+bool ConfigPane::isModified(const QString &location) const
+{
+    const ConfigEditor *e = editor(location);
+    return e && e->isModified();
+}
+
+ConfigPane::OpenConfig *ConfigPane::currentConfig()
+{
+    const auto it = m_files.find(m_current);
+    return it == m_files.end() ? nullptr : &*it;
+}
+
+void ConfigPane::save()
+{
+    OpenConfig *file = currentConfig();
+    if (!file || !file->loaded)
+        return;
+    const QString location = file->spec.location;
+    if (const Status ok = file->editor->checkBeforeSave(); !ok) {
+        showBanner(ok.errorString().toHtmlEscaped(), true);
+        emit saveFinished(location, false);
+        return;
+    }
+    const QByteArray bytes = file->editor->content();
+    const QString summary = file->editor->changeSummary();
+    const auto go = [this, location, bytes, summary](const QString &comment) {
+        write(location, bytes, m_files[location].base, QStringLiteral("config.save"), summary,
+              comment);
+    };
+    if (!m_environment.isProtected)
+        return go(QString());
+    DangerConfirmDialog::ask(this, tr("Save"),
+                             tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name),
+                             m_environment.name, true,
+                             [this, location, go](bool confirmed, const QString &comment) {
+                                 if (confirmed)
+                                     go(comment);
+                                 else
+                                     emit saveFinished(location, false);
+                             });
+}
+
+void ConfigPane::write(const QString &location, const QByteArray &bytes,
+                       const ConfigSnapshot &base, const QString &action, const QString &summary,
+                       const QString &comment)
+{
+    emit statusMessage(tr("Saving %1…").arg(location));
+    m_saveAction->setEnabled(false);
+    onFinished(m_files[location].access->save(bytes, base), this,
+               [=, this](const Result<ConfigSaveOutcome> &saved) {
+                   written(location, bytes, action, summary, comment, saved);
+               });
+}
+
+void ConfigPane::written(const QString &location, const QByteArray &bytes, const QString &action,
+                         const QString &summary, const QString &comment,
+                         const Result<ConfigSaveOutcome> &saved)
+{
+    OpenConfig &file = m_files[location];
+    updateActions();
+    if (!saved) {
+        audit(action, location, summary, comment, QStringLiteral("failed: ") + saved.errorString());
+        showBanner(tr("Not saved: %1").arg(saved.errorString().toHtmlEscaped()), true);
+        emit saveFinished(location, false);
+        return;
+    }
+    if (saved->conflict) {
+        audit(action, location, summary, comment,
+              QStringLiteral("refused: the file changed since it was read"));
+        showConflict(location, bytes, saved->current, action, summary, comment);
+        emit saveFinished(location, false);
+        return;
+    }
+    file.base = saved->current;
+    file.editor->setContent(saved->current.bytes);
+    audit(action, location, summary, comment, QStringLiteral("done"));
+    showBanner(saved->backupPath.isEmpty()
+                   ? tr("Saved %1.").arg(location.toHtmlEscaped())
+                   : tr("Saved %1; the previous version is kept as %2.")
+                         .arg(location.toHtmlEscaped(), saved->backupPath.toHtmlEscaped()));
+    emit statusMessage(tr("Saved %1").arg(location));
+    emit saveFinished(location, true);
+    if (!file.spec.afterSave.isEmpty() && location == m_current)
+        runAfterSave();
+}
+
+void ConfigPane::showConflict(const QString &location, const QByteArray &mine,
+                              const ConfigSnapshot &theirs, const QString &action,
+                              const QString &summary, const QString &comment)
+{
+    auto *dialog = new ConfigConflictDialog(location, theirs.bytes, mine, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ConfigConflictDialog::chosen, this,
+            [=, this](ConfigConflictDialog::Choice choice) {
+                if (choice == ConfigConflictDialog::Choice::Overwrite) {
+                    write(location, mine, theirs, action, summary, comment);
+                } else if (choice == ConfigConflictDialog::Choice::TakeTheirs) {
+                    m_files[location].base = theirs;
+                    m_files[location].editor->setContent(theirs.bytes);
+                    showBanner(tr("Loaded the current version of %1; your edits were dropped.")
+                                   .arg(location.toHtmlEscaped()));
+                } else {
+                    showBanner(tr("%1 changed since you opened it and was not saved: your edits "
+                                  "are still here.")
+                                   .arg(location.toHtmlEscaped()),
+                               true);
+                }
+            });
+    dialog->open();
+    emit conflictShown(location);
+}
+
+void ConfigPane::reload()
+{
+    OpenConfig *file = currentConfig();
+    if (!file)
+        return;
+    const QString location = file->spec.location;
+    if (!file->editor->isModified())
+        return load(location);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Reload"),
+                                tr("Drop your unsaved edits of %1?").arg(location),
+                                QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, location](int) {
+        if (box->result() == QMessageBox::Discard)
+            load(location);
+    });
+    box->open();
+}
+
+void ConfigPane::showHistory()
+{
+    OpenConfig *file = currentConfig();
+    if (!file || !file->loaded)
+        return;
+    auto *dialog = new ConfigHistoryDialog(file->access, file->editor->content(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ConfigHistoryDialog::restoreRequested, this,
+            [this, dialog, location = file->spec.location](const QString &backup,
+                                                           const QByteArray &content) {
+                DangerConfirmDialog::ask(
+                    this, tr("Restore"),
+                    tr("Replace %1 with the version kept as %2?").arg(location, backup),
+                    m_environment.name, m_environment.isProtected,
+                    [this, dialog, location, backup, content](bool confirmed,
+                                                              const QString &comment) {
+                        if (!confirmed)
+                            return;
+                        dialog->accept();
+                        write(location, content, m_files[location].base,
+                              QStringLiteral("config.restore"),
+                              tr("restored %1").arg(QFileInfo(backup).fileName()), comment);
+                    });
+            });
+    dialog->open();
+}
+
+void ConfigPane::runAfterSave()
+{
+    OpenConfig *file = currentConfig();
+    if (!file || file->spec.afterSave.isEmpty())
+        return;
+    const QString where = file->spec.isRemote() ? file->spec.host : tr("this machine");
+    DangerConfirmDialog::ask(this, tr("Run"),
+                             tr("Run the after-save command of %1 on %2?\n\n%3")
+                                 .arg(file->spec.location, where, file->spec.afterSave),
+                             m_environment.name, m_environment.isProtected,
+                             [this, spec = file->spec](bool confirmed, const QString &) {
+                                 if (confirmed)
+                                     runCommand(m_files[spec.location]);
+                             });
+}
+
+void ConfigPane::runCommand(const OpenConfig &file)
+{
+    const QString location = file.spec.location, command = file.spec.afterSave;
+    m_output->show();
+    m_output->appendPlainText(QStringLiteral("$ ") + command);
+    if (file.spec.isRemote()) {
+        SshClient *client = m_pool ? m_pool->client(file.spec.host) : nullptr;
+        if (!client)
+            return commandFinished(location, command, -1, tr("unknown host %1").arg(file.spec.host));
+        SshExec *job = client->exec(command, this);
+        const auto show = [this](const QByteArray &data) {
+            m_output->appendPlainText(QString::fromUtf8(data).trimmed());
+        };
+        connect(job, &SshExec::stdoutReceived, this, show);
+        connect(job, &SshExec::stderrReceived, this, show);
+        connect(job, &SshExec::finished, this, [this, job, location, command](int status) {
+            job->deleteLater();
+            commandFinished(location, command, status, job->errorString());
+        });
+        return;
+    }
+    // A local file's command runs here, in the workspace's directory, without blocking the UI.
+    auto *process = new QProcess(this);
+    process->setWorkingDirectory(m_workspace.directory);
+    process->setProcessChannelMode(QProcess::MergedChannels);
+    connect(process, &QProcess::readyRead, this, [this, process] {
+        m_output->appendPlainText(QString::fromUtf8(process->readAll()).trimmed());
+    });
+    connect(process, &QProcess::finished, this,
+            [this, process, location, command](int exitCode, QProcess::ExitStatus status) {
+                process->deleteLater();
+                commandFinished(location, command, status == QProcess::NormalExit ? exitCode : -1,
+                                status == QProcess::NormalExit ? QString() : process->errorString());
+            });
+    process->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
+}
+
+void ConfigPane::commandFinished(const QString &location, const QString &command, int exitStatus,
+                                 const QString &error)
+{
+    const QString outcome = exitStatus == 0 ? QStringLiteral("done")
+                                            : QStringLiteral("failed: exit %1 %2")
+                                                  .arg(exitStatus)
+                                                  .arg(error)
+                                                  .trimmed();
+    m_output->appendPlainText(exitStatus == 0 ? tr("(exit 0)")
+                                              : tr("(failed: exit %1) %2").arg(exitStatus).arg(error));
+    audit(QStringLiteral("config.after_save"), location, command, QString(), outcome);
+    showBanner(exitStatus == 0 ? tr("After-save command finished.")
+                               : tr("After-save command failed (exit %1).").arg(exitStatus),
+               exitStatus != 0);
+    emit afterSaveFinished(location, exitStatus);
+}
+
+void ConfigPane::audit(const QString &action, const QString &target, const QString &after,
+                       const QString &comment, const QString &outcome)
+{
+    // What changed is named by key (or line count), never by value.
+    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(),
+                                            m_workspace.name, m_environment.name, action, target,
+                                            {}, after, comment, outcome});
+    if (!audited)
+        emit statusMessage(tr("Warning: not written to the audit log: %1")
+                               .arg(audited.errorString()));
+}
+
+void ConfigPane::showBanner(const QString &html, bool problem)
+{
+    m_banner->setText(QStringLiteral("<span style='color:%1'>●</span> ")
+                          .arg(healthColor(problem ? Health::Critical : Health::Good).name()) +
+                      html);
+    m_banner->show();
+}
+
+void ConfigPane::updateFileItem(const QString &location)
+{
+    const OpenConfig &file = m_files[location];
+    for (int i = 0; i < m_fileList->count(); ++i) {
+        QListWidgetItem *item = m_fileList->item(i);
+        if (item->data(Qt::UserRole).toString() != location)
+            continue;
+        const QString name = file.spec.isRemote()
+                                 ? file.spec.host + QLatin1Char(':') + file.spec.path
+                                 : QDir(m_workspace.directory).relativeFilePath(file.spec.path);
+        item->setText(file.editor->isModified() ? name + QStringLiteral("  •") : name);
+        item->setIcon(healthIcon(file.loaded ? Health::Good : Health::Unknown));
+    }
+}
+
+void ConfigPane::updateActions()
+{
+    const auto it = m_files.constFind(m_current);
+    const bool ready = it != m_files.constEnd() && it->loaded;
+    m_saveAction->setEnabled(ready && it->editor->isModified());
+    m_reloadAction->setEnabled(it != m_files.constEnd());
+    m_historyAction->setEnabled(ready);
+    m_runAction->setEnabled(ready && !it->spec.afterSave.isEmpty());
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "common/pane.h"
+#include "config/configstorage.h"
+#include "workspace/workspace.h"
+
+#include <QHash>
+
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QStackedWidget;
+class QTabWidget;
+
+namespace Opsdeck {
+
+class ConfigEditor;
+class DriftView;
+class SshPool;
+
+/**
+ * Config: the environment's config files (`config:`), local or on its hosts over SFTP. .env files
+ * open in a table that keeps the file as written, YAML in a checked text editor. Saves are
+ * atomic with a backup, refuse to overwrite a file that changed underneath (showing both
+ * versions instead), ask for the environment's name where it is protected, are audited by key
+ * name, and can run the file's `after_save:` command. A Drift tab compares environments.
+ */
+class ConfigPane final : public Pane
+{
+    Q_OBJECT
+
+public:
+    ConfigPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
+               QWidget *parent = nullptr);
+    ~ConfigPane() override;
+
+    QString paneId() const override { return QStringLiteral("config"); }
+    QString title() const override { return QStringLiteral("Config"); }
+    QList<QAction *> paneActions() const override;
+    bool hasLoaded() const override { return m_loaded; }
+
+    void openFile(const QString &location);
+    QString currentFile() const { return m_current; }
+    ConfigEditor *editor(const QString &location) const;
+    bool isModified(const QString &location) const;
+    /** Saves the current file (checks it, asks where the environment is protected). */
+    void save();
+    /** Reads the current file again, dropping unsaved edits. */
+    void reload();
+    void showHistory();
+    /** Offers to run the current file's after_save command. */
+    void runAfterSave();
+
+    QTabWidget *tabs() const { return m_tabs; }
+    QListWidget *fileList() const { return m_fileList; }
+    DriftView *driftView() const { return m_drift; }
+    QLabel *banner() const { return m_banner; }
+    QPlainTextEdit *output() const { return m_output; }
+    void setAuditLog(std::shared_ptr<AuditLog> log);
+
+signals:
+    void fileLoaded(const QString &location);
+    /** After every save attempt that reached the file (written, conflict or failure). */
+    void saveFinished(const QString &location, bool written);
+    void conflictShown(const QString &location);
+    void afterSaveFinished(const QString &location, int exitStatus);
+
+private:
+    struct OpenConfig
+    {
+        ConfigFileSpec spec;
+        ConfigFileAccess *access = nullptr;
+        ConfigEditor *editor = nullptr;
+        ConfigSnapshot base;
+        bool loaded = false;
+    };
+
+    void addFile(const ConfigFileSpec &spec);
+    void load(const QString &location);
+    void fileRead(const QString &location, const Result<ConfigSnapshot> &read);
+    void write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
+               const QString &action, const QString &summary, const QString &comment);
+    void written(const QString &location, const QByteArray &bytes, const QString &action,
+                 const QString &summary, const QString &comment,
+                 const Result<ConfigSaveOutcome> &saved);
+    void showConflict(const QString &location, const QByteArray &mine,
+                      const ConfigSnapshot &theirs, const QString &action, const QString &summary,
+                      const QString &comment);
+    void runCommand(const OpenConfig &file);
+    void commandFinished(const QString &location, const QString &command, int exitStatus,
+                         const QString &error);
+    void audit(const QString &action, const QString &target, const QString &after,
+               const QString &comment, const QString &outcome);
+    void showBanner(const QString &html, bool problem = false);
+    void updateFileItem(const QString &location);
+    void updateActions();
+    OpenConfig *currentConfig();
+
+    Workspace m_workspace;
+    EnvironmentSpec m_environment;
+    SshPool *m_pool;
+    std::shared_ptr<AuditLog> m_audit;
+    QHash<QString, OpenConfig> m_files;
+    QString m_current;
+    bool m_loaded = false;
+
+    QTabWidget *m_tabs;
+    QListWidget *m_fileList;
+    QStackedWidget *m_stack;
+    QLabel *m_placeholder;
+    QLabel *m_banner;
+    QPlainTextEdit *m_output;
+    DriftView *m_drift;
+    QAction *m_saveAction;
+    QAction *m_reloadAction;
+    QAction *m_historyAction;
+    QAction *m_runAction;
+};
+
+} // namespace Opsdeck

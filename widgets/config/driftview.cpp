@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "driftview.h"
+
+#include "common/dangerconfirmdialog.h"
+#include "common/futures.h"
+#include "configdriftmodel.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace Opsdeck {
+
+bool isYamlConfig(const QString &path)
+{
+    return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) ||
+           path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
+}
+
+namespace {
+
+/** Hides rows that are the same everywhere when "only differences" is on. */
+class DriftFilter final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setOnlyDifferences(bool on)
+    {
+        m_only = on;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        if (!m_only)
+            return true;
+        const auto state = DriftRow::State(
+            sourceModel()->index(row, 0, parent).data(ConfigDriftModel::StateRole).toInt());
+        return state == DriftRow::State::Missing || state == DriftRow::State::Differs;
+    }
+
+private:
+    bool m_only = true;
+};
+
+Result<QByteArray> readLocalFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<QByteArray>::failure(QStringLiteral("%1: %2").arg(path, file.errorString()));
+    return file.readAll();
+}
+
+} // namespace
+
+DriftView::DriftView(const Workspace &workspace, const QString &currentEnvironment, SshPool *pool,
+                     std::shared_ptr<AuditLog> audit, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+    , m_current(currentEnvironment)
+    , m_pool(pool)
+    , m_audit(std::move(audit))
+    , m_environmentList(new QListWidget(this))
+    , m_includeSecrets(new QCheckBox(tr("Include secrets keys"), this))
+    , m_onlyDifferences(new QCheckBox(tr("Only differences"), this))
+    , m_reveal(new QCheckBox(tr("Reveal values"), this))
+    , m_summary(new QLabel(this))
+    , m_table(new QTableView(this))
+    , m_model(new ConfigDriftModel(this))
+    , m_filter(new DriftFilter(this))
+{
+    for (const EnvironmentSpec &env : m_workspace.environments) {
+        auto *item = new QListWidgetItem(env.name, m_environmentList);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+    }
+    m_environmentList->setMaximumWidth(180);
+    m_includeSecrets->setChecked(true);
+    m_includeSecrets->setToolTip(tr("Compare the key names of the environments' sops files too "
+                                    "(their values are never decrypted here)"));
+    m_onlyDifferences->setChecked(true);
+    m_filter->setSourceModel(m_model);
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ConfigDriftModel::KeyColumn, Qt::AscendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &DriftView::showMenu);
+    connect(m_onlyDifferences, &QCheckBox::toggled, this, [this](bool on) {
+        static_cast<DriftFilter *>(m_filter)->setOnlyDifferences(on);
+    });
+    connect(m_reveal, &QCheckBox::toggled, m_model, &ConfigDriftModel::setRevealAll);
+    connect(m_includeSecrets, &QCheckBox::toggled, this, &DriftView::refresh);
+    connect(m_environmentList, &QListWidget::itemChanged, this, &DriftView::refresh);
+    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    connect(refreshButton, &QPushButton::clicked, this, &DriftView::refresh);
+
+    auto *options = new QHBoxLayout;
+    options->addWidget(m_includeSecrets);
+    options->addWidget(m_onlyDifferences);
+    options->addWidget(m_reveal);
+    options->addStretch(1);
+    options->addWidget(refreshButton);
+    auto *right = new QVBoxLayout;
+    right->addLayout(options);
+    right->addWidget(m_summary);
+    right->addWidget(m_table, 1);
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(m_environmentList);
+    layout->addLayout(right, 1);
+}
+
+void DriftView::setEnvironments(const QStringList &environments)
+{
+    const QSignalBlocker block(m_environmentList);
+    for (int i = 0; i < m_environmentList->count(); ++i) {
+        QListWidgetItem *item = m_environmentList->item(i);
+        item->setCheckState(environments.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+    }
+    refresh();
+}
+
+QStringList DriftView::checkedEnvironments() const
+{
+    QStringList names;
+    for (int i = 0; i < m_environmentList->count(); ++i)
+        if (m_environmentList->item(i)->checkState() == Qt::Checked)
+            names << m_environmentList->item(i)->text();
+    return names;
+}
+
+void DriftView::refresh()
+{
+    ++m_generation; // answers of an earlier refresh are dropped
+    m_inputs.clear();
+    m_files.clear();
+    m_problems.clear();
+    m_pending = 1; // released below, once every read is under way
+    const QStringList names = checkedEnvironments();
+    m_summary->setText(tr("Reading the config of %1…").arg(names.join(QStringLiteral(", "))));
+    for (const QString &name : names)
+        if (const EnvironmentSpec *env = m_workspace.environment(name))
+            readEnvironment(*env);
+    finishOne();
+}
+
+void DriftView::readEnvironment(const EnvironmentSpec &env)
+{
+    m_inputs[env.name].environment = env.name;
+    for (const ConfigFileSpec &spec : env.config) {
+        if (isYamlConfig(spec.path))
+            continue; // YAML files are edited, not compared key by key
+        auto *access = new ConfigFileAccess(spec, m_pool, this);
+        ++m_pending;
+        onFinished(access->read(), this,
+                   [this, access, name = env.name, spec, generation = m_generation](
+                       const Result<ConfigSnapshot> &read) {
+                       access->deleteLater();
+                       if (generation == m_generation)
+                           fileRead(name, spec, read);
+                   });
+    }
+    if (!m_includeSecrets->isChecked())
+        return;
+    for (const QString &secrets : env.secrets) {
+        ++m_pending;
+        onFinished(QtConcurrent::run(&readLocalFile, secrets), this,
+                   [this, name = env.name, secrets,
+                    generation = m_generation](const Result<QByteArray> &bytes) {
+                       if (generation != m_generation)
+                           return;
+                       const Status added = bytes ? m_inputs[name].addSecretsKeys(secrets, *bytes)
+                                                  : Status(bytes.error());
+                       if (!added)
+                           m_problems << added.errorString();
+                       finishOne();
+                   });
+    }
+}
+
+void DriftView::fileRead(const QString &environment, const ConfigFileSpec &spec,
+                         const Result<ConfigSnapshot> &read)
+{
+    if (!read)
+        m_problems << read.errorString();
+    else {
+        m_files[environment] << LoadedFile{spec, *read};
+    }
+    finishOne();
+}
+
+void DriftView::finishOne()
+{
+    if (--m_pending > 0)
+        return;
+    const QStringList names = checkedEnvironments();
+    QList<DriftInput> inputs;
+    for (const QString &name : names) {
+        DriftInput input;
+        input.environment = name;
+        // Files in workspace order, whatever order their answers came in.
+        const EnvironmentSpec *env = m_workspace.environment(name);
+        for (const ConfigFileSpec &spec : env->config)
+            for (const LoadedFile &f : m_files.value(name))
+                if (f.spec.location == spec.location && f.snapshot.exists)
+                    input.addDotenv(spec.location, DotenvFile::parse(f.snapshot.bytes));
+        for (auto it = m_inputs[name].keys.cbegin(); it != m_inputs[name].keys.cend(); ++it)
+            if (!input.keys.contains(it.key()))
+                input.keys.insert(it.key(), it.value());
+        inputs << input;
+    }
+    m_model->setDrift(names, computeDrift(inputs));
+    QString text = tr("%1 keys: %2 missing somewhere, %3 differ, %4 equal")
+                       .arg(m_model->rowCount())
+                       .arg(m_model->count(DriftRow::State::Missing))
+                       .arg(m_model->count(DriftRow::State::Differs))
+                       .arg(m_model->count(DriftRow::State::Same));
+    if (!m_problems.isEmpty())
+        text += QStringLiteral("<br><span style='color:#b03a2e'>") +
+                m_problems.join(QStringLiteral("<br>")).toHtmlEscaped() + QStringLiteral("</span>");
+    m_summary->setText(text);
+    m_table->resizeColumnsToContents();
+    emit refreshed();
+}
+
+void DriftView::showMenu(const QPoint &position)
+{
+    const QModelIndex index = m_filter->mapToSource(m_table->indexAt(position));
+    const int env = index.column() - ConfigDriftModel::FirstEnvironmentColumn;
+    if (!index.isValid() || env < 0)
+        return;
+    const DriftRow &row = m_model->rows().at(index.row());
+    const std::optional<DriftInput::Value> &cell = row.cells.at(env);
+    if (!cell || !cell->known)
+        return; // nothing to copy (missing here, or a secret whose value is not read)
+    QMenu menu(this);
+    const QString source = m_model->environments().at(env);
+    for (const QString &target : m_model->environments()) {
+        if (target == source)
+            continue;
+        menu.addAction(tr("Copy %1's value of %2 to %3…").arg(source, row.key, target), this,
+                       [this, key = row.key, value = cell->text, target] {
+                           copyValue(key, value, target);
+                       });
+    }
+    menu.exec(m_table->viewport()->mapToGlobal(position));
+}
+
+void DriftView::copyValue(const QString &key, const QString &value, const QString &target)
+{
+    const QList<LoadedFile> files = m_files.value(target);
+    const LoadedFile *chosen = nullptr;
+    for (const LoadedFile &f : files)
+        if (!chosen && DotenvFile::parse(f.snapshot.bytes).value(key))
+            chosen = &f;
+    if (!chosen && !files.isEmpty())
+        chosen = &files.first();
+    if (!chosen) {
+        m_summary->setText(tr("%1 has no .env file to copy %2 into").arg(target, key));
+        emit copyFinished(target, false);
+        return;
+    }
+    const EnvironmentSpec *env = m_workspace.environment(target);
+    DangerConfirmDialog::ask(
+        this, tr("Copy"), tr("Set %1 in %2 (%3)?").arg(key, target, chosen->spec.location), target,
+        env && env->isProtected,
+        [this, key, value, target, file = *chosen](bool confirmed, const QString &comment) {
+            if (confirmed)
+                writeCopy(key, value, target, file, comment);
+            else
+                emit copyFinished(target, false);
+        });
+}
+
+void DriftView::writeCopy(const QString &key, const QString &value, const QString &target,
+                          const LoadedFile &file, const QString &comment)
+{
+    DotenvFile edited = DotenvFile::parse(file.snapshot.bytes);
+    if (const Status set = edited.setValue(key, value); !set) {
+        m_summary->setText(set.errorString());
+        emit copyFinished(target, false);
+        return;
+    }
+    auto *access = new ConfigFileAccess(file.spec, m_pool, this);
+    onFinished(access->save(edited.serialize(), file.snapshot), this,
+               [this, access, key, target, location = file.spec.location,
+                comment](const Result<ConfigSaveOutcome> &saved) {
+                   access->deleteLater();
+                   const bool written = saved && !saved->conflict;
+                   const QString outcome =
+                       written  ? QStringLiteral("done")
+                       : !saved ? QStringLiteral("failed: ") + saved.errorString()
+                                : QStringLiteral("refused: changed since it was read");
+                   const Status audited =
+                       m_audit ? m_audit->record({QDateTime::currentDateTimeUtc(),
+                                                  AuditLog::currentUser(), m_workspace.name,
+                                                  target, QStringLiteral("config.copy"), location,
+                                                  {}, QStringLiteral("key %1").arg(key), comment,
+                                                  outcome})
+                               : success();
+                   if (!audited)
+                       m_problems << tr("not written to the audit log: %1")
+                                         .arg(audited.errorString());
+                   if (!written)
+                       m_summary->setText(tr("%1 not copied to %2: %3")
+                                              .arg(key, location, outcome));
+                   emit copyFinished(target, written);
+                   if (written)
+                       refresh();
+               });
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "audit/auditlog.h"
+#include "config/configdrift.h"
+#include "config/configstorage.h"
+#include "workspace/workspace.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+class QListWidget;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace Opsdeck {
+
+class ConfigDriftModel;
+class SshPool;
+
+/**
+ * Drift between environments, key by key: pick the environments, read their .env files (local or
+ * over SFTP) and optionally their sops files' key names, and see what is missing where, what
+ * differs (masked values compared, not shown) and what is equal. A value can be copied to
+ * another environment in one confirmed, audited action.
+ */
+class DriftView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    DriftView(const Workspace &workspace, const QString &currentEnvironment, SshPool *pool,
+              std::shared_ptr<AuditLog> audit, QWidget *parent = nullptr);
+
+    void setEnvironments(const QStringList &environments);
+    QStringList checkedEnvironments() const;
+    void refresh();
+    bool isLoading() const { return m_pending > 0; }
+    /** Writes `key=value` into `target`'s first .env file that sets the key (else its first). */
+    void copyValue(const QString &key, const QString &value, const QString &targetEnvironment);
+
+    ConfigDriftModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QLabel *summary() const { return m_summary; }
+    QCheckBox *onlyDifferences() const { return m_onlyDifferences; }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+
+signals:
+    void refreshed();
+    void copyFinished(const QString &targetEnvironment, bool written);
+
+private:
+    struct LoadedFile
+    {
+        ConfigFileSpec spec;
+        ConfigSnapshot snapshot;
+    };
+
+    void readEnvironment(const EnvironmentSpec &env);
+    void fileRead(const QString &environment, const ConfigFileSpec &spec,
+                  const Result<ConfigSnapshot> &read);
+    void finishOne();
+    void showMenu(const QPoint &position);
+    void writeCopy(const QString &key, const QString &value, const QString &target,
+                   const LoadedFile &file, const QString &comment);
+
+    Workspace m_workspace;
+    QString m_current;
+    SshPool *m_pool;
+    std::shared_ptr<AuditLog> m_audit;
+    QListWidget *m_environmentList;
+    QCheckBox *m_includeSecrets;
+    QCheckBox *m_onlyDifferences;
+    QCheckBox *m_reveal;
+    QLabel *m_summary;
+    QTableView *m_table;
+    ConfigDriftModel *m_model;
+    QSortFilterProxyModel *m_filter;
+    int m_pending = 0;
+    quint64 m_generation = 0;
+    QHash<QString, DriftInput> m_inputs;
+    QHash<QString, QList<LoadedFile>> m_files;
+    QStringList m_problems;
+};
+
+/** .yaml/.yml files are edited as YAML; everything else as .env. */
+bool isYamlConfig(const QString &path);
+
+} // namespace Opsdeck
