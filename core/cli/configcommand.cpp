@@ -3,14 +3,12 @@
 
 #include "audit/auditlog.h"
 #include "config/configdrift.h"
+#include "config/configstorage.h"
 #include "config/dotenvfile.h"
-#include "workspace/workspaceloader.h"
+#include "environmentsession.h"
 
 #include <QDateTime>
 #include <QFile>
-#include <QFileInfo>
-#include <QMap>
-#include <QSaveFile>
 
 namespace Opsdeck {
 
@@ -20,54 +18,65 @@ const char *const kUsage = "opsdeck config get ENV KEY\n"
                            "opsdeck config set ENV KEY VALUE [--yes]\n"
                            "opsdeck config diff ENV1 ENV2";
 
-struct LocalConfig
+bool isYaml(const QString &path)
 {
-    QString path;
+    return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) ||
+           path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
+}
+
+/** One .env file of the environment, as read (locally or over SFTP). */
+struct LoadedConfig
+{
+    ConfigFileSpec spec;
+    ConfigSnapshot snapshot;
     DotenvFile file;
 };
 
-/** The environment's local .env files, in workspace order (remote ones are for the pane). */
-Result<QList<LocalConfig>> localConfig(CliContext &ctx, const QString &environment,
-                                       Workspace *workspace = nullptr)
+/** The environment's .env files in workspace order; stops early once `enough` says so. */
+Result<QList<LoadedConfig>> readConfig(EnvironmentSession &session,
+                                       const std::function<bool(const LoadedConfig &)> &enough = {})
 {
-    using R = Result<QList<LocalConfig>>;
-    const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(ctx.workspacePath());
-    if (!loaded.ok())
-        return R::failure(QStringLiteral("%1: the workspace has errors (opsdeck check shows them)")
-                              .arg(ctx.workspacePath()));
-    const EnvironmentSpec *env = loaded.workspace->environment(environment);
-    if (!env)
-        return R::failure(
-            QStringLiteral("no environment '%1' (known: %2)")
-                .arg(environment, loaded.workspace->environmentNames().join(QStringLiteral(", "))));
-    if (workspace)
-        *workspace = *loaded.workspace;
-    QList<LocalConfig> files;
-    for (const ConfigFileSpec &spec : env->config) {
-        const QString &entry = spec.path;
-        if (spec.isRemote()) {
-            ctx.err << "note: " << spec.location
-                    << " is on a host; the command line reads local files only\n";
-            continue;
-        }
-        QFile file(entry);
-        if (!file.open(QIODevice::ReadOnly))
-            return R::failure(QStringLiteral("%1: %2").arg(entry, file.errorString()));
-        files << LocalConfig{entry, DotenvFile::parse(file.readAll())};
+    using R = Result<QList<LoadedConfig>>;
+    QList<LoadedConfig> files;
+    for (const ConfigFileSpec &spec : session.environment().config) {
+        if (isYaml(spec.path))
+            continue; // YAML config has no KEY=VALUE to get or set here
+        ConfigFileAccess access(spec, session.pool());
+        const Result<ConfigSnapshot> read = EnvironmentSession::wait(access.read());
+        if (!read)
+            return R::failure(read.errorString());
+        files << LoadedConfig{spec, *read, DotenvFile::parse(read->bytes)};
+        if (enough && enough(files.last()))
+            break;
     }
     if (files.isEmpty())
-        return R::failure(QStringLiteral("%1 lists no local config files").arg(environment));
+        return R::failure(
+            QStringLiteral("%1 lists no .env config files").arg(session.environment().name));
     return files;
+}
+
+Result<std::unique_ptr<EnvironmentSession>> openSession(CliContext &ctx, const QString &environment)
+{
+    return EnvironmentSession::open(ctx.workspacePath(), environment);
+}
+
+int fail(CliContext &ctx, const QString &message)
+{
+    ctx.err << "opsdeck config: " << message << "\n";
+    return ExitCode::Failure;
 }
 
 int runGet(CliContext &ctx, const QString &environment, const QString &key)
 {
-    const Result<QList<LocalConfig>> files = localConfig(ctx, environment);
-    if (!files) {
-        ctx.err << "opsdeck config: " << files.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    for (const LocalConfig &c : *files)
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return fail(ctx, session.errorString());
+    // The first file that sets the key wins: later (perhaps remote) files are not read.
+    const Result<QList<LoadedConfig>> files = readConfig(
+        **session, [&key](const LoadedConfig &c) { return c.file.value(key).has_value(); });
+    if (!files)
+        return fail(ctx, files.errorString());
+    for (const LoadedConfig &c : *files)
         if (const std::optional<QString> value = c.file.value(key)) {
             ctx.out << *value << "\n";
             return ExitCode::Ok;
@@ -76,73 +85,79 @@ int runGet(CliContext &ctx, const QString &environment, const QString &key)
     return ExitCode::Problems;
 }
 
-/** Writes atomically, keeping the previous version as <file>.bak. */
-Status save(const QString &path, const QByteArray &bytes)
-{
-    QFile::remove(path + QStringLiteral(".bak"));
-    if (!QFile::copy(path, path + QStringLiteral(".bak")))
-        return Status::failure(QStringLiteral("%1: could not keep a backup").arg(path));
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
-        return Status::failure(QStringLiteral("%1: %2").arg(path, out.errorString()));
-    return success();
-}
-
 int runSet(CliContext &ctx, const QString &environment, const QString &key, const QString &value,
            bool yes)
 {
-    Workspace workspace;
-    Result<QList<LocalConfig>> files = localConfig(ctx, environment, &workspace);
-    if (!files) {
-        ctx.err << "opsdeck config: " << files.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    if (workspace.environment(environment)->isProtected && !yes) {
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return fail(ctx, session.errorString());
+    EnvironmentSession &env = **session;
+    if (env.environment().isProtected && !yes) {
         ctx.err << "opsdeck config: " << environment
                 << " is protected: add --yes to change its config\n";
         return ExitCode::Failure;
     }
+    Result<QList<LoadedConfig>> files = readConfig(env);
+    if (!files)
+        return fail(ctx, files.errorString());
     // The file that sets the key already, else the first one.
-    LocalConfig *target = &files.value().first();
-    for (LocalConfig &c : files.value())
+    LoadedConfig *target = &files.value().first();
+    for (LoadedConfig &c : files.value())
         if (c.file.value(key)) {
             target = &c;
             break;
         }
     const std::optional<QString> before = target->file.value(key);
     Status changed = target->file.setValue(key, value);
-    if (changed)
-        changed = save(target->path, target->file.serialize());
+    QString backup;
+    if (changed) {
+        ConfigFileAccess access(target->spec, env.pool());
+        const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
+            access.save(target->file.serialize(), target->snapshot));
+        if (!saved)
+            changed = Status(saved.error());
+        else if (saved->conflict)
+            changed = Status::failure(QStringLiteral("%1 changed while it was being written; "
+                                                     "nothing was saved: try again")
+                                          .arg(target->spec.location));
+        else
+            backup = saved->backupPath;
+    }
     AuditLog audit;
     const Status audited = audit.record(
-        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), workspace.name, environment,
-         QStringLiteral("config.save"), target->path, QString(), QStringLiteral("key %1").arg(key),
-         QString(),
+        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), env.workspace().name,
+         environment, QStringLiteral("config.save"), target->spec.location, QString(),
+         QStringLiteral("key %1").arg(key), QString(),
          changed ? QStringLiteral("done") : QStringLiteral("failed: ") + changed.errorString()});
     if (!audited)
         ctx.err << "warning: the change was not written to the audit log: "
                 << audited.errorString() << "\n";
-    if (!changed) {
-        ctx.err << "opsdeck config: " << changed.errorString() << "\n";
-        return ExitCode::Failure;
-    }
+    if (!changed)
+        return fail(ctx, changed.errorString());
     ctx.out << environment << ": " << key << (before ? " changed" : " added") << " in "
-            << target->path << " (previous version: " << target->path << ".bak)\n";
+            << target->spec.location;
+    if (!backup.isEmpty())
+        ctx.out << " (previous version: " << backup << ")";
+    ctx.out << "\n";
+    if (!target->spec.afterSave.isEmpty())
+        ctx.out << "note: its after_save command was not run: " << target->spec.afterSave << "\n";
     return ExitCode::Ok;
 }
 
-/** The environment's local .env files and the key names of its secrets files. */
+/** The environment's .env files and the key names of its secrets files. */
 Result<DriftInput> driftInput(CliContext &ctx, const QString &environment)
 {
-    Workspace workspace;
-    const Result<QList<LocalConfig>> files = localConfig(ctx, environment, &workspace);
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return session.error();
+    const Result<QList<LoadedConfig>> files = readConfig(**session);
     if (!files)
         return files.error();
     DriftInput input;
     input.environment = environment;
-    for (const LocalConfig &c : *files)
-        input.addDotenv(c.path, c.file);
-    for (const QString &secrets : workspace.environment(environment)->secrets) {
+    for (const LoadedConfig &c : *files)
+        input.addDotenv(c.spec.location, c.file);
+    for (const QString &secrets : (*session)->environment().secrets) {
         QFile file(secrets);
         if (!file.open(QIODevice::ReadOnly)) {
             ctx.err << "note: " << secrets << ": " << file.errorString() << "\n";
@@ -159,10 +174,8 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
     QList<DriftInput> inputs;
     for (const QString &env : {left, right}) {
         Result<DriftInput> input = driftInput(ctx, env);
-        if (!input) {
-            ctx.err << "opsdeck config: " << input.errorString() << "\n";
-            return ExitCode::Failure;
-        }
+        if (!input)
+            return fail(ctx, input.errorString());
         inputs << std::move(input).value();
     }
     int differences = 0;
@@ -210,12 +223,15 @@ CliCommand configCommand()
         QStringLiteral("config"),
         {},
         QStringLiteral("Config"),
-        QStringLiteral(
-            "an environment's .env files: get, set (atomic, with a backup, audited), diff"),
+        QStringLiteral("an environment's .env files, local or on its hosts: get, set (atomic, "
+                       "with a backup, audited), diff"),
         QString::fromLatin1(kUsage) +
             QStringLiteral(
-                "\n  diff: exit 1 when the environments differ; secret-looking values are never "
-                "printed"),
+                "\n  get: the first file of the environment that sets KEY wins"
+                "\n  set: writes the file that sets KEY (else the first), keeping the previous "
+                "version (local: FILE.bak; on a host: FILE.opsdeck-<UTC>.bak)"
+                "\n  diff: exit 1 when the environments differ; includes the key names of their "
+                "sops files; secret-looking values are never printed"),
         runConfig};
 }
 

@@ -3,15 +3,20 @@
 # `opsdeck config get|set|diff` on local .env files: values as written, a set that changes only
 # its line (atomically, with a backup, audited without the value), protected environments need
 # --yes, drift key by key with secret-looking values hidden, clear errors.
-#   config_cli_test.sh OPSDECK
+# Remote files go over SFTP to the sshd fixture (through its bastion), like a real host.
+#   config_cli_test.sh OPSDECK SSHD_STATE_DIR
 set -uo pipefail
 opsdeck=${1:?opsdeck binary}
+sshd_state=${2:?sshd fixture state directory}
+# shellcheck disable=SC1091
+source "$sshd_state/env"
 # shellcheck source=../support/expect.sh
 source "$(dirname "$0")/../support/expect.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME=$tmp/data QT_QPA_PLATFORM=offscreen
-mkdir -p "$tmp/config"
+mkdir -p "$tmp/config" "$tmp/remote"
+printf 'WORKERS=2\nSECRET_KEY=abc\n' >"$tmp/remote/.env"
 printf '# staging\r\nexport DEBUG=True\r\nDB_PASSWORD=one\r\nTITLE="My App" # shown\r\nONLY_STAGING=1\r\n' >"$tmp/config/staging.env"
 printf 'DEBUG=False\nDB_PASSWORD=two\nTITLE="My App"\nONLY_PROD=1' >"$tmp/config/production.env"
 # A real sops file (made by sops): its key names take part in the drift, its values are never read.
@@ -19,22 +24,36 @@ cp "$(dirname "$0")/../fixtures/sops-age-humphd/secret.enc.env" "$tmp/config/pro
 cat >"$tmp/opsdeck.yaml" <<YML
 version: 1
 name: config-cli
+ssh: { user: $SSH_USER, identity: $SSH_KEY, known_hosts: $SSH_KNOWN_HOSTS, use_ssh_config: false }
 hosts:
-  web1: 127.0.0.1
+  bastion: { address: 127.0.0.1, port: $SSH_PORT_BASTION }
+  web1: { address: 127.0.0.1, port: $SSH_PORT_WEB1, jump: bastion }
+  gone: { address: 127.0.0.1, port: 1 }
 environments:
   staging:
-    config: [config/staging.env, "web1:/srv/app/shared/.env"]
+    config:
+      - config/staging.env
+      - { path: "web1:$tmp/remote/.env", after_save: "systemctl reload app" }
   production:
     protected: true
     config: [config/production.env]
     secrets: [config/production.enc.env]
   empty:
     hosts: [web1]
+  unreachable:
+    config: ["gone:/srv/app/.env"]
 YML
 ws=(-w "$tmp/opsdeck.yaml")
 expect get 0 '^My App$' -- "$opsdeck" "${ws[@]}" config get staging TITLE
-expect get-remote-noted 0 'web1:/srv/app/shared/.env is on a host' -- "$opsdeck" "${ws[@]}" config get staging TITLE
+expect get-remote 0 '^2$' -- "$opsdeck" "${ws[@]}" config get staging WORKERS
+expect set-remote 0 'WORKERS changed in web1:.*remote/.env \(previous version: .*/remote/.env.opsdeck-[0-9TZ]*.bak\)' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 4
+expect set-remote-written 0 '^WORKERS=4$' -- head -1 "$tmp/remote/.env"
+expect set-remote-backup 0 '^WORKERS=2$' -- bash -c 'head -1 "$1"/remote/.env.opsdeck-*.bak' _ "$tmp"
+expect set-remote-after-save-noted 0 'after_save command was not run: systemctl reload app' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 5
+expect unreachable-host 3 'gone' -- "$opsdeck" "${ws[@]}" config get unreachable X
 expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config get staging NOPE
+expect diff-remote-keys 1 '^WORKERS: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-remote-secret 1 '^SECRET_KEY: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff 1 '^DEBUG: True in staging, False in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-secret 1 '^DB_PASSWORD: differs \(values hidden\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-only 1 '^ONLY_PROD: only in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
@@ -56,8 +75,8 @@ import sqlite3, sys, glob
 db = glob.glob(sys.argv[1] + "/**/opsdeck.sqlite", recursive=True)[0]
 rows = list(sqlite3.connect(db).execute("select action, environment, after, outcome from audit order by id"))
 assert not any("New title" in "|".join(map(str, r)) for r in rows), "a value reached the audit log"
-print("|".join(rows[0]))' "$tmp/data"
-expect no-local-files 3 'lists no local config files' -- "$opsdeck" "${ws[@]}" config get empty X
+print("\n".join("|".join(r) for r in rows))' "$tmp/data"
+expect no-config-files 3 'lists no .env config files' -- "$opsdeck" "${ws[@]}" config get empty X
 expect unknown-env 3 "no environment 'qa'" -- "$opsdeck" "${ws[@]}" config get qa X
 expect usage 2 'usage: opsdeck config' -- "$opsdeck" "${ws[@]}" config frobnicate
 
