@@ -191,8 +191,11 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
         } else if (row.masked) { // compared, never printed
             ctx.out << row.key << ": differs (values hidden)\n";
         } else {
-            ctx.out << row.key << ": " << row.cells.at(0)->text << " in " << left << ", "
-                    << row.cells.at(1)->text << " in " << right << "\n";
+            const auto shown = [](const QString &v) {
+                return v.isEmpty() ? QStringLiteral("(empty)") : v;
+            };
+            ctx.out << row.key << ": " << shown(row.cells.at(0)->text) << " in " << left << ", "
+                    << shown(row.cells.at(1)->text) << " in " << right << "\n";
         }
     }
     if (differences == 0)

@@ -227,7 +227,8 @@ encrypt_secrets() {
 
 write_workspace() {
     mkdir -p "$state/config" "$state/age"
-    cp "$demo/config/staging.env" "$demo/config/production.env" "$state/config/"
+    cp "$demo/config/staging.env" "$demo/config/production.env" "$demo/config/app.staging.yaml" \
+        "$demo/config/app.production.yaml" "$state/config/"
     age-keygen -o "$state/age/keys.txt" 2>/dev/null
     local recipient
     recipient=$(sed -n 's/^# public key: //p' "$state/age/keys.txt")

@@ -23,6 +23,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -66,6 +67,7 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     m_output->hide();
     m_fileList->setMaximumWidth(320);
     m_fileList->setTextElideMode(Qt::ElideMiddle); // keep the file name of a long remote path
+    m_fileList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_fileList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
         if (item)
             openFile(item->data(Qt::UserRole).toString());
@@ -80,8 +82,12 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     split->addWidget(m_fileList);
     split->addWidget(editorSide);
     split->setStretchFactor(1, 1);
+    auto *bar = new QToolBar(files);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addActions({m_saveAction, m_reloadAction, m_historyAction, m_runAction});
     auto *filesLayout = new QVBoxLayout(files);
     filesLayout->setContentsMargins(0, 0, 0, 0);
+    filesLayout->addWidget(bar);
     filesLayout->addWidget(m_banner);
     filesLayout->addWidget(split, 1);
     m_tabs->addTab(files, tr("Files"));

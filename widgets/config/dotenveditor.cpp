@@ -49,6 +49,7 @@ DotenvEditor::DotenvEditor(QWidget *parent)
     connect(m_reveal, &QAction::toggled, m_model, &DotenvModel::setRevealAll);
 
     m_findings->setAlternatingRowColors(true);
+    m_findings->setWordWrap(true);
     connect(m_findings, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *item) { selectKey(item->data(Qt::UserRole).toString()); });
     connect(m_findings, &QListWidget::itemClicked, this,
