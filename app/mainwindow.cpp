@@ -136,17 +136,45 @@ void MainWindow::chooseWorkspace()
 
 void MainWindow::openWorkspace(const QString &path)
 {
+    if (!mayDropUnsavedEdits(tr("Opening another workspace")))
+        return;
     if (!m_path.isEmpty())
         m_watcher.removePath(m_path);
     m_path = QFileInfo(path).absoluteFilePath();
     rememberRecent(m_path);
-    reload();
+    load();
+}
+
+bool MainWindow::mayDropUnsavedEdits(const QString &why)
+{
+    QStringList unsaved;
+    for (auto it = m_panes.cbegin(); it != m_panes.cend(); ++it)
+        for (const QString &file : it.value()->unsavedChanges())
+            unsaved << QStringLiteral("%1 (%2)").arg(file,
+                                                     it.key().section(QLatin1Char('/'), 0, 0));
+    if (unsaved.isEmpty())
+        return true;
+    return QMessageBox::question(this, tr("Unsaved edits"),
+                                 tr("%1 drops your unsaved edits of:\n\n%2\n\nDrop them?")
+                                     .arg(why, unsaved.join(QLatin1Char('\n'))),
+                                 QMessageBox::Discard | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Discard;
 }
 
 void MainWindow::reload()
 {
     if (m_path.isEmpty())
         return;
+    if (!mayDropUnsavedEdits(tr("Reloading the workspace"))) {
+        statusBar()->showMessage(tr(
+            "The workspace was not reloaded: save or drop your edits, then reload (Ctrl+Shift+R)"));
+        return;
+    }
+    load();
+}
+
+void MainWindow::load()
+{
     QString environment, pane;
     if (Pane *current = currentPane()) {
         const QModelIndex index = m_sidebar->currentIndex();
@@ -291,6 +319,10 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!mayDropUnsavedEdits(tr("Closing Opsdeck"))) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

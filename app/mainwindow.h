@@ -46,6 +46,9 @@ protected:
 private:
     void buildMenus();
     void reload();
+    void load();
+    /** True when there is nothing unsaved, or the user agreed to drop it. */
+    bool mayDropUnsavedEdits(const QString &why);
     void closeWorkspace();
     void showDiagnostics(const Diagnostics &diagnostics);
     void populateSidebar();

@@ -112,8 +112,8 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
     QString backup;
     if (changed) {
         ConfigFileAccess access(target->spec, env.pool());
-        const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
-            access.save(target->file.serialize(), target->snapshot));
+        const Result<ConfigSaveOutcome> saved =
+            EnvironmentSession::wait(access.save(target->file.serialize(), target->snapshot));
         if (!saved)
             changed = Status(saved.error());
         else if (saved->conflict)
@@ -130,8 +130,8 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
          QStringLiteral("key %1").arg(key), QString(),
          changed ? QStringLiteral("done") : QStringLiteral("failed: ") + changed.errorString()});
     if (!audited)
-        ctx.err << "warning: the change was not written to the audit log: "
-                << audited.errorString() << "\n";
+        ctx.err << "warning: the change was not written to the audit log: " << audited.errorString()
+                << "\n";
     if (!changed)
         return fail(ctx, changed.errorString());
     ctx.out << environment << ": " << key << (before ? " changed" : " added") << " in "

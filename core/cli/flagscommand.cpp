@@ -250,8 +250,8 @@ int runWrite(CliContext &ctx, const QString &verb, QStringList args)
     if (const Status audited =
             auditFlagEdit(audit, env.workspace().name, environment, edit, comment, written);
         !audited)
-        ctx.err << "warning: the change was not written to the audit log: "
-                << audited.errorString() << "\n";
+        ctx.err << "warning: the change was not written to the audit log: " << audited.errorString()
+                << "\n";
     if (!written) {
         ctx.err << "opsdeck flags: " << environment << ": " << change.name << ": "
                 << written.errorString() << "\n";

@@ -58,7 +58,7 @@ DriftRow rowFor(const QString &key, const QList<DriftInput> &inputs)
             row.masked = true;
         }
     }
-    row.state = missing                 ? DriftRow::State::Missing
+    row.state = missing                  ? DriftRow::State::Missing
                 : knownValues.size() > 1 ? DriftRow::State::Differs
                 : unknown                ? DriftRow::State::Unknown
                                          : DriftRow::State::Same;

@@ -17,7 +17,7 @@ struct DriftInput
     struct Value
     {
         QString text;
-        QString origin; // the file it comes from
+        QString origin;    // the file it comes from
         bool known = true; // false for a sops secret: its key is visible, its value is not read
     };
     QString environment;

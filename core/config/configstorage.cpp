@@ -61,8 +61,8 @@ bool isBackupOf(const QString &candidate, const QString &fileName)
 QDateTime takenFrom(const QString &backupFileName, const QString &fileName)
 {
     constexpr qsizetype kStampLength = 16; // yyyyMMddTHHmmssZ
-    const QString stamp = backupFileName.mid(fileName.size() + QLatin1String(".opsdeck-").size(),
-                                             kStampLength);
+    const QString stamp =
+        backupFileName.mid(fileName.size() + QLatin1String(".opsdeck-").size(), kStampLength);
     QDateTime taken = QDateTime::fromString(stamp, QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
     taken.setTimeSpec(Qt::UTC);
     return taken;
@@ -91,8 +91,7 @@ void pruneBackups(SftpSession &sftp, const QString &path, int keep)
 QString backupName(const QString &fileName, const QDateTime &nowUtc)
 {
     return fileName + QStringLiteral(".opsdeck-") +
-           nowUtc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")) +
-           QStringLiteral(".bak");
+           nowUtc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")) + QStringLiteral(".bak");
 }
 
 Result<ConfigSnapshot> readLocal(const QString &path)
@@ -102,7 +101,8 @@ Result<ConfigSnapshot> readLocal(const QString &path)
     if (!file.exists())
         return s;
     if (!file.open(QIODevice::ReadOnly))
-        return Result<ConfigSnapshot>::failure(QStringLiteral("%1: %2").arg(path, file.errorString()));
+        return Result<ConfigSnapshot>::failure(
+            QStringLiteral("%1: %2").arg(path, file.errorString()));
     s.bytes = file.readAll();
     s.exists = true;
     s.size = s.bytes.size();
@@ -194,8 +194,8 @@ Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &path,
     if (!info)
         return info.error();
     const quint32 mode = info->exists ? info->permissions : 0600;
-    const QString temp = joined(directory, tempPrefix(name) +
-                                               QString::number(QRandomGenerator::global()->generate(), 16));
+    const QString temp = joined(
+        directory, tempPrefix(name) + QString::number(QRandomGenerator::global()->generate(), 16));
     if (Status written = sftp.writeNew(temp, bytes, mode); !written) {
         (void)sftp.remove(temp);
         return written.error();
@@ -205,8 +205,8 @@ Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &path,
         for (int n = 2; std::any_of(entries->cbegin(), entries->cend(),
                                     [&](const RemoteFileInfo &e) { return e.path == backup; });
              ++n)
-            backup = joined(directory, backupName(name, nowUtc).chopped(4) +
-                                           QStringLiteral("-%1.bak").arg(n));
+            backup = joined(directory,
+                            backupName(name, nowUtc).chopped(4) + QStringLiteral("-%1.bak").arg(n));
         if (Status kept = sftp.writeNew(backup, current->bytes, mode); !kept) {
             (void)sftp.remove(temp);
             return R::failure(QStringLiteral("could not keep the previous version: ") +
@@ -252,9 +252,9 @@ Result<QList<ConfigBackup>> remoteBackups(SftpSession &sftp, const QString &path
     // Newest first; the name's timestamp (and -N suffix) orders them, not the mtime a copy
     // may have lost.
     std::sort(backups.begin(), backups.end(), [](const ConfigBackup &a, const ConfigBackup &b) {
-        return a.taken != b.taken ? a.taken > b.taken : a.path.size() != b.path.size()
-                                                            ? a.path.size() > b.path.size()
-                                                            : a.path > b.path;
+        return a.taken != b.taken               ? a.taken > b.taken
+               : a.path.size() != b.path.size() ? a.path.size() > b.path.size()
+                                                : a.path > b.path;
     });
     return backups;
 }

@@ -31,7 +31,7 @@ Result<std::unique_ptr<FlagsBackend>> FlagsBackend::create(const EnvironmentSpec
 }
 
 Status auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
-                   const FlagEdit &edit, const QString &comment, const Status &written)
+                     const FlagEdit &edit, const QString &comment, const Status &written)
 {
     const QString action = edit.op == FlagEdit::Op::Create   ? QStringLiteral("flag.create")
                            : edit.op == FlagEdit::Op::Delete ? QStringLiteral("flag.delete")

@@ -67,7 +67,8 @@ public:
 inline const QString kFlagConflict = QStringLiteral("conflict");
 
 /** Writes one flag edit to the audit log: action flag.set / flag.create / flag.delete. */
-[[nodiscard]] Status auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
-                   const FlagEdit &edit, const QString &comment, const Status &written);
+[[nodiscard]] Status auditFlagEdit(AuditLog &audit, const QString &workspace,
+                                   const QString &environment, const FlagEdit &edit,
+                                   const QString &comment, const Status &written);
 
 } // namespace Opsdeck

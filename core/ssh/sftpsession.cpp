@@ -110,8 +110,8 @@ Result<QByteArray> SftpSession::readAll(const QString &path, qint64 maxBytes)
 
 Status SftpSession::writeNew(const QString &path, const QByteArray &bytes, quint32 mode)
 {
-    const File file(sftp_open(m_sftp, path.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL,
-                              mode_t(mode)));
+    const File file(
+        sftp_open(m_sftp, path.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)));
     if (!file)
         return Status::failure(lastError(QStringLiteral("create"), path));
     for (qsizetype done = 0; done < bytes.size();) {
@@ -155,7 +155,8 @@ Status SftpSession::remove(const QString &path)
 
 Status SftpSession::replace(const QString &from, const QString &to)
 {
-    const QString failed = QStringLiteral("%1: cannot rename %2 to %3: %4").arg(m_hostName, from, to);
+    const QString failed =
+        QStringLiteral("%1: cannot rename %2 to %3: %4").arg(m_hostName, from, to);
     ssh_channel channel = ssh_channel_new(m_session);
     if (!channel)
         return Status::failure(failed.arg(QString::fromUtf8(ssh_get_error(m_session))));
@@ -181,9 +182,8 @@ Status SftpSession::replace(const QString &from, const QString &to)
     ssh_channel_free(channel);
     if (status == 0)
         return success();
-    return Status::failure(failed.arg(output.trimmed().isEmpty()
-                                          ? libsshError
-                                          : QString::fromUtf8(output.trimmed())));
+    return Status::failure(
+        failed.arg(output.trimmed().isEmpty() ? libsshError : QString::fromUtf8(output.trimmed())));
 }
 
 } // namespace Opsdeck

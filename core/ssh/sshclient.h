@@ -6,10 +6,10 @@
 #include "sshendpoint.h"
 
 #include <QFuture>
-#include <QPromise>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QPromise>
 
 #include <memory>
 

@@ -257,9 +257,9 @@ void SshWorker::withSftp(const std::function<void(SftpSession *, const QString &
     if (!m_sftp) {
         m_sftp = sftp_new(m_session);
         if (!m_sftp || sftp_init(m_sftp) != SSH_OK) {
-            const QString error = QStringLiteral("%1: cannot start SFTP: %2")
-                                      .arg(m_endpoint.name,
-                                           QString::fromUtf8(ssh_get_error(m_session)));
+            const QString error =
+                QStringLiteral("%1: cannot start SFTP: %2")
+                    .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session)));
             if (m_sftp)
                 sftp_free(m_sftp);
             m_sftp = nullptr;

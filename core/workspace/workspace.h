@@ -95,10 +95,10 @@ struct DeploySpec
  */
 struct ConfigFileSpec
 {
-    QString location;   // as shown: the local path, or "web1:/srv/app/.env"
-    QString host;       // empty for a local file
-    QString path;       // the local path, or the path on the host
-    QString afterSave;  // a command run (after confirmation) once the file is saved
+    QString location;  // as shown: the local path, or "web1:/srv/app/.env"
+    QString host;      // empty for a local file
+    QString path;      // the local path, or the path on the host
+    QString afterSave; // a command run (after confirmation) once the file is saved
     SourcePosition position;
 
     bool isRemote() const { return !host.isEmpty(); }

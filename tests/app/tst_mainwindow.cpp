@@ -2,17 +2,23 @@
 // Drives the real MainWindow offscreen.
 #include "common/diagnosticsview.h"
 #include "common/pane.h"
+#include "config/configpane.h"
+#include "config/dotenveditor.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
 #include "runtime/environmentprobe.h"
 #include "stallmeter.h"
 
+#include <QApplication>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 
 using namespace Opsdeck;
@@ -25,6 +31,12 @@ void writeFile(const QString &path, const QByteArray &text)
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(text);
     QVERIFY(file.commit());
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 } // namespace
@@ -110,6 +122,49 @@ private slots:
         QVERIFY2(pane->probe()->database().error.contains(QStringLiteral("tunnel via bastion")),
                  qPrintable(pane->probe()->database().error));
         QVERIFY2(meter.longestStallMs() <= 50, qPrintable(QString::number(meter.longestStallMs())));
+    }
+
+    void unsavedConfigEditsAreNotDroppedByReopeningOrClosing()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        writeFile(dir.filePath(QStringLiteral("staging.env")), "A=1\n");
+        writeFile(path, "version: 1\nenvironments:\n  staging: { config: [staging.env] }\n");
+        MainWindow window;
+        window.show();
+        window.openWorkspace(path);
+        QVERIFY(window.selectPane(QStringLiteral("staging"), QStringLiteral("config")));
+        auto *pane = qobject_cast<ConfigPane *>(window.currentPane());
+        QVERIFY(pane);
+        const QString file = dir.filePath(QStringLiteral("staging.env"));
+        auto *editor = qobject_cast<DotenvEditor *>(pane->editor(file));
+        QVERIFY(StallMeter::spinUntil([&] { return pane->hasLoaded(); }, 10000));
+        QVERIFY(editor->setValue(QStringLiteral("A"), QStringLiteral("2")));
+        QCOMPARE(pane->unsavedChanges(), QStringList{file});
+
+        // The question comes up; answering Cancel keeps the pane and its edit.
+        int asked = 0;
+        const auto answer = [&asked](QMessageBox::StandardButton button) {
+            QTimer::singleShot(0, [&asked, button] {
+                if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                    ++asked;
+                    box->button(button)->click();
+                }
+            });
+        };
+        answer(QMessageBox::Cancel);
+        window.openWorkspace(path); // a change of opsdeck.yaml asks the same way
+        QCOMPARE(asked, 1);
+        QCOMPARE(window.currentPane(), pane);
+        QVERIFY(pane->isModified(file));
+        answer(QMessageBox::Cancel);
+        QVERIFY(!window.close());
+        QCOMPARE(asked, 2);
+        QVERIFY(window.isVisible());
+        answer(QMessageBox::Discard);
+        QVERIFY(window.close());
+        QCOMPARE(asked, 3);
+        QCOMPARE(readAll(file), QByteArray("A=1\n")); // dropped, as asked: never written
     }
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Drift between environments' config (and their secrets' key names), and YAML config checks.
 #include "config/configdrift.h"
+#include "config/linediff.h"
 #include "config/yamlcheck.h"
 #include "testservices.h"
 
@@ -101,6 +102,20 @@ private slots:
         QCOMPARE(row(rows, QStringLiteral("DEBUG"))->state, DriftRow::State::Same);
         // Not a sops file: a clear error, not a crash.
         QVERIFY(!prod.addSecretsKeys(QStringLiteral("x.yaml"), "a: [unclosed"));
+    }
+
+    void lineDiffFindsTheChangedLines()
+    {
+        const QList<DiffLine> diff =
+            lineDiff({QStringLiteral("A=1"), QStringLiteral("B=2"), QStringLiteral("C=3")},
+                     {QStringLiteral("A=1"), QStringLiteral("B=20"), QStringLiteral("C=3"),
+                      QStringLiteral("D=4")});
+        QCOMPARE(diffText(diff), QStringLiteral(" A=1\n-B=2\n+B=20\n C=3\n+D=4\n"));
+        QVERIFY(lineDiff({}, {}).isEmpty());
+        // Past the limit: everything removed then added, not quadratic memory.
+        QCOMPARE(
+            lineDiff({QStringLiteral("x"), QStringLiteral("y")}, {QStringLiteral("x")}, 1).size(),
+            3);
     }
 
     void yamlErrorsCarryTheirPosition()

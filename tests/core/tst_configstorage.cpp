@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Config saves, locally and over the real sshd's SFTP (tests/services/sshd.sh): no mocks.
 #include "config/configstorage.h"
-#include "workspace/workspaceloader.h"
 #include "runtime/sshpool.h"
 #include "ssh/sftpsession.h"
 #include "ssh/sshclient.h"
 #include "stallmeter.h"
 #include "testservices.h"
+#include "workspace/workspaceloader.h"
 
 #include <QDir>
 #include <QFile>
@@ -121,9 +121,8 @@ class TestConfigStorage final : public QObject
                                          const QByteArray &bytes, const ConfigSnapshot &base,
                                          const QDateTime &now = QDateTime::currentDateTimeUtc())
     {
-        return wait(client.withSftp<ConfigSaveOutcome>([=](SftpSession &s) {
-            return ConfigStorage::saveRemote(s, path, bytes, base, now);
-        }));
+        return wait(client.withSftp<ConfigSaveOutcome>(
+            [=](SftpSession &s) { return ConfigStorage::saveRemote(s, path, bytes, base, now); }));
     }
     Result<ConfigSnapshot> readRemote(SshClient &client, const QString &path)
     {
@@ -134,8 +133,9 @@ class TestConfigStorage final : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY2(TestServices::load(QStringLiteral("sshd")).contains(QStringLiteral("SSH_PORT_WEB1")),
-                 "the sshd fixture did not run");
+        QVERIFY2(
+            TestServices::load(QStringLiteral("sshd")).contains(QStringLiteral("SSH_PORT_WEB1")),
+            "the sshd fixture did not run");
         QVERIFY(m_dir.isValid());
     }
 
@@ -241,8 +241,9 @@ private slots:
         ConfigSnapshot base = readRemote(client, path).value();
         const QDateTime start(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
         for (int n = 1; n <= 12; ++n) {
-            const Result<ConfigSaveOutcome> saved = saveRemote(
-                client, path, QStringLiteral("N=%1\n").arg(n).toUtf8(), base, start.addSecs(n * 60));
+            const Result<ConfigSaveOutcome> saved =
+                saveRemote(client, path, QStringLiteral("N=%1\n").arg(n).toUtf8(), base,
+                           start.addSecs(n * 60));
             QVERIFY2(saved.ok() && !saved->conflict, qPrintable(saved.errorString()));
             base = saved->current;
         }
@@ -265,9 +266,9 @@ private slots:
         CuttingRelay relay(sshdPort, 512 * 1024);
         // known_hosts for the relay's port, with web1's key: the relay is transparent.
         const QString knownHosts = m_dir.filePath(QStringLiteral("relay_known_hosts"));
-        const QList<QByteArray> key =
-            readFile(TestServices::stateDir(QStringLiteral("sshd")) + QStringLiteral("/web1/host_key.pub"))
-                .split(' ');
+        const QList<QByteArray> key = readFile(TestServices::stateDir(QStringLiteral("sshd")) +
+                                               QStringLiteral("/web1/host_key.pub"))
+                                          .split(' ');
         QVERIFY(writeFile(knownHosts, "[127.0.0.1]:" + QByteArray::number(relay.port()) + ' ' +
                                           key.value(0) + ' ' + key.value(1) + '\n'));
         SshClient client(web1(knownHosts, relay.port()), nullptr, &m_reject);
@@ -281,7 +282,8 @@ private slots:
         QVERIFY2(!saved.ok(), "a save over a dropped connection cannot have succeeded");
         QCOMPARE(readFile(path), QByteArray("KEEP=me\n"));
         // The half-written temp file is cleaned up by the next save.
-        QVERIFY(namesIn(m_dir.path()).filter(QStringLiteral(".dropped.env.opsdeck-tmp-")).size() <= 1);
+        QVERIFY(namesIn(m_dir.path()).filter(QStringLiteral(".dropped.env.opsdeck-tmp-")).size() <=
+                1);
         SshClient direct(web1(), nullptr, &m_reject);
         const Result<ConfigSaveOutcome> next = saveRemote(direct, path, "KEEP=you\n", *base);
         QVERIFY2(next.ok() && !next->conflict, qPrintable(next.errorString()));

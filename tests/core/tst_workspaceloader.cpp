@@ -59,9 +59,9 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
         if (!e.config.isEmpty()) {
             QStringList files;
             for (const ConfigFileSpec &c : e.config)
-                files << (c.afterSave.isEmpty() ? c.location
-                                                : c.location + QStringLiteral(" after_save=") +
-                                                      c.afterSave);
+                files << (c.afterSave.isEmpty()
+                              ? c.location
+                              : c.location + QStringLiteral(" after_save=") + c.afterSave);
             lines << QStringLiteral("  config=") + relative(files.join(QLatin1Char('|')), dir);
         }
         if (!e.flags.isEmpty())

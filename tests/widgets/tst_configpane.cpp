@@ -28,9 +28,9 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTreeWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Opsdeck;
 
@@ -92,8 +92,8 @@ class TestConfigPane final : public QObject
 
     std::unique_ptr<ConfigPane> openPane(const QString &environment)
     {
-        auto pane = std::make_unique<ConfigPane>(
-            m_workspace, *m_workspace.environment(environment), m_pool.get());
+        auto pane = std::make_unique<ConfigPane>(m_workspace, *m_workspace.environment(environment),
+                                                 m_pool.get());
         pane->setAuditLog(m_audit);
         pane->resize(1200, 640);
         pane->show();
@@ -175,9 +175,9 @@ private slots:
         QCOMPARE(cell(model, QStringLiteral("DB_PASSWORD")), QStringLiteral("one"));
         editor->revealAction()->trigger();
 
-        QVERIFY(model->setData(model->index(model->rowOfKey(QStringLiteral("TITLE")),
-                                            DotenvModel::ValueColumn),
-                               QStringLiteral("New title"), Qt::EditRole));
+        QVERIFY(model->setData(
+            model->index(model->rowOfKey(QStringLiteral("TITLE")), DotenvModel::ValueColumn),
+            QStringLiteral("New title"), Qt::EditRole));
         QVERIFY(pane->isModified(m_stagingEnv));
         QVERIFY(pane->fileList()->currentItem()->text().endsWith(QStringLiteral("•")));
         QVERIFY(saveAndWait(*pane));

@@ -25,6 +25,8 @@ public:
     virtual QList<QAction *> paneActions() const { return {}; }
     /** True once the first data has arrived (or failed): screenshots wait for this. */
     virtual bool hasLoaded() const = 0;
+    /** Files with edits not saved yet ("config/staging.env"), so closing can ask first. */
+    virtual QStringList unsavedChanges() const { return {}; }
     virtual void saveState(QSettings &) const {}
     virtual void restoreState(QSettings &) {}
 

@@ -26,8 +26,8 @@ ConfigConflictDialog::ConfigConflictDialog(const QString &location, const QByteA
     auto *buttons = new QDialogButtonBox(this);
     QPushButton *overwrite =
         buttons->addButton(tr("Overwrite with mine"), QDialogButtonBox::DestructiveRole);
-    QPushButton *take = buttons->addButton(tr("Discard mine, load theirs"),
-                                           QDialogButtonBox::ResetRole);
+    QPushButton *take =
+        buttons->addButton(tr("Discard mine, load theirs"), QDialogButtonBox::ResetRole);
     QPushButton *cancel = buttons->addButton(tr("Keep editing"), QDialogButtonBox::RejectRole);
     cancel->setDefault(true);
     connect(overwrite, &QPushButton::clicked, this, [this] { choose(Choice::Overwrite); });

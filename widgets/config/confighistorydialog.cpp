@@ -47,7 +47,8 @@ ConfigHistoryDialog::ConfigHistoryDialog(ConfigFileAccess *access, const QByteAr
     onFinished(m_access->backups(), this, [this](const Result<QList<ConfigBackup>> &backups) {
         m_loaded = true;
         if (!backups) {
-            m_status->setText(tr("Could not list previous versions: %1").arg(backups.errorString()));
+            m_status->setText(
+                tr("Could not list previous versions: %1").arg(backups.errorString()));
         } else if (backups->isEmpty()) {
             m_status->setText(tr("No previous versions yet: one is kept at every save."));
         } else {
@@ -55,12 +56,10 @@ ConfigHistoryDialog::ConfigHistoryDialog(ConfigFileAccess *access, const QByteAr
                                  "would change.",
                                  nullptr, int(backups->size())));
             for (const ConfigBackup &b : *backups) {
-                const QString when = b.taken.isValid()
-                                         ? QLocale().toString(b.taken.toLocalTime(),
-                                                              QLocale::ShortFormat)
-                                         : b.path.section(QLatin1Char('/'), -1);
-                auto *item = new QListWidgetItem(
-                    tr("%1 (%2 bytes)").arg(when).arg(b.size), m_list);
+                const QString when = b.taken.isValid() ? QLocale().toString(b.taken.toLocalTime(),
+                                                                            QLocale::ShortFormat)
+                                                       : b.path.section(QLatin1Char('/'), -1);
+                auto *item = new QListWidgetItem(tr("%1 (%2 bytes)").arg(when).arg(b.size), m_list);
                 item->setData(Qt::UserRole, b.path);
                 item->setToolTip(b.path);
             }

@@ -159,9 +159,8 @@ void ConfigPane::load(const QString &location)
         m_placeholder->setText(tr("Reading %1…").arg(location));
         m_stack->setCurrentWidget(m_placeholder);
     }
-    onFinished(file.access->read(), this, [this, location](const Result<ConfigSnapshot> &read) {
-        fileRead(location, read);
-    });
+    onFinished(file.access->read(), this,
+               [this, location](const Result<ConfigSnapshot> &read) { fileRead(location, read); });
 }
 
 void ConfigPane::fileRead(const QString &location, const Result<ConfigSnapshot> &read)
@@ -180,9 +179,9 @@ void ConfigPane::fileRead(const QString &location, const Result<ConfigSnapshot> 
             if (!read->exists)
                 showBanner(tr("%1 does not exist yet: saving creates it.").arg(location));
         } else {
-            m_placeholder->setText(tr("Could not read %1:<br>%2<br><br>Reload to try again.")
-                                       .arg(location.toHtmlEscaped(),
-                                            read.errorString().toHtmlEscaped()));
+            m_placeholder->setText(
+                tr("Could not read %1:<br>%2<br><br>Reload to try again.")
+                    .arg(location.toHtmlEscaped(), read.errorString().toHtmlEscaped()));
         }
     }
     updateFileItem(location);
@@ -223,6 +222,16 @@ ConfigEditor *ConfigPane::editor(const QString &location) const
     return it == m_files.constEnd() ? nullptr : it->editor;
 }
 
+QStringList ConfigPane::unsavedChanges() const
+{
+    QStringList files;
+    for (const OpenConfig &file : m_files)
+        if (file.editor->isModified())
+            files << file.spec.location;
+    files.sort();
+    return files;
+}
+
 bool ConfigPane::isModified(const QString &location) const
 {
     const ConfigEditor *e = editor(location);
@@ -254,20 +263,18 @@ void ConfigPane::save()
     };
     if (!m_environment.isProtected)
         return go(QString());
-    DangerConfirmDialog::ask(this, tr("Save"),
-                             tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name),
-                             m_environment.name, true,
-                             [this, location, go](bool confirmed, const QString &comment) {
-                                 if (confirmed)
-                                     go(comment);
-                                 else
-                                     emit saveFinished(location, false);
-                             });
+    DangerConfirmDialog::ask(
+        this, tr("Save"), tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name),
+        m_environment.name, true, [this, location, go](bool confirmed, const QString &comment) {
+            if (confirmed)
+                go(comment);
+            else
+                emit saveFinished(location, false);
+        });
 }
 
-void ConfigPane::write(const QString &location, const QByteArray &bytes,
-                       const ConfigSnapshot &base, const QString &action, const QString &summary,
-                       const QString &comment)
+void ConfigPane::write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
+                       const QString &action, const QString &summary, const QString &comment)
 {
     emit statusMessage(tr("Saving %1…").arg(location));
     m_saveAction->setEnabled(false);
@@ -361,23 +368,23 @@ void ConfigPane::showHistory()
         return;
     auto *dialog = new ConfigHistoryDialog(file->access, file->editor->content(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ConfigHistoryDialog::restoreRequested, this,
-            [this, dialog, location = file->spec.location](const QString &backup,
-                                                           const QByteArray &content) {
-                DangerConfirmDialog::ask(
-                    this, tr("Restore"),
-                    tr("Replace %1 with the version kept as %2?").arg(location, backup),
-                    m_environment.name, m_environment.isProtected,
-                    [this, dialog, location, backup, content](bool confirmed,
-                                                              const QString &comment) {
-                        if (!confirmed)
-                            return;
-                        dialog->accept();
-                        write(location, content, m_files[location].base,
-                              QStringLiteral("config.restore"),
-                              tr("restored %1").arg(QFileInfo(backup).fileName()), comment);
-                    });
-            });
+    connect(
+        dialog, &ConfigHistoryDialog::restoreRequested, this,
+        [this, dialog, location = file->spec.location](const QString &backup,
+                                                       const QByteArray &content) {
+            DangerConfirmDialog::ask(
+                this, tr("Restore"),
+                tr("Replace %1 with the version kept as %2?").arg(location, backup),
+                m_environment.name, m_environment.isProtected,
+                [this, dialog, location, backup, content](bool confirmed, const QString &comment) {
+                    if (!confirmed)
+                        return;
+                    dialog->accept();
+                    write(location, content, m_files[location].base,
+                          QStringLiteral("config.restore"),
+                          tr("restored %1").arg(QFileInfo(backup).fileName()), comment);
+                });
+        });
     dialog->open();
 }
 
@@ -405,7 +412,8 @@ void ConfigPane::runCommand(const OpenConfig &file)
     if (file.spec.isRemote()) {
         SshClient *client = m_pool ? m_pool->client(file.spec.host) : nullptr;
         if (!client)
-            return commandFinished(location, command, -1, tr("unknown host %1").arg(file.spec.host));
+            return commandFinished(location, command, -1,
+                                   tr("unknown host %1").arg(file.spec.host));
         SshExec *job = client->exec(command, this);
         const auto show = [this](const QByteArray &data) {
             m_output->appendPlainText(QString::fromUtf8(data).trimmed());
@@ -429,7 +437,8 @@ void ConfigPane::runCommand(const OpenConfig &file)
             [this, process, location, command](int exitCode, QProcess::ExitStatus status) {
                 process->deleteLater();
                 commandFinished(location, command, status == QProcess::NormalExit ? exitCode : -1,
-                                status == QProcess::NormalExit ? QString() : process->errorString());
+                                status == QProcess::NormalExit ? QString()
+                                                               : process->errorString());
             });
     process->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
 }
@@ -437,13 +446,11 @@ void ConfigPane::runCommand(const OpenConfig &file)
 void ConfigPane::commandFinished(const QString &location, const QString &command, int exitStatus,
                                  const QString &error)
 {
-    const QString outcome = exitStatus == 0 ? QStringLiteral("done")
-                                            : QStringLiteral("failed: exit %1 %2")
-                                                  .arg(exitStatus)
-                                                  .arg(error)
-                                                  .trimmed();
-    m_output->appendPlainText(exitStatus == 0 ? tr("(exit 0)")
-                                              : tr("(failed: exit %1) %2").arg(exitStatus).arg(error));
+    const QString outcome =
+        exitStatus == 0 ? QStringLiteral("done")
+                        : QStringLiteral("failed: exit %1 %2").arg(exitStatus).arg(error).trimmed();
+    m_output->appendPlainText(
+        exitStatus == 0 ? tr("(exit 0)") : tr("(failed: exit %1) %2").arg(exitStatus).arg(error));
     audit(QStringLiteral("config.after_save"), location, command, QString(), outcome);
     showBanner(exitStatus == 0 ? tr("After-save command finished.")
                                : tr("After-save command failed (exit %1).").arg(exitStatus),
@@ -455,12 +462,19 @@ void ConfigPane::audit(const QString &action, const QString &target, const QStri
                        const QString &comment, const QString &outcome)
 {
     // What changed is named by key (or line count), never by value.
-    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(), AuditLog::currentUser(),
-                                            m_workspace.name, m_environment.name, action, target,
-                                            {}, after, comment, outcome});
+    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
+                                            AuditLog::currentUser(),
+                                            m_workspace.name,
+                                            m_environment.name,
+                                            action,
+                                            target,
+                                            {},
+                                            after,
+                                            comment,
+                                            outcome});
     if (!audited)
-        emit statusMessage(tr("Warning: not written to the audit log: %1")
-                               .arg(audited.errorString()));
+        emit statusMessage(
+            tr("Warning: not written to the audit log: %1").arg(audited.errorString()));
 }
 
 void ConfigPane::showBanner(const QString &html, bool problem)

@@ -42,6 +42,7 @@ public:
     QString title() const override { return QStringLiteral("Config"); }
     QList<QAction *> paneActions() const override;
     bool hasLoaded() const override { return m_loaded; }
+    QStringList unsavedChanges() const override;
 
     void openFile(const QString &location);
     QString currentFile() const { return m_current; }
@@ -87,9 +88,8 @@ private:
     void written(const QString &location, const QByteArray &bytes, const QString &action,
                  const QString &summary, const QString &comment,
                  const Result<ConfigSaveOutcome> &saved);
-    void showConflict(const QString &location, const QByteArray &mine,
-                      const ConfigSnapshot &theirs, const QString &action, const QString &summary,
-                      const QString &comment);
+    void showConflict(const QString &location, const QByteArray &mine, const ConfigSnapshot &theirs,
+                      const QString &action, const QString &summary, const QString &comment);
     void runCommand(const OpenConfig &file);
     void commandFinished(const QString &location, const QString &command, int exitStatus,
                          const QString &error);

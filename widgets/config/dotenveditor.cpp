@@ -90,7 +90,8 @@ bool DotenvEditor::isModified() const
 QString DotenvEditor::changeSummary() const
 {
     const QStringList keys = m_model->changedKeys();
-    return keys.isEmpty() ? tr("no key changed") : tr("keys %1").arg(keys.join(QStringLiteral(", ")));
+    return keys.isEmpty() ? tr("no key changed")
+                          : tr("keys %1").arg(keys.join(QStringLiteral(", ")));
 }
 
 Status DotenvEditor::setValue(const QString &key, const QString &value)

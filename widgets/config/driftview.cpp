@@ -99,9 +99,8 @@ DriftView::DriftView(const Workspace &workspace, const QString &currentEnvironme
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, &DriftView::showMenu);
-    connect(m_onlyDifferences, &QCheckBox::toggled, this, [this](bool on) {
-        static_cast<DriftFilter *>(m_filter)->setOnlyDifferences(on);
-    });
+    connect(m_onlyDifferences, &QCheckBox::toggled, this,
+            [this](bool on) { static_cast<DriftFilter *>(m_filter)->setOnlyDifferences(on); });
     connect(m_reveal, &QCheckBox::toggled, m_model, &ConfigDriftModel::setRevealAll);
     connect(m_includeSecrets, &QCheckBox::toggled, this, &DriftView::refresh);
     connect(m_environmentList, &QListWidget::itemChanged, this, &DriftView::refresh);
@@ -166,8 +165,8 @@ void DriftView::readEnvironment(const EnvironmentSpec &env)
         auto *access = new ConfigFileAccess(spec, m_pool, this);
         ++m_pending;
         onFinished(access->read(), this,
-                   [this, access, name = env.name, spec, generation = m_generation](
-                       const Result<ConfigSnapshot> &read) {
+                   [this, access, name = env.name, spec,
+                    generation = m_generation](const Result<ConfigSnapshot> &read) {
                        access->deleteLater();
                        if (generation == m_generation)
                            fileRead(name, spec, read);
@@ -251,10 +250,9 @@ void DriftView::showMenu(const QPoint &position)
     for (const QString &target : m_model->environments()) {
         if (target == source)
             continue;
-        menu.addAction(tr("Copy %1's value of %2 to %3…").arg(source, row.key, target), this,
-                       [this, key = row.key, value = cell->text, target] {
-                           copyValue(key, value, target);
-                       });
+        menu.addAction(
+            tr("Copy %1's value of %2 to %3…").arg(source, row.key, target), this,
+            [this, key = row.key, value = cell->text, target] { copyValue(key, value, target); });
     }
     menu.exec(m_table->viewport()->mapToGlobal(position));
 }
@@ -295,32 +293,34 @@ void DriftView::writeCopy(const QString &key, const QString &value, const QStrin
         return;
     }
     auto *access = new ConfigFileAccess(file.spec, m_pool, this);
-    onFinished(access->save(edited.serialize(), file.snapshot), this,
-               [this, access, key, target, location = file.spec.location,
-                comment](const Result<ConfigSaveOutcome> &saved) {
-                   access->deleteLater();
-                   const bool written = saved && !saved->conflict;
-                   const QString outcome =
-                       written  ? QStringLiteral("done")
-                       : !saved ? QStringLiteral("failed: ") + saved.errorString()
-                                : QStringLiteral("refused: changed since it was read");
-                   const Status audited =
-                       m_audit ? m_audit->record({QDateTime::currentDateTimeUtc(),
-                                                  AuditLog::currentUser(), m_workspace.name,
-                                                  target, QStringLiteral("config.copy"), location,
-                                                  {}, QStringLiteral("key %1").arg(key), comment,
-                                                  outcome})
-                               : success();
-                   if (!audited)
-                       m_problems << tr("not written to the audit log: %1")
-                                         .arg(audited.errorString());
-                   if (!written)
-                       m_summary->setText(tr("%1 not copied to %2: %3")
-                                              .arg(key, location, outcome));
-                   emit copyFinished(target, written);
-                   if (written)
-                       refresh();
-               });
+    onFinished(
+        access->save(edited.serialize(), file.snapshot), this,
+        [this, access, key, target, location = file.spec.location,
+         comment](const Result<ConfigSaveOutcome> &saved) {
+            access->deleteLater();
+            const bool written = saved && !saved->conflict;
+            const QString outcome = written  ? QStringLiteral("done")
+                                    : !saved ? QStringLiteral("failed: ") + saved.errorString()
+                                             : QStringLiteral("refused: changed since it was read");
+            const Status audited = m_audit ? m_audit->record({QDateTime::currentDateTimeUtc(),
+                                                              AuditLog::currentUser(),
+                                                              m_workspace.name,
+                                                              target,
+                                                              QStringLiteral("config.copy"),
+                                                              location,
+                                                              {},
+                                                              QStringLiteral("key %1").arg(key),
+                                                              comment,
+                                                              outcome})
+                                           : success();
+            if (!audited)
+                m_problems << tr("not written to the audit log: %1").arg(audited.errorString());
+            if (!written)
+                m_summary->setText(tr("%1 not copied to %2: %3").arg(key, location, outcome));
+            emit copyFinished(target, written);
+            if (written)
+                refresh();
+        });
 }
 
 } // namespace Opsdeck

@@ -16,7 +16,8 @@ namespace Opsdeck {
 
 namespace {
 
-/** Keys, comments, quoted strings, anchors and document markers; enough to read YAML at a glance. */
+/** Keys, comments, quoted strings, anchors and document markers; enough to read YAML at a glance.
+ */
 class YamlHighlighter final : public QSyntaxHighlighter
 {
 public:
@@ -25,10 +26,11 @@ public:
 protected:
     void highlightBlock(const QString &text) override
     {
-        static const QRegularExpression key(
-            QStringLiteral("^(\\s*(?:-\\s+)?)([^\\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*')\\s*:(?=\\s|$)"));
+        static const QRegularExpression key(QStringLiteral(
+            "^(\\s*(?:-\\s+)?)([^\\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*')\\s*:(?=\\s|$)"));
         static const QRegularExpression quoted(QStringLiteral("\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'"));
-        static const QRegularExpression anchor(QStringLiteral("[&*][A-Za-z0-9_-]+|![A-Za-z0-9!_-]+"));
+        static const QRegularExpression anchor(
+            QStringLiteral("[&*][A-Za-z0-9_-]+|![A-Za-z0-9!_-]+"));
         static const QRegularExpression comment(QStringLiteral("(^|\\s)#.*$"));
         QTextCharFormat keyFormat, stringFormat, anchorFormat, commentFormat, markerFormat;
         keyFormat.setForeground(QColor(0x1f, 0x4e, 0x9e));

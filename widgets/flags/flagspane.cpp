@@ -357,18 +357,18 @@ void FlagsPane::applyConfirmed(const QString &environment, const FlagEdit &edit,
 {
     FlagsBackend *b = m_backends.value(environment);
     emit statusMessage(tr("%1: writing %2…").arg(environment, edit.subject().name));
-    b->apply(edit, this,
-             [this, environment, edit, comment](const Status &written, const QString &via) {
-                 if (const Status audited = auditFlagEdit(*m_audit, m_workspace.name,
-                                                          environment, edit, comment, written);
-                     !audited)
-                     emit statusMessage(tr("Warning: the change was not written to the audit "
-                                           "log: %1")
-                                            .arg(audited.errorString()));
-                 showWriteOutcome(environment, edit, written, via);
-                 reload(environment);
-                 emit writeFinished(environment, flagKey(edit.subject()), written.ok());
-             });
+    b->apply(
+        edit, this, [this, environment, edit, comment](const Status &written, const QString &via) {
+            if (const Status audited =
+                    auditFlagEdit(*m_audit, m_workspace.name, environment, edit, comment, written);
+                !audited)
+                emit statusMessage(tr("Warning: the change was not written to the audit "
+                                      "log: %1")
+                                       .arg(audited.errorString()));
+            showWriteOutcome(environment, edit, written, via);
+            reload(environment);
+            emit writeFinished(environment, flagKey(edit.subject()), written.ok());
+        });
 }
 
 void FlagsPane::showWriteOutcome(const QString &environment, const FlagEdit &edit,

@@ -260,6 +260,16 @@ Sops::SopsDocument *SecretsPane::document() const
     return it == m_open.cend() ? nullptr : it->file.document.get();
 }
 
+QStringList SecretsPane::unsavedChanges() const
+{
+    QStringList files;
+    for (auto it = m_open.cbegin(); it != m_open.cend(); ++it)
+        if (it->modified)
+            files << it.key();
+    files.sort();
+    return files;
+}
+
 bool SecretsPane::isModified(const QString &path) const
 {
     return m_open.value(path).modified;
@@ -375,18 +385,18 @@ void SecretsPane::audit(const QString &action, const QString &after, const QStri
 {
     // Key names only, never values: the audit log is not a secrets store.
     const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
-                           AuditLog::currentUser(),
-                           m_workspace.name,
-                           m_environment.name,
-                           action,
-                           QDir(m_workspace.directory).relativeFilePath(m_current),
-                           {},
-                           after,
-                           comment,
-                           outcome});
+                                            AuditLog::currentUser(),
+                                            m_workspace.name,
+                                            m_environment.name,
+                                            action,
+                                            QDir(m_workspace.directory).relativeFilePath(m_current),
+                                            {},
+                                            after,
+                                            comment,
+                                            outcome});
     if (!audited)
-        emit statusMessage(
-            tr("Warning: the change was not written to the audit log: %1").arg(audited.errorString()));
+        emit statusMessage(tr("Warning: the change was not written to the audit log: %1")
+                               .arg(audited.errorString()));
 }
 
 void SecretsPane::reload()

@@ -43,6 +43,7 @@ public:
     void openFile(const QString &path);
     QString currentFile() const { return m_current; }
     bool isModified(const QString &path) const;
+    QStringList unsavedChanges() const override;
     /** Saves the current file (asks first in a protected environment). */
     void save();
     /** Reloads the current file from disk, dropping unsaved edits. */
