@@ -184,11 +184,14 @@ QList<SourceComment> scanComments(const QByteArray &text)
     QList<SourceComment> comments;
     int blockParentIndent = -1; // inside a block scalar: the indentation of the line opening it
     char quote = 0;
-    const QList<QByteArray> lines = text.split('\n');
+    // YAML breaks lines at CR LF, LF and a lone CR alike (libyaml's marks count them so): split
+    // the same way, or a lone CR inside a "comment" would hide the line after it (found by
+    // fuzz_sops_yaml).
+    QByteArray normalized = text;
+    normalized.replace("\r\n", "\n").replace('\r', '\n');
+    const QList<QByteArray> lines = normalized.split('\n');
     for (int n = 0; n < lines.size(); ++n) {
-        QByteArray line = lines.at(n);
-        if (line.endsWith('\r'))
-            line.chop(1);
+        const QByteArray &line = lines.at(n);
         if (blockParentIndent >= 0) {
             if (line.trimmed().isEmpty() || indentOf(line) > blockParentIndent)
                 continue;

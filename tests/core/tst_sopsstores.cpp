@@ -83,6 +83,25 @@ private slots:
         QVERIFY(!Sops::Yaml::parse("a: 1\n---\nb: 2\n")); // multi-document: not yet
     }
 
+    void yamlLoneCarriageReturnEndsALineAsInYaml()
+    {
+        // Found by fuzz_sops_yaml: a lone CR ends the comment line for YAML, so the text after it
+        // is a key; what we write must read back the same.
+        for (const QByteArray &text :
+             {QByteArray("#\r Minitwit produc   =secret3.101.django:\n   =secrgest.sentry.io/44\n"),
+              QByteArray("# a comment\rkey: value # and another\rother: 2\r")}) {
+            const auto doc = Sops::Yaml::parse(text);
+            QVERIFY2(doc, qPrintable(doc.errorString()));
+            const QByteArray written = Sops::Yaml::write(*doc);
+            const auto again = Sops::Yaml::parse(written);
+            QVERIFY2(again, qPrintable(QString::fromUtf8(written)));
+            QCOMPARE(Sops::Yaml::write(*again), written);
+        }
+        const auto doc = Sops::Yaml::parse("# a comment\rkey: value # and another\rother: 2\r");
+        QCOMPARE(doc->child(QStringLiteral("key"))->text, QByteArray("value"));
+        QCOMPARE(doc->child(QStringLiteral("other"))->text, QByteArray("2"));
+    }
+
     void jsonKeepsOrderDuplicatesAndNumberTypes()
     {
         // (Plain string literals: moc does not follow raw ones spread over lines.)
