@@ -149,9 +149,17 @@ void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, 
         });
 }
 
-void PrometheusClient::labelValues(const QString &label, QObject *guard, Strings done)
+void PrometheusClient::labelValues(const QString &label, QObject *guard, Strings done,
+                                   const QString &match)
 {
-    get(QStringLiteral("/api/v1/label/%1/values").arg(label), {}, guard,
+    QList<std::pair<QString, QString>> query;
+    if (!match.isEmpty()) {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        query = {{QStringLiteral("match[]"), match},
+                 {QStringLiteral("start"), QString::number(now - 3600)},
+                 {QStringLiteral("end"), QString::number(now)}};
+    }
+    get(QStringLiteral("/api/v1/label/%1/values").arg(label), query, guard,
         [done](const QByteArray &body, int status, const QString &networkError) {
             done(networkError.isEmpty() ? parsePrometheusStrings(body, status)
                                         : Result<QStringList>::failure(networkError));

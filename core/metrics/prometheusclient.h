@@ -41,8 +41,9 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     void queryRange(const QString &promql, const QueryGrid &grid, QObject *guard, Done done);
-    /** `/api/v1/label/<name>/values` (metric names for "__name__"). */
-    void labelValues(const QString &label, QObject *guard, Strings done);
+    /** `/api/v1/label/<name>/values` (metric names for "__name__"); with `match`, only the
+     * values of the series that selector matches in the last hour. */
+    void labelValues(const QString &label, QObject *guard, Strings done, const QString &match = {});
     /** The label names of the series a selector matches (`/api/v1/labels?match[]=`, last hour). */
     void labelNames(const QString &match, QObject *guard, Strings done);
 

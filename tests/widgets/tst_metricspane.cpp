@@ -223,6 +223,17 @@ private slots:
         emit query->textEdited(query->text());
         QVERIFY(model->stringList().contains(
             QStringLiteral("opsdeck_demo_constant{series=\"a\",instance=\"")));
+        // Inside a label's quotes: that label's values for this metric.
+        query->setText(QStringLiteral("opsdeck_demo_constant{series=\""));
+        emit query->textEdited(query->text());
+        QVERIFY(StallMeter::spinUntil(
+            [&] {
+                return model->stringList().contains(
+                           QStringLiteral("opsdeck_demo_constant{series=\"a\"")) &&
+                       model->stringList().contains(
+                           QStringLiteral("opsdeck_demo_constant{series=\"b\""));
+            },
+            20000));
     }
 
     void aSlowPanelHoldsNothingUp()

@@ -461,6 +461,13 @@ void MetricsPane::completeLabels(const QString &text)
         return;
     }
     const QString metric = m.captured(1);
+    // Inside `label="…`: that label's values for this metric.
+    static const QRegularExpression inValue(
+        QStringLiteral("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!=|!~|=)\\s*\"[^\"]*$"));
+    if (const QRegularExpressionMatch v = inValue.match(m.captured(2)); v.hasMatch()) {
+        completeLabelValues(text, metric, v.captured(1));
+        return;
+    }
     if (!m_labelNames.contains(metric)) {
         m_labelNames.insert(metric, {}); // asked once
         m_prometheus->labelNames(metric, this, [this, metric](const Result<QStringList> &names) {
@@ -478,6 +485,33 @@ void MetricsPane::completeLabels(const QString &text)
     for (const QString &label : m_labelNames.value(metric))
         if (label != QLatin1String("__name__"))
             entries << text.left(cut) + label + QStringLiteral("=\"");
+    model->setStringList(entries);
+    m_query->completer()->complete();
+}
+
+void MetricsPane::completeLabelValues(const QString &text, const QString &metric,
+                                      const QString &label)
+{
+    const QString key = metric + QLatin1Char('/') + label;
+    if (!m_labelValues.contains(key)) {
+        m_labelValues.insert(key, {}); // asked once
+        m_prometheus->labelValues(
+            label, this,
+            [this, key](const Result<QStringList> &values) {
+                if (!values)
+                    return;
+                m_labelValues[key] = *values;
+                completeLabels(m_query->text());
+            },
+            metric);
+        return;
+    }
+    // The text up to the opening quote, then each value, closed.
+    const qsizetype cut = text.lastIndexOf(QLatin1Char('"')) + 1;
+    QStringList entries;
+    for (const QString &value : m_labelValues.value(key))
+        entries << text.left(cut) + value + QLatin1Char('"');
+    auto *model = qobject_cast<QStringListModel *>(m_query->completer()->model());
     model->setStringList(entries);
     m_query->completer()->complete();
 }

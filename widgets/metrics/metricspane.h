@@ -79,6 +79,7 @@ private:
     void loadMetricNames();
     void askAbsoluteRange();
     void completeLabels(const QString &text);
+    void completeLabelValues(const QString &text, const QString &metric, const QString &label);
     ChartPanel *addPanel(const PanelSpec &spec, int index);
 
     Workspace m_workspace;
@@ -94,7 +95,8 @@ private:
     ChartPanel *m_adhoc = nullptr;
     QList<Annotation> m_deployMarks, m_annotations;
     QStringList m_metricNames;
-    QHash<QString, QStringList> m_labelNames; // metric → its label names (asked once)
+    QHash<QString, QStringList> m_labelNames;  // metric → its label names (asked once)
+    QHash<QString, QStringList> m_labelValues; // "metric/label" → its values (asked once)
     QWidget *m_grid;
     QGridLayout *m_gridLayout;
     QComboBox *m_dashboardBox, *m_rangeBox, *m_refreshBox;
