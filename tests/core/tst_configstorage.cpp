@@ -6,6 +6,7 @@
 #include "ssh/sshclient.h"
 #include "stallmeter.h"
 #include "testservices.h"
+#include "testssh.h"
 #include "workspace/workspaceloader.h"
 
 #include <QDir>
@@ -22,18 +23,7 @@ namespace {
 
 SshEndpoint web1(const QString &knownHosts = {}, int port = 0)
 {
-    const QHash<QString, QString> env = TestServices::load(QStringLiteral("sshd"));
-    SshEndpoint ep;
-    ep.name = QStringLiteral("web1");
-    ep.address = QStringLiteral("127.0.0.1");
-    ep.port = port ? port : env.value(QStringLiteral("SSH_PORT_WEB1")).toInt();
-    ep.user = env.value(QStringLiteral("SSH_USER"));
-    ep.identityFile = env.value(QStringLiteral("SSH_KEY"));
-    ep.knownHostsFile =
-        knownHosts.isEmpty() ? env.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts;
-    ep.useSshConfig = false;
-    ep.connectTimeoutSeconds = 5;
-    return ep;
+    return sshFixtureEndpoint(QStringLiteral("web1"), knownHosts, port);
 }
 
 QByteArray readFile(const QString &path)

@@ -2,6 +2,7 @@
 // Against the real sshd of tests/services/sshd.sh: no mocks.
 #include "ssh/sshclient.h"
 #include "testservices.h"
+#include "testssh.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -26,18 +27,7 @@ QHash<QString, QString> sshd()
 
 SshEndpoint endpoint(const QString &name, const QString &knownHosts = {})
 {
-    const QHash<QString, QString> env = sshd();
-    SshEndpoint ep;
-    ep.name = name;
-    ep.address = QStringLiteral("127.0.0.1");
-    ep.port = env.value(QStringLiteral("SSH_PORT_") + name.toUpper()).toInt();
-    ep.user = env.value(QStringLiteral("SSH_USER"));
-    ep.identityFile = env.value(QStringLiteral("SSH_KEY"));
-    ep.knownHostsFile =
-        knownHosts.isEmpty() ? env.value(QStringLiteral("SSH_KNOWN_HOSTS")) : knownHosts;
-    ep.useSshConfig = false;
-    ep.connectTimeoutSeconds = 5;
-    return ep;
+    return sshFixtureEndpoint(name, knownHosts);
 }
 
 /** "SHA256:..." as ssh-keygen prints it for a public key file. */

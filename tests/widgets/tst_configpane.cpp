@@ -104,6 +104,19 @@ class TestConfigPane final : public QObject
 
     AuditEntry lastAudit() const { return m_audit->recent(1).value(0); }
 
+    /** Opens the staging pane on the remote .env, once its rows are there. */
+    DotenvEditor *openRemote(ConfigPane &pane)
+    {
+        pane.openFile(QStringLiteral("web1:") + m_remote);
+        auto *editor =
+            qobject_cast<DotenvEditor *>(pane.editor(QStringLiteral("web1:") + m_remote));
+        if (!editor ||
+            !StallMeter::spinUntil(
+                [&] { return editor->model()->rowOfKey(QStringLiteral("WORKERS")) >= 0; }, 15000))
+            return nullptr;
+        return editor;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -225,14 +238,10 @@ private slots:
     {
         auto pane = openPane(QStringLiteral("staging"));
         QVERIFY(pane);
-        const QString location = QStringLiteral("web1:") + m_remote;
         StallMeter meter;
         meter.start();
-        pane->openFile(location);
-        auto *editor = qobject_cast<DotenvEditor *>(pane->editor(location));
+        DotenvEditor *editor = openRemote(*pane);
         QVERIFY(editor);
-        QVERIFY(StallMeter::spinUntil(
-            [&] { return editor->model()->rowOfKey(QStringLiteral("WORKERS")) >= 0; }, 15000));
         QCOMPARE(cell(editor->model(), QStringLiteral("SECRET_KEY")), maskedValue());
         QVERIFY(editor->setValue(QStringLiteral("WORKERS"), QStringLiteral("4")));
         DangerConfirmDialog::setNextAnswer(true); // the after-save command is always confirmed
@@ -261,11 +270,8 @@ private slots:
     {
         auto pane = openPane(QStringLiteral("staging"));
         QVERIFY(pane);
-        const QString location = QStringLiteral("web1:") + m_remote;
-        pane->openFile(location);
-        auto *editor = qobject_cast<DotenvEditor *>(pane->editor(location));
-        QVERIFY(StallMeter::spinUntil(
-            [&] { return editor->model()->rowOfKey(QStringLiteral("WORKERS")) >= 0; }, 15000));
+        DotenvEditor *editor = openRemote(*pane);
+        QVERIFY(editor);
         QVERIFY(writeAll(m_remote, "WORKERS=4\nSECRET_KEY=abc\nADDED_BY_DEPLOY=yes\n"));
         QVERIFY(editor->setValue(QStringLiteral("WORKERS"), QStringLiteral("8")));
         QSignalSpy conflict(pane.get(), &ConfigPane::conflictShown);
@@ -290,11 +296,8 @@ private slots:
     {
         auto pane = openPane(QStringLiteral("staging"));
         QVERIFY(pane);
-        const QString location = QStringLiteral("web1:") + m_remote;
-        pane->openFile(location);
-        auto *editor = qobject_cast<DotenvEditor *>(pane->editor(location));
-        QVERIFY(StallMeter::spinUntil(
-            [&] { return editor->model()->rowOfKey(QStringLiteral("WORKERS")) >= 0; }, 15000));
+        DotenvEditor *editor = openRemote(*pane);
+        QVERIFY(editor);
         pane->showHistory();
         auto *history = pane->findChild<ConfigHistoryDialog *>();
         QVERIFY(history);
