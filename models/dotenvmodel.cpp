@@ -194,8 +194,13 @@ bool DotenvModel::setData(const QModelIndex &index, const QVariant &value, int r
 {
     if (role != Qt::EditRole || index.column() != ValueColumn || !isWinning(index.row()))
         return false;
-    const QString key = entryAt(index.row()).key;
+    const DotenvFile::Entry &e = entryAt(index.row());
+    const QString key = e.key;
     if (m_file.value(key) == value.toString())
+        return false;
+    // A masked value's editor starts empty (it must not show the secret): leaving it empty is
+    // "no change", never "wipe the secret". Reveal it first to really set it empty.
+    if (value.toString().isEmpty() && DotenvFile::looksSecret(key, e.value) && !isRevealed(key))
         return false;
     const Status changed = setValue(key, value.toString());
     if (!changed)

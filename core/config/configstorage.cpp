@@ -170,11 +170,14 @@ Result<ConfigSnapshot> readRemote(SftpSession &sftp, const QString &path)
     return s;
 }
 
-Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &path,
+Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &listedPath,
                                      const QByteArray &bytes, const ConfigSnapshot &base,
                                      const QDateTime &nowUtc, int keep)
 {
     using R = Result<ConfigSaveOutcome>;
+    // A listed symlink (releases/x/.env -> shared/.env) is saved through: the rename replaces
+    // its target, never the link itself.
+    const QString path = sftp.resolved(listedPath);
     const Result<ConfigSnapshot> current = readRemote(sftp, path);
     if (!current)
         return current.error();
@@ -239,8 +242,9 @@ Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &path,
     return outcome;
 }
 
-Result<QList<ConfigBackup>> remoteBackups(SftpSession &sftp, const QString &path)
+Result<QList<ConfigBackup>> remoteBackups(SftpSession &sftp, const QString &listedPath)
 {
+    const QString path = sftp.resolved(listedPath);
     const QString name = fileNameOf(path);
     const Result<QList<RemoteFileInfo>> entries = sftp.list(directoryOf(path));
     if (!entries)

@@ -71,6 +71,16 @@ QString SftpSession::lastError(const QString &what, const QString &path) const
     return QStringLiteral("%1: cannot %2 %3: %4").arg(m_hostName, what, path, reason);
 }
 
+QString SftpSession::resolved(const QString &path)
+{
+    char *real = sftp_canonicalize_path(m_sftp, path.toUtf8().constData());
+    if (!real)
+        return path;
+    const QString result = QString::fromUtf8(real);
+    ssh_string_free_char(real);
+    return result;
+}
+
 Result<RemoteFileInfo> SftpSession::stat(const QString &path)
 {
     const Attributes a(sftp_stat(m_sftp, path.toUtf8().constData()));

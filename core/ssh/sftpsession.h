@@ -35,6 +35,9 @@ public:
 
     const QString &hostName() const { return m_hostName; }
 
+    /** The path with symlinks resolved (the server's realpath), or `path` itself when it does
+     * not exist yet. */
+    QString resolved(const QString &path);
     /** exists = false (not an error) when the path is not there. */
     Result<RemoteFileInfo> stat(const QString &path);
     Result<QByteArray> readAll(const QString &path, qint64 maxBytes = 16 * 1024 * 1024);

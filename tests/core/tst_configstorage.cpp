@@ -205,6 +205,26 @@ private slots:
         QVERIFY(again->backupPath != saved->backupPath);
     }
 
+    void aListedSymlinkIsSavedThroughToItsTarget()
+    {
+        // A release's .env is a link to shared/.env, as deploys lay it out.
+        const QString shared = m_dir.filePath(QStringLiteral("app/shared"));
+        const QString release = m_dir.filePath(QStringLiteral("app/releases/r1"));
+        QVERIFY(QDir().mkpath(shared) && QDir().mkpath(release));
+        QVERIFY(writeFile(shared + QStringLiteral("/.env"), "A=1\n"));
+        QVERIFY(
+            QFile::link(QStringLiteral("../../shared/.env"), release + QStringLiteral("/.env")));
+        SshClient client(web1(), nullptr, &m_reject);
+        const QString link = release + QStringLiteral("/.env");
+        const Result<ConfigSnapshot> base = readRemote(client, link);
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        const Result<ConfigSaveOutcome> saved = saveRemote(client, link, "A=2\n", *base);
+        QVERIFY2(saved.ok() && !saved->conflict, qPrintable(saved.errorString()));
+        QVERIFY(QFileInfo(link).isSymLink());
+        QCOMPARE(readFile(shared + QStringLiteral("/.env")), QByteArray("A=2\n"));
+        QVERIFY(saved->backupPath.startsWith(shared + QStringLiteral("/.env.opsdeck-")));
+    }
+
     void remoteChangeUnderneathIsAConflict()
     {
         const QString path = m_dir.filePath(QStringLiteral("remote-conflict.env"));

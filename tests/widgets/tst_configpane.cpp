@@ -187,6 +187,12 @@ private slots:
         editor->revealAction()->trigger();
         QCOMPARE(cell(model, QStringLiteral("DB_PASSWORD")), QStringLiteral("one"));
         editor->revealAction()->trigger();
+        // Editing a masked value starts empty; leaving it empty must not wipe the secret.
+        const QModelIndex password =
+            model->index(model->rowOfKey(QStringLiteral("DB_PASSWORD")), DotenvModel::ValueColumn);
+        QCOMPARE(password.data(Qt::EditRole).toString(), QString());
+        QVERIFY(!model->setData(password, QString(), Qt::EditRole));
+        QVERIFY(!pane->isModified(m_stagingEnv));
 
         QVERIFY(model->setData(
             model->index(model->rowOfKey(QStringLiteral("TITLE")), DotenvModel::ValueColumn),
