@@ -18,12 +18,6 @@ const char *const kUsage = "opsdeck config get ENV KEY\n"
                            "opsdeck config set ENV KEY VALUE [--yes]\n"
                            "opsdeck config diff ENV1 ENV2";
 
-bool isYaml(const QString &path)
-{
-    return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) ||
-           path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
-}
-
 /** One .env file of the environment, as read (locally or over SFTP). */
 struct LoadedConfig
 {
@@ -39,7 +33,7 @@ Result<QList<LoadedConfig>> readConfig(EnvironmentSession &session,
     using R = Result<QList<LoadedConfig>>;
     QList<LoadedConfig> files;
     for (const ConfigFileSpec &spec : session.environment().config) {
-        if (isYaml(spec.path))
+        if (spec.isYaml())
             continue; // YAML config has no KEY=VALUE to get or set here
         ConfigFileAccess access(spec, session.pool());
         const Result<ConfigSnapshot> read = EnvironmentSession::wait(access.read());

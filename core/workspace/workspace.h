@@ -102,6 +102,12 @@ struct ConfigFileSpec
     SourcePosition position;
 
     bool isRemote() const { return !host.isEmpty(); }
+    /** .yaml/.yml files are edited as YAML text; everything else as KEY=VALUE (.env). */
+    bool isYaml() const
+    {
+        return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) ||
+               path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
+    }
 };
 
 /**

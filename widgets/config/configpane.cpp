@@ -132,7 +132,7 @@ void ConfigPane::addFile(const ConfigFileSpec &spec)
     OpenConfig file;
     file.spec = spec;
     file.access = new ConfigFileAccess(spec, m_pool, this);
-    if (isYamlConfig(spec.path))
+    if (spec.isYaml())
         file.editor = new YamlEditor(this);
     else
         file.editor = new DotenvEditor(this);

@@ -21,12 +21,6 @@
 
 namespace Opsdeck {
 
-bool isYamlConfig(const QString &path)
-{
-    return path.endsWith(QLatin1String(".yaml"), Qt::CaseInsensitive) ||
-           path.endsWith(QLatin1String(".yml"), Qt::CaseInsensitive);
-}
-
 namespace {
 
 /** Hides rows that are the same everywhere when "only differences" is on. */
@@ -160,7 +154,7 @@ void DriftView::readEnvironment(const EnvironmentSpec &env)
 {
     m_inputs[env.name].environment = env.name;
     for (const ConfigFileSpec &spec : env.config) {
-        if (isYamlConfig(spec.path))
+        if (spec.isYaml())
             continue; // YAML files are edited, not compared key by key
         auto *access = new ConfigFileAccess(spec, m_pool, this);
         ++m_pending;

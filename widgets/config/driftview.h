@@ -86,7 +86,4 @@ private:
     QStringList m_problems;
 };
 
-/** .yaml/.yml files are edited as YAML; everything else as .env. */
-bool isYamlConfig(const QString &path);
-
 } // namespace Opsdeck
