@@ -88,6 +88,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     layout->addWidget(m_stat, 1);
     layout->addWidget(m_chart, 1);
     layout->addWidget(m_legend);
+    m_chart->setStacked(m_spec.stack);
     m_chart->prepareLines(24); // typical panels draw fewer; a larger one grows the pool
     connect(m_chart, &TimeChartView::hovered, this, &ChartPanel::hovered);
     connect(m_chart, &TimeChartView::zoomRequested, this, &ChartPanel::zoomRequested);
@@ -101,8 +102,9 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
             m_hidden.remove(name);
         else
             m_hidden.insert(name);
+        // The legend stays as it is: the item that changed is still inside its signal.
         if (wasHidden != m_hidden.contains(name))
-            redraw();
+            redraw(LegendKept);
     });
 }
 
@@ -122,15 +124,17 @@ void ChartPanel::setResult(const PanelResult &result, qint64 fromMs, qint64 toMs
     m_status->setToolTip(result.warnings.join(QLatin1Char('\n')));
     m_error->setText(result.error);
     m_error->setVisible(!result.error.isEmpty());
-    redraw();
+    redraw(LegendRefilled);
 }
 
-void ChartPanel::redraw()
+void ChartPanel::redraw(LegendUpdate legend)
 {
-    QList<TimeSeries> shown;
-    for (const TimeSeries &s : std::as_const(m_result.series))
-        if (!m_hidden.contains(s.name) && !(m_hideEmpty && s.isAllZeroOrNull()))
-            shown << s;
+    // Usually every series is shown: then the list is shared, not copied (20 × 11,001 values).
+    QList<TimeSeries> shown = m_result.series;
+    if (!m_hidden.isEmpty() || m_hideEmpty)
+        shown.removeIf([this](const TimeSeries &s) {
+            return m_hidden.contains(s.name) || (m_hideEmpty && s.isAllZeroOrNull());
+        });
     // A stat (values without time, e.g. SQL `select count(*)`): one big number.
     const bool stat = !m_result.series.isEmpty() &&
                       std::all_of(m_result.series.begin(), m_result.series.end(),
@@ -138,6 +142,13 @@ void ChartPanel::redraw()
     m_stat->setVisible(stat);
     m_chart->setVisible(!stat);
     m_legend->setVisible(m_spec.legend && !stat);
+    // The legend first: when its height changes, the plot's does too, and a plot resized with
+    // its lines drawn has every line rebuilt by QtCharts. So the old lines go, and the panel is
+    // laid out now rather than in a later turn, after the new lines are in.
+    if (legend == LegendRefilled && fillLegend(m_result.series) && !stat) {
+        m_chart->clearLines();
+        layout()->activate();
+    }
     if (stat) {
         QStringList values;
         for (const TimeSeries &s : std::as_const(shown)) {
@@ -162,10 +173,9 @@ void ChartPanel::redraw()
     }
     if (m_result.series.isEmpty() && m_result.error.isEmpty() && m_hasResult)
         m_status->setText(tr("no data"));
-    fillLegend(m_result.series);
 }
 
-void ChartPanel::fillLegend(const QList<TimeSeries> &all)
+bool ChartPanel::fillLegend(const QList<TimeSeries> &all)
 {
     const QSignalBlocker blocker(m_legend);
     m_legend->setSortingEnabled(false);
@@ -189,8 +199,12 @@ void ChartPanel::fillLegend(const QList<TimeSeries> &all)
     m_legend->setSortingEnabled(true);
     // As tall as its rows, up to five; the plot keeps the rest.
     const int rows = std::clamp(m_legend->topLevelItemCount(), 1, 5);
-    m_legend->setFixedHeight(m_legend->header()->sizeHint().height() +
-                             rows * (fontMetrics().height() + 6) + 4);
+    const int height =
+        m_legend->header()->sizeHint().height() + rows * (fontMetrics().height() + 6) + 4;
+    if (m_legend->height() == height && m_legend->minimumHeight() == height)
+        return false;
+    m_legend->setFixedHeight(height);
+    return true;
 }
 
 void ChartPanel::setAnnotations(const QList<Annotation> &annotations)
@@ -209,7 +223,7 @@ void ChartPanel::setHideEmpty(bool hide)
         return;
     m_hideEmpty = hide;
     if (m_hasResult)
-        redraw();
+        redraw(LegendRefilled);
 }
 
 int ChartPanel::plotWidth() const

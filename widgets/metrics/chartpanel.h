@@ -50,8 +50,10 @@ signals:
     void zoomRequested(qint64 fromMs, qint64 toMs);
 
 private:
-    void redraw();
-    void fillLegend(const QList<TimeSeries> &shown);
+    enum LegendUpdate { LegendRefilled, LegendKept };
+    void redraw(LegendUpdate legend);
+    /** Returns whether the legend's height changed. */
+    bool fillLegend(const QList<TimeSeries> &all);
     void showMenu();
 
     PanelSpec m_spec;

@@ -9,6 +9,7 @@
 #include "metrics/sqlpanel.h"
 #include "pg/pgconnection.h"
 #include "runtime/databasesession.h"
+#include "timechartview.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -223,7 +224,9 @@ void MetricsPane::showDashboard(const QString &name)
 ChartPanel *MetricsPane::addPanel(const PanelSpec &spec, int index)
 {
     auto *panel = new ChartPanel(spec);
-    panel->setMinimumHeight(300);
+    // A fixed height, as Grafana's grid gives each panel: a legend that grows with the first
+    // answer takes room from its own plot instead of moving every panel below it.
+    panel->setFixedHeight(330);
     panel->setHideEmpty(m_hideEmpty->isChecked());
     panel->setAnnotations(m_annotations);
     m_gridLayout->addWidget(panel, index / 2, index % 2);
@@ -247,6 +250,11 @@ void MetricsPane::rebuildPanels()
     const DashboardSpec &dashboard = m_dashboards.at(m_dashboard);
     for (int i = 0; i < dashboard.panels.size(); ++i)
         m_panels << addPanel(dashboard.panels.at(i), i + 2); // row 0: the ad-hoc panel
+    // Panels keep their height; the space below the last row stays empty.
+    const int lastRow = (int(dashboard.panels.size()) + 1) / 2 + 1;
+    for (int row = 0; row < m_gridLayout->rowCount(); ++row)
+        m_gridLayout->setRowStretch(row, row > lastRow ? 1 : 0);
+    m_gridLayout->setRowStretch(lastRow + 1, 1);
 }
 
 void MetricsPane::setRange(const TimeRange &range)
@@ -396,12 +404,22 @@ void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &result, int ge
         return;
     }
     panel->setResult(result, m_resolvedFrom, m_resolvedTo);
-    if (--m_pending == 0) {
-        emit refreshed();
-        if (!m_loadedOnce) {
-            m_loadedOnce = true;
-            emit loaded();
-        }
+    if (panel->chartView()->isDrawing()) // a large panel takes a few turns
+        connect(
+            panel->chartView(), &TimeChartView::drawn, this,
+            [this, generation] { panelDrawn(generation); }, Qt::SingleShotConnection);
+    else
+        panelDrawn(generation);
+}
+
+void MetricsPane::panelDrawn(int generation)
+{
+    if (generation != m_generation || --m_pending != 0)
+        return;
+    emit refreshed();
+    if (!m_loadedOnce) {
+        m_loadedOnce = true;
+        emit loaded();
     }
 }
 

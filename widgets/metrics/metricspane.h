@@ -75,6 +75,7 @@ private:
     void rebuildPanels();
     void queryPanel(ChartPanel *panel);
     void panelDone(ChartPanel *panel, const PanelResult &result, int generation);
+    void panelDrawn(int generation);
     void loadAnnotations();
     void loadMetricNames();
     void askAbsoluteRange();

@@ -6,8 +6,12 @@
 
 #include <QChartView>
 #include <QSet>
+#include <QTimer>
+
+#include <optional>
 
 class QGraphicsLineItem;
+class QGraphicsPathItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QRubberBand;
@@ -31,9 +35,20 @@ class TimeChartView final : public QChartView
 public:
     explicit TimeChartView(QWidget *parent = nullptr);
 
-    /** `series` give the crosshair its values; `drawn` is what is drawn (prepared runs). */
+    /**
+     * `series` give the crosshair its values; `drawn` is what is drawn (prepared runs). A large
+     * panel is handed to QtCharts a slice per event-loop turn (see drawSlice()); the plot keeps
+     * showing the previous frame until the last slice, then drawn() is emitted.
+     */
     void setSeries(const QList<TimeSeries> &series, const QList<DrawnSeries> &drawn, qint64 fromMs,
                    qint64 toMs, const QString &unit, const QList<double> &thresholds);
+    /**
+     * Stacked panels fill each series' band, from the series below it (or zero) up to its own
+     * line, as Grafana's stacked graphs do; the lines stay on top.
+     */
+    void setStacked(bool stacked);
+    /** Empties every line (cheap; the next setSeries() fills them). */
+    void clearLines();
     void setAnnotations(const QList<Annotation> &annotations);
     /** Shows the shared crosshair at `ms` (negative hides it). */
     void setCrosshair(qint64 ms);
@@ -44,6 +59,10 @@ public:
      * otherwise pay for all of them at once.
      */
     void prepareLines(int count);
+    bool isDrawing() const { return m_pendingDraw.has_value(); }
+    /** The last draw's longest event-loop turn and all its turns together (for the bench). */
+    double lastDrawLongestTurnMs() const { return m_longestTurnMs; }
+    double lastDrawTotalMs() const { return m_totalDrawMs; }
     /** Points handed to QtCharts at the last setSeries (for tests and the bench). */
     qint64 drawnPoints() const { return m_drawnPoints; }
     /** The markers' x positions in view coordinates (for tests). */
@@ -51,6 +70,7 @@ public:
     static QColor colorFor(const QString &seriesName);
 
 signals:
+    void drawn();
     void hovered(qint64 ms);
     void zoomRequested(qint64 fromMs, qint64 toMs);
 
@@ -63,11 +83,26 @@ protected:
 
 private:
     void setAxes(qint64 fromMs, qint64 toMs, double low, double high, const QString &unit);
+    void fixPlotArea();
+    void drawSlice();
+    void finishDraw();
     QLineSeries *line(int index);
     void placeOverlays();
+    void placeFills(const QRectF &plot);
     qint64 timeAt(double x) const;
     double xOf(qint64 ms) const;
 
+    /** What is left of the draw in progress: the runs, and how far it has got. */
+    struct PendingDraw
+    {
+        QList<DrawnSeries> drawn;
+        qsizetype series = 0, run = 0;
+        int linesUsed = 0;
+    };
+    std::optional<PendingDraw> m_pendingDraw;
+    QTimer m_sliceTimer;
+    bool m_updatesHeld = false; // the viewport keeps its last frame while slices are drawn
+    double m_longestTurnMs = 0, m_totalDrawMs = 0;
     QList<TimeSeries> m_series;
     QList<QLineSeries *> m_lines; // reused across refreshes: attached once, points replaced
     QString m_unit;
@@ -78,7 +113,11 @@ private:
     QList<double> m_thresholds;
     QList<QGraphicsRectItem *> m_bands; // above each threshold: amber, then red, faintly
     double m_yLow = 0, m_yHigh = 1;
+    int m_yLabelsWidth = 0; // what the plot area leaves for the y labels
     QList<QGraphicsLineItem *> m_markers;
+    bool m_stacked = false;
+    QList<DrawnSeries> m_fillRuns;      // stacked panels: the drawn cumulative runs
+    QList<QGraphicsPathItem *> m_fills; // one band per series, under the lines
     QDateTimeAxis *m_x;
     QCategoryAxis *m_y;
     QGraphicsLineItem *m_crosshair;

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The plot of a metrics panel on its own (offscreen, no services): a large panel is handed to
+// QtCharts over several event-loop turns with the previous frame kept on screen until the last
+// one, a small one at once, a newer answer replaces a draw in progress, and stacked series fill
+// the band between each series and the one below it.
+#include "metrics/timechartview.h"
+
+#include <QChart>
+#include <QGraphicsPathItem>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+TimeSeries constant(const QString &name, double value, qint64 points)
+{
+    TimeSeries s;
+    s.name = name;
+    s.grid = {0, (points - 1) * 1000, 1000};
+    s.values.assign(std::size_t(points), value);
+    return s;
+}
+
+TimeSeries zigzag(const QString &name, qint64 points)
+{
+    TimeSeries s = constant(name, 0, points);
+    for (std::size_t i = 0; i < s.values.size(); ++i)
+        s.values[i] = double(i % 7) + name.size();
+    return s;
+}
+
+/** Counts the paint events a widget receives. */
+class PaintCounter final : public QObject
+{
+public:
+    int paints = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++paints;
+        return false;
+    }
+};
+
+} // namespace
+
+class TestTimeChartView final : public QObject
+{
+    Q_OBJECT
+
+    static void show(TimeChartView &view)
+    {
+        view.resize(900, 360);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setSeries({}, {}, 0, 10000, QString(), {}); // a first, empty frame
+        QTest::qWait(20);
+    }
+
+private slots:
+    void aLargePanelIsDrawnOverSeveralTurnsKeepingTheLastFrame()
+    {
+        TimeChartView view;
+        show(view);
+        QList<TimeSeries> series;
+        for (int i = 0; i < 20; ++i)
+            series << zigzag(QStringLiteral("series %1").arg(i), 11001);
+        const qint64 from = 0, to = 11000 * 1000;
+        const QList<DrawnSeries> drawn = drawSeries(series, from, to, view.plotWidth(), false);
+        qint64 points = 0;
+        for (const DrawnSeries &s : drawn)
+            for (const QList<QPointF> &run : s.runs)
+                points += run.size();
+        QVERIFY2(points > 20000, qPrintable(QString::number(points))); // more than one slice
+
+        PaintCounter counter;
+        view.viewport()->installEventFilter(&counter);
+        QSignalSpy drawnSpy(&view, &TimeChartView::drawn);
+        view.setSeries(series, drawn, from, to, QString(), {});
+        QVERIFY(view.isDrawing());
+        QVERIFY(!view.updatesEnabled()); // the old frame stays up: no half-drawn plot
+        QVERIFY(view.drawnPoints() < points);
+        QCOMPARE(drawnSpy.count(), 0);
+        QVERIFY(drawnSpy.wait(10000));
+        QCOMPARE(drawnSpy.count(), 1);
+        QVERIFY(!view.isDrawing());
+        QCOMPARE(view.drawnPoints(), points);
+        QVERIFY(view.updatesEnabled());
+        QVERIFY2(view.lastDrawLongestTurnMs() < view.lastDrawTotalMs(),
+                 "the draw took more than one turn");
+        QTRY_VERIFY(counter.paints > 0); // and the finished plot is painted
+    }
+
+    void aSmallPanelIsDrawnAtOnce()
+    {
+        TimeChartView view;
+        show(view);
+        const QList<TimeSeries> series{zigzag(QStringLiteral("cpu"), 300)};
+        QSignalSpy drawnSpy(&view, &TimeChartView::drawn);
+        view.setSeries(series, drawSeries(series, 0, 299000, view.plotWidth(), false), 0, 299000,
+                       QString(), {});
+        QCOMPARE(drawnSpy.count(), 1);
+        QVERIFY(!view.isDrawing());
+        QCOMPARE(view.drawnPoints(), 300);
+        QVERIFY(view.updatesEnabled());
+    }
+
+    void aNewerAnswerReplacesADrawInProgress()
+    {
+        TimeChartView view;
+        show(view);
+        QList<TimeSeries> large;
+        for (int i = 0; i < 12; ++i)
+            large << zigzag(QStringLiteral("s%1").arg(i), 11001);
+        view.setSeries(large, drawSeries(large, 0, 11000000, view.plotWidth(), false), 0, 11000000,
+                       QString(), {});
+        QVERIFY(view.isDrawing());
+        const QList<TimeSeries> small{constant(QStringLiteral("one"), 5, 100)};
+        QSignalSpy drawnSpy(&view, &TimeChartView::drawn);
+        view.setSeries(small, drawSeries(small, 0, 99000, view.plotWidth(), false), 0, 99000,
+                       QString(), {});
+        QCOMPARE(drawnSpy.count(), 1);
+        QVERIFY(!view.isDrawing());
+        QCOMPARE(view.drawnPoints(), 100);
+        QVERIFY(view.updatesEnabled());
+        QTest::qWait(50); // nothing of the abandoned draw comes back
+        QCOMPARE(view.drawnPoints(), 100);
+        QCOMPARE(drawnSpy.count(), 1);
+    }
+
+    void stackedSeriesFillTheirBands()
+    {
+        TimeChartView view;
+        view.setStacked(true);
+        show(view);
+        // 1 and 2 stacked: bands 0–1 and 1–3 on a 0–3 axis.
+        const QList<TimeSeries> series{constant(QStringLiteral("a"), 1, 50),
+                                       constant(QStringLiteral("b"), 2, 50)};
+        view.setSeries(stacked(series), drawSeries(series, 0, 49000, view.plotWidth(), true), 0,
+                       49000, QString(), {});
+        QVERIFY(!view.isDrawing());
+        QList<QGraphicsPathItem *> fills;
+        for (QGraphicsItem *item : view.scene()->items(Qt::AscendingOrder))
+            if (auto *fill = dynamic_cast<QGraphicsPathItem *>(item); fill && fill->isVisible())
+                fills << fill;
+        QCOMPARE(fills.size(), 2);
+        const QRectF plot = view.chart()->plotArea();
+        const auto yOf = [&](double v) {
+            return plot.bottom() - plot.height() * v / 3.0;
+        };
+        QRectF bands[2] = {fills[0]->path().boundingRect(), fills[1]->path().boundingRect()};
+        if (bands[0].top() < bands[1].top())
+            std::swap(bands[0], bands[1]); // the lower band first
+        QVERIFY2(std::abs(bands[0].top() - yOf(1)) < 1.5,
+                 qPrintable(QString::number(bands[0].top())));
+        QVERIFY(std::abs(bands[0].bottom() - yOf(0)) < 1.5);
+        QVERIFY(std::abs(bands[1].top() - yOf(3)) < 1.5);
+        QVERIFY(std::abs(bands[1].bottom() - yOf(1)) < 1.5);
+        QVERIFY(std::abs(bands[1].left() - plot.left()) < 1.5);
+        QVERIFY(std::abs(bands[1].right() - plot.right()) < 1.5);
+        // Drawn: the middle of each band is tinted, not white.
+        const QImage image = view.grab().toImage();
+        for (const QRectF &band : bands) {
+            const QColor c = image.pixelColor(view.mapFromScene(band.center()));
+            QVERIFY2(c.saturation() > 20, qPrintable(c.name()));
+        }
+        // Unstacked panels fill nothing.
+        view.setStacked(false);
+        view.setSeries(series, drawSeries(series, 0, 49000, view.plotWidth(), false), 0, 49000,
+                       QString(), {});
+        for (QGraphicsItem *item : view.scene()->items())
+            if (auto *fill = dynamic_cast<QGraphicsPathItem *>(item))
+                QVERIFY(!fill->isVisible());
+    }
+
+    void thePlotAreaLeavesRoomForTheLabelsAndStaysPut()
+    {
+        TimeChartView view;
+        show(view);
+        const QList<TimeSeries> big{constant(QStringLiteral("bytes"), 3.5e9, 100)};
+        view.setSeries(big, drawSeries(big, 0, 99000, view.plotWidth(), false), 0, 99000,
+                       QStringLiteral("bytes"), {});
+        QTest::qWait(20);
+        const QRectF plot = view.chart()->plotArea();
+        QVERIFY(plot.left() > 30); // "3.5 GiB" and the like fit on the left
+        QVERIFY(plot.right() < view.width());
+        QVERIFY(plot.bottom() < view.height() - 10); // the time labels fit below
+        // A refresh with slightly different values keeps the same plot area (no re-layout).
+        const QList<TimeSeries> next{constant(QStringLiteral("bytes"), 3.4e9, 100)};
+        view.setSeries(next, drawSeries(next, 5000, 104000, view.plotWidth(), false), 5000, 104000,
+                       QStringLiteral("bytes"), {});
+        QTest::qWait(20);
+        QCOMPARE(view.chart()->plotArea(), plot);
+    }
+};
+
+QTEST_MAIN(TestTimeChartView)
+#include "tst_timechartview.moc"
