@@ -67,6 +67,16 @@ QString formatValue(double value, const QString &unit, int decimals)
     return text;
 }
 
+double unitScale(double value, const QString &unit)
+{
+    if (unit != QLatin1String("bytes") && unit != QLatin1String("Bps"))
+        return 1;
+    double scale = 1;
+    for (int i = 0; std::fabs(value) >= 1024 * scale && i < 5; ++i) // as scaled() steps
+        scale *= 1024;
+    return scale;
+}
+
 int decimalsForStep(double value, double step, const QString &unit)
 {
     // Scale the step as the value is scaled (KiB, K, ms…) by formatting both and comparing.

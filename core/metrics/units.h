@@ -10,6 +10,11 @@ namespace Opsdeck {
  * "percent" (0–100), "percentunit" (0–1), "reqps", "ops", "short" (K, M, G) or none.
  */
 QString formatValue(double value, const QString &unit, int decimals = -1);
+/**
+ * What formatValue() divides `value` by before printing it when that is not a power of ten
+ * (1024ⁿ for bytes), else 1: axis ticks are chosen in those units (0.1 GiB, not 0.1 GB).
+ */
+double unitScale(double value, const QString &unit);
 /** Decimals that tell ticks `step` apart once scaled like `value` (for axis labels). */
 int decimalsForStep(double value, double step, const QString &unit);
 

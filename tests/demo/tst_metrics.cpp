@@ -392,6 +392,9 @@ private slots:
         QCOMPARE(formatValue(0.973, QStringLiteral("percentunit")), QStringLiteral("97.3 %"));
         QCOMPARE(formatValue(12500, QStringLiteral("reqps")), QStringLiteral("12.5 K req/s"));
         QCOMPARE(formatValue(NAN, QStringLiteral("bytes")), QStringLiteral("–"));
+        QCOMPARE(unitScale(3.5e9, QStringLiteral("bytes")), 1024.0 * 1024 * 1024);
+        QCOMPARE(unitScale(900, QStringLiteral("bytes")), 1.0);
+        QCOMPARE(unitScale(3.5e9, QStringLiteral("reqps")), 1.0); // powers of ten already
         const QString q =
             expandPromVariables(QStringLiteral("rate(x{env=\"$env\"}[$__rate_interval])"),
                                 {0, 60000, 1000}, 2000, QStringLiteral("staging"), QString());

@@ -5,6 +5,7 @@
 // the band between each series and the one below it.
 #include "metrics/timechartview.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QGraphicsPathItem>
 #include <QSignalSpy>
@@ -175,24 +176,55 @@ private slots:
                 QVERIFY(!fill->isVisible());
     }
 
-    void thePlotAreaLeavesRoomForTheLabelsAndStaysPut()
+    void theLinesFollowThePlotAreaWhenLabelsWidenAndOnResize()
     {
         TimeChartView view;
         show(view);
+        const auto lineBounds = [&view] {
+            QRectF bounds;
+            for (QAbstractSeries *series : view.chart()->series())
+                if (series->isVisible())
+                    for (QGraphicsItem *item : view.scene()->items())
+                        if (item->zValue() == 4 && item->isVisible() &&
+                            !item->boundingRect().isEmpty() &&
+                            !dynamic_cast<QGraphicsPathItem *>(item))
+                            bounds |= item->sceneBoundingRect();
+            return bounds;
+        };
+        const auto inside = [&view](const QRectF &lines) {
+            const QRectF plot = view.chart()->plotArea().adjusted(-3, -3, 3, 3);
+            return !lines.isEmpty() && plot.contains(lines);
+        };
+        const QList<TimeSeries> small{zigzag(QStringLiteral("x"), 100)};
+        view.setSeries(small, drawSeries(small, 0, 99000, view.plotWidth(), false), 0, 99000,
+                       QString(), {});
+        const QRectF narrow = view.chart()->plotArea();
+        QVERIFY(narrow.left() > 10 && narrow.bottom() < view.height() - 10); // labels fit
+        QVERIFY2(inside(lineBounds()), "lines inside the plot");
+        // Labels like "3.4 GiB" are wider: the plot area moves right, the new lines with it.
         const QList<TimeSeries> big{constant(QStringLiteral("bytes"), 3.5e9, 100)};
         view.setSeries(big, drawSeries(big, 0, 99000, view.plotWidth(), false), 0, 99000,
                        QStringLiteral("bytes"), {});
-        QTest::qWait(20);
-        const QRectF plot = view.chart()->plotArea();
-        QVERIFY(plot.left() > 30); // "3.5 GiB" and the like fit on the left
-        QVERIFY(plot.right() < view.width());
-        QVERIFY(plot.bottom() < view.height() - 10); // the time labels fit below
-        // A refresh with slightly different values keeps the same plot area (no re-layout).
-        const QList<TimeSeries> next{constant(QStringLiteral("bytes"), 3.4e9, 100)};
-        view.setSeries(next, drawSeries(next, 5000, 104000, view.plotWidth(), false), 5000, 104000,
-                       QStringLiteral("bytes"), {});
-        QTest::qWait(20);
-        QCOMPARE(view.chart()->plotArea(), plot);
+        QVERIFY(view.chart()->plotArea().left() > narrow.left());
+        // Ticks at round GiB values: every label different ("3.4 GiB" once, not twice).
+        QStringList labels;
+        for (QAbstractAxis *axis : view.chart()->axes(Qt::Vertical))
+            if (auto *category = qobject_cast<QCategoryAxis *>(axis))
+                for (const QString &label : category->categoriesLabels())
+                    labels << QString(label).remove(QChar(0x200b));
+        QVERIFY(labels.size() >= 3);
+        QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());
+        QVERIFY2(inside(lineBounds()), "lines inside the moved plot");
+        // A taller view: axes, grid and lines all follow.
+        view.resize(900, 500);
+        QTest::qWait(50);
+        QVERIFY(view.chart()->plotArea().bottom() > narrow.bottom() + 100);
+        QVERIFY2(inside(lineBounds()), "lines inside the resized plot");
+        QRectF background; // QtCharts' chart background item, below everything
+        for (QGraphicsItem *item : view.scene()->items())
+            if (item->zValue() == -1)
+                background |= item->sceneBoundingRect();
+        QVERIFY2(background.height() > 480, qPrintable(QString::number(background.height())));
     }
 };
 

@@ -163,6 +163,8 @@ void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<Drawn
         low = std::min(low, t), high = std::max(high, t);
     if (!std::isfinite(low)) // nothing to draw: a 0–1 frame
         low = 0, high = 1;
+    if (m_stacked) // bands are filled from zero up
+        low = std::min(low, 0.0);
     if (points > kPointsPerTurn && !m_updatesHeld) {
         setUpdatesEnabled(false); // no half-drawn frames: the old one stays until the last slice
         m_updatesHeld = true;
@@ -174,6 +176,10 @@ void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<Drawn
     clock.start();
     clearLines();
     setAxes(fromMs, toMs, low, high, unit);
+    // New labels may move the plot area. QtCharts rebuilds every line's geometry when it moves,
+    // so the layout runs now, while the lines are empty, not in a later turn after they are full.
+    if (QGraphicsLayout *layout = chart()->layout())
+        layout->activate();
     m_pendingDraw = PendingDraw{drawn};
     m_totalDrawMs = double(clock.nsecsElapsed()) / 1e6;
     drawSlice();
@@ -249,9 +255,6 @@ void TimeChartView::finishDraw()
             m_lines[i]->clear();
         m_lines[i]->setVisible(false);
     }
-    // The axes' new labels now rather than in a later turn: one repaint of the panel, not two.
-    if (QGraphicsLayout *layout = chart()->layout())
-        layout->activate();
     placeOverlays();
     if (m_updatesHeld) {
         m_updatesHeld = false;
@@ -274,7 +277,8 @@ void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
         low = 0; // start at zero when the data is not far from it
     if (high - low < 1e-12)
         high = low + (low == 0 ? 1 : std::fabs(low) * 0.1);
-    const double step = niceStep(high - low, 4);
+    const double scale = unitScale(std::max(std::fabs(low), std::fabs(high)), unit);
+    const double step = niceStep((high - low) / scale, 4) * scale; // 0.1 GiB, not 0.093
     const double first = std::floor(low / step) * step, last = std::ceil(high / step) * step;
     for (const QString &label : m_y->categoriesLabels())
         m_y->remove(label);
@@ -288,28 +292,6 @@ void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
     m_y->setRange(first, last);
     m_yLow = first;
     m_yHigh = last;
-    // Room for the widest label: more at once, less only when it frees a good part of it (a plot
-    // area that twitches with every refresh would be redrawn from scratch each time).
-    const QFontMetrics metrics(m_y->labelsFont());
-    int widest = 0;
-    for (const QString &label : m_y->categoriesLabels())
-        widest = std::max(widest, metrics.horizontalAdvance(label));
-    if (widest > m_yLabelsWidth || widest < m_yLabelsWidth - 16)
-        m_yLabelsWidth = widest;
-    fixPlotArea();
-}
-
-void TimeChartView::fixPlotArea()
-{
-    // The plot area is set, not left to QChart's layout: the layout moves it whenever an axis
-    // label changes width, and QtCharts then rebuilds every line's geometry — a second full draw
-    // of the panel in the next event-loop turn (measured: a third of the UI thread's time).
-    const QSizeF size = chart()->size();
-    const int labelHeight = QFontMetrics(m_x->labelsFont()).height();
-    const QRectF area(QPointF(4 + m_yLabelsWidth + 10, 8),
-                      QPointF(size.width() - 24, size.height() - labelHeight - 14));
-    if (area.width() > 10 && area.height() > 10 && area != chart()->plotArea())
-        chart()->setPlotArea(area);
 }
 
 void TimeChartView::setAnnotations(const QList<Annotation> &annotations)
@@ -521,7 +503,6 @@ void TimeChartView::leaveEvent(QEvent *event)
 void TimeChartView::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
-    fixPlotArea();
     placeOverlays();
 }
 

@@ -83,7 +83,6 @@ protected:
 
 private:
     void setAxes(qint64 fromMs, qint64 toMs, double low, double high, const QString &unit);
-    void fixPlotArea();
     void drawSlice();
     void finishDraw();
     QLineSeries *line(int index);
@@ -113,7 +112,6 @@ private:
     QList<double> m_thresholds;
     QList<QGraphicsRectItem *> m_bands; // above each threshold: amber, then red, faintly
     double m_yLow = 0, m_yHigh = 1;
-    int m_yLabelsWidth = 0; // what the plot area leaves for the y labels
     QList<QGraphicsLineItem *> m_markers;
     bool m_stacked = false;
     QList<DrawnSeries> m_fillRuns;      // stacked panels: the drawn cumulative runs
