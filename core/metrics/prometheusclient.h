@@ -7,6 +7,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <functional>
@@ -23,7 +24,10 @@ class SshPool;
  * One environment's Prometheus: range queries for the panels and the metadata the query editor
  * completes from. HTTP is Qt's asynchronous network stack; the answer is parsed on the thread
  * pool; callbacks come back on the owner's thread (not at all once their guard is gone).
- * Through the environment's SSH tunnel when the workspace says so; basic auth or a bearer token.
+ * Through the environment's SSH tunnel when the workspace says so; basic auth or a bearer token;
+ * for https, the system's CAs plus the workspace's own, an optional client certificate, and the
+ * certificate always checked against the server's name (also through a tunnel, where the URL's
+ * host becomes 127.0.0.1).
  */
 class PrometheusClient final : public QObject
 {
@@ -48,6 +52,7 @@ public:
     void labelNames(const QString &match, QObject *guard, Strings done);
 
 private:
+    void loadTls();
     void withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then);
     void get(const QString &path, const QList<std::pair<QString, QString>> &query, QObject *guard,
              std::function<void(const QByteArray &, int status, const QString &networkError)> then);
@@ -57,6 +62,8 @@ private:
     QNetworkAccessManager *m_network;
     int m_timeoutMs = 30000;
     std::optional<QUrl> m_base; // the URL to use (the tunnel's local end when tunnelled)
+    QSslConfiguration m_tls;
+    QString m_tlsError; // a tls: file that could not be read: every request fails with it
 };
 
 } // namespace Opsdeck

@@ -57,6 +57,9 @@ struct PrometheusSpec
     qint64 scrapeIntervalMs = 15000; // the smallest step worth asking for
     QString user, password;          // basic auth (password from ${ENV}, never in the file)
     QString token;                   // bearer token (a proxy in front of Prometheus)
+    // `tls:` for an https URL: a private CA, a client certificate, and the name the server's
+    // certificate is checked against when the URL says an address (or goes through a tunnel).
+    QString caFile, certFile, keyFile, serverName;
     SourcePosition position;
 };
 

@@ -37,7 +37,10 @@ const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
-                                     QStringLiteral("auth"), QStringLiteral("scrape_interval")};
+                                     QStringLiteral("auth"), QStringLiteral("scrape_interval"),
+                                     QStringLiteral("tls")};
+const QStringList kPrometheusTlsKeys = {QStringLiteral("ca_file"), QStringLiteral("cert_file"),
+                                        QStringLiteral("key_file"), QStringLiteral("server_name")};
 const QStringList kPrometheusAuthKeys = {QStringLiteral("user"), QStringLiteral("password"),
                                          QStringLiteral("token")};
 const QStringList kFlagsKeys = {
@@ -323,7 +326,26 @@ private:
                         m_r.string(auth[key], p + QStringLiteral(".auth.") + QLatin1String(key))
                             .value_or(QString());
         }
+        if (const YAML::Node tls = node["tls"])
+            readPrometheusTls(tls, p + QStringLiteral(".tls"), prom);
         return prom;
+    }
+
+    void readPrometheusTls(const YAML::Node &tls, const QString &p, PrometheusSpec &prom)
+    {
+        if (!m_r.checkMap(tls, p, kPrometheusTlsKeys))
+            return;
+        for (const auto &[key, field] :
+             {std::pair{"ca_file", &prom.caFile}, std::pair{"cert_file", &prom.certFile},
+              std::pair{"key_file", &prom.keyFile}})
+            if (tls[key])
+                *field = m_r.path(tls[key], p + QLatin1Char('.') + QLatin1String(key))
+                             .value_or(QString());
+        if (tls["server_name"])
+            prom.serverName = m_r.string(tls["server_name"], p + QStringLiteral(".server_name"))
+                                  .value_or(QString());
+        if (prom.certFile.isEmpty() != prom.keyFile.isEmpty())
+            m_r.error(tls, p, QStringLiteral("cert_file and key_file go together"));
     }
 
     void readSecrets(const YAML::Node &node, const QString &p, EnvironmentSpec &env)

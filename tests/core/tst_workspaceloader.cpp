@@ -54,6 +54,13 @@ QString describe(const WorkspaceLoadResult &result, const QString &file)
         if (e.prometheus)
             lines << QStringLiteral("  prometheus url=%1 tunnel=%2")
                          .arg(e.prometheus->url, e.prometheus->tunnel);
+        if (e.prometheus &&
+            !QString(e.prometheus->caFile + e.prometheus->certFile + e.prometheus->serverName)
+                 .isEmpty())
+            lines << QStringLiteral("    tls ca=%1 cert=%2 key=%3 server_name=%4")
+                         .arg(relative(e.prometheus->caFile, dir),
+                              relative(e.prometheus->certFile, dir),
+                              relative(e.prometheus->keyFile, dir), e.prometheus->serverName);
         if (!e.secrets.isEmpty())
             lines << QStringLiteral("  secrets=") + relative(e.secrets.join(QLatin1Char('|')), dir);
         if (!e.config.isEmpty()) {
