@@ -27,14 +27,19 @@ QString number(double v)
     return text;
 }
 
-QString scaled(double v, double base, const char *const *suffixes, int count, const QString &tail)
+/** How many times `v` is divided by `base` to print it (K, M… or KiB, MiB…; at most count - 1). */
+int scaleSteps(double v, double base, int count)
 {
     int i = 0;
-    while (std::fabs(v) >= base && i < count - 1) {
+    for (; std::fabs(v) >= base && i < count - 1; ++i)
         v /= base;
-        ++i;
-    }
-    return number(v) + QLatin1String(suffixes[i]) + tail;
+    return i;
+}
+
+QString scaled(double v, double base, const char *const *suffixes, int count, const QString &tail)
+{
+    const int i = scaleSteps(v, base, count);
+    return number(v / std::pow(base, i)) + QLatin1String(suffixes[i]) + tail;
 }
 
 QString duration(double seconds)
@@ -71,10 +76,7 @@ double unitScale(double value, const QString &unit)
 {
     if (unit != QLatin1String("bytes") && unit != QLatin1String("Bps"))
         return 1;
-    double scale = 1;
-    for (int i = 0; std::fabs(value) >= 1024 * scale && i < 5; ++i) // as scaled() steps
-        scale *= 1024;
-    return scale;
+    return std::pow(1024.0, scaleSteps(value, 1024, 6)); // the IEC suffixes: B … PiB
 }
 
 int decimalsForStep(double value, double step, const QString &unit)

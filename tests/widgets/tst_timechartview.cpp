@@ -32,6 +32,15 @@ TimeSeries zigzag(const QString &name, qint64 points)
     return s;
 }
 
+/** `count` series of 11,001 points: more than one slice of drawing. */
+QList<TimeSeries> manySeries(int count)
+{
+    QList<TimeSeries> series;
+    for (int i = 0; i < count; ++i)
+        series << zigzag(QStringLiteral("series %1").arg(i), 11001);
+    return series;
+}
+
 /** Counts the paint events a widget receives. */
 class PaintCounter final : public QObject
 {
@@ -65,9 +74,7 @@ private slots:
     {
         TimeChartView view;
         show(view);
-        QList<TimeSeries> series;
-        for (int i = 0; i < 20; ++i)
-            series << zigzag(QStringLiteral("series %1").arg(i), 11001);
+        const QList<TimeSeries> series = manySeries(20);
         const qint64 from = 0, to = 11000 * 1000;
         const QList<DrawnSeries> drawn = drawSeries(series, from, to, view.plotWidth(), false);
         qint64 points = 0;
@@ -86,6 +93,7 @@ private slots:
         QCOMPARE(drawnSpy.count(), 0);
         QVERIFY(drawnSpy.wait(10000));
         QCOMPARE(drawnSpy.count(), 1);
+        QCOMPARE(counter.paints, 0); // nothing painted between the slices
         QVERIFY(!view.isDrawing());
         QCOMPARE(view.drawnPoints(), points);
         QVERIFY(view.updatesEnabled());
@@ -112,9 +120,7 @@ private slots:
     {
         TimeChartView view;
         show(view);
-        QList<TimeSeries> large;
-        for (int i = 0; i < 12; ++i)
-            large << zigzag(QStringLiteral("s%1").arg(i), 11001);
+        const QList<TimeSeries> large = manySeries(12);
         view.setSeries(large, drawSeries(large, 0, 11000000, view.plotWidth(), false), 0, 11000000,
                        QString(), {});
         QVERIFY(view.isDrawing());

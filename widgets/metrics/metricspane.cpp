@@ -250,11 +250,11 @@ void MetricsPane::rebuildPanels()
     const DashboardSpec &dashboard = m_dashboards.at(m_dashboard);
     for (int i = 0; i < dashboard.panels.size(); ++i)
         m_panels << addPanel(dashboard.panels.at(i), i + 2); // row 0: the ad-hoc panel
-    // Panels keep their height; the space below the last row stays empty.
-    const int lastRow = (int(dashboard.panels.size()) + 1) / 2 + 1;
-    for (int row = 0; row < m_gridLayout->rowCount(); ++row)
-        m_gridLayout->setRowStretch(row, row > lastRow ? 1 : 0);
-    m_gridLayout->setRowStretch(lastRow + 1, 1);
+    // Panels keep their height; the rows below the last panel take the spare space.
+    const int firstEmptyRow = (int(dashboard.panels.size()) + 1) / 2 + 1;
+    const int rows = std::max(m_gridLayout->rowCount(), firstEmptyRow + 1); // fixed: it grows
+    for (int row = 0; row < rows; ++row)
+        m_gridLayout->setRowStretch(row, row >= firstEmptyRow ? 1 : 0);
 }
 
 void MetricsPane::setRange(const TimeRange &range)
