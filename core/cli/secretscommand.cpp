@@ -283,7 +283,7 @@ int runEncrypt(CliContext &ctx, QStringList args)
     }
     const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, recipientTexts);
     if (!recipients)
-        return ExitCode::Usage;
+        return SopsExit::Generic; // what sops exits with for a recipient it cannot use
     const QString path = args.first();
     const std::optional<QByteArray> text = readInput(ctx, path);
     if (!text)
@@ -321,7 +321,7 @@ int runRotate(CliContext &ctx, QStringList args)
     }
     const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
     if (!recipients)
-        return ExitCode::Usage;
+        return SopsExit::Generic;
     int exit = ExitCode::Ok;
     std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
     if (!doc)

@@ -255,7 +255,7 @@ QString Identity::toString() const
 
 QString Identity::recipient() const
 {
-    return Recipient{x25519Public(secret)}.toString();
+    return Bech32::encode(QStringLiteral("age"), x25519Public(secret));
 }
 
 Result<Recipient> Recipient::parse(const QString &text)
@@ -266,12 +266,23 @@ Result<Recipient> Recipient::parse(const QString &text)
             QStringLiteral("malformed age recipient: %1").arg(decoded.errorString()));
     if (decoded->first != QLatin1String("age") || decoded->second.size() != 32)
         return Result<Recipient>::failure(QStringLiteral("not an age X25519 recipient (age1…)"));
-    return Recipient{decoded->second};
+    // X25519 clamps every scalar to a multiple of the cofactor, so a point of small order gives
+    // the all-zero shared secret whatever the sender's key: one test with any scalar finds it.
+    QByteArray probe = randomBytes(32);
+    std::optional<QByteArray> shared = x25519(probe, decoded->second);
+    cleanse(probe);
+    if (!shared)
+        return Result<Recipient>::failure(
+            QStringLiteral("refused: %1 is a low-order X25519 point; anything encrypted to it "
+                           "could be opened by anyone")
+                .arg(text.trimmed()));
+    cleanse(*shared);
+    return Recipient(decoded->second);
 }
 
 QString Recipient::toString() const
 {
-    return Bech32::encode(QStringLiteral("age"), publicKey);
+    return Bech32::encode(QStringLiteral("age"), m_publicKey);
 }
 
 // ---- header ----------------------------------------------------------------------------------
@@ -425,13 +436,18 @@ QByteArray encrypt(const QByteArray &plaintext, const QList<Recipient> &recipien
     for (const Recipient &r : recipients) {
         QByteArray ephemeral = randomBytes(32);
         const QByteArray share = x25519Public(ephemeral);
-        QByteArray shared = x25519(ephemeral, r.publicKey).value_or(QByteArray());
-        QByteArray wrapKey = hkdfSha256(shared, share + r.publicKey, kX25519Info, 32);
+        std::optional<QByteArray> shared = x25519(ephemeral, r.publicKey());
+        if (!shared) { // never with a parsed recipient; never wrap with a guessable key
+            cleanse(ephemeral);
+            cleanse(fileKey);
+            return {};
+        }
+        QByteArray wrapKey = hkdfSha256(*shared, share + r.publicKey(), kX25519Info, 32);
         stanzas << Stanza{QStringLiteral("X25519"),
                           {encodeRawBase64(share)},
                           chachaSeal(wrapKey, QByteArray(12, '\0'), fileKey)};
         cleanse(ephemeral);
-        cleanse(shared);
+        cleanse(*shared);
         cleanse(wrapKey);
     }
     QByteArray out = marshal(stanzas) + "---";

@@ -31,12 +31,21 @@ struct Identity
     QString recipient() const; // age1…
 };
 
-struct Recipient
+/** An X25519 recipient. Only parse() makes one, so every recipient has been checked: a
+ * low-order point (all-zero shared secret for every sender, which the age spec says MUST be
+ * refused) would wrap the file key with a key anyone can compute. */
+class Recipient
 {
-    QByteArray publicKey; // 32 bytes
-
+public:
     static Result<Recipient> parse(const QString &text); // age1…
     QString toString() const;
+    const QByteArray &publicKey() const { return m_publicKey; } // 32 bytes
+
+private:
+    explicit Recipient(QByteArray publicKey)
+        : m_publicKey(std::move(publicKey))
+    {}
+    QByteArray m_publicKey;
 };
 
 struct Stanza
@@ -75,7 +84,8 @@ struct Decrypted
  * passphrase when the file is passphrase-protected (scrypt, work factor up to 2^22). */
 Decrypted decrypt(const QByteArray &input, const QList<Identity> &identities,
                   const QByteArray &passphrase = {});
-/** Encrypts to every recipient; armored as `age -a` writes it when `armored`. */
+/** Encrypts to every recipient; armored as `age -a` writes it when `armored`. Empty only if a
+ * recipient gives an all-zero shared secret, which parse() already refuses. */
 QByteArray encrypt(const QByteArray &plaintext, const QList<Recipient> &recipients, bool armored);
 
 namespace Bech32 {

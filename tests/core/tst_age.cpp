@@ -165,6 +165,54 @@ private slots:
         QVERIFY(!Age::Recipient::parse(publicKey.left(61) + other));
     }
 
+    void refusesLowOrderRecipients_data()
+    {
+        // Curve25519's points of small order, as u-coordinates (little-endian), and their
+        // non-canonical forms (u + p, and the top bit, which X25519 ignores).
+        QTest::addColumn<QByteArray>("point");
+        const auto row = [](const char *name, const char *hex) {
+            QTest::newRow(name) << QByteArray::fromHex(hex);
+        };
+        row("0 (the all-zero point)",
+            "0000000000000000000000000000000000000000000000000000000000000000");
+        row("1", "0100000000000000000000000000000000000000000000000000000000000000");
+        row("order 8, a", "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800");
+        row("order 8, b", "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157");
+        row("p - 1", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        row("p (= 0)", "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        row("p + 1 (= 1)", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        row("order 8, a, top bit",
+            "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880");
+        row("0, top bit", "0000000000000000000000000000000000000000000000000000000000000080");
+    }
+
+    void refusesLowOrderRecipients()
+    {
+        QFETCH(QByteArray, point);
+        const QString text = Age::Bech32::encode(QStringLiteral("age"), point);
+        const auto recipient = Age::Recipient::parse(text);
+        QVERIFY2(!recipient, qPrintable(text));
+        QVERIFY2(recipient.errorString().contains(QLatin1String("low-order")),
+                 qPrintable(recipient.errorString()));
+        // The real age CLI refuses the same recipient (it, too, will not wrap to a known key).
+        QProcess age;
+        age.start(QStringLiteral("age"), {QStringLiteral("-r"), text});
+        QVERIFY(age.waitForStarted());
+        age.write("x");
+        age.closeWriteChannel();
+        QVERIFY(age.waitForFinished());
+        QVERIFY(age.exitCode() != 0);
+    }
+
+    void acceptsAnOrdinaryRecipient()
+    {
+        const Age::Identity identity = Age::Identity::generate();
+        const auto recipient = Age::Recipient::parse(identity.recipient());
+        QVERIFY2(recipient, qPrintable(recipient.errorString()));
+        QCOMPARE(recipient->toString(), identity.recipient());
+        QVERIFY(!Age::encrypt("x", {*recipient}, false).isEmpty());
+    }
+
     void interoperatesWithTheAgeCli_data()
     {
         QTest::addColumn<QByteArray>("plaintext");
