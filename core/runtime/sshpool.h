@@ -23,11 +23,21 @@ public:
     SshPool(Workspace workspace, SshPrompter *prompter, QObject *parent = nullptr);
     ~SshPool() override;
 
-    /** The client for a host named in the workspace, or nullptr for an unknown name. */
+    /**
+     * The client for a host named in the workspace, or nullptr for an unknown name. Its jump
+     * chain is the host's `jump:`, else the ProxyJump ssh_config gives for its address,
+     * chained natively hop by hop (each hop's host key checked like any host's).
+     */
     SshClient *client(const QString &hostName);
     const Workspace &workspace() const { return m_workspace; }
 
 private:
+    SshClient *create(const QString &key, SshEndpoint endpoint, SshClient *jump);
+    /** The client at the end of `endpoint`'s ProxyJump chain, or nullptr when it has none. */
+    SshClient *proxyJumpChain(const SshEndpoint &endpoint, int depth);
+    SshEndpoint hopEndpoint(const QString &hopText, const QString &user, const QString &host,
+                            int port) const;
+
     Workspace m_workspace;
     SshPrompter *m_prompter;
     std::vector<SshClient *> m_creationOrder;

@@ -2,6 +2,8 @@
 // Session set-up of SshWorker: options, jump chaining, host-key verification, authentication.
 #include "sshworker.h"
 
+#include "sshconfig.h"
+
 #include <libssh/callbacks.h>
 
 #include <QByteArray>
@@ -82,6 +84,11 @@ Status SshWorker::configureSession()
     if (m_endpoint.useSshConfig) {
         // Resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile). Explicit workspace
         // values are set afterwards so they win, as on the ssh command line.
+        // libssh runs `Match exec` while parsing: a workspace's file is checked before that.
+        if (!m_endpoint.sshConfigFile.isEmpty())
+            if (const Status allowed = SshConfig::checkWorkspaceConfig(m_endpoint.sshConfigFile);
+                !allowed)
+                return allowed;
         const QByteArray configFile = m_endpoint.sshConfigFile.toUtf8();
         ssh_options_parse_config(m_session,
                                  configFile.isEmpty() ? nullptr : configFile.constData());
@@ -103,9 +110,13 @@ Status SshWorker::configureSession()
         char *proxyCommand = nullptr;
         if (ssh_options_get(m_session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
             proxyCommand) {
-            ssh_string_free_char(
-                proxyCommand); // ~/.ssh/config says how to get there: let libssh do it
-            return success();
+            const QString command = QString::fromUtf8(proxyCommand);
+            ssh_string_free_char(proxyCommand);
+            if (command.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+                if (const Status allowed = allowProxyCommand(command); !allowed)
+                    return allowed;
+                return success(); // the user's own ~/.ssh/config says how to get there
+            }
         }
         const auto [target, port] = resolvedTarget(m_session, host);
         const Result<int> fd = connectTcp(target, port);
@@ -134,6 +145,22 @@ Status SshWorker::configureSession()
     socket_t socket = fd->value();
     setSocket(socket);
     ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
+    return success();
+}
+
+Status SshWorker::allowProxyCommand(const QString &command) const
+{
+    // ProxyJump is chained natively by SshPool (as jump hosts); reaching here with libssh's
+    // `ssh -W` stand-in would start the OpenSSH client, which ignores our known_hosts.
+    if (SshConfig::hopsFromProxyCommand(command))
+        return Status::failure(
+            QStringLiteral("%1: ProxyJump from ssh config is chained by Opsdeck itself; open the "
+                           "host through the workspace (its jump hosts were not set up)")
+                .arg(m_endpoint.name));
+    if (!m_endpoint.sshConfigFile.isEmpty())
+        return Status::failure(
+            QStringLiteral("%1: a workspace's ssh config may not run commands (ProxyCommand %2)")
+                .arg(m_endpoint.name, command));
     return success();
 }
 

@@ -105,6 +105,7 @@ private:
     // sshconnect.cpp
     Status connectSession();
     Status configureSession();
+    Status allowProxyCommand(const QString &command) const;
     Status verifyHostKey();
     Status authenticate();
     Status authenticateWithKeyFile(const QString &path);

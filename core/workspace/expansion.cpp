@@ -14,8 +14,15 @@ const QStringList &commandVariableNames()
     return names;
 }
 
+bool isWorkspaceVariable(const QString &name)
+{
+    static const QStringList plain = {QStringLiteral("HOME"), QStringLiteral("USER"),
+                                      QStringLiteral("LOGNAME")};
+    return name.startsWith(QLatin1String("OPSDECK_")) || plain.contains(name);
+}
+
 QString expandVariables(const QString &text, QStringList *unsetVariables,
-                        const QStringList &keepLiteral)
+                        const QStringList &keepLiteral, QStringList *refusedVariables)
 {
     QString out;
     out.reserve(text.size());
@@ -36,12 +43,17 @@ QString expandVariables(const QString &text, QStringList *unsetVariables,
             const qsizetype close = text.indexOf(QLatin1Char('}'), i + 2);
             if (close > i + 2) {
                 const QString name = text.mid(i + 2, close - i - 2);
-                if (keepLiteral.contains(name))
+                if (keepLiteral.contains(name)) {
                     out += text.mid(i, close - i + 1);
-                else if (env.contains(name))
+                } else if (!isWorkspaceVariable(name)) {
+                    out += text.mid(i, close - i + 1);
+                    if (refusedVariables)
+                        refusedVariables->append(name);
+                } else if (env.contains(name)) {
                     out += env.value(name);
-                else if (unsetVariables)
+                } else if (unsetVariables) {
                     unsetVariables->append(name);
+                }
                 i = close + 1;
                 continue;
             }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workspaceloader.h"
 
+#include "common/filetrust.h"
+
 #include "metrics/timegrid.h"
 
 #include "deployreader.h"
@@ -11,6 +13,8 @@
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSet>
+
+#include <sys/stat.h>
 
 namespace Opsdeck {
 
@@ -351,8 +355,10 @@ private:
     void readSecrets(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
     {
         const std::optional<QStringList> files = m_r.stringList(node, p);
-        for (const QString &file : files.value_or(QStringList()))
+        for (const QString &file : files.value_or(QStringList())) {
             env.secrets << QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(file));
+            m_r.requireTrusted(node, p, env.secrets.last());
+        }
     }
 
     /** Local paths are resolved; "host:/path" entries must name a known host and an absolute path.
@@ -404,6 +410,7 @@ private:
         } else {
             file.path = QDir::cleanPath(QDir(m_r.baseDirectory()).absoluteFilePath(*location));
             file.location = file.path;
+            m_r.requireTrusted(locationNode, p, file.path);
         }
         env.config << file;
     }
@@ -489,6 +496,12 @@ private:
 
 WorkspaceLoadResult WorkspaceLoader::loadFile(const QString &path)
 {
+    if (const Status trusted = checkTrustedFile(path, QStringLiteral("workspace")); !trusted) {
+        WorkspaceLoadResult result;
+        result.diagnostics << Diagnostic{Diagnostic::Severity::Error, path, 0, 0,
+                                         trusted.errorString()};
+        return result;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         WorkspaceLoadResult result;
@@ -533,6 +546,18 @@ WorkspaceLoadResult WorkspaceLoader::loadText(const QByteArray &text, const QStr
     return result;
 }
 
+namespace {
+
+dev_t deviceOf(const QString &path)
+{
+    struct stat st
+    {
+    };
+    return ::stat(path.toLocal8Bit().constData(), &st) == 0 ? st.st_dev : dev_t(-1);
+}
+
+} // namespace
+
 QString locateWorkspace(const QString &explicitPath, const QString &startDirectory)
 {
     if (!explicitPath.isEmpty())
@@ -541,12 +566,16 @@ QString locateWorkspace(const QString &explicitPath, const QString &startDirecto
         QProcessEnvironment::systemEnvironment().value(QStringLiteral("OPSDECK_WORKSPACE"));
     if (!fromEnv.isEmpty())
         return QFileInfo(fromEnv).absoluteFilePath();
+    // Like git: never above the home directory (a workspace in /home or / is nobody's repo) and
+    // never across a filesystem boundary (a mounted share is someone else's tree).
+    const QString home = QDir(QDir::homePath()).canonicalPath();
     QDir dir(startDirectory);
+    const dev_t device = deviceOf(dir.absolutePath());
     while (true) {
         const QString candidate = dir.absoluteFilePath(QStringLiteral("opsdeck.yaml"));
         if (QFileInfo::exists(candidate))
             return candidate;
-        if (!dir.cdUp())
+        if (dir.canonicalPath() == home || !dir.cdUp() || deviceOf(dir.absolutePath()) != device)
             return {};
     }
 }

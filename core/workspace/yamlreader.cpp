@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "yamlreader.h"
 
+#include "common/filetrust.h"
 #include "expansion.h"
 
 #include <QSet>
@@ -93,12 +94,21 @@ bool YamlReader::checkMap(const YAML::Node &node, const QString &path, const QSt
 QString YamlReader::expand(const YAML::Node &node, const QString &path, const QString &raw,
                            const QStringList &keepLiteral)
 {
-    QStringList unset;
-    const QString value = expandVariables(raw, &unset, keepLiteral);
+    QStringList unset, refused;
+    const QString value = expandVariables(raw, &unset, keepLiteral, &refused);
     for (const QString &name : unset)
         warning(
             node, path,
             QStringLiteral("environment variable '%1' is not set; using an empty value").arg(name));
+    // In a remote command, ${NAME} is left to the host's shell; elsewhere it is refused, so a
+    // workspace cannot send the operator's environment to a server it names.
+    if (keepLiteral.isEmpty())
+        for (const QString &name : refused)
+            error(node, path,
+                  QStringLiteral("${%1}: a workspace may read only OPSDECK_* variables (and HOME, "
+                                 "USER, LOGNAME) from your environment; export it as "
+                                 "OPSDECK_%1 if it is meant to be read")
+                      .arg(name));
     return value;
 }
 
@@ -175,7 +185,16 @@ std::optional<QString> YamlReader::path(const YAML::Node &node, const QString &k
     if (!text || text->isEmpty())
         return text;
     // Variables were expanded (and reported) by string(); only the base directory is left to apply.
-    return expandPath(*text, m_baseDirectory);
+    const QString resolved = expandPath(*text, m_baseDirectory);
+    requireTrusted(node, keyPath, resolved);
+    return resolved;
+}
+
+void YamlReader::requireTrusted(const YAML::Node &node, const QString &keyPath,
+                                const QString &resolved)
+{
+    if (const Status trusted = checkTrustedFile(resolved, QStringLiteral("file")); !trusted)
+        error(node, keyPath, trusted.errorString());
 }
 
 std::optional<int> YamlReader::integer(const YAML::Node &node, const QString &path, int min,

