@@ -6,6 +6,7 @@
 #include "workspace/workspace.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
@@ -113,6 +114,74 @@ SecretsFileList listSecretsFiles(const Workspace &workspace, const EnvironmentSp
             list.ruleMatchedFiles << path;
     }
     return list;
+}
+
+namespace {
+
+FileOwner strictest(const QList<const EnvironmentSpec *> &claimants, const QString &reason)
+{
+    const EnvironmentSpec *chosen = claimants.first();
+    for (const EnvironmentSpec *env : claimants)
+        if (env->isProtected && !chosen->isProtected)
+            chosen = env;
+    return {chosen->name, chosen->isProtected, reason.arg(chosen->name)};
+}
+
+/** Index of the first creation rule sops would use for `path`, or -1. */
+int ruleIndexFor(const Sops::SopsConfig &config, const QString &path)
+{
+    const QString relative = QFileInfo(config.path).absoluteDir().relativeFilePath(path);
+    for (qsizetype i = 0; i < config.rules.size(); ++i) {
+        const QString &regex = config.rules.at(i).pathRegex;
+        if (regex.isEmpty() || QRegularExpression(regex).match(relative).hasMatch())
+            return int(i);
+    }
+    return -1;
+}
+
+} // namespace
+
+FileOwner ownerOfFile(const Workspace &workspace, const QString &path)
+{
+    const QString file = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    QList<const EnvironmentSpec *> listing;
+    for (const EnvironmentSpec &env : workspace.environments) {
+        bool listed = env.secrets.contains(file);
+        for (const ConfigFileSpec &config : env.config)
+            listed = listed || (!config.isRemote() && config.path == file);
+        if (listed)
+            listing << &env;
+    }
+    if (!listing.isEmpty())
+        return strictest(listing, QStringLiteral("listed in %1's workspace entry"));
+
+    if (const auto config = Sops::SopsConfig::find(QFileInfo(file).absolutePath())) {
+        const int rule = ruleIndexFor(*config, file);
+        QList<const EnvironmentSpec *> sameRule;
+        for (const EnvironmentSpec &env : workspace.environments)
+            for (const QString &listed : env.secrets)
+                if (rule >= 0 && !config->rules.at(rule).pathRegex.isEmpty() &&
+                    ruleIndexFor(*config, listed) == rule && !sameRule.contains(&env))
+                    sameRule << &env;
+        if (!sameRule.isEmpty())
+            return strictest(sameRule, QStringLiteral("the same .sops.yaml rule as %1's files"));
+    }
+
+    static const QRegularExpression separators(QStringLiteral("[._\\-]+"));
+    const QStringList words =
+        QFileInfo(file).fileName().toLower().split(separators, Qt::SkipEmptyParts);
+    QList<const EnvironmentSpec *> named;
+    for (const EnvironmentSpec &env : workspace.environments)
+        if (words.contains(env.name.toLower()))
+            named << &env;
+    if (!named.isEmpty())
+        return strictest(named, QStringLiteral("%1 is in its name"));
+
+    FileOwner none;
+    for (const EnvironmentSpec &env : workspace.environments)
+        none.isProtected = none.isProtected || env.isProtected;
+    none.reason = QStringLiteral("no environment lists it");
+    return none;
 }
 
 } // namespace Opsdeck

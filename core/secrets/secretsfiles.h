@@ -44,4 +44,24 @@ struct SecretsFileList
 };
 SecretsFileList listSecretsFiles(const Workspace &workspace, const EnvironmentSpec &environment);
 
+/**
+ * The environment a local file belongs to, for confirmation and audit: an action on a file takes
+ * its protection from the file, never from the pane it was started in (staging's pane listing
+ * production.enc.yaml under "other files" must still ask for "production").
+ */
+struct FileOwner
+{
+    QString environment; // empty when no environment claims the file
+    bool isProtected = false;
+    QString reason; // how it was found, for the dialog ("listed in production's secrets:")
+};
+
+/**
+ * In order: the environments whose `secrets:` or local `config:` list the file; else those whose
+ * listed secrets files fall under the same .sops.yaml creation rule; else those whose name is a
+ * word of the file name (production.enc.yaml). Several claimants: the strictest (a protected one)
+ * wins. None: protected when any environment of the workspace is.
+ */
+FileOwner ownerOfFile(const Workspace &workspace, const QString &path);
+
 } // namespace Opsdeck

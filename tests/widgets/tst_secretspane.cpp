@@ -196,6 +196,43 @@ private slots:
         QVERIFY(!entries.first().after.contains(QLatin1String("rotated")));
     }
 
+    void anotherEnvironmentsFileIsProtectedAsItsOwn()
+    {
+        // Staging's pane opening production.enc.yaml (as its "other files" list offers): the
+        // save asks for "production" typed, and the audit row says production.
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        QSignalSpy opened(pane.get(), &SecretsPane::fileOpened);
+        pane->openFile(m_production);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(pane->currentFile(), m_production);
+        QVERIFY(pane->model()->setData(
+            pane->model()->indexOfPath(QStringLiteral("sentry_dsn"), SecretsModel::ValueColumn),
+            QStringLiteral("https://from-staging@sentry")));
+        const QByteArray original = readAll(m_production);
+        DangerConfirmDialog::setNextAnswer(false);
+        const int asked = DangerConfirmDialog::questionsAsked();
+        pane->save();
+        QCOMPARE(DangerConfirmDialog::questionsAsked(), asked + 1);
+        QCOMPARE(DangerConfirmDialog::lastQuestion().environment, QStringLiteral("production"));
+        QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+        QCOMPARE(readAll(m_production), original);
+        DangerConfirmDialog::setNextAnswer(true);
+        QVERIFY(saveAndWait(*pane));
+        const QList<AuditEntry> entries = m_audit->recent(1, {});
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries.first().environment, QStringLiteral("production"));
+        QVERIFY(entries.first().target.contains(QLatin1String("production.enc.yaml")));
+        QCOMPARE(ownerOfFile(m_workspace, m_staging).environment, QStringLiteral("staging"));
+        // A file no environment lists is as protected as the workspace's strictest environment,
+        // confirmed by its own name; one named after an environment is that environment's.
+        QVERIFY(
+            ownerOfFile(m_workspace, m_dir.filePath(QStringLiteral("misc.enc.yaml"))).isProtected);
+        QCOMPARE(ownerOfFile(m_workspace, m_dir.filePath(QStringLiteral("api.production.enc.env")))
+                     .environment,
+                 QStringLiteral("production"));
+    }
+
     void aFileChangedOnDiskIsNotOverwritten()
     {
         auto pane = openPane(QStringLiteral("staging"));

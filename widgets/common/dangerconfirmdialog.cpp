@@ -13,6 +13,7 @@ namespace Opsdeck {
 namespace {
 std::optional<bool> s_nextAnswer;
 int s_questions = 0;
+DangerConfirmDialog::Question s_lastQuestion;
 } // namespace
 
 void DangerConfirmDialog::setNextAnswer(std::optional<bool> confirmed)
@@ -25,11 +26,17 @@ int DangerConfirmDialog::questionsAsked()
     return s_questions;
 }
 
+DangerConfirmDialog::Question DangerConfirmDialog::lastQuestion()
+{
+    return s_lastQuestion;
+}
+
 void DangerConfirmDialog::ask(QWidget *parent, const QString &actionLabel,
                               const QString &description, const QString &environment,
                               bool isProtected, Answer answer)
 {
     ++s_questions;
+    s_lastQuestion = {environment, isProtected, description};
     if (s_nextAnswer) {
         answer(*s_nextAnswer, QStringLiteral("(test)"));
         return;
@@ -52,7 +59,10 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
     setWindowTitle(QStringLiteral("%1 — %2").arg(actionLabel, environment));
     setMinimumWidth(520);
     auto *layout = new QVBoxLayout(this);
+    // Descriptions carry what servers and files said (application_name, query text, slot and ref
+    // names, lock comments): never let Qt guess they are rich text.
     auto *text = new QLabel(description, this);
+    text->setTextFormat(Qt::PlainText);
     text->setWordWrap(true);
     text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(text);

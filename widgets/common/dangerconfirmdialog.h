@@ -30,6 +30,14 @@ public:
     /** For tests: answer the next questions without showing anything. */
     static void setNextAnswer(std::optional<bool> confirmed);
     static int questionsAsked();
+    /** For tests: what the last question named and whether it wanted the typed name. */
+    struct Question
+    {
+        QString environment;
+        bool isProtected = false;
+        QString description;
+    };
+    static Question lastQuestion();
 
     DangerConfirmDialog(const QString &actionLabel, const QString &description,
                         const QString &environment, bool isProtected, QWidget *parent = nullptr);

@@ -308,20 +308,30 @@ void SecretsPane::save()
 {
     if (!document() || !isModified(m_current) || m_saving)
         return;
-    if (!m_environment.isProtected) {
+    // Protection comes from the file's environment, not from this pane's (staging's pane may
+    // list production.enc.yaml among the .sops.yaml files).
+    const QString path = m_current;
+    const FileOwner owner = ownerOfFile(m_workspace, path);
+    if (!owner.isProtected) {
         writeCurrent({});
         return;
     }
-    const QString path = m_current;
     DangerConfirmDialog::ask(
         this, tr("Save"),
-        tr("Write %1 (%2) in %3?")
+        tr("Write %1 (%2) in %3 (%4)?")
             .arg(QFileInfo(path).fileName(), m_model->changedPaths().join(QStringLiteral(", ")),
-                 m_environment.name),
-        m_environment.name, true, [this, path](bool confirmed, const QString &comment) {
+                 confirmationName(owner, path), owner.reason),
+        confirmationName(owner, path), true, [this, path](bool confirmed, const QString &comment) {
             if (confirmed && path == m_current)
                 writeCurrent(comment);
         });
+}
+
+QString SecretsPane::confirmationName(const FileOwner &owner, const QString &path)
+{
+    // A file no environment claims is confirmed by its own name when any environment is
+    // protected: there is no environment name to type.
+    return owner.environment.isEmpty() ? QFileInfo(path).fileName() : owner.environment;
 }
 
 void SecretsPane::writeCurrent(const QString &comment)
@@ -358,14 +368,14 @@ void SecretsPane::finishSave(const QString &path, const QString &changes, const 
     const auto it = m_open.find(path);
     if (!written || it == m_open.end()) {
         audit(QStringLiteral("secrets.save"), changes, comment,
-              QStringLiteral("failed: ") + written.errorString());
+              QStringLiteral("failed: ") + written.errorString(), path);
         showError(tr("Not saved: %1").arg(written.errorString()));
         emit saveFinished(path, false);
         return;
     }
     it->file.digest = *written;
     it->modified = false;
-    audit(QStringLiteral("secrets.save"), changes, comment, QStringLiteral("done"));
+    audit(QStringLiteral("secrets.save"), changes, comment, QStringLiteral("done"), path);
     if (path == m_current) {
         m_model->clearChanges();
         m_metadata->setFile(&it->file, false);
@@ -381,15 +391,17 @@ void SecretsPane::finishSave(const QString &path, const QString &changes, const 
 }
 
 void SecretsPane::audit(const QString &action, const QString &after, const QString &comment,
-                        const QString &outcome)
+                        const QString &outcome, const QString &path)
 {
-    // Key names only, never values: the audit log is not a secrets store.
+    // Key names only, never values: the audit log is not a secrets store. The row names the
+    // file's environment, which may not be this pane's.
+    const FileOwner owner = ownerOfFile(m_workspace, path);
     const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
                                             AuditLog::currentUser(),
                                             m_workspace.name,
-                                            m_environment.name,
+                                            owner.environment,
                                             action,
-                                            QDir(m_workspace.directory).relativeFilePath(m_current),
+                                            QDir(m_workspace.directory).relativeFilePath(path),
                                             {},
                                             after,
                                             comment,
@@ -453,7 +465,8 @@ void SecretsPane::rotateDataKey()
         tr("Give %1 a new data key? Every value gets a new ciphertext (a large git diff); everyone "
            "listed as a recipient can still open it.")
             .arg(QFileInfo(m_current).fileName()),
-        m_environment.name, m_environment.isProtected, [this](bool confirmed, const QString &) {
+        confirmationName(ownerOfFile(m_workspace, m_current), m_current),
+        ownerOfFile(m_workspace, m_current).isProtected, [this](bool confirmed, const QString &) {
             if (!confirmed || !document())
                 return;
             if (const Status rotated = document()->rotate(); !rotated)
@@ -481,7 +494,8 @@ void SecretsPane::removeRecipient(const QString &recipient)
         tr("Remove %1 from %2? The data key is rotated too, so the old key it holds opens "
            "nothing saved from now on.")
             .arg(recipient, QFileInfo(m_current).fileName()),
-        m_environment.name, m_environment.isProtected,
+        confirmationName(ownerOfFile(m_workspace, m_current), m_current),
+        ownerOfFile(m_workspace, m_current).isProtected,
         [this, recipient](bool confirmed, const QString &) {
             if (!confirmed || !document())
                 return;
@@ -501,9 +515,12 @@ void SecretsPane::createFile(const QString &path)
         return showError(
             tr("No .sops.yaml creation rule for %1: %2").arg(path, rule.errorString()));
     QList<Age::Recipient> recipients;
-    for (const QString &text : rule->age)
-        if (const auto r = Age::Recipient::parse(text))
-            recipients << *r;
+    for (const QString &text : rule->age) {
+        const auto r = Age::Recipient::parse(text);
+        if (!r) // never create a file for fewer (or weaker) recipients than the rule names
+            return showError(tr(".sops.yaml rule for %1: %2").arg(path, r.errorString()));
+        recipients << *r;
+    }
     const Sops::Format format = Sops::formatForPath(path);
     const QByteArray empty =
         format == Sops::Format::Yaml || format == Sops::Format::Json ? "{}" : "";

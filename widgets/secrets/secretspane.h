@@ -74,6 +74,7 @@ signals:
     void saveFinished(const QString &path, bool written);
 
 private:
+    static QString confirmationName(const FileOwner &owner, const QString &path);
     struct OpenFile
     {
         OpenedSecretsFile file;
@@ -91,7 +92,7 @@ private:
     void finishSave(const QString &path, const QString &changes, const QString &comment,
                     const Result<QByteArray> &written);
     void audit(const QString &action, const QString &after, const QString &comment,
-               const QString &outcome);
+               const QString &outcome, const QString &path);
     Sops::SopsDocument *document() const;
 
     Workspace m_workspace;
