@@ -111,16 +111,71 @@ bool needsQuotes(const QString &value)
     return !plain.match(value).hasMatch();
 }
 
+/** Single quotes are literal to sh, bash and docker compose; python-dotenv alone reads \\ and
+ * \' in them, and none of them interpolates. */
+bool fitsSingleQuotes(const QString &value)
+{
+    return !value.contains(QLatin1Char('\'')) && !value.contains(QLatin1Char('\n')) &&
+           !value.contains(QLatin1Char('\r')) && !value.contains(QStringLiteral("\\\\")) &&
+           !value.endsWith(QLatin1Char('\\'));
+}
+
+/** Double quotes: sh would run $(...) and `...` in them, and compose and python-dotenv would
+ * interpolate ${...} with no escape all four agree on; so no $ and no backtick. */
+bool fitsDoubleQuotes(const QString &value)
+{
+    return !value.contains(QLatin1Char('$')) && !value.contains(QLatin1Char('`')) &&
+           !value.contains(QLatin1Char('\r'));
+}
+
 QByteArray quoteDouble(const QString &value)
 {
     QString v = value;
+    // \\ and \" read back the same in all four; a line break is written as itself (sh would
+    // keep a \n as two characters).
     v.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
         .replace(QLatin1Char('"'), QStringLiteral("\\\""));
-    v.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
     return '"' + v.toUtf8() + '"';
 }
 
+/** The value as written after '=', or nothing when no quoting reads back the same everywhere.
+ * `preferred` is the quote the line used before, kept where it still works. */
+std::optional<QByteArray> quoteValue(const QString &value, char preferred)
+{
+    // python-dotenv expands ${NAME} in every kind of quotes and has no escape for it.
+    static const QRegularExpression dotenvVariable(QStringLiteral("\\$\\{[^}]*\\}"));
+    if (value.contains(dotenvVariable))
+        return std::nullopt;
+    if (preferred == '\'' && fitsSingleQuotes(value))
+        return '\'' + value.toUtf8() + '\'';
+    if (preferred == '"' && fitsDoubleQuotes(value))
+        return quoteDouble(value);
+    if (!needsQuotes(value))
+        return value.toUtf8();
+    if (fitsSingleQuotes(value))
+        return '\'' + value.toUtf8() + '\'';
+    if (fitsDoubleQuotes(value))
+        return quoteDouble(value);
+    return std::nullopt;
+}
+
+Status unquotable(const QString &key)
+{
+    return Status::failure(
+        QStringLiteral("%1: this value holds ${...}, or mixes a quote, backslash or line break "
+                       "with $ or a backtick; no quoting makes sh, docker compose and "
+                       "python-dotenv all read it back unchanged, so it is not written")
+            .arg(key));
+}
+
 } // namespace
+
+bool DotenvFile::isValidKey(const QString &key)
+{
+    static const QRegularExpression name(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*")));
+    return name.match(key).hasMatch();
+}
 
 DotenvFile DotenvFile::parse(const QByteArray &bytes)
 {
@@ -214,6 +269,11 @@ int DotenvFile::unterminatedLine() const
 
 Status DotenvFile::setValue(const QString &key, const QString &value)
 {
+    if (!isValidKey(key))
+        return Status::failure(
+            QStringLiteral("'%1' is not a variable name (letters, digits and _, not starting with "
+                           "a digit)")
+                .arg(key));
     if (const int open = unterminatedLine())
         return Status::failure(
             QStringLiteral("line %1 opens a quote that is never closed: fix that line "
@@ -227,14 +287,10 @@ Status DotenvFile::setValue(const QString &key, const QString &value)
         qsizetype start = eq + 1;
         while (start < it->raw.size() && (it->raw.at(start) == ' ' || it->raw.at(start) == '\t'))
             ++start;
-        QByteArray quoted;
-        if (it->quote == '\'' && !value.contains(QLatin1Char('\'')) &&
-            !value.contains(QLatin1Char('\n')))
-            quoted = '\'' + value.toUtf8() + '\'';
-        else if (it->quote == '"' || needsQuotes(value))
-            quoted = quoteDouble(value);
-        else
-            quoted = value.toUtf8();
+        const std::optional<QByteArray> written = quoteValue(value, it->quote);
+        if (!written)
+            return unquotable(key);
+        const QByteArray quoted = *written;
         QByteArray eol = it->raw.endsWith("\r\n") ? QByteArray("\r\n")
                          : it->raw.endsWith('\n') ? QByteArray("\n")
                                                   : QByteArray();
@@ -249,8 +305,11 @@ Status DotenvFile::setValue(const QString &key, const QString &value)
     e.kind = Entry::Kind::Assignment;
     e.key = key;
     e.value = value;
-    const QByteArray quoted = needsQuotes(value) ? quoteDouble(value) : value.toUtf8();
-    e.quote = quoted.startsWith('"') ? '"' : 0;
+    const std::optional<QByteArray> written = quoteValue(value, 0);
+    if (!written)
+        return unquotable(key);
+    const QByteArray quoted = *written;
+    e.quote = quoted.startsWith('"') ? '"' : quoted.startsWith('\'') ? '\'' : 0;
     if (!m_entries.isEmpty() && !m_entries.last().raw.endsWith('\n'))
         m_entries.last().raw += m_eol; // the file had no final newline: the new line needs one
     e.line =

@@ -54,10 +54,15 @@ public:
     std::optional<QString> value(const QString &key) const;
     /**
      * Changes the winning assignment's value (only that line is rewritten), or appends one.
-     * Refused while a quote is left open somewhere: a new quote would close it and change what
-     * the lines after it mean.
+     * Written so that POSIX sh and bash (`. ./.env`), docker compose and python-dotenv all read
+     * back exactly `value`, and sourcing it runs nothing: unquoted when plain, else 'single'
+     * quotes, else "double" quotes without $ or backticks; refused when none of these fits.
+     * Refused too for a key that is not a variable name, and while a quote is left open
+     * somewhere: a new quote would close it and change what the lines after it mean.
      */
     Status setValue(const QString &key, const QString &value);
+    /** `[A-Za-z_][A-Za-z0-9_]*`: what a shell, compose and python-dotenv all accept. */
+    static bool isValidKey(const QString &key);
     /** The first line whose quote is never closed, or 0. */
     int unterminatedLine() const;
     bool remove(const QString &key);

@@ -4,6 +4,10 @@
 // finds duplicates, spacing, unquoted spaces, unterminated quotes and the DEBUG=False trap.
 #include "config/dotenvfile.h"
 
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -65,12 +69,13 @@ private slots:
             "# app\r\nexport DEBUG='1'\r\nNAME=old # who\r\nCERT=\"a\nb\"\r\nLAST=1";
         DotenvFile f = DotenvFile::parse(before);
         QVERIFY(f.setValue(QStringLiteral("NAME"), QStringLiteral("new value")));
-        QCOMPARE(f.serialize(), QByteArray("# app\r\nexport DEBUG='1'\r\nNAME=\"new value\" # "
+        QCOMPARE(f.serialize(), QByteArray("# app\r\nexport DEBUG='1'\r\nNAME='new value' # "
                                            "who\r\nCERT=\"a\nb\"\r\nLAST=1"));
         QVERIFY(f.setValue(QStringLiteral("DEBUG"), QStringLiteral("0")));
         QVERIFY(f.serialize().contains("export DEBUG='0'\r\n")); // its quoting as written
         QVERIFY(f.setValue(QStringLiteral("CERT"), QStringLiteral("x\ny")));
-        QVERIFY(f.serialize().contains("CERT=\"x\\ny\"\r\n"));
+        // A line break is written as itself: sh would keep \n as two characters.
+        QVERIFY(f.serialize().contains("CERT=\"x\ny\"\r\n"));
         QVERIFY(f.setValue(QStringLiteral("ADDED"), QStringLiteral("yes")));
         QVERIFY(
             f.serialize().endsWith("LAST=1\r\nADDED=yes\r\n")); // a newline where there was none
@@ -79,6 +84,100 @@ private slots:
         QCOMPARE(again.value(QStringLiteral("CERT")).value(), QStringLiteral("x\ny"));
         QVERIFY(f.remove(QStringLiteral("ADDED")));
         QVERIFY(!f.value(QStringLiteral("ADDED")));
+    }
+
+    void writtenValuesReadBackEverywhere_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QByteArray>("previousLine"); // the line the edit replaces, if any
+        const QStringList corpus = {
+            u"plain-value_1.2:3@x%+,="_qs,
+            u""_qs,
+            u"with spaces"_qs,
+            u"k3y$(touch MARKER)"_qs,
+            u"`touch MARKER`"_qs,
+            u"$HOME and $5 and ${unclosed"_qs,
+            u"it's"_qs,
+            u"say \"hi\""_qs,
+            u"back\\slash"_qs,
+            u"two\\\\back"_qs,
+            u"ends with\\"_qs,
+            u"C:\\temp\\new"_qs,
+            u"line one\nline two"_qs,
+            u"# not a comment"_qs,
+            u"x #y"_qs,
+            u"  padded  "_qs,
+            u"ünïcødé ✓"_qs,
+            u"a;b|c&d>e<f"_qs,
+            u"!bang*glob?[x]"_qs,
+            u"it's a \"mix\" of \\ and \n lines"_qs,
+            u"=starts=with=equals"_qs,
+        };
+        for (qsizetype i = 0; i < corpus.size(); ++i) {
+            QTest::addRow("new %lld", qlonglong(i)) << corpus.at(i) << QByteArray();
+            QTest::addRow("was single %lld", qlonglong(i))
+                << corpus.at(i) << QByteArray("KEY='old'\n");
+            QTest::addRow("was double %lld", qlonglong(i))
+                << corpus.at(i) << QByteArray("KEY=\"old\"\n");
+        }
+    }
+
+    void writtenValuesReadBackEverywhere()
+    {
+        // sh and bash sourcing the file (as restart scripts do), python-dotenv (as Django apps
+        // do): each must read back exactly the bytes given, and sourcing must run nothing.
+        QFETCH(QString, value);
+        QFETCH(QByteArray, previousLine);
+        DotenvFile file = DotenvFile::parse("OTHER=1\n" + previousLine);
+        QVERIFY2(file.setValue(QStringLiteral("KEY"), value), qPrintable(value));
+        QTemporaryDir dir;
+        QFile out(dir.filePath(QStringLiteral(".env")));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(file.serialize());
+        out.close();
+        QCOMPARE(DotenvFile::parse(file.serialize()).value(QStringLiteral("KEY")), value);
+        const auto run = [&dir](const QString &program, const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(dir.path());
+            p.start(program, args);
+            p.waitForFinished(10000);
+            return p.exitCode() == 0
+                       ? QString::fromUtf8(p.readAllStandardOutput())
+                       : QStringLiteral("(failed) ") + QString::fromUtf8(p.readAllStandardError());
+        };
+        const QString source = QStringLiteral(". ./.env; printf %s \"$KEY\"");
+        QCOMPARE(run(QStringLiteral("sh"), {QStringLiteral("-c"), source}), value);
+        QCOMPARE(run(QStringLiteral("bash"), {QStringLiteral("-c"), source}), value);
+        QCOMPARE(run(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("import dotenv, sys; "
+                                     "sys.stdout.write(dotenv.dotenv_values('.env')['KEY'])")}),
+                 value);
+        QVERIFY2(!QFile::exists(dir.filePath(QStringLiteral("MARKER"))),
+                 file.serialize().constData());
+    }
+
+    void valuesNoQuotingCanCarryAreRefused()
+    {
+        DotenvFile file = DotenvFile::parse("KEY=old\n");
+        // python-dotenv expands ${NAME} even inside single quotes and has no escape for it.
+        for (const QString &value : {u"it's $5"_qs, u"a\\\\$b"_qs, u"line\n$next"_qs, u"'`x`"_qs,
+                                     u"${HOME}"_qs, u"pre${X:-y}post"_qs}) {
+            const Status set = file.setValue(QStringLiteral("KEY"), value);
+            QVERIFY2(!set, qPrintable(value));
+            QVERIFY(set.errorString().contains(QLatin1String("not written")));
+        }
+        QCOMPARE(file.serialize(), QByteArray("KEY=old\n"));
+    }
+
+    void keysMustBeVariableNames()
+    {
+        DotenvFile file = DotenvFile::parse("A=1\n");
+        for (const QString &key : {u"1ABC"_qs, u"A-B"_qs, u"A.B"_qs, u"A B"_qs, u"A\n"_qs,
+                                   u"A=B"_qs, u""_qs, u"$(id)"_qs})
+            QVERIFY2(!file.setValue(key, QStringLiteral("x")), qPrintable(key));
+        QVERIFY(file.setValue(QStringLiteral("_Ok_2"), QStringLiteral("x")));
+        QCOMPARE(file.serialize(), QByteArray("A=1\n_Ok_2=x\n"));
     }
 
     void lint()
