@@ -3,6 +3,8 @@
 // every host, discarding an unused release, unlocking), the audit entry and the webhook.
 #include "deployrunner.h"
 
+#include "common/httppolicy.h"
+
 #include "audit/auditlog.h"
 
 #include <QJsonDocument>
@@ -161,6 +163,8 @@ void DeployRunner::notify()
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(5000);
+    HttpPolicy::followNoRedirects(
+        request); // the URL holds the webhook's secret: send it nowhere else
     QNetworkReply *reply =
         m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "healthgate.h"
 
+#include "common/httppolicy.h"
+
 #include "common/futures.h"
 #include "ssh/sshclient.h"
 
@@ -72,6 +74,7 @@ void HealthGate::attemptUrl(quint16 tunnelPort)
     // The app sees the request it would get on the host (Django checks ALLOWED_HOSTS).
     request.setRawHeader("Host", asSeenByHost.authority().toUtf8());
     request.setTransferTimeout(m_context.spec.healthcheck->timeoutMs);
+    HttpPolicy::followNoRedirects(request);
     m_reply = m_network->get(request);
     connect(m_reply, &QNetworkReply::sslErrors, m_reply,
             [reply = m_reply](const QList<QSslError> &errors) {
@@ -89,6 +92,8 @@ void HealthGate::attemptUrl(quint16 tunnelPort)
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300)
             attemptDone(true, QStringLiteral("HTTP %1").arg(status));
+        else if (status >= 300 && status < 400)
+            attemptDone(false, HttpPolicy::describeRedirect(reply));
         else if (status > 0)
             attemptDone(
                 false,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "unleashbackend.h"
 
+#include "common/httppolicy.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -112,15 +114,21 @@ void UnleashBackend::request(const QByteArray &verb, const QString &path, const 
     req.setRawHeader("Authorization", m_spec.token.toUtf8());
     req.setRawHeader("Accept", "application/json");
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    HttpPolicy::followSameOriginRedirects(req);
     QNetworkReply *reply = m_network->sendCustomRequest(
         req, verb, body.isNull() ? QByteArray() : body.toJson(QJsonDocument::Compact));
+    HttpPolicy::guardRedirects(reply);
     connect(reply, &QNetworkReply::finished, guard, [reply, verb, path, done] {
         reply->deleteLater();
         const QByteArray data = reply->readAll();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() != QNetworkReply::NoError || status >= 300) {
-            const QString message =
-                QJsonDocument::fromJson(data).object().value(QStringLiteral("message")).toString();
+            QString message = HttpPolicy::refusedRedirect(reply);
+            if (message.isEmpty())
+                message = QJsonDocument::fromJson(data)
+                              .object()
+                              .value(QStringLiteral("message"))
+                              .toString();
             done(Result<QJsonDocument>::failure(
                 QStringLiteral("Unleash %1 %2: %3")
                     .arg(QString::fromLatin1(verb), path.section(QLatin1Char('?'), 0, 0),

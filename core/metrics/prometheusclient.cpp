@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "prometheusclient.h"
 
+#include "common/httppolicy.h"
+
 #include "common/futures.h"
 #include "promresponse.h"
 #include "runtime/sshpool.h"
@@ -145,7 +147,9 @@ void PrometheusClient::get(const QString &path, const QList<std::pair<QString, Q
             request.setRawHeader(
                 "Authorization",
                 "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
+        HttpPolicy::followSameOriginRedirects(request);
         QNetworkReply *reply = m_network->get(request);
+        HttpPolicy::guardRedirects(reply);
         // A server that requires a client certificate and gets none closes the connection after
         // a TLS 1.3 handshake, which Qt 6.4 does not notice: the request just times out.
         const bool mayWantCertificate =
@@ -155,7 +159,9 @@ void PrometheusClient::get(const QString &path, const QList<std::pair<QString, Q
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             const bool transportFailed = status == 0 && reply->error() != QNetworkReply::NoError;
             QString error;
-            if (transportFailed && reply->error() == QNetworkReply::OperationCanceledError)
+            if (const QString refused = HttpPolicy::refusedRedirect(reply); !refused.isEmpty())
+                error = refused;
+            else if (transportFailed && reply->error() == QNetworkReply::OperationCanceledError)
                 error = mayWantCertificate
                             ? QStringLiteral("no answer within the time limit (if the server "
                                              "asks for a client certificate, set "
