@@ -2,6 +2,7 @@
 // Session set-up of SshWorker: options, jump chaining, host-key verification, authentication.
 #include "sshworker.h"
 
+#include "knownhosts.h"
 #include "sshconfig.h"
 
 #include <libssh/callbacks.h>
@@ -246,6 +247,12 @@ Status SshWorker::verifyHostKey()
     info.hostName = m_endpoint.name;
     info.fingerprint = fingerprintOf(serverKey);
     info.keyType = QString::fromUtf8(ssh_key_type_to_char(ssh_key_type(serverKey)));
+    QByteArray keyBlob;
+    char *base64 = nullptr;
+    if (ssh_pki_export_pubkey_base64(serverKey, &base64) == SSH_OK) {
+        keyBlob = QByteArray::fromBase64(base64);
+        ssh_string_free_char(base64);
+    }
     ssh_key_free(serverKey);
     char *host = nullptr;
     ssh_options_get(m_session, SSH_OPTIONS_HOST, &host);
@@ -257,13 +264,30 @@ Status SshWorker::verifyHostKey()
                               ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
                               : m_endpoint.knownHostsFile;
 
-    switch (ssh_session_is_known_server(m_session)) {
-    case SSH_KNOWN_HOSTS_OK:
+    // Our own reading of known_hosts, not libssh 0.10's: it accepts @revoked keys, and one bad
+    // line for a host hides that host's other entries, so a changed key looked unknown.
+    KnownHosts::Parsed known = KnownHosts::read(info.knownHostsFile);
+    const KnownHosts::Parsed global = KnownHosts::read(QStringLiteral("/etc/ssh/ssh_known_hosts"));
+    known.entries += global.entries;
+    known.warnings += global.warnings;
+    for (const QString &warning : std::as_const(known.warnings))
+        qWarning("opsdeck: known_hosts: %s", qPrintable(warning));
+    const KnownHosts::Verdict verdict =
+        KnownHosts::verify(known.entries, info.address.toUtf8(), info.keyType.toUtf8(), keyBlob);
+    switch (verdict.status) {
+    case KnownHosts::Verdict::Status::Known:
         info.status = HostKeyInfo::Status::Known;
         m_events.hostKeyVerified(info);
         return success();
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER: {
+    case KnownHosts::Verdict::Status::Revoked:
+        info.status = HostKeyInfo::Status::Changed;
+        m_refused = true;
+        m_events.hostKeyVerified(info);
+        return Status::failure(QStringLiteral("HOST KEY REVOKED for %1 (%2): %3 (%4) is marked "
+                                              "@revoked at %5. Refusing to connect.")
+                                   .arg(m_endpoint.name, info.address, info.fingerprint,
+                                        info.keyType, verdict.revokedBy));
+    case KnownHosts::Verdict::Status::Changed: {
         // libssh does not hand back the recorded entry for a changed key: read it ourselves.
         info.knownFingerprint = KnownHosts::recordedFingerprints(info.knownHostsFile, info.address)
                                     .join(QStringLiteral(", "));
@@ -275,18 +299,14 @@ Status SshWorker::verifyHostKey()
         return Status::failure(
             QStringLiteral("HOST KEY CHANGED for %1 (%2): %3 recorded %4, server offered %5 (%6). "
                            "Refusing to connect. If the host was reinstalled, remove its old line "
-                           "from %3.")
+                           "from %3 (%7).")
                 .arg(m_endpoint.name, info.address, info.knownHostsFile,
                      info.knownFingerprint.isEmpty() ? QStringLiteral("another key")
                                                      : info.knownFingerprint,
-                     info.fingerprint, info.keyType));
+                     info.fingerprint, info.keyType, verdict.recorded.join(QStringLiteral(", "))));
     }
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
+    case KnownHosts::Verdict::Status::Unknown:
         break;
-    case SSH_KNOWN_HOSTS_ERROR:
-        return Status::failure(QStringLiteral("cannot check the host key of %1: %2")
-                                   .arg(m_endpoint.name, sessionError(m_session)));
     }
 
     info.status = HostKeyInfo::Status::Unknown;
