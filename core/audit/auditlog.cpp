@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "auditlog.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHostInfo>
 #include <QSqlDatabase>
@@ -15,10 +17,14 @@
 
 namespace Opsdeck {
 
+QString AuditLog::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/opsdeck/audit.sqlite");
+}
+
 AuditLog::AuditLog(QString path)
-    : m_path(path.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                                  QStringLiteral("/opsdeck.sqlite")
-                            : std::move(path))
+    : m_path(path.isEmpty() ? defaultPath() : std::move(path))
     , m_connectionName(QStringLiteral("opsdeck-audit-") +
                        QUuid::createUuid().toString(QUuid::WithoutBraces))
 {}
@@ -47,7 +53,20 @@ Status AuditLog::open() const
     if (QSqlDatabase::contains(m_connectionName) &&
         QSqlDatabase::database(m_connectionName).isOpen())
         return success();
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    // Who did what to which server, with comments: the user's alone to read. The file is made
+    // 0600 before SQLite opens it (its -wal and -shm files take the same mode).
+    const QString directory = QFileInfo(m_path).absolutePath();
+    if (!QFileInfo::exists(directory)) {
+        QDir().mkpath(directory);
+        QFile::setPermissions(directory, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    if (!QFileInfo::exists(m_path)) {
+        const int fd =
+            ::open(QFile::encodeName(m_path).constData(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
+    }
+    QFile::setPermissions(m_path, QFile::ReadOwner | QFile::WriteOwner);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     db.setDatabaseName(m_path);
     if (!db.open())
@@ -82,6 +101,39 @@ Status AuditLog::record(AuditEntry e)
         q.addBindValue(v);
     if (!q.exec())
         return Status::failure(QStringLiteral("cannot write the audit log: ") +
+                               q.lastError().text());
+    return success();
+}
+
+Result<qint64> AuditLog::begin(AuditEntry entry)
+{
+    entry.outcome = QStringLiteral("started");
+    if (const Status written = record(std::move(entry)); !written)
+        return written.error();
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    if (!q.exec(QStringLiteral("select last_insert_rowid()")) || !q.next())
+        return Result<qint64>::failure(QStringLiteral("cannot read the audit row's id"));
+    return q.value(0).toLongLong();
+}
+
+Status AuditLog::complete(qint64 id, const AuditEntry &finished)
+{
+    if (const Status opened = open(); !opened)
+        return opened;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(QStringLiteral("update audit set outcome = ?, target = coalesce(?, target),"
+                             " before = coalesce(?, before), after = coalesce(?, after)"
+                             " where id = ?"));
+    const auto orNull = [](const QString &v) {
+        return v.isEmpty() ? QVariant() : QVariant(v);
+    };
+    q.addBindValue(finished.outcome);
+    q.addBindValue(orNull(finished.target));
+    q.addBindValue(orNull(finished.before));
+    q.addBindValue(orNull(finished.after));
+    q.addBindValue(id);
+    if (!q.exec())
+        return Status::failure(QStringLiteral("cannot complete the audit entry: ") +
                                q.lastError().text());
     return success();
 }

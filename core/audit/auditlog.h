@@ -26,17 +26,27 @@ struct AuditEntry
 };
 
 /**
- * The local audit log: an SQLite file (opsdeck.sqlite in AppDataLocation) written through
- * QtSql. Small, append-only writes on the calling thread; reads for history views.
+ * The local audit log: one SQLite file for the GUI and the CLI (defaultPath(), mode 0600 in a
+ * 0700 directory) written through QtSql. Small, append-only writes on the calling thread; reads
+ * for history views. A long action writes its row before it starts (begin) and completes it
+ * after, so an action killed half-way still left its row ("started").
  */
 class AuditLog final
 {
 public:
-    /** Empty path: QStandardPaths::AppDataLocation/opsdeck.sqlite. */
+    /** Empty path: defaultPath(). */
     explicit AuditLog(QString path = {});
     ~AuditLog();
 
+    /** $XDG_DATA_HOME/opsdeck/audit.sqlite, whatever the application's name (the GUI and
+     * the CLI must share it). */
+    static QString defaultPath();
+
     Status record(AuditEntry entry);
+    /** Writes the row with outcome "started"; its id for complete(). */
+    Result<qint64> begin(AuditEntry entry);
+    /** Sets the outcome (and target, before, after when given) of a begun row. */
+    Status complete(qint64 id, const AuditEntry &finished);
     QList<AuditEntry> recent(int limit = 100, const QString &environment = {}) const;
     /** Everything done to one target ("flag new_timeline") in one workspace, newest first. */
     QList<AuditEntry> forTarget(const QString &workspace, const QString &target,

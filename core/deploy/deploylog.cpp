@@ -35,8 +35,12 @@ DeployLog::DeployLog(const QString &filePath, int capacity, QObject *parent)
     if (!filePath.isEmpty()) {
         QDir().mkpath(QFileInfo(filePath).absolutePath());
         m_file.setFileName(filePath);
+        // Deploy output can carry what build scripts print (tokens in URLs, env dumps): the
+        // user's alone to read, whatever the umask.
         if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append))
             m_fileError = m_file.errorString();
+        else
+            m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
     m_notify.setSingleShot(true);
     m_notify.setInterval(kNotifyIntervalMs);

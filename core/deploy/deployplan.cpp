@@ -107,11 +107,13 @@ QString shellQuote(const QString &text)
 GitRefs GitRefs::parse(const QByteArray &lsRemote)
 {
     GitRefs refs;
+    static const QRegularExpression commitId(
+        QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{40}|[0-9a-f]{64}")));
     QHash<QString, QString> peeled;
     QList<QPair<QString, QString>> tags;
     for (const QByteArray &line : lsRemote.split('\n')) {
         const QList<QByteArray> parts = line.trimmed().split('\t');
-        if (parts.size() != 2)
+        if (parts.size() != 2 || !commitId.match(QString::fromLatin1(parts[0])).hasMatch())
             continue;
         const QString sha = QString::fromLatin1(parts[0]);
         const QString name = QString::fromUtf8(parts[1]);
@@ -130,24 +132,46 @@ GitRefs GitRefs::parse(const QByteArray &lsRemote)
     return refs;
 }
 
-QString GitRefs::resolve(const QString &ref) const
+namespace {
+
+QString lookup(const QList<QPair<QString, QString>> &refs, const QString &name)
 {
-    static const QRegularExpression fullId(QStringLiteral("^[0-9a-f]{40}$"));
-    if (fullId.match(ref).hasMatch())
-        return ref;
-    if (ref == QLatin1String("HEAD"))
-        return head;
-    QString name = ref;
-    if (name.startsWith(QLatin1String("refs/heads/")) ||
-        name.startsWith(QLatin1String("refs/tags/")))
-        name = name.mid(name.indexOf(QLatin1Char('/'), 5) + 1);
-    for (const auto &[branch, sha] : branches)
-        if (branch == name && !ref.startsWith(QLatin1String("refs/tags/")))
-            return sha;
-    for (const auto &[tag, sha] : tags)
-        if (tag == name)
+    for (const auto &[refName, sha] : refs)
+        if (refName == name)
             return sha;
     return {};
+}
+
+} // namespace
+
+QString GitRefs::fullName(const QString &ref) const
+{
+    static const QRegularExpression fullId(
+        QRegularExpression::anchoredPattern(QStringLiteral("[0-9a-f]{40}|[0-9a-f]{64}")));
+    if (fullId.match(ref).hasMatch() || ref == QLatin1String("HEAD"))
+        return ref;
+    if (ref.startsWith(QLatin1String("refs/")))
+        return ref;
+    // gitrevisions(7): refs/<name>, refs/tags/<name>, refs/heads/<name>, ... first match wins.
+    if (!lookup(tags, ref).isEmpty())
+        return QStringLiteral("refs/tags/") + ref;
+    if (!lookup(branches, ref).isEmpty())
+        return QStringLiteral("refs/heads/") + ref;
+    return {};
+}
+
+QString GitRefs::resolve(const QString &ref) const
+{
+    const QString full = fullName(ref);
+    if (full.isEmpty())
+        return {};
+    if (full == QLatin1String("HEAD"))
+        return head;
+    if (full.startsWith(QLatin1String("refs/tags/")))
+        return lookup(tags, full.mid(10));
+    if (full.startsWith(QLatin1String("refs/heads/")))
+        return lookup(branches, full.mid(11));
+    return full.startsWith(QLatin1String("refs/")) ? QString() : full;
 }
 
 namespace DeployScripts {
@@ -206,10 +230,17 @@ QString unlock(const DeploySpec &spec, const QString &id)
         .arg(q(QStringLiteral("\"id\":\"%1\"").arg(id)), dir);
 }
 
-QString breakLock(const DeploySpec &spec)
+QString breakLock(const DeploySpec &spec, const QString &id)
 {
-    return QStringLiteral("rm -rf %1\n")
-        .arg(q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir)));
+    const QString dir = q(spec.path + QLatin1Char('/') + QLatin1String(kLockDir));
+    if (id.isEmpty())
+        return QStringLiteral("rm -rf %1\n").arg(dir);
+    // Only the lock that was shown: another deploy may have taken a new one since.
+    return QStringLiteral("[ -d %2 ] || { echo 'there is no lock any more'; exit 0; }\n"
+                          "if grep -qF %1 %2/details.json 2>/dev/null; then rm -rf %2; else\n"
+                          "  echo 'the lock changed since it was shown; it is now held by:'\n"
+                          "  cat %2/details.json 2>/dev/null; echo; exit 4\nfi\n")
+        .arg(q(QStringLiteral("\"id\":\"%1\"").arg(id)), dir);
 }
 
 QString build(const DeployContext &c, const QString &host)

@@ -49,9 +49,16 @@ struct GitRefs
     QList<QPair<QString, QString>> tags;
     QString head;
 
+    /** Lines whose id is not a full hex commit id (SHA-1 or SHA-256) are skipped. */
     static GitRefs parse(const QByteArray &lsRemote);
-    /** The commit for a branch, tag, full id or "HEAD"; empty when unknown. */
+    /**
+     * The commit for a ref as `git rev-parse` finds it: a full id, "HEAD", a full name
+     * (refs/heads/x, refs/tags/x), else refs/<name>, refs/tags/<name>, refs/heads/<name> in that
+     * order — a tag wins over a branch of the same name. Empty when unknown.
+     */
     QString resolve(const QString &ref) const;
+    /** The full ref name `resolve` would use ("refs/tags/v2"), or `ref` itself for an id. */
+    QString fullName(const QString &ref) const;
 };
 
 /**
@@ -67,7 +74,8 @@ QString preflight(const DeploySpec &spec);
 /** Exit 0 with the lock taken; exit 3 printing the holder's details when it is held. */
 QString lock(const DeploySpec &spec, const QJsonObject &details);
 QString unlock(const DeploySpec &spec, const QString &id);
-QString breakLock(const DeploySpec &spec);
+/** Removes the lock; with `id`, only if it is still that lock (exit 4 and its details if not). */
+QString breakLock(const DeploySpec &spec, const QString &id = {});
 QString build(const DeployContext &context, const QString &host);
 QString release(const DeployContext &context, const QString &host);
 QString switchCurrent(const DeploySpec &spec, const QString &release);

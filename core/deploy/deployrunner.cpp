@@ -146,6 +146,7 @@ void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &com
     m_existingReleases.clear();
     m_outcome = Outcome::Succeeded;
     m_summary.clear();
+    m_auditId = 0;
     m_clock.start();
     m_started = QDateTime::currentDateTimeUtc();
     for (const QString &host : hosts)
@@ -156,6 +157,7 @@ void DeployRunner::deploy(const QString &ref, const QString &comment)
 {
     begin(Kind::Deploy, m_environment.hosts, comment);
     m_context.ref = ref;
+    startAudit();
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
                       tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
@@ -166,6 +168,7 @@ void DeployRunner::rollback(const QString &release, const QString &comment)
 {
     begin(Kind::Rollback, m_environment.hosts, comment);
     m_context.release = release;
+    startAudit();
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
                       tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
@@ -177,6 +180,7 @@ void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
 {
     begin(Kind::Command, hosts.isEmpty() ? m_environment.hosts : hosts, comment);
     m_command = command;
+    startAudit();
     setPhase(Phase::Rollout, tr("Running on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
     for (const QString &host : m_context.hosts)
         setHost(host, HostState::Working);
@@ -366,6 +370,12 @@ void DeployRunner::resolveRef()
                               tr("unknown ref '%1' (known: %2)")
                                   .arg(m_context.ref, names.join(QStringLiteral(", "))));
             }
+            if (!m_expectedRevision.isEmpty() && m_context.revision != m_expectedRevision)
+                return refuse(Outcome::Refused,
+                              tr("'%1' now points at %2, not at %3 as in the plan you saw (pushed "
+                                 "meanwhile?); nothing was changed: look at the new plan")
+                                  .arg(m_context.ref, m_context.revision.left(12),
+                                       m_expectedRevision.left(12)));
             // Names have one-second resolution and a deploy can take less: never reuse one.
             QDateTime at = QDateTime::currentDateTimeUtc();
             m_context.release = releaseName(at, m_context.revision);

@@ -17,6 +17,7 @@ class QNetworkAccessManager;
 namespace Opsdeck {
 
 class AuditLog;
+struct AuditEntry;
 class HealthGate;
 class SshPool;
 
@@ -50,6 +51,11 @@ public:
     /** Stop after preflight and ref resolution, emitting planReady; nothing is changed. */
     void setDryRun(bool dryRun) { m_dryRun = dryRun; }
 
+    /**
+     * The commit the person saw in the plan: the deploy is refused if the ref resolves to
+     * anything else by the time it starts (a push in between must not change what ships).
+     */
+    void setExpectedRevision(const QString &revision) { m_expectedRevision = revision; }
     void deploy(const QString &ref, const QString &comment);
     /** `release` empty: the one before the lock host's current release. */
     void rollback(const QString &release, const QString &comment);
@@ -113,6 +119,9 @@ private:
     void fail(const QList<HostOutcome> &outcomes, const QString &what);
     void finish();
     HistoryEntry historyEntry(HistoryEntry::Result result) const;
+    AuditEntry auditEntry() const;
+    /** The audit row, written before anything runs (a killed run still leaves it). */
+    void startAudit();
     void audit();
     void notify();
 
@@ -120,7 +129,9 @@ private:
     EnvironmentSpec m_environment;
     QNetworkAccessManager *m_network;
     AuditLog *m_audit = nullptr;
+    qint64 m_auditId = 0; // the row written when the action started
     QString m_workspaceName;
+    QString m_expectedRevision;
     bool m_dryRun = false;
 
     Kind m_kind = Kind::Deploy;

@@ -7,6 +7,7 @@
 
 #include "audit/auditlog.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -112,10 +113,36 @@ HistoryEntry DeployRunner::historyEntry(HistoryEntry::Result result) const
     return e;
 }
 
-void DeployRunner::audit()
+namespace {
+
+/** A command as the audit log keeps it: its program and a digest, never its arguments (they
+ * may carry passwords); the digest tells whether two runs were the same command. */
+QString auditedCommand(const QString &command)
 {
-    if (!m_audit)
+    const QString program = command.trimmed().section(QLatin1Char(' '), 0, 0).left(40);
+    const QByteArray digest =
+        QCryptographicHash::hash(command.toUtf8(), QCryptographicHash::Sha256).toHex().left(12);
+    return QStringLiteral("`%1 …` (%2 characters, sha256 %3)")
+        .arg(program)
+        .arg(command.size())
+        .arg(QString::fromLatin1(digest));
+}
+
+} // namespace
+
+void DeployRunner::startAudit()
+{
+    if (!m_audit || m_dryRun)
         return;
+    const Result<qint64> id = m_audit->begin(auditEntry());
+    if (id)
+        m_auditId = *id;
+    else
+        say(tr("warning: %1").arg(id.errorString()));
+}
+
+AuditEntry DeployRunner::auditEntry() const
+{
     AuditEntry e;
     e.user = m_context.user;
     e.workspace = m_workspaceName;
@@ -132,7 +159,8 @@ void DeployRunner::audit()
         break;
     case Kind::Command:
         e.action = QStringLiteral("run");
-        e.target = m_command + QStringLiteral(" on ") + m_context.hosts.join(QStringLiteral(", "));
+        e.target = auditedCommand(m_command) + QStringLiteral(" on ") +
+                   m_context.hosts.join(QStringLiteral(", "));
         break;
     }
     e.before = m_previous.value(m_context.spec.lockHost);
@@ -140,7 +168,16 @@ void DeployRunner::audit()
     e.outcome = m_outcome == Outcome::Succeeded ? QStringLiteral("done")
                                                 : outcomeName(m_outcome) + QStringLiteral(": ") +
                                                       m_summary.section(QLatin1Char('\n'), 0, 0);
-    if (Status s = m_audit->record(e); !s)
+    return e;
+}
+
+void DeployRunner::audit()
+{
+    if (!m_audit)
+        return;
+    const AuditEntry e = auditEntry();
+    const Status s = m_auditId ? m_audit->complete(m_auditId, e) : m_audit->record(e);
+    if (!s)
         say(tr("warning: %1").arg(s.errorString()));
 }
 

@@ -72,7 +72,7 @@ expect added 0 'NEW_KEY added' -- "$opsdeck" "${ws[@]}" config set production NE
 expect added-newline 0 '^ONLY_PROD=1$' -- cat "$tmp/config/production.env"
 expect audited-no-values 0 '^config.save\|staging\|key TITLE\|done$' -- /usr/bin/python3 -c '
 import sqlite3, sys, glob
-db = glob.glob(sys.argv[1] + "/**/opsdeck.sqlite", recursive=True)[0]
+db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 rows = list(sqlite3.connect(db).execute("select action, environment, after, outcome from audit order by id"))
 assert not any("New title" in "|".join(map(str, r)) for r in rows), "a value reached the audit log"
 print("\n".join("|".join(r) for r in rows))' "$tmp/data"

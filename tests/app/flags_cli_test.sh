@@ -40,7 +40,7 @@ expect protected-unchanged 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" fla
 expect no-such-flag 3 "has no flag 'nope'" -- "$opsdeck" "${ws[@]}" flags on staging nope
 expect audited 0 '^flag.set\|staging\|flag beta_search\|on\|off\|cli test\|done$' -- /usr/bin/python3 -c '
 import glob, sqlite3, sys
-db = glob.glob(sys.argv[1] + "/**/opsdeck.sqlite", recursive=True)[0]
+db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 for row in sqlite3.connect(db).execute("select action, environment, target, before, after, comment, outcome from audit order by id limit 1"):
     print("|".join(row))' "$tmp/data"
 

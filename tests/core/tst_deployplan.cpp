@@ -6,6 +6,7 @@
 
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -63,14 +64,54 @@ private slots:
         const GitRefs refs = GitRefs::parse(lsRemote);
         QCOMPARE(refs.resolve(u"main"_qs), QString(40, u'1'));
         QCOMPARE(refs.resolve(u"HEAD"_qs), QString(40, u'1'));
-        // A branch wins over a tag of the same name, as in git; refs/tags/ asks for the tag,
-        // and an annotated tag resolves to its commit, not the tag object.
-        QCOMPARE(refs.resolve(u"v2"_qs), QString(40, u'2'));
+        // A tag wins over a branch of the same name, as `git rev-parse` has it; refs/heads/
+        // asks for the branch, and an annotated tag resolves to its commit, not the tag object.
+        QCOMPARE(refs.resolve(u"v2"_qs), QString(40, u'4'));
+        QCOMPARE(refs.fullName(u"v2"_qs), u"refs/tags/v2"_qs);
+        QCOMPARE(refs.resolve(u"refs/heads/v2"_qs), QString(40, u'2'));
         QCOMPARE(refs.resolve(u"refs/tags/v2"_qs), QString(40, u'4'));
         QCOMPARE(refs.resolve(u"light"_qs), QString(40, u'5'));
         QCOMPARE(refs.resolve(QString(40, u'a')), QString(40, u'a'));
         QVERIFY(refs.resolve(u"nope"_qs).isEmpty());
         QVERIFY(refs.resolve(u"abc1234"_qs).isEmpty()); // short ids need the repository
+    }
+
+    void gitRefsSkipLinesWithoutACommitId()
+    {
+        const GitRefs refs =
+            GitRefs::parse("zzzz111111111111111111111111111111111111\trefs/heads/evil\n"
+                           "1111111111111111111111111111111111111111\trefs/heads/ok\n"
+                           "; rm -rf /\trefs/tags/x\n");
+        QCOMPARE(refs.branches.size(), 1);
+        QVERIFY(refs.tags.isEmpty());
+        QVERIFY(refs.resolve(u"evil"_qs).isEmpty());
+    }
+
+    void gitRefsResolveAsGitDoes()
+    {
+        // A real repository where a branch and a tag share a name on different commits.
+        QTemporaryDir dir;
+        const auto git = [&dir](const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(dir.path());
+            p.start(u"git"_qs,
+                    QStringList{u"-c"_qs, u"user.name=t"_qs, u"-c"_qs, u"user.email=t@t"_qs} +
+                        args);
+            p.waitForFinished(10000);
+            return p.readAllStandardOutput();
+        };
+        git({u"init"_qs, u"-q"_qs, u"-b"_qs, u"main"_qs});
+        git({u"commit"_qs, u"-q"_qs, u"--allow-empty"_qs, u"-m"_qs, u"one"_qs});
+        git({u"tag"_qs, u"-a"_qs, u"release"_qs, u"-m"_qs, u"annotated"_qs});
+        git({u"commit"_qs, u"-q"_qs, u"--allow-empty"_qs, u"-m"_qs, u"two"_qs});
+        git({u"branch"_qs, u"release"_qs});
+        const GitRefs refs = GitRefs::parse(git({u"ls-remote"_qs, u"."_qs}));
+        for (const QString &ref : {u"release"_qs, u"main"_qs, u"refs/heads/release"_qs,
+                                   u"refs/tags/release"_qs, u"HEAD"_qs}) {
+            const QString expected = QString::fromLatin1(
+                git({u"rev-parse"_qs, u"-q"_qs, ref + u"^{commit}"_qs}).trimmed());
+            QCOMPARE(refs.resolve(ref), expected);
+        }
     }
 
     void shellQuoteSurvivesARealShell_data()

@@ -159,9 +159,35 @@ private slots:
                  m_output.constData());
     }
 
+    void aRefThatMovedSinceThePlanIsRefused()
+    {
+        // The plan showed v1's commit; by the time the deploy starts "v2" is asked for (as if
+        // the branch had been pushed): nothing may ship.
+        const QString shown = m_world->revisionOf(QStringLiteral("v1"));
+        const Outcome outcome = run(QStringLiteral("prod"), [&](DeployRunner &r) {
+            r.setExpectedRevision(shown);
+            r.deploy(QStringLiteral("v2"), QStringLiteral("test"));
+        });
+        QCOMPARE(outcome, Outcome::Refused);
+        QVERIFY2(m_output.contains("now points at") && m_output.contains(shown.left(12).toUtf8()),
+                 m_output.constData());
+        QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty());
+        QVERIFY(!m_world->lockExists());
+    }
+
     void deployReachesBothHostsAndTheAppServesTheNewRevision()
     {
-        QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v1")), Outcome::Succeeded);
+        // The audit row exists as soon as the deploy starts (a killed run still leaves it).
+        const Outcome first = run(
+            QStringLiteral("prod"),
+            [](DeployRunner &r) { r.deploy(QStringLiteral("v1"), QStringLiteral("test")); },
+            [this](DeployRunner &) {
+                const AuditEntry started = m_audit->recent(1).value(0);
+                QCOMPARE(started.action, QStringLiteral("deploy"));
+                QCOMPARE(started.outcome, QStringLiteral("started"));
+            });
+        QCOMPARE(first, Outcome::Succeeded);
+        QCOMPARE(m_audit->recent(1).value(0).outcome, QStringLiteral("done"));
         QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v2")), Outcome::Succeeded);
         const QString v2 = m_world->revisionOf(QStringLiteral("v2"));
         for (const QString &host : {QStringLiteral("web1"), QStringLiteral("web2")}) {
@@ -252,13 +278,21 @@ private slots:
         QVERIFY(state.lock);
         QCOMPARE(state.lock->user, QStringLiteral("alice@laptop"));
 
-        HostFanOut unlock(m_pool.get());
-        QSignalSpy unlocked(&unlock, &HostFanOut::finished);
-        unlock.start({QStringLiteral("web1")}, [&](const QString &) {
-            return DeployScripts::breakLock(
-                *m_workspace.environment(QStringLiteral("prod"))->deploy);
-        });
-        QVERIFY(unlocked.wait(20000));
+        // Breaking "the lock that was shown" leaves a newer one alone.
+        const auto breakLock = [this](const QString &id) {
+            HostFanOut unlock(m_pool.get());
+            QSignalSpy unlocked(&unlock, &HostFanOut::finished);
+            unlock.start({QStringLiteral("web1")}, [&](const QString &) {
+                return DeployScripts::breakLock(
+                    *m_workspace.environment(QStringLiteral("prod"))->deploy, id);
+            });
+            unlocked.wait(20000);
+            return unlock.outcomes().value(0);
+        };
+        const HostOutcome stale = breakLock(QStringLiteral("an-older-lock"));
+        QCOMPARE(stale.exitStatus, 4);
+        QVERIFY(m_world->lockExists());
+        QVERIFY(breakLock(QStringLiteral("someone-else")).ok());
         QVERIFY(!m_world->lockExists());
     }
 
@@ -371,6 +405,15 @@ private slots:
         QCOMPARE(runner->hostState(QStringLiteral("web1")), DeployRunner::HostState::Done);
         QCOMPARE(runner->hostState(QStringLiteral("web2")), DeployRunner::HostState::Failed);
         QCOMPARE(m_audit->recent(1).value(0).action, QStringLiteral("run"));
+        // The command's arguments (a password, say) are not kept; the program and a digest are.
+        QCOMPARE(run(QStringLiteral("prod"),
+                     [](DeployRunner &r) {
+                         r.runCommand(QStringLiteral("test s3cret-pass = s3cret-pass"));
+                     }),
+                 Outcome::Succeeded);
+        const AuditEntry audited = m_audit->recent(1).value(0);
+        QVERIFY2(!audited.target.contains(QLatin1String("s3cret")), qPrintable(audited.target));
+        QVERIFY2(audited.target.contains(QLatin1String("`test …`")), qPrintable(audited.target));
     }
 
     void urlHealthCheckGoesThroughATunnelAndTheWebhookIsTold()

@@ -118,15 +118,15 @@ private slots:
         DeployDialog *dialog = pane->openDeployDialog();
         QSignalSpy refs(dialog, &DeployDialog::refsLoaded);
         QVERIFY(refs.wait(20000));
-        QVERIFY(dialog->refBox()->findData(QStringLiteral("v2")) >= 0);
-        QVERIFY(dialog->refBox()->findData(QStringLiteral("v3-broken-migration")) >= 0);
-        QVERIFY2(dialog->refBox()
-                     ->itemText(dialog->refBox()->findData(QStringLiteral("v2")))
-                     .contains(m_world->revisionOf(QStringLiteral("v2")).left(7)),
-                 qPrintable(
-                     dialog->refBox()->itemText(dialog->refBox()->findData(QStringLiteral("v2")))));
+        const int v2 = dialog->refBox()->findData(QStringLiteral("refs/tags/v2"));
+        QVERIFY(v2 >= 0);
+        QVERIFY(dialog->refBox()->findData(QStringLiteral("refs/tags/v3-broken-migration")) >= 0);
+        QVERIFY2(dialog->refBox()->itemText(v2).contains(
+                     m_world->revisionOf(QStringLiteral("v2")).left(7)),
+                 qPrintable(dialog->refBox()->itemText(v2)));
         dialog->setRef(QStringLiteral("v2"));
-        QCOMPARE(dialog->ref(), QStringLiteral("v2"));
+        QCOMPARE(dialog->ref(), QStringLiteral("refs/tags/v2")); // the full name from the list
+        QCOMPARE(dialog->shownRevision(), m_world->revisionOf(QStringLiteral("v2")));
         QSignalSpy planned(dialog, &DeployDialog::planShown);
         dialog->showPlan();
         QVERIFY(planned.wait(30000));

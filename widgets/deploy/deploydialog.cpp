@@ -17,6 +17,10 @@
 
 namespace Opsdeck {
 
+namespace {
+constexpr int kCommitRole = Qt::UserRole + 1;
+} // namespace
+
 DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QWidget *parent)
     : QDialog(parent)
     , m_pool(pool)
@@ -71,6 +75,7 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QW
     connect(m_planButton, &QPushButton::clicked, this, &DeployDialog::showPlan);
     connect(m_ref, &QComboBox::currentTextChanged, this, [this] {
         m_plan->clear();
+        m_plannedRevision.clear();
         updateButtons();
     });
 
@@ -96,9 +101,20 @@ QString DeployDialog::ref() const
                : m_ref->currentText().trimmed();
 }
 
+QString DeployDialog::shownRevision() const
+{
+    if (!m_plannedRevision.isEmpty())
+        return m_plannedRevision;
+    const bool listed = m_ref->currentText() == m_ref->itemText(m_ref->currentIndex());
+    return listed ? m_ref->currentData(kCommitRole).toString() : QString();
+}
+
 void DeployDialog::setRef(const QString &ref)
 {
-    const int index = m_ref->findData(ref);
+    int index = m_ref->findData(ref);
+    for (const QString &prefix : {QStringLiteral("refs/tags/"), QStringLiteral("refs/heads/")})
+        if (index < 0)
+            index = m_ref->findData(QString(prefix + ref)); // a short name: git's order, tags first
     if (index >= 0)
         m_ref->setCurrentIndex(index);
     else
@@ -127,10 +143,18 @@ void DeployDialog::loadRefs()
         const QString typed = m_ref->currentText();
         const QSignalBlocker blocker(m_ref);
         m_ref->clear();
+        // Full names: a branch and a tag may share a name, and git resolves the bare name to
+        // the tag. The commit shown is the one the deploy is pinned to.
+        const auto add = [this](const QString &kind, const QString &prefix, const QString &name,
+                                const QString &commit) {
+            m_ref->addItem(QStringLiteral("%1  (%2, %3)").arg(name, kind, commit.left(7)),
+                           QString(prefix + name));
+            m_ref->setItemData(m_ref->count() - 1, commit, kCommitRole);
+        };
         for (const auto &[name, commit] : refs.branches)
-            m_ref->addItem(QStringLiteral("%1  (branch, %2)").arg(name, commit.left(7)), name);
+            add(QStringLiteral("branch"), QStringLiteral("refs/heads/"), name, commit);
         for (const auto &[name, commit] : refs.tags)
-            m_ref->addItem(QStringLiteral("%1  (tag, %2)").arg(name, commit.left(7)), name);
+            add(QStringLiteral("tag"), QStringLiteral("refs/tags/"), name, commit);
         if (!typed.isEmpty())
             setRef(typed);
         m_status->setText(QStringLiteral("%1 branches, %2 tags.")
@@ -157,6 +181,7 @@ void DeployDialog::showPlan()
     connect(m_planner, &DeployRunner::planReady, this,
             [this, planned](const QList<PlanStep> &plan) {
                 *planned = true;
+                m_plannedRevision = m_planner ? m_planner->context().revision : QString();
                 m_plan->setPlainText(formatPlan(plan));
             });
     connect(m_planner, &DeployRunner::finished, this,

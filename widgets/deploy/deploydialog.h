@@ -30,8 +30,14 @@ public:
     DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QWidget *parent = nullptr);
     ~DeployDialog() override;
 
+    /** The chosen ref: a listed one by its full name (refs/tags/v2), else as typed. */
     QString ref() const;
     void setRef(const QString &ref);
+    /**
+     * The commit the person was shown for that ref (the plan's, else the list's), which the
+     * deploy is pinned to; empty for a typed ref with no plan.
+     */
+    QString shownRevision() const;
     /** Lists refs from the lock host (asynchronous; refsLoaded follows). */
     void loadRefs();
     /** Dry run for the chosen ref (asynchronous; planShown follows). */
@@ -58,6 +64,7 @@ private:
     QPushButton *m_deploy;
     QPointer<HostFanOut> m_refQuery;
     QPointer<DeployRunner> m_planner;
+    QString m_plannedRevision; // for the ref in the box; cleared when it changes
 };
 
 } // namespace Opsdeck

@@ -211,7 +211,8 @@ DeployDialog *DeployPane::openDeployDialog()
 {
     auto *dialog = new DeployDialog(m_pool, m_environment, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { requestDeploy(dialog->ref()); });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { requestDeploy(dialog->ref(), dialog->shownRevision()); });
     dialog->open();
     dialog->loadRefs();
     return dialog;
@@ -237,21 +238,25 @@ RunCommandDialog *DeployPane::openRunCommandDialog()
     return dialog;
 }
 
-void DeployPane::requestDeploy(const QString &ref)
+void DeployPane::requestDeploy(const QString &ref, const QString &revision)
 {
     const QString description =
         QStringLiteral(
             "Deploy %1 to %2 (%3).\nThe lock is taken for the whole deploy; the release phase "
             "(migrations) runs once.")
-            .arg(ref, m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
+            .arg(revision.isEmpty() ? ref
+                                    : QStringLiteral("%1 (commit %2)").arg(ref, revision.left(12)),
+                 m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
     DangerConfirmDialog::ask(
         this, QStringLiteral("Deploy"), description, m_environment.name, m_environment.isProtected,
-        [this, ref](bool confirmed, const QString &comment) {
+        [this, ref, revision](bool confirmed, const QString &comment) {
             if (!confirmed)
                 return;
-            startJob(QStringLiteral("deploy"),
-                     QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name))
-                ->deploy(ref, comment);
+            DeployRunner *job =
+                startJob(QStringLiteral("deploy"),
+                         QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name));
+            job->setExpectedRevision(revision);
+            job->deploy(ref, comment);
         });
 }
 
@@ -323,8 +328,9 @@ void DeployPane::requestBreakLock()
                                                     o.value(0).describe());
                         refresh();
                     });
-            fanOut->start({m_environment.deploy->lockHost}, [this](const QString &) {
-                return DeployScripts::breakLock(*m_environment.deploy);
+            fanOut->setCaptureOutput(true);
+            fanOut->start({m_environment.deploy->lockHost}, [this, lock](const QString &) {
+                return DeployScripts::breakLock(*m_environment.deploy, lock.id);
             });
         });
 }

@@ -51,7 +51,8 @@ public:
     RollbackDialog *openRollbackDialog();
     RunCommandDialog *openRunCommandDialog();
     /** Confirms (typed name in protected environments), then deploys `ref`. */
-    void requestDeploy(const QString &ref);
+    /** `revision`: the commit the person was shown; the deploy refuses any other. */
+    void requestDeploy(const QString &ref, const QString &revision = {});
     void requestRollback(const QString &release);
     void requestCommand(const QString &command, const QStringList &hosts);
     void requestBreakLock();
