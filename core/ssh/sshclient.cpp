@@ -200,8 +200,13 @@ void SshExec::cancel()
 void SshExec::deliver(const QByteArray &out, const QByteArray &err)
 {
     if (m_capture) {
-        m_stdout += out;
-        m_stderr += err;
+        const auto keep = [this](QByteArray &into, const QByteArray &data) {
+            const qsizetype room = kMaxCapturedBytes - into.size();
+            into.append(data.constData(), qMin(room, data.size()));
+            m_captureTruncated = m_captureTruncated || data.size() > room;
+        };
+        keep(m_stdout, out);
+        keep(m_stderr, err);
     }
     if (!out.isEmpty())
         emit stdoutReceived(out);

@@ -102,10 +102,14 @@ public:
     /** The remote exit status, or -1 when the command did not run to the end. */
     int exitStatus() const { return m_exitStatus; }
     QString errorString() const { return m_error; }
-    /** Everything received so far, kept when capture is on (the default; off for huge logs). */
+    /** What was received so far, kept when capture is on (the default; off for huge logs), up
+     * to kMaxCapturedBytes each: a host cannot fill our memory. Streaming is not capped. */
     QByteArray capturedStdout() const { return m_stdout; }
     QByteArray capturedStderr() const { return m_stderr; }
     void setCaptureOutput(bool capture) { m_capture = capture; }
+    static constexpr qsizetype kMaxCapturedBytes = 16 * 1024 * 1024;
+    /** More arrived than was kept. */
+    bool captureTruncated() const { return m_captureTruncated; }
     void cancel();
 
 signals:
@@ -123,6 +127,7 @@ private:
     quint64 m_id;
     bool m_finished = false;
     bool m_capture = true;
+    bool m_captureTruncated = false;
     int m_exitStatus = -1;
     QString m_error;
     QByteArray m_stdout;
