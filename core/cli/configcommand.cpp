@@ -80,7 +80,7 @@ int runGet(CliContext &ctx, const QString &environment, const QString &key)
 }
 
 int runSet(CliContext &ctx, const QString &environment, const QString &key, const QString &value,
-           bool yes)
+           bool yes, bool allowOwnerChange)
 {
     Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
     if (!session)
@@ -106,9 +106,12 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
     QString backup;
     if (changed) {
         ConfigFileAccess access(target->spec, env.pool());
-        const Result<ConfigSaveOutcome> saved =
-            EnvironmentSession::wait(access.save(target->file.serialize(), target->snapshot));
-        if (!saved)
+        const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
+            access.save(target->file.serialize(), target->snapshot, allowOwnerChange));
+        if (!saved && saved.error().code == QLatin1String("owner"))
+            changed = Status::failure(saved.errorString() +
+                                      QStringLiteral(" (--allow-owner-change saves it anyway)"));
+        else if (!saved)
             changed = Status(saved.error());
         else if (saved->conflict)
             changed = Status::failure(QStringLiteral("%1 changed while it was being written; "
@@ -201,11 +204,12 @@ int runConfig(CliContext &ctx)
 {
     QStringList args = ctx.args;
     const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
+    const bool allowOwnerChange = args.removeAll(QStringLiteral("--allow-owner-change")) > 0;
     const QString sub = args.value(0);
     if (sub == QLatin1String("get") && args.size() == 3)
         return runGet(ctx, args.at(1), args.at(2));
     if (sub == QLatin1String("set") && args.size() == 4)
-        return runSet(ctx, args.at(1), args.at(2), args.at(3), yes);
+        return runSet(ctx, args.at(1), args.at(2), args.at(3), yes, allowOwnerChange);
     if (sub == QLatin1String("diff") && args.size() == 3)
         return runDiff(ctx, args.at(1), args.at(2));
     ctx.err << "usage: " << kUsage << "\n";

@@ -170,9 +170,41 @@ Result<ConfigSnapshot> readRemote(SftpSession &sftp, const QString &path)
     return s;
 }
 
+namespace {
+
+/** Mode exactly, then owner and group as before; a file we could not give them is refused. */
+Status matchAttributes(SftpSession &sftp, const QString &path, const RemoteFileInfo &like,
+                       bool allowOwnerChange)
+{
+    if (Status moded = sftp.chmod(path, like.permissions); !moded)
+        return moded;
+    const Result<RemoteFileInfo> made = sftp.stat(path);
+    if (!made)
+        return made.error();
+    if (made->uid == like.uid && made->gid == like.gid)
+        return success();
+    if (sftp.chown(path, like.uid, like.gid) || allowOwnerChange)
+        return success();
+    return Status(Error{QStringLiteral("%1 belongs to uid %2, gid %3; the SSH user cannot give a "
+                                       "new file that owner and group (it would be uid %4, gid "
+                                       "%5, and an app reading it through its group may break). "
+                                       "Nothing was changed.")
+                            .arg(like.path)
+                            .arg(like.uid)
+                            .arg(like.gid)
+                            .arg(made->uid)
+                            .arg(made->gid),
+                        {},
+                        0,
+                        0,
+                        QStringLiteral("owner")});
+}
+
+} // namespace
+
 Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &listedPath,
                                      const QByteArray &bytes, const ConfigSnapshot &base,
-                                     const QDateTime &nowUtc, int keep)
+                                     const QDateTime &nowUtc, int keep, bool allowOwnerChange)
 {
     using R = Result<ConfigSaveOutcome>;
     // A listed symlink (releases/x/.env -> shared/.env) is saved through: the rename replaces
@@ -203,6 +235,11 @@ Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &listedPat
         (void)sftp.remove(temp);
         return written.error();
     }
+    if (info->exists)
+        if (Status kept = matchAttributes(sftp, temp, *info, allowOwnerChange); !kept) {
+            (void)sftp.remove(temp);
+            return kept.error();
+        }
     if (current->exists) {
         QString backup = joined(directory, backupName(name, nowUtc));
         for (int n = 2; std::any_of(entries->cbegin(), entries->cend(),
@@ -210,8 +247,12 @@ Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &listedPat
              ++n)
             backup = joined(directory,
                             backupName(name, nowUtc).chopped(4) + QStringLiteral("-%1.bak").arg(n));
-        if (Status kept = sftp.writeNew(backup, current->bytes, mode); !kept) {
+        Status kept = sftp.writeNew(backup, current->bytes, mode);
+        if (kept) // the backup holds the same secrets: the same owner, group and mode
+            kept = matchAttributes(sftp, backup, *info, true);
+        if (!kept) {
             (void)sftp.remove(temp);
+            (void)sftp.remove(backup);
             return R::failure(QStringLiteral("could not keep the previous version: ") +
                               kept.errorString());
         }
@@ -302,8 +343,8 @@ QFuture<Result<ConfigSnapshot>> ConfigFileAccess::read()
         [path = m_spec.path](SftpSession &s) { return ConfigStorage::readRemote(s, path); });
 }
 
-QFuture<Result<ConfigSaveOutcome>> ConfigFileAccess::save(const QByteArray &bytes,
-                                                          const ConfigSnapshot &base)
+QFuture<Result<ConfigSaveOutcome>>
+ConfigFileAccess::save(const QByteArray &bytes, const ConfigSnapshot &base, bool allowOwnerChange)
 {
     if (!m_spec.isRemote())
         return QtConcurrent::run(&ConfigStorage::saveLocal, m_spec.path, bytes, base);
@@ -311,8 +352,10 @@ QFuture<Result<ConfigSaveOutcome>> ConfigFileAccess::save(const QByteArray &byte
     if (!client)
         return failed<ConfigSaveOutcome>(noClientMessage());
     return client->withSftp<ConfigSaveOutcome>(
-        [path = m_spec.path, bytes, base, now = QDateTime::currentDateTimeUtc()](SftpSession &s) {
-            return ConfigStorage::saveRemote(s, path, bytes, base, now);
+        [path = m_spec.path, bytes, base, allowOwnerChange,
+         now = QDateTime::currentDateTimeUtc()](SftpSession &s) {
+            return ConfigStorage::saveRemote(s, path, bytes, base, now, ConfigStorage::kKeepBackups,
+                                             allowOwnerChange);
         });
 }
 

@@ -65,9 +65,16 @@ Result<QList<ConfigBackup>> localBackups(const QString &path);
 
 // These run on the SSH session's thread (SshClient::withSftp).
 Result<ConfigSnapshot> readRemote(SftpSession &sftp, const QString &path);
+/**
+ * The new file gets the old one's mode exactly and, where the SSH user may give it, its owner
+ * and group (so does the backup). When the owner or group cannot be kept, nothing is replaced
+ * and the error's code is "owner" (its message says who owns the file and who would), unless
+ * `allowOwnerChange`.
+ */
 Result<ConfigSaveOutcome> saveRemote(SftpSession &sftp, const QString &path,
                                      const QByteArray &bytes, const ConfigSnapshot &base,
-                                     const QDateTime &nowUtc, int keep = kKeepBackups);
+                                     const QDateTime &nowUtc, int keep = kKeepBackups,
+                                     bool allowOwnerChange = false);
 Result<QList<ConfigBackup>> remoteBackups(SftpSession &sftp, const QString &path);
 
 /** "<name>.opsdeck-20261123T081500Z.bak" for a save at that time. */
@@ -89,7 +96,9 @@ public:
     const ConfigFileSpec &spec() const { return m_spec; }
 
     QFuture<Result<ConfigSnapshot>> read();
-    QFuture<Result<ConfigSaveOutcome>> save(const QByteArray &bytes, const ConfigSnapshot &base);
+    /** `allowOwnerChange`: save even when a remote file's owner or group cannot be kept. */
+    QFuture<Result<ConfigSaveOutcome>> save(const QByteArray &bytes, const ConfigSnapshot &base,
+                                            bool allowOwnerChange = false);
     QFuture<Result<QList<ConfigBackup>>> backups();
     QFuture<Result<ConfigSnapshot>> readBackup(const QString &backupPath);
 

@@ -31,6 +31,8 @@ RemoteFileInfo infoFrom(const QString &path, sftp_attributes a)
     info.size = qint64(a->size);
     info.modified = QDateTime::fromSecsSinceEpoch(qint64(a->mtime), Qt::UTC);
     info.permissions = a->permissions & 07777;
+    info.uid = a->uid;
+    info.gid = a->gid;
     return info;
 }
 
@@ -133,6 +135,20 @@ Status SftpSession::writeNew(const QString &path, const QByteArray &bytes, quint
     }
     if (sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
         return Status::failure(lastError(QStringLiteral("fsync"), path));
+    return success();
+}
+
+Status SftpSession::chmod(const QString &path, quint32 mode)
+{
+    if (sftp_chmod(m_sftp, path.toUtf8().constData(), mode_t(mode)) != 0)
+        return Status::failure(lastError(QStringLiteral("chmod"), path));
+    return success();
+}
+
+Status SftpSession::chown(const QString &path, quint32 uid, quint32 gid)
+{
+    if (sftp_chown(m_sftp, path.toUtf8().constData(), uid_t(uid), gid_t(gid)) != 0)
+        return Status::failure(lastError(QStringLiteral("chown"), path));
     return success();
 }
 

@@ -21,6 +21,7 @@ struct RemoteFileInfo
     qint64 size = 0;
     QDateTime modified; // UTC, second precision (SFTP v3)
     quint32 permissions = 0;
+    quint32 uid = 0, gid = 0;
 };
 
 /**
@@ -44,6 +45,11 @@ public:
     /** Creates `path` (which must not exist) with `mode`, writes it all and fsyncs it where the
      * server offers fsync@openssh.com. */
     Status writeNew(const QString &path, const QByteArray &bytes, quint32 mode);
+    /** Sets exactly `mode` (a umask at creation may have taken bits away). */
+    Status chmod(const QString &path, quint32 mode);
+    /** Gives `path` this owner and group; fails unless the SSH user may (root, or a chgrp to
+     * one of its own groups). */
+    Status chown(const QString &path, quint32 uid, quint32 gid);
     Result<QList<RemoteFileInfo>> list(const QString &directory);
     Status remove(const QString &path);
     /**

@@ -17,6 +17,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace Opsdeck;
 
 namespace {
@@ -203,6 +208,39 @@ private slots:
         QVERIFY2(again.ok() && !again->conflict, qPrintable(again.errorString()));
         QCOMPARE(readFile(again->backupPath), QByteArray("SECRET_KEY=two\n"));
         QVERIFY(again->backupPath != saved->backupPath);
+    }
+
+    void remoteSaveKeepsOwnerGroupAndModeExactly()
+    {
+        // nobody:nogroup 0660, read by the app through its group: a save must not turn it into
+        // root:root 0640 (the SSH user's own, through its umask).
+        if (::geteuid() != 0)
+            QSKIP("giving a file to another user needs root");
+        const passwd *nobody = ::getpwnam("nobody");
+        const group *nogroup = ::getgrnam("nogroup");
+        QVERIFY(nobody && nogroup);
+        const QString dir = m_dir.filePath(QStringLiteral("owned"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/.env");
+        QVERIFY(writeFile(path, "A=1\n"));
+        const QByteArray native = QFile::encodeName(path);
+        QVERIFY(::chown(native.constData(), nobody->pw_uid, nogroup->gr_gid) == 0);
+        QVERIFY(::chmod(native.constData(), 0660) == 0);
+        SshClient client(web1(), nullptr, &m_reject);
+        const Result<ConfigSnapshot> base = readRemote(client, path);
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        const Result<ConfigSaveOutcome> saved = saveRemote(client, path, "A=2\n", *base);
+        QVERIFY2(saved.ok() && !saved->conflict, qPrintable(saved.errorString()));
+        QCOMPARE(readFile(path), QByteArray("A=2\n"));
+        for (const QString &file : {path, saved->backupPath}) {
+            struct stat st
+            {
+            };
+            QVERIFY(::stat(QFile::encodeName(file).constData(), &st) == 0);
+            QCOMPARE(st.st_uid, nobody->pw_uid);
+            QCOMPARE(st.st_gid, nogroup->gr_gid);
+            QCOMPARE(st.st_mode & 07777, mode_t(0660));
+        }
     }
 
     void aListedSymlinkIsSavedThroughToItsTarget()

@@ -20,6 +20,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -274,11 +275,12 @@ void ConfigPane::save()
 }
 
 void ConfigPane::write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
-                       const QString &action, const QString &summary, const QString &comment)
+                       const QString &action, const QString &summary, const QString &comment,
+                       bool allowOwnerChange)
 {
     emit statusMessage(tr("Saving %1…").arg(location));
     m_saveAction->setEnabled(false);
-    onFinished(m_files[location].access->save(bytes, base), this,
+    onFinished(m_files[location].access->save(bytes, base, allowOwnerChange), this,
                [=, this](const Result<ConfigSaveOutcome> &saved) {
                    written(location, bytes, action, summary, comment, saved);
                });
@@ -290,6 +292,13 @@ void ConfigPane::written(const QString &location, const QByteArray &bytes, const
 {
     OpenConfig &file = m_files[location];
     updateActions();
+    if (!saved && saved.error().code == QLatin1String("owner")) {
+        audit(action, location, summary, comment,
+              QStringLiteral("refused: ") + saved.errorString());
+        askOwnerChange(location, bytes, action, summary, comment, saved.errorString());
+        emit saveFinished(location, false);
+        return;
+    }
     if (!saved) {
         audit(action, location, summary, comment, QStringLiteral("failed: ") + saved.errorString());
         showBanner(tr("Not saved: %1").arg(saved.errorString().toHtmlEscaped()), true);
@@ -314,6 +323,23 @@ void ConfigPane::written(const QString &location, const QByteArray &bytes, const
     emit saveFinished(location, true);
     if (!file.spec.afterSave.isEmpty() && location == m_current)
         runAfterSave();
+}
+
+void ConfigPane::askOwnerChange(const QString &location, const QByteArray &bytes,
+                                const QString &action, const QString &summary,
+                                const QString &comment, const QString &why)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Owner would change"),
+                                tr("%1\n\nSave it anyway, owned by the SSH user?").arg(why),
+                                QMessageBox::Cancel, this);
+    box->setTextFormat(Qt::PlainText); // the path and names come from the server
+    QPushButton *saveAnyway = box->addButton(tr("Save anyway"), QMessageBox::AcceptRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [=, this](QAbstractButton *clicked) {
+        if (clicked == saveAnyway)
+            write(location, bytes, m_files[location].base, action, summary, comment, true);
+    });
+    box->open();
 }
 
 void ConfigPane::showConflict(const QString &location, const QByteArray &mine,

@@ -84,7 +84,11 @@ private:
     void load(const QString &location);
     void fileRead(const QString &location, const Result<ConfigSnapshot> &read);
     void write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
-               const QString &action, const QString &summary, const QString &comment);
+               const QString &action, const QString &summary, const QString &comment,
+               bool allowOwnerChange = false);
+    /** A remote file whose owner or group the SSH user cannot keep: asks whether to go on. */
+    void askOwnerChange(const QString &location, const QByteArray &bytes, const QString &action,
+                        const QString &summary, const QString &comment, const QString &why);
     void written(const QString &location, const QByteArray &bytes, const QString &action,
                  const QString &summary, const QString &comment,
                  const Result<ConfigSaveOutcome> &saved);
