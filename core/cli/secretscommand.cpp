@@ -195,9 +195,10 @@ QStringList parsePath(const QString &text)
 int runSet(CliContext &ctx, QStringList args)
 {
     const bool ignoreMac = args.removeAll(QStringLiteral("--ignore-mac")) > 0;
+    const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
     if (args.size() != 3) {
-        ctx.err << "usage: opsdeck secrets set [--ignore-mac] FILE PATH VALUE   (PATH: a.b or "
-                   "'[\"a\"][\"b\"]')\n";
+        ctx.err << "usage: opsdeck secrets set [--ignore-mac [--yes]] FILE PATH VALUE   (PATH: "
+                   "a.b or '[\"a\"][\"b\"]')\n";
         return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
     }
     const QString path = args.at(0);
@@ -226,6 +227,17 @@ int runSet(CliContext &ctx, QStringList args)
     if (const Status shape = doc->validate(); !shape) {
         ctx.err << "opsdeck secrets: " << shape.errorString() << "\n";
         return ExitCode::Usage;
+    }
+    // Writing computes a new MAC over whatever was read: a tampered file would come out signed.
+    if (!doc->macVerified()) {
+        ctx.err << "opsdeck secrets: " << path
+                << ": THE MAC WAS NOT CHECKED (--ignore-mac). Writing signs the file anew, "
+                   "tampered values included, and nobody could tell afterwards.\n";
+        if (!yes) {
+            ctx.err << "opsdeck secrets: not written; add --yes once you have checked every "
+                       "value (opsdeck secrets decrypt --ignore-mac)\n";
+            return SopsExit::MacMismatch;
+        }
     }
     return saveDocument(ctx, path, *doc);
 }

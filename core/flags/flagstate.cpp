@@ -116,8 +116,9 @@ bool isSqlIdentifier(const QString &name)
 QString quotedIdentifier(const QString &identifier)
 {
     QStringList parts = identifier.split(QLatin1Char('.'));
-    for (QString &p : parts)
-        p = QLatin1Char('"') + p + QLatin1Char('"');
+    for (QString &p : parts) // an embedded " is doubled, as SQL quotes it
+        p = QLatin1Char('"') + p.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+            QLatin1Char('"');
     return parts.join(QLatin1Char('.'));
 }
 

@@ -5,8 +5,21 @@
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 namespace Opsdeck::Sops {
+
+void keepSecretsOutOfCoreDumps()
+{
+    // Once a key is in memory, a crash must not write it to a core file, and another process of
+    // the same user must not read it through ptrace or /proc/<pid>/mem.
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentities &into,
                    const QHash<QString, QByteArray> &passphrases)
@@ -28,11 +41,18 @@ void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentiti
     }
     int lineNumber = 0;
     bool found = false;
-    for (QByteArray line : text.split('\n')) {
+    QList<QByteArray> lines = text.split('\n');
+    for (QByteArray &line : lines) {
         ++lineNumber;
         if (line.endsWith('\r'))
             line.chop(1);
-        for (const QByteArray &word : line.simplified().split(' ')) {
+        QList<QByteArray> words = line.simplified().split(' ');
+        const auto wipe = qScopeGuard([&line, &words] { // copies of key material
+            AgeCrypto::cleanse(line);
+            for (QByteArray &w : words)
+                AgeCrypto::cleanse(w);
+        });
+        for (const QByteArray &word : std::as_const(words)) {
             if (word.isEmpty() || word.startsWith('#'))
                 break;
             if (word.startsWith("AGE-SECRET-KEY-PQ-1") || word.startsWith("AGE-PLUGIN-")) {
@@ -56,15 +76,20 @@ void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentiti
             found = true;
         }
     }
-    if (found)
+    if (found) {
         into.sources << source;
+        keepSecretsOutOfCoreDumps();
+    }
 }
 
 LoadedIdentities loadIdentities(const QHash<QString, QByteArray> &passphrases)
 {
     LoadedIdentities out;
-    if (qEnvironmentVariableIsSet("SOPS_AGE_KEY"))
-        parseKeysFile(qgetenv("SOPS_AGE_KEY"), QStringLiteral("SOPS_AGE_KEY"), out);
+    if (qEnvironmentVariableIsSet("SOPS_AGE_KEY")) {
+        QByteArray key = qgetenv("SOPS_AGE_KEY");
+        parseKeysFile(key, QStringLiteral("SOPS_AGE_KEY"), out);
+        AgeCrypto::cleanse(key);
+    }
     QStringList files;
     if (qEnvironmentVariableIsSet("SOPS_AGE_KEY_FILE"))
         files << qEnvironmentVariable("SOPS_AGE_KEY_FILE");
@@ -84,7 +109,9 @@ LoadedIdentities loadIdentities(const QHash<QString, QByteArray> &passphrases)
             out.problems << QStringLiteral("%1: %2").arg(path, file.errorString());
             continue;
         }
-        parseKeysFile(file.readAll(), path, out, passphrases);
+        QByteArray text = file.readAll();
+        parseKeysFile(text, path, out, passphrases);
+        AgeCrypto::cleanse(text);
     }
     return out;
 }

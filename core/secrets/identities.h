@@ -27,6 +27,10 @@ struct LoadedIdentities
  */
 LoadedIdentities loadIdentities(const QHash<QString, QByteArray> &passphrases = {});
 
+/** No core file, no ptrace by others: called once an identity is in memory (RLIMIT_CORE 0,
+ * PR_SET_DUMPABLE 0). */
+void keepSecretsOutOfCoreDumps();
+
 /** One keys file (age-keygen format, or one encrypted with `age -p`, opened with the passphrase
  * given for `source`); `source` names it in problems. */
 void parseKeysFile(const QByteArray &text, const QString &source, LoadedIdentities &into,

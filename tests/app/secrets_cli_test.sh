@@ -50,6 +50,11 @@ expect missing-key-file 128 - 'no such file \(SOPS_AGE_KEY_FILE\)' -- env SOPS_A
 { sed -n 2p "$enc"; sed -n 1p "$enc"; sed -n '3,$p' "$enc"; } >"$tmp/swapped.env"
 expect mac-mismatch 51 - 'MAC mismatch\. File has [0-9A-F]{128}, computed [0-9A-F]{128}' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/swapped.env"
 expect ignore-mac 0 '^another_secret=7$' 'warning: MAC mismatch' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt --ignore-mac "$tmp/swapped.env"
+# Writing after --ignore-mac would sign the tampered file anew: refused without --yes, loud with it.
+cp "$tmp/swapped.env" "$tmp/swapped.before"
+expect set-ignore-mac-refused 51 - 'MAC WAS NOT CHECKED.*|not written; add --yes' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set --ignore-mac "$tmp/swapped.env" secret x
+expect set-ignore-mac-left-alone 0 - - -- cmp "$tmp/swapped.env" "$tmp/swapped.before"
+expect set-ignore-mac-yes 0 - 'MAC WAS NOT CHECKED' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets set --ignore-mac --yes "$tmp/swapped.env" secret x
 sed 's/^sops_lastmodified=.*Z$/sops_lastmodified=2024-03-26T00:43:55Z/' "$enc" >"$tmp/time.env"
 expect mac-undecryptable 24 - 'could not decrypt the MAC' -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/time.env"
 grep -v '^sops_mac=' "$enc" >"$tmp/nomac.env"

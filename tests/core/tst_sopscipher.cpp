@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // sops value envelopes, data-key unwrapping and the MAC, against a file written by the real sops.
+#include "secrets/identities.h"
 #include "secrets/sopscipher.h"
 
 #include <QFile>
@@ -7,6 +8,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 using namespace Opsdeck;
 
@@ -51,6 +55,21 @@ class TestSopsCipher final : public QObject
     }
 
 private slots:
+    void noCoreDumpOnceAKeyIsLoaded()
+    {
+        // Runs first: nothing in this process has loaded a key yet.
+        QCOMPARE(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+        const QByteArray previous = qgetenv("SOPS_AGE_KEY");
+        qputenv("SOPS_AGE_KEY", Age::Identity::generate().toString().toLatin1());
+        const Sops::LoadedIdentities keys = Sops::loadIdentities();
+        previous.isNull() ? qunsetenv("SOPS_AGE_KEY") : qputenv("SOPS_AGE_KEY", previous);
+        QCOMPARE(keys.identities.size(), 1);
+        QCOMPARE(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+        rlimit core{};
+        QVERIFY(::getrlimit(RLIMIT_CORE, &core) == 0);
+        QCOMPARE(core.rlim_cur, rlim_t(0));
+    }
+
     void initTestCase()
     {
         m_file =

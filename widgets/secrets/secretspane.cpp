@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretspane.h"
 
+#include "secrets/agecrypto.h"
+
 #include "common/dangerconfirmdialog.h"
 #include "common/futures.h"
 #include "common/secureclipboard.h"
@@ -113,6 +115,8 @@ SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &envi
 SecretsPane::~SecretsPane()
 {
     m_model->setDocument(nullptr); // the view outlives m_open during QWidget's destruction
+    for (QByteArray &passphrase : m_passphrases)
+        AgeCrypto::cleanse(passphrase);
 }
 
 void SecretsPane::buildActions()
