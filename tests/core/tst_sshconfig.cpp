@@ -130,10 +130,13 @@ private slots:
         const int bastionLogins = acceptedLogins(QStringLiteral("bastion"));
         SshPool pool(workspaceWith(config, QStringLiteral("web1-alias")), &m_reject);
         QCOMPARE(runOnWeb1(pool, QStringLiteral("echo $OPSDECK_HOST")), QStringLiteral("web1"));
-        // Through the bastion: it saw one more login (ours), and web1 was reached from it.
-        QCOMPARE(acceptedLogins(QStringLiteral("bastion")), bastionLogins + 1);
-        QCOMPARE(pool.client(QStringLiteral("web1"))->jump()->endpoint().name,
-                 QStringLiteral("bastion-alias"));
+        // Through the bastion: our own hop to it is connected, and it saw a login (other tests
+        // share this sshd, so at least one).
+        SshClient *hop = pool.client(QStringLiteral("web1"))->jump();
+        QVERIFY(hop);
+        QCOMPARE(hop->endpoint().name, QStringLiteral("bastion-alias"));
+        QCOMPARE(hop->state(), SshClient::State::Connected);
+        QVERIFY(acceptedLogins(QStringLiteral("bastion")) > bastionLogins);
     }
 
     void proxyJumpThroughADeadBastionFails()
