@@ -150,6 +150,12 @@ void PrometheusClient::get(const QString &path, const QList<std::pair<QString, Q
         HttpPolicy::followSameOriginRedirects(request);
         QNetworkReply *reply = m_network->get(request);
         HttpPolicy::guardRedirects(reply);
+        connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+            if (received <= kMaxPromResponseBytes)
+                return;
+            reply->setProperty("opsdeckTooLarge", true); // never read a gigabyte into memory
+            reply->abort();
+        });
         // A server that requires a client certificate and gets none closes the connection after
         // a TLS 1.3 handshake, which Qt 6.4 does not notice: the request just times out.
         const bool mayWantCertificate =
@@ -161,6 +167,9 @@ void PrometheusClient::get(const QString &path, const QList<std::pair<QString, Q
             QString error;
             if (const QString refused = HttpPolicy::refusedRedirect(reply); !refused.isEmpty())
                 error = refused;
+            else if (reply->property("opsdeckTooLarge").toBool())
+                error = QStringLiteral("the answer is over %1 MiB; narrow the query")
+                            .arg(kMaxPromResponseBytes / (1024 * 1024));
             else if (transportFailed && reply->error() == QNetworkReply::OperationCanceledError)
                 error = mayWantCertificate
                             ? QStringLiteral("no answer within the time limit (if the server "

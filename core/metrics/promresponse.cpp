@@ -288,8 +288,25 @@ bool readSample(Scanner &s, double &seconds, double &value)
     return s.consume(']');
 }
 
-void place(TimeSeries &series, double seconds, double value)
+struct Budget
 {
+    qint64 cells = 0;
+    QString exceeded; // why reading stopped, when it did
+};
+
+void place(TimeSeries &series, double seconds, double value, Budget &budget)
+{
+    if (series.values.empty()) { // the grid only now, and only within the budget
+        const qint64 points = std::max<qint64>(series.grid.points(), 0);
+        if (budget.cells + points > kMaxPromCells) {
+            budget.exceeded = QStringLiteral("the answer needs more than %1 points (series × "
+                                             "steps); narrow the query or the time range")
+                                  .arg(kMaxPromCells);
+            return;
+        }
+        budget.cells += points;
+        series.values.assign(std::size_t(points), std::numeric_limits<double>::quiet_NaN());
+    }
     const double offset =
         (seconds * 1000.0 - double(series.grid.startMs)) / double(series.grid.stepMs);
     const qint64 index = qRound64(offset);
@@ -303,14 +320,18 @@ QueryGrid pointGrid(double seconds)
     return {ms, ms, 1000};
 }
 
-bool readMatrixOrVector(Scanner &s, bool matrix, const QueryGrid &grid, QList<TimeSeries> &out)
+bool readMatrixOrVector(Scanner &s, bool matrix, const QueryGrid &grid, QList<TimeSeries> &out,
+                        Budget &budget)
 {
     return s.array([&] {
+        if (out.size() >= kMaxPromSeries) {
+            budget.exceeded = QStringLiteral("the answer has more than %1 series; aggregate "
+                                             "(sum by …, topk) to draw it")
+                                  .arg(kMaxPromSeries);
+            return false;
+        }
         TimeSeries series;
         series.grid = grid;
-        if (matrix)
-            series.values.assign(std::size_t(std::max<qint64>(grid.points(), 0)),
-                                 std::numeric_limits<double>::quiet_NaN());
         const bool ok = s.object([&](const std::string &key) {
             if (key == "metric")
                 return readLabels(s, series.labels);
@@ -319,8 +340,8 @@ bool readMatrixOrVector(Scanner &s, bool matrix, const QueryGrid &grid, QList<Ti
                     double t = 0, v = 0;
                     if (!readSample(s, t, v))
                         return false;
-                    place(series, t, v);
-                    return true;
+                    place(series, t, v, budget);
+                    return budget.exceeded.isEmpty();
                 });
             if (key == "value" && !matrix) {
                 double t = 0, v = 0;
@@ -333,7 +354,8 @@ bool readMatrixOrVector(Scanner &s, bool matrix, const QueryGrid &grid, QList<Ti
             return s.skipValue(); // native "histograms": not drawn, never a crash
         });
         series.name = seriesName(series.labels);
-        out << std::move(series);
+        if (!matrix || !series.values.empty())
+            out << std::move(series);
         return ok;
     });
 }
@@ -381,7 +403,12 @@ Result<QList<TimeSeries>> parsePrometheusResponse(const QByteArray &body, int ht
     s.rewind(e.result);
     QList<TimeSeries> series;
     if (e.resultType == QLatin1String("matrix") || e.resultType == QLatin1String("vector")) {
-        if (!readMatrixOrVector(s, e.resultType == QLatin1String("matrix"), grid, series))
+        Budget budget;
+        const bool read =
+            readMatrixOrVector(s, e.resultType == QLatin1String("matrix"), grid, series, budget);
+        if (!budget.exceeded.isEmpty())
+            return R::failure(budget.exceeded, QStringLiteral("too-large"));
+        if (!read)
             return R::failure(QStringLiteral("malformed %1 in the answer").arg(e.resultType));
         return series;
     }

@@ -18,6 +18,15 @@ namespace Opsdeck {
  * A purpose-built scanner: an 8 MB matrix reads in milliseconds, where QJsonDocument took a
  * third of a second.
  */
+/** Bounds on one answer, so a server cannot make a panel take gigabytes: at most this many
+ * series, and series × grid points (each a double) at most kMaxPromCells. A matrix series gets
+ * its grid only when its first sample arrives; one with no samples is dropped (nothing to
+ * draw). Over a bound, the panel's error says so. */
+constexpr qsizetype kMaxPromSeries = 2000;
+constexpr qint64 kMaxPromCells = 10'000'000;
+/** An answer larger than this is not read at all (PrometheusClient aborts it). */
+constexpr qint64 kMaxPromResponseBytes = 64 * 1024 * 1024;
+
 Result<QList<TimeSeries>> parsePrometheusResponse(const QByteArray &body, int httpStatus,
                                                   const QueryGrid &grid,
                                                   QStringList *warnings = nullptr);

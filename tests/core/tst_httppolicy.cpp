@@ -124,6 +124,23 @@ private slots:
         QCOMPARE(front.seen.last().authorization, QByteArray("Bearer sekrit-token"));
     }
 
+    void aHugeAnswerIsNotRead()
+    {
+        // 70 MiB of answer (a broken proxy, a hostile server): aborted, and the panel says why.
+        HttpStub server;
+        server.answers.insert("/api/v1/labels", {200, {}, QByteArray(70 * 1024 * 1024, ' ')});
+        PrometheusSpec spec;
+        spec.url = QString::fromLatin1(server.origin());
+        PrometheusClient client(spec, nullptr);
+        std::optional<Result<QStringList>> answer;
+        client.labelNames(QStringLiteral("up"), this,
+                          [&answer](const Result<QStringList> &r) { answer = r; });
+        QVERIFY(QTest::qWaitFor([&] { return answer.has_value(); }, 30000));
+        QVERIFY(!answer->ok());
+        QVERIFY2(answer->errorString().contains(QLatin1String("over 64 MiB")),
+                 qPrintable(answer->errorString()));
+    }
+
     void unleashTokenNeverLeavesItsOrigin()
     {
         HttpStub front, elsewhere;
