@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretscommand.h"
 
+#include "audit/auditlog.h"
 #include "secrets/agecrypto.h"
 #include "secrets/identities.h"
+#include "secrets/secretsfiles.h"
 #include "secrets/sopscipher.h"
 #include "secrets/sopsconfig.h"
 #include "secrets/sopsdocument.h"
 #include "secrets/sopstree.h"
 #include "secrets/sopsyaml.h"
+#include "workspace/workspaceloader.h"
 
+#include <QDir>
 #include <QFile>
 
 #include <QFileInfo>
@@ -180,6 +184,76 @@ int saveDocument(CliContext &ctx, const QString &path, Sops::SopsDocument &doc)
     return saveAtomically(ctx, path, *encrypted);
 }
 
+QStringList takeOption(QStringList &args, const QString &name);
+
+/** Where a write goes: whose file it is (by the workspace found as git finds its repository),
+ * and the --yes / -m COMMENT it was given. No workspace: no environment, as with sops. */
+struct WriteTarget
+{
+    QString workspace;
+    FileOwner owner;
+    QString comment;
+    bool yes = false;
+};
+
+WriteTarget takeWriteOptions(QStringList &args)
+{
+    WriteTarget t;
+    t.yes = args.removeAll(QStringLiteral("--yes")) > 0;
+    for (const QString &flag : {QStringLiteral("-m"), QStringLiteral("--comment")}) {
+        const QStringList values = takeOption(args, flag);
+        if (!values.isEmpty())
+            t.comment = values.join(QLatin1Char(','));
+    }
+    return t;
+}
+
+/** Protected files need --yes and a comment, as deploys do; the audit row is written first. */
+std::optional<qint64> confirmAndAudit(CliContext &ctx, WriteTarget &t, const QString &path,
+                                      const QString &action, const QString &keys)
+{
+    const QString file = QFileInfo(QDir(ctx.currentDirectory), path).absoluteFilePath();
+    const QString workspacePath = ctx.workspacePath();
+    if (!workspacePath.isEmpty())
+        if (const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(workspacePath);
+            loaded.ok()) {
+            t.workspace = loaded.workspace->name;
+            t.owner = ownerOfFile(*loaded.workspace, file);
+        }
+    if (t.owner.isProtected && (!t.yes || t.comment.isEmpty())) {
+        ctx.err << "opsdeck secrets: " << path << " belongs to "
+                << (t.owner.environment.isEmpty() ? QStringLiteral("no environment")
+                                                  : t.owner.environment)
+                << " (" << t.owner.reason << "), which is protected: add --yes and -m COMMENT\n";
+        return std::nullopt;
+    }
+    AuditEntry e{QDateTime::currentDateTimeUtc(),
+                 AuditLog::currentUser(),
+                 t.workspace,
+                 t.owner.environment,
+                 action,
+                 path,
+                 {},
+                 keys,
+                 t.comment,
+                 {}};
+    const Result<qint64> id = AuditLog().begin(e); // key names only: no secrets store
+    if (!id)
+        ctx.err << "warning: the change was not written to the audit log: " << id.errorString()
+                << "\n";
+    return id ? *id : 0;
+}
+
+void completeAudit(qint64 id, int exit)
+{
+    if (id <= 0)
+        return;
+    AuditEntry done;
+    done.outcome =
+        exit == ExitCode::Ok ? QStringLiteral("done") : QStringLiteral("failed: exit %1").arg(exit);
+    AuditLog().complete(id, done);
+}
+
 /** `a.b.c` or sops's `["a"]["b"]["c"]`. */
 QStringList parsePath(const QString &text)
 {
@@ -195,10 +269,11 @@ QStringList parsePath(const QString &text)
 int runSet(CliContext &ctx, QStringList args)
 {
     const bool ignoreMac = args.removeAll(QStringLiteral("--ignore-mac")) > 0;
-    const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
+    WriteTarget target = takeWriteOptions(args);
+    const bool yes = target.yes;
     if (args.size() != 3) {
-        ctx.err << "usage: opsdeck secrets set [--ignore-mac [--yes]] FILE PATH VALUE   (PATH: "
-                   "a.b or '[\"a\"][\"b\"]')\n";
+        ctx.err << "usage: opsdeck secrets set [--ignore-mac] [--yes] [-m COMMENT] FILE PATH "
+                   "VALUE   (PATH: a.b or '[\"a\"][\"b\"]')\n";
         return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
     }
     const QString path = args.at(0);
@@ -239,7 +314,13 @@ int runSet(CliContext &ctx, QStringList args)
             return SopsExit::MacMismatch;
         }
     }
-    return saveDocument(ctx, path, *doc);
+    const std::optional<qint64> audit = confirmAndAudit(
+        ctx, target, path, QStringLiteral("secrets.set"), keyPath.join(QLatin1Char('.')));
+    if (!audit)
+        return ExitCode::Usage;
+    const int saved = saveDocument(ctx, path, *doc);
+    completeAudit(*audit, saved);
+    return saved;
 }
 
 /** `--age A,B` or `--add-age A` style options: their values, removed from `args`. */
@@ -325,10 +406,12 @@ int runRotate(CliContext &ctx, QStringList args)
 {
     args.removeAll(QStringLiteral("-i")); // sops's --in-place; rotating always is here
     args.removeAll(QStringLiteral("--in-place"));
+    WriteTarget target = takeWriteOptions(args);
     const QStringList added = takeOption(args, QStringLiteral("--add-age"));
     const QStringList removed = takeOption(args, QStringLiteral("--rm-age"));
     if (args.size() != 1) {
-        ctx.err << "usage: opsdeck secrets rotate [--add-age R,...] [--rm-age R,...] FILE\n";
+        ctx.err << "usage: opsdeck secrets rotate [--add-age R,...] [--rm-age R,...] [--yes] [-m "
+                   "COMMENT] FILE\n";
         return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
     }
     const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
@@ -350,7 +433,19 @@ int runRotate(CliContext &ctx, QStringList args)
             return SopsExit::Generic;
         }
     }
-    return saveDocument(ctx, args.first(), *doc);
+    QStringList change{QStringLiteral("new data key")};
+    for (const QString &r : added)
+        change << QStringLiteral("+") + r.trimmed();
+    for (const QString &r : removed)
+        change << QStringLiteral("-") + r.trimmed();
+    const std::optional<qint64> audit =
+        confirmAndAudit(ctx, target, args.first(), QStringLiteral("secrets.rotate"),
+                        change.join(QStringLiteral(", ")));
+    if (!audit)
+        return ExitCode::Usage;
+    const int saved = saveDocument(ctx, args.first(), *doc);
+    completeAudit(*audit, saved);
+    return saved;
 }
 
 int runSecrets(CliContext &ctx)

@@ -215,5 +215,20 @@ expect low-order-rule 1 - 'low-order X25519 point' -- "$opsdeck" secrets encrypt
 cd - >/dev/null
 expect age-cli-refuses-too 1 - - -- sh -c "printf x | age -r $zero >/dev/null 2>&1; [ \$? -eq 0 ] && exit 0 || exit 1"
 
+# Writes are audited with key names, never values; a protected environment's file needs --yes and
+# -m, whichever way it is named (here: listed in production's secrets:).
+mkdir -p "$tmp/ws/secrets"
+cp "$tmp/rot.before" "$tmp/ws/secrets/production.enc.yaml"
+printf 'version: 1\nname: audited\nenvironments:\n  production:\n    protected: true\n    secrets: [secrets/production.enc.yaml]\n' >"$tmp/ws/opsdeck.yaml"
+cd "$tmp/ws"
+expect protected-set-refused 2 - 'production .*protected: add --yes and -m' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets set secrets/production.enc.yaml db.password s3cr3t-value
+expect protected-set-left-alone 0 - - -- cmp secrets/production.enc.yaml "$tmp/rot.before"
+expect protected-set 0 - - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets set --yes -m "rotate db password" secrets/production.enc.yaml db.password s3cr3t-value
+expect protected-rotate-refused 2 - 'protected' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets rotate secrets/production.enc.yaml
+cd - >/dev/null
+audit=$(find "$tmp" -name audit.sqlite | head -1)
+expect audit-row 0 'secrets.set\|production\|db.password\|rotate db password\|done' - -- python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute('select action, environment, after, comment, outcome from audit')))" "$audit"
+expect audit-no-value 1 - - -- sh -c "cat '$audit'* | grep -q s3cr3t-value"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
