@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "common/dangerconfirmdialog.h"
 #include "common/hostkeydialog.h"
 
 #include <QLabel>
@@ -36,6 +37,21 @@ class TestHostKeyDialog final : public QObject
     Q_OBJECT
 
 private slots:
+    void confirmationsShowServerTextAsPlainText()
+    {
+        // An application_name or a lock comment is whatever a server (or a colleague) wrote.
+        const QString hostile = QStringLiteral("<b>ok</b><img src=\"http://evil/x.png\">");
+        DangerConfirmDialog dialog(QStringLiteral("Terminate"), hostile, QStringLiteral("prod"),
+                                   true);
+        bool found = false;
+        for (QLabel *label : dialog.findChildren<QLabel *>())
+            if (label->text() == hostile) {
+                found = true;
+                QCOMPARE(label->textFormat(), Qt::PlainText);
+            }
+        QVERIFY(found);
+    }
+
     void showsTheFingerprintAndDefaultsToNo()
     {
         HostKeyDialog dialog(sampleKey());

@@ -379,6 +379,7 @@ void ConfigPane::reload()
     auto *box = new QMessageBox(QMessageBox::Question, tr("Reload"),
                                 tr("Drop your unsaved edits of %1?").arg(location),
                                 QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setTextFormat(Qt::PlainText);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, box, location](int) {
         if (box->result() == QMessageBox::Discard)

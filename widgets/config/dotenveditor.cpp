@@ -119,6 +119,7 @@ void DotenvEditor::addKey()
 void DotenvEditor::tellRefused(const QString &title, const QString &message)
 {
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText); // names and values from the file, never markup
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
