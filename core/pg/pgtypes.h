@@ -37,9 +37,15 @@ struct PgSessionSettings
 /** A query result as plain values (never a QObject), safe to hand across threads. */
 struct PgResultSet
 {
+    /** No result keeps more rows than this: a `select *` of a large table (or a hostile
+     * server) cannot fill memory. The rows past it are read and dropped, and `truncated` says
+     * so; callers show "the first N rows". */
+    static constexpr int kMaxRows = 100'000;
+
     QStringList columns;
     QList<QList<QVariant>> rows; // NULL is an invalid QVariant
     QString commandStatus;
+    bool truncated = false; // more than kMaxRows rows came back
 
     int rowCount() const { return int(rows.size()); }
     int column(const QString &name) const { return int(columns.indexOf(name)); }

@@ -34,6 +34,16 @@ QVariant valueOf(const PGresult *res, int row, int col)
     }
 }
 
+QList<QVariant> rowOf(const PGresult *res, int r)
+{
+    const int columns = PQnfields(res);
+    QList<QVariant> row;
+    row.reserve(columns);
+    for (int c = 0; c < columns; ++c)
+        row << valueOf(res, r, c);
+    return row;
+}
+
 PgResultSet resultSetOf(const PGresult *res)
 {
     PgResultSet set;
@@ -42,13 +52,9 @@ PgResultSet resultSetOf(const PGresult *res)
     for (int c = 0; c < columns; ++c)
         set.columns << QString::fromUtf8(PQfname(res, c));
     set.rows.reserve(rows);
-    for (int r = 0; r < rows; ++r) {
-        QList<QVariant> row;
-        row.reserve(columns);
-        for (int c = 0; c < columns; ++c)
-            row << valueOf(res, r, c);
-        set.rows << row;
-    }
+    for (int r = 0; r < rows && r < PgResultSet::kMaxRows; ++r)
+        set.rows << rowOf(res, r);
+    set.truncated = rows > PgResultSet::kMaxRows;
     set.commandStatus = QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
     return set;
 }
@@ -209,6 +215,7 @@ void PgWorker::startNext()
     m_current = std::move(m_queue.front());
     m_queue.pop_front();
     m_currentResult.reset();
+    m_rowByRow = false;
     m_batchResults.clear();
 
     bool sent = true;
@@ -224,7 +231,10 @@ void PgWorker::startNext()
             return;
         }
     } else {
-        sent = sendStatement(m_current->sqls.value(0), m_current->params.value(0));
+        // Row by row (libpq's single-row mode), so a huge result is never held whole: rows past
+        // PgResultSet::kMaxRows are dropped as they arrive.
+        sent = sendStatement(m_current->sqls.value(0), m_current->params.value(0)) &&
+               PQsetSingleRowMode(m_conn);
     }
     if (!sent) {
         const QString error = cleanMessage(PQerrorMessage(m_conn));
@@ -301,6 +311,28 @@ void PgWorker::storeResult(PGresult *res)
 {
     // With several results for one statement keep the last rows, but the first error.
     const ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_SINGLE_TUPLE) {
+        if (m_currentResult && !m_currentResult->ok())
+            return; // the first error is kept
+        if (!m_rowByRow) {
+            m_currentResult = resultSetOf(res); // the first row, and the columns
+            m_rowByRow = true;
+            return;
+        }
+        PgResultSet &set = m_currentResult->value();
+        if (set.rows.size() >= PgResultSet::kMaxRows)
+            set.truncated = true;
+        else
+            set.rows << rowOf(res, 0);
+        return;
+    }
+    if (status == PGRES_TUPLES_OK && m_rowByRow) { // the end of a row-by-row result
+        m_rowByRow = false;
+        if (m_currentResult && m_currentResult->ok())
+            m_currentResult->value().commandStatus =
+                QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
+        return;
+    }
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         if (!m_currentResult || m_currentResult->ok())
             m_currentResult = resultSetOf(res);

@@ -73,6 +73,7 @@ private:
 
     std::shared_ptr<PgCancelHandle> m_cancel;
     std::function<void(int, const QString &, int)> m_onState;
+    bool m_rowByRow = false; // the current result is arriving in single-row mode
     PGconn *m_conn = nullptr;
     bool m_connecting = false;
     std::shared_ptr<QPromise<Status>> m_openPromise;

@@ -61,6 +61,33 @@ private slots:
         QCOMPARE(r->value(0, QStringLiteral("p")).toString(), QStringLiteral("param ünï"));
     }
 
+    void aHugeResultKeepsItsFirstRowsOnly()
+    {
+        // More rows than kMaxRows: the first kMaxRows are kept, read row by row (a result is
+        // never held whole, so memory does not grow with the rows past the bound).
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        const Result<PgResultSet> r = wait(
+            pg.query(QStringLiteral("select i, 'x' as pad from generate_series(1, 130000) i")));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->rowCount(), PgResultSet::kMaxRows);
+        QVERIFY(r->truncated);
+        QCOMPARE(r->value(0, QStringLiteral("i")).toInt(), 1);
+        QCOMPARE(r->value(PgResultSet::kMaxRows - 1, QStringLiteral("i")).toInt(),
+                 PgResultSet::kMaxRows);
+        QCOMPARE(r->columns, (QStringList{QStringLiteral("i"), QStringLiteral("pad")}));
+        // Small and empty results are whole, with their columns; the session is still usable.
+        const Result<PgResultSet> small =
+            wait(pg.query(QStringLiteral("select i from generate_series(1, 3) i")));
+        QCOMPARE(small->rowCount(), 3);
+        QVERIFY(!small->truncated);
+        const Result<PgResultSet> none =
+            wait(pg.query(QStringLiteral("select 1 as one where false")));
+        QVERIFY2(none.ok(), qPrintable(none.errorString()));
+        QCOMPARE(none->rowCount(), 0);
+        QCOMPARE(none->columns, QStringList{QStringLiteral("one")});
+    }
+
     void monitoringSessionIsReadOnlyWithTimeouts()
     {
         PgConnection pg(TestServices::pgConninfo());

@@ -101,7 +101,9 @@ private slots:
         QStringList warnings;
         const auto series = parsePrometheusResponse(matrix, 200, grid, &warnings);
         QVERIFY2(series, qPrintable(series.errorString()));
-        QCOMPARE(series->size(), 2);
+        // The native-histogram series has no float sample: nothing to draw, so no series (and no
+        // grid allocated for it), never a crash.
+        QCOMPARE(series->size(), 1);
         const TimeSeries &up = series->first();
         QCOMPARE(up.name, QStringLiteral("up{job=\"a\\\"b\"}"));
         QCOMPARE(up.values.size(), std::size_t(6));
@@ -112,7 +114,6 @@ private slots:
         QVERIFY(std::isinf(up.values[4]) && up.values[4] < 0);
         QCOMPARE(up.values[5], 1e-07);
         QCOMPARE(warnings, QStringList{QStringLiteral("partial")});
-        QVERIFY(series->at(1).isAllZeroOrNull()); // native histograms are not drawn, not a crash
 
         const auto vector = parsePrometheusResponse(kVectorJson, 200, grid);
         QVERIFY(vector);
