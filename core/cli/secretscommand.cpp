@@ -251,7 +251,9 @@ void completeAudit(qint64 id, int exit)
     AuditEntry done;
     done.outcome =
         exit == ExitCode::Ok ? QStringLiteral("done") : QStringLiteral("failed: exit %1").arg(exit);
-    AuditLog().complete(id, done);
+    if (const Status completed = AuditLog().complete(id, done); !completed)
+        std::fprintf(stderr, "warning: the audit entry was not completed: %s\n",
+                     qPrintable(completed.errorString()));
 }
 
 /** `a.b.c` or sops's `["a"]["b"]["c"]`. */
