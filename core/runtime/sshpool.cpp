@@ -55,11 +55,7 @@ SshEndpoint SshPool::hopEndpoint(const QString &hopText, const QString &user, co
     ep.port = port;
     ep.user = user;
     ep.identityFile = m_workspace.ssh.identity;
-    ep.knownHostsFile = m_workspace.ssh.knownHosts;
-    ep.useSshConfig = m_workspace.ssh.useSshConfig;
-    ep.sshConfigFile = m_workspace.ssh.configFile;
-    ep.connectTimeoutSeconds = m_workspace.ssh.connectTimeoutSeconds;
-    ep.keepaliveSeconds = m_workspace.ssh.keepaliveSeconds;
+    applySessionDefaults(ep, m_workspace);
     return ep;
 }
 

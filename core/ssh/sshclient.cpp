@@ -24,12 +24,17 @@ SshEndpoint endpointFor(const Workspace &workspace, const HostSpec &host)
     ep.port = host.port > 0 ? host.port : workspace.ssh.port;
     ep.user = host.user.isEmpty() ? workspace.ssh.user : host.user;
     ep.identityFile = host.identity.isEmpty() ? workspace.ssh.identity : host.identity;
-    ep.knownHostsFile = workspace.ssh.knownHosts;
-    ep.useSshConfig = workspace.ssh.useSshConfig;
-    ep.sshConfigFile = workspace.ssh.configFile;
-    ep.connectTimeoutSeconds = workspace.ssh.connectTimeoutSeconds;
-    ep.keepaliveSeconds = workspace.ssh.keepaliveSeconds;
+    applySessionDefaults(ep, workspace);
     return ep;
+}
+
+void applySessionDefaults(SshEndpoint &endpoint, const Workspace &workspace)
+{
+    endpoint.knownHostsFile = workspace.ssh.knownHosts;
+    endpoint.useSshConfig = workspace.ssh.useSshConfig;
+    endpoint.sshConfigFile = workspace.ssh.configFile;
+    endpoint.connectTimeoutSeconds = workspace.ssh.connectTimeoutSeconds;
+    endpoint.keepaliveSeconds = workspace.ssh.keepaliveSeconds;
 }
 
 SshClient::SshClient(SshEndpoint endpoint, SshClient *jump, SshPrompter *prompter, QObject *parent)

@@ -27,5 +27,7 @@ struct SshEndpoint
 };
 
 SshEndpoint endpointFor(const Workspace &workspace, const HostSpec &host);
+/** The workspace's `ssh:` settings every session shares: known_hosts, ssh_config, timeouts. */
+void applySessionDefaults(SshEndpoint &endpoint, const Workspace &workspace);
 
 } // namespace Opsdeck

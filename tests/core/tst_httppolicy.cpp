@@ -79,6 +79,21 @@ private:
 
 const QByteArray kEmptyLabels = R"({"status":"success","data":["__name__","job"]})";
 
+/** /api/v1/labels through a PrometheusClient with a bearer token, as a panel's query line asks. */
+Result<QStringList> labelsWithToken(const HttpStub &server, QObject *guard)
+{
+    PrometheusSpec spec;
+    spec.url = QString::fromLatin1(server.origin());
+    spec.token = QStringLiteral("sekrit-token");
+    PrometheusClient client(spec, nullptr);
+    std::optional<Result<QStringList>> answer;
+    client.labelNames(QStringLiteral("up"), guard,
+                      [&answer](const Result<QStringList> &r) { answer = r; });
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
+        return Result<QStringList>::failure(QStringLiteral("no answer"));
+    return *answer;
+}
+
 } // namespace
 
 class TestHttpPolicy final : public QObject
@@ -91,17 +106,10 @@ private slots:
         HttpStub front, elsewhere;
         front.answers.insert("/api/v1/labels", {302, elsewhere.origin() + "/api/v1/labels", {}});
         elsewhere.answers.insert("/api/v1/labels", {200, {}, kEmptyLabels});
-        PrometheusSpec spec;
-        spec.url = QString::fromLatin1(front.origin());
-        spec.token = QStringLiteral("sekrit-token");
-        PrometheusClient client(spec, nullptr);
-        std::optional<Result<QStringList>> answer;
-        client.labelNames(QStringLiteral("up"), this,
-                          [&answer](const Result<QStringList> &r) { answer = r; });
-        QVERIFY(QTest::qWaitFor([&] { return answer.has_value(); }, 10000));
-        QVERIFY(!answer->ok());
-        QVERIFY2(answer->errorString().contains(QLatin1String("another origin")),
-                 qPrintable(answer->errorString()));
+        const Result<QStringList> answer = labelsWithToken(front, this);
+        QVERIFY(!answer.ok());
+        QVERIFY2(answer.errorString().contains(QLatin1String("another origin")),
+                 qPrintable(answer.errorString()));
         QCOMPARE(front.seen.size(), 1);
         QVERIFY(elsewhere.seen.isEmpty()); // not even asked, let alone with the token
     }
@@ -111,15 +119,8 @@ private slots:
         HttpStub front;
         front.answers.insert("/api/v1/labels", {302, "/prom/api/v1/labels", {}});
         front.answers.insert("/prom/api/v1/labels", {200, {}, kEmptyLabels});
-        PrometheusSpec spec;
-        spec.url = QString::fromLatin1(front.origin());
-        spec.token = QStringLiteral("sekrit-token");
-        PrometheusClient client(spec, nullptr);
-        std::optional<Result<QStringList>> answer;
-        client.labelNames(QStringLiteral("up"), this,
-                          [&answer](const Result<QStringList> &r) { answer = r; });
-        QVERIFY(QTest::qWaitFor([&] { return answer.has_value(); }, 10000));
-        QVERIFY2(answer->ok(), qPrintable(answer->errorString()));
+        const Result<QStringList> answer = labelsWithToken(front, this);
+        QVERIFY2(answer.ok(), qPrintable(answer.errorString()));
         QCOMPARE(front.seen.size(), 2);
         QCOMPARE(front.seen.last().authorization, QByteArray("Bearer sekrit-token"));
     }
@@ -129,16 +130,10 @@ private slots:
         // 70 MiB of answer (a broken proxy, a hostile server): aborted, and the panel says why.
         HttpStub server;
         server.answers.insert("/api/v1/labels", {200, {}, QByteArray(70 * 1024 * 1024, ' ')});
-        PrometheusSpec spec;
-        spec.url = QString::fromLatin1(server.origin());
-        PrometheusClient client(spec, nullptr);
-        std::optional<Result<QStringList>> answer;
-        client.labelNames(QStringLiteral("up"), this,
-                          [&answer](const Result<QStringList> &r) { answer = r; });
-        QVERIFY(QTest::qWaitFor([&] { return answer.has_value(); }, 30000));
-        QVERIFY(!answer->ok());
-        QVERIFY2(answer->errorString().contains(QLatin1String("over 64 MiB")),
-                 qPrintable(answer->errorString()));
+        const Result<QStringList> answer = labelsWithToken(server, this);
+        QVERIFY(!answer.ok());
+        QVERIFY2(answer.errorString().contains(QLatin1String("over 64 MiB")),
+                 qPrintable(answer.errorString()));
     }
 
     void unleashTokenNeverLeavesItsOrigin()
