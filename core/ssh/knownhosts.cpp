@@ -9,27 +9,29 @@ namespace Opsdeck::KnownHosts {
 
 namespace {
 
-/** OpenSSH's match_pattern: `*` any run, `?` any one character. */
+/** OpenSSH's match_pattern: `*` any run, `?` any one character. Greedy with one backtrack point
+ * (the last `*`): O(text × pattern), never exponential on a crafted pattern. */
 bool wildcardMatches(const char *text, const char *textEnd, const char *pattern,
                      const char *patternEnd)
 {
-    while (pattern < patternEnd) {
-        if (*pattern == '*') {
-            while (pattern < patternEnd && *pattern == '*')
-                ++pattern;
-            if (pattern == patternEnd)
-                return true;
-            for (const char *t = text; t <= textEnd; ++t)
-                if (wildcardMatches(t, textEnd, pattern, patternEnd))
-                    return true;
+    const char *star = nullptr, *resume = nullptr;
+    while (text < textEnd) {
+        if (pattern < patternEnd && (*pattern == '?' || *pattern == *text)) {
+            ++pattern;
+            ++text;
+        } else if (pattern < patternEnd && *pattern == '*') {
+            star = pattern++;
+            resume = text;
+        } else if (star) {
+            pattern = star + 1;
+            text = ++resume;
+        } else {
             return false;
         }
-        if (text == textEnd || (*pattern != '?' && *pattern != *text))
-            return false;
-        ++pattern;
-        ++text;
     }
-    return text == textEnd;
+    while (pattern < patternEnd && *pattern == '*')
+        ++pattern;
+    return pattern == patternEnd;
 }
 
 bool hashedMatches(const QByteArray &field, const QByteArray &address)
