@@ -107,7 +107,9 @@ void parseValue(const QByteArray &text, qsizetype at, DotenvFile::Entry &e, qsiz
 
 bool needsQuotes(const QString &value)
 {
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@%+,=-]*$"));
+    // Anchored, not ^…$: `$` also matches before a final line break ("d\n" would pass).
+    static const QRegularExpression plain(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_./:@%+,=-]*")));
     return !plain.match(value).hasMatch();
 }
 

@@ -96,7 +96,9 @@ QList<QStringList> computeBatches(const QStringList &hosts, const QStringList &b
 
 QString shellQuote(const QString &text)
 {
-    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    // Anchored, not ^…$: `$` also matches before a final line break, which must be quoted.
+    static const QRegularExpression safe(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_@%+=:,./-]+")));
     if (!text.isEmpty() && safe.match(text).hasMatch())
         return text;
     QString quoted = text;

@@ -108,8 +108,8 @@ QString flagKey(const FlagState &flag)
 
 bool isSqlIdentifier(const QString &name)
 {
-    static const QRegularExpression re(
-        QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$"));
+    static const QRegularExpression re(QRegularExpression::anchoredPattern(
+        QStringLiteral("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")));
     return re.match(name).hasMatch();
 }
 

@@ -122,6 +122,7 @@ private slots:
         QTest::addRow("quotes") << u"it's \"quoted\""_qs;
         QTest::addRow("expansions") << u"$HOME `id` $(id) ${X} * ? ~"_qs;
         QTest::addRow("newline") << u"one\ntwo"_qs;
+        QTest::addRow("trailing newline") << u"plain\n"_qs; // `$` matched before it: unquoted
         QTest::addRow("empty") << QString();
         QTest::addRow("json") << u"{\"id\":\"x\",\"comment\":\"it's; rm -rf /\"}"_qs;
     }

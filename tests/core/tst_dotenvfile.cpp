@@ -112,6 +112,8 @@ private slots:
             u"!bang*glob?[x]"_qs,
             u"it's a \"mix\" of \\ and \n lines"_qs,
             u"=starts=with=equals"_qs,
+            u"ends with a line break\n"_qs, // found by fuzz_dotenv_writer: was written unquoted
+            u"d\n"_qs,
         };
         for (qsizetype i = 0; i < corpus.size(); ++i) {
             QTest::addRow("new %lld", qlonglong(i)) << corpus.at(i) << QByteArray();
