@@ -413,7 +413,7 @@ private slots:
                  Outcome::Succeeded);
         const AuditEntry audited = m_audit->recent(1).value(0);
         QVERIFY2(!audited.target.contains(QLatin1String("s3cret")), qPrintable(audited.target));
-        QVERIFY2(audited.target.contains(QLatin1String("`test …`")), qPrintable(audited.target));
+        QVERIFY2(audited.target.contains(QStringLiteral("`test …`")), qPrintable(audited.target));
     }
 
     void urlHealthCheckGoesThroughATunnelAndTheWebhookIsTold()
