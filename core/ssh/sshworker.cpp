@@ -475,7 +475,8 @@ void SshWorker::closeBridge(Bridge &bridge)
 
 void SshWorker::sendKeepaliveIfDue()
 {
-    if (m_endpoint.keepaliveSeconds <= 0)
+    // An exec or bridge pumped just before may have failed the session and freed it.
+    if (m_state != Connected || !m_session || m_endpoint.keepaliveSeconds <= 0)
         return;
     const auto now = std::chrono::steady_clock::now();
     if (now - m_lastKeepalive < std::chrono::seconds(m_endpoint.keepaliveSeconds))
