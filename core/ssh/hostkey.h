@@ -24,6 +24,8 @@ struct HostKeyInfo
     QString fingerprint;      // "SHA256:..."
     QString knownFingerprint; // the recorded key's fingerprint when Changed
     QString knownHostsFile;
+    QString certifiedBy;        // "file:line" of the @cert-authority line that vouched, if any
+    QString certificateProblem; // why a CA line matched but the host's certificate did not pass
     Status status = Status::Unknown;
 };
 

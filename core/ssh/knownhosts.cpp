@@ -169,4 +169,21 @@ Verdict verify(const QList<Entry> &entries, const QByteArray &address, const QBy
     return verdict;
 }
 
+QList<Entry> authoritiesFor(const QList<Entry> &entries, const QByteArray &address)
+{
+    QList<Entry> out;
+    for (const Entry &e : entries)
+        if (e.marker == Entry::Marker::CertAuthority && hostMatches(e.hosts, address))
+            out << e;
+    return out;
+}
+
+QString revokedBy(const QList<Entry> &entries, const QByteArray &address, const QByteArray &key)
+{
+    for (const Entry &e : entries)
+        if (e.marker == Entry::Marker::Revoked && e.key == key && hostMatches(e.hosts, address))
+            return e.source;
+    return {};
+}
+
 } // namespace Opsdeck::KnownHosts

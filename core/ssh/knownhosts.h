@@ -60,4 +60,10 @@ struct Verdict
 Verdict verify(const QList<Entry> &entries, const QByteArray &address, const QByteArray &keyType,
                const QByteArray &key);
 
+/** The @cert-authority lines that match `address`, in file order. */
+QList<Entry> authoritiesFor(const QList<Entry> &entries, const QByteArray &address);
+
+/** The @revoked line that lists this key blob for `address`, or "" (any key type). */
+QString revokedBy(const QList<Entry> &entries, const QByteArray &address, const QByteArray &key);
+
 } // namespace Opsdeck::KnownHosts

@@ -2,6 +2,7 @@
 // Session set-up of SshWorker: options, jump chaining, host-key verification, authentication.
 #include "sshworker.h"
 
+#include "hostcertprobe.h"
 #include "knownhosts.h"
 #include "sshconfig.h"
 
@@ -119,34 +120,37 @@ Status SshWorker::configureSession()
                 return success(); // the user's own ~/.ssh/config says how to get there
             }
         }
-        const auto [target, port] = resolvedTarget(m_session, host);
-        const Result<int> fd = connectTcp(target, port);
-        if (!fd)
-            return fd.error();
-        socket_t socket = fd.value();
-        ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
-        return success();
+    } else {
+        // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
+        ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
     }
-
-    // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
-    ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
     const auto [target, port] = resolvedTarget(m_session, host);
+    const Result<int> fd = openTransport(target, port);
+    if (!fd)
+        return fd.error();
+    m_transportTarget = std::pair(target, port);
+    socket_t socket = fd.value();
+    setSocket(socket);
+    ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
+    return success();
+}
 
+Result<int> SshWorker::openTransport(const QByteArray &host, unsigned int port)
+{
+    if (!m_jump)
+        return connectTcp(host, port);
     auto promise = std::make_shared<std::promise<Result<int>>>();
     std::future<Result<int>> future = promise->get_future();
     SshWorker *jump = m_jump;
     m_jump->post(
-        [jump, promise, target, port] { promise->set_value(jump->bridge(target, int(port))); });
+        [jump, promise, host, port] { promise->set_value(jump->bridge(host, int(port))); });
     const std::optional<Result<int>> fd = waitFor(std::move(future));
     if (!fd)
-        return Status::failure(QStringLiteral("cancelled"));
+        return Result<int>::failure(QStringLiteral("cancelled"));
     if (!fd->ok())
-        return Status::failure(
+        return Result<int>::failure(
             QStringLiteral("via %1: %2").arg(m_jump->m_endpoint.name, fd->errorString()));
-    socket_t socket = fd->value();
-    setSocket(socket);
-    ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
-    return success();
+    return fd->value();
 }
 
 Status SshWorker::allowProxyCommand(const QString &command) const
@@ -223,6 +227,7 @@ Result<int> SshWorker::connectTcp(const QByteArray &host, unsigned int port)
 
 Status SshWorker::connectSession()
 {
+    m_transportTarget.reset();
     m_session = ssh_new();
     if (!m_session)
         return Status::failure(QStringLiteral("out of memory"));
@@ -256,10 +261,11 @@ Status SshWorker::verifyHostKey()
     ssh_key_free(serverKey);
     char *host = nullptr;
     ssh_options_get(m_session, SSH_OPTIONS_HOST, &host);
+    const QByteArray hostName(host);
+    ssh_string_free_char(host);
     unsigned int port = 22;
     ssh_options_get_port(m_session, &port);
-    info.address = knownHostsAddress(QString::fromUtf8(host), port);
-    ssh_string_free_char(host);
+    info.address = knownHostsAddress(QString::fromUtf8(hostName), port);
     info.knownHostsFile = m_endpoint.knownHostsFile.isEmpty()
                               ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
                               : m_endpoint.knownHostsFile;
@@ -309,14 +315,44 @@ Status SshWorker::verifyHostKey()
         break;
     }
 
+    // Not recorded itself: a @cert-authority line may vouch for it through the host certificate.
+    if (const std::optional<HostCert::Vouch> vouch =
+            vouchByCertificate(info, keyBlob, hostName, known.entries)) {
+        switch (vouch->status) {
+        case HostCert::Vouch::Status::Vouched:
+            info.status = HostKeyInfo::Status::Known;
+            info.certifiedBy = vouch->source;
+            m_events.hostKeyVerified(info);
+            return success();
+        case HostCert::Vouch::Status::Revoked:
+            info.status = HostKeyInfo::Status::Changed;
+            m_refused = true;
+            m_events.hostKeyVerified(info);
+            return Status::failure(QStringLiteral("HOST KEY REVOKED for %1 (%2): the CA that "
+                                                  "signed its certificate is marked @revoked at "
+                                                  "%3. Refusing to connect.")
+                                       .arg(m_endpoint.name, info.address, vouch->source));
+        case HostCert::Vouch::Status::Invalid:
+            // As OpenSSH does: an unusable certificate falls back to the plain key (asked about).
+            info.certificateProblem = vouch->reason;
+            qWarning("opsdeck: %s: host certificate not accepted: %s", qPrintable(m_endpoint.name),
+                     qPrintable(vouch->reason));
+            break;
+        }
+    }
+
     info.status = HostKeyInfo::Status::Unknown;
     const std::optional<HostKeyDecision> decision = m_events.askHostKey
                                                         ? waitFor(m_events.askHostKey(info))
                                                         : std::optional(HostKeyDecision::Reject);
     if (!decision || *decision == HostKeyDecision::Reject) {
         m_refused = true;
-        return Status::failure(QStringLiteral("host key of %1 (%2, %3) is not trusted")
-                                   .arg(m_endpoint.name, info.address, info.fingerprint));
+        return Status::failure(
+            QStringLiteral("host key of %1 (%2, %3) is not trusted%4")
+                .arg(m_endpoint.name, info.address, info.fingerprint,
+                     info.certificateProblem.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" (its certificate: %1)").arg(info.certificateProblem)));
     }
     if (*decision == HostKeyDecision::TrustAlways) {
         char *line = nullptr;
@@ -330,6 +366,44 @@ Status SshWorker::verifyHostKey()
     }
     m_events.hostKeyVerified(info);
     return success();
+}
+
+std::optional<HostCert::Vouch>
+SshWorker::vouchByCertificate(const HostKeyInfo &info, const QByteArray &keyBlob,
+                              const QByteArray &hostName, const QList<KnownHosts::Entry> &entries)
+{
+    if (KnownHosts::authoritiesFor(entries, info.address.toUtf8()).isEmpty())
+        return std::nullopt;
+    using Vouch = HostCert::Vouch;
+    // libssh 0.10 cannot negotiate a certificate as the host key, so the certificate comes from
+    // a second, short key exchange to the same place, and counts only if it certifies the very
+    // key this session's exchange was signed with.
+    if (!m_transportTarget)
+        return Vouch{Vouch::Status::Invalid,
+                     QStringLiteral("a ProxyCommand carries the session, so its certificate "
+                                    "cannot be fetched"),
+                     {}};
+    const QByteArray algorithms = HostCert::certificateAlgorithmsFor(info.keyType.toUtf8());
+    if (algorithms.isEmpty())
+        return Vouch{Vouch::Status::Invalid,
+                     QStringLiteral("%1 keys have no certificate type").arg(info.keyType),
+                     {}};
+    const Result<int> fd = openTransport(m_transportTarget->first, m_transportTarget->second);
+    setSocket(ssh_get_fd(m_session)); // connectTcp() registered the probe's socket meanwhile
+    if (!fd)
+        return Vouch{Vouch::Status::Invalid,
+                     QStringLiteral("cannot fetch it: %1").arg(fd.errorString()),
+                     {}};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(m_endpoint.connectTimeoutSeconds);
+    const Result<QByteArray> certificate =
+        HostCert::fetchCertificate(fd.value(), algorithms, deadline, [this] { return stopping(); });
+    if (!certificate)
+        return Vouch{Vouch::Status::Invalid,
+                     QStringLiteral("cannot fetch it: %1").arg(certificate.errorString()),
+                     {}};
+    return HostCert::vouchFor(certificate.value(), keyBlob, hostName, info.address.toUtf8(),
+                              entries, QDateTime::currentDateTimeUtc());
 }
 
 namespace {

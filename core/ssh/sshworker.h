@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "hostcert.h"
 #include "hostkey.h"
 #include "sshendpoint.h"
 
@@ -107,6 +108,11 @@ private:
     Status configureSession();
     Status allowProxyCommand(const QString &command) const;
     Status verifyHostKey();
+    std::optional<HostCert::Vouch> vouchByCertificate(const HostKeyInfo &info,
+                                                      const QByteArray &keyBlob,
+                                                      const QByteArray &hostName,
+                                                      const QList<KnownHosts::Entry> &entries);
+    Result<int> openTransport(const QByteArray &host, unsigned int port);
     Status authenticate();
     Status authenticateWithKeyFile(const QString &path);
     Result<int> connectTcp(const QByteArray &host, unsigned int port);
@@ -121,6 +127,9 @@ private:
     ssh_session m_session = nullptr;
     sftp_session m_sftp = nullptr; // opened by withSftp(), freed with the session
     State m_state = Disconnected;
+    // Where our own transport went (direct or through the jump host); unset when a ProxyCommand
+    // from the user's ssh config carries the session, which leaves no way to fetch a certificate.
+    std::optional<std::pair<QByteArray, unsigned int>> m_transportTarget;
     bool m_refused = false; // host key refused: do not retry until asked explicitly
     QString m_lastError;
     std::chrono::steady_clock::time_point m_lastKeepalive;

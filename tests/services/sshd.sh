@@ -9,6 +9,8 @@
 # With OPSDECK_SSHD_SRV_<NAME>=DIR (root only), that host's sshd runs in a mount namespace of
 # its own where DIR is mounted on /srv, so each "host" has its own /srv like a real machine.
 # Every session gets OPSDECK_HOST=<name> in its environment.
+# With OPSDECK_SSHD_HOST_CA=KEY, each host also serves a host certificate signed by that CA key,
+# made with `ssh-keygen -s KEY -h $OPSDECK_SSHD_CERT_<NAME>` (default: -n 127.0.0.1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
@@ -75,6 +77,13 @@ LogLevel INFO
 CONF
         local var srv
         var=$(echo "$name" | tr '[:lower:]-' '[:upper:]_')
+        if [[ -n ${OPSDECK_SSHD_HOST_CA:-} ]]; then
+            local cert_var=OPSDECK_SSHD_CERT_$var
+            # shellcheck disable=SC2086 # the options are a word list on purpose
+            ssh-keygen -q -s "$OPSDECK_SSHD_HOST_CA" -h -I "$name" ${!cert_var:--n 127.0.0.1} \
+                "$dir/host_key.pub"
+            echo "HostCertificate $dir/host_key-cert.pub" >>"$dir/sshd_config"
+        fi
         srv_var=OPSDECK_SSHD_SRV_$var
         srv=${!srv_var:-}
         if [[ -n $srv ]]; then

@@ -64,6 +64,19 @@ private slots:
             dialog.grab().save(QString::fromUtf8(dir) + QStringLiteral("/host-key-dialog.png"));
     }
 
+    void saysWhyAHostCertificateWasNotAccepted()
+    {
+        HostKeyDialog plain(sampleKey());
+        QVERIFY(!plain.findChild<QLabel *>(QStringLiteral("certificateProblem")));
+        HostKeyInfo info = sampleKey();
+        info.certificateProblem = QStringLiteral("certificate is not valid for the name <b>x</b>");
+        HostKeyDialog dialog(info);
+        auto *why = dialog.findChild<QLabel *>(QStringLiteral("certificateProblem"));
+        QVERIFY(why);
+        QVERIFY(why->text().endsWith(info.certificateProblem));
+        QCOMPARE(why->textFormat(), Qt::PlainText);
+    }
+
     void decidesExactlyOnce_data()
     {
         QTest::addColumn<QString>("action");

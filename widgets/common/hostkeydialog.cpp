@@ -30,6 +30,19 @@ HostKeyDialog::HostKeyDialog(const HostKeyInfo &info, QWidget *parent)
     fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     fingerprint->setObjectName(QStringLiteral("fingerprint"));
     layout->addWidget(fingerprint);
+    if (!info.certificateProblem.isEmpty()) {
+        // A @cert-authority line covers this host, yet its certificate did not pass: say why,
+        // since trusting the plain key by hand is then the unusual choice.
+        auto *certificate = new QLabel(
+            QStringLiteral("A certificate authority is listed for this host, but the host's "
+                           "certificate was not accepted: %1")
+                .arg(info.certificateProblem),
+            this);
+        certificate->setTextFormat(Qt::PlainText); // the reason may quote the server
+        certificate->setWordWrap(true);
+        certificate->setObjectName(QStringLiteral("certificateProblem"));
+        layout->addWidget(certificate);
+    }
     auto *where = new QLabel(
         QStringLiteral("“Trust and remember” adds it to %1.").arg(info.knownHostsFile), this);
     where->setWordWrap(true);
