@@ -243,6 +243,60 @@ private slots:
         }
     }
 
+    void aSaveThatCannotKeepTheOwnerIsRefusedUnlessAllowed()
+    {
+        // An SSH user who may not give files away (not root) cannot keep nobody:nogroup: the
+        // save must say so and change nothing, unless the user chose to go on.
+        // getpwnam() answers in one static buffer: keep the numbers, not the pointers.
+        const passwd *testerEntry = ::getpwnam("opsdeck-test");
+        if (::geteuid() != 0 || !testerEntry)
+            QSKIP("needs root and the opsdeck-test user that scripts/bootstrap adds");
+        const uid_t testerUid = testerEntry->pw_uid;
+        const gid_t testerGid = testerEntry->pw_gid;
+        const passwd *nobodyEntry = ::getpwnam("nobody");
+        const group *nogroup = ::getgrnam("nogroup");
+        QVERIFY(nobodyEntry && nogroup);
+        const uid_t nobodyUid = nobodyEntry->pw_uid;
+        const gid_t nogroupGid = nogroup->gr_gid;
+        QTemporaryDir top(QDir::tempPath() + QStringLiteral("/opsdeck-owner-XXXXXX"));
+        QVERIFY(::chmod(QFile::encodeName(top.path()).constData(), 0755) == 0);
+        const QString dir = top.filePath(QStringLiteral("app"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(::chown(QFile::encodeName(dir).constData(), testerUid, testerGid) == 0);
+        const QString path = dir + QStringLiteral("/.env");
+        QVERIFY(writeFile(path, "A=1\n"));
+        const QByteArray native = QFile::encodeName(path);
+        QVERIFY(::chown(native.constData(), nobodyUid, nogroupGid) == 0);
+        QVERIFY(::chmod(native.constData(), 0664) == 0);
+
+        SshEndpoint asTester = web1();
+        asTester.user = QStringLiteral("opsdeck-test");
+        SshClient client(asTester, nullptr, &m_reject);
+        const Result<ConfigSnapshot> base = readRemote(client, path);
+        QVERIFY2(base.ok(), qPrintable(base.errorString()));
+        const Result<ConfigSaveOutcome> refused = saveRemote(client, path, "A=2\n", *base);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().code == u"owner"_qs, qPrintable(refused.errorString()));
+        QVERIFY2(refused.errorString().contains(QStringLiteral("uid %1").arg(nobodyUid)),
+                 qPrintable(refused.errorString()));
+        QCOMPARE(readFile(path), QByteArray("A=1\n"));
+        QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden), QStringList{u".env"_qs});
+
+        const Result<ConfigSaveOutcome> allowed =
+            wait(client.withSftp<ConfigSaveOutcome>([=, b = *base](SftpSession &s) {
+                return ConfigStorage::saveRemote(s, path, "A=2\n", b,
+                                                 QDateTime::currentDateTimeUtc(), 10, true);
+            }));
+        QVERIFY2(allowed.ok() && !allowed->conflict, qPrintable(allowed.errorString()));
+        QCOMPARE(readFile(path), QByteArray("A=2\n"));
+        struct stat st
+        {
+        };
+        QVERIFY(::stat(native.constData(), &st) == 0);
+        QCOMPARE(st.st_uid, testerUid);             // the owner the user accepted to lose
+        QCOMPARE(st.st_mode & 07777, mode_t(0664)); // the mode is still kept exactly
+    }
+
     void aListedSymlinkIsSavedThroughToItsTarget()
     {
         // A release's .env is a link to shared/.env, as deploys lay it out.

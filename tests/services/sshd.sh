@@ -40,7 +40,9 @@ start() {
     [[ $(id -u) == 0 ]] && mkdir -p /run/sshd # privilege separation directory
     ssh-keygen -q -t ed25519 -N '' -C opsdeck-test-client -f "$state/client_key"
     cp "$state/client_key.pub" "$state/authorized_keys"
-    chmod 600 "$state/authorized_keys"
+    # readable by every login: sshd reads it as the user logging in (tests also log in as the
+    # unprivileged opsdeck-test user); public keys are no secret
+    chmod 644 "$state/authorized_keys"
     : >"$state/known_hosts"
     {
         echo "SSH_USER=$user"
