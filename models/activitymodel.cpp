@@ -125,7 +125,8 @@ QVariant ActivityModel::data(const QModelIndex &index, int role) const
     case User:
         return r.user;
     case Database:
-        return r.database;
+        return r.environment.isEmpty() ? r.database
+                                       : QStringLiteral("%1 (%2)").arg(r.database, r.environment);
     case Application:
         return r.application;
     case Client:

@@ -26,6 +26,7 @@ struct ActivityRow
     double querySeconds = -1;
     QString backendType;
     QString query;
+    QString environment; // the workspace environment owning `database`, when shown cluster-wide
 };
 
 /**

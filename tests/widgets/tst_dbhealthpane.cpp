@@ -430,10 +430,105 @@ private slots:
         typed->setText(QStringLiteral("Production"));
         QVERIFY(!confirm->isEnabled());
         typed->setText(QStringLiteral("production"));
+        QVERIFY(!confirm->isEnabled()); // and a reason, as the command line's -m
+        dialog.findChild<QLineEdit *>(QStringLiteral("comment"))->setText(u"stuck migration"_qs);
         QVERIFY(confirm->isEnabled());
         DangerConfirmDialog plain(QStringLiteral("Cancel query"), QStringLiteral("?"),
                                   QStringLiteral("staging"), false);
         QVERIFY(!plain.findChild<QLineEdit *>(QStringLiteral("typedEnvironment")));
+    }
+
+    void anotherEnvironmentsDatabaseIsActedOnWithItsProtection()
+    {
+        // production's database (here: postgres) on the same server as staging's: the staging
+        // pane shows it only in the whole-server view, and acting on it takes production's
+        // typed confirmation and comment, and is audited as production.
+        QTemporaryDir dir;
+        const QString path = TestServices::writeWorkspace(dir.path(), {QStringLiteral("web1")});
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::Append));
+        file.write(
+            QStringLiteral("  production:\n"
+                           "    protected: true\n"
+                           "    hosts: [web1]\n"
+                           "    database:\n"
+                           "      conninfo: \"host=127.0.0.1 port=%1 dbname=postgres "
+                           "user=postgres\"\n"
+                           "      tunnel: bastion\n")
+                .arg(TestServices::load(QStringLiteral("postgres")).value(QStringLiteral("PGPORT")))
+                .toUtf8());
+        file.close();
+        const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(path);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.diagnostics.value(0).message));
+        SshPool pool(*loaded.workspace, &m_reject);
+        DbHealthPane staging(*loaded.workspace,
+                             *loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        staging.setAuditLog(m_audit);
+        QSignalSpy loadedSpy(&staging, &Pane::loaded);
+        staging.resize(1200, 700);
+        staging.show();
+        QVERIFY(loadedSpy.wait(20000));
+
+        PgConnection victim(TestServices::pgConninfo(QStringLiteral("postgres")),
+                            named(QStringLiteral("prod-victim")));
+        QVERIFY(wait(victim.open()).ok());
+        const int pid = backendPid(victim);
+        PgConnection own(TestServices::pgConninfo(), named(QStringLiteral("staging-own")));
+        QVERIFY(wait(own.open()).ok());
+        const int ownPid = backendPid(own);
+        ActivityModel *model = staging.activity()->model();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                staging.refreshActivity();
+                return model->rowOfPid(ownPid) >= 0;
+            },
+            10000));
+        QCOMPARE(model->rowOfPid(pid), -1); // not staging's: not shown by default
+
+        staging.activity()
+            ->findChild<QCheckBox *>(QStringLiteral("wholeCluster"))
+            ->setChecked(true);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                staging.refreshActivity();
+                return model->rowOfPid(pid) >= 0;
+            },
+            10000));
+        const ActivityRow row = model->row(model->rowOfPid(pid));
+        QCOMPARE(row.environment, QStringLiteral("production"));
+        QCOMPARE(model->data(model->index(model->rowOfPid(pid), ActivityModel::Database),
+                             Qt::DisplayRole),
+                 QVariant(u"postgres (production)"_qs));
+
+        QSignalSpy finished(&staging, &DbHealthPane::actionFinished);
+        DangerConfirmDialog::setNextAnswer(true);
+        auto reset = qScopeGuard([] { DangerConfirmDialog::setNextAnswer(std::nullopt); });
+        staging.requestSignal(row, BackendSignal::Terminate);
+        QCOMPARE(DangerConfirmDialog::lastQuestion().environment, QStringLiteral("production"));
+        QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+        QVERIFY(finished.wait(15000));
+        QVERIFY2(finished.first().first().toBool(),
+                 qPrintable(finished.first().value(1).toString()));
+        QVERIFY(!wait(victim.query(QStringLiteral("select 1"))).ok());
+        const AuditEntry last = m_audit->recent(1).first();
+        QCOMPARE(last.environment, QStringLiteral("production"));
+        QCOMPARE(last.action, QStringLiteral("db.terminate"));
+        QCOMPARE(last.comment, QStringLiteral("(test)"));
+
+        // Its own database's backend stays staging's, unprotected.
+        staging.requestSignal(model->row(model->rowOfPid(ownPid)), BackendSignal::Cancel);
+        QCOMPARE(DangerConfirmDialog::lastQuestion().environment, QStringLiteral("staging"));
+        QVERIFY(!DangerConfirmDialog::lastQuestion().isProtected);
+        QVERIFY(finished.wait(15000));
+
+        // A physical slot belongs to no database: the strictest environment on the server.
+        SlotRow physical;
+        physical.name = QStringLiteral("opsdeck_no_such_slot");
+        physical.type = QStringLiteral("physical");
+        staging.requestDropSlot(physical);
+        QCOMPARE(DangerConfirmDialog::lastQuestion().environment, QStringLiteral("production"));
+        QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+        QVERIFY(finished.wait(15000));
     }
 
     void cleanupTestCase()

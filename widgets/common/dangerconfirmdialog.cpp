@@ -75,7 +75,10 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
                          .arg(environment.toHtmlEscaped()),
                      m_typed);
     }
-    m_comment->setPlaceholderText(QStringLiteral("why (optional; goes to the audit log)"));
+    m_comment->setObjectName(QStringLiteral("comment"));
+    m_comment->setPlaceholderText(isProtected
+                                      ? QStringLiteral("why (required here; goes to the audit log)")
+                                      : QStringLiteral("why (optional; goes to the audit log)"));
     form->addRow(QStringLiteral("Comment"), m_comment);
     layout->addLayout(form);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
@@ -88,9 +91,14 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     if (m_typed) {
+        // Protected: the typed name and a reason, the same rule as the command line's --yes -m.
         m_confirm->setEnabled(false);
-        connect(m_typed, &QLineEdit::textChanged, this,
-                [this, environment](const QString &t) { m_confirm->setEnabled(t == environment); });
+        auto update = [this, environment] {
+            m_confirm->setEnabled(m_typed->text() == environment &&
+                                  !m_comment->text().trimmed().isEmpty());
+        };
+        connect(m_typed, &QLineEdit::textChanged, this, update);
+        connect(m_comment, &QLineEdit::textChanged, this, update);
     }
 }
 

@@ -21,6 +21,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     , m_table(new QTableView(this))
     , m_filter(new QLineEdit(this))
     , m_showIdle(new QCheckBox(QStringLiteral("Idle sessions"), this))
+    , m_wholeCluster(new QCheckBox(QStringLiteral("Whole server"), this))
     , m_cancel(new QPushButton(QStringLiteral("Cancel query"), this))
     , m_terminate(new QPushButton(QStringLiteral("Terminate session…"), this))
     , m_explain(new QPushButton(QStringLiteral("Query and plan…"), this))
@@ -55,6 +56,12 @@ ActivityPanel::ActivityPanel(QWidget *parent)
         QStringLiteral("Untick to fetch only sessions doing something (pg_activity's default): "
                        "cheaper with hundreds of pooled connections"));
     connect(m_showIdle, &QCheckBox::toggled, this, &ActivityPanel::showIdleChanged);
+    m_wholeCluster->setObjectName(QStringLiteral("wholeCluster"));
+    m_wholeCluster->setToolTip(
+        QStringLiteral("Show the sessions of every database on this server, each with the "
+                       "environment that owns it; actions on them are confirmed as that "
+                       "environment's"));
+    connect(m_wholeCluster, &QCheckBox::toggled, this, &ActivityPanel::wholeClusterChanged);
     m_cancel->setToolTip(
         QStringLiteral("pg_cancel_backend: stops the running query, keeps the session"));
     m_terminate->setToolTip(
@@ -62,6 +69,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_filter, 1);
     buttons->addWidget(m_showIdle);
+    buttons->addWidget(m_wholeCluster);
     buttons->addWidget(m_explain);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_terminate);
@@ -96,6 +104,11 @@ void ActivityPanel::setRows(const QList<ActivityRow> &rows)
 bool ActivityPanel::showIdle() const
 {
     return m_showIdle->isChecked();
+}
+
+bool ActivityPanel::wholeCluster() const
+{
+    return m_wholeCluster->isChecked();
 }
 
 std::optional<ActivityRow> ActivityPanel::selected() const

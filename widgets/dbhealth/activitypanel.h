@@ -31,12 +31,15 @@ public:
     /** The selected backend, if any. */
     std::optional<ActivityRow> selected() const;
     bool showIdle() const;
+    /** Every database of the server, not only the environment's own (off by default). */
+    bool wholeCluster() const;
     bool selectPid(int pid);
 
 signals:
     void signalRequested(const Opsdeck::ActivityRow &row, Opsdeck::BackendSignal signal);
     void explainRequested(const Opsdeck::ActivityRow &row);
     void showIdleChanged(bool show);
+    void wholeClusterChanged(bool wholeCluster);
 
 private:
     void updateButtons();
@@ -46,6 +49,7 @@ private:
     QTableView *m_table;
     QLineEdit *m_filter;
     QCheckBox *m_showIdle;
+    QCheckBox *m_wholeCluster;
     QPushButton *m_cancel;
     QPushButton *m_terminate;
     QPushButton *m_explain;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dbhealthpane.h"
 
+#include "actions/databaseowner.h"
 #include "activitymodel.h"
 #include "activitypanel.h"
+#include "audit/auditlog.h"
 #include "checkresultsmodel.h"
 #include "checkspanel.h"
-#include "common/dangerconfirmdialog.h"
+#include "common/dialogconfirmer.h"
 #include "common/futures.h"
 #include "overviewslotspanels.h"
 #include "runtime/databasesession.h"
@@ -31,14 +33,14 @@ constexpr int kOverviewIntervalMs = 10000;
 DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment,
                            SshPool *pool, QWidget *parent)
     : Pane(parent)
-    , m_workspaceName(workspace.name)
+    , m_workspace(workspace)
+    , m_environmentSpec(environment)
     , m_environment(environment.name)
-    , m_protected(environment.isProtected)
     , m_spec(environment.database)
     , m_pool(pool)
     , m_runner(builtinChecks(),
                environment.database ? environment.database->thresholds : QVariantMap())
-    , m_audit(std::make_shared<AuditLog>())
+    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
     , m_status(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_overview(new DbOverviewPanel(this))
@@ -83,6 +85,7 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
     connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
     connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
+    connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
 
     if (!m_spec) {
         m_status->setText(QStringLiteral("Environment %1 has no database in the workspace "
@@ -92,6 +95,8 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
         m_loaded = true;
         return;
     }
+    if (const Result<PgTarget> target = PgConnection::target(m_spec->conninfo))
+        m_ownDatabase = target->database;
     m_monitor = std::make_unique<DatabaseSession>(*m_spec, pool, PgSessionSettings{});
     connect(m_monitor.get(), &DatabaseSession::stateChanged, this, &DbHealthPane::onStateChanged);
     connect(m_monitor.get(), &DatabaseSession::connected, this, [this] {
@@ -217,8 +222,19 @@ void DbHealthPane::refreshActivity()
     });
 }
 
-void DbHealthPane::showActivity(const QList<ActivityRow> &rows)
+void DbHealthPane::showActivity(const QList<ActivityRow> &allRows)
 {
+    // The environment's own database by default: another environment's sessions on a shared
+    // server are shown only when asked for, each named with the environment that owns it.
+    QList<ActivityRow> rows;
+    for (ActivityRow row : allRows) {
+        if (m_activity->wholeCluster())
+            row.environment =
+                databaseOwner(m_workspace, m_environmentSpec, row.database).environment;
+        else if (row.database != m_ownDatabase)
+            continue;
+        rows << row;
+    }
     m_activity->setRows(rows);
     rebuildLockTree(rows);
 }
@@ -270,112 +286,96 @@ void DbHealthPane::rebuildLockTree(const QList<ActivityRow> &rows)
                                            }()));
 }
 
+ActionRequest DbHealthPane::requestFor(ActionKind kind, const QString &database) const
+{
+    // Protection and the audit row follow the database acted on, not this pane's environment:
+    // the staging pane may show a production backend (whole-cluster view, shared servers).
+    const DatabaseOwner owner = databaseOwner(m_workspace, m_environmentSpec, database);
+    ActionRequest request;
+    request.kind = kind;
+    request.workspace = m_workspace.name;
+    request.environment = owner.environment;
+    request.isProtected = owner.isProtected;
+    return request;
+}
+
 void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
 {
     const bool terminate = signal == BackendSignal::Terminate;
-    const QString description =
-        QStringLiteral("%1 backend %2 (%3, %4) on %5?\n\n%6\n\nQuery: %7")
+    ActionRequest request = requestFor(
+        terminate ? ActionKind::TerminateBackend : ActionKind::CancelQuery, row.database);
+    request.target = QStringLiteral("pid %1 (%2, %3, %4, started %5)")
+                         .arg(row.pid)
+                         .arg(row.user, row.application, row.database, row.backendStartText);
+    request.before = row.state + QStringLiteral(": ") + row.query.simplified().left(200);
+    request.description =
+        QStringLiteral("%1 backend %2 (%3, %4) on database %5 of %6?\n\n%7\n\nQuery: %8")
             .arg(terminate ? QStringLiteral("Terminate")
                            : QStringLiteral("Cancel the running query of"))
             .arg(row.pid)
             .arg(
-                row.user, row.application, row.database,
+                row.user, row.application, row.database, request.environment,
                 terminate
                     ? QStringLiteral("The session is closed and its open transaction rolled back.")
                     : QStringLiteral("The query stops with an error; the session stays connected."),
                 row.query.simplified().left(300));
-    DangerConfirmDialog::ask(
-        this, terminate ? QStringLiteral("Terminate") : QStringLiteral("Cancel query"), description,
-        m_environment, m_protected, [this, row, signal](bool confirmed, const QString &comment) {
-            if (!confirmed) {
-                emit actionFinished(false, QStringLiteral("not confirmed; nothing was sent"));
-                return;
-            }
-            perform(row, signal, comment);
+    m_actions.submit(
+        request,
+        [this, row, signal](const ActionRequest &, ActionPipeline::Finish finish) {
+            withActionSession(
+                [this, row, signal, finish] {
+                    onFinished(signalBackend(*m_action->connection(), row.pid, row.backendStartText,
+                                             signal),
+                               this, [finish](const Result<QString> &r) { finish(r); });
+                },
+                finish);
+        },
+        [this, pid = row.pid](const ActionOutcome &outcome) {
+            if (outcome.started())
+                emit statusMessage(QStringLiteral("pid %1: %2").arg(pid).arg(outcome.message));
+            emit actionFinished(outcome.ok(), outcome.message);
+            refreshActivity();
         });
 }
 
-void DbHealthPane::withActionSession(std::function<void()> act)
+void DbHealthPane::withActionSession(std::function<void()> act, ActionPipeline::Finish failed)
 {
     if (!m_action)
         m_action = std::make_unique<DatabaseSession>(*m_spec, m_pool, PgSessionSettings::action());
-    m_action->whenReady(this, [this, act](PgConnection *pg, const QString &error) {
+    m_action->whenReady(this, [act, failed](PgConnection *pg, const QString &error) {
         if (pg)
             act();
         else
-            emit actionFinished(false, error);
-    });
-}
-
-void DbHealthPane::audit(const QString &action, const QString &target, const QString &before,
-                         const QString &comment, const QString &outcome)
-{
-    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
-                                            {},
-                                            m_workspaceName,
-                                            m_environment,
-                                            action,
-                                            target,
-                                            before,
-                                            {},
-                                            comment,
-                                            outcome});
-    if (!audited)
-        qWarning("opsdeck: %s", qPrintable(audited.errorString()));
-}
-
-void DbHealthPane::perform(const ActivityRow &row, BackendSignal signal, const QString &comment)
-{
-    withActionSession([this, row, signal, comment] {
-        const QString action = signal == BackendSignal::Cancel ? QStringLiteral("db.cancel")
-                                                               : QStringLiteral("db.terminate");
-        const QString target = QStringLiteral("pid %1 (%2, %3, started %4)")
-                                   .arg(row.pid)
-                                   .arg(row.user, row.application, row.backendStartText);
-        onFinished(
-            signalBackend(*m_action->connection(), row.pid, row.backendStartText, signal), this,
-            [this, action, target, row, comment](const Result<QString> &r) {
-                audit(action, target,
-                      row.state + QStringLiteral(": ") + row.query.simplified().left(200), comment,
-                      r ? r.value() : QStringLiteral("failed: ") + r.errorString());
-                emit statusMessage(
-                    QStringLiteral("pid %1: %2").arg(row.pid).arg(r ? r.value() : r.errorString()));
-                emit actionFinished(r.ok(), r ? r.value() : r.errorString());
-                refreshActivity();
-            });
+            failed(Result<QString>::failure(error));
     });
 }
 
 void DbHealthPane::requestDropSlot(const SlotRow &slot)
 {
-    const QString description =
+    ActionRequest request = requestFor(ActionKind::DropSlot, slot.database);
+    request.target = QStringLiteral("slot ") + slot.name;
+    request.before = QStringLiteral("inactive, retains %1").arg(formatBytes(slot.retainedBytes));
+    request.description =
         QStringLiteral(
-            "Drop the %1 replication slot \"%2\"%3?\n\nIt retains %4 of WAL. Whatever consumed it "
-            "(a "
-            "replica, a CDC pipeline) cannot resume from it afterwards and must be rebuilt.")
+            "Drop the %1 replication slot \"%2\"%3 (%4)?\n\nIt retains %5 of WAL. Whatever "
+            "consumed it (a replica, a CDC pipeline) cannot resume from it afterwards and must "
+            "be rebuilt.")
             .arg(slot.type, slot.name,
                  slot.database.isEmpty() ? QString() : QStringLiteral(" of ") + slot.database,
-                 formatBytes(slot.retainedBytes));
-    DangerConfirmDialog::ask(
-        this, QStringLiteral("Drop slot"), description, m_environment, m_protected,
-        [this, slot](bool confirmed, const QString &comment) {
-            if (!confirmed) {
-                emit actionFinished(false, QStringLiteral("not confirmed; nothing was dropped"));
-                return;
-            }
-            withActionSession([this, slot, comment] {
-                onFinished(dropInactiveSlot(*m_action->connection(), slot.name), this,
-                           [this, slot, comment](const Result<QString> &r) {
-                               audit(QStringLiteral("db.drop_slot"),
-                                     QStringLiteral("slot ") + slot.name,
-                                     QStringLiteral("inactive, retains %1")
-                                         .arg(formatBytes(slot.retainedBytes)),
-                                     comment,
-                                     r ? r.value() : QStringLiteral("failed: ") + r.errorString());
-                               emit actionFinished(r.ok(), r ? r.value() : r.errorString());
-                               refreshOverview();
-                           });
-            });
+                 request.environment, formatBytes(slot.retainedBytes));
+    m_actions.submit(
+        request,
+        [this, slot](const ActionRequest &, ActionPipeline::Finish finish) {
+            withActionSession(
+                [this, slot, finish] {
+                    onFinished(dropInactiveSlot(*m_action->connection(), slot.name), this,
+                               [finish](const Result<QString> &r) { finish(r); });
+                },
+                finish);
+        },
+        [this](const ActionOutcome &outcome) {
+            emit actionFinished(outcome.ok(), outcome.message);
+            refreshOverview();
         });
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "audit/auditlog.h"
+#include "actions/actionpipeline.h"
 #include "common/pane.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
@@ -60,7 +60,7 @@ public:
     void requestDropSlot(const SlotRow &slot);
     /** Cancels or terminates a backend: asks, acts on the action session, audits. */
     void requestSignal(const ActivityRow &row, BackendSignal signal);
-    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
 
 signals:
     void actionFinished(bool ok, const QString &message);
@@ -73,23 +73,24 @@ private:
     void onStateChanged();
     void showActivity(const QList<ActivityRow> &rows);
     void rebuildLockTree(const QList<ActivityRow> &rows);
-    void perform(const ActivityRow &row, BackendSignal signal, const QString &comment);
-    /** Runs `act` once the action session is connected (opening it on first use). */
-    void withActionSession(std::function<void()> act);
-    void audit(const QString &action, const QString &target, const QString &before,
-               const QString &comment, const QString &outcome);
+    /** A request owned by the environment of `database` (the strictest one when unknown). */
+    ActionRequest requestFor(ActionKind kind, const QString &database) const;
+    /** Runs `act` once the action session is connected (opening it on first use), else
+     * reports the connection error through `failed`. */
+    void withActionSession(std::function<void()> act, ActionPipeline::Finish failed);
     void explain(const ActivityRow &row);
     void markLoaded();
 
-    QString m_workspaceName;
+    Workspace m_workspace;
+    EnvironmentSpec m_environmentSpec;
     QString m_environment;
-    bool m_protected;
     std::optional<DatabaseSpec> m_spec;
+    QString m_ownDatabase; // from the conninfo: Activity shows this one unless asked
     SshPool *m_pool;
     std::unique_ptr<DatabaseSession> m_monitor;
     std::unique_ptr<DatabaseSession> m_action; // writes: opened on first use
     HealthRunner m_runner;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline m_actions;
     QLabel *m_status;
     QTabWidget *m_tabs;
     DbOverviewPanel *m_overview;

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace Opsdeck {
+
+class AuditLog;
+
+/** Every action that changes something somewhere: the rows of the one rule table. */
+enum class ActionKind {
+    Deploy,
+    Rollback,
+    RunCommand,
+    BreakLock,
+    CancelQuery,
+    TerminateBackend,
+    DropSlot,
+    FlagSet,
+    FlagCreate,
+    FlagDelete,
+    FlagKill,
+    ConfigSave,
+    ConfigRestore,
+    ConfigCopy,
+    ConfigAfterSave,
+    SecretsSave,
+    SecretsRotate,
+    SecretsRecipients,
+};
+
+/** What the person must do before an action starts. */
+enum class ConfirmLevel {
+    None,                // just do it (audited all the same)
+    Confirm,             // a confirmation (GUI: a dialog; CLI: --yes or "y" at a terminal)
+    TypedNameAndComment, // protected: the environment's name typed (CLI: --yes) and a comment
+};
+
+struct ActionRule
+{
+    ActionKind kind;
+    QString auditName;       // "db.terminate": the audit log's action column
+    QString label;           // "Terminate": the confirm button, the CLI's wording
+    bool confirmUnprotected; // ask even where the environment is not protected
+};
+
+/** The rule table, one row per kind. */
+const QList<ActionRule> &actionRules();
+const ActionRule &ruleFor(ActionKind kind);
+
+/** One action about to happen, described by what it changes (not the pane it came from). */
+struct ActionRequest
+{
+    ActionKind kind = ActionKind::RunCommand;
+    QString workspace;
+    QString environment; // the environment that owns what is changed
+    bool isProtected = false;
+    QString target; // for the audit log: "pid 1234 (app, web)", "flag new_timeline"
+    QString before;
+    QString after;
+    QString description; // what the confirmation shows: plain text, may quote servers
+    QString comment;     // the person's reason; set by the confirmer or given (-m)
+};
+
+/** The table's answer for a request: protected → typed name and comment, always. */
+ConfirmLevel confirmLevelFor(const ActionRequest &request);
+
+/**
+ * Asks the person (GUI: one dialog; CLI: flags and the terminal). `answer` exactly once, later
+ * if need be: std::nullopt when declined, else the comment (possibly empty where not required).
+ */
+class Confirmer
+{
+public:
+    virtual ~Confirmer() = default;
+    virtual void confirm(const ActionRequest &request, ConfirmLevel level,
+                         std::function<void(std::optional<QString> comment)> answer) = 0;
+};
+
+/** How a submitted action ended. */
+struct ActionOutcome
+{
+    enum class Status { NotConfirmed, Refused, Succeeded, Failed };
+    Status status = Status::Refused;
+    QString message;
+    bool started() const { return status == Status::Succeeded || status == Status::Failed; }
+    bool ok() const { return status == Status::Succeeded; }
+};
+
+/**
+ * The one way a dangerous action happens, in the GUI and the CLI: the rule table decides what
+ * to ask; the Confirmer asks; an audit row is written ("started") before the action runs — if
+ * it cannot be written, nothing runs; the action reports back and the row gets its outcome.
+ */
+class ActionPipeline
+{
+public:
+    using Finish = std::function<void(const Result<QString> &outcome)>;
+    /** Runs the action; calls `finish` exactly once, on the thread that called submit(). */
+    using Act = std::function<void(const ActionRequest &confirmed, Finish finish)>;
+    using Done = std::function<void(const ActionOutcome &outcome)>;
+
+    ActionPipeline(std::shared_ptr<AuditLog> audit, std::shared_ptr<Confirmer> confirmer);
+
+    void submit(ActionRequest request, Act act, Done done = {});
+
+    const std::shared_ptr<AuditLog> &auditLog() const { return m_audit; }
+    void setAuditLog(std::shared_ptr<AuditLog> audit) { m_audit = std::move(audit); }
+
+private:
+    std::shared_ptr<AuditLog> m_audit;
+    std::shared_ptr<Confirmer> m_confirmer;
+};
+
+} // namespace Opsdeck
