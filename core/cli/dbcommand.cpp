@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dbcommand.h"
 
+#include "actions/actionpipeline.h"
+#include "actions/databaseowner.h"
+#include "audit/auditlog.h"
+#include "cliconfirmer.h"
 #include "dbhealth/activity.h"
+#include "dbhealth/backendaction.h"
 #include "dbhealth/healthrunner.h"
+#include "dbhealth/slots.h"
 #include "environmentsession.h"
 
 #include <QJsonArray>
@@ -14,7 +20,9 @@ namespace Opsdeck {
 namespace {
 
 const char kUsage[] = "opsdeck db health ENV [--json] [--check NAME]...\n"
-                      "       opsdeck db activity ENV [--json] [--active]";
+                      "       opsdeck db activity ENV [--json] [--active]\n"
+                      "       opsdeck db cancel|terminate ENV PID [--yes] [-m COMMENT]\n"
+                      "       opsdeck db drop-slot ENV SLOT [--yes] [-m COMMENT]";
 
 QJsonObject toJson(const CheckResult &c)
 {
@@ -80,6 +88,9 @@ struct Options
     bool json = false;
     QStringList checks;
     bool activeOnly = false;
+    QString object; // the PID or slot acted on
+    bool yes = false;
+    QString comment;
 };
 
 std::optional<Options> parse(CliContext &ctx, const QStringList &args)
@@ -92,8 +103,15 @@ std::optional<Options> parse(CliContext &ctx, const QStringList &args)
             o.activeOnly = true;
         } else if (args[i] == QLatin1String("--check") && i + 1 < args.size()) {
             o.checks << args[++i];
+        } else if (args[i] == QLatin1String("--yes")) {
+            o.yes = true;
+        } else if ((args[i] == QLatin1String("-m") || args[i] == QLatin1String("--comment")) &&
+                   i + 1 < args.size()) {
+            o.comment = args[++i];
         } else if (!args[i].startsWith(QLatin1Char('-')) && o.environment.isEmpty()) {
             o.environment = args[i];
+        } else if (!args[i].startsWith(QLatin1Char('-')) && o.object.isEmpty()) {
+            o.object = args[i];
         } else {
             ctx.err << "opsdeck db: unexpected '" << args[i] << "'\nusage: " << kUsage << "\n";
             return std::nullopt;
@@ -245,6 +263,132 @@ int runActivity(CliContext &ctx, const Options &o)
     return ExitCode::Ok;
 }
 
+/** Runs one database action through the pipeline; the exit code. */
+int act(CliContext &ctx, EnvironmentSession &session, const Options &o, ActionRequest request,
+        const std::function<QFuture<Result<QString>>(PgConnection &)> &action)
+{
+    const QString command = QStringLiteral("opsdeck db ") + ctx.args.value(0);
+    request.workspace = session.workspace().name;
+    request.comment = o.comment;
+    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+                            std::make_shared<CliConfirmer>(ctx.err, o.yes));
+    int code = ExitCode::Failure;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            const Result<PgConnection *> db = session.database(PgSessionSettings::action());
+            finish(db ? EnvironmentSession::wait(action(**db)) : Result<QString>(db.error()));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.ok()) {
+                ctx.out << request.target << ": " << outcome.message << "\n";
+                code = ExitCode::Ok;
+            } else {
+                ctx.err << command << ": " << outcome.message << "\n";
+                code = outcome.started() ? ExitCode::Problems : ExitCode::Failure;
+            }
+        });
+    return code;
+}
+
+/** `db cancel|terminate ENV PID`: as the Activity tab's buttons, with the same rule. */
+int runSignal(CliContext &ctx, const Options &o, BackendSignal signal)
+{
+    const QString command = QStringLiteral("opsdeck db ") + ctx.args.value(0);
+    bool isNumber = false;
+    const int pid = o.object.toInt(&isNumber);
+    if (!isNumber) {
+        ctx.err << command << ": which backend? (a PID from opsdeck db activity)\nusage: " << kUsage
+                << "\n";
+        return ExitCode::Usage;
+    }
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), o.environment);
+    if (!session) {
+        ctx.err << command << ": " << session.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const Result<PgConnection *> db = (*session)->database();
+    const Result<PgResultSet> set = db ? EnvironmentSession::wait((*db)->query(activitySql(true)))
+                                       : Result<PgResultSet>(db.error());
+    if (!set) {
+        ctx.err << command << ": " << set.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const QList<ActivityRow> rows = activityRows(*set);
+    const auto row = std::find_if(rows.cbegin(), rows.cend(),
+                                  [pid](const ActivityRow &r) { return r.pid == pid; });
+    if (row == rows.cend()) {
+        ctx.err << command << ": no backend with PID " << pid << " on this server\n";
+        return ExitCode::Failure;
+    }
+    // Protected as the environment that owns the backend's database, wherever it was asked.
+    const DatabaseOwner owner =
+        databaseOwner((*session)->workspace(), (*session)->environment(), row->database);
+    ActionRequest request;
+    request.kind =
+        signal == BackendSignal::Terminate ? ActionKind::TerminateBackend : ActionKind::CancelQuery;
+    request.environment = owner.environment;
+    request.isProtected = owner.isProtected;
+    request.target = QStringLiteral("pid %1 (%2, %3, %4, started %5)")
+                         .arg(row->pid)
+                         .arg(row->user, row->application, row->database, row->backendStartText);
+    request.before = row->state + QStringLiteral(": ") + row->query.simplified().left(200);
+    request.description = QStringLiteral("%1 backend %2 (%3, %4) on database %5 of %6")
+                              .arg(ruleFor(request.kind).label)
+                              .arg(row->pid)
+                              .arg(row->user, row->application, row->database, owner.environment);
+    const QString started = row->backendStartText;
+    return act(ctx, **session, o, request, [pid, started, signal](PgConnection &pg) {
+        return signalBackend(pg, pid, started, signal);
+    });
+}
+
+/** `db drop-slot ENV SLOT`: an inactive slot, protected as its database's environment. */
+int runDropSlot(CliContext &ctx, const Options &o)
+{
+    const QString command = QStringLiteral("opsdeck db drop-slot");
+    if (o.object.isEmpty()) {
+        ctx.err << command << ": which slot?\nusage: " << kUsage << "\n";
+        return ExitCode::Usage;
+    }
+    Result<std::unique_ptr<EnvironmentSession>> session =
+        EnvironmentSession::open(ctx.workspacePath(), o.environment);
+    if (!session) {
+        ctx.err << command << ": " << session.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const Result<PgConnection *> db = (*session)->database();
+    const Result<PgResultSet> set =
+        db ? EnvironmentSession::wait((*db)->query(slotsSql())) : Result<PgResultSet>(db.error());
+    if (!set) {
+        ctx.err << command << ": " << set.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const QList<SlotRow> slotList = slotRows(*set);
+    const auto slot = std::find_if(slotList.cbegin(), slotList.cend(),
+                                   [&](const SlotRow &s) { return s.name == o.object; });
+    if (slot == slotList.cend()) {
+        ctx.err << command << ": no replication slot named " << o.object << "\n";
+        return ExitCode::Failure;
+    }
+    const DatabaseOwner owner =
+        databaseOwner((*session)->workspace(), (*session)->environment(), slot->database);
+    ActionRequest request;
+    request.kind = ActionKind::DropSlot;
+    request.environment = owner.environment;
+    request.isProtected = owner.isProtected;
+    request.target = QStringLiteral("slot ") + slot->name;
+    request.before = QStringLiteral("%1, retains %2 bytes")
+                         .arg(slot->active ? QStringLiteral("active") : QStringLiteral("inactive"))
+                         .arg(slot->retainedBytes);
+    request.description = QStringLiteral("Drop the %1 replication slot %2 (%3)")
+                              .arg(slot->type, slot->name, owner.environment);
+    const QString name = slot->name;
+    return act(ctx, **session, o, request,
+               [name](PgConnection &pg) { return dropInactiveSlot(pg, name); });
+}
+
 int runDb(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
@@ -259,6 +403,12 @@ int runDb(CliContext &ctx)
         return runHealth(ctx, *options);
     if (sub == QLatin1String("activity") || sub == QLatin1String("ps"))
         return runActivity(ctx, *options);
+    if (sub == QLatin1String("cancel"))
+        return runSignal(ctx, *options, BackendSignal::Cancel);
+    if (sub == QLatin1String("terminate") || sub == QLatin1String("kill"))
+        return runSignal(ctx, *options, BackendSignal::Terminate);
+    if (sub == QLatin1String("drop-slot"))
+        return runDropSlot(ctx, *options);
     ctx.err << "opsdeck db: unknown subcommand '" << sub << "'";
     if (editDistance(sub, QStringLiteral("health")) <= 2)
         ctx.err << ". Did you mean 'health'?";
@@ -272,13 +422,13 @@ int runDb(CliContext &ctx)
 
 CliCommand dbCommand()
 {
-    return {
-        QStringLiteral("db"),
-        {QStringLiteral("database")},
-        QStringLiteral("Database"),
-        QStringLiteral("Health checks (exit 0 healthy, 1 warnings, 2 critical) and live activity"),
-        QString::fromLatin1(kUsage),
-        runDb};
+    return {QStringLiteral("db"),
+            {QStringLiteral("database")},
+            QStringLiteral("Database"),
+            QStringLiteral("Health checks (exit 0 healthy, 1 warnings, 2 critical), live activity, "
+                           "cancel/terminate a backend, drop a slot"),
+            QString::fromLatin1(kUsage),
+            runDb};
 }
 
 } // namespace Opsdeck
