@@ -15,8 +15,11 @@ const QList<ActionRule> &actionRules()
     static const QList<ActionRule> rules = {
         {ActionKind::Deploy, QStringLiteral("deploy"), QStringLiteral("Deploy"), true},
         {ActionKind::Rollback, QStringLiteral("rollback"), QStringLiteral("Roll back"), true},
-        {ActionKind::RunCommand, QStringLiteral("run"), QStringLiteral("Run"), true},
-        {ActionKind::BreakLock, QStringLiteral("unlock"), QStringLiteral("Break lock"), true},
+        // The command was typed and Run pressed in its own dialog: that was the confirmation.
+        {ActionKind::RunCommand, QStringLiteral("run"), QStringLiteral("Run"), false},
+        {ActionKind::Lock, QStringLiteral("deploy.lock"), QStringLiteral("Lock"), false},
+        {ActionKind::BreakLock, QStringLiteral("deploy.unlock"), QStringLiteral("Break lock"),
+         true},
         {ActionKind::CancelQuery, QStringLiteral("db.cancel"), QStringLiteral("Cancel query"),
          true},
         {ActionKind::TerminateBackend, QStringLiteral("db.terminate"), QStringLiteral("Terminate"),
@@ -89,7 +92,8 @@ void start(const std::shared_ptr<AuditLog> &audit, const ActionRequest &request,
     };
     if (confirmLevelFor(request) == ConfirmLevel::TypedNameAndComment &&
         request.comment.trimmed().isEmpty()) {
-        audit->record(entryFor(request, QStringLiteral("refused: no comment")));
+        (void)audit->record(
+            entryFor(request, QStringLiteral("refused: no comment"))); // best effort
         report(ActionOutcome::Status::Refused,
                QStringLiteral("%1 is protected: say why (a comment) before %2; nothing was done")
                    .arg(request.environment, ruleFor(request.kind).label.toLower()));
@@ -103,12 +107,22 @@ void start(const std::shared_ptr<AuditLog> &audit, const ActionRequest &request,
                    .arg(row.errorString()));
         return;
     }
-    act(request, [audit, request, id = row.value(), report](const Result<QString> &outcome) {
+    ActionRequest running = request;
+    running.auditId = row.value();
+    act(running, [audit, running, report](const ActionResult &result) {
+        const Result<QString> &outcome = result.outcome;
         const QString text =
             outcome ? (outcome.value().isEmpty() ? QStringLiteral("done") : outcome.value())
                     : QStringLiteral("failed: ") + outcome.errorString();
-        AuditEntry finished = entryFor(request, text);
-        if (const Status completed = audit->complete(id, finished); !completed)
+        AuditEntry finished =
+            entryFor(running, result.auditOutcome.isEmpty() ? text : result.auditOutcome);
+        if (!result.target.isEmpty())
+            finished.target = result.target;
+        if (!result.before.isEmpty())
+            finished.before = result.before;
+        if (!result.after.isEmpty())
+            finished.after = result.after;
+        if (const Status completed = audit->complete(running.auditId, finished); !completed)
             qWarning("opsdeck: audit: %s", qPrintable(completed.errorString()));
         report(outcome ? ActionOutcome::Status::Succeeded : ActionOutcome::Status::Failed,
                outcome ? text : outcome.errorString());

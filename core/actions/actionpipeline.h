@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "audit/auditlog.h"
 #include "common/result.h"
 
 #include <QList>
@@ -12,13 +13,12 @@
 
 namespace Opsdeck {
 
-class AuditLog;
-
 /** Every action that changes something somewhere: the rows of the one rule table. */
 enum class ActionKind {
     Deploy,
     Rollback,
     RunCommand,
+    Lock,
     BreakLock,
     CancelQuery,
     TerminateBackend,
@@ -67,6 +67,7 @@ struct ActionRequest
     QString after;
     QString description; // what the confirmation shows: plain text, may quote servers
     QString comment;     // the person's reason; set by the confirmer or given (-m)
+    qint64 auditId = 0;  // the row written before the action ran (set by the pipeline)
 };
 
 /** The table's answer for a request: protected → typed name and comment, always. */
@@ -82,6 +83,23 @@ public:
     virtual ~Confirmer() = default;
     virtual void confirm(const ActionRequest &request, ConfirmLevel level,
                          std::function<void(std::optional<QString> comment)> answer) = 0;
+};
+
+/** What an action reports when it ends: its outcome, and what the audit row should say of it
+ * when the action learnt more than the request knew (the commit a ref resolved to). */
+struct ActionResult
+{
+    ActionResult(Result<QString> result)
+        : outcome(std::move(result))
+    {}
+    ActionResult(const QString &done)
+        : outcome(done)
+    {}
+    Result<QString> outcome;
+    QString target; // each, when set, replaces the request's in the audit row
+    QString before;
+    QString after;
+    QString auditOutcome; // the row's outcome in the action's own words ("interrupted: …")
 };
 
 /** How a submitted action ended. */
@@ -102,7 +120,7 @@ struct ActionOutcome
 class ActionPipeline
 {
 public:
-    using Finish = std::function<void(const Result<QString> &outcome)>;
+    using Finish = std::function<void(const ActionResult &result)>;
     /** Runs the action; calls `finish` exactly once, on the thread that called submit(). */
     using Act = std::function<void(const ActionRequest &confirmed, Finish finish)>;
     using Done = std::function<void(const ActionOutcome &outcome)>;

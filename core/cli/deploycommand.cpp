@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploycommand.h"
 
+#include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
+#include "cliconfirmer.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deploystatusquery.h"
 #include "deploy/hostlines.h"
@@ -71,27 +73,6 @@ std::optional<Options> parse(CliContext &ctx, const QString &command, const QStr
     return o;
 }
 
-/** Protected environments: --yes, or the environment's name typed at a terminal. */
-bool confirmed(CliContext &ctx, const EnvironmentSpec &env, const Options &o, const QString &what)
-{
-    if (!env.isProtected || o.flags.contains(QStringLiteral("--yes")))
-        return true;
-    if (!::isatty(STDIN_FILENO)) {
-        ctx.err << env.name << " is protected: pass --yes to " << what << " without a terminal\n";
-        return false;
-    }
-    ctx.err << what << " on " << env.name << " (protected). Type the environment's name to go on: ";
-    ctx.err.flush();
-    char line[256] = {};
-    if (!std::fgets(line, sizeof line, stdin))
-        return false;
-    if (QString::fromUtf8(line).trimmed() != env.name) {
-        ctx.err << "not confirmed; nothing was done\n";
-        return false;
-    }
-    return true;
-}
-
 /** Prefixes each complete line with its host, the way `pssh -i` and Ansible do. */
 /** Writes whole lines, each prefixed with its host ("web1 | …") the way parallel-ssh -P does. */
 HostLineSplitter::LineHandler prefixedLines(QTextStream &out)
@@ -129,12 +110,11 @@ int exitCodeFor(DeployRunner::Outcome outcome)
 }
 
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
-int drive(CliContext &ctx, EnvironmentSession &session,
-          const std::function<void(DeployRunner &)> &start, bool dryRun = false)
+int runJob(CliContext &ctx, EnvironmentSession &session,
+           const std::function<void(DeployRunner &)> &start, bool dryRun,
+           DeployRunner::Outcome *outcome, AuditEntry *audited)
 {
-    AuditLog audit;
     DeployRunner runner(session.pool(), session.environment());
-    runner.setAuditLog(&audit, session.workspace().name);
     runner.setDryRun(dryRun);
     HostLineSplitter writer(prefixedLines(ctx.out));
     QObject::connect(
@@ -176,7 +156,62 @@ int drive(CliContext &ctx, EnvironmentSession &session,
             << DeployRunner::outcomeName(runner.outcome()) << ": "
             << runner.summary().section(QLatin1Char('\n'), 0, 0) << "\n";
     ctx.out.flush();
+    if (outcome)
+        *outcome = runner.outcome();
+    if (audited)
+        *audited = runner.auditEntry();
     return exitCodeFor(runner.outcome());
+}
+
+/**
+ * A deploy, rollback or run through the action pipeline (the same rule as the GUI: --yes and
+ * -m on protected environments; the audit row written before the job starts). A dry run
+ * changes nothing, so it is neither confirmed nor audited.
+ */
+int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, ActionKind kind,
+          const QString &target, const QString &description,
+          const std::function<void(DeployRunner &, const QString &comment)> &start,
+          bool dryRun = false)
+{
+    if (dryRun)
+        return runJob(
+            ctx, session, [&](DeployRunner &r) { start(r, {}); }, true, nullptr, nullptr);
+    ActionRequest request;
+    request.kind = kind;
+    request.workspace = session.workspace().name;
+    request.environment = session.environment().name;
+    request.isProtected = session.environment().isProtected;
+    request.target = target;
+    request.description = description;
+    request.comment = o.value(QStringLiteral("--comment"));
+    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+                            std::make_shared<CliConfirmer>(ctx.err, o.flags.contains(u"--yes"_qs)));
+    int code = ExitCode::Usage;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            DeployRunner::Outcome outcome = DeployRunner::Outcome::Refused;
+            AuditEntry entry;
+            code = runJob(
+                ctx, session, [&](DeployRunner &r) { start(r, confirmed.comment); }, false,
+                &outcome, &entry);
+            ActionResult result(outcome == DeployRunner::Outcome::Succeeded
+                                    ? Result<QString>(QString())
+                                    : Result<QString>::failure(entry.outcome));
+            result.target = entry.target;
+            result.before = entry.before;
+            result.after = entry.after;
+            result.auditOutcome = entry.outcome;
+            finish(result);
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused)
+                ctx.err << "opsdeck: " << outcome.message << "\n";
+            if (!outcome.started() && code == ExitCode::Usage &&
+                outcome.status == ActionOutcome::Status::Refused)
+                code = ExitCode::Failure;
+        });
+    return code;
 }
 
 std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &command,
@@ -220,16 +255,10 @@ int runDeploy(CliContext &ctx)
     if (!session)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
-    const QString comment = o->value(QStringLiteral("--comment"));
-    if (!dryRun && session->environment().isProtected && comment.isEmpty()) {
-        ctx.err << "opsdeck deploy: " << o->environment
-                << " is protected: say why with -m \"COMMENT\"\n";
-        return ExitCode::Usage;
-    }
-    if (!dryRun && !confirmed(ctx, session->environment(), *o, QStringLiteral("Deploy ") + ref))
-        return ExitCode::Usage;
     return drive(
-        ctx, *session, [&](DeployRunner &r) { r.deploy(ref, comment); }, dryRun);
+        ctx, *session, *o, ActionKind::Deploy, ref,
+        QStringLiteral("Deploy %1 to %2").arg(ref, o->environment),
+        [&](DeployRunner &r, const QString &comment) { r.deploy(ref, comment); }, dryRun);
 }
 
 const char kRollbackUsage[] = "opsdeck rollback ENV [RELEASE] [-m COMMENT] [--yes] [--dry-run]";
@@ -247,17 +276,14 @@ int runRollback(CliContext &ctx)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
     const QString release = o->positional.value(0);
-    if (!dryRun) {
+    if (!dryRun)
         ctx.err << "Note: a rollback switches code only; the database is not rolled back.\n";
-        if (!confirmed(ctx, session->environment(), *o,
-                       QStringLiteral("Roll back to ") +
-                           (release.isEmpty() ? QStringLiteral("the previous release") : release)))
-            return ExitCode::Usage;
-    }
     return drive(
-        ctx, *session,
-        [&](DeployRunner &r) { r.rollback(release, o->value(QStringLiteral("--comment"))); },
-        dryRun);
+        ctx, *session, *o, ActionKind::Rollback, release,
+        QStringLiteral("Roll %1 back to %2")
+            .arg(o->environment,
+                 release.isEmpty() ? QStringLiteral("the previous release") : release),
+        [&](DeployRunner &r, const QString &comment) { r.rollback(release, comment); }, dryRun);
 }
 
 const char kRunUsage[] = "opsdeck run ENV [--host HOST]... [--yes] [-m COMMENT] -- COMMAND...";
@@ -288,11 +314,11 @@ int runAdHoc(CliContext &ctx)
             return ExitCode::Usage;
         }
     }
-    if (!confirmed(ctx, (*session)->environment(), *o, QStringLiteral("Run `%1`").arg(command)))
-        return ExitCode::Usage;
-    return drive(ctx, **session, [&](DeployRunner &r) {
-        r.runCommand(command, hosts, o->value(QStringLiteral("--comment")));
-    });
+    const QStringList on = hosts.isEmpty() ? (*session)->environment().hosts : hosts;
+    return drive(
+        ctx, **session, *o, ActionKind::RunCommand, on.join(QStringLiteral(", ")),
+        QStringLiteral("Run on %1:\n%2").arg(on.join(QStringLiteral(", ")), command),
+        [&](DeployRunner &r, const QString &comment) { r.runCommand(command, hosts, comment); });
 }
 
 QJsonObject toJson(const EnvironmentDeployState &state)
@@ -412,46 +438,63 @@ int runLock(CliContext &ctx, bool take)
     if (!session)
         return ExitCode::Failure;
     const DeploySpec &spec = *session->environment().deploy;
-    if (!take &&
-        !confirmed(ctx, session->environment(), *o, QStringLiteral("Break the deploy lock")))
-        return ExitCode::Usage;
     LockInfo info;
     info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     info.user = AuditLog::currentUser();
     info.since = QDateTime::currentDateTimeUtc();
     info.action = QStringLiteral("manual");
-    info.comment = o->value(QStringLiteral("--comment"));
-    HostFanOut fanOut(session->pool());
-    fanOut.setCaptureOutput(true);
-    fanOut.setStreamOutput(false);
-    QEventLoop loop;
-    QObject::connect(&fanOut, &HostFanOut::finished, &loop, &QEventLoop::quit);
-    fanOut.start({spec.lockHost}, [&](const QString &) {
-        return take ? DeployScripts::lock(spec, info.toJson()) : DeployScripts::breakLock(spec);
-    });
-    loop.exec();
-    const HostOutcome o2 = fanOut.outcomes().value(0);
-    AuditEntry entry;
-    entry.workspace = session->workspace().name;
-    entry.environment = o->environment;
-    entry.action = take ? QStringLiteral("deploy.lock") : QStringLiteral("deploy.unlock");
-    entry.target = spec.lockHost + QLatin1Char(':') + spec.path;
-    entry.comment = info.comment;
-    entry.outcome = o2.ok() ? QStringLiteral("done") : QStringLiteral("failed: ") + o2.describe();
-    if (Status s = AuditLog().record(entry); !s)
-        ctx.err << "warning: " << s.errorString() << "\n";
-    if (o2.exitStatus == 3) {
-        ctx.err << o->environment << " is already locked by "
-                << LockInfo::fromJson(QJsonDocument::fromJson(o2.output).object()).describe()
-                << "\n";
-        return ExitCode::Problems;
-    }
-    if (!o2.ok()) {
-        ctx.err << "opsdeck " << name << ": " << spec.lockHost << ": " << o2.describe() << "\n";
-        return ExitCode::Failure;
-    }
-    ctx.out << (take ? "locked " : "unlocked ") << o->environment << "\n";
-    return ExitCode::Ok;
+    ActionRequest request;
+    request.kind = take ? ActionKind::Lock : ActionKind::BreakLock;
+    request.workspace = session->workspace().name;
+    request.environment = o->environment;
+    request.isProtected = session->environment().isProtected;
+    request.target = spec.lockHost + QLatin1Char(':') + spec.path;
+    request.description = take ? QStringLiteral("Take the deploy lock of %1").arg(o->environment)
+                               : QStringLiteral("Break the deploy lock of %1").arg(o->environment);
+    request.comment = o->value(QStringLiteral("--comment"));
+    ActionPipeline pipeline(
+        std::make_shared<AuditLog>(),
+        std::make_shared<CliConfirmer>(ctx.err, o->flags.contains(u"--yes"_qs)));
+    int code = ExitCode::Usage;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            info.comment = confirmed.comment;
+            HostFanOut fanOut(session->pool());
+            fanOut.setCaptureOutput(true);
+            fanOut.setStreamOutput(false);
+            QEventLoop loop;
+            QObject::connect(&fanOut, &HostFanOut::finished, &loop, &QEventLoop::quit);
+            fanOut.start({spec.lockHost}, [&](const QString &) {
+                return take ? DeployScripts::lock(spec, info.toJson())
+                            : DeployScripts::breakLock(spec);
+            });
+            loop.exec();
+            const HostOutcome outcome = fanOut.outcomes().value(0);
+            if (outcome.exitStatus == 3) {
+                const QString holder =
+                    LockInfo::fromJson(QJsonDocument::fromJson(outcome.output).object()).describe();
+                ctx.err << o->environment << " is already locked by " << holder << "\n";
+                code = ExitCode::Problems;
+                finish(Result<QString>::failure(QStringLiteral("already locked by ") + holder));
+            } else if (!outcome.ok()) {
+                ctx.err << "opsdeck " << name << ": " << spec.lockHost << ": " << outcome.describe()
+                        << "\n";
+                code = ExitCode::Failure;
+                finish(Result<QString>::failure(outcome.describe()));
+            } else {
+                ctx.out << (take ? "locked " : "unlocked ") << o->environment << "\n";
+                code = ExitCode::Ok;
+                finish(QString());
+            }
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused) {
+                ctx.err << "opsdeck " << name << ": " << outcome.message << "\n";
+                code = ExitCode::Failure;
+            }
+        });
+    return code;
 }
 
 } // namespace

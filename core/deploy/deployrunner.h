@@ -77,6 +77,10 @@ public:
     QString summary() const { return m_summary; }
     QList<PlanStep> plan() const;
 
+    /** The audit row this run makes of itself (what it resolved, what it changed, how it
+     * ended), for whoever records it: the runner itself (setAuditLog) or the action pipeline. */
+    AuditEntry auditEntry() const;
+
     static QString phaseName(Phase phase);
     static QString hostStateName(HostState state);
     static QString outcomeName(Outcome outcome);
@@ -119,7 +123,6 @@ private:
     void fail(const QList<HostOutcome> &outcomes, const QString &what);
     void finish();
     HistoryEntry historyEntry(HistoryEntry::Result result) const;
-    AuditEntry auditEntry() const;
     /** The audit row, written before anything runs (a killed run still leaves it). */
     void startAudit();
     void audit();

@@ -284,9 +284,10 @@ private slots:
 
         DangerConfirmDialog::setNextAnswer(true);
         QSignalSpy refreshed(pane.get(), &DeployPane::stateLoaded);
+        QSignalSpy said(pane.get(), &Pane::statusMessage);
         pane->requestBreakLock();
         QVERIFY(refreshed.wait(20000));
-        QVERIFY(!m_world->lockExists());
+        QVERIFY2(!m_world->lockExists(), qPrintable(said.value(0).value(0).toString()));
         QVERIFY(!pane->lockBanner()->isVisible());
         const AuditEntry audited = m_audit->recent(1).value(0);
         QCOMPARE(audited.action, QStringLiteral("deploy.unlock"));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploypane.h"
 
-#include "common/dangerconfirmdialog.h"
+#include "audit/auditlog.h"
 #include "common/desktopnotifier.h"
+#include "common/dialogconfirmer.h"
 #include "deploy/deploylog.h"
 #include "deploy/hostfanout.h"
 #include "deploydialog.h"
@@ -38,7 +39,7 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     , m_workspaceName(workspace.name)
     , m_environment(environment)
     , m_pool(pool)
-    , m_audit(std::make_shared<AuditLog>())
+    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
     , m_status(new QLabel(this))
     , m_lockBox(new QWidget(this))
     , m_lockText(new QLabel(m_lockBox))
@@ -238,62 +239,68 @@ RunCommandDialog *DeployPane::openRunCommandDialog()
     return dialog;
 }
 
+ActionRequest DeployPane::request(ActionKind kind, const QString &target) const
+{
+    ActionRequest r;
+    r.kind = kind;
+    r.workspace = m_workspaceName;
+    r.environment = m_environment.name; // a deploy changes this environment's own hosts
+    r.isProtected = m_environment.isProtected;
+    r.target = target;
+    return r;
+}
+
 void DeployPane::requestDeploy(const QString &ref, const QString &revision)
 {
-    const QString description =
+    ActionRequest r =
+        request(ActionKind::Deploy,
+                revision.isEmpty() ? ref : QStringLiteral("%1 (%2)").arg(ref, revision.left(12)));
+    r.description =
         QStringLiteral(
             "Deploy %1 to %2 (%3).\nThe lock is taken for the whole deploy; the release phase "
             "(migrations) runs once.")
             .arg(revision.isEmpty() ? ref
                                     : QStringLiteral("%1 (commit %2)").arg(ref, revision.left(12)),
                  m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
-    DangerConfirmDialog::ask(
-        this, QStringLiteral("Deploy"), description, m_environment.name, m_environment.isProtected,
-        [this, ref, revision](bool confirmed, const QString &comment) {
-            if (!confirmed)
-                return;
+    m_actions.submit(
+        r, [this, ref, revision](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             DeployRunner *job =
                 startJob(QStringLiteral("deploy"),
-                         QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name));
+                         QStringLiteral("Deploy %1 to %2").arg(ref, m_environment.name), finish);
             job->setExpectedRevision(revision);
-            job->deploy(ref, comment);
+            job->deploy(ref, confirmed.comment);
         });
 }
 
 void DeployPane::requestRollback(const QString &release)
 {
-    const QString description =
+    ActionRequest r = request(ActionKind::Rollback, release);
+    r.description =
         QStringLiteral(
             "Switch %1 back to %2, restart and health-check.\nThe database is not rolled back.")
             .arg(m_environment.name,
                  release.isEmpty() ? QStringLiteral("the previous release") : release);
-    DangerConfirmDialog::ask(
-        this, QStringLiteral("Roll back"), description, m_environment.name,
-        m_environment.isProtected, [this, release](bool confirmed, const QString &comment) {
-            if (!confirmed)
-                return;
+    m_actions.submit(
+        r, [this, release](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             startJob(QStringLiteral("rollback"),
-                     QStringLiteral("Roll %1 back to %2").arg(m_environment.name, release))
-                ->rollback(release, comment);
+                     QStringLiteral("Roll %1 back to %2").arg(m_environment.name, release), finish)
+                ->rollback(release, confirmed.comment);
         });
 }
 
 void DeployPane::requestCommand(const QString &command, const QStringList &hosts)
 {
-    auto run = [this, command, hosts](const QString &comment) {
+    // The audit row keeps the program and a digest, never the arguments (they may hold
+    // passwords); the runner says the same when it ends.
+    ActionRequest r = request(ActionKind::RunCommand, hosts.join(QStringLiteral(", ")));
+    r.description = QStringLiteral("Run on %1:\n%2").arg(hosts.join(QStringLiteral(", ")), command);
+    m_actions.submit(r, [this, command, hosts](const ActionRequest &confirmed,
+                                               ActionPipeline::Finish finish) {
         startJob(QStringLiteral("run"),
-                 QStringLiteral("Run `%1` on %2").arg(command, hosts.join(QStringLiteral(", "))))
-            ->runCommand(command, hosts, comment);
-    };
-    if (!m_environment.isProtected)
-        return run({});
-    DangerConfirmDialog::ask(
-        this, QStringLiteral("Run command"),
-        QStringLiteral("Run on %1:\n%2").arg(hosts.join(QStringLiteral(", ")), command),
-        m_environment.name, true, [run](bool confirmed, const QString &comment) {
-            if (confirmed)
-                run(comment);
-        });
+                 QStringLiteral("Run `%1` on %2").arg(command, hosts.join(QStringLiteral(", "))),
+                 finish)
+            ->runCommand(command, hosts, confirmed.comment);
+    });
 }
 
 void DeployPane::requestBreakLock()
@@ -301,41 +308,41 @@ void DeployPane::requestBreakLock()
     if (!m_environment.deploy || !m_state.lock)
         return;
     const LockInfo lock = *m_state.lock;
-    DangerConfirmDialog::ask(
-        this, QStringLiteral("Break lock"),
+    ActionRequest r = request(ActionKind::BreakLock, m_environment.deploy->path);
+    r.before = lock.describe();
+    r.description =
         QStringLiteral(
             "The lock is held by %1.\nBreak it only if that deploy is no longer running.")
-            .arg(lock.describe()),
-        m_environment.name, m_environment.isProtected,
-        [this, lock](bool confirmed, const QString &comment) {
-            if (!confirmed)
-                return;
+            .arg(lock.describe());
+    m_actions.submit(
+        r,
+        [this, lock](const ActionRequest &, ActionPipeline::Finish finish) {
             auto *fanOut = new HostFanOut(m_pool, this);
             connect(fanOut, &HostFanOut::finished, this,
-                    [this, fanOut, lock, comment](const QList<HostOutcome> &o) {
+                    [fanOut, finish](const QList<HostOutcome> &o) {
                         fanOut->deleteLater();
-                        const bool ok = o.value(0).ok();
-                        const Status audited = m_audit->record(
-                            {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(),
-                             m_workspaceName, m_environment.name, QStringLiteral("deploy.unlock"),
-                             m_environment.deploy->path, lock.describe(), QString(), comment,
-                             ok ? QStringLiteral("done")
-                                : QStringLiteral("failed: ") + o.value(0).describe()});
-                        if (!audited)
-                            qWarning("opsdeck: audit log: %s", qPrintable(audited.errorString()));
-                        emit statusMessage(ok ? QStringLiteral("Lock broken.")
-                                              : QStringLiteral("Could not break the lock: ") +
-                                                    o.value(0).describe());
-                        refresh();
+                        finish(o.value(0).ok() ? Result<QString>(QString())
+                                               : Result<QString>::failure(o.value(0).describe()));
                     });
             fanOut->setCaptureOutput(true);
+            // By id: the lock the dialog showed, never one taken since.
             fanOut->start({m_environment.deploy->lockHost}, [this, lock](const QString &) {
                 return DeployScripts::breakLock(*m_environment.deploy, lock.id);
             });
+        },
+        [this](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::NotConfirmed)
+                return; // nothing happened: nothing to reload
+            emit statusMessage(!outcome.started() ? outcome.message
+                               : outcome.ok()     ? QStringLiteral("Lock broken.")
+                                                  : QStringLiteral("Could not break the lock: ") +
+                                                    outcome.message);
+            refresh();
         });
 }
 
-DeployRunner *DeployPane::startJob(const QString &kind, const QString &title)
+DeployRunner *DeployPane::startJob(const QString &kind, const QString &title,
+                                   ActionPipeline::Finish finish)
 {
     delete m_runner; // the previous, finished job (its log file stays on disk)
     delete m_log;
@@ -345,9 +352,23 @@ DeployRunner *DeployPane::startJob(const QString &kind, const QString &title)
                                                          file.section(QLatin1Char('/'), -1),
                           100000, this);
     m_runner = new DeployRunner(m_pool, m_environment, this);
-    m_runner->setAuditLog(m_audit.get(), m_workspaceName);
     connect(m_runner, &DeployRunner::output, m_log, &DeployLog::append);
     connect(m_runner, &DeployRunner::finished, this, &DeployPane::onJobFinished);
+    // The pipeline wrote the audit row before this started; the runner tells it how it went.
+    DeployRunner *runner = m_runner;
+    connect(m_runner, &DeployRunner::finished, this,
+            [runner, finish](DeployRunner::Outcome outcome, const QString &summary) {
+                const AuditEntry entry = runner->auditEntry();
+                ActionResult result(
+                    outcome == DeployRunner::Outcome::Succeeded
+                        ? Result<QString>(summary.section(QLatin1Char('\n'), 0, 0))
+                        : Result<QString>::failure(summary.section(QLatin1Char('\n'), 0, 0)));
+                result.target = entry.target;
+                result.before = entry.before;
+                result.after = entry.after;
+                result.auditOutcome = entry.outcome;
+                finish(result);
+            });
     m_runView->attach(m_runner, m_log, title);
     m_tabs->setCurrentIndex(LiveTab);
     updateActions();

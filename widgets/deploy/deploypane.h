@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "audit/auditlog.h"
+#include "actions/actionpipeline.h"
 #include "common/pane.h"
 #include "deploy/deploylog.h"
 #include "deploy/deployrunner.h"
@@ -63,7 +63,7 @@ public:
     DeployRunView *runView() const { return m_runView; }
     DeployStatusPanel *statusPanel() const { return m_statusPanel; }
     QLabel *lockBanner() const { return m_lockText; }
-    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
     /** Where job logs go (default: the app data folder). */
     void setLogDirectory(const QString &directory) { m_logDirectory = directory; }
 
@@ -77,15 +77,17 @@ protected:
 private:
     void onState(const EnvironmentDeployState &state);
     void updateActions();
-    /** Starts a job: a fresh runner and log, shown in the Live tab. */
-    DeployRunner *startJob(const QString &kind, const QString &title);
+    ActionRequest request(ActionKind kind, const QString &target) const;
+    /** Starts a job: a fresh runner and log, shown in the Live tab; `finish` when it ends. */
+    DeployRunner *startJob(const QString &kind, const QString &title,
+                           ActionPipeline::Finish finish);
     void onJobFinished(DeployRunner::Outcome outcome, const QString &summary);
     QString currentRelease() const;
 
     QString m_workspaceName;
     EnvironmentSpec m_environment;
     SshPool *m_pool;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline m_actions;
     std::unique_ptr<DatabaseSession> m_database; // for the migrations a rollback leaves behind
     QString m_logDirectory;
     EnvironmentDeployState m_state;
