@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "configpane.h"
 
-#include "common/dangerconfirmdialog.h"
+#include "common/dialogconfirmer.h"
 #include "common/futures.h"
 #include "configconflictdialog.h"
 #include "configdriftmodel.h"
@@ -19,6 +19,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
@@ -35,14 +36,14 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     , m_workspace(workspace)
     , m_environment(environment)
     , m_pool(pool)
-    , m_audit(std::make_shared<AuditLog>())
+    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
     , m_tabs(new QTabWidget(this))
     , m_fileList(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
     , m_placeholder(new QLabel(this))
     , m_banner(new QLabel(this))
     , m_output(new QPlainTextEdit(this))
-    , m_drift(new DriftView(workspace, environment.name, pool, m_audit, this))
+    , m_drift(new DriftView(workspace, environment.name, pool, &m_actions, this))
 {
     m_saveAction = new QAction(tr("Save"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
@@ -124,8 +125,7 @@ QList<QAction *> ConfigPane::paneActions() const
 
 void ConfigPane::setAuditLog(std::shared_ptr<AuditLog> log)
 {
-    m_audit = std::move(log);
-    m_drift->setAuditLog(m_audit);
+    m_actions.setAuditLog(std::move(log)); // the drift view acts through the same pipeline
 }
 
 void ConfigPane::addFile(const ConfigFileSpec &spec)
@@ -258,63 +258,77 @@ void ConfigPane::save()
     }
     const QByteArray bytes = file->editor->content();
     const QString summary = file->editor->changeSummary();
-    const auto go = [this, location, bytes, summary](const QString &comment) {
-        write(location, bytes, m_files[location].base, QStringLiteral("config.save"), summary,
-              comment);
-    };
-    if (!m_environment.isProtected)
-        return go(QString());
-    DangerConfirmDialog::ask(
-        this, tr("Save"), tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name),
-        m_environment.name, true, [this, location, go](bool confirmed, const QString &comment) {
-            if (confirmed)
-                go(comment);
-            else
-                emit saveFinished(location, false);
+    ActionRequest r = request(ActionKind::ConfigSave, location);
+    r.after = summary; // by key name, never by value
+    r.description = tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name);
+    submitWrite(r, [this, location, bytes, summary](ActionPipeline::Finish finish) {
+        write(location, bytes, m_files[location].base, summary, false, finish);
+    });
+}
+
+ActionRequest ConfigPane::request(ActionKind kind, const QString &location) const
+{
+    ActionRequest r;
+    r.kind = kind;
+    r.workspace = m_workspace.name;
+    r.environment = m_environment.name; // the pane lists this environment's own files
+    r.isProtected = m_environment.isProtected;
+    r.target = location;
+    return r;
+}
+
+void ConfigPane::submitWrite(const ActionRequest &r,
+                             std::function<void(ActionPipeline::Finish)> write)
+{
+    const QString location = r.target;
+    m_actions.submit(
+        r, [write](const ActionRequest &, ActionPipeline::Finish finish) { write(finish); },
+        [this, location](const ActionOutcome &outcome) {
+            if (outcome.started())
+                return; // written() said how it went
+            if (outcome.status == ActionOutcome::Status::Refused)
+                showBanner(outcome.message.toHtmlEscaped(), true);
+            emit saveFinished(location, false);
         });
 }
 
 void ConfigPane::write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
-                       const QString &action, const QString &summary, const QString &comment,
-                       bool allowOwnerChange)
+                       const QString &summary, bool allowOwnerChange, ActionPipeline::Finish finish)
 {
     emit statusMessage(tr("Saving %1…").arg(location));
     m_saveAction->setEnabled(false);
     onFinished(m_files[location].access->save(bytes, base, allowOwnerChange), this,
                [=, this](const Result<ConfigSaveOutcome> &saved) {
-                   written(location, bytes, action, summary, comment, saved);
+                   written(location, bytes, summary, saved, finish);
                });
 }
 
-void ConfigPane::written(const QString &location, const QByteArray &bytes, const QString &action,
-                         const QString &summary, const QString &comment,
-                         const Result<ConfigSaveOutcome> &saved)
+void ConfigPane::written(const QString &location, const QByteArray &bytes, const QString &summary,
+                         const Result<ConfigSaveOutcome> &saved, ActionPipeline::Finish finish)
 {
+    // One save is one audited action, including the questions it raises on the way (owner,
+    // conflict): `finish` is called once, when the person's last answer is known.
     OpenConfig &file = m_files[location];
     updateActions();
     if (!saved && saved.error().code == QLatin1String("owner")) {
-        audit(action, location, summary, comment,
-              QStringLiteral("refused: ") + saved.errorString());
-        askOwnerChange(location, bytes, action, summary, comment, saved.errorString());
+        askOwnerChange(location, bytes, summary, saved.errorString(), finish);
         emit saveFinished(location, false);
         return;
     }
     if (!saved) {
-        audit(action, location, summary, comment, QStringLiteral("failed: ") + saved.errorString());
+        finish(Result<QString>(saved.error()));
         showBanner(tr("Not saved: %1").arg(saved.errorString().toHtmlEscaped()), true);
         emit saveFinished(location, false);
         return;
     }
     if (saved->conflict) {
-        audit(action, location, summary, comment,
-              QStringLiteral("refused: the file changed since it was read"));
-        showConflict(location, bytes, saved->current, action, summary, comment);
+        showConflict(location, bytes, saved->current, summary, finish);
         emit saveFinished(location, false);
         return;
     }
     file.base = saved->current;
     file.editor->setContent(saved->current.bytes);
-    audit(action, location, summary, comment, QStringLiteral("done"));
+    finish(QString());
     showBanner(saved->backupPath.isEmpty()
                    ? tr("Saved %1.").arg(location.toHtmlEscaped())
                    : tr("Saved %1; the previous version is kept as %2.")
@@ -326,8 +340,8 @@ void ConfigPane::written(const QString &location, const QByteArray &bytes, const
 }
 
 void ConfigPane::askOwnerChange(const QString &location, const QByteArray &bytes,
-                                const QString &action, const QString &summary,
-                                const QString &comment, const QString &why)
+                                const QString &summary, const QString &why,
+                                ActionPipeline::Finish finish)
 {
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Owner would change"),
                                 tr("%1\n\nSave it anyway, owned by the SSH user?").arg(why),
@@ -337,22 +351,28 @@ void ConfigPane::askOwnerChange(const QString &location, const QByteArray &bytes
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::buttonClicked, this, [=, this](QAbstractButton *clicked) {
         if (clicked == saveAnyway)
-            write(location, bytes, m_files[location].base, action, summary, comment, true);
+            write(location, bytes, m_files[location].base, summary, true, finish);
+        else
+            finish(Result<QString>::failure(QStringLiteral("refused: ") + why));
     });
     box->open();
 }
 
 void ConfigPane::showConflict(const QString &location, const QByteArray &mine,
-                              const ConfigSnapshot &theirs, const QString &action,
-                              const QString &summary, const QString &comment)
+                              const ConfigSnapshot &theirs, const QString &summary,
+                              ActionPipeline::Finish finish)
 {
     auto *dialog = new ConfigConflictDialog(location, theirs.bytes, mine, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ConfigConflictDialog::chosen, this,
             [=, this](ConfigConflictDialog::Choice choice) {
                 if (choice == ConfigConflictDialog::Choice::Overwrite) {
-                    write(location, mine, theirs, action, summary, comment);
-                } else if (choice == ConfigConflictDialog::Choice::TakeTheirs) {
+                    write(location, mine, theirs, summary, false, finish);
+                    return;
+                }
+                finish(Result<QString>::failure(
+                    QStringLiteral("refused: the file changed since it was read")));
+                if (choice == ConfigConflictDialog::Choice::TakeTheirs) {
                     m_files[location].base = theirs;
                     m_files[location].editor->setContent(theirs.bytes);
                     showBanner(tr("Loaded the current version of %1; your edits were dropped.")
@@ -395,23 +415,19 @@ void ConfigPane::showHistory()
         return;
     auto *dialog = new ConfigHistoryDialog(file->access, file->editor->content(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(
-        dialog, &ConfigHistoryDialog::restoreRequested, this,
-        [this, dialog, location = file->spec.location](const QString &backup,
-                                                       const QByteArray &content) {
-            DangerConfirmDialog::ask(
-                this, tr("Restore"),
-                tr("Replace %1 with the version kept as %2?").arg(location, backup),
-                m_environment.name, m_environment.isProtected,
-                [this, dialog, location, backup, content](bool confirmed, const QString &comment) {
-                    if (!confirmed)
-                        return;
-                    dialog->accept();
-                    write(location, content, m_files[location].base,
-                          QStringLiteral("config.restore"),
-                          tr("restored %1").arg(QFileInfo(backup).fileName()), comment);
+    connect(dialog, &ConfigHistoryDialog::restoreRequested, this,
+            [this, dialog, location = file->spec.location](const QString &backup,
+                                                           const QByteArray &content) {
+                ActionRequest r = request(ActionKind::ConfigRestore, location);
+                r.after = tr("restored %1").arg(QFileInfo(backup).fileName());
+                r.description = tr("Replace %1 with the version kept as %2?").arg(location, backup);
+                submitWrite(r, [this, dialog = QPointer<ConfigHistoryDialog>(dialog), location,
+                                content, summary = r.after](ActionPipeline::Finish finish) {
+                    if (dialog)
+                        dialog->accept();
+                    write(location, content, m_files[location].base, summary, false, finish);
                 });
-        });
+            });
     dialog->open();
 }
 
@@ -421,17 +437,17 @@ void ConfigPane::runAfterSave()
     if (!file || file->spec.afterSave.isEmpty())
         return;
     const QString where = file->spec.isRemote() ? file->spec.host : tr("this machine");
-    DangerConfirmDialog::ask(this, tr("Run"),
-                             tr("Run the after-save command of %1 on %2?\n\n%3")
-                                 .arg(file->spec.location, where, file->spec.afterSave),
-                             m_environment.name, m_environment.isProtected,
-                             [this, spec = file->spec](bool confirmed, const QString &) {
-                                 if (confirmed)
-                                     runCommand(m_files[spec.location]);
-                             });
+    ActionRequest r = request(ActionKind::ConfigAfterSave, file->spec.location);
+    r.after = file->spec.afterSave;
+    r.description = tr("Run the after-save command of %1 on %2?\n\n%3")
+                        .arg(file->spec.location, where, file->spec.afterSave);
+    m_actions.submit(r, [this, location = file->spec.location](const ActionRequest &,
+                                                               ActionPipeline::Finish finish) {
+        runCommand(m_files[location], finish);
+    });
 }
 
-void ConfigPane::runCommand(const OpenConfig &file)
+void ConfigPane::runCommand(const OpenConfig &file, ActionPipeline::Finish finish)
 {
     const QString location = file.spec.location, command = file.spec.afterSave;
     m_output->show();
@@ -439,17 +455,16 @@ void ConfigPane::runCommand(const OpenConfig &file)
     if (file.spec.isRemote()) {
         SshClient *client = m_pool ? m_pool->client(file.spec.host) : nullptr;
         if (!client)
-            return commandFinished(location, command, -1,
-                                   tr("unknown host %1").arg(file.spec.host));
+            return commandFinished(location, -1, tr("unknown host %1").arg(file.spec.host), finish);
         SshExec *job = client->exec(command, this);
         const auto show = [this](const QByteArray &data) {
             m_output->appendPlainText(QString::fromUtf8(data).trimmed());
         };
         connect(job, &SshExec::stdoutReceived, this, show);
         connect(job, &SshExec::stderrReceived, this, show);
-        connect(job, &SshExec::finished, this, [this, job, location, command](int status) {
+        connect(job, &SshExec::finished, this, [this, job, location, finish](int status) {
             job->deleteLater();
-            commandFinished(location, command, status, job->errorString());
+            commandFinished(location, status, job->errorString(), finish);
         });
         return;
     }
@@ -461,47 +476,28 @@ void ConfigPane::runCommand(const OpenConfig &file)
         m_output->appendPlainText(QString::fromUtf8(process->readAll()).trimmed());
     });
     connect(process, &QProcess::finished, this,
-            [this, process, location, command](int exitCode, QProcess::ExitStatus status) {
+            [this, process, location, finish](int exitCode, QProcess::ExitStatus status) {
                 process->deleteLater();
-                commandFinished(location, command, status == QProcess::NormalExit ? exitCode : -1,
-                                status == QProcess::NormalExit ? QString()
-                                                               : process->errorString());
+                commandFinished(location, status == QProcess::NormalExit ? exitCode : -1,
+                                status == QProcess::NormalExit ? QString() : process->errorString(),
+                                finish);
             });
     process->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
 }
 
-void ConfigPane::commandFinished(const QString &location, const QString &command, int exitStatus,
-                                 const QString &error)
+void ConfigPane::commandFinished(const QString &location, int exitStatus, const QString &error,
+                                 ActionPipeline::Finish finish)
 {
-    const QString outcome =
-        exitStatus == 0 ? QStringLiteral("done")
-                        : QStringLiteral("failed: exit %1 %2").arg(exitStatus).arg(error).trimmed();
+    finish(exitStatus == 0
+               ? Result<QString>(QString())
+               : Result<QString>::failure(
+                     QStringLiteral("exit %1 %2").arg(exitStatus).arg(error).trimmed()));
     m_output->appendPlainText(
         exitStatus == 0 ? tr("(exit 0)") : tr("(failed: exit %1) %2").arg(exitStatus).arg(error));
-    audit(QStringLiteral("config.after_save"), location, command, QString(), outcome);
     showBanner(exitStatus == 0 ? tr("After-save command finished.")
                                : tr("After-save command failed (exit %1).").arg(exitStatus),
                exitStatus != 0);
     emit afterSaveFinished(location, exitStatus);
-}
-
-void ConfigPane::audit(const QString &action, const QString &target, const QString &after,
-                       const QString &comment, const QString &outcome)
-{
-    // What changed is named by key (or line count), never by value.
-    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
-                                            AuditLog::currentUser(),
-                                            m_workspace.name,
-                                            m_environment.name,
-                                            action,
-                                            target,
-                                            {},
-                                            after,
-                                            comment,
-                                            outcome});
-    if (!audited)
-        emit statusMessage(
-            tr("Warning: not written to the audit log: %1").arg(audited.errorString()));
 }
 
 void ConfigPane::showBanner(const QString &html, bool problem)

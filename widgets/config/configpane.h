@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "audit/auditlog.h"
+#include "actions/actionpipeline.h"
 #include "common/pane.h"
 #include "config/configstorage.h"
 #include "workspace/workspace.h"
@@ -83,22 +83,22 @@ private:
     void addFile(const ConfigFileSpec &spec);
     void load(const QString &location);
     void fileRead(const QString &location, const Result<ConfigSnapshot> &read);
+    ActionRequest request(ActionKind kind, const QString &location) const;
+    /** A save or restore through the action pipeline; `write` starts it once confirmed. */
+    void submitWrite(const ActionRequest &request,
+                     std::function<void(ActionPipeline::Finish)> write);
     void write(const QString &location, const QByteArray &bytes, const ConfigSnapshot &base,
-               const QString &action, const QString &summary, const QString &comment,
-               bool allowOwnerChange = false);
+               const QString &summary, bool allowOwnerChange, ActionPipeline::Finish finish);
     /** A remote file whose owner or group the SSH user cannot keep: asks whether to go on. */
-    void askOwnerChange(const QString &location, const QByteArray &bytes, const QString &action,
-                        const QString &summary, const QString &comment, const QString &why);
-    void written(const QString &location, const QByteArray &bytes, const QString &action,
-                 const QString &summary, const QString &comment,
-                 const Result<ConfigSaveOutcome> &saved);
+    void askOwnerChange(const QString &location, const QByteArray &bytes, const QString &summary,
+                        const QString &why, ActionPipeline::Finish finish);
+    void written(const QString &location, const QByteArray &bytes, const QString &summary,
+                 const Result<ConfigSaveOutcome> &saved, ActionPipeline::Finish finish);
     void showConflict(const QString &location, const QByteArray &mine, const ConfigSnapshot &theirs,
-                      const QString &action, const QString &summary, const QString &comment);
-    void runCommand(const OpenConfig &file);
-    void commandFinished(const QString &location, const QString &command, int exitStatus,
-                         const QString &error);
-    void audit(const QString &action, const QString &target, const QString &after,
-               const QString &comment, const QString &outcome);
+                      const QString &summary, ActionPipeline::Finish finish);
+    void runCommand(const OpenConfig &file, ActionPipeline::Finish finish);
+    void commandFinished(const QString &location, int exitStatus, const QString &error,
+                         ActionPipeline::Finish finish);
     void showBanner(const QString &html, bool problem = false);
     void updateFileItem(const QString &location);
     void updateActions();
@@ -107,7 +107,7 @@ private:
     Workspace m_workspace;
     EnvironmentSpec m_environment;
     SshPool *m_pool;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline m_actions;
     QHash<QString, OpenConfig> m_files;
     QString m_current;
     bool m_loaded = false;

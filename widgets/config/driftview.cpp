@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "driftview.h"
 
-#include "common/dangerconfirmdialog.h"
 #include "common/futures.h"
 #include "configdriftmodel.h"
 
@@ -59,12 +58,12 @@ Result<QByteArray> readLocalFile(const QString &path)
 } // namespace
 
 DriftView::DriftView(const Workspace &workspace, const QString &currentEnvironment, SshPool *pool,
-                     std::shared_ptr<AuditLog> audit, QWidget *parent)
+                     ActionPipeline *actions, QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
     , m_current(currentEnvironment)
     , m_pool(pool)
-    , m_audit(std::move(audit))
+    , m_actions(actions)
     , m_environmentList(new QListWidget(this))
     , m_includeSecrets(new QCheckBox(tr("Include secrets keys"), this))
     , m_onlyDifferences(new QCheckBox(tr("Only differences"), this))
@@ -265,55 +264,51 @@ void DriftView::copyValue(const QString &key, const QString &value, const QStrin
         emit copyFinished(target, false);
         return;
     }
+    // Protected as the environment whose file is written, not the one this view belongs to.
     const EnvironmentSpec *env = m_workspace.environment(target);
-    DangerConfirmDialog::ask(
-        this, tr("Copy"), tr("Set %1 in %2 (%3)?").arg(key, target, chosen->spec.location), target,
-        env && env->isProtected,
-        [this, key, value, target, file = *chosen](bool confirmed, const QString &comment) {
-            if (confirmed)
-                writeCopy(key, value, target, file, comment);
-            else
-                emit copyFinished(target, false);
+    ActionRequest request;
+    request.kind = ActionKind::ConfigCopy;
+    request.workspace = m_workspace.name;
+    request.environment = target;
+    request.isProtected = env && env->isProtected;
+    request.target = chosen->spec.location;
+    request.after = QStringLiteral("key %1").arg(key);
+    request.description = tr("Set %1 in %2 (%3)?").arg(key, target, chosen->spec.location);
+    m_actions->submit(
+        request,
+        [this, key, value, file = *chosen](const ActionRequest &, ActionPipeline::Finish finish) {
+            writeCopy(key, value, file, finish);
+        },
+        [this, target](const ActionOutcome &outcome) {
+            if (!outcome.ok() && !outcome.message.isEmpty() &&
+                outcome.status != ActionOutcome::Status::NotConfirmed)
+                m_summary->setText(outcome.message);
+            emit copyFinished(target, outcome.ok());
+            if (outcome.ok())
+                refresh();
         });
 }
 
-void DriftView::writeCopy(const QString &key, const QString &value, const QString &target,
-                          const LoadedFile &file, const QString &comment)
+void DriftView::writeCopy(const QString &key, const QString &value, const LoadedFile &file,
+                          ActionPipeline::Finish finish)
 {
     DotenvFile edited = DotenvFile::parse(file.snapshot.bytes);
-    if (const Status set = edited.setValue(key, value); !set) {
-        m_summary->setText(set.errorString());
-        emit copyFinished(target, false);
-        return;
-    }
+    if (const Status set = edited.setValue(key, value); !set)
+        return finish(Result<QString>(set.error()));
     auto *access = new ConfigFileAccess(file.spec, m_pool, this);
     onFinished(
         access->save(edited.serialize(), file.snapshot), this,
-        [this, access, key, target, location = file.spec.location,
-         comment](const Result<ConfigSaveOutcome> &saved) {
+        [access, key, location = file.spec.location,
+         finish](const Result<ConfigSaveOutcome> &saved) {
             access->deleteLater();
-            const bool written = saved && !saved->conflict;
-            const QString outcome = written  ? QStringLiteral("done")
-                                    : !saved ? QStringLiteral("failed: ") + saved.errorString()
-                                             : QStringLiteral("refused: changed since it was read");
-            const Status audited = m_audit ? m_audit->record({QDateTime::currentDateTimeUtc(),
-                                                              AuditLog::currentUser(),
-                                                              m_workspace.name,
-                                                              target,
-                                                              QStringLiteral("config.copy"),
-                                                              location,
-                                                              {},
-                                                              QStringLiteral("key %1").arg(key),
-                                                              comment,
-                                                              outcome})
-                                           : success();
-            if (!audited)
-                m_problems << tr("not written to the audit log: %1").arg(audited.errorString());
-            if (!written)
-                m_summary->setText(tr("%1 not copied to %2: %3").arg(key, location, outcome));
-            emit copyFinished(target, written);
-            if (written)
-                refresh();
+            if (!saved)
+                finish(Result<QString>::failure(
+                    tr("%1 not copied to %2: %3").arg(key, location, saved.errorString())));
+            else if (saved->conflict)
+                finish(Result<QString>::failure(
+                    tr("%1 not copied to %2: it changed since it was read").arg(key, location)));
+            else
+                finish(QString());
         });
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "audit/auditlog.h"
+#include "actions/actionpipeline.h"
 #include "config/configdrift.h"
 #include "config/configstorage.h"
 #include "workspace/workspace.h"
@@ -33,7 +33,7 @@ class DriftView final : public QWidget
 
 public:
     DriftView(const Workspace &workspace, const QString &currentEnvironment, SshPool *pool,
-              std::shared_ptr<AuditLog> audit, QWidget *parent = nullptr);
+              ActionPipeline *actions, QWidget *parent = nullptr);
 
     void setEnvironments(const QStringList &environments);
     QStringList checkedEnvironments() const;
@@ -46,7 +46,6 @@ public:
     QTableView *table() const { return m_table; }
     QLabel *summary() const { return m_summary; }
     QCheckBox *onlyDifferences() const { return m_onlyDifferences; }
-    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
 
 signals:
     void refreshed();
@@ -64,13 +63,13 @@ private:
                   const Result<ConfigSnapshot> &read);
     void finishOne();
     void showMenu(const QPoint &position);
-    void writeCopy(const QString &key, const QString &value, const QString &target,
-                   const LoadedFile &file, const QString &comment);
+    void writeCopy(const QString &key, const QString &value, const LoadedFile &file,
+                   ActionPipeline::Finish finish);
 
     Workspace m_workspace;
     QString m_current;
     SshPool *m_pool;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline *m_actions; // the owning pane's
     QListWidget *m_environmentList;
     QCheckBox *m_includeSecrets;
     QCheckBox *m_onlyDifferences;
