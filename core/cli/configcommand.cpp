@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "configcommand.h"
 
+#include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
+#include "cliconfirmer.h"
 #include "config/configdrift.h"
 #include "config/configstorage.h"
 #include "config/dotenvfile.h"
@@ -15,7 +17,7 @@ namespace Opsdeck {
 namespace {
 
 const char *const kUsage = "opsdeck config get ENV KEY\n"
-                           "opsdeck config set ENV KEY VALUE [--yes]\n"
+                           "opsdeck config set ENV KEY VALUE [--yes] [-m COMMENT]\n"
                            "opsdeck config diff ENV1 ENV2";
 
 /** One .env file of the environment, as read (locally or over SFTP). */
@@ -80,17 +82,12 @@ int runGet(CliContext &ctx, const QString &environment, const QString &key)
 }
 
 int runSet(CliContext &ctx, const QString &environment, const QString &key, const QString &value,
-           bool yes, bool allowOwnerChange)
+           bool yes, const QString &comment, bool allowOwnerChange)
 {
     Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
     if (!session)
         return fail(ctx, session.errorString());
     EnvironmentSession &env = **session;
-    if (env.environment().isProtected && !yes) {
-        ctx.err << "opsdeck config: " << environment
-                << " is protected: add --yes to change its config\n";
-        return ExitCode::Failure;
-    }
     Result<QList<LoadedConfig>> files = readConfig(env);
     if (!files)
         return fail(ctx, files.errorString());
@@ -102,33 +99,48 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
             break;
         }
     const std::optional<QString> before = target->file.value(key);
-    Status changed = target->file.setValue(key, value);
+    ActionRequest request;
+    request.kind = ActionKind::ConfigSave;
+    request.workspace = env.workspace().name;
+    request.environment = environment;
+    request.isProtected = env.environment().isProtected;
+    request.target = target->spec.location;
+    request.after = QStringLiteral("key %1").arg(key); // by name, never the value
+    request.description =
+        QStringLiteral("Set %1 in %2 (%3)").arg(key, environment, target->spec.location);
+    request.comment = comment;
+    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+                            std::make_shared<CliConfirmer>(ctx.err, yes));
+    Status changed = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
     QString backup;
-    if (changed) {
-        ConfigFileAccess access(target->spec, env.pool());
-        const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
-            access.save(target->file.serialize(), target->snapshot, allowOwnerChange));
-        if (!saved && saved.error().code == QLatin1String("owner"))
-            changed = Status::failure(saved.errorString() +
-                                      QStringLiteral(" (--allow-owner-change saves it anyway)"));
-        else if (!saved)
-            changed = Status(saved.error());
-        else if (saved->conflict)
-            changed = Status::failure(QStringLiteral("%1 changed while it was being written; "
-                                                     "nothing was saved: try again")
-                                          .arg(target->spec.location));
-        else
-            backup = saved->backupPath;
-    }
-    AuditLog audit;
-    const Status audited = audit.record(
-        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), env.workspace().name,
-         environment, QStringLiteral("config.save"), target->spec.location, QString(),
-         QStringLiteral("key %1").arg(key), QString(),
-         changed ? QStringLiteral("done") : QStringLiteral("failed: ") + changed.errorString()});
-    if (!audited)
-        ctx.err << "warning: the change was not written to the audit log: " << audited.errorString()
-                << "\n";
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            changed = target->file.setValue(key, value);
+            if (changed) {
+                ConfigFileAccess access(target->spec, env.pool());
+                const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
+                    access.save(target->file.serialize(), target->snapshot, allowOwnerChange));
+                if (!saved && saved.error().code == QLatin1String("owner"))
+                    changed =
+                        Status::failure(saved.errorString() +
+                                        QStringLiteral(" (--allow-owner-change saves it anyway)"));
+                else if (!saved)
+                    changed = Status(saved.error());
+                else if (saved->conflict)
+                    changed =
+                        Status::failure(QStringLiteral("%1 changed while it was being written; "
+                                                       "nothing was saved: try again")
+                                            .arg(target->spec.location));
+                else
+                    backup = saved->backupPath;
+            }
+            finish(changed ? Result<QString>(QString()) : Result<QString>(changed.error()));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (!outcome.started())
+                changed = Status::failure(outcome.message);
+        });
     if (!changed)
         return fail(ctx, changed.errorString());
     ctx.out << environment << ": " << key << (before ? " changed" : " added") << " in "
@@ -205,11 +217,17 @@ int runConfig(CliContext &ctx)
     QStringList args = ctx.args;
     const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
     const bool allowOwnerChange = args.removeAll(QStringLiteral("--allow-owner-change")) > 0;
+    QString comment;
+    for (const QString &flag : {QStringLiteral("-m"), QStringLiteral("--comment")})
+        if (const qsizetype at = args.indexOf(flag); at >= 0 && at + 1 < args.size()) {
+            comment = args.at(at + 1);
+            args.remove(at, 2);
+        }
     const QString sub = args.value(0);
     if (sub == QLatin1String("get") && args.size() == 3)
         return runGet(ctx, args.at(1), args.at(2));
     if (sub == QLatin1String("set") && args.size() == 4)
-        return runSet(ctx, args.at(1), args.at(2), args.at(3), yes, allowOwnerChange);
+        return runSet(ctx, args.at(1), args.at(2), args.at(3), yes, comment, allowOwnerChange);
     if (sub == QLatin1String("diff") && args.size() == 3)
         return runDiff(ctx, args.at(1), args.at(2));
     ctx.err << "usage: " << kUsage << "\n";

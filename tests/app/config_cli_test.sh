@@ -65,10 +65,11 @@ expect set-one-line 0 '^2$' -- bash -c 'diff "$1" "$2" | grep -c "^[<>]"' _ "$tm
 expect set-kept-crlf-and-comment 0 'TITLE="New title" # shown' -- cat -A "$tmp/config/staging.env"
 expect set-backup 0 '^ok$' -- bash -c 'cmp -s "$1.bak" "$2" && echo ok' _ "$tmp/config/staging.env" "$tmp/staging.orig"
 expect set-reads-back 0 '^New title$' -- "$opsdeck" "${ws[@]}" config get staging TITLE
-expect protected 3 'production is protected: add --yes' -- "$opsdeck" "${ws[@]}" config set production DEBUG True
+expect protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" config set production DEBUG True
 expect protected-unchanged 0 '^False$' -- "$opsdeck" "${ws[@]}" config get production DEBUG
-expect protected-yes 0 'DEBUG changed' -- "$opsdeck" "${ws[@]}" config set production DEBUG True --yes
-expect added 0 'NEW_KEY added' -- "$opsdeck" "${ws[@]}" config set production NEW_KEY 1 --yes
+expect protected-needs-comment 3 'production is protected: say why with -m' -- "$opsdeck" "${ws[@]}" config set production DEBUG True --yes
+expect protected-yes 0 'DEBUG changed' -- "$opsdeck" "${ws[@]}" config set production DEBUG True --yes -m "cli test"
+expect added 0 'NEW_KEY added' -- "$opsdeck" "${ws[@]}" config set production NEW_KEY 1 --yes -m "cli test"
 expect added-newline 0 '^ONLY_PROD=1$' -- cat "$tmp/config/production.env"
 expect audited-no-values 0 '^config.save\|staging\|key TITLE\|done$' -- /usr/bin/python3 -c '
 import sqlite3, sys, glob
