@@ -3,7 +3,7 @@
 
 #include "secrets/agecrypto.h"
 
-#include "common/dangerconfirmdialog.h"
+#include "common/dialogconfirmer.h"
 #include "common/futures.h"
 #include "common/secureclipboard.h"
 #include "comparesecretsdialog.h"
@@ -49,7 +49,7 @@ SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &envi
     : Pane(parent)
     , m_workspace(workspace)
     , m_environment(environment)
-    , m_audit(std::make_shared<AuditLog>())
+    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
     , m_files(new QListWidget)
     , m_tree(new QTreeView)
     , m_banner(new QLabel)
@@ -315,20 +315,39 @@ void SecretsPane::save()
     // Protection comes from the file's environment, not from this pane's (staging's pane may
     // list production.enc.yaml among the .sops.yaml files).
     const QString path = m_current;
-    const FileOwner owner = ownerOfFile(m_workspace, path);
-    if (!owner.isProtected) {
-        writeCurrent({});
-        return;
-    }
-    DangerConfirmDialog::ask(
-        this, tr("Save"),
-        tr("Write %1 (%2) in %3 (%4)?")
-            .arg(QFileInfo(path).fileName(), m_model->changedPaths().join(QStringLiteral(", ")),
-                 confirmationName(owner, path), owner.reason),
-        confirmationName(owner, path), true, [this, path](bool confirmed, const QString &comment) {
-            if (confirmed && path == m_current)
-                writeCurrent(comment);
+    const QString changes = m_model->changedPaths().join(QStringLiteral(", "));
+    ActionRequest r = request(ActionKind::SecretsSave, path);
+    r.after = changes; // key names only, never values: the audit log is not a secrets store
+    r.description = tr("Write %1 (%2) in %3 (%4)?")
+                        .arg(QFileInfo(path).fileName(), changes, r.environment,
+                             ownerOfFile(m_workspace, path).reason);
+    m_actions.submit(
+        r,
+        [this, path](const ActionRequest &, ActionPipeline::Finish finish) {
+            if (path != m_current)
+                return finish(Result<QString>::failure(tr("another file was opened meanwhile")));
+            writeCurrent(finish);
+        },
+        [this, path](const ActionOutcome &outcome) {
+            if (!outcome.started())
+                emit saveFinished(path, false);
+            if (outcome.status == ActionOutcome::Status::Refused)
+                showError(outcome.message);
         });
+}
+
+ActionRequest SecretsPane::request(ActionKind kind, const QString &path) const
+{
+    // Protection comes from the file's environment, not from this pane's (staging's pane may
+    // list production.enc.yaml among the .sops.yaml files).
+    const FileOwner owner = ownerOfFile(m_workspace, path);
+    ActionRequest r;
+    r.kind = kind;
+    r.workspace = m_workspace.name;
+    r.environment = confirmationName(owner, path);
+    r.isProtected = owner.isProtected;
+    r.target = QDir(m_workspace.directory).relativeFilePath(path);
+    return r;
 }
 
 QString SecretsPane::confirmationName(const FileOwner &owner, const QString &path)
@@ -338,12 +357,11 @@ QString SecretsPane::confirmationName(const FileOwner &owner, const QString &pat
     return owner.environment.isEmpty() ? QFileInfo(path).fileName() : owner.environment;
 }
 
-void SecretsPane::writeCurrent(const QString &comment)
+void SecretsPane::writeCurrent(ActionPipeline::Finish finish)
 {
     // Encrypting and writing a large file takes a while: a worker does it, the tree waits.
     const QString path = m_current;
     const OpenFile &open = m_open[path];
-    const QString changes = m_model->changedPaths().join(QStringLiteral(", "));
     setSaving(true);
     auto future =
         QtConcurrent::run([document = open.file.document, path, digest = open.file.digest] {
@@ -351,9 +369,9 @@ void SecretsPane::writeCurrent(const QString &comment)
             return encrypted ? saveSecretsFile(path, *encrypted, digest)
                              : Result<QByteArray>(encrypted.error());
         });
-    onFinished(future, this, [this, path, changes, comment](const Result<QByteArray> &written) {
+    onFinished(future, this, [this, path, finish](const Result<QByteArray> &written) {
         setSaving(false);
-        finishSave(path, changes, comment, written);
+        finishSave(path, written, finish);
     });
 }
 
@@ -366,20 +384,19 @@ void SecretsPane::setSaving(bool saving)
     updateActions();
 }
 
-void SecretsPane::finishSave(const QString &path, const QString &changes, const QString &comment,
-                             const Result<QByteArray> &written)
+void SecretsPane::finishSave(const QString &path, const Result<QByteArray> &written,
+                             ActionPipeline::Finish finish)
 {
     const auto it = m_open.find(path);
     if (!written || it == m_open.end()) {
-        audit(QStringLiteral("secrets.save"), changes, comment,
-              QStringLiteral("failed: ") + written.errorString(), path);
+        finish(Result<QString>::failure(written.errorString()));
         showError(tr("Not saved: %1").arg(written.errorString()));
         emit saveFinished(path, false);
         return;
     }
     it->file.digest = *written;
     it->modified = false;
-    audit(QStringLiteral("secrets.save"), changes, comment, QStringLiteral("done"), path);
+    finish(QString());
     if (path == m_current) {
         m_model->clearChanges();
         m_metadata->setFile(&it->file, false);
@@ -392,27 +409,6 @@ void SecretsPane::finishSave(const QString &path, const QString &changes, const 
     emit fileSaved(path);
     emit saveFinished(path, true);
     updateActions();
-}
-
-void SecretsPane::audit(const QString &action, const QString &after, const QString &comment,
-                        const QString &outcome, const QString &path)
-{
-    // Key names only, never values: the audit log is not a secrets store. The row names the
-    // file's environment, which may not be this pane's.
-    const FileOwner owner = ownerOfFile(m_workspace, path);
-    const Status audited = m_audit->record({QDateTime::currentDateTimeUtc(),
-                                            AuditLog::currentUser(),
-                                            m_workspace.name,
-                                            owner.environment,
-                                            action,
-                                            QDir(m_workspace.directory).relativeFilePath(path),
-                                            {},
-                                            after,
-                                            comment,
-                                            outcome});
-    if (!audited)
-        emit statusMessage(tr("Warning: the change was not written to the audit log: %1")
-                               .arg(audited.errorString()));
 }
 
 void SecretsPane::reload()
@@ -464,20 +460,22 @@ void SecretsPane::rotateDataKey()
 {
     if (!document())
         return;
-    DangerConfirmDialog::ask(
-        this, tr("Rotate"),
+    ActionRequest r = request(ActionKind::SecretsRotate, m_current);
+    r.description =
         tr("Give %1 a new data key? Every value gets a new ciphertext (a large git diff); everyone "
            "listed as a recipient can still open it.")
-            .arg(QFileInfo(m_current).fileName()),
-        confirmationName(ownerOfFile(m_workspace, m_current), m_current),
-        ownerOfFile(m_workspace, m_current).isProtected, [this](bool confirmed, const QString &) {
-            if (!confirmed || !document())
-                return;
-            if (const Status rotated = document()->rotate(); !rotated)
-                return showError(rotated.errorString());
-            m_model->setDocument(document()); // every envelope changes; nothing to keep
-            markModified();
-        });
+            .arg(QFileInfo(m_current).fileName());
+    m_actions.submit(r, [this](const ActionRequest &, ActionPipeline::Finish finish) {
+        if (!document())
+            return finish(Result<QString>::failure(tr("no file open")));
+        if (const Status rotated = document()->rotate(); !rotated) {
+            showError(rotated.errorString());
+            return finish(Result<QString>(rotated.error()));
+        }
+        m_model->setDocument(document()); // every envelope changes; nothing to keep
+        markModified();
+        finish(QStringLiteral("rotated; written at the next save"));
+    });
 }
 
 void SecretsPane::addRecipient(const QString &recipient)
@@ -493,21 +491,22 @@ void SecretsPane::addRecipient(const QString &recipient)
 
 void SecretsPane::removeRecipient(const QString &recipient)
 {
-    DangerConfirmDialog::ask(
-        this, tr("Remove"),
-        tr("Remove %1 from %2? The data key is rotated too, so the old key it holds opens "
-           "nothing saved from now on.")
-            .arg(recipient, QFileInfo(m_current).fileName()),
-        confirmationName(ownerOfFile(m_workspace, m_current), m_current),
-        ownerOfFile(m_workspace, m_current).isProtected,
-        [this, recipient](bool confirmed, const QString &) {
-            if (!confirmed || !document())
-                return;
-            if (const Status removed = document()->removeRecipient(recipient); !removed)
-                return showError(removed.errorString());
-            m_model->setDocument(document());
-            markModified();
-        });
+    ActionRequest r = request(ActionKind::SecretsRecipients, m_current);
+    r.before = recipient;
+    r.description = tr("Remove %1 from %2? The data key is rotated too, so the old key it holds "
+                       "opens nothing saved from now on.")
+                        .arg(recipient, QFileInfo(m_current).fileName());
+    m_actions.submit(r, [this, recipient](const ActionRequest &, ActionPipeline::Finish finish) {
+        if (!document())
+            return finish(Result<QString>::failure(tr("no file open")));
+        if (const Status removed = document()->removeRecipient(recipient); !removed) {
+            showError(removed.errorString());
+            return finish(Result<QString>(removed.error()));
+        }
+        m_model->setDocument(document());
+        markModified();
+        finish(QStringLiteral("removed; written at the next save"));
+    });
 }
 
 void SecretsPane::createFile(const QString &path)

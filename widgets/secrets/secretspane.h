@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "audit/auditlog.h"
+#include "actions/actionpipeline.h"
 #include "common/pane.h"
 #include "secrets/secretsfiles.h"
 #include "workspace/workspace.h"
@@ -65,7 +65,7 @@ public:
     QLabel *banner() const { return m_banner; }
     SecretsMetadataPanel *metadataPanel() const { return m_metadata; }
     QAction *revealAllAction() const { return m_revealAll; }
-    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
 
 signals:
     void fileOpened(const QString &path);
@@ -87,12 +87,12 @@ private:
     void showError(const QString &message);
     void updateActions();
     void markModified();
-    void writeCurrent(const QString &comment);
+    /** An action on `path`, owned by the file's environment (not necessarily this pane's). */
+    ActionRequest request(ActionKind kind, const QString &path) const;
+    void writeCurrent(ActionPipeline::Finish finish);
     void setSaving(bool saving);
-    void finishSave(const QString &path, const QString &changes, const QString &comment,
-                    const Result<QByteArray> &written);
-    void audit(const QString &action, const QString &after, const QString &comment,
-               const QString &outcome, const QString &path);
+    void finishSave(const QString &path, const Result<QByteArray> &written,
+                    ActionPipeline::Finish finish);
     Sops::SopsDocument *document() const;
 
     Workspace m_workspace;
@@ -103,7 +103,7 @@ private:
     QString m_current;
     bool m_loaded = false;
     bool m_saving = false;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline m_actions;
 
     QListWidget *m_files;
     QTreeView *m_tree;
