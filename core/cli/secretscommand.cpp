@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretscommand.h"
 
+#include "actions/actionpipeline.h"
+#include "cliconfirmer.h"
+
 #include "audit/auditlog.h"
 #include "secrets/agecrypto.h"
 #include "secrets/identities.h"
@@ -208,9 +211,13 @@ WriteTarget takeWriteOptions(QStringList &args)
     return t;
 }
 
-/** Protected files need --yes and a comment, as deploys do; the audit row is written first. */
-std::optional<qint64> confirmAndAudit(CliContext &ctx, WriteTarget &t, const QString &path,
-                                      const QString &action, const QString &keys)
+/**
+ * A write to a secrets file through the action pipeline: protected as the file's environment
+ * (--yes and -m there, as everywhere), the audit row (key names only) written before `write`
+ * runs. The exit code: `write`'s, or Usage when it was not confirmed.
+ */
+int submitWrite(CliContext &ctx, WriteTarget &t, const QString &path, ActionKind kind,
+                const QString &keys, const std::function<int()> &write)
 {
     const QString file = QFileInfo(QDir(ctx.currentDirectory), path).absoluteFilePath();
     const QString workspacePath = ctx.workspacePath();
@@ -220,40 +227,37 @@ std::optional<qint64> confirmAndAudit(CliContext &ctx, WriteTarget &t, const QSt
             t.workspace = loaded.workspace->name;
             t.owner = ownerOfFile(*loaded.workspace, file);
         }
-    if (t.owner.isProtected && (!t.yes || t.comment.isEmpty())) {
-        ctx.err << "opsdeck secrets: " << path << " belongs to "
-                << (t.owner.environment.isEmpty() ? QStringLiteral("no environment")
-                                                  : t.owner.environment)
-                << " (" << t.owner.reason << "), which is protected: add --yes and -m COMMENT\n";
-        return std::nullopt;
-    }
-    AuditEntry e{QDateTime::currentDateTimeUtc(),
-                 AuditLog::currentUser(),
-                 t.workspace,
-                 t.owner.environment,
-                 action,
-                 path,
-                 {},
-                 keys,
-                 t.comment,
-                 {}};
-    const Result<qint64> id = AuditLog().begin(e); // key names only: no secrets store
-    if (!id)
-        ctx.err << "warning: the change was not written to the audit log: " << id.errorString()
-                << "\n";
-    return id ? *id : 0;
-}
-
-void completeAudit(qint64 id, int exit)
-{
-    if (id <= 0)
-        return;
-    AuditEntry done;
-    done.outcome =
-        exit == ExitCode::Ok ? QStringLiteral("done") : QStringLiteral("failed: exit %1").arg(exit);
-    if (const Status completed = AuditLog().complete(id, done); !completed)
-        std::fprintf(stderr, "warning: the audit entry was not completed: %s\n",
-                     qPrintable(completed.errorString()));
+    ActionRequest request;
+    request.kind = kind;
+    request.workspace = t.workspace;
+    // A file no environment claims, where some environment is protected, is confirmed by name.
+    request.environment = t.owner.environment.isEmpty() && t.owner.isProtected
+                              ? QFileInfo(path).fileName()
+                              : t.owner.environment;
+    request.isProtected = t.owner.isProtected;
+    request.target = path;
+    request.after = keys;
+    request.comment = t.comment;
+    request.description =
+        QStringLiteral("%1 %2 (%3)")
+            .arg(ruleFor(kind).label, path,
+                 t.owner.reason.isEmpty() ? QStringLiteral("no environment") : t.owner.reason);
+    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+                            std::make_shared<CliConfirmer>(ctx.err, t.yes));
+    int exit = ExitCode::Usage;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            exit = write();
+            finish(exit == ExitCode::Ok
+                       ? Result<QString>(QString())
+                       : Result<QString>::failure(QStringLiteral("exit %1").arg(exit)));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused)
+                ctx.err << "opsdeck secrets: " << outcome.message << "\n";
+        });
+    return exit;
 }
 
 /** `a.b.c` or sops's `["a"]["b"]["c"]`. */
@@ -316,13 +320,8 @@ int runSet(CliContext &ctx, QStringList args)
             return SopsExit::MacMismatch;
         }
     }
-    const std::optional<qint64> audit = confirmAndAudit(
-        ctx, target, path, QStringLiteral("secrets.set"), keyPath.join(QLatin1Char('.')));
-    if (!audit)
-        return ExitCode::Usage;
-    const int saved = saveDocument(ctx, path, *doc);
-    completeAudit(*audit, saved);
-    return saved;
+    return submitWrite(ctx, target, path, ActionKind::SecretsSave, keyPath.join(QLatin1Char('.')),
+                       [&] { return saveDocument(ctx, path, *doc); });
 }
 
 /** `--age A,B` or `--add-age A` style options: their values, removed from `args`. */
@@ -440,14 +439,11 @@ int runRotate(CliContext &ctx, QStringList args)
         change << QStringLiteral("+") + r.trimmed();
     for (const QString &r : removed)
         change << QStringLiteral("-") + r.trimmed();
-    const std::optional<qint64> audit =
-        confirmAndAudit(ctx, target, args.first(), QStringLiteral("secrets.rotate"),
-                        change.join(QStringLiteral(", ")));
-    if (!audit)
-        return ExitCode::Usage;
-    const int saved = saveDocument(ctx, args.first(), *doc);
-    completeAudit(*audit, saved);
-    return saved;
+    // Recipients changed as well as the key: one audited action of the kind that says so.
+    const ActionKind kind = added.isEmpty() && removed.isEmpty() ? ActionKind::SecretsRotate
+                                                                 : ActionKind::SecretsRecipients;
+    return submitWrite(ctx, target, args.first(), kind, change.join(QStringLiteral(", ")),
+                       [&] { return saveDocument(ctx, args.first(), *doc); });
 }
 
 int runSecrets(CliContext &ctx)

@@ -221,13 +221,13 @@ mkdir -p "$tmp/ws/secrets"
 cp "$tmp/rot.before" "$tmp/ws/secrets/production.enc.yaml"
 printf 'version: 1\nname: audited\nenvironments:\n  production:\n    protected: true\n    secrets: [secrets/production.enc.yaml]\n' >"$tmp/ws/opsdeck.yaml"
 cd "$tmp/ws"
-expect protected-set-refused 2 - 'production .*protected: add --yes and -m' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets set secrets/production.enc.yaml db.password s3cr3t-value
+expect protected-set-refused 2 - 'production is protected: pass --yes and -m' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets set secrets/production.enc.yaml db.password s3cr3t-value
 expect protected-set-left-alone 0 - - -- cmp secrets/production.enc.yaml "$tmp/rot.before"
 expect protected-set 0 - - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets set --yes -m "rotate db password" secrets/production.enc.yaml db.password s3cr3t-value
 expect protected-rotate-refused 2 - 'protected' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets rotate secrets/production.enc.yaml
 cd - >/dev/null
 audit=$(find "$tmp" -name audit.sqlite | head -1)
-expect audit-row 0 'secrets.set\|production\|db.password\|rotate db password\|done' - -- python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute('select action, environment, after, comment, outcome from audit')))" "$audit"
+expect audit-row 0 'secrets.save\|production\|db.password\|rotate db password\|done' - -- python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute('select action, environment, after, comment, outcome from audit')))" "$audit"
 expect audit-no-value 1 - - -- sh -c "cat '$audit'* | grep -q s3cr3t-value"
 
 echo "$passed passed, $failed failed"
