@@ -128,6 +128,12 @@ public:
     ActionPipeline(std::shared_ptr<AuditLog> audit, std::shared_ptr<Confirmer> confirmer);
 
     void submit(ActionRequest request, Act act, Done done = {});
+    /**
+     * A further part of an action the person has just confirmed at least as strictly as this
+     * part needs (a kill switch across environments: one question, one row per environment).
+     * `request.comment` carries the confirmed reason; the audit row still comes first.
+     */
+    void submitConfirmed(ActionRequest request, Act act, Done done = {});
 
     const std::shared_ptr<AuditLog> &auditLog() const { return m_audit; }
     void setAuditLog(std::shared_ptr<AuditLog> audit) { m_audit = std::move(audit); }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagscommand.h"
 
+#include "cliconfirmer.h"
+
 #include "audit/auditlog.h"
 #include "environmentsession.h"
 #include "flags/flagsbackend.h"
@@ -216,11 +218,6 @@ int runWrite(CliContext &ctx, const QString &verb, QStringList args)
     }
     const EnvironmentSession &env = *opened->session;
     FlagsBackend &backend = *opened.value().backend;
-    if (env.environment().isProtected && !yes) {
-        ctx.err << "opsdeck flags: " << environment
-                << " is protected: add --yes to change a flag there from the command line\n";
-        return ExitCode::Failure;
-    }
     const Result<QList<FlagState>> flags = readFlags(backend);
     if (!flags) {
         ctx.err << "opsdeck flags: " << environment << ": " << flags.errorString() << "\n";
@@ -238,20 +235,30 @@ int runWrite(CliContext &ctx, const QString &verb, QStringList args)
         ctx.err << "opsdeck flags: " << valid.errorString() << "\n";
         return ExitCode::Usage;
     }
-    QObject guard;
+    ActionRequest request = flagEditRequest(env.workspace().name, env.environment(), edit);
+    request.description = QStringLiteral("%1: flag %2: %3 → %4")
+                              .arg(environment, change.name, edit.beforeText(), edit.afterText());
+    request.comment = comment;
+    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+                            std::make_shared<CliConfirmer>(ctx.err, yes));
     QString via;
-    const Status written = waitFor<Status>([&](auto done) {
-        backend.apply(edit, &guard, [&via, done](const Status &s, const QString &how) {
-            via = how;
-            done(s);
+    Status written = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            QObject guard;
+            written = waitFor<Status>([&](auto done) {
+                backend.apply(edit, &guard, [&via, done](const Status &s, const QString &how) {
+                    via = how;
+                    done(s);
+                });
+            });
+            finish(written ? Result<QString>(QString()) : Result<QString>(written.error()));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused)
+                written = Status::failure(outcome.message);
         });
-    });
-    AuditLog audit;
-    if (const Status audited =
-            auditFlagEdit(audit, env.workspace().name, environment, edit, comment, written);
-        !audited)
-        ctx.err << "warning: the change was not written to the audit log: " << audited.errorString()
-                << "\n";
     if (!written) {
         ctx.err << "opsdeck flags: " << environment << ": " << change.name << ": "
                 << written.errorString() << "\n";

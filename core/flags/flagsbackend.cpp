@@ -30,17 +30,21 @@ Result<std::unique_ptr<FlagsBackend>> FlagsBackend::create(const EnvironmentSpec
     return R(std::make_unique<SqlFlagsBackend>(std::move(spec.value()), environment, pool));
 }
 
-Status auditFlagEdit(AuditLog &audit, const QString &workspace, const QString &environment,
-                     const FlagEdit &edit, const QString &comment, const Status &written)
+ActionRequest flagEditRequest(const QString &workspace, const EnvironmentSpec &environment,
+                              const FlagEdit &edit)
 {
-    const QString action = edit.op == FlagEdit::Op::Create   ? QStringLiteral("flag.create")
-                           : edit.op == FlagEdit::Op::Delete ? QStringLiteral("flag.delete")
-                                                             : QStringLiteral("flag.set");
+    ActionRequest r;
+    r.kind = edit.op == FlagEdit::Op::Create   ? ActionKind::FlagCreate
+             : edit.op == FlagEdit::Op::Delete ? ActionKind::FlagDelete
+                                               : ActionKind::FlagSet;
+    r.workspace = workspace;
+    r.environment = environment.name;
+    r.isProtected = environment.isProtected;
     const FlagState &f = edit.subject();
-    return audit.record(
-        {QDateTime::currentDateTimeUtc(), AuditLog::currentUser(), workspace, environment, action,
-         kindName(f.kind) + QLatin1Char(' ') + f.name, edit.beforeText(), edit.afterText(), comment,
-         written ? QStringLiteral("done") : QStringLiteral("failed: ") + written.errorString()});
+    r.target = kindName(f.kind) + QLatin1Char(' ') + f.name;
+    r.before = edit.beforeText();
+    r.after = edit.afterText();
+    return r;
 }
 
 } // namespace Opsdeck

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "actions/actionpipeline.h"
+
 #include "flagwrite.h"
 #include "workspace/workspace.h"
 
@@ -66,9 +68,8 @@ public:
 /** A failed write because the row is not as it was read: refresh, then decide again. */
 inline const QString kFlagConflict = QStringLiteral("conflict");
 
-/** Writes one flag edit to the audit log: action flag.set / flag.create / flag.delete. */
-[[nodiscard]] Status auditFlagEdit(AuditLog &audit, const QString &workspace,
-                                   const QString &environment, const FlagEdit &edit,
-                                   const QString &comment, const Status &written);
+/** One flag edit as an action (flag.set / flag.create / flag.delete) on `environment`. */
+ActionRequest flagEditRequest(const QString &workspace, const EnvironmentSpec &environment,
+                              const FlagEdit &edit);
 
 } // namespace Opsdeck

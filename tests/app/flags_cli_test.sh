@@ -35,7 +35,7 @@ expect on 0 'off → on' -- "$opsdeck" "${ws[@]}" flags on staging beta_search
 expect percent-bounds 2 'between 0.0 and 99.9' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline --percent 120
 expect percent-100 2 '100 % is on for everyone: turn it on' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline --percent 100
 expect percent-needed 2 'percent N is needed' -- "$opsdeck" "${ws[@]}" flags set staging new_timeline
-expect protected 3 'production is protected: add --yes' -- "$opsdeck" "${ws[@]}" flags on production beta_search
+expect protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" flags on production beta_search
 expect protected-unchanged 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" flags ls production
 expect no-such-flag 3 "has no flag 'nope'" -- "$opsdeck" "${ws[@]}" flags on staging nope
 expect audited 0 '^flag.set\|staging\|flag beta_search\|on\|off\|cli test\|done$' -- /usr/bin/python3 -c '

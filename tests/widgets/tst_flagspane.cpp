@@ -261,6 +261,8 @@ private slots:
         typed->setText(QStringLiteral("staging"));
         QVERIFY(!confirm->isEnabled());
         typed->setText(QStringLiteral("production"));
+        QVERIFY(!confirm->isEnabled()); // and why
+        dialog->findChild<QLineEdit *>(QStringLiteral("comment"))->setText(u"incident 42"_qs);
         QVERIFY(confirm->isEnabled());
         dialog->reject(); // changed our mind: nothing is written
         DangerConfirmDialog::setNextAnswer(true);
@@ -327,8 +329,13 @@ private slots:
         const QList<AuditEntry> history = m_audit->forTarget(
             m_workspace->name, QStringLiteral("flag ") + m_mine + QStringLiteral("_a"));
         QCOMPARE(history.size() >= 2, true);
-        QVERIFY(history.at(0).comment.startsWith(QLatin1String("kill switch")));
-        QVERIFY(history.at(1).comment.startsWith(QLatin1String("kill switch")));
+        // One row per environment, each named as a kill switch and carrying the one reason.
+        QCOMPARE(history.at(0).action, QStringLiteral("flag.kill"));
+        QCOMPARE(history.at(1).action, QStringLiteral("flag.kill"));
+        QCOMPARE(QSet<QString>({history.at(0).environment, history.at(1).environment}),
+                 QSet<QString>({QStringLiteral("staging"), QStringLiteral("production")}));
+        QCOMPARE(history.at(0).comment, QStringLiteral("(test)"));
+        QCOMPARE(history.at(1).comment, QStringLiteral("(test)"));
     }
 
     void createEditAndDeleteFromThePane()

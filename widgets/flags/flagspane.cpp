@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagspane.h"
 
-#include "common/dangerconfirmdialog.h"
+#include "common/dialogconfirmer.h"
 #include "flagdetailspanel.h"
 #include "flageditdialog.h"
 #include "flags/flagusage.h"
@@ -35,7 +35,7 @@ FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current,
     , m_workspace(workspace)
     , m_currentEnvironment(current.name)
     , m_pool(pool)
-    , m_audit(std::make_shared<AuditLog>())
+    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
     , m_model(new FlagsMatrixModel(this))
     , m_filter(new FlagsFilterModel(this))
     , m_view(new QTableView)
@@ -283,7 +283,7 @@ void FlagsPane::turn(const QString &key, const QString &environment, bool on)
         after.percent = on ? 100 : 0;
     else
         after.everyone = on;
-    write(environment, FlagEdit::update(*before, after), on ? tr("Turn on") : tr("Turn off"),
+    write(environment, FlagEdit::update(*before, after),
           tr("Turn %1 %2 in %3: %4 → %5.")
               .arg(on ? tr("on") : tr("off"), flagLabel(*before), environment, before->summary(),
                    after.summary()));
@@ -306,14 +306,14 @@ void FlagsPane::applyState(const QString &key, const QString &environment, const
     const FlagState *before = stateOf({key, environment});
     if (!before)
         return;
-    write(environment, FlagEdit::update(*before, after), tr("Change flag"),
+    write(environment, FlagEdit::update(*before, after),
           tr("Change %1 in %2: %3 → %4.")
               .arg(flagLabel(*before), environment, before->summary(), after.summary()));
 }
 
 void FlagsPane::createFlag(const QString &environment, const FlagState &flag)
 {
-    write(environment, FlagEdit::create(flag), tr("Create flag"),
+    write(environment, FlagEdit::create(flag),
           tr("Create %1 in %2: %3.").arg(flagLabel(flag), environment, flag.summary()));
 }
 
@@ -323,52 +323,57 @@ void FlagsPane::deleteFlag(const QString &key, const QString &environment)
     if (!before)
         return;
     const QString caveat = m_backends.value(environment)->deleteCaveat();
-    write(environment, FlagEdit::remove(*before), tr("Delete flag"),
+    write(environment, FlagEdit::remove(*before),
           tr("Delete %1 from %2 (now %3)? Code that asks for it gets its default (off).%4")
               .arg(flagLabel(*before), environment, before->summary(),
                    caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
 }
 
-void FlagsPane::write(const QString &environment, const FlagEdit &edit, const QString &actionLabel,
-                      const QString &description)
+void FlagsPane::write(const QString &environment, const FlagEdit &edit, const QString &description)
 {
     FlagsBackend *b = m_backends.value(environment);
-    if (!b)
+    const EnvironmentSpec *env = m_workspace.environment(environment);
+    if (!b || !env)
         return;
     if (const Status valid = edit.validate(); !valid) {
         m_banner->setText(valid.errorString());
         m_banner->show();
         return;
     }
-    QString text = description;
+    ActionRequest r = flagEditRequest(m_workspace.name, *env, edit);
+    r.description = description;
     if (const QString caveat = b->writeCaveat(); !caveat.isEmpty())
-        text += QStringLiteral("\n\n") + caveat;
-    DangerConfirmDialog::ask(this, actionLabel, text, environment, isProtected(environment),
-                             [this, environment, edit](bool confirmed, const QString &comment) {
-                                 if (confirmed)
-                                     applyConfirmed(environment, edit, comment);
-                                 else
-                                     emit statusMessage(tr("Nothing changed"));
-                             });
+        r.description += QStringLiteral("\n\n") + caveat;
+    m_actions.submit(
+        r,
+        [this, environment, edit](const ActionRequest &, ActionPipeline::Finish finish) {
+            apply(environment, edit, finish);
+        },
+        [this](const ActionOutcome &outcome) { reportUnstarted(outcome); });
 }
 
-void FlagsPane::applyConfirmed(const QString &environment, const FlagEdit &edit,
-                               const QString &comment)
+void FlagsPane::reportUnstarted(const ActionOutcome &outcome)
+{
+    if (outcome.status == ActionOutcome::Status::NotConfirmed) {
+        emit statusMessage(tr("Nothing changed"));
+    } else if (outcome.status == ActionOutcome::Status::Refused) {
+        m_banner->setText(outcome.message);
+        m_banner->show();
+    }
+}
+
+void FlagsPane::apply(const QString &environment, const FlagEdit &edit,
+                      ActionPipeline::Finish finish)
 {
     FlagsBackend *b = m_backends.value(environment);
     emit statusMessage(tr("%1: writing %2…").arg(environment, edit.subject().name));
-    b->apply(
-        edit, this, [this, environment, edit, comment](const Status &written, const QString &via) {
-            if (const Status audited =
-                    auditFlagEdit(*m_audit, m_workspace.name, environment, edit, comment, written);
-                !audited)
-                emit statusMessage(tr("Warning: the change was not written to the audit "
-                                      "log: %1")
-                                       .arg(audited.errorString()));
-            showWriteOutcome(environment, edit, written, via);
-            reload(environment);
-            emit writeFinished(environment, flagKey(edit.subject()), written.ok());
-        });
+    b->apply(edit, this,
+             [this, environment, edit, finish](const Status &written, const QString &via) {
+                 finish(written ? Result<QString>(QString()) : Result<QString>(written.error()));
+                 showWriteOutcome(environment, edit, written, via);
+                 reload(environment);
+                 emit writeFinished(environment, flagKey(edit.subject()), written.ok());
+             });
 }
 
 void FlagsPane::showWriteOutcome(const QString &environment, const FlagEdit &edit,
@@ -401,7 +406,6 @@ void FlagsPane::killSwitch(const QString &key)
     if (!any || any->kind == FlagState::Kind::Sample)
         return;
     QList<std::pair<QString, FlagEdit>> edits;
-    QString protectedEnv;
     QStringList lines;
     for (const QString &env : m_model->environments()) {
         const FlagState *before = m_model->state(row, env);
@@ -414,29 +418,40 @@ void FlagsPane::killSwitch(const QString &key)
             after.everyone = false;
         edits.append({env, FlagEdit::update(*before, after)});
         lines << QStringLiteral("  %1: %2 → off").arg(env, before->summary());
-        if (isProtected(env) && protectedEnv.isEmpty())
-            protectedEnv = env;
     }
     if (edits.isEmpty()) {
         emit statusMessage(tr("%1 is already off everywhere").arg(any->name));
         return;
     }
-    DangerConfirmDialog::ask(this, tr("Kill switch"),
-                             tr("Turn %1 off in every environment:\n%2")
-                                 .arg(flagLabel(*any), lines.join(QLatin1Char('\n'))),
-                             protectedEnv.isEmpty() ? edits.first().first : protectedEnv,
-                             !protectedEnv.isEmpty(),
-                             [this, edits](bool confirmed, const QString &comment) {
-                                 if (!confirmed) {
-                                     emit statusMessage(tr("Nothing changed"));
-                                     return;
-                                 }
-                                 const QString note = comment.isEmpty()
-                                                          ? tr("kill switch")
-                                                          : tr("kill switch: ") + comment;
-                                 for (const auto &[env, edit] : edits)
-                                     applyConfirmed(env, edit, note);
-                             });
+    // One question at the strictest level among the environments, then one audited write
+    // per environment (the protected one first, so it is the one confirmed by name).
+    std::stable_partition(edits.begin(), edits.end(),
+                          [this](const auto &e) { return isProtected(e.first); });
+    const auto &[firstEnv, firstEdit] = edits.first();
+    ActionRequest r =
+        flagEditRequest(m_workspace.name, *m_workspace.environment(firstEnv), firstEdit);
+    r.kind = ActionKind::FlagKill;
+    r.description = tr("Turn %1 off in every environment:\n%2")
+                        .arg(flagLabel(*any), lines.join(QLatin1Char('\n')));
+    m_actions.submit(
+        r,
+        [this, edits](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            apply(edits.first().first, edits.first().second, finish);
+            for (qsizetype i = 1; i < edits.size(); ++i) {
+                const auto &[env, edit] = edits.at(i);
+                ActionRequest next =
+                    flagEditRequest(m_workspace.name, *m_workspace.environment(env), edit);
+                next.kind = ActionKind::FlagKill;
+                next.comment = confirmed.comment; // each row is a flag.kill with the reason
+                m_actions.submitConfirmed(
+                    next,
+                    [this, env, edit](const ActionRequest &, ActionPipeline::Finish done) {
+                        apply(env, edit, done);
+                    },
+                    [this](const ActionOutcome &outcome) { reportUnstarted(outcome); });
+            }
+        },
+        [this](const ActionOutcome &outcome) { reportUnstarted(outcome); });
 }
 
 void FlagsPane::findUsages(const QString &key)
@@ -474,7 +489,7 @@ void FlagsPane::updateDetails()
         states.append({env, m_model->state(row, env)});
     m_details->showFlag(flagLabel(*any), states);
     // The audit log is a small local SQLite file: read here, like the other history views.
-    m_details->setHistory(m_audit->forTarget(m_workspace.name, flagLabel(*any)));
+    m_details->setHistory(m_actions.auditLog()->forTarget(m_workspace.name, flagLabel(*any)));
     for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
         if (it.value()->capabilities() & FlagsBackend::ServerEvents) {
             it.value()->events(any->name, this, [this, key = target.key](const auto &events) {

@@ -66,7 +66,7 @@ public:
     FlagDetailsPanel *details() const { return m_details; }
     QLabel *banner() const { return m_banner; }
     FlagsBackend *backend(const QString &environment) const;
-    void setAuditLog(std::shared_ptr<AuditLog> log) { m_audit = std::move(log); }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
 
 signals:
     void environmentLoaded(const QString &environment);
@@ -84,9 +84,11 @@ private:
     Target currentTarget() const;
     const FlagState *stateOf(const Target &target) const;
     bool isProtected(const QString &environment) const;
-    void write(const QString &environment, const FlagEdit &edit, const QString &actionLabel,
-               const QString &description);
-    void applyConfirmed(const QString &environment, const FlagEdit &edit, const QString &comment);
+    /** One edit through the action pipeline, protected as `environment`. */
+    void write(const QString &environment, const FlagEdit &edit, const QString &description);
+    void apply(const QString &environment, const FlagEdit &edit, ActionPipeline::Finish finish);
+    /** Says why an action did not start (declined, or refused by the pipeline). */
+    void reportUnstarted(const ActionOutcome &outcome);
     void showWriteOutcome(const QString &environment, const FlagEdit &edit, const Status &written,
                           const QString &via);
     void updateDetails();
@@ -98,7 +100,7 @@ private:
     Workspace m_workspace;
     QString m_currentEnvironment;
     SshPool *m_pool;
-    std::shared_ptr<AuditLog> m_audit;
+    ActionPipeline m_actions;
     QHash<QString, FlagsBackend *> m_backends; // environment → backend (owned by this)
     FlagsMatrixModel *m_model;
     FlagsFilterModel *m_filter;
