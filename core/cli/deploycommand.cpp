@@ -111,8 +111,7 @@ int exitCodeFor(DeployRunner::Outcome outcome)
 
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
 int runJob(CliContext &ctx, EnvironmentSession &session,
-           const std::function<void(DeployRunner &)> &start, bool dryRun,
-           DeployRunner::Outcome *outcome, AuditEntry *audited)
+           const std::function<void(DeployRunner &)> &start, bool dryRun, ActionResult *result)
 {
     DeployRunner runner(session.pool(), session.environment());
     runner.setDryRun(dryRun);
@@ -156,10 +155,8 @@ int runJob(CliContext &ctx, EnvironmentSession &session,
             << DeployRunner::outcomeName(runner.outcome()) << ": "
             << runner.summary().section(QLatin1Char('\n'), 0, 0) << "\n";
     ctx.out.flush();
-    if (outcome)
-        *outcome = runner.outcome();
-    if (audited)
-        *audited = runner.auditEntry();
+    if (result)
+        *result = runner.actionResult();
     return exitCodeFor(runner.outcome());
 }
 
@@ -175,7 +172,7 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
 {
     if (dryRun)
         return runJob(
-            ctx, session, [&](DeployRunner &r) { start(r, {}); }, true, nullptr, nullptr);
+            ctx, session, [&](DeployRunner &r) { start(r, {}); }, true, nullptr);
     ActionRequest request;
     request.kind = kind;
     request.workspace = session.workspace().name;
@@ -190,18 +187,10 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
     pipeline.submit(
         request,
         [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
-            DeployRunner::Outcome outcome = DeployRunner::Outcome::Refused;
-            AuditEntry entry;
+            ActionResult result(Result<QString>::failure(QStringLiteral("did not run")));
             code = runJob(
                 ctx, session, [&](DeployRunner &r) { start(r, confirmed.comment); }, false,
-                &outcome, &entry);
-            ActionResult result(outcome == DeployRunner::Outcome::Succeeded
-                                    ? Result<QString>(QString())
-                                    : Result<QString>::failure(entry.outcome));
-            result.target = entry.target;
-            result.before = entry.before;
-            result.after = entry.after;
-            result.auditOutcome = entry.outcome;
+                &result);
             finish(result);
         },
         [&](const ActionOutcome &outcome) {

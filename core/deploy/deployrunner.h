@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "actions/actionpipeline.h"
+
 #include "deployplan.h"
 #include "deploystate.h"
 #include "hostfanout.h"
@@ -80,6 +82,8 @@ public:
     /** The audit row this run makes of itself (what it resolved, what it changed, how it
      * ended), for whoever records it: the runner itself (setAuditLog) or the action pipeline. */
     AuditEntry auditEntry() const;
+    /** How the run ended, for the action pipeline that audited it. */
+    ActionResult actionResult() const;
 
     static QString phaseName(Phase phase);
     static QString hostStateName(HostState state);

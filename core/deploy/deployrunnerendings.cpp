@@ -171,6 +171,19 @@ AuditEntry DeployRunner::auditEntry() const
     return e;
 }
 
+ActionResult DeployRunner::actionResult() const
+{
+    const AuditEntry entry = auditEntry();
+    const QString summary = m_summary.section(QLatin1Char('\n'), 0, 0);
+    ActionResult result(m_outcome == Outcome::Succeeded ? Result<QString>(summary)
+                                                        : Result<QString>::failure(summary));
+    result.target = entry.target;
+    result.before = entry.before;
+    result.after = entry.after;
+    result.auditOutcome = entry.outcome;
+    return result;
+}
+
 void DeployRunner::audit()
 {
     if (!m_audit)

@@ -357,18 +357,7 @@ DeployRunner *DeployPane::startJob(const QString &kind, const QString &title,
     // The pipeline wrote the audit row before this started; the runner tells it how it went.
     DeployRunner *runner = m_runner;
     connect(m_runner, &DeployRunner::finished, this,
-            [runner, finish](DeployRunner::Outcome outcome, const QString &summary) {
-                const AuditEntry entry = runner->auditEntry();
-                ActionResult result(
-                    outcome == DeployRunner::Outcome::Succeeded
-                        ? Result<QString>(summary.section(QLatin1Char('\n'), 0, 0))
-                        : Result<QString>::failure(summary.section(QLatin1Char('\n'), 0, 0)));
-                result.target = entry.target;
-                result.before = entry.before;
-                result.after = entry.after;
-                result.auditOutcome = entry.outcome;
-                finish(result);
-            });
+            [runner, finish] { finish(runner->actionResult()); });
     m_runView->attach(m_runner, m_log, title);
     m_tabs->setCurrentIndex(LiveTab);
     updateActions();
