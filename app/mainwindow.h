@@ -22,7 +22,7 @@ class Pane;
 class WorkspaceContext;
 
 /**
- * The thin host (DESIGN.md §6): a sidebar of environments × panes, a stack of panes, a status
+ * The thin host (docs/ARCHITECTURE.md, "Layers"): a sidebar of environments × panes, a stack of panes, a status
  * bar and the File menu. Panes are created on first selection and own everything they show.
  */
 class MainWindow final : public QMainWindow

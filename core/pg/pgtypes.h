@@ -11,7 +11,7 @@
 namespace Opsdeck {
 
 /**
- * The session settings of DESIGN.md §3. The monitoring defaults make a stuck dashboard
+ * The session settings (docs/ARCHITECTURE.md, "Threads"). The monitoring defaults make a stuck dashboard
  * harmless: read-only, short statement and lock timeouts, no JIT.
  */
 struct PgSessionSettings

@@ -148,7 +148,7 @@ struct DashboardSpec
     QList<PanelSpec> panels;
 };
 
-/** The typed form of opsdeck.yaml (DESIGN.md §2). */
+/** The typed form of opsdeck.yaml (its schema: README, "Workspace file"). */
 struct Workspace
 {
     int version = 1;

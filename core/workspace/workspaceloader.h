@@ -20,7 +20,7 @@ struct WorkspaceLoadResult
 
 /**
  * Reads opsdeck.yaml into typed structs. Unknown keys are warnings, wrong types and dangling
- * references are errors, and every message carries file:line:column (DESIGN.md §2).
+ * references are errors, and every message carries file:line:column (README, "Writing a workspace").
  */
 class WorkspaceLoader final
 {

@@ -9,7 +9,7 @@
 
 /**
  * Measures how long the event loop of the current thread goes without running a 1 ms timer:
- * the longest gap is the worst stall a user would have felt (DESIGN.md §3: no stall over 50 ms).
+ * the longest gap is the worst stall a user would have felt (docs/ARCHITECTURE.md, "Threads").
  */
 class StallMeter final : public QObject
 {
