@@ -86,6 +86,19 @@ Status AuditLog::open() const
     return success();
 }
 
+std::shared_ptr<AuditLog> AuditLog::shared()
+{
+    // Held by its users, not by a static: a static would close its SQLite connection after
+    // QtSql's own statics are gone, at exit.
+    static std::weak_ptr<AuditLog> current;
+    std::shared_ptr<AuditLog> log = current.lock();
+    if (!log) {
+        log = std::make_shared<AuditLog>();
+        current = log;
+    }
+    return log;
+}
+
 Status AuditLog::record(AuditEntry e)
 {
     if (const Status opened = open(); !opened)

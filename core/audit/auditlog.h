@@ -8,6 +8,8 @@
 #include <QString>
 #include <QVariantList>
 
+#include <memory>
+
 namespace Opsdeck {
 
 /** One audited action: who did what, where, to what, and what changed. Never secret values. */
@@ -41,6 +43,9 @@ public:
     /** $XDG_DATA_HOME/opsdeck/audit.sqlite, whatever the application's name (the GUI and
      * the CLI must share it). */
     static QString defaultPath();
+    /** The process's one log at defaultPath(): one SQLite connection however many panes write
+     * (made on first use, kept while anyone holds it; use it from the UI thread). */
+    static std::shared_ptr<AuditLog> shared();
 
     Status record(AuditEntry entry);
     /** Writes the row with outcome "started"; its id for complete(). */

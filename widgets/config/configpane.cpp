@@ -36,7 +36,7 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     , m_workspace(workspace)
     , m_environment(environment)
     , m_pool(pool)
-    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
+    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
     , m_tabs(new QTabWidget(this))
     , m_fileList(new QListWidget(this))
     , m_stack(new QStackedWidget(this))

@@ -40,7 +40,7 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     , m_pool(pool)
     , m_runner(builtinChecks(),
                environment.database ? environment.database->thresholds : QVariantMap())
-    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
+    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
     , m_status(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_overview(new DbOverviewPanel(this))

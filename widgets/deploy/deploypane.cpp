@@ -39,7 +39,7 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     , m_workspaceName(workspace.name)
     , m_environment(environment)
     , m_pool(pool)
-    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
+    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
     , m_status(new QLabel(this))
     , m_lockBox(new QWidget(this))
     , m_lockText(new QLabel(m_lockBox))

@@ -35,7 +35,7 @@ FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current,
     , m_workspace(workspace)
     , m_currentEnvironment(current.name)
     , m_pool(pool)
-    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
+    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
     , m_model(new FlagsMatrixModel(this))
     , m_filter(new FlagsFilterModel(this))
     , m_view(new QTableView)

@@ -324,8 +324,9 @@ void MetricsPane::refresh()
         m_loadedOnce = true;
         emit loaded();
     }
-    setAnnotations(m_deployMarks +
-                   flagAnnotations(AuditLog().recent(500, m_environment.name), m_environment.name));
+    setAnnotations(
+        m_deployMarks +
+        flagAnnotations(AuditLog::shared()->recent(500, m_environment.name), m_environment.name));
 }
 
 void MetricsPane::queryPanel(ChartPanel *panel)
@@ -442,7 +443,7 @@ void MetricsPane::loadAnnotations()
                 query->deleteLater();
                 m_deployMarks = deployAnnotations(state.history);
                 setAnnotations(m_deployMarks +
-                               flagAnnotations(AuditLog().recent(500, m_environment.name),
+                               flagAnnotations(AuditLog::shared()->recent(500, m_environment.name),
                                                m_environment.name));
             });
     query->start(200);

@@ -49,7 +49,7 @@ SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &envi
     : Pane(parent)
     , m_workspace(workspace)
     , m_environment(environment)
-    , m_actions(std::make_shared<AuditLog>(), std::make_shared<DialogConfirmer>(this))
+    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
     , m_files(new QListWidget)
     , m_tree(new QTreeView)
     , m_banner(new QLabel)
