@@ -22,8 +22,9 @@ class Pane;
 class WorkspaceContext;
 
 /**
- * The thin host (docs/ARCHITECTURE.md, "Layers"): a sidebar of environments × panes, a stack of panes, a status
- * bar and the File menu. Panes are created on first selection and own everything they show.
+ * The thin host (docs/ARCHITECTURE.md, "Layers"): a sidebar of environments × panes, a stack of
+ * panes, a status bar and the File menu. Panes are created on first selection and own everything
+ * they show.
  */
 class MainWindow final : public QMainWindow
 {

@@ -25,7 +25,8 @@ class SshPool;
 
 /**
  * One deploy, rollback or ad-hoc command on one environment's hosts, as a state machine on the
- * calling thread driven by the pool's asynchronous SSH jobs (nothing here waits: docs/ARCHITECTURE.md, "Threads").
+ * calling thread driven by the pool's asynchronous SSH jobs (nothing here waits:
+ * docs/ARCHITECTURE.md, "Threads").
  *
  * Deploy: preflight → lock → build (all hosts) → release phase (once) → per batch {switch,
  * restart, health gate} → prune → unlock → history. A failure before the first switch leaves

@@ -11,8 +11,8 @@
 namespace Opsdeck {
 
 /**
- * The session settings (docs/ARCHITECTURE.md, "Threads"). The monitoring defaults make a stuck dashboard
- * harmless: read-only, short statement and lock timeouts, no JIT.
+ * The session settings (docs/ARCHITECTURE.md, "Threads"). The monitoring defaults make a stuck
+ * dashboard harmless: read-only, short statement and lock timeouts, no JIT.
  */
 struct PgSessionSettings
 {

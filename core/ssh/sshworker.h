@@ -45,7 +45,8 @@ struct SshWorkerEvents
  * Owns one libssh session on one thread (libssh sessions are not thread-safe). Other threads
  * hand it work with post(); a poll() loop moves bytes for exec channels, jump-host bridges and
  * tunnel listeners. Jump hosts are chained natively: the inner session's socket is one end of a
- * socketpair whose other end this worker bridges to a direct-tcpip channel (docs/ARCHITECTURE.md, "Threads").
+ * socketpair whose other end this worker bridges to a direct-tcpip channel (docs/ARCHITECTURE.md,
+ * "Threads").
  */
 class SshWorker final
 {

@@ -20,7 +20,8 @@ struct WorkspaceLoadResult
 
 /**
  * Reads opsdeck.yaml into typed structs. Unknown keys are warnings, wrong types and dangling
- * references are errors, and every message carries file:line:column (README, "Writing a workspace").
+ * references are errors, and every message carries file:line:column (README, "Writing a
+ * workspace").
  */
 class WorkspaceLoader final
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The threading rule (docs/ARCHITECTURE.md, "Threads"), proven: with a slow query, a hanging remote command and a
-// host that accepts TCP but never speaks SSH all in flight, the UI event loop never stalls > 50 ms.
+// The threading rule (docs/ARCHITECTURE.md, "Threads"), proven: with a slow query, a hanging remote
+// command and a host that accepts TCP but never speaks SSH all in flight, the UI event loop never
+// stalls > 50 ms.
 #include "common/futures.h"
 #include "overview/overviewpane.h"
 #include "pg/pgconnection.h"
