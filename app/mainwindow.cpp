@@ -112,6 +112,9 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     rebuildRecentMenu();
+    buildViewMenu();
+    m_paneMenu = menuBar()->addMenu(tr("&Pane"));
+    m_paneMenu->setEnabled(false);
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About Opsdeck"), this, [this] {
@@ -121,6 +124,62 @@ void MainWindow::buildMenus()
                 "<b>Opsdeck %1</b><p>One native window for a small team's operations.</p>")
                 .arg(QStringLiteral(OPSDECK_VERSION)));
     });
+}
+
+void MainWindow::buildViewMenu()
+{
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_refreshAction = view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
+        if (Pane *pane = currentPane())
+            pane->refresh();
+    });
+    m_refreshAction->setEnabled(false);
+    view->addSeparator();
+    int number = 1;
+    for (const PaneKind &kind : paneCatalog()) {
+        QAction *go = view->addAction(
+            kind.title, this, [this, id = kind.id] { selectPane(currentEnvironment(), id); });
+        if (number <= 9)
+            go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + number++)));
+        m_goActions << go;
+    }
+    view->addSeparator();
+    m_goActions << view->addAction(tr("&Previous Environment"),
+                                   QKeySequence(Qt::CTRL | Qt::Key_PageUp), this,
+                                   [this] { stepEnvironment(-1); });
+    m_goActions << view->addAction(tr("&Next Environment"),
+                                   QKeySequence(Qt::CTRL | Qt::Key_PageDown), this,
+                                   [this] { stepEnvironment(+1); });
+    for (QAction *go : std::as_const(m_goActions))
+        go->setEnabled(false);
+}
+
+QString MainWindow::currentEnvironment() const
+{
+    return m_sidebar->currentIndex().data(kEnvironmentRole).toString();
+}
+
+void MainWindow::stepEnvironment(int step)
+{
+    const QStringList names = m_context ? m_context->workspace().environmentNames() : QStringList();
+    const int at = names.indexOf(currentEnvironment());
+    if (names.isEmpty() || at < 0)
+        return;
+    const Pane *pane = currentPane();
+    const QString next = names.at((at + step + names.size()) % names.size());
+    selectPane(next, pane ? pane->paneId() : QStringLiteral("overview"));
+}
+
+void MainWindow::showPaneActions(Pane *pane)
+{
+    m_paneMenu->clear();
+    m_paneMenu->setTitle(pane ? pane->title() : tr("&Pane"));
+    const QList<QAction *> actions = pane ? pane->paneActions() : QList<QAction *>();
+    m_paneMenu->addActions(actions);
+    m_paneMenu->setEnabled(!actions.isEmpty());
+    m_refreshAction->setEnabled(pane != nullptr);
+    for (QAction *go : std::as_const(m_goActions))
+        go->setEnabled(m_context != nullptr);
 }
 
 void MainWindow::chooseWorkspace()
@@ -217,6 +276,7 @@ void MainWindow::closeWorkspace()
     m_sidebarModel->clear();
     m_context.reset();
     m_stack->setCurrentWidget(m_welcome);
+    showPaneActions(nullptr);
 }
 
 void MainWindow::showDiagnostics(const Diagnostics &diagnostics)
@@ -275,14 +335,13 @@ void MainWindow::onSidebarSelection()
     const QString environment = index.data(kEnvironmentRole).toString();
     const QString paneId = index.data(kPaneRole).toString();
     const PaneKind *kind = findPaneKind(paneId);
-    const EnvironmentSpec *env =
-        m_context ? m_context->workspace().environment(environment) : nullptr;
-    if (!kind || !env)
+    EnvironmentContext *context = m_context ? m_context->environment(environment) : nullptr;
+    if (!kind || !context)
         return;
     const QString key = environment + QLatin1Char('/') + paneId;
     Pane *pane = m_panes.value(key);
     if (!pane) {
-        pane = kind->create(*env, *m_context, m_stack);
+        pane = kind->create(*context, m_stack);
         QSettings settings;
         pane->restoreState(settings);
         connect(pane, &Pane::statusMessage, this,
@@ -291,6 +350,7 @@ void MainWindow::onSidebarSelection()
         m_stack->addWidget(pane);
     }
     m_stack->setCurrentWidget(pane);
+    showPaneActions(pane);
 }
 
 Pane *MainWindow::currentPane() const

@@ -46,6 +46,12 @@ protected:
 
 private:
     void buildMenus();
+    /** Refresh (F5), Ctrl+1…7 for the panes, Ctrl+PgUp/PgDn for the environments. */
+    void buildViewMenu();
+    /** Puts the current pane's own actions in the Pane menu (titled after the pane). */
+    void showPaneActions(Pane *pane);
+    QString currentEnvironment() const;
+    void stepEnvironment(int step);
     void reload();
     void load();
     /** True when there is nothing unsaved, or the user agreed to drop it. */
@@ -69,6 +75,9 @@ private:
     DiagnosticsView *m_diagnostics;
     QLabel *m_workspaceLabel;
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_paneMenu = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QList<QAction *> m_goActions;
     QFileSystemWatcher m_watcher;
     QTimer m_reloadTimer;
 };

@@ -8,41 +8,33 @@
 #include "metrics/metricspane.h"
 #include "overview/overviewpane.h"
 #include "secrets/secretspane.h"
-#include "workspacecontext.h"
 
 namespace Opsdeck {
 
+namespace {
+
+template<typename PaneType>
+PaneKind kind(const char *id, const char *title)
+{
+    return {QLatin1String(id), QLatin1String(title),
+            [](EnvironmentContext &context, QWidget *parent) -> Pane * {
+                return new PaneType(context, parent);
+            }};
+}
+
+} // namespace
+
 const QList<PaneKind> &paneCatalog()
 {
+    // The order is the sidebar's and Ctrl+1…7's.
     static const QList<PaneKind> kinds = {
-        {QStringLiteral("overview"), QStringLiteral("Overview"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new OverviewPane(env, ctx.sshPool(), parent);
-         }},
-        {QStringLiteral("dbhealth"), QStringLiteral("Database health"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new DbHealthPane(ctx.workspace(), env, ctx.sshPool(), parent);
-         }},
-        {QStringLiteral("deploy"), QStringLiteral("Deployments"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new DeployPane(ctx.workspace(), env, ctx.sshPool(), parent);
-         }},
-        {QStringLiteral("secrets"), QStringLiteral("Secrets"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new SecretsPane(ctx.workspace(), env, parent);
-         }},
-        {QStringLiteral("flags"), QStringLiteral("Feature flags"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new FlagsPane(ctx.workspace(), env, ctx.sshPool(), parent);
-         }},
-        {QStringLiteral("metrics"), QStringLiteral("Metrics"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new MetricsPane(ctx.workspace(), env, ctx.sshPool(), parent);
-         }},
-        {QStringLiteral("config"), QStringLiteral("Config"),
-         [](const EnvironmentSpec &env, WorkspaceContext &ctx, QWidget *parent) -> Pane * {
-             return new ConfigPane(ctx.workspace(), env, ctx.sshPool(), parent);
-         }},
+        kind<OverviewPane>("overview", "Overview"),
+        kind<DbHealthPane>("dbhealth", "Database health"),
+        kind<DeployPane>("deploy", "Deployments"),
+        kind<SecretsPane>("secrets", "Secrets"),
+        kind<FlagsPane>("flags", "Feature flags"),
+        kind<MetricsPane>("metrics", "Metrics"),
+        kind<ConfigPane>("config", "Config"),
     };
     return kinds;
 }

@@ -10,9 +10,8 @@ class QWidget;
 
 namespace Opsdeck {
 
+class EnvironmentContext;
 class Pane;
-class WorkspaceContext;
-struct EnvironmentSpec;
 
 /** One kind of pane the sidebar offers per environment. Later panes add a line to panecatalog.cpp.
  */
@@ -20,7 +19,7 @@ struct PaneKind
 {
     QString id;
     QString title;
-    std::function<Pane *(const EnvironmentSpec &, WorkspaceContext &, QWidget *parent)> create;
+    std::function<Pane *(EnvironmentContext &, QWidget *parent)> create;
 };
 
 const QList<PaneKind> &paneCatalog();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "activitymodel.h"
 
+#include "common/formatting.h"
 #include "statuscolors.h"
 
 #include <QHash>
@@ -15,18 +16,6 @@ QString key(const ActivityRow &r)
 }
 
 } // namespace
-
-QString formatAge(double seconds)
-{
-    if (seconds < 0)
-        return {};
-    if (seconds < 60)
-        return QString::number(seconds, 'f', 1) + QLatin1Char('s');
-    const qint64 s = qint64(seconds);
-    if (s < 3600)
-        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60);
-    return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60);
-}
 
 ActivityModel::ActivityModel(QObject *parent)
     : QAbstractTableModel(parent)

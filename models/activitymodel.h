@@ -51,6 +51,4 @@ private:
     bool m_showBackground = false;
 };
 
-QString formatAge(double seconds);
-
 } // namespace Opsdeck

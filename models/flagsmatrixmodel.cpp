@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagsmatrixmodel.h"
 
+#include "common/formatting.h"
 #include "statuscolors.h"
 
 #include <QFont>
@@ -21,18 +22,6 @@ Health effectHealth(FlagState::Effect effect)
         break;
     }
     return Health::Unknown;
-}
-
-QString ago(const QDateTime &then, const QDateTime &now)
-{
-    const qint64 days = then.daysTo(now);
-    if (days >= 2)
-        return QStringLiteral("%1 days ago").arg(days);
-    const qint64 hours = then.secsTo(now) / 3600;
-    if (hours >= 1)
-        return hours == 1 ? QStringLiteral("an hour ago")
-                          : QStringLiteral("%1 hours ago").arg(hours);
-    return QStringLiteral("just now");
 }
 
 const QColor kDiffersTint(255, 243, 205); // a pale amber: "look here"
@@ -286,8 +275,8 @@ QVariant FlagsMatrixModel::cellData(const Row &row, const QString &environment, 
         if (f.modified.isValid())
             tip += QStringLiteral("\n\nchanged %1 (%2)")
                        .arg(QLocale().toString(f.modified.toLocalTime(), QLocale::ShortFormat),
-                            ago(f.modified,
-                                m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc()));
+                            formatAgo(f.modified,
+                                      m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc()));
         return tip;
     }
     case Qt::BackgroundRole:
@@ -304,8 +293,8 @@ QVariant FlagsMatrixModel::changedData(const Row &row, int role) const
     case Qt::DisplayRole:
         if (!row.lastChanged.isValid())
             return QString();
-        return row.stale ? ago(row.lastChanged, now) + QStringLiteral(" · stale")
-                         : ago(row.lastChanged, now);
+        return row.stale ? formatAgo(row.lastChanged, now) + QStringLiteral(" · stale")
+                         : formatAgo(row.lastChanged, now);
     case Qt::ToolTipRole:
         return row.lastChanged.isValid()
                    ? QLocale().toString(row.lastChanged.toLocalTime(), QLocale::LongFormat)

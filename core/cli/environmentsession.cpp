@@ -26,9 +26,10 @@ Result<std::unique_ptr<EnvironmentSession>> EnvironmentSession::open(const QStri
                               .arg(environment, workspacePath,
                                    joinedNames(loaded.workspace->environmentNames())));
     std::unique_ptr<EnvironmentSession> session(new EnvironmentSession);
-    session->m_workspace = std::move(*loaded.workspace);
-    session->m_environment = environment;
-    session->m_pool = std::make_unique<SshPool>(session->m_workspace, &session->m_prompter);
+    session->m_pool = std::make_unique<SshPool>(*loaded.workspace, &session->m_prompter);
+    session->m_contexts =
+        std::make_unique<EnvironmentContexts>(std::move(*loaded.workspace), session->m_pool.get());
+    session->m_context = session->m_contexts->context(environment);
     return R(std::move(session));
 }
 
@@ -45,23 +46,23 @@ QString EnvironmentSession::databaseTarget() const
     return text;
 }
 
-Result<PgConnection *> EnvironmentSession::database(const PgSessionSettings &settings)
+Result<PgConnection *> EnvironmentSession::database(Role role)
 {
-    const std::optional<DatabaseSpec> &db = environment().database;
-    if (!db)
+    DatabaseSession *database =
+        role == Role::Action ? m_context->actionSession() : m_context->monitoringSession();
+    if (!database)
         return Result<PgConnection *>::failure(
-            QStringLiteral("environment '%1' has no database").arg(m_environment));
-    m_database = std::make_unique<DatabaseSession>(*db, m_pool.get(), settings);
+            QStringLiteral("environment '%1' has no database").arg(m_context->name()));
     // A command may block: wait for the one attempt, with no retries behind the user's back.
     QEventLoop loop;
     Result<PgConnection *> outcome =
         Result<PgConnection *>::failure(QStringLiteral("not connected"));
     QObject guard;
-    m_database->whenReady(&guard, [&](PgConnection *pg, const QString &error) {
+    database->whenReady(&guard, [&](PgConnection *pg, const QString &error) {
         outcome = pg ? Result<PgConnection *>(pg) : Result<PgConnection *>::failure(error);
         loop.quit();
     });
-    if (!m_database->connection() && m_database->state() != DatabaseSession::State::Waiting)
+    if (!database->connection() && database->state() != DatabaseSession::State::Waiting)
         loop.exec();
     return outcome;
 }

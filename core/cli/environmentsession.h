@@ -3,6 +3,7 @@
 
 #include "pg/pgconnection.h"
 #include "runtime/databasesession.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
@@ -25,9 +26,13 @@ public:
     static Result<std::unique_ptr<EnvironmentSession>> open(const QString &workspacePath,
                                                             const QString &environment);
 
-    const Workspace &workspace() const { return m_workspace; }
-    const EnvironmentSpec &environment() const { return *m_workspace.environment(m_environment); }
-    Result<PgConnection *> database(const PgSessionSettings &settings = {});
+    const Workspace &workspace() const { return m_contexts->workspace(); }
+    const EnvironmentSpec &environment() const { return m_context->environment(); }
+    /** The same context a pane of this environment gets: its sessions, flags backend, audit. */
+    EnvironmentContext &context() const { return *m_context; }
+    enum class Role { Monitoring, Action };
+    /** The context's monitoring (read-only) or action session, connected once; no retries. */
+    Result<PgConnection *> database(Role role = Role::Monitoring);
     SshPool *pool() const { return m_pool.get(); }
     QString databaseTarget() const;
 
@@ -47,11 +52,10 @@ public:
 private:
     EnvironmentSession() = default;
 
-    Workspace m_workspace;
-    QString m_environment;
     FixedPrompter m_prompter{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
-    std::unique_ptr<DatabaseSession> m_database; // after the pool: closed first
+    std::unique_ptr<EnvironmentContexts> m_contexts; // after the pool: closed first
+    EnvironmentContext *m_context = nullptr;
 };
 
 } // namespace Opsdeck

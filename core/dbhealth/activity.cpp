@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "activity.h"
 
+#include <QHash>
+#include <QMap>
+#include <QSet>
+
+#include <algorithm>
+#include <functional>
+
 namespace Opsdeck {
 
 QString activitySql(bool includeIdle)
@@ -49,6 +56,40 @@ QList<ActivityRow> activityRows(const PgResultSet &set)
         rows << a;
     }
     return rows;
+}
+
+QList<LockTreeNode> lockTree(const QList<ActivityRow> &rows)
+{
+    QHash<int, const ActivityRow *> byPid;
+    QMap<int, QList<int>> waiters; // ordered, so the tree reads the same on every refresh
+    for (const ActivityRow &r : rows) {
+        byPid.insert(r.pid, &r);
+        for (int blocker : r.blockedBy)
+            waiters[blocker] << r.pid;
+    }
+    QList<LockTreeNode> tree;
+    std::function<void(int, int, QSet<int> &)> add = [&](int pid, int depth, QSet<int> &seen) {
+        tree << LockTreeNode{pid, depth, byPid.value(pid)};
+        if (seen.contains(pid))
+            return;
+        seen.insert(pid);
+        for (int waiter : waiters.value(pid))
+            add(waiter, depth + 1, seen);
+    };
+    for (auto it = waiters.cbegin(); it != waiters.cend(); ++it) {
+        const ActivityRow *r = byPid.value(it.key());
+        if (r && !r->blockedBy.isEmpty())
+            continue; // not a root: it shows up under its own blocker
+        QSet<int> seen;
+        add(it.key(), 0, seen);
+    }
+    return tree;
+}
+
+int waitingCount(const QList<ActivityRow> &rows)
+{
+    return int(std::count_if(rows.cbegin(), rows.cend(),
+                             [](const ActivityRow &r) { return !r.blockedBy.isEmpty(); }));
 }
 
 } // namespace Opsdeck

@@ -37,4 +37,20 @@ struct ActivityRow
 QString activitySql(bool includeIdle = true);
 QList<ActivityRow> activityRows(const PgResultSet &set);
 
+/** One backend in the lock tree: a root blocker (waits for nobody) or a waiter below one. */
+struct LockTreeNode
+{
+    int pid = 0;
+    int depth = 0;                    // 0 for a root blocker
+    const ActivityRow *row = nullptr; // null when the blocker is not among the rows shown
+};
+
+/**
+ * Who blocks whom, from pg_blocking_pids: the roots first, each followed depth-first by the
+ * sessions waiting on it. A waiter blocked by two sessions appears under both; cycles
+ * (deadlocks the server is about to resolve) are cut. The pointers point into `rows`.
+ */
+QList<LockTreeNode> lockTree(const QList<ActivityRow> &rows);
+int waitingCount(const QList<ActivityRow> &rows);
+
 } // namespace Opsdeck

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dboverview.h"
 
+#include "common/formatting.h"
 #include "runtime/hostprobe.h"
 
 namespace Opsdeck {

@@ -2,6 +2,9 @@
 #include "deployrunner.h"
 
 #include "audit/auditlog.h"
+#include "common/formatting.h"
+#include "deployscripts.h"
+#include "gitrefs.h"
 #include "healthgate.h"
 #include "runtime/hostprobe.h"
 #include "runtime/sshpool.h"

@@ -4,6 +4,7 @@
 #include "deployrunner.h"
 
 #include "common/httppolicy.h"
+#include "deployscripts.h"
 
 #include "audit/auditlog.h"
 

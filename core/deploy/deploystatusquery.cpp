@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploystatusquery.h"
 
-#include "deployplan.h"
+#include "deployscripts.h"
 #include "hostfanout.h"
 #include "workspace/workspace.h"
 

@@ -2,6 +2,7 @@
 #include "healthgate.h"
 
 #include "common/httppolicy.h"
+#include "deployscripts.h"
 
 #include "common/futures.h"
 #include "ssh/sshclient.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "deployplan.h"
+#include "deploycontext.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "migrations.h"
 
-#include "deployplan.h"
+#include "deploycontext.h"
 
 namespace Opsdeck {
 

@@ -13,7 +13,7 @@ void FlagsBackend::events(const QString &, QObject *, Events done)
 }
 
 Result<std::unique_ptr<FlagsBackend>> FlagsBackend::create(const EnvironmentSpec &environment,
-                                                           SshPool *pool)
+                                                           SshPool *pool, DatabaseSession *database)
 {
     using R = Result<std::unique_ptr<FlagsBackend>>;
     if (environment.flags.isEmpty())
@@ -24,10 +24,11 @@ Result<std::unique_ptr<FlagsBackend>> FlagsBackend::create(const EnvironmentSpec
         return R::failure(spec.errorString());
     if (spec->isUnleash())
         return R(std::make_unique<UnleashBackend>(std::move(spec.value())));
-    if (!environment.database)
+    if (!environment.database || !database)
         return R::failure(QStringLiteral("%1: flags in the database need a database: block")
                               .arg(environment.name));
-    return R(std::make_unique<SqlFlagsBackend>(std::move(spec.value()), environment, pool));
+    return R(
+        std::make_unique<SqlFlagsBackend>(std::move(spec.value()), environment, pool, database));
 }
 
 ActionRequest flagEditRequest(const QString &workspace, const EnvironmentSpec &environment,

@@ -14,6 +14,7 @@
 namespace Opsdeck {
 
 class AuditLog;
+class DatabaseSession;
 class SshPool;
 
 /** One server-side event about a flag (Unleash's event log). */
@@ -61,8 +62,9 @@ public:
     /** Said before deleting when deleting reaches further than this environment. */
     virtual QString deleteCaveat() const { return {}; }
 
+    /** `database` is the environment's action session (borrowed; SQL backends only). */
     static Result<std::unique_ptr<FlagsBackend>> create(const EnvironmentSpec &environment,
-                                                        SshPool *pool);
+                                                        SshPool *pool, DatabaseSession *database);
 };
 
 /** A failed write because the row is not as it was read: refresh, then decide again. */

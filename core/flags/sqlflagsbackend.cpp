@@ -10,14 +10,13 @@
 namespace Opsdeck {
 
 SqlFlagsBackend::SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environment, SshPool *pool,
-                                 QObject *parent)
+                                 DatabaseSession *database, QObject *parent)
     : FlagsBackend(parent)
     , m_spec(std::move(spec))
     , m_host(environment.hosts.value(0))
     , m_pool(pool)
-    // Writes happen here too: the action settings (no read-only session, short timeouts).
-    , m_database(std::make_unique<DatabaseSession>(*environment.database, pool,
-                                                   PgSessionSettings::action(), this))
+    // Writes happen here too: the action session (not read-only, short timeouts).
+    , m_database(database)
 {}
 
 SqlFlagsBackend::~SqlFlagsBackend() = default;

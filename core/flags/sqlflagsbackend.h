@@ -17,8 +17,9 @@ class SqlFlagsBackend final : public FlagsBackend
     Q_OBJECT
 
 public:
+    /** `database` (the environment's action session) must outlive the backend. */
     SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environment, SshPool *pool,
-                    QObject *parent = nullptr);
+                    DatabaseSession *database, QObject *parent = nullptr);
     ~SqlFlagsBackend() override;
 
     int capabilities() const override;
@@ -35,7 +36,7 @@ private:
     FlagsSpec m_spec;
     QString m_host; // where manage.py runs
     SshPool *m_pool;
-    std::unique_ptr<DatabaseSession> m_database;
+    DatabaseSession *m_database;
 };
 
 } // namespace Opsdeck

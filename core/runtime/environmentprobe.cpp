@@ -3,6 +3,7 @@
 
 #include "common/futures.h"
 #include "databasesession.h"
+#include "environmentcontext.h"
 #include "pg/pgconnection.h"
 #include "sshpool.h"
 
@@ -19,17 +20,17 @@ const QString kDatabaseQuery = QStringLiteral(
 
 } // namespace
 
-EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *pool,
-                                   QObject *parent)
+EnvironmentProbe::EnvironmentProbe(EnvironmentContext &context, QObject *parent)
     : QObject(parent)
-    , m_environmentName(environment.name)
-    , m_pool(pool)
-    , m_databaseSpec(environment.database)
+    , m_environmentName(context.name())
+    , m_pool(context.sshPool())
+    , m_databaseSpec(context.environment().database)
+    , m_session(context.monitoringSession())
 {
-    for (const QString &name : environment.hosts) {
+    for (const QString &name : context.environment().hosts) {
         HostStatus status;
         status.name = name;
-        if (SshClient *client = pool->client(name)) {
+        if (SshClient *client = m_pool->client(name)) {
             status.address = client->endpoint().displayAddress();
             status.via = client->jump() ? client->jump()->endpoint().name : QString();
         }
@@ -38,7 +39,6 @@ EnvironmentProbe::EnvironmentProbe(const EnvironmentSpec &environment, SshPool *
     if (m_databaseSpec) {
         m_database.state = DatabaseStatus::State::Unknown;
         m_database.via = m_databaseSpec->tunnel;
-        m_session = std::make_unique<DatabaseSession>(*m_databaseSpec, pool, PgSessionSettings{});
         if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
             m_database.target =
                 QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);

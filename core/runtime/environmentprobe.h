@@ -16,6 +16,7 @@
 namespace Opsdeck {
 
 class DatabaseSession;
+class EnvironmentContext;
 class PgConnection;
 class SshExec;
 class SshPool;
@@ -60,7 +61,8 @@ class EnvironmentProbe final : public QObject
     Q_OBJECT
 
 public:
-    EnvironmentProbe(const EnvironmentSpec &environment, SshPool *pool, QObject *parent = nullptr);
+    /** Reads the database through the context's monitoring session. */
+    explicit EnvironmentProbe(EnvironmentContext &context, QObject *parent = nullptr);
     ~EnvironmentProbe() override;
 
     const QString &environmentName() const { return m_environmentName; }
@@ -68,6 +70,8 @@ public:
     const DatabaseStatus &database() const { return m_database; }
     /** True once every host and the database have answered (or failed) at least once. */
     bool hasCompletedOnce() const { return m_completedOnce; }
+    /** A round is out (a refresh now would be skipped). */
+    bool isRefreshing() const { return m_pending > 0; }
 
     void refresh();
 
@@ -89,7 +93,7 @@ private:
     QList<HostStatus> m_hosts;
     QList<QPointer<SshExec>> m_inFlight;
     DatabaseStatus m_database;
-    std::unique_ptr<DatabaseSession> m_session; // tunnel, open, reconnect
+    DatabaseSession *m_session; // the environment's monitoring session: tunnel, reconnect
     int m_pending = 0;
     bool m_completedOnce = false;
 };

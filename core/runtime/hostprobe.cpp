@@ -48,22 +48,4 @@ std::optional<HostMetrics> parseHostProbe(const QByteArray &output)
     return m;
 }
 
-QString formatDuration(qint64 seconds)
-{
-    const qint64 days = seconds / 86400, hours = (seconds % 86400) / 3600,
-                 minutes = (seconds % 3600) / 60;
-    if (days > 0)
-        return QStringLiteral("%1d %2h").arg(days).arg(hours);
-    if (hours > 0)
-        return QStringLiteral("%1h %2m").arg(hours).arg(minutes);
-    if (minutes > 0)
-        return QStringLiteral("%1m").arg(minutes);
-    return QStringLiteral("%1s").arg(seconds);
-}
-
-QString formatBytes(qint64 bytes)
-{
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
-}
-
 } // namespace Opsdeck

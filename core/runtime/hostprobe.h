@@ -29,9 +29,4 @@ QByteArray hostProbeCommand();
 /** Parses hostProbeCommand()'s output; nullopt when it does not look like it. */
 std::optional<HostMetrics> parseHostProbe(const QByteArray &output);
 
-/** "3d 4h", "5h 12m", "42m": uptime for people. */
-QString formatDuration(qint64 seconds);
-/** "1.5 GiB" */
-QString formatBytes(qint64 bytes);
-
 } // namespace Opsdeck

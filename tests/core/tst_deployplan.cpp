@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The deploy engine's pure parts: batches, ref resolution, quoting, and reading the hosts' state.
 #include "deploy/deployplan.h"
+#include "deploy/deployscripts.h"
 #include "deploy/deploystate.h"
+#include "deploy/gitrefs.h"
 #include "deploy/migrations.h"
 
 #include <QJsonDocument>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbhealth/activity.h"
 #include "dbhealth/dboverview.h"
 #include "dbhealth/healthcheck.h"
 #include "dbhealth/healthrunner.h"
@@ -197,6 +198,33 @@ private slots:
         second.connections = 85;
         QCOMPARE(value(overviewItems(second, first), QStringLiteral("Connections")).verdict,
                  Verdict::Warning);
+    }
+
+    void lockTreeStartsAtTheRootBlocker()
+    {
+        // 8452 (idle in transaction) blocks 8460, which blocks 8470 and 8471; 8480 waits on
+        // both 8452 and 8460; 9000 waits on a backend not among the rows (another database).
+        const auto row = [](int pid, QList<int> blockedBy) {
+            ActivityRow r;
+            r.pid = pid;
+            r.blockedBy = std::move(blockedBy);
+            return r;
+        };
+        const QList<ActivityRow> rows{row(8471, {8460}), row(8460, {8452}),       row(8452, {}),
+                                      row(8470, {8460}), row(8480, {8452, 8460}), row(9000, {1234}),
+                                      row(7000, {})};
+        QStringList shape;
+        for (const LockTreeNode &n : lockTree(rows))
+            shape << QString(n.depth * 2, QLatin1Char(' ')) + QString::number(n.pid) +
+                         (n.row ? QString() : QStringLiteral("?"));
+        QCOMPARE(shape, QStringList({QStringLiteral("1234?"), QStringLiteral("  9000"),
+                                     QStringLiteral("8452"), QStringLiteral("  8460"),
+                                     QStringLiteral("    8471"), QStringLiteral("    8470"),
+                                     QStringLiteral("    8480"), QStringLiteral("  8480")}));
+        QCOMPARE(waitingCount(rows), 5);
+
+        // A cycle (a deadlock about to be broken) has no root and does not loop forever.
+        QVERIFY(lockTree({row(1, {2}), row(2, {1})}).isEmpty());
     }
 
     void reportsMapErrorsToPlainWords()

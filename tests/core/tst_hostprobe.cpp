@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime/hostprobe.h"
 
+#include "common/formatting.h"
+
 #include <QProcess>
 #include <QTest>
 

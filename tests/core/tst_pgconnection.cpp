@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Against the real PostgreSQL of tests/services/postgres.sh (and sshd for the tunnel).
+#include "dbhealth/queryplan.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
 #include "ssh/sshclient.h"
 #include "testservices.h"
@@ -11,18 +13,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-template<typename T>
-T wait(QFuture<T> future, int timeoutMs = 15000)
-{
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs)) {
-        if constexpr (std::is_constructible_v<T, Error>)
-            return T(Error{QStringLiteral("test timed out waiting")});
-        else
-            return T();
-    }
-    return future.result();
-}
 
 int pgPort()
 {
@@ -109,6 +99,39 @@ private slots:
             wait(pg.query(QStringLiteral("create table t_should_fail(x int)")));
         QVERIFY(!write.ok());
         QCOMPARE(write.error().code, QStringLiteral("25006")); // read_only_sql_transaction
+    }
+
+    void plansAreReadWithoutRunningTheQuery()
+    {
+        // The read-only monitoring session: EXPLAIN of a write plans it and writes nothing.
+        PgConnection pg(TestServices::pgConninfo());
+        QVERIFY(wait(pg.open()).ok());
+        Result<QString> plan = wait(QueryPlan::explain(
+            pg, QStringLiteral(
+                    "/* from Django */\n  select relname from pg_class where relkind = 'r'")));
+        QVERIFY2(plan.ok(), qPrintable(plan.errorString()));
+        QVERIFY2(plan->contains(QStringLiteral("Scan on pg_class")), qPrintable(*plan));
+        plan = wait(QueryPlan::explain(
+            pg, QStringLiteral("insert into pg_temp.nowhere select 1 where false")));
+        QVERIFY(!plan.ok()); // the server's own words: the relation does not exist
+        QVERIFY2(plan.errorString().contains(QStringLiteral("does not exist")),
+                 qPrintable(plan.errorString()));
+
+        // What EXPLAIN does not accept is not sent, and the answer says why.
+        plan = wait(QueryPlan::explain(pg, QStringLiteral("alter table t add column x int")));
+        QVERIFY(!plan.ok());
+        QVERIFY2(plan.errorString().startsWith(QStringLiteral("ALTER statements have no plan")),
+                 qPrintable(plan.errorString()));
+        plan =
+            wait(QueryPlan::explain(pg, QStringLiteral("select * from pg_class where oid = $1")));
+        QVERIFY(plan.errorString().contains(QStringLiteral("bind parameters")));
+        plan = wait(QueryPlan::explain(pg, QStringLiteral("  -- nothing\n")));
+        QVERIFY(plan.errorString().contains(QStringLiteral("no query text")));
+        QVERIFY(
+            QueryPlan::whyNotExplainable(QStringLiteral("CREATE TABLE t2 AS select 1")).isEmpty());
+        QVERIFY(!QueryPlan::whyNotExplainable(QStringLiteral("create table t2 (x int)")).isEmpty());
+        QVERIFY(
+            QueryPlan::whyNotExplainable(QStringLiteral("WITH x AS (select 1) table x")).isEmpty());
     }
 
     void actionSessionCanWrite()

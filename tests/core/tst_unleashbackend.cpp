@@ -31,7 +31,7 @@ class TestUnleashBackend final : public QObject
         env.flags = {{QStringLiteral("backend"), QStringLiteral("unleash")},
                      {QStringLiteral("url"), m_unleash.value(QStringLiteral("UNLEASH_URL"))},
                      {QStringLiteral("token"), m_unleash.value(QStringLiteral("UNLEASH_TOKEN"))}};
-        auto created = FlagsBackend::create(env, nullptr);
+        auto created = FlagsBackend::create(env, nullptr, nullptr);
         return created ? std::move(created.value()) : nullptr;
     }
 
@@ -113,9 +113,13 @@ private slots:
         env.name = QStringLiteral("production");
         env.flags = {{QStringLiteral("backend"), QStringLiteral("unleash")},
                      {QStringLiteral("url"), QStringLiteral("127.0.0.1:4242")}};
-        QVERIFY(FlagsBackend::create(env, nullptr).errorString().contains(QLatin1String("http")));
+        QVERIFY(FlagsBackend::create(env, nullptr, nullptr)
+                    .errorString()
+                    .contains(QLatin1String("http")));
         env.flags.insert(QStringLiteral("url"), QStringLiteral("http://127.0.0.1:4242"));
-        QVERIFY(FlagsBackend::create(env, nullptr).errorString().contains(QLatin1String("token")));
+        QVERIFY(FlagsBackend::create(env, nullptr, nullptr)
+                    .errorString()
+                    .contains(QLatin1String("token")));
     }
 
     void createdOffInEveryEnvironment()
@@ -264,7 +268,7 @@ private slots:
         env.flags = {{QStringLiteral("backend"), QStringLiteral("unleash")},
                      {QStringLiteral("url"), m_unleash.value(QStringLiteral("UNLEASH_URL"))},
                      {QStringLiteral("token"), QStringLiteral("*:*.wrong")}};
-        auto b = FlagsBackend::create(env, nullptr);
+        auto b = FlagsBackend::create(env, nullptr, nullptr);
         QVERIFY(b);
         const auto flags = load(*b.value());
         QVERIFY(!flags);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "metrics/dashboards.h"
 #include "testservices.h"
 #include "workspace/expansion.h"
 #include "workspace/workspaceloader.h"
@@ -155,6 +156,29 @@ private slots:
         QVERIFY(r.ok());
         QCOMPARE(r.workspace->ssh.configFile, QStringLiteral("/srv/repo/infra/ssh_config"));
         QVERIFY(r.workspace->ssh.useSshConfig);
+    }
+
+    void aPanelCopiedAsYamlReadsBackUnchanged()
+    {
+        // What "Add to dashboard" puts on the clipboard, pasted under a dashboard's panels:.
+        PanelSpec panel;
+        panel.title = QStringLiteral("Query: rate(x{job=\"a\"}[5m]) # \\ 'q'");
+        panel.source = QStringLiteral("prometheus");
+        panel.query =
+            QStringLiteral("sum by (code) (rate(http{path=~\"/a|/b\", q='x'}[5m])) # : {");
+        const QString line = panelYaml(panel);
+        QVERIFY2(line.startsWith(QStringLiteral("      - {")) && line.endsWith(QLatin1Char('\n')),
+                 qPrintable(line));
+        const WorkspaceLoadResult r = WorkspaceLoader::loadText(
+            "version: 1\ndashboards:\n  - name: Mine\n    panels:\n" + line.toUtf8(),
+            QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QVERIFY2(r.ok(), qPrintable(r.diagnostics.value(0).toString()));
+        const DashboardSpec &mine = r.workspace->dashboards.constLast();
+        QCOMPARE(mine.name, QStringLiteral("Mine"));
+        QCOMPARE(mine.panels.size(), 1);
+        QCOMPARE(mine.panels[0].title, panel.title);
+        QCOMPARE(mine.panels[0].query, panel.query);
+        QCOMPARE(mine.panels[0].source, panel.source);
     }
 
     void missingFileIsAnErrorNotACrash()

@@ -2,6 +2,7 @@
 // Health checks against real PostgreSQL: the demo world's planted problems, and a fresh
 // cluster that must come out all green.
 #include "dbhealth/healthrunner.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
 #include "testservices.h"
 
@@ -14,14 +15,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-template<typename T>
-T wait(QFuture<T> future, int timeoutMs = 30000)
-{
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
-        return T();
-    return future.result();
-}
 
 QString demoConninfo(const QString &db)
 {

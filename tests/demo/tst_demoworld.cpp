@@ -2,7 +2,9 @@
 // The demo world (tests/services/demo-world.sh) is what scripts/demo shows and what every
 // pane's integration tests act on: prove each thing it promises.
 #include "common/futures.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
 #include "runtime/sshpool.h"
 #include "secrets/secretsdiff.h"
@@ -29,14 +31,6 @@ namespace {
 QHash<QString, QString> demo()
 {
     return TestServices::load(QStringLiteral("demo"));
-}
-
-template<typename T>
-T wait(QFuture<T> future, int timeoutMs = 20000)
-{
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
-        return T(Error{QStringLiteral("timed out")});
-    return future.result();
 }
 
 struct HttpAnswer
@@ -89,7 +83,8 @@ private slots:
     void overviewOfBothEnvironmentsIsGreen()
     {
         QFETCH(QString, environment);
-        EnvironmentProbe probe(*m_workspace->environment(environment), m_pool.get());
+        EnvironmentContexts contexts(*m_workspace, m_pool.get());
+        EnvironmentProbe probe(*contexts.context(environment));
         QSignalSpy finished(&probe, &EnvironmentProbe::refreshFinished);
         probe.refresh();
         QVERIFY(finished.wait(30000));

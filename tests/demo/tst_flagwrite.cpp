@@ -4,7 +4,9 @@
 // is_active_for_user) sees the new value; a row changed since it was read is never overwritten;
 // a plain flag table (Django's FeatureFlag(name, enabled, created_at)) works the same way.
 #include "flags/flagsbackend.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
+#include "runtime/databasesession.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
@@ -14,14 +16,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-template<typename T>
-T wait(QFuture<T> future, int timeoutMs = 30000)
-{
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs))
-        return T(Error{QStringLiteral("timed out")});
-    return future.result();
-}
 
 const QString kManage = QStringLiteral("cd /srv/minitwit-staging/current && ./manage.py");
 
@@ -36,6 +30,7 @@ class TestFlagWrite final : public QObject
     FixedPrompter m_reject{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
     std::unique_ptr<PgConnection> m_pg;
+    std::unique_ptr<DatabaseSession> m_action; // shared by the backends, as a context's is
     std::unique_ptr<FlagsBackend> m_sql, m_manage, m_table;
     const QString m_suffix = QString::number(QCoreApplication::applicationPid());
     const QString m_flag = QStringLiteral("opsdeck_test_") + m_suffix;
@@ -45,7 +40,10 @@ class TestFlagWrite final : public QObject
     {
         EnvironmentSpec staging = *m_workspace->environment(QStringLiteral("staging"));
         staging.flags = flags;
-        auto created = FlagsBackend::create(staging, m_pool.get());
+        if (!m_action)
+            m_action = std::make_unique<DatabaseSession>(*staging.database, m_pool.get(),
+                                                         PgSessionSettings::action());
+        auto created = FlagsBackend::create(staging, m_pool.get(), m_action.get());
         return created ? std::move(created.value()) : nullptr;
     }
 

@@ -3,6 +3,7 @@
 // assertion is read back from the hosts' file systems or from the app itself over HTTP.
 #include "audit/auditlog.h"
 #include "deploy/deployrunner.h"
+#include "deploy/deployscripts.h"
 #include "deploy/deploystatusquery.h"
 #include "deploy/hostlines.h"
 #include "deploytestworld.h"

@@ -4,10 +4,11 @@
 // and a million output lines while the event loop keeps ticking.
 #include "common/dangerconfirmdialog.h"
 #include "common/desktopnotifier.h"
+#include "common/messagebanner.h"
 #include "deploy/deploydialog.h"
 #include "deploy/deploypane.h"
-#include "deploy/deployplan.h"
 #include "deploy/deployrunview.h"
+#include "deploy/deployscripts.h"
 #include "deploy/deploystatuspanel.h"
 #include "deploy/hostfanout.h"
 #include "deploy/rollbackdialog.h"
@@ -15,6 +16,7 @@
 #include "deploytestworld.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
+#include "testpane.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -45,10 +47,9 @@ class TestDeployPane final : public QObject
     QTemporaryDir m_temp;
     std::shared_ptr<AuditLog> m_audit;
 
-    std::unique_ptr<DeployPane> makePane(const QString &environment)
+    TestPane<DeployPane> makePane(const QString &environment)
     {
-        auto pane = std::make_unique<DeployPane>(m_workspace, *m_workspace.environment(environment),
-                                                 m_pool.get());
+        TestPane<DeployPane> pane(m_workspace, environment, m_pool.get());
         pane->setAuditLog(m_audit);
         pane->setLogDirectory(m_temp.path());
         pane->resize(1100, 750);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hoststatusmodel.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
@@ -27,7 +28,8 @@ private slots:
         QVERIFY2(loaded.ok(), qPrintable(loaded.diagnostics.value(0).toString()));
         FixedPrompter prompter(HostKeyDecision::Reject);
         SshPool pool(*loaded.workspace, &prompter);
-        EnvironmentProbe probe(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        EnvironmentProbe probe(*contexts.context(QStringLiteral("staging")));
 
         HostStatusModel model;
         QAbstractItemModelTester tester(&model,

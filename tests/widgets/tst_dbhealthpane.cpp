@@ -5,11 +5,14 @@
 #include "audit/auditlog.h"
 #include "checkresultsmodel.h"
 #include "common/dangerconfirmdialog.h"
+#include "common/messagebanner.h"
 #include "dbhealth/activitypanel.h"
 #include "dbhealth/checkspanel.h"
 #include "dbhealth/dbhealthpane.h"
 #include "dbhealth/overviewslotspanels.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
@@ -34,13 +37,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-template<typename T>
-T wait(QFuture<T> future, int timeoutMs = 15000)
-{
-    (void)QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs);
-    return future.isFinished() && future.resultCount() ? future.result() : T();
-}
 
 PgSessionSettings named(const QString &application)
 {
@@ -82,6 +78,7 @@ class TestDbHealthPane final : public QObject
     std::optional<Workspace> m_workspace;
     FixedPrompter m_reject{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
+    std::unique_ptr<EnvironmentContexts> m_contexts;
     std::unique_ptr<DbHealthPane> m_pane;
     std::shared_ptr<AuditLog> m_audit;
 
@@ -125,8 +122,8 @@ private slots:
         QVERIFY(loaded.ok());
         m_workspace = loaded.workspace;
         m_pool = std::make_unique<SshPool>(*m_workspace, &m_reject);
-        m_pane = std::make_unique<DbHealthPane>(
-            *m_workspace, *m_workspace->environment(QStringLiteral("staging")), m_pool.get());
+        m_contexts = std::make_unique<EnvironmentContexts>(*m_workspace, m_pool.get());
+        m_pane = std::make_unique<DbHealthPane>(*m_contexts->context(QStringLiteral("staging")));
         m_audit = std::make_shared<AuditLog>(m_dir.filePath(QStringLiteral("audit.sqlite")));
         m_pane->setAuditLog(m_audit);
         QSignalSpy loadedSpy(m_pane.get(), &Pane::loaded);
@@ -308,11 +305,14 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] {
                 m_pane->refreshActivity();
-                return status->text().contains(QStringLiteral("retrying"));
+                return m_pane->banner()->text().contains(QStringLiteral("retrying"));
             },
             10000));
+        QCOMPARE(m_pane->state(), Pane::State::Error);
+        QVERIFY(status->text().startsWith(QStringLiteral("Not connected")));
         QVERIFY(QTest::qWaitFor(
             [&] { return status->text().startsWith(QStringLiteral("Connected")); }, 15000));
+        QVERIFY(m_pane->banner()->text().isEmpty()); // the error left with the reconnect
         QVERIFY(waitForApplication(QStringLiteral("killer")));
     }
 
@@ -461,8 +461,8 @@ private slots:
         const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(path);
         QVERIFY2(loaded.ok(), qPrintable(loaded.diagnostics.value(0).message));
         SshPool pool(*loaded.workspace, &m_reject);
-        DbHealthPane staging(*loaded.workspace,
-                             *loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        DbHealthPane staging(*contexts.context(QStringLiteral("staging")));
         staging.setAuditLog(m_audit);
         QSignalSpy loadedSpy(&staging, &Pane::loaded);
         staging.resize(1200, 700);

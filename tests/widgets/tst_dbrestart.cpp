@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The server restarts under an open Database health pane: the pane says so and comes back by
 // itself (backoff). Uses a throwaway cluster of its own so no other test sees the restart.
+#include "common/messagebanner.h"
 #include "dbhealth/dbhealthpane.h"
 #include "runtime/databasesession.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
@@ -61,8 +63,8 @@ private slots:
         QVERIFY(loaded.ok());
         FixedPrompter reject(HostKeyDecision::Reject);
         SshPool pool(*loaded.workspace, &reject);
-        DbHealthPane pane(*loaded.workspace, *loaded.workspace->environment(QStringLiteral("solo")),
-                          &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        DbHealthPane pane(*contexts.context(QStringLiteral("solo")));
         QSignalSpy loadedSpy(&pane, &Pane::loaded);
         pane.show();
         QVERIFY(loadedSpy.wait(20000));
@@ -90,14 +92,17 @@ private slots:
         restart.start(::getuid() == 0 ? QStringLiteral("runuser") : pgCtl,
                       ::getuid() == 0 ? command : command.mid(1));
         // The pane notices (its next 2 s refresh fails) and says it is retrying...
-        QVERIFY(QTest::qWaitFor([&] { return status->text().contains(QStringLiteral("retrying")); },
-                                15000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return pane.banner()->text().contains(QStringLiteral("retrying")); }, 15000));
+        QCOMPARE(pane.state(), Pane::State::Error);
         QVERIFY(status->text().contains(QStringLiteral("Not connected")));
         QVERIFY(QTest::qWaitFor([&] { return restart.state() == QProcess::NotRunning; }, 30000));
         QCOMPARE(restart.exitCode(), 0);
         // ...and is back by itself, with fresh data.
         QVERIFY(QTest::qWaitFor(
             [&] { return status->text().startsWith(QStringLiteral("Connected")); }, 30000));
+        QVERIFY(pane.banner()->text().isEmpty()); // the error went with the reconnect
+        QCOMPARE(pane.state(), Pane::State::Ready);
     }
 };
 

@@ -5,13 +5,16 @@
 // it used?", and a window that keeps running while one environment's query waits on a lock.
 // It works on flags of its own so the CLI test sharing the demo world sees the demo's flags.
 #include "common/dangerconfirmdialog.h"
+#include "common/messagebanner.h"
 #include "flags/flagdetailspanel.h"
 #include "flags/flageditdialog.h"
 #include "flags/flagspane.h"
 #include "flagsmatrixmodel.h"
+#include "futurewait.h"
 #include "pg/pgconnection.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
+#include "testpane.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
@@ -27,18 +30,6 @@
 #include <QTreeWidget>
 
 using namespace Opsdeck;
-
-namespace {
-
-template<typename T>
-T wait(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, 30000))
-        return T(Error{QStringLiteral("timed out")});
-    return future.result();
-}
-
-} // namespace
 
 class TestFlagsPane final : public QObject
 {
@@ -75,15 +66,14 @@ class TestFlagsPane final : public QObject
                    {name});
     }
 
-    std::unique_ptr<FlagsPane> openPane()
+    TestPane<FlagsPane> openPane()
     {
-        auto pane = std::make_unique<FlagsPane>(
-            *m_workspace, *m_workspace->environment(QStringLiteral("staging")), m_pool.get());
+        TestPane<FlagsPane> pane(*m_workspace, QStringLiteral("staging"), m_pool.get());
         pane->setAuditLog(m_audit);
         pane->resize(1100, 640);
         pane->show();
         if (!StallMeter::spinUntil([&pane] { return pane->hasLoaded(); }, 30000))
-            return nullptr;
+            return {};
         return pane;
     }
 
@@ -387,8 +377,8 @@ private slots:
                 .ok());
         StallMeter meter;
         meter.start();
-        FlagsPane pane(*m_workspace, *m_workspace->environment(QStringLiteral("staging")),
-                       m_pool.get());
+        TestPane<FlagsPane> opened(*m_workspace, QStringLiteral("staging"), m_pool.get());
+        FlagsPane &pane = *opened;
         QSet<QString> loaded;
         connect(&pane, &FlagsPane::environmentLoaded, this,
                 [&loaded](const QString &e) { loaded << e; });

@@ -8,6 +8,7 @@
 #include "metrics/timechartview.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
+#include "testpane.h"
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
@@ -30,16 +31,15 @@ class TestMetricsPane final : public QObject
     FixedPrompter m_reject{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
 
-    std::unique_ptr<MetricsPane> openPane(const QString &dashboard)
+    TestPane<MetricsPane> openPane(const QString &dashboard)
     {
-        auto pane = std::make_unique<MetricsPane>(
-            *m_workspace, *m_workspace->environment(QStringLiteral("production")), m_pool.get());
+        TestPane<MetricsPane> pane(*m_workspace, QStringLiteral("production"), m_pool.get());
         pane->resize(1400, 1900);
         pane->show();
         if (!StallMeter::spinUntil([&pane] { return pane->hasLoaded(); }, 60000))
-            return nullptr;
+            return {};
         if (!dashboard.isEmpty() && !refreshAndWait(*pane, [&] { pane->showDashboard(dashboard); }))
-            return nullptr;
+            return {};
         return pane;
     }
 
@@ -254,7 +254,8 @@ private slots:
                                                     false,
                                                     {},
                                                     true}}}};
-        MetricsPane pane(slow, *slow.environment(QStringLiteral("production")), m_pool.get());
+        TestPane<MetricsPane> opened(slow, QStringLiteral("production"), m_pool.get());
+        MetricsPane &pane = *opened;
         pane.resize(1200, 800);
         pane.show();
         // Measured from the first frame on: building the pane is the startup benchmark's business;

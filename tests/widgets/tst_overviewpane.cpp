@@ -3,6 +3,7 @@
 #include "common/guiprompter.h"
 #include "hoststatusmodel.h"
 #include "overview/overviewpane.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
@@ -41,7 +42,8 @@ private slots:
         QVERIFY(loaded.ok());
         FixedPrompter prompter(HostKeyDecision::Reject);
         SshPool pool(*loaded.workspace, &prompter);
-        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        OverviewPane pane(*contexts.context(QStringLiteral("staging")));
         QSignalSpy loadedSpy(&pane, &Pane::loaded);
         pane.resize(1100, 600);
         pane.show(); // showing starts the first refresh
@@ -93,7 +95,8 @@ private slots:
         QSignalSpy asked(&prompter, &GuiPrompter::hostKeyQuestionShown);
         GuiPrompter::setNextAnswer(HostKeyDecision::Reject);
         SshPool pool(*loaded.workspace, &prompter);
-        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        OverviewPane pane(*contexts.context(QStringLiteral("staging")));
         QSignalSpy loadedSpy(&pane, &Pane::loaded);
         pane.show();
         QVERIFY(loadedSpy.wait(20000));

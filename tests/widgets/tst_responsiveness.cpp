@@ -5,6 +5,7 @@
 #include "common/futures.h"
 #include "overview/overviewpane.h"
 #include "pg/pgconnection.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
@@ -67,7 +68,8 @@ private slots:
         SshPool pool(*loaded.workspace, &prompter);
 
         // The overview, with a host that never answers the SSH banner: showing it starts a refresh.
-        OverviewPane pane(*loaded.workspace->environment(QStringLiteral("staging")), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        OverviewPane pane(*contexts.context(QStringLiteral("staging")));
         pane.show();
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         // Measure from here: building and first-painting widgets is UI work, not waiting (and

@@ -5,12 +5,14 @@
 // never overwritten, and drift between two environments.
 #include "audit/auditlog.h"
 #include "common/dangerconfirmdialog.h"
+#include "common/messagebanner.h"
 #include "common/secureclipboard.h"
 #include "secrets/comparesecretsdialog.h"
 #include "secrets/identities.h"
 #include "secrets/secretsmetadatapanel.h"
 #include "secrets/secretspane.h"
 #include "secretsmodel.h"
+#include "testpane.h"
 
 #include <QCheckBox>
 #include <QClipboard>
@@ -68,15 +70,14 @@ class TestSecretsPane final : public QObject
     QString m_staging, m_production;
     std::shared_ptr<AuditLog> m_audit;
 
-    std::unique_ptr<SecretsPane> openPane(const QString &environment)
+    TestPane<SecretsPane> openPane(const QString &environment)
     {
-        auto pane =
-            std::make_unique<SecretsPane>(m_workspace, *m_workspace.environment(environment));
+        TestPane<SecretsPane> pane(m_workspace, environment, nullptr);
         pane->setAuditLog(m_audit);
         pane->resize(1280, 640);
         pane->show();
         if (!QTest::qWaitFor([&] { return pane->hasLoaded(); }, 10000))
-            return nullptr;
+            return {};
         return pane;
     }
 
@@ -292,7 +293,8 @@ private slots:
         Workspace workspace = m_workspace;
         workspace.environments[0].secrets = {
             fixture(QStringLiteral("age-passphrase/secret.enc.yaml"))};
-        SecretsPane pane(workspace, workspace.environments[0]);
+        TestPane<SecretsPane> testPane(workspace, workspace.environments[0].name, nullptr);
+        SecretsPane &pane = *testPane;
         pane.show();
         QInputDialog *ask = nullptr;
         QVERIFY(QTest::qWaitFor([&] { return (ask = pane.findChild<QInputDialog *>()); }, 10000));

@@ -8,31 +8,65 @@
 
 namespace Opsdeck {
 
+class EnvironmentContext;
+class MessageBanner;
+
 /**
- * What the main window hosts (Tiled's Editor interface): a widget with its own actions and
- * state. The window knows nothing about a pane beyond this.
+ * What the main window hosts (Tiled's Editor interface): one environment's view of one concern.
+ * The window knows nothing about a pane beyond this: it installs paneActions() in its Pane menu
+ * and toolbar, calls refresh() for F5, and waits for hasLoaded() before a screenshot.
+ *
+ * Every pane has one state and one banner (KeePassXC's MessageWidget): Loading until the first
+ * answer, then Ready, Empty (nothing to show, the banner says how to get something) or Error
+ * (the banner says what failed). Panes call setState(); they never build banners of their own.
  */
 class Pane : public QWidget
 {
     Q_OBJECT
 
 public:
-    using QWidget::QWidget;
+    enum class State { Loading, Ready, Empty, Error };
+    Q_ENUM(State)
+
+    explicit Pane(EnvironmentContext &context, QWidget *parent = nullptr);
 
     /** Stable id used on the command line (--pane) and in settings: "overview", "dbhealth", ... */
     virtual QString paneId() const = 0;
     virtual QString title() const = 0;
+    /** The pane's own actions; the window puts them in its Pane menu and toolbar. */
     virtual QList<QAction *> paneActions() const { return {}; }
-    /** True once the first data has arrived (or failed): screenshots wait for this. */
-    virtual bool hasLoaded() const = 0;
+    /** Reads everything again (F5). Answers arrive later; the pane stays responsive. */
+    virtual void refresh() = 0;
     /** Files with edits not saved yet ("config/staging.env"), so closing can ask first. */
     virtual QStringList unsavedChanges() const { return {}; }
     virtual void saveState(QSettings &) const {}
     virtual void restoreState(QSettings &) {}
 
+    EnvironmentContext &context() const { return m_context; }
+    State state() const { return m_state; }
+    /** True once the first answer has arrived (or failed): screenshots wait for this. */
+    bool hasLoaded() const { return m_state != State::Loading; }
+    /** The pane's one banner: placed by the pane at the top of its layout. */
+    MessageBanner *banner() const { return m_banner; }
+
 signals:
     void loaded();
+    void stateChanged(Opsdeck::Pane::State state);
     void statusMessage(const QString &message);
+
+protected:
+    /**
+     * Error and Empty show `message` in the banner (plain text: it may come from a server);
+     * Ready hides a banner that showed an Error or Empty message. The first state after
+     * Loading emits loaded().
+     */
+    void setState(State state, const QString &message = {});
+
+private:
+    EnvironmentContext &m_context;
+    MessageBanner *m_banner;
+    State m_state = State::Loading;
+    bool m_bannerShowsState = false;
 };
 
 } // namespace Opsdeck

@@ -3,11 +3,14 @@
 
 #include "common/dialogconfirmer.h"
 #include "common/futures.h"
+#include "common/messagebanner.h"
 #include "configconflictdialog.h"
 #include "configdriftmodel.h"
 #include "confighistorydialog.h"
 #include "dotenveditor.h"
 #include "driftview.h"
+#include "jobs/job.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "statuscolors.h"
 #include "yamleditor.h"
@@ -20,7 +23,6 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
-#include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -30,20 +32,18 @@
 
 namespace Opsdeck {
 
-ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                       SshPool *pool, QWidget *parent)
-    : Pane(parent)
-    , m_workspace(workspace)
-    , m_environment(environment)
-    , m_pool(pool)
-    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
+ConfigPane::ConfigPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspace(context.workspace())
+    , m_environment(context.environment())
+    , m_pool(context.sshPool())
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_tabs(new QTabWidget(this))
     , m_fileList(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
     , m_placeholder(new QLabel(this))
-    , m_banner(new QLabel(this))
     , m_output(new QPlainTextEdit(this))
-    , m_drift(new DriftView(workspace, environment.name, pool, &m_actions, this))
+    , m_drift(new DriftView(m_workspace, m_environment.name, m_pool, &m_actions, this))
 {
     m_saveAction = new QAction(tr("Save"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
@@ -56,13 +56,16 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     connect(m_historyAction, &QAction::triggered, this, &ConfigPane::showHistory);
     m_runAction = new QAction(tr("Run after-save command…"), this);
     connect(m_runAction, &QAction::triggered, this, &ConfigPane::runAfterSave);
+    m_stopAction = new QAction(tr("Stop command"), this);
+    m_stopAction->setEnabled(false);
+    connect(m_stopAction, &QAction::triggered, this, [this] {
+        if (m_afterSave)
+            m_afterSave->cancel();
+    });
 
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
     m_stack->addWidget(m_placeholder);
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->hide();
     m_output->setReadOnly(true);
     m_output->setMaximumBlockCount(5000);
     m_output->setPlaceholderText(tr("Output of after-save commands"));
@@ -86,11 +89,11 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
     split->setStretchFactor(1, 1);
     auto *bar = new QToolBar(files);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addActions({m_saveAction, m_reloadAction, m_historyAction, m_runAction});
+    bar->addActions({m_saveAction, m_reloadAction, m_historyAction, m_runAction, m_stopAction});
     auto *filesLayout = new QVBoxLayout(files);
     filesLayout->setContentsMargins(0, 0, 0, 0);
     filesLayout->addWidget(bar);
-    filesLayout->addWidget(m_banner);
+    filesLayout->addWidget(banner());
     filesLayout->addWidget(split, 1);
     m_tabs->addTab(files, tr("Files"));
     m_tabs->addTab(m_drift, tr("Drift"));
@@ -109,7 +112,7 @@ ConfigPane::ConfigPane(const Workspace &workspace, const EnvironmentSpec &enviro
         m_placeholder->setText(tr("%1 lists no config files. Add them to opsdeck.yaml:<br>"
                                   "<tt>config: [.env.%1, \"web1:/srv/app/shared/.env\"]</tt>")
                                    .arg(m_environment.name));
-        m_loaded = true;
+        setState(State::Empty, tr("%1 lists no config files.").arg(m_environment.name));
     } else {
         m_fileList->setCurrentRow(0);
     }
@@ -120,7 +123,7 @@ ConfigPane::~ConfigPane() = default;
 
 QList<QAction *> ConfigPane::paneActions() const
 {
-    return {m_saveAction, m_reloadAction, m_historyAction, m_runAction};
+    return {m_saveAction, m_reloadAction, m_historyAction, m_runAction, m_stopAction};
 }
 
 void ConfigPane::setAuditLog(std::shared_ptr<AuditLog> log)
@@ -190,10 +193,9 @@ void ConfigPane::fileRead(const QString &location, const Result<ConfigSnapshot> 
     const bool all = std::all_of(m_files.cbegin(), m_files.cend(), [](const OpenConfig &f) {
         return f.loaded || f.access == nullptr;
     });
-    if ((all || !read) && !m_loaded) {
-        m_loaded = true;
-        emit loaded();
-    }
+    if (all || !read)
+        setState(read ? State::Ready : State::Error,
+                 tr("Could not read %1: %2").arg(location, read.errorString()));
     emit fileLoaded(location);
 }
 
@@ -203,7 +205,7 @@ void ConfigPane::openFile(const QString &location)
     if (it == m_files.constEnd())
         return;
     m_current = location;
-    m_banner->hide();
+    banner()->dismiss();
     if (it->loaded) {
         m_stack->setCurrentWidget(it->editor);
     } else {
@@ -408,6 +410,18 @@ void ConfigPane::reload()
     box->open();
 }
 
+void ConfigPane::refresh()
+{
+    QStringList unmodified;
+    for (auto it = m_files.cbegin(); it != m_files.cend(); ++it)
+        if (!it->editor->isModified())
+            unmodified << it.key();
+    for (const QString &location : std::as_const(unmodified))
+        load(location);
+    if (m_tabs->currentWidget() == m_drift)
+        m_drift->refresh();
+}
+
 void ConfigPane::showHistory()
 {
     OpenConfig *file = currentConfig();
@@ -450,62 +464,34 @@ void ConfigPane::runAfterSave()
 void ConfigPane::runCommand(const OpenConfig &file, ActionPipeline::Finish finish)
 {
     const QString location = file.spec.location, command = file.spec.afterSave;
+    // A remote file's command runs on its host; a local one here, in the workspace's directory.
+    Job *job = file.spec.isRemote()
+                   ? Job::remote(tr("after-save"),
+                                 m_pool ? m_pool->client(file.spec.host) : nullptr, command, this)
+                   : Job::local(tr("after-save"), command, m_workspace.directory, this);
+    m_afterSave = job;
     m_output->show();
     m_output->appendPlainText(QStringLiteral("$ ") + command);
-    if (file.spec.isRemote()) {
-        SshClient *client = m_pool ? m_pool->client(file.spec.host) : nullptr;
-        if (!client)
-            return commandFinished(location, -1, tr("unknown host %1").arg(file.spec.host), finish);
-        SshExec *job = client->exec(command, this);
-        const auto show = [this](const QByteArray &data) {
-            m_output->appendPlainText(QString::fromUtf8(data).trimmed());
-        };
-        connect(job, &SshExec::stdoutReceived, this, show);
-        connect(job, &SshExec::stderrReceived, this, show);
-        connect(job, &SshExec::finished, this, [this, job, location, finish](int status) {
-            job->deleteLater();
-            commandFinished(location, status, job->errorString(), finish);
-        });
-        return;
-    }
-    // A local file's command runs here, in the workspace's directory, without blocking the UI.
-    auto *process = new QProcess(this);
-    process->setWorkingDirectory(m_workspace.directory);
-    process->setProcessChannelMode(QProcess::MergedChannels);
-    connect(process, &QProcess::readyRead, this, [this, process] {
-        m_output->appendPlainText(QString::fromUtf8(process->readAll()).trimmed());
+    connect(job, &Job::lineReceived, m_output, &QPlainTextEdit::appendPlainText);
+    connect(job, &Job::finished, this, [this, job, location, finish](const Result<QString> &r) {
+        job->deleteLater();
+        m_afterSave = nullptr;
+        finish(r ? Result<QString>(QString()) : r);
+        m_output->appendPlainText(r ? tr("(done)") : tr("(%1)").arg(r.errorString()));
+        showBanner(r ? tr("After-save command finished.")
+                     : tr("After-save command failed: %1.").arg(r.errorString().toHtmlEscaped()),
+                   !r);
+        updateActions();
+        emit afterSaveFinished(location, r.ok());
     });
-    connect(process, &QProcess::finished, this,
-            [this, process, location, finish](int exitCode, QProcess::ExitStatus status) {
-                process->deleteLater();
-                commandFinished(location, status == QProcess::NormalExit ? exitCode : -1,
-                                status == QProcess::NormalExit ? QString() : process->errorString(),
-                                finish);
-            });
-    process->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command});
-}
-
-void ConfigPane::commandFinished(const QString &location, int exitStatus, const QString &error,
-                                 ActionPipeline::Finish finish)
-{
-    finish(exitStatus == 0
-               ? Result<QString>(QString())
-               : Result<QString>::failure(
-                     QStringLiteral("exit %1 %2").arg(exitStatus).arg(error).trimmed()));
-    m_output->appendPlainText(
-        exitStatus == 0 ? tr("(exit 0)") : tr("(failed: exit %1) %2").arg(exitStatus).arg(error));
-    showBanner(exitStatus == 0 ? tr("After-save command finished.")
-                               : tr("After-save command failed (exit %1).").arg(exitStatus),
-               exitStatus != 0);
-    emit afterSaveFinished(location, exitStatus);
+    job->start();
+    updateActions();
 }
 
 void ConfigPane::showBanner(const QString &html, bool problem)
 {
-    m_banner->setText(QStringLiteral("<span style='color:%1'>●</span> ")
-                          .arg(healthColor(problem ? Health::Critical : Health::Good).name()) +
-                      html);
-    m_banner->show();
+    banner()->showMessage(problem ? MessageBanner::Level::Error : MessageBanner::Level::Information,
+                          html, Qt::RichText); // callers escape what came from elsewhere
 }
 
 void ConfigPane::updateFileItem(const QString &location)
@@ -530,7 +516,8 @@ void ConfigPane::updateActions()
     m_saveAction->setEnabled(ready && it->editor->isModified());
     m_reloadAction->setEnabled(it != m_files.constEnd());
     m_historyAction->setEnabled(ready);
-    m_runAction->setEnabled(ready && !it->spec.afterSave.isEmpty());
+    m_runAction->setEnabled(ready && !it->spec.afterSave.isEmpty() && !m_afterSave);
+    m_stopAction->setEnabled(m_afterSave && m_afterSave->isRunning());
 }
 
 } // namespace Opsdeck

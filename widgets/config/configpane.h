@@ -7,6 +7,7 @@
 #include "workspace/workspace.h"
 
 #include <QHash>
+#include <QPointer>
 
 #include <memory>
 
@@ -20,6 +21,7 @@ namespace Opsdeck {
 
 class ConfigEditor;
 class DriftView;
+class Job;
 class SshPool;
 
 /**
@@ -34,14 +36,14 @@ class ConfigPane final : public Pane
     Q_OBJECT
 
 public:
-    ConfigPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
-               QWidget *parent = nullptr);
+    explicit ConfigPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~ConfigPane() override;
 
     QString paneId() const override { return QStringLiteral("config"); }
     QString title() const override { return QStringLiteral("Config"); }
     QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override { return m_loaded; }
+    /** Reads every file again (F5); files with unsaved edits are left alone. */
+    void refresh() override;
     QStringList unsavedChanges() const override;
 
     void openFile(const QString &location);
@@ -59,7 +61,6 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     QListWidget *fileList() const { return m_fileList; }
     DriftView *driftView() const { return m_drift; }
-    QLabel *banner() const { return m_banner; }
     QPlainTextEdit *output() const { return m_output; }
     void setAuditLog(std::shared_ptr<AuditLog> log);
 
@@ -68,7 +69,7 @@ signals:
     /** After every save attempt that reached the file (written, conflict or failure). */
     void saveFinished(const QString &location, bool written);
     void conflictShown(const QString &location);
-    void afterSaveFinished(const QString &location, int exitStatus);
+    void afterSaveFinished(const QString &location, bool succeeded);
 
 private:
     struct OpenConfig
@@ -97,32 +98,30 @@ private:
     void showConflict(const QString &location, const QByteArray &mine, const ConfigSnapshot &theirs,
                       const QString &summary, ActionPipeline::Finish finish);
     void runCommand(const OpenConfig &file, ActionPipeline::Finish finish);
-    void commandFinished(const QString &location, int exitStatus, const QString &error,
-                         ActionPipeline::Finish finish);
     void showBanner(const QString &html, bool problem = false);
     void updateFileItem(const QString &location);
     void updateActions();
     OpenConfig *currentConfig();
 
-    Workspace m_workspace;
-    EnvironmentSpec m_environment;
+    const Workspace &m_workspace;
+    const EnvironmentSpec &m_environment;
     SshPool *m_pool;
     ActionPipeline m_actions;
     QHash<QString, OpenConfig> m_files;
     QString m_current;
-    bool m_loaded = false;
 
     QTabWidget *m_tabs;
     QListWidget *m_fileList;
     QStackedWidget *m_stack;
     QLabel *m_placeholder;
-    QLabel *m_banner;
     QPlainTextEdit *m_output;
     DriftView *m_drift;
     QAction *m_saveAction;
     QAction *m_reloadAction;
     QAction *m_historyAction;
     QAction *m_runAction;
+    QAction *m_stopAction;
+    QPointer<Job> m_afterSave; // the after-save command running, if any
 };
 
 } // namespace Opsdeck

@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QFuture>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,7 +17,8 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent>
+
+#include <algorithm>
 
 namespace Opsdeck {
 
@@ -46,14 +48,6 @@ protected:
 private:
     bool m_only = true;
 };
-
-Result<QByteArray> readLocalFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Result<QByteArray>::failure(QStringLiteral("%1: %2").arg(path, file.errorString()));
-    return file.readAll();
-}
 
 } // namespace
 
@@ -136,83 +130,32 @@ QStringList DriftView::checkedEnvironments() const
 
 void DriftView::refresh()
 {
-    ++m_generation; // answers of an earlier refresh are dropped
-    m_inputs.clear();
-    m_files.clear();
-    m_problems.clear();
-    m_pending = 1; // released below, once every read is under way
     const QStringList names = checkedEnvironments();
     m_summary->setText(tr("Reading the config of %1…").arg(names.join(QStringLiteral(", "))));
+    QList<QFuture<EnvironmentConfig>> reads;
     for (const QString &name : names)
         if (const EnvironmentSpec *env = m_workspace.environment(name))
-            readEnvironment(*env);
-    finishOne();
+            reads << readEnvironmentConfig(*env, m_pool, m_includeSecrets->isChecked());
+    using Done = QList<QFuture<EnvironmentConfig>>;
+    m_reading.start(reads.isEmpty() ? QtFuture::makeReadyFuture(Done())
+                                    : QtFuture::whenAll(reads.begin(), reads.end()),
+                    [this](const Done &done) {
+                        m_configs.clear();
+                        for (const QFuture<EnvironmentConfig> &read : done)
+                            if (read.resultCount())
+                                m_configs << read.result();
+                        showDrift();
+                    });
 }
 
-void DriftView::readEnvironment(const EnvironmentSpec &env)
+void DriftView::showDrift()
 {
-    m_inputs[env.name].environment = env.name;
-    for (const ConfigFileSpec &spec : env.config) {
-        if (spec.isYaml())
-            continue; // YAML files are edited, not compared key by key
-        auto *access = new ConfigFileAccess(spec, m_pool, this);
-        ++m_pending;
-        onFinished(access->read(), this,
-                   [this, access, name = env.name, spec,
-                    generation = m_generation](const Result<ConfigSnapshot> &read) {
-                       access->deleteLater();
-                       if (generation == m_generation)
-                           fileRead(name, spec, read);
-                   });
-    }
-    if (!m_includeSecrets->isChecked())
-        return;
-    for (const QString &secrets : env.secrets) {
-        ++m_pending;
-        onFinished(QtConcurrent::run(&readLocalFile, secrets), this,
-                   [this, name = env.name, secrets,
-                    generation = m_generation](const Result<QByteArray> &bytes) {
-                       if (generation != m_generation)
-                           return;
-                       const Status added = bytes ? m_inputs[name].addSecretsKeys(secrets, *bytes)
-                                                  : Status(bytes.error());
-                       if (!added)
-                           m_problems << added.errorString();
-                       finishOne();
-                   });
-    }
-}
-
-void DriftView::fileRead(const QString &environment, const ConfigFileSpec &spec,
-                         const Result<ConfigSnapshot> &read)
-{
-    if (!read)
-        m_problems << read.errorString();
-    else {
-        m_files[environment] << LoadedFile{spec, *read};
-    }
-    finishOne();
-}
-
-void DriftView::finishOne()
-{
-    if (--m_pending > 0)
-        return;
-    const QStringList names = checkedEnvironments();
     QList<DriftInput> inputs;
-    for (const QString &name : names) {
-        DriftInput input;
-        input.environment = name;
-        // Files in workspace order, whatever order their answers came in.
-        const EnvironmentSpec *env = m_workspace.environment(name);
-        for (const ConfigFileSpec &spec : env->config)
-            for (const LoadedFile &f : m_files.value(name))
-                if (f.spec.location == spec.location && f.snapshot.exists)
-                    input.addDotenv(spec.location, DotenvFile::parse(f.snapshot.bytes));
-        for (auto it = m_inputs[name].keys.cbegin(); it != m_inputs[name].keys.cend(); ++it)
-            if (!input.keys.contains(it.key()))
-                input.keys.insert(it.key(), it.value());
-        inputs << input;
+    QStringList names, problems;
+    for (const EnvironmentConfig &config : std::as_const(m_configs)) {
+        names << config.environment;
+        inputs << config.input;
+        problems << config.fileProblems << config.secretsProblems;
     }
     m_model->setDrift(names, computeDrift(inputs));
     QString text = tr("%1 keys: %2 missing somewhere, %3 differ, %4 equal")
@@ -220,9 +163,9 @@ void DriftView::finishOne()
                        .arg(m_model->count(DriftRow::State::Missing))
                        .arg(m_model->count(DriftRow::State::Differs))
                        .arg(m_model->count(DriftRow::State::Same));
-    if (!m_problems.isEmpty())
+    if (!problems.isEmpty())
         text += QStringLiteral("<br><span style='color:#b03a2e'>") +
-                m_problems.join(QStringLiteral("<br>")).toHtmlEscaped() + QStringLiteral("</span>");
+                problems.join(QStringLiteral("<br>")).toHtmlEscaped() + QStringLiteral("</span>");
     m_summary->setText(text);
     m_table->resizeColumnsToContents();
     emit refreshed();
@@ -252,13 +195,11 @@ void DriftView::showMenu(const QPoint &position)
 
 void DriftView::copyValue(const QString &key, const QString &value, const QString &target)
 {
-    const QList<LoadedFile> files = m_files.value(target);
-    const LoadedFile *chosen = nullptr;
-    for (const LoadedFile &f : files)
-        if (!chosen && DotenvFile::parse(f.snapshot.bytes).value(key))
-            chosen = &f;
-    if (!chosen && !files.isEmpty())
-        chosen = &files.first();
+    const auto config =
+        std::find_if(m_configs.cbegin(), m_configs.cend(),
+                     [&](const EnvironmentConfig &c) { return c.environment == target; });
+    const EnvironmentConfig::File *chosen =
+        config != m_configs.cend() ? config->fileFor(key) : nullptr;
     if (!chosen) {
         m_summary->setText(tr("%1 has no .env file to copy %2 into").arg(target, key));
         emit copyFinished(target, false);
@@ -289,8 +230,8 @@ void DriftView::copyValue(const QString &key, const QString &value, const QStrin
         });
 }
 
-void DriftView::writeCopy(const QString &key, const QString &value, const LoadedFile &file,
-                          ActionPipeline::Finish finish)
+void DriftView::writeCopy(const QString &key, const QString &value,
+                          const EnvironmentConfig::File &file, ActionPipeline::Finish finish)
 {
     DotenvFile edited = DotenvFile::parse(file.snapshot.bytes);
     if (const Status set = edited.setValue(key, value); !set)

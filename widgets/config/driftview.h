@@ -2,8 +2,8 @@
 #pragma once
 
 #include "actions/actionpipeline.h"
-#include "config/configdrift.h"
-#include "config/configstorage.h"
+#include "common/futures.h"
+#include "config/configreading.h"
 #include "workspace/workspace.h"
 
 #include <QWidget>
@@ -38,7 +38,7 @@ public:
     void setEnvironments(const QStringList &environments);
     QStringList checkedEnvironments() const;
     void refresh();
-    bool isLoading() const { return m_pending > 0; }
+    bool isLoading() const { return m_reading.isInFlight(); }
     /** Writes `key=value` into `target`'s first .env file that sets the key (else its first). */
     void copyValue(const QString &key, const QString &value, const QString &targetEnvironment);
 
@@ -52,18 +52,9 @@ signals:
     void copyFinished(const QString &targetEnvironment, bool written);
 
 private:
-    struct LoadedFile
-    {
-        ConfigFileSpec spec;
-        ConfigSnapshot snapshot;
-    };
-
-    void readEnvironment(const EnvironmentSpec &env);
-    void fileRead(const QString &environment, const ConfigFileSpec &spec,
-                  const Result<ConfigSnapshot> &read);
-    void finishOne();
+    void showDrift();
     void showMenu(const QPoint &position);
-    void writeCopy(const QString &key, const QString &value, const LoadedFile &file,
+    void writeCopy(const QString &key, const QString &value, const EnvironmentConfig::File &file,
                    ActionPipeline::Finish finish);
 
     Workspace m_workspace;
@@ -78,11 +69,8 @@ private:
     QTableView *m_table;
     ConfigDriftModel *m_model;
     QSortFilterProxyModel *m_filter;
-    int m_pending = 0;
-    quint64 m_generation = 0;
-    QHash<QString, DriftInput> m_inputs;
-    QHash<QString, QList<LoadedFile>> m_files;
-    QStringList m_problems;
+    LatestRequest m_reading{this};
+    QList<EnvironmentConfig> m_configs; // the last reading, in the order of the columns
 };
 
 } // namespace Opsdeck

@@ -8,16 +8,24 @@
 #include "checkresultsmodel.h"
 #include "checkspanel.h"
 #include "common/dialogconfirmer.h"
+#include "common/formatting.h"
 #include "common/futures.h"
+#include "common/messagebanner.h"
+#include "dbhealth/queryplan.h"
 #include "overviewslotspanels.h"
 #include "runtime/databasesession.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/hostprobe.h"
 
+#include <QClipboard>
 #include <QDialog>
+#include <QDialogButtonBox>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -30,17 +38,18 @@ constexpr int kChecksIntervalMs = 60000;
 constexpr int kOverviewIntervalMs = 10000;
 } // namespace
 
-DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                           SshPool *pool, QWidget *parent)
-    : Pane(parent)
-    , m_workspace(workspace)
-    , m_environmentSpec(environment)
-    , m_environment(environment.name)
-    , m_spec(environment.database)
-    , m_pool(pool)
-    , m_runner(builtinChecks(),
-               environment.database ? environment.database->thresholds : QVariantMap())
-    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
+DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspace(context.workspace())
+    , m_environmentSpec(context.environment())
+    , m_environment(context.name())
+    , m_spec(m_environmentSpec.database)
+    , m_monitor(context.monitoringSession())
+    , m_runner(builtinChecks(), m_spec ? m_spec->thresholds : QVariantMap())
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
+    , m_checksRequest(this)
+    , m_activityRequest(this)
+    , m_overviewRequest(this)
     , m_status(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_overview(new DbOverviewPanel(this))
@@ -48,7 +57,6 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     , m_activity(new ActivityPanel(this))
     , m_locks(new QTreeWidget(this))
     , m_slots(new SlotsPanel(this))
-    , m_refreshAction(new QAction(QStringLiteral("Refresh"), this))
 {
     setObjectName(QStringLiteral("dbHealthPane"));
     m_status->setObjectName(QStringLiteral("dbStatus"));
@@ -66,15 +74,10 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     m_tabs->addTab(m_slots, QStringLiteral("Slots"));
     m_tabs->setCurrentWidget(m_checks);
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(banner());
     layout->addWidget(m_status);
     layout->addWidget(m_tabs, 1);
 
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_refreshAction, &QAction::triggered, this, [this] {
-        refreshChecks();
-        refreshActivity();
-        refreshOverview();
-    });
     m_overviewTimer.setInterval(kOverviewIntervalMs);
     connect(&m_overviewTimer, &QTimer::timeout, this, &DbHealthPane::refreshOverview);
     connect(m_slots, &SlotsPanel::dropRequested, this, &DbHealthPane::requestDropSlot);
@@ -87,27 +90,28 @@ DbHealthPane::DbHealthPane(const Workspace &workspace, const EnvironmentSpec &en
     connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
     connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
 
-    if (!m_spec) {
-        m_status->setText(QStringLiteral("Environment %1 has no database in the workspace "
-                                         "(environments.%1.database.conninfo).")
-                              .arg(m_environment));
+    if (!m_monitor) {
         m_tabs->setEnabled(false);
-        m_loaded = true;
+        setState(State::Empty, tr("Environment %1 has no database in the workspace: add "
+                                  "environments.%1.database.conninfo to watch one.")
+                                   .arg(m_environment));
         return;
     }
     if (const Result<PgTarget> target = PgConnection::target(m_spec->conninfo))
         m_ownDatabase = target->database;
-    m_monitor = std::make_unique<DatabaseSession>(*m_spec, pool, PgSessionSettings{});
-    connect(m_monitor.get(), &DatabaseSession::stateChanged, this, &DbHealthPane::onStateChanged);
-    connect(m_monitor.get(), &DatabaseSession::connected, this, [this] {
-        refreshChecks();
-        refreshActivity();
-        refreshOverview();
-    });
+    connect(m_monitor, &DatabaseSession::stateChanged, this, &DbHealthPane::onStateChanged);
+    connect(m_monitor, &DatabaseSession::connected, this, &DbHealthPane::refresh);
     onStateChanged();
 }
 
 DbHealthPane::~DbHealthPane() = default;
+
+void DbHealthPane::refresh()
+{
+    refreshChecks();
+    refreshActivity();
+    refreshOverview();
+}
 
 void DbHealthPane::showEvent(QShowEvent *event)
 {
@@ -115,7 +119,12 @@ void DbHealthPane::showEvent(QShowEvent *event)
     if (!m_monitor)
         return;
     m_monitor->open();
-    refreshActivity();
+    // The session is the environment's: another pane may have connected it already, and then
+    // no `connected` signal comes to start the first round of checks.
+    if (hasLoaded())
+        refreshActivity();
+    else
+        refresh();
     m_activityTimer.start();
     m_checksTimer.start();
     m_overviewTimer.start();
@@ -141,17 +150,17 @@ void DbHealthPane::onStateChanged()
                 .arg(where)
                 .arg(m_monitor->connection()->serverVersion() / 10000)
                 .arg(m_monitor->connection()->serverVersion() % 10000));
+        if (state() == State::Error)
+            setState(State::Ready);
         break;
     case DatabaseSession::State::Connecting:
         m_status->setText(QStringLiteral("Connecting%1…").arg(where));
         break;
     case DatabaseSession::State::Waiting:
-        m_status->setText(
-            QStringLiteral(
-                "<span style='color:#d03b3b'>Not connected: %1</span> — retrying in %2 s")
-                .arg(m_monitor->lastError().toHtmlEscaped())
-                .arg(m_monitor->retryInSeconds()));
-        markLoaded(); // an error is an answer too
+        m_status->setText(tr("Not connected%1").arg(where));
+        setState(State::Error, tr("Not connected: %1 — retrying in %2 s")
+                                   .arg(m_monitor->lastError())
+                                   .arg(m_monitor->retryInSeconds()));
         break;
     case DatabaseSession::State::Disconnected:
         m_status->setText(QStringLiteral("Not connected"));
@@ -159,24 +168,14 @@ void DbHealthPane::onStateChanged()
     }
 }
 
-void DbHealthPane::markLoaded()
-{
-    if (m_loaded)
-        return;
-    m_loaded = true;
-    emit loaded();
-}
-
 void DbHealthPane::refreshChecks(bool includeOnDemand)
 {
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
-    if (!pg || m_checksInFlight)
+    if (!pg || m_checksRequest.isInFlight())
         return;
-    m_checksInFlight = true;
     HealthRunner runner = m_runner;
     runner.setIncludeOnDemand(includeOnDemand);
-    onFinished(runner.run(*pg), this, [this](HealthReport report) {
-        m_checksInFlight = false;
+    m_checksRequest.start(runner.run(*pg), [this](HealthReport report) {
         // Keep the last result of checks this refresh left out, in their place.
         const HealthReport &previous = m_checks->model()->report();
         HealthReport merged = report;
@@ -193,16 +192,15 @@ void DbHealthPane::refreshChecks(bool includeOnDemand)
         m_tabs->setTabText(m_tabs->indexOf(m_checks),
                            problems ? QStringLiteral("Checks (%1)").arg(problems)
                                     : QStringLiteral("Checks"));
-        markLoaded();
+        setState(State::Ready);
     });
 }
 
 void DbHealthPane::refreshActivity()
 {
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
-    if (!pg || m_activityInFlight)
+    if (!pg || m_activityRequest.isInFlight())
         return;
-    m_activityInFlight = true;
     // Rows are parsed where the result arrives (the connection's thread); the UI thread only
     // applies them to the model.
     auto parsed =
@@ -210,8 +208,7 @@ void DbHealthPane::refreshActivity()
             return r ? Result<QList<ActivityRow>>(activityRows(*r))
                      : Result<QList<ActivityRow>>(r.error());
         });
-    onFinished(parsed, this, [this](const Result<QList<ActivityRow>> &r) {
-        m_activityInFlight = false;
+    m_activityRequest.start(parsed, [this](const Result<QList<ActivityRow>> &r) {
         if (!r) {
             if (m_monitor->connection() &&
                 m_monitor->connection()->state() != PgConnection::State::Connected)
@@ -241,49 +238,27 @@ void DbHealthPane::showActivity(const QList<ActivityRow> &allRows)
 
 void DbHealthPane::rebuildLockTree(const QList<ActivityRow> &rows)
 {
-    // Edges from pg_blocking_pids: a root blocks others and waits for nobody.
-    QHash<int, const ActivityRow *> byPid;
-    QHash<int, QList<int>> waiters;
-    for (const ActivityRow &r : rows) {
-        byPid.insert(r.pid, &r);
-        for (int blocker : r.blockedBy)
-            waiters[blocker] << r.pid;
-    }
     m_locks->clear();
-    std::function<void(QTreeWidgetItem *, int, QSet<int> &)> add = [&](QTreeWidgetItem *parent,
-                                                                       int pid, QSet<int> &seen) {
-        const ActivityRow *r = byPid.value(pid);
-        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_locks);
-        item->setText(0, QString::number(pid));
-        if (r) {
-            item->setText(1, r->blockedBy.isEmpty() ? QStringLiteral("root blocker")
-                                                    : formatAge(r->querySeconds));
+    QList<QTreeWidgetItem *> parents; // parents[d] is the last item at depth d
+    for (const LockTreeNode &node : Opsdeck::lockTree(rows)) {
+        parents.resize(node.depth);
+        auto *item =
+            node.depth ? new QTreeWidgetItem(parents.last()) : new QTreeWidgetItem(m_locks);
+        parents << item;
+        item->setText(0, QString::number(node.pid));
+        if (const ActivityRow *r = node.row) {
+            item->setText(1,
+                          node.depth ? formatAge(r->querySeconds) : QStringLiteral("root blocker"));
             item->setText(2, r->user + QStringLiteral(" / ") + r->application);
             item->setText(3, r->state);
             item->setText(4, r->query.simplified().left(200));
         }
-        if (seen.contains(pid))
-            return; // lock cycles are deadlocks the server resolves; do not recurse forever
-        seen.insert(pid);
-        for (int waiter : waiters.value(pid))
-            add(item, waiter, seen);
-    };
-    for (auto it = waiters.cbegin(); it != waiters.cend(); ++it) {
-        const ActivityRow *r = byPid.value(it.key());
-        if (r && !r->blockedBy.isEmpty())
-            continue;
-        QSet<int> seen;
-        add(nullptr, it.key(), seen);
     }
     m_locks->expandAll();
+    const int waiting = waitingCount(rows);
     m_tabs->setTabText(m_tabs->indexOf(m_locks),
-                       waiters.isEmpty() ? QStringLiteral("Locks")
-                                         : QStringLiteral("Locks (%1 waiting)").arg([&] {
-                                               int n = 0;
-                                               for (const ActivityRow &r : rows)
-                                                   n += !r.blockedBy.isEmpty();
-                                               return n;
-                                           }()));
+                       waiting ? QStringLiteral("Locks (%1 waiting)").arg(waiting)
+                               : QStringLiteral("Locks"));
 }
 
 ActionRequest DbHealthPane::requestFor(ActionKind kind, const QString &database) const
@@ -324,8 +299,8 @@ void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
         [this, row, signal](const ActionRequest &, ActionPipeline::Finish finish) {
             withActionSession(
                 [this, row, signal, finish] {
-                    onFinished(signalBackend(*m_action->connection(), row.pid, row.backendStartText,
-                                             signal),
+                    onFinished(signalBackend(*context().actionSession()->connection(), row.pid,
+                                             row.backendStartText, signal),
                                this, [finish](const Result<QString> &r) { finish(r); });
                 },
                 finish);
@@ -340,14 +315,13 @@ void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
 
 void DbHealthPane::withActionSession(std::function<void()> act, ActionPipeline::Finish failed)
 {
-    if (!m_action)
-        m_action = std::make_unique<DatabaseSession>(*m_spec, m_pool, PgSessionSettings::action());
-    m_action->whenReady(this, [act, failed](PgConnection *pg, const QString &error) {
-        if (pg)
-            act();
-        else
-            failed(Result<QString>::failure(error));
-    });
+    context().actionSession()->whenReady(this,
+                                         [act, failed](PgConnection *pg, const QString &error) {
+                                             if (pg)
+                                                 act();
+                                             else
+                                                 failed(Result<QString>::failure(error));
+                                         });
 }
 
 void DbHealthPane::requestDropSlot(const SlotRow &slot)
@@ -368,8 +342,9 @@ void DbHealthPane::requestDropSlot(const SlotRow &slot)
         [this, slot](const ActionRequest &, ActionPipeline::Finish finish) {
             withActionSession(
                 [this, slot, finish] {
-                    onFinished(dropInactiveSlot(*m_action->connection(), slot.name), this,
-                               [finish](const Result<QString> &r) { finish(r); });
+                    onFinished(
+                        dropInactiveSlot(*context().actionSession()->connection(), slot.name), this,
+                        [finish](const Result<QString> &r) { finish(r); });
                 },
                 finish);
         },
@@ -382,20 +357,18 @@ void DbHealthPane::requestDropSlot(const SlotRow &slot)
 void DbHealthPane::refreshOverview()
 {
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
-    if (!pg || m_overviewInFlight)
+    if (!pg || m_overviewRequest.isInFlight())
         return;
-    m_overviewInFlight = true;
-    onFinished(pg->pipeline({{overviewSql(), {}}, {slotsSql(), {}}}), this,
-               [this](const PgBatchResult &results) {
-                   m_overviewInFlight = false;
-                   if (results.size() == 2 && results[0].ok()) {
-                       const OverviewSample sample = overviewSample(*results[0]);
-                       m_overview->setItems(overviewItems(sample, m_lastSample));
-                       m_lastSample = sample;
-                   }
-                   if (results.size() == 2 && results[1].ok())
-                       m_slots->setSlotRows(slotRows(*results[1]));
-               });
+    m_overviewRequest.start(pg->pipeline({{overviewSql(), {}}, {slotsSql(), {}}}),
+                            [this](const PgBatchResult &results) {
+                                if (results.size() == 2 && results[0].ok()) {
+                                    const OverviewSample sample = overviewSample(*results[0]);
+                                    m_overview->setItems(overviewItems(sample, m_lastSample));
+                                    m_lastSample = sample;
+                                }
+                                if (results.size() == 2 && results[1].ok())
+                                    m_slots->setSlotRows(slotRows(*results[1]));
+                            });
 }
 
 void DbHealthPane::explain(const ActivityRow &row)
@@ -407,27 +380,23 @@ void DbHealthPane::explain(const ActivityRow &row)
     auto *text = new QPlainTextEdit(dialog);
     text->setReadOnly(true);
     text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    text->setPlainText(row.query +
-                       QStringLiteral("\n\n-- EXPLAIN (plan only, the query is not run):\n…"));
+    const QString heading = row.query + tr("\n\n-- EXPLAIN (plan only, the query is not run):\n");
+    text->setPlainText(heading + QStringLiteral("…"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole), &QPushButton::clicked,
+            text, [text] { QGuiApplication::clipboard()->setText(text->toPlainText()); });
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(text);
+    layout->addWidget(buttons);
     dialog->open();
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
     if (!pg)
-        return;
-    // EXPLAIN without ANALYZE plans only, on the read-only session: nothing executes.
-    onFinished(pg->query(QStringLiteral("explain ") + row.query), text,
-               [text, row](const Result<PgResultSet> &r) {
-                   QStringList plan;
-                   if (r)
-                       for (const QList<QVariant> &line : r->rows)
-                           plan << line.value(0).toString();
-                   text->setPlainText(
-                       row.query +
-                       QStringLiteral("\n\n-- EXPLAIN (plan only, the query is not run):\n") +
-                       (r ? plan.join(QLatin1Char('\n'))
-                          : QStringLiteral("cannot explain it: ") + r.errorString()));
-               });
+        return text->setPlainText(heading + tr("-- not connected"));
+    onFinished(
+        QueryPlan::explain(*pg, row.query), text, [text, heading](const Result<QString> &plan) {
+            text->setPlainText(heading + (plan ? *plan : tr("-- no plan: ") + plan.errorString()));
+        });
 }
 
 } // namespace Opsdeck

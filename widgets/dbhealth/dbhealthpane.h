@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actions/actionpipeline.h"
+#include "common/futures.h"
 #include "common/pane.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
@@ -37,14 +38,13 @@ class DbHealthPane final : public Pane
     Q_OBJECT
 
 public:
-    DbHealthPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
-                 QWidget *parent = nullptr);
+    explicit DbHealthPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~DbHealthPane() override;
 
     QString paneId() const override { return QStringLiteral("dbhealth"); }
     QString title() const override { return QStringLiteral("Database health"); }
-    QList<QAction *> paneActions() const override { return {m_refreshAction}; }
-    bool hasLoaded() const override { return m_loaded; }
+    /** Checks, activity and overview at once (F5). */
+    void refresh() override;
 
     ChecksPanel *checks() const { return m_checks; }
     ActivityPanel *activity() const { return m_activity; }
@@ -79,18 +79,18 @@ private:
      * reports the connection error through `failed`. */
     void withActionSession(std::function<void()> act, ActionPipeline::Finish failed);
     void explain(const ActivityRow &row);
-    void markLoaded();
 
-    Workspace m_workspace;
-    EnvironmentSpec m_environmentSpec;
+    const Workspace &m_workspace;
+    const EnvironmentSpec &m_environmentSpec;
     QString m_environment;
     std::optional<DatabaseSpec> m_spec;
-    QString m_ownDatabase; // from the conninfo: Activity shows this one unless asked
-    SshPool *m_pool;
-    std::unique_ptr<DatabaseSession> m_monitor;
-    std::unique_ptr<DatabaseSession> m_action; // writes: opened on first use
+    QString m_ownDatabase;      // from the conninfo: Activity shows this one unless asked
+    DatabaseSession *m_monitor; // the environment's, shared with its other panes
     HealthRunner m_runner;
     ActionPipeline m_actions;
+    LatestRequest m_checksRequest;
+    LatestRequest m_activityRequest;
+    LatestRequest m_overviewRequest;
     QLabel *m_status;
     QTabWidget *m_tabs;
     DbOverviewPanel *m_overview;
@@ -100,13 +100,8 @@ private:
     SlotsPanel *m_slots;
     std::optional<OverviewSample> m_lastSample;
     QTimer m_overviewTimer;
-    bool m_overviewInFlight = false;
-    QAction *m_refreshAction;
     QTimer m_activityTimer;
     QTimer m_checksTimer;
-    bool m_checksInFlight = false;
-    bool m_activityInFlight = false;
-    bool m_loaded = false;
 };
 
 } // namespace Opsdeck

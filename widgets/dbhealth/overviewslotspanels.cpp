@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "overviewslotspanels.h"
 
+#include "common/formatting.h"
 #include "runtime/hostprobe.h"
 #include "statuscolors.h"
 

@@ -3,6 +3,8 @@
 
 #include "deploy/deployplan.h"
 #include "deploy/deployrunner.h"
+#include "deploy/deployscripts.h"
+#include "deploy/gitrefs.h"
 #include "deploy/hostfanout.h"
 
 #include <QComboBox>

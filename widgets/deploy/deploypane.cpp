@@ -4,7 +4,9 @@
 #include "audit/auditlog.h"
 #include "common/desktopnotifier.h"
 #include "common/dialogconfirmer.h"
+#include "common/messagebanner.h"
 #include "deploy/deploylog.h"
+#include "deploy/deployscripts.h"
 #include "deploy/hostfanout.h"
 #include "deploydialog.h"
 #include "deployrunview.h"
@@ -12,13 +14,12 @@
 #include "rollbackdialog.h"
 #include "runcommanddialog.h"
 #include "runtime/databasesession.h"
+#include "runtime/environmentcontext.h"
 
 #include <QAction>
 #include <QDesktopServices>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QPushButton>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QTreeWidget>
@@ -33,17 +34,15 @@ enum Tab { StatusTab, LiveTab };
 
 } // namespace
 
-DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                       SshPool *pool, QWidget *parent)
-    : Pane(parent)
-    , m_workspaceName(workspace.name)
-    , m_environment(environment)
-    , m_pool(pool)
-    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
+DeployPane::DeployPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspaceName(context.workspace().name)
+    , m_environment(context.environment())
+    , m_pool(context.sshPool())
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_status(new QLabel(this))
-    , m_lockBox(new QWidget(this))
-    , m_lockText(new QLabel(m_lockBox))
-    , m_breakLock(new QPushButton(QStringLiteral("Break lock…"), m_lockBox))
+    , m_lockBanner(new MessageBanner(this))
+    , m_breakLock(new QAction(tr("Break lock…"), this))
     , m_tabs(new QTabWidget(this))
     , m_statusPanel(new DeployStatusPanel(this))
     , m_runView(new DeployRunView(this))
@@ -55,17 +54,8 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     setObjectName(QStringLiteral("deployPane"));
     m_status->setObjectName(QStringLiteral("deployStatus"));
     m_status->setWordWrap(true);
-    m_lockText->setObjectName(QStringLiteral("deployLock"));
-    m_lockText->setWordWrap(true);
-    m_lockBox->setAutoFillBackground(true);
-    QPalette amber = m_lockBox->palette();
-    amber.setColor(QPalette::Window, QColor(0xff, 0xf1, 0xcc));
-    amber.setColor(QPalette::WindowText, QColor(0x5c, 0x40, 0x00));
-    m_lockBox->setPalette(amber);
-    auto *lockLayout = new QHBoxLayout(m_lockBox);
-    lockLayout->addWidget(m_lockText, 1);
-    lockLayout->addWidget(m_breakLock);
-    m_lockBox->hide();
+    m_lockBanner->setClosable(false); // it shows a state: it goes when the lock does
+    m_lockBanner->addButton(m_breakLock);
 
     m_tabs->addTab(m_statusPanel, QStringLiteral("Status"));
     m_tabs->addTab(m_runView, QStringLiteral("Live"));
@@ -77,16 +67,17 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     toolbar->addAction(m_refreshAction);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(toolbar);
+    layout->addWidget(banner());
     layout->addWidget(m_status);
-    layout->addWidget(m_lockBox);
+    layout->addWidget(m_lockBanner);
     layout->addWidget(m_tabs, 1);
 
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setToolTip(tr("Ask the hosts again (F5)"));
     connect(m_refreshAction, &QAction::triggered, this, &DeployPane::refresh);
     connect(m_deployAction, &QAction::triggered, this, &DeployPane::openDeployDialog);
     connect(m_rollbackAction, &QAction::triggered, this, &DeployPane::openRollbackDialog);
     connect(m_runAction, &QAction::triggered, this, &DeployPane::openRunCommandDialog);
-    connect(m_breakLock, &QPushButton::clicked, this, &DeployPane::requestBreakLock);
+    connect(m_breakLock, &QAction::triggered, this, &DeployPane::requestBreakLock);
     QTreeWidget *releases = m_statusPanel->releaseTable();
     releases->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(
@@ -104,20 +95,16 @@ DeployPane::DeployPane(const Workspace &workspace, const EnvironmentSpec &enviro
     connect(m_runView, &DeployRunView::openLogRequested, this,
             [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
 
-    if (!environment.deploy) {
-        m_status->setText(QStringLiteral("Environment %1 has no deploy block in the workspace "
-                                         "(environments.%1.deploy: path, repo, build, restart…).")
-                              .arg(environment.name));
+    if (!m_environment.deploy) {
         m_tabs->setEnabled(false);
-        m_loaded = true;
+        setState(State::Empty, tr("Environment %1 has no deploy block in the workspace "
+                                  "(environments.%1.deploy: path, repo, build, restart…).")
+                                   .arg(m_environment.name));
         updateActions();
         return;
     }
-    if (environment.database)
-        m_database =
-            std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
     m_status->setText(QStringLiteral("Asking %1 for releases…")
-                          .arg(environment.hosts.join(QStringLiteral(", "))));
+                          .arg(m_environment.hosts.join(QStringLiteral(", "))));
     updateActions();
 }
 
@@ -135,7 +122,7 @@ QList<QAction *> DeployPane::paneActions() const
 void DeployPane::showEvent(QShowEvent *event)
 {
     Pane::showEvent(event);
-    if (!m_loaded && !m_querying)
+    if (!hasLoaded() && !m_querying)
         refresh();
 }
 
@@ -170,19 +157,21 @@ void DeployPane::onState(const EnvironmentDeployState &state)
         text += QStringLiteral(" Unreachable: %1.").arg(unreachable.join(QStringLiteral(", ")));
     m_status->setText(text);
     if (state.lock) {
-        m_lockText->setText(
-            QStringLiteral("<b>Locked</b> by %1. Other deploys to %2 are refused until it "
-                           "is released.")
-                .arg(state.lock->describe().toHtmlEscaped(), m_environment.name));
-        m_lockBox->show();
+        m_lockBanner->showMessage(
+            MessageBanner::Level::Warning,
+            tr("<b>Locked</b> by %1. Other deploys to %2 are refused until it is released.")
+                .arg(state.lock->describe().toHtmlEscaped(), m_environment.name),
+            Qt::RichText);
     } else {
-        m_lockBox->hide();
+        m_lockBanner->dismiss();
     }
     updateActions();
-    if (!m_loaded) {
-        m_loaded = true;
-        emit loaded();
-    }
+    if (unreachable.size() == state.hosts.size() && !state.hosts.isEmpty())
+        setState(
+            State::Error,
+            tr("No host of %1 answered: %2").arg(m_environment.name, state.hosts.value(0).error));
+    else
+        setState(State::Ready);
     emit stateLoaded();
 }
 
@@ -221,7 +210,8 @@ DeployDialog *DeployPane::openDeployDialog()
 
 RollbackDialog *DeployPane::openRollbackDialog()
 {
-    auto *dialog = new RollbackDialog(m_state, currentRelease(), m_database.get(), this);
+    auto *dialog =
+        new RollbackDialog(m_state, currentRelease(), context().monitoringSession(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { requestRollback(dialog->release()); });

@@ -13,7 +13,6 @@
 #include <memory>
 
 class QLabel;
-class QPushButton;
 class QTabWidget;
 
 namespace Opsdeck {
@@ -36,16 +35,14 @@ class DeployPane final : public Pane
     Q_OBJECT
 
 public:
-    DeployPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
-               QWidget *parent = nullptr);
+    explicit DeployPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~DeployPane() override;
 
     QString paneId() const override { return QStringLiteral("deploy"); }
     QString title() const override { return QStringLiteral("Deployments"); }
     QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override { return m_loaded; }
-
-    void refresh();
+    /** Asks the hosts for releases, the lock and history again (F5). */
+    void refresh() override;
     /** Opens the Deploy… dialog (refs load in the background). */
     DeployDialog *openDeployDialog();
     RollbackDialog *openRollbackDialog();
@@ -62,7 +59,7 @@ public:
     DeployLog *log() const { return m_log; }
     DeployRunView *runView() const { return m_runView; }
     DeployStatusPanel *statusPanel() const { return m_statusPanel; }
-    QLabel *lockBanner() const { return m_lockText; }
+    MessageBanner *lockBanner() const { return m_lockBanner; }
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
     /** Where job logs go (default: the app data folder). */
     void setLogDirectory(const QString &directory) { m_logDirectory = directory; }
@@ -85,19 +82,16 @@ private:
     QString currentRelease() const;
 
     QString m_workspaceName;
-    EnvironmentSpec m_environment;
+    const EnvironmentSpec &m_environment;
     SshPool *m_pool;
     ActionPipeline m_actions;
-    std::unique_ptr<DatabaseSession> m_database; // for the migrations a rollback leaves behind
     QString m_logDirectory;
     EnvironmentDeployState m_state;
-    bool m_loaded = false;
     bool m_querying = false;
 
     QLabel *m_status;
-    QWidget *m_lockBox;
-    QLabel *m_lockText;
-    QPushButton *m_breakLock;
+    MessageBanner *m_lockBanner;
+    QAction *m_breakLock;
     QTabWidget *m_tabs;
     DeployStatusPanel *m_statusPanel;
     DeployRunView *m_runView;

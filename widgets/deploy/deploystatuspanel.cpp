@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploystatuspanel.h"
 
-#include "deploy/deployplan.h"
+#include "deploy/deploycontext.h"
 #include "statuscolors.h"
 
 #include <QHeaderView>

@@ -2,10 +2,12 @@
 #include "flagspane.h"
 
 #include "common/dialogconfirmer.h"
+#include "common/messagebanner.h"
 #include "flagdetailspanel.h"
 #include "flageditdialog.h"
 #include "flags/flagusage.h"
 #include "flagsmatrixmodel.h"
+#include "runtime/environmentcontext.h"
 
 #include <QCheckBox>
 #include <QHeaderView>
@@ -29,18 +31,15 @@ QString flagLabel(const FlagState &f)
 
 } // namespace
 
-FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current, SshPool *pool,
-                     QWidget *parent)
-    : Pane(parent)
-    , m_workspace(workspace)
-    , m_currentEnvironment(current.name)
-    , m_pool(pool)
-    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
+FlagsPane::FlagsPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspace(context.workspace())
+    , m_currentEnvironment(context.name())
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_model(new FlagsMatrixModel(this))
     , m_filter(new FlagsFilterModel(this))
     , m_view(new QTableView)
     , m_details(new FlagDetailsPanel)
-    , m_banner(new QLabel)
     , m_search(new QLineEdit)
     , m_differencesOnly(new QCheckBox(tr("Differences only")))
     , m_staleOnly(new QCheckBox(tr("Removal candidates")))
@@ -55,10 +54,6 @@ FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current,
     m_view->horizontalHeader()->setDefaultSectionSize(170);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_banner->setWordWrap(true);
-    m_banner->setMargin(6);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->hide();
     m_search->setPlaceholderText(tr("Filter flags by name"));
     m_search->setClearButtonEnabled(true);
     m_staleOnly->setToolTip(tr("Unchanged for %1+ days and fully on, or fully off, everywhere")
@@ -85,7 +80,7 @@ FlagsPane::FlagsPane(const Workspace &workspace, const EnvironmentSpec &current,
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(toolbar);
-    layout->addWidget(m_banner);
+    layout->addWidget(banner());
     layout->addWidget(splitter, 1);
 
     connect(m_search, &QLineEdit::textChanged, this, &FlagsPane::setFilterText);
@@ -117,7 +112,7 @@ void FlagsPane::buildActions()
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    m_reload = action(tr("Refresh"), QKeySequence::Refresh, [this] { reload(); });
+    m_reload = action(tr("Refresh"), QKeySequence(), [this] { reload(); }); // F5: the window's
     m_on = action(tr("Turn on"), QKeySequence(Qt::CTRL | Qt::Key_E),
                   [this] { turn(currentTarget().key, currentTarget().environment, true); });
     m_off = action(tr("Turn off"), QKeySequence(Qt::CTRL | Qt::Key_D),
@@ -147,14 +142,12 @@ void FlagsPane::createBackends()
         if (env.flags.isEmpty())
             continue;
         environments << env.name;
-        Result<std::unique_ptr<FlagsBackend>> backend = FlagsBackend::create(env, m_pool);
+        const Result<FlagsBackend *> backend = context().sibling(env.name)->flagsBackend();
         if (!backend) {
             errors.insert(env.name, backend.errorString());
             continue;
         }
-        FlagsBackend *b = backend.value().release();
-        b->setParent(this);
-        m_backends.insert(env.name, b);
+        m_backends.insert(env.name, backend.value());
     }
     m_model->setEnvironments(environments);
     for (const QString &env : environments) {
@@ -164,13 +157,11 @@ void FlagsPane::createBackends()
         else
             m_model->setError(env, errors.value(env));
     }
-    if (environments.isEmpty()) {
-        m_banner->setText(tr("No environment has a flags: block in %1. Add one, e.g.\n"
-                             "  flags: { backend: waffle, manage: \"cd /srv/app/current && "
-                             "./manage.py\" }")
-                              .arg(m_workspace.filePath));
-        m_banner->show();
-    }
+    if (environments.isEmpty())
+        setState(State::Empty, tr("No environment has a flags: block in %1. Add one, e.g.\n"
+                                  "  flags: { backend: waffle, manage: \"cd /srv/app/current && "
+                                  "./manage.py\" }")
+                                   .arg(m_workspace.filePath));
 }
 
 FlagsBackend *FlagsPane::backend(const QString &environment) const
@@ -187,10 +178,9 @@ void FlagsPane::reload()
 {
     for (const QString &env : m_model->environments())
         reload(env);
-    if (m_model->environments().isEmpty() || m_backends.isEmpty()) {
-        m_loadedOnce = true;
-        emit loaded();
-    }
+    if (!m_model->environments().isEmpty() && m_backends.isEmpty())
+        setState(State::Error, tr("No environment's flags could be read: %1")
+                                   .arg(m_model->environments().join(QStringLiteral(", "))));
 }
 
 void FlagsPane::reload(const QString &environment)
@@ -209,10 +199,9 @@ void FlagsPane::reload(const QString &environment)
             select(key, env); // the model was reset: keep the user's place
         --m_pendingLoads;
         emit environmentLoaded(environment);
-        if (m_pendingLoads == 0 && !m_loadedOnce) {
-            m_loadedOnce = true;
+        if (m_pendingLoads == 0 && !hasLoaded()) {
             m_view->resizeColumnToContents(0); // names decide the first column, once
-            emit loaded();
+            setState(State::Ready);
         }
         emit statusMessage(flags ? tr("%1: %2 flags").arg(environment).arg(flags->size())
                                  : tr("%1: %2").arg(environment, flags.errorString()));
@@ -336,8 +325,7 @@ void FlagsPane::write(const QString &environment, const FlagEdit &edit, const QS
     if (!b || !env)
         return;
     if (const Status valid = edit.validate(); !valid) {
-        m_banner->setText(valid.errorString());
-        m_banner->show();
+        banner()->showMessage(MessageBanner::Level::Error, valid.errorString());
         return;
     }
     ActionRequest r = flagEditRequest(m_workspace.name, *env, edit);
@@ -357,8 +345,7 @@ void FlagsPane::reportUnstarted(const ActionOutcome &outcome)
     if (outcome.status == ActionOutcome::Status::NotConfirmed) {
         emit statusMessage(tr("Nothing changed"));
     } else if (outcome.status == ActionOutcome::Status::Refused) {
-        m_banner->setText(outcome.message);
-        m_banner->show();
+        banner()->showMessage(MessageBanner::Level::Error, outcome.message);
     }
 }
 
@@ -383,20 +370,19 @@ void FlagsPane::showWriteOutcome(const QString &environment, const FlagEdit &edi
         QStringLiteral("%1 in %2: %3 → %4")
             .arg(flagLabel(edit.subject()), environment, edit.beforeText(), edit.afterText());
     if (!written) {
-        m_banner->setStyleSheet(QStringLiteral("background: #fbe3e3"));
-        m_banner->setText(tr("Not written — %1: %2").arg(change, written.errorString()) +
-                          (written.error().code == kFlagConflict
-                               ? tr("\nThe matrix now shows the current state; decide again.")
-                               : QString()));
-        m_banner->show();
+        banner()->showMessage(
+            MessageBanner::Level::Error,
+            tr("Not written — %1: %2").arg(change, written.errorString()) +
+                (written.error().code == kFlagConflict
+                     ? tr("\nThe matrix now shows the current state; decide again.")
+                     : QString()));
         return;
     }
     const QString caveat = m_backends.value(environment)->writeCaveat();
-    m_banner->setStyleSheet(caveat.isEmpty() ? QStringLiteral("background: #e3f4e8")
-                                             : QStringLiteral("background: #fff3cd"));
-    m_banner->setText(tr("Written (%1) — %2").arg(via, change) +
-                      (caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
-    m_banner->show();
+    banner()->showMessage(caveat.isEmpty() ? MessageBanner::Level::Positive
+                                           : MessageBanner::Level::Warning,
+                          tr("Written (%1) — %2").arg(via, change) +
+                              (caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
 }
 
 void FlagsPane::killSwitch(const QString &key)

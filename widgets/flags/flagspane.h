@@ -34,14 +34,14 @@ class FlagsPane final : public Pane
     Q_OBJECT
 
 public:
-    FlagsPane(const Workspace &workspace, const EnvironmentSpec &current, SshPool *pool,
-              QWidget *parent = nullptr);
+    /** Shows every environment's flags side by side; `context` is the current one. */
+    explicit FlagsPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~FlagsPane() override;
 
     QString paneId() const override { return QStringLiteral("flags"); }
     QString title() const override { return QStringLiteral("Feature flags"); }
     QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override { return m_pendingLoads == 0 && m_loadedOnce; }
+    void refresh() override { reload(); }
 
     void reload();
     void reload(const QString &environment);
@@ -64,7 +64,6 @@ public:
     QSortFilterProxyModel *filtered() const;
     QTableView *view() const { return m_view; }
     FlagDetailsPanel *details() const { return m_details; }
-    QLabel *banner() const { return m_banner; }
     FlagsBackend *backend(const QString &environment) const;
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
 
@@ -97,21 +96,18 @@ private:
     void openEditor(bool creating);
     void showContextMenu(const QPoint &pos);
 
-    Workspace m_workspace;
+    const Workspace &m_workspace;
     QString m_currentEnvironment;
-    SshPool *m_pool;
     ActionPipeline m_actions;
-    QHash<QString, FlagsBackend *> m_backends; // environment → backend (owned by this)
+    QHash<QString, FlagsBackend *> m_backends; // environment → its context's backend
     FlagsMatrixModel *m_model;
     FlagsFilterModel *m_filter;
     QTableView *m_view;
     FlagDetailsPanel *m_details;
-    QLabel *m_banner;
     QLineEdit *m_search;
     QCheckBox *m_differencesOnly, *m_staleOnly;
     FlagUsageSearch *m_usageSearch = nullptr;
     int m_pendingLoads = 0;
-    bool m_loadedOnce = false;
     QAction *m_reload = nullptr, *m_on = nullptr, *m_off = nullptr, *m_percent = nullptr,
             *m_edit = nullptr, *m_new = nullptr, *m_delete = nullptr, *m_kill = nullptr,
             *m_usages = nullptr;

@@ -4,11 +4,13 @@
 #include "audit/auditlog.h"
 #include "chartpanel.h"
 #include "common/futures.h"
+#include "common/messagebanner.h"
 #include "deploy/deploystatusquery.h"
 #include "metrics/prometheusclient.h"
 #include "metrics/sqlpanel.h"
 #include "pg/pgconnection.h"
 #include "runtime/databasesession.h"
+#include "runtime/environmentcontext.h"
 #include "timechartview.h"
 
 #include <QAction>
@@ -55,13 +57,14 @@ QString databaseName(const EnvironmentSpec &env)
 
 } // namespace
 
-MetricsPane::MetricsPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                         SshPool *pool, QWidget *parent)
-    : Pane(parent)
-    , m_workspace(workspace)
-    , m_environment(environment)
-    , m_pool(pool)
-    , m_dashboards(workspace.dashboards + builtinDashboards())
+MetricsPane::MetricsPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspace(context.workspace())
+    , m_environment(context.environment())
+    , m_pool(context.sshPool())
+    , m_prometheus(context.prometheus())
+    , m_database(context.monitoringSession())
+    , m_dashboards(m_workspace.dashboards + builtinDashboards())
     , m_grid(new QWidget)
     , m_gridLayout(new QGridLayout(m_grid))
     , m_dashboardBox(new QComboBox)
@@ -73,11 +76,6 @@ MetricsPane::MetricsPane(const Workspace &workspace, const EnvironmentSpec &envi
     , m_query(new QLineEdit)
     , m_rangeLabel(new QLabel)
 {
-    if (environment.prometheus)
-        m_prometheus = std::make_unique<PrometheusClient>(*environment.prometheus, pool);
-    if (environment.database) // SQL panels: the monitoring session (read-only, short timeouts)
-        m_database =
-            std::make_unique<DatabaseSession>(*environment.database, pool, PgSessionSettings{});
     auto *bar = new QWidget;
     buildToolbar(bar);
     auto *scroll = new QScrollArea;
@@ -88,14 +86,10 @@ MetricsPane::MetricsPane(const Workspace &workspace, const EnvironmentSpec &envi
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(bar);
+    layout->addWidget(banner());
     layout->addWidget(scroll, 1);
     m_autoRefresh.setTimerType(Qt::CoarseTimer);
     connect(&m_autoRefresh, &QTimer::timeout, this, &MetricsPane::refresh);
-    m_refreshAction = new QAction(tr("Refresh"), this);
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(m_refreshAction);
-    connect(m_refreshAction, &QAction::triggered, this, &MetricsPane::refresh);
     rebuildPanels();
     loadAnnotations();
     loadMetricNames();
@@ -192,16 +186,6 @@ void MetricsPane::askAbsoluteRange()
     connect(dialog, &QDialog::rejected, this,
             &MetricsPane::refresh); // the box shows the range again
     dialog->open();
-}
-
-QList<QAction *> MetricsPane::paneActions() const
-{
-    return {m_refreshAction};
-}
-
-bool MetricsPane::hasLoaded() const
-{
-    return m_loadedOnce;
 }
 
 QStringList MetricsPane::dashboardNames() const
@@ -320,10 +304,10 @@ void MetricsPane::refresh()
         queryPanel(panel);
     if (m_adhoc)
         queryPanel(m_adhoc);
-    if (m_pending == 0 && !m_loadedOnce) {
-        m_loadedOnce = true;
-        emit loaded();
-    }
+    if (m_pending == 0)
+        setState(m_panels.isEmpty() && !m_adhoc ? State::Empty : State::Ready,
+                 tr("This dashboard has no panels: type a PromQL query above, or add panels "
+                    "under dashboards: in the workspace."));
     setAnnotations(
         m_deployMarks +
         flagAnnotations(AuditLog::shared()->recent(500, m_environment.name), m_environment.name));
@@ -418,10 +402,7 @@ void MetricsPane::panelDrawn(int generation)
     if (generation != m_generation || --m_pending != 0)
         return;
     emit refreshed();
-    if (!m_loadedOnce) {
-        m_loadedOnce = true;
-        emit loaded();
-    }
+    setState(State::Ready);
 }
 
 void MetricsPane::setAnnotations(const QList<Annotation> &annotations)
@@ -566,10 +547,7 @@ void MetricsPane::addQueryToDashboard()
                                   true};
     // The workspace file is the team's: the panel is added for this session, and its YAML goes
     // to the clipboard to paste under the dashboard's panels:.
-    QGuiApplication::clipboard()->setText(
-        QStringLiteral("      - { title: \"%1\", source: prometheus, query: \"%2\" }\n")
-            .arg(dashboard.panels.last().title,
-                 QString(spec.query).replace(QLatin1Char('"'), QStringLiteral("\\\""))));
+    QGuiApplication::clipboard()->setText(panelYaml(dashboard.panels.last()));
     rebuildPanels();
     refresh();
     emit statusMessage(

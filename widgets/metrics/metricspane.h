@@ -38,14 +38,11 @@ class MetricsPane final : public Pane
     Q_OBJECT
 
 public:
-    MetricsPane(const Workspace &workspace, const EnvironmentSpec &environment, SshPool *pool,
-                QWidget *parent = nullptr);
+    explicit MetricsPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~MetricsPane() override;
 
     QString paneId() const override { return QStringLiteral("metrics"); }
     QString title() const override { return QStringLiteral("Metrics"); }
-    QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override;
 
     QStringList dashboardNames() const;
     void showDashboard(const QString &name);
@@ -55,7 +52,7 @@ public:
     void forward();
     /** Auto-refresh every `seconds` (0 = off). */
     void setRefreshInterval(int seconds);
-    void refresh();
+    void refresh() override;
     /** An ad-hoc PromQL panel at the top; addQueryToDashboard() keeps it in this dashboard. */
     void runQuery(const QString &promql);
     void addQueryToDashboard();
@@ -83,15 +80,15 @@ private:
     void completeLabelValues(const QString &text, const QString &metric, const QString &label);
     ChartPanel *addPanel(const PanelSpec &spec, int index);
 
-    Workspace m_workspace;
-    EnvironmentSpec m_environment;
+    const Workspace &m_workspace;
+    const EnvironmentSpec &m_environment;
     SshPool *m_pool;
+    PrometheusClient *m_prometheus; // the environment's
+    DatabaseSession *m_database;    // the environment's monitoring session (SQL panels)
     QList<DashboardSpec> m_dashboards;
     int m_dashboard = 0;
     TimeRange m_range = TimeRange::last(3600);
     QList<TimeRange> m_back, m_forward;
-    std::unique_ptr<PrometheusClient> m_prometheus;
-    std::unique_ptr<DatabaseSession> m_database;
     QList<ChartPanel *> m_panels;
     ChartPanel *m_adhoc = nullptr;
     QList<Annotation> m_deployMarks, m_annotations;
@@ -107,10 +104,8 @@ private:
     QLabel *m_rangeLabel;
     QTimer m_autoRefresh;
     DrawQueue m_drawQueue;
-    QAction *m_refreshAction;
     int m_generation = 0;
     int m_pending = 0;
-    bool m_loadedOnce = false;
     qint64 m_resolvedFrom = 0, m_resolvedTo = 0;
 };
 

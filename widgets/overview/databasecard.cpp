@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "databasecard.h"
 
+#include "common/formatting.h"
 #include "statuscolors.h"
 
 #include <QFormLayout>

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "overviewpane.h"
 
+#include "common/messagebanner.h"
 #include "databasecard.h"
 #include "hoststatusmodel.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
 
 #include <QGroupBox>
@@ -21,20 +23,17 @@ namespace {
 constexpr int kRefreshIntervalMs = 10000;
 }
 
-OverviewPane::OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QWidget *parent)
-    : Pane(parent)
-    , m_probe(new EnvironmentProbe(environment, pool, this))
+OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_probe(new EnvironmentProbe(context, this))
     , m_model(new HostStatusModel(this))
     , m_hostTable(new QTableView(this))
     , m_databaseCard(new DatabaseCard(this))
     , m_summary(new QLabel(this))
-    , m_refreshAction(new QAction(QStringLiteral("Refresh"), this))
     , m_timer(new QTimer(this))
 {
     setObjectName(QStringLiteral("overviewPane"));
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setToolTip(QStringLiteral("Check every host and the database now (F5)"));
-    connect(m_refreshAction, &QAction::triggered, this, &OverviewPane::refresh);
+    const EnvironmentSpec &environment = context.environment();
     m_timer->setInterval(kRefreshIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &OverviewPane::refresh);
 
@@ -69,6 +68,7 @@ OverviewPane::OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QW
             new QLabel(QStringLiteral("This environment lists no hosts."), hosts));
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(banner());
     layout->addWidget(makeHeader(environment));
     layout->addWidget(hosts);
     if (environment.database)
@@ -84,7 +84,7 @@ OverviewPane::OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QW
     });
     connect(m_probe, &EnvironmentProbe::refreshFinished, this, [this] {
         updateSummary();
-        emit loaded();
+        setState(State::Ready);
     });
     m_databaseCard->show(m_probe->database());
     updateSummary();
@@ -114,21 +114,7 @@ QWidget *OverviewPane::makeHeader(const EnvironmentSpec &environment)
     m_summary->setObjectName(QStringLiteral("overviewSummary"));
     row->addSpacing(12);
     row->addWidget(m_summary, 1);
-    auto *refresh = new QToolButton(header);
-    refresh->setDefaultAction(m_refreshAction);
-    refresh->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    row->addWidget(refresh);
     return header;
-}
-
-QList<QAction *> OverviewPane::paneActions() const
-{
-    return {m_refreshAction};
-}
-
-bool OverviewPane::hasLoaded() const
-{
-    return m_probe->hasCompletedOnce();
 }
 
 void OverviewPane::refresh()

@@ -25,17 +25,15 @@ class OverviewPane final : public Pane
     Q_OBJECT
 
 public:
-    OverviewPane(const EnvironmentSpec &environment, SshPool *pool, QWidget *parent = nullptr);
+    explicit OverviewPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~OverviewPane() override;
 
     QString paneId() const override { return QStringLiteral("overview"); }
     QString title() const override { return QStringLiteral("Overview"); }
-    QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override;
     void saveState(QSettings &settings) const override;
     void restoreState(QSettings &settings) override;
 
-    void refresh();
+    void refresh() override;
     EnvironmentProbe *probe() const { return m_probe; }
     QTableView *hostTable() const { return m_hostTable; }
 
@@ -52,7 +50,6 @@ private:
     QTableView *m_hostTable;
     DatabaseCard *m_databaseCard;
     QLabel *m_summary;
-    QAction *m_refreshAction;
     QTimer *m_timer;
 };
 

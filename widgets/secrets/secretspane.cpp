@@ -5,8 +5,10 @@
 
 #include "common/dialogconfirmer.h"
 #include "common/futures.h"
+#include "common/messagebanner.h"
 #include "common/secureclipboard.h"
 #include "comparesecretsdialog.h"
+#include "runtime/environmentcontext.h"
 #include "secrets/sopsconfig.h"
 #include "secretsmetadatapanel.h"
 #include "secretsmodel.h"
@@ -44,15 +46,13 @@ QListWidgetItem *heading(const QString &text)
 
 } // namespace
 
-SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                         QWidget *parent)
-    : Pane(parent)
-    , m_workspace(workspace)
-    , m_environment(environment)
-    , m_actions(AuditLog::shared(), std::make_shared<DialogConfirmer>(this))
+SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_workspace(context.workspace())
+    , m_environment(context.environment())
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_files(new QListWidget)
     , m_tree(new QTreeView)
-    , m_banner(new QLabel)
     , m_model(new SecretsModel(this))
     , m_metadata(new SecretsMetadataPanel)
 {
@@ -64,15 +64,12 @@ SecretsPane::SecretsPane(const Workspace &workspace, const EnvironmentSpec &envi
     m_tree->header()->resizeSection(SecretsModel::KeyColumn, 200);
     m_tree->header()->resizeSection(SecretsModel::ValueColumn, 250);
     m_tree->header()->resizeSection(SecretsModel::TypeColumn, 60);
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setMargin(6);
     m_files->setMinimumWidth(150);
 
     auto *center = new QWidget;
     auto *centerLayout = new QVBoxLayout(center);
     centerLayout->setContentsMargins(0, 0, 0, 0);
-    centerLayout->addWidget(m_banner);
+    centerLayout->addWidget(banner());
     centerLayout->addWidget(m_tree, 1);
     auto *splitter = new QSplitter;
     splitter->addWidget(m_files);
@@ -147,7 +144,7 @@ void SecretsPane::buildActions()
     });
     m_delete = action(tr("Delete key"), QKeySequence::Delete, &SecretsPane::deleteCurrentKey);
     m_save = action(tr("Save"), QKeySequence::Save, &SecretsPane::save);
-    m_reload = action(tr("Reload"), QKeySequence::Refresh, &SecretsPane::reload);
+    m_reload = action(tr("Reload"), QKeySequence(), &SecretsPane::reload); // F5: the window's
     m_rotate = action(tr("Rotate data key…"), {}, &SecretsPane::rotateDataKey);
     m_compare = action(tr("Compare environments…"), {}, &SecretsPane::openCompareDialog);
     m_newFile = action(tr("New file…"), {}, [this] {
@@ -166,7 +163,7 @@ QList<QAction *> SecretsPane::paneActions() const
 
 void SecretsPane::listFiles()
 {
-    m_banner->setText(tr("Looking for sops files…"));
+    banner()->showMessage(MessageBanner::Level::Information, tr("Looking for sops files…"));
     auto future = QtConcurrent::run([workspace = m_workspace, env = m_environment] {
         return listSecretsFiles(workspace, env);
     });
@@ -188,12 +185,11 @@ void SecretsPane::listFiles()
         }
         const QStringList all = list.environmentFiles + list.ruleMatchedFiles;
         if (all.isEmpty()) {
-            m_banner->setText(tr("Environment %1 lists no secrets files. Add them to the workspace "
-                                 "(environments.%1.secrets: [secrets/%1.enc.yaml]) or create one "
-                                 "with New file….")
-                                  .arg(m_environment.name));
-            m_loaded = true;
-            emit loaded();
+            setState(State::Empty,
+                     tr("Environment %1 lists no secrets files. Add them to the workspace "
+                        "(environments.%1.secrets: [secrets/%1.enc.yaml]) or create one "
+                        "with New file….")
+                         .arg(m_environment.name));
             return;
         }
         openFile(all.first());
@@ -206,9 +202,8 @@ void SecretsPane::openFile(const QString &path)
         showFile(path);
         return;
     }
-    m_banner->setText(tr("Decrypting %1…").arg(QFileInfo(path).fileName()));
-    m_banner->setStyleSheet({});
-    m_banner->setVisible(true);
+    banner()->showMessage(MessageBanner::Level::Information,
+                          tr("Decrypting %1…").arg(QFileInfo(path).fileName()));
     onFinished(QtConcurrent::run([path, passphrases = m_passphrases] {
                    return openSecretsFile(path, passphrases);
                }),
@@ -219,15 +214,13 @@ void SecretsPane::openFile(const QString &path)
                        m_current.clear();
                        m_model->setDocument(nullptr);
                        m_metadata->setFile(nullptr, false);
-                       showError(opened.errorString());
+                       setState(State::Error, opened.errorString());
+                       emit statusMessage(opened.errorString());
                    } else {
+                       setState(State::Ready); // before showFile: its notes stay
                        m_open.insert(path, OpenFile{*opened, false});
                        showFile(path);
                        emit fileOpened(path);
-                   }
-                   if (!m_loaded) {
-                       m_loaded = true;
-                       emit loaded();
                    }
                });
 }
@@ -240,8 +233,10 @@ void SecretsPane::showFile(const QString &path)
     m_tree->expandToDepth(0);
     m_metadata->setFile(&open.file, open.modified);
     const QStringList notes = open.file.notes;
-    m_banner->setText(notes.isEmpty() ? QString() : notes.join(QLatin1Char('\n')));
-    m_banner->setVisible(!notes.isEmpty());
+    if (notes.isEmpty())
+        banner()->dismiss();
+    else
+        banner()->showMessage(MessageBanner::Level::Warning, notes.join(QLatin1Char('\n')));
     for (int row = 0; row < m_files->count(); ++row)
         if (m_files->item(row)->data(PathRole).toString() == path) {
             const QSignalBlocker quiet(m_files);
@@ -252,9 +247,7 @@ void SecretsPane::showFile(const QString &path)
 
 void SecretsPane::showError(const QString &message)
 {
-    m_banner->setText(message);
-    m_banner->setStyleSheet(QStringLiteral("color: %1").arg(healthColor(Health::Critical).name()));
-    m_banner->setVisible(true);
+    banner()->showMessage(MessageBanner::Level::Error, message);
     emit statusMessage(message);
 }
 
@@ -400,7 +393,7 @@ void SecretsPane::finishSave(const QString &path, const Result<QByteArray> &writ
     if (path == m_current) {
         m_model->clearChanges();
         m_metadata->setFile(&it->file, false);
-        m_banner->setVisible(false);
+        banner()->dismiss();
     }
     for (int row = 0; row < m_files->count(); ++row)
         if (m_files->item(row)->data(PathRole).toString() == path)

@@ -30,14 +30,13 @@ class SecretsPane final : public Pane
     Q_OBJECT
 
 public:
-    SecretsPane(const Workspace &workspace, const EnvironmentSpec &environment,
-                QWidget *parent = nullptr);
+    explicit SecretsPane(EnvironmentContext &context, QWidget *parent = nullptr);
     ~SecretsPane() override;
 
     QString paneId() const override { return QStringLiteral("secrets"); }
     QString title() const override { return QStringLiteral("Secrets"); }
     QList<QAction *> paneActions() const override;
-    bool hasLoaded() const override { return m_loaded; }
+    void refresh() override { reload(); }
 
     /** Opens (decrypting in the background) or shows an already open file. */
     void openFile(const QString &path);
@@ -62,7 +61,6 @@ public:
 
     SecretsModel *model() const { return m_model; }
     QTreeView *tree() const { return m_tree; }
-    QLabel *banner() const { return m_banner; }
     SecretsMetadataPanel *metadataPanel() const { return m_metadata; }
     QAction *revealAllAction() const { return m_revealAll; }
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
@@ -95,19 +93,17 @@ private:
                     ActionPipeline::Finish finish);
     Sops::SopsDocument *document() const;
 
-    Workspace m_workspace;
-    EnvironmentSpec m_environment;
+    const Workspace &m_workspace;
+    const EnvironmentSpec &m_environment;
     QHash<QString, OpenFile> m_open;
     QHash<QString, QByteArray> m_passphrases; // keys file → passphrase
     void askPassphrase(const QString &keysFile, const QString &reopen);
     QString m_current;
-    bool m_loaded = false;
     bool m_saving = false;
     ActionPipeline m_actions;
 
     QListWidget *m_files;
     QTreeView *m_tree;
-    QLabel *m_banner;
     SecretsModel *m_model;
     SecretsMetadataPanel *m_metadata;
     QAction *m_revealAll, *m_revealOne, *m_copy, *m_addKey, *m_delete, *m_save, *m_reload;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "environmentcontext.h"
+
+#include "audit/auditlog.h"
+#include "flags/flagsbackend.h"
+#include "metrics/prometheusclient.h"
+#include "runtime/databasesession.h"
+
+namespace Opsdeck {
+
+EnvironmentContext::EnvironmentContext(EnvironmentContexts &owner, QString environment,
+                                       QObject *parent)
+    : QObject(parent)
+    , m_owner(owner)
+    , m_environment(std::move(environment))
+{}
+
+EnvironmentContext::~EnvironmentContext() = default;
+
+const Workspace &EnvironmentContext::workspace() const
+{
+    return m_owner.m_workspace;
+}
+
+const EnvironmentSpec &EnvironmentContext::environment() const
+{
+    return *m_owner.m_workspace.environment(m_environment);
+}
+
+SshPool *EnvironmentContext::sshPool() const
+{
+    return m_owner.m_pool;
+}
+
+DatabaseSession *EnvironmentContext::monitoringSession()
+{
+    if (!m_monitoring && environment().database)
+        m_monitoring = std::make_unique<DatabaseSession>(*environment().database, sshPool(),
+                                                         PgSessionSettings{});
+    return m_monitoring.get();
+}
+
+DatabaseSession *EnvironmentContext::actionSession()
+{
+    if (!m_action && environment().database)
+        m_action = std::make_unique<DatabaseSession>(*environment().database, sshPool(),
+                                                     PgSessionSettings::action());
+    return m_action.get();
+}
+
+PrometheusClient *EnvironmentContext::prometheus()
+{
+    if (!m_prometheus && environment().prometheus)
+        m_prometheus = std::make_unique<PrometheusClient>(*environment().prometheus, sshPool());
+    return m_prometheus.get();
+}
+
+Result<FlagsBackend *> EnvironmentContext::flagsBackend()
+{
+    if (!m_flagsTried) {
+        m_flagsTried = true;
+        Result<std::unique_ptr<FlagsBackend>> created =
+            FlagsBackend::create(environment(), sshPool(), actionSession());
+        if (created)
+            m_flags = std::move(created.value());
+        else
+            m_flagsError = created.errorString();
+    }
+    if (!m_flags)
+        return Result<FlagsBackend *>::failure(m_flagsError);
+    return m_flags.get();
+}
+
+std::shared_ptr<AuditLog> EnvironmentContext::auditLog() const
+{
+    return m_owner.m_audit;
+}
+
+EnvironmentContext *EnvironmentContext::sibling(const QString &environment) const
+{
+    return m_owner.context(environment);
+}
+
+EnvironmentContexts::EnvironmentContexts(Workspace workspace, SshPool *pool)
+    : m_workspace(std::move(workspace))
+    , m_pool(pool)
+    , m_audit(AuditLog::shared())
+{}
+
+EnvironmentContexts::~EnvironmentContexts()
+{
+    qDeleteAll(m_contexts);
+}
+
+EnvironmentContext *EnvironmentContexts::context(const QString &environment)
+{
+    if (EnvironmentContext *existing = m_contexts.value(environment))
+        return existing;
+    if (!m_workspace.environment(environment))
+        return nullptr;
+    auto *created = new EnvironmentContext(*this, environment);
+    m_contexts.insert(environment, created);
+    return created;
+}
+
+} // namespace Opsdeck

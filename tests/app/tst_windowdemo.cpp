@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real MainWindow on the demo world: every pane of both environments open at once, as a
+// user who clicks through the sidebar leaves them.
+#include "common/futures.h"
+#include "common/pane.h"
+#include "futurewait.h"
+#include "mainwindow.h"
+#include "overview/overviewpane.h"
+#include "pg/pgconnection.h"
+#include "runtime/environmentcontext.h"
+#include "runtime/environmentprobe.h"
+#include "stallmeter.h"
+#include "testservices.h"
+
+#include <QMenuBar>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+const QStringList kPanes{QStringLiteral("overview"), QStringLiteral("dbhealth"),
+                         QStringLiteral("deploy"),   QStringLiteral("secrets"),
+                         QStringLiteral("flags"),    QStringLiteral("metrics"),
+                         QStringLiteral("config")};
+
+QString demoConninfo(const QString &database)
+{
+    return QStringLiteral("host=127.0.0.1 port=%1 dbname=%2 user=postgres")
+        .arg(TestServices::load(QStringLiteral("demo")).value(QStringLiteral("PGPORT")), database);
+}
+
+/** "database application_name" → how many backends Opsdeck holds there. */
+QHash<QString, int> opsdeckBackends(PgConnection &admin)
+{
+    const Result<PgResultSet> rows = wait(admin.query(QStringLiteral(
+        "select datname, application_name, count(*) from pg_stat_activity "
+        "where application_name like 'opsdeck%' and pid <> pg_backend_pid() group by 1, 2")));
+    QHash<QString, int> counts;
+    if (!rows)
+        return {{QStringLiteral("error: ") + rows.errorString(), 1}};
+    for (int r = 0; r < rows->rowCount(); ++r)
+        counts.insert(rows->value(r, QStringLiteral("datname")).toString() + QLatin1Char(' ') +
+                          rows->value(r, QStringLiteral("application_name")).toString(),
+                      rows->value(r, QStringLiteral("count")).toInt());
+    return counts;
+}
+
+QString describe(const QHash<QString, int> &counts)
+{
+    QStringList lines;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        lines << QStringLiteral("%1: %2").arg(it.key()).arg(it.value());
+    lines.sort();
+    return lines.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+class TestWindowDemo final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<MainWindow> m_window;
+
+    bool openAndWait(const QString &environment, const QString &pane)
+    {
+        if (!m_window->selectPane(environment, pane))
+            return false;
+        Pane *current = m_window->currentPane();
+        return current && current->paneId() == pane &&
+               StallMeter::spinUntil([current] { return current->hasLoaded(); }, 60000);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        const QString workspace =
+            TestServices::load(QStringLiteral("demo")).value(QStringLiteral("WORKSPACE"));
+        QVERIFY2(!workspace.isEmpty(), "the demo fixture did not run");
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1280, 800);
+        m_window->show();
+        m_window->openWorkspace(workspace);
+        QVERIFY(m_window->currentPane());
+    }
+
+    void everyPaneOfAnEnvironmentSharesItsDatabaseSessions()
+    {
+        PgSessionSettings counter;
+        counter.applicationName = QStringLiteral("backend-counter");
+        PgConnection admin(demoConninfo(QStringLiteral("postgres")), counter);
+        QVERIFY(wait(admin.open()).ok());
+        for (const QString &environment : {QStringLiteral("staging"), QStringLiteral("production")})
+            for (const QString &pane : kPanes)
+                QVERIFY2(openAndWait(environment, pane),
+                         qPrintable(environment + QLatin1Char('/') + pane));
+
+        // Fourteen panes open: one monitoring session per environment (checks, activity, SQL
+        // panels, the overview and rollback's migrations all read through it) and one action
+        // session where something writes (the flags of both environments). Before, each pane
+        // opened its own: up to five per database.
+        const QHash<QString, int> counts = opsdeckBackends(admin);
+        const QString seen = describe(counts);
+        QCOMPARE(counts.value(QStringLiteral("minitwit_staging opsdeck")), 1);
+        QCOMPARE(counts.value(QStringLiteral("minitwit_prod opsdeck")), 1);
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(seen));
+        QVERIFY2(counts.size() <= 4, qPrintable(seen));
+
+        // One audit connection in the process, whichever panes write or read the log.
+        int auditConnections = 0;
+        for (const QString &name : QSqlDatabase::connectionNames())
+            auditConnections += name.startsWith(QLatin1String("opsdeck-audit-"));
+        QVERIFY(auditConnections <= 1);
+    }
+
+    void keyboardGoesToPanesAndEnvironments()
+    {
+        QVERIFY(openAndWait(QStringLiteral("staging"), QStringLiteral("overview")));
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPane()->paneId(), QStringLiteral("dbhealth"));
+        QTest::keyClick(m_window.get(), Qt::Key_7, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPane()->paneId(), QStringLiteral("config"));
+        QTest::keyClick(m_window.get(), Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPane()->paneId(), QStringLiteral("config"));
+        QCOMPARE(m_window->currentPane()->context().name(), QStringLiteral("production"));
+        QTest::keyClick(m_window.get(), Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPane()->context().name(), QStringLiteral("staging"));
+
+        // The Pane menu carries the current pane's own actions, titled after it.
+        QMenu *paneMenu = nullptr;
+        for (QAction *a : m_window->menuBar()->actions())
+            if (a->menu() && a->text() == QStringLiteral("Config"))
+                paneMenu = a->menu();
+        QVERIFY(paneMenu);
+        QVERIFY(!paneMenu->actions().isEmpty());
+    }
+
+    void f5RefreshesTheCurrentPane()
+    {
+        QVERIFY(openAndWait(QStringLiteral("staging"), QStringLiteral("overview")));
+        auto *overview = qobject_cast<OverviewPane *>(m_window->currentPane());
+        QVERIFY(overview);
+        // Let the first round finish, then F5 must start another one.
+        QVERIFY(StallMeter::spinUntil([&] { return !overview->probe()->isRefreshing(); }, 30000));
+        QSignalSpy finished(overview->probe(), &EnvironmentProbe::refreshFinished);
+        QTest::keyClick(m_window.get(), Qt::Key_F5);
+        QVERIFY(overview->probe()->isRefreshing()); // started by the key, not by a timer later
+        QVERIFY(finished.wait(30000));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+};
+
+QTEST_MAIN(TestWindowDemo)
+#include "tst_windowdemo.moc"
