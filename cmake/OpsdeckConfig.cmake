@@ -11,6 +11,9 @@ target_compile_definitions(opsdeck_cfg INTERFACE
     QT_NO_URL_CAST_FROM_STRING
     QT_USE_QSTRINGBUILDER
     OPSDECK_VERSION="${PROJECT_VERSION}")
+if(OPSDECK_WERROR)
+    target_compile_options(opsdeck_cfg INTERFACE -Werror)
+endif()
 if(OPSDECK_SANITIZE)
     target_compile_options(opsdeck_cfg INTERFACE -fsanitize=${OPSDECK_SANITIZE} -fno-omit-frame-pointer)
     target_link_options(opsdeck_cfg INTERFACE -fsanitize=${OPSDECK_SANITIZE})

@@ -5,12 +5,19 @@
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
 #include "config/configdrift.h"
+#include "config/configreading.h"
 #include "config/configstorage.h"
 #include "config/dotenvfile.h"
 #include "environmentsession.h"
+#include "jobs/job.h"
+
+#include <QEventLoop>
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
 
 namespace Opsdeck {
 
@@ -18,7 +25,10 @@ namespace {
 
 const char *const kUsage = "opsdeck config get ENV KEY\n"
                            "opsdeck config set ENV KEY VALUE [--yes] [-m COMMENT]\n"
-                           "opsdeck config diff ENV1 ENV2";
+                           "opsdeck config diff ENV1 ENV2\n"
+                           "opsdeck config history ENV FILE\n"
+                           "opsdeck config restore ENV FILE VERSION [--yes] [-m COMMENT]\n"
+                           "opsdeck config after-save ENV FILE [--yes] [-m COMMENT]";
 
 /** One .env file of the environment, as read (locally or over SFTP). */
 struct LoadedConfig
@@ -54,6 +64,18 @@ Result<QList<LoadedConfig>> readConfig(EnvironmentSession &session,
 Result<std::unique_ptr<EnvironmentSession>> openSession(CliContext &ctx, const QString &environment)
 {
     return EnvironmentSession::open(ctx.workspacePath(), environment);
+}
+
+/** An action on one of the environment's config files, protected as the environment. */
+ActionRequest configRequest(EnvironmentSession &env, ActionKind kind, const QString &target)
+{
+    ActionRequest request;
+    request.kind = kind;
+    request.workspace = env.workspace().name;
+    request.environment = env.environment().name;
+    request.isProtected = env.environment().isProtected;
+    request.target = target;
+    return request;
 }
 
 int fail(CliContext &ctx, const QString &message)
@@ -99,18 +121,12 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
             break;
         }
     const std::optional<QString> before = target->file.value(key);
-    ActionRequest request;
-    request.kind = ActionKind::ConfigSave;
-    request.workspace = env.workspace().name;
-    request.environment = environment;
-    request.isProtected = env.environment().isProtected;
-    request.target = target->spec.location;
+    ActionRequest request = configRequest(env, ActionKind::ConfigSave, target->spec.location);
     request.after = QStringLiteral("key %1").arg(key); // by name, never the value
     request.description =
         QStringLiteral("Set %1 in %2 (%3)").arg(key, environment, target->spec.location);
     request.comment = comment;
-    ActionPipeline pipeline(std::make_shared<AuditLog>(),
-                            std::make_shared<CliConfirmer>(ctx.err, yes));
+    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
     Status changed = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
     QString backup;
     pipeline.submit(
@@ -149,33 +165,29 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
         ctx.out << " (previous version: " << backup << ")";
     ctx.out << "\n";
     if (!target->spec.afterSave.isEmpty())
-        ctx.out << "note: its after_save command was not run: " << target->spec.afterSave << "\n";
+        ctx.out << "note: its after_save command was not run (opsdeck config after-save "
+                << environment << " " << target->spec.location
+                << " runs it): " << target->spec.afterSave << "\n";
     return ExitCode::Ok;
 }
 
-/** The environment's .env files and the key names of its secrets files. */
+/** The environment's .env files and the key names of its secrets files (as the pane reads
+ * them); a .env file that cannot be read is an error, a secrets file a note. */
 Result<DriftInput> driftInput(CliContext &ctx, const QString &environment)
 {
     Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
     if (!session)
         return session.error();
-    const Result<QList<LoadedConfig>> files = readConfig(**session);
-    if (!files)
-        return files.error();
-    DriftInput input;
-    input.environment = environment;
-    for (const LoadedConfig &c : *files)
-        input.addDotenv(c.spec.location, c.file);
-    for (const QString &secrets : (*session)->environment().secrets) {
-        QFile file(secrets);
-        if (!file.open(QIODevice::ReadOnly)) {
-            ctx.err << "note: " << secrets << ": " << file.errorString() << "\n";
-            continue;
-        }
-        if (const Status read = input.addSecretsKeys(secrets, file.readAll()); !read)
-            ctx.err << "note: " << read.errorString() << "\n";
-    }
-    return input;
+    const EnvironmentConfig config = EnvironmentSession::wait(
+        readEnvironmentConfig((*session)->environment(), (*session)->pool(), true));
+    if (!config.fileProblems.isEmpty())
+        return Result<DriftInput>::failure(config.fileProblems.join(QStringLiteral("; ")));
+    if (config.files.isEmpty())
+        return Result<DriftInput>::failure(
+            QStringLiteral("%1 lists no .env config files").arg(environment));
+    for (const QString &problem : config.secretsProblems)
+        ctx.err << "note: " << problem << "\n";
+    return config.input;
 }
 
 int runDiff(CliContext &ctx, const QString &left, const QString &right)
@@ -212,6 +224,181 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
     return differences ? ExitCode::Problems : ExitCode::Ok;
 }
 
+/** The environment's config file named by `name`: its location, path or file name. */
+Result<ConfigFileSpec> findFile(const EnvironmentSpec &environment, const QString &name)
+{
+    QList<ConfigFileSpec> matches;
+    QStringList known;
+    for (const ConfigFileSpec &spec : environment.config) {
+        known << spec.location;
+        if (spec.location == name || spec.path == name || QFileInfo(spec.path).fileName() == name)
+            matches << spec;
+    }
+    if (matches.size() == 1)
+        return matches.first();
+    return Result<ConfigFileSpec>::failure(
+        QStringLiteral("%1 %2 '%3' (its files: %4)")
+            .arg(environment.name,
+                 matches.isEmpty() ? QStringLiteral("has no config file")
+                                   : QStringLiteral("has several files named"),
+                 name,
+                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+}
+
+/** Previous versions kept beside the file, newest first. */
+Result<QList<ConfigBackup>> backupsOf(ConfigFileAccess &access)
+{
+    Result<QList<ConfigBackup>> backups = EnvironmentSession::wait(access.backups());
+    if (backups)
+        std::sort(backups.value().begin(), backups.value().end(),
+                  [](const ConfigBackup &a, const ConfigBackup &b) { return a.taken > b.taken; });
+    return backups;
+}
+
+int runHistory(CliContext &ctx, const QString &environment, const QString &name)
+{
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return fail(ctx, session.errorString());
+    const Result<ConfigFileSpec> spec = findFile((*session)->environment(), name);
+    if (!spec)
+        return fail(ctx, spec.errorString());
+    ConfigFileAccess access(*spec, (*session)->pool());
+    const Result<QList<ConfigBackup>> backups = backupsOf(access);
+    if (!backups)
+        return fail(ctx, backups.errorString());
+    if (backups->isEmpty()) {
+        ctx.out << spec->location << ": no previous versions kept yet\n";
+        return ExitCode::Ok;
+    }
+    int number = 0;
+    for (const ConfigBackup &b : *backups)
+        ctx.out << ++number << "  " << b.taken.toString(Qt::ISODate) << "  " << b.size << " bytes  "
+                << b.path << "\n";
+    return ExitCode::Ok;
+}
+
+int runRestore(CliContext &ctx, const QStringList &args, bool yes, const QString &comment)
+{
+    const QString environment = args.at(0), name = args.at(1), version = args.at(2);
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return fail(ctx, session.errorString());
+    EnvironmentSession &env = **session;
+    const Result<ConfigFileSpec> spec = findFile(env.environment(), name);
+    if (!spec)
+        return fail(ctx, spec.errorString());
+    ConfigFileAccess access(*spec, env.pool());
+    const Result<QList<ConfigBackup>> backups = backupsOf(access);
+    if (!backups)
+        return fail(ctx, backups.errorString());
+    // VERSION: the number `history` shows, the backup's path or its file name.
+    bool isNumber = false;
+    const int number = version.toInt(&isNumber);
+    const ConfigBackup *chosen = nullptr;
+    for (qsizetype i = 0; i < backups->size() && !chosen; ++i) {
+        const ConfigBackup &b = backups->at(i);
+        if ((isNumber && i == number - 1) || b.path == version ||
+            QFileInfo(b.path).fileName() == version)
+            chosen = &b;
+    }
+    if (!chosen)
+        return fail(ctx, QStringLiteral("%1 has no kept version '%2' (opsdeck config history %3 "
+                                        "%1 lists them)")
+                             .arg(spec->location, version, environment));
+    const Result<ConfigSnapshot> current = EnvironmentSession::wait(access.read());
+    const Result<ConfigSnapshot> old = EnvironmentSession::wait(access.readBackup(chosen->path));
+    if (!current || !old)
+        return fail(ctx, current ? old.errorString() : current.errorString());
+    ActionRequest request = configRequest(env, ActionKind::ConfigRestore, spec->location);
+    request.after = QStringLiteral("restored %1").arg(QFileInfo(chosen->path).fileName());
+    request.description =
+        QStringLiteral("Replace %1 with the version kept as %2").arg(spec->location, chosen->path);
+    request.comment = comment;
+    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
+    Status restored = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
+    QString backup;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            const Result<ConfigSaveOutcome> saved =
+                EnvironmentSession::wait(access.save(old->bytes, *current));
+            restored = !saved            ? Status(saved.error())
+                       : saved->conflict ? Status::failure(QStringLiteral(
+                                               "the file changed meanwhile; nothing was written"))
+                                         : success();
+            if (saved && !saved->conflict)
+                backup = saved->backupPath;
+            finish(restored ? Result<QString>(QString()) : Result<QString>(restored.error()));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (!outcome.started())
+                restored = Status::failure(outcome.message);
+        });
+    if (!restored)
+        return fail(ctx, restored.errorString());
+    ctx.out << environment << ": " << spec->location << " restored from " << chosen->path;
+    if (!backup.isEmpty())
+        ctx.out << " (the version it replaced: " << backup << ")";
+    ctx.out << "\n";
+    return ExitCode::Ok;
+}
+
+int runAfterSave(CliContext &ctx, const QString &environment, const QString &name, bool yes,
+                 const QString &comment)
+{
+    Result<std::unique_ptr<EnvironmentSession>> session = openSession(ctx, environment);
+    if (!session)
+        return fail(ctx, session.errorString());
+    EnvironmentSession &env = **session;
+    const Result<ConfigFileSpec> spec = findFile(env.environment(), name);
+    if (!spec)
+        return fail(ctx, spec.errorString());
+    if (spec->afterSave.isEmpty())
+        return fail(ctx, QStringLiteral("%1 has no after_save command").arg(spec->location));
+    ActionRequest request = configRequest(env, ActionKind::ConfigAfterSave, spec->location);
+    request.after = spec->afterSave;
+    request.description =
+        QStringLiteral("Run the after-save command of %1 on %2: %3")
+            .arg(spec->location, spec->isRemote() ? spec->host : QStringLiteral("this machine"),
+                 spec->afterSave);
+    request.comment = comment;
+    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
+    Status ran = Status::failure(QStringLiteral("not confirmed; nothing was run"));
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            // The same Job as the pane's, its lines streamed to stdout as they come.
+            Job *job = spec->isRemote()
+                           ? Job::remote(QStringLiteral("after-save"),
+                                         env.pool()->client(spec->host), spec->afterSave)
+                           : Job::local(QStringLiteral("after-save"), spec->afterSave,
+                                        env.workspace().directory);
+            QEventLoop loop;
+            QObject::connect(job, &Job::lineReceived, &loop, [&](const QString &line) {
+                ctx.out << line << "\n";
+                ctx.out.flush();
+            });
+            QObject::connect(job, &Job::finished, &loop, &QEventLoop::quit);
+            job->start();
+            if (job->isRunning())
+                loop.exec();
+            const Result<QString> r = job->result();
+            delete job;
+            ran = r ? success() : Status(r.error());
+            finish(r ? Result<QString>(QString()) : r);
+        },
+        [&](const ActionOutcome &outcome) {
+            if (!outcome.started())
+                ran = Status::failure(outcome.message);
+        });
+    if (!ran)
+        return fail(
+            ctx,
+            QStringLiteral("after-save command of %1: %2").arg(spec->location, ran.errorString()));
+    return ExitCode::Ok;
+}
+
 int runConfig(CliContext &ctx)
 {
     QStringList args = ctx.args;
@@ -230,6 +417,12 @@ int runConfig(CliContext &ctx)
         return runSet(ctx, args.at(1), args.at(2), args.at(3), yes, comment, allowOwnerChange);
     if (sub == QLatin1String("diff") && args.size() == 3)
         return runDiff(ctx, args.at(1), args.at(2));
+    if (sub == QLatin1String("history") && args.size() == 3)
+        return runHistory(ctx, args.at(1), args.at(2));
+    if (sub == QLatin1String("restore") && args.size() == 4)
+        return runRestore(ctx, args.mid(1), yes, comment);
+    if (sub == QLatin1String("after-save") && args.size() == 3)
+        return runAfterSave(ctx, args.at(1), args.at(2), yes, comment);
     ctx.err << "usage: " << kUsage << "\n";
     return ExitCode::Usage;
 }
@@ -250,7 +443,12 @@ CliCommand configCommand()
                 "\n  set: writes the file that sets KEY (else the first), keeping the previous "
                 "version (local: FILE.bak; on a host: FILE.opsdeck-<UTC>.bak)"
                 "\n  diff: exit 1 when the environments differ; includes the key names of their "
-                "sops files; secret-looking values are never printed"),
+                "sops files; secret-looking values are never printed"
+                "\n  history: the versions kept at each save, newest first (numbered)"
+                "\n  restore: VERSION is a number from history, or the kept file's name; the "
+                "version it replaces is kept in turn"
+                "\n  after-save: runs the file's after_save command (on its host for a remote "
+                "file; stopped after 5 minutes), its output streamed"),
         runConfig};
 }
 

@@ -270,13 +270,12 @@ int act(CliContext &ctx, EnvironmentSession &session, const Options &o, ActionRe
     const QString command = QStringLiteral("opsdeck db ") + ctx.args.value(0);
     request.workspace = session.workspace().name;
     request.comment = o.comment;
-    ActionPipeline pipeline(std::make_shared<AuditLog>(),
-                            std::make_shared<CliConfirmer>(ctx.err, o.yes));
+    ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, o.yes));
     int code = ExitCode::Failure;
     pipeline.submit(
         request,
         [&](const ActionRequest &, ActionPipeline::Finish finish) {
-            const Result<PgConnection *> db = session.database(PgSessionSettings::action());
+            const Result<PgConnection *> db = session.database(EnvironmentSession::Role::Action);
             finish(db ? EnvironmentSession::wait(action(**db)) : Result<QString>(db.error()));
         },
         [&](const ActionOutcome &outcome) {

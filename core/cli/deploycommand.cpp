@@ -4,7 +4,9 @@
 #include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
+#include "common/formatting.h"
 #include "deploy/deployrunner.h"
+#include "deploy/deployscripts.h"
 #include "deploy/deploystatusquery.h"
 #include "deploy/hostlines.h"
 #include "environmentsession.h"
@@ -181,7 +183,7 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
     request.target = target;
     request.description = description;
     request.comment = o.value(QStringLiteral("--comment"));
-    ActionPipeline pipeline(std::make_shared<AuditLog>(),
+    ActionPipeline pipeline(AuditLog::shared(),
                             std::make_shared<CliConfirmer>(ctx.err, o.flags.contains(u"--yes"_qs)));
     int code = ExitCode::Usage;
     pipeline.submit(
@@ -441,9 +443,8 @@ int runLock(CliContext &ctx, bool take)
     request.description = take ? QStringLiteral("Take the deploy lock of %1").arg(o->environment)
                                : QStringLiteral("Break the deploy lock of %1").arg(o->environment);
     request.comment = o->value(QStringLiteral("--comment"));
-    ActionPipeline pipeline(
-        std::make_shared<AuditLog>(),
-        std::make_shared<CliConfirmer>(ctx.err, o->flags.contains(u"--yes"_qs)));
+    ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(
+                                                    ctx.err, o->flags.contains(u"--yes"_qs)));
     int code = ExitCode::Usage;
     pipeline.submit(
         request,

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagscommand.h"
 
-#include "cliconfirmer.h"
-
-#include "audit/auditlog.h"
-#include "environmentsession.h"
-#include "flags/flagsbackend.h"
+#include "flagscli.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,60 +14,20 @@ namespace Opsdeck {
 
 namespace {
 
-const char *const kUsage = "opsdeck flags ls [ENV...] [--json]\n"
-                           "opsdeck flags diff ENV1 ENV2\n"
-                           "opsdeck flags on|off ENV NAME [-m COMMENT] [--yes]\n"
-                           "opsdeck flags set ENV NAME --percent N [-m COMMENT] [--yes]";
+using namespace FlagsCli;
 
-/** Runs an event loop until a backend's callback has answered (commands may block). */
-template<typename T>
-T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
-{
-    std::optional<T> answer;
-    QEventLoop loop;
-    start([&](const T &value) {
-        answer = value;
-        loop.quit();
-    });
-    if (!answer)
-        loop.exec();
-    return *answer;
-}
-
-Result<QList<FlagState>> readFlags(FlagsBackend &backend)
-{
-    QObject guard;
-    return waitFor<Result<QList<FlagState>>>(
-        [&](auto done) { backend.load(&guard, std::move(done)); });
-}
-
-struct OpenedFlags
-{
-    std::unique_ptr<EnvironmentSession> session;
-    std::unique_ptr<FlagsBackend> backend;
-};
-
-Result<OpenedFlags> openFlags(CliContext &ctx, const QString &environment)
-{
-    using R = Result<OpenedFlags>;
-    Result<std::unique_ptr<EnvironmentSession>> session =
-        EnvironmentSession::open(ctx.workspacePath(), environment);
-    if (!session)
-        return R::failure(session.errorString());
-    Result<std::unique_ptr<FlagsBackend>> backend =
-        FlagsBackend::create((*session)->environment(), (*session)->pool());
-    if (!backend)
-        return R::failure(backend.errorString());
-    return R(OpenedFlags{std::move(session.value()), std::move(backend.value())});
-}
-
-Result<QList<FlagState>> readFlags(CliContext &ctx, const QString &environment)
-{
-    Result<OpenedFlags> opened = openFlags(ctx, environment);
-    if (!opened)
-        return Result<QList<FlagState>>::failure(opened.errorString());
-    return readFlags(*opened.value().backend);
-}
+const char *const kUsage =
+    "opsdeck flags ls [ENV...] [--json]\n"
+    "opsdeck flags diff ENV1 ENV2\n"
+    "opsdeck flags on|off ENV NAME [-m COMMENT] [--yes]\n"
+    "opsdeck flags set ENV NAME --percent N [-m COMMENT] [--yes]\n"
+    "opsdeck flags create ENV NAME [--switch|--sample] [--on|--off|--percent N] [--note TEXT] "
+    "[-m COMMENT] [--yes]\n"
+    "opsdeck flags delete ENV NAME [--switch|--sample] [-m COMMENT] [--yes]\n"
+    "opsdeck flags rules ENV NAME [--everyone on|off|unset] [--staff on|off] [--superusers "
+    "on|off]\n"
+    "      [--authenticated on|off] [--testing on|off] [--users A,B] [--groups G,H] [-m] [--yes]\n"
+    "opsdeck flags kill NAME [-m COMMENT] [--yes]";
 
 int runList(CliContext &ctx, QStringList environments, bool json)
 {
@@ -174,103 +130,6 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
     return differences ? ExitCode::Problems : ExitCode::Ok;
 }
 
-int runWrite(CliContext &ctx, const QString &verb, QStringList args)
-{
-    const bool yes = args.removeAll(QStringLiteral("--yes")) > 0;
-    QString comment;
-    for (const QString &flag : {QStringLiteral("-m"), QStringLiteral("--comment")})
-        if (const qsizetype at = args.indexOf(flag); at >= 0) {
-            comment = args.value(at + 1);
-            args.remove(at, qMin<qsizetype>(2, args.size() - at));
-        }
-    FlagChange change;
-    change.op = verb == QLatin1String("on")    ? FlagChange::Op::On
-                : verb == QLatin1String("off") ? FlagChange::Op::Off
-                                               : FlagChange::Op::Percent;
-    if (const qsizetype at = args.indexOf(QStringLiteral("--percent")); at >= 0) {
-        bool ok = false;
-        change.percent = args.value(at + 1).toDouble(&ok);
-        args.remove(at, qMin<qsizetype>(2, args.size() - at));
-        if (!ok || change.op != FlagChange::Op::Percent) {
-            ctx.err << "usage: " << kUsage << "\n";
-            return ExitCode::Usage;
-        }
-    } else if (change.op == FlagChange::Op::Percent) {
-        ctx.err << "opsdeck flags set: --percent N is needed\n";
-        return ExitCode::Usage;
-    }
-    if (args.size() != 2) {
-        ctx.err << "usage: " << kUsage << "\n";
-        return ExitCode::Usage;
-    }
-    const QString environment = args.at(0);
-    change.name = args.at(1);
-    FlagState named;
-    named.name = change.name;
-    if (const Status valid = FlagEdit::update(named, change.applied(named)).validate(); !valid) {
-        ctx.err << "opsdeck flags: " << valid.errorString() << "\n";
-        return ExitCode::Usage;
-    }
-    Result<OpenedFlags> opened = openFlags(ctx, environment);
-    if (!opened) {
-        ctx.err << "opsdeck flags: " << opened.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    const EnvironmentSession &env = *opened->session;
-    FlagsBackend &backend = *opened.value().backend;
-    const Result<QList<FlagState>> flags = readFlags(backend);
-    if (!flags) {
-        ctx.err << "opsdeck flags: " << environment << ": " << flags.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    const auto found = std::find_if(flags->begin(), flags->end(), [&](const FlagState &f) {
-        return f.kind == FlagState::Kind::Flag && f.name == change.name;
-    });
-    if (found == flags->end()) {
-        ctx.err << "opsdeck flags: " << environment << " has no flag '" << change.name << "'\n";
-        return ExitCode::Failure;
-    }
-    const FlagEdit edit = FlagEdit::update(*found, change.applied(*found));
-    if (const Status valid = edit.validate(); !valid) {
-        ctx.err << "opsdeck flags: " << valid.errorString() << "\n";
-        return ExitCode::Usage;
-    }
-    ActionRequest request = flagEditRequest(env.workspace().name, env.environment(), edit);
-    request.description = QStringLiteral("%1: flag %2: %3 → %4")
-                              .arg(environment, change.name, edit.beforeText(), edit.afterText());
-    request.comment = comment;
-    ActionPipeline pipeline(std::make_shared<AuditLog>(),
-                            std::make_shared<CliConfirmer>(ctx.err, yes));
-    QString via;
-    Status written = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
-    pipeline.submit(
-        request,
-        [&](const ActionRequest &, ActionPipeline::Finish finish) {
-            QObject guard;
-            written = waitFor<Status>([&](auto done) {
-                backend.apply(edit, &guard, [&via, done](const Status &s, const QString &how) {
-                    via = how;
-                    done(s);
-                });
-            });
-            finish(written ? Result<QString>(QString()) : Result<QString>(written.error()));
-        },
-        [&](const ActionOutcome &outcome) {
-            if (outcome.status == ActionOutcome::Status::Refused)
-                written = Status::failure(outcome.message);
-        });
-    if (!written) {
-        ctx.err << "opsdeck flags: " << environment << ": " << change.name << ": "
-                << written.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    ctx.out << environment << ": flag " << change.name << ": " << edit.beforeText() << " → "
-            << edit.afterText() << " (" << via << ")\n";
-    if (const QString caveat = backend.writeCaveat(); !caveat.isEmpty())
-        ctx.err << "note: " << caveat << "\n";
-    return ExitCode::Ok;
-}
-
 int runFlags(CliContext &ctx)
 {
     QStringList args = ctx.args;
@@ -280,8 +139,16 @@ int runFlags(CliContext &ctx)
         return runList(ctx, args.mid(1), json);
     if (sub == QLatin1String("diff") && args.size() == 3)
         return runDiff(ctx, args.at(1), args.at(2));
-    if (sub == QLatin1String("on") || sub == QLatin1String("off") || sub == QLatin1String("set"))
-        return runWrite(ctx, sub, args.mid(1));
+    static const QStringList writes{QStringLiteral("on"),     QStringLiteral("off"),
+                                    QStringLiteral("set"),    QStringLiteral("create"),
+                                    QStringLiteral("delete"), QStringLiteral("rules"),
+                                    QStringLiteral("kill")};
+    if (writes.contains(sub)) {
+        const int code = runWrite(ctx, sub, args.mid(1));
+        if (code == ExitCode::Usage)
+            ctx.err << "usage: " << kUsage << "\n";
+        return code;
+    }
     ctx.err << "usage: " << kUsage << "\n";
     return ExitCode::Usage;
 }
@@ -295,10 +162,13 @@ CliCommand flagsCommand()
             QStringLiteral("Feature flags"),
             QStringLiteral(
                 "django-waffle, plain flag tables and Unleash per environment: list, compare, "
-                "switch"),
+                "switch, create, delete, edit rules, kill everywhere"),
             QString::fromLatin1(kUsage) +
                 QStringLiteral("\n  ls: a flag × environment table (every environment with a "
-                               "flags: block)\n  diff: exit 1 when the environments differ"),
+                               "flags: block)\n  diff: exit 1 when the environments differ\n  "
+                               "rules: without options, "
+                               "prints the flag's rules\n  kill: off in every environment that has "
+                               "it on, each confirmed as its environment requires"),
             runFlags};
 }
 

@@ -242,8 +242,7 @@ int submitWrite(CliContext &ctx, WriteTarget &t, const QString &path, ActionKind
         QStringLiteral("%1 %2 (%3)")
             .arg(ruleFor(kind).label, path,
                  t.owner.reason.isEmpty() ? QStringLiteral("no environment") : t.owner.reason);
-    ActionPipeline pipeline(std::make_shared<AuditLog>(),
-                            std::make_shared<CliConfirmer>(ctx.err, t.yes));
+    ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, t.yes));
     int exit = ExitCode::Usage;
     pipeline.submit(
         request,
@@ -446,6 +445,61 @@ int runRotate(CliContext &ctx, QStringList args)
                        [&] { return saveDocument(ctx, args.first(), *doc); });
 }
 
+/** Lists a file's recipients (no identity needed); with --add-age/--rm-age, changes them. */
+int runRecipients(CliContext &ctx, QStringList args)
+{
+    WriteTarget target = takeWriteOptions(args);
+    const QStringList added = takeOption(args, QStringLiteral("--add-age"));
+    const QStringList removed = takeOption(args, QStringLiteral("--rm-age"));
+    if (args.size() != 1) {
+        ctx.err << "usage: opsdeck secrets recipients [--add-age R,...] [--rm-age R,...] [--yes] "
+                   "[-m COMMENT] FILE\n";
+        return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
+    }
+    if (added.isEmpty() && removed.isEmpty()) {
+        const std::optional<QByteArray> text = readInput(ctx, args.first());
+        if (!text)
+            return SopsExit::CouldNotReadInputFile;
+        const Result<QList<Sops::MasterKey>> keys =
+            Sops::SopsDocument::readMasterKeys(*text, Sops::formatForPath(args.first()));
+        if (!keys) {
+            ctx.err << "opsdeck secrets: " << args.first() << ": " << keys.errorString() << "\n";
+            return SopsExit::Generic;
+        }
+        for (const Sops::MasterKey &key : *keys)
+            ctx.out << key.type << "  " << key.id
+                    << (key.group >= 0 ? QStringLiteral("  (key group %1)").arg(key.group + 1)
+                                       : QString())
+                    << "\n";
+        return ExitCode::Ok;
+    }
+    const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
+    if (!recipients)
+        return SopsExit::Generic;
+    int exit = ExitCode::Ok;
+    std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
+    if (!doc)
+        return exit;
+    QStringList change;
+    for (const Age::Recipient &r : *recipients) {
+        if (const Status step = doc->addRecipient(r); !step) {
+            ctx.err << "opsdeck secrets: " << args.first() << ": " << step.errorString() << "\n";
+            return SopsExit::Generic;
+        }
+        change << QStringLiteral("+") + r.toString();
+    }
+    for (const QString &r : removed) {
+        if (const Status step = doc->removeRecipient(r.trimmed()); !step) {
+            ctx.err << "opsdeck secrets: " << args.first() << ": " << step.errorString() << "\n";
+            return SopsExit::Generic;
+        }
+        change << QStringLiteral("-") + r.trimmed();
+    }
+    return submitWrite(ctx, target, args.first(), ActionKind::SecretsRecipients,
+                       change.join(QStringLiteral(", ")),
+                       [&] { return saveDocument(ctx, args.first(), *doc); });
+}
+
 int runSecrets(CliContext &ctx)
 {
     const QString sub = ctx.args.value(0);
@@ -457,6 +511,8 @@ int runSecrets(CliContext &ctx)
         return runEncrypt(ctx, ctx.args.mid(1));
     if (sub == QLatin1String("rotate"))
         return runRotate(ctx, ctx.args.mid(1));
+    if (sub == QLatin1String("recipients"))
+        return runRecipients(ctx, ctx.args.mid(1));
     ctx.err << "usage: " << secretsCommand().usage << "\n";
     return ExitCode::Usage;
 }
@@ -478,6 +534,8 @@ CliCommand secretsCommand()
                 "$SOPS_AGE_RECIPIENTS, else .sops.yaml\n"
                 "opsdeck secrets rotate [--add-age R,...] [--rm-age R,...] FILE   new data key, "
                 "in place\n"
+                "opsdeck secrets recipients [--add-age R,...] [--rm-age R,...] FILE   who can "
+                "open it; adds or removes (removing rotates the data key)\n"
                 "  identities as sops finds them: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, "
                 "~/.config/sops/age/keys.txt"),
             runSecrets};

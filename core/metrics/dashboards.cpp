@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dashboards.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 
 namespace Opsdeck {
@@ -129,6 +131,19 @@ QList<Annotation> flagAnnotations(const QList<AuditEntry> &audit, const QString 
                 e.user, e.comment.isEmpty() ? QString() : QStringLiteral(" — ") + e.comment)};
     }
     return out;
+}
+
+QString panelYaml(const PanelSpec &panel)
+{
+    YAML::Emitter out;
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "title" << YAML::Value << panel.title.toStdString();
+    out << YAML::Key << "source" << YAML::Value << panel.source.toStdString();
+    if (!panel.unit.isEmpty())
+        out << YAML::Key << "unit" << YAML::Value << panel.unit.toStdString();
+    out << YAML::Key << "query" << YAML::Value << YAML::DoubleQuoted << panel.query.toStdString();
+    out << YAML::EndMap;
+    return QStringLiteral("      - ") + QString::fromStdString(out.c_str()) + QLatin1Char('\n');
 }
 
 } // namespace Opsdeck

@@ -19,6 +19,12 @@ QList<DashboardSpec> builtinDashboards();
 QString expandPromVariables(const QString &promql, const QueryGrid &grid, qint64 scrapeIntervalMs,
                             const QString &environment, const QString &database);
 
+/**
+ * A panel as one line of workspace YAML (`      - { title: …, source: …, query: … }`, indented
+ * for a dashboard's `panels:`), quoted by yaml-cpp so any PromQL or SQL reads back unchanged.
+ */
+QString panelYaml(const PanelSpec &panel);
+
 /** Something that happened at a moment, drawn as a vertical line on every panel. */
 struct Annotation
 {

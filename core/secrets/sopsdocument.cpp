@@ -345,12 +345,29 @@ QString SopsDocument::metadataText(const QString &key) const
 
 QList<MasterKey> SopsDocument::masterKeys() const
 {
+    return masterKeysIn(m_metadata);
+}
+
+QList<MasterKey> SopsDocument::masterKeysIn(const Node &metadata)
+{
     QList<MasterKey> keys;
-    collectKeys(m_metadata, -1, keys);
-    if (const Node *groups = m_metadata.child(QStringLiteral("key_groups")))
+    collectKeys(metadata, -1, keys);
+    if (const Node *groups = metadata.child(QStringLiteral("key_groups")))
         for (qsizetype i = 0; i < groups->list.size(); ++i)
             collectKeys(groups->list[i], int(i), keys);
     return keys;
+}
+
+Result<QList<MasterKey>> SopsDocument::readMasterKeys(const QByteArray &text, Format format)
+{
+    const Result<Node> root = parseStore(format, text);
+    if (!root)
+        return root.error();
+    const Node *metadata = root->child(QStringLiteral("sops"));
+    if (!metadata)
+        return Result<QList<MasterKey>>::failure(
+            QStringLiteral("not a sops file: it has no sops metadata"), QStringLiteral("format"));
+    return masterKeysIn(*metadata);
 }
 
 Node *SopsDocument::ageList(bool create)

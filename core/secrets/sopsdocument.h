@@ -59,6 +59,8 @@ public:
     QString macStatus() const { return m_macStatus; }
     QString metadataText(const QString &key) const;
     QList<MasterKey> masterKeys() const;
+    /** The master keys of a file without opening it (no identity needed). */
+    static Result<QList<MasterKey>> readMasterKeys(const QByteArray &text, Format format);
     /** Things a user should know that do not stop opening or saving (duplicate keys). */
     QStringList warnings() const;
 
@@ -79,6 +81,7 @@ public:
     QByteArray plaintext() const;
 
 private:
+    static QList<MasterKey> masterKeysIn(const Node &metadata);
     Format m_format = Format::Json;
     Node m_data;
     Node m_metadata;

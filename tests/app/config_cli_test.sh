@@ -33,7 +33,7 @@ environments:
   staging:
     config:
       - config/staging.env
-      - { path: "web1:$tmp/remote/.env", after_save: "systemctl reload app" }
+      - { path: "web1:$tmp/remote/.env", after_save: "wc -l < $tmp/remote/.env; echo reloaded" }
   production:
     protected: true
     config: [config/production.env]
@@ -49,7 +49,7 @@ expect get-remote 0 '^2$' -- "$opsdeck" "${ws[@]}" config get staging WORKERS
 expect set-remote 0 'WORKERS changed in web1:.*remote/.env \(previous version: .*/remote/.env.opsdeck-[0-9TZ]*.bak\)' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 4
 expect set-remote-written 0 '^WORKERS=4$' -- head -1 "$tmp/remote/.env"
 expect set-remote-backup 0 '^WORKERS=2$' -- bash -c 'head -1 "$1"/remote/.env.opsdeck-*.bak' _ "$tmp"
-expect set-remote-after-save-noted 0 'after_save command was not run: systemctl reload app' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 5
+expect set-remote-after-save-noted 0 'after_save command was not run \(opsdeck config after-save staging web1:.* runs it\): wc -l' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 5
 expect unreachable-host 3 'gone' -- "$opsdeck" "${ws[@]}" config get unreachable X
 expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config get staging NOPE
 expect diff-remote-keys 1 '^WORKERS: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
@@ -77,6 +77,29 @@ db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 rows = list(sqlite3.connect(db).execute("select action, environment, after, outcome from audit order by id"))
 assert not any("New title" in "|".join(map(str, r)) for r in rows), "a value reached the audit log"
 print("\n".join("|".join(r) for r in rows))' "$tmp/data"
+# Versions kept at each save: listed newest first, restored through the same confirmation rules.
+expect history 0 '^1  .* bytes  .*config/staging.env.bak$' -- "$opsdeck" "${ws[@]}" config history staging staging.env
+expect history-remote 0 '^2  .*remote/.env.opsdeck-[0-9TZ]*.bak$' -- "$opsdeck" "${ws[@]}" config history staging "web1:$tmp/remote/.env"
+expect history-unknown 3 "staging has no config file 'nope.env' \\(its files: [^)]*config/staging.env" -- "$opsdeck" "${ws[@]}" config history staging nope.env
+expect restore 0 'restored from .*staging.env.bak' -- "$opsdeck" "${ws[@]}" config restore staging staging.env 1 -m "undo"
+expect restore-read-back 0 '^My App$' -- "$opsdeck" "${ws[@]}" config get staging TITLE
+expect restore-remote 0 'restored from .*remote/.env.opsdeck-' -- "$opsdeck" "${ws[@]}" config restore staging "web1:$tmp/remote/.env" 2
+expect restore-remote-read-back 0 '^2$' -- "$opsdeck" "${ws[@]}" config get staging WORKERS
+expect restore-unknown-version 3 "has no kept version '9'" -- "$opsdeck" "${ws[@]}" config restore staging staging.env 9
+expect restore-protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" config restore production production.env 1
+expect restore-audited 0 '^config.restore\|staging\|restored staging.env.bak\|undo\|done$' -- /usr/bin/python3 -c '
+import sqlite3, sys, glob
+db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
+for r in sqlite3.connect(db).execute("select action, environment, after, comment, outcome from audit where action = ? order by id", ("config.restore",)):
+    print("|".join(c or "" for c in r))' "$tmp/data"
+expect after-save 0 '^reloaded$' -- "$opsdeck" "${ws[@]}" config after-save staging "web1:$tmp/remote/.env"
+expect after-save-output 0 '^2$' -- "$opsdeck" "${ws[@]}" config after-save staging "web1:$tmp/remote/.env"
+expect after-save-none 3 'has no after_save command' -- "$opsdeck" "${ws[@]}" config after-save staging staging.env
+expect after-save-audited 0 '^config.after_save\|staging\|done$' -- /usr/bin/python3 -c '
+import sqlite3, sys, glob
+db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
+for r in sqlite3.connect(db).execute("select action, environment, outcome from audit where action = ? order by id", ("config.after_save",)):
+    print("|".join(r))' "$tmp/data"
 expect no-config-files 3 'lists no .env config files' -- "$opsdeck" "${ws[@]}" config get empty X
 expect unknown-env 3 "no environment 'qa'" -- "$opsdeck" "${ws[@]}" config get qa X
 expect usage 2 'usage: opsdeck config' -- "$opsdeck" "${ws[@]}" config frobnicate

@@ -44,6 +44,24 @@ db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 for row in sqlite3.connect(db).execute("select action, environment, target, before, after, comment, outcome from audit order by id limit 1"):
     print("|".join(row))' "$tmp/data"
 
+# Create, rules, delete and the kill switch: the pane's other writes, from a terminal.
+expect create 0 "^staging: flag cli_new_$$: \\(new\\) → off \\(manage.py on web1\\)$" -- "$opsdeck" "${ws[@]}" flags create staging "cli_new_$$" --off
+expect create-exists 3 "exists already" -- "$opsdeck" "${ws[@]}" flags create staging "cli_new_$$"
+expect rules-set 0 "^staging: flag cli_new_$$: off → " -- "$opsdeck" "${ws[@]}" flags rules staging "cli_new_$$" --everyone unset --staff on --users user10 --groups beta_testers
+expect rules-unknown-user 3 "unknown users or groups: alice" -- "$opsdeck" "${ws[@]}" flags rules staging "cli_new_$$" --users alice
+expect rules-show 0 'staff' -- "$opsdeck" "${ws[@]}" flags rules staging "cli_new_$$"
+expect rules-bad-value 3 '--staff takes on or off' -- "$opsdeck" "${ws[@]}" flags rules staging "cli_new_$$" --staff maybe
+expect create-prod 0 "^production: flag cli_new_$$: \\(new\\) → on" -- "$opsdeck" "${ws[@]}" flags create production "cli_new_$$" --on --yes -m "cli test"
+expect kill-protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" flags kill "cli_new_$$"
+expect kill 0 "^production: flag cli_new_$$: on → off" -- "$opsdeck" "${ws[@]}" flags kill "cli_new_$$" --yes -m "cli test"
+expect kill-again 0 'is off everywhere already' -- "$opsdeck" "${ws[@]}" flags kill "cli_new_$$" --yes -m "cli test"
+expect delete 0 "^staging: flag cli_new_$$: .* → \\(deleted\\)" -- "$opsdeck" "${ws[@]}" flags delete staging "cli_new_$$"
+expect delete-prod 0 "→ \\(deleted\\)" -- "$opsdeck" "${ws[@]}" flags delete production "cli_new_$$" --yes -m "cli test"
+expect deleted 1 '^0$' -- sh -c '"$1" -w "$2" flags ls staging | grep -c "$3"' _ "$opsdeck" "$WORKSPACE" "cli_new_$$"
+expect switch-on 0 '^staging: switch maintenance_banner: off → on' -- "$opsdeck" "${ws[@]}" flags on staging maintenance_banner --switch
+expect switch-off 0 '^staging: switch maintenance_banner: on → off' -- "$opsdeck" "${ws[@]}" flags off staging maintenance_banner --switch
+expect unknown-option 2 'unknown option --frob' -- "$opsdeck" "${ws[@]}" flags on staging beta_search --frob
+
 # A plain table (Django model FeatureFlag(name, enabled, created_at)) in its own database.
 "$OPSDECK_PG_BIN/psql" -qc "create database $db" postgres >/dev/null
 "$OPSDECK_PG_BIN/psql" -q -d "$db" -c "create table feature_flag (id serial primary key,

@@ -213,6 +213,15 @@ printf 'creation_rules:\n  - age: %s,%s\n' "$recipient" "$zero" >.sops.yaml
 printf '{"a": "b"}\n' >x.json
 expect low-order-rule 1 - 'low-order X25519 point' -- "$opsdeck" secrets encrypt x.json
 cd - >/dev/null
+
+# Recipients: listed from the metadata alone (no identity needed), added and removed in place.
+expect recipients-list 0 "^age  $other\$" - -- env SOPS_AGE_KEY_FILE=/nonexistent "$opsdeck" secrets recipients "$tmp/rot.yaml"
+expect recipients-add 0 - - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets recipients --add-age "$recipient" "$tmp/rot.yaml"
+expect recipients-added 0 "^age  $recipient\$" - -- "$opsdeck" secrets recipients "$tmp/rot.yaml"
+expect recipients-added-opens 0 '^    password: hunter2$' - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets decrypt "$tmp/rot.yaml"
+expect recipients-remove 0 - - -- env SOPS_AGE_KEY_FILE="$key" "$opsdeck" secrets recipients --rm-age "$other" "$tmp/rot.yaml"
+expect recipients-removed-cannot 128 - 'none of your age identities' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets decrypt "$tmp/rot.yaml"
+expect recipients-not-sops 1 - 'no sops metadata' -- "$opsdeck" secrets recipients "$tmp/new.yaml"
 expect age-cli-refuses-too 1 - - -- sh -c "printf x | age -r $zero >/dev/null 2>&1; [ \$? -eq 0 ] && exit 0 || exit 1"
 
 # Writes are audited with key names, never values; a protected environment's file needs --yes and
