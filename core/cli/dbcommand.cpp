@@ -41,6 +41,8 @@ QJsonObject toJson(const CheckResult &c)
                        {QStringLiteral("explanation"), c.explanation},
                        {QStringLiteral("thresholds"), QJsonObject::fromVariantMap(c.thresholds)},
                        {QStringLiteral("error"), c.error},
+                       {QStringLiteral("fix_kind"),
+                        c.fixIsAdvice ? QStringLiteral("advice") : QStringLiteral("sql")},
                        {QStringLiteral("findings"), findings}};
 }
 
@@ -70,7 +72,8 @@ void printReport(QTextStream &out, const HealthReport &report)
         for (const Finding &f : c->findings.mid(0, 10)) {
             out << QString(15, QLatin1Char(' ')) << f.object << ": " << f.detail << "\n";
             if (!f.fix.isEmpty())
-                out << QString(17, QLatin1Char(' ')) << "fix: " << f.fix << "\n";
+                out << QString(17, QLatin1Char(' ')) << (c->fixIsAdvice ? "advice: " : "fix: ")
+                    << f.fix << "\n";
         }
         if (c->findings.size() > 10)
             out << QString(15, QLatin1Char(' ')) << "... and " << c->findings.size() - 10

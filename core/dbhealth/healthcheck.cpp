@@ -46,6 +46,10 @@ Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName)
             check.explanation = value;
         } else if (key == QLatin1String("on-demand")) {
             check.onDemand = value == QLatin1String("yes");
+        } else if (key == QLatin1String("fix")) {
+            if (value != QLatin1String("sql") && value != QLatin1String("advice"))
+                return errorAt(fileName, line + 1, QStringLiteral("fix must be 'sql' or 'advice'"));
+            check.fixIsAdvice = value == QLatin1String("advice");
         } else if (key == QLatin1String("scope")) {
             check.scope = value;
         } else if (key == QLatin1String("requires")) {

@@ -19,7 +19,7 @@ struct CheckThreshold
 
 /**
  * A health check as written in resources/sql/health/NAME.sql: a header of `-- key: value`
- * lines (name, title, explain, threshold, versions, requires) and one SELECT returning the
+ * lines (name, title, explain, threshold, versions, requires, fix) and one SELECT returning the
  * offending objects as (object, severity, detail, fix, ...extra columns).
  */
 struct CheckDefinition
@@ -33,6 +33,9 @@ struct CheckDefinition
     QString requiresExtension; // e.g. pg_stat_statements
     QString scope;             // what it looks at, when not obvious
     bool onDemand = false; // too heavy for the periodic refresh: first load, F5 and the CLI only
+    // `-- fix: advice`: the fix column is a recommendation to think about (server settings,
+    // restarts, sizing), not SQL that makes the finding go away when run as it stands.
+    bool fixIsAdvice = false;
     QString sql;
 
     bool supports(int serverVersionNum) const

@@ -19,7 +19,7 @@ struct Finding
     QString object;
     Verdict severity = Verdict::Warning;
     QString detail;
-    QString fix;       // SQL (or advice) for the user to copy; never run without a confirmed action
+    QString fix; // SQL (or advice, see CheckResult::fixIsAdvice) to copy; Opsdeck never runs it
     QVariantMap extra; // any further columns of the check
 };
 
@@ -34,6 +34,7 @@ struct CheckResult
     QVariantMap thresholds; // the values used, after workspace overrides
     QString error;          // why it could not run, or why it was skipped
     QString sql;
+    bool fixIsAdvice = false; // findings' fix is advice, not SQL to run
 };
 
 struct HealthReport

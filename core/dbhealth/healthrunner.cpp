@@ -170,6 +170,7 @@ CheckResult HealthRunner::resultFor(const CheckDefinition &check, const Result<P
     r.name = check.name;
     r.title = check.title;
     r.explanation = check.explanation;
+    r.fixIsAdvice = check.fixIsAdvice;
     r.sql = check.sql;
     for (const CheckThreshold &t : check.thresholds)
         r.thresholds.insert(t.name, threshold(check, t));

@@ -13,6 +13,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Opsdeck {
 
 ChecksPanel::ChecksPanel(QWidget *parent)
@@ -40,10 +42,9 @@ ChecksPanel::ChecksPanel(QWidget *parent)
     m_detail->setObjectName(QStringLiteral("checkDetail"));
     m_detail->setOpenLinks(false);
 
-    auto *copyFix = new QPushButton(QStringLiteral("Copy fix SQL"), this);
-    copyFix->setToolTip(QStringLiteral("Copies the suggested SQL for every object of this check. "
-                                       "Opsdeck never runs it for you."));
-    connect(copyFix, &QPushButton::clicked, this, [this] {
+    m_copyFix = new QPushButton(QStringLiteral("Copy fix SQL"), this);
+    m_copyFix->setObjectName(QStringLiteral("copyFix"));
+    connect(m_copyFix, &QPushButton::clicked, this, [this] {
         const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
         if (const CheckResult *c = m_model->check(current.row())) {
             QStringList fixes;
@@ -57,7 +58,7 @@ ChecksPanel::ChecksPanel(QWidget *parent)
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_detail, 1);
-    rightLayout->addWidget(copyFix, 0, Qt::AlignLeft);
+    rightLayout->addWidget(m_copyFix, 0, Qt::AlignLeft);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
@@ -96,6 +97,17 @@ QString ChecksPanel::detailText() const
 void ChecksPanel::showSelected()
 {
     const CheckResult *c = m_model->check(m_proxy->mapToSource(m_table->currentIndex()).row());
+    m_copyFix->setEnabled(c && std::any_of(c->findings.cbegin(), c->findings.cend(),
+                                           [](const Finding &f) { return !f.fix.isEmpty(); }));
+    m_copyFix->setText(c && c->fixIsAdvice ? QStringLiteral("Copy advice")
+                                           : QStringLiteral("Copy fix SQL"));
+    m_copyFix->setToolTip(
+        c && c->fixIsAdvice
+            ? QStringLiteral("This check's suggestions are advice to weigh (settings, sizing, "
+                             "restarts), not SQL to run as it stands.")
+            : QStringLiteral(
+                  "Copies the suggested SQL for every object of this check. Each "
+                  "statement makes its finding go away; Opsdeck never runs it for you."));
     if (!c) {
         m_detail->clear();
         return;
@@ -114,9 +126,10 @@ void ChecksPanel::showSelected()
                     .arg(c->name, parts.join(QStringLiteral(", ")).toHtmlEscaped());
     }
     if (!c->findings.isEmpty()) {
-        html += QStringLiteral(
-            "<table cellspacing=0 cellpadding=3 border=1 width=100%>"
-            "<tr><th>Object</th><th>Severity</th><th>Detail</th><th>Suggested fix</th></tr>");
+        html +=
+            QStringLiteral("<table cellspacing=0 cellpadding=3 border=1 width=100%>"
+                           "<tr><th>Object</th><th>Severity</th><th>Detail</th><th>%1</th></tr>")
+                .arg(c->fixIsAdvice ? QStringLiteral("Advice") : QStringLiteral("Suggested fix"));
         for (const Finding &f : c->findings)
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td><tt>%4</tt></td></tr>")
                         .arg(f.object.toHtmlEscaped(), verdictName(f.severity),

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QPushButton;
 class QTableView;
 class QTextBrowser;
 class QSortFilterProxyModel;
@@ -35,6 +36,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
     QTextBrowser *m_detail;
+    QPushButton *m_copyFix;
 };
 
 } // namespace Opsdeck

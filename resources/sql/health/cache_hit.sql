@@ -4,6 +4,7 @@
 -- threshold: warn_percent = 99 | A ratio below this is a warning
 -- threshold: crit_percent = 95 | ... and below this is critical
 -- threshold: min_reads = 10000 | Too few reads to judge below this
+-- fix: advice
 -- versions: 12-17
 with ratios as (
     -- Per-relation counters straight from the statistics functions: one pass over pg_class,

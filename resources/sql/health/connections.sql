@@ -3,6 +3,7 @@
 -- explain: When every connection slot is taken, new clients are refused. Reserved superuser slots are not counted as available.
 -- threshold: warn_percent = 80 | Using more than this share of the available slots is a warning
 -- threshold: crit_percent = 90 | ... and more than this is critical
+-- fix: advice
 -- versions: 12-17
 with counts as (
     select count(*) filter (where backend_type = 'client backend') as used,

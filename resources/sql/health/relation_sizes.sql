@@ -2,6 +2,7 @@
 -- title: Largest tables
 -- explain: The biggest tables with and without their indexes (and TOAST), estimated from the catalogue's page counts: no relation is opened, so this never waits behind DDL. Information, not a problem.
 -- threshold: top = 10 | How many tables to list
+-- fix: advice
 -- versions: 12-17
 -- on-demand: yes
 select format('%I.%I', n.nspname, c.relname) as object, 'info' as severity,

@@ -3,6 +3,7 @@
 -- explain: How far standbys are behind this primary. A lagging standby serves stale reads and, with hot_standby_feedback, holds back vacuum here.
 -- threshold: warn_seconds = 5 | Replay lag above this is a warning
 -- threshold: crit_seconds = 60 | ... above this is critical
+-- fix: advice
 -- versions: 12-17
 select coalesce(application_name, client_addr::text) as object,
        case when extract(epoch from replay_lag) > $2::float8 then 'critical' else 'warning' end as severity,

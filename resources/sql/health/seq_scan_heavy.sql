@@ -3,6 +3,7 @@
 -- explain: Large tables that are mostly read by full scans are the usual sign of a missing index.
 -- threshold: min_rows = 10000 | Only tables with at least this many rows
 -- threshold: max_index_percent = 95 | Warn when fewer than this share of scans use an index
+-- fix: advice
 -- versions: 12-17
 select format('%I.%I', schemaname, relname) as object, 'warning' as severity,
        format('%s rows; %s sequential scans read %s rows, %s index scans (%s%% indexed)', n_live_tup, seq_scan, seq_tup_read,

@@ -5,9 +5,12 @@
 -- threshold: crit_percent = 90 | ... more than this is critical
 -- versions: 12-17
 with bounded as (
-    select s.seqrelid, s.seqincrement, s.seqmin,
+    -- A sequence not owned by a column (created on its own) has no table: col stays null.
+    select s.seqrelid, s.seqincrement, s.seqmin, s.seqtypid <> 'int8'::regtype as narrow_sequence,
            least(s.seqmax, case t.typname when 'int2' then 32767 when 'int4' then 2147483647 else s.seqmax end)::numeric as max_value,
-           format('%I.%I', tn.nspname, tc.relname) || '.' || quote_ident(a.attname) as col
+           case when tc.oid is not null then format('%I.%I.%I', tn.nspname, tc.relname, a.attname) end as col,
+           case when t.typname in ('int2', 'int4')
+                then format('alter table %I.%I alter column %I type bigint;', tn.nspname, tc.relname, a.attname) end as widen_column
     from pg_sequence s
     left join pg_depend d on d.objid = s.seqrelid and d.classid = 'pg_class'::regclass
                           and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
@@ -26,8 +29,10 @@ with bounded as (
 select format('%I.%I', n.nspname, c.relname) as object,
        case when pct >= $2::float8 then 'critical' else 'warning' end as severity,
        format('%s%% used (%s of %s)%s', round(pct, 1), last_value, max_value, coalesce(' for ' || col, '')) as detail,
-       coalesce(format('alter table %s type bigint;  -- plan it: rewrites the table', col),
-                format('alter sequence %I.%I as bigint;', n.nspname, c.relname)) as fix
+       -- Both limits must go: a bigint column behind an int sequence, or the reverse, still stops.
+       concat_ws(' ', widen_column,
+                 case when narrow_sequence then format('alter sequence %I.%I as bigint;', n.nspname, c.relname) end,
+                 case when widen_column is not null then '-- plan it: rewrites the table' end) as fix
 from (select *, case when seqincrement > 0 then last_value * 100.0 / max_value else last_value * 100.0 / seqmin end as pct
       from used where last_value is not null) x
 join pg_class c on c.oid = x.seqrelid

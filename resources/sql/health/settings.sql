@@ -1,6 +1,7 @@
 -- name: settings
 -- title: Settings far from sane defaults
 -- explain: A few settings whose values commonly hurt: a tiny shared_buffers, no statement timeout guard for idle transactions, fsync off, no pg_stat_statements.
+-- fix: advice
 -- versions: 12-17
 select name as object, 'warning' as severity, format('%s = %s%s: %s', name, setting, coalesce(unit, ''), advice) as detail, fix
 from (

@@ -2,6 +2,7 @@
 -- title: Temporary files
 -- explain: Sorts and hashes that do not fit in work_mem spill to disk. Per database, counted since the statistics were last reset.
 -- threshold: warn_mb = 1024 | Temporary files written above this is a warning
+-- fix: advice
 -- versions: 12-17
 select datname as object, 'warning' as severity,
        format('%s temporary files, %s written since %s', temp_files, pg_size_pretty(temp_bytes),

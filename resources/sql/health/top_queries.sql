@@ -3,6 +3,7 @@
 -- explain: Statements with a high mean time that run often: the best places to add an index or rewrite. Needs the pg_stat_statements extension.
 -- threshold: min_mean_ms = 20 | Mean execution time above this...
 -- threshold: min_calls = 100 | ... for statements called at least this often
+-- fix: advice
 -- versions: 13-17
 -- requires: pg_stat_statements
 select queryid::text as object, 'warning' as severity,

@@ -3,6 +3,7 @@
 -- explain: Each database must be frozen before its oldest transaction (or multixact) ID is 2 billion old. From PostgreSQL 14, when fewer than 3 million IDs are left the server refuses to start new transactions until a VACUUM freezes the oldest tables.
 -- threshold: warn_age = 500000000 | Oldest unfrozen XID or multixact older than this is a warning
 -- threshold: crit_age = 1000000000 | ... older than this is critical
+-- fix: advice
 -- versions: 12-17
 select datname as object,
        case when greatest(age(datfrozenxid), mxid_age(datminmxid)) > $2::bigint then 'critical' else 'warning' end as severity,
