@@ -34,8 +34,9 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_filter->setPlaceholderText(
         QStringLiteral("Filter by user, database, application, state or query text"));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        keepingSelection([this, text] { m_proxy->setFilterFixedString(text); });
+    });
 
     m_table->setObjectName(QStringLiteral("activityTable"));
     m_table->setModel(m_proxy);
@@ -90,14 +91,40 @@ ActivityPanel::ActivityPanel(QWidget *parent)
         if (const auto row = selected())
             emit explainRequested(*row);
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &ActivityPanel::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        if (!m_restoringSelection)
+            rememberSelection();
+        updateButtons();
+    });
     updateButtons();
 }
 
 void ActivityPanel::setRows(const QList<ActivityRow> &rows)
 {
-    m_model->update(rows);
+    keepingSelection([this, &rows] { m_model->update(rows); });
+}
+
+void ActivityPanel::rememberSelection()
+{
+    const std::optional<ActivityRow> row = selected();
+    m_selectedPid = row ? row->pid : 0;
+    m_selectedStart = row ? row->backendStartText : QString();
+}
+
+void ActivityPanel::keepingSelection(const std::function<void()> &change)
+{
+    // Removing the selected row makes the view select its neighbour: after a terminate that was
+    // another session (even another environment's) under the Cancel and Terminate buttons.
+    m_restoringSelection = true;
+    change();
+    m_table->selectionModel()->clear();
+    const int row = m_model->rowOfPid(m_selectedPid);
+    if (m_selectedPid > 0 && row >= 0 && m_model->row(row).backendStartText == m_selectedStart) {
+        const QModelIndex shown = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (shown.isValid())
+            m_table->selectRow(shown.row());
+    }
+    m_restoringSelection = false;
     updateButtons();
 }
 
@@ -125,6 +152,7 @@ bool ActivityPanel::selectPid(int pid)
     if (row < 0)
         return false;
     m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+    rememberSelection();
     return true;
 }
 

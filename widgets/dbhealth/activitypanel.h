@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QLineEdit;
 class QPushButton;
@@ -43,6 +45,9 @@ signals:
 
 private:
     void updateButtons();
+    void rememberSelection();
+    /** Runs a change of rows or filter, then selects the same backend again (or nothing). */
+    void keepingSelection(const std::function<void()> &change);
 
     ActivityModel *m_model;
     QSortFilterProxyModel *m_proxy;
@@ -53,6 +58,11 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_terminate;
     QPushButton *m_explain;
+    // The backend the user picked (pid + start time: a reused pid is another backend). Rows
+    // move, vanish and come back under a filter; the selection follows this, never a row number.
+    int m_selectedPid = 0;
+    QString m_selectedStart;
+    bool m_restoringSelection = false;
 };
 
 } // namespace Opsdeck
