@@ -5,6 +5,7 @@
 #include "actions/databaseowner.h"
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
+#include "common/formatting.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
 #include "dbhealth/healthrunner.h"
@@ -381,9 +382,9 @@ int runDropSlot(CliContext &ctx, const Options &o)
     request.environment = owner.environment;
     request.isProtected = owner.isProtected;
     request.target = QStringLiteral("slot ") + slot->name;
-    request.before = QStringLiteral("%1, retains %2 bytes")
+    request.before = QStringLiteral("%1, retains %2")
                          .arg(slot->active ? QStringLiteral("active") : QStringLiteral("inactive"))
-                         .arg(slot->retainedBytes);
+                         .arg(formatBytes(slot->retainedBytes));
     request.description = QStringLiteral("Drop the %1 replication slot %2 (%3)")
                               .arg(slot->type, slot->name, owner.environment);
     const QString name = slot->name;

@@ -6,33 +6,46 @@
 
 namespace Opsdeck {
 
+QString connectionsInUseSql()
+{
+    return QStringLiteral(
+        "(select count(*) from pg_stat_activity where backend_type = 'client backend')");
+}
+
+QString connectionsAvailableSql()
+{
+    return QStringLiteral("(current_setting('max_connections')::int - "
+                          "current_setting('superuser_reserved_connections')::int)");
+}
+
 QString overviewSql()
 {
     return QStringLiteral(
-        "/* opsdeck:overview */ select now()::text as at, current_setting('server_version') as "
-        "version,"
-        " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
-        " pg_database_size(current_database()) as size,"
-        " (select count(*) from pg_stat_activity where backend_type = 'client backend') as "
-        "connections,"
-        " (select count(*) from pg_stat_activity where state = 'active' and backend_type = 'client "
-        "backend') as active,"
-        " (select count(*) from pg_stat_activity where state = 'idle') as idle,"
-        " (select count(*) from pg_stat_activity where state like 'idle in transaction%') as "
-        "idle_in_tx,"
-        " (select count(*) from pg_stat_activity where wait_event_type = 'Lock') as waiting,"
-        " current_setting('max_connections')::int - "
-        "current_setting('superuser_reserved_connections')::int as max_conn,"
-        " d.xact_commit as commits, d.xact_rollback as rollbacks,"
-        " (select coalesce(sum(heap_blks_hit), 0) from pg_statio_user_tables) as heap_hit,"
-        " (select coalesce(sum(heap_blks_read), 0) from pg_statio_user_tables) as heap_read,"
-        " (select coalesce(sum(idx_blks_hit), 0) from pg_statio_user_indexes) as idx_hit,"
-        " (select coalesce(sum(idx_blks_read), 0) from pg_statio_user_indexes) as idx_read,"
-        " current_setting('wal_level') as wal_level, pg_is_in_recovery() as in_recovery,"
-        " (select count(*) from pg_stat_replication) as standbys,"
-        " (select count(*) from pg_replication_slots) as slots,"
-        " (select count(*) from pg_replication_slots where not active) as inactive_slots"
-        " from pg_stat_database d where d.datname = current_database()");
+               "/* opsdeck:overview */ select now()::text as at, current_setting('server_version') "
+               "as version,"
+               " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
+               " pg_database_size(current_database()) as size, ") +
+           connectionsInUseSql() + QStringLiteral(" as connections, ") + connectionsAvailableSql() +
+           QStringLiteral(
+               " as max_conn,"
+               " (select count(*) from pg_stat_activity where state = 'active' and backend_type = "
+               "'client "
+               "backend') as active,"
+               " (select count(*) from pg_stat_activity where state = 'idle') as idle,"
+               " (select count(*) from pg_stat_activity where state like 'idle in transaction%') "
+               "as "
+               "idle_in_tx,"
+               " (select count(*) from pg_stat_activity where wait_event_type = 'Lock') as waiting,"
+               " d.xact_commit as commits, d.xact_rollback as rollbacks,"
+               " (select coalesce(sum(heap_blks_hit), 0) from pg_statio_user_tables) as heap_hit,"
+               " (select coalesce(sum(heap_blks_read), 0) from pg_statio_user_tables) as heap_read,"
+               " (select coalesce(sum(idx_blks_hit), 0) from pg_statio_user_indexes) as idx_hit,"
+               " (select coalesce(sum(idx_blks_read), 0) from pg_statio_user_indexes) as idx_read,"
+               " current_setting('wal_level') as wal_level, pg_is_in_recovery() as in_recovery,"
+               " (select count(*) from pg_stat_replication) as standbys,"
+               " (select count(*) from pg_replication_slots) as slots,"
+               " (select count(*) from pg_replication_slots where not active) as inactive_slots"
+               " from pg_stat_database d where d.datname = current_database()");
 }
 
 OverviewSample overviewSample(const PgResultSet &set)

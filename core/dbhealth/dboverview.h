@@ -37,6 +37,14 @@ struct OverviewItem
     QString why;
 };
 
+/**
+ * The one definition of "N of M connections" (Overview, Database health, the connections check's
+ * SQL says the same): client backends, of max_connections less the superuser-reserved slots,
+ * which the application can never use. Both are SELECT expressions for one-row queries.
+ */
+QString connectionsInUseSql();
+QString connectionsAvailableSql();
+
 QString overviewSql();
 OverviewSample overviewSample(const PgResultSet &set);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "healthcheck.h"
 
+#include "common/formatting.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -22,6 +24,16 @@ Error errorAt(const QString &file, int line, const QString &message)
 }
 
 } // namespace
+
+QString expandByteSizes(const QString &detail)
+{
+    static const QRegularExpression token(QStringLiteral("\\{bytes:(-?\\d+)\\}"));
+    QString text = detail;
+    for (QRegularExpressionMatch m = token.match(text); m.hasMatch(); m = token.match(text))
+        text.replace(m.capturedStart(), m.capturedLength(),
+                     formatBytes(m.captured(1).toLongLong()));
+    return text;
+}
 
 Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName)
 {

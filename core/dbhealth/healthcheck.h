@@ -45,6 +45,13 @@ struct CheckDefinition
     }
 };
 
+/**
+ * A check's detail text with every `{bytes:N}` replaced by N in the one unit system of the UI
+ * (formatBytes: IEC, KiB/MiB/GiB). Checks write sizes that way instead of pg_size_pretty, whose
+ * "5917 kB" would sit beside "5.8 MiB" for the same WAL elsewhere.
+ */
+QString expandByteSizes(const QString &detail);
+
 /** Parses one check file; errors name the file and line. */
 Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName);
 

@@ -195,7 +195,7 @@ CheckResult HealthRunner::resultFor(const CheckDefinition &check, const Result<P
         Finding f;
         f.object = set.value(row, QStringLiteral("object")).toString();
         f.severity = severityOf(set.value(row, QStringLiteral("severity")).toString());
-        f.detail = set.value(row, QStringLiteral("detail")).toString();
+        f.detail = expandByteSizes(set.value(row, QStringLiteral("detail")).toString());
         f.fix = set.value(row, QStringLiteral("fix")).toString();
         for (int c = 4; c < set.columns.size(); ++c)
             f.extra.insert(set.columns[c], set.rows[row][c]);

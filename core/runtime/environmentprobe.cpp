@@ -3,22 +3,24 @@
 
 #include "common/futures.h"
 #include "databasesession.h"
+#include "dbhealth/dboverview.h"
 #include "environmentcontext.h"
 #include "pg/pgconnection.h"
 #include "sshpool.h"
 
 namespace Opsdeck {
 
-namespace {
+namespace {} // namespace
 
-const QString kDatabaseQuery = QStringLiteral(
-    "select current_setting('server_version') as version,"
-    " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
-    " pg_database_size(current_database()) as size,"
-    " (select count(*) from pg_stat_activity where backend_type = 'client backend') as connections,"
-    " current_setting('max_connections')::int as max_connections");
-
-} // namespace
+QString EnvironmentProbe::databaseSql()
+{
+    return QStringLiteral(
+               "select current_setting('server_version') as version,"
+               " extract(epoch from now() - pg_postmaster_start_time())::bigint as uptime,"
+               " pg_database_size(current_database()) as size, ") +
+           connectionsInUseSql() + QStringLiteral(" as connections, ") + connectionsAvailableSql() +
+           QStringLiteral(" as max_connections");
+}
 
 EnvironmentProbe::EnvironmentProbe(EnvironmentContext &context, QObject *parent)
     : QObject(parent)
@@ -110,7 +112,7 @@ void EnvironmentProbe::probeDatabase()
 
 void EnvironmentProbe::queryDatabase(PgConnection *pg)
 {
-    onFinished(pg->query(kDatabaseQuery), this, [this](const Result<PgResultSet> &r) {
+    onFinished(pg->query(databaseSql()), this, [this](const Result<PgResultSet> &r) {
         if (!r) {
             // `pg` may be gone by now (a reconnect replaces it): ask the session.
             PgConnection *current = m_session->connection();

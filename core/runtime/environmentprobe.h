@@ -65,6 +65,9 @@ public:
     explicit EnvironmentProbe(EnvironmentContext &context, QObject *parent = nullptr);
     ~EnvironmentProbe() override;
 
+    /** One row: version, uptime, size, connections and max_connections (as Database health). */
+    static QString databaseSql();
+
     const QString &environmentName() const { return m_environmentName; }
     const QList<HostStatus> &hosts() const { return m_hosts; }
     const DatabaseStatus &database() const { return m_database; }

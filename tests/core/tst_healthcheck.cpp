@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "common/formatting.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/dboverview.h"
 #include "dbhealth/healthcheck.h"
@@ -49,6 +50,21 @@ private slots:
               "xmin_horizon",    "connections",         "checkpoints",       "stale_statistics",
               "relation_sizes"})
             QVERIFY2(names.contains(QString::fromLatin1(required)), required);
+    }
+
+    void sizesUseTheOneUnitSystem()
+    {
+        // pg_size_pretty says "5917 kB" where the slots table says "5.8 MiB": checks write
+        // {bytes:N} and the runner formats it like every other size in the UI.
+        for (const CheckDefinition &c : builtinChecks())
+            QVERIFY2(!c.sql.contains(QStringLiteral("pg_size_pretty")), qPrintable(c.name));
+        QCOMPARE(expandByteSizes(QStringLiteral("retains {bytes:6059008} of WAL")),
+                 QStringLiteral("retains ") + formatBytes(6059008) + QStringLiteral(" of WAL"));
+        QCOMPARE(formatBytes(6059008), QStringLiteral("5.8 MiB"));
+        QCOMPARE(expandByteSizes(QStringLiteral("{bytes:8192} of {bytes:0}, 3 rows")),
+                 QStringLiteral("8.0 KiB of 0 bytes, 3 rows"));
+        QCOMPARE(expandByteSizes(QStringLiteral("no sizes {bytes:} here")),
+                 QStringLiteral("no sizes {bytes:} here"));
     }
 
     void onDemandChecksStayOutOfThePeriodicRefresh()

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Health checks against real PostgreSQL: the demo world's planted problems, and a fresh
 // cluster that must come out all green.
+#include "dbhealth/dboverview.h"
 #include "dbhealth/healthrunner.h"
 #include "futurewait.h"
 #include "pg/pgconnection.h"
+#include "runtime/environmentprobe.h"
 #include "testservices.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTest>
 
@@ -118,6 +121,65 @@ private slots:
         // pg_stat_statements is installed in production: the check ran rather than skipped.
         QVERIFY(report.check(QStringLiteral("top_queries"))->verdict != Verdict::Skipped);
         QVERIFY(report.overall() >= Verdict::Warning);
+    }
+
+    void connectionsReadTheSameEverywhere()
+    {
+        // Overview said "17 of 120" while Database health said "18 of 117": one definition now,
+        // checked against the server's own settings.
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
+        QVERIFY(wait(pg.open()).ok());
+        const Result<PgResultSet> server = wait(pg.query(
+            QStringLiteral("select current_setting('max_connections')::int - "
+                           "current_setting('superuser_reserved_connections')::int as usable, "
+                           "current_setting('max_connections')::int as max")));
+        QVERIFY(server.ok());
+        const int usable = server->value(0, QStringLiteral("usable")).toInt();
+        QVERIFY(usable < server->value(0, QStringLiteral("max")).toInt()); // some are reserved
+
+        const Result<PgResultSet> probe = wait(pg.query(EnvironmentProbe::databaseSql()));
+        QVERIFY(probe.ok());
+        QCOMPARE(probe->value(0, QStringLiteral("max_connections")).toInt(), usable);
+        const Result<PgResultSet> overview = wait(pg.query(overviewSql()));
+        QVERIFY(overview.ok());
+        const OverviewSample sample = overviewSample(*overview);
+        QCOMPARE(sample.maxConnections, usable);
+
+        const HealthReport report =
+            wait(HealthRunner({builtin(QStringLiteral("connections"))},
+                              {{QStringLiteral("connections.warn_percent"), 0}})
+                     .run(pg));
+        const CheckResult *check = report.check(QStringLiteral("connections"));
+        QCOMPARE(check->findings.size(), 1);
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("^(\\d+) of (\\d+) connections"))
+                .match(check->findings.first().detail);
+        QVERIFY2(m.hasMatch(), qPrintable(check->findings.first().detail));
+        QCOMPARE(m.captured(2).toInt(), usable);
+        // In use is counted the same way (client backends); the demo's load may come and go.
+        QVERIFY(qAbs(m.captured(1).toInt() - sample.connections) <= 3);
+        QVERIFY(qAbs(probe->value(0, QStringLiteral("connections")).toInt() - sample.connections) <=
+                3);
+    }
+
+    void sizesInFindingsUseIecUnits()
+    {
+        PgConnection pg(demoConninfo(QStringLiteral("minitwit_prod")));
+        QVERIFY(wait(pg.open()).ok());
+        const HealthReport report = wait(HealthRunner({builtin(QStringLiteral("replication_slots")),
+                                                       builtin(QStringLiteral("relation_sizes"))},
+                                                      {})
+                                             .run(pg));
+        const QRegularExpression iec(QStringLiteral("\\d(\\.\\d)? (bytes|KiB|MiB|GiB)"));
+        for (const CheckResult &c : report.checks) {
+            QVERIFY(!c.findings.isEmpty());
+            for (const Finding &f : c.findings) {
+                QVERIFY2(f.detail.contains(iec), qPrintable(f.detail));
+                QVERIFY2(!f.detail.contains(QStringLiteral(" kB")) &&
+                             !f.detail.contains(QStringLiteral(" MB")),
+                         qPrintable(f.detail));
+            }
+        }
     }
 
     void cleanDatabaseIsAllGreen()

@@ -7,9 +7,9 @@
 -- on-demand: yes
 select format('%I.%I', n.nspname, c.relname) as object, 'info' as severity,
        format('%s in all: table %s, indexes %s, TOAST %s; about %s rows',
-              pg_size_pretty((c.relpages + coalesce(t.relpages, 0) + coalesce(i.pages, 0)) * bs),
-              pg_size_pretty(c.relpages * bs), pg_size_pretty(coalesce(i.pages, 0) * bs),
-              pg_size_pretty(coalesce(t.relpages, 0) * bs), greatest(c.reltuples, 0)::bigint) as detail,
+              '{bytes:' || ((c.relpages + coalesce(t.relpages, 0) + coalesce(i.pages, 0)) * bs)::bigint || '}',
+              '{bytes:' || (c.relpages * bs)::bigint || '}', '{bytes:' || (coalesce(i.pages, 0) * bs)::bigint || '}',
+              '{bytes:' || (coalesce(t.relpages, 0) * bs)::bigint || '}', greatest(c.reltuples, 0)::bigint) as detail,
        '' as fix,
        (c.relpages + coalesce(t.relpages, 0) + coalesce(i.pages, 0)) * bs as total_bytes,
        coalesce(i.pages, 0) * bs as index_bytes

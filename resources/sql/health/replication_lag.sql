@@ -8,7 +8,7 @@
 select coalesce(application_name, client_addr::text) as object,
        case when extract(epoch from replay_lag) > $2::float8 then 'critical' else 'warning' end as severity,
        format('%s: replay lag %s, %s behind', state, coalesce(replay_lag::text, 'n/a'),
-              pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn))) as detail,
+              '{bytes:' || (pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn))::bigint || '}') as detail,
        'Check the standby''s disk and CPU, and long queries there (max_standby_streaming_delay).' as fix
 from pg_stat_replication
 where extract(epoch from replay_lag) > $1::float8

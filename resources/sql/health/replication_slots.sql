@@ -9,7 +9,7 @@ select slot_name as object,
             then 'critical' else 'warning' end as severity,
        format('%s slot%s, %s, retains %s of WAL (wal_status %s)', slot_type,
               coalesce(' (' || plugin || ')', ''), case when active then 'active' else 'INACTIVE' end,
-              pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), coalesce(wal_status, 'n/a')) as detail,
+              '{bytes:' || (pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))::bigint || '}', coalesce(wal_status, 'n/a')) as detail,
        format('select pg_drop_replication_slot(%L);  -- only if its consumer is gone for good', slot_name) as fix
 from pg_replication_slots
 where (not active and coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0) >= $1::float8 * 1048576)

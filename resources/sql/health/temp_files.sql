@@ -5,7 +5,7 @@
 -- fix: advice
 -- versions: 12-17
 select datname as object, 'warning' as severity,
-       format('%s temporary files, %s written since %s', temp_files, pg_size_pretty(temp_bytes),
+       format('%s temporary files, %s written since %s', temp_files, '{bytes:' || (temp_bytes)::bigint || '}',
               coalesce(date_trunc('second', stats_reset)::text, 'the server started')) as detail,
        '-- find the sorting queries in Slow queries; raise work_mem for them: set work_mem = ''64MB'';' as fix
 from pg_stat_database

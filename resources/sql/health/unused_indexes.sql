@@ -4,7 +4,7 @@
 -- threshold: min_size_mb = 10 | Only report indexes at least this large
 -- versions: 12-17
 select format('%I.%I', n.nspname, c.relname) as object, 'warning' as severity,
-       format('on %I, %s, never scanned%s', t.relname, pg_size_pretty(c.relpages::bigint * current_setting('block_size')::int),
+       format('on %I, %s, never scanned%s', t.relname, '{bytes:' || (c.relpages::bigint * current_setting('block_size')::int)::bigint || '}',
               coalesce(' since ' || date_trunc('second', (select stats_reset from pg_stat_database
                                                            where datname = current_database()))::text, '')) as detail,
        format('drop index concurrently %I.%I;', n.nspname, c.relname) as fix
