@@ -129,7 +129,7 @@ QByteArray SecretsModel::plainValue(const QModelIndex &index) const
     return item->parent ? nodeOf(item)->text : QByteArray();
 }
 
-bool SecretsModel::isSecret(const QModelIndex &index) const
+bool SecretsModel::isStoredEncrypted(const QModelIndex &index) const
 {
     const Item *item = itemAt(index);
     if (!item->parent || !m_document)
@@ -138,6 +138,12 @@ bool SecretsModel::isSecret(const QModelIndex &index) const
     return (node->kind == Node::Kind::Scalar || node->isComment()) && !node->text.isEmpty() &&
            (m_document->format() == Sops::Format::Binary ||
             m_document->rule().shouldEncrypt(keyPathOf(item)));
+}
+
+bool SecretsModel::isSecret(const QModelIndex &index) const
+{
+    // sops encrypts comments too, but a comment explains the file: it is shown, never masked.
+    return isStoredEncrypted(index) && !nodeOf(itemAt(index))->isComment();
 }
 
 void SecretsModel::setRevealed(const QModelIndex &index, bool revealed)
@@ -240,6 +246,7 @@ QVariant SecretsModel::data(const QModelIndex &index, int role) const
     const Node &node = *nodeOf(item);
     const bool leaf = node.kind == Node::Kind::Scalar || node.isComment();
     const bool secret = isSecret(index);
+    const bool encrypted = isStoredEncrypted(index);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -258,7 +265,7 @@ QVariant SecretsModel::data(const QModelIndex &index, int role) const
         case TypeColumn:
             return typeName(node);
         case StoredColumn:
-            return leaf ? (secret ? tr("encrypted") : tr("in clear")) : QString();
+            return leaf ? (encrypted ? tr("encrypted") : tr("in clear")) : QString();
         }
         return {};
     case Qt::EditRole:
@@ -266,7 +273,7 @@ QVariant SecretsModel::data(const QModelIndex &index, int role) const
             return item->label;
         return leaf ? QString::fromUtf8(node.text) : QString();
     case Qt::ForegroundRole:
-        if (index.column() == StoredColumn && leaf && !secret)
+        if (index.column() == StoredColumn && leaf && !encrypted)
             return healthColor(Health::Warning);
         if (node.isComment() || (index.column() == ValueColumn && !leaf))
             return QColor(Qt::gray);
@@ -280,13 +287,14 @@ QVariant SecretsModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (index.column() == StoredColumn && leaf)
-            return secret ? tr("Encrypted in the file with the data key (AES-256-GCM)")
-                          : tr("Stored in clear: the file's rule (%1) leaves this key unencrypted, "
-                               "but it is covered by the MAC")
-                                .arg(m_document->metadataText(QStringLiteral("unencrypted_suffix"))
-                                             .isEmpty()
-                                         ? tr("encrypted_regex / suffix")
-                                         : QStringLiteral("*_unencrypted"));
+            return encrypted
+                       ? tr("Encrypted in the file with the data key (AES-256-GCM)")
+                       : tr("Stored in clear: the file's rule (%1) leaves this key unencrypted, "
+                            "but it is covered by the MAC")
+                             .arg(m_document->metadataText(QStringLiteral("unencrypted_suffix"))
+                                          .isEmpty()
+                                      ? tr("encrypted_regex / suffix")
+                                      : QStringLiteral("*_unencrypted"));
         return m_changed.contains(pathOf(index)) ? tr("Changed, not saved yet") : QVariant();
     }
     return {};

@@ -37,7 +37,10 @@ public:
     QModelIndex indexOfPath(const QString &path, int column = KeyColumn) const;
     /** The plaintext of a value or comment, revealed or not (copying needs it). */
     QByteArray plainValue(const QModelIndex &index) const;
+    /** A value masked until revealed: stored encrypted, and not a comment. */
     bool isSecret(const QModelIndex &index) const;
+    /** Encrypted in the file (comments are, like values, unless the rule leaves them clear). */
+    bool isStoredEncrypted(const QModelIndex &index) const;
 
     void setRevealed(const QModelIndex &index, bool revealed);
     bool isRevealed(const QModelIndex &index) const;
