@@ -314,6 +314,11 @@ private slots:
         history->list()->setCurrentRow(history->list()->count() - 1); // the oldest
         QVERIFY(shown.wait(15000));
         QCOMPARE(history->selectedContent(), QByteArray("WORKERS=2\nSECRET_KEY=abc\n"));
+        // Read like `diff -u old new`: the old version's line is "-", today's is "+".
+        const QString shownDiff = history->findChild<ConfigDiffView *>()->toPlainText();
+        QVERIFY2(shownDiff.contains(QLatin1String("- WORKERS=2")) &&
+                     shownDiff.contains(QLatin1String("+ WORKERS=8")),
+                 qPrintable(shownDiff));
         DangerConfirmDialog::setNextAnswer(true);
         QSignalSpy finished(pane.get(), &ConfigPane::saveFinished);
         const QList<QPushButton *> buttons = history->findChildren<QPushButton *>();

@@ -80,10 +80,11 @@ void ConfigHistoryDialog::showBackup(const QString &path)
             return;
         }
         m_selected = read->bytes;
-        m_diff->showDiff(m_current, m_selected);
+        m_diff->showDiff(m_selected, m_current); // old → new, as `diff -u old new` reads
         m_status->setText(m_diff->changedLines() == 0
                               ? tr("This version is the same as the current file.")
-                              : tr("Lines marked - are in the current file, + in this version."));
+                              : tr("Changes since this version: - lines were in it, + lines came "
+                                   "later. Restoring it undoes them."));
         m_restore->setEnabled(m_diff->changedLines() > 0);
         emit backupShown();
     });
