@@ -3,6 +3,7 @@
 // QtCharts over several event-loop turns with the previous frame kept on screen until the last
 // one, a small one at once, a newer answer replaces a draw in progress, and stacked series fill
 // the band between each series and the one below it.
+#include "metrics/chartpanel.h"
 #include "metrics/timechartview.h"
 
 #include <QCategoryAxis>
@@ -231,6 +232,72 @@ private slots:
             if (item->zValue() == -1)
                 background |= item->sceneBoundingRect();
         QVERIFY2(background.height() > 480, qPrintable(QString::number(background.height())));
+    }
+
+    void theCrosshairOfAStackedPanelShowsEachSeriesOwnValue()
+    {
+        // Hovering a stacked chart read "200: 2, 302: 2.33, 404: 2.33" (running totals) while
+        // the legend said 2 / 0.333 / 0.
+        PanelSpec spec;
+        spec.title = QStringLiteral("requests by status");
+        spec.stack = true;
+        ChartPanel panel(spec);
+        panel.resize(900, 360);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        PanelResult result;
+        result.series = {constant(QStringLiteral("200"), 2, 50),
+                         constant(QStringLiteral("302"), 1.0 / 3, 50),
+                         constant(QStringLiteral("404"), 0, 50)};
+        panel.setResult(result, 0, 49000);
+        panel.chartView()->setCrosshair(20000);
+        const QStringList lines = panel.chartView()->crosshairText().split(QLatin1Char('\n'));
+        QVERIFY2(lines.contains(QStringLiteral("200: 2")), qPrintable(lines.join(u'|')));
+        QVERIFY2(lines.contains(QStringLiteral("302: 0.333")), qPrintable(lines.join(u'|')));
+        QVERIFY2(lines.contains(QStringLiteral("404: 0")), qPrintable(lines.join(u'|')));
+        QVERIFY2(lines.contains(QStringLiteral("Total: 2.33")), qPrintable(lines.join(u'|')));
+    }
+
+    void aThresholdFarAboveTheDataIsAnEdgeMarker()
+    {
+        TimeChartView view;
+        show(view);
+        // p90 latency at 9–50 ms with a 1 s threshold: the data keeps the plot.
+        TimeSeries latency = constant(QStringLiteral("p90"), 0.009, 60);
+        for (std::size_t i = 0; i < latency.values.size(); ++i)
+            latency.values[i] = 0.009 + 0.041 * double(i % 10) / 9;
+        const QList<TimeSeries> series{latency};
+        view.setSeries(series, drawSeries(series, 0, 59000, view.plotWidth(), false), 0, 59000,
+                       QStringLiteral("s"), {0.03, 1.0});
+        QVERIFY(!view.isDrawing());
+        const auto [low, high] = view.yRange();
+        QVERIFY2(high >= 0.05 && high <= 0.1, qPrintable(QString::number(high)));
+        QCOMPARE(low, 0.0);
+        // 30 ms is inside: a dashed line. 1 s is not: named at the top edge.
+        QCOMPARE(view.edgeMarkerTexts(), QStringList{QStringLiteral("\u25b2 threshold 1 s")});
+        // Labels are the ticks' values: 0, 10 ms, 20 ms, … (no "0.3"-style rounding).
+        const QStringList labels = view.yLabels();
+        QVERIFY2(labels.size() >= 4, qPrintable(labels.join(u'|')));
+        QCOMPARE(labels.first(), QStringLiteral("0 s"));
+        QVERIFY2(labels.contains(QStringLiteral("10 ms")) ||
+                     labels.contains(QStringLiteral("20 ms")),
+                 qPrintable(labels.join(u'|')));
+    }
+
+    void timeLabelsFallOnTheClock()
+    {
+        TimeChartView view;
+        show(view);
+        const qint64 from = QDateTime(QDate(2026, 12, 5), QTime(13, 12, 41)).toMSecsSinceEpoch();
+        const QList<TimeSeries> series{constant(QStringLiteral("x"), 1, 10)};
+        view.setSeries(series, drawSeries(series, from, from + 900000, view.plotWidth(), false),
+                       from, from + 900000, QString(), {});
+        const QStringList labels = view.xLabels();
+        QVERIFY2(labels.size() >= 4 && labels.size() <= 10, qPrintable(labels.join(u'|')));
+        for (const QString &label : labels) {
+            const QTime time = QTime::fromString(label, QStringLiteral("HH:mm"));
+            QVERIFY2(time.isValid() && time.minute() % 2 == 0, qPrintable(label));
+        }
     }
 };
 

@@ -164,8 +164,8 @@ void ChartPanel::redraw(LegendUpdate legend)
         // The runs prepared off the UI thread, unless the user has changed what is shown since.
         const bool prepared =
             m_result.drawnWidth == plotWidth() && shown.size() == m_result.series.size();
-        const QList<TimeSeries> drawnFrom = m_spec.stack ? stacked(shown) : shown;
-        m_chart->setSeries(drawnFrom,
+        // The crosshair reads each series' own values; only the drawing is stacked.
+        m_chart->setSeries(shown,
                            prepared
                                ? m_result.drawn
                                : drawSeries(shown, m_fromMs, m_toMs, plotWidth(), m_spec.stack),

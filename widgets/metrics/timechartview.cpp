@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timechartview.h"
 
+#include "metrics/axisticks.h"
 #include "metrics/units.h"
 
 #include <QCategoryAxis>
-#include <QDateTimeAxis>
 #include <QElapsedTimer>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
@@ -25,15 +25,19 @@ namespace {
 /** About 4 ms of QtCharts' work on one core (see drawSlice()). */
 constexpr qint64 kPointsPerTurn = 8000;
 
-/** A "nice" tick spacing for about `count` ticks over `span` (1, 2, 2.5, 5 × 10^n). */
-double niceStep(double span, int count)
+/** Replaces an axis's categories; QCategoryAxis wants unique labels, which the ticks have. */
+void setTicks(QCategoryAxis *axis, double start, const QList<AxisTick> &ticks)
 {
-    const double raw = span / std::max(count, 1);
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * magnitude >= raw)
-            return m * magnitude;
-    return 10 * magnitude;
+    for (const QString &label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setStartValue(start);
+    for (const AxisTick &tick : ticks)
+        axis->append(tick.label, tick.value);
+}
+
+QColor thresholdColor(int index)
+{
+    return index == 0 ? QColor(0xd9, 0x8e, 0x04) : QColor(0xd0, 0x3b, 0x3b);
 }
 
 QColor markerColor(Annotation::Kind kind)
@@ -55,7 +59,7 @@ QColor markerColor(Annotation::Kind kind)
 
 TimeChartView::TimeChartView(QWidget *parent)
     : QChartView(new QChart, parent)
-    , m_x(new QDateTimeAxis)
+    , m_x(new QCategoryAxis)
     , m_y(new QCategoryAxis)
     , m_crosshair(new QGraphicsLineItem)
     , m_valueBox(new QGraphicsRectItem)
@@ -70,6 +74,7 @@ TimeChartView::TimeChartView(QWidget *parent)
         axis->setLabelsFont(QFont(font().family(), 8));
         axis->setGridLineColor(QColor(235, 235, 235));
     }
+    m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     chart()->addAxis(m_x, Qt::AlignBottom);
     chart()->addAxis(m_y, Qt::AlignLeft);
@@ -159,10 +164,11 @@ void TimeChartView::setSeries(const QList<TimeSeries> &series, const QList<Drawn
             for (const QPointF &p : run)
                 low = std::min(low, p.y()), high = std::max(high, p.y());
         }
-    for (const double t : thresholds)
-        low = std::min(low, t), high = std::max(high, t);
-    if (!std::isfinite(low)) // nothing to draw: a 0–1 frame
-        low = 0, high = 1;
+    // The y range fits the data; a threshold outside it is an edge marker (as Grafana does), so
+    // a 1 s threshold does not squeeze 9–50 ms of data into the bottom 3 % of the plot.
+    if (!std::isfinite(low)) // nothing to draw: a frame that shows the thresholds, or 0–1
+        low = thresholds.isEmpty() ? 0 : *std::min_element(thresholds.begin(), thresholds.end()),
+        high = thresholds.isEmpty() ? 1 : *std::max_element(thresholds.begin(), thresholds.end());
     if (m_stacked) // bands are filled from zero up
         low = std::min(low, 0.0);
     if (points > kPointsPerTurn && !m_updatesHeld) {
@@ -241,11 +247,12 @@ void TimeChartView::finishDraw()
     int used = m_pendingDraw->linesUsed;
     m_fillRuns = m_stacked ? m_pendingDraw->drawn : QList<DrawnSeries>();
     m_pendingDraw.reset();
-    for (const double t : std::as_const(m_thresholds)) { // dashed lines across the range
+    for (int i = 0; i < m_thresholds.size(); ++i) { // dashed lines across the range
+        const double t = m_thresholds[i];
+        if (t < m_yLow || t > m_yHigh)
+            continue; // an edge marker instead (placeOverlays)
         QLineSeries *l = line(used++);
-        l->setPen(
-            QPen(t == m_thresholds.first() ? QColor(0xd9, 0x8e, 0x04) : QColor(0xd0, 0x3b, 0x3b), 1,
-                 Qt::DashLine));
+        l->setPen(QPen(thresholdColor(i), 1, Qt::DashLine));
         l->setPointsVisible(false);
         l->replace({QPointF(double(m_fromMs), t), QPointF(double(m_toMs), t)});
         l->setVisible(true);
@@ -266,32 +273,18 @@ void TimeChartView::finishDraw()
 void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
                             const QString &unit)
 {
-    const qint64 span = toMs - fromMs;
-    m_x->setFormat(span > 2 * 86400000LL ? QStringLiteral("MM-dd HH:mm")
-                   : span > 600000       ? QStringLiteral("HH:mm")
-                                         : QStringLiteral("HH:mm:ss"));
-    m_x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
-    m_x->setTickCount(std::clamp(plotWidth() / 110, 3, 9));
-    // y: labels in the panel's unit at nice values (QValueAxis only knows printf formats).
+    // Both axes on clock-aligned and 1-2-5 ticks whose labels are exactly their values (QtCharts'
+    // own axes divide the range evenly: 13:13, 13:15, 13:18 and 0.3 for 0.25).
+    m_x->setRange(double(fromMs), double(toMs));
+    setTicks(m_x, double(fromMs), timeTicks(fromMs, toMs, std::clamp(plotWidth() / 110, 4, 10)));
     if (low > 0 && low < high * 0.5)
         low = 0; // start at zero when the data is not far from it
-    if (high - low < 1e-12)
-        high = low + (low == 0 ? 1 : std::fabs(low) * 0.1);
-    const double scale = unitScale(std::max(std::fabs(low), std::fabs(high)), unit);
-    const double step = niceStep((high - low) / scale, 4) * scale; // 0.1 GiB, not 0.093
-    const double first = std::floor(low / step) * step, last = std::ceil(high / step) * step;
-    for (const QString &label : m_y->categoriesLabels())
-        m_y->remove(label);
-    m_y->setStartValue(first);
-    int i = 0;
-    const int decimals = decimalsForStep(last, step, unit);
-    for (double v = first; v <= last + step / 2; v += step, ++i) // unique labels: QCategoryAxis
-        m_y->append(formatValue(std::fabs(v) < step * 1e-9 ? 0 : v, unit, decimals) +
-                        QString(i, QChar(0x200b)),
-                    v);
-    m_y->setRange(first, last);
-    m_yLow = first;
-    m_yHigh = last;
+    const int rows = std::clamp(int(chart()->plotArea().height()) / 40, 4, 8);
+    const ValueAxis y = valueAxis(low, high, unit, rows);
+    setTicks(m_y, y.low, y.ticks);
+    m_y->setRange(y.low, y.high);
+    m_yLow = y.low;
+    m_yHigh = y.high;
 }
 
 void TimeChartView::setAnnotations(const QList<Annotation> &annotations)
@@ -347,6 +340,7 @@ void TimeChartView::placeOverlays()
                 QRectF(QPointF(plot.left(), top), QPointF(plot.right(), yOf(m_thresholds[i]))));
         }
     }
+    placeEdgeMarkers(plot);
     placeFills(plot);
     for (int i = 0; i < m_markers.size(); ++i) {
         const qint64 at = m_annotations.at(i).atMs;
@@ -356,6 +350,45 @@ void TimeChartView::placeOverlays()
         m_markers[i]->setLine(x, plot.top(), x, plot.bottom());
     }
     setCrosshair(m_crosshairMs);
+}
+
+void TimeChartView::placeEdgeMarkers(const QRectF &plot)
+{
+    while (m_edgeMarkers.size() < m_thresholds.size()) {
+        auto *marker = new QGraphicsSimpleTextItem;
+        marker->setZValue(12);
+        marker->setFont(QFont(font().family(), 8));
+        scene()->addItem(marker);
+        m_edgeMarkers << marker;
+    }
+    // Thresholds beyond the data: named at the edge they are beyond, right-aligned, stacked.
+    double aboveY = plot.top() + 2, belowY = plot.bottom() - 2;
+    for (int i = 0; i < m_edgeMarkers.size(); ++i) {
+        QGraphicsSimpleTextItem *marker = m_edgeMarkers[i];
+        const bool used = i < m_thresholds.size();
+        const bool above = used && m_thresholds[i] > m_yHigh;
+        const bool below = used && m_thresholds[i] < m_yLow;
+        marker->setVisible(above || below);
+        if (!above && !below)
+            continue;
+        marker->setBrush(thresholdColor(i));
+        marker->setText(QStringLiteral("%1 threshold %2")
+                            .arg(above ? QChar(0x25b2) : QChar(0x25bc))
+                            .arg(formatValue(m_thresholds[i], m_unit)));
+        const QRectF box = marker->boundingRect();
+        const double y = above ? aboveY : belowY - box.height();
+        marker->setPos(plot.right() - box.width() - 4, y);
+        (above ? aboveY : belowY) += above ? box.height() : -box.height();
+    }
+}
+
+QStringList TimeChartView::edgeMarkerTexts() const
+{
+    QStringList texts;
+    for (const QGraphicsSimpleTextItem *marker : m_edgeMarkers)
+        if (marker->isVisible())
+            texts << marker->text();
+    return texts;
 }
 
 void TimeChartView::placeFills(const QRectF &plot)
@@ -410,6 +443,21 @@ void TimeChartView::placeFills(const QRectF &plot)
     }
 }
 
+QString TimeChartView::crosshairText() const
+{
+    return m_valueText->isVisible() ? m_valueText->text() : QString();
+}
+
+QStringList TimeChartView::yLabels() const
+{
+    return m_y->categoriesLabels();
+}
+
+QStringList TimeChartView::xLabels() const
+{
+    return m_x->categoriesLabels();
+}
+
 QList<double> TimeChartView::markerPositions() const
 {
     QList<double> xs;
@@ -432,17 +480,24 @@ void TimeChartView::setCrosshair(qint64 ms)
         return;
     const double x = xOf(ms);
     m_crosshair->setLine(x, plot.top(), x, plot.bottom());
-    // The value of every series at the step nearest the crosshair (at most 8 lines).
+    // Each series' own value at the step nearest the crosshair (at most 8 lines); a stacked
+    // panel adds the total, never running sums in place of the values.
     QStringList lines{QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))};
+    double total = 0;
+    bool anyValue = false;
     for (const TimeSeries &s : std::as_const(m_series)) {
-        if (lines.size() > 8)
-            break;
         const qint64 i =
             s.grid.stepMs > 0 ? qRound64(double(ms - s.grid.startMs) / double(s.grid.stepMs)) : -1;
-        if (i >= 0 && std::size_t(i) < s.values.size())
-            lines << QStringLiteral("%1: %2").arg(s.name.left(40),
-                                                  formatValue(s.values[std::size_t(i)], m_unit));
+        if (i < 0 || std::size_t(i) >= s.values.size())
+            continue;
+        const double value = s.values[std::size_t(i)];
+        if (std::isfinite(value))
+            total += value, anyValue = true;
+        if (lines.size() <= 8)
+            lines << QStringLiteral("%1: %2").arg(s.name.left(40), formatValue(value, m_unit));
     }
+    if (m_stacked && anyValue)
+        lines << QStringLiteral("Total: %1").arg(formatValue(total, m_unit));
     m_valueText->setText(lines.join(QLatin1Char('\n')));
     const QRectF text = m_valueText->boundingRect();
     double left = x + 8;

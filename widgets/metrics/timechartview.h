@@ -16,7 +16,6 @@ class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QRubberBand;
 class QLineSeries;
-class QDateTimeAxis;
 class QCategoryAxis;
 
 namespace Opsdeck {
@@ -67,6 +66,14 @@ public:
     qint64 drawnPoints() const { return m_drawnPoints; }
     /** The markers' x positions in view coordinates (for tests). */
     QList<double> markerPositions() const;
+    /** What the crosshair's box says (for tests). */
+    QString crosshairText() const;
+    /** The y axis as drawn (its ticks span the data) and its labels (for tests). */
+    std::pair<double, double> yRange() const { return {m_yLow, m_yHigh}; }
+    QStringList yLabels() const;
+    QStringList xLabels() const;
+    /** The thresholds drawn as markers at the plot's edge, being outside the data's range. */
+    QStringList edgeMarkerTexts() const;
     static QColor colorFor(const QString &seriesName);
 
 signals:
@@ -88,6 +95,7 @@ private:
     QLineSeries *line(int index);
     void placeOverlays();
     void placeFills(const QRectF &plot);
+    void placeEdgeMarkers(const QRectF &plot);
     qint64 timeAt(double x) const;
     double xOf(qint64 ms) const;
 
@@ -111,12 +119,13 @@ private:
     QList<Annotation> m_annotations;
     QList<double> m_thresholds;
     QList<QGraphicsRectItem *> m_bands; // above each threshold: amber, then red, faintly
+    QList<QGraphicsSimpleTextItem *> m_edgeMarkers; // thresholds outside the y range
     double m_yLow = 0, m_yHigh = 1;
     QList<QGraphicsLineItem *> m_markers;
     bool m_stacked = false;
     QList<DrawnSeries> m_fillRuns;      // stacked panels: the drawn cumulative runs
     QList<QGraphicsPathItem *> m_fills; // one band per series, under the lines
-    QDateTimeAxis *m_x;
+    QCategoryAxis *m_x; // time: ticks from timeTicks() (QDateTimeAxis cannot align them)
     QCategoryAxis *m_y;
     QGraphicsLineItem *m_crosshair;
     QGraphicsRectItem *m_valueBox;
