@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "common/diagnosticsview.h"
+#include "common/formatting.h"
 #include "common/pane.h"
 #include "panecatalog.h"
 #include "workspacecontext.h"
@@ -255,9 +256,9 @@ void MainWindow::load()
     int warnings = int(result.diagnostics.size());
     if (warnings)
         statusBar()->showMessage(
-            QStringLiteral("%1 warning(s) in %2 — run `opsdeck check` to list them")
-                .arg(warnings)
-                .arg(QFileInfo(m_path).fileName()));
+            QStringLiteral("%1 in %2 — run `opsdeck check` to list them")
+                .arg(countOf(warnings, QStringLiteral("warning"), QStringLiteral("warnings")),
+                     QFileInfo(m_path).fileName()));
     const QStringList names = m_context->workspace().environmentNames();
     if (!selectPane(environment, pane) && !names.isEmpty())
         selectPane(names.first(), QStringLiteral("overview"));

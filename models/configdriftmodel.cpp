@@ -45,9 +45,25 @@ int ConfigDriftModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : FirstEnvironmentColumn + int(m_environments.size());
 }
 
+QList<DriftInput::Value> ConfigDriftModel::distinctValues(const QList<DriftInput::Value> &values)
+{
+    // One entry per different value (the first file that has it): web1 and web2 agreeing on
+    // PORT while the local file does not reads as two values, not three.
+    QList<DriftInput::Value> distinct;
+    for (const DriftInput::Value &v : values)
+        if (std::none_of(distinct.cbegin(), distinct.cend(), [&v](const DriftInput::Value &d) {
+                return d.known == v.known && d.text == v.text;
+            }))
+            distinct << v;
+    return distinct;
+}
+
 QVariant ConfigDriftModel::cellText(const DriftRow &row, int environment) const
 {
     const std::optional<DriftInput::Value> &cell = row.cells.at(environment);
+    if (row.inconsistent.contains(m_environments.value(environment)))
+        return describeValues(distinctValues(row.values.at(environment)),
+                              row.masked && !m_revealAll ? maskedValue() : QString(), true);
     if (!cell)
         return tr("— missing —");
     if (!cell->known)
@@ -74,6 +90,8 @@ QVariant ConfigDriftModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DecorationRole && index.column() == StateColumn) {
         switch (row.state) {
+        case DriftRow::State::Inconsistent:
+            return healthIcon(Health::Critical);
         case DriftRow::State::Missing:
             return healthIcon(Health::Critical);
         case DriftRow::State::Differs:
@@ -85,13 +103,18 @@ QVariant ConfigDriftModel::data(const QModelIndex &index, int role) const
         }
     }
     if (role == Qt::BackgroundRole && env >= 0) {
-        if (!row.cells.at(env))
+        if (!row.cells.at(env) || row.inconsistent.contains(m_environments.value(env)))
             return QBrush(healthColor(Health::Critical).lighter(185));
         if (row.state == DriftRow::State::Differs)
             return QBrush(healthColor(Health::Warning).lighter(175));
     }
-    if (role == Qt::ToolTipRole && env >= 0 && row.cells.at(env))
-        return tr("From %1").arg(QFileInfo(row.cells.at(env)->origin).fileName());
+    if (role == Qt::ToolTipRole && env >= 0 && !row.values.value(env).isEmpty()) {
+        // Every file of the environment that sets the key, so a disagreement can be traced.
+        QStringList lines;
+        for (const DriftInput::Value &v : row.values.at(env))
+            lines << describeValues({v}, row.masked && !m_revealAll ? maskedValue() : QString());
+        return lines.join(QLatin1Char('\n'));
+    }
     return {};
 }
 

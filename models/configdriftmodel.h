@@ -36,6 +36,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
+    static QList<DriftInput::Value> distinctValues(const QList<DriftInput::Value> &values);
     QVariant cellText(const DriftRow &row, int environment) const;
 
     QStringList m_environments;

@@ -106,7 +106,7 @@ QVariant HostStatusModel::toolTip(const HostStatus &host, int column) const
             .arg(host.hostKey.keyType, host.hostKey.fingerprint, host.hostKey.knownHostsFile);
     if (column == Details && host.checkedAt.isValid())
         return host.error.isEmpty()
-                   ? QStringLiteral("Last checked %1").arg(host.checkedAt.toString(Qt::ISODate))
+                   ? QStringLiteral("Last checked %1").arg(formatWhen(host.checkedAt))
                    : host.error;
     if (column == Load && host.metrics)
         return QStringLiteral("1, 5 and 15 minute load averages on %1 CPUs")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretsmodel.h"
 
+#include "common/formatting.h"
 #include "secrets/sopsyaml.h"
 #include "statuscolors.h"
 
@@ -230,9 +231,11 @@ QString typeName(const Node &node)
 QString summary(const Node &node)
 {
     if (node.kind == Node::Kind::Map)
-        return QStringLiteral("{%1 keys}").arg(node.map.size());
+        return QStringLiteral("{%1}").arg(
+            countOf(node.map.size(), QStringLiteral("key"), QStringLiteral("keys")));
     if (node.kind == Node::Kind::List)
-        return QStringLiteral("[%1 items]").arg(node.list.size());
+        return QStringLiteral("[%1]").arg(
+            countOf(node.list.size(), QStringLiteral("item"), QStringLiteral("items")));
     return QStringLiteral("null");
 }
 

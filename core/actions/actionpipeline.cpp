@@ -111,9 +111,9 @@ void start(const std::shared_ptr<AuditLog> &audit, const ActionRequest &request,
     running.auditId = row.value();
     act(running, [audit, running, report](const ActionResult &result) {
         const Result<QString> &outcome = result.outcome;
-        const QString text =
-            outcome ? (outcome.value().isEmpty() ? QStringLiteral("done") : outcome.value())
-                    : QStringLiteral("failed: ") + outcome.errorString();
+        const QString text = outcome
+                                 ? (outcome.value().isEmpty() ? auditSucceeded() : outcome.value())
+                                 : QStringLiteral("failed: ") + outcome.errorString();
         AuditEntry finished =
             entryFor(running, result.auditOutcome.isEmpty() ? text : result.auditOutcome);
         if (!result.target.isEmpty())

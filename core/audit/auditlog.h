@@ -24,8 +24,22 @@ struct AuditEntry
     QString before;
     QString after;
     QString comment;
-    QString outcome; // "done", "refused: ...", "failed: ..."
+    QString outcome; // "started", "succeeded", "refused: ...", "failed: ...", "cancelled: ..."
 };
+
+/**
+ * The one outcome vocabulary of actions (audit, deploys, the UI): succeeded, failed, cancelled,
+ * interrupted, refused. Logs written before it said "done" for success; they still read as such.
+ */
+inline QString auditSucceeded()
+{
+    return QStringLiteral("succeeded");
+}
+inline bool auditOutcomeSucceeded(const QString &outcome)
+{
+    return outcome.startsWith(QLatin1String("succeeded")) ||
+           outcome.startsWith(QLatin1String("done"));
+}
 
 /**
  * The local audit log: one SQLite file for the GUI and the CLI (defaultPath(), mode 0600 in a

@@ -4,6 +4,7 @@
 #include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
+#include "common/formatting.h"
 #include "config/configdrift.h"
 #include "config/configreading.h"
 #include "config/configstorage.h"
@@ -200,11 +201,20 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
         inputs << std::move(input).value();
     }
     int differences = 0;
-    for (const DriftRow &row : computeDrift(inputs)) {
+    const QList<DriftRow> rows = computeDrift(inputs);
+    for (const DriftRow &row : rows) {
         if (row.state == DriftRow::State::Same || row.state == DriftRow::State::Unknown)
             continue;
         ++differences;
-        if (row.state == DriftRow::State::Missing) {
+        if (row.state == DriftRow::State::Inconsistent) { // first: the files of one environment
+            for (qsizetype i = 0; i < inputs.size(); ++i)
+                if (row.inconsistent.contains(inputs[i].environment) &&
+                    (i == 0 || inputs[i].environment != inputs[0].environment))
+                    ctx.out << row.key << ": " << inputs[i].environment << "'s files disagree: "
+                            << describeValues(row.values.at(i),
+                                              row.masked ? QStringLiteral("(hidden)") : QString())
+                            << "\n";
+        } else if (row.state == DriftRow::State::Missing) {
             const bool inLeft = row.cells.at(0).has_value();
             const DriftInput::Value &v = inLeft ? *row.cells.at(0) : *row.cells.at(1);
             ctx.out << row.key << ": only in " << (inLeft ? left : right)
@@ -221,6 +231,7 @@ int runDiff(CliContext &ctx, const QString &left, const QString &right)
     }
     if (differences == 0)
         ctx.out << left << " and " << right << " have the same config\n";
+    ctx.out << driftSummary(rows) << "\n";
     return differences ? ExitCode::Problems : ExitCode::Ok;
 }
 
@@ -273,7 +284,7 @@ int runHistory(CliContext &ctx, const QString &environment, const QString &name)
     }
     int number = 0;
     for (const ConfigBackup &b : *backups)
-        ctx.out << ++number << "  " << b.taken.toString(Qt::ISODate) << "  " << b.size << " bytes  "
+        ctx.out << ++number << "  " << formatWhen(b.taken) << "  " << formatBytes(b.size) << "  "
                 << b.path << "\n";
     return ExitCode::Ok;
 }

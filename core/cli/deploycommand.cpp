@@ -5,6 +5,7 @@
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
+#include "common/suggest.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deployscripts.h"
 #include "deploy/deploystatusquery.h"
@@ -300,7 +301,8 @@ int runAdHoc(CliContext &ctx)
     const QStringList hosts = o->values.value(QStringLiteral("--host"));
     for (const QString &h : hosts) {
         if (!(*session)->environment().hosts.contains(h)) {
-            ctx.err << "opsdeck run: '" << h << "' is not a host of " << o->environment << " ("
+            ctx.err << "opsdeck run: '" << h << "' is not a host of " << o->environment
+                    << didYouMean(h, (*session)->environment().hosts) << " ("
                     << (*session)->environment().hosts.join(QStringLiteral(", ")) << ")\n";
             return ExitCode::Usage;
         }
@@ -336,52 +338,44 @@ void printState(QTextStream &out, const QString &environment, const EnvironmentD
         << (s.lock ? QStringLiteral("LOCKED by ") + s.lock->describe()
                    : QStringLiteral("not locked"))
         << "\n\n";
-    out << QStringLiteral("%1  %2  %3\n")
-               .arg(QStringLiteral("HOST"), -10)
-               .arg(QStringLiteral("CURRENT"), -30)
-               .arg(QStringLiteral("FREE"));
+    // Columns as wide as their longest cell: a long ref or release name must not shift the rest.
+    QList<QStringList> hosts{
+        {QStringLiteral("HOST"), QStringLiteral("CURRENT"), QStringLiteral("FREE")}};
     for (const HostDeployState &h : s.hosts) {
         const QString current = !h.error.isEmpty()    ? QStringLiteral("unreachable: ") + h.error
                                 : h.current.isEmpty() ? QStringLiteral("(none)")
                                                       : h.current;
-        out << QStringLiteral("%1  %2  %3\n")
-                   .arg(h.host, -10)
-                   .arg(current, -30)
-                   .arg(h.freeBytes >= 0 ? formatBytes(h.freeBytes) : QString());
+        hosts << QStringList{h.host, current,
+                             h.freeBytes >= 0 ? formatBytes(h.freeBytes) : QString()};
     }
-    out << "\n"
-        << QStringLiteral("  %1  %2  %3  %4\n")
-               .arg(QStringLiteral("RELEASE"), -26)
-               .arg(QStringLiteral("REF"), -12)
-               .arg(QStringLiteral("BY"), -20)
-               .arg(QStringLiteral("ON"));
+    out << formatColumns(hosts) << "\n";
+    QList<QStringList> releases{{QStringLiteral("  RELEASE"), QStringLiteral("REF"),
+                                 QStringLiteral("BY"), QStringLiteral("ON")}};
     for (const QString &r : s.releases) {
         QStringList on;
         for (const HostDeployState &h : s.hosts)
             if (h.current == r)
                 on << h.host;
         const HistoryEntry *e = s.deployOf(r);
-        out << QStringLiteral("%1 %2  %3  %4  %5\n")
-                   .arg(on.isEmpty() ? QStringLiteral(" ") : QStringLiteral("*"))
-                   .arg(r, -26)
-                   .arg(e ? e->ref : QString(), -12)
-                   .arg(e ? e->user : QString(), -20)
-                   .arg(on.join(QStringLiteral(", ")));
+        // "* " marks the release some host runs.
+        releases << QStringList{(on.isEmpty() ? QStringLiteral("  ") : QStringLiteral("* ")) + r,
+                                e ? e->ref : QString(), e ? e->user : QString(),
+                                on.join(QStringLiteral(", "))};
     }
+    out << formatColumns(releases);
     out << "\nHistory (newest first):\n";
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<QStringList> history;
     for (const HistoryEntry &e : s.history.mid(0, 15)) {
-        out << QStringLiteral("  %1  %2  %3  %4  %5")
-                   .arg(e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
-                   .arg(e.action, -8)
-                   .arg(e.ref, -12)
-                   .arg(resultName(e.result), -11)
-                   .arg(e.user);
+        QString what = e.user;
         if (!e.comment.isEmpty())
-            out << "  \"" << e.comment << "\"";
+            what += QStringLiteral("  \"") + e.comment + QLatin1Char('"');
         if (!e.message.isEmpty())
-            out << "  — " << e.message.section(QLatin1Char('\n'), 0, 0);
-        out << "\n";
+            what += QStringLiteral("  — ") + e.message.section(QLatin1Char('\n'), 0, 0);
+        history << QStringList{QString(), formatWhen(e.time, now), e.action,
+                               e.ref,     resultLabel(e.result),   what};
     }
+    out << formatColumns(history);
 }
 
 int runReleases(CliContext &ctx)

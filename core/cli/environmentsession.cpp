@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "environmentsession.h"
 
+#include "common/suggest.h"
 #include "workspace/yamlreader.h"
 
 namespace Opsdeck {
+
+QString unknownEnvironment(const QString &typed, const QString &workspacePath,
+                           const QStringList &known)
+{
+    return QStringLiteral("no environment '%1' in %2%3 (known: %4)")
+        .arg(typed, workspacePath, didYouMean(typed, known), joinedNames(known));
+}
 
 Result<std::unique_ptr<EnvironmentSession>> EnvironmentSession::open(const QString &workspacePath,
                                                                      const QString &environment)
@@ -22,9 +30,8 @@ Result<std::unique_ptr<EnvironmentSession>> EnvironmentSession::open(const QStri
         return R::failure(lines.join(QLatin1Char('\n')));
     }
     if (!loaded.workspace->environment(environment))
-        return R::failure(QStringLiteral("no environment '%1' in %2 (known: %3)")
-                              .arg(environment, workspacePath,
-                                   joinedNames(loaded.workspace->environmentNames())));
+        return R::failure(
+            unknownEnvironment(environment, workspacePath, loaded.workspace->environmentNames()));
     std::unique_ptr<EnvironmentSession> session(new EnvironmentSession);
     session->m_pool = std::make_unique<SshPool>(*loaded.workspace, &session->m_prompter);
     session->m_contexts =

@@ -14,6 +14,10 @@
 
 namespace Opsdeck {
 
+/** "no environment 'stagin' in FILE — did you mean 'staging'? (known: staging, production)" */
+QString unknownEnvironment(const QString &typed, const QString &workspacePath,
+                           const QStringList &known);
+
 /**
  * What a command needs to reach one environment from a terminal: the workspace, its SSH pool
  * (unknown host keys are refused: there is nobody to ask) and, on demand, a database session

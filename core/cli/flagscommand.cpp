@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagscommand.h"
 
+#include "environmentsession.h"
 #include "flagscli.h"
 
 #include <QJsonArray>
@@ -31,18 +32,25 @@ const char *const kUsage =
 
 int runList(CliContext &ctx, QStringList environments, bool json)
 {
-    if (environments.isEmpty()) {
-        const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(ctx.workspacePath());
-        if (!loaded.ok()) {
-            ctx.err << "opsdeck flags: " << ctx.workspacePath()
-                    << ": the workspace has errors (opsdeck check shows them)\n";
+    const WorkspaceLoadResult loaded = WorkspaceLoader::loadFile(ctx.workspacePath());
+    if (!loaded.ok()) {
+        ctx.err << "opsdeck flags: " << ctx.workspacePath()
+                << ": the workspace has errors (opsdeck check shows them)\n";
+        return ExitCode::Failure;
+    }
+    const std::optional<Workspace> &workspace = loaded.workspace;
+    // Every name checked before anything is read or printed: a typo gives one line, no table.
+    for (const QString &env : environments)
+        if (!workspace->environment(env)) {
+            ctx.err << "opsdeck flags: "
+                    << unknownEnvironment(env, ctx.workspacePath(), workspace->environmentNames())
+                    << "\n";
             return ExitCode::Failure;
         }
-        const std::optional<Workspace> &workspace = loaded.workspace;
+    if (environments.isEmpty())
         for (const EnvironmentSpec &env : workspace->environments)
             if (!env.flags.isEmpty())
                 environments << env.name;
-    }
     QMap<QString, QMap<QString, FlagState>> byFlag; // "flag:name" → environment → state
     int failures = 0;
     for (const QString &env : environments) {

@@ -2,6 +2,7 @@
 // The writing half of `opsdeck flags`: each write is one FlagEdit through the action pipeline,
 // with the protection of the environment it changes.
 #include "cliconfirmer.h"
+#include "common/suggest.h"
 #include "flagscli.h"
 
 #include "audit/auditlog.h"
@@ -262,12 +263,16 @@ int runOne(CliContext &ctx, const QString &verb, const WriteOptions &o)
         return ExitCode::Failure;
     }
     const FlagState *found = findFlag(*flags, o.kind, name);
+    QStringList sameKind; // for "did you mean …?" when the name is mistyped
+    for (const FlagState &f : *flags)
+        if (f.kind == o.kind)
+            sameKind << f.name;
+    if (!found && verb != QLatin1String("create")) {
+        ctx.err << "opsdeck flags: " << environment << " has no " << kindName(o.kind) << " '"
+                << name << "'" << didYouMean(name, sameKind) << "\n";
+        return ExitCode::Failure;
+    }
     if (verb == QLatin1String("rules") && !hasRuleOptions(o)) {
-        if (!found) {
-            ctx.err << "opsdeck flags: " << environment << " has no " << kindName(o.kind) << " '"
-                    << name << "'\n";
-            return ExitCode::Failure;
-        }
         ctx.out << environment << ": " << label(*found) << "\n" << found->rules() << "\n";
         return ExitCode::Ok;
     }

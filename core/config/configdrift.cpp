@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "configdrift.h"
 
+#include "common/formatting.h"
 #include "secrets/secretsdiff.h"
 #include "secrets/sopsdocument.h"
 
@@ -10,9 +11,12 @@ namespace Opsdeck {
 
 void DriftInput::addDotenv(const QString &origin, const DotenvFile &file)
 {
-    for (const QString &key : file.keys())
+    for (const QString &key : file.keys()) {
+        const Value value{file.value(key).value_or(QString()), origin, true};
         if (!keys.contains(key))
-            keys.insert(key, Value{file.value(key).value_or(QString()), origin, true});
+            keys.insert(key, value);
+        allValues[key] << value;
+    }
 }
 
 Status DriftInput::addSecretsKeys(const QString &origin, const QByteArray &encryptedFile)
@@ -28,8 +32,10 @@ Status DriftInput::addSecretsKeys(const QString &origin, const QByteArray &encry
         if (path == QLatin1String("sops") || path.startsWith(QLatin1String("sops.")) ||
             path.startsWith(QLatin1String("sops_")))
             continue;
+        const Value value{QString(), origin, false};
         if (!keys.contains(path))
-            keys.insert(path, Value{QString(), origin, false});
+            keys.insert(path, value);
+        allValues[path] << value;
     }
     return success();
 }
@@ -43,6 +49,16 @@ DriftRow rowFor(const QString &key, const QList<DriftInput> &inputs)
     bool missing = false, unknown = false;
     QSet<QString> knownValues;
     for (const DriftInput &input : inputs) {
+        const QList<DriftInput::Value> all = input.allValues.value(
+            key, input.keys.contains(key) ? QList<DriftInput::Value>{input.keys.value(key)}
+                                          : QList<DriftInput::Value>{});
+        row.values << all;
+        QSet<QString> own;
+        for (const DriftInput::Value &v : all)
+            if (v.known)
+                own.insert(v.text);
+        if (own.size() > 1)
+            row.inconsistent << input.environment;
         const auto it = input.keys.constFind(key);
         if (it == input.keys.constEnd()) {
             row.cells << std::nullopt;
@@ -58,10 +74,11 @@ DriftRow rowFor(const QString &key, const QList<DriftInput> &inputs)
             row.masked = true;
         }
     }
-    row.state = missing                  ? DriftRow::State::Missing
-                : knownValues.size() > 1 ? DriftRow::State::Differs
-                : unknown                ? DriftRow::State::Unknown
-                                         : DriftRow::State::Same;
+    row.state = !row.inconsistent.isEmpty() ? DriftRow::State::Inconsistent
+                : missing                   ? DriftRow::State::Missing
+                : knownValues.size() > 1    ? DriftRow::State::Differs
+                : unknown                   ? DriftRow::State::Unknown
+                                            : DriftRow::State::Same;
     return row;
 }
 
@@ -79,12 +96,63 @@ QList<DriftRow> computeDrift(const QList<DriftInput> &inputs)
     rows.reserve(keys.size());
     for (const QString &key : keys)
         rows << rowFor(key, inputs);
+    std::stable_sort(rows.begin(), rows.end(), [](const DriftRow &a, const DriftRow &b) {
+        return (a.state == DriftRow::State::Inconsistent) >
+               (b.state == DriftRow::State::Inconsistent);
+    });
     return rows;
+}
+
+QString driftSummary(const QList<DriftRow> &rows)
+{
+    const auto count = [&rows](DriftRow::State state) {
+        return std::count_if(rows.cbegin(), rows.cend(),
+                             [state](const DriftRow &r) { return r.state == state; });
+    };
+    QStringList parts;
+    if (const auto n = count(DriftRow::State::Inconsistent))
+        parts << QStringLiteral("%1 within an environment")
+                     .arg(countOf(n, QStringLiteral("disagrees"), QStringLiteral("disagree")));
+    parts << QStringLiteral("%1 missing somewhere").arg(count(DriftRow::State::Missing))
+          << QStringLiteral("%1 differ").arg(count(DriftRow::State::Differs))
+          << QStringLiteral("%1 same").arg(count(DriftRow::State::Same));
+    if (const auto n = count(DriftRow::State::Unknown))
+        parts << QStringLiteral("%1 (values not compared)")
+                     .arg(countOf(n, QStringLiteral("secret"), QStringLiteral("secrets")));
+    return QStringLiteral("%1: %2").arg(
+        countOf(rows.size(), QStringLiteral("key"), QStringLiteral("keys")),
+        parts.join(QStringLiteral(", ")));
+}
+
+QString shortOrigin(const QString &origin)
+{
+    const qsizetype colon = origin.indexOf(QLatin1Char(':'));
+    const QString file = origin.section(QLatin1Char('/'), -1);
+    return colon > 0 && !origin.left(colon).contains(QLatin1Char('/'))
+               ? origin.left(colon + 1) + file
+               : file;
+}
+
+QString describeValues(const QList<DriftInput::Value> &values, const QString &mask,
+                       bool shortOrigins)
+{
+    QStringList parts;
+    for (const DriftInput::Value &v : values) {
+        const QString text = !v.known           ? QStringLiteral("(in secrets)")
+                             : !mask.isEmpty()  ? mask
+                             : v.text.isEmpty() ? QStringLiteral("(empty)")
+                                                : v.text;
+        parts << QStringLiteral("%1 (%2)").arg(text,
+                                               shortOrigins ? shortOrigin(v.origin) : v.origin);
+    }
+    return parts.join(QStringLiteral(" \u2260 "));
 }
 
 QString driftStateName(DriftRow::State state)
 {
     switch (state) {
+    case DriftRow::State::Inconsistent:
+        return QStringLiteral("files disagree");
     case DriftRow::State::Missing:
         return QStringLiteral("missing");
     case DriftRow::State::Differs:

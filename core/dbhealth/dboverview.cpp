@@ -111,7 +111,7 @@ QList<OverviewItem> overviewItems(const OverviewSample &now,
                           now.uptimeSeconds < 600
                               ? QStringLiteral("restarted in the last 10 minutes")
                               : QStringLiteral("up since %1")
-                                    .arg(now.at.addSecs(-now.uptimeSeconds).toString(Qt::ISODate))};
+                                    .arg(formatLocalTime(now.at.addSecs(-now.uptimeSeconds)))};
     const double seconds = previous ? previous->at.msecsTo(now.at) / 1000.0 : 0;
     const bool rates = previous && seconds > 0;
     OverviewItem size{QStringLiteral("Database size"), formatBytes(now.sizeBytes), Verdict::Ok,
@@ -152,13 +152,15 @@ QList<OverviewItem> overviewItems(const OverviewSample &now,
     }
     items << OverviewItem{
         QStringLiteral("Replication"),
-        QStringLiteral("wal_level %1, %2 standby(s), %3 slot(s)")
-            .arg(now.walLevel)
-            .arg(now.standbys)
-            .arg(now.slotCount),
+        QStringLiteral("wal_level %1, %2, %3")
+            .arg(now.walLevel,
+                 countOf(now.standbys, QStringLiteral("standby"), QStringLiteral("standbys")),
+                 countOf(now.slotCount, QStringLiteral("slot"), QStringLiteral("slots"))),
         now.inactiveSlots > 0 ? Verdict::Warning : Verdict::Ok,
         now.inactiveSlots > 0
-            ? QStringLiteral("%1 inactive slot(s) retain WAL: see Slots").arg(now.inactiveSlots)
+            ? QStringLiteral("%1 WAL: see Slots")
+                  .arg(countOf(now.inactiveSlots, QStringLiteral("inactive slot retains"),
+                               QStringLiteral("inactive slots retain")))
             : QStringLiteral("no inactive slots")};
     return items;
 }

@@ -202,7 +202,9 @@ void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
             m_outcome = ok == outcomes.size() ? Outcome::Succeeded
                         : m_cancelRequested   ? Outcome::Cancelled
                                               : Outcome::Failed;
-            m_summary = tr("%1 of %2 hosts succeeded").arg(ok).arg(outcomes.size());
+            m_summary = tr("%1 of %2 succeeded")
+                            .arg(ok)
+                            .arg(countOf(outcomes.size(), tr("host"), tr("hosts")));
             say(m_summary);
             audit();
             finish();

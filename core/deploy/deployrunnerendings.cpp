@@ -166,7 +166,7 @@ AuditEntry DeployRunner::auditEntry() const
     }
     e.before = m_previous.value(m_context.spec.lockHost);
     e.after = m_kind == Kind::Command ? QString() : m_context.release;
-    e.outcome = m_outcome == Outcome::Succeeded ? QStringLiteral("done")
+    e.outcome = m_outcome == Outcome::Succeeded ? auditSucceeded()
                                                 : outcomeName(m_outcome) + QStringLiteral(": ") +
                                                       m_summary.section(QLatin1Char('\n'), 0, 0);
     return e;

@@ -35,6 +35,12 @@ const QList<QPair<HistoryEntry::Result, QString>> &resultNames()
 
 } // namespace
 
+QString resultLabel(HistoryEntry::Result result)
+{
+    return result == HistoryEntry::Result::Succeeded ? QStringLiteral("succeeded")
+                                                     : resultName(result);
+}
+
 QString resultName(HistoryEntry::Result result)
 {
     for (const auto &[value, name] : resultNames())

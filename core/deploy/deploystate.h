@@ -51,7 +51,9 @@ struct HistoryEntry
     QJsonObject toJson() const;
 };
 
-QString resultName(HistoryEntry::Result result);
+QString resultName(HistoryEntry::Result result); // as the history file on the host spells it
+/** As the UI says it: succeeded, failed, cancelled, interrupted (one vocabulary everywhere). */
+QString resultLabel(HistoryEntry::Result result);
 
 /** What one host says about its releases (DeployScripts::status / preflight output). */
 struct HostDeployState

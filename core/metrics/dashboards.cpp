@@ -109,9 +109,10 @@ QList<Annotation> deployAnnotations(const QList<HistoryEntry> &history)
                                                          : Annotation::Kind::Deploy;
         const QString what = h.ref.isEmpty() ? h.release : h.ref;
         a.title = QStringLiteral("%1 %2 (%3)").arg(h.action, what, h.revision.left(7));
-        a.detail = QStringLiteral("by %1%2%3")
-                       .arg(h.user, failed ? QStringLiteral(", did not finish") : QString(),
-                            h.comment.isEmpty() ? QString() : QStringLiteral(" — ") + h.comment);
+        a.detail =
+            QStringLiteral("by %1%2%3")
+                .arg(h.user, failed ? QStringLiteral(", ") + resultLabel(h.result) : QString(),
+                     h.comment.isEmpty() ? QString() : QStringLiteral(" — ") + h.comment);
         out << a;
     }
     return out;
@@ -122,7 +123,7 @@ QList<Annotation> flagAnnotations(const QList<AuditEntry> &audit, const QString 
     QList<Annotation> out;
     for (const AuditEntry &e : audit) {
         if (!e.action.startsWith(QLatin1String("flag.")) || e.environment != environment ||
-            !e.outcome.startsWith(QLatin1String("done")))
+            !auditOutcomeSucceeded(e.outcome))
             continue;
         out << Annotation{
             e.at.toMSecsSinceEpoch(), Annotation::Kind::Flag,

@@ -16,7 +16,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME=$tmp/data QT_QPA_PLATFORM=offscreen
 mkdir -p "$tmp/config" "$tmp/remote"
-printf 'WORKERS=2\nSECRET_KEY=abc\n' >"$tmp/remote/.env"
+# DEBUG here disagrees with staging's own local file: a finding of its own in `config diff`.
+printf 'WORKERS=2\nSECRET_KEY=abc\nDEBUG=False\n' >"$tmp/remote/.env"
 printf '# staging\r\nexport DEBUG=True\r\nDB_PASSWORD=one\r\nTITLE="My App" # shown\r\nONLY_STAGING=1\r\n' >"$tmp/config/staging.env"
 printf 'DEBUG=False\nDB_PASSWORD=two\nTITLE="My App"\nONLY_PROD=1' >"$tmp/config/production.env"
 # A real sops file (made by sops): its key names take part in the drift, its values are never read.
@@ -54,11 +55,14 @@ expect unreachable-host 3 'gone' -- "$opsdeck" "${ws[@]}" config get unreachable
 expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config get staging NOPE
 expect diff-remote-keys 1 '^WORKERS: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-remote-secret 1 '^SECRET_KEY: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
-expect diff 1 '^DEBUG: True in staging, False in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-own-files 1 "^DEBUG: staging's files disagree: True \\(.*config/staging.env\\) ≠ False \\(web1:.*/remote/.env\\)$" -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-own-files-first 0 "^DEBUG: staging's files disagree" -- bash -c '"$@" | head -1' _ "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-summary 1 '^[0-9]+ keys: 1 disagrees within an environment, [0-9]+ missing somewhere, [0-9]+ differ, [0-9]+ same' -- "$opsdeck" "${ws[@]}" config diff staging production
+expect diff-summary-adds-up 0 '^ok$' -- bash -c 'line=$("$@" | tail -1); total=${line%% keys:*}; sum=0; for n in $(grep -oE "[0-9]+ (disagree|missing|differ|same|secret)" <<<"${line#*:}" | cut -d" " -f1); do sum=$((sum + n)); done; [[ $sum == "$total" ]] && echo ok || echo "$sum != $total: $line"' _ "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-secret 1 '^DB_PASSWORD: differs \(values hidden\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-only 1 '^ONLY_PROD: only in production$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-secrets-keys 1 '^another_secret: only in production \(secrets\)$' -- "$opsdeck" "${ws[@]}" config diff staging production
-expect diff-same 0 'have the same config' -- "$opsdeck" "${ws[@]}" config diff staging staging
+expect diff-same 0 'have the same config' -- "$opsdeck" "${ws[@]}" config diff production production
 cp "$tmp/config/staging.env" "$tmp/staging.orig"
 expect set 0 'TITLE changed in .*staging.env' -- "$opsdeck" "${ws[@]}" config set staging TITLE "New title"
 expect set-one-line 0 '^2$' -- bash -c 'diff "$1" "$2" | grep -c "^[<>]"' _ "$tmp/staging.orig" "$tmp/config/staging.env"
@@ -71,7 +75,7 @@ expect protected-needs-comment 3 'production is protected: say why with -m' -- "
 expect protected-yes 0 'DEBUG changed' -- "$opsdeck" "${ws[@]}" config set production DEBUG True --yes -m "cli test"
 expect added 0 'NEW_KEY added' -- "$opsdeck" "${ws[@]}" config set production NEW_KEY 1 --yes -m "cli test"
 expect added-newline 0 '^ONLY_PROD=1$' -- cat "$tmp/config/production.env"
-expect audited-no-values 0 '^config.save\|staging\|key TITLE\|done$' -- /usr/bin/python3 -c '
+expect audited-no-values 0 '^config.save\|staging\|key TITLE\|succeeded$' -- /usr/bin/python3 -c '
 import sqlite3, sys, glob
 db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 rows = list(sqlite3.connect(db).execute("select action, environment, after, outcome from audit order by id"))
@@ -87,15 +91,15 @@ expect restore-remote 0 'restored from .*remote/.env.opsdeck-' -- "$opsdeck" "${
 expect restore-remote-read-back 0 '^2$' -- "$opsdeck" "${ws[@]}" config get staging WORKERS
 expect restore-unknown-version 3 "has no kept version '9'" -- "$opsdeck" "${ws[@]}" config restore staging staging.env 9
 expect restore-protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" config restore production production.env 1
-expect restore-audited 0 '^config.restore\|staging\|restored staging.env.bak\|undo\|done$' -- /usr/bin/python3 -c '
+expect restore-audited 0 '^config.restore\|staging\|restored staging.env.bak\|undo\|succeeded$' -- /usr/bin/python3 -c '
 import sqlite3, sys, glob
 db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 for r in sqlite3.connect(db).execute("select action, environment, after, comment, outcome from audit where action = ? order by id", ("config.restore",)):
     print("|".join(c or "" for c in r))' "$tmp/data"
 expect after-save 0 '^reloaded$' -- "$opsdeck" "${ws[@]}" config after-save staging "web1:$tmp/remote/.env"
-expect after-save-output 0 '^2$' -- "$opsdeck" "${ws[@]}" config after-save staging "web1:$tmp/remote/.env"
+expect after-save-output 0 '^3$' -- "$opsdeck" "${ws[@]}" config after-save staging "web1:$tmp/remote/.env"
 expect after-save-none 3 'has no after_save command' -- "$opsdeck" "${ws[@]}" config after-save staging staging.env
-expect after-save-audited 0 '^config.after_save\|staging\|done$' -- /usr/bin/python3 -c '
+expect after-save-audited 0 '^config.after_save\|staging\|succeeded$' -- /usr/bin/python3 -c '
 import sqlite3, sys, glob
 db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 for r in sqlite3.connect(db).execute("select action, environment, outcome from audit where action = ? order by id", ("config.after_save",)):

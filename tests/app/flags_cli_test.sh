@@ -24,7 +24,10 @@ expect ls-json 0 '"production": "35 %"' -- "$opsdeck" "${ws[@]}" flags ls --json
 expect diff 1 '^flag new_timeline: on in staging, 35 % in production$' -- "$opsdeck" "${ws[@]}" flags diff staging production
 expect diff-only-differences 1 '^flag beta_search: on in staging, off in production$' -- "$opsdeck" "${ws[@]}" flags diff staging production
 expect diff-same 0 'have the same flags' -- "$opsdeck" "${ws[@]}" flags diff production production
-expect unknown-env 3 'no environment' -- "$opsdeck" "${ws[@]}" flags ls qa
+expect_only unknown-env 3 'no environment .qa.' -- "$opsdeck" "${ws[@]}" flags ls qa
+expect_only typo-env 3 "no environment 'stagin' in .* did you mean 'staging'\?" -- "$opsdeck" "${ws[@]}" flags ls stagin
+expect_only typo-env-set 3 "did you mean 'staging'\?" -- "$opsdeck" "${ws[@]}" flags on stagin new_timeline --yes
+expect_only typo-flag 3 "staging has no flag 'new_timelin' — did you mean 'new_timeline'\?" -- "$opsdeck" "${ws[@]}" flags on staging new_timelin --yes
 expect usage 2 'usage: opsdeck flags' -- "$opsdeck" "${ws[@]}" flags frobnicate
 
 # Writes (the flag goes back as it was): through manage.py on web1, audited; bounds; protection.
@@ -38,7 +41,7 @@ expect percent-needed 2 'percent N is needed' -- "$opsdeck" "${ws[@]}" flags set
 expect protected 3 'production is protected: pass --yes and -m' -- "$opsdeck" "${ws[@]}" flags on production beta_search
 expect protected-unchanged 0 '^beta_search +off *$' -- "$opsdeck" "${ws[@]}" flags ls production
 expect no-such-flag 3 "has no flag 'nope'" -- "$opsdeck" "${ws[@]}" flags on staging nope
-expect audited 0 '^flag.set\|staging\|flag beta_search\|on\|off\|cli test\|done$' -- /usr/bin/python3 -c '
+expect audited 0 '^flag.set\|staging\|flag beta_search\|on\|off\|cli test\|succeeded$' -- /usr/bin/python3 -c '
 import glob, sqlite3, sys
 db = glob.glob(sys.argv[1] + "/**/audit.sqlite", recursive=True)[0]
 for row in sqlite3.connect(db).execute("select action, environment, target, before, after, comment, outcome from audit order by id limit 1"):

@@ -236,7 +236,7 @@ expect protected-set 0 - - -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secr
 expect protected-rotate-refused 2 - 'protected' -- env SOPS_AGE_KEY_FILE="$other_key" "$opsdeck" secrets rotate secrets/production.enc.yaml
 cd - >/dev/null
 audit=$(find "$tmp" -name audit.sqlite | head -1)
-expect audit-row 0 'secrets.save\|production\|db.password\|rotate db password\|done' - -- python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute('select action, environment, after, comment, outcome from audit')))" "$audit"
+expect audit-row 0 'secrets.save\|production\|db.password\|rotate db password\|succeeded' - -- python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute('select action, environment, after, comment, outcome from audit')))" "$audit"
 expect audit-no-value 1 - - -- sh -c "cat '$audit'* | grep -q s3cr3t-value"
 
 echo "$passed passed, $failed failed"

@@ -6,6 +6,7 @@
 #include "testservices.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -62,6 +63,60 @@ private slots:
         QCOMPARE(password->state, DriftRow::State::Differs);
         QVERIFY(password->masked);
         QCOMPARE(password->cells.at(1)->text, QStringLiteral("b"));
+    }
+
+    void anEnvironmentWhoseFilesDisagreeIsAFindingShownFirst()
+    {
+        // Staging's local file says DEBUG=True, web1's says False; production's web1 and web2
+        // disagree on PORT. One value per environment hid both.
+        DriftInput staging = env(QStringLiteral("staging"), "DEBUG=True\nTITLE=App\n",
+                                 QStringLiteral("config/staging.env"));
+        staging.addDotenv(QStringLiteral("web1:/srv/app/shared/.env"),
+                          DotenvFile::parse("DEBUG=False\nPORT=8000\n"));
+        DriftInput production = env(QStringLiteral("production"), "DEBUG=False\nTITLE=App\n",
+                                    QStringLiteral("config/production.env"));
+        production.addDotenv(QStringLiteral("web1:/srv/app/shared/.env"),
+                             DotenvFile::parse("PORT=8000\n"));
+        production.addDotenv(QStringLiteral("web2:/srv/app/shared/.env"),
+                             DotenvFile::parse("PORT=8001\n"));
+        const QList<DriftRow> rows = computeDrift({staging, production});
+        QCOMPARE(rows.at(0).state, DriftRow::State::Inconsistent);
+        QCOMPARE(rows.at(1).state, DriftRow::State::Inconsistent);
+        QCOMPARE(rows.at(0).key, QStringLiteral("DEBUG"));
+        QCOMPARE(rows.at(0).inconsistent, QStringList{QStringLiteral("staging")});
+        QCOMPARE(rows.at(1).key, QStringLiteral("PORT"));
+        QCOMPARE(rows.at(1).inconsistent, QStringList{QStringLiteral("production")});
+        QCOMPARE(
+            describeValues(rows.at(0).values.at(0)),
+            QStringLiteral("True (config/staging.env) \u2260 False (web1:/srv/app/shared/.env)"));
+        QCOMPARE(describeValues(rows.at(0).values.at(0), QStringLiteral("***"), true),
+                 QStringLiteral("*** (staging.env) \u2260 *** (web1:.env)"));
+        QCOMPARE(row(rows, QStringLiteral("TITLE"))->state, DriftRow::State::Same);
+        // Every key in exactly one state: the summary adds up to the keys.
+        QCOMPARE(driftSummary(rows), QStringLiteral("3 keys: 2 disagree within an environment, 0 "
+                                                    "missing somewhere, 0 differ, 1 same"));
+    }
+
+    void theSummaryCountsSecretsToo()
+    {
+        DriftInput prod = env(QStringLiteral("prod"), "DEBUG=False\n");
+        QVERIFY(prod.addSecretsKeys(QStringLiteral("secret.enc.env"),
+                                    fixture(QStringLiteral("sops-age-humphd/secret.enc.env"))));
+        DriftInput staging = env(QStringLiteral("staging"), "DEBUG=True\n");
+        QVERIFY(staging.addSecretsKeys(QStringLiteral("secret.enc.env"),
+                                       fixture(QStringLiteral("sops-age-humphd/secret.enc.env"))));
+        const QList<DriftRow> rows = computeDrift({staging, prod});
+        const QString summary = driftSummary(rows);
+        // "N keys: 0 missing somewhere, 1 differ, 0 same, M secrets (values not compared)"
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("^(\\d+) keys?: (\\d+) missing somewhere, (\\d+) "
+                                              "differ, (\\d+) same, (\\d+) secrets? \\(values "
+                                              "not compared\\)$"))
+                .match(summary);
+        QVERIFY2(m.hasMatch(), qPrintable(summary));
+        QCOMPARE(m.captured(1).toInt(), m.captured(2).toInt() + m.captured(3).toInt() +
+                                            m.captured(4).toInt() + m.captured(5).toInt());
+        QVERIFY(m.captured(5).toInt() > 0);
     }
 
     void theFirstFileThatSetsAKeyWins()

@@ -100,9 +100,10 @@ private slots:
 
     void eachWebHostHasItsOwnSrv()
     {
-        // The deploy tests add /srv/dt<random> folders while this runs beside them: not listed.
-        const QString list =
-            QStringLiteral("ls /srv | grep -v '^dt[0-9]'; echo host=$OPSDECK_HOST");
+        // The deploy tests add /srv/dt<random> and /srv/cli-test-<pid> folders while this runs
+        // beside them: not listed.
+        const QString list = QStringLiteral(
+            "ls /srv | grep -v -e '^dt[0-9]' -e '^cli-test-'; echo host=$OPSDECK_HOST");
         SshExec *web1 = m_pool->client(QStringLiteral("web1"))->exec(list);
         SshExec *web2 = m_pool->client(QStringLiteral("web2"))->exec(list);
         QVERIFY(QTest::qWaitFor([&] { return web1->isFinished() && web2->isFinished(); }, 20000));

@@ -369,6 +369,12 @@ private slots:
         QCOMPARE(marks.at(1).atMs, deploy.time.toMSecsSinceEpoch());
         QCOMPARE(marks.at(1).title, QStringLiteral("deploy v2 (3f2a91c)"));
         QVERIFY(marks.at(0).kind == Annotation::Kind::Rollback);
+        // A failed deploy's marker says "failed", as the Deployments pane does.
+        HistoryEntry failed = deploy;
+        failed.result = HistoryEntry::Result::Failed;
+        const Annotation failedMark = deployAnnotations({failed}).value(0);
+        QVERIFY(failedMark.kind == Annotation::Kind::FailedDeploy);
+        QCOMPARE(failedMark.detail, QStringLiteral("by ada, failed"));
         const QList<Annotation> flags =
             flagAnnotations({AuditEntry{deploy.time, QStringLiteral("ada@x"), QStringLiteral("w"),
                                         QStringLiteral("production"), QStringLiteral("flag.set"),

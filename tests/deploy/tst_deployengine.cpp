@@ -188,7 +188,7 @@ private slots:
                 QCOMPARE(started.outcome, QStringLiteral("started"));
             });
         QCOMPARE(first, Outcome::Succeeded);
-        QCOMPARE(m_audit->recent(1).value(0).outcome, QStringLiteral("done"));
+        QCOMPARE(m_audit->recent(1).value(0).outcome, QStringLiteral("succeeded"));
         QCOMPARE(deploy(QStringLiteral("prod"), QStringLiteral("v2")), Outcome::Succeeded);
         const QString v2 = m_world->revisionOf(QStringLiteral("v2"));
         for (const QString &host : {QStringLiteral("web1"), QStringLiteral("web2")}) {
@@ -209,7 +209,7 @@ private slots:
         for (const HostDeployState &h : state.hosts)
             QCOMPARE(h.history.size(), 4); // started + success, twice
         QCOMPARE(m_audit->recent(1).value(0).action, QStringLiteral("deploy"));
-        QCOMPARE(m_audit->recent(1).value(0).outcome, QStringLiteral("done"));
+        QCOMPARE(m_audit->recent(1).value(0).outcome, QStringLiteral("succeeded"));
     }
 
     void releasePhaseFailureLeavesCurrentUntouched()

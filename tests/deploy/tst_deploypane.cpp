@@ -16,6 +16,7 @@
 #include "deploytestworld.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
+#include "statuscolors.h"
 #include "testpane.h"
 
 #include <QComboBox>
@@ -205,7 +206,7 @@ private slots:
         const QString release = pane->runner()->context().release;
         QCOMPARE(column(pane->statusPanel()->hostTable(), 1), QStringList({release, release}));
         QCOMPARE(pane->statusPanel()->historyTable()->topLevelItem(0)->text(3),
-                 QStringLiteral("success"));
+                 QStringLiteral("succeeded")); // the UI's word (the history file says "success")
         QVERIFY2(desktopNotificationsShown()
                      .value(desktopNotificationsShown().size() - 1)
                      .contains(QStringLiteral("succeeded on canary")),
@@ -251,6 +252,11 @@ private slots:
         QVERIFY(pane->runView()->cancelButton()->isEnabled());
         QTest::mouseClick(pane->runView()->cancelButton(), Qt::LeftButton);
         QCOMPARE(waitForJob(*pane), Outcome::Cancelled);
+        // The bar stops where the deploy stopped, in red: a full blue bar read as success.
+        QVERIFY(pane->runView()->progress()->value() < 100);
+        QCOMPARE(pane->runView()->progress()->palette().color(QPalette::Highlight),
+                 healthColor(Health::Critical));
+        QVERIFY(pane->runView()->stateText().startsWith(QStringLiteral("cancelled")));
         QCOMPARE(m_world->current(QStringLiteral("web1")), before);
         QVERIFY(!m_world->lockExists());
         useWorkspace();
@@ -293,7 +299,7 @@ private slots:
         const AuditEntry audited = m_audit->recent(1).value(0);
         QCOMPARE(audited.action, QStringLiteral("deploy.unlock"));
         QVERIFY(audited.before.contains(QStringLiteral("alice@laptop")));
-        QCOMPARE(audited.outcome, QStringLiteral("done"));
+        QCOMPARE(audited.outcome, QStringLiteral("succeeded"));
     }
 
     void aMillionLinesNeverStallTheEventLoop()
@@ -312,7 +318,7 @@ private slots:
         DeployLogModel *model = pane->runView()->logModel();
         QCOMPARE(model->rowCount(), pane->log()->capacity());
         QCOMPARE(model->index(model->rowCount() - 1).data().toString(),
-                 QStringLiteral("1 of 1 hosts succeeded"));
+                 QStringLiteral("1 of 1 host succeeded")); // not "1 of 1 hosts"
         QCOMPARE(model->index(model->rowCount() - 2).data().toString(),
                  QStringLiteral("web1 | 1000000"));
         QCOMPARE(model->index(0).data().toString(),

@@ -77,6 +77,18 @@ private slots:
                     .contains(QLatin1String("staff: yes")));
     }
 
+    void lastChangeIsMeasuredAgainstTheClock()
+    {
+        // Changed 48 minutes before "now" read "just now" (everything under an hour did).
+        FlagState recent = flag(QStringLiteral("recent"), true);
+        recent.modified = kNow.addSecs(-48 * 60);
+        m_model.setFlags(QStringLiteral("staging"), {recent});
+        const int row = m_model.rowOf(QStringLiteral("flag:recent"));
+        QVERIFY(row >= 0);
+        QCOMPARE(m_model.index(row, m_model.columnCount() - 1).data().toString(),
+                 QStringLiteral("48 minutes ago"));
+    }
+
     void differences()
     {
         QVERIFY(role(QStringLiteral("flag:differs"), FlagsMatrixModel::DiffersRole));

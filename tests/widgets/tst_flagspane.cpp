@@ -208,7 +208,7 @@ private slots:
         QCOMPARE(history.first().environment, QStringLiteral("staging"));
         QCOMPARE(history.first().before + QStringLiteral(" → ") + history.first().after,
                  QStringLiteral("on → off"));
-        QCOMPARE(history.first().outcome, QStringLiteral("done"));
+        QCOMPARE(history.first().outcome, QStringLiteral("succeeded"));
         // The history tab shows it.
         pane->select(k, QStringLiteral("staging"));
         QVERIFY(pane->details()->history()->topLevelItem(0)->text(3).contains(

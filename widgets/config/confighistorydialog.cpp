@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "confighistorydialog.h"
 
+#include "common/formatting.h"
 #include "common/futures.h"
 #include "configdiffview.h"
 
@@ -52,9 +53,9 @@ ConfigHistoryDialog::ConfigHistoryDialog(ConfigFileAccess *access, const QByteAr
         } else if (backups->isEmpty()) {
             m_status->setText(tr("No previous versions yet: one is kept at every save."));
         } else {
-            m_status->setText(tr("%n previous version(s); select one to see what restoring it "
-                                 "would change.",
-                                 nullptr, int(backups->size())));
+            m_status->setText(tr("%1; select one to see what restoring it would change.")
+                                  .arg(countOf(backups->size(), tr("previous version"),
+                                               tr("previous versions"))));
             for (const ConfigBackup &b : *backups) {
                 const QString when = b.taken.isValid() ? QLocale().toString(b.taken.toLocalTime(),
                                                                             QLocale::ShortFormat)

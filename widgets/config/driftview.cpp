@@ -42,7 +42,8 @@ protected:
             return true;
         const auto state = DriftRow::State(
             sourceModel()->index(row, 0, parent).data(ConfigDriftModel::StateRole).toInt());
-        return state == DriftRow::State::Missing || state == DriftRow::State::Differs;
+        return state == DriftRow::State::Inconsistent || state == DriftRow::State::Missing ||
+               state == DriftRow::State::Differs;
     }
 
 private:
@@ -157,12 +158,9 @@ void DriftView::showDrift()
         inputs << config.input;
         problems << config.fileProblems << config.secretsProblems;
     }
-    m_model->setDrift(names, computeDrift(inputs));
-    QString text = tr("%1 keys: %2 missing somewhere, %3 differ, %4 equal")
-                       .arg(m_model->rowCount())
-                       .arg(m_model->count(DriftRow::State::Missing))
-                       .arg(m_model->count(DriftRow::State::Differs))
-                       .arg(m_model->count(DriftRow::State::Same));
+    const QList<DriftRow> rows = computeDrift(inputs);
+    m_model->setDrift(names, rows);
+    QString text = driftSummary(rows).toHtmlEscaped();
     if (!problems.isEmpty())
         text += QStringLiteral("<br><span style='color:#b03a2e'>") +
                 problems.join(QStringLiteral("<br>")).toHtmlEscaped() + QStringLiteral("</span>");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "yamleditor.h"
 
+#include "common/formatting.h"
 #include "statuscolors.h"
 
 #include <QLabel>
@@ -137,7 +138,7 @@ QString YamlEditor::changeSummary() const
     int changed = 0;
     for (qsizetype i = 0; i < qMax(before.size(), after.size()); ++i)
         changed += before.value(i) != after.value(i);
-    return tr("%n line(s) changed", nullptr, changed);
+    return countOf(changed, tr("line"), tr("lines")) + tr(" changed");
 }
 
 void YamlEditor::checkNow()
@@ -168,9 +169,9 @@ void YamlEditor::showCheck()
         return; // keep the last good outline while the text is broken
     }
     m_text->setExtraSelections(marks);
-    m_problem->setText(tr("<span style='color:%1'>●</span> valid YAML (%n document(s))", nullptr,
-                          m_check.documents)
-                           .arg(healthColor(Health::Good).name()));
+    m_problem->setText(tr("<span style='color:%1'>●</span> valid YAML (%2)")
+                           .arg(healthColor(Health::Good).name(),
+                                countOf(m_check.documents, tr("document"), tr("documents"))));
     m_outline->clear();
     QList<QTreeWidgetItem *> parents;
     for (const YamlCheck::OutlineItem &item : m_check.outline) {

@@ -152,6 +152,7 @@ void DeployRunView::attach(DeployRunner *runner, DeployLog *log, const QString &
     m_state->setText(QStringLiteral("Starting…"));
     m_state->setPalette(QPalette());
     m_progress->setValue(0);
+    m_progress->setPalette(QPalette());
     m_cancel->setText(QStringLiteral("Cancel"));
     m_cancel->setEnabled(true);
     m_openLog->setEnabled(log && !log->filePath().isEmpty());
@@ -182,7 +183,11 @@ void DeployRunView::onPhase(DeployRunner::Phase phase, const QString &label)
         for (const QString &host : m_runner->hosts())
             onHost(host);
     m_state->setText(label);
-    m_progress->setValue(progressFor(phase));
+    // Winding up after a failure is not progress: the bar stays at the step that failed.
+    const bool windingUp =
+        phase == DeployRunner::Phase::Finish || phase == DeployRunner::Phase::Done;
+    if (!windingUp || (m_runner && m_runner->outcome() == DeployRunner::Outcome::Succeeded))
+        m_progress->setValue(progressFor(phase));
 }
 
 void DeployRunView::onHost(const QString &host)
@@ -207,7 +212,13 @@ void DeployRunView::onFinished(DeployRunner::Outcome outcome, const QString &sum
 {
     m_cancel->setEnabled(false);
     m_cancel->setText(QStringLiteral("Cancel"));
-    m_progress->setValue(100);
+    // Only a success fills the bar; anything else stops it where it stopped, in red.
+    const bool succeeded = outcome == DeployRunner::Outcome::Succeeded;
+    if (succeeded)
+        m_progress->setValue(100);
+    QPalette bar = m_progress->palette();
+    bar.setColor(QPalette::Highlight, healthColor(succeeded ? Health::Good : Health::Critical));
+    m_progress->setPalette(bar);
     m_state->setText(DeployRunner::outcomeName(outcome) + QStringLiteral(": ") + summary);
     QPalette palette = m_state->palette();
     palette.setColor(

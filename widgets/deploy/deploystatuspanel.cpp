@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploystatuspanel.h"
 
+#include "common/formatting.h"
 #include "deploy/deploycontext.h"
 #include "statuscolors.h"
 
@@ -57,20 +58,6 @@ QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 }
 
 } // namespace
-
-QString relativeTime(const QDateTime &time, const QDateTime &now)
-{
-    if (!time.isValid())
-        return {};
-    const qint64 seconds = time.secsTo(now);
-    if (seconds < 60)
-        return QStringLiteral("just now");
-    if (seconds < 3600)
-        return QStringLiteral("%1 min ago").arg(seconds / 60);
-    if (seconds < 86400)
-        return QStringLiteral("%1 h ago").arg(seconds / 3600);
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
 
 DeployStatusPanel::DeployStatusPanel(QWidget *parent)
     : QWidget(parent)
@@ -132,8 +119,9 @@ void DeployStatusPanel::fillHosts(const EnvironmentDeployState &state)
         if (const HistoryEntry *deploy = state.deployOf(h.current)) {
             item->setText(2, deploy->ref);
             item->setText(3, deploy->user);
-            item->setText(4, relativeTime(deploy->time));
-            item->setToolTip(4, deploy->time.toLocalTime().toString(Qt::ISODate));
+            item->setText(4, formatWhen(deploy->time));
+            item->setToolTip(
+                4, deploy->time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
         }
         if (h.freeBytes >= 0)
             item->setText(5, locale.formattedDataSize(h.freeBytes));
@@ -155,7 +143,7 @@ void DeployStatusPanel::fillReleases(const EnvironmentDeployState &state)
         if (const HistoryEntry *deploy = state.deployOf(release)) {
             item->setText(1, deploy->ref);
             item->setText(2, deploy->user);
-            item->setText(3, relativeTime(deploy->time));
+            item->setText(3, formatWhen(deploy->time));
             item->setText(5, deploy->comment);
         } else {
             item->setText(1, releaseRevision(release));
@@ -175,12 +163,12 @@ void DeployStatusPanel::fillHistory(const EnvironmentDeployState &state)
     m_history->clear();
     for (const HistoryEntry &e : state.history) {
         auto *item = new QTreeWidgetItem(m_history);
-        item->setText(0, relativeTime(e.time));
-        item->setToolTip(0, e.time.toLocalTime().toString(Qt::ISODate));
+        item->setText(0, formatWhen(e.time));
+        item->setToolTip(0, e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
         item->setText(1, e.action);
         item->setText(2, e.ref.isEmpty() ? e.revision.left(7) : e.ref);
         item->setIcon(3, healthIcon(healthOf(e.result)));
-        item->setText(3, resultName(e.result));
+        item->setText(3, resultLabel(e.result));
         item->setText(4, e.user);
         if (e.durationSeconds > 0)
             item->setText(5, QStringLiteral("%1 s").arg(e.durationSeconds, 0, 'f', 1));

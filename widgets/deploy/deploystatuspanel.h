@@ -36,7 +36,4 @@ private:
     QTreeWidget *m_history;
 };
 
-/** "5 min ago", "3 h ago", "2026-11-20 14:02". */
-QString relativeTime(const QDateTime &time, const QDateTime &now = QDateTime::currentDateTimeUtc());
-
 } // namespace Opsdeck

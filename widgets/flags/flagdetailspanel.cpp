@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagdetailspanel.h"
 
+#include "common/formatting.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -119,7 +121,7 @@ void FlagDetailsPanel::setHistory(const QList<AuditEntry> &entries)
         item->setText(3, QStringLiteral("%1 → %2").arg(e.before, e.after));
         item->setText(4, e.comment);
         item->setText(5, e.outcome);
-        if (!e.outcome.startsWith(QLatin1String("done")))
+        if (!auditOutcomeSucceeded(e.outcome))
             item->setForeground(5, QColor(0xd0, 0x3b, 0x3b));
     }
     if (entries.isEmpty())
@@ -161,10 +163,12 @@ void FlagDetailsPanel::setUsages(const QList<FlagUsage> &usages, const QStringLi
     QString status = repositories == 0
                          ? tr("No repository to search: the workspace is not in git and no "
                               "deploy repository is a local path.")
-                         : tr("%1 uses in %2 repositories").arg(usages.size()).arg(repositories);
+                         : tr("%1 in %2")
+                               .arg(countOf(usages.size(), tr("use"), tr("uses")),
+                                    countOf(repositories, tr("repository"), tr("repositories")));
     if (repositories > 0 && usages.isEmpty())
-        status = tr("Not used anywhere in %1 repositories: safe to remove from the code side.")
-                     .arg(repositories);
+        status = tr("Not used anywhere in %1: safe to remove from the code side.")
+                     .arg(countOf(repositories, tr("repository"), tr("repositories")));
     if (!problems.isEmpty())
         status += QStringLiteral(" — ") + problems.join(QStringLiteral("; "));
     m_usageStatus->setText(status);
