@@ -9,6 +9,7 @@
 #include "flags/flagsbackend.h"
 #include "flags/flagspane.h"
 #include "flagsmatrixmodel.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
@@ -84,7 +85,9 @@ int main(int argc, char *argv[])
         StallClock stalls;
         QElapsedTimer elapsed;
         elapsed.start();
-        FlagsPane pane(workspace, workspace.environments.first(), &pool);
+        // As the window builds it: the environment's context first, the pane on it.
+        EnvironmentContexts contexts(workspace, &pool);
+        FlagsPane pane(*contexts.context(workspace.environments.first().name));
         pane.resize(1200, 800);
         pane.show();
         QEventLoop loop;
@@ -108,7 +111,8 @@ int main(int argc, char *argv[])
     }
     // The model alone: one environment's flags arriving into a full matrix.
     {
-        FlagsPane pane(workspace, workspace.environments.first(), &pool);
+        EnvironmentContexts contexts(workspace, &pool);
+        FlagsPane pane(*contexts.context(workspace.environments.first().name));
         QEventLoop loop;
         QObject::connect(&pane, &Pane::loaded, &loop, &QEventLoop::quit);
         if (!pane.hasLoaded())

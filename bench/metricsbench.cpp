@@ -11,6 +11,7 @@
 #include "metrics/metricspane.h"
 #include "metrics/promresponse.h"
 #include "metrics/timechartview.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
@@ -305,7 +306,8 @@ int open(const QString &workspacePath, const QString &env, int runs)
     for (int run = 0; run < runs; ++run) {
         QElapsedTimer t;
         t.start();
-        MetricsPane pane(*loaded.workspace, *loaded.workspace->environment(env), &pool);
+        EnvironmentContexts contexts(*loaded.workspace, &pool);
+        MetricsPane pane(*contexts.context(env));
         pane.resize(1400, 1900);
         pane.show();
         QEventLoop loop;

@@ -401,6 +401,31 @@ int runEncrypt(CliContext &ctx, QStringList args)
     return ExitCode::Ok;
 }
 
+/** Adds then removes recipients; what changed as audited ("+age1…", "-age1…"), or nothing when a
+ * step failed (said on stderr). */
+std::optional<QStringList> changeRecipients(CliContext &ctx, const QString &file,
+                                            Sops::SopsDocument &doc,
+                                            const QList<Age::Recipient> &added,
+                                            const QStringList &removed)
+{
+    QStringList change;
+    const auto failed = [&](const Status &step) {
+        ctx.err << "opsdeck secrets: " << file << ": " << step.errorString() << "\n";
+        return std::nullopt;
+    };
+    for (const Age::Recipient &r : added) {
+        if (const Status step = doc.addRecipient(r); !step)
+            return failed(step);
+        change << QStringLiteral("+") + r.toString();
+    }
+    for (const QString &r : removed) {
+        if (const Status step = doc.removeRecipient(r.trimmed()); !step)
+            return failed(step);
+        change << QStringLiteral("-") + r.trimmed();
+    }
+    return change;
+}
+
 /** In place: a new data key for every recipient, with recipients added or removed first. */
 int runRotate(CliContext &ctx, QStringList args)
 {
@@ -421,23 +446,15 @@ int runRotate(CliContext &ctx, QStringList args)
     std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
     if (!doc)
         return exit;
-    QList<Status> steps;
-    for (const Age::Recipient &r : *recipients)
-        steps << doc->addRecipient(r);
-    for (const QString &r : removed)
-        steps << doc->removeRecipient(r.trimmed());
-    steps << doc->rotate();
-    for (const Status &step : steps) {
-        if (!step) {
-            ctx.err << "opsdeck secrets: " << args.first() << ": " << step.errorString() << "\n";
-            return SopsExit::Generic;
-        }
+    const std::optional<QStringList> changed =
+        changeRecipients(ctx, args.first(), *doc, *recipients, removed);
+    if (!changed)
+        return SopsExit::Generic;
+    if (const Status rotated = doc->rotate(); !rotated) {
+        ctx.err << "opsdeck secrets: " << args.first() << ": " << rotated.errorString() << "\n";
+        return SopsExit::Generic;
     }
-    QStringList change{QStringLiteral("new data key")};
-    for (const QString &r : added)
-        change << QStringLiteral("+") + r.trimmed();
-    for (const QString &r : removed)
-        change << QStringLiteral("-") + r.trimmed();
+    const QStringList change = QStringList{QStringLiteral("new data key")} + *changed;
     // Recipients changed as well as the key: one audited action of the kind that says so.
     const ActionKind kind = added.isEmpty() && removed.isEmpty() ? ActionKind::SecretsRotate
                                                                  : ActionKind::SecretsRecipients;
@@ -480,23 +497,12 @@ int runRecipients(CliContext &ctx, QStringList args)
     std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
     if (!doc)
         return exit;
-    QStringList change;
-    for (const Age::Recipient &r : *recipients) {
-        if (const Status step = doc->addRecipient(r); !step) {
-            ctx.err << "opsdeck secrets: " << args.first() << ": " << step.errorString() << "\n";
-            return SopsExit::Generic;
-        }
-        change << QStringLiteral("+") + r.toString();
-    }
-    for (const QString &r : removed) {
-        if (const Status step = doc->removeRecipient(r.trimmed()); !step) {
-            ctx.err << "opsdeck secrets: " << args.first() << ": " << step.errorString() << "\n";
-            return SopsExit::Generic;
-        }
-        change << QStringLiteral("-") + r.trimmed();
-    }
+    const std::optional<QStringList> change =
+        changeRecipients(ctx, args.first(), *doc, *recipients, removed);
+    if (!change)
+        return SopsExit::Generic;
     return submitWrite(ctx, target, args.first(), ActionKind::SecretsRecipients,
-                       change.join(QStringLiteral(", ")),
+                       change->join(QStringLiteral(", ")),
                        [&] { return saveDocument(ctx, args.first(), *doc); });
 }
 

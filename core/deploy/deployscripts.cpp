@@ -2,7 +2,6 @@
 #include "deployscripts.h"
 
 #include <QJsonDocument>
-#include <QRegularExpression>
 
 namespace Opsdeck {
 
@@ -47,18 +46,6 @@ QString inRelease(const DeploySpec &spec, const QString &release)
 }
 
 } // namespace
-
-QString shellQuote(const QString &text)
-{
-    // Anchored, not ^…$: `$` also matches before a final line break, which must be quoted.
-    static const QRegularExpression safe(
-        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_@%+=:,./-]+")));
-    if (!text.isEmpty() && safe.match(text).hasMatch())
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QLatin1String("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
 
 namespace DeployScripts {
 

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/shellquote.h"
 #include "deploycontext.h"
 
 #include <QJsonObject>
 #include <QString>
 
 namespace Opsdeck {
-
-/** 'text' for a POSIX shell, whatever it contains. */
-QString shellQuote(const QString &text);
 
 /**
  * The shell scripts the engine runs on the hosts. They are the plan a dry run prints, so each

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sftpsession.h"
 
+#include "common/shellquote.h"
+
 #include <fcntl.h>
 
 #include <memory>
@@ -37,13 +39,6 @@ RemoteFileInfo infoFrom(const QString &path, sftp_attributes a)
 }
 
 } // namespace
-
-QString shellQuoted(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
 
 SftpSession::SftpSession(ssh_session session, sftp_session sftp, QString hostName)
     : m_session(session)
@@ -187,7 +182,7 @@ Status SftpSession::replace(const QString &from, const QString &to)
     if (!channel)
         return Status::failure(failed.arg(QString::fromUtf8(ssh_get_error(m_session))));
     const QByteArray command =
-        QStringLiteral("mv -f -- %1 %2").arg(shellQuoted(from), shellQuoted(to)).toUtf8();
+        QStringLiteral("mv -f -- %1 %2").arg(shellQuote(from), shellQuote(to)).toUtf8();
     QByteArray output;
     int status = -1;
     if (ssh_channel_open_session(channel) == SSH_OK &&

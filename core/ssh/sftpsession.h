@@ -67,7 +67,4 @@ private:
     QString m_hostName;
 };
 
-/** `text` quoted for a POSIX shell. */
-QString shellQuoted(const QString &text);
-
 } // namespace Opsdeck
