@@ -5,6 +5,7 @@
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
+#include "common/suggest.h"
 #include "config/configdrift.h"
 #include "config/configreading.h"
 #include "config/configstorage.h"
@@ -100,7 +101,11 @@ int runGet(CliContext &ctx, const QString &environment, const QString &key)
             ctx.out << *value << "\n";
             return ExitCode::Ok;
         }
-    ctx.err << "opsdeck config: " << environment << " does not set " << key << "\n";
+    QStringList known; // every file was read when none set the key: suggest from all of them
+    for (const LoadedConfig &c : *files)
+        known << c.file.keys();
+    ctx.err << "opsdeck config: " << environment << " does not set " << key
+            << didYouMean(key, known) << "\n";
     return ExitCode::Problems;
 }
 

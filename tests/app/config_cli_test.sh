@@ -53,6 +53,7 @@ expect set-remote-backup 0 '^WORKERS=2$' -- bash -c 'head -1 "$1"/remote/.env.op
 expect set-remote-after-save-noted 0 'after_save command was not run \(opsdeck config after-save staging web1:.* runs it\): wc -l' -- "$opsdeck" "${ws[@]}" config set staging WORKERS 5
 expect unreachable-host 3 'gone' -- "$opsdeck" "${ws[@]}" config get unreachable X
 expect get-missing 1 'staging does not set NOPE' -- "$opsdeck" "${ws[@]}" config get staging NOPE
+expect_only get-typo 1 "staging does not set TITEL — did you mean 'TITLE'\?" -- "$opsdeck" "${ws[@]}" config get staging TITEL
 expect diff-remote-keys 1 '^WORKERS: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-remote-secret 1 '^SECRET_KEY: only in staging$' -- "$opsdeck" "${ws[@]}" config diff staging production
 expect diff-own-files 1 "^DEBUG: staging's files disagree: True \\(.*config/staging.env\\) ≠ False \\(web1:.*/remote/.env\\)$" -- "$opsdeck" "${ws[@]}" config diff staging production
