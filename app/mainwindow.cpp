@@ -16,6 +16,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -74,7 +75,14 @@ MainWindow::MainWindow(QWidget *parent)
 
     buildMenus();
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // A first start: big enough that tables and the sidebar are not cut (Qt's default of
+        // the layout's size hint opened at 677×390), centred on the screen.
+        const QRect available = screen()->availableGeometry();
+        QRect frame(QPoint(), defaultSize(available.size()));
+        frame.moveCenter(available.center());
+        setGeometry(frame);
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
 }
@@ -376,6 +384,12 @@ void MainWindow::rebuildRecentMenu()
     for (const QString &path : recent)
         m_recentMenu->addAction(path, this, [this, path] { openWorkspace(path); });
     m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+QSize MainWindow::defaultSize(const QSize &available)
+{
+    return QSize(std::min(available.width(), std::max(1280, available.width() * 4 / 5)),
+                 std::min(available.height(), std::max(800, available.height() * 4 / 5)));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -40,6 +40,11 @@ public:
     Pane *currentPane() const;
     QString workspacePath() const { return m_path; }
     bool workspaceHasErrors() const { return !m_context && !m_path.isEmpty(); }
+    /**
+     * The first size on a screen with `available` room: 1280×800, or 80 % of the screen when that
+     * is larger, never more than the screen (remembered after that).
+     */
+    static QSize defaultSize(const QSize &available);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -14,6 +14,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScreen>
+#include <QSettings>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -49,6 +51,25 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true); // settings go to a throwaway place
+    }
+
+    void aFirstWindowFitsTheScreenAndItsSizeIsRemembered()
+    {
+        QSettings().remove(QStringLiteral("window"));
+        QCOMPARE(MainWindow::defaultSize(QSize(1600, 1000)), QSize(1280, 800));
+        QCOMPARE(MainWindow::defaultSize(QSize(2560, 1400)), QSize(2048, 1120));
+        QCOMPARE(MainWindow::defaultSize(QSize(1366, 740)), QSize(1280, 740)); // never bigger
+        {
+            MainWindow window;
+            const QSize available = window.screen()->availableGeometry().size();
+            QCOMPARE(window.size(), MainWindow::defaultSize(available));
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(700, 500);
+            window.close(); // remembers
+        }
+        MainWindow again;
+        QCOMPARE(again.size(), QSize(700, 500));
     }
 
     void brokenWorkspaceOpensToItsErrorsAndReloadsWhenFixed()
