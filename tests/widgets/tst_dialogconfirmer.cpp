@@ -6,8 +6,10 @@
 #include "common/dangerconfirmdialog.h"
 #include "common/dialogconfirmer.h"
 
+#include <QApplication>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -84,6 +86,55 @@ private slots:
         confirm->click();
         QTRY_VERIFY(answer.has_value());
         QCOMPARE(answer->value_or(QString()), QStringLiteral("release 42"));
+    }
+
+    void theKeyboardConfirmsOnlyOnceTheNameIsTyped()
+    {
+        QWidget parent;
+        auto *dialog =
+            new DangerConfirmDialog(QStringLiteral("Terminate session"), QStringLiteral("pid 8452"),
+                                    QStringLiteral("production"), true, &parent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose, false);
+        QSignalSpy finished(dialog, &QDialog::finished);
+        dialog->show();
+        QVERIFY(QTest::qWaitForWindowActive(dialog));
+        auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("typedEnvironment"));
+        auto *comment = dialog->findChild<QLineEdit *>(QStringLiteral("comment"));
+        QCOMPARE(QApplication::focusWidget(), name); // the cursor starts in the name
+        // Enter before the name: nothing happens (it used to cancel).
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        QCOMPARE(finished.count(), 0);
+        QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("productio"));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(QApplication::focusWidget(), name);
+        QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("n"));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return); // on to the reason
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(QApplication::focusWidget(), comment);
+        QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("runaway report"));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(dialog->result(), int(QDialog::Accepted));
+        QCOMPARE(dialog->comment(), QStringLiteral("runaway report"));
+        // The buttons say what they do.
+        QCOMPARE(dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->text(),
+                 QStringLiteral("Terminate session"));
+        QCOMPARE(dialog->findChild<QPushButton *>(QStringLiteral("keepButton"))->text(),
+                 QStringLiteral("Keep it"));
+    }
+
+    void anUnprotectedDialogKeepsThingsOnAStrayEnter()
+    {
+        QWidget parent;
+        DangerConfirmDialog dialog(QStringLiteral("Terminate session"), QStringLiteral("pid 1"),
+                                   QStringLiteral("staging"), false, &parent);
+        QSignalSpy finished(&dialog, &QDialog::finished);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowActive(&dialog));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
     }
 };
 

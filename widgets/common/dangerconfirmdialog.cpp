@@ -81,25 +81,47 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
                                       : QStringLiteral("why (optional; goes to the audit log)"));
     form->addRow(QStringLiteral("Comment"), m_comment);
     layout->addLayout(form);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    // Verbs on the buttons: what happens, and that nothing does ("Keep it", not "Cancel" beside
+    // a "Cancel query").
+    auto *buttons = new QDialogButtonBox(this);
+    QPushButton *keep = buttons->addButton(QStringLiteral("Keep it"), QDialogButtonBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepButton"));
     m_confirm = buttons->addButton(actionLabel, QDialogButtonBox::AcceptRole);
     m_confirm->setObjectName(QStringLiteral("confirmButton"));
     m_confirm->setStyleSheet(QStringLiteral("QPushButton { color: #b00020; font-weight: 600; }"));
-    m_confirm->setAutoDefault(false);
-    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    for (QPushButton *button : {keep, m_confirm})
+        button->setAutoDefault(false);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    if (m_typed) {
-        // Protected: the typed name and a reason, the same rule as the command line's --yes -m.
-        m_confirm->setEnabled(false);
-        auto update = [this, environment] {
-            m_confirm->setEnabled(m_typed->text() == environment &&
-                                  !m_comment->text().trimmed().isEmpty());
-        };
-        connect(m_typed, &QLineEdit::textChanged, this, update);
-        connect(m_comment, &QLineEdit::textChanged, this, update);
+    if (!m_typed) {
+        keep->setDefault(true); // unprotected: a stray Enter keeps things as they are
+        m_comment->setFocus();
+        return;
     }
+    // Protected: the typed name and a reason, the same rule as the command line's --yes -m. The
+    // cursor starts in the name; Enter does nothing until the name matches, then moves on to the
+    // comment, and confirms once both are there (the confirm button is the default only then).
+    m_typed->setFocus();
+    const auto ready = [this, environment] {
+        return m_typed->text() == environment && !m_comment->text().trimmed().isEmpty();
+    };
+    const auto update = [this, ready] {
+        m_confirm->setEnabled(ready());
+        m_confirm->setDefault(ready());
+    };
+    update();
+    connect(m_typed, &QLineEdit::textChanged, this, update);
+    connect(m_comment, &QLineEdit::textChanged, this, update);
+    // When both are there the default button takes the Enter; until then it moves the cursor.
+    connect(m_typed, &QLineEdit::returnPressed, this, [this, environment, ready] {
+        if (!ready() && m_typed->text() == environment)
+            m_comment->setFocus();
+    });
+    connect(m_comment, &QLineEdit::returnPressed, this, [this, environment, ready] {
+        if (!ready() && m_typed->text() != environment)
+            m_typed->setFocus();
+    });
 }
 
 QString DangerConfirmDialog::comment() const
