@@ -24,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include "sopsenvelopes.h"
 #include <QTreeView>
@@ -156,6 +157,31 @@ private slots:
         QVERIFY(again->metadataPanel()->macLabel()->text().contains(QLatin1String("verified")));
         if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
             again->grab().save(dir + QStringLiteral("/secrets-pane.png"));
+    }
+
+    void revealedValuesAreMaskedAgainOnLeavingAndAfterAMinute()
+    {
+        auto pane = openPane(QStringLiteral("staging"));
+        QVERIFY(pane);
+        pane->show();
+        QVERIFY(QTest::qWaitForWindowExposed(pane.get()));
+        auto *timer = pane->findChild<QTimer *>(QStringLiteral("remaskTimer"));
+        QVERIFY(timer);
+        pane->revealAllAction()->trigger();
+        QVERIFY(shown(*pane, QStringLiteral("string")) != SecretsModel::mask());
+        QVERIFY(timer->isActive());
+        QCOMPARE(timer->interval(), 60000);
+        // Leaving the pane (another pane, another environment) masks everything.
+        pane->hide();
+        QCOMPARE(shown(*pane, QStringLiteral("string")), SecretsModel::mask());
+        QVERIFY(!pane->revealAllAction()->isChecked());
+        // Back, revealed again, and left alone: masked when the minute is up.
+        pane->show();
+        pane->revealAllAction()->trigger();
+        QVERIFY(shown(*pane, QStringLiteral("string")) != SecretsModel::mask());
+        timer->start(20); // the minute, shortened
+        QTRY_COMPARE(shown(*pane, QStringLiteral("string")), SecretsModel::mask());
+        QVERIFY(!pane->revealAllAction()->isChecked());
     }
 
     void aCopiedValueLeavesTheClipboard()

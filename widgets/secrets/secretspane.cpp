@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSplitter>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -116,6 +117,19 @@ SecretsPane::~SecretsPane()
         AgeCrypto::cleanse(passphrase);
 }
 
+void SecretsPane::maskEverything()
+{
+    m_remask->stop();
+    m_model->setRevealAll(false); // also masks the values revealed one by one
+    m_revealAll->setChecked(false);
+}
+
+void SecretsPane::hideEvent(QHideEvent *event)
+{
+    maskEverything();
+    Pane::hideEvent(event);
+}
+
 void SecretsPane::buildActions()
 {
     const auto action = [this](const QString &text, const QKeySequence &keys, auto slot) {
@@ -126,12 +140,24 @@ void SecretsPane::buildActions()
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    m_revealAll = action(tr("Reveal all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
-                         [this](bool on) { m_model->setRevealAll(on); });
+    // Revealed values stay on screen for a minute at most (KeePassXC hides them again too).
+    m_remask = new QTimer(this);
+    m_remask->setObjectName(QStringLiteral("remaskTimer"));
+    m_remask->setSingleShot(true);
+    m_remask->setInterval(60000);
+    connect(m_remask, &QTimer::timeout, this, &SecretsPane::maskEverything);
+    m_revealAll =
+        action(tr("Reveal all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this](bool on) {
+            m_model->setRevealAll(on);
+            if (on)
+                m_remask->start();
+        });
     m_revealAll->setCheckable(true);
     m_revealOne = action(tr("Reveal value"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] {
         const QModelIndex current = m_tree->currentIndex();
         m_model->setRevealed(current, !m_model->isRevealed(current));
+        if (m_model->isRevealed(current))
+            m_remask->start();
     });
     m_copy = action(tr("Copy value"), QKeySequence::Copy, &SecretsPane::copyCurrentValue);
     m_addKey = action(tr("Add key…"), QKeySequence(Qt::CTRL | Qt::Key_N), [this] {

@@ -12,6 +12,7 @@
 
 class QLabel;
 class QListWidget;
+class QTimer;
 class QTreeView;
 
 namespace Opsdeck {
@@ -71,7 +72,12 @@ signals:
     /** After every save attempt (written or refused). */
     void saveFinished(const QString &path, bool written);
 
+protected:
+    /** Leaving the pane masks everything revealed: coming back shows bullets again. */
+    void hideEvent(QHideEvent *event) override;
+
 private:
+    void maskEverything();
     static QString confirmationName(const FileOwner &owner, const QString &path);
     struct OpenFile
     {
@@ -108,6 +114,7 @@ private:
     SecretsMetadataPanel *m_metadata;
     QAction *m_revealAll, *m_revealOne, *m_copy, *m_addKey, *m_delete, *m_save, *m_reload;
     QAction *m_rotate, *m_compare, *m_newFile;
+    QTimer *m_remask; // what was revealed is masked again after a minute
 };
 
 } // namespace Opsdeck
