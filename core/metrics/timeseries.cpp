@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timeseries.h"
 
+#include <QRegularExpression>
 #include <QThread>
 #include <QThreadPool>
 
@@ -56,6 +57,59 @@ QString seriesName(const QMap<QString, QString> &labels)
     if (parts.isEmpty())
         return metric.isEmpty() ? QStringLiteral("{}") : metric;
     return metric + QLatin1Char('{') + parts.join(QStringLiteral(", ")) + QLatin1Char('}');
+}
+
+void applyLegendNames(QList<TimeSeries> &series, const QString &format, const QString &fallback)
+{
+    const bool labelled = std::any_of(series.cbegin(), series.cend(),
+                                      [](const TimeSeries &s) { return !s.labels.isEmpty(); });
+    if (!labelled && series.size() != 1)
+        return;
+    if (!format.isEmpty()) {
+        static const QRegularExpression token(
+            QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
+        for (TimeSeries &s : series) {
+            QString name = format;
+            for (QRegularExpressionMatch m = token.match(name); m.hasMatch(); m = token.match(name))
+                name.replace(m.capturedStart(), m.capturedLength(), s.labels.value(m.captured(1)));
+            s.name = name;
+        }
+        return;
+    }
+    if (series.size() == 1) {
+        TimeSeries &s = series.first();
+        QMap<QString, QString> rest = s.labels;
+        const QString metric = rest.take(QStringLiteral("__name__"));
+        const QStringList values = rest.values();
+        s.name = !metric.isEmpty()   ? metric
+                 : !values.isEmpty() ? values.join(QStringLiteral(", "))
+                 : !labelled && !s.name.isEmpty() && s.name != QLatin1String("{}") ? s.name
+                                                                                   : fallback;
+        return;
+    }
+    QStringList keys; // every label any series has, then those whose values differ
+    for (const TimeSeries &s : series)
+        for (auto it = s.labels.cbegin(); it != s.labels.cend(); ++it)
+            if (!keys.contains(it.key()))
+                keys << it.key();
+    keys.sort();
+    QStringList differing;
+    for (const QString &key : keys)
+        for (const TimeSeries &s : series)
+            if (s.labels.value(key) != series.first().labels.value(key)) {
+                differing << key;
+                break;
+            }
+    if (differing.isEmpty())
+        return; // identical label sets: the full names are all there is
+    for (TimeSeries &s : series) {
+        QStringList parts;
+        for (const QString &key : differing)
+            parts << (differing.size() == 1
+                          ? s.labels.value(key)
+                          : QStringLiteral("%1=%2").arg(key, s.labels.value(key)));
+        s.name = parts.join(QStringLiteral(", "));
+    }
 }
 
 QList<TimeSeries> stacked(QList<TimeSeries> series)

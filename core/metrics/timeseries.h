@@ -65,6 +65,15 @@ QThreadPool *metricsThreadPool();
 QString seriesName(const QMap<QString, QString> &labels);
 
 /**
+ * Legend names for one panel's series. With `format`, Grafana's legendFormat: `{{instance}}`
+ * replaced by each series' label. Without one, what tells the series apart: the value of the one
+ * label that differs ("200", "eth0"), or `key=value` for each that differs; a lone series is named
+ * by its metric, else its label values, else `fallback` (the panel's title) — never `{}`. Series
+ * without labels (SQL panels: named by their column) keep their names.
+ */
+void applyLegendNames(QList<TimeSeries> &series, const QString &format, const QString &fallback);
+
+/**
  * Stacks series (each becomes the running total of itself and those before it); a gap stacks
  * as zero where other series have values, and stays a gap where all are gaps.
  */

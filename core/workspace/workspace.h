@@ -140,6 +140,7 @@ struct PanelSpec
     bool stack = false;
     QList<double> thresholds; // drawn as lines; values above the first are amber, the second red
     bool legend = true;
+    QString legendFormat; // Grafana's legendFormat, "{{instance}}"; empty: the labels that differ
 };
 
 struct DashboardSpec

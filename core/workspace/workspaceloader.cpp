@@ -53,10 +53,10 @@ const QStringList kFlagsKeys = {
     QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment"),
     QStringLiteral("user_table"),  QStringLiteral("username_column")};
 const QStringList kDashboardKeys = {QStringLiteral("name"), QStringLiteral("panels")};
-const QStringList kPanelKeys = {QStringLiteral("title"), QStringLiteral("source"),
-                                QStringLiteral("query"), QStringLiteral("unit"),
-                                QStringLiteral("stack"), QStringLiteral("thresholds"),
-                                QStringLiteral("legend")};
+const QStringList kPanelKeys = {QStringLiteral("title"),  QStringLiteral("source"),
+                                QStringLiteral("query"),  QStringLiteral("unit"),
+                                QStringLiteral("stack"),  QStringLiteral("thresholds"),
+                                QStringLiteral("legend"), QStringLiteral("legend_format")};
 
 /** Builds a Workspace from a parsed document; one instance per load. */
 class Builder final
@@ -469,6 +469,10 @@ private:
         if (node["legend"])
             panel.legend =
                 m_r.boolean(node["legend"], p + QStringLiteral(".legend")).value_or(true);
+        if (node["legend_format"])
+            panel.legendFormat =
+                m_r.string(node["legend_format"], p + QStringLiteral(".legend_format"))
+                    .value_or(QString());
         if (const YAML::Node thresholds = node["thresholds"]; thresholds) {
             if (!thresholds.IsSequence())
                 m_r.error(thresholds, p + QStringLiteral(".thresholds"),

@@ -103,6 +103,17 @@ private slots:
         QVERIFY(panel(*pane, QStringLiteral("Memory available"))->result().series.size() >= 1);
         QVERIFY(cpu->legend()->topLevelItemCount() >= 1);
         QVERIFY(cpu->legend()->topLevelItem(0)->text(1).endsWith(QLatin1String(" %")));
+        // Legends name what tells the series apart (node_load1…, 200/302/404), not label sets.
+        ChartPanel *load = panel(*pane, QStringLiteral("Load"));
+        QStringList loadNames;
+        for (const TimeSeries &s : load->result().series)
+            loadNames << s.name;
+        loadNames.sort();
+        QCOMPARE(loadNames, (QStringList{QStringLiteral("node_load1"), QStringLiteral("node_load15"),
+                                         QStringLiteral("node_load5")}));
+        for (ChartPanel *p : pane->panels())
+            for (const TimeSeries &s : p->result().series)
+                QVERIFY2(!s.name.contains(QLatin1Char('{')), qPrintable(s.name));
         QVERIFY(refreshAndWait(*pane, [&] { pane->setRange(TimeRange::last(300)); }));
         const QImage image = pane->grab().toImage();
         QVERIFY2(inkPixels(image) > 200, qPrintable(QString::number(inkPixels(image))));

@@ -359,10 +359,12 @@ void MetricsPane::queryPanel(ChartPanel *panel)
     });
 }
 
-void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &result, int generation)
+void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &answer, int generation)
 {
     if (generation != m_generation)
-        return; // an older refresh's answer: a newer one is on its way
+        return;                  // an older refresh's answer: a newer one is on its way
+    PanelResult result = answer; // legend names from the labels that tell the series apart
+    applyLegendNames(result.series, panel->spec().legendFormat, panel->spec().title);
     if (result.drawnWidth == 0 && !result.series.isEmpty()) {
         // Decimating 20 × 11,001 points is work too: on the pool, then back here to draw.
         const int width = panel->plotWidth();
