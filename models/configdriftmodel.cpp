@@ -81,6 +81,9 @@ QVariant ConfigDriftModel::data(const QModelIndex &index, int role) const
     const int env = index.column() - FirstEnvironmentColumn;
     if (role == StateRole)
         return int(row.state);
+    if (role == SortRole)
+        return index.column() == StateColumn ? QVariant(int(row.state))
+                                             : data(index, Qt::DisplayRole);
     if (role == Qt::DisplayRole) {
         if (index.column() == KeyColumn)
             return row.key;

@@ -19,7 +19,9 @@ class ConfigDriftModel final : public QAbstractTableModel
 
 public:
     enum Column { KeyColumn, StateColumn, FirstEnvironmentColumn };
-    enum Role { StateRole = Qt::UserRole + 1 };
+    /** SortRole: the state column sorts by how much attention a key needs (files disagreeing
+     * first), the others by their text. */
+    enum Role { StateRole = Qt::UserRole + 1, SortRole };
 
     explicit ConfigDriftModel(QObject *parent = nullptr);
 

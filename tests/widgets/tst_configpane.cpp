@@ -377,6 +377,8 @@ private slots:
         QCOMPARE(debug->state, DriftRow::State::Inconsistent);
         QCOMPARE(debug->inconsistent, QStringList{QStringLiteral("staging")});
         QCOMPARE(model->rows().first().key, QStringLiteral("DEBUG")); // shown first
+        QCOMPARE(drift->table()->model()->index(0, ConfigDriftModel::KeyColumn).data().toString(),
+                 QStringLiteral("DEBUG")); // in the table as well
         const QString cell =
             model->index(0, ConfigDriftModel::FirstEnvironmentColumn).data().toString();
         QVERIFY2(cell == QStringLiteral("True (staging.env) \u2260 False (web1:.env)"),

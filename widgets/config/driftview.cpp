@@ -81,7 +81,10 @@ DriftView::DriftView(const Workspace &workspace, const QString &currentEnvironme
     m_filter->setSourceModel(m_model);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(ConfigDriftModel::KeyColumn, Qt::AscendingOrder);
+    m_filter->setSortRole(ConfigDriftModel::SortRole);
+    // Worst first: an environment disagreeing with itself, then missing, differing, … (by key
+    // within each: the sort is stable and the rows come sorted by key).
+    m_table->sortByColumn(ConfigDriftModel::StateColumn, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
