@@ -20,6 +20,8 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 namespace Opsdeck {
 
@@ -80,6 +82,28 @@ ActionRequest configRequest(EnvironmentSession &env, ActionKind kind, const QStr
     return request;
 }
 
+/**
+ * Runs `work` as one confirmed, audited action and waits for it: what it returned, or why it did
+ * not run (`notConfirmed` when the user said no, the pipeline's word for a refusal).
+ */
+Status runConfigAction(CliContext &ctx, EnvironmentSession &env, const ActionRequest &request,
+                       bool yes, const QString &notConfirmed, const std::function<Status()> &work)
+{
+    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
+    Status result = Status::failure(notConfirmed);
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+            result = work();
+            finish(result ? Result<QString>(QString()) : Result<QString>(result.error()));
+        },
+        [&](const ActionOutcome &outcome) {
+            if (!outcome.started())
+                result = Status::failure(outcome.message);
+        });
+    return result;
+}
+
 int fail(CliContext &ctx, const QString &message)
 {
     ctx.err << "opsdeck config: " << message << "\n";
@@ -132,36 +156,25 @@ int runSet(CliContext &ctx, const QString &environment, const QString &key, cons
     request.description =
         QStringLiteral("Set %1 in %2 (%3)").arg(key, environment, target->spec.location);
     request.comment = comment;
-    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
-    Status changed = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
     QString backup;
-    pipeline.submit(
-        request,
-        [&](const ActionRequest &, ActionPipeline::Finish finish) {
-            changed = target->file.setValue(key, value);
-            if (changed) {
-                ConfigFileAccess access(target->spec, env.pool());
-                const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
-                    access.save(target->file.serialize(), target->snapshot, allowOwnerChange));
-                if (!saved && saved.error().code == QLatin1String("owner"))
-                    changed =
-                        Status::failure(saved.errorString() +
-                                        QStringLiteral(" (--allow-owner-change saves it anyway)"));
-                else if (!saved)
-                    changed = Status(saved.error());
-                else if (saved->conflict)
-                    changed =
-                        Status::failure(QStringLiteral("%1 changed while it was being written; "
-                                                       "nothing was saved: try again")
-                                            .arg(target->spec.location));
-                else
-                    backup = saved->backupPath;
-            }
-            finish(changed ? Result<QString>(QString()) : Result<QString>(changed.error()));
-        },
-        [&](const ActionOutcome &outcome) {
-            if (!outcome.started())
-                changed = Status::failure(outcome.message);
+    const Status changed = runConfigAction(
+        ctx, env, request, yes, QStringLiteral("not confirmed; nothing was changed"), [&] {
+            if (const Status set = target->file.setValue(key, value); !set)
+                return set;
+            ConfigFileAccess access(target->spec, env.pool());
+            const Result<ConfigSaveOutcome> saved = EnvironmentSession::wait(
+                access.save(target->file.serialize(), target->snapshot, allowOwnerChange));
+            if (!saved && saved.error().code == QLatin1String("owner"))
+                return Status::failure(saved.errorString() +
+                                       QStringLiteral(" (--allow-owner-change saves it anyway)"));
+            if (!saved)
+                return Status(saved.error());
+            if (saved->conflict)
+                return Status::failure(QStringLiteral("%1 changed while it was being written; "
+                                                      "nothing was saved: try again")
+                                           .arg(target->spec.location));
+            backup = saved->backupPath;
+            return success();
         });
     if (!changed)
         return fail(ctx, changed.errorString());
@@ -331,25 +344,18 @@ int runRestore(CliContext &ctx, const QStringList &args, bool yes, const QString
     request.description =
         QStringLiteral("Replace %1 with the version kept as %2").arg(spec->location, chosen->path);
     request.comment = comment;
-    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
-    Status restored = Status::failure(QStringLiteral("not confirmed; nothing was changed"));
     QString backup;
-    pipeline.submit(
-        request,
-        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+    const Status restored = runConfigAction(
+        ctx, env, request, yes, QStringLiteral("not confirmed; nothing was changed"), [&] {
             const Result<ConfigSaveOutcome> saved =
                 EnvironmentSession::wait(access.save(old->bytes, *current));
-            restored = !saved            ? Status(saved.error())
-                       : saved->conflict ? Status::failure(QStringLiteral(
-                                               "the file changed meanwhile; nothing was written"))
-                                         : success();
-            if (saved && !saved->conflict)
-                backup = saved->backupPath;
-            finish(restored ? Result<QString>(QString()) : Result<QString>(restored.error()));
-        },
-        [&](const ActionOutcome &outcome) {
-            if (!outcome.started())
-                restored = Status::failure(outcome.message);
+            if (!saved)
+                return Status(saved.error());
+            if (saved->conflict)
+                return Status::failure(
+                    QStringLiteral("the file changed meanwhile; nothing was written"));
+            backup = saved->backupPath;
+            return success();
         });
     if (!restored)
         return fail(ctx, restored.errorString());
@@ -379,34 +385,25 @@ int runAfterSave(CliContext &ctx, const QString &environment, const QString &nam
             .arg(spec->location, spec->isRemote() ? spec->host : QStringLiteral("this machine"),
                  spec->afterSave);
     request.comment = comment;
-    ActionPipeline pipeline(env.context().auditLog(), std::make_shared<CliConfirmer>(ctx.err, yes));
-    Status ran = Status::failure(QStringLiteral("not confirmed; nothing was run"));
-    pipeline.submit(
-        request,
-        [&](const ActionRequest &, ActionPipeline::Finish finish) {
+    const Status ran = runConfigAction(
+        ctx, env, request, yes, QStringLiteral("not confirmed; nothing was run"), [&] {
             // The same Job as the pane's, its lines streamed to stdout as they come.
-            Job *job = spec->isRemote()
-                           ? Job::remote(QStringLiteral("after-save"),
-                                         env.pool()->client(spec->host), spec->afterSave)
-                           : Job::local(QStringLiteral("after-save"), spec->afterSave,
-                                        env.workspace().directory);
+            std::unique_ptr<Job> job(
+                spec->isRemote() ? Job::remote(QStringLiteral("after-save"),
+                                               env.pool()->client(spec->host), spec->afterSave)
+                                 : Job::local(QStringLiteral("after-save"), spec->afterSave,
+                                              env.workspace().directory));
             QEventLoop loop;
-            QObject::connect(job, &Job::lineReceived, &loop, [&](const QString &line) {
+            QObject::connect(job.get(), &Job::lineReceived, &loop, [&](const QString &line) {
                 ctx.out << line << "\n";
                 ctx.out.flush();
             });
-            QObject::connect(job, &Job::finished, &loop, &QEventLoop::quit);
+            QObject::connect(job.get(), &Job::finished, &loop, &QEventLoop::quit);
             job->start();
             if (job->isRunning())
                 loop.exec();
             const Result<QString> r = job->result();
-            delete job;
-            ran = r ? success() : Status(r.error());
-            finish(r ? Result<QString>(QString()) : r);
-        },
-        [&](const ActionOutcome &outcome) {
-            if (!outcome.started())
-                ran = Status::failure(outcome.message);
+            return r ? success() : Status(r.error());
         });
     if (!ran)
         return fail(
