@@ -426,6 +426,33 @@ std::optional<QStringList> changeRecipients(CliContext &ctx, const QString &file
     return change;
 }
 
+/** A file opened with recipients added and removed, and what changed as audited. */
+struct RecipientEdit
+{
+    Sops::SopsDocument document;
+    QStringList change;
+};
+
+/** Opens `file` and changes its recipients; nothing when a step failed (`exit` says how). */
+std::optional<RecipientEdit> openWithRecipients(CliContext &ctx, const QString &file,
+                                                const QStringList &added,
+                                                const QStringList &removed, int &exit)
+{
+    exit = SopsExit::Generic;
+    const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
+    if (!recipients)
+        return std::nullopt;
+    std::optional<Sops::SopsDocument> doc = openDocument(ctx, file, false, exit);
+    if (!doc)
+        return std::nullopt;
+    std::optional<QStringList> change = changeRecipients(ctx, file, *doc, *recipients, removed);
+    if (!change) {
+        exit = SopsExit::Generic;
+        return std::nullopt;
+    }
+    return RecipientEdit{std::move(*doc), std::move(*change)};
+}
+
 /** In place: a new data key for every recipient, with recipients added or removed first. */
 int runRotate(CliContext &ctx, QStringList args)
 {
@@ -439,27 +466,20 @@ int runRotate(CliContext &ctx, QStringList args)
                    "COMMENT] FILE\n";
         return args.isEmpty() ? SopsExit::NoFileSpecified : ExitCode::Usage;
     }
-    const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
-    if (!recipients)
-        return SopsExit::Generic;
     int exit = ExitCode::Ok;
-    std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
-    if (!doc)
+    std::optional<RecipientEdit> edit = openWithRecipients(ctx, args.first(), added, removed, exit);
+    if (!edit)
         return exit;
-    const std::optional<QStringList> changed =
-        changeRecipients(ctx, args.first(), *doc, *recipients, removed);
-    if (!changed)
-        return SopsExit::Generic;
-    if (const Status rotated = doc->rotate(); !rotated) {
+    if (const Status rotated = edit->document.rotate(); !rotated) {
         ctx.err << "opsdeck secrets: " << args.first() << ": " << rotated.errorString() << "\n";
         return SopsExit::Generic;
     }
-    const QStringList change = QStringList{QStringLiteral("new data key")} + *changed;
+    const QStringList change = QStringList{QStringLiteral("new data key")} + edit->change;
     // Recipients changed as well as the key: one audited action of the kind that says so.
     const ActionKind kind = added.isEmpty() && removed.isEmpty() ? ActionKind::SecretsRotate
                                                                  : ActionKind::SecretsRecipients;
     return submitWrite(ctx, target, args.first(), kind, change.join(QStringLiteral(", ")),
-                       [&] { return saveDocument(ctx, args.first(), *doc); });
+                       [&] { return saveDocument(ctx, args.first(), edit->document); });
 }
 
 /** Lists a file's recipients (no identity needed); with --add-age/--rm-age, changes them. */
@@ -490,20 +510,13 @@ int runRecipients(CliContext &ctx, QStringList args)
                     << "\n";
         return ExitCode::Ok;
     }
-    const std::optional<QList<Age::Recipient>> recipients = parseRecipients(ctx, added);
-    if (!recipients)
-        return SopsExit::Generic;
     int exit = ExitCode::Ok;
-    std::optional<Sops::SopsDocument> doc = openDocument(ctx, args.first(), false, exit);
-    if (!doc)
+    std::optional<RecipientEdit> edit = openWithRecipients(ctx, args.first(), added, removed, exit);
+    if (!edit)
         return exit;
-    const std::optional<QStringList> change =
-        changeRecipients(ctx, args.first(), *doc, *recipients, removed);
-    if (!change)
-        return SopsExit::Generic;
     return submitWrite(ctx, target, args.first(), ActionKind::SecretsRecipients,
-                       change->join(QStringLiteral(", ")),
-                       [&] { return saveDocument(ctx, args.first(), *doc); });
+                       edit->change.join(QStringLiteral(", ")),
+                       [&] { return saveDocument(ctx, args.first(), edit->document); });
 }
 
 int runSecrets(CliContext &ctx)
