@@ -96,23 +96,6 @@ QString DeployRunner::hostStateName(HostState state)
     return {};
 }
 
-QString DeployRunner::outcomeName(Outcome outcome)
-{
-    switch (outcome) {
-    case Outcome::Succeeded:
-        return tr("succeeded");
-    case Outcome::Failed:
-        return tr("failed");
-    case Outcome::Cancelled:
-        return tr("cancelled");
-    case Outcome::Interrupted:
-        return tr("interrupted");
-    case Outcome::Refused:
-        return tr("refused");
-    }
-    return {};
-}
-
 QList<PlanStep> DeployRunner::plan() const
 {
     switch (m_kind) {

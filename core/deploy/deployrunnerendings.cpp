@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// How a DeployRunner job ends: refusals before any change, conclusions after the lock (history on
-// every host, discarding an unused release, unlocking), the audit entry and the webhook.
+// How a DeployRunner job ends and what its outcome is called: refusals before any change,
+// conclusions after the lock (history on every host, discarding an unused release, unlocking),
+// the audit entry and the webhook.
 #include "deployrunner.h"
 
 #include "common/httppolicy.h"
@@ -50,6 +51,23 @@ void DeployRunner::refuse(Outcome outcome, const QString &why)
     if (!m_dryRun && outcome != Outcome::Succeeded)
         audit();
     finish();
+}
+
+QString DeployRunner::outcomeName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Succeeded:
+        return tr("succeeded");
+    case Outcome::Failed:
+        return tr("failed");
+    case Outcome::Cancelled:
+        return tr("cancelled");
+    case Outcome::Interrupted:
+        return tr("interrupted");
+    case Outcome::Refused:
+        return tr("refused");
+    }
+    return {};
 }
 
 void DeployRunner::conclude(Outcome outcome, const QString &summary)
