@@ -109,8 +109,9 @@ private slots:
         for (const TimeSeries &s : load->result().series)
             loadNames << s.name;
         loadNames.sort();
-        QCOMPARE(loadNames, (QStringList{QStringLiteral("node_load1"), QStringLiteral("node_load15"),
-                                         QStringLiteral("node_load5")}));
+        QCOMPARE(loadNames,
+                 (QStringList{QStringLiteral("node_load1"), QStringLiteral("node_load15"),
+                              QStringLiteral("node_load5")}));
         for (ChartPanel *p : pane->panels())
             for (const TimeSeries &s : p->result().series)
                 QVERIFY2(!s.name.contains(QLatin1Char('{')), qPrintable(s.name));
