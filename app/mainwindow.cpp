@@ -355,6 +355,8 @@ void MainWindow::onSidebarSelection()
         pane->restoreState(settings);
         connect(pane, &Pane::statusMessage, this,
                 [this](const QString &m) { statusBar()->showMessage(m, 5000); });
+        connect(pane, &Pane::openPaneRequested, this,
+                [this, environment](const QString &id) { selectPane(environment, id); });
         m_panes.insert(key, pane);
         m_stack->addWidget(pane);
     }

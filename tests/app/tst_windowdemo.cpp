@@ -6,6 +6,7 @@
 #include "futurewait.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
+#include "overview/statusboard.h"
 #include "pg/pgconnection.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
@@ -13,6 +14,7 @@
 #include "testservices.h"
 
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QStandardPaths>
@@ -117,6 +119,49 @@ private slots:
         for (const QString &name : QSqlDatabase::connectionNames())
             auditConnections += name.startsWith(QLatin1String("opsdeck-audit-"));
         QVERIFY(auditConnections <= 1);
+    }
+
+    void overviewIsTheStatusPage()
+    {
+        QVERIFY(openAndWait(QStringLiteral("production"), QStringLiteral("overview")));
+        auto *overview = qobject_cast<OverviewPane *>(m_window->currentPane());
+        QVERIFY(overview);
+        StatusBoard *board = overview->statusBoard();
+        // The demo's production: v1 deployed by hand on both hosts (ref from the hosts' history,
+        // not the release directory's name), a migration blocked behind an idle transaction.
+        QVERIFY2(StallMeter::spinUntil(
+                     [board] {
+                         return board->summaryText(QStringLiteral("deploy"))
+                                    .contains(QStringLiteral("v1 on web1 and web2")) &&
+                                board->summaryText(QStringLiteral("database"))
+                                    .contains(QStringLiteral("critical check"));
+                     },
+                     60000),
+                 qPrintable(board->summaryText(QStringLiteral("deploy")) + QStringLiteral(" | ") +
+                            board->summaryText(QStringLiteral("database"))));
+        QVERIFY(!board->summaryText(QStringLiteral("deploy")).contains(QStringLiteral("T100000Z")));
+        QVERIFY2(board->detailsText(QStringLiteral("database"))
+                     .contains(QStringLiteral("critical: Blocked queries")),
+                 qPrintable(board->detailsText(QStringLiteral("database"))));
+        QVERIFY(StallMeter::spinUntil(
+            [board] {
+                return board->summaryText(QStringLiteral("drift"))
+                    .startsWith(QStringLiteral("vs staging: config"));
+            },
+            60000));
+        QVERIFY2(board->summaryText(QStringLiteral("activity"))
+                     .contains(QStringLiteral("demo deployed v1")),
+                 qPrintable(board->summaryText(QStringLiteral("activity"))));
+
+        // Each line leads to the pane behind it, in the same environment.
+        QPushButton *toHealth = nullptr;
+        for (QPushButton *button : board->findChildren<QPushButton *>())
+            if (button->text().startsWith(QStringLiteral("Database health")))
+                toHealth = button;
+        QVERIFY(toHealth);
+        toHealth->click();
+        QCOMPARE(m_window->currentPane()->paneId(), QStringLiteral("dbhealth"));
+        QCOMPARE(m_window->currentPane()->context().name(), QStringLiteral("production"));
     }
 
     void keyboardGoesToPanesAndEnvironments()

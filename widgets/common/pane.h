@@ -53,6 +53,8 @@ signals:
     void loaded();
     void stateChanged(Opsdeck::Pane::State state);
     void statusMessage(const QString &message);
+    /** The user asked for another pane of the same environment (a status line's button). */
+    void openPaneRequested(const QString &paneId);
 
 protected:
     /**

@@ -6,6 +6,8 @@
 #include "hoststatusmodel.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
+#include "runtime/environmentpulse.h"
+#include "statusboard.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -26,6 +28,8 @@ constexpr int kRefreshIntervalMs = 10000;
 OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
     : Pane(context, parent)
     , m_probe(new EnvironmentProbe(context, this))
+    , m_pulse(new EnvironmentPulse(context, this))
+    , m_board(new StatusBoard(this))
     , m_model(new HostStatusModel(this))
     , m_hostTable(new QTableView(this))
     , m_databaseCard(new DatabaseCard(this))
@@ -35,7 +39,7 @@ OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
     setObjectName(QStringLiteral("overviewPane"));
     const EnvironmentSpec &environment = context.environment();
     m_timer->setInterval(kRefreshIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &OverviewPane::refresh);
+    connect(m_timer, &QTimer::timeout, this, &OverviewPane::poll);
 
     m_model->setProbe(m_probe);
     auto *proxy = new QSortFilterProxyModel(this);
@@ -70,6 +74,7 @@ OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(banner());
     layout->addWidget(makeHeader(environment));
+    layout->addWidget(m_board);
     layout->addWidget(hosts);
     if (environment.database)
         layout->addWidget(m_databaseCard);
@@ -82,10 +87,21 @@ OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
         m_databaseCard->show(m_probe->database());
         updateSummary();
     });
-    connect(m_probe, &EnvironmentProbe::refreshFinished, this, [this] {
+    // Ready (and worth a screenshot) once the hosts, the database and the slow lines answered;
+    // the page paints before that and fills in.
+    auto readyWhenAnswered = [this] {
+        if (m_probe->hasCompletedOnce() && m_pulse->isComplete())
+            setState(State::Ready);
+    };
+    connect(m_probe, &EnvironmentProbe::refreshFinished, this, [this, readyWhenAnswered] {
         updateSummary();
-        setState(State::Ready);
+        readyWhenAnswered();
     });
+    connect(m_pulse, &EnvironmentPulse::changed, this, [this, readyWhenAnswered] {
+        updateBoard();
+        readyWhenAnswered();
+    });
+    connect(m_board, &StatusBoard::openPane, this, &Pane::openPaneRequested);
     m_databaseCard->show(m_probe->database());
     updateSummary();
 }
@@ -120,6 +136,37 @@ QWidget *OverviewPane::makeHeader(const EnvironmentSpec &environment)
 void OverviewPane::refresh()
 {
     m_probe->refresh();
+    m_pulse->refresh(true);
+}
+
+void OverviewPane::poll()
+{
+    m_probe->refresh();
+    m_pulse->refresh();
+}
+
+void OverviewPane::updateBoard()
+{
+    const EnvironmentSpec &environment = context().environment();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<PulseLine> lines{hostsPulse(m_probe->hosts())};
+    if (environment.database)
+        lines << databasePulse(m_probe->database(), m_pulse->healthReport(),
+                               m_pulse->checksError());
+    const std::optional<EnvironmentDeployState> &deploy = m_pulse->deployState();
+    if (environment.deploy)
+        lines << (deploy ? deployPulse(*deploy, now)
+                         : PulseLine{QStringLiteral("deploy"),
+                                     QStringLiteral("Deployed"),
+                                     PulseLine::Level::Checking,
+                                     QStringLiteral("Asking the hosts what they run…"),
+                                     {},
+                                     QStringLiteral("deploy")});
+    if (context().workspace().environments.size() > 1)
+        lines << driftPulse(environment.name, m_pulse->drift());
+    lines << activityPulse(deploy ? deploy->history : QList<HistoryEntry>(), m_pulse->audited(),
+                           now);
+    m_board->setLines(lines);
 }
 
 void OverviewPane::updateSummary()
@@ -144,13 +191,14 @@ void OverviewPane::updateSummary()
         break;
     }
     m_summary->setText(parts.join(QStringLiteral(" · ")));
+    updateBoard();
 }
 
 void OverviewPane::showEvent(QShowEvent *event)
 {
     Pane::showEvent(event);
     // Data goes stale while hidden; fetch at once rather than showing a 10-second-old table.
-    refresh();
+    poll();
     m_timer->start();
 }
 

@@ -12,13 +12,17 @@ namespace Opsdeck {
 
 class DatabaseCard;
 class EnvironmentProbe;
+class EnvironmentPulse;
 class HostStatusModel;
 class SshPool;
+class StatusBoard;
 
 /**
- * Environment overview: every host's SSH status (through its jump host), verified key, uptime,
- * load and disk, and the database's basics. Refreshes on a timer while visible; every probe
- * is asynchronous, so a dead host shows its error while the rest keep updating.
+ * The environment's status page: one line per concern (hosts, database checks, what is deployed
+ * and the lock, drift against the other environments, recent activity) with a button to the pane
+ * behind it, then every host's SSH status, verified key, uptime, load and disk, and the
+ * database's basics. Refreshes on a timer while visible; every probe is asynchronous, so the
+ * page paints at once and fills in, and a dead host shows its error while the rest keep updating.
  */
 class OverviewPane final : public Pane
 {
@@ -35,6 +39,8 @@ public:
 
     void refresh() override;
     EnvironmentProbe *probe() const { return m_probe; }
+    EnvironmentPulse *pulse() const { return m_pulse; }
+    StatusBoard *statusBoard() const { return m_board; }
     QTableView *hostTable() const { return m_hostTable; }
 
 protected:
@@ -43,9 +49,13 @@ protected:
 
 private:
     void updateSummary();
+    void updateBoard();
+    void poll();
     QWidget *makeHeader(const EnvironmentSpec &environment);
 
     EnvironmentProbe *m_probe;
+    EnvironmentPulse *m_pulse;
+    StatusBoard *m_board;
     HostStatusModel *m_model;
     QTableView *m_hostTable;
     DatabaseCard *m_databaseCard;

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The status page's sentences: what a user reads on Overview, built from what the probes read.
+#include "runtime/pulselines.h"
+
+#include <QTest>
+
+using namespace Opsdeck;
+using Level = PulseLine::Level;
+
+namespace {
+
+const QDateTime kNow = QDateTime::fromString(QStringLiteral("2026-12-05T12:00:00Z"), Qt::ISODate);
+
+CheckResult check(const QString &title, Verdict verdict)
+{
+    CheckResult c;
+    c.name = title.toLower();
+    c.title = title;
+    c.verdict = verdict;
+    return c;
+}
+
+DatabaseStatus upDatabase(int connections = 12, int max = 97)
+{
+    DatabaseStatus db;
+    db.state = DatabaseStatus::State::Up;
+    db.connections = connections;
+    db.maxConnections = max;
+    return db;
+}
+
+HistoryEntry deploy(const QString &ref, const QString &release, int hoursAgo,
+                    HistoryEntry::Result result = HistoryEntry::Result::Succeeded)
+{
+    HistoryEntry e;
+    e.ref = ref;
+    e.release = release;
+    e.user = QStringLiteral("alice");
+    e.time = kNow.addSecs(-3600 * hoursAgo);
+    e.result = result;
+    return e;
+}
+
+HostDeployState host(const QString &name, const QString &current)
+{
+    HostDeployState h;
+    h.host = name;
+    h.current = current;
+    return h;
+}
+
+DriftRow driftRow(const QString &key, std::optional<QString> mine, std::optional<QString> theirs)
+{
+    DriftRow row;
+    row.key = key;
+    auto cell = [](const std::optional<QString> &v) {
+        return v ? std::optional<DriftInput::Value>(DriftInput::Value{*v, QString(), true})
+                 : std::nullopt;
+    };
+    row.cells = {cell(mine), cell(theirs)};
+    row.state = !mine || !theirs   ? DriftRow::State::Missing
+                : *mine != *theirs ? DriftRow::State::Differs
+                                   : DriftRow::State::Same;
+    return row;
+}
+
+FlagState flag(const QString &name, bool everyone)
+{
+    FlagState f;
+    f.name = name;
+    f.everyone = everyone;
+    f.hasWaffleRules = true;
+    return f;
+}
+
+} // namespace
+
+class TestPulseLines final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void databaseNamesItsCriticalChecksFirst()
+    {
+        HealthReport report;
+        report.checks = {check(QStringLiteral("Unused indexes"), Verdict::Warning),
+                         check(QStringLiteral("Blocked queries"), Verdict::Critical),
+                         check(QStringLiteral("Cache hit rate"), Verdict::Ok),
+                         check(QStringLiteral("Sequences near their limit"), Verdict::Critical)};
+        const PulseLine line = databasePulse(upDatabase(), &report);
+        QCOMPARE(line.level, Level::Critical);
+        QCOMPARE(line.summary,
+                 QStringLiteral("2 critical checks · 1 warning · 12 of 97 connections in use"));
+        QCOMPARE(line.details, QStringList({QStringLiteral("critical: Blocked queries"),
+                                            QStringLiteral("critical: Sequences near their limit"),
+                                            QStringLiteral("warning: Unused indexes")}));
+        QCOMPARE(line.pane, QStringLiteral("dbhealth"));
+
+        for (int i = 0; i < 6; ++i)
+            report.checks << check(QStringLiteral("Warning %1").arg(i), Verdict::Warning);
+        const QStringList capped = databasePulse(upDatabase(), &report).details;
+        QCOMPARE(capped.size(), 5);
+        QCOMPARE(capped.first(), QStringLiteral("critical: Blocked queries"));
+        QCOMPARE(capped.last(), QStringLiteral("… and 5 more"));
+    }
+
+    void aHealthyDatabaseSaysSoAndNearlyFullConnectionsWarn()
+    {
+        HealthReport report;
+        report.checks = {check(QStringLiteral("Cache hit rate"), Verdict::Ok),
+                         check(QStringLiteral("Replication"), Verdict::Skipped)};
+        PulseLine line = databasePulse(upDatabase(), &report);
+        QCOMPARE(line.level, Level::Good);
+        QCOMPARE(line.summary, QStringLiteral("all 1 passed · 12 of 97 connections in use"));
+
+        line = databasePulse(upDatabase(80, 97), &report);
+        QCOMPARE(line.level, Level::Warning);
+    }
+
+    void databaseBeforeTheChecksAndWhenDown()
+    {
+        PulseLine line = databasePulse(upDatabase(), nullptr);
+        QCOMPARE(line.level, Level::Checking);
+        QVERIFY(line.summary.startsWith(QStringLiteral("running the checks…")));
+
+        DatabaseStatus down;
+        down.state = DatabaseStatus::State::Down;
+        down.error = QStringLiteral("connection refused");
+        line = databasePulse(down, nullptr);
+        QCOMPARE(line.level, Level::Critical);
+        QCOMPARE(line.summary, QStringLiteral("Unreachable: connection refused"));
+    }
+
+    void deployedReleasesReadAsRefNames()
+    {
+        EnvironmentDeployState state;
+        state.hosts = {host(QStringLiteral("web1"), QStringLiteral("20261101T100000Z-b64dc5c")),
+                       host(QStringLiteral("web2"), QStringLiteral("20261101T100000Z-b64dc5c"))};
+        state.history = {
+            deploy(QStringLiteral("v1"), QStringLiteral("20261101T100000Z-b64dc5c"), 5)};
+        const PulseLine line = deployPulse(state, kNow);
+        QCOMPARE(line.level, Level::Good);
+        QCOMPARE(line.summary,
+                 QStringLiteral("v1 on web1 and web2 · deployed 5 hours ago by alice"));
+        QVERIFY(!line.summary.contains(QStringLiteral("20261101T")));
+    }
+
+    void hostsThatDisagreeAFailedDeployAndTheLockAreWarnings()
+    {
+        EnvironmentDeployState state;
+        state.hosts = {host(QStringLiteral("web1"), QStringLiteral("r2")),
+                       host(QStringLiteral("web2"), QStringLiteral("r1"))};
+        state.history = {
+            deploy(QStringLiteral("v3"), QStringLiteral("r3"), 1, HistoryEntry::Result::Failed),
+            deploy(QStringLiteral("v2"), QStringLiteral("r2"), 2),
+            deploy(QStringLiteral("v1"), QStringLiteral("r1"), 30)};
+        state.history[0].message = QStringLiteral("web1's health check got HTTP 503");
+        PulseLine line = deployPulse(state, kNow);
+        QCOMPARE(line.level, Level::Warning);
+        QVERIFY2(line.summary.startsWith(QStringLiteral("hosts differ: v2 on web1; v1 on web2")),
+                 qPrintable(line.summary));
+        QVERIFY2(
+            line.summary.contains(QStringLiteral("last deploy of v3 failed 1 hour ago by alice")),
+            qPrintable(line.summary));
+        QCOMPARE(line.details.value(0), QStringLiteral("web1's health check got HTTP 503"));
+
+        state.hosts = {host(QStringLiteral("web1"), QStringLiteral("r2"))};
+        state.history = {deploy(QStringLiteral("v2"), QStringLiteral("r2"), 2)};
+        state.lock = LockInfo{};
+        state.lock->user = QStringLiteral("bob@laptop");
+        state.lock->action = QStringLiteral("manual");
+        line = deployPulse(state, kNow);
+        QCOMPARE(line.level, Level::Warning);
+        QVERIFY2(line.summary.contains(QStringLiteral("locked by bob@laptop (manual)")),
+                 qPrintable(line.summary));
+    }
+
+    void anUnreachableHostIsNamed()
+    {
+        EnvironmentDeployState state;
+        HostDeployState web2 = host(QStringLiteral("web2"), {});
+        web2.error = QStringLiteral("connection timed out");
+        state.hosts = {host(QStringLiteral("web1"), QStringLiteral("r1")), web2};
+        const PulseLine line = deployPulse(state, kNow);
+        QCOMPARE(line.level, Level::Warning);
+        QVERIFY(line.summary.startsWith(QStringLiteral("release r1 on web1")));
+        QCOMPARE(line.details, QStringList(QStringLiteral("web2: connection timed out")));
+    }
+
+    void driftWarnsOnMissingKeysAndCountsDifferences()
+    {
+        DriftAgainst production{
+            QStringLiteral("production"),
+            QList<DriftRow>{
+                driftRow(QStringLiteral("DEBUG"), QStringLiteral("True"), QStringLiteral("False")),
+                driftRow(QStringLiteral("NEW_KEY"), QStringLiteral("1"), std::nullopt),
+                driftRow(QStringLiteral("SAME"), QStringLiteral("x"), QStringLiteral("x"))},
+            2,
+            {}};
+        PulseLine line = driftPulse(QStringLiteral("staging"), {production});
+        QCOMPARE(line.level, Level::Warning);
+        QCOMPARE(
+            line.summary,
+            QStringLiteral("vs production: config 1 key missing there, 1 differ, 2 flags differ"));
+
+        production.config = QList<DriftRow>{
+            driftRow(QStringLiteral("DEBUG"), QStringLiteral("True"), QStringLiteral("False"))};
+        production.flagsDiffering = 0;
+        line = driftPulse(QStringLiteral("staging"), {production});
+        QCOMPARE(line.level, Level::Good); // values differ between environments by design
+        QCOMPARE(line.summary, QStringLiteral("vs production: config 1 differ, flags same"));
+    }
+
+    void driftBeforeAnswers()
+    {
+        const PulseLine line = driftPulse(QStringLiteral("staging"),
+                                          {DriftAgainst{QStringLiteral("production"), {}, {}, {}}});
+        QCOMPARE(line.level, Level::Checking);
+    }
+
+    void flagsCompareByBehaviour()
+    {
+        const QList<FlagState> mine{flag(QStringLiteral("a"), true),
+                                    flag(QStringLiteral("b"), true),
+                                    flag(QStringLiteral("only_here"), true)};
+        const QList<FlagState> theirs{flag(QStringLiteral("a"), true),
+                                      flag(QStringLiteral("b"), false),
+                                      flag(QStringLiteral("only_there"), true)};
+        QCOMPARE(flagsDiffering(mine, theirs), 3); // b differs, one on each side only
+        QCOMPARE(flagsDiffering(mine, mine), 0);
+    }
+
+    void activityMergesDeploysAndAuditByTime()
+    {
+        AuditEntry flagChange;
+        flagChange.at = kNow.addSecs(-600);
+        flagChange.user = QStringLiteral("carol");
+        flagChange.action = QStringLiteral("flag.set");
+        flagChange.target = QStringLiteral("new_timeline");
+        flagChange.outcome = QStringLiteral("succeeded");
+        AuditEntry auditedDeploy = flagChange;
+        auditedDeploy.action = QStringLiteral("deploy"); // the hosts' history has it already
+        AuditEntry refused = flagChange;
+        refused.at = kNow.addSecs(-7200 * 10);
+        refused.action = QStringLiteral("db.terminate");
+        refused.target = QStringLiteral("pid 42");
+        refused.outcome = QStringLiteral("refused: not confirmed");
+        const PulseLine line =
+            activityPulse({deploy(QStringLiteral("v2"), QStringLiteral("r2"), 2)},
+                          {flagChange, auditedDeploy, refused}, kNow);
+        QCOMPARE(line.level, Level::Good);
+        QCOMPARE(line.summary, QStringLiteral("10 minutes ago carol flag.set new_timeline"));
+        QCOMPARE(
+            line.details,
+            QStringList({QStringLiteral("2 hours ago alice deployed v2 (succeeded)"),
+                         QStringLiteral(
+                             "20 hours ago carol db.terminate pid 42 (refused: not confirmed)")}));
+    }
+
+    void aFailedNewestDeployMakesActivityAWarning()
+    {
+        const PulseLine line = activityPulse(
+            {deploy(QStringLiteral("v3"), QStringLiteral("r3"), 1, HistoryEntry::Result::Failed)},
+            {}, kNow);
+        QCOMPARE(line.level, Level::Warning);
+        QCOMPARE(line.summary, QStringLiteral("1 hour ago alice deployed v3 (failed)"));
+    }
+
+    void hostsLine()
+    {
+        HostStatus web1{QStringLiteral("web1"), {}, {}, HostStatus::State::Up, {}, {}, {}, {}};
+        HostStatus web2 = web1;
+        web2.name = QStringLiteral("web2");
+        web2.state = HostStatus::State::Down;
+        web2.error = QStringLiteral("no route to host");
+        PulseLine line = hostsPulse({web1, web2});
+        QCOMPARE(line.level, Level::Critical);
+        QCOMPARE(line.summary, QStringLiteral("1 of 2 hosts up"));
+        QCOMPARE(line.details, QStringList(QStringLiteral("web2: no route to host")));
+        web2.state = HostStatus::State::Checking;
+        line = hostsPulse({web1, web2});
+        QCOMPARE(line.level, Level::Checking);
+        QCOMPARE(worstLevel({line, hostsPulse({web1})}), Level::Good);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPulseLines)
+#include "tst_pulselines.moc"
