@@ -3,6 +3,7 @@
 // user who clicks through the sidebar leaves them.
 #include "common/futures.h"
 #include "common/pane.h"
+#include "elision.h"
 #include "futurewait.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
@@ -10,14 +11,18 @@
 #include "pg/pgconnection.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/environmentprobe.h"
+#include "secrets/secretspane.h"
+#include "secretsmodel.h"
 #include "stallmeter.h"
 #include "testservices.h"
 
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -84,6 +89,9 @@ private slots:
         const QString workspace =
             TestServices::load(QStringLiteral("demo")).value(QStringLiteral("WORKSPACE"));
         QVERIFY2(!workspace.isEmpty(), "the demo fixture did not run");
+        // The demo's age identity, as scripts/demo sets it: the secrets pane can decrypt.
+        qputenv("SOPS_AGE_KEY_FILE",
+                (QFileInfo(workspace).absolutePath() + QStringLiteral("/age/keys.txt")).toUtf8());
         m_window = std::make_unique<MainWindow>();
         m_window->resize(1280, 800);
         m_window->show();
@@ -162,6 +170,43 @@ private slots:
         toHealth->click();
         QCOMPARE(m_window->currentPane()->paneId(), QStringLiteral("dbhealth"));
         QCOMPARE(m_window->currentPane()->context().name(), QStringLiteral("production"));
+    }
+
+    void noTextIsCutBesideEmptySpace()
+    {
+        // The default size a fresh settings file gives on a 1600×1000 screen.
+        const QSize size = MainWindow::defaultSize(QSize(1600, 1000));
+        QVERIFY(size.width() >= 1200 && size.height() >= 750);
+        m_window->resize(size);
+        QStringList problems;
+        for (const QString &environment : {QStringLiteral("staging"), QStringLiteral("production")})
+            for (const QString &pane : kPanes) {
+                QVERIFY2(openAndWait(environment, pane),
+                         qPrintable(environment + QLatin1Char('/') + pane));
+                Pane *current = m_window->currentPane();
+                if (auto *secrets = qobject_cast<SecretsPane *>(current)) {
+                    secrets->openFile(current->context().environment().secrets.value(0));
+                    QVERIFY2(StallMeter::spinUntil(
+                                 [secrets] { return secrets->model()->rowCount() > 0; }, 20000),
+                             "the secrets file did not open");
+                }
+                // Every tab, as a user clicking through them sees it.
+                QList<QTabWidget *> tabWidgets = current->findChildren<QTabWidget *>();
+                if (tabWidgets.isEmpty())
+                    tabWidgets << nullptr;
+                for (QTabWidget *tabs : std::as_const(tabWidgets))
+                    for (int tab = 0; tab < (tabs ? tabs->count() : 1); ++tab) {
+                        if (tabs)
+                            tabs->setCurrentIndex(tab);
+                        QTest::qWait(tabs ? 1000 : 300); // rows of the first answer laid out
+                        const QString where =
+                            environment + QLatin1Char('/') + pane +
+                            (tabs ? QLatin1Char('/') + tabs->tabText(tab) : QString());
+                        for (const QString &p : columnsCutBesideSpareWidth(current))
+                            problems << where + QStringLiteral(": ") + p;
+                    }
+            }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 
     void keyboardGoesToPanesAndEnvironments()

@@ -72,7 +72,9 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     m_legend->setUniformRowHeights(true);
     m_legend->setSortingEnabled(true);
     m_legend->sortByColumn(0, Qt::AscendingOrder);
+    // The numbers take what they need; the series' names get the rest.
     m_legend->header()->setStretchLastSection(false);
+    m_legend->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_legend->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_legend->setVisible(m_spec.legend);
     auto *header = new QHBoxLayout;

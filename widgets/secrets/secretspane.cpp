@@ -61,10 +61,12 @@ SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setUniformRowHeights(true);
     m_tree->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    m_tree->header()->setSectionResizeMode(SecretsModel::KeyColumn, QHeaderView::Interactive);
+    // Keys, types and "stored" fit their text when a file opens (and can be dragged); values,
+    // the long part, get the rest of the width.
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tree->header()->setSectionResizeMode(SecretsModel::ValueColumn, QHeaderView::Stretch);
     m_tree->header()->resizeSection(SecretsModel::KeyColumn, 200);
-    m_tree->header()->resizeSection(SecretsModel::ValueColumn, 250);
-    m_tree->header()->resizeSection(SecretsModel::TypeColumn, 60);
     m_files->setMinimumWidth(150);
 
     auto *center = new QWidget;
@@ -257,6 +259,9 @@ void SecretsPane::showFile(const QString &path)
     const OpenFile &open = m_open[path];
     m_model->setDocument(open.file.document.get());
     m_tree->expandToDepth(0);
+    for (const int column :
+         {SecretsModel::KeyColumn, SecretsModel::TypeColumn, SecretsModel::StoredColumn})
+        m_tree->resizeColumnToContents(column);
     m_metadata->setFile(&open.file, open.modified);
     const QStringList notes = open.file.notes;
     if (notes.isEmpty())
