@@ -116,22 +116,51 @@ QString breakLock(const DeploySpec &spec, const QString &id)
         .arg(q(QStringLiteral("\"id\":\"%1\"").arg(id)), dir);
 }
 
+namespace {
+
+/** In the deploy path: the repository's mirror in `repo`, cloned or brought up to date. */
+QString updateMirror(const DeploySpec &spec)
+{
+    return QStringLiteral("if [ -d repo ]; then\n"
+                          "  git -C repo remote set-url origin %1\n"
+                          "  git -C repo fetch --quiet --prune --force origin "
+                          "'+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'\n"
+                          "else\n"
+                          "  git clone --quiet --mirror %1 repo\n"
+                          "fi\n")
+        .arg(q(spec.repo));
+}
+
+} // namespace
+
+QString changes(const DeploySpec &spec, const QString &from, const QString &to)
+{
+    // The mirror is the deploy's own cache: bringing it up to date changes no release.
+    QString script = QStringLiteral("set -eu\nmkdir -p %1\ncd %1\n").arg(q(spec.path)) +
+                     updateMirror(spec) + QStringLiteral("echo '# commits'\n");
+    if (!from.isEmpty())
+        script += QStringLiteral("if git -C repo cat-file -e %1^{commit} 2>/dev/null; then\n"
+                                 "  echo \"count $(git -C repo rev-list --count %1..%2)\"\n"
+                                 "  git -C repo log -n 50 --format='%h %s (%an)' %1..%2\n"
+                                 "fi\n")
+                      .arg(q(from), q(to));
+    return script + QStringLiteral("echo '# migrations'\n"
+                                   "git -C repo ls-tree -r --name-only %1 | "
+                                   "grep -E '(^|/)migrations/[0-9][^/]*[.]py$' || true\n")
+                        .arg(q(to));
+}
+
 QString build(const DeployContext &c, const QString &host)
 {
     const QString releaseDir = QStringLiteral("releases/") + c.release;
     // The first deploy to a host creates the path (the lock host's lock step may not be this host).
-    QString script = QStringLiteral("set -eu\nmkdir -p %1\ncd %1\nmkdir -p releases shared\n"
-                                    "if [ -d repo ]; then\n"
-                                    "  git -C repo remote set-url origin %2\n"
-                                    "  git -C repo fetch --quiet --prune --force origin "
-                                    "'+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'\n"
-                                    "else\n"
-                                    "  git clone --quiet --mirror %2 repo\n"
-                                    "fi\n"
-                                    "mkdir %3\n"
-                                    "git -C repo archive %4 | tar -x -f - -C %3\n"
-                                    "printf '%s\\n' %4 >%3/REVISION\n")
-                         .arg(q(c.spec.path), q(c.spec.repo), q(releaseDir), q(c.revision));
+    QString script = QStringLiteral("set -eu\nmkdir -p %1\ncd %1\nmkdir -p releases shared\n")
+                         .arg(q(c.spec.path)) +
+                     updateMirror(c.spec) +
+                     QStringLiteral("mkdir %1\n"
+                                    "git -C repo archive %2 | tar -x -f - -C %1\n"
+                                    "printf '%s\\n' %2 >%1/REVISION\n")
+                         .arg(q(releaseDir), q(c.revision));
     for (const QString &item : c.spec.shared) {
         const QString target = releaseDir + QLatin1Char('/') + item;
         script += QStringLiteral("mkdir -p \"$(dirname %1)\" && rm -rf %1 && ln -s %2 %1\n")

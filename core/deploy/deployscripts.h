@@ -24,6 +24,12 @@ QString lock(const DeploySpec &spec, const QJsonObject &details);
 QString unlock(const DeploySpec &spec, const QString &id);
 /** Removes the lock; with `id`, only if it is still that lock (exit 4 and its details if not). */
 QString breakLock(const DeploySpec &spec, const QString &id = {});
+/**
+ * What deploying `to` brings (on the lock host, in the repository's mirror): "# commits", then
+ * "count N" and up to 50 `git log` lines since `from` when that commit is known, then
+ * "# migrations" and the Django migration files in `to`'s tree.
+ */
+QString changes(const DeploySpec &spec, const QString &from, const QString &to);
 QString build(const DeployContext &context, const QString &host);
 QString release(const DeployContext &context, const QString &host);
 QString switchCurrent(const DeploySpec &spec, const QString &release);

@@ -3,6 +3,8 @@
 // user who clicks through the sidebar leaves them.
 #include "common/futures.h"
 #include "common/pane.h"
+#include "deploy/deploydialog.h"
+#include "deploy/deploypane.h"
 #include "elision.h"
 #include "futurewait.h"
 #include "mainwindow.h"
@@ -16,8 +18,11 @@
 #include "stallmeter.h"
 #include "testservices.h"
 
+#include <QComboBox>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -54,6 +59,16 @@ QHash<QString, int> opsdeckBackends(PgConnection &admin)
                           rows->value(r, QStringLiteral("application_name")).toString(),
                       rows->value(r, QStringLiteral("count")).toInt());
     return counts;
+}
+
+/** With OPSDECK_SCREENSHOT_DIR set, keeps a picture of `widget` for the docs. */
+void screenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(100); // pending layout requests, as before a user looks
+    widget->grab().save(dir + QLatin1Char('/') + name);
 }
 
 QString describe(const QHash<QString, int> &counts)
@@ -207,6 +222,52 @@ private slots:
                     }
             }
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
+    void deployDialogSummarisesWhatADeployBrings()
+    {
+        QVERIFY(openAndWait(QStringLiteral("production"), QStringLiteral("deploy")));
+        auto *pane = qobject_cast<DeployPane *>(m_window->currentPane());
+        QVERIFY(pane);
+        QVERIFY(StallMeter::spinUntil([pane] { return !pane->currentRelease().isEmpty(); }, 30000));
+        DeployDialog *dialog = pane->openDeployDialog();
+        QSignalSpy refs(dialog, &DeployDialog::refsLoaded);
+        QVERIFY(refs.wait(30000));
+
+        // Nothing chosen for the user, Enter does not deploy, what runs now is marked, and tags
+        // come newest version first.
+        QCOMPARE(dialog->refBox()->currentIndex(), -1);
+        QVERIFY(dialog->ref().isEmpty());
+        QVERIFY(!dialog->deployButton()->isDefault());
+        QVERIFY(!dialog->deployButton()->isEnabled());
+        QStringList tags;
+        for (int i = 0; i < dialog->refBox()->count(); ++i) {
+            const QString text = dialog->refBox()->itemText(i);
+            if (text.contains(QStringLiteral("(tag,")))
+                tags << text.section(QStringLiteral("  ("), 0, 0);
+            QCOMPARE(text.contains(QStringLiteral("deployed now")),
+                     text.startsWith(QStringLiteral("v1  (")));
+        }
+        QCOMPARE(tags,
+                 QStringList({QStringLiteral("v4-unhealthy"), QStringLiteral("v3-broken-migration"),
+                              QStringLiteral("v2"), QStringLiteral("v1")}));
+
+        // v1 → v2 on the real repository and database: one commit, the likes migration that
+        // minitwit_prod has not applied.
+        dialog->setRef(QStringLiteral("v2"));
+        QSignalSpy summarised(dialog, &DeployDialog::summaryShown);
+        dialog->showPlan();
+        QVERIFY(summarised.wait(60000));
+        const QString summary = dialog->summaryText();
+        QVERIFY2(summary.startsWith(QStringLiteral(
+                     "v1 → v2: 1 commit, 1 migration (twit.0002_message_likes); web1 then web2; "
+                     "health check runs bin/healthcheck")),
+                 qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Add likes to messages")), qPrintable(summary));
+        QVERIFY(!dialog->planView()->isVisible()); // the scripts fold under "Show commands"
+        QVERIFY(dialog->planView()->toPlainText().contains(QStringLiteral("manage.py migrate")));
+        screenshot(dialog, QStringLiteral("deploy-dialog.png"));
+        dialog->reject();
     }
 
     void keyboardGoesToPanesAndEnvironments()

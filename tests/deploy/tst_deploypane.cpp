@@ -138,7 +138,6 @@ private slots:
         QVERIFY(plan.contains(QStringLiteral("manage.py migrate")));
         QVERIFY(plan.contains(QStringLiteral("web2")));
         QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty()); // a plan changes nothing
-        screenshot(dialog, QStringLiteral("deploy-dialog.png"));
 
         dialog->setRef(QStringLiteral("no-such-ref"));
         dialog->showPlan();

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploydialog.h"
 
+#include "common/futures.h"
 #include "deploy/deployplan.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deployscripts.h"
 #include "deploy/gitrefs.h"
 #include "deploy/hostfanout.h"
+#include "runtime/databasesession.h"
 
+#include <QCollator>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -15,6 +18,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -23,12 +27,17 @@ namespace {
 constexpr int kCommitRole = Qt::UserRole + 1;
 } // namespace
 
-DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QWidget *parent)
+DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment,
+                           DatabaseSession *database, QWidget *parent)
     : QDialog(parent)
     , m_pool(pool)
     , m_environment(environment)
     , m_ref(new QComboBox(this))
     , m_status(new QLabel(this))
+    , m_database(database)
+    , m_headline(new QLabel(this))
+    , m_details(new QLabel(this))
+    , m_showCommands(new QToolButton(this))
     , m_plan(new QPlainTextEdit(this))
     , m_planButton(new QPushButton(QStringLiteral("Show plan"), this))
     , m_deploy(new QPushButton(QStringLiteral("Deploy…"), this))
@@ -50,6 +59,29 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QW
     m_plan->setPlaceholderText(
         QStringLiteral("The plan — every command, on which hosts, in which order — "
                        "appears here before anything is changed."));
+    m_plan->hide(); // the scripts are the detail; the summary comes first
+    // Commit subjects and migration names come from the repository: plain text.
+    m_headline->setObjectName(QStringLiteral("deploySummary"));
+    m_headline->setTextFormat(Qt::PlainText);
+    m_headline->setWordWrap(true);
+    m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont bold = m_headline->font();
+    bold.setBold(true);
+    m_headline->setFont(bold);
+    m_details->setObjectName(QStringLiteral("deployChanges"));
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_showCommands->setText(QStringLiteral("Show commands"));
+    m_showCommands->setCheckable(true);
+    m_showCommands->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_showCommands->setArrowType(Qt::RightArrow);
+    m_showCommands->setAutoRaise(true);
+    connect(m_showCommands, &QToolButton::toggled, this, [this](bool shown) {
+        m_plan->setVisible(shown);
+        m_showCommands->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+    });
 
     const DeploySpec &spec = *environment.deploy;
     const QList<QStringList> batches = computeBatches(environment.hosts, spec.batches);
@@ -71,20 +103,27 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment, QW
     buttons->addButton(m_planButton, QDialogButtonBox::ActionRole);
     buttons->addButton(m_deploy, QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
-    m_deploy->setDefault(true);
+    // Enter shows the plan; deploying is always a deliberate click (then a confirmation).
+    m_planButton->setDefault(true);
+    m_deploy->setAutoDefault(false);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_planButton, &QPushButton::clicked, this, &DeployDialog::showPlan);
     connect(m_ref, &QComboBox::currentTextChanged, this, [this] {
         m_plan->clear();
         m_plannedRevision.clear();
+        ++m_summaryGeneration;
+        showSummary({}, {});
         updateButtons();
     });
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_status);
-    layout->addWidget(m_plan, 1);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_details, 1);
+    layout->addWidget(m_showCommands, 0, Qt::AlignLeft);
+    layout->addWidget(m_plan, 3);
     layout->addWidget(buttons);
     updateButtons();
 }
@@ -141,22 +180,34 @@ void DeployDialog::loadRefs()
             emit refsLoaded();
             return;
         }
-        const GitRefs refs = GitRefs::parse(outcome.output);
+        GitRefs refs = GitRefs::parse(outcome.output);
         const QString typed = m_ref->currentText();
         const QSignalBlocker blocker(m_ref);
         m_ref->clear();
         // Full names: a branch and a tag may share a name, and git resolves the bare name to
-        // the tag. The commit shown is the one the deploy is pinned to.
+        // the tag. The commit shown is the one the deploy is pinned to; what runs now is marked.
         const auto add = [this](const QString &kind, const QString &prefix, const QString &name,
                                 const QString &commit) {
-            m_ref->addItem(QStringLiteral("%1  (%2, %3)").arg(name, kind, commit.left(7)),
+            const bool deployed =
+                !m_deployedRevision.isEmpty() && commit.startsWith(m_deployedRevision.left(7));
+            m_ref->addItem(QStringLiteral("%1  (%2, %3)%4")
+                               .arg(name, kind, commit.left(7),
+                                    deployed ? QStringLiteral("  — deployed now") : QString()),
                            QString(prefix + name));
             m_ref->setItemData(m_ref->count() - 1, commit, kCommitRole);
         };
-        for (const auto &[name, commit] : refs.branches)
-            add(QStringLiteral("branch"), QStringLiteral("refs/heads/"), name, commit);
+        // Tags newest version first (v10 after v9, as people number them), then branches.
+        QCollator byVersion;
+        byVersion.setNumericMode(true);
+        std::stable_sort(refs.tags.begin(), refs.tags.end(),
+                         [&byVersion](const auto &a, const auto &b) {
+                             return byVersion.compare(a.first, b.first) > 0;
+                         });
         for (const auto &[name, commit] : refs.tags)
             add(QStringLiteral("tag"), QStringLiteral("refs/tags/"), name, commit);
+        for (const auto &[name, commit] : refs.branches)
+            add(QStringLiteral("branch"), QStringLiteral("refs/heads/"), name, commit);
+        m_ref->setCurrentIndex(-1); // nothing chosen for the user
         if (!typed.isEmpty())
             setRef(typed);
         m_status->setText(QStringLiteral("%1 branches, %2 tags.")
@@ -185,18 +236,126 @@ void DeployDialog::showPlan()
                 *planned = true;
                 m_plannedRevision = m_planner ? m_planner->context().revision : QString();
                 m_plan->setPlainText(formatPlan(plan));
+                readChanges(m_ref->currentText().section(QStringLiteral("  ("), 0, 0),
+                            m_plannedRevision);
             });
     connect(m_planner, &DeployRunner::finished, this,
             [this, planned, planner = m_planner](DeployRunner::Outcome, const QString &summary) {
                 planner->deleteLater();
-                if (!*planned)
+                if (!*planned) {
                     m_plan->setPlainText(QStringLiteral("No plan: %1").arg(summary));
+                    showSummary(QStringLiteral("No plan: %1").arg(summary), {});
+                }
                 m_status->setText(*planned
                                       ? QStringLiteral("Plan ready — nothing has been changed yet.")
                                       : summary);
                 emit planShown(*planned);
             });
     m_planner->deploy(ref, {});
+}
+
+void DeployDialog::setDeployed(const QString &ref, const QString &revision)
+{
+    m_deployedRef = ref;
+    for (const QString &prefix : {QStringLiteral("refs/tags/"), QStringLiteral("refs/heads/")})
+        if (m_deployedRef.startsWith(prefix))
+            m_deployedRef = m_deployedRef.mid(prefix.size());
+    m_deployedRevision = revision;
+}
+
+QString DeployDialog::summaryText() const
+{
+    return m_headline->text() + QLatin1Char('\n') + m_details->text();
+}
+
+void DeployDialog::showSummary(const QString &headline, const QStringList &details)
+{
+    m_headline->setText(headline);
+    m_headline->setVisible(!headline.isEmpty());
+    m_details->setText(details.join(QLatin1Char('\n')));
+    m_details->setVisible(!details.isEmpty());
+}
+
+void DeployDialog::readChanges(const QString &toRef, const QString &revision)
+{
+    const int generation = ++m_summaryGeneration;
+    showSummary(QStringLiteral("Reading what %1 brings from the repository on %2…")
+                    .arg(toRef, m_environment.deploy->lockHost),
+                {});
+    auto *query = new HostFanOut(m_pool, this);
+    query->setCaptureOutput(true);
+    query->setStreamOutput(false);
+    connect(query, &HostFanOut::finished, this,
+            [this, query, generation, toRef](const QList<HostOutcome> &outcomes) {
+                query->deleteLater();
+                if (generation != m_summaryGeneration)
+                    return;
+                const HostOutcome outcome = outcomes.value(0);
+                if (!outcome.ok()) {
+                    showSummary(
+                        QStringLiteral("Could not read the changes: %1").arg(outcome.describe()),
+                        {});
+                    emit summaryShown();
+                    return;
+                }
+                readMigrations(toRef, DeployChanges::parse(outcome.output));
+            });
+    query->start({m_environment.deploy->lockHost},
+                 [spec = *m_environment.deploy, from = m_deployedRevision, revision](
+                     const QString &) { return DeployScripts::changes(spec, from, revision); });
+}
+
+void DeployDialog::readMigrations(const QString &toRef, const DeployChanges &changes)
+{
+    const int generation = m_summaryGeneration;
+    auto show = [this, toRef, changes](const std::optional<QStringList> &pending,
+                                       const QString &why) {
+        const auto items = [](const QStringList &lines) {
+            QStringList bulleted;
+            for (const QString &line : lines)
+                bulleted << QStringLiteral("  • ") + line;
+            return bulleted;
+        };
+        QStringList details;
+        if (!changes.commits.isEmpty())
+            details << QStringLiteral("Commits:") << items(changes.commits);
+        if (changes.commitCount && *changes.commitCount > changes.commits.size())
+            details << QStringLiteral("… and %1 more")
+                           .arg(*changes.commitCount - changes.commits.size());
+        if (pending && !pending->isEmpty())
+            details << QStringLiteral("Migrations the release phase will apply:")
+                    << items(*pending);
+        if (!why.isEmpty())
+            details << why;
+        showSummary(deployHeadline(m_deployedRef, toRef, changes, pending, m_environment), details);
+        emit summaryShown();
+    };
+    if (!m_database || changes.migrationsInCode.isEmpty()) {
+        show(m_database || changes.migrationsInCode.isEmpty() ? std::optional(QStringList())
+                                                              : std::nullopt,
+             {});
+        return;
+    }
+    m_database->whenReady(this, [this, generation, changes, show](PgConnection *pg,
+                                                                  const QString &error) {
+        if (generation != m_summaryGeneration)
+            return;
+        if (!pg) {
+            show(std::nullopt, QStringLiteral("Could not read django_migrations: %1").arg(error));
+            return;
+        }
+        onFinished(pg->query(appliedMigrationsSql()), this,
+                   [this, generation, changes, show](const Result<PgResultSet> &result) {
+                       if (generation != m_summaryGeneration)
+                           return;
+                       const Result<QList<AppliedMigration>> applied = parseMigrations(result);
+                       if (!applied)
+                           show(std::nullopt, QStringLiteral("Could not read django_migrations: %1")
+                                                  .arg(applied.errorString()));
+                       else
+                           show(pendingMigrations(changes.migrationsInCode, *applied), {});
+                   });
+    });
 }
 
 void DeployDialog::updateButtons()

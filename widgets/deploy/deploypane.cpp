@@ -199,8 +199,13 @@ void DeployPane::updateActions()
 
 DeployDialog *DeployPane::openDeployDialog()
 {
-    auto *dialog = new DeployDialog(m_pool, m_environment, this);
+    auto *dialog = new DeployDialog(m_pool, m_environment, context().monitoringSession(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString current = currentRelease();
+    if (const HistoryEntry *deploy = m_state.deployOf(current))
+        dialog->setDeployed(deploy->ref, deploy->revision);
+    else if (!current.isEmpty())
+        dialog->setDeployed(QStringLiteral("release %1").arg(current), {});
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { requestDeploy(dialog->ref(), dialog->shownRevision()); });
     dialog->open();

@@ -55,6 +55,8 @@ public:
     void requestBreakLock();
 
     const EnvironmentDeployState &state() const { return m_state; }
+    /** The lock host's current release, empty before the first status or without one. */
+    QString currentRelease() const;
     DeployRunner *runner() const { return m_runner; }
     DeployLog *log() const { return m_log; }
     DeployRunView *runView() const { return m_runView; }
@@ -79,7 +81,6 @@ private:
     DeployRunner *startJob(const QString &kind, const QString &title,
                            ActionPipeline::Finish finish);
     void onJobFinished(DeployRunner::Outcome outcome, const QString &summary);
-    QString currentRelease() const;
 
     QString m_workspaceName;
     const EnvironmentSpec &m_environment;
