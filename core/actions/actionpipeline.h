@@ -66,8 +66,11 @@ struct ActionRequest
     QString before;
     QString after;
     QString description; // what the confirmation shows: plain text, may quote servers
-    QString comment;     // the person's reason; set by the confirmer or given (-m)
-    qint64 auditId = 0;  // the row written before the action ran (set by the pipeline)
+    /** "What will change", shown under the description and never audited: a deploy's commits
+     * and migrations, a config file's masked key diff, the query a terminate ends. */
+    QString changes;
+    QString comment;    // the person's reason; set by the confirmer or given (-m)
+    qint64 auditId = 0; // the row written before the action ran (set by the pipeline)
 };
 
 /** The table's answer for a request: protected → typed name and comment, always. */

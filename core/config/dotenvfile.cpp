@@ -400,4 +400,34 @@ bool DotenvFile::looksSecret(const QString &key, const QString &value)
            urlPassword.match(value).hasMatch();
 }
 
+QString DotenvFile::maskedDiff(const DotenvFile &before, const DotenvFile &after)
+{
+    const QString mask = QStringLiteral("••••••");
+    QStringList keys;
+    for (const DotenvFile *file : {&before, &after})
+        for (const Entry &e : file->entries())
+            if (e.kind == Entry::Kind::Assignment && !keys.contains(e.key))
+                keys << e.key;
+    QStringList lines;
+    for (const QString &key : std::as_const(keys)) {
+        const std::optional<QString> old = before.value(key), now = after.value(key);
+        if (old == now)
+            continue;
+        const bool secret =
+            looksSecret(key, old.value_or(QString())) || looksSecret(key, now.value_or(QString()));
+        const auto shown = [&](const QString &v) {
+            return secret ? mask : v;
+        };
+        if (!old)
+            lines << QStringLiteral("+ %1=%2").arg(key, shown(*now));
+        else if (!now)
+            lines << QStringLiteral("- %1").arg(key);
+        else
+            lines << QStringLiteral("~ %1: %2 → %3%4")
+                         .arg(key, shown(*old), shown(*now),
+                              secret ? QStringLiteral(" (changed)") : QString());
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace Opsdeck

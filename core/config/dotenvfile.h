@@ -73,6 +73,12 @@ public:
      * a DATABASE_URL with a password). */
     static bool looksSecret(const QString &key, const QString &value);
 
+    /**
+     * What saving `after` over `before` changes, key by key, for a confirmation: "+ KEY=value",
+     * "- KEY", "~ KEY: old → new"; values that look secret (in either version) are masked.
+     */
+    static QString maskedDiff(const DotenvFile &before, const DotenvFile &after);
+
 private:
     QList<Entry> m_entries;
     QByteArray m_eol = "\n";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real MainWindow on the demo world: every pane of both environments open at once, as a
 // user who clicks through the sidebar leaves them.
+#include "common/dangerconfirmdialog.h"
 #include "common/futures.h"
 #include "common/pane.h"
 #include "deploy/deploydialog.h"
@@ -267,7 +268,17 @@ private slots:
         QVERIFY(!dialog->planView()->isVisible()); // the scripts fold under "Show commands"
         QVERIFY(dialog->planView()->toPlainText().contains(QStringLiteral("manage.py migrate")));
         screenshot(dialog, QStringLiteral("deploy-dialog.png"));
-        dialog->reject();
+
+        // The confirmation shows the same summary under "What will change" (declined here).
+        DangerConfirmDialog::setNextAnswer(false);
+        auto reset = qScopeGuard([] { DangerConfirmDialog::setNextAnswer(std::nullopt); });
+        const int asked = DangerConfirmDialog::questionsAsked();
+        dialog->deployButton()->click();
+        QCOMPARE(DangerConfirmDialog::questionsAsked(), asked + 1);
+        QVERIFY2(DangerConfirmDialog::lastQuestion().changes.contains(
+                     QStringLiteral("twit.0002_message_likes")),
+                 qPrintable(DangerConfirmDialog::lastQuestion().changes));
+        QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
     }
 
     void keyboardGoesToPanesAndEnvironments()

@@ -219,6 +219,23 @@ private slots:
                                          QStringLiteral("postgres://db/app")));
         QVERIFY(!DotenvFile::looksSecret(QStringLiteral("ALLOWED_HOSTS"), QStringLiteral("a,b")));
     }
+
+    void theDiffAConfirmationShowsMasksSecrets()
+    {
+        const DotenvFile before =
+            DotenvFile::parse("DEBUG=True\nDB_PASSWORD=hunter2\nOLD=1\nSAME=x\n");
+        const DotenvFile after = DotenvFile::parse(
+            "DEBUG=False\nDB_PASSWORD=correct-horse\nSAME=x\nNEW_TOKEN=abc\nPORT=8000\n");
+        const QString diff = DotenvFile::maskedDiff(before, after);
+        QCOMPARE(diff, QStringLiteral("~ DEBUG: True → False\n"
+                                      "~ DB_PASSWORD: •••••• → •••••• (changed)\n"
+                                      "- OLD\n"
+                                      "+ NEW_TOKEN=••••••\n"
+                                      "+ PORT=8000"));
+        QVERIFY(!diff.contains(QStringLiteral("hunter2")));
+        QVERIFY(!diff.contains(QStringLiteral("correct-horse")));
+        QVERIFY(DotenvFile::maskedDiff(before, before).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDotenvFile)

@@ -422,7 +422,7 @@ private slots:
     void protectedEnvironmentsNeedTheNameTyped()
     {
         DangerConfirmDialog dialog(QStringLiteral("Terminate"), QStringLiteral("Terminate pid 1?"),
-                                   QStringLiteral("production"), true);
+                                   {}, QStringLiteral("production"), true);
         auto *typed = dialog.findChild<QLineEdit *>(QStringLiteral("typedEnvironment"));
         auto *confirm = dialog.findChild<QPushButton *>(QStringLiteral("confirmButton"));
         QVERIFY(typed && confirm);
@@ -433,7 +433,7 @@ private slots:
         QVERIFY(!confirm->isEnabled()); // and a reason, as the command line's -m
         dialog.findChild<QLineEdit *>(QStringLiteral("comment"))->setText(u"stuck migration"_qs);
         QVERIFY(confirm->isEnabled());
-        DangerConfirmDialog plain(QStringLiteral("Cancel query"), QStringLiteral("?"),
+        DangerConfirmDialog plain(QStringLiteral("Cancel query"), QStringLiteral("?"), {},
                                   QStringLiteral("staging"), false);
         QVERIFY(!plain.findChild<QLineEdit *>(QStringLiteral("typedEnvironment")));
     }
@@ -506,6 +506,10 @@ private slots:
         staging.requestSignal(row, BackendSignal::Terminate);
         QCOMPARE(DangerConfirmDialog::lastQuestion().environment, QStringLiteral("production"));
         QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+        // What will change: the query the terminate ends, whole.
+        QVERIFY2(DangerConfirmDialog::lastQuestion().changes.endsWith(row.query),
+                 qPrintable(DangerConfirmDialog::lastQuestion().changes));
+        QVERIFY(!row.query.isEmpty());
         QVERIFY(finished.wait(15000));
         QVERIFY2(finished.first().first().toBool(),
                  qPrintable(finished.first().value(1).toString()));

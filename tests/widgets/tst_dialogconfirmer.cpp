@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -93,6 +94,7 @@ private slots:
         QWidget parent;
         auto *dialog =
             new DangerConfirmDialog(QStringLiteral("Terminate session"), QStringLiteral("pid 8452"),
+                                    QStringLiteral("select * from reports where … for update"),
                                     QStringLiteral("production"), true, &parent);
         dialog->setAttribute(Qt::WA_DeleteOnClose, false);
         QSignalSpy finished(dialog, &QDialog::finished);
@@ -101,6 +103,11 @@ private slots:
         auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("typedEnvironment"));
         auto *comment = dialog->findChild<QLineEdit *>(QStringLiteral("comment"));
         QCOMPARE(QApplication::focusWidget(), name); // the cursor starts in the name
+        // What will change is shown, as plain text the keyboard passes over.
+        auto *changes = dialog->findChild<QPlainTextEdit *>(QStringLiteral("whatWillChange"));
+        QVERIFY(changes && changes->isVisible());
+        QCOMPARE(changes->toPlainText(),
+                 QStringLiteral("select * from reports where … for update"));
         // Enter before the name: nothing happens (it used to cancel).
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
         QCOMPARE(finished.count(), 0);
@@ -127,8 +134,9 @@ private slots:
     void anUnprotectedDialogKeepsThingsOnAStrayEnter()
     {
         QWidget parent;
-        DangerConfirmDialog dialog(QStringLiteral("Terminate session"), QStringLiteral("pid 1"),
+        DangerConfirmDialog dialog(QStringLiteral("Terminate session"), QStringLiteral("pid 1"), {},
                                    QStringLiteral("staging"), false, &parent);
+        QVERIFY(!dialog.findChild<QPlainTextEdit *>(QStringLiteral("whatWillChange")));
         QSignalSpy finished(&dialog, &QDialog::finished);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowActive(&dialog));

@@ -3,6 +3,7 @@
 #include "common/hostkeydialog.h"
 
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -41,8 +42,12 @@ private slots:
     {
         // An application_name or a lock comment is whatever a server (or a colleague) wrote.
         const QString hostile = QStringLiteral("<b>ok</b><img src=\"http://evil/x.png\">");
-        DangerConfirmDialog dialog(QStringLiteral("Terminate"), hostile, QStringLiteral("prod"),
-                                   true);
+        DangerConfirmDialog dialog(QStringLiteral("Terminate"), hostile, hostile,
+                                   QStringLiteral("prod"), true);
+        // The changes box is a plain-text editor: no markup is ever interpreted there either.
+        auto *changes = dialog.findChild<QPlainTextEdit *>(QStringLiteral("whatWillChange"));
+        QVERIFY(changes);
+        QCOMPARE(changes->toPlainText(), hostile);
         bool found = false;
         for (QLabel *label : dialog.findChildren<QLabel *>())
             if (label->text() == hostile) {

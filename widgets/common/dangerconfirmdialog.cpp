@@ -2,9 +2,11 @@
 #include "dangerconfirmdialog.h"
 
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -32,17 +34,17 @@ DangerConfirmDialog::Question DangerConfirmDialog::lastQuestion()
 }
 
 void DangerConfirmDialog::ask(QWidget *parent, const QString &actionLabel,
-                              const QString &description, const QString &environment,
-                              bool isProtected, Answer answer)
+                              const QString &description, const QString &changes,
+                              const QString &environment, bool isProtected, Answer answer)
 {
     ++s_questions;
-    s_lastQuestion = {environment, isProtected, description};
+    s_lastQuestion = {environment, isProtected, description, changes};
     if (s_nextAnswer) {
         answer(*s_nextAnswer, QStringLiteral("(test)"));
         return;
     }
-    auto *dialog =
-        new DangerConfirmDialog(actionLabel, description, environment, isProtected, parent);
+    auto *dialog = new DangerConfirmDialog(actionLabel, description, changes, environment,
+                                           isProtected, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(dialog, &QDialog::finished, dialog, [dialog, answer](int result) {
         answer(result == QDialog::Accepted, dialog->comment());
@@ -51,8 +53,8 @@ void DangerConfirmDialog::ask(QWidget *parent, const QString &actionLabel,
 }
 
 DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QString &description,
-                                         const QString &environment, bool isProtected,
-                                         QWidget *parent)
+                                         const QString &changes, const QString &environment,
+                                         bool isProtected, QWidget *parent)
     : QDialog(parent)
     , m_comment(new QLineEdit(this))
 {
@@ -66,6 +68,20 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
     text->setWordWrap(true);
     text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(text);
+    if (!changes.isEmpty()) {
+        // What the action changes, before the person decides: commits and migrations, a masked
+        // key diff, the query a terminate ends. Plain text, scrollable, never editable.
+        layout->addWidget(new QLabel(QStringLiteral("<b>What will change</b>"), this));
+        auto *view = new QPlainTextEdit(changes, this);
+        view->setObjectName(QStringLiteral("whatWillChange"));
+        view->setReadOnly(true);
+        view->setLineWrapMode(QPlainTextEdit::NoWrap);
+        view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        view->setFocusPolicy(Qt::ClickFocus); // Tab goes from the name to the comment
+        const int lines = std::min<int>(changes.count(QLatin1Char('\n')) + 1, 14);
+        view->setFixedHeight(view->fontMetrics().lineSpacing() * lines + 16);
+        layout->addWidget(view);
+    }
     auto *form = new QFormLayout;
     if (isProtected) {
         m_typed = new QLineEdit(this);

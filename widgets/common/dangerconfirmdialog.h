@@ -24,8 +24,10 @@ public:
     using Answer = std::function<void(bool confirmed, const QString &comment)>;
 
     /** Asks; `answer` is called exactly once. */
+    /** `changes` (may be empty) is shown under "What will change", as plain monospace text. */
     static void ask(QWidget *parent, const QString &actionLabel, const QString &description,
-                    const QString &environment, bool isProtected, Answer answer);
+                    const QString &changes, const QString &environment, bool isProtected,
+                    Answer answer);
 
     /** For tests: answer the next questions without showing anything. */
     static void setNextAnswer(std::optional<bool> confirmed);
@@ -36,11 +38,13 @@ public:
         QString environment;
         bool isProtected = false;
         QString description;
+        QString changes;
     };
     static Question lastQuestion();
 
     DangerConfirmDialog(const QString &actionLabel, const QString &description,
-                        const QString &environment, bool isProtected, QWidget *parent = nullptr);
+                        const QString &changes, const QString &environment, bool isProtected,
+                        QWidget *parent = nullptr);
     QString comment() const;
 
 private:

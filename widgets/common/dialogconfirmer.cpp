@@ -13,7 +13,8 @@ void DialogConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
         return;
     }
     DangerConfirmDialog::ask(m_parent, ruleFor(request.kind).label, request.description,
-                             request.environment, level == ConfirmLevel::TypedNameAndComment,
+                             request.changes, request.environment,
+                             level == ConfirmLevel::TypedNameAndComment,
                              [answer](bool confirmed, const QString &comment) {
                                  answer(confirmed ? std::optional(comment) : std::nullopt);
                              });

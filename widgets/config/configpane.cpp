@@ -4,6 +4,7 @@
 #include "common/dialogconfirmer.h"
 #include "common/futures.h"
 #include "common/messagebanner.h"
+#include "config/dotenvfile.h"
 #include "configconflictdialog.h"
 #include "configdriftmodel.h"
 #include "confighistorydialog.h"
@@ -263,6 +264,9 @@ void ConfigPane::save()
     ActionRequest r = request(ActionKind::ConfigSave, location);
     r.after = summary; // by key name, never by value
     r.description = tr("Save %1 (%2) in %3?").arg(location, summary, m_environment.name);
+    if (!file->spec.isYaml())
+        r.changes =
+            DotenvFile::maskedDiff(DotenvFile::parse(file->base.bytes), DotenvFile::parse(bytes));
     submitWrite(r, [this, location, bytes, summary](ActionPipeline::Finish finish) {
         write(location, bytes, m_files[location].base, summary, false, finish);
     });

@@ -284,16 +284,18 @@ void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
                          .arg(row.user, row.application, row.database, row.backendStartText);
     request.before = row.state + QStringLiteral(": ") + row.query.simplified().left(200);
     request.description =
-        QStringLiteral("%1 backend %2 (%3, %4) on database %5 of %6?\n\n%7\n\nQuery: %8")
+        QStringLiteral("%1 backend %2 (%3, %4) on database %5 of %6?\n\n%7")
             .arg(terminate ? QStringLiteral("Terminate")
                            : QStringLiteral("Cancel the running query of"))
             .arg(row.pid)
-            .arg(
-                row.user, row.application, row.database, request.environment,
-                terminate
-                    ? QStringLiteral("The session is closed and its open transaction rolled back.")
-                    : QStringLiteral("The query stops with an error; the session stays connected."),
-                row.query.simplified().left(300));
+            .arg(row.user, row.application, row.database, request.environment,
+                 terminate
+                     ? QStringLiteral("The session is closed and its open transaction rolled back.")
+                     : QStringLiteral(
+                           "The query stops with an error; the session stays connected."));
+    // The query it ends, whole (bounded), as the session's state shows it.
+    request.changes = QStringLiteral("%1 for %2:\n%3")
+                          .arg(row.state, formatAge(row.querySeconds), row.query.left(4000));
     m_actions.submit(
         request,
         [this, row, signal](const ActionRequest &, ActionPipeline::Finish finish) {

@@ -206,8 +206,9 @@ DeployDialog *DeployPane::openDeployDialog()
         dialog->setDeployed(deploy->ref, deploy->revision);
     else if (!current.isEmpty())
         dialog->setDeployed(QStringLiteral("release %1").arg(current), {});
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { requestDeploy(dialog->ref(), dialog->shownRevision()); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        requestDeploy(dialog->ref(), dialog->shownRevision(), dialog->summaryText().trimmed());
+    });
     dialog->open();
     dialog->loadRefs();
     return dialog;
@@ -245,7 +246,7 @@ ActionRequest DeployPane::request(ActionKind kind, const QString &target) const
     return r;
 }
 
-void DeployPane::requestDeploy(const QString &ref, const QString &revision)
+void DeployPane::requestDeploy(const QString &ref, const QString &revision, const QString &changes)
 {
     ActionRequest r =
         request(ActionKind::Deploy,
@@ -257,6 +258,7 @@ void DeployPane::requestDeploy(const QString &ref, const QString &revision)
             .arg(revision.isEmpty() ? ref
                                     : QStringLiteral("%1 (commit %2)").arg(ref, revision.left(12)),
                  m_environment.name, m_environment.hosts.join(QStringLiteral(", ")));
+    r.changes = changes;
     m_actions.submit(
         r, [this, ref, revision](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             DeployRunner *job =

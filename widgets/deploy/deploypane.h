@@ -49,7 +49,9 @@ public:
     RunCommandDialog *openRunCommandDialog();
     /** Confirms (typed name in protected environments), then deploys `ref`. */
     /** `revision`: the commit the person was shown; the deploy refuses any other. */
-    void requestDeploy(const QString &ref, const QString &revision = {});
+    /** `changes`: the plan's summary (commits, migrations), shown in the confirmation. */
+    void requestDeploy(const QString &ref, const QString &revision = {},
+                       const QString &changes = {});
     void requestRollback(const QString &release);
     void requestCommand(const QString &command, const QStringList &hosts);
     void requestBreakLock();
