@@ -39,8 +39,10 @@ void CliConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
             return;
         }
         if (!m_yes) {
-            m_err << request.description << "\n"
-                  << what << " on " << request.environment
+            m_err << request.description << "\n";
+            if (!request.changes.isEmpty())
+                m_err << "What will change:\n" << request.changes << "\n";
+            m_err << what << " on " << request.environment
                   << " (protected). Type the environment's name to go on: ";
             if (readLine() != request.environment) {
                 m_err << "not confirmed; nothing was done\n";

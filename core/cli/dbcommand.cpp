@@ -341,6 +341,7 @@ int runSignal(CliContext &ctx, const Options &o, BackendSignal signal)
                               .arg(ruleFor(request.kind).label)
                               .arg(row->pid)
                               .arg(row->user, row->application, row->database, owner.environment);
+    request.changes = backendActionChanges(*row);
     const QString started = row->backendStartText;
     return act(ctx, **session, o, request, [pid, started, signal](PgConnection &pg) {
         return signalBackend(pg, pid, started, signal);

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "backendaction.h"
 
+#include "common/formatting.h"
 #include "pg/pgconnection.h"
 
 namespace Opsdeck {
+
+QString backendActionChanges(const ActivityRow &row)
+{
+    return QStringLiteral("%1 for %2:\n%3")
+        .arg(row.state, formatAge(row.querySeconds), row.query.left(4000));
+}
 
 QFuture<Result<QString>> signalBackend(PgConnection &actionSession, int pid,
                                        const QString &backendStart, BackendSignal signal)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "activity.h"
 #include "common/result.h"
 
 #include <QFuture>
@@ -11,6 +12,10 @@ namespace Opsdeck {
 class PgConnection;
 
 enum class BackendSignal { Cancel, Terminate };
+
+/** "What will change" for a cancel or terminate: the query it ends, whole (bounded), with the
+ * session's state and how long the query has run. */
+QString backendActionChanges(const ActivityRow &row);
 
 /**
  * Cancels or terminates one backend over an *action* session (never the read-only monitor),

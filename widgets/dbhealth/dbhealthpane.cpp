@@ -293,9 +293,7 @@ void DbHealthPane::requestSignal(const ActivityRow &row, BackendSignal signal)
                      ? QStringLiteral("The session is closed and its open transaction rolled back.")
                      : QStringLiteral(
                            "The query stops with an error; the session stays connected."));
-    // The query it ends, whole (bounded), as the session's state shows it.
-    request.changes = QStringLiteral("%1 for %2:\n%3")
-                          .arg(row.state, formatAge(row.querySeconds), row.query.left(4000));
+    request.changes = backendActionChanges(row);
     m_actions.submit(
         request,
         [this, row, signal](const ActionRequest &, ActionPipeline::Finish finish) {
