@@ -25,6 +25,7 @@ Health effectHealth(FlagState::Effect effect)
 }
 
 const QColor kDiffersTint(255, 243, 205); // a pale amber: "look here"
+const QColor kHomeTint(232, 240, 254);    // a pale blue: "this pane's environment"
 
 } // namespace
 
@@ -66,6 +67,15 @@ void FlagsMatrixModel::setEnvironmentDescription(const QString &environment,
     m_descriptions.insert(environment, description);
     if (const int column = columnOf(environment); column > 0)
         emit headerDataChanged(Qt::Horizontal, column, column);
+}
+
+void FlagsMatrixModel::setHomeEnvironment(const QString &environment)
+{
+    m_home = environment;
+    if (!m_environments.isEmpty()) {
+        emit headerDataChanged(Qt::Horizontal, 1, int(m_environments.size()));
+        emit dataChanged(index(0, 1), index(rowCount() - 1, int(m_environments.size())));
+    }
 }
 
 void FlagsMatrixModel::setNow(const QDateTime &now)
@@ -259,6 +269,7 @@ QVariant FlagsMatrixModel::cellData(const Row &row, const QString &environment, 
             return QColor(Qt::gray);
         case Qt::BackgroundRole:
             return row.differs && m_loaded.contains(environment) ? QVariant(kDiffersTint)
+                   : environment == m_home                       ? QVariant(kHomeTint)
                                                                  : QVariant();
         default:
             return {};
@@ -280,7 +291,9 @@ QVariant FlagsMatrixModel::cellData(const Row &row, const QString &environment, 
         return tip;
     }
     case Qt::BackgroundRole:
-        return row.differs ? QVariant(kDiffersTint) : QVariant();
+        return row.differs             ? QVariant(kDiffersTint)
+               : environment == m_home ? QVariant(kHomeTint)
+                                       : QVariant();
     default:
         return {};
     }
@@ -316,9 +329,17 @@ QVariant FlagsMatrixModel::headerData(int section, Qt::Orientation orientation, 
             return QStringLiteral("Flag");
         return isEnvironment ? environmentAt(section) : QStringLiteral("Last change");
     }
+    if (role == Qt::FontRole && isEnvironment && environmentAt(section) == m_home) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
     if (role == Qt::ToolTipRole && isEnvironment) {
         const QString env = environmentAt(section);
         QStringList lines{m_descriptions.value(env)};
+        if (env == m_home)
+            lines.prepend(QStringLiteral("This pane's environment: a toggle on a flag's name "
+                                         "changes it here"));
         if (m_errors.contains(env))
             lines << QStringLiteral("Could not read: ") + m_errors.value(env);
         lines.removeAll(QString());

@@ -38,6 +38,10 @@ public:
     void setError(const QString &environment, const QString &error);
     /** Extra header tooltip (which backend, protected). */
     void setEnvironmentDescription(const QString &environment, const QString &description);
+    /** The pane's own environment: its column is marked (bold header, tinted cells) and is where
+     * a toggle goes unless another column is chosen. */
+    void setHomeEnvironment(const QString &environment);
+    QString homeEnvironment() const { return m_home; }
     /** For tests and screenshots: the "now" staleness is measured from. */
     void setNow(const QDateTime &now);
 
@@ -77,6 +81,7 @@ private:
     QStringList m_environments;
     QHash<QString, QList<FlagState>> m_flags; // environment → as loaded
     QHash<QString, QString> m_errors, m_descriptions;
+    QString m_home;
     QSet<QString> m_loaded;
     QList<Row> m_rows;
     QHash<QString, int> m_rowOfKey;

@@ -4,6 +4,7 @@
 // not be read, and the filters.
 #include "flagsmatrixmodel.h"
 
+#include <QFont>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -75,6 +76,26 @@ private slots:
                     .data(Qt::ToolTipRole)
                     .toString()
                     .contains(QLatin1String("staff: yes")));
+    }
+
+    void thePanesEnvironmentColumnIsMarked()
+    {
+        m_model.setHomeEnvironment(QStringLiteral("production"));
+        const int production = m_model.columnOf(QStringLiteral("production"));
+        const int staging = m_model.columnOf(QStringLiteral("staging"));
+        QVERIFY(m_model.headerData(production, Qt::Horizontal, Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!m_model.headerData(staging, Qt::Horizontal, Qt::FontRole).value<QFont>().bold());
+        QVERIFY(m_model.headerData(production, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("This pane's environment")));
+        // Cells of the home column are tinted, unless the row's own "differs" colour wins.
+        const int same = m_model.rowOf(QStringLiteral("flag:old_on"));
+        QVERIFY(m_model.index(same, production).data(Qt::BackgroundRole).isValid());
+        QVERIFY(!m_model.index(same, staging).data(Qt::BackgroundRole).isValid());
+        const int differs = m_model.rowOf(QStringLiteral("flag:differs"));
+        QCOMPARE(m_model.index(differs, production).data(Qt::BackgroundRole),
+                 m_model.index(differs, staging).data(Qt::BackgroundRole));
+        m_model.setHomeEnvironment({});
     }
 
     void lastChangeIsMeasuredAgainstTheClock()

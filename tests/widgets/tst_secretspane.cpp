@@ -20,7 +20,9 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -309,6 +311,34 @@ private slots:
         QVERIFY2(reopened, qPrintable(reopened.errorString()));
         QVERIFY(reopened->document->macVerified());
         QFile::remove(rules.fileName());
+    }
+
+    void otherEnvironmentsFilesAreGroupedAndNamed()
+    {
+        // .sops.yaml matches every file; production's pane lists its own file first, staging's
+        // under "Other environments" with its owner, and a file no environment lists apart.
+        QFile rules(m_dir.filePath(QStringLiteral(".sops.yaml")));
+        const QByteArray saved = readAll(rules.fileName());
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write("creation_rules:\n  - path_regex: \\.enc\\.(yaml|env)$\n    age: age1x\n");
+        rules.close();
+        auto restore = qScopeGuard([&] {
+            QFile back(rules.fileName());
+            if (back.open(QIODevice::WriteOnly))
+                back.write(saved);
+        });
+        auto pane = openPane(QStringLiteral("production"));
+        QVERIFY(pane);
+        auto *files = pane->findChild<QListWidget *>(QStringLiteral("secretsFiles"));
+        QVERIFY(files);
+        QStringList texts;
+        for (int i = 0; i < files->count(); ++i)
+            texts << files->item(i)->text();
+        const qsizetype other = texts.indexOf(QStringLiteral("Other environments"));
+        QVERIFY2(other > 0, qPrintable(texts.join(QLatin1Char('|'))));
+        QCOMPARE(texts.value(1), QStringLiteral("production.enc.yaml"));
+        QCOMPARE(texts.value(other + 1), QStringLiteral("staging.enc.yaml  (staging)"));
+        QVERIFY(!texts.mid(0, other).contains(QStringLiteral("staging.enc.yaml")));
     }
 
     void aPassphraseProtectedKeyIsAskedFor()

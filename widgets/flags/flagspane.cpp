@@ -150,6 +150,7 @@ void FlagsPane::createBackends()
         m_backends.insert(env.name, backend.value());
     }
     m_model->setEnvironments(environments);
+    m_model->setHomeEnvironment(m_currentEnvironment);
     for (const QString &env : environments) {
         if (FlagsBackend *b = m_backends.value(env))
             m_model->setEnvironmentDescription(

@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMap>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolBar>
@@ -67,6 +68,7 @@ SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
     m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_tree->header()->setSectionResizeMode(SecretsModel::ValueColumn, QHeaderView::Stretch);
     m_tree->header()->resizeSection(SecretsModel::KeyColumn, 200);
+    m_files->setObjectName(QStringLiteral("secretsFiles"));
     m_files->setMinimumWidth(150);
 
     auto *center = new QWidget;
@@ -206,9 +208,36 @@ void SecretsPane::listFiles()
         };
         for (const QString &path : list.environmentFiles)
             add(path);
-        if (!list.ruleMatchedFiles.isEmpty()) {
+        // Files another environment lists are that environment's (and carry its protection
+        // when saved); only the rest are "other files" that .sops.yaml's rules match.
+        QMap<QString, QStringList> byOwner;
+        QStringList unowned;
+        for (const QString &path : list.ruleMatchedFiles) {
+            QString owner;
+            for (const EnvironmentSpec &env : m_workspace.environments)
+                if (env.name != m_environment.name && env.secrets.contains(path))
+                    owner = env.name;
+            if (owner.isEmpty())
+                unowned << path;
+            else
+                byOwner[owner] << path;
+        }
+        if (!byOwner.isEmpty()) {
+            m_files->addItem(heading(tr("Other environments")));
+            for (auto it = byOwner.cbegin(); it != byOwner.cend(); ++it)
+                for (const QString &path : it.value()) {
+                    add(path);
+                    const EnvironmentSpec *owner = m_workspace.environment(it.key());
+                    m_files->item(m_files->count() - 1)
+                        ->setText(
+                            tr("%1  (%2%3)")
+                                .arg(QFileInfo(path).fileName(), it.key(),
+                                     owner && owner->isProtected ? tr(", protected") : QString()));
+                }
+        }
+        if (!unowned.isEmpty()) {
             m_files->addItem(heading(tr("Other files (.sops.yaml)")));
-            for (const QString &path : list.ruleMatchedFiles)
+            for (const QString &path : std::as_const(unowned))
                 add(path);
         }
         const QStringList all = list.environmentFiles + list.ruleMatchedFiles;
