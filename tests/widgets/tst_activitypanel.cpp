@@ -3,6 +3,7 @@
 // the next refresh must not leave a different session under the Cancel/Terminate buttons.
 #include "dbhealth/activitypanel.h"
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -105,6 +106,24 @@ private slots:
         QVERIFY(clicked != 5753 && clicked != 0);
         panel.setRows(threeBackends());
         QCOMPARE(selectedPid(panel), clicked);
+    }
+
+    void aFilterMatchingNothingSaysSo()
+    {
+        ActivityPanel panel;
+        panel.resize(900, 400);
+        panel.show();
+        auto *empty = panel.table()->viewport()->findChild<QLabel *>(QStringLiteral("emptyState"));
+        QVERIFY(empty);
+        QVERIFY(empty->isVisible()); // no rows yet: it says nothing is running
+        QVERIFY(empty->text().startsWith(QStringLiteral("Nothing is running")));
+        panel.setRows(threeBackends());
+        QVERIFY(!empty->isVisible());
+        QTest::keyClicks(panel.filter(), QStringLiteral("zzz"));
+        QVERIFY(empty->isVisible());
+        QCOMPARE(empty->text(), QStringLiteral("No session matches “zzz”."));
+        panel.filter()->clear();
+        QVERIFY(!empty->isVisible());
     }
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "driftview.h"
+#include "common/emptystate.h"
 
 #include "common/futures.h"
 #include "configdriftmodel.h"
@@ -80,6 +81,11 @@ DriftView::DriftView(const Workspace &workspace, const QString &currentEnvironme
     m_onlyDifferences->setChecked(true);
     m_filter->setSourceModel(m_model);
     m_table->setModel(m_filter);
+    EmptyState::attach(m_table, [this] {
+        if (m_model->rowCount() > 0)
+            return tr("Every key is the same in the environments compared.");
+        return isLoading() ? QString() : tr("No keys to compare: tick two environments above.");
+    });
     m_table->setSortingEnabled(true);
     m_filter->setSortRole(ConfigDriftModel::SortRole);
     // Worst first: an environment disagreeing with itself, then missing, differing, … (by key

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "activitypanel.h"
+#include "common/emptystate.h"
 
 #include "activitymodel.h"
 
@@ -40,6 +41,15 @@ ActivityPanel::ActivityPanel(QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("activityTable"));
     m_table->setModel(m_proxy);
+    EmptyState *empty = EmptyState::attach(m_table, [this] {
+        if (m_model->rowCount() > 0)
+            return QStringLiteral("No session matches “%1”.").arg(m_filter->text());
+        return m_showIdle->isChecked()
+                   ? QStringLiteral("No sessions.")
+                   : QStringLiteral("Nothing is running: no active or waiting sessions. "
+                                    "Tick “Idle sessions” to see the idle ones.");
+    });
+    connect(m_filter, &QLineEdit::textChanged, empty, &EmptyState::update);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(ActivityModel::TransactionAge,
                           Qt::DescendingOrder); // oldest transactions first

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "flagspane.h"
+#include "common/emptystate.h"
 
 #include "common/dialogconfirmer.h"
 #include "common/messagebanner.h"
@@ -46,6 +47,16 @@ FlagsPane::FlagsPane(EnvironmentContext &context, QWidget *parent)
 {
     m_filter->setSourceModel(m_model);
     m_view->setModel(m_filter);
+    EmptyState *empty = EmptyState::attach(m_view, [this] {
+        if (m_model->rowCount() == 0)
+            return m_model->environments().isEmpty() ? QString() : tr("No flags yet.");
+        if (!m_search->text().trimmed().isEmpty())
+            return tr("No flag matches “%1”%2.")
+                .arg(m_search->text().trimmed(),
+                     m_differencesOnly->isChecked() ? tr(" among the differences") : QString());
+        return tr("Every flag is the same in all environments.");
+    });
+    connect(m_search, &QLineEdit::textChanged, empty, &EmptyState::update);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
