@@ -142,6 +142,12 @@ private slots:
         QVERIFY(!panel(*pane, QStringLiteral("Messages posted"))->result().series.isEmpty());
         QCOMPARE(panel(*pane, QStringLiteral("Users"))->result().series.first().values.size(),
                  std::size_t(1));
+        // A single number takes the height it needs (Grafana's stat panel), not a chart's.
+        ChartPanel *users = panel(*pane, QStringLiteral("Users"));
+        QCOMPARE(users->height(), users->statHeight());
+        QVERIFY(users->height() < ChartPanel::kChartHeight / 2);
+        QCOMPARE(panel(*pane, QStringLiteral("Messages posted"))->height(),
+                 ChartPanel::kChartHeight);
         if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
             pane->grab().save(dir + QStringLiteral("/metrics-business.png"));
         // A good query: the ad-hoc panel draws, and can join the dashboard.

@@ -77,6 +77,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     m_legend->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_legend->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_legend->setVisible(m_spec.legend);
+    setFixedHeight(kChartHeight);
     auto *header = new QHBoxLayout;
     header->addWidget(m_title);
     header->addStretch(1);
@@ -129,6 +130,11 @@ void ChartPanel::setResult(const PanelResult &result, qint64 fromMs, qint64 toMs
     redraw(LegendRefilled);
 }
 
+int ChartPanel::statHeight() const
+{
+    return m_title->sizeHint().height() + m_stat->fontMetrics().height() * 2 + 16;
+}
+
 void ChartPanel::redraw(LegendUpdate legend)
 {
     // Usually every series is shown: then the list is shared, not copied (20 × 11,001 values).
@@ -143,6 +149,8 @@ void ChartPanel::redraw(LegendUpdate legend)
                                   [](const TimeSeries &s) { return s.values.size() == 1; });
     m_stat->setVisible(stat);
     m_chart->setVisible(!stat);
+    // Grafana's stat panel: a number takes the height it needs, not a chart's.
+    setFixedHeight(stat ? statHeight() : kChartHeight);
     m_legend->setVisible(m_spec.legend && !stat);
     // The legend first: when its height changes, the plot's does too, and a plot resized with
     // its lines drawn has every line rebuilt by QtCharts. So the old lines go, and the panel is

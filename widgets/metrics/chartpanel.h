@@ -26,7 +26,13 @@ class ChartPanel final : public QFrame
     Q_OBJECT
 
 public:
+    /** A chart's fixed height, as Grafana's grid gives each panel: a legend that grows with the
+     * first answer takes room from its own plot instead of moving every panel below it. */
+    static constexpr int kChartHeight = 330;
+
     explicit ChartPanel(PanelSpec spec, QWidget *parent = nullptr);
+    /** A single number's height: the title and the big number, nothing more. */
+    int statHeight() const;
 
     const PanelSpec &spec() const { return m_spec; }
     void setLoading(bool loading);

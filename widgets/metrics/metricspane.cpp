@@ -208,12 +208,9 @@ void MetricsPane::showDashboard(const QString &name)
 ChartPanel *MetricsPane::addPanel(const PanelSpec &spec, int index)
 {
     auto *panel = new ChartPanel(spec);
-    // A fixed height, as Grafana's grid gives each panel: a legend that grows with the first
-    // answer takes room from its own plot instead of moving every panel below it.
-    panel->setFixedHeight(330);
     panel->setHideEmpty(m_hideEmpty->isChecked());
     panel->setAnnotations(m_annotations);
-    m_gridLayout->addWidget(panel, index / 2, index % 2);
+    m_gridLayout->addWidget(panel, index / 2, index % 2, Qt::AlignTop);
     connect(panel, &ChartPanel::hovered, this, [this](qint64 ms) {
         for (ChartPanel *p : std::as_const(m_panels)) // one crosshair across the dashboard
             p->setCrosshair(ms);
