@@ -49,6 +49,15 @@ std::optional<GuiOptions> parseGuiOptions(const QStringList &args, QString *erro
                     *error = QStringLiteral("--settle-ms needs a number of milliseconds");
                 return std::nullopt;
             }
+        } else if (a == QLatin1String("--size")) {
+            const auto v = next("WIDTHxHEIGHT");
+            const QStringList parts = v ? v->split(QLatin1Char('x')) : QStringList();
+            o.size = parts.size() == 2 ? QSize(parts[0].toInt(), parts[1].toInt()) : QSize();
+            if (!v || o.size.width() < 200 || o.size.height() < 200) {
+                if (error->isEmpty())
+                    *error = QStringLiteral("--size needs WIDTHxHEIGHT, e.g. 1920x1080");
+                return std::nullopt;
+            }
         } else if (a == QLatin1String("--quit-after-first-paint")) {
             o.quitAfterFirstPaint = true;
         } else if (a.startsWith(QLatin1Char('-'))) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,7 @@ struct GuiOptions
     QString environment; // --env
     QString pane = QStringLiteral("overview");
     int settleMs = 15000; // upper bound on waiting for the pane's data
+    QSize size;           // --size WxH for screenshots; invalid = 1280×760
     bool quitAfterFirstPaint = false;
 };
 

@@ -35,7 +35,9 @@ int runGui(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("io.opsdeck.Opsdeck"));
 
     MainWindow window;
-    if (!options->screenshot.isEmpty())
+    if (options->size.isValid())
+        window.resize(options->size);
+    else if (!options->screenshot.isEmpty())
         window.resize(1280, 760);
     if (options->quitAfterFirstPaint)
         quitAfterFirstPaint(&window);

@@ -83,7 +83,7 @@ QString CommandRegistry::helpText() const
         "                         nearest opsdeck.yaml in this directory or a parent)\n"
         "  --version              print the version\n"
         "  -h, --help             print this help\n"
-        "  --screenshot OUT.png [--env ENV] [--pane PANE] [--settle-ms N]\n"
+        "  --screenshot OUT.png [--env ENV] [--pane PANE] [--settle-ms N] [--size WxH]\n"
         "                         render the window offscreen to a PNG and exit\n"
         "  --quit-after-first-paint\n"
         "                         exit right after the first paint (start-up timing)\n");
