@@ -110,8 +110,16 @@ SecretsFileList listSecretsFiles(const Workspace &workspace, const EnvironmentSp
         if (!matched)
             continue;
         QFile file(path);
-        if (file.open(QIODevice::ReadOnly) && file.read(1 << 20).contains("sops"))
+        if (!file.open(QIODevice::ReadOnly) || !file.read(1 << 20).contains("sops"))
+            continue;
+        QString owner;
+        for (const EnvironmentSpec &other : workspace.environments)
+            if (other.name != environment.name && other.secrets.contains(path))
+                owner = other.name;
+        if (owner.isEmpty())
             list.ruleMatchedFiles << path;
+        else
+            list.otherEnvironmentFiles[owner] << path;
     }
     return list;
 }

@@ -3,6 +3,9 @@
 
 #include "sopsdocument.h"
 
+#include <QMap>
+#include <QStringList>
+
 #include <memory>
 
 namespace Opsdeck {
@@ -36,11 +39,13 @@ Result<QByteArray> saveSecretsFile(const QString &path, const QByteArray &conten
                                    const QByteArray &expectedDigest);
 
 /** The environment's `secrets:` files, then other sops files in the workspace's folder that a
- * `.sops.yaml` creation rule matches (so a file the workspace forgot is still found). */
+ * `.sops.yaml` creation rule matches (so a file the workspace forgot is still found): those another
+ * environment lists are that environment's, the rest belong to none. */
 struct SecretsFileList
 {
     QStringList environmentFiles;
-    QStringList ruleMatchedFiles;
+    QMap<QString, QStringList> otherEnvironmentFiles; // by the environment that lists them
+    QStringList ruleMatchedFiles;                     // listed by no environment
 };
 SecretsFileList listSecretsFiles(const Workspace &workspace, const EnvironmentSpec &environment);
 
