@@ -259,7 +259,8 @@ void MainWindow::load()
         return;
     }
     m_context = std::make_unique<WorkspaceContext>(std::move(*result.workspace), this);
-    setWindowTitle(QStringLiteral("%1 — Opsdeck").arg(m_context->workspace().name));
+    // [*]: Qt shows the one unsaved-changes marker, like every editor, when windowModified.
+    setWindowTitle(QStringLiteral("%1[*] — Opsdeck").arg(m_context->workspace().name));
     populateSidebar();
     int warnings = int(result.diagnostics.size());
     if (warnings)
@@ -355,6 +356,7 @@ void MainWindow::onSidebarSelection()
         pane->restoreState(settings);
         connect(pane, &Pane::statusMessage, this,
                 [this](const QString &m) { statusBar()->showMessage(m, 5000); });
+        connect(pane, &Pane::unsavedChangesChanged, this, &MainWindow::markUnsaved);
         connect(pane, &Pane::openPaneRequested, this,
                 [this, environment](const QString &id) { selectPane(environment, id); });
         m_panes.insert(key, pane);
@@ -362,6 +364,25 @@ void MainWindow::onSidebarSelection()
     }
     m_stack->setCurrentWidget(pane);
     showPaneActions(pane);
+}
+
+void MainWindow::markUnsaved()
+{
+    bool anyUnsaved = false;
+    for (int row = 0; row < m_sidebarModel->rowCount(); ++row) {
+        QStandardItem *env = m_sidebarModel->item(row);
+        for (int child = 0; child < env->rowCount(); ++child) {
+            QStandardItem *item = env->child(child);
+            const QString paneId = item->data(kPaneRole).toString();
+            const Pane *pane =
+                m_panes.value(env->data(kEnvironmentRole).toString() + QLatin1Char('/') + paneId);
+            const bool unsaved = pane && !pane->unsavedChanges().isEmpty();
+            anyUnsaved = anyUnsaved || unsaved;
+            if (const PaneKind *kind = findPaneKind(paneId))
+                item->setText(unsaved ? kind->title + QStringLiteral(" *") : kind->title);
+        }
+    }
+    setWindowModified(anyUnsaved);
 }
 
 Pane *MainWindow::currentPane() const

@@ -65,6 +65,8 @@ private:
     void showDiagnostics(const Diagnostics &diagnostics);
     void populateSidebar();
     void onSidebarSelection();
+    /** Marks panes with unsaved edits in the sidebar and the window title (`*`). */
+    void markUnsaved();
     void chooseWorkspace();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();

@@ -30,6 +30,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
+#include <QTreeView>
 
 using namespace Opsdeck;
 
@@ -279,6 +280,40 @@ private slots:
                      QStringLiteral("twit.0002_message_likes")),
                  qPrintable(DangerConfirmDialog::lastQuestion().changes));
         QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+    }
+
+    void unsavedEditsAreMarkedWithAStar()
+    {
+        QVERIFY(openAndWait(QStringLiteral("production"), QStringLiteral("secrets")));
+        auto *secrets = qobject_cast<SecretsPane *>(m_window->currentPane());
+        QVERIFY(secrets);
+        secrets->openFile(secrets->context().environment().secrets.value(0));
+        QVERIFY(
+            StallMeter::spinUntil([secrets] { return secrets->model()->rowCount() > 0; }, 20000));
+        QVERIFY(!m_window->isWindowModified());
+        QVERIFY(m_window->windowTitle().contains(QStringLiteral("[*]")));
+        // An edit, not saved: the one marker, in the title and beside the pane in the sidebar.
+        QVERIFY(secrets->model()->setData(
+            secrets->model()->indexOfPath(QStringLiteral("sentry_dsn"), SecretsModel::ValueColumn),
+            QStringLiteral("https://edited@sentry")));
+        QVERIFY(m_window->isWindowModified());
+        auto *sidebar = m_window->findChild<QTreeView *>(QStringLiteral("sidebar"));
+        QVERIFY(sidebar);
+        QStringList marked;
+        const QAbstractItemModel *model = sidebar->model();
+        for (int env = 0; env < model->rowCount(); ++env)
+            for (int pane = 0; pane < model->rowCount(model->index(env, 0)); ++pane) {
+                const QString text = model->index(pane, 0, model->index(env, 0)).data().toString();
+                if (text.endsWith(QStringLiteral(" *")))
+                    marked << model->index(env, 0).data().toString() + QLatin1Char('/') + text;
+            }
+        QCOMPARE(marked.size(), 1);
+        QVERIFY2(marked.first().endsWith(QStringLiteral("/Secrets *")), qPrintable(marked.first()));
+        QVERIFY(marked.first().startsWith(QStringLiteral("production")));
+        secrets->reload(); // the edit dropped: no marker left
+        QVERIFY(!m_window->isWindowModified());
+        QVERIFY(
+            StallMeter::spinUntil([secrets] { return secrets->model()->rowCount() > 0; }, 20000));
     }
 
     void keyboardGoesToPanesAndEnvironments()

@@ -53,6 +53,8 @@ signals:
     void loaded();
     void stateChanged(Opsdeck::Pane::State state);
     void statusMessage(const QString &message);
+    /** unsavedChanges() may have changed: the window's title and sidebar mark it with `*`. */
+    void unsavedChangesChanged();
     /** The user asked for another pane of the same environment (a status line's button). */
     void openPaneRequested(const QString &paneId);
 

@@ -145,6 +145,7 @@ void ConfigPane::addFile(const ConfigFileSpec &spec)
     connect(file.editor, &ConfigEditor::modifiedChanged, this, [this, location = spec.location] {
         updateFileItem(location);
         updateActions();
+        emit unsavedChangesChanged();
     });
     auto *item = new QListWidgetItem(m_fileList);
     item->setData(Qt::UserRole, spec.location);

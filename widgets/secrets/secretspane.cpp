@@ -22,7 +22,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QMap>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolBar>
@@ -208,20 +207,8 @@ void SecretsPane::listFiles()
         };
         for (const QString &path : list.environmentFiles)
             add(path);
-        // Files another environment lists are that environment's (and carry its protection
-        // when saved); only the rest are "other files" that .sops.yaml's rules match.
-        QMap<QString, QStringList> byOwner;
-        QStringList unowned;
-        for (const QString &path : list.ruleMatchedFiles) {
-            QString owner;
-            for (const EnvironmentSpec &env : m_workspace.environments)
-                if (env.name != m_environment.name && env.secrets.contains(path))
-                    owner = env.name;
-            if (owner.isEmpty())
-                unowned << path;
-            else
-                byOwner[owner] << path;
-        }
+        // Another environment's files carry its name (and its protection when saved).
+        const QMap<QString, QStringList> &byOwner = list.otherEnvironmentFiles;
         if (!byOwner.isEmpty()) {
             m_files->addItem(heading(tr("Other environments")));
             for (auto it = byOwner.cbegin(); it != byOwner.cend(); ++it)
@@ -235,12 +222,15 @@ void SecretsPane::listFiles()
                                      owner && owner->isProtected ? tr(", protected") : QString()));
                 }
         }
-        if (!unowned.isEmpty()) {
+        if (!list.ruleMatchedFiles.isEmpty()) {
             m_files->addItem(heading(tr("Other files (.sops.yaml)")));
-            for (const QString &path : std::as_const(unowned))
+            for (const QString &path : list.ruleMatchedFiles)
                 add(path);
         }
-        const QStringList all = list.environmentFiles + list.ruleMatchedFiles;
+        QStringList all = list.environmentFiles;
+        for (const QStringList &files : byOwner)
+            all << files;
+        all << list.ruleMatchedFiles;
         if (all.isEmpty()) {
             setState(State::Empty,
                      tr("Environment %1 lists no secrets files. Add them to the workspace "
@@ -359,6 +349,7 @@ void SecretsPane::markModified()
             item->setText(QFileInfo(m_current).fileName() + QStringLiteral(" *"));
     }
     updateActions();
+    emit unsavedChangesChanged();
 }
 
 void SecretsPane::save()
@@ -449,6 +440,7 @@ void SecretsPane::finishSave(const QString &path, const Result<QByteArray> &writ
     }
     it->file.digest = *written;
     it->modified = false;
+    emit unsavedChangesChanged();
     finish(QString());
     if (path == m_current) {
         m_model->clearChanges();
@@ -471,6 +463,7 @@ void SecretsPane::reload()
     const QString path = m_current;
     m_open.remove(path);
     m_model->setDocument(nullptr);
+    emit unsavedChangesChanged();
     openFile(path);
 }
 
