@@ -51,9 +51,15 @@ bool EnvironmentPulse::isComplete() const
 QList<DriftAgainst> EnvironmentPulse::drift() const
 {
     QList<DriftAgainst> list;
-    for (const EnvironmentSpec &other : m_context.workspace().environments)
-        if (m_drift.contains(other.name))
-            list << m_drift.value(other.name);
+    for (const EnvironmentSpec &other : m_context.workspace().environments) {
+        if (!m_drift.contains(other.name))
+            continue;
+        DriftAgainst against = m_drift.value(other.name);
+        QStringList problems{m_configProblems.value(other.name), m_flagsProblems.value(other.name)};
+        problems.removeAll(QString());
+        against.problem = problems.join(QStringLiteral("; "));
+        list << against;
+    }
     return list;
 }
 
@@ -120,7 +126,7 @@ void EnvironmentPulse::readConfigDrift()
             const EnvironmentConfig other = done.at(i).result();
             DriftAgainst &against = m_drift[other.environment];
             const QStringList problems = mineRead.fileProblems + other.fileProblems;
-            against.problem = problems.join(QStringLiteral("; "));
+            m_configProblems.insert(other.environment, problems.join(QStringLiteral("; ")));
             against.config = computeDrift({mineRead.input, other.input});
         }
         emit changed();
@@ -129,29 +135,29 @@ void EnvironmentPulse::readConfigDrift()
 
 void EnvironmentPulse::readFlags()
 {
+    if (m_context.environment().flags.isEmpty())
+        return;
     QList<EnvironmentContext *> contexts{&m_context};
     for (const QString &name : m_drift.keys())
         if (EnvironmentContext *other = m_context.sibling(name))
             contexts << other;
-    if (m_context.environment().flags.isEmpty())
-        return;
     for (EnvironmentContext *context : std::as_const(contexts)) {
         if (context->environment().flags.isEmpty())
             continue;
         Result<FlagsBackend *> backend = context->flagsBackend();
         if (!backend) {
             if (context != &m_context)
-                m_drift[context->name()].problem =
-                    QStringLiteral("flags: ") + backend.errorString();
+                m_flagsProblems.insert(context->name(),
+                                       QStringLiteral("flags: ") + backend.errorString());
             continue;
         }
         (*backend)->load(this, [this, name = context->name()](const Result<QList<FlagState>> &r) {
             if (r) {
                 m_flags[name] = *r;
+                m_flagsProblems.remove(name);
             } else {
                 m_flags[name].reset();
-                if (m_drift.contains(name))
-                    m_drift[name].problem = QStringLiteral("flags: ") + r.errorString();
+                m_flagsProblems.insert(name, QStringLiteral("flags: ") + r.errorString());
             }
             const std::optional<QList<FlagState>> mine = m_flags.value(m_context.name());
             for (auto it = m_drift.begin(); it != m_drift.end(); ++it) {

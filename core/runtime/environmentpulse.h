@@ -61,7 +61,9 @@ private:
     QString m_checksError;
     std::optional<EnvironmentDeployState> m_deploy;
     bool m_deployInFlight = false;
-    QHash<QString, DriftAgainst> m_drift;                    // by other environment
+    QHash<QString, DriftAgainst> m_drift; // by other environment
+    // Why a side could not be read, kept per source so a flags answer never hides a config one.
+    QHash<QString, QString> m_configProblems, m_flagsProblems;
     QHash<QString, std::optional<QList<FlagState>>> m_flags; // by environment, this one too
     QList<AuditEntry> m_audited;
     QElapsedTimer m_sinceSlowRead;
