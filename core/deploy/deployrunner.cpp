@@ -21,15 +21,6 @@ namespace {
 
 constexpr qint64 kMinimumFreeBytes = 100 * 1024 * 1024;
 
-QStringList without(const QStringList &list, const QStringList &remove)
-{
-    QStringList out;
-    for (const QString &s : list)
-        if (!remove.contains(s))
-            out << s;
-    return out;
-}
-
 } // namespace
 
 DeployRunner::DeployRunner(SshPool *pool, const EnvironmentSpec &environment, QObject *parent)
@@ -123,6 +114,9 @@ void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &com
     m_context.user = AuditLog::currentUser();
     m_context.comment = comment;
     m_previous.clear();
+    m_releaseRefs.clear();
+    m_failureReasons.clear();
+    m_steps.clear();
     m_hostStates.clear();
     m_hostDetails.clear();
     m_failedHosts.clear();
@@ -215,6 +209,11 @@ void DeployRunner::cancel()
 void DeployRunner::setPhase(Phase phase, const QString &label)
 {
     m_phase = phase;
+    const bool batched = phase == Phase::Rollout && m_kind != Kind::Command;
+    m_steps.begin(batched ? tr("Batch %1/%2").arg(m_batch + 1).arg(m_batches.size())
+                  : phase == Phase::Rollout ? tr("Run")
+                                            : phaseName(phase),
+                  m_clock.elapsed());
     if (!label.isEmpty())
         say(QStringLiteral("== ") + label);
     emit phaseChanged(phase, label);
@@ -288,6 +287,9 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         const HostDeployState s = HostDeployState::parse(o.host, o.output);
         states.insert(o.host, s);
         m_previous.insert(o.host, s.current);
+        for (const HistoryEntry &h : s.history)
+            if (!h.release.isEmpty() && !h.ref.isEmpty() && h.action == QLatin1String("deploy"))
+                m_releaseRefs.insert(h.release, h.ref);
         m_existingReleases += s.releases;
         for (const QString &p : s.problems)
             problems << QStringLiteral("%1: %2").arg(o.host, p);
@@ -474,130 +476,6 @@ void DeployRunner::releasePhase()
                                 tr("cancelled before the switch; current is untouched"));
             rolloutBatch();
         });
-}
-
-void DeployRunner::rolloutBatch()
-{
-    ++m_batch;
-    if (m_batch >= m_batches.size()) {
-        if (m_kind == Kind::Deploy)
-            return prune();
-        return conclude(Outcome::Succeeded, tr("rolled back to %1").arg(m_context.release));
-    }
-    const QStringList batch = m_batches[m_batch];
-    setPhase(Phase::Rollout, tr("Batch %1/%2: %3 → %4")
-                                 .arg(m_batch + 1)
-                                 .arg(m_batches.size())
-                                 .arg(batch.join(QStringLiteral(", ")), m_context.release));
-    m_switchedAny = true; // from here on, `current` may have moved (even if a host is lost)
-    runOn(
-        batch,
-        [this](const QString &h) -> QString {
-            return DeployScripts::switchCurrent(m_context.spec, m_context.release) +
-                   DeployScripts::restart(m_context, h, m_context.release);
-        },
-        false,
-        [this, batch](const QList<HostOutcome> &outcomes) {
-            for (const HostOutcome &o : outcomes) {
-                if (o.ok()) {
-                    setHost(o.host, HostState::Switched, tr("current → %1").arg(m_context.release));
-                } else {
-                    m_failedHosts << o.host;
-                    setHost(o.host, HostState::Failed, tr("switch/restart: %1").arg(o.describe()));
-                }
-            }
-            for (const HostOutcome &o : outcomes)
-                if (o.lost())
-                    return fail(outcomes, tr("switch"));
-            gateBatch(batch);
-        });
-}
-
-void DeployRunner::gateBatch(const QStringList &batch)
-{
-    const QStringList hosts = without(batch, m_failedHosts);
-    if (!m_context.spec.healthcheck || hosts.isEmpty() || m_cancelRequested) {
-        for (const QString &h : hosts)
-            setHost(h, HostState::Healthy, tr("running %1").arg(m_context.release));
-        return batchDone(batch);
-    }
-    auto pending = std::make_shared<int>(int(hosts.size()));
-    m_gates.clear();
-    for (const QString &host : hosts) {
-        setHost(host, HostState::Switched, tr("health check…"));
-        auto *gate = new HealthGate(m_pool->client(host), m_context, host, m_context.release,
-                                    m_network, this);
-        m_gates << gate;
-        connect(gate, &HealthGate::progress, this, &DeployRunner::output);
-        connect(
-            gate, &HealthGate::finished, this,
-            [this, gate, pending, batch](const QString &h, bool healthy, const QString &detail) {
-                gate->deleteLater();
-                if (healthy) {
-                    setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
-                } else {
-                    m_failedHosts << h;
-                    setHost(h, HostState::Failed, tr("health: %1").arg(detail));
-                }
-                if (--*pending == 0)
-                    batchDone(batch);
-            });
-        gate->start();
-    }
-}
-
-void DeployRunner::batchDone(const QStringList &batch)
-{
-    m_gates.clear();
-    if (m_failedHosts.size() > m_context.spec.maxFail)
-        return revertBatch(batch, tr("%1 failed in batch %2 (max_fail: %3)")
-                                      .arg(m_failedHosts.join(QStringLiteral(", ")))
-                                      .arg(m_batch + 1)
-                                      .arg(m_context.spec.maxFail));
-    if (m_cancelRequested)
-        return revertBatch(batch, tr("cancelled during batch %1").arg(m_batch + 1));
-    rolloutBatch();
-}
-
-void DeployRunner::revertBatch(const QStringList &batch, const QString &why)
-{
-    // Only this batch goes back: earlier batches passed their gates and keep serving.
-    QStringList hosts;
-    for (const QString &h : batch)
-        if (!m_previous.value(h).isEmpty() && m_previous.value(h) != m_context.release)
-            hosts << h;
-    const Outcome outcome =
-        m_cancelRequested && m_failedHosts.isEmpty() ? Outcome::Cancelled : Outcome::Failed;
-    if (hosts.isEmpty())
-        return conclude(outcome, why);
-    say(tr("switching %1 back to the previous release").arg(hosts.join(QStringLiteral(", "))));
-    runOn(
-        hosts,
-        [this](const QString &h) -> QString {
-            return DeployScripts::switchCurrent(m_context.spec, m_previous.value(h)) +
-                   DeployScripts::restart(m_context, h, m_previous.value(h));
-        },
-        false,
-        [this, why, outcome](const QList<HostOutcome> &outcomes) {
-            for (const HostOutcome &o : outcomes)
-                setHost(o.host, o.ok() ? HostState::Reverted : HostState::Failed,
-                        o.ok() ? tr("back on %1").arg(m_previous.value(o.host))
-                               : tr("switching back failed: %1").arg(o.describe()));
-            conclude(outcome, why);
-        });
-}
-
-void DeployRunner::prune()
-{
-    setPhase(Phase::Prune, tr("Prune to %1 releases").arg(m_context.spec.keep));
-    // Pruning rides along with the history line and the unlock; a failure there is a warning.
-    const QString prune = QStringLiteral("( %1) || echo 'warning: pruning failed'\n")
-                              .arg(DeployScripts::prune(m_context.spec));
-    for (const QString &host : std::as_const(m_context.hosts))
-        m_pendingScripts[host] += prune;
-    conclude(Outcome::Succeeded, tr("deployed %1 (%2) to %3")
-                                     .arg(m_context.ref, m_context.revision.left(7),
-                                          m_context.hosts.join(QStringLiteral(", "))));
 }
 
 } // namespace Opsdeck

@@ -5,6 +5,7 @@
 
 #include "deployplan.h"
 #include "deploystate.h"
+#include "deploysteps.h"
 #include "hostfanout.h"
 
 #include <QElapsedTimer>
@@ -79,6 +80,11 @@ public:
     Outcome outcome() const { return m_outcome; }
     QString summary() const { return m_summary; }
     QList<PlanStep> plan() const;
+    /** Each step's time so far: "Preflight 0.4 s › Lock 0.2 s › Build 8.1 s…". */
+    QString stepsText() const { return m_steps.text(m_clock.isValid() ? m_clock.elapsed() : 0); }
+    const DeploySteps &steps() const { return m_steps; }
+    /** The health gate waiting on `host` now, else nullptr (for a countdown). */
+    const HealthGate *healthGate(const QString &host) const;
 
     /** The audit row this run makes of itself (what it resolved, what it changed, how it
      * ended), for whoever records it: the runner itself (setAuditLog) or the action pipeline. */
@@ -118,6 +124,8 @@ private:
     void gateBatch(const QStringList &batch);
     void batchDone(const QStringList &batch);
     void revertBatch(const QStringList &batch, const QString &why);
+    /** "web1 and web2 were switched back to v1". */
+    QString switchedBackSentence(const QStringList &hosts) const;
     void prune();
 
     /** Ends a run that changed nothing on the hosts (before the lock). */
@@ -147,9 +155,10 @@ private:
     DeployContext m_context;
     QString m_command;
     QHash<QString, QString> m_pendingScripts; // host → lines to run before its next script
-    QHash<QString, QString> m_previous;
-    QStringList m_existingReleases; // on any host, from the preflight       // host → release
-                                    // `current` pointed at before
+    QHash<QString, QString> m_previous;       // host → release `current` pointed at before
+    QHash<QString, QString> m_releaseRefs;    // release → the ref it was deployed from (history)
+    QHash<QString, QString> m_failureReasons; // host → why it failed, in plain words
+    QStringList m_existingReleases;           // on any host, from the preflight
     QHash<QString, HostState> m_hostStates;
     QHash<QString, QString> m_hostDetails;
     QList<QStringList> m_batches;
@@ -163,6 +172,7 @@ private:
     Outcome m_outcome = Outcome::Succeeded;
     QString m_summary;
     QElapsedTimer m_clock;
+    DeploySteps m_steps;
     QDateTime m_started;
 };
 

@@ -247,6 +247,7 @@ void DeployRunner::notify()
 void DeployRunner::finish()
 {
     m_phase = Phase::Done;
+    m_steps.end(m_clock.elapsed());
     emit phaseChanged(Phase::Done, QString());
     emit finished(m_outcome, m_summary);
 }

@@ -80,7 +80,8 @@ QString preflight(const DeploySpec &spec)
         checks += QStringLiteral("[ -e %1 ] || printf 'problem\\tshared file %s is missing "
                                  "(create it before the first deploy)\\n' %1\n")
                       .arg(q(spec.path + QStringLiteral("/shared/") + item));
-    return checks + status(spec, 0);
+    // The history names the ref each release came from ("switched back to v1").
+    return checks + status(spec, 50);
 }
 
 QString lock(const DeploySpec &spec, const QJsonObject &details)

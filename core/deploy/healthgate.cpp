@@ -39,7 +39,7 @@ void HealthGate::cancel()
         m_reply->abort();
     if (m_exec)
         m_exec->cancel();
-    emit finished(m_host, false, QStringLiteral("cancelled"));
+    emit finished(m_host, false, QStringLiteral("%1's health check was cancelled").arg(m_host));
 }
 
 void HealthGate::attempt()
@@ -91,6 +91,7 @@ void HealthGate::attemptUrl(quint16 tunnelPort)
     connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        m_answeredHttp = status > 0;
         if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300)
             attemptDone(true, QStringLiteral("HTTP %1").arg(status));
         else if (status >= 300 && status < 400)
@@ -127,6 +128,7 @@ void HealthGate::attemptDone(bool healthy, const QString &detail)
 {
     if (m_done)
         return;
+    m_lastAnswer = detail;
     const HealthCheckSpec &spec = *m_context.spec.healthcheck;
     emit progress(m_host, QStringLiteral("health check %1 (attempt %2, %3 s): %4\n")
                               .arg(healthy ? QStringLiteral("passed") : QStringLiteral("failed"))
@@ -136,14 +138,26 @@ void HealthGate::attemptDone(bool healthy, const QString &detail)
                               .toUtf8());
     if (healthy || m_elapsed.elapsed() + spec.intervalMs > spec.budgetMs) {
         m_done = true;
-        emit finished(m_host, healthy,
-                      healthy ? detail
-                              : QStringLiteral("not healthy after %1 s: %2")
-                                    .arg(spec.budgetMs / 1000.0)
-                                    .arg(detail));
+        emit finished(
+            m_host, healthy,
+            healthy ? detail
+                    : failureSentence(spec, m_host, detail, m_answeredHttp, m_elapsed.elapsed()));
         return;
     }
     QTimer::singleShot(spec.intervalMs, this, &HealthGate::attempt);
+}
+
+QString HealthGate::failureSentence(const HealthCheckSpec &spec, const QString &host,
+                                    const QString &lastAnswer, bool answeredHttp, qint64 elapsedMs)
+{
+    const QString seconds = QString::number(qMax<qint64>(1, (elapsedMs + 500) / 1000));
+    if (!spec.run.isEmpty())
+        return QStringLiteral("%1's health check `%2` kept failing for %3 s: %4")
+            .arg(host, spec.run, seconds, lastAnswer);
+    if (answeredHttp)
+        return QStringLiteral("%1's health check got %2 for %3 s").arg(host, lastAnswer, seconds);
+    return QStringLiteral("%1's health check got no answer for %2 s (%3)")
+        .arg(host, seconds, lastAnswer);
 }
 
 } // namespace Opsdeck

@@ -31,6 +31,22 @@ public:
     void start();
     void cancel();
 
+    QString host() const { return m_host; }
+    /** What the gate has seen so far, for a countdown while it waits. */
+    qint64 elapsedMs() const { return m_elapsed.isValid() ? m_elapsed.elapsed() : 0; }
+    qint64 budgetMs() const { return m_context.spec.healthcheck->budgetMs; }
+    int attempts() const { return m_attempts; }
+    /** The last answer, as said: "HTTP 503 Service Unavailable", "Connection refused". */
+    QString lastAnswer() const { return m_lastAnswer; }
+
+    /**
+     * Why a gate gave up, in plain words: "web1's health check got HTTP 503 Service
+     * Unavailable for 30 s" (a URL), "… got no answer for 30 s (Connection refused)", "…
+     * `bin/healthcheck` kept failing for 30 s: <its last line>" (a command).
+     */
+    static QString failureSentence(const HealthCheckSpec &spec, const QString &host,
+                                   const QString &lastAnswer, bool answeredHttp, qint64 elapsedMs);
+
 signals:
     void progress(const QString &host, const QByteArray &line);
     void finished(const QString &host, bool healthy, const QString &detail);
@@ -49,6 +65,8 @@ private:
     QElapsedTimer m_elapsed;
     int m_attempts = 0;
     bool m_done = false;
+    QString m_lastAnswer;
+    bool m_answeredHttp = false; // the last answer was an HTTP status, not a transport error
     QPointer<QNetworkReply> m_reply;
     QPointer<SshExec> m_exec;
 };

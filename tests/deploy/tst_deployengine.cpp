@@ -244,6 +244,16 @@ private slots:
         QCOMPARE(runner->hostState(QStringLiteral("web1")), DeployRunner::HostState::Reverted);
         QCOMPARE(runner->hostState(QStringLiteral("web2")), DeployRunner::HostState::Built);
         QVERIFY(!m_output.contains("web2 | current ->"));
+        // Said in plain words: what the gate got, for how long, and where web1 is now (the ref
+        // the previous release was deployed from, not its directory name).
+        QVERIFY2(runner->summary().startsWith(
+                     QStringLiteral("web1's health check `bin/healthcheck` kept failing for ")),
+                 qPrintable(runner->summary()));
+        QVERIFY2(runner->summary().endsWith(QStringLiteral("; web1 was switched back to v2")),
+                 qPrintable(runner->summary()));
+        QVERIFY2(runner->stepsText().contains(QStringLiteral("Batch 1/2 ")),
+                 qPrintable(runner->stepsText()));
+        QVERIFY(!runner->stepsText().contains(QStringLiteral("Batch 2/2")));
         QCOMPARE(m_world->current(QStringLiteral("web1")), before);
         QCOMPARE(m_world->current(QStringLiteral("web2")), before);
         QCOMPARE(m_world->servedRevision(QStringLiteral("web1")), v2);

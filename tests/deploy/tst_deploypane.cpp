@@ -239,6 +239,40 @@ private slots:
                  QStringLiteral("rollback"));
     }
 
+    void aFailingHealthGateCountsDownAndSaysWhatHappenedInPlainWords()
+    {
+        // After the rollback test: v4-unhealthy's release phase applies v2's migration.
+        auto pane = makePane(QStringLiteral("canary"));
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v4-unhealthy"));
+        DeployRunView *view = pane->runView();
+        // While the gate waits: how long is left, and what the host last answered.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return column(view->hostTable(), 2)
+                    .value(0)
+                    .contains(QStringLiteral(" s left of 4 s · attempt "));
+            },
+            60000));
+        QVERIFY2(view->stateText().contains(
+                     QStringLiteral("waiting for web1 to pass the health check (")),
+                 qPrintable(view->stateText()));
+        QVERIFY2(view->stepsText().contains(QStringLiteral("Build ")) &&
+                     view->stepsText().endsWith(QStringLiteral("…")),
+                 qPrintable(view->stepsText()));
+        screenshot(pane.get(), QStringLiteral("deploy-health-gate.png"));
+        QCOMPARE(waitForJob(*pane), Outcome::Failed);
+        QVERIFY2(view->stateText().startsWith(
+                     QStringLiteral("failed: web1's health check `bin/healthcheck` kept failing "
+                                    "for ")),
+                 qPrintable(view->stateText()));
+        QVERIFY2(view->stateText().contains(QStringLiteral("; web1 was switched back to ")),
+                 qPrintable(view->stateText()));
+        QVERIFY2(view->stepsText().contains(QStringLiteral("Batch 1/2 ")) &&
+                     view->stepsText().contains(QStringLiteral(" · total ")),
+                 qPrintable(view->stepsText()));
+    }
+
     void cancelFromTheLiveViewLeavesCurrentUntouched()
     {
         useWorkspace(QStringLiteral("build: [\"echo building; sleep 60\"]"));

@@ -2,6 +2,7 @@
 #include "deployrunview.h"
 
 #include "deploy/deploylog.h"
+#include "deploy/healthgate.h"
 #include "deploylogmodel.h"
 #include "statuscolors.h"
 
@@ -15,6 +16,7 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTabBar>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -44,12 +46,26 @@ Health healthOf(DeployRunner::HostState state)
     return Health::Unknown;
 }
 
+/** "health check: 18 s left of 30 s · attempt 3: HTTP 503 Service Unavailable" */
+QString gateCountdown(const HealthGate &gate)
+{
+    const qint64 leftMs = qMax<qint64>(0, gate.budgetMs() - gate.elapsedMs());
+    QString text = QStringLiteral("health check: %1 s left of %2 s")
+                       .arg((leftMs + 999) / 1000)
+                       .arg((gate.budgetMs() + 999) / 1000);
+    if (gate.attempts() > 0 && !gate.lastAnswer().isEmpty())
+        text += QStringLiteral(" · attempt %1: %2").arg(gate.attempts()).arg(gate.lastAnswer());
+    return text;
+}
+
 } // namespace
 
 DeployRunView::DeployRunView(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
     , m_state(new QLabel(this))
+    , m_steps(new QLabel(this))
+    , m_tick(new QTimer(this))
     , m_progress(new QProgressBar(this))
     , m_hosts(new QTreeWidget(this))
     , m_tabs(new QTabBar(this))
@@ -68,6 +84,13 @@ DeployRunView::DeployRunView(QWidget *parent)
     m_title->setText(QStringLiteral("No deploy has run in this window yet."));
     m_state->setObjectName(QStringLiteral("runState"));
     m_state->setWordWrap(true);
+    m_state->setTextFormat(Qt::PlainText); // hosts' words, never markup
+    m_steps->setObjectName(QStringLiteral("runSteps"));
+    m_steps->setWordWrap(true);
+    m_steps->setTextFormat(Qt::PlainText);
+    m_steps->setForegroundRole(QPalette::PlaceholderText);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &DeployRunView::tick);
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
 
@@ -137,6 +160,7 @@ DeployRunView::DeployRunView(QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(m_progress);
     layout->addWidget(m_state);
+    layout->addWidget(m_steps);
     layout->addWidget(split, 1);
 }
 
@@ -150,6 +174,9 @@ void DeployRunView::attach(DeployRunner *runner, DeployLog *log, const QString &
     m_log = log;
     m_title->setText(title);
     m_state->setText(QStringLiteral("Starting…"));
+    m_phaseLabel.clear();
+    m_steps->clear();
+    m_tick->start();
     m_state->setPalette(QPalette());
     m_progress->setValue(0);
     m_progress->setPalette(QPalette());
@@ -177,12 +204,46 @@ QString DeployRunView::stateText() const
     return m_state->text();
 }
 
+QString DeployRunView::stepsText() const
+{
+    return m_steps->text();
+}
+
+void DeployRunView::tick()
+{
+    if (!m_runner || !m_runner->isRunning())
+        return;
+    m_steps->setText(m_runner->stepsText());
+    QStringList waiting;
+    for (int row = 0; row < m_hosts->topLevelItemCount(); ++row) {
+        QTreeWidgetItem *item = m_hosts->topLevelItem(row);
+        const HealthGate *gate = m_runner->healthGate(item->text(HostName));
+        if (!gate)
+            continue;
+        item->setText(HostDetail, gateCountdown(*gate));
+        waiting << item->text(HostName);
+    }
+    if (waiting.isEmpty()) {
+        m_state->setText(m_phaseLabel);
+        return;
+    }
+    const HealthGate *first = m_runner->healthGate(waiting.first());
+    const qint64 leftMs = qMax<qint64>(0, first->budgetMs() - first->elapsedMs());
+    m_state->setText(QStringLiteral("%1 — waiting for %2 to pass the health check (%3 s left)")
+                         .arg(m_phaseLabel, waiting.join(QStringLiteral(", ")))
+                         .arg((leftMs + 999) / 1000));
+}
+
 void DeployRunView::onPhase(DeployRunner::Phase phase, const QString &label)
 {
     if (m_runner && m_hosts->topLevelItemCount() == 0) // the job has just begun: hosts in order
         for (const QString &host : m_runner->hosts())
             onHost(host);
-    m_state->setText(label);
+    if (!label.isEmpty())
+        m_phaseLabel = label;
+    m_state->setText(m_phaseLabel);
+    if (m_runner)
+        m_steps->setText(m_runner->stepsText());
     // Winding up after a failure is not progress: the bar stays at the step that failed.
     const bool windingUp =
         phase == DeployRunner::Phase::Finish || phase == DeployRunner::Phase::Done;
@@ -212,6 +273,13 @@ void DeployRunView::onFinished(DeployRunner::Outcome outcome, const QString &sum
 {
     m_cancel->setEnabled(false);
     m_cancel->setText(QStringLiteral("Cancel"));
+    m_tick->stop();
+    if (m_runner && !m_runner->steps().steps().isEmpty()) {
+        const DeploySteps::Step &last = m_runner->steps().steps().last();
+        m_steps->setText(QStringLiteral("%1 · total %2")
+                             .arg(m_runner->stepsText(),
+                                  DeploySteps::formatDuration(qMax<qint64>(0, last.endedMs))));
+    }
     // Only a success fills the bar; anything else stops it where it stopped, in red.
     const bool succeeded = outcome == DeployRunner::Outcome::Succeeded;
     if (succeeded)

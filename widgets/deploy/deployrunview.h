@@ -11,6 +11,7 @@ class QListView;
 class QProgressBar;
 class QPushButton;
 class QTabBar;
+class QTimer;
 class QTreeWidget;
 
 namespace Opsdeck {
@@ -41,6 +42,8 @@ public:
     QProgressBar *progress() const { return m_progress; }
     QPushButton *cancelButton() const { return m_cancel; }
     QString stateText() const;
+    /** How long each step took: "Preflight 0.4 s › Lock 0.2 s › Build 8.1 s…". */
+    QString stepsText() const;
 
 signals:
     void openLogRequested(const QString &path);
@@ -51,11 +54,16 @@ private:
     void onFinished(DeployRunner::Outcome outcome, const QString &summary);
     void onTab(int index);
     int progressFor(DeployRunner::Phase phase) const;
+    /** Once a second while a job runs: step times and each health gate's countdown. */
+    void tick();
 
     QPointer<DeployRunner> m_runner;
     QPointer<DeployLog> m_log;
     QLabel *m_title;
     QLabel *m_state;
+    QLabel *m_steps;
+    QString m_phaseLabel;
+    QTimer *m_tick;
     QProgressBar *m_progress;
     QTreeWidget *m_hosts;
     QTabBar *m_tabs;
