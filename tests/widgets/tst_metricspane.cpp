@@ -150,10 +150,22 @@ private slots:
                  ChartPanel::kChartHeight);
         if (const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
             pane->grab().save(dir + QStringLiteral("/metrics-business.png"));
+        // No series: the panel says so and names the query, instead of an empty grid whose
+        // threshold zones read as "all is well".
+        QVERIFY(refreshAndWait(
+            *pane, [&] { pane->runQuery(QStringLiteral("opsdeck_no_such_metric_anywhere")); }));
+        QVERIFY(pane->adhocPanel()->errorText().isEmpty());
+        QVERIFY2(pane->adhocPanel()->emptyText().startsWith(
+                     QStringLiteral("No data in this time range.\nPrometheus returned no series "
+                                    "for: opsdeck_no_such_metric_anywhere")),
+                 qPrintable(pane->adhocPanel()->emptyText()));
+        QVERIFY(!pane->adhocPanel()->chartView()->isVisibleTo(pane->adhocPanel()));
         // A good query: the ad-hoc panel draws, and can join the dashboard.
         QVERIFY(refreshAndWait(*pane,
                                [&] { pane->runQuery(QStringLiteral("opsdeck_demo_constant")); }));
         QCOMPARE(pane->adhocPanel()->result().series.size(), 2);
+        QCOMPARE(pane->adhocPanel()->emptyText(), QString());
+        QVERIFY(pane->adhocPanel()->chartView()->isVisibleTo(pane->adhocPanel()));
         const qsizetype before = pane->panels().size();
         QVERIFY(refreshAndWait(*pane, [&] { pane->addQueryToDashboard(); }));
         QCOMPARE(pane->panels().size(), before + 1);

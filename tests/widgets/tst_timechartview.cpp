@@ -258,6 +258,37 @@ private slots:
         QVERIFY2(lines.contains(QStringLiteral("Total: 2.33")), qPrintable(lines.join(u'|')));
     }
 
+    void theCrosshairBoxStaysInsideASmallPanel()
+    {
+        // Long label sets, many series, a narrow and short panel: the box used to run off the
+        // window's edge (and below it) instead of fitting.
+        TimeChartView view;
+        view.resize(320, 220);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QList<TimeSeries> series;
+        for (int i = 0; i < 12; ++i)
+            series << constant(QStringLiteral("{device=\"/dev/mapper/volume-group-%1-data\", "
+                                              "instance=\"web%1.example.internal:9100\"}")
+                                   .arg(i),
+                               i, 50);
+        view.setSeries(series, drawSeries(series, 0, 49000, 300, false), 0, 49000, QString(), {});
+        for (const qint64 ms : {qint64(0), qint64(24000), qint64(49000)}) {
+            view.setCrosshair(ms);
+            const QRect box = view.crosshairBox();
+            QVERIFY2(view.rect().contains(box), qPrintable(QStringLiteral("%1: %2,%3 %4x%5")
+                                                               .arg(ms)
+                                                               .arg(box.x())
+                                                               .arg(box.y())
+                                                               .arg(box.width())
+                                                               .arg(box.height())));
+            // Fewer lines than series when they do not fit; each still shows its value.
+            const QStringList lines = view.crosshairText().split(QLatin1Char('\n'));
+            QVERIFY(lines.size() >= 2 && lines.size() < 13);
+            QVERIFY2(lines.value(1).endsWith(QStringLiteral(": 0")), qPrintable(lines.value(1)));
+        }
+    }
+
     void aThresholdFarAboveTheDataIsAnEdgeMarker()
     {
         TimeChartView view;

@@ -43,6 +43,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     , m_status(new QLabel)
     , m_error(new QLabel)
     , m_stat(new QLabel)
+    , m_empty(new QLabel)
     , m_menu(new QToolButton)
     , m_chart(new TimeChartView)
     , m_legend(new QTreeWidget)
@@ -67,6 +68,13 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     m_stat->setFont(big);
     m_stat->setAlignment(Qt::AlignCenter);
     m_stat->hide();
+    // No data is said, not drawn: an empty grid with threshold zones reads as "all is well".
+    m_empty->setObjectName(QStringLiteral("panelEmpty"));
+    m_empty->setTextFormat(Qt::PlainText);
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_empty->hide();
     m_legend->setHeaderLabels({tr("Series"), tr("Last"), tr("Min"), tr("Max"), tr("Mean")});
     m_legend->setRootIsDecorated(false);
     m_legend->setUniformRowHeights(true);
@@ -89,6 +97,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(m_error);
     layout->addWidget(m_stat, 1);
+    layout->addWidget(m_empty, 1);
     layout->addWidget(m_chart, 1);
     layout->addWidget(m_legend);
     m_chart->setStacked(m_spec.stack);
@@ -147,8 +156,11 @@ void ChartPanel::redraw(LegendUpdate legend)
     const bool stat = !m_result.series.isEmpty() &&
                       std::all_of(m_result.series.begin(), m_result.series.end(),
                                   [](const TimeSeries &s) { return s.values.size() == 1; });
+    const QString empty = stat ? QString() : emptySentence(shown);
+    m_empty->setText(empty);
+    m_empty->setVisible(!empty.isEmpty());
     m_stat->setVisible(stat);
-    m_chart->setVisible(!stat);
+    m_chart->setVisible(!stat && empty.isEmpty());
     // Grafana's stat panel: a number takes the height it needs, not a chart's.
     setFixedHeight(stat ? statHeight() : kChartHeight);
     m_legend->setVisible(m_spec.legend && !stat);
@@ -239,6 +251,26 @@ void ChartPanel::setHideEmpty(bool hide)
 int ChartPanel::plotWidth() const
 {
     return m_chart->plotWidth();
+}
+
+QString ChartPanel::emptyText() const
+{
+    return m_empty->isVisibleTo(this) ? m_empty->text() : QString();
+}
+
+QString ChartPanel::emptySentence(const QList<TimeSeries> &shown) const
+{
+    if (!m_hasResult || !m_result.error.isEmpty() || !shown.isEmpty())
+        return {};
+    if (!m_result.series.isEmpty())
+        return m_hideEmpty && m_hidden.isEmpty()
+                   ? tr("Every series is zero or empty in this time range (hidden by \"Hide empty "
+                        "series\").")
+                   : tr("Every series is hidden: tick one in the legend.");
+    const QString source =
+        m_spec.source == QLatin1String("sql") ? tr("The SQL query") : tr("Prometheus");
+    return tr("No data in this time range.\n%1 returned no series for: %2")
+        .arg(source, m_spec.query.simplified().left(200));
 }
 
 QString ChartPanel::errorText() const

@@ -44,6 +44,8 @@ public:
     int plotWidth() const;
     bool hasResult() const { return m_hasResult; }
     QString errorText() const;
+    /** What the panel says instead of an empty plot; empty while it has something to draw. */
+    QString emptyText() const;
     TimeChartView *chartView() const { return m_chart; }
     QTreeWidget *legend() const { return m_legend; }
     const PanelResult &result() const { return m_result; }
@@ -60,6 +62,8 @@ private:
     void redraw(LegendUpdate legend);
     /** Returns whether the legend's height changed. */
     bool fillLegend(const QList<TimeSeries> &all);
+    /** Why there is nothing to draw (no series, all hidden), else empty. */
+    QString emptySentence(const QList<TimeSeries> &shown) const;
     void showMenu();
 
     PanelSpec m_spec;
@@ -68,7 +72,7 @@ private:
     bool m_hideEmpty = false;
     bool m_hasResult = false;
     QSet<QString> m_hidden; // series the user unticked
-    QLabel *m_title, *m_status, *m_error, *m_stat;
+    QLabel *m_title, *m_status, *m_error, *m_stat, *m_empty;
     QToolButton *m_menu;
     TimeChartView *m_chart;
     QTreeWidget *m_legend;

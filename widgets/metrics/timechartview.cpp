@@ -6,6 +6,7 @@
 
 #include <QCategoryAxis>
 #include <QElapsedTimer>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
@@ -16,6 +17,7 @@
 #include <QRubberBand>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Opsdeck {
@@ -483,6 +485,12 @@ void TimeChartView::setCrosshair(qint64 ms)
     // Each series' own value at the step nearest the crosshair (at most 8 lines); a stacked
     // panel adds the total, never running sums in place of the values.
     QStringList lines{QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"))};
+    // The box stays inside the plot: as many lines as fit its height, names elided to fit its
+    // width (a long label set must not push the values out of the window).
+    const QFontMetricsF metrics(m_valueText->font());
+    const int maxLines =
+        std::clamp(int((plot.height() - 8) / metrics.lineSpacing()) - (m_stacked ? 2 : 1), 1, 8);
+    const double nameWidth = std::max(40.0, plot.width() * 0.6);
     double total = 0;
     bool anyValue = false;
     for (const TimeSeries &s : std::as_const(m_series)) {
@@ -493,8 +501,10 @@ void TimeChartView::setCrosshair(qint64 ms)
         const double value = s.values[std::size_t(i)];
         if (std::isfinite(value))
             total += value, anyValue = true;
-        if (lines.size() <= 8)
-            lines << QStringLiteral("%1: %2").arg(s.name.left(40), formatValue(value, m_unit));
+        if (lines.size() <= maxLines)
+            lines << QStringLiteral("%1: %2").arg(
+                metrics.elidedText(s.name.left(200), Qt::ElideMiddle, nameWidth),
+                formatValue(value, m_unit));
     }
     if (m_stacked && anyValue)
         lines << QStringLiteral("Total: %1").arg(formatValue(total, m_unit));
@@ -503,8 +513,14 @@ void TimeChartView::setCrosshair(qint64 ms)
     double left = x + 8;
     if (left + text.width() + 8 > plot.right())
         left = x - text.width() - 16;
+    left = std::clamp(left, plot.left(), std::max(plot.left(), plot.right() - text.width() - 8));
     m_valueText->setPos(left + 4, plot.top() + 4);
     m_valueBox->setRect(left, plot.top(), text.width() + 8, text.height() + 8);
+}
+
+QRect TimeChartView::crosshairBox() const
+{
+    return mapFromScene(m_valueBox->sceneBoundingRect()).boundingRect();
 }
 
 void TimeChartView::mouseMoveEvent(QMouseEvent *event)

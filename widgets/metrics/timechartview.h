@@ -68,6 +68,8 @@ public:
     QList<double> markerPositions() const;
     /** What the crosshair's box says (for tests). */
     QString crosshairText() const;
+    /** Where the crosshair's box is, in the view's coordinates (for tests). */
+    QRect crosshairBox() const;
     /** The y axis as drawn (its ticks span the data) and its labels (for tests). */
     std::pair<double, double> yRange() const { return {m_yLow, m_yHigh}; }
     QStringList yLabels() const;
