@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "common/appstyle.h"
 #include "common/diagnosticsview.h"
 #include "common/formatting.h"
 #include "common/pane.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_diagnostics(new DiagnosticsView(this))
     , m_workspaceLabel(new QLabel(this))
 {
+    AppStyle::install(); // one row height in every pane, whoever made the window
     setWindowTitle(QStringLiteral("Opsdeck"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/opsdeck.svg")));
     m_sidebar->setObjectName(QStringLiteral("sidebar"));

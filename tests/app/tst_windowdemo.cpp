@@ -168,12 +168,15 @@ private slots:
         QVERIFY2(board->detailsText(QStringLiteral("database"))
                      .contains(QStringLiteral("critical: Blocked queries")),
                  qPrintable(board->detailsText(QStringLiteral("database"))));
-        QVERIFY(StallMeter::spinUntil(
-            [board] {
-                return board->summaryText(QStringLiteral("drift"))
-                    .startsWith(QStringLiteral("vs staging: config"));
-            },
-            60000));
+        QVERIFY2(StallMeter::spinUntil(
+                     [board] {
+                         return board->summaryText(QStringLiteral("drift"))
+                                    .startsWith(QStringLiteral("vs staging: config")) &&
+                                board->summaryText(QStringLiteral("drift"))
+                                    .contains(QStringLiteral(", migrations same"));
+                     },
+                     60000),
+                 qPrintable(board->summaryText(QStringLiteral("drift"))));
         QVERIFY2(board->summaryText(QStringLiteral("activity"))
                      .contains(QStringLiteral("demo deployed v1")),
                  qPrintable(board->summaryText(QStringLiteral("activity"))));
@@ -196,6 +199,7 @@ private slots:
         QVERIFY(size.width() >= 1200 && size.height() >= 750);
         m_window->resize(size);
         QStringList problems;
+        QMap<int, QStringList> rowHeights; // height → where
         for (const QString &environment : {QStringLiteral("staging"), QStringLiteral("production")})
             for (const QString &pane : kPanes) {
                 QVERIFY2(openAndWait(environment, pane),
@@ -221,8 +225,21 @@ private slots:
                             (tabs ? QLatin1Char('/') + tabs->tabText(tab) : QString());
                         for (const QString &p : columnsCutBesideSpareWidth(current))
                             problems << where + QStringLiteral(": ") + p;
+                        for (const QString &word : wordsBrokenAcrossLines(current))
+                            problems
+                                << where + QStringLiteral(": \"%1\" broken mid-word").arg(word);
+                        const QMap<int, QStringList> heights = rowHeightsUnder(current);
+                        for (auto it = heights.begin(); it != heights.end(); ++it)
+                            for (const QString &view : it.value())
+                                rowHeights[it.key()] << where + QLatin1Char('/') + view;
                     }
             }
+        // One row height in every table and tree of every pane.
+        if (rowHeights.size() > 1)
+            for (auto it = rowHeights.begin(); it != rowHeights.end(); ++it)
+                problems << QStringLiteral("rows %1 px high: %2")
+                                .arg(it.key())
+                                .arg(it.value().join(QStringLiteral(", ")));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 

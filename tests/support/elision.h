@@ -2,9 +2,15 @@
 #pragma once
 
 #include <QAbstractItemView>
+#include <QAbstractTextDocumentLayout>
 #include <QHeaderView>
+#include <QMap>
 #include <QStringList>
 #include <QTableView>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextEdit>
+#include <QTextLayout>
 #include <QTreeView>
 
 #include <algorithm>
@@ -64,6 +70,55 @@ inline QStringList columnsCutBesideSpareWidth(QWidget *root)
         }
     }
     return problems;
+}
+
+/**
+ * The height of the first row of every visible table and tree under `root` with rows, with the
+ * views that have it: one key means one row height everywhere.
+ */
+inline QMap<int, QStringList> rowHeightsUnder(QWidget *root)
+{
+    QMap<int, QStringList> heights;
+    for (QAbstractItemView *view : root->findChildren<QAbstractItemView *>()) {
+        if (!view->isVisible() || !view->model() || view->model()->rowCount() == 0 ||
+            (!qobject_cast<QTableView *>(view) && !qobject_cast<QTreeView *>(view)))
+            continue;
+        // The pitch from one row to the next: a table's grid line is part of its row.
+        const auto *table = qobject_cast<QTableView *>(view);
+        const int height = table ? table->rowHeight(0)
+                                 : view->visualRect(view->model()->index(0, 0)).height();
+        heights[height] << (view->objectName().isEmpty()
+                                ? QString::fromLatin1(view->metaObject()->className())
+                                : view->objectName());
+    }
+    return heights;
+}
+
+/** Words a visible text view under `root` breaks across two lines ("idx_mess|ages_user"). */
+inline QStringList wordsBrokenAcrossLines(QWidget *root)
+{
+    const auto isWordChar = [](QChar c) {
+        return c.isLetterOrNumber() || c == QLatin1Char('_');
+    };
+    QStringList broken;
+    for (QTextEdit *edit : root->findChildren<QTextEdit *>()) {
+        if (!edit->isVisible())
+            continue;
+        QTextDocument *document = edit->document();
+        document->documentLayout()->documentSize(); // laid out, at the view's width, now
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            const QTextLayout *layout = block.layout();
+            const QString text = block.text();
+            for (int i = 0; layout && i + 1 < layout->lineCount(); ++i) {
+                const QTextLine line = layout->lineAt(i);
+                const int end = line.textStart() + line.textLength();
+                if (end > 0 && end < text.size() && isWordChar(text.at(end - 1)) &&
+                    isWordChar(text.at(end)))
+                    broken << text.mid(std::max(0, end - 12), 24);
+            }
+        }
+    }
+    return broken;
 }
 
 } // namespace Opsdeck

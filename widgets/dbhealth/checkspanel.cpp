@@ -41,6 +41,8 @@ ChecksPanel::ChecksPanel(QWidget *parent)
     m_table->setWordWrap(false);
     m_detail->setObjectName(QStringLiteral("checkDetail"));
     m_detail->setOpenLinks(false);
+    // Index and table names are never broken mid-word (QTextEdit's default breaks anywhere).
+    m_detail->setWordWrapMode(QTextOption::WordWrap);
 
     m_copyFix = new QPushButton(QStringLiteral("Copy fix SQL"), this);
     m_copyFix->setObjectName(QStringLiteral("copyFix"));
