@@ -5,6 +5,8 @@
 #include "databasesession.h"
 #include "dbhealth/healthcheck.h"
 #include "dbhealth/healthrunner.h"
+#include "deploy/deploychanges.h"
+#include "deploy/migrations.h"
 #include "environmentcontext.h"
 #include "flags/flagsbackend.h"
 
@@ -37,6 +39,7 @@ void EnvironmentPulse::refresh(bool force)
         readChecks();
         readConfigDrift();
         readFlags();
+        readMigrations();
     }
 }
 
@@ -55,7 +58,8 @@ QList<DriftAgainst> EnvironmentPulse::drift() const
         if (!m_drift.contains(other.name))
             continue;
         DriftAgainst against = m_drift.value(other.name);
-        QStringList problems{m_configProblems.value(other.name), m_flagsProblems.value(other.name)};
+        QStringList problems{m_configProblems.value(other.name), m_flagsProblems.value(other.name),
+                             m_migrationsProblems.value(other.name)};
         problems.removeAll(QString());
         against.problem = problems.join(QStringLiteral("; "));
         list << against;
@@ -168,6 +172,66 @@ void EnvironmentPulse::readFlags()
             emit changed();
         });
     }
+}
+
+void EnvironmentPulse::readMigrations()
+{
+    if (!m_context.environment().database || m_migrationReadsInFlight > 0)
+        return;
+    QList<EnvironmentContext *> contexts{&m_context};
+    for (const QString &name : m_drift.keys())
+        if (EnvironmentContext *other = m_context.sibling(name);
+            other && other->environment().database)
+            contexts << other;
+    if (contexts.size() < 2)
+        return;
+    for (EnvironmentContext *context : std::as_const(contexts)) {
+        DatabaseSession *session = context->monitoringSession();
+        if (!session)
+            continue;
+        ++m_migrationReadsInFlight;
+        const QString name = context->name();
+        const auto answered = [this, name](const Result<QList<AppliedMigration>> &applied) {
+            --m_migrationReadsInFlight;
+            if (applied) {
+                QStringList names;
+                for (const AppliedMigration &m : *applied)
+                    names << m.app + QLatin1Char('.') + m.name;
+                m_migrations.insert(name, names);
+                m_migrationsProblems.remove(name);
+            } else {
+                m_migrations.remove(name);
+                // Not a Django database: nothing to compare, and nothing wrong.
+                if (applied.errorString().contains(QLatin1String("django_migrations")))
+                    m_migrationsProblems.remove(name);
+                else
+                    m_migrationsProblems.insert(name, QStringLiteral("migrations: ") +
+                                                          applied.errorString());
+            }
+            compareMigrations();
+        };
+        session->whenReady(this, [this, answered](PgConnection *pg, const QString &error) {
+            if (!pg)
+                return answered(Result<QList<AppliedMigration>>::failure(error));
+            onFinished(pg->query(appliedMigrationsSql()), this,
+                       [answered](const Result<PgResultSet> &result) {
+                           answered(parseMigrations(result));
+                       });
+        });
+    }
+}
+
+void EnvironmentPulse::compareMigrations()
+{
+    const auto mine = m_migrations.constFind(m_context.name());
+    for (auto it = m_drift.begin(); it != m_drift.end(); ++it) {
+        const auto theirs = m_migrations.constFind(it.key());
+        if (mine != m_migrations.constEnd() && theirs != m_migrations.constEnd())
+            it->migrations = migrationDrift(*mine, *theirs);
+        else
+            it->migrations.reset();
+    }
+    emit changed();
 }
 
 void EnvironmentPulse::readAudit()

@@ -17,8 +17,8 @@ class EnvironmentContext;
 /**
  * What an environment's status page needs beyond reachability: the database checks (through the
  * environment's monitoring session), what each host runs and the lock (one SSH command per host),
- * config and flag drift against every other environment, and recent activity (the hosts' deploy
- * history and the audit log). refresh() returns at once; each source answers on its own and
+ * config, flag and migration drift against every other environment, and recent activity (the hosts'
+ * deploy history and the audit log). refresh() returns at once; each source answers on its own and
  * changed() fires after each, so the page fills in line by line.
  *
  * The slow sources (checks, drift) are read at most once a minute unless forced: the overview
@@ -52,6 +52,8 @@ private:
     void readDeployState();
     void readConfigDrift();
     void readFlags();
+    void readMigrations();
+    void compareMigrations();
     void readAudit();
 
     EnvironmentContext &m_context;
@@ -63,8 +65,11 @@ private:
     bool m_deployInFlight = false;
     QHash<QString, DriftAgainst> m_drift; // by other environment
     // Why a side could not be read, kept per source so a flags answer never hides a config one.
-    QHash<QString, QString> m_configProblems, m_flagsProblems;
+    QHash<QString, QString> m_configProblems, m_flagsProblems, m_migrationsProblems;
     QHash<QString, std::optional<QList<FlagState>>> m_flags; // by environment, this one too
+    // By environment, this one too: app.name applied; absent while unread or not Django.
+    QHash<QString, QStringList> m_migrations;
+    int m_migrationReadsInFlight = 0;
     QList<AuditEntry> m_audited;
     QElapsedTimer m_sinceSlowRead;
 };

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMap>
+#include <QSet>
 
 #include <algorithm>
 
@@ -53,6 +54,42 @@ QString refOf(const EnvironmentDeployState &state, const QString &release)
     const HistoryEntry *deploy = state.deployOf(release);
     return deploy && !deploy->ref.isEmpty() ? deploy->ref
                                             : QStringLiteral("release %1").arg(release);
+}
+
+/** A few names, then how many more: "a, b, c and 4 more". */
+QString someOf(const QStringList &names)
+{
+    constexpr int kShown = 3;
+    if (names.size() <= kShown)
+        return names.join(QStringLiteral(", "));
+    return QStringLiteral("%1 and %2 more")
+        .arg(names.mid(0, kShown).join(QStringLiteral(", ")))
+        .arg(names.size() - kShown);
+}
+
+/**
+ * "1 migration only in staging": one database ahead of another is how a release moves through
+ * environments, so it is said (with the names in the details), not raised as a warning.
+ */
+QString migrationsDriftText(const QString &environment, const QString &other,
+                            const MigrationDrift &drift, QStringList &details)
+{
+    if (drift.onlyHere.isEmpty() && drift.onlyThere.isEmpty())
+        return QStringLiteral("migrations same");
+    QStringList parts;
+    // `names` applied in `from` and not in `to`, said as `sentence` ("%1 only in %2").
+    const auto side = [&](const QStringList &names, const QString &from, const QString &to,
+                          const QString &sentence) {
+        if (names.isEmpty())
+            return;
+        parts << sentence.arg(
+            countOf(int(names.size()), QStringLiteral("migration"), QStringLiteral("migrations")),
+            other);
+        details << QStringLiteral("applied in %1, not in %2: %3").arg(from, to, someOf(names));
+    };
+    side(drift.onlyThere, other, environment, QStringLiteral("%1 only in %2"));
+    side(drift.onlyHere, environment, other, QStringLiteral("%1 not in %2"));
+    return parts.join(QStringLiteral(", "));
 }
 
 QString verbOf(const QString &action)
@@ -233,6 +270,20 @@ int flagsDiffering(const QList<FlagState> &mine, const QList<FlagState> &theirs)
     return differing + int(other.size()); // theirs only
 }
 
+MigrationDrift migrationDrift(const QStringList &mine, const QStringList &theirs)
+{
+    const QSet<QString> here(mine.begin(), mine.end());
+    const QSet<QString> there(theirs.begin(), theirs.end());
+    MigrationDrift drift;
+    for (const QString &name : mine)
+        if (!there.contains(name))
+            drift.onlyHere << name;
+    for (const QString &name : theirs)
+        if (!here.contains(name))
+            drift.onlyThere << name;
+    return drift;
+}
+
 PulseLine driftPulse(const QString &environment, const QList<DriftAgainst> &others)
 {
     PulseLine line{QStringLiteral("drift"), QStringLiteral("Drift"), Level::Good, {}, {},
@@ -288,6 +339,9 @@ PulseLine driftPulse(const QString &environment, const QList<DriftAgainst> &othe
                             ? countOf(*other.flagsDiffering, QStringLiteral("flag differs"),
                                       QStringLiteral("flags differ"))
                             : QStringLiteral("flags same"));
+        if (other.migrations)
+            against << migrationsDriftText(environment, other.environment, *other.migrations,
+                                           line.details);
         if (!other.problem.isEmpty())
             line.details << QStringLiteral("%1: %2").arg(other.environment, other.problem);
         if (!against.isEmpty())

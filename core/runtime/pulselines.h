@@ -48,12 +48,23 @@ PulseLine databasePulse(const DatabaseStatus &database, const HealthReport *repo
 PulseLine deployPulse(const EnvironmentDeployState &state, const QDateTime &now);
 
 /** One other environment's side of the drift line. */
+/** Django migrations (app.name) applied in one environment's database and not the other's. */
+struct MigrationDrift
+{
+    QStringList onlyHere;
+    QStringList onlyThere;
+};
+
+/** Compares the applied migrations of two databases (django_migrations, as app.name). */
+MigrationDrift migrationDrift(const QStringList &mine, const QStringList &theirs);
+
 struct DriftAgainst
 {
     QString environment;
     std::optional<QList<DriftRow>> config; // this environment first, the other second
     std::optional<int> flagsDiffering;     // flags whose behaviour differs or that one side lacks
     QString problem;                       // why a side could not be read
+    std::optional<MigrationDrift> migrations; // both databases read and both run Django
 };
 
 /**

@@ -211,6 +211,42 @@ private slots:
         QCOMPARE(line.summary, QStringLiteral("vs production: config 1 differ, flags same"));
     }
 
+    void migrationsAppliedOnOneSideAreSaidWithTheirNames()
+    {
+        const QStringList production{QStringLiteral("twit.0001_initial")};
+        const QStringList staging{QStringLiteral("twit.0001_initial"),
+                                  QStringLiteral("twit.0002_message_likes")};
+        DriftAgainst against{QStringLiteral("staging"), {}, 0, {}};
+        against.migrations = migrationDrift(production, staging);
+        QCOMPARE(against.migrations->onlyThere,
+                 QStringList{QStringLiteral("twit.0002_message_likes")});
+        QVERIFY(against.migrations->onlyHere.isEmpty());
+        PulseLine line = driftPulse(QStringLiteral("production"), {against});
+        // Staging ahead of production is how a release travels: said, not a warning.
+        QCOMPARE(line.level, Level::Good);
+        QCOMPARE(line.summary,
+                 QStringLiteral("vs staging: flags same, 1 migration only in staging"));
+        QCOMPARE(line.details,
+                 QStringList{QStringLiteral(
+                     "applied in staging, not in production: twit.0002_message_likes")});
+
+        against.migrations = migrationDrift(staging, production);
+        line = driftPulse(QStringLiteral("staging"), {against});
+        QCOMPARE(line.summary,
+                 QStringLiteral("vs staging: flags same, 1 migration not in staging"));
+        against.migrations = migrationDrift(staging, staging);
+        QCOMPARE(driftPulse(QStringLiteral("x"), {against}).summary,
+                 QStringLiteral("vs staging: flags same, migrations same"));
+        // Many names: a few, then how many more.
+        QStringList many;
+        for (int i = 1; i <= 6; ++i)
+            many << QStringLiteral("app.000%1").arg(i);
+        against.migrations = migrationDrift({}, many);
+        QCOMPARE(driftPulse(QStringLiteral("x"), {against}).details.value(0),
+                 QStringLiteral("applied in staging, not in x: app.0001, app.0002, app.0003 and 3 "
+                                "more"));
+    }
+
     void driftBeforeAnswers()
     {
         const PulseLine line = driftPulse(QStringLiteral("staging"),
