@@ -339,6 +339,15 @@ private slots:
         QCOMPARE(texts.value(1), QStringLiteral("production.enc.yaml"));
         QCOMPARE(texts.value(other + 1), QStringLiteral("staging.enc.yaml  (staging)"));
         QVERIFY(!texts.mid(0, other).contains(QStringLiteral("staging.enc.yaml")));
+        // Unsaved changes add the editor's star and keep saying whose file it is.
+        QSignalSpy opened(pane.get(), &SecretsPane::fileOpened);
+        files->setCurrentRow(int(other + 1));
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(pane->currentFile(), m_staging);
+        pane->addKey(QStringLiteral("NEW_KEY"), "value");
+        QVERIFY(!pane->unsavedChanges().isEmpty());
+        QCOMPARE(files->item(int(other + 1))->text(),
+                 QStringLiteral("staging.enc.yaml  (staging) *"));
     }
 
     void aPassphraseProtectedKeyIsAskedFor()

@@ -10,6 +10,7 @@
 #include "comparesecretsdialog.h"
 #include "runtime/environmentcontext.h"
 #include "secrets/sopsconfig.h"
+#include "secretsfilelist.h"
 #include "secretsmetadatapanel.h"
 #include "secretsmodel.h"
 #include "statuscolors.h"
@@ -21,7 +22,6 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolBar>
@@ -31,28 +31,12 @@
 
 namespace Opsdeck {
 
-namespace {
-
-constexpr int PathRole = Qt::UserRole;
-
-QListWidgetItem *heading(const QString &text)
-{
-    auto *item = new QListWidgetItem(text);
-    item->setFlags(Qt::NoItemFlags);
-    QFont font = item->font();
-    font.setBold(true);
-    item->setFont(font);
-    return item;
-}
-
-} // namespace
-
 SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
     : Pane(context, parent)
     , m_workspace(context.workspace())
     , m_environment(context.environment())
     , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
-    , m_files(new QListWidget)
+    , m_files(new SecretsFileListView)
     , m_tree(new QTreeView)
     , m_model(new SecretsModel(this))
     , m_metadata(new SecretsMetadataPanel)
@@ -67,8 +51,6 @@ SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
     m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_tree->header()->setSectionResizeMode(SecretsModel::ValueColumn, QHeaderView::Stretch);
     m_tree->header()->resizeSection(SecretsModel::KeyColumn, 200);
-    m_files->setObjectName(QStringLiteral("secretsFiles"));
-    m_files->setMinimumWidth(150);
 
     auto *center = new QWidget;
     auto *centerLayout = new QVBoxLayout(center);
@@ -97,10 +79,7 @@ SecretsPane::SecretsPane(EnvironmentContext &context, QWidget *parent)
     layout->addWidget(toolbar);
     layout->addWidget(splitter, 1);
 
-    connect(m_files, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
-        if (item && !item->data(PathRole).toString().isEmpty())
-            openFile(item->data(PathRole).toString());
-    });
+    connect(m_files, &SecretsFileListView::fileChosen, this, &SecretsPane::openFile);
     connect(m_model, &SecretsModel::edited, this, &SecretsPane::markModified);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &SecretsPane::updateActions);
@@ -197,40 +176,7 @@ void SecretsPane::listFiles()
         return listSecretsFiles(workspace, env);
     });
     onFinished(future, this, [this](const SecretsFileList &list) {
-        const QSignalBlocker quiet(m_files);
-        m_files->clear();
-        m_files->addItem(heading(tr("%1 secrets").arg(m_environment.name)));
-        const auto add = [this](const QString &path) {
-            auto *item = new QListWidgetItem(QFileInfo(path).fileName(), m_files);
-            item->setData(PathRole, path);
-            item->setToolTip(QDir(m_workspace.directory).relativeFilePath(path));
-        };
-        for (const QString &path : list.environmentFiles)
-            add(path);
-        // Another environment's files carry its name (and its protection when saved).
-        const QMap<QString, QStringList> &byOwner = list.otherEnvironmentFiles;
-        if (!byOwner.isEmpty()) {
-            m_files->addItem(heading(tr("Other environments")));
-            for (auto it = byOwner.cbegin(); it != byOwner.cend(); ++it)
-                for (const QString &path : it.value()) {
-                    add(path);
-                    const EnvironmentSpec *owner = m_workspace.environment(it.key());
-                    m_files->item(m_files->count() - 1)
-                        ->setText(
-                            tr("%1  (%2%3)")
-                                .arg(QFileInfo(path).fileName(), it.key(),
-                                     owner && owner->isProtected ? tr(", protected") : QString()));
-                }
-        }
-        if (!list.ruleMatchedFiles.isEmpty()) {
-            m_files->addItem(heading(tr("Other files (.sops.yaml)")));
-            for (const QString &path : list.ruleMatchedFiles)
-                add(path);
-        }
-        QStringList all = list.environmentFiles;
-        for (const QStringList &files : byOwner)
-            all << files;
-        all << list.ruleMatchedFiles;
+        const QStringList all = m_files->setFiles(list, m_workspace, m_environment.name);
         if (all.isEmpty()) {
             setState(State::Empty,
                      tr("Environment %1 lists no secrets files. Add them to the workspace "
@@ -287,11 +233,7 @@ void SecretsPane::showFile(const QString &path)
         banner()->dismiss();
     else
         banner()->showMessage(MessageBanner::Level::Warning, notes.join(QLatin1Char('\n')));
-    for (int row = 0; row < m_files->count(); ++row)
-        if (m_files->item(row)->data(PathRole).toString() == path) {
-            const QSignalBlocker quiet(m_files);
-            m_files->setCurrentRow(row);
-        }
+    m_files->setCurrentPath(path);
     updateActions();
 }
 
@@ -343,11 +285,7 @@ void SecretsPane::markModified()
     OpenFile &open = m_open[m_current];
     open.modified = true;
     m_metadata->setFile(&open.file, true);
-    for (int row = 0; row < m_files->count(); ++row) {
-        QListWidgetItem *item = m_files->item(row);
-        if (item->data(PathRole).toString() == m_current)
-            item->setText(QFileInfo(m_current).fileName() + QStringLiteral(" *"));
-    }
+    m_files->setModified(m_current, true);
     updateActions();
     emit unsavedChangesChanged();
 }
@@ -447,9 +385,7 @@ void SecretsPane::finishSave(const QString &path, const Result<QByteArray> &writ
         m_metadata->setFile(&it->file, false);
         banner()->dismiss();
     }
-    for (int row = 0; row < m_files->count(); ++row)
-        if (m_files->item(row)->data(PathRole).toString() == path)
-            m_files->item(row)->setText(QFileInfo(path).fileName());
+    m_files->setModified(path, false);
     emit statusMessage(tr("Saved %1").arg(QFileInfo(path).fileName()));
     emit fileSaved(path);
     emit saveFinished(path, true);
@@ -581,8 +517,7 @@ void SecretsPane::createFile(const QString &path)
     file.path = path;
     file.document = std::make_shared<Sops::SopsDocument>(std::move(created).value());
     m_open.insert(path, OpenFile{file, true});
-    auto *item = new QListWidgetItem(QFileInfo(path).fileName() + QStringLiteral(" *"), m_files);
-    item->setData(PathRole, path);
+    m_files->addNewFile(path);
     showFile(path);
 }
 

@@ -11,12 +11,12 @@
 #include <memory>
 
 class QLabel;
-class QListWidget;
 class QTimer;
 class QTreeView;
 
 namespace Opsdeck {
 
+class SecretsFileListView;
 class SecretsMetadataPanel;
 class SecretsModel;
 
@@ -108,7 +108,7 @@ private:
     bool m_saving = false;
     ActionPipeline m_actions;
 
-    QListWidget *m_files;
+    SecretsFileListView *m_files;
     QTreeView *m_tree;
     SecretsModel *m_model;
     SecretsMetadataPanel *m_metadata;
