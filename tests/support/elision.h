@@ -85,8 +85,8 @@ inline QMap<int, QStringList> rowHeightsUnder(QWidget *root)
             continue;
         // The pitch from one row to the next: a table's grid line is part of its row.
         const auto *table = qobject_cast<QTableView *>(view);
-        const int height = table ? table->rowHeight(0)
-                                 : view->visualRect(view->model()->index(0, 0)).height();
+        const int height =
+            table ? table->rowHeight(0) : view->visualRect(view->model()->index(0, 0)).height();
         heights[height] << (view->objectName().isEmpty()
                                 ? QString::fromLatin1(view->metaObject()->className())
                                 : view->objectName());
