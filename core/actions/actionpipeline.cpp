@@ -42,6 +42,8 @@ const QList<ActionRule> &actionRules()
          true},
         {ActionKind::SecretsRecipients, QStringLiteral("secrets.recipients"),
          QStringLiteral("Change recipients"), true},
+        {ActionKind::SqlWrite, QStringLiteral("db.sql_write"), QStringLiteral("Run statement"),
+         true},
     };
     return rules;
 }

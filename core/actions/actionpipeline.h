@@ -34,6 +34,7 @@ enum class ActionKind {
     SecretsSave,
     SecretsRotate,
     SecretsRecipients,
+    SqlWrite, // a statement run in the SQL console's write mode (or db query --write)
 };
 
 /** What the person must do before an action starts. */

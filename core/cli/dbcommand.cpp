@@ -6,6 +6,7 @@
 #include "audit/auditlog.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
+#include "dbexplorecommand.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
 #include "dbhealth/healthrunner.h"
@@ -400,6 +401,8 @@ int runDb(CliContext &ctx)
         ctx.err << "usage: " << kUsage << "\n";
         return ExitCode::Usage;
     }
+    if (const std::optional<int> explored = runDbExplore(ctx))
+        return *explored;
     const std::optional<Options> options = parse(ctx, ctx.args.mid(1));
     if (!options)
         return ExitCode::Usage;
@@ -430,8 +433,10 @@ CliCommand dbCommand()
             {QStringLiteral("database")},
             QStringLiteral("Database"),
             QStringLiteral("Health checks (exit 0 healthy, 1 warnings, 2 critical), live activity, "
-                           "cancel/terminate a backend, drop a slot"),
-            QString::fromLatin1(kUsage),
+                           "cancel/terminate a backend, drop a slot; tables, describe, read-only "
+                           "queries and plans"),
+            QString::fromLatin1(kUsage) + QStringLiteral("\n       ") +
+                QString::fromLatin1(kDbExploreUsage),
             runDb};
 }
 

@@ -55,8 +55,9 @@ QString EnvironmentSession::databaseTarget() const
 
 Result<PgConnection *> EnvironmentSession::database(Role role)
 {
-    DatabaseSession *database =
-        role == Role::Action ? m_context->actionSession() : m_context->monitoringSession();
+    DatabaseSession *database = role == Role::Action    ? m_context->actionSession()
+                                : role == Role::Console ? m_context->consoleSession()
+                                                        : m_context->monitoringSession();
     if (!database)
         return Result<PgConnection *>::failure(
             QStringLiteral("environment '%1' has no database").arg(m_context->name()));

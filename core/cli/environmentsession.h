@@ -34,7 +34,7 @@ public:
     const EnvironmentSpec &environment() const { return m_context->environment(); }
     /** The same context a pane of this environment gets: its sessions, flags backend, audit. */
     EnvironmentContext &context() const { return *m_context; }
-    enum class Role { Monitoring, Action };
+    enum class Role { Monitoring, Action, Console };
     /** The context's monitoring (read-only) or action session, connected once; no retries. */
     Result<PgConnection *> database(Role role = Role::Monitoring);
     SshPool *pool() const { return m_pool.get(); }

@@ -168,7 +168,8 @@ QFuture<Status> PgConnection::open()
     return future;
 }
 
-QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVariantList &params)
+QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVariantList &params,
+                                                 PgValues values)
 {
     auto promise = std::make_shared<QPromise<Result<PgResultSet>>>();
     promise->start();
@@ -176,8 +177,9 @@ QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVari
     PgWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker,
-        [worker, sql = sql.toUtf8(), params, promise] {
+        [worker, sql = sql.toUtf8(), params, promise, values] {
             PgWorker::Pending pending;
+            pending.values = values;
             pending.sqls << sql;
             pending.params << params;
             pending.single = promise;
@@ -187,7 +189,7 @@ QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVari
     return future;
 }
 
-QFuture<PgBatchResult> PgConnection::pipeline(const QList<PgStatement> &statements)
+QFuture<PgBatchResult> PgConnection::pipeline(const QList<PgStatement> &statements, PgValues values)
 {
     auto promise = std::make_shared<QPromise<PgBatchResult>>();
     promise->start();
@@ -198,6 +200,7 @@ QFuture<PgBatchResult> PgConnection::pipeline(const QList<PgStatement> &statemen
         pending.params << s.params;
     }
     pending.batch = promise;
+    pending.values = values;
     PgWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker,

@@ -45,13 +45,15 @@ public:
 
     QFuture<Status> open();
     /** Queued behind earlier queries; $1..$n take `params` (strings, numbers, null). */
-    QFuture<Result<PgResultSet>> query(const QString &sql, const QVariantList &params = {});
+    QFuture<Result<PgResultSet>> query(const QString &sql, const QVariantList &params = {},
+                                       PgValues values = PgValues::Typed);
     /**
      * Sends every statement in one round trip (libpq pipeline mode) with a Sync after each, so
      * each runs in its own implicit transaction under its own statement_timeout, and one that
      * fails does not abort the others. Results come back in order, one per statement.
      */
-    QFuture<PgBatchResult> pipeline(const QList<PgStatement> &statements);
+    QFuture<PgBatchResult> pipeline(const QList<PgStatement> &statements,
+                                    PgValues values = PgValues::Typed);
     /** Asks the server to cancel the running query (PQcancel, on a pool thread). */
     void cancel();
     void close();

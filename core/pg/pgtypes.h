@@ -24,6 +24,28 @@ struct PgSessionSettings
     bool jitOff = true;
     int connectTimeoutSeconds = 10;
 
+    /**
+     * The SQL console's session: read-only like monitoring, but a person's query may take a
+     * minute, and an open cursor ("fetch more") may sit idle while they read.
+     */
+    static PgSessionSettings console()
+    {
+        PgSessionSettings s;
+        s.applicationName = QStringLiteral("opsdeck-console");
+        s.statementTimeoutMs = 60'000;
+        s.idleInTransactionTimeoutMs = 5 * 60'000;
+        return s;
+    }
+
+    /** A console statement run in write mode: its own session, a transaction the person ends. */
+    static PgSessionSettings consoleWrite()
+    {
+        PgSessionSettings s = console();
+        s.readOnly = false;
+        s.applicationName = QStringLiteral("opsdeck-console-write");
+        return s;
+    }
+
     /** A writing session for explicit actions (cancel/terminate, flag writes). */
     static PgSessionSettings action()
     {
@@ -43,6 +65,7 @@ struct PgResultSet
     static constexpr int kMaxRows = 100'000;
 
     QStringList columns;
+    QList<quint32> columnTypes;  // each column's type OID (pg_type.oid)
     QList<QList<QVariant>> rows; // NULL is an invalid QVariant
     QString commandStatus;
     bool truncated = false; // more than kMaxRows rows came back
@@ -55,6 +78,10 @@ struct PgResultSet
         return c < 0 || row >= rowCount() ? QVariant() : rows.at(row).at(c);
     }
 };
+
+/** How a result's values arrive: typed (bool, integers, doubles, else text) or every value as
+ * the server's text, exact (numeric, int8, timestamps) as a data grid must show it. */
+enum class PgValues { Typed, Text };
 
 /** One statement of a pipeline: SQL and its $1..$n parameters. */
 struct PgStatement

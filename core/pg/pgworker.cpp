@@ -12,11 +12,13 @@ namespace {
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700;
 
-QVariant valueOf(const PGresult *res, int row, int col)
+QVariant valueOf(const PGresult *res, int row, int col, PgValues values)
 {
     if (PQgetisnull(res, row, col))
         return {};
     const char *text = PQgetvalue(res, row, col);
+    if (values == PgValues::Text)
+        return QString::fromUtf8(text, PQgetlength(res, row, col));
     switch (PQftype(res, col)) {
     case kBool:
         return text[0] == 't';
@@ -34,26 +36,28 @@ QVariant valueOf(const PGresult *res, int row, int col)
     }
 }
 
-QList<QVariant> rowOf(const PGresult *res, int r)
+QList<QVariant> rowOf(const PGresult *res, int r, PgValues values)
 {
     const int columns = PQnfields(res);
     QList<QVariant> row;
     row.reserve(columns);
     for (int c = 0; c < columns; ++c)
-        row << valueOf(res, r, c);
+        row << valueOf(res, r, c, values);
     return row;
 }
 
-PgResultSet resultSetOf(const PGresult *res)
+PgResultSet resultSetOf(const PGresult *res, PgValues values)
 {
     PgResultSet set;
     const int columns = PQnfields(res);
     const int rows = PQntuples(res);
-    for (int c = 0; c < columns; ++c)
+    for (int c = 0; c < columns; ++c) {
         set.columns << QString::fromUtf8(PQfname(res, c));
+        set.columnTypes << quint32(PQftype(res, c));
+    }
     set.rows.reserve(rows);
     for (int r = 0; r < rows && r < PgResultSet::kMaxRows; ++r)
-        set.rows << rowOf(res, r);
+        set.rows << rowOf(res, r, values);
     set.truncated = rows > PgResultSet::kMaxRows;
     set.commandStatus = QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
     return set;
@@ -315,7 +319,7 @@ void PgWorker::storeResult(PGresult *res)
         if (m_currentResult && !m_currentResult->ok())
             return; // the first error is kept
         if (!m_rowByRow) {
-            m_currentResult = resultSetOf(res); // the first row, and the columns
+            m_currentResult = resultSetOf(res, m_current->values); // the first row, and the columns
             m_rowByRow = true;
             return;
         }
@@ -323,7 +327,7 @@ void PgWorker::storeResult(PGresult *res)
         if (set.rows.size() >= PgResultSet::kMaxRows)
             set.truncated = true;
         else
-            set.rows << rowOf(res, 0);
+            set.rows << rowOf(res, 0, m_current->values);
         return;
     }
     if (status == PGRES_TUPLES_OK && m_rowByRow) { // the end of a row-by-row result
@@ -335,7 +339,7 @@ void PgWorker::storeResult(PGresult *res)
     }
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         if (!m_currentResult || m_currentResult->ok())
-            m_currentResult = resultSetOf(res);
+            m_currentResult = resultSetOf(res, m_current->values);
     } else if (status == PGRES_PIPELINE_ABORTED) {
         if (!m_currentResult || m_currentResult->ok())
             m_currentResult = Result<PgResultSet>::failure(

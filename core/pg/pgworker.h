@@ -47,6 +47,7 @@ public:
     {
         QList<QByteArray> sqls;
         QList<QVariantList> params;
+        PgValues values = PgValues::Typed;
         std::shared_ptr<QPromise<Result<PgResultSet>>> single;
         std::shared_ptr<QPromise<PgBatchResult>> batch;
     };

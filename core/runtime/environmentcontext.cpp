@@ -48,6 +48,14 @@ DatabaseSession *EnvironmentContext::actionSession()
     return m_action.get();
 }
 
+DatabaseSession *EnvironmentContext::consoleSession()
+{
+    if (!m_console && environment().database)
+        m_console = std::make_unique<DatabaseSession>(*environment().database, sshPool(),
+                                                      PgSessionSettings::console());
+    return m_console.get();
+}
+
 PrometheusClient *EnvironmentContext::prometheus()
 {
     if (!m_prometheus && environment().prometheus)

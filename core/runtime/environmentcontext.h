@@ -45,6 +45,9 @@ public:
     /** Writing session for explicit actions (terminate, flag writes); nullptr without a database.
      */
     DatabaseSession *actionSession();
+    /** The SQL console's read-only session (longer timeouts, its own backend so a long query
+     * or its Cancel never touches the panes' monitoring); nullptr without a database. */
+    DatabaseSession *consoleSession();
     /** The environment's Prometheus (through its SSH tunnel); nullptr without a prometheus:
      * block. */
     PrometheusClient *prometheus();
@@ -60,6 +63,7 @@ private:
     QString m_environment;
     std::unique_ptr<DatabaseSession> m_monitoring;
     std::unique_ptr<DatabaseSession> m_action;
+    std::unique_ptr<DatabaseSession> m_console;
     std::unique_ptr<PrometheusClient> m_prometheus;
     std::unique_ptr<FlagsBackend> m_flags; // after m_action: destroyed first, it borrows it
     QString m_flagsError;

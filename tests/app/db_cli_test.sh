@@ -55,5 +55,38 @@ expect no-such-pid 3 'no backend with PID 1 ' -- "$opsdeck" "${ws[@]}" db cancel
 expect not-a-pid 2 'which backend' -- "$opsdeck" "${ws[@]}" db cancel staging web1
 expect no-such-slot 3 'no replication slot named nope' -- "$opsdeck" "${ws[@]}" db drop-slot staging nope
 
+# The explorer's commands: the tree, a table's structure, read-only queries, plans.
+expect tables 0 '^public +twit_message +table +[0-9]+ ' -- "$opsdeck" "${ws[@]}" db tables production
+# twit_report sits behind the demo's stuck migration (ACCESS EXCLUSIVE): listed, not waited for.
+expect tables-past-a-lock 0 '^public +twit_report +table' -- "$opsdeck" "${ws[@]}" db tables production
+expect describe-fk 0 'REFERENCES auth_user\(id\)' -- "$opsdeck" "${ws[@]}" db describe production twit_message
+expect describe-referenced-by 0 '^  twit_message_author_id.*public.twit_message FOREIGN KEY' \
+    -- "$opsdeck" "${ws[@]}" db describe production auth_user
+expect describe-locked 0 'ACCESS EXCLUSIVE lock: pid [0-9]+ \((holds|waits for) it\)' \
+    -- "$opsdeck" "${ws[@]}" db describe production twit_report
+expect describe-ddl 0 '^CREATE TABLE "public"."twit_message" \($' \
+    -- "$opsdeck" "${ws[@]}" db describe production twit_message --ddl
+expect no-such-table 3 'no table or view named nope' -- "$opsdeck" "${ws[@]}" db describe production nope
+users=$("${psql[@]}" -d minitwit_prod -c "select count(*) from auth_user")
+csv=$("$opsdeck" "${ws[@]}" db query production "select id, username from auth_user order by id" --csv)
+expect query-csv-streams-every-row 0 "^$((users + 1))\$" -- bash -c "wc -l <<<'$csv'"
+"$OPSDECK_PG_BIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d minitwit_prod --csv \
+    -c 'select id, username from auth_user order by id' >"$tmp/psql.csv"
+printf '%s\n' "$csv" >"$tmp/opsdeck.csv"
+expect query-csv-is-psqls 0 '^same$' -- bash -c 'cmp "$1" "$2" && echo same' _ "$tmp/psql.csv" "$tmp/opsdeck.csv"
+expect query-read-only 3 'cannot execute UPDATE in a read-only transaction' \
+    -- "$opsdeck" "${ws[@]}" db query production "update auth_user set last_name = 'cli' where id = 1"
+expect explain 0 'most expensive: ' -- "$opsdeck" "${ws[@]}" db explain production "select * from twit_message where author_id = 1" --analyze
+expect write-needs-yes 3 'production is protected: pass --yes and -m COMMENT' \
+    -- "$opsdeck" "${ws[@]}" db query production "update auth_user set last_name = 'cli' where id = 1" --write
+expect write-needs-comment 3 'say why with -m COMMENT' \
+    -- "$opsdeck" "${ws[@]}" db query production "update auth_user set last_name = 'cli' where id = 1" --write --yes
+expect unchanged 0 '^$' -- "${psql[@]}" -d minitwit_prod -c "select 1 from auth_user where id = 1 and last_name = 'cli'"
+expect write 0 '^UPDATE 1, COMMIT$' \
+    -- "$opsdeck" "${ws[@]}" db query production "update auth_user set last_name = 'cli' where id = 1" --write --yes -m "db cli test write"
+expect written 0 '^1$' -- "${psql[@]}" -d minitwit_prod -c "select 1 from auth_user where id = 1 and last_name = 'cli'"
+audit=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select environment, action, target, comment, outcome from audit order by id desc limit 1").fetchone())' "$XDG_DATA_HOME/opsdeck/audit.sqlite" 2>&1)
+expect write-audited 0 "'production', 'db.sql_write', \"update auth_user set last_name = 'cli' where id = 1\", 'db cli test write', 'UPDATE 1, COMMIT'" -- echo "$audit"
+
 echo "db cli: $passed passed, $failed failed"
 ((failed == 0))

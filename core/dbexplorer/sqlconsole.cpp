@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqlconsole.h"
+
+#include "pg/pgconnection.h"
+
+#include <QRegularExpression>
+
+namespace Opsdeck::SqlConsole {
+
+namespace {
+
+const QString kCursor = QStringLiteral("opsdeck_console");
+
+/** Where the quoted part, comment or dollar-quoted body starting at `i` ends (exclusive). */
+qsizetype skipQuoted(const QString &text, qsizetype i)
+{
+    const qsizetype n = text.size();
+    const QChar c = text.at(i);
+    if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+        for (qsizetype j = i + 1; j < n; ++j) {
+            if (text.at(j) != c)
+                continue;
+            if (j + 1 < n && text.at(j + 1) == c) { // a doubled quote stays inside
+                ++j;
+                continue;
+            }
+            return j + 1;
+        }
+        return n;
+    }
+    if (text.mid(i, 2) == QLatin1String("--")) {
+        const qsizetype end = text.indexOf(QLatin1Char('\n'), i);
+        return end < 0 ? n : end + 1;
+    }
+    if (text.mid(i, 2) == QLatin1String("/*")) { // PostgreSQL's block comments nest
+        int depth = 0;
+        for (qsizetype j = i; j < n - 1; ++j) {
+            if (text.mid(j, 2) == QLatin1String("/*")) {
+                ++depth;
+                ++j;
+            } else if (text.mid(j, 2) == QLatin1String("*/")) {
+                ++j;
+                if (--depth == 0)
+                    return j + 1;
+            }
+        }
+        return n;
+    }
+    if (c == QLatin1Char('$')) {
+        static const QRegularExpression tag(QStringLiteral(R"(\$([A-Za-z_][A-Za-z_0-9]*)?\$)"));
+        const QRegularExpressionMatch m = tag.match(text, i, QRegularExpression::NormalMatch,
+                                                    QRegularExpression::AnchorAtOffsetMatchOption);
+        if (m.hasMatch()) {
+            const qsizetype end = text.indexOf(m.captured(0), i + m.capturedLength());
+            return end < 0 ? n : end + m.capturedLength();
+        }
+    }
+    return i + 1;
+}
+
+/** [start, end) of each statement, the semicolons left out. */
+QList<std::pair<qsizetype, qsizetype>> statementRanges(const QString &text)
+{
+    QList<std::pair<qsizetype, qsizetype>> ranges;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < text.size();) {
+        if (text.at(i) == QLatin1Char(';')) {
+            ranges.append({start, i});
+            start = ++i;
+            continue;
+        }
+        i = skipQuoted(text, i);
+    }
+    ranges.append({start, text.size()});
+    return ranges;
+}
+
+QString withoutLeadingComments(QString text)
+{
+    static const QRegularExpression leading(
+        QStringLiteral(R"(^(\s+|--[^\n]*(\n|$)|/\*.*?\*/|\()+)"),
+        QRegularExpression::DotMatchesEverythingOption);
+    return text.remove(leading);
+}
+
+Result<ConsoleAnswer> answerOf(const Result<PgResultSet> &fetched, int rows)
+{
+    if (!fetched)
+        return fetched.error();
+    ConsoleAnswer answer;
+    answer.rows = *fetched;
+    answer.more = fetched->rowCount() >= rows;
+    return answer;
+}
+
+} // namespace
+
+bool isQuery(const QString &sql)
+{
+    static const QRegularExpression query(QStringLiteral(R"(^(select|with|values|table)\b)"),
+                                          QRegularExpression::CaseInsensitiveOption);
+    return query.match(withoutLeadingComments(sql)).hasMatch();
+}
+
+QStringList splitStatements(const QString &text)
+{
+    QStringList statements;
+    for (const auto &[start, end] : statementRanges(text)) {
+        const QString s = text.mid(start, end - start).trimmed();
+        if (!withoutLeadingComments(s).trimmed().isEmpty())
+            statements << s;
+    }
+    return statements;
+}
+
+QString statementAt(const QString &text, int position)
+{
+    const auto ranges = statementRanges(text);
+    QString previous;
+    for (const auto &[start, end] : ranges) {
+        const QString s = text.mid(start, end - start).trimmed();
+        const bool blank = withoutLeadingComments(s).trimmed().isEmpty();
+        if (position >= start && position <= end)
+            return blank ? previous : s; // after the last ";": the statement just written
+        if (!blank)
+            previous = s;
+    }
+    return previous;
+}
+
+QFuture<Result<ConsoleAnswer>> run(PgConnection &connection, const QString &sql, int rows)
+{
+    // A rollback first ends a cursor still open from the previous statement (outside a
+    // transaction it is only a warning).
+    const QString fetch = QStringLiteral("fetch %1 from %2").arg(rows).arg(kCursor);
+    if (isQuery(sql)) {
+        const QList<PgStatement> statements{
+            {QStringLiteral("rollback"), {}},
+            {QStringLiteral("begin read only"), {}},
+            {QStringLiteral("declare %1 no scroll cursor for %2").arg(kCursor, sql), {}},
+            {fetch, {}}};
+        PgConnection *pg = &connection;
+        return connection.pipeline(statements, PgValues::Text)
+            .then([pg, rows](const PgBatchResult &r) {
+                // A failed DECLARE is the statement's own error; the FETCH after it only
+                // says the transaction is aborted.
+                Result<ConsoleAnswer> answer =
+                    answerOf(r.value(2).ok() ? r.value(3) : r.value(2), rows);
+                if (!answer || !answer->more)
+                    closeCursor(*pg);
+                return answer;
+            });
+    }
+    const QList<PgStatement> statements{{QStringLiteral("rollback"), {}},
+                                        {QStringLiteral("begin read only"), {}},
+                                        {sql, {}},
+                                        {QStringLiteral("rollback"), {}}};
+    return connection.pipeline(statements, PgValues::Text).then([](const PgBatchResult &r) {
+        const Result<PgResultSet> result = r.value(2);
+        if (!result)
+            return Result<ConsoleAnswer>(result.error());
+        ConsoleAnswer answer;
+        answer.rows = *result;
+        return Result<ConsoleAnswer>(answer);
+    });
+}
+
+QFuture<Result<ConsoleAnswer>> fetchMore(PgConnection &connection, int rows)
+{
+    PgConnection *pg = &connection;
+    return connection
+        .query(QStringLiteral("fetch %1 from %2").arg(rows).arg(kCursor), {}, PgValues::Text)
+        .then([pg, rows](const Result<PgResultSet> &r) {
+            Result<ConsoleAnswer> answer = answerOf(r, rows);
+            if (!answer || !answer->more)
+                closeCursor(*pg);
+            return answer;
+        });
+}
+
+void closeCursor(PgConnection &connection)
+{
+    connection.query(QStringLiteral("rollback")); // the answer does not matter
+}
+
+QFuture<Result<QueryPlanTree>> explain(PgConnection &connection, const QString &sql, bool analyze)
+{
+    const QList<PgStatement> statements{{QStringLiteral("rollback"), {}},
+                                        {QStringLiteral("begin read only"), {}},
+                                        {explainStatement(sql, analyze), {}},
+                                        {QStringLiteral("rollback"), {}}};
+    return connection.pipeline(statements, PgValues::Text).then([](const PgBatchResult &r) {
+        const Result<PgResultSet> result = r.value(2);
+        if (!result)
+            return Result<QueryPlanTree>(result.error());
+        return parseExplainJson(result->rows.value(0).value(0).toString().toUtf8());
+    });
+}
+
+QFuture<Result<PgResultSet>> beginWrite(PgConnection &connection, const QString &sql)
+{
+    const QList<PgStatement> statements{{QStringLiteral("begin"), {}}, {sql, {}}};
+    return connection.pipeline(statements, PgValues::Text).then([](const PgBatchResult &r) {
+        return r.value(0).ok() ? r.value(1) : r.value(0);
+    });
+}
+
+QFuture<Result<QString>> endWrite(PgConnection &connection, bool commit)
+{
+    return connection.query(commit ? QStringLiteral("commit") : QStringLiteral("rollback"))
+        .then([](const Result<PgResultSet> &r) {
+            return r ? Result<QString>(r->commandStatus) : Result<QString>(r.error());
+        });
+}
+
+} // namespace Opsdeck::SqlConsole

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "explainplan.h"
+#include "pg/pgtypes.h"
+
+#include <QFuture>
+#include <QString>
+
+namespace Opsdeck {
+
+class PgConnection;
+
+/** What a console statement returned: its first rows, and whether a cursor holds more. */
+struct ConsoleAnswer
+{
+    PgResultSet rows;
+    bool more = false; // "Fetch more" can read further rows from the open cursor
+};
+
+/**
+ * The SQL console's statements, on a read-only session. Every statement runs inside its own
+ * `BEGIN READ ONLY … ROLLBACK`, so nothing a statement does survives it — not a write (the
+ * server refuses it with its own message), and not a `SET default_transaction_read_only = off`
+ * that would turn the session into a writing one for the next statement.
+ *
+ * Queries (SELECT, WITH, VALUES, TABLE) are read through a cursor: the first `rows` come back,
+ * the rest stay on the server until fetchMore(); never a whole table in memory.
+ * Values come back as the server's text (PgValues::Text), exactly as psql shows them.
+ */
+namespace SqlConsole {
+
+/** True for the statements a cursor can read (SELECT, WITH … SELECT, VALUES, TABLE). */
+bool isQuery(const QString &sql);
+
+/**
+ * The statement around `position` in a text of several (`;`-separated, quotes, comments and
+ * dollar-quoting respected): what Ctrl+Enter runs when nothing is selected.
+ */
+QString statementAt(const QString &text, int position);
+
+/** Splits a text into its statements (empty ones dropped). */
+QStringList splitStatements(const QString &text);
+
+QFuture<Result<ConsoleAnswer>> run(PgConnection &connection, const QString &sql, int rows);
+/** The next `rows` of the open cursor; closes it when it runs dry. */
+QFuture<Result<ConsoleAnswer>> fetchMore(PgConnection &connection, int rows);
+/** Ends the open cursor's transaction, if any. */
+void closeCursor(PgConnection &connection);
+
+/** EXPLAIN (FORMAT JSON), with ANALYZE on request — still inside a read-only transaction. */
+QFuture<Result<QueryPlanTree>> explain(PgConnection &connection, const QString &sql, bool analyze);
+
+/**
+ * Write mode, on a writing session of its own: BEGIN and the statement. The transaction stays
+ * open until endWrite() commits or rolls it back (the person decides, having seen the result).
+ */
+QFuture<Result<PgResultSet>> beginWrite(PgConnection &connection, const QString &sql);
+/** COMMIT or ROLLBACK; the answer is the server's command tag ("COMMIT", "ROLLBACK"). */
+QFuture<Result<QString>> endWrite(PgConnection &connection, bool commit);
+
+} // namespace SqlConsole
+} // namespace Opsdeck
