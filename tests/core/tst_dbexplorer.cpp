@@ -316,8 +316,8 @@ private slots:
         // The cursor's transaction is over: the session runs the next statement normally.
         QVERIFY(
             wait(SqlConsole::run(console, QStringLiteral("show transaction_read_only"), 10)).ok());
-        const Result<PgResultSet> state =
-            wait(console.query(QStringLiteral("select count(*) from pg_cursors where name = 'opsdeck_console'")));
+        const Result<PgResultSet> state = wait(console.query(
+            QStringLiteral("select count(*) from pg_cursors where name = 'opsdeck_console'")));
         QCOMPARE(state->value(0, QStringLiteral("count")).toInt(), 0);
     }
 
