@@ -394,8 +394,9 @@ private slots:
         qInfo("longest event-loop stall: %lld ms over %d ticks", meter.longestStallMs(),
               meter.ticks());
         QVERIFY(meter.ticks() > 300);
-        QVERIFY2(meter.longestStallMs() <= 100,
-                 qPrintable(QString::number(meter.longestStallMs())));
+        // Waiting for production (held behind the lock for 500 ms and more) on the UI thread
+        // would stall at least that long; the bound sits above scheduling noise under ASan.
+        QVERIFY2(meter.longestStallMs() < 400, qPrintable(QString::number(meter.longestStallMs())));
     }
 };
 
