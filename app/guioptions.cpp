@@ -41,6 +41,11 @@ std::optional<GuiOptions> parseGuiOptions(const QStringList &args, QString *erro
             if (!v)
                 return std::nullopt;
             o.pane = *v;
+        } else if (a == QLatin1String("--item")) {
+            const auto v = next("a table or a statement");
+            if (!v)
+                return std::nullopt;
+            o.item = *v;
         } else if (a == QLatin1String("--settle-ms")) {
             const auto v = next("milliseconds");
             bool ok = false;
@@ -81,7 +86,7 @@ void takeScreenshotWhenReady(MainWindow *window, const GuiOptions &options)
     poll->setInterval(50);
     QObject::connect(poll, &QTimer::timeout, window, [window, poll, clock, options] {
         Pane *pane = window->currentPane();
-        const bool ready = (pane && pane->hasLoaded()) || window->workspaceHasErrors();
+        const bool ready = (pane && pane->isSettled()) || window->workspaceHasErrors();
         if (!ready && clock->elapsed() < options.settleMs)
             return;
         poll->stop();

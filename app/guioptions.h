@@ -16,6 +16,7 @@ struct GuiOptions
     QString screenshot;  // PNG path; empty = normal interactive run
     QString environment; // --env
     QString pane = QStringLiteral("overview");
+    QString item;         // --item: what the pane opens (database: table:NAME or a statement)
     int settleMs = 15000; // upper bound on waiting for the pane's data
     QSize size;           // --size WxH for screenshots; invalid = 1280×760
     bool quitAfterFirstPaint = false;

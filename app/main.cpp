@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // opsdeck-gui: the console. The `opsdeck` launcher execs it when no command is given.
 #include "cli/commandregistry.h"
+#include "common/pane.h"
 #include "guioptions.h"
 #include "mainwindow.h"
 
@@ -50,6 +51,8 @@ int runGui(int argc, char *argv[])
                      qPrintable(options->pane), qPrintable(options->environment));
         return ExitCode::Usage;
     }
+    if (!options->item.isEmpty() && window.currentPane())
+        window.currentPane()->openItem(options->item);
     if (!options->screenshot.isEmpty())
         takeScreenshotWhenReady(&window, *options);
     return app.exec();

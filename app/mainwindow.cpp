@@ -360,7 +360,12 @@ void MainWindow::onSidebarSelection()
                 [this](const QString &m) { statusBar()->showMessage(m, 5000); });
         connect(pane, &Pane::unsavedChangesChanged, this, &MainWindow::markUnsaved);
         connect(pane, &Pane::openPaneRequested, this,
-                [this, environment](const QString &id) { selectPane(environment, id); });
+                [this, environment](const QString &id, const QString &item) {
+                    selectPane(environment, id);
+                    if (Pane *opened = m_panes.value(environment + QLatin1Char('/') + id);
+                        opened && !item.isEmpty())
+                        opened->openItem(item);
+                });
         m_panes.insert(key, pane);
         m_stack->addWidget(pane);
     }

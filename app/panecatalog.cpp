@@ -2,6 +2,7 @@
 #include "panecatalog.h"
 
 #include "config/configpane.h"
+#include "database/databasepane.h"
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "flags/flagspane.h"
@@ -30,6 +31,7 @@ const QList<PaneKind> &paneCatalog()
     static const QList<PaneKind> kinds = {
         kind<OverviewPane>("overview", "Overview"),
         kind<DbHealthPane>("dbhealth", "Database health"),
+        kind<DatabasePane>("database", "Database"),
         kind<DeployPane>("deploy", "Deployments"),
         kind<SecretsPane>("secrets", "Secrets"),
         kind<FlagsPane>("flags", "Feature flags"),

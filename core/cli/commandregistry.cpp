@@ -85,6 +85,9 @@ QString CommandRegistry::helpText() const
         "  -h, --help             print this help\n"
         "  --screenshot OUT.png [--env ENV] [--pane PANE] [--settle-ms N] [--size WxH]\n"
         "                         render the window offscreen to a PNG and exit\n"
+        "  --env ENV --pane PANE --item ITEM\n"
+        "                         open a pane on one thing: database table:SCHEMA.NAME, or a\n"
+        "                         statement whose plan to draw\n"
         "  --quit-after-first-paint\n"
         "                         exit right after the first paint (start-up timing)\n");
     QStringList groups;

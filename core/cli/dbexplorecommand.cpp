@@ -100,6 +100,22 @@ std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const Options &
     return std::move(session.value());
 }
 
+/** Opens the session and its connection in `role` into `session`; nullptr with the error
+ * printed. */
+PgConnection *openDatabase(CliContext &ctx, const Options &o, EnvironmentSession::Role role,
+                           std::unique_ptr<EnvironmentSession> &session)
+{
+    session = openSession(ctx, o);
+    if (!session)
+        return nullptr;
+    const Result<PgConnection *> db = session->database(role);
+    if (!db) {
+        ctx.err << "opsdeck db " << o.sub << ": " << db.errorString() << "\n";
+        return nullptr;
+    }
+    return *db;
+}
+
 QString sizeText(qint64 bytes)
 {
     return bytes < 0 ? QStringLiteral("-") : formatBytes(bytes);
@@ -112,14 +128,11 @@ QString rowsText(double estimate)
 
 int runTables(CliContext &ctx, const Options &o)
 {
-    auto session = openSession(ctx, o);
-    const Result<PgConnection *> db = session ? session->database() : Result<PgConnection *>();
-    if (!session || !db) {
-        if (session)
-            ctx.err << "opsdeck db tables: " << db.errorString() << "\n";
+    std::unique_ptr<EnvironmentSession> session;
+    PgConnection *db = openDatabase(ctx, o, EnvironmentSession::Role::Monitoring, session);
+    if (!db)
         return ExitCode::Failure;
-    }
-    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(loadSchemaCatalog(**db));
+    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(loadSchemaCatalog(*db));
     if (!catalog) {
         ctx.err << "opsdeck db tables: " << catalog.errorString() << "\n";
         return ExitCode::Failure;
@@ -240,14 +253,11 @@ void printDetails(QTextStream &out, const ObjectDetails &d)
 
 int runDescribe(CliContext &ctx, const Options &o)
 {
-    auto session = openSession(ctx, o);
-    const Result<PgConnection *> db = session ? session->database() : Result<PgConnection *>();
-    if (!session || !db) {
-        if (session)
-            ctx.err << "opsdeck db describe: " << db.errorString() << "\n";
+    std::unique_ptr<EnvironmentSession> session;
+    PgConnection *db = openDatabase(ctx, o, EnvironmentSession::Role::Monitoring, session);
+    if (!db)
         return ExitCode::Failure;
-    }
-    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(loadSchemaCatalog(**db));
+    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(loadSchemaCatalog(*db));
     const CatalogObject *object = catalog ? catalog->find(o.object) : nullptr;
     if (!object) {
         ctx.err << "opsdeck db describe: "
@@ -256,8 +266,7 @@ int runDescribe(CliContext &ctx, const Options &o)
                 << "\n";
         return ExitCode::Failure;
     }
-    const Result<ObjectDetails> details =
-        EnvironmentSession::wait(loadObjectDetails(**db, *object));
+    const Result<ObjectDetails> details = EnvironmentSession::wait(loadObjectDetails(*db, *object));
     if (!details) {
         ctx.err << "opsdeck db describe: " << details.errorString() << "\n";
         return ExitCode::Failure;
@@ -447,16 +456,12 @@ void printPlanNode(QTextStream &out, const QueryPlanTree &tree, const PlanNode &
 
 int runExplain(CliContext &ctx, const Options &o)
 {
-    auto session = openSession(ctx, o);
-    const Result<PgConnection *> db =
-        session ? session->database(EnvironmentSession::Role::Console) : Result<PgConnection *>();
-    if (!session || !db) {
-        if (session)
-            ctx.err << "opsdeck db explain: " << db.errorString() << "\n";
+    std::unique_ptr<EnvironmentSession> session;
+    PgConnection *db = openDatabase(ctx, o, EnvironmentSession::Role::Console, session);
+    if (!db)
         return ExitCode::Failure;
-    }
     const Result<QueryPlanTree> plan =
-        EnvironmentSession::wait(SqlConsole::explain(**db, o.object, o.analyze));
+        EnvironmentSession::wait(SqlConsole::explain(*db, o.object, o.analyze));
     if (!plan) {
         ctx.err << "opsdeck db explain: " << plan.errorString() << "\n";
         return ExitCode::Failure;

@@ -5,6 +5,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace Opsdeck::SqlConsole {
 
 namespace {
@@ -57,6 +59,21 @@ qsizetype skipQuoted(const QString &text, qsizetype i)
     }
     return i + 1;
 }
+
+/** The text with quoted parts, comments and dollar-quoted bodies blanked out. */
+QString codeOnly(const QString &text)
+{
+    QString code;
+    code.reserve(text.size());
+    for (qsizetype i = 0; i < text.size();) {
+        const qsizetype next = skipQuoted(text, i);
+        code += next == i + 1 ? text.at(i) : QLatin1Char(' ');
+        i = next;
+    }
+    return code;
+}
+
+constexpr qsizetype kMaxRememberedChars = 20'000;
 
 /** [start, end) of each statement, the semicolons left out. */
 QList<std::pair<qsizetype, qsizetype>> statementRanges(const QString &text)
@@ -183,14 +200,58 @@ void closeCursor(PgConnection &connection)
     connection.query(QStringLiteral("rollback")); // the answer does not matter
 }
 
+int parameterCount(const QString &sql)
+{
+    static const QRegularExpression placeholder(QStringLiteral(R"(\$(\d+))"));
+    int highest = 0;
+    QRegularExpressionMatchIterator it = placeholder.globalMatch(codeOnly(sql));
+    while (it.hasNext())
+        highest = std::max(highest, it.next().captured(1).toInt());
+    return highest;
+}
+
+bool mayRemember(const QString &sql)
+{
+    static const QRegularExpression secretish(
+        QStringLiteral(R"(password|passwd|secret|token|api_?key|private_?key|credential|)"
+                       R"(pgp_\w*encrypt|pgp_\w*decrypt|encrypt\s*\(|decrypt\s*\()"),
+        QRegularExpression::CaseInsensitiveOption);
+    return sql.size() <= kMaxRememberedChars && !secretish.match(sql).hasMatch();
+}
+
 QFuture<Result<QueryPlanTree>> explain(PgConnection &connection, const QString &sql, bool analyze)
 {
-    const QList<PgStatement> statements{{QStringLiteral("rollback"), {}},
-                                        {QStringLiteral("begin read only"), {}},
-                                        {explainStatement(sql, analyze), {}},
-                                        {QStringLiteral("rollback"), {}}};
-    return connection.pipeline(statements, PgValues::Text).then([](const PgBatchResult &r) {
-        const Result<PgResultSet> result = r.value(2);
+    const int parameters = parameterCount(sql);
+    if (parameters > 0 && analyze)
+        return QtFuture::makeReadyFuture(Result<QueryPlanTree>::failure(
+            QStringLiteral("the statement has placeholders ($1 …) and EXPLAIN ANALYZE would run "
+                           "it, which needs their values: replace them, or ask for the plan "
+                           "without ANALYZE (the generic plan)")));
+    QList<PgStatement> statements{{QStringLiteral("rollback"), {}},
+                                  {QStringLiteral("begin read only"), {}}};
+    int planAt = 2;
+    if (parameters > 0) {
+        QStringList nulls;
+        for (int i = 0; i < parameters; ++i)
+            nulls << QStringLiteral("null");
+        statements << PgStatement{QStringLiteral("set local plan_cache_mode = force_generic_plan"),
+                                  {}}
+                   << PgStatement{QStringLiteral("prepare opsdeck_generic as ") + sql.trimmed(), {}}
+                   << PgStatement{QStringLiteral("explain (format json) execute "
+                                                 "opsdeck_generic(%1)")
+                                      .arg(nulls.join(QStringLiteral(", "))),
+                                  {}};
+        planAt = 4;
+    } else {
+        statements << PgStatement{explainStatement(sql, analyze), {}};
+    }
+    statements << PgStatement{QStringLiteral("rollback"), {}};
+    if (parameters > 0) // prepared statements outlive transactions
+        statements << PgStatement{QStringLiteral("deallocate opsdeck_generic"), {}};
+    return connection.pipeline(statements, PgValues::Text).then([planAt](const PgBatchResult &r) {
+        Result<PgResultSet> result = r.value(planAt);
+        if (!result && planAt == 4 && !r.value(3)) // the prepare failed: its words, not "no such"
+            result = r.value(3);
         if (!result)
             return Result<QueryPlanTree>(result.error());
         return parseExplainJson(result->rows.value(0).value(0).toString().toUtf8());

@@ -49,8 +49,23 @@ QFuture<Result<ConsoleAnswer>> fetchMore(PgConnection &connection, int rows);
 /** Ends the open cursor's transaction, if any. */
 void closeCursor(PgConnection &connection);
 
-/** EXPLAIN (FORMAT JSON), with ANALYZE on request — still inside a read-only transaction. */
+/**
+ * The highest `$n` placeholder in a statement outside quotes and comments (0 without any):
+ * pg_stat_statements and pg_stat_activity show statements with their values as $1, $2 ….
+ */
+int parameterCount(const QString &sql);
+
+/**
+ * EXPLAIN (FORMAT JSON), with ANALYZE on request — still inside a read-only transaction.
+ * A statement with placeholders gets its generic plan (prepared, then planned with
+ * plan_cache_mode = force_generic_plan, PostgreSQL 12–15's way to what 16 calls GENERIC_PLAN);
+ * ANALYZE of one is refused, since it would need the values nobody showed.
+ */
 QFuture<Result<QueryPlanTree>> explain(PgConnection &connection, const QString &sql, bool analyze);
+
+/** True when the statement may go to the history kept on disk: nothing that looks like it
+ * carries a password, a key or a token (ALTER ROLE … PASSWORD, pgp_sym_encrypt(…, 'key')). */
+bool mayRemember(const QString &sql);
 
 /**
  * Write mode, on a writing session of its own: BEGIN and the statement. The transaction stays

@@ -20,7 +20,7 @@ QString withoutLeadingComments(QString text)
 
 } // namespace
 
-QString whyNotExplainable(const QString &query)
+QString whyNotExplainable(const QString &query, bool placeholdersAllowed)
 {
     const QString text = withoutLeadingComments(query);
     if (text.isEmpty())
@@ -38,7 +38,7 @@ QString whyNotExplainable(const QString &query)
             .arg(verb.toUpper());
     }
     static const QRegularExpression parameter(QStringLiteral(R"(\$\d+)"));
-    if (parameter.match(text).hasMatch())
+    if (!placeholdersAllowed && parameter.match(text).hasMatch())
         return QStringLiteral("the query uses bind parameters ($1, …) whose values "
                               "pg_stat_activity does not show, so it cannot be planned as is");
     return {};

@@ -18,8 +18,9 @@ class PgConnection;
  */
 namespace QueryPlan {
 
-/** Why `query` cannot be explained, or an empty string when it can. */
-QString whyNotExplainable(const QString &query);
+/** Why `query` cannot be explained, or an empty string when it can. With
+ * `placeholdersAllowed` (the console plans them generically), $1 … are no reason. */
+QString whyNotExplainable(const QString &query, bool placeholdersAllowed = false);
 
 /** The plan's lines joined, or the reason it cannot be had (the server's words on failure). */
 QFuture<Result<QString>> explain(PgConnection &connection, const QString &query);

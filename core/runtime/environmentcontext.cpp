@@ -56,6 +56,14 @@ DatabaseSession *EnvironmentContext::consoleSession()
     return m_console.get();
 }
 
+std::unique_ptr<DatabaseSession> EnvironmentContext::newConsoleWriteSession() const
+{
+    if (!environment().database)
+        return nullptr;
+    return std::make_unique<DatabaseSession>(*environment().database, sshPool(),
+                                             PgSessionSettings::consoleWrite());
+}
+
 PrometheusClient *EnvironmentContext::prometheus()
 {
     if (!m_prometheus && environment().prometheus)

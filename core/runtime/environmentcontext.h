@@ -48,6 +48,10 @@ public:
     /** The SQL console's read-only session (longer timeouts, its own backend so a long query
      * or its Cancel never touches the panes' monitoring); nullptr without a database. */
     DatabaseSession *consoleSession();
+    /** A writing session for one console transaction, owned by the caller: a transaction left
+     * open must not share a backend with anything else, so each write gets its own (nullptr
+     * without a database). */
+    std::unique_ptr<DatabaseSession> newConsoleWriteSession() const;
     /** The environment's Prometheus (through its SSH tunnel); nullptr without a prometheus:
      * block. */
     PrometheusClient *prometheus();

@@ -373,6 +373,30 @@ private slots:
         const Result<QueryPlanTree> analyzedWrite =
             wait(SqlConsole::explain(console, QStringLiteral("delete from explorer.author"), true));
         QVERIFY(!analyzedWrite.ok()); // ANALYZE runs it, and the session is read-only
+        // $1 statements (pg_stat_statements, pg_stat_activity): their generic plan, and the
+        // session is left without the prepared statement.
+        const QString placeholders = QStringLiteral(
+            "select * from explorer.message where author_id = $1 and id > $2 and '$9' <> ''");
+        QCOMPARE(SqlConsole::parameterCount(placeholders), 2);
+        const Result<QueryPlanTree> generic =
+            wait(SqlConsole::explain(console, placeholders, false));
+        QVERIFY2(generic.ok(), qPrintable(generic.errorString()));
+        QVERIFY(!generic->hasActuals);
+        const Result<PgResultSet> prepared = wait(console.query(
+            QStringLiteral("select count(*) from pg_prepared_statements"), {}, PgValues::Text));
+        QVERIFY(prepared.ok());
+        QCOMPARE(prepared->rows.value(0).value(0).toString(), QStringLiteral("0"));
+        QVERIFY(wait(SqlConsole::explain(console, placeholders, false)).ok()); // again
+        const Result<QueryPlanTree> analyzedGeneric =
+            wait(SqlConsole::explain(console, placeholders, true));
+        QVERIFY(!analyzedGeneric.ok());
+        QVERIFY(analyzedGeneric.errorString().contains(QLatin1String("placeholders")));
+        const Result<QueryPlanTree> badGeneric = wait(
+            SqlConsole::explain(console, QStringLiteral("select * from nope where a = $1"), false));
+        QVERIFY(!badGeneric.ok());
+        QVERIFY2(badGeneric.errorString().contains(QLatin1String("\"nope\" does not exist")),
+                 qPrintable(badGeneric.errorString()));
+
         QVERIFY(!parseExplainJson("[{\"Plan\": {}}]").ok());
         QVERIFY(!parseExplainJson("not json").ok());
     }
@@ -396,6 +420,16 @@ private slots:
         QVERIFY(SqlConsole::isQuery(QStringLiteral("WITH x AS (select 1) select * from x")));
         QVERIFY(!SqlConsole::isQuery(QStringLiteral("update t set a = 1")));
         QVERIFY(!SqlConsole::isQuery(QStringLiteral("show all")));
+    }
+
+    void theHistoryOnDiskLeavesSecretsOut()
+    {
+        QVERIFY(SqlConsole::mayRemember(QStringLiteral("select * from auth_user where id = 1")));
+        QVERIFY(!SqlConsole::mayRemember(QStringLiteral("ALTER ROLE app PASSWORD 'x'")));
+        QVERIFY(!SqlConsole::mayRemember(
+            QStringLiteral("select pgp_sym_encrypt('card', 'k3y') from t")));
+        QVERIFY(!SqlConsole::mayRemember(QStringLiteral("update api set api_key = 'abc'")));
+        QVERIFY(!SqlConsole::mayRemember(QString(30'000, QLatin1Char('x'))));
     }
 
 private:

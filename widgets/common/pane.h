@@ -39,6 +39,9 @@ public:
     virtual void refresh() = 0;
     /** Files with edits not saved yet ("config/staging.env"), so closing can ask first. */
     virtual QStringList unsavedChanges() const { return {}; }
+    /** Shows one thing the pane was opened for (openPaneRequested's `item`): the database
+     * pane takes a statement to plan. Panes without items ignore it. */
+    virtual void openItem(const QString &) {}
     virtual void saveState(QSettings &) const {}
     virtual void restoreState(QSettings &) {}
 
@@ -46,6 +49,8 @@ public:
     State state() const { return m_state; }
     /** True once the first answer has arrived (or failed): screenshots wait for this. */
     bool hasLoaded() const { return m_state != State::Loading; }
+    /** Loaded and nothing the person asked for still on its way (screenshots wait for it). */
+    virtual bool isSettled() const { return hasLoaded(); }
     /** The pane's one banner: placed by the pane at the top of its layout. */
     MessageBanner *banner() const { return m_banner; }
 
@@ -56,7 +61,7 @@ signals:
     /** unsavedChanges() may have changed: the window's title and sidebar mark it with `*`. */
     void unsavedChangesChanged();
     /** The user asked for another pane of the same environment (a status line's button). */
-    void openPaneRequested(const QString &paneId);
+    void openPaneRequested(const QString &paneId, const QString &item = QString());
 
 protected:
     /**

@@ -71,6 +71,10 @@ ChecksPanel::ChecksPanel(QWidget *parent)
     layout->addWidget(splitter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ChecksPanel::showSelected);
+    connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &link) {
+        if (link.scheme() == QLatin1String("plan"))
+            emit planRequested(QStringLiteral("pg_stat_statements:") + link.path());
+    });
 }
 
 void ChecksPanel::setReport(const HealthReport &report)
@@ -132,10 +136,16 @@ void ChecksPanel::showSelected()
             QStringLiteral("<table cellspacing=0 cellpadding=3 border=1 width=100%>"
                            "<tr><th>Object</th><th>Severity</th><th>Detail</th><th>%1</th></tr>")
                 .arg(c->fixIsAdvice ? QStringLiteral("Advice") : QStringLiteral("Suggested fix"));
-        for (const Finding &f : c->findings)
+        // A slow statement's id is a link to its plan in the Database pane's console.
+        const bool planLinks = c->name == QLatin1String("top_queries");
+        for (const Finding &f : c->findings) {
+            const QString object = planLinks ? QStringLiteral("<a href=\"plan:%1\">%1 (plan)</a>")
+                                                   .arg(f.object.toHtmlEscaped())
+                                             : f.object.toHtmlEscaped();
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td><tt>%4</tt></td></tr>")
-                        .arg(f.object.toHtmlEscaped(), verdictName(f.severity),
-                             f.detail.toHtmlEscaped(), f.fix.toHtmlEscaped());
+                        .arg(object, verdictName(f.severity), f.detail.toHtmlEscaped(),
+                             f.fix.toHtmlEscaped());
+        }
         html += QStringLiteral("</table>");
     }
     m_detail->setHtml(html);

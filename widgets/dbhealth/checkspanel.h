@@ -29,6 +29,10 @@ public:
     void selectCheck(const QString &name);
     QString detailText() const;
 
+signals:
+    /** A slow statement's plan was asked for: "pg_stat_statements:QUERYID". */
+    void planRequested(const QString &statement);
+
 private:
     void showSelected();
 

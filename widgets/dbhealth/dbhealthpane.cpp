@@ -87,6 +87,9 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     connect(&m_checksTimer, &QTimer::timeout, this, [this] { refreshChecks(false); });
     connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
     connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
+    connect(m_checks, &ChecksPanel::planRequested, this, [this](const QString &statement) {
+        emit openPaneRequested(QStringLiteral("database"), statement);
+    });
     connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
     connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
 
@@ -385,6 +388,13 @@ void DbHealthPane::explain(const ActivityRow &row)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     connect(buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole), &QPushButton::clicked,
             text, [text] { QGuiApplication::clipboard()->setText(text->toPlainText()); });
+    auto *visual =
+        buttons->addButton(tr("Visual plan in the Database pane"), QDialogButtonBox::ActionRole);
+    visual->setObjectName(QStringLiteral("visualPlan"));
+    connect(visual, &QPushButton::clicked, this, [this, dialog, query = row.query] {
+        dialog->accept();
+        emit openPaneRequested(QStringLiteral("database"), query);
+    });
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(text);

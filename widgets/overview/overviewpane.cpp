@@ -101,7 +101,8 @@ OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
         updateBoard();
         readyWhenAnswered();
     });
-    connect(m_board, &StatusBoard::openPane, this, &Pane::openPaneRequested);
+    connect(m_board, &StatusBoard::openPane, this,
+            [this](const QString &paneId) { emit openPaneRequested(paneId); });
     m_databaseCard->show(m_probe->database());
     updateSummary();
 }
