@@ -47,6 +47,7 @@ PlanView::PlanView(QWidget *parent)
                              QStringLiteral("Loops"), QStringLiteral("Buffers (hit / read)")});
     m_tree->header()->setSectionResizeMode(NodeColumn, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
+    m_tree->setIndentation(14); // plans nest deep; the names need the width
     m_tree->setUniformRowHeights(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -61,6 +62,9 @@ void PlanView::showPlan(const QueryPlanTree &plan, const QString &statement)
     const PlanNode *worst = plan.mostExpensive();
     QTreeWidgetItem *root = addNode(plan, plan.root, nullptr, worst);
     m_tree->expandAll();
+    // Columns with nothing to say leave their room to the node names.
+    m_tree->setColumnHidden(LoopsColumn, !plan.hasActuals);
+    m_tree->setColumnHidden(BuffersColumn, !plan.hasBuffers);
     for (int c = ShareColumn; c <= BuffersColumn; ++c)
         m_tree->resizeColumnToContents(c);
     QString summary =
