@@ -13,11 +13,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
+#include <QWaitCondition>
 
 namespace Opsdeck {
 
 const char kDbExploreUsage[] =
-    "opsdeck db tables ENV [--json] [--schema NAME]\n"
+    "opsdeck db tables ENV [--json] [--schema NAME] [--exact]\n"
     "       opsdeck db describe ENV TABLE [--json] [--ddl]\n"
     "       opsdeck db query ENV SQL [--csv|--json] [--write [--yes] [-m COMMENT]]\n"
     "       opsdeck db explain ENV SQL [--analyze] [--json]";
@@ -39,6 +41,7 @@ struct Options
     bool ddl = false;
     bool write = false;
     bool analyze = false;
+    bool exact = false; // sizes from the size functions, not the statistics
     bool yes = false;
     QString comment;
     QString schema;
@@ -61,6 +64,8 @@ std::optional<Options> parse(CliContext &ctx)
             o.write = true;
         else if (a == QLatin1String("--analyze"))
             o.analyze = true;
+        else if (a == QLatin1String("--exact"))
+            o.exact = true;
         else if (a == QLatin1String("--yes"))
             o.yes = true;
         else if ((a == QLatin1String("-m") || a == QLatin1String("--comment")) &&
@@ -132,7 +137,8 @@ int runTables(CliContext &ctx, const Options &o)
     PgConnection *db = openDatabase(ctx, o, EnvironmentSession::Role::Monitoring, session);
     if (!db)
         return ExitCode::Failure;
-    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(loadSchemaCatalog(*db));
+    const Result<SchemaCatalog> catalog = EnvironmentSession::wait(
+        loadSchemaCatalog(*db, o.exact ? SizeSource::Exact : SizeSource::Statistics));
     if (!catalog) {
         ctx.err << "opsdeck db tables: " << catalog.errorString() << "\n";
         return ExitCode::Failure;
@@ -153,6 +159,7 @@ int runTables(CliContext &ctx, const Options &o)
                                 {QStringLiteral("table_bytes"), t.tableBytes},
                                 {QStringLiteral("index_bytes"), t.indexBytes},
                                 {QStringLiteral("toast_bytes"), t.toastBytes},
+                                {QStringLiteral("sizes_estimated"), t.sizesEstimated},
                                 {QStringLiteral("comment"), t.comment}});
         rows << QStringList{t.schema,
                             t.name,
@@ -163,10 +170,14 @@ int runTables(CliContext &ctx, const Options &o)
                             sizeText(t.indexBytes),
                             sizeText(t.toastBytes)};
     }
-    if (o.json)
+    if (o.json) {
         ctx.out << QJsonDocument(json).toJson(QJsonDocument::Indented);
-    else
+    } else {
         ctx.out << formatColumns(rows);
+        if (!o.exact)
+            ctx.out << "(sizes from the statistics, as of the last VACUUM or ANALYZE; --exact "
+                       "reads the files)\n";
+    }
     return ExitCode::Ok;
 }
 
@@ -325,10 +336,14 @@ private:
     void print(const QStringList &columns, const QList<QVariant> &row)
     {
         if (m_o.csv) {
-            QStringList fields;
-            for (const QVariant &v : row)
-                fields << csvField(v);
-            m_out << fields.join(QLatin1Char(',')) << "\n";
+            m_line.clear();
+            for (qsizetype c = 0; c < row.size(); ++c) {
+                if (c > 0)
+                    m_line += QLatin1Char(',');
+                m_line += csvField(row[c]);
+            }
+            m_line += QLatin1Char('\n');
+            m_out << m_line;
         } else if (m_o.json) {
             QJsonObject object;
             for (qsizetype c = 0; c < columns.size(); ++c)
@@ -348,10 +363,83 @@ private:
     QTextStream &m_out;
     const Options &m_o;
     QList<QStringList> m_table;
+    QString m_line; // reused: one allocation for a million CSV lines
     bool m_first = true;
     bool m_firstRow = true;
     qint64 m_count = 0;
 };
+
+/**
+ * CSV by the server (COPY): the session's thread hands chunks over, this thread writes them.
+ * At most kMaxPending bytes wait at a time, so a slow reader of our output slows the copy
+ * instead of filling memory.
+ */
+class CopyRelay final
+{
+public:
+    static constexpr qsizetype kMaxPending = 8 * 1024 * 1024;
+
+    CopyRelay(QTextStream &out, QObject *thisThread)
+        : m_out(out)
+        , m_thisThread(thisThread)
+    {}
+
+    /** On the session's thread. */
+    void add(const char *data, int size)
+    {
+        QMutexLocker lock(&m_mutex);
+        while (m_pending.size() > kMaxPending && !m_closed)
+            m_drained.wait(&m_mutex);
+        const bool wasEmpty = m_pending.isEmpty();
+        m_pending.append(data, size);
+        if (wasEmpty)
+            QMetaObject::invokeMethod(
+                m_thisThread, [this] { flush(); }, Qt::QueuedConnection);
+    }
+
+    /** On this thread. */
+    void flush()
+    {
+        QByteArray chunk;
+        {
+            QMutexLocker lock(&m_mutex);
+            chunk.swap(m_pending);
+            m_drained.wakeAll();
+        }
+        m_out << QString::fromUtf8(chunk);
+    }
+
+    void close()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_closed = true;
+        m_drained.wakeAll();
+    }
+
+private:
+    QTextStream &m_out;
+    QObject *m_thisThread; // where flush() runs
+    QMutex m_mutex;
+    QWaitCondition m_drained;
+    QByteArray m_pending;
+    bool m_closed = false;
+};
+
+int runCopyCsv(CliContext &ctx, const Options &o, PgConnection &db)
+{
+    QObject thisThread;
+    auto relay = std::make_shared<CopyRelay>(ctx.out, &thisThread);
+    // The sink is called only while the COPY runs, so never after `thisThread` is gone.
+    const Result<PgResultSet> copied = EnvironmentSession::wait(SqlConsole::copyCsv(
+        db, o.object, [relay](const char *data, int size) { relay->add(data, size); }));
+    relay->close();
+    relay->flush();
+    if (!copied) {
+        ctx.err << "opsdeck db query: " << copied.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    return ExitCode::Ok;
+}
 
 int runReadQuery(CliContext &ctx, const Options &o, EnvironmentSession &session)
 {
@@ -360,15 +448,23 @@ int runReadQuery(CliContext &ctx, const Options &o, EnvironmentSession &session)
         ctx.err << "opsdeck db query: " << db.errorString() << "\n";
         return ExitCode::Failure;
     }
+    if (o.csv && SqlConsole::isQuery(o.object))
+        return runCopyCsv(ctx, o, **db);
     const bool stream = o.csv || o.json;
     const int batch = stream ? kStreamBatch : kTextRows + 1;
     Result<ConsoleAnswer> answer = EnvironmentSession::wait(SqlConsole::run(**db, o.object, batch));
     RowPrinter printer(ctx.out, o);
     while (answer) {
+        // The next batch is asked for before this one is printed: the server reads it while
+        // we format, so streaming costs the slower of the two, not their sum.
+        const bool fetchNext = answer->more && stream;
+        QFuture<Result<ConsoleAnswer>> next;
+        if (fetchNext)
+            next = SqlConsole::fetchMore(**db, batch);
         printer.add(answer->rows);
-        if (!answer->more || !stream)
+        if (!fetchNext)
             break;
-        answer = EnvironmentSession::wait(SqlConsole::fetchMore(**db, batch));
+        answer = EnvironmentSession::wait(next);
     }
     if (!answer) {
         ctx.err << "opsdeck db query: " << answer.errorString() << "\n";
@@ -490,8 +586,16 @@ QString csvField(const QVariant &value)
     if (value.isNull())
         return {};
     QString text = value.toString();
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-        !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')) && !text.isEmpty())
+    // One pass over the text decides (a million rows of CSV spend their time here).
+    bool quote = text.isEmpty();
+    for (const QChar c : std::as_const(text)) {
+        if (c == QLatin1Char(',') || c == QLatin1Char('"') || c == QLatin1Char('\n') ||
+            c == QLatin1Char('\r')) {
+            quote = true;
+            break;
+        }
+    }
+    if (!quote)
         return text;
     text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
     return QLatin1Char('"') + text + QLatin1Char('"');

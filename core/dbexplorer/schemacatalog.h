@@ -45,6 +45,8 @@ struct CatalogObject
     QString comment;
     bool isPartition = false;
     bool locked = false; // behind an ACCESS EXCLUSIVE lock: sizes estimated from relpages
+    /** The sizes add up pg_class.relpages (as of the last VACUUM/ANALYZE), not the files. */
+    bool sizesEstimated = false;
 
     bool isRelation() const
     {
@@ -77,7 +79,12 @@ struct SchemaCatalog
  * sizes and vacuum times, functions, extensions) — never a query per object, so 10,000
  * tables cost the same four statements as ten.
  */
-QFuture<Result<SchemaCatalog>> loadSchemaCatalog(PgConnection &connection);
+/** Where the tree's sizes come from: the statistics (no relation opened, no lock taken; the
+ * default) or the size functions for every table. */
+enum class SizeSource { Statistics, Exact };
+
+QFuture<Result<SchemaCatalog>> loadSchemaCatalog(PgConnection &connection,
+                                                 SizeSource sizes = SizeSource::Statistics);
 
 /** Double-quotes an identifier the way quote_ident would, always (safe for any name). */
 QString quoteIdentifier(const QString &name);

@@ -182,6 +182,24 @@ QFuture<Result<ConsoleAnswer>> run(PgConnection &connection, const QString &sql,
     });
 }
 
+QFuture<Result<PgResultSet>> copyCsv(PgConnection &connection, const QString &sql,
+                                     std::function<void(const char *, int)> sink)
+{
+    QString statement = sql.trimmed();
+    while (statement.endsWith(QLatin1Char(';')))
+        statement = statement.chopped(1).trimmed();
+    // Queued in order on the one session: nothing else runs between them. The newlines keep a
+    // trailing `--` comment from swallowing the closing parenthesis.
+    connection.query(QStringLiteral("rollback")); // ends a cursor still open, if any
+    connection.query(QStringLiteral("begin read only"));
+    connection.query(QStringLiteral("set local statement_timeout = 0"));
+    QFuture<Result<PgResultSet>> copied = connection.copyOut(
+        QStringLiteral("copy (\n%1\n) to stdout with (format csv, header)").arg(statement),
+        std::move(sink));
+    connection.query(QStringLiteral("commit")); // a failed copy's transaction rolls back
+    return copied;
+}
+
 QFuture<Result<ConsoleAnswer>> fetchMore(PgConnection &connection, int rows)
 {
     PgConnection *pg = &connection;

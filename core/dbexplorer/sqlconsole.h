@@ -44,6 +44,14 @@ QString statementAt(const QString &text, int position);
 QStringList splitStatements(const QString &text);
 
 QFuture<Result<ConsoleAnswer>> run(PgConnection &connection, const QString &sql, int rows);
+/**
+ * A query's rows as CSV with a header, formatted by the server (`COPY (query) TO STDOUT`, the
+ * same text psql --csv prints) and handed to `sink` on the session's thread as they come: the
+ * fast path for exports. In its own read-only transaction without a statement timeout (an
+ * export may take longer than a console query may); only for isQuery() statements.
+ */
+QFuture<Result<PgResultSet>> copyCsv(PgConnection &connection, const QString &sql,
+                                     std::function<void(const char *, int)> sink);
 /** The next `rows` of the open cursor; closes it when it runs dry. */
 QFuture<Result<ConsoleAnswer>> fetchMore(PgConnection &connection, int rows);
 /** Ends the open cursor's transaction, if any. */

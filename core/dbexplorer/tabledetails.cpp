@@ -26,7 +26,16 @@ const char kRelationSql[] =
     " (select string_agg(format('pid %s (%s)', l.pid, case when l.granted then 'holds it'"
     "  else 'waits for it' end), ', ' order by l.pid) from pg_locks l where l.relation = c.oid"
     "  and l.mode = 'AccessExclusiveLock') as locked_by,"
-    " s.seq_scan, s.idx_scan, s.n_live_tup, s.n_dead_tup"
+    " s.seq_scan, s.idx_scan, s.n_live_tup, s.n_dead_tup,"
+    // The tree's sizes are estimates from the statistics; one table's exact ones are cheap.
+    " case when c.relkind in ('r', 'm', 'p') and not " LOCKED_SQL
+    "  then pg_total_relation_size(c.oid) end as total_bytes,"
+    " case when c.relkind in ('r', 'm') and not " LOCKED_SQL
+    "  then pg_relation_size(c.oid) end as table_bytes,"
+    " case when c.relkind in ('r', 'm', 'p') and not " LOCKED_SQL
+    "  then pg_indexes_size(c.oid) end as index_bytes,"
+    " case when c.reltoastrelid <> 0 and not " LOCKED_SQL
+    "  then pg_total_relation_size(c.reltoastrelid) end as toast_bytes"
     " from pg_class c left join pg_stat_all_tables s on s.relid = c.oid where c.oid = $1::oid";
 
 const char kColumnsSql[] =
@@ -135,6 +144,13 @@ void readRelation(ObjectDetails &d, const PgResultSet &set)
     d.indexScans = number(set, 0, "idx_scan");
     d.liveRows = number(set, 0, "n_live_tup");
     d.deadRows = number(set, 0, "n_dead_tup");
+    if (!set.value(0, QStringLiteral("total_bytes")).isNull()) {
+        d.object.totalBytes = number(set, 0, "total_bytes");
+        d.object.tableBytes = number(set, 0, "table_bytes");
+        d.object.indexBytes = number(set, 0, "index_bytes");
+        d.object.toastBytes = number(set, 0, "toast_bytes");
+        d.object.sizesEstimated = false;
+    }
 }
 
 void readColumns(ObjectDetails &d, const PgResultSet &set)

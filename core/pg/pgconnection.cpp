@@ -189,6 +189,27 @@ QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVari
     return future;
 }
 
+QFuture<Result<PgResultSet>> PgConnection::copyOut(const QString &sql,
+                                                   std::function<void(const char *, int)> sink)
+{
+    auto promise = std::make_shared<QPromise<Result<PgResultSet>>>();
+    promise->start();
+    QFuture<Result<PgResultSet>> future = promise->future();
+    PgWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, sql = sql.toUtf8(), promise, sink = std::move(sink)] {
+            PgWorker::Pending pending;
+            pending.sqls << sql;
+            pending.params << QVariantList();
+            pending.single = promise;
+            pending.copySink = sink;
+            worker->enqueue(std::move(pending));
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
 QFuture<PgBatchResult> PgConnection::pipeline(const QList<PgStatement> &statements, PgValues values)
 {
     auto promise = std::make_shared<QPromise<PgBatchResult>>();

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -54,6 +55,12 @@ public:
      */
     QFuture<PgBatchResult> pipeline(const QList<PgStatement> &statements,
                                     PgValues values = PgValues::Typed);
+    /**
+     * Runs a `COPY ... TO STDOUT` and hands its data to `sink` chunk by chunk, on the session's
+     * worker thread, as they arrive (nothing is kept). The result is the command status.
+     */
+    QFuture<Result<PgResultSet>> copyOut(const QString &sql,
+                                         std::function<void(const char *, int)> sink);
     /** Asks the server to cancel the running query (PQcancel, on a pool thread). */
     void cancel();
     void close();

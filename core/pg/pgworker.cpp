@@ -220,6 +220,7 @@ void PgWorker::startNext()
     m_queue.pop_front();
     m_currentResult.reset();
     m_rowByRow = false;
+    m_copying = false;
     m_batchResults.clear();
 
     bool sent = true;
@@ -238,7 +239,7 @@ void PgWorker::startNext()
         // Row by row (libpq's single-row mode), so a huge result is never held whole: rows past
         // PgResultSet::kMaxRows are dropped as they arrive.
         sent = sendStatement(m_current->sqls.value(0), m_current->params.value(0)) &&
-               PQsetSingleRowMode(m_conn);
+               (m_current->copySink || PQsetSingleRowMode(m_conn));
     }
     if (!sent) {
         const QString error = cleanMessage(PQerrorMessage(m_conn));
@@ -280,7 +281,14 @@ void PgWorker::onReadable()
         failAll(reason.isEmpty() ? QStringLiteral("the database connection was lost") : reason);
         return;
     }
-    while (m_current && !PQisBusy(m_conn)) {
+    while (m_current) {
+        if (m_copying) {
+            if (!drainCopy())
+                break; // more data later
+            continue;
+        }
+        if (PQisBusy(m_conn))
+            break;
         PGresult *res = PQgetResult(m_conn);
         if (m_current->batch) {
             // Pipeline: results of statement i, a NULL, then PGRES_PIPELINE_SYNC for its Sync.
@@ -303,12 +311,35 @@ void PgWorker::onReadable()
             completeCurrent();
             continue;
         }
+        if (PQresultStatus(res) == PGRES_COPY_OUT) {
+            m_copying = true; // the data follow; without a sink they are read and dropped
+            PQclear(res);
+            continue;
+        }
         storeResult(res);
         PQclear(res);
     }
     // Notices and notifications are not used yet; drain them so they do not pile up.
     while (PGnotify *n = PQnotifies(m_conn))
         PQfreemem(n);
+}
+
+bool PgWorker::drainCopy()
+{
+    for (;;) {
+        char *data = nullptr;
+        const int size = PQgetCopyData(m_conn, &data, 1);
+        if (size > 0) {
+            if (m_current->copySink)
+                m_current->copySink(data, size);
+            PQfreemem(data);
+            continue;
+        }
+        if (size == 0)
+            return false;
+        m_copying = false; // done (-1) or failed (-2): PQgetResult says which
+        return true;
+    }
 }
 
 void PgWorker::storeResult(PGresult *res)

@@ -50,6 +50,8 @@ public:
         PgValues values = PgValues::Typed;
         std::shared_ptr<QPromise<Result<PgResultSet>>> single;
         std::shared_ptr<QPromise<PgBatchResult>> batch;
+        /** COPY ... TO STDOUT: each chunk of data as it arrives, on the worker thread. */
+        std::function<void(const char *data, int size)> copySink;
     };
 
     PgWorker(std::shared_ptr<PgCancelHandle> cancel,
@@ -69,12 +71,14 @@ private:
     void onReadable();
     void onWritable();
     void completeCurrent();
+    bool drainCopy();
     void failAll(const QString &message);
     Error errorFrom(const PGresult *result) const;
 
     std::shared_ptr<PgCancelHandle> m_cancel;
     std::function<void(int, const QString &, int)> m_onState;
     bool m_rowByRow = false; // the current result is arriving in single-row mode
+    bool m_copying = false;  // the current statement is a COPY TO STDOUT sending data
     PGconn *m_conn = nullptr;
     bool m_connecting = false;
     std::shared_ptr<QPromise<Status>> m_openPromise;

@@ -129,6 +129,46 @@ private slots:
         QCOMPARE(function->signature, QStringLiteral("(m explorer.message) → integer"));
     }
 
+    void theTreesSizesComeFromTheStatisticsAndMatchTheFiles()
+    {
+        // Statistics as of a VACUUM (ANALYZE leaves TOAST's pages alone): the same as the files.
+        QVERIFY(wait(m_pg.query(QStringLiteral("vacuum analyze explorer.author"))).ok());
+        // Never vacuumed nor analyzed (10 rows stay under autovacuum's threshold): exact sizes.
+        QVERIFY(
+            wait(m_pg.query(QStringLiteral("create table explorer.fresh (id int, t text)"))).ok());
+        QVERIFY(wait(m_pg.query(QStringLiteral(
+                         "insert into explorer.fresh select i, repeat('x', 3000) from"
+                         " generate_series(1, 10) i")))
+                    .ok());
+        const Result<SchemaCatalog> stats = wait(loadSchemaCatalog(m_pg));
+        const Result<SchemaCatalog> exact = wait(loadSchemaCatalog(m_pg, SizeSource::Exact));
+        QVERIFY(wait(m_pg.query(QStringLiteral("drop table explorer.fresh"))).ok());
+        QVERIFY2(stats.ok() && exact.ok(), qPrintable(stats.errorString() + exact.errorString()));
+        for (const QString &name :
+             {QStringLiteral("explorer.author"), QStringLiteral("explorer.fresh")}) {
+            const CatalogObject *s = stats->find(name);
+            const CatalogObject *e = exact->find(name);
+            QVERIFY(s && e);
+            QCOMPARE(s->sizesEstimated, name == QLatin1String("explorer.author"));
+            QVERIFY(!e->sizesEstimated);
+            QVERIFY(e->totalBytes > 0);
+            // relpages counts the main fork: the free space and visibility maps a VACUUM
+            // leaves (a few pages) are the difference.
+            QVERIFY2(s->totalBytes <= e->totalBytes && e->totalBytes - s->totalBytes <= 8 * 8192,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(s->totalBytes).arg(e->totalBytes)));
+            QCOMPARE(s->tableBytes, e->tableBytes);
+            QCOMPARE(s->indexBytes, e->indexBytes);
+            QCOMPARE(s->toastBytes, e->toastBytes);
+        }
+        // One table's structure always reads its files.
+        const Result<ObjectDetails> details =
+            wait(loadObjectDetails(m_pg, *stats->find(QStringLiteral("explorer.author"))));
+        QVERIFY(details.ok());
+        QVERIFY(!details->object.sizesEstimated);
+        QCOMPARE(details->object.totalBytes,
+                 exact->find(QStringLiteral("explorer.author"))->totalBytes);
+    }
+
     void aTablesDetailsMatchTheCatalogue()
     {
         const Result<SchemaCatalog> catalog = wait(loadSchemaCatalog(m_pg));
@@ -319,6 +359,49 @@ private slots:
         const Result<PgResultSet> state = wait(console.query(
             QStringLiteral("select count(*) from pg_cursors where name = 'opsdeck_console'")));
         QCOMPARE(state->value(0, QStringLiteral("count")).toInt(), 0);
+    }
+
+    void csvComesFromTheServerChunkByChunk()
+    {
+        PgConnection console(TestServices::pgConninfo(), PgSessionSettings::console());
+        QVERIFY(wait(console.open()).ok());
+        auto received = std::make_shared<QByteArray>();
+        auto chunks = std::make_shared<int>(0);
+        auto sink = [received, chunks](const char *data, int size) { // on the session's thread
+            received->append(data, size);
+            ++*chunks;
+        };
+        Result<PgResultSet> copied = wait(SqlConsole::copyCsv(
+            console,
+            QStringLiteral("select id, body, score from explorer.message order by id -- why\n;"),
+            sink));
+        QVERIFY2(copied.ok(), qPrintable(copied.errorString()));
+        QCOMPARE(copied->commandStatus, QStringLiteral("COPY 5000"));
+        QVERIFY(*chunks > 1); // streamed, not one block at the end
+        const QList<QByteArray> lines = received->split('\n');
+        QCOMPARE(lines.size(), 5002); // header, 5000 rows, the last newline
+        QCOMPARE(lines.at(0), QByteArray("id,body,score"));
+        QCOMPARE(lines.at(7), QByteArray("7,message 7,")); // NULL: nothing
+        received->clear();
+        copied = wait(SqlConsole::copyCsv(
+            console, QStringLiteral("select '' as empty, 'a,\"b' as quoted"), sink));
+        QCOMPARE(*received, QByteArray("empty,quoted\n\"\",\"a,\"\"b\"\n"));
+        // Errors are PostgreSQL's; a write is refused (read only); the session goes on.
+        copied =
+            wait(SqlConsole::copyCsv(console, QStringLiteral("select * from explorer.nope"), sink));
+        QVERIFY(copied.errorString().contains(QStringLiteral("does not exist")));
+        copied = wait(SqlConsole::copyCsv(
+            console,
+            QStringLiteral(
+                "with gone as (delete from explorer.author returning id) select * from gone"),
+            sink));
+        QVERIFY(copied.errorString().contains(QStringLiteral("read-only")));
+        const Result<PgResultSet> after = wait(console.query(
+            QStringLiteral("select count(*) as n, current_setting('transaction_read_only') as ro"
+                           " from explorer.author")));
+        QVERIFY2(after.ok(), qPrintable(after.errorString()));
+        QCOMPARE(after->value(0, QStringLiteral("n")).toInt(), 50);
+        QCOMPARE(after->value(0, QStringLiteral("ro")).toString(), QStringLiteral("on"));
     }
 
     void cancelStopsALongQuery()

@@ -46,6 +46,9 @@ QList<QStandardItem *> objectRow(const CatalogObject &o, int index)
     size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     if (o.locked)
         size->setToolTip(QStringLiteral("Behind an ACCESS EXCLUSIVE lock: the size is estimated"));
+    else if (o.sizesEstimated)
+        size->setToolTip(QStringLiteral("From the statistics (as of the last VACUUM or ANALYZE); "
+                                        "the table's structure shows the exact size"));
     for (QStandardItem *item : {name, rows, size})
         item->setEditable(false);
     return {name, rows, size};
