@@ -9,6 +9,7 @@
 #include "cli/deploycommand.h"
 #include "cli/flagscommand.h"
 #include "cli/secretscommand.h"
+#include "cli/servicescommand.h"
 #include "commandmodule.h"
 
 using namespace Opsdeck;
@@ -23,5 +24,6 @@ extern "C" __attribute__((visibility("default"))) int opsdeck_command_main(int a
     registry.add(flagsCommand());
     registry.add(configCommand());
     registry.add(secretsCommand());
+    registry.add(servicesCommand());
     return runCommandLine(argc, argv, registry);
 }

@@ -2,9 +2,11 @@
 #include "environmentcontext.h"
 
 #include "audit/auditlog.h"
+#include "docker/dockerengine.h"
 #include "flags/flagsbackend.h"
 #include "metrics/prometheusclient.h"
 #include "runtime/databasesession.h"
+#include "runtime/sshpool.h"
 
 namespace Opsdeck {
 
@@ -69,6 +71,15 @@ PrometheusClient *EnvironmentContext::prometheus()
     if (!m_prometheus && environment().prometheus)
         m_prometheus = std::make_unique<PrometheusClient>(*environment().prometheus, sshPool());
     return m_prometheus.get();
+}
+
+DockerEngine *EnvironmentContext::docker()
+{
+    const std::optional<ContainerDeploySpec> &spec = environment().containers;
+    if (!m_docker && spec)
+        if (SshClient *host = sshPool()->client(spec->host))
+            m_docker = std::make_unique<DockerEngine>(host, spec->dockerSocket);
+    return m_docker.get();
 }
 
 Result<FlagsBackend *> EnvironmentContext::flagsBackend()

@@ -17,6 +17,7 @@ class EnvironmentContexts;
 class FlagsBackend;
 class PrometheusClient;
 class SshPool;
+class DockerEngine;
 
 /**
  * Everything one environment's panes and commands share: its part of the workspace, the SSH
@@ -55,6 +56,8 @@ public:
     /** The environment's Prometheus (through its SSH tunnel); nullptr without a prometheus:
      * block. */
     PrometheusClient *prometheus();
+    /** The Docker engine of a container environment's manager/host, or null for others. */
+    DockerEngine *docker();
     /** This environment's flags backend, or why there is none. */
     Result<FlagsBackend *> flagsBackend();
     std::shared_ptr<AuditLog> auditLog() const;
@@ -69,6 +72,7 @@ private:
     std::unique_ptr<DatabaseSession> m_action;
     std::unique_ptr<DatabaseSession> m_console;
     std::unique_ptr<PrometheusClient> m_prometheus;
+    std::unique_ptr<DockerEngine> m_docker;
     std::unique_ptr<FlagsBackend> m_flags; // after m_action: destroyed first, it borrows it
     QString m_flagsError;
     bool m_flagsTried = false;

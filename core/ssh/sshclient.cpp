@@ -169,7 +169,8 @@ void SshClient::postSftp(std::function<void(SftpSession *, const QString &)> job
 
 QFuture<Result<quint16>> SshClient::openTunnel(const QString &host, int port)
 {
-    const QString key = host + QLatin1Char(':') + QString::number(port);
+    const QString key = port < 0 ? QString(QStringLiteral("unix:") + host)
+                                 : QString(host + QLatin1Char(':') + QString::number(port));
     if (const auto it = m_tunnels.constFind(key); it != m_tunnels.constEnd()) {
         const QFuture<Result<quint16>> existing = *it;
         if (!existing.isFinished() || existing.result().ok())

@@ -50,6 +50,9 @@ public:
     SshExec *exec(const QString &command, QObject *parent = nullptr);
     /** A 127.0.0.1 port whose connections reach host:port from this host; one per target. */
     QFuture<Result<quint16>> openTunnel(const QString &host, int port);
+    /** A 127.0.0.1 port whose connections reach the unix socket at `path` on this host (the
+     * Docker engine's, say); the server must allow stream-local forwarding. */
+    QFuture<Result<quint16>> openUnixTunnel(const QString &path) { return openTunnel(path, -1); }
     /**
      * Runs `job` on the session's own thread with its SFTP channel (connecting first if needed)
      * and delivers its result through the future. The job must not touch Qt objects of other

@@ -382,8 +382,15 @@ void SshWorker::acceptOn(const Listener &listener)
         return;
     }
     ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel || ssh_channel_open_forward(channel, listener.targetHost.constData(),
-                                             listener.targetPort, "127.0.0.1", 0) != SSH_OK) {
+    // A negative port means targetHost is a unix socket on the host (direct-streamlocal, as
+    // `ssh -L port:/var/run/docker.sock`).
+    const int opened = !channel ? SSH_ERROR
+                       : listener.targetPort < 0
+                           ? ssh_channel_open_forward_unix(channel, listener.targetHost.constData(),
+                                                           "127.0.0.1", 0)
+                           : ssh_channel_open_forward(channel, listener.targetHost.constData(),
+                                                      listener.targetPort, "127.0.0.1", 0);
+    if (opened != SSH_OK) {
         if (channel)
             ssh_channel_free(channel);
         ::close(client); // the client sees a reset, as with `ssh -L` when the target refuses

@@ -67,6 +67,8 @@ public:
     void clearRefusal() { m_refused = false; }
     void startExec(quint64 id, const QByteArray &command);
     void cancelExec(quint64 id);
+    /** A 127.0.0.1 port forwarded to targetHost:targetPort, or to the unix socket targetHost
+     * when targetPort is negative. */
     Result<quint16> listen(const QByteArray &targetHost, int targetPort);
     /** A socket whose bytes reach targetHost:targetPort from this host (for an inner session). */
     Result<int> bridge(const QByteArray &targetHost, int targetPort);

@@ -12,7 +12,7 @@ const QStringList kDeployKeys = {
     QStringLiteral("keep"),    QStringLiteral("shared"),   QStringLiteral("build"),
     QStringLiteral("release"), QStringLiteral("restart"),  QStringLiteral("healthcheck"),
     QStringLiteral("batches"), QStringLiteral("max_fail"), QStringLiteral("lock_host"),
-    QStringLiteral("notify")};
+    QStringLiteral("notify"),  QStringLiteral("kind")};
 const QStringList kHealthKeys = {QStringLiteral("url"), QStringLiteral("run"),
                                  QStringLiteral("interval"), QStringLiteral("timeout"),
                                  QStringLiteral("budget")};
@@ -95,38 +95,8 @@ public:
 
     void readHealth(const YAML::Node &node, DeploySpec &spec)
     {
-        if (!node["healthcheck"])
-            return;
-        const YAML::Node h = node["healthcheck"];
-        const QString p = at("healthcheck");
-        if (!m_r.checkMap(h, p, kHealthKeys))
-            return;
-        HealthCheckSpec health;
-        if (h["url"])
-            health.url = m_r.string(h["url"], p + QStringLiteral(".url")).value_or(QString());
-        if (h["run"])
-            health.run = m_r.command(h["run"], p + QStringLiteral(".run")).value_or(QString());
-        if (health.url.isEmpty() == health.run.isEmpty()) {
-            m_r.error(h, p, QStringLiteral("give exactly one of 'url' or 'run'"));
-            return;
-        }
-        if (!health.url.isEmpty() && !health.url.startsWith(QLatin1String("http://")) &&
-            !health.url.startsWith(QLatin1String("https://")))
-            m_r.error(h["url"], p + QStringLiteral(".url"),
-                      QStringLiteral("expected an http:// or https:// URL"));
-        if (h["interval"])
-            health.intervalMs =
-                m_r.duration(h["interval"], p + QStringLiteral(".interval")).value_or(1000);
-        if (h["timeout"])
-            health.timeoutMs =
-                m_r.duration(h["timeout"], p + QStringLiteral(".timeout")).value_or(5000);
-        if (h["budget"])
-            health.budgetMs =
-                m_r.duration(h["budget"], p + QStringLiteral(".budget")).value_or(30000);
-        if (health.intervalMs < 100)
-            m_r.error(h["interval"], p + QStringLiteral(".interval"),
-                      QStringLiteral("an interval under 100ms would hammer the host"));
-        spec.healthcheck = health;
+        if (node["healthcheck"])
+            spec.healthcheck = readHealthCheck(m_r, node["healthcheck"], at("healthcheck"));
     }
 
     void readLockHost(const YAML::Node &node, DeploySpec &spec, const EnvironmentSpec &env)
@@ -163,11 +133,54 @@ private:
 
 } // namespace
 
+std::optional<HealthCheckSpec> readHealthCheck(YamlReader &reader, const YAML::Node &h,
+                                               const QString &p)
+{
+    if (!reader.checkMap(h, p, kHealthKeys))
+        return std::nullopt;
+    HealthCheckSpec health;
+    if (h["url"])
+        health.url = reader.string(h["url"], p + QStringLiteral(".url")).value_or(QString());
+    if (h["run"])
+        health.run = reader.command(h["run"], p + QStringLiteral(".run")).value_or(QString());
+    if (health.url.isEmpty() == health.run.isEmpty()) {
+        reader.error(h, p, QStringLiteral("give exactly one of 'url' or 'run'"));
+        return std::nullopt;
+    }
+    if (!health.url.isEmpty() && !health.url.startsWith(QLatin1String("http://")) &&
+        !health.url.startsWith(QLatin1String("https://")))
+        reader.error(h["url"], p + QStringLiteral(".url"),
+                     QStringLiteral("expected an http:// or https:// URL"));
+    if (h["interval"])
+        health.intervalMs =
+            reader.duration(h["interval"], p + QStringLiteral(".interval")).value_or(1000);
+    if (h["timeout"])
+        health.timeoutMs =
+            reader.duration(h["timeout"], p + QStringLiteral(".timeout")).value_or(5000);
+    if (h["budget"])
+        health.budgetMs =
+            reader.duration(h["budget"], p + QStringLiteral(".budget")).value_or(30000);
+    if (health.intervalMs < 100)
+        reader.error(h["interval"], p + QStringLiteral(".interval"),
+                     QStringLiteral("an interval under 100ms would hammer the host"));
+    return health;
+}
+
 std::optional<DeploySpec> readDeploySpec(YamlReader &reader, const YAML::Node &node,
                                          const QString &path, const EnvironmentSpec &environment)
 {
     if (!reader.checkMap(node, path, kDeployKeys))
         return std::nullopt;
+    if (node["kind"]) {
+        const QString kind =
+            reader.string(node["kind"], path + QStringLiteral(".kind")).value_or(QString());
+        if (kind != QLatin1String("releases")) {
+            reader.error(
+                node["kind"], path + QStringLiteral(".kind"),
+                QStringLiteral("unknown kind '%1' (releases, swarm or compose)").arg(kind));
+            return std::nullopt;
+        }
+    }
     DeploySpec spec;
     spec.position = YamlReader::position(node);
     DeployReader r(reader, path);

@@ -10,4 +10,17 @@ namespace Opsdeck {
 std::optional<DeploySpec> readDeploySpec(YamlReader &reader, const YAML::Node &node,
                                          const QString &path, const EnvironmentSpec &environment);
 
+/** A `healthcheck:` block: exactly one of `url` or `run`, with interval/timeout/budget. */
+std::optional<HealthCheckSpec> readHealthCheck(YamlReader &reader, const YAML::Node &node,
+                                               const QString &path);
+
+/** True when a `deploy:` block names a container kind (swarm, compose). */
+bool isContainerDeploy(const YAML::Node &node);
+
+/** Reads and validates a `deploy: {kind: swarm|compose, ...}` block (after the `hosts:`). */
+std::optional<ContainerDeploySpec> readContainerDeploySpec(YamlReader &reader,
+                                                           const YAML::Node &node,
+                                                           const QString &path,
+                                                           const EnvironmentSpec &environment);
+
 } // namespace Opsdeck

@@ -92,6 +92,40 @@ struct DeploySpec
 };
 
 /**
+ * A container environment's `deploy:` block (`kind: swarm` or `kind: compose`; the README's
+ * workspace reference). Opsdeck talks to the Docker Engine API of `host` through its SSH
+ * session (a forwarded unix socket), never to a Docker CLI.
+ */
+struct ContainerDeploySpec
+{
+    enum class Kind { Swarm, Compose };
+    Kind kind = Kind::Swarm;
+    QString host;        // swarm: the manager; compose: the one host
+    QString stack;       // swarm: the stack's name; compose: the project's
+    QString composeFile; // in the repository
+    QString image;       // the repository images are tagged in, e.g. registry/minitwit
+    QString repo;        // a git URL the build host can fetch
+    QString buildHost;   // default: `host`
+    QString buildContext = QStringLiteral(".");
+    QString dockerfile = QStringLiteral("Dockerfile");
+    QString registry;                                     // push there when set
+    QString dockerSocket = QStringLiteral("/var/run/docker.sock"); // on `host`
+    QStringList services;                                 // compose: the ones to update
+    QStringList release;                                  // one-off commands before the update
+    std::optional<HealthCheckSpec> healthcheck;
+    int updateParallelism = 1;
+    QString updateOrder = QStringLiteral("stop-first"); // or start-first
+    QString failureAction = QStringLiteral("rollback"); // or pause, continue
+    int monitorMs = 5000;
+    SourcePosition position;
+
+    QString kindName() const
+    {
+        return kind == Kind::Swarm ? QStringLiteral("swarm") : QStringLiteral("compose");
+    }
+};
+
+/**
  * One config file of an environment (`config:` entry): a local path (resolved against the
  * workspace) or "host:/absolute/path" on a workspace host. Written either as a plain string or
  * as a map `{path, after_save}`.
@@ -127,7 +161,8 @@ struct EnvironmentSpec
     QStringList secrets; // expanded paths
     QList<ConfigFileSpec> config;
     QVariantMap flags;
-    std::optional<DeploySpec> deploy;
+    std::optional<DeploySpec> deploy;              // kind: releases (the default)
+    std::optional<ContainerDeploySpec> containers; // kind: swarm | compose
     SourcePosition position;
 };
 

@@ -246,7 +246,10 @@ private:
                 readConfig(e["config"], p + QStringLiteral(".config"), env);
             if (e["flags"])
                 env.flags = m_r.variantMap(e["flags"], p + QStringLiteral(".flags"), kFlagsKeys);
-            if (e["deploy"])
+            if (e["deploy"] && isContainerDeploy(e["deploy"]))
+                env.containers =
+                    readContainerDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
+            else if (e["deploy"])
                 env.deploy = readDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
             m_ws.environments << env;
         }

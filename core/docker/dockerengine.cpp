@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dockerengine.h"
+
+#include "common/httppolicy.h"
+#include "ssh/sshclient.h"
+
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPromise>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QVersionNumber>
+
+namespace Opsdeck {
+
+namespace {
+
+QString dockerMessage(const QByteArray &body)
+{
+    const QString message =
+        QJsonDocument::fromJson(body).object().value(QLatin1String("message")).toString();
+    return message.isEmpty() ? QString::fromUtf8(body.left(300)).trimmed() : message;
+}
+
+} // namespace
+
+DockerEngine::DockerEngine(SshClient *host, QString socketPath, QObject *parent)
+    : QObject(parent)
+    , m_host(host)
+    , m_socketPath(std::move(socketPath))
+    , m_network(new QNetworkAccessManager(this))
+{}
+
+DockerEngine::~DockerEngine()
+{
+    stopEvents();
+}
+
+QString DockerEngine::hostName() const
+{
+    return m_host ? m_host->endpoint().name : QString();
+}
+
+QString DockerEngine::negotiate(const QString &engineApi)
+{
+    const QVersionNumber engine = QVersionNumber::fromString(engineApi);
+    const QVersionNumber oldest = QVersionNumber::fromString(QLatin1String(kOldestApi));
+    const QVersionNumber newest = QVersionNumber::fromString(QLatin1String(kNewestApi));
+    if (engine.isNull() || engine < oldest)
+        return {};
+    return (engine < newest ? engine : newest).toString();
+}
+
+void DockerEngine::whenReady(ReadyHandler handler)
+{
+    if (m_connection == Connection::Ready) {
+        handler(success());
+        return;
+    }
+    // A QFuture takes one continuation: callers waiting for the same connection queue here.
+    m_waiting << std::move(handler);
+    if (m_connection == Connection::Connecting)
+        return;
+    m_connection = Connection::Connecting;
+    if (!m_host) {
+        connected(Status::failure(QStringLiteral("no host for the Docker engine")));
+        return;
+    }
+    m_host->openUnixTunnel(m_socketPath).then(this, [this](const Result<quint16> &port) {
+        if (!port) {
+            connected(
+                Status::failure(QStringLiteral("%1: %2").arg(hostName(), port.errorString())));
+            return;
+        }
+        m_base = QStringLiteral("http://127.0.0.1:%1").arg(*port);
+        // Unversioned: the one call every engine answers the same way.
+        request(QStringLiteral("/version"), [this](const Result<QByteArray> &body) {
+            if (!body) {
+                connected(body.error());
+                return;
+            }
+            const QJsonObject version = QJsonDocument::fromJson(*body).object();
+            const QString engineApi = version.value(QLatin1String("ApiVersion")).toString();
+            m_engineVersion = version.value(QLatin1String("Version")).toString();
+            m_api = negotiate(engineApi);
+            if (m_api.isEmpty())
+                connected(Status::failure(
+                    QStringLiteral("Docker %1 on %2 speaks API %3; Opsdeck needs %4 (Docker "
+                                   "20.10) or newer")
+                        .arg(m_engineVersion, hostName(), engineApi, QLatin1String(kOldestApi))));
+            else
+                connected(success());
+        });
+    });
+}
+
+void DockerEngine::connected(const Status &status)
+{
+    m_connection = status ? Connection::Ready : Connection::Idle;
+    const QList<ReadyHandler> waiting = std::exchange(m_waiting, {});
+    for (const ReadyHandler &handler : waiting)
+        handler(status);
+}
+
+void DockerEngine::request(const QString &path, BodyHandler handler)
+{
+    QNetworkRequest request(QUrl(m_base + path));
+    HttpPolicy::followNoRedirects(request); // the engine never redirects; a proxy might
+    request.setTransferTimeout(30'000);
+    QNetworkReply *reply = m_network->get(request);
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > kMaxResponseBytes)
+            reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        if (status == 0) {
+            if (reply->bytesAvailable() > 0 || body.size() > kMaxResponseBytes ||
+                reply->error() == QNetworkReply::OperationCanceledError)
+                handler(
+                    Result<QByteArray>::failure(QStringLiteral("Docker on %1 sent more than %2 MiB")
+                                                    .arg(hostName())
+                                                    .arg(kMaxResponseBytes / (1024 * 1024))));
+            else
+                handler(Result<QByteArray>::failure(
+                    QStringLiteral("cannot reach Docker on %1 (%2): %3")
+                        .arg(hostName(), m_socketPath, reply->errorString())));
+            m_connection = Connection::Idle; // reconnect next time
+            return;
+        }
+        if (status >= 400) {
+            handler(Result<QByteArray>::failure(
+                QStringLiteral("Docker on %1: %2").arg(hostName(), dockerMessage(body))));
+            return;
+        }
+        handler(body);
+    });
+}
+
+QFuture<Result<QJsonDocument>> DockerEngine::get(const QString &pathAndQuery)
+{
+    auto promise = std::make_shared<QPromise<Result<QJsonDocument>>>();
+    promise->start();
+    QFuture<Result<QJsonDocument>> future = promise->future();
+    auto deliver = [promise](const Result<QJsonDocument> &r) {
+        promise->addResult(r);
+        promise->finish();
+    };
+    whenReady([this, pathAndQuery, deliver](const Status &connected) {
+        if (!connected) {
+            deliver(connected.error());
+            return;
+        }
+        request(QStringLiteral("/v%1%2").arg(m_api, pathAndQuery),
+                [deliver, pathAndQuery](const Result<QByteArray> &body) {
+                    if (!body) {
+                        deliver(body.error());
+                        return;
+                    }
+                    QJsonParseError error;
+                    const QJsonDocument json = QJsonDocument::fromJson(*body, &error);
+                    if (error.error != QJsonParseError::NoError)
+                        deliver(Result<QJsonDocument>::failure(
+                            QStringLiteral("Docker's answer to %1 is not JSON: %2")
+                                .arg(pathAndQuery, error.errorString())));
+                    else
+                        deliver(json);
+                });
+    });
+    return future;
+}
+
+QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &paths)
+{
+    struct Gathered
+    {
+        QPromise<Result<QList<QJsonDocument>>> promise;
+        QList<QJsonDocument> answers;
+        int left = 0;
+        bool failed = false;
+    };
+    auto gathered = std::make_shared<Gathered>();
+    gathered->promise.start();
+    gathered->answers.resize(paths.size());
+    gathered->left = int(paths.size());
+    QFuture<Result<QList<QJsonDocument>>> future = gathered->promise.future();
+    if (paths.isEmpty()) {
+        gathered->promise.addResult(QList<QJsonDocument>());
+        gathered->promise.finish();
+        return future;
+    }
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        get(paths[i]).then(this, [gathered, i](const Result<QJsonDocument> &answer) {
+            if (gathered->failed)
+                return;
+            if (!answer) {
+                gathered->failed = true;
+                gathered->promise.addResult(answer.error());
+                gathered->promise.finish();
+                return;
+            }
+            gathered->answers[i] = *answer;
+            if (--gathered->left == 0) {
+                gathered->promise.addResult(gathered->answers);
+                gathered->promise.finish();
+            }
+        });
+    }
+    return future;
+}
+
+void DockerEngine::watchEvents(const QJsonObject &filters)
+{
+    m_eventFilters = filters;
+    m_watching = true;
+    if (!m_eventsReply)
+        openEventStream();
+}
+
+void DockerEngine::stopEvents()
+{
+    m_watching = false;
+    if (m_eventsReply) {
+        QNetworkReply *reply = m_eventsReply;
+        m_eventsReply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void DockerEngine::openEventStream()
+{
+    whenReady([this](const Status &connected) {
+        if (!m_watching || m_eventsReply)
+            return;
+        if (!connected) {
+            QTimer::singleShot(2000, this, [this] {
+                if (m_watching && !m_eventsReply)
+                    openEventStream();
+            });
+            return;
+        }
+        QUrlQuery query;
+        query.addQueryItem(
+            QStringLiteral("filters"),
+            QString::fromUtf8(QJsonDocument(m_eventFilters).toJson(QJsonDocument::Compact)));
+        QUrl url(QStringLiteral("%1/v%2/events").arg(m_base, m_api));
+        url.setQuery(query);
+        QNetworkRequest request(url);
+        HttpPolicy::followNoRedirects(request);
+        m_eventBuffer.clear();
+        m_eventsReply = m_network->get(request);
+        connect(m_eventsReply, &QNetworkReply::metaDataChanged, this,
+                [this] { emit eventsConnectedChanged(true); });
+        connect(m_eventsReply, &QNetworkReply::readyRead, this, &DockerEngine::readEvents);
+        connect(m_eventsReply, &QNetworkReply::finished, this,
+                [this, reply = m_eventsReply.data()] {
+                    reply->deleteLater();
+                    if (m_eventsReply != reply)
+                        return;
+                    m_eventsReply = nullptr;
+                    emit eventsConnectedChanged(false);
+                    if (reply->error() != QNetworkReply::NoError &&
+                        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0)
+                        m_connection = Connection::Idle; // the tunnel or the engine went away
+                    QTimer::singleShot(2000, this, [this] {
+                        if (m_watching && !m_eventsReply)
+                            openEventStream();
+                    });
+                });
+    });
+}
+
+void DockerEngine::readEvents()
+{
+    m_eventBuffer += m_eventsReply->readAll();
+    for (qsizetype newline; (newline = m_eventBuffer.indexOf('\n')) >= 0;) {
+        const QByteArray line = m_eventBuffer.left(newline);
+        m_eventBuffer.remove(0, newline + 1);
+        const QJsonObject event = QJsonDocument::fromJson(line).object();
+        if (!event.isEmpty())
+            emit eventReceived(event);
+    }
+    if (m_eventBuffer.size() > kMaxEventBytes) // no event is this big: drop the garbage
+        m_eventBuffer.clear();
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A single-node Docker swarm running Minitwit, beside a running demo world.
+#   swarm.sh start STATE_DIR DEMO_DIR   dockerd + swarm + images v1, v2, v3-broken-migration,
+#                                       v4-unhealthy (built from the demo's git tags) + the
+#                                       `minitwit` stack on v1 (2 replicas, host network);
+#                                       writes STATE_DIR/env
+#   swarm.sh stop STATE_DIR
+# Debian's docker.io (20.10), started without iptables or a bridge (`--iptables=false
+# --bridge=none`) so it runs where no firewall may be touched; replicas use host networking.
+# Images are made offline: a base image with no programs of its own (`docker import` of a few
+# directories and links) and the machine's /usr mounted read-only into each container.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/common.sh"
+
+cmd=${1:?start|stop}
+state=${2:?state directory}
+demo_dir=${3:-}
+docker=/usr/bin/docker
+dockerd=/usr/sbin/dockerd
+
+stop() {
+    [[ -d $state ]] || return 0
+    if [[ -S $state/docker.sock ]]; then
+        DOCKER_HOST=unix://$state/docker.sock "$docker" swarm leave --force >/dev/null 2>&1 || true
+    fi
+    if [[ -f $state/dockerd.pid ]]; then
+        local pid
+        pid=$(cat "$state/dockerd.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    # dockerd's containers and mounts go with it; what is left is files
+    umount -R "$state/data" 2>/dev/null || true
+    rm -rf "$state"
+}
+
+why_not() {
+    echo "swarm: $*" >&2
+    exit 1
+}
+
+start() {
+    stop
+    [[ $(id -u) == 0 ]] || why_not "dockerd needs root"
+    [[ -x $dockerd ]] || why_not "dockerd not found (apt-get install docker.io)"
+    [[ -n $demo_dir && -f $demo_dir/env ]] || why_not "start the demo world first (swarm.sh start STATE DEMO_DIR)"
+    # shellcheck disable=SC1091
+    source "$demo_dir/env"
+    mkdir -p "$state"
+    export DOCKER_HOST=unix://$state/docker.sock DOCKER_BUILDKIT=0
+    "$dockerd" --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+        --data-root "$state/data" --exec-root "$state/exec" --pidfile "$state/dockerd.pid" \
+        -H "$DOCKER_HOST" >"$state/dockerd.log" 2>&1 &
+    for _ in $(seq 300); do
+        "$docker" version >/dev/null 2>&1 && break
+        kill -0 $! 2>/dev/null || why_not "dockerd exited: $(tail -n 3 "$state/dockerd.log")"
+        sleep 0.1
+    done
+    "$docker" version >/dev/null 2>&1 || why_not "dockerd did not answer in 30 s: $(tail -n 3 "$state/dockerd.log")"
+    "$docker" swarm init --advertise-addr 127.0.0.1 >/dev/null
+    local rootfs=$state/base
+    mkdir -p "$rootfs"/{etc,tmp,app,proc,sys,dev,run,usr}
+    ln -s usr/bin "$rootfs/bin"
+    ln -s usr/lib "$rootfs/lib"
+    ln -s usr/lib64 "$rootfs/lib64"
+    ln -s usr/sbin "$rootfs/sbin"
+    echo "root:x:0:0:root:/root:/usr/bin/sh" >"$rootfs/etc/passwd"
+    echo "root:x:0:" >"$rootfs/etc/group"
+    chmod 1777 "$rootfs/tmp"
+    tar -C "$rootfs" -c . | "$docker" import - minitwit-base:demo >/dev/null
+    local tag src sha
+    for tag in v1 v2 v3-broken-migration v4-unhealthy; do
+        src=$state/build/$tag
+        mkdir -p "$src"
+        git -C "$GIT_REPO" archive "$tag" | tar -x -C "$src"
+        sha=$(git -C "$GIT_REPO" rev-parse "$tag")
+        "$docker" build -q -t "minitwit:$tag" --label "org.opencontainers.image.revision=$sha" "$src" >/dev/null
+    done
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "create database minitwit_swarm" >/dev/null
+    (cd "$state/build/v1" && DB_NAME=minitwit_swarm DB_HOST=127.0.0.1 DB_PORT=$PGPORT DB_USER=postgres \
+        /usr/bin/python3 manage.py migrate --noinput >/dev/null)
+    local base
+    base=$(free_port)
+    MINITWIT_TAG=v1 MINITWIT_PORT_BASE=$base MINITWIT_DB_NAME=minitwit_swarm MINITWIT_DB_PORT=$PGPORT \
+        "$docker" stack deploy -c "$state/build/v1/stack.yml" minitwit >/dev/null
+    wait_for_port $((base + 1)) 60
+    wait_for_port $((base + 2)) 60
+    cat >"$state/env" <<ENV
+DOCKER_SOCKET=$state/docker.sock
+SWARM_STACK=minitwit
+SWARM_PORT_BASE=$base
+SWARM_DB_NAME=minitwit_swarm
+ENV
+    echo "swarm: minitwit 2/2 on v1, ports $((base + 1)) and $((base + 2)), engine $state/docker.sock"
+}
+
+"$cmd"
