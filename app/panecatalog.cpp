@@ -2,12 +2,14 @@
 #include "panecatalog.h"
 
 #include "config/configpane.h"
+#include "containers/containerspane.h"
 #include "database/databasepane.h"
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "flags/flagspane.h"
 #include "metrics/metricspane.h"
 #include "overview/overviewpane.h"
+#include "runtime/environmentcontext.h"
 #include "secrets/secretspane.h"
 
 namespace Opsdeck {
@@ -23,6 +25,17 @@ PaneKind kind(const char *id, const char *title)
             }};
 }
 
+/** Deployments: releases (Capistrano-style) or a container environment's services. */
+PaneKind deployments()
+{
+    return {QStringLiteral("deploy"), QStringLiteral("Deployments"),
+            [](EnvironmentContext &context, QWidget *parent) -> Pane * {
+                if (context.environment().containers)
+                    return new ContainersPane(context, parent);
+                return new DeployPane(context, parent);
+            }};
+}
+
 } // namespace
 
 const QList<PaneKind> &paneCatalog()
@@ -32,7 +45,7 @@ const QList<PaneKind> &paneCatalog()
         kind<OverviewPane>("overview", "Overview"),
         kind<DbHealthPane>("dbhealth", "Database health"),
         kind<DatabasePane>("database", "Database"),
-        kind<DeployPane>("deploy", "Deployments"),
+        deployments(),
         kind<SecretsPane>("secrets", "Secrets"),
         kind<FlagsPane>("flags", "Feature flags"),
         kind<MetricsPane>("metrics", "Metrics"),

@@ -33,6 +33,7 @@ kill_pidfile() {
 
 stop() {
     local f
+    [[ -d $state/swarm ]] && bash "$here/swarm.sh" stop "$state/swarm"
     for f in "$state"/run/*.pid "$state"/hosts/*/srv/*/shared/gunicorn.pid; do
         [[ -e $f ]] && kill_pidfile "$f"
     done
@@ -298,6 +299,16 @@ PG_EXPORTER_PORT=$PG_EXPORTER_PORT
 GIT_REPO=$state/git/minitwit.git
 WORKSPACE=$state/opsdeck.yaml
 ENV
+    # The Docker swarm environment, when asked for (scripts/demo does): it needs dockerd, which
+    # not every machine can run; without it the other environments are all there.
+    if [[ ${OPSDECK_DEMO_SWARM:-} == 1 ]]; then
+        log "docker swarm"
+        if bash "$here/swarm.sh" start "$state/swarm" "$state" >&2; then
+            cp "$state/swarm/opsdeck.yaml" "$state/opsdeck.yaml"
+        else
+            log "no swarm environment: dockerd could not start here (the reason is above)"
+        fi
+    fi
     log "ready in $((SECONDS - began)) s: $state/opsdeck.yaml"
 }
 

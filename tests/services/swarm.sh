@@ -4,7 +4,8 @@
 #   swarm.sh start STATE_DIR DEMO_DIR   dockerd + swarm + images v1, v2, v3-broken-migration,
 #                                       v4-unhealthy (built from the demo's git tags) + the
 #                                       `minitwit` stack on v1 (2 replicas, host network);
-#                                       writes STATE_DIR/env
+#                                       writes STATE_DIR/env and STATE_DIR/opsdeck.yaml (the
+#                                       demo's workspace with a `swarm` environment)
 #   swarm.sh stop STATE_DIR
 # Debian's docker.io (20.10), started without iptables or a bridge (`--iptables=false
 # --bridge=none`) so it runs where no firewall may be touched; replicas use host networking.
@@ -31,8 +32,11 @@ stop() {
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
-    # dockerd's containers and mounts go with it; what is left is files
-    umount -R "$state/data" 2>/dev/null || true
+    # What dockerd leaves mounted (its network namespace, volumes), deepest first.
+    local mount
+    awk -v dir="$state/" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r | while read -r mount; do
+        umount -l "$mount" 2>/dev/null || true
+    done
     rm -rf "$state"
 }
 
@@ -59,7 +63,11 @@ start() {
         sleep 0.1
     done
     "$docker" version >/dev/null 2>&1 || why_not "dockerd did not answer in 30 s: $(tail -n 3 "$state/dockerd.log")"
-    "$docker" swarm init --advertise-addr 127.0.0.1 >/dev/null
+    # Its own ports, so that two swarms (a developer's demo and the tests) can run side by side.
+    local swarm_port
+    swarm_port=$(free_port)
+    "$docker" swarm init --advertise-addr "127.0.0.1:$swarm_port" --listen-addr "127.0.0.1:$swarm_port" \
+        --data-path-port "$(free_port)" >/dev/null
     local rootfs=$state/base
     mkdir -p "$rootfs"/{etc,tmp,app,proc,sys,dev,run,usr}
     ln -s usr/bin "$rootfs/bin"
@@ -87,11 +95,39 @@ start() {
         "$docker" stack deploy -c "$state/build/v1/stack.yml" minitwit >/dev/null
     wait_for_port $((base + 1)) 60
     wait_for_port $((base + 2)) 60
+    # The demo's workspace plus a `swarm` environment managed through web1.
+    python3 - "$demo_dir/opsdeck.yaml" "$state/opsdeck.yaml" "$state/docker.sock" "$GIT_REPO" \
+        "$PGPORT" "$base" <<'PY'
+import sys
+source, target, socket, repo, pg_port, base = sys.argv[1:]
+text = open(source).read()
+env = f"""  swarm:
+    hosts: [web1]
+    database:
+      conninfo: "host=127.0.0.1 port={pg_port} dbname=minitwit_swarm user=postgres"
+      tunnel: bastion
+    deploy:
+      kind: swarm
+      manager: web1
+      stack: minitwit
+      docker_socket: {socket}
+      image: minitwit
+      repo: {repo}
+      compose_file: stack.yml
+      release: ["python3 manage.py migrate --noinput"]
+      healthcheck: {{ url: "http://127.0.0.1:{int(base) + 1}/up", interval: 1s, timeout: 5s, budget: 30s }}
+      update: {{ parallelism: 1, order: stop-first, failure_action: rollback, monitor: 5s }}
+
+"""
+at = text.index("\ndashboards:")
+open(target, "w").write(text[:at + 1] + env + text[at + 1:])
+PY
     cat >"$state/env" <<ENV
 DOCKER_SOCKET=$state/docker.sock
 SWARM_STACK=minitwit
 SWARM_PORT_BASE=$base
 SWARM_DB_NAME=minitwit_swarm
+WORKSPACE=$state/opsdeck.yaml
 ENV
     echo "swarm: minitwit 2/2 on v1, ports $((base + 1)) and $((base + 2)), engine $state/docker.sock"
 }

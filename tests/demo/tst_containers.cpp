@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A swarm environment on a real dockerd (tests/services/swarm.sh), reached the way a user's
+// is: SSH through the bastion to web1, then the engine's unix socket forwarded over that
+// session. What Opsdeck reports is compared with the Docker CLI's own view.
+#include "docker/dockerengine.h"
+#include "docker/swarmstatus.h"
+#include "futurewait.h"
+#include "runtime/environmentcontext.h"
+#include "runtime/sshpool.h"
+#include "ssh/hostkey.h"
+#include "testservices.h"
+#include "workspace/workspaceloader.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+QString diagnosticsText(const WorkspaceLoadResult &loaded)
+{
+    QStringList lines;
+    for (const Diagnostic &d : loaded.diagnostics)
+        lines << d.toString();
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+class TestContainers final : public QObject
+{
+    Q_OBJECT
+
+    QHash<QString, QString> m_swarm;
+    QHash<QString, QString> m_demo;
+    std::optional<Workspace> m_workspace;
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    std::unique_ptr<EnvironmentContexts> m_contexts;
+
+    /** The Docker CLI against the test's engine: its stdout, trimmed. */
+    QString docker(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DOCKER_HOST"),
+                   QStringLiteral("unix://") + m_swarm.value(QStringLiteral("DOCKER_SOCKET")));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("/usr/bin/docker"), args);
+        if (!p.waitForFinished(60'000) || p.exitCode() != 0)
+            qWarning() << "docker" << args << p.readAllStandardError();
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+
+    DockerEngine *engine() { return m_contexts->context(QStringLiteral("swarm"))->docker(); }
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = TestServices::load(QStringLiteral("demo"));
+        m_swarm = TestServices::load(QStringLiteral("swarm"));
+        QVERIFY2(!m_swarm.value(QStringLiteral("DOCKER_SOCKET")).isEmpty(),
+                 "the swarm fixture did not start (see services.swarm.start)");
+        const WorkspaceLoadResult loaded =
+            WorkspaceLoader::loadFile(m_swarm.value(QStringLiteral("WORKSPACE")));
+        QVERIFY2(loaded.ok(), qPrintable(diagnosticsText(loaded)));
+        m_workspace = loaded.workspace;
+        m_pool = std::make_unique<SshPool>(*m_workspace, &m_reject);
+        m_contexts = std::make_unique<EnvironmentContexts>(*m_workspace, m_pool.get());
+    }
+
+    void theWorkspaceReadsASwarmEnvironment()
+    {
+        const EnvironmentSpec *swarm = m_workspace->environment(QStringLiteral("swarm"));
+        QVERIFY(swarm && swarm->containers && !swarm->deploy);
+        QCOMPARE(swarm->containers->kind, ContainerDeploySpec::Kind::Swarm);
+        QCOMPARE(swarm->containers->host, QStringLiteral("web1"));
+        QCOMPARE(swarm->containers->stack, QStringLiteral("minitwit"));
+        QCOMPARE(swarm->containers->updateOrder, QStringLiteral("stop-first"));
+        QVERIFY(swarm->containers->healthcheck.has_value());
+        // Mistakes point at their line and column, like every other block.
+        const WorkspaceLoadResult bad = WorkspaceLoader::loadText(
+            "version: 1\nhosts: {m: {address: 127.0.0.1}}\nenvironments:\n  s:\n    hosts: [m]\n"
+            "    deploy: {kind: swarm, manager: elsewhere, stack: x,\n"
+            "             update: {order: sideways}}\n",
+            QStringLiteral("/tmp/opsdeck.yaml"));
+        QVERIFY(!bad.ok());
+        const QString errors = diagnosticsText(bad);
+        QVERIFY2(
+            errors.contains(QStringLiteral("'elsewhere' is not one of this environment's hosts")),
+            qPrintable(errors));
+        QVERIFY2(errors.contains(QStringLiteral("'sideways': expected start-first or stop-first")),
+                 qPrintable(errors));
+        QVERIFY2(errors.contains(QStringLiteral("opsdeck.yaml:7:")), qPrintable(errors));
+    }
+
+    void theApiVersionIsNegotiated()
+    {
+        QCOMPARE(DockerEngine::negotiate(QStringLiteral("1.40")), QString());
+        QCOMPARE(DockerEngine::negotiate(QStringLiteral("1.41")), QStringLiteral("1.41"));
+        QCOMPARE(DockerEngine::negotiate(QStringLiteral("1.47")), QStringLiteral("1.43"));
+        QVERIFY(wait(engine()->get(QStringLiteral("/info"))).ok());
+        QCOMPARE(engine()->apiVersion(), QStringLiteral("1.41")); // Debian's 20.10
+        QVERIFY(engine()->engineVersion().startsWith(QLatin1String("20.10")));
+    }
+
+    void theStatusIsDockersOwn()
+    {
+        const Result<SwarmStatus> status =
+            wait(readSwarmStatus(*engine(), QStringLiteral("minitwit")));
+        QVERIFY2(status.ok(), qPrintable(status.errorString()));
+        QStringList ours;
+        for (const SwarmService &s : status->services)
+            ours << QStringLiteral("%1 %2/%3 %4")
+                        .arg(s.name)
+                        .arg(s.running)
+                        .arg(s.desired)
+                        .arg(s.image);
+        QCOMPARE(
+            ours.join(QLatin1Char('\n')),
+            docker({QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("--format"),
+                    QStringLiteral("{{.Name}} {{.Replicas}} {{.Image}}")}));
+        const SwarmService *web = status->service(QStringLiteral("web"));
+        QVERIFY(web);
+        QCOMPARE(web->tag, QStringLiteral("v1"));
+        QProcess git;
+        git.start(QStringLiteral("git"),
+                  {QStringLiteral("-C"), m_demo.value(QStringLiteral("GIT_REPO")),
+                   QStringLiteral("rev-parse"), QStringLiteral("v1")});
+        QVERIFY(git.waitForFinished());
+        QCOMPARE(web->revision, QString::fromUtf8(git.readAllStandardOutput()).trimmed());
+        QStringList tasks;
+        for (const SwarmTask &t : web->tasks)
+            if (t.isCurrent())
+                tasks << QStringLiteral("%1 %2 %3").arg(t.id.left(12), t.node, t.desiredState);
+        QCOMPARE(tasks.join(QLatin1Char('\n')),
+                 docker({QStringLiteral("service"), QStringLiteral("ps"),
+                         QStringLiteral("minitwit_web"), QStringLiteral("--filter"),
+                         QStringLiteral("desired-state=running"), QStringLiteral("--format"),
+                         QStringLiteral("{{.ID}} {{.Node}} {{lower .DesiredState}}")})
+                     .split(QLatin1Char('\n'))
+                     .join(QLatin1Char('\n')));
+    }
+
+    void aTaskKilledByHandArrivesThroughTheEventStream()
+    {
+        DockerEngine *e = engine();
+        QSignalSpy connected(e, &DockerEngine::eventsConnectedChanged);
+        QList<QJsonObject> deaths;
+        connect(e, &DockerEngine::eventReceived, this, [&deaths](const QJsonObject &event) {
+            if (event.value(QLatin1String("Action")).toString() == QLatin1String("die"))
+                deaths << event;
+        });
+        e->watchEvents(
+            QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
+        QVERIFY(connected.wait(30'000));
+        QCOMPARE(connected.last().at(0).toBool(), true);
+        const QString victim =
+            docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
+                    QStringLiteral("label=com.docker.swarm.service.name=minitwit_web")})
+                .section(QLatin1Char('\n'), 0, 0);
+        QVERIFY(!victim.isEmpty());
+        docker({QStringLiteral("kill"), victim});
+        // Pushed by the engine, not found by polling: nothing here asks until the event came.
+        QTRY_VERIFY_WITH_TIMEOUT(!deaths.isEmpty(), 30'000);
+        QVERIFY(victim.startsWith(deaths.first().value(QLatin1String("id")).toString().left(12)));
+        // Swarm marks the task failed right after the container's death.
+        std::optional<SwarmTask> killed;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const Result<SwarmStatus> status =
+                    wait(readSwarmStatus(*e, QStringLiteral("minitwit")));
+                const SwarmService *web = status ? status->service(QStringLiteral("web")) : nullptr;
+                for (const SwarmTask &t : web ? web->tasks : QList<SwarmTask>())
+                    if (t.containerId.startsWith(victim) && t.failed() &&
+                        web->restartsLastHour >= 1)
+                        killed = t;
+                return killed.has_value();
+            }(),
+            15'000);
+        QCOMPARE(killed->state, QStringLiteral("failed"));
+        QCOMPARE(killed->error, QStringLiteral("task: non-zero exit (137)"));
+        QCOMPARE(killed->exitCode, 137);
+        e->stopEvents();
+        // Swarm replaces it (restart_policy): 2/2 again, as `docker service ls` says.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            wait(readSwarmStatus(*e, QStringLiteral("minitwit")))->running() == 2, 60'000);
+    }
+
+    void aWrongSocketIsSaidInPlainWords()
+    {
+        SshClient *web1 = m_pool->client(QStringLiteral("web1"));
+        DockerEngine nowhere(web1, QStringLiteral("/nonexistent/docker.sock"));
+        const Result<QJsonDocument> answer = wait(nowhere.get(QStringLiteral("/info")));
+        QVERIFY(!answer.ok());
+        QVERIFY2(answer.errorString().contains(
+                     QStringLiteral("cannot reach Docker on web1 (/nonexistent/docker.sock)")),
+                 qPrintable(answer.errorString()));
+        // Docker's own words for a request it refuses.
+        const Result<QJsonDocument> missing = wait(engine()->get(QStringLiteral("/services/nope")));
+        QVERIFY2(missing.errorString().contains(
+                     QStringLiteral("Docker on web1: service nope not found")),
+                 qPrintable(missing.errorString()));
+    }
+
+    void cleanupTestCase()
+    {
+        m_contexts.reset();
+        m_pool.reset();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestContainers)
+#include "tst_containers.moc"

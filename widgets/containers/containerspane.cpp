@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "containerspane.h"
+
+#include "common/formatting.h"
+#include "common/messagebanner.h"
+#include "docker/dockerengine.h"
+#include "runtime/environmentcontext.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPointer>
+#include <QStandardItemModel>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace Opsdeck {
+
+namespace {
+
+enum Column { NameColumn, ImageColumn, RevisionColumn, ReplicasColumn, StateColumn, DetailColumn };
+
+QList<QStandardItem *> row(const QStringList &texts)
+{
+    QList<QStandardItem *> items;
+    for (const QString &text : texts) {
+        auto *item = new QStandardItem(text);
+        item->setEditable(false);
+        items << item;
+    }
+    return items;
+}
+
+QList<QStandardItem *> taskRow(const SwarmService &service, const SwarmTask &task)
+{
+    const QString name = service.mode == QLatin1String("global")
+                             ? QStringLiteral("%1 on %2").arg(service.name, task.node)
+                             : QStringLiteral("%1.%2").arg(service.name).arg(task.slot);
+    QString detail = task.error.isEmpty() ? task.message : task.error;
+    if (task.exitCode >= 0 && !detail.contains(QString::number(task.exitCode)))
+        detail += QStringLiteral(" (exit %1)").arg(task.exitCode);
+    QList<QStandardItem *> items =
+        row({name, task.image, QString(), task.node,
+             QStringLiteral("%1 %2").arg(task.state,
+                                         formatAgo(task.updated, QDateTime::currentDateTimeUtc())),
+             detail.trimmed()});
+    if (task.failed())
+        for (QStandardItem *item : items)
+            item->setForeground(QColor(0xb0, 0x1e, 0x1e));
+    items[NameColumn]->setData(task.id, Qt::UserRole);
+    items[DetailColumn]->setToolTip(detail); // plain text: Docker's words
+    items[StateColumn]->setToolTip(formatWhen(task.updated));
+    return items;
+}
+
+} // namespace
+
+ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_engine(context.docker())
+    , m_stack(context.environment().containers ? context.environment().containers->stack
+                                               : QString())
+    , m_header(new QLabel(this))
+    , m_model(new QStandardItemModel(this))
+    , m_tree(new QTreeView(this))
+    , m_refreshAction(new QAction(tr("Refresh"), this))
+    , m_eventDebounce(new QTimer(this))
+    , m_safetyPoll(new QTimer(this))
+{
+    setObjectName(QStringLiteral("containersPane"));
+    m_header->setObjectName(QStringLiteral("containersHeader"));
+    m_header->setTextFormat(Qt::PlainText);
+    m_header->setWordWrap(true);
+    m_model->setHorizontalHeaderLabels({tr("Service / task"), tr("Image"), tr("Revision"),
+                                        tr("Replicas / node"), tr("State"), tr("Details")});
+    m_tree->setObjectName(QStringLiteral("containersTree"));
+    m_tree->setModel(m_model);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(banner());
+    layout->addWidget(m_header);
+    layout->addWidget(m_tree, 1);
+
+    m_refreshAction->setToolTip(tr("Ask the engine again (F5)"));
+    connect(m_refreshAction, &QAction::triggered, this, &ContainersPane::refresh);
+    // A deploy or a crash is a burst of events: one read after the burst.
+    m_eventDebounce->setSingleShot(true);
+    m_eventDebounce->setInterval(250);
+    connect(m_eventDebounce, &QTimer::timeout, this, &ContainersPane::refresh);
+    m_safetyPoll->setInterval(30'000);
+    connect(m_safetyPoll, &QTimer::timeout, this, &ContainersPane::refresh);
+    if (!m_engine) {
+        setState(
+            State::Empty,
+            tr("Environment %1 is not a container environment.").arg(context.environment().name));
+        return;
+    }
+    // And once more when the burst has settled: Swarm records a task's end just after the
+    // container's, and the replacement comes a restart delay later.
+    m_settledRead = new QTimer(this);
+    m_settledRead->setSingleShot(true);
+    m_settledRead->setInterval(1500);
+    connect(m_settledRead, &QTimer::timeout, this, &ContainersPane::refresh);
+    connect(m_engine, &DockerEngine::eventReceived, this, [this] {
+        m_eventDebounce->start();
+        m_settledRead->start();
+    });
+    connect(m_engine, &DockerEngine::eventsConnectedChanged, this, [this](bool connected) {
+        m_followingEvents = connected;
+        updateHeader();
+        if (connected)
+            refresh(); // what changed while the stream was down
+    });
+    updateHeader();
+}
+
+ContainersPane::~ContainersPane()
+{
+    if (m_engine)
+        m_engine->stopEvents();
+}
+
+QList<QAction *> ContainersPane::paneActions() const
+{
+    return {m_refreshAction};
+}
+
+void ContainersPane::showEvent(QShowEvent *event)
+{
+    Pane::showEvent(event);
+    if (!m_engine)
+        return;
+    m_engine->watchEvents(QJsonObject{
+        {QStringLiteral("type"), QJsonArray{QStringLiteral("container"), QStringLiteral("service"),
+                                            QStringLiteral("node")}}});
+    m_safetyPoll->start();
+    if (!hasLoaded())
+        refresh();
+}
+
+void ContainersPane::hideEvent(QHideEvent *event)
+{
+    Pane::hideEvent(event);
+    // Nobody looks: no stream, no polling (the next show reads again).
+    if (m_engine)
+        m_engine->stopEvents();
+    m_safetyPoll->stop();
+}
+
+void ContainersPane::refresh()
+{
+    if (!m_engine)
+        return;
+    if (m_reading) { // one read at a time; the newest request is served next
+        m_readAgain = true;
+        return;
+    }
+    m_reading = true;
+    const quint64 generation = ++m_generation;
+    QPointer<ContainersPane> guard(this);
+    readSwarmStatus(*m_engine, m_stack)
+        .then(this, [this, generation](const Result<SwarmStatus> &status) {
+            m_reading = false;
+            if (generation == m_generation) {
+                if (status)
+                    show(*status);
+                else
+                    setState(State::Error, status.errorString());
+            }
+            if (std::exchange(m_readAgain, false))
+                refresh();
+        });
+}
+
+void ContainersPane::show(const SwarmStatus &status)
+{
+    m_status = status;
+    // Keep what the person opened: expanded services stay expanded.
+    QSet<QString> expanded;
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        if (m_tree->isExpanded(m_model->index(r, 0)))
+            expanded << m_model->item(r)->text();
+    m_model->removeRows(0, m_model->rowCount());
+    for (const SwarmService &s : status.services) {
+        const QString state = s.updateState.isEmpty() ? tr("running") : s.updateState;
+        QString detail = s.updateMessage;
+        if (s.restartsLastHour > 0)
+            detail = countOf(s.restartsLastHour, QStringLiteral("task"), QStringLiteral("tasks")) +
+                     QStringLiteral(" failed in the last hour") +
+                     (detail.isEmpty() ? QString() : QStringLiteral(" · ") + detail);
+        QList<QStandardItem *> items =
+            row({s.name, s.image, s.revision.left(12),
+                 QStringLiteral("%1/%2").arg(s.running).arg(s.desired), state, detail});
+        items[RevisionColumn]->setToolTip(s.revision);
+        if (s.running < s.desired)
+            items[ReplicasColumn]->setForeground(QColor(0xb0, 0x1e, 0x1e));
+        for (const SwarmTask &t : s.tasks)
+            items[NameColumn]->appendRow(taskRow(s, t));
+        m_model->appendRow(items);
+        if (expanded.contains(s.name) || s.running < s.desired || s.restartsLastHour > 0 ||
+            status.services.size() <= 3)
+            m_tree->expand(items[NameColumn]->index());
+    }
+    for (int c = 0; c < DetailColumn; ++c)
+        m_tree->resizeColumnToContents(c);
+    updateHeader();
+    if (status.services.isEmpty())
+        setState(State::Empty, tr("No services of stack %1 run on %2. Deploy it with docker stack "
+                                  "deploy, then refresh.")
+                                   .arg(m_stack, m_engine->hostName()));
+    else
+        setState(State::Ready);
+    emit statusRead();
+}
+
+void ContainersPane::updateHeader()
+{
+    if (!m_engine)
+        return;
+    QStringList parts{tr("Swarm stack %1, manager %2").arg(m_stack, m_engine->hostName())};
+    if (!m_engine->engineVersion().isEmpty())
+        parts << tr("Docker %1 (API %2)").arg(m_engine->engineVersion(), m_engine->apiVersion());
+    if (!m_status.services.isEmpty())
+        parts << tr("%1 of %2 replicas running").arg(m_status.running()).arg(m_status.desired());
+    parts << (m_followingEvents ? tr("live (Docker events)") : tr("not following events"));
+    if (m_status.readAt.isValid())
+        parts << tr("read %1").arg(QLocale().toString(m_status.readAt.toLocalTime().time()));
+    m_header->setText(parts.join(QStringLiteral(" · ")));
+}
+
+} // namespace Opsdeck
