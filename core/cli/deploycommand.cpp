@@ -215,6 +215,15 @@ std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &
         ctx.err << "opsdeck " << command << ": " << session.errorString() << "\n";
         return nullptr;
     }
+    if ((*session)->environment().containers) {
+        // Said plainly rather than "no deploy: block": the block is there, of another kind.
+        ctx.err << "opsdeck " << command << ": '" << environment << "' is a Docker "
+                << (*session)->environment().containers->kindName()
+                << " environment; deploys of container environments are not available yet "
+                   "(its services: opsdeck services "
+                << environment << ")\n";
+        return nullptr;
+    }
     if (!(*session)->environment().deploy) {
         ctx.err << "opsdeck " << command << ": environment '" << environment
                 << "' has no 'deploy:' block in " << ctx.workspacePath() << "\n";

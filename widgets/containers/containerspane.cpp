@@ -168,7 +168,7 @@ void ContainersPane::refresh()
             m_reading = false;
             if (generation == m_generation) {
                 if (status)
-                    show(*status);
+                    showStatus(*status);
                 else
                     setState(State::Error, status.errorString());
             }
@@ -177,7 +177,7 @@ void ContainersPane::refresh()
         });
 }
 
-void ContainersPane::show(const SwarmStatus &status)
+void ContainersPane::showStatus(const SwarmStatus &status)
 {
     m_status = status;
     // Keep what the person opened: expanded services stay expanded.

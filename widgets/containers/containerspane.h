@@ -46,7 +46,7 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
-    void show(const SwarmStatus &status);
+    void showStatus(const SwarmStatus &status);
     void updateHeader();
 
     DockerEngine *m_engine;
