@@ -7,6 +7,7 @@
 #include "dbhealth/healthrunner.h"
 #include "deploy/deploychanges.h"
 #include "deploy/migrations.h"
+#include "docker/dockerengine.h"
 #include "environmentcontext.h"
 #include "flags/flagsbackend.h"
 
@@ -34,6 +35,7 @@ void EnvironmentPulse::refresh(bool force)
 {
     readAudit();
     readDeployState();
+    readServices();
     if (force || !m_sinceSlowRead.isValid() || m_sinceSlowRead.elapsed() >= kSlowSourcesEveryMs) {
         m_sinceSlowRead.start();
         readChecks();
@@ -48,7 +50,8 @@ bool EnvironmentPulse::isComplete() const
     const EnvironmentSpec &environment = m_context.environment();
     const bool checksDone = !environment.database || m_report || !m_checksError.isEmpty();
     const bool deployDone = !environment.deploy || m_deploy;
-    return checksDone && deployDone;
+    const bool servicesDone = !environment.containers || m_services;
+    return checksDone && deployDone && servicesDone;
 }
 
 QList<DriftAgainst> EnvironmentPulse::drift() const
@@ -104,6 +107,22 @@ void EnvironmentPulse::readDeployState()
                 emit changed();
             });
     query->start(20);
+}
+
+void EnvironmentPulse::readServices()
+{
+    const EnvironmentSpec &environment = m_context.environment();
+    DockerEngine *engine = m_context.docker();
+    if (!engine || environment.containers->kind != ContainerDeploySpec::Kind::Swarm ||
+        m_servicesInFlight)
+        return;
+    m_servicesInFlight = true;
+    readSwarmStatus(*engine, environment.containers->stack)
+        .then(this, [this](const Result<SwarmStatus> &status) {
+            m_servicesInFlight = false;
+            m_services = status;
+            emit changed();
+        });
 }
 
 void EnvironmentPulse::readConfigDrift()

@@ -39,6 +39,8 @@ public:
     const HealthReport *healthReport() const { return m_report ? &*m_report : nullptr; }
     QString checksError() const { return m_checksError; }
     const std::optional<EnvironmentDeployState> &deployState() const { return m_deploy; }
+    /** A container environment's services, once read. */
+    const std::optional<Result<SwarmStatus>> &services() const { return m_services; }
     QList<DriftAgainst> drift() const;
     const QList<AuditEntry> &audited() const { return m_audited; }
     /** Every source has answered at least once. */
@@ -50,6 +52,7 @@ signals:
 private:
     void readChecks();
     void readDeployState();
+    void readServices();
     void readConfigDrift();
     void readFlags();
     void readMigrations();
@@ -63,6 +66,8 @@ private:
     QString m_checksError;
     std::optional<EnvironmentDeployState> m_deploy;
     bool m_deployInFlight = false;
+    std::optional<Result<SwarmStatus>> m_services;
+    bool m_servicesInFlight = false;
     QHash<QString, DriftAgainst> m_drift; // by other environment
     // Why a side could not be read, kept per source so a flags answer never hides a config one.
     QHash<QString, QString> m_configProblems, m_flagsProblems, m_migrationsProblems;

@@ -200,6 +200,59 @@ PulseLine databasePulse(const DatabaseStatus &database, const HealthReport *repo
     return line;
 }
 
+PulseLine servicesPulse(const Result<SwarmStatus> &status)
+{
+    PulseLine line{QStringLiteral("services"), QStringLiteral("Services"), Level::Good, {}, {},
+                   QStringLiteral("deploy")};
+    if (!status) {
+        line.level = Level::Critical;
+        line.summary = status.errorString();
+        return line;
+    }
+    if (status->services.isEmpty()) {
+        line.level = Level::Warning;
+        line.summary = QStringLiteral("no services of stack %1").arg(status->stack);
+        return line;
+    }
+    QStringList short_, images, updates;
+    int failed = 0;
+    for (const SwarmService &s : status->services) {
+        if (!images.contains(s.image))
+            images << s.image;
+        failed += s.restartsLastHour;
+        if (s.running < s.desired)
+            short_ << QStringLiteral("%1 %2/%3").arg(s.name).arg(s.running).arg(s.desired);
+        // A paused or rolled-back update is worth a look even when every replica runs.
+        if (s.updateState == QLatin1String("paused") ||
+            s.updateState.startsWith(QLatin1String("rollback"))) {
+            updates << QStringLiteral("%1 %2").arg(s.name, s.updateState);
+            line.details << QStringLiteral("%1: update %2 %3")
+                                .arg(s.name, s.updateState, s.updateMessage)
+                                .trimmed();
+        }
+        for (const SwarmTask &t : s.tasks)
+            if (t.failed() && line.details.size() < 5)
+                line.details << QStringLiteral("%1.%2 on %3: %4")
+                                    .arg(s.name)
+                                    .arg(t.slot)
+                                    .arg(t.node, t.error);
+    }
+    QStringList parts{
+        QStringLiteral("%1/%2 replicas running").arg(status->running()).arg(status->desired())};
+    parts << joinNames(images);
+    if (!short_.isEmpty())
+        parts << QStringLiteral("short: %1").arg(joinNames(short_));
+    if (!updates.isEmpty())
+        parts << joinNames(updates);
+    if (failed > 0)
+        parts << countOf(failed, QStringLiteral("task"), QStringLiteral("tasks")) +
+                     QStringLiteral(" failed in the last hour");
+    if (!short_.isEmpty() || !updates.isEmpty() || failed > 0)
+        line.level = Level::Warning;
+    line.summary = parts.join(QStringLiteral(" · "));
+    return line;
+}
+
 PulseLine deployPulse(const EnvironmentDeployState &state, const QDateTime &now)
 {
     PulseLine line{QStringLiteral("deploy"), QStringLiteral("Deployed"), Level::Good, {}, {},

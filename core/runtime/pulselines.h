@@ -5,6 +5,7 @@
 #include "config/configdrift.h"
 #include "dbhealth/healthreport.h"
 #include "deploy/deploystatusquery.h"
+#include "docker/swarmstatus.h"
 #include "environmentprobe.h"
 #include "flags/flagstate.h"
 
@@ -46,6 +47,9 @@ PulseLine databasePulse(const DatabaseStatus &database, const HealthReport *repo
  * deployed, hosts that disagree, the lock, and a last deploy that failed.
  */
 PulseLine deployPulse(const EnvironmentDeployState &state, const QDateTime &now);
+/** A container environment's services: "2/2 replicas running: minitwit_web v1", or which are
+ * short and Docker's error for their failed tasks. */
+PulseLine servicesPulse(const Result<SwarmStatus> &status);
 
 /** One other environment's side of the drift line. */
 /** Django migrations (app.name) applied in one environment's database and not the other's. */

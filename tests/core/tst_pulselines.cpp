@@ -131,6 +131,55 @@ private slots:
         QCOMPARE(line.summary, QStringLiteral("Unreachable: connection refused"));
     }
 
+    void servicesSayWhatRunsAndWhatIsShort()
+    {
+        SwarmStatus status;
+        status.stack = QStringLiteral("minitwit");
+        SwarmService web;
+        web.name = QStringLiteral("minitwit_web");
+        web.image = QStringLiteral("minitwit:v2");
+        web.running = web.desired = 2;
+        status.services << web;
+        PulseLine line = servicesPulse(status);
+        QCOMPARE(line.level, PulseLine::Level::Good);
+        QCOMPARE(line.summary, QStringLiteral("2/2 replicas running · minitwit:v2"));
+        QCOMPARE(line.pane, QStringLiteral("deploy"));
+
+        SwarmTask killed;
+        killed.slot = 2;
+        killed.node = QStringLiteral("node1");
+        killed.state = QStringLiteral("failed");
+        killed.error = QStringLiteral("task: non-zero exit (137)");
+        status.services[0].running = 1;
+        status.services[0].restartsLastHour = 1;
+        status.services[0].tasks << killed;
+        line = servicesPulse(status);
+        QCOMPARE(line.level, PulseLine::Level::Warning);
+        QCOMPARE(line.summary,
+                 QStringLiteral("1/2 replicas running · minitwit:v2 · short: minitwit_web "
+                                "1/2 · 1 task failed in the last hour"));
+        QCOMPARE(line.details,
+                 QStringList{QStringLiteral("minitwit_web.2 on node1: task: non-zero exit (137)")});
+
+        status.services[0].running = 2;
+        status.services[0].restartsLastHour = 0;
+        status.services[0].tasks.clear();
+        status.services[0].updateState = QStringLiteral("rollback_completed");
+        status.services[0].updateMessage = QStringLiteral("rollback completed");
+        line = servicesPulse(status);
+        QCOMPARE(line.level, PulseLine::Level::Warning);
+        QCOMPARE(
+            line.summary,
+            QStringLiteral("2/2 replicas running · minitwit:v2 · minitwit_web rollback_completed"));
+        QVERIFY(line.details.contains(
+            QStringLiteral("minitwit_web: update rollback_completed rollback completed")));
+
+        line = servicesPulse(
+            Result<SwarmStatus>::failure(QStringLiteral("cannot reach Docker on web1")));
+        QCOMPARE(line.level, PulseLine::Level::Critical);
+        QCOMPARE(line.summary, QStringLiteral("cannot reach Docker on web1"));
+    }
+
     void deployedReleasesReadAsRefNames()
     {
         EnvironmentDeployState state;

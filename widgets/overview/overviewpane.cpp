@@ -163,6 +163,14 @@ void OverviewPane::updateBoard()
                                      QStringLiteral("Asking the hosts what they run…"),
                                      {},
                                      QStringLiteral("deploy")});
+    if (environment.containers && environment.containers->kind == ContainerDeploySpec::Kind::Swarm)
+        lines << (m_pulse->services() ? servicesPulse(*m_pulse->services())
+                                      : PulseLine{QStringLiteral("services"),
+                                                  QStringLiteral("Services"),
+                                                  PulseLine::Level::Checking,
+                                                  QStringLiteral("Asking Docker…"),
+                                                  {},
+                                                  QStringLiteral("deploy")});
     if (context().workspace().environments.size() > 1)
         lines << driftPulse(environment.name, m_pulse->drift());
     lines << activityPulse(deploy ? deploy->history : QList<HistoryEntry>(), m_pulse->audited(),
