@@ -4,6 +4,7 @@
 #include "actions/actionpipeline.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
+#include "csvcopy.h"
 #include "dbexplorer/explainplan.h"
 #include "dbexplorer/schemacatalog.h"
 #include "dbexplorer/sqlconsole.h"
@@ -13,8 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMutex>
-#include <QWaitCondition>
 
 namespace Opsdeck {
 
@@ -369,78 +368,6 @@ private:
     qint64 m_count = 0;
 };
 
-/**
- * CSV by the server (COPY): the session's thread hands chunks over, this thread writes them.
- * At most kMaxPending bytes wait at a time, so a slow reader of our output slows the copy
- * instead of filling memory.
- */
-class CopyRelay final
-{
-public:
-    static constexpr qsizetype kMaxPending = 8 * 1024 * 1024;
-
-    CopyRelay(QTextStream &out, QObject *thisThread)
-        : m_out(out)
-        , m_thisThread(thisThread)
-    {}
-
-    /** On the session's thread. */
-    void add(const char *data, int size)
-    {
-        QMutexLocker lock(&m_mutex);
-        while (m_pending.size() > kMaxPending && !m_closed)
-            m_drained.wait(&m_mutex);
-        const bool wasEmpty = m_pending.isEmpty();
-        m_pending.append(data, size);
-        if (wasEmpty)
-            QMetaObject::invokeMethod(
-                m_thisThread, [this] { flush(); }, Qt::QueuedConnection);
-    }
-
-    /** On this thread. */
-    void flush()
-    {
-        QByteArray chunk;
-        {
-            QMutexLocker lock(&m_mutex);
-            chunk.swap(m_pending);
-            m_drained.wakeAll();
-        }
-        m_out << QString::fromUtf8(chunk);
-    }
-
-    void close()
-    {
-        QMutexLocker lock(&m_mutex);
-        m_closed = true;
-        m_drained.wakeAll();
-    }
-
-private:
-    QTextStream &m_out;
-    QObject *m_thisThread; // where flush() runs
-    QMutex m_mutex;
-    QWaitCondition m_drained;
-    QByteArray m_pending;
-    bool m_closed = false;
-};
-
-int runCopyCsv(CliContext &ctx, const Options &o, PgConnection &db)
-{
-    QObject thisThread;
-    auto relay = std::make_shared<CopyRelay>(ctx.out, &thisThread);
-    // The sink is called only while the COPY runs, so never after `thisThread` is gone.
-    const Result<PgResultSet> copied = EnvironmentSession::wait(SqlConsole::copyCsv(
-        db, o.object, [relay](const char *data, int size) { relay->add(data, size); }));
-    relay->close();
-    relay->flush();
-    if (!copied) {
-        ctx.err << "opsdeck db query: " << copied.errorString() << "\n";
-        return ExitCode::Failure;
-    }
-    return ExitCode::Ok;
-}
-
 int runReadQuery(CliContext &ctx, const Options &o, EnvironmentSession &session)
 {
     const Result<PgConnection *> db = session.database(EnvironmentSession::Role::Console);
@@ -449,7 +376,7 @@ int runReadQuery(CliContext &ctx, const Options &o, EnvironmentSession &session)
         return ExitCode::Failure;
     }
     if (o.csv && SqlConsole::isQuery(o.object))
-        return runCopyCsv(ctx, o, **db);
+        return copyQueryAsCsv(ctx, o.object, **db);
     const bool stream = o.csv || o.json;
     const int batch = stream ? kStreamBatch : kTextRows + 1;
     Result<ConsoleAnswer> answer = EnvironmentSession::wait(SqlConsole::run(**db, o.object, batch));

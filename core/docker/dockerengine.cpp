@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dockerengine.h"
 
+#include "common/futures.h"
 #include "common/httppolicy.h"
 #include "ssh/sshclient.h"
 
@@ -67,7 +68,7 @@ void DockerEngine::whenReady(ReadyHandler handler)
         connected(Status::failure(QStringLiteral("no host for the Docker engine")));
         return;
     }
-    m_host->openUnixTunnel(m_socketPath).then(this, [this](const Result<quint16> &port) {
+    onFinished(m_host->openUnixTunnel(m_socketPath), this, [this](const Result<quint16> &port) {
         if (!port) {
             connected(
                 Status::failure(QStringLiteral("%1: %2").arg(hostName(), port.errorString())));
@@ -110,30 +111,31 @@ void DockerEngine::request(const QString &path, BodyHandler handler)
     request.setTransferTimeout(30'000);
     QNetworkReply *reply = m_network->get(request);
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > kMaxResponseBytes)
+        if (received > kMaxResponseBytes) {
+            reply->setProperty("opsdeckTooBig", true); // an abort says only "cancelled"
             reply->abort();
+        }
     });
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
-        if (status == 0) {
-            if (reply->bytesAvailable() > 0 || body.size() > kMaxResponseBytes ||
-                reply->error() == QNetworkReply::OperationCanceledError)
-                handler(
-                    Result<QByteArray>::failure(QStringLiteral("Docker on %1 sent more than %2 MiB")
+        if (reply->property("opsdeckTooBig").toBool()) { // whatever the status said
+            handler(Result<QByteArray>::failure(QStringLiteral("Docker on %1 sent more than %2 MiB")
                                                     .arg(hostName())
                                                     .arg(kMaxResponseBytes / (1024 * 1024))));
-            else
-                handler(Result<QByteArray>::failure(
-                    QStringLiteral("cannot reach Docker on %1 (%2): %3")
-                        .arg(hostName(), m_socketPath, reply->errorString())));
-            m_connection = Connection::Idle; // reconnect next time
             return;
         }
-        if (status >= 400) {
+        if (status >= 400) { // {"message": …}, Docker's own words (Qt flags it as an error too)
             handler(Result<QByteArray>::failure(
                 QStringLiteral("Docker on %1: %2").arg(hostName(), dockerMessage(body))));
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError) { // no answer, or cut short
+            handler(Result<QByteArray>::failure(
+                QStringLiteral("cannot reach Docker on %1 (%2): %3")
+                    .arg(hostName(), m_socketPath, reply->errorString())));
+            m_connection = Connection::Idle; // reconnect next time
             return;
         }
         handler(body);
@@ -193,7 +195,7 @@ QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &pa
         return future;
     }
     for (qsizetype i = 0; i < paths.size(); ++i) {
-        get(paths[i]).then(this, [gathered, i](const Result<QJsonDocument> &answer) {
+        onFinished(get(paths[i]), this, [gathered, i](const Result<QJsonDocument> &answer) {
             if (gathered->failed)
                 return;
             if (!answer) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "swarmstatus.h"
 
+#include "common/futures.h"
 #include "dockerengine.h"
 
 #include <QHash>
@@ -179,44 +180,46 @@ QFuture<Result<SwarmStatus>> readSwarmStatus(DockerEngine &engine, const QString
     const QStringList paths{QStringLiteral("/services?status=true&filters=") + filter,
                             QStringLiteral("/tasks"), QStringLiteral("/nodes")};
     DockerEngine *e = &engine;
-    engine.getAll(paths).then(e, [e, stack, deliver](const Result<QList<QJsonDocument>> &answers) {
-        if (!answers) {
-            deliver(answers.error());
-            return;
-        }
-        auto status = std::make_shared<SwarmStatus>(swarmStatusOf(stack, answers->at(0),
-                                                                  answers->at(1), answers->at(2),
-                                                                  QDateTime::currentDateTimeUtc()));
-        // Each image's revision label (the git commit it was built from), once per image.
-        QStringList images;
-        for (const SwarmService &s : std::as_const(status->services))
-            if (!s.image.isEmpty() && !images.contains(s.image))
-                images << s.image;
-        QStringList paths;
-        for (const QString &image : std::as_const(images))
-            paths << QStringLiteral("/images/%1/json")
-                         .arg(QString::fromUtf8(QUrl::toPercentEncoding(image, ":/")));
-        e->getAll(paths).then(
-            e, [status, images, deliver](const Result<QList<QJsonDocument>> &inspected) {
-                // An image the manager does not have (pulled by workers only) has no label here.
-                if (inspected) {
-                    for (qsizetype i = 0; i < images.size(); ++i) {
-                        const QString revision = inspected->at(i)
-                                                     .object()
-                                                     .value(QLatin1String("Config"))
-                                                     .toObject()
-                                                     .value(QLatin1String("Labels"))
-                                                     .toObject()
-                                                     .value(kRevisionLabel)
-                                                     .toString();
-                        for (SwarmService &s : status->services)
-                            if (s.image == images[i])
-                                s.revision = revision;
-                    }
-                }
-                deliver(*status);
-            });
-    });
+    onFinished(
+        engine.getAll(paths), e, [e, stack, deliver](const Result<QList<QJsonDocument>> &answers) {
+            if (!answers) {
+                deliver(answers.error());
+                return;
+            }
+            auto status = std::make_shared<SwarmStatus>(
+                swarmStatusOf(stack, answers->at(0), answers->at(1), answers->at(2),
+                              QDateTime::currentDateTimeUtc()));
+            // Each image's revision label (the git commit it was built from), once per image.
+            QStringList images;
+            for (const SwarmService &s : std::as_const(status->services))
+                if (!s.image.isEmpty() && !images.contains(s.image))
+                    images << s.image;
+            QStringList paths;
+            for (const QString &image : std::as_const(images))
+                paths << QStringLiteral("/images/%1/json")
+                             .arg(QString::fromUtf8(QUrl::toPercentEncoding(image, ":/")));
+            onFinished(e->getAll(paths), e,
+                       [status, images, deliver](const Result<QList<QJsonDocument>> &inspected) {
+                           // An image the manager does not have (pulled by workers only) has no
+                           // label here.
+                           if (inspected) {
+                               for (qsizetype i = 0; i < images.size(); ++i) {
+                                   const QString revision = inspected->at(i)
+                                                                .object()
+                                                                .value(QLatin1String("Config"))
+                                                                .toObject()
+                                                                .value(QLatin1String("Labels"))
+                                                                .toObject()
+                                                                .value(kRevisionLabel)
+                                                                .toString();
+                                   for (SwarmService &s : status->services)
+                                       if (s.image == images[i])
+                                           s.revision = revision;
+                               }
+                           }
+                           deliver(*status);
+                       });
+        });
     return future;
 }
 

@@ -117,12 +117,12 @@ void EnvironmentPulse::readServices()
         m_servicesInFlight)
         return;
     m_servicesInFlight = true;
-    readSwarmStatus(*engine, environment.containers->stack)
-        .then(this, [this](const Result<SwarmStatus> &status) {
-            m_servicesInFlight = false;
-            m_services = status;
-            emit changed();
-        });
+    onFinished(readSwarmStatus(*engine, environment.containers->stack), this,
+               [this](const Result<SwarmStatus> &status) {
+                   m_servicesInFlight = false;
+                   m_services = status;
+                   emit changed();
+               });
 }
 
 void EnvironmentPulse::readConfigDrift()

@@ -108,10 +108,10 @@ struct ContainerDeploySpec
     QString buildHost;   // default: `host`
     QString buildContext = QStringLiteral(".");
     QString dockerfile = QStringLiteral("Dockerfile");
-    QString registry;                                     // push there when set
+    QString registry;                                              // push there when set
     QString dockerSocket = QStringLiteral("/var/run/docker.sock"); // on `host`
-    QStringList services;                                 // compose: the ones to update
-    QStringList release;                                  // one-off commands before the update
+    QStringList services;                                          // compose: the ones to update
+    QStringList release; // one-off commands before the update
     std::optional<HealthCheckSpec> healthcheck;
     int updateParallelism = 1;
     QString updateOrder = QStringLiteral("stop-first"); // or start-first

@@ -41,19 +41,7 @@ class TestContainers final : public QObject
     std::unique_ptr<SshPool> m_pool;
     std::unique_ptr<EnvironmentContexts> m_contexts;
 
-    /** The Docker CLI against the test's engine: its stdout, trimmed. */
-    QString docker(const QStringList &args)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DOCKER_HOST"),
-                   QStringLiteral("unix://") + m_swarm.value(QStringLiteral("DOCKER_SOCKET")));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral("/usr/bin/docker"), args);
-        if (!p.waitForFinished(60'000) || p.exitCode() != 0)
-            qWarning() << "docker" << args << p.readAllStandardError();
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    }
+    static QString docker(const QStringList &args) { return TestServices::docker(args); }
 
     DockerEngine *engine() { return m_contexts->context(QStringLiteral("swarm"))->docker(); }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "testservices.h"
 
+#include <QDebug>
 #include <QFile>
+#include <QProcess>
 
 QString TestServices::stateDir(const QString &service)
 {
@@ -70,4 +72,18 @@ QString TestServices::writeWorkspace(const QString &dir, const QStringList &envH
     if (file.open(QIODevice::WriteOnly))
         file.write(yaml.toUtf8());
     return path;
+}
+
+QString TestServices::docker(const QStringList &args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DOCKER_HOST"),
+               QStringLiteral("unix://") +
+                   load(QStringLiteral("swarm")).value(QStringLiteral("DOCKER_SOCKET")));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral("/usr/bin/docker"), args); // Debian's docker.io client, as the fixture
+    if (!p.waitForFinished(60'000) || p.exitCode() != 0)
+        qWarning() << "docker" << args << p.readAllStandardError();
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }

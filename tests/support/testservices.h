@@ -3,6 +3,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 /**
  * The services started by the tests/services scripts (CTest fixtures), read from their env files.
@@ -24,6 +25,8 @@ public:
      */
     static QString writeWorkspace(const QString &dir, const QStringList &envHosts,
                                   const QString &extraHosts = {}, const QString &knownHosts = {});
+    /** Runs the Docker CLI against the `swarm` fixture's engine; its stdout, trimmed. */
+    static QString docker(const QStringList &args);
     /** Directory of test data (tests/ in the source tree). */
     static QString dataDir();
 };

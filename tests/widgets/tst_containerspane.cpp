@@ -27,17 +27,7 @@ class TestContainersPane final : public QObject
     FixedPrompter m_reject{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;
 
-    QString docker(const QStringList &args)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DOCKER_HOST"),
-                   QStringLiteral("unix://") + m_swarm.value(QStringLiteral("DOCKER_SOCKET")));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral("/usr/bin/docker"), args);
-        p.waitForFinished(60'000);
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    }
+    static QString docker(const QStringList &args) { return TestServices::docker(args); }
 
     /** Every task row's texts, joined by " | ". */
     static QStringList taskRows(const QStandardItemModel *model)

@@ -2,6 +2,7 @@
 #include "containerspane.h"
 
 #include "common/formatting.h"
+#include "common/futures.h"
 #include "common/messagebanner.h"
 #include "docker/dockerengine.h"
 #include "runtime/environmentcontext.h"
@@ -10,7 +11,6 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
-#include <QPointer>
 #include <QStandardItemModel>
 #include <QTimer>
 #include <QTreeView>
@@ -162,19 +162,18 @@ void ContainersPane::refresh()
     }
     m_reading = true;
     const quint64 generation = ++m_generation;
-    QPointer<ContainersPane> guard(this);
-    readSwarmStatus(*m_engine, m_stack)
-        .then(this, [this, generation](const Result<SwarmStatus> &status) {
-            m_reading = false;
-            if (generation == m_generation) {
-                if (status)
-                    showStatus(*status);
-                else
-                    setState(State::Error, status.errorString());
-            }
-            if (std::exchange(m_readAgain, false))
-                refresh();
-        });
+    onFinished(readSwarmStatus(*m_engine, m_stack), this,
+               [this, generation](const Result<SwarmStatus> &status) {
+                   m_reading = false;
+                   if (generation == m_generation) {
+                       if (status)
+                           showStatus(*status);
+                       else
+                           setState(State::Error, status.errorString());
+                   }
+                   if (std::exchange(m_readAgain, false))
+                       refresh();
+               });
 }
 
 void ContainersPane::showStatus(const SwarmStatus &status)
