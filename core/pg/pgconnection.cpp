@@ -171,41 +171,32 @@ QFuture<Status> PgConnection::open()
 QFuture<Result<PgResultSet>> PgConnection::query(const QString &sql, const QVariantList &params,
                                                  PgValues values)
 {
-    auto promise = std::make_shared<QPromise<Result<PgResultSet>>>();
-    promise->start();
-    QFuture<Result<PgResultSet>> future = promise->future();
-    PgWorker *worker = m_worker;
-    QMetaObject::invokeMethod(
-        worker,
-        [worker, sql = sql.toUtf8(), params, promise, values] {
-            PgWorker::Pending pending;
-            pending.values = values;
-            pending.sqls << sql;
-            pending.params << params;
-            pending.single = promise;
-            worker->enqueue(std::move(pending));
-        },
-        Qt::QueuedConnection);
-    return future;
+    return enqueueSingle(sql.toUtf8(), params, values, {});
 }
 
 QFuture<Result<PgResultSet>> PgConnection::copyOut(const QString &sql,
                                                    std::function<void(const char *, int)> sink)
 {
+    return enqueueSingle(sql.toUtf8(), {}, PgValues::Text, std::move(sink));
+}
+
+QFuture<Result<PgResultSet>>
+PgConnection::enqueueSingle(QByteArray sql, QVariantList params, PgValues values,
+                            std::function<void(const char *, int)> copySink)
+{
     auto promise = std::make_shared<QPromise<Result<PgResultSet>>>();
     promise->start();
     QFuture<Result<PgResultSet>> future = promise->future();
+    PgWorker::Pending pending;
+    pending.values = values;
+    pending.sqls << std::move(sql);
+    pending.params << std::move(params);
+    pending.single = promise;
+    pending.copySink = std::move(copySink);
     PgWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker,
-        [worker, sql = sql.toUtf8(), promise, sink = std::move(sink)] {
-            PgWorker::Pending pending;
-            pending.sqls << sql;
-            pending.params << QVariantList();
-            pending.single = promise;
-            pending.copySink = sink;
-            worker->enqueue(std::move(pending));
-        },
+        [worker, pending = std::move(pending)]() mutable { worker->enqueue(std::move(pending)); },
         Qt::QueuedConnection);
     return future;
 }

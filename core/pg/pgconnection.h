@@ -73,6 +73,9 @@ signals:
     void connectionLost(const QString &reason);
 
 private:
+    /** Queues one statement on the worker (a COPY's data go to `copySink`). */
+    QFuture<Result<PgResultSet>> enqueueSingle(QByteArray sql, QVariantList params, PgValues values,
+                                               std::function<void(const char *, int)> copySink);
     void onWorkerState(int state, const QString &message, int serverVersion);
 
     QString m_conninfo;

@@ -146,12 +146,8 @@ private slots:
             QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
         QVERIFY(connected.wait(30'000));
         QCOMPARE(connected.last().at(0).toBool(), true);
-        const QString victim =
-            docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
-                    QStringLiteral("label=com.docker.swarm.service.name=minitwit_web")})
-                .section(QLatin1Char('\n'), 0, 0);
+        const QString victim = TestServices::killOneTaskOf(QStringLiteral("minitwit_web"));
         QVERIFY(!victim.isEmpty());
-        docker({QStringLiteral("kill"), victim});
         // Pushed by the engine, not found by polling: nothing here asks until the event came.
         QTRY_VERIFY_WITH_TIMEOUT(!deaths.isEmpty(), 30'000);
         QVERIFY(victim.startsWith(deaths.first().value(QLatin1String("id")).toString().left(12)));

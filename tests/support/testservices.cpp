@@ -87,3 +87,14 @@ QString TestServices::docker(const QStringList &args)
         qWarning() << "docker" << args << p.readAllStandardError();
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
+
+QString TestServices::killOneTaskOf(const QString &service)
+{
+    const QString victim =
+        docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
+                QStringLiteral("label=com.docker.swarm.service.name=") + service})
+            .section(QLatin1Char('\n'), 0, 0);
+    if (!victim.isEmpty())
+        docker({QStringLiteral("kill"), victim});
+    return victim;
+}

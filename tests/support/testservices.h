@@ -27,6 +27,8 @@ public:
                                   const QString &extraHosts = {}, const QString &knownHosts = {});
     /** Runs the Docker CLI against the `swarm` fixture's engine; its stdout, trimmed. */
     static QString docker(const QStringList &args);
+    /** Kills (SIGKILL) one running container of the swarm service; its id, or empty. */
+    static QString killOneTaskOf(const QString &service);
     /** Directory of test data (tests/ in the source tree). */
     static QString dataDir();
 };

@@ -76,12 +76,8 @@ private slots:
 
         // Killed by hand: the pane hears it from Docker and shows the failed task.
         QSignalSpy reads(pane.get(), &ContainersPane::statusRead);
-        const QString victim =
-            docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
-                    QStringLiteral("label=com.docker.swarm.service.name=minitwit_web")})
-                .section(QLatin1Char('\n'), 0, 0);
+        const QString victim = TestServices::killOneTaskOf(QStringLiteral("minitwit_web"));
         QVERIFY(!victim.isEmpty());
-        docker({QStringLiteral("kill"), victim});
         QTRY_VERIFY_WITH_TIMEOUT(
             taskRows(model).filter(QStringLiteral("task: non-zero exit (137)")).size() >= 1,
             30'000);
