@@ -76,7 +76,8 @@ private slots:
     void cancelStopsTheCommand()
     {
         QTemporaryDir dir;
-        Job *job = Job::local(QStringLiteral("t"), QStringLiteral("echo $$ > pid; exec sleep 60"),
+        Job *job = Job::local(QStringLiteral("t"),
+                              QStringLiteral("echo $$ > pid.part; mv pid.part pid; exec sleep 60"),
                               dir.path(), this);
         QSignalSpy finished(job, &Job::finished);
         job->start();
@@ -87,8 +88,10 @@ private slots:
         QCOMPARE(job->state(), Job::State::Cancelled);
         QFile pidFile(dir.filePath(QStringLiteral("pid")));
         QVERIFY(pidFile.open(QIODevice::ReadOnly));
-        const QString proc =
-            QStringLiteral("/proc/") + QString::fromLatin1(pidFile.readAll().trimmed());
+        // The file appears whole (renamed into place), so the pid is never read half-written.
+        const QByteArray pid = pidFile.readAll().trimmed();
+        QVERIFY(!pid.isEmpty());
+        const QString proc = QStringLiteral("/proc/") + QString::fromLatin1(pid);
         QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(proc), 10000); // killed and reaped
         QCOMPARE(finished.size(), 1);
     }
