@@ -6,14 +6,19 @@
 #   1,000,000 rows to CSV:                 opsdeck db query --csv  vs  psql --csv   (goal <= 1.2x)
 #   keyset pages of a 10,000,000-row table: the first page, a page in the middle and the last
 #                                          page, each as one query (what the grid sends)
-#   bench/dbexplorer.sh [RUNS]
+#   the data grid in the Database pane:     the first page, then every page of the 10,000,000
+#                                          rows with Next, Last, and every page back with
+#                                          Previous: page-turn times, longest event-loop stall
+#                                          (goal < 50 ms), resident memory
+#   bench/dbexplorer.sh [RUNS] [GRID_PAGES]   (GRID_PAGES 0, the default: the whole table)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
+grid_pages=${2:-0}
 "$root/scripts/bootstrap" >&2
 build=$root/build-bench
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPSDECK_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target opsdeck >&2
+cmake --build "$build" -j "$(nproc)" --target opsdeck bench-datagrid >&2
 opsdeck=$build/app/opsdeck
 
 state=$(mktemp -d /tmp/opsdeck-explorerbench.XXXXXX)
@@ -78,6 +83,9 @@ median_of "last page (read backwards)" "$opsdeck" "${ws[@]}" db query bench \
     "select id, author, body, created from big order by id desc limit 500" --csv
 median_of "OFFSET 5,000,000 (what the grid avoids)" "${psql[@]}" -d bench -c \
     "select id, author, body, created from big order by id offset 5000000 limit 500"
+
+echo "== the data grid in the Database pane (offscreen, one explorer session)"
+QT_QPA_PLATFORM=offscreen "$build/bench/bench-datagrid" "$state/opsdeck.yaml" bench public.big "$grid_pages"
 
 awk -v t="${median[opsdeck db tables]}" -v p="${median[psql \\dt+]}" \
     -v q="${median[opsdeck db query --csv]}" -v c="${median[psql --csv]}" 'BEGIN {

@@ -12,6 +12,7 @@
 #include "deploy/hostlines.h"
 #include "environmentsession.h"
 #include "runtime/hostprobe.h"
+#include "swarmdeploycommand.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -95,23 +96,6 @@ void onSigint(int)
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
 
-int exitCodeFor(DeployRunner::Outcome outcome)
-{
-    switch (outcome) {
-    case DeployRunner::Outcome::Succeeded:
-        return ExitCode::Ok;
-    case DeployRunner::Outcome::Failed:
-        return ExitCode::Problems;
-    case DeployRunner::Outcome::Refused:
-        return ExitCode::Failure;
-    case DeployRunner::Outcome::Interrupted:
-        return ExitCode::Interrupted;
-    case DeployRunner::Outcome::Cancelled:
-        return ExitCode::Cancelled;
-    }
-    return ExitCode::Failure;
-}
-
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
 int runJob(CliContext &ctx, EnvironmentSession &session,
            const std::function<void(DeployRunner &)> &start, bool dryRun, ActionResult *result)
@@ -160,7 +144,7 @@ int runJob(CliContext &ctx, EnvironmentSession &session,
     ctx.out.flush();
     if (result)
         *result = runner.actionResult();
-    return exitCodeFor(runner.outcome());
+    return deployExitCode(runner.outcome());
 }
 
 /**
@@ -207,7 +191,8 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
 }
 
 std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &command,
-                                                const QString &environment)
+                                                const QString &environment,
+                                                bool containersToo = false)
 {
     Result<std::unique_ptr<EnvironmentSession>> session =
         EnvironmentSession::open(ctx.workspacePath(), environment);
@@ -215,12 +200,13 @@ std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &
         ctx.err << "opsdeck " << command << ": " << session.errorString() << "\n";
         return nullptr;
     }
+    if ((*session)->environment().containers && containersToo)
+        return std::move(session).value();
     if ((*session)->environment().containers) {
         // Said plainly rather than "no deploy: block": the block is there, of another kind.
         ctx.err << "opsdeck " << command << ": '" << environment << "' is a Docker "
-                << (*session)->environment().containers->kindName()
-                << " environment; deploys of container environments are not available yet "
-                   "(its services: opsdeck services "
+                << (*session)->environment().containers->kindName() << " environment: `opsdeck "
+                << command << "` is for releases environments (its services: opsdeck services "
                 << environment << ")\n";
         return nullptr;
     }
@@ -252,10 +238,15 @@ int runDeploy(CliContext &ctx)
         return ExitCode::Usage;
     }
     std::unique_ptr<EnvironmentSession> session =
-        openSession(ctx, QStringLiteral("deploy"), o->environment);
+        openSession(ctx, QStringLiteral("deploy"), o->environment, true);
     if (!session)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
+    if (session->environment().containers)
+        return runSwarmDeploy(ctx, *session,
+                              {DeployRunner::Kind::Deploy, ref,
+                               o->value(QStringLiteral("--comment")),
+                               o->flags.contains(QStringLiteral("--yes")), dryRun});
     return drive(
         ctx, *session, *o, ActionKind::Deploy, ref,
         QStringLiteral("Deploy %1 to %2").arg(ref, o->environment),
@@ -272,11 +263,16 @@ int runRollback(CliContext &ctx)
     if (!o)
         return ExitCode::Usage;
     std::unique_ptr<EnvironmentSession> session =
-        openSession(ctx, QStringLiteral("rollback"), o->environment);
+        openSession(ctx, QStringLiteral("rollback"), o->environment, true);
     if (!session)
         return ExitCode::Failure;
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
     const QString release = o->positional.value(0);
+    if (session->environment().containers)
+        return runSwarmDeploy(ctx, *session,
+                              {DeployRunner::Kind::Rollback, release,
+                               o->value(QStringLiteral("--comment")),
+                               o->flags.contains(QStringLiteral("--yes")), dryRun});
     if (!dryRun)
         ctx.err << "Note: a rollback switches code only; the database is not rolled back.\n";
     return drive(
@@ -542,6 +538,23 @@ QList<CliCommand> deployCommands()
                        return runLock(ctx, false);
                    }},
     };
+}
+
+int deployExitCode(DeployRunner::Outcome outcome)
+{
+    switch (outcome) {
+    case DeployRunner::Outcome::Succeeded:
+        return ExitCode::Ok;
+    case DeployRunner::Outcome::Failed:
+        return ExitCode::Problems;
+    case DeployRunner::Outcome::Refused:
+        return ExitCode::Failure;
+    case DeployRunner::Outcome::Interrupted:
+        return ExitCode::Interrupted;
+    case DeployRunner::Outcome::Cancelled:
+        return ExitCode::Cancelled;
+    }
+    return ExitCode::Failure;
 }
 
 } // namespace Opsdeck

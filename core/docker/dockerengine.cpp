@@ -106,10 +106,20 @@ void DockerEngine::connected(const Status &status)
 
 void DockerEngine::request(const QString &path, BodyHandler handler)
 {
+    request(QByteArrayLiteral("GET"), path, {}, 30'000, std::move(handler));
+}
+
+void DockerEngine::request(const QByteArray &verb, const QString &path, const QByteArray &body,
+                           int timeoutMs, BodyHandler handler)
+{
     QNetworkRequest request(QUrl(m_base + path));
     HttpPolicy::followNoRedirects(request); // the engine never redirects; a proxy might
-    request.setTransferTimeout(30'000);
-    QNetworkReply *reply = m_network->get(request);
+    request.setTransferTimeout(timeoutMs);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+    QNetworkReply *reply =
+        verb == "GET" ? m_network->get(request) : m_network->sendCustomRequest(request, verb, body);
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
         if (received > kMaxResponseBytes) {
             reply->setProperty("opsdeckTooBig", true); // an abort says only "cancelled"
@@ -142,37 +152,97 @@ void DockerEngine::request(const QString &path, BodyHandler handler)
     });
 }
 
-QFuture<Result<QJsonDocument>> DockerEngine::get(const QString &pathAndQuery)
+QFuture<Result<QByteArray>> DockerEngine::call(const QByteArray &verb, const QString &pathAndQuery,
+                                               const QByteArray &body, int timeoutMs)
 {
-    auto promise = std::make_shared<QPromise<Result<QJsonDocument>>>();
+    auto promise = std::make_shared<QPromise<Result<QByteArray>>>();
     promise->start();
-    QFuture<Result<QJsonDocument>> future = promise->future();
-    auto deliver = [promise](const Result<QJsonDocument> &r) {
+    QFuture<Result<QByteArray>> future = promise->future();
+    auto deliver = [promise](const Result<QByteArray> &r) {
         promise->addResult(r);
         promise->finish();
     };
-    whenReady([this, pathAndQuery, deliver](const Status &connected) {
+    whenReady([this, verb, pathAndQuery, body, timeoutMs, deliver](const Status &connected) {
         if (!connected) {
             deliver(connected.error());
             return;
         }
-        request(QStringLiteral("/v%1%2").arg(m_api, pathAndQuery),
-                [deliver, pathAndQuery](const Result<QByteArray> &body) {
-                    if (!body) {
-                        deliver(body.error());
-                        return;
-                    }
-                    QJsonParseError error;
-                    const QJsonDocument json = QJsonDocument::fromJson(*body, &error);
-                    if (error.error != QJsonParseError::NoError)
-                        deliver(Result<QJsonDocument>::failure(
-                            QStringLiteral("Docker's answer to %1 is not JSON: %2")
-                                .arg(pathAndQuery, error.errorString())));
-                    else
-                        deliver(json);
-                });
+        request(verb, QStringLiteral("/v%1%2").arg(m_api, pathAndQuery), body, timeoutMs, deliver);
     });
     return future;
+}
+
+namespace {
+
+Result<QJsonDocument> parsedAnswer(const QString &pathAndQuery, const Result<QByteArray> &body)
+{
+    if (!body)
+        return body.error();
+    if (body->trimmed().isEmpty()) // 204 No Content, or a DELETE's empty 200
+        return QJsonDocument();
+    QJsonParseError error;
+    const QJsonDocument json = QJsonDocument::fromJson(*body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return Result<QJsonDocument>::failure(
+            QStringLiteral("Docker's answer to %1 is not JSON: %2")
+                .arg(pathAndQuery, error.errorString()));
+    return json;
+}
+
+template<typename T, typename F>
+QFuture<T> mapped(QObject *guard, const QFuture<Result<QByteArray>> &future, F &&convert)
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    onFinished(future, guard,
+               [promise, convert = std::forward<F>(convert)](const Result<QByteArray> &r) {
+                   promise->addResult(convert(r));
+                   promise->finish();
+               });
+    return promise->future();
+}
+
+} // namespace
+
+QFuture<Result<QJsonDocument>> DockerEngine::get(const QString &pathAndQuery)
+{
+    return mapped<Result<QJsonDocument>>(
+        this, call(QByteArrayLiteral("GET"), pathAndQuery, {}, 30'000),
+        [pathAndQuery](const Result<QByteArray> &r) { return parsedAnswer(pathAndQuery, r); });
+}
+
+QFuture<Result<QJsonDocument>> DockerEngine::send(const QByteArray &verb,
+                                                  const QString &pathAndQuery,
+                                                  const QJsonObject &body, int timeoutMs)
+{
+    const QByteArray json =
+        body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return mapped<Result<QJsonDocument>>(
+        this, call(verb, pathAndQuery, json, timeoutMs),
+        [pathAndQuery](const Result<QByteArray> &r) { return parsedAnswer(pathAndQuery, r); });
+}
+
+QFuture<Result<QByteArray>> DockerEngine::getRaw(const QString &pathAndQuery)
+{
+    return call(QByteArrayLiteral("GET"), pathAndQuery, {}, 30'000);
+}
+
+QByteArray DockerEngine::demultiplexLogs(const QByteArray &stream)
+{
+    QByteArray text;
+    qsizetype at = 0;
+    while (at + 8 <= stream.size()) {
+        const auto byte = [&](int i) {
+            return quint32(quint8(stream[at + i]));
+        };
+        const quint8 kind = quint8(stream[at]);
+        if (kind > 2 || stream[at + 1] || stream[at + 2] || stream[at + 3])
+            return at == 0 ? stream : text + stream.mid(at); // not framed: a TTY's plain text
+        const quint32 length = byte(4) << 24 | byte(5) << 16 | byte(6) << 8 | byte(7);
+        text += stream.mid(at + 8, length);
+        at += 8 + qsizetype(length);
+    }
+    return at == 0 ? stream : text;
 }
 
 QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &paths)

@@ -40,6 +40,22 @@ public:
 
     /** GET of a versioned API path ("/services?status=true"), parsed as JSON. */
     QFuture<Result<QJsonDocument>> get(const QString &pathAndQuery);
+    /**
+     * A request with a JSON body (POST /services/ID/update, DELETE /configs/ID), parsed as JSON
+     * when the answer has a body (an empty one is an empty document). `timeoutMs`: how long the
+     * engine may stay silent (POST /containers/ID/wait answers only when the container ends).
+     */
+    QFuture<Result<QJsonDocument>> send(const QByteArray &verb, const QString &pathAndQuery,
+                                        const QJsonObject &body = {}, int timeoutMs = 30'000);
+    /** A GET whose answer is not JSON (logs: Docker's multiplexed stream), at most
+     * kMaxResponseBytes. */
+    QFuture<Result<QByteArray>> getRaw(const QString &pathAndQuery);
+    /**
+     * The text of a log answer: a non-TTY container's stream comes in frames of an 8-byte
+     * header (stream, 0, 0, 0, length big-endian) and that many bytes; a TTY's is plain text.
+     */
+    static QByteArray demultiplexLogs(const QByteArray &stream);
+
     /** Several GETs at once; the answers in the same order, or the first failure. */
     QFuture<Result<QList<QJsonDocument>>> getAll(const QStringList &paths);
 
@@ -74,6 +90,11 @@ private:
     void whenReady(ReadyHandler handler);
     void connected(const Status &status);
     void request(const QString &path, BodyHandler handler);
+    void request(const QByteArray &verb, const QString &path, const QByteArray &body, int timeoutMs,
+                 BodyHandler handler);
+    /** The versioned call once connected; the body as sent back, or why not. */
+    QFuture<Result<QByteArray>> call(const QByteArray &verb, const QString &pathAndQuery,
+                                     const QByteArray &body, int timeoutMs);
     void openEventStream();
     void readEvents();
 

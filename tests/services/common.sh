@@ -12,6 +12,25 @@ s.close()
 PY
 }
 
+# A free port Docker accepts as a swarm data-path port (1024-49151; the kernel's own picks are
+# often above).
+free_port_below_49152() {
+    python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    port = random.randint(20000, 49151)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
+}
+
 wait_for_port() { # port timeout-seconds
     local port=$1 deadline=$((SECONDS + ${2:-20}))
     until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do

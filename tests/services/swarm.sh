@@ -67,7 +67,7 @@ start() {
     local swarm_port
     swarm_port=$(free_port)
     "$docker" swarm init --advertise-addr "127.0.0.1:$swarm_port" --listen-addr "127.0.0.1:$swarm_port" \
-        --data-path-port "$(free_port)" >/dev/null
+        --data-path-port "$(free_port_below_49152)" >/dev/null
     local rootfs=$state/base
     mkdir -p "$rootfs"/{etc,tmp,app,proc,sys,dev,run,usr}
     ln -s usr/bin "$rootfs/bin"

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Deployments pane of the demo's swarm environment, on a real dockerd: the services as
-// Docker lists them, and a task killed by hand appearing without anyone pressing Refresh.
+// Docker lists them, a task killed by hand appearing without anyone pressing Refresh, and a
+// deploy started from the pane: confirmed and audited through the action pipeline, live in the
+// pane, and an unhealthy image put back with the failing tasks' logs shown.
+#include "audit/auditlog.h"
+#include "common/dangerconfirmdialog.h"
 #include "common/messagebanner.h"
 #include "containers/containerspane.h"
+#include "containers/swarmdeployview.h"
 #include "docker/dockerengine.h"
 #include "runtime/sshpool.h"
 #include "ssh/hostkey.h"
@@ -10,9 +15,12 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -43,6 +51,16 @@ class TestContainersPane final : public QObject
             }
         }
         return rows;
+    }
+
+    /** With OPSDECK_SCREENSHOT_DIR set, keeps a picture of `widget` for the docs. */
+    static void screenshot(QWidget *widget, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        QTest::qWait(100);
+        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
     }
 
 private slots:
@@ -92,6 +110,58 @@ private slots:
         // The UI thread only ever waited on its event loop: the engine's answers came to it.
         QCOMPARE(pane->context().docker()->thread(), QThread::currentThread());
         QTRY_COMPARE_WITH_TIMEOUT(model->item(0, 3)->text(), QStringLiteral("2/2"), 60'000);
+    }
+
+    void anUnhealthyDeployFromThePaneIsPutBackAndShowsWhy()
+    {
+        QTemporaryDir dir;
+        auto audit = std::make_shared<AuditLog>(dir.filePath(QStringLiteral("audit.sqlite")));
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("swarm"), m_pool.get());
+        pane->setAuditLog(audit);
+        pane->resize(1280, 800);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        const QString before = docker({QStringLiteral("service"), QStringLiteral("inspect"),
+                                       QStringLiteral("--format"),
+                                       QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+                                       QStringLiteral("minitwit_web")});
+        // Declined: nothing runs, nothing is recorded as started.
+        DangerConfirmDialog::setNextAnswer(false);
+        pane->requestDeploy(QStringLiteral("v4-unhealthy"));
+        QVERIFY(!pane->deployView()->runner());
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v4-unhealthy"));
+        SwarmDeployView *view = pane->deployView();
+        QVERIFY(view->isVisible() && view->runner());
+        // The audit row is there before anything ran.
+        const QList<AuditEntry> started = audit->recent(5, QStringLiteral("swarm"));
+        QVERIFY(!started.isEmpty() && started.first().action == QLatin1String("deploy"));
+        QSignalSpy finished(view, &SwarmDeployView::runFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(view->runner()->phase() == DeployRunner::Phase::Rollout, 120'000);
+        QTRY_VERIFY_WITH_TIMEOUT(view->log()->toPlainText().contains(QLatin1String("updating")),
+                                 60'000);
+        screenshot(pane.get(), QStringLiteral("containers-deploy.png"));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 240'000);
+        QCOMPARE(view->runner()->outcome(), DeployRunner::Outcome::Failed);
+        QVERIFY2(view->title()->text().startsWith(QLatin1String("failed: web1's health check got "
+                                                                "HTTP 503")),
+                 qPrintable(view->title()->text()));
+        const QString log = view->log()->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("— what failed —")) &&
+                     log.contains(QLatin1String("last 50 lines of minitwit_web.")),
+                 qPrintable(log.right(2000)));
+        // Back on the image it ran, and the tree says Swarm rolled back.
+        QCOMPARE(docker({QStringLiteral("service"), QStringLiteral("inspect"),
+                         QStringLiteral("--format"),
+                         QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+                         QStringLiteral("minitwit_web")}),
+                 before);
+        QTRY_COMPARE_WITH_TIMEOUT(pane->model()->item(0, 4)->text(),
+                                  QStringLiteral("rollback_completed"), 30'000);
+        const QList<AuditEntry> ended = audit->recent(5, QStringLiteral("swarm"));
+        QVERIFY2(ended.first().outcome.startsWith(QLatin1String("failed")),
+                 qPrintable(ended.first().outcome));
+        screenshot(pane.get(), QStringLiteral("containers-rollback.png"));
     }
 
     void aWrongEngineSaysWhy()

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "containerspane.h"
 
+#include "common/dialogconfirmer.h"
 #include "common/formatting.h"
 #include "common/futures.h"
 #include "common/messagebanner.h"
 #include "docker/dockerengine.h"
+#include "docker/swarmdeployrunner.h"
 #include "runtime/environmentcontext.h"
+#include "swarmdeployview.h"
 
 #include <QAction>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
+#include <QSplitter>
 #include <QStandardItemModel>
 #include <QTimer>
 #include <QTreeView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -66,6 +72,10 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     , m_model(new QStandardItemModel(this))
     , m_tree(new QTreeView(this))
     , m_refreshAction(new QAction(tr("Refresh"), this))
+    , m_deployAction(new QAction(tr("Deploy…"), this))
+    , m_rollbackAction(new QAction(tr("Rollback…"), this))
+    , m_deployView(new SwarmDeployView(this))
+    , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_eventDebounce(new QTimer(this))
     , m_safetyPoll(new QTimer(this))
 {
@@ -81,10 +91,27 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(true);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_tree);
+    split->addWidget(m_deployView);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    m_deployView->hide(); // until the first deploy or rollback
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(banner());
     layout->addWidget(m_header);
-    layout->addWidget(m_tree, 1);
+    layout->addWidget(split, 1);
+
+    m_deployAction->setObjectName(QStringLiteral("swarmDeployAction"));
+    m_deployAction->setToolTip(tr("Build a git ref into an image and update the stack's services"));
+    connect(m_deployAction, &QAction::triggered, this, &ContainersPane::chooseDeploy);
+    m_rollbackAction->setObjectName(QStringLiteral("swarmRollbackAction"));
+    m_rollbackAction->setToolTip(tr("Put the services back on an image they ran before"));
+    connect(m_rollbackAction, &QAction::triggered, this, &ContainersPane::chooseRollback);
+    connect(m_deployView, &SwarmDeployView::runFinished, this, [this] {
+        updateActions();
+        refresh();
+    });
 
     m_refreshAction->setToolTip(tr("Ask the engine again (F5)"));
     connect(m_refreshAction, &QAction::triggered, this, &ContainersPane::refresh);
@@ -117,6 +144,7 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
             refresh(); // what changed while the stream was down
     });
     updateHeader();
+    updateActions();
 }
 
 ContainersPane::~ContainersPane()
@@ -127,7 +155,144 @@ ContainersPane::~ContainersPane()
 
 QList<QAction *> ContainersPane::paneActions() const
 {
-    return {m_refreshAction};
+    return {m_deployAction, m_rollbackAction, m_refreshAction};
+}
+
+void ContainersPane::updateActions()
+{
+    const bool swarm = m_engine && context().environment().containers &&
+                       context().environment().containers->kind == ContainerDeploySpec::Kind::Swarm;
+    m_deployAction->setEnabled(swarm && !m_deployView->isRunning());
+    m_rollbackAction->setEnabled(swarm && !m_deployView->isRunning());
+}
+
+ActionRequest ContainersPane::request(ActionKind kind, const QString &target,
+                                      const QString &description) const
+{
+    ActionRequest r;
+    r.kind = kind;
+    r.workspace = context().workspace().name;
+    r.environment = context().environment().name; // the stack's services are this environment's own
+    r.isProtected = context().environment().isProtected;
+    r.target = target;
+    r.description = description;
+    return r;
+}
+
+void ContainersPane::chooseDeploy()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Deploy to %1").arg(context().environment().name));
+    dialog->setLabelText(tr("Git ref to build and deploy (a branch, a tag or a commit):"));
+    dialog->setTextValue(QStringLiteral("main"));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString &ref) {
+        if (!ref.trimmed().isEmpty())
+            requestDeploy(ref.trimmed());
+    });
+    dialog->open();
+}
+
+void ContainersPane::requestDeploy(const QString &ref)
+{
+    const ContainerDeploySpec &spec = *context().environment().containers;
+    ActionRequest r = request(
+        ActionKind::Deploy, QStringLiteral("%1 (%2)").arg(spec.stack, ref),
+        tr("Deploy %1 to the stack %2 of %3.\nBuilt on %4 into %5, the release phase run once, "
+           "then every service of %5 updated (%6, %7 at a time) and health-checked; on failure "
+           "the services go back to the image they ran.")
+            .arg(ref, spec.stack, context().environment().name,
+                 spec.buildHost.isEmpty() ? spec.host : spec.buildHost, spec.image,
+                 spec.updateOrder)
+            .arg(spec.updateParallelism));
+    m_actions.submit(r, [this, ref](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+        auto *runner =
+            new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
+        m_deployView->show();
+        m_deployView->follow(runner,
+                             tr("Deploying %1 to %2").arg(ref, context().environment().name),
+                             std::move(finish));
+        runner->deploy(ref, confirmed.comment);
+        updateActions();
+    });
+}
+
+void ContainersPane::chooseRollback()
+{
+    const QString repository =
+        SwarmDeployRunner::repositoryOf(context().environment().containers->image);
+    const QString filters = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("reference"), QJsonArray{repository}}})
+            .toJson(QJsonDocument::Compact));
+    onFinished(
+        m_engine->get(QStringLiteral("/images/json?filters=") +
+                      QString::fromLatin1(QUrl::toPercentEncoding(filters))),
+        this, [this](const Result<QJsonDocument> &images) {
+            if (!images) {
+                setState(State::Error, images.errorString());
+                return;
+            }
+            // Newest first, each with the ref and commit it was built from.
+            QList<QJsonObject> list;
+            for (const QJsonValue &v : images->array())
+                list << v.toObject();
+            std::sort(list.begin(), list.end(), [](const QJsonObject &a, const QJsonObject &b) {
+                return a.value(QLatin1String("Created")).toInteger() >
+                       b.value(QLatin1String("Created")).toInteger();
+            });
+            QStringList items{tr("each service's previous image (Swarm's rollback)")};
+            QStringList images_{QString()};
+            for (const QJsonObject &image : std::as_const(list)) {
+                const QJsonObject labels = image.value(QLatin1String("Labels")).toObject();
+                const QString ref = labels.value(QLatin1String("org.opsdeck.ref")).toString();
+                const QString revision =
+                    labels.value(QLatin1String("org.opencontainers.image.revision")).toString();
+                const QDateTime built = QDateTime::fromSecsSinceEpoch(
+                    image.value(QLatin1String("Created")).toInteger());
+                for (const QJsonValue &tag : image.value(QLatin1String("RepoTags")).toArray()) {
+                    items << QStringLiteral("%1 — %2%3, built %4")
+                                 .arg(tag.toString(), ref.isEmpty() ? tr("ref unknown") : ref,
+                                      revision.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(" (%1)").arg(revision.left(12)),
+                                      formatWhen(built));
+                    images_ << tag.toString();
+                }
+            }
+            auto *dialog = new QInputDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setWindowTitle(tr("Roll back %1").arg(context().environment().name));
+            dialog->setLabelText(tr("Image to put the services back on:"));
+            dialog->setComboBoxItems(items);
+            dialog->setComboBoxEditable(false);
+            connect(dialog, &QInputDialog::textValueSelected, this,
+                    [this, items, images_](const QString &chosen) {
+                        const qsizetype at = items.indexOf(chosen);
+                        if (at >= 0)
+                            requestRollback(images_.value(at));
+                    });
+            dialog->open();
+        });
+}
+
+void ContainersPane::requestRollback(const QString &image)
+{
+    const QString what = image.isEmpty() ? tr("each service's previous image") : image;
+    ActionRequest r = request(ActionKind::Rollback, QStringLiteral("%1 (%2)").arg(m_stack, what),
+                              tr("Put the services of the stack %1 of %2 back on %3, then "
+                                 "health-check.\nThe database is not rolled back.")
+                                  .arg(m_stack, context().environment().name, what));
+    m_actions.submit(r, [this, image, what](const ActionRequest &confirmed,
+                                            ActionPipeline::Finish finish) {
+        auto *runner =
+            new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
+        m_deployView->show();
+        m_deployView->follow(runner,
+                             tr("Rolling %1 back to %2").arg(context().environment().name, what),
+                             std::move(finish));
+        runner->rollback(image, confirmed.comment);
+        updateActions();
+    });
 }
 
 void ContainersPane::showEvent(QShowEvent *event)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "actions/actionpipeline.h"
 #include "common/pane.h"
 #include "docker/swarmstatus.h"
 
@@ -12,13 +13,15 @@ class QTreeView;
 namespace Opsdeck {
 
 class DockerEngine;
+class SwarmDeployView;
 
 /**
  * Deployments of a container environment (`deploy: {kind: swarm}`): the stack's services with
  * image, the git revision it was built from, running/desired replicas, Swarm's update state,
  * and each service's tasks (node, state, Docker's error, exit code). Kept current by the
  * engine's event stream — a task killed by hand shows as soon as Docker says so — with a slow
- * re-read as a safety net; nothing waits on the network.
+ * re-read as a safety net; nothing waits on the network. Deploy… and Rollback… run through the
+ * action pipeline (the environment's protection, the audit row first) and show live below.
  */
 class ContainersPane final : public Pane
 {
@@ -37,6 +40,16 @@ public:
     QStandardItemModel *model() const { return m_model; }
     /** Re-reads after every change Docker reports (a few at once become one read). */
     bool isFollowingEvents() const { return m_followingEvents; }
+    SwarmDeployView *deployView() const { return m_deployView; }
+    void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
+
+    /** Asks for a ref, then deploys it (the dialog opened, never exec'd). */
+    void chooseDeploy();
+    /** Lists the images of the workspace's repository on the manager, then rolls back. */
+    void chooseRollback();
+    /** `image` empty: each service's previous spec. */
+    void requestDeploy(const QString &ref);
+    void requestRollback(const QString &image);
 
 signals:
     void statusRead();
@@ -48,6 +61,8 @@ protected:
 private:
     void showStatus(const SwarmStatus &status);
     void updateHeader();
+    ActionRequest request(ActionKind kind, const QString &target, const QString &description) const;
+    void updateActions();
 
     DockerEngine *m_engine;
     QString m_stack;
@@ -55,6 +70,10 @@ private:
     QStandardItemModel *m_model;
     QTreeView *m_tree;
     QAction *m_refreshAction;
+    QAction *m_deployAction;
+    QAction *m_rollbackAction;
+    SwarmDeployView *m_deployView;
+    ActionPipeline m_actions;
     QTimer *m_eventDebounce;
     QTimer *m_settledRead = nullptr;
     QTimer *m_safetyPoll;

@@ -268,6 +268,7 @@ void DataGridView::showPage(PageDirection direction, const PgResultSet &page)
         (direction == PageDirection::After ? m_atEnd : m_atStart) = true;
         updateButtons();
         m_status->setText(QStringLiteral("No more rows that way."));
+        emit pageShown(); // the same page, still current
         return;
     }
     const qint64 shownBefore = m_model->rowCount();

@@ -57,8 +57,12 @@ public:
     QLabel *status() const { return m_status; }
     QPlainTextEdit *valueViewer() const { return m_viewer; }
     bool isLoading() const { return m_request.isInFlight(); }
+    /** Whether Next / Previous would show another page (the buttons' state). */
+    bool canGoNext() const { return !m_atEnd; }
+    bool canGoPrevious() const { return !m_atStart; }
 
 signals:
+    /** A page came in, or a turn found no more rows that way (the page shown stays). */
     void pageShown();
     /** "Export CSV…" was clicked: the pane asks where, then calls exportCsv(). */
     void exportRequested();

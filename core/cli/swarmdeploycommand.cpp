@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmdeploycommand.h"
+
+#include "actions/actionpipeline.h"
+#include "cliconfirmer.h"
+#include "deploy/hostlines.h"
+#include "deploycommand.h"
+#include "docker/dockerengine.h"
+#include "docker/swarmdeployrunner.h"
+#include "docker/swarmstatus.h"
+#include "environmentsession.h"
+
+#include <QEventLoop>
+
+namespace Opsdeck {
+
+namespace {
+
+/** What a dry run prints: the services and images, the build script; nothing is changed. */
+int printPlan(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args)
+{
+    const ContainerDeploySpec &spec = *session.environment().containers;
+    DockerEngine *engine = session.context().docker();
+    const Result<SwarmStatus> status =
+        engine ? EnvironmentSession::wait(readSwarmStatus(*engine, spec.stack))
+               : Result<SwarmStatus>::failure(QStringLiteral("no manager host"));
+    if (!status) {
+        ctx.err << "opsdeck: " << status.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    ctx.out << "Plan (nothing has been changed):\n";
+    for (const SwarmService &s : status->services)
+        if (SwarmDeployRunner::repositoryOf(s.image) == SwarmDeployRunner::repositoryOf(spec.image))
+            ctx.out << "  update " << s.name << " (now " << s.image << ", " << s.running << "/"
+                    << s.desired << " running)\n";
+    if (args.kind == DeployRunner::Kind::Deploy) {
+        ctx.out << "  build on " << (spec.buildHost.isEmpty() ? spec.host : spec.buildHost)
+                << ":\n";
+        for (const QString &line :
+             SwarmDeployRunner::buildScript(spec, spec.stack, args.refOrImage).split(u'\n'))
+            if (!line.isEmpty())
+                ctx.out << "    " << line << "\n";
+        if (!spec.release.isEmpty())
+            ctx.out << "  release phase (one-off task): "
+                    << spec.release.join(QStringLiteral(" && ")) << "\n";
+    }
+    ctx.out << "  update config: parallelism " << spec.updateParallelism << ", " << spec.updateOrder
+            << ", on failure " << spec.failureAction << ", monitor " << spec.monitorMs / 1000
+            << " s\n";
+    if (spec.healthcheck)
+        ctx.out << "  health gate: "
+                << (spec.healthcheck->url.isEmpty() ? spec.healthcheck->run : spec.healthcheck->url)
+                << "\n";
+    return ExitCode::Ok;
+}
+
+int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args,
+           const QString &comment, ActionResult *result)
+{
+    SwarmDeployRunner runner(session.pool(), session.context().docker(), session.environment());
+    HostLineSplitter writer([&ctx](const QString &source, const QByteArray &line) {
+        if (!source.isEmpty())
+            ctx.out << source << " | ";
+        ctx.out << QString::fromUtf8(line) << '\n';
+        ctx.out.flush(); // live through pipes too
+    });
+    QObject::connect(
+        &runner, &SwarmDeployRunner::output, &runner,
+        [&writer](const QString &source, const QByteArray &data) { writer.write(source, data); });
+    QEventLoop loop;
+    QObject::connect(&runner, &SwarmDeployRunner::finished, &loop, &QEventLoop::quit);
+    if (args.kind == DeployRunner::Kind::Deploy)
+        runner.deploy(args.refOrImage, comment);
+    else
+        runner.rollback(args.refOrImage, comment);
+    if (runner.isRunning())
+        loop.exec();
+    writer.flush();
+    ctx.out << "\n"
+            << DeployRunner::outcomeName(runner.outcome()) << ": " << runner.summary() << "\n"
+            << runner.stepsText() << "\n";
+    ctx.out.flush();
+    *result = runner.actionResult();
+    return deployExitCode(runner.outcome());
+}
+
+} // namespace
+
+int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args)
+{
+    const ContainerDeploySpec &spec = *session.environment().containers;
+    if (spec.kind != ContainerDeploySpec::Kind::Swarm) {
+        ctx.err << "opsdeck: deploys of compose environments are not available yet\n";
+        return ExitCode::Failure;
+    }
+    if (args.dryRun)
+        return printPlan(ctx, session, args);
+    ActionRequest request;
+    request.kind =
+        args.kind == DeployRunner::Kind::Deploy ? ActionKind::Deploy : ActionKind::Rollback;
+    request.workspace = session.workspace().name;
+    request.environment = session.environment().name;
+    request.isProtected = session.environment().isProtected;
+    request.target = spec.stack;
+    const QString what =
+        args.refOrImage.isEmpty() ? QStringLiteral("the previous image") : args.refOrImage;
+    request.description = args.kind == DeployRunner::Kind::Deploy
+                              ? QStringLiteral("Deploy %1 to the stack %2 of %3")
+                                    .arg(what, spec.stack, request.environment)
+                              : QStringLiteral("Roll the stack %1 of %2 back to %3")
+                                    .arg(spec.stack, request.environment, what);
+    request.comment = args.comment;
+    ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, args.yes));
+    int code = ExitCode::Usage;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            ActionResult result(Result<QString>::failure(QStringLiteral("did not run")));
+            code = runJob(ctx, session, args, confirmed.comment, &result);
+            finish(result);
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused)
+                ctx.err << "opsdeck: " << outcome.message << "\n";
+            if (!outcome.started() && code == ExitCode::Usage)
+                code = ExitCode::Failure;
+        });
+    return code;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmdeployrunner.h"
+
+#include "audit/auditlog.h"
+#include "common/futures.h"
+#include "deploy/healthgate.h"
+#include "dockerengine.h"
+#include "dockerjson.h"
+#include "jobs/job.h"
+#include "runtime/sshpool.h"
+#include "swarmstatus.h"
+
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QTimer>
+#include <QUrl>
+#include <QUuid>
+
+namespace Opsdeck {
+
+namespace {
+
+using DockerJson::at;
+using DockerJson::filtersQuery;
+
+const QLatin1String kStackLabel("com.docker.stack.namespace");
+
+QString q(const QString &text)
+{
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+QString imageOfSpec(const QJsonObject &spec)
+{
+    return at(spec, {"TaskTemplate", "ContainerSpec"}).value(QLatin1String("Image")).toString();
+}
+
+bool isSettledState(const QString &state)
+{
+    return state == QLatin1String("completed") || state == QLatin1String("paused") ||
+           state == QLatin1String("rollback_completed") ||
+           state == QLatin1String("rollback_paused");
+}
+
+} // namespace
+
+SwarmDeployRunner::SwarmDeployRunner(SshPool *pool, DockerEngine *engine,
+                                     const EnvironmentSpec &environment, QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_engine(engine)
+    , m_environment(environment)
+    , m_spec(environment.containers.value_or(ContainerDeploySpec()))
+    , m_network(new QNetworkAccessManager(this))
+{}
+
+SwarmDeployRunner::~SwarmDeployRunner() = default;
+
+QString SwarmDeployRunner::repositoryOf(const QString &image)
+{
+    QString name = shortImage(image); // no registry, no digest
+    const qsizetype colon = name.lastIndexOf(QLatin1Char(':'));
+    return colon < 0 ? name : name.left(colon);
+}
+
+QString SwarmDeployRunner::buildScript(const ContainerDeploySpec &spec, const QString &stack,
+                                       const QString &ref)
+{
+    QString context = spec.buildContext;
+    while (context.startsWith(QLatin1String("./")))
+        context = context.mid(2);
+    while (context.endsWith(QLatin1Char('/')))
+        context.chop(1);
+    const QString tree = context.isEmpty() || context == QLatin1String(".")
+                             ? QStringLiteral("\"$rev\"")
+                             : QStringLiteral("\"$rev\":%1").arg(q(context));
+    const QString buildHost = spec.buildHost.isEmpty() ? spec.host : spec.buildHost;
+    QString script = QStringLiteral("set -eu\n");
+    if (buildHost == spec.host) // the engine the stack runs on: the image is there already
+        script += QStringLiteral("export DOCKER_HOST=%1\n")
+                      .arg(q(QStringLiteral("unix://") + spec.dockerSocket));
+    script +=
+        QStringLiteral("mkdir -p .cache/opsdeck/%1 && cd .cache/opsdeck/%1\n"
+                       "if [ -d repo ]; then\n"
+                       "  git -C repo remote set-url origin %2\n"
+                       "  git -C repo fetch --quiet --prune --force origin "
+                       "'+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'\n"
+                       "else\n"
+                       "  git clone --quiet --mirror %2 repo\n"
+                       "fi\n"
+                       "rev=$(git -C repo rev-parse --verify %3^{commit})\n"
+                       "echo \"revision $rev\"\n"
+                       "tag=%4:$(printf %s \"$rev\" | cut -c1-12)\n"
+                       "if docker image inspect \"$tag\" >/dev/null 2>&1; then\n"
+                       "  echo \"$tag is built already\"\n"
+                       "else\n"
+                       "  git -C repo archive --format=tar %5 | docker build -f %6 -t \"$tag\" "
+                       "--label org.opencontainers.image.revision=\"$rev\" "
+                       "--label org.opsdeck.ref=%3 -\n"
+                       "fi\n")
+            .arg(q(stack), q(spec.repo), q(ref), q(spec.image), tree, q(spec.dockerfile));
+    if (!spec.registry.isEmpty())
+        script += QStringLiteral("docker push \"$tag\"\n");
+    return script + QStringLiteral("echo \"image $tag\"\n");
+}
+
+// ---- starting ---------------------------------------------------------------------------------
+
+void SwarmDeployRunner::begin(DeployRunner::Kind kind, const QString &comment)
+{
+    m_kind = kind;
+    m_comment = comment;
+    m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_outcome = Outcome::Succeeded;
+    m_summary.clear();
+    m_revision.clear();
+    m_targets.clear();
+    m_previousImages.clear();
+    m_failureReport.clear();
+    m_lock = {};
+    m_releaseService.clear();
+    m_cancelRequested = false;
+    m_steps.clear();
+    m_clock.start();
+}
+
+void SwarmDeployRunner::deploy(const QString &ref, const QString &comment)
+{
+    begin(DeployRunner::Kind::Deploy, comment);
+    m_ref = ref;
+    m_image.clear();
+    preflight();
+}
+
+void SwarmDeployRunner::rollback(const QString &image, const QString &comment)
+{
+    begin(DeployRunner::Kind::Rollback, comment);
+    m_ref = image.isEmpty() ? tr("the previous image") : image;
+    m_image = image;
+    preflight();
+}
+
+void SwarmDeployRunner::cancel()
+{
+    if (!isRunning() || m_cancelRequested)
+        return;
+    m_cancelRequested = true;
+    say(tr("cancel requested"));
+    if (m_build)
+        m_build->cancel(); // the build job says "cancelled"; build() concludes
+    if (m_gate)
+        m_gate->cancel();
+}
+
+void SwarmDeployRunner::setPhase(Phase phase, const QString &label, const QString &step)
+{
+    if (m_phase != Phase::Idle && m_phase != Phase::Done)
+        m_steps.end(m_clock.elapsed());
+    m_phase = phase;
+    if (phase != Phase::Done && phase != Phase::Idle)
+        m_steps.begin(step.isEmpty() ? DeployRunner::phaseName(phase) : step, m_clock.elapsed());
+    emit phaseChanged(phase, label);
+}
+
+void SwarmDeployRunner::say(const QString &line, const QString &source)
+{
+    emit output(source, (line + QLatin1Char('\n')).toUtf8());
+}
+
+// ---- preflight and lock -----------------------------------------------------------------------
+
+void SwarmDeployRunner::preflight()
+{
+    setPhase(Phase::Preflight, tr("Reading the stack %1").arg(m_spec.stack));
+    if (!m_engine || m_spec.kind != ContainerDeploySpec::Kind::Swarm)
+        return conclude(Outcome::Refused,
+                        tr("environment '%1' is not a swarm environment").arg(m_environment.name));
+    const QString filters =
+        filtersQuery({{QStringLiteral("label"),
+                       QJsonArray{QStringLiteral("%1=%2").arg(kStackLabel, m_spec.stack)}}});
+    onFinished(m_engine->get(QStringLiteral("/services?") + filters), this,
+               [this](const Result<QJsonDocument> &services) {
+                   if (!services)
+                       return conclude(Outcome::Refused, services.errorString());
+                   for (const QJsonValue &v : services->array()) {
+                       const QJsonObject s = v.toObject();
+                       const QJsonObject spec = s.value(QLatin1String("Spec")).toObject();
+                       if (repositoryOf(imageOfSpec(spec)) != repositoryOf(m_spec.image))
+                           continue; // a database or a proxy of the stack: not ours to change
+                       Target t;
+                       t.id = s.value(QLatin1String("ID")).toString();
+                       t.name = spec.value(QLatin1String("Name")).toString();
+                       t.spec = spec;
+                       t.fromImage = imageOfSpec(spec);
+                       t.state = at(s, {"UpdateStatus"}).value(QLatin1String("State")).toString();
+                       if (t.state == QLatin1String("updating") ||
+                           t.state == QLatin1String("rollback_started"))
+                           return conclude(Outcome::Refused,
+                                           tr("%1 is being updated already (%2): wait for it, or "
+                                              "look at it in `opsdeck services %3`")
+                                               .arg(t.name, t.state, m_environment.name));
+                       m_targets << t;
+                   }
+                   if (m_targets.isEmpty())
+                       return conclude(Outcome::Refused,
+                                       tr("no service of the stack '%1' runs an image of '%2'")
+                                           .arg(m_spec.stack, m_spec.image));
+                   std::sort(m_targets.begin(), m_targets.end(),
+                             [](const Target &a, const Target &b) { return a.name < b.name; });
+                   for (const Target &t : std::as_const(m_targets)) {
+                       m_previousImages.insert(t.name, shortImage(t.fromImage));
+                       say(tr("%1 runs %2").arg(t.name, shortImage(t.fromImage)));
+                   }
+                   takeLock();
+               });
+}
+
+void SwarmDeployRunner::takeLock()
+{
+    setPhase(Phase::Lock, tr("Locking %1").arg(m_spec.stack));
+    const QJsonObject details{
+        {QStringLiteral("id"), m_runId},
+        {QStringLiteral("action"), m_kind == DeployRunner::Kind::Deploy
+                                       ? QStringLiteral("deploying")
+                                       : QStringLiteral("rolling back to")},
+        {QStringLiteral("ref"), m_ref},
+        {QStringLiteral("user"), AuditLog::currentUser()},
+        {QStringLiteral("comment"), m_comment},
+        {QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+    onFinished(SwarmLock::take(*m_engine, m_spec.stack, details), this,
+               [this](const Result<SwarmLock> &lock) {
+                   if (!lock)
+                       return conclude(Outcome::Refused, lock.errorString());
+                   m_lock = *lock;
+                   say(tr("locked %1 (swarm config %2)")
+                           .arg(m_spec.stack, SwarmLock::configName(m_spec.stack)));
+                   if (m_cancelRequested)
+                       return conclude(Outcome::Cancelled, tr("cancelled before anything changed"));
+                   if (m_kind == DeployRunner::Kind::Deploy)
+                       build();
+                   else
+                       update();
+               });
+}
+
+// ---- build and release phase ------------------------------------------------------------------
+
+void SwarmDeployRunner::build()
+{
+    const QString host = m_spec.buildHost.isEmpty() ? m_spec.host : m_spec.buildHost;
+    setPhase(Phase::Build, tr("Building %1 on %2").arg(m_ref, host));
+    SshClient *client = m_pool->client(host);
+    if (!client)
+        return conclude(Outcome::Failed, tr("no host '%1' in the workspace").arg(host));
+    m_build = Job::remote(tr("build"), client, buildScript(m_spec, m_spec.stack, m_ref), this);
+    m_build->setTimeout(std::chrono::minutes(30));
+    connect(m_build, &Job::lineReceived, this, [this, host](const QString &line) {
+        if (line.startsWith(QLatin1String("revision ")))
+            m_revision = line.mid(9).trimmed();
+        else if (line.startsWith(QLatin1String("image ")))
+            m_image = line.mid(6).trimmed();
+        say(line, host);
+    });
+    connect(m_build, &Job::finished, this, [this, host](const Result<QString> &r) {
+        m_build->deleteLater();
+        if (m_cancelRequested)
+            return conclude(Outcome::Cancelled,
+                            tr("cancelled during the build; no service changed"));
+        if (!r || m_image.isEmpty())
+            return conclude(Outcome::Failed,
+                            tr("the build of %1 on %2 failed (%3); no service changed")
+                                .arg(m_ref, host, r ? tr("no image") : r.errorString()));
+        releasePhase();
+    });
+    m_build->start();
+}
+
+void SwarmDeployRunner::releasePhase()
+{
+    if (m_spec.release.isEmpty())
+        return update();
+    setPhase(Phase::Release,
+             tr("Release phase: %1").arg(m_spec.release.join(QStringLiteral(" && "))));
+    // A one-off swarm job from the new image with the first service's task template: the same
+    // environment, mounts and networks the service's tasks will have.
+    QJsonObject spec = m_targets.first().spec;
+    const QString name =
+        QStringLiteral("%1-release-%2").arg(m_targets.first().name, m_runId.left(8));
+    QJsonObject labels{{kStackLabel, m_spec.stack},
+                       {QStringLiteral("com.opsdeck.release"), m_runId}};
+    QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
+    QJsonObject container = task.value(QLatin1String("ContainerSpec")).toObject();
+    container.insert(QStringLiteral("Image"), m_image);
+    container.insert(QStringLiteral("Command"),
+                     QJsonArray{QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                m_spec.release.join(QStringLiteral(" && "))});
+    container.remove(QStringLiteral("Args"));
+    container.remove(QStringLiteral("Healthcheck"));
+    task.insert(QStringLiteral("ContainerSpec"), container);
+    task.insert(QStringLiteral("RestartPolicy"),
+                QJsonObject{{QStringLiteral("Condition"), QStringLiteral("none")}});
+    task.remove(QStringLiteral("ForceUpdate"));
+    const QJsonObject job{{QStringLiteral("Name"), name},
+                          {QStringLiteral("Labels"), labels},
+                          {QStringLiteral("TaskTemplate"), task},
+                          {QStringLiteral("Mode"),
+                           QJsonObject{{QStringLiteral("ReplicatedJob"),
+                                        QJsonObject{{QStringLiteral("MaxConcurrent"), 1},
+                                                    {QStringLiteral("TotalCompletions"), 1}}}}}};
+    say(tr("one-off task %1 from %2").arg(name, shortImage(m_image)));
+    onFinished(m_engine->send("POST", QStringLiteral("/services/create"), job), this,
+               [this](const Result<QJsonDocument> &created) {
+                   if (!created)
+                       return conclude(
+                           Outcome::Failed,
+                           tr("the release phase could not start: %1; no service changed")
+                               .arg(created.errorString()));
+                   m_releaseService = created->object().value(QLatin1String("ID")).toString();
+                   m_waited.start();
+                   watchReleaseJob(m_releaseService, 0);
+               });
+}
+
+void SwarmDeployRunner::watchReleaseJob(const QString &serviceId, int polls)
+{
+    const QString filters = filtersQuery({{QStringLiteral("service"), QJsonArray{serviceId}}});
+    onFinished(
+        m_engine->get(QStringLiteral("/tasks?") + filters), this,
+        [this, serviceId, polls](const Result<QJsonDocument> &tasks) {
+            QString state, error;
+            if (tasks)
+                for (const QJsonValue &v : tasks->array()) {
+                    const QJsonObject status =
+                        v.toObject().value(QLatin1String("Status")).toObject();
+                    state = status.value(QLatin1String("State")).toString();
+                    error = status.value(QLatin1String("Err")).toString();
+                }
+            const bool ended =
+                state == QLatin1String("complete") || state == QLatin1String("failed") ||
+                state == QLatin1String("rejected") || state == QLatin1String("shutdown");
+            if (ended || m_cancelRequested || m_waited.elapsed() > kReleaseTimeoutMs)
+                return releaseJobEnded(serviceId, ended ? state : QStringLiteral("timeout"), error);
+            QTimer::singleShot(kPollMs, this,
+                               [this, serviceId, polls] { watchReleaseJob(serviceId, polls + 1); });
+        });
+}
+
+void SwarmDeployRunner::releaseJobEnded(const QString &serviceId, const QString &state,
+                                        const QString &error)
+{
+    const QString logs = QStringLiteral("/services/%1/logs?stdout=1&stderr=1&tail=%2")
+                             .arg(serviceId)
+                             .arg(kLogLines * 4);
+    onFinished(
+        m_engine->getRaw(logs), this,
+        [this, serviceId, state, error](const Result<QByteArray> &raw) {
+            if (raw)
+                for (const QByteArray &line : DockerEngine::demultiplexLogs(*raw).split('\n'))
+                    if (!line.isEmpty())
+                        say(QString::fromUtf8(line), tr("release"));
+            m_engine->send("DELETE",
+                           QStringLiteral("/services/") + serviceId); // done with it either way
+            m_releaseService.clear();
+            if (m_cancelRequested)
+                return conclude(Outcome::Cancelled,
+                                tr("cancelled in the release phase; no service changed"));
+            if (state != QLatin1String("complete"))
+                return conclude(
+                    Outcome::Failed,
+                    tr("the release phase failed (%1%2); no service changed")
+                        .arg(state, error.isEmpty() ? QString() : QStringLiteral(": ") + error));
+            update();
+        });
+}
+
+// ---- the update -------------------------------------------------------------------------------
+
+QJsonObject SwarmDeployRunner::updatedSpec(const Target &target) const
+{
+    QJsonObject spec = target.spec;
+    QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
+    QJsonObject container = task.value(QLatin1String("ContainerSpec")).toObject();
+    container.insert(QStringLiteral("Image"), m_image);
+    task.insert(QStringLiteral("ContainerSpec"), container);
+    spec.insert(QStringLiteral("TaskTemplate"), task);
+    QJsonObject labels = spec.value(QLatin1String("Labels")).toObject();
+    if (labels.contains(QLatin1String("com.docker.stack.image"))) // what `stack deploy` keeps
+        labels.insert(QStringLiteral("com.docker.stack.image"), m_image);
+    spec.insert(QStringLiteral("Labels"), labels);
+    const QString action = m_spec.failureAction;
+    spec.insert(QStringLiteral("UpdateConfig"),
+                QJsonObject{{QStringLiteral("Parallelism"), m_spec.updateParallelism},
+                            {QStringLiteral("Order"), m_spec.updateOrder},
+                            {QStringLiteral("FailureAction"), action},
+                            {QStringLiteral("Monitor"), double(m_spec.monitorMs) * 1e6}});
+    // Swarm's own rollback goes back the way the update came, as carefully.
+    if (!spec.contains(QLatin1String("RollbackConfig")))
+        spec.insert(QStringLiteral("RollbackConfig"),
+                    QJsonObject{{QStringLiteral("Parallelism"), m_spec.updateParallelism},
+                                {QStringLiteral("Order"), m_spec.updateOrder},
+                                {QStringLiteral("Monitor"), double(m_spec.monitorMs) * 1e6}});
+    return spec;
+}
+
+void SwarmDeployRunner::update()
+{
+    const bool previous = m_kind == DeployRunner::Kind::Rollback && m_image.isEmpty();
+    setPhase(Phase::Rollout,
+             previous ? tr("Rolling back to each service's previous image")
+                      : tr("Updating to %1").arg(shortImage(m_image)),
+             tr("Update"));
+    m_updateStarted = QDateTime::currentDateTimeUtc();
+    m_waited.start();
+    for (Target &t : m_targets)
+        updateService(t);
+}
+
+void SwarmDeployRunner::updateService(Target &target)
+{
+    const bool previous = m_kind == DeployRunner::Kind::Rollback && m_image.isEmpty();
+    if (!previous && target.fromImage == m_image) {
+        say(tr("%1 runs %2 already").arg(target.name, shortImage(m_image)));
+        target.settled = true;
+        target.state = QStringLiteral("completed");
+        if (std::all_of(m_targets.cbegin(), m_targets.cend(),
+                        [](const Target &t) { return t.settled; }))
+            QTimer::singleShot(0, this, &SwarmDeployRunner::updatesSettled);
+        return;
+    }
+    // The version read now, not at preflight: a change in between is Swarm's to refuse.
+    const QString id = target.id;
+    onFinished(m_engine->get(QStringLiteral("/services/") + id), this,
+               [this, id, previous](const Result<QJsonDocument> &current) {
+                   auto t = std::find_if(m_targets.begin(), m_targets.end(),
+                                         [&](const Target &x) { return x.id == id; });
+                   if (t == m_targets.end())
+                       return;
+                   if (!current)
+                       return rollBackServices(current.errorString());
+                   const QJsonObject service = current->object();
+                   t->spec = service.value(QLatin1String("Spec")).toObject();
+                   const qint64 version =
+                       at(service, {"Version"}).value(QLatin1String("Index")).toInteger();
+                   const QString path =
+                       QStringLiteral("/services/%1/update?version=%2%3")
+                           .arg(id)
+                           .arg(version)
+                           .arg(previous ? QStringLiteral("&rollback=previous") : QString());
+                   const QJsonObject body = previous ? t->spec : updatedSpec(*t);
+                   onFinished(
+                       m_engine->send("POST", path, body), this,
+                       [this, id](const Result<QJsonDocument> &sent) {
+                           auto t = std::find_if(m_targets.begin(), m_targets.end(),
+                                                 [&](const Target &x) { return x.id == id; });
+                           if (t == m_targets.end())
+                               return;
+                           if (!sent)
+                               return rollBackServices(sent.errorString());
+                           t->updated = true;
+                           for (const QJsonValue &w :
+                                sent->object().value(QLatin1String("Warnings")).toArray())
+                               say(w.toString(), t->name);
+                           say(tr("update sent"), t->name);
+                           if (std::all_of(m_targets.cbegin(), m_targets.cend(),
+                                           [](const Target &x) { return x.updated || x.settled; }))
+                               pollUpdates();
+                       });
+               });
+}
+
+void SwarmDeployRunner::pollUpdates()
+{
+    QStringList paths;
+    for (const Target &t : std::as_const(m_targets))
+        paths << QStringLiteral("/services/") + t.id;
+    onFinished(m_engine->getAll(paths), this, [this](const Result<QList<QJsonDocument>> &answers) {
+        if (!answers) {
+            say(tr("warning: %1").arg(answers.errorString()));
+        } else {
+            for (qsizetype i = 0; i < m_targets.size() && i < answers->size(); ++i) {
+                Target &t = m_targets[i];
+                if (t.settled)
+                    continue;
+                const QJsonObject status = at(answers->at(i).object(), {"UpdateStatus"});
+                const QDateTime started = QDateTime::fromString(
+                    status.value(QLatin1String("StartedAt")).toString(), Qt::ISODateWithMs);
+                const QString state = status.value(QLatin1String("State")).toString();
+                const QString message = status.value(QLatin1String("Message")).toString();
+                if (started.isValid() && started < m_updateStarted.addSecs(-5))
+                    continue; // an earlier update's status: ours has not begun
+                if (state != t.state || message != t.message)
+                    say(message.isEmpty() ? state : QStringLiteral("%1: %2").arg(state, message),
+                        t.name);
+                t.state = state;
+                t.message = message;
+                t.settled = isSettledState(state);
+            }
+        }
+        const bool all = std::all_of(m_targets.cbegin(), m_targets.cend(),
+                                     [](const Target &t) { return t.settled; });
+        if (all)
+            return updatesSettled();
+        if (m_waited.elapsed() > kUpdateTimeoutMs)
+            return rollBackServices(
+                tr("Swarm did not finish the update in %1 minutes").arg(kUpdateTimeoutMs / 60000));
+        QTimer::singleShot(kPollMs, this, &SwarmDeployRunner::pollUpdates);
+    });
+}
+
+void SwarmDeployRunner::updatesSettled()
+{
+    QStringList rolledBack, paused;
+    for (const Target &t : std::as_const(m_targets)) {
+        if (t.state.startsWith(QLatin1String("rollback")))
+            rolledBack << QStringLiteral("%1 (%2)").arg(t.name, t.message);
+        else if (t.state == QLatin1String("paused"))
+            paused << QStringLiteral("%1 (%2)").arg(t.name, t.message);
+    }
+    if (!rolledBack.isEmpty())
+        return reportFailingTasks(
+            tr("Swarm rolled the update back: %1").arg(rolledBack.join(QStringLiteral("; "))));
+    if (!paused.isEmpty())
+        return rollBackServices(
+            tr("Swarm paused the update: %1").arg(paused.join(QStringLiteral("; "))));
+    if (m_cancelRequested)
+        return rollBackServices(tr("cancelled"));
+    healthGate();
+}
+
+void SwarmDeployRunner::healthGate()
+{
+    if (!m_spec.healthcheck)
+        return conclude(Outcome::Succeeded,
+                        tr("%1 updated to %2").arg(m_spec.stack, shortImage(m_image)));
+    SshClient *client = m_pool->client(m_spec.host);
+    DeployContext context;
+    context.environment = m_environment.name;
+    context.hosts = {m_spec.host};
+    context.spec.healthcheck = m_spec.healthcheck;
+    context.spec.path = QStringLiteral("/");
+    setPhase(Phase::Rollout, tr("Health gate on %1").arg(m_spec.host), tr("Health gate"));
+    m_gate = new HealthGate(client, context, m_spec.host, QString(), m_network, this);
+    connect(m_gate, &HealthGate::progress, this, &SwarmDeployRunner::output);
+    connect(m_gate, &HealthGate::finished, this,
+            [this](const QString &, bool healthy, const QString &detail) {
+                m_gate->deleteLater();
+                if (m_cancelRequested)
+                    return rollBackServices(tr("cancelled"));
+                if (!healthy)
+                    return rollBackServices(detail);
+                say(tr("healthy: %1").arg(detail));
+                const QString image =
+                    m_image.isEmpty() ? tr("the previous image") : shortImage(m_image);
+                conclude(Outcome::Succeeded,
+                         tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
+            });
+    m_gate->start();
+}
+
+} // namespace Opsdeck

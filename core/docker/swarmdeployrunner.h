@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "actions/actionpipeline.h"
+#include "deploy/deployrunner.h"
+#include "swarmlock.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+class QNetworkAccessManager;
+
+namespace Opsdeck {
+
+class DockerEngine;
+class HealthGate;
+class Job;
+class SshPool;
+
+/**
+ * A deploy or rollback of a swarm stack, as a state machine on the calling thread driven by
+ * the Docker engine's answers and one SSH job (nothing here waits).
+ *
+ * Deploy: preflight (the stack's services, no update running) → lock (a swarm config) → build
+ * on the build host (`git archive REV | docker build`, labelled with the revision and the ref;
+ * pushed when a registry is set) → release phase (a one-off swarm job from the new image with
+ * the service's environment and mounts) → update every service that runs the workspace's image,
+ * with the workspace's update config → wait for Swarm to finish → health gate → unlock. A
+ * failure before the update changes no service; Swarm's own rollback, or Opsdeck's after a
+ * failed gate, puts every service back on the image it ran, and the failing tasks' errors and
+ * last 50 log lines are shown. Rollback: the same update to an earlier image (or each
+ * service's previous spec), without build and release phase.
+ */
+class SwarmDeployRunner final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Phase = DeployRunner::Phase;
+    using Outcome = DeployRunner::Outcome;
+    static constexpr int kLogLines = 50;
+
+    SwarmDeployRunner(SshPool *pool, DockerEngine *engine, const EnvironmentSpec &environment,
+                      QObject *parent = nullptr);
+    ~SwarmDeployRunner() override;
+
+    void deploy(const QString &ref, const QString &comment);
+    /** `image` empty: each service's previous spec (Swarm's own rollback). */
+    void rollback(const QString &image, const QString &comment);
+    void cancel();
+
+    bool isRunning() const { return m_phase != Phase::Idle && m_phase != Phase::Done; }
+    DeployRunner::Kind kind() const { return m_kind; }
+    Phase phase() const { return m_phase; }
+    Outcome outcome() const { return m_outcome; }
+    QString summary() const { return m_summary; }
+    QString ref() const { return m_ref; }
+    QString revision() const { return m_revision; }
+    /** The image the services are updated to ("minitwit:3f2a1b9c0d12"), once known. */
+    QString image() const { return m_image; }
+    /** Each updated service's image before the run (what a failure goes back to). */
+    QHash<QString, QString> previousImages() const { return m_previousImages; }
+    /** The failing tasks' errors and last log lines, when the run failed after the update. */
+    QStringList failureReport() const { return m_failureReport; }
+    QString stepsText() const { return m_steps.text(m_clock.isValid() ? m_clock.elapsed() : 0); }
+    ActionResult actionResult() const;
+
+    /** The script the build host runs: mirror, `git archive REV | docker build`, push. */
+    static QString buildScript(const ContainerDeploySpec &spec, const QString &stack,
+                               const QString &ref);
+    /** "minitwit" for "reg.example/minitwit:v2@sha256:…": what an image is an image of. */
+    static QString repositoryOf(const QString &image);
+
+signals:
+    void phaseChanged(Opsdeck::DeployRunner::Phase phase, const QString &label);
+    /** Output as it arrives; `source` is a host, a service or empty for Opsdeck's own lines. */
+    void output(const QString &source, const QByteArray &data);
+    void finished(Opsdeck::DeployRunner::Outcome outcome, const QString &summary);
+
+private:
+    static constexpr int kPollMs = 500;
+    static constexpr int kUpdateTimeoutMs = 15 * 60 * 1000;
+    static constexpr int kReleaseTimeoutMs = 30 * 60 * 1000;
+
+    struct Target
+    {
+        QString id;
+        QString name;
+        QJsonObject spec;     // as read before the update
+        QString fromImage;    // its image then
+        QString state;        // UpdateStatus.State as last seen
+        QString message;      // UpdateStatus.Message as last seen
+        bool updated = false; // Opsdeck sent it an update
+        bool settled = false;
+    };
+
+    void begin(DeployRunner::Kind kind, const QString &comment);
+    /** `step`: the name in stepsText() ("Update", "Health gate"); the phase's name if empty. */
+    void setPhase(Phase phase, const QString &label, const QString &step = {});
+    void say(const QString &line, const QString &source = {});
+    void preflight();
+    void takeLock();
+    void build();
+    void releasePhase();
+    void watchReleaseJob(const QString &serviceId, int polls);
+    void releaseJobEnded(const QString &serviceId, const QString &state, const QString &error);
+    void update();
+    void updateService(Target &target);
+    void pollUpdates();
+    void updatesSettled();
+    void healthGate();
+    void rollBackServices(const QString &why);
+    void pollRollback(const QString &why);
+    void reportFailingTasks(const QString &why);
+    void conclude(Outcome outcome, const QString &summary);
+    void unlockAndFinish();
+    QJsonObject updatedSpec(const Target &target) const;
+
+    SshPool *m_pool;
+    QPointer<DockerEngine> m_engine;
+    EnvironmentSpec m_environment;
+    ContainerDeploySpec m_spec;
+    QNetworkAccessManager *m_network;
+    DeployRunner::Kind m_kind = DeployRunner::Kind::Deploy;
+    Phase m_phase = Phase::Idle;
+    Outcome m_outcome = Outcome::Succeeded;
+    QString m_summary;
+    QString m_comment;
+    QString m_ref;
+    QString m_revision;
+    QString m_image;
+    QString m_runId;
+    QList<Target> m_targets;
+    QHash<QString, QString> m_previousImages;
+    QStringList m_failureReport;
+    SwarmLock m_lock;
+    QPointer<Job> m_build;
+    QPointer<HealthGate> m_gate;
+    QString m_releaseService;
+    QDateTime m_updateStarted;
+    bool m_cancelRequested = false;
+    QElapsedTimer m_clock;
+    QElapsedTimer m_waited;
+    DeploySteps m_steps;
+};
+
+} // namespace Opsdeck

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmlock.h"
+
+#include "common/futures.h"
+#include "dockerengine.h"
+#include "dockerjson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPromise>
+#include <QUrl>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr qsizetype kMaxLockBytes = 64 * 1024; // a config holds at most 500 KB; ours a few lines
+
+SwarmLock lockOf(const QJsonObject &config)
+{
+    SwarmLock lock;
+    lock.configId = config.value(QLatin1String("ID")).toString();
+    const QByteArray data = QByteArray::fromBase64(config.value(QLatin1String("Spec"))
+                                                       .toObject()
+                                                       .value(QLatin1String("Data"))
+                                                       .toString()
+                                                       .toLatin1());
+    lock.details = QJsonDocument::fromJson(data.left(kMaxLockBytes)).object();
+    return lock;
+}
+
+template<typename T>
+std::shared_ptr<QPromise<T>> started()
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    return promise;
+}
+
+template<typename T>
+void deliver(const std::shared_ptr<QPromise<T>> &promise, const T &value)
+{
+    promise->addResult(value);
+    promise->finish();
+}
+
+} // namespace
+
+QString SwarmLock::configName(const QString &stack)
+{
+    return QStringLiteral("opsdeck-lock.") + stack;
+}
+
+QString SwarmLock::describe() const
+{
+    const auto field = [this](const char *name) {
+        return details.value(QLatin1String(name)).toString();
+    };
+    const QDateTime since = QDateTime::fromString(field("started"), Qt::ISODate).toLocalTime();
+    QString text =
+        QStringLiteral("%1 %2 since %3 by %4")
+            .arg(field("action").isEmpty() ? QStringLiteral("deploying") : field("action"),
+                 field("ref").isEmpty() ? QStringLiteral("(unknown ref)") : field("ref"),
+                 since.isValid() ? since.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                                 : QStringLiteral("(unknown time)"),
+                 field("user").isEmpty() ? QStringLiteral("(unknown user)") : field("user"));
+    if (!field("comment").isEmpty())
+        text += QStringLiteral(" (%1)").arg(field("comment"));
+    return text;
+}
+
+QFuture<Result<SwarmLock>> SwarmLock::read(DockerEngine &engine, const QString &stack)
+{
+    auto promise = started<Result<SwarmLock>>();
+    const QString filters =
+        DockerJson::filtersQuery({{QStringLiteral("name"), QJsonArray{configName(stack)}}});
+    onFinished(engine.get(QStringLiteral("/configs?") + filters), &engine,
+               [promise, stack](const Result<QJsonDocument> &answer) {
+                   if (!answer) {
+                       deliver(promise, Result<SwarmLock>(answer.error()));
+                       return;
+                   }
+                   // The name filter matches prefixes too: the exact name only.
+                   for (const QJsonValue &v : answer->array()) {
+                       const QJsonObject config = v.toObject();
+                       if (config.value(QLatin1String("Spec"))
+                               .toObject()
+                               .value(QLatin1String("Name"))
+                               .toString() == configName(stack)) {
+                           deliver(promise, Result<SwarmLock>(lockOf(config)));
+                           return;
+                       }
+                   }
+                   deliver(promise, Result<SwarmLock>(SwarmLock()));
+               });
+    return promise->future();
+}
+
+QFuture<Result<SwarmLock>> SwarmLock::take(DockerEngine &engine, const QString &stack,
+                                           const QJsonObject &details)
+{
+    auto promise = started<Result<SwarmLock>>();
+    const QByteArray data = QJsonDocument(details).toJson(QJsonDocument::Compact);
+    const QJsonObject spec{
+        {QStringLiteral("Name"), configName(stack)},
+        {QStringLiteral("Labels"), QJsonObject{{QStringLiteral("com.opsdeck.lock"), stack}}},
+        {QStringLiteral("Data"), QString::fromLatin1(data.toBase64())}};
+    DockerEngine *guard = &engine;
+    onFinished(
+        engine.send("POST", QStringLiteral("/configs/create"), spec), guard,
+        [promise, guard, stack, details](const Result<QJsonDocument> &created) {
+            if (created) {
+                SwarmLock lock;
+                lock.configId = created->object().value(QLatin1String("ID")).toString();
+                lock.details = details;
+                deliver(promise, Result<SwarmLock>(lock));
+                return;
+            }
+            // Taken already (409, "name conflicts…"), or no swarm: say who holds it.
+            onFinished(
+                SwarmLock::read(*guard, stack), guard,
+                [promise, error = created.errorString()](const Result<SwarmLock> &held) {
+                    if (held && held->isHeld())
+                        deliver(
+                            promise,
+                            Result<SwarmLock>::failure(
+                                QStringLiteral("the stack is locked: %1").arg(held->describe())));
+                    else
+                        deliver(promise, Result<SwarmLock>::failure(error));
+                });
+        });
+    return promise->future();
+}
+
+QFuture<Result<QJsonDocument>> SwarmLock::release(DockerEngine &engine, const SwarmLock &lock)
+{
+    return engine.send("DELETE", QStringLiteral("/configs/") + lock.configId);
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <QDateTime>
+#include <QFuture>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QString>
+
+namespace Opsdeck {
+
+class DockerEngine;
+
+/**
+ * The deploy lock of a swarm stack, kept in the swarm itself as a config object named
+ * `opsdeck-lock.STACK`: creating a config whose name exists fails (HTTP 409) on every manager,
+ * so taking the lock is one atomic call and every manager sees the same holder. Its data are
+ * the holder's details (JSON), as in a releases environment's lock directory.
+ */
+struct SwarmLock
+{
+    QString configId;
+    QJsonObject details; // id, action, user, ref, comment, started (UTC, ISO 8601)
+
+    bool isHeld() const { return !configId.isEmpty(); }
+    QString holderId() const { return details.value(QLatin1String("id")).toString(); }
+    /** "deploying v2 since 2026-12-06 14:02 by ann@laptop (hotfix)". */
+    QString describe() const;
+
+    static QString configName(const QString &stack);
+    /** Takes the lock; when it is held already, fails with the holder described. */
+    static QFuture<Result<SwarmLock>> take(DockerEngine &engine, const QString &stack,
+                                           const QJsonObject &details);
+    /** The lock as it is now (not held: an empty SwarmLock). */
+    static QFuture<Result<SwarmLock>> read(DockerEngine &engine, const QString &stack);
+    /** Removes the lock's config (a run removes only the one it took, by its id). */
+    static QFuture<Result<QJsonDocument>> release(DockerEngine &engine, const SwarmLock &lock);
+};
+
+} // namespace Opsdeck

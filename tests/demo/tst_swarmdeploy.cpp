@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Deploys of the demo's swarm stack (tests/services/swarm.sh) on a real dockerd, through the
+// bastion and web1's SSH session as a user's would go: v1 → v2 built from the git tag on the
+// build host and rolled out; the lock refusing a second deploy; v3-broken-migration stopped in
+// the release phase with no service changed; v4-unhealthy failing the health gate and every
+// replica put back on the image it ran, with the failing tasks' errors and logs. What Opsdeck
+// says is checked against the Docker CLI's own view.
+#include "docker/dockerengine.h"
+#include "docker/swarmdeployrunner.h"
+#include "docker/swarmlock.h"
+#include "futurewait.h"
+#include "runtime/environmentcontext.h"
+#include "runtime/sshpool.h"
+#include "ssh/hostkey.h"
+#include "stallmeter.h"
+#include "testservices.h"
+#include "workspace/workspaceloader.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Opsdeck;
+
+class TestSwarmDeploy final : public QObject
+{
+    Q_OBJECT
+
+    QHash<QString, QString> m_demo;
+    QHash<QString, QString> m_swarm;
+    std::optional<Workspace> m_workspace;
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    std::unique_ptr<EnvironmentContexts> m_contexts;
+    QString m_v2Image; // what the v1 → v2 deploy built
+
+    static QString docker(const QStringList &args) { return TestServices::docker(args); }
+    static QString service() { return QStringLiteral("minitwit_web"); }
+
+    DockerEngine *engine() { return m_contexts->context(QStringLiteral("swarm"))->docker(); }
+    const EnvironmentSpec &environment() const
+    {
+        return *m_workspace->environment(QStringLiteral("swarm"));
+    }
+
+    /** The image the service's spec names, as `docker service inspect` says it. */
+    static QString specImage()
+    {
+        return docker({QStringLiteral("service"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                       QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"), service()});
+    }
+
+    /** The images of the tasks Swarm wants running, one line each. */
+    static QStringList runningImages()
+    {
+        return docker({QStringLiteral("service"), QStringLiteral("ps"), QStringLiteral("--filter"),
+                       QStringLiteral("desired-state=running"), QStringLiteral("--format"),
+                       QStringLiteral("{{.Image}} {{.CurrentState}}"), service()})
+            .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+
+    QString gitRevision(const QString &ref) const
+    {
+        QProcess git;
+        git.start(QStringLiteral("git"),
+                  {QStringLiteral("-C"), m_demo.value(QStringLiteral("GIT_REPO")),
+                   QStringLiteral("rev-parse"), ref + QStringLiteral("^{commit}")});
+        git.waitForFinished();
+        return QString::fromUtf8(git.readAllStandardOutput()).trimmed();
+    }
+
+    struct Run
+    {
+        SwarmDeployRunner::Outcome outcome;
+        QString summary;
+        QString output;
+    };
+
+    Run deploy(SwarmDeployRunner &runner, const std::function<void()> &start)
+    {
+        QString output;
+        connect(&runner, &SwarmDeployRunner::output, &runner,
+                [&output](const QString &source, const QByteArray &data) {
+                    output += (source.isEmpty() ? QString() : source + QStringLiteral(" | ")) +
+                              QString::fromUtf8(data);
+                });
+        QSignalSpy finished(&runner, &SwarmDeployRunner::finished);
+        start();
+        if (!StallMeter::spinUntil([&] { return finished.size() > 0; }, 240'000))
+            qWarning() << "the run did not finish:" << output;
+        return {runner.outcome(), runner.summary(), output};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = TestServices::load(QStringLiteral("demo"));
+        m_swarm = TestServices::load(QStringLiteral("swarm"));
+        QVERIFY2(!m_swarm.value(QStringLiteral("DOCKER_SOCKET")).isEmpty(),
+                 "the swarm fixture did not start (see services.swarm.start)");
+        const WorkspaceLoadResult loaded =
+            WorkspaceLoader::loadFile(m_swarm.value(QStringLiteral("WORKSPACE")));
+        QVERIFY(loaded.ok());
+        m_workspace = loaded.workspace;
+        m_pool = std::make_unique<SshPool>(*m_workspace, &m_reject);
+        m_contexts = std::make_unique<EnvironmentContexts>(*m_workspace, m_pool.get());
+        // Whatever an earlier test left: start from v1.
+        if (!specImage().startsWith(QLatin1String("minitwit:v1")))
+            docker({QStringLiteral("service"), QStringLiteral("update"), QStringLiteral("-q"),
+                    QStringLiteral("--image"), QStringLiteral("minitwit:v1"), service()});
+    }
+
+    void v1ToV2BuildsTheTagAndEveryTaskRunsIt()
+    {
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        const Run run =
+            deploy(runner, [&] { runner.deploy(QStringLiteral("v2"), QStringLiteral("test")); });
+        QVERIFY2(run.outcome == SwarmDeployRunner::Outcome::Succeeded, qPrintable(run.output));
+        const QString revision = gitRevision(QStringLiteral("v2"));
+        QCOMPARE(runner.revision(), revision);
+        QCOMPARE(runner.image(), QStringLiteral("minitwit:") + revision.left(12));
+        m_v2Image = runner.image();
+        // The image was built from the tag, labelled with its commit and ref.
+        QCOMPARE(
+            docker({QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                    QStringLiteral("{{index .Config.Labels \"org.opencontainers.image.revision\"}} "
+                                   "{{index .Config.Labels \"org.opsdeck.ref\"}}"),
+                    runner.image()}),
+            revision + QStringLiteral(" v2"));
+        QCOMPARE(specImage(), runner.image());
+        const QStringList tasks = runningImages();
+        QCOMPARE(tasks.size(), 2);
+        for (const QString &task : tasks)
+            QVERIFY2(task.startsWith(runner.image() + QStringLiteral(" Running")),
+                     qPrintable(task));
+        // The release phase ran v2's migration once, as a one-off task that is gone now.
+        QVERIFY2(run.output.contains(QLatin1String("release | ")), qPrintable(run.output));
+        QVERIFY(!docker({QStringLiteral("service"), QStringLiteral("ls"),
+                         QStringLiteral("--format"), QStringLiteral("{{.Name}}")})
+                     .contains(QLatin1String("-release-")));
+        QCOMPARE(runner.previousImages().value(service()), QStringLiteral("minitwit:v1"));
+        // The lock is gone with the run.
+        const Result<SwarmLock> lock = wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
+        QVERIFY(lock && !lock->isHeld());
+    }
+
+    void aLockedStackRefusesASecondDeploy()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        const Result<SwarmLock> held = wait(
+            SwarmLock::take(*engine(), QStringLiteral("minitwit"),
+                            {{QStringLiteral("id"), QStringLiteral("someone-else")},
+                             {QStringLiteral("ref"), QStringLiteral("main")},
+                             {QStringLiteral("user"), QStringLiteral("ann@laptop")},
+                             {QStringLiteral("comment"), QStringLiteral("hotfix")},
+                             {QStringLiteral("started"), QStringLiteral("2026-12-06T10:00:00Z")}}));
+        QVERIFY2(held, qPrintable(held.errorString()));
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        const Run run = deploy(runner, [&] { runner.deploy(QStringLiteral("v1"), {}); });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Refused);
+        QVERIFY2(run.summary.contains(QLatin1String("locked: deploying main since")) &&
+                     run.summary.contains(QLatin1String("by ann@laptop (hotfix)")),
+                 qPrintable(run.summary));
+        // Refused before anything changed, and the other run's lock is still there.
+        QCOMPARE(specImage(), m_v2Image);
+        const Result<SwarmLock> still =
+            wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
+        QVERIFY(still && still->holderId() == QLatin1String("someone-else"));
+        QVERIFY(wait(SwarmLock::release(*engine(), *still)));
+    }
+
+    void aBrokenMigrationStopsInTheReleasePhase()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        const Run run =
+            deploy(runner, [&] { runner.deploy(QStringLiteral("v3-broken-migration"), {}); });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Failed);
+        QVERIFY2(run.summary.startsWith(QLatin1String("the release phase failed")) &&
+                     run.summary.contains(QLatin1String("no service changed")),
+                 qPrintable(run.summary));
+        // The migration's own error is in the output, from the one-off task's log.
+        QVERIFY2(run.output.contains(QLatin1String("release | ")), qPrintable(run.output));
+        QCOMPARE(specImage(), m_v2Image);
+        for (const QString &task : runningImages())
+            QVERIFY2(task.startsWith(m_v2Image + QStringLiteral(" Running")), qPrintable(task));
+        QVERIFY(!docker({QStringLiteral("service"), QStringLiteral("ls"),
+                         QStringLiteral("--format"), QStringLiteral("{{.Name}}")})
+                     .contains(QLatin1String("-release-")));
+    }
+
+    void anUnhealthyImageIsRolledBackWithItsErrorsAndLogs()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        const Run run = deploy(runner, [&] { runner.deploy(QStringLiteral("v4-unhealthy"), {}); });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Failed);
+        QVERIFY2(run.summary.contains(QLatin1String("503")), qPrintable(run.summary));
+        QVERIFY2(run.summary.contains(QStringLiteral("back: minitwit_web on ") + m_v2Image),
+                 qPrintable(run.summary));
+        // Every replica runs the image it ran before, and Swarm says it rolled back.
+        QCOMPARE(specImage(), m_v2Image);
+        QTRY_VERIFY_WITH_TIMEOUT(runningImages().size() == 2 &&
+                                     runningImages().filter(QStringLiteral(" Running")).size() == 2,
+                                 60'000);
+        for (const QString &task : runningImages())
+            QVERIFY2(task.startsWith(m_v2Image + QStringLiteral(" Running")), qPrintable(task));
+        QCOMPARE(docker({QStringLiteral("service"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                         QStringLiteral("{{.UpdateStatus.State}}"), service()}),
+                 QStringLiteral("rollback_completed"));
+        // What failed: the v4 tasks with their state, and the last lines they logged.
+        const QStringList report = runner.failureReport();
+        QVERIFY2(
+            !report.filter(QRegularExpression(QStringLiteral("^minitwit_web\\.[12]: "))).isEmpty(),
+            qPrintable(report.join(QLatin1Char('\n'))));
+        QVERIFY2(!report.filter(QStringLiteral("last 50 lines of minitwit_web.")).isEmpty(),
+                 qPrintable(report.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwarmDeploy)
+#include "tst_swarmdeploy.moc"
