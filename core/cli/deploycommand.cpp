@@ -244,9 +244,11 @@ int runDeploy(CliContext &ctx)
     const bool dryRun = o->flags.contains(QStringLiteral("--dry-run"));
     if (session->environment().containers)
         return runSwarmDeploy(ctx, *session,
-                              {DeployRunner::Kind::Deploy, ref,
-                               o->value(QStringLiteral("--comment")),
-                               o->flags.contains(QStringLiteral("--yes")), dryRun});
+                              {.kind = DeployRunner::Kind::Deploy,
+                               .refOrImage = ref,
+                               .comment = o->value(QStringLiteral("--comment")),
+                               .yes = o->flags.contains(QStringLiteral("--yes")),
+                               .dryRun = dryRun});
     return drive(
         ctx, *session, *o, ActionKind::Deploy, ref,
         QStringLiteral("Deploy %1 to %2").arg(ref, o->environment),
@@ -270,9 +272,11 @@ int runRollback(CliContext &ctx)
     const QString release = o->positional.value(0);
     if (session->environment().containers)
         return runSwarmDeploy(ctx, *session,
-                              {DeployRunner::Kind::Rollback, release,
-                               o->value(QStringLiteral("--comment")),
-                               o->flags.contains(QStringLiteral("--yes")), dryRun});
+                              {.kind = DeployRunner::Kind::Rollback,
+                               .refOrImage = release,
+                               .comment = o->value(QStringLiteral("--comment")),
+                               .yes = o->flags.contains(QStringLiteral("--yes")),
+                               .dryRun = dryRun});
     if (!dryRun)
         ctx.err << "Note: a rollback switches code only; the database is not rolled back.\n";
     return drive(
@@ -283,12 +287,15 @@ int runRollback(CliContext &ctx)
         [&](DeployRunner &r, const QString &comment) { r.rollback(release, comment); }, dryRun);
 }
 
-const char kRunUsage[] = "opsdeck run ENV [--host HOST]... [--yes] [-m COMMENT] -- COMMAND...";
+const char kRunUsage[] =
+    "opsdeck run ENV [--host HOST]... [--service SERVICE] [--yes] [-m COMMENT] "
+    "-- COMMAND...";
 
 int runAdHoc(CliContext &ctx)
 {
     std::optional<Options> o =
-        parse(ctx, QStringLiteral("run"), {QStringLiteral("--host"), QStringLiteral("--comment")},
+        parse(ctx, QStringLiteral("run"),
+              {QStringLiteral("--host"), QStringLiteral("--service"), QStringLiteral("--comment")},
               {QStringLiteral("--yes")}, QString::fromLatin1(kRunUsage));
     if (!o)
         return ExitCode::Usage;
@@ -302,6 +309,26 @@ int runAdHoc(CliContext &ctx)
     if (!session) {
         ctx.err << "opsdeck run: " << session.errorString() << "\n";
         return ExitCode::Failure;
+    }
+    if ((*session)->environment().containers) {
+        // A container environment runs commands in its services' tasks, not on its hosts.
+        const QString service = o->value(QStringLiteral("--service"));
+        if (service.isEmpty()) {
+            ctx.err << "opsdeck run: " << o->environment
+                    << " is a container environment: which service? (--service web)\n";
+            return ExitCode::Usage;
+        }
+        return runSwarmDeploy(ctx, **session,
+                              {.kind = DeployRunner::Kind::Command,
+                               .service = service,
+                               .command = command,
+                               .comment = o->value(QStringLiteral("--comment")),
+                               .yes = o->flags.contains(QStringLiteral("--yes"))});
+    }
+    if (o->values.contains(QStringLiteral("--service"))) {
+        ctx.err << "opsdeck run: --service is for container environments; " << o->environment
+                << " runs commands on its hosts (--host)\n";
+        return ExitCode::Usage;
     }
     const QStringList hosts = o->values.value(QStringLiteral("--host"));
     for (const QString &h : hosts) {

@@ -2,6 +2,7 @@
 #include "servicescommand.h"
 
 #include "common/formatting.h"
+#include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmstatus.h"
 #include "environmentsession.h"
@@ -104,13 +105,9 @@ int runServices(CliContext &ctx)
                    "kind: compose)\n";
         return ExitCode::Failure;
     }
-    if (spec->kind != ContainerDeploySpec::Kind::Swarm) {
-        ctx.err << "opsdeck services: compose environments are not supported yet\n";
-        return ExitCode::Failure;
-    }
     DockerEngine *engine = (*session)->context().docker();
     const Result<SwarmStatus> status =
-        EnvironmentSession::wait(readSwarmStatus(*engine, spec->stack));
+        EnvironmentSession::wait(readContainerStatus(*engine, *spec));
     if (!status) {
         ctx.err << "opsdeck services: " << status.errorString() << "\n";
         return ExitCode::Failure;

@@ -69,10 +69,17 @@ int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &
         [&writer](const QString &source, const QByteArray &data) { writer.write(source, data); });
     QEventLoop loop;
     QObject::connect(&runner, &SwarmDeployRunner::finished, &loop, &QEventLoop::quit);
-    if (args.kind == DeployRunner::Kind::Deploy)
+    switch (args.kind) {
+    case DeployRunner::Kind::Deploy:
         runner.deploy(args.refOrImage, comment);
-    else
+        break;
+    case DeployRunner::Kind::Rollback:
         runner.rollback(args.refOrImage, comment);
+        break;
+    case DeployRunner::Kind::Command:
+        runner.runCommand(args.service, args.command, comment);
+        break;
+    }
     if (runner.isRunning())
         loop.exec();
     writer.flush();
@@ -96,8 +103,9 @@ int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDepl
     if (args.dryRun)
         return printPlan(ctx, session, args);
     ActionRequest request;
-    request.kind =
-        args.kind == DeployRunner::Kind::Deploy ? ActionKind::Deploy : ActionKind::Rollback;
+    request.kind = args.kind == DeployRunner::Kind::Deploy     ? ActionKind::Deploy
+                   : args.kind == DeployRunner::Kind::Rollback ? ActionKind::Rollback
+                                                               : ActionKind::RunCommand;
     request.workspace = session.workspace().name;
     request.environment = session.environment().name;
     request.isProtected = session.environment().isProtected;
@@ -109,6 +117,12 @@ int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDepl
                                     .arg(what, spec.stack, request.environment)
                               : QStringLiteral("Roll the stack %1 of %2 back to %3")
                                     .arg(spec.stack, request.environment, what);
+    if (args.kind == DeployRunner::Kind::Command) {
+        request.target = args.service;
+        request.description = QStringLiteral("Run in a one-off task of %1 (its image, environment "
+                                             "and mounts) on %2:\n%3")
+                                  .arg(args.service, request.environment, args.command);
+    }
     request.comment = args.comment;
     ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, args.yes));
     int code = ExitCode::Usage;

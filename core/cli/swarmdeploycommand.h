@@ -8,11 +8,13 @@ namespace Opsdeck {
 
 class EnvironmentSession;
 
-/** `opsdeck deploy|rollback ENV …` on a swarm environment (the flags of a releases one). */
+/** `opsdeck deploy|rollback|run ENV …` on a swarm environment (the flags of a releases one). */
 struct SwarmDeployArgs
 {
     DeployRunner::Kind kind = DeployRunner::Kind::Deploy;
     QString refOrImage; // deploy: the ref; rollback: an image tag, or empty for the previous one
+    QString service;    // run: the service whose task template the command runs in
+    QString command;
     QString comment;
     bool yes = false;
     bool dryRun = false;

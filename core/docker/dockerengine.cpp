@@ -36,6 +36,8 @@ DockerEngine::DockerEngine(SshClient *host, QString socketPath, QObject *parent)
 DockerEngine::~DockerEngine()
 {
     stopEvents();
+    for (const quint64 id : m_follows.keys())
+        stopFollowing(id);
 }
 
 QString DockerEngine::hostName() const
@@ -229,20 +231,8 @@ QFuture<Result<QByteArray>> DockerEngine::getRaw(const QString &pathAndQuery)
 
 QByteArray DockerEngine::demultiplexLogs(const QByteArray &stream)
 {
-    QByteArray text;
-    qsizetype at = 0;
-    while (at + 8 <= stream.size()) {
-        const auto byte = [&](int i) {
-            return quint32(quint8(stream[at + i]));
-        };
-        const quint8 kind = quint8(stream[at]);
-        if (kind > 2 || stream[at + 1] || stream[at + 2] || stream[at + 3])
-            return at == 0 ? stream : text + stream.mid(at); // not framed: a TTY's plain text
-        const quint32 length = byte(4) << 24 | byte(5) << 16 | byte(6) << 8 | byte(7);
-        text += stream.mid(at + 8, length);
-        at += 8 + qsizetype(length);
-    }
-    return at == 0 ? stream : text;
+    DockerLogDecoder decoder;
+    return decoder.feed(stream);
 }
 
 QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &paths)
@@ -282,6 +272,87 @@ QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &pa
         });
     }
     return future;
+}
+
+quint64 DockerEngine::follow(const QString &pathAndQuery, QObject *receiver,
+                             std::function<void(const QByteArray &)> onData,
+                             std::function<void(const QString &)> onEnd)
+{
+    const quint64 id = ++m_lastFollowId;
+    m_follows.insert(id, nullptr); // asked for; the reply comes once connected
+    QPointer<QObject> guard(receiver);
+    whenReady([this, id, pathAndQuery, guard, onData = std::move(onData),
+               onEnd = std::move(onEnd)](const Status &connected) {
+        if (!m_follows.contains(id) || !guard)
+            return; // stopped meanwhile
+        if (!connected) {
+            m_follows.remove(id);
+            onEnd(connected.errorString());
+            return;
+        }
+        QNetworkRequest request(QUrl(QStringLiteral("%1/v%2%3").arg(m_base, m_api, pathAndQuery)));
+        HttpPolicy::followNoRedirects(request);
+        QNetworkReply *reply = m_network->get(request);
+        m_follows.insert(id, reply);
+        connect(reply, &QNetworkReply::readyRead, guard, [reply, onData] {
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() < 400)
+                onData(reply->readAll());
+        });
+        connect(reply, &QNetworkReply::finished, guard, [this, id, reply, onEnd] {
+            reply->deleteLater();
+            if (!m_follows.contains(id))
+                return;
+            m_follows.remove(id);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status >= 400)
+                onEnd(QStringLiteral("Docker on %1: %2")
+                          .arg(hostName(), dockerMessage(reply->readAll())));
+            else if (reply->error() != QNetworkReply::NoError)
+                onEnd(QStringLiteral("cannot reach Docker on %1 (%2): %3")
+                          .arg(hostName(), m_socketPath, reply->errorString()));
+            else
+                onEnd(QString());
+        });
+    });
+    return id;
+}
+
+void DockerEngine::stopFollowing(quint64 id)
+{
+    const QPointer<QNetworkReply> reply = m_follows.take(id);
+    if (reply) {
+        reply->disconnect();
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+QByteArray DockerLogDecoder::feed(const QByteArray &chunk)
+{
+    m_pending += chunk;
+    if (m_kind == Kind::Unknown && m_pending.size() >= 4) {
+        const bool framed = quint8(m_pending[0]) <= 2 && m_pending[1] == 0 && m_pending[2] == 0 &&
+                            m_pending[3] == 0;
+        m_kind = framed ? Kind::Framed : Kind::Plain;
+    }
+    if (m_kind == Kind::Unknown)
+        return {};
+    if (m_kind == Kind::Plain)
+        return std::exchange(m_pending, {});
+    QByteArray text;
+    qsizetype at = 0;
+    while (at + 8 <= m_pending.size()) {
+        const auto byte = [&](int i) {
+            return quint32(quint8(m_pending[at + i]));
+        };
+        const qsizetype length = qsizetype(byte(4) << 24 | byte(5) << 16 | byte(6) << 8 | byte(7));
+        if (at + 8 + length > m_pending.size())
+            break; // the rest of this frame is still on its way
+        text += m_pending.mid(at + 8, length);
+        at += 8 + length;
+    }
+    m_pending.remove(0, at);
+    return text;
 }
 
 void DockerEngine::watchEvents(const QJsonObject &filters)

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QFuture>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QObject>
@@ -55,6 +56,16 @@ public:
      * header (stream, 0, 0, 0, length big-endian) and that many bytes; a TTY's is plain text.
      */
     static QByteArray demultiplexLogs(const QByteArray &stream);
+
+    /**
+     * A GET that stays open (`/services/ID/logs?follow=1`): `onData` gets each chunk as it
+     * arrives, `onEnd` once when the stream ends (an empty string) or fails (why). Returns an
+     * id for stopFollowing(); nothing is called after that, or after `receiver` is gone.
+     */
+    quint64 follow(const QString &pathAndQuery, QObject *receiver,
+                   std::function<void(const QByteArray &)> onData,
+                   std::function<void(const QString &)> onEnd);
+    void stopFollowing(quint64 id);
 
     /** Several GETs at once; the answers in the same order, or the first failure. */
     QFuture<Result<QList<QJsonDocument>>> getAll(const QStringList &paths);
@@ -110,6 +121,23 @@ private:
     bool m_watching = false;
     QPointer<QNetworkReply> m_eventsReply;
     QByteArray m_eventBuffer;
+    quint64 m_lastFollowId = 0;
+    QHash<quint64, QPointer<QNetworkReply>> m_follows;
+};
+
+/**
+ * Docker's log stream as text, fed chunk by chunk as it arrives: frames (an 8-byte header, then
+ * that many bytes) may be cut anywhere by the transport; a TTY's stream is plain text already.
+ */
+class DockerLogDecoder
+{
+public:
+    /** The text of every frame completed by `chunk`. */
+    QByteArray feed(const QByteArray &chunk);
+
+private:
+    QByteArray m_pending;
+    enum class Kind { Unknown, Framed, Plain } m_kind = Kind::Unknown;
 };
 
 } // namespace Opsdeck

@@ -20,6 +20,8 @@ using DockerJson::filtersQuery;
 
 void SwarmDeployRunner::rollBackServices(const QString &why)
 {
+    if (std::exchange(m_rollingBack, true))
+        return; // a second failure while the first is being rolled back
     say(tr("rolling back: %1").arg(why));
     setPhase(Phase::Rollout, tr("Rolling back"), tr("Rollback"));
     int sent = 0;
@@ -48,7 +50,6 @@ void SwarmDeployRunner::rollBackServices(const QString &why)
     if (sent == 0)
         return conclude(m_cancelRequested ? Outcome::Cancelled : Outcome::Failed,
                         why + tr("; no service changed"));
-    m_updateStarted = QDateTime::currentDateTimeUtc();
     m_waited.start();
     QTimer::singleShot(kPollMs, this, [this, why] { pollRollback(why); });
 }
@@ -198,7 +199,9 @@ ActionResult SwarmDeployRunner::actionResult() const
     for (auto it = m_previousImages.cbegin(); it != m_previousImages.cend(); ++it)
         before << QStringLiteral("%1=%2").arg(it.key(), it.value());
     before.sort();
-    result.target = m_spec.stack;
+    result.target = m_kind == DeployRunner::Kind::Command && !m_targets.isEmpty()
+                        ? m_targets.first().name
+                        : m_spec.stack;
     result.before = before.join(QLatin1Char(' '));
     result.after = m_image.isEmpty()
                        ? QString()

@@ -120,8 +120,8 @@ void SwarmDeployRunner::begin(DeployRunner::Kind kind, const QString &comment)
     m_previousImages.clear();
     m_failureReport.clear();
     m_lock = {};
-    m_releaseService.clear();
-    m_cancelRequested = false;
+    m_oneOffService.clear();
+    m_cancelRequested = m_rollingBack = false;
     m_steps.clear();
     m_clock.start();
 }
@@ -130,6 +130,17 @@ void SwarmDeployRunner::deploy(const QString &ref, const QString &comment)
 {
     begin(DeployRunner::Kind::Deploy, comment);
     m_ref = ref;
+    m_image.clear();
+    preflight();
+}
+
+void SwarmDeployRunner::runCommand(const QString &service, const QString &command,
+                                   const QString &comment)
+{
+    begin(DeployRunner::Kind::Command, comment);
+    m_service = service;
+    m_command = command;
+    m_ref.clear();
     m_image.clear();
     preflight();
 }
@@ -187,14 +198,25 @@ void SwarmDeployRunner::preflight()
                    for (const QJsonValue &v : services->array()) {
                        const QJsonObject s = v.toObject();
                        const QJsonObject spec = s.value(QLatin1String("Spec")).toObject();
-                       if (repositoryOf(imageOfSpec(spec)) != repositoryOf(m_spec.image))
+                       const QJsonObject mode = spec.value(QLatin1String("Mode")).toObject();
+                       if (mode.contains(QLatin1String("ReplicatedJob")) ||
+                           mode.contains(QLatin1String("GlobalJob")))
+                           continue; // a one-off task (a release phase, a run): never updated
+                       if (m_kind == DeployRunner::Kind::Command) {
+                           const QString name = spec.value(QLatin1String("Name")).toString();
+                           if (name != m_service && name != m_spec.stack + u'_' + m_service)
+                               continue;
+                       } else if (repositoryOf(imageOfSpec(spec)) != repositoryOf(m_spec.image)) {
                            continue; // a database or a proxy of the stack: not ours to change
+                       }
                        Target t;
                        t.id = s.value(QLatin1String("ID")).toString();
                        t.name = spec.value(QLatin1String("Name")).toString();
                        t.spec = spec;
                        t.fromImage = imageOfSpec(spec);
                        t.state = at(s, {"UpdateStatus"}).value(QLatin1String("State")).toString();
+                       t.startedBefore =
+                           at(s, {"UpdateStatus"}).value(QLatin1String("StartedAt")).toString();
                        if (t.state == QLatin1String("updating") ||
                            t.state == QLatin1String("rollback_started"))
                            return conclude(Outcome::Refused,
@@ -203,10 +225,16 @@ void SwarmDeployRunner::preflight()
                                                .arg(t.name, t.state, m_environment.name));
                        m_targets << t;
                    }
+                   if (m_targets.isEmpty() && m_kind == DeployRunner::Kind::Command)
+                       return conclude(
+                           Outcome::Refused,
+                           tr("the stack '%1' has no service '%2'").arg(m_spec.stack, m_service));
                    if (m_targets.isEmpty())
                        return conclude(Outcome::Refused,
                                        tr("no service of the stack '%1' runs an image of '%2'")
                                            .arg(m_spec.stack, m_spec.image));
+                   if (m_kind == DeployRunner::Kind::Command)
+                       return runInTask();
                    std::sort(m_targets.begin(), m_targets.end(),
                              [](const Target &a, const Target &b) { return a.name < b.name; });
                    for (const Target &t : std::as_const(m_targets)) {
@@ -281,98 +309,133 @@ void SwarmDeployRunner::releasePhase()
 {
     if (m_spec.release.isEmpty())
         return update();
-    setPhase(Phase::Release,
-             tr("Release phase: %1").arg(m_spec.release.join(QStringLiteral(" && "))));
-    // A one-off swarm job from the new image with the first service's task template: the same
-    // environment, mounts and networks the service's tasks will have.
-    QJsonObject spec = m_targets.first().spec;
-    const QString name =
-        QStringLiteral("%1-release-%2").arg(m_targets.first().name, m_runId.left(8));
-    QJsonObject labels{{kStackLabel, m_spec.stack},
-                       {QStringLiteral("com.opsdeck.release"), m_runId}};
-    QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
+    const QString command = m_spec.release.join(QStringLiteral(" && "));
+    setPhase(Phase::Release, tr("Release phase: %1").arg(command));
+    startOneOff(m_targets.first(), m_image, command, tr("release"),
+                [this](const QString &state, const QString &error) {
+                    if (m_cancelRequested)
+                        return conclude(Outcome::Cancelled,
+                                        tr("cancelled in the release phase; no service changed"));
+                    if (state != QLatin1String("complete"))
+                        return conclude(Outcome::Failed,
+                                        tr("the release phase failed (%1); no service changed")
+                                            .arg(describeEnd(state, error)));
+                    update();
+                });
+}
+
+void SwarmDeployRunner::runInTask()
+{
+    const Target &from = m_targets.first();
+    setPhase(Phase::Rollout, tr("Running in a one-off task of %1").arg(from.name), tr("Run"));
+    startOneOff(from, from.fromImage, m_command, from.name,
+                [this](const QString &state, const QString &error) {
+                    if (m_cancelRequested)
+                        return conclude(Outcome::Cancelled, tr("cancelled"));
+                    if (state != QLatin1String("complete"))
+                        return conclude(
+                            Outcome::Failed,
+                            tr("the command failed (%1)").arg(describeEnd(state, error)));
+                    conclude(Outcome::Succeeded, tr("the command succeeded"));
+                });
+}
+
+QString SwarmDeployRunner::describeEnd(const QString &state, const QString &error)
+{
+    return error.isEmpty() ? state : QStringLiteral("%1: %2").arg(state, error);
+}
+
+void SwarmDeployRunner::startOneOff(const Target &from, const QString &image,
+                                    const QString &command, const QString &source, OneOffDone done)
+{
+    // A swarm job with the service's task template: the same environment, mounts and networks
+    // its tasks have, Kamal's `app exec` in a new container. It runs once and is removed.
+    m_oneOffSource = source;
+    m_oneOffDone = std::move(done);
+    const QString name = QStringLiteral("%1-%2-%3")
+                             .arg(from.name,
+                                  m_kind == DeployRunner::Kind::Command ? QStringLiteral("run")
+                                                                        : QStringLiteral("release"),
+                                  m_runId.left(8));
+    QJsonObject task = from.spec.value(QLatin1String("TaskTemplate")).toObject();
     QJsonObject container = task.value(QLatin1String("ContainerSpec")).toObject();
-    container.insert(QStringLiteral("Image"), m_image);
+    container.insert(QStringLiteral("Image"), image);
     container.insert(QStringLiteral("Command"),
-                     QJsonArray{QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                                m_spec.release.join(QStringLiteral(" && "))});
+                     QJsonArray{QStringLiteral("/bin/sh"), QStringLiteral("-c"), command});
     container.remove(QStringLiteral("Args"));
     container.remove(QStringLiteral("Healthcheck"));
     task.insert(QStringLiteral("ContainerSpec"), container);
     task.insert(QStringLiteral("RestartPolicy"),
                 QJsonObject{{QStringLiteral("Condition"), QStringLiteral("none")}});
     task.remove(QStringLiteral("ForceUpdate"));
-    const QJsonObject job{{QStringLiteral("Name"), name},
-                          {QStringLiteral("Labels"), labels},
-                          {QStringLiteral("TaskTemplate"), task},
-                          {QStringLiteral("Mode"),
-                           QJsonObject{{QStringLiteral("ReplicatedJob"),
-                                        QJsonObject{{QStringLiteral("MaxConcurrent"), 1},
-                                                    {QStringLiteral("TotalCompletions"), 1}}}}}};
-    say(tr("one-off task %1 from %2").arg(name, shortImage(m_image)));
+    const QJsonObject job{
+        {QStringLiteral("Name"), name},
+        {QStringLiteral("Labels"),
+         QJsonObject{{kStackLabel, m_spec.stack}, {QStringLiteral("com.opsdeck.run"), m_runId}}},
+        {QStringLiteral("TaskTemplate"), task},
+        {QStringLiteral("Mode"),
+         QJsonObject{{QStringLiteral("ReplicatedJob"),
+                      QJsonObject{{QStringLiteral("MaxConcurrent"), 1},
+                                  {QStringLiteral("TotalCompletions"), 1}}}}}};
+    say(tr("one-off task %1 from %2").arg(name, shortImage(image)));
     onFinished(m_engine->send("POST", QStringLiteral("/services/create"), job), this,
                [this](const Result<QJsonDocument> &created) {
-                   if (!created)
-                       return conclude(
-                           Outcome::Failed,
-                           tr("the release phase could not start: %1; no service changed")
-                               .arg(created.errorString()));
-                   m_releaseService = created->object().value(QLatin1String("ID")).toString();
+                   if (!created) {
+                       m_oneOffDone(QStringLiteral("not started"), created.errorString());
+                       return;
+                   }
+                   m_oneOffService = created->object().value(QLatin1String("ID")).toString();
                    m_waited.start();
-                   watchReleaseJob(m_releaseService, 0);
+                   watchOneOff();
                });
 }
 
-void SwarmDeployRunner::watchReleaseJob(const QString &serviceId, int polls)
+void SwarmDeployRunner::watchOneOff()
 {
-    const QString filters = filtersQuery({{QStringLiteral("service"), QJsonArray{serviceId}}});
-    onFinished(
-        m_engine->get(QStringLiteral("/tasks?") + filters), this,
-        [this, serviceId, polls](const Result<QJsonDocument> &tasks) {
-            QString state, error;
-            if (tasks)
-                for (const QJsonValue &v : tasks->array()) {
-                    const QJsonObject status =
-                        v.toObject().value(QLatin1String("Status")).toObject();
-                    state = status.value(QLatin1String("State")).toString();
-                    error = status.value(QLatin1String("Err")).toString();
-                }
-            const bool ended =
-                state == QLatin1String("complete") || state == QLatin1String("failed") ||
-                state == QLatin1String("rejected") || state == QLatin1String("shutdown");
-            if (ended || m_cancelRequested || m_waited.elapsed() > kReleaseTimeoutMs)
-                return releaseJobEnded(serviceId, ended ? state : QStringLiteral("timeout"), error);
-            QTimer::singleShot(kPollMs, this,
-                               [this, serviceId, polls] { watchReleaseJob(serviceId, polls + 1); });
-        });
+    const QString filters =
+        filtersQuery({{QStringLiteral("service"), QJsonArray{m_oneOffService}}});
+    onFinished(m_engine->get(QStringLiteral("/tasks?") + filters), this,
+               [this](const Result<QJsonDocument> &tasks) {
+                   QString state, error;
+                   if (tasks)
+                       for (const QJsonValue &v : tasks->array()) {
+                           const QJsonObject status =
+                               v.toObject().value(QLatin1String("Status")).toObject();
+                           state = status.value(QLatin1String("State")).toString();
+                           error = status.value(QLatin1String("Err")).toString();
+                       }
+                   const bool ended =
+                       state == QLatin1String("complete") || state == QLatin1String("failed") ||
+                       state == QLatin1String("rejected") || state == QLatin1String("shutdown");
+                   if (ended || m_cancelRequested || m_waited.elapsed() > kOneOffTimeoutMs)
+                       return oneOffEnded(ended ? state : QStringLiteral("timed out"), error);
+                   QTimer::singleShot(kPollMs, this, &SwarmDeployRunner::watchOneOff);
+               });
 }
 
-void SwarmDeployRunner::releaseJobEnded(const QString &serviceId, const QString &state,
-                                        const QString &error)
+void SwarmDeployRunner::oneOffEnded(const QString &state, const QString &error)
 {
+    const QString serviceId = m_oneOffService;
     const QString logs = QStringLiteral("/services/%1/logs?stdout=1&stderr=1&tail=%2")
                              .arg(serviceId)
-                             .arg(kLogLines * 4);
-    onFinished(
-        m_engine->getRaw(logs), this,
-        [this, serviceId, state, error](const Result<QByteArray> &raw) {
-            if (raw)
-                for (const QByteArray &line : DockerEngine::demultiplexLogs(*raw).split('\n'))
-                    if (!line.isEmpty())
-                        say(QString::fromUtf8(line), tr("release"));
-            m_engine->send("DELETE",
-                           QStringLiteral("/services/") + serviceId); // done with it either way
-            m_releaseService.clear();
-            if (m_cancelRequested)
-                return conclude(Outcome::Cancelled,
-                                tr("cancelled in the release phase; no service changed"));
-            if (state != QLatin1String("complete"))
-                return conclude(
-                    Outcome::Failed,
-                    tr("the release phase failed (%1%2); no service changed")
-                        .arg(state, error.isEmpty() ? QString() : QStringLiteral(": ") + error));
-            update();
-        });
+                             .arg(kOneOffLogLines);
+    onFinished(m_engine->getRaw(logs), this,
+               [this, serviceId, state, error](const Result<QByteArray> &raw) {
+                   if (raw)
+                       for (const QByteArray &line :
+                            DockerEngine::demultiplexLogs(*raw).split('\n'))
+                           if (!line.isEmpty())
+                               say(QString::fromUtf8(line), m_oneOffSource);
+                   // Done with it either way (a cancelled one stops with it); gone before the
+                   // run goes on, so no later step sees it among the stack's services.
+                   onFinished(m_engine->send("DELETE", QStringLiteral("/services/") + serviceId),
+                              this, [this, state, error](const Result<QJsonDocument> &removed) {
+                                  if (!removed)
+                                      say(tr("warning: %1").arg(removed.errorString()));
+                                  m_oneOffService.clear();
+                                  m_oneOffDone(state, error);
+                              });
+               });
 }
 
 // ---- the update -------------------------------------------------------------------------------
@@ -411,7 +474,6 @@ void SwarmDeployRunner::update()
              previous ? tr("Rolling back to each service's previous image")
                       : tr("Updating to %1").arg(shortImage(m_image)),
              tr("Update"));
-    m_updateStarted = QDateTime::currentDateTimeUtc();
     m_waited.start();
     for (Target &t : m_targets)
         updateService(t);
@@ -484,12 +546,12 @@ void SwarmDeployRunner::pollUpdates()
                 if (t.settled)
                     continue;
                 const QJsonObject status = at(answers->at(i).object(), {"UpdateStatus"});
-                const QDateTime started = QDateTime::fromString(
-                    status.value(QLatin1String("StartedAt")).toString(), Qt::ISODateWithMs);
                 const QString state = status.value(QLatin1String("State")).toString();
                 const QString message = status.value(QLatin1String("Message")).toString();
-                if (started.isValid() && started < m_updateStarted.addSecs(-5))
-                    continue; // an earlier update's status: ours has not begun
+                // The status of the update before ours (its start time) until Swarm begins ours;
+                // compared as Swarm wrote it, so the two machines' clocks never matter.
+                if (status.value(QLatin1String("StartedAt")).toString() == t.startedBefore)
+                    continue;
                 if (state != t.state || message != t.message)
                     say(message.isEmpty() ? state : QStringLiteral("%1: %2").arg(state, message),
                         t.name);
@@ -534,6 +596,27 @@ void SwarmDeployRunner::healthGate()
     if (!m_spec.healthcheck)
         return conclude(Outcome::Succeeded,
                         tr("%1 updated to %2").arg(m_spec.stack, shortImage(m_image)));
+    const QString image = m_image.isEmpty() ? tr("the previous image") : shortImage(m_image);
+    if (m_spec.healthcheck->url.isEmpty()) {
+        // `run:` runs in the new image, as a one-off task beside the updated ones: there is no
+        // release directory on the manager to run it in.
+        setPhase(Phase::Rollout, tr("Health gate: %1").arg(m_spec.healthcheck->run),
+                 tr("Health gate"));
+        startOneOff(m_targets.first(),
+                    m_image.isEmpty() ? imageOfSpec(m_targets.first().spec) : m_image,
+                    m_spec.healthcheck->run, tr("health"),
+                    [this, image](const QString &state, const QString &error) {
+                        if (m_cancelRequested)
+                            return rollBackServices(tr("cancelled"));
+                        if (state != QLatin1String("complete"))
+                            return rollBackServices(
+                                tr("the health check `%1` failed (%2)")
+                                    .arg(m_spec.healthcheck->run, describeEnd(state, error)));
+                        conclude(Outcome::Succeeded,
+                                 tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
+                    });
+        return;
+    }
     SshClient *client = m_pool->client(m_spec.host);
     DeployContext context;
     context.environment = m_environment.name;
@@ -544,15 +627,13 @@ void SwarmDeployRunner::healthGate()
     m_gate = new HealthGate(client, context, m_spec.host, QString(), m_network, this);
     connect(m_gate, &HealthGate::progress, this, &SwarmDeployRunner::output);
     connect(m_gate, &HealthGate::finished, this,
-            [this](const QString &, bool healthy, const QString &detail) {
+            [this, image](const QString &, bool healthy, const QString &detail) {
                 m_gate->deleteLater();
                 if (m_cancelRequested)
                     return rollBackServices(tr("cancelled"));
                 if (!healthy)
                     return rollBackServices(detail);
                 say(tr("healthy: %1").arg(detail));
-                const QString image =
-                    m_image.isEmpty() ? tr("the previous image") : shortImage(m_image);
                 conclude(Outcome::Succeeded,
                          tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
             });

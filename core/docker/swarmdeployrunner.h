@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QNetworkAccessManager;
 
 namespace Opsdeck {
@@ -32,7 +34,8 @@ class SshPool;
  * failure before the update changes no service; Swarm's own rollback, or Opsdeck's after a
  * failed gate, puts every service back on the image it ran, and the failing tasks' errors and
  * last 50 log lines are shown. Rollback: the same update to an earlier image (or each
- * service's previous spec), without build and release phase.
+ * service's previous spec), without build and release phase. Run: a command in a one-off task
+ * of a service (no lock: it changes no service).
  */
 class SwarmDeployRunner final : public QObject
 {
@@ -50,6 +53,11 @@ public:
     void deploy(const QString &ref, const QString &comment);
     /** `image` empty: each service's previous spec (Swarm's own rollback). */
     void rollback(const QString &image, const QString &comment);
+    /**
+     * Runs `command` once in a new task of `service` ("web" or "minitwit_web"): its image,
+     * environment, mounts and networks, like `kamal app exec`; the output when it ends.
+     */
+    void runCommand(const QString &service, const QString &command, const QString &comment);
     void cancel();
 
     bool isRunning() const { return m_phase != Phase::Idle && m_phase != Phase::Done; }
@@ -83,17 +91,21 @@ signals:
 private:
     static constexpr int kPollMs = 500;
     static constexpr int kUpdateTimeoutMs = 15 * 60 * 1000;
-    static constexpr int kReleaseTimeoutMs = 30 * 60 * 1000;
+    static constexpr int kOneOffTimeoutMs = 30 * 60 * 1000;
+    static constexpr int kOneOffLogLines = 2000; // of a release phase or a run, shown when it ends
+    /** How a one-off task ended: "complete", "failed", … and Docker's error. */
+    using OneOffDone = std::function<void(const QString &state, const QString &error)>;
 
     struct Target
     {
         QString id;
         QString name;
-        QJsonObject spec;     // as read before the update
-        QString fromImage;    // its image then
-        QString state;        // UpdateStatus.State as last seen
-        QString message;      // UpdateStatus.Message as last seen
-        bool updated = false; // Opsdeck sent it an update
+        QJsonObject spec;      // as read before the update
+        QString fromImage;     // its image then
+        QString state;         // UpdateStatus.State as last seen
+        QString message;       // UpdateStatus.Message as last seen
+        QString startedBefore; // UpdateStatus.StartedAt before the run: not ours
+        bool updated = false;  // Opsdeck sent it an update
         bool settled = false;
     };
 
@@ -105,8 +117,12 @@ private:
     void takeLock();
     void build();
     void releasePhase();
-    void watchReleaseJob(const QString &serviceId, int polls);
-    void releaseJobEnded(const QString &serviceId, const QString &state, const QString &error);
+    void runInTask();
+    void startOneOff(const Target &from, const QString &image, const QString &command,
+                     const QString &source, OneOffDone done);
+    void watchOneOff();
+    void oneOffEnded(const QString &state, const QString &error);
+    static QString describeEnd(const QString &state, const QString &error);
     void update();
     void updateService(Target &target);
     void pollUpdates();
@@ -139,9 +155,13 @@ private:
     SwarmLock m_lock;
     QPointer<Job> m_build;
     QPointer<HealthGate> m_gate;
-    QString m_releaseService;
-    QDateTime m_updateStarted;
+    QString m_service; // runCommand's
+    QString m_command;
+    QString m_oneOffService;
+    QString m_oneOffSource;
+    OneOffDone m_oneOffDone;
     bool m_cancelRequested = false;
+    bool m_rollingBack = false;
     QElapsedTimer m_clock;
     QElapsedTimer m_waited;
     DeploySteps m_steps;

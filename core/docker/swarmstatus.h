@@ -28,10 +28,12 @@ struct SwarmTask
     QString containerId;
     QDateTime updated; // when it reached `state`
 
-    /** Ended without being asked to (the restarts and crashes worth seeing). */
+    /** Ended without being asked to (the restarts and crashes worth seeing); a compose
+     * container that exited with a non-zero status. */
     bool failed() const
     {
-        return state == QLatin1String("failed") || state == QLatin1String("rejected");
+        return state == QLatin1String("failed") || state == QLatin1String("rejected") ||
+               (state == QLatin1String("exited") && exitCode > 0);
     }
     bool isCurrent() const { return desiredState == QLatin1String("running"); }
 };

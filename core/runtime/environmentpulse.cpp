@@ -7,6 +7,7 @@
 #include "dbhealth/healthrunner.h"
 #include "deploy/deploychanges.h"
 #include "deploy/migrations.h"
+#include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "environmentcontext.h"
 #include "flags/flagsbackend.h"
@@ -113,11 +114,10 @@ void EnvironmentPulse::readServices()
 {
     const EnvironmentSpec &environment = m_context.environment();
     DockerEngine *engine = m_context.docker();
-    if (!engine || environment.containers->kind != ContainerDeploySpec::Kind::Swarm ||
-        m_servicesInFlight)
+    if (!engine || m_servicesInFlight)
         return;
     m_servicesInFlight = true;
-    onFinished(readSwarmStatus(*engine, environment.containers->stack), this,
+    onFinished(readContainerStatus(*engine, *environment.containers), this,
                [this](const Result<SwarmStatus> &status) {
                    m_servicesInFlight = false;
                    m_services = status;

@@ -2,6 +2,7 @@
 // A swarm environment on a real dockerd (tests/services/swarm.sh), reached the way a user's
 // is: SSH through the bastion to web1, then the engine's unix socket forwarded over that
 // session. What Opsdeck reports is compared with the Docker CLI's own view.
+#include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmstatus.h"
 #include "futurewait.h"
@@ -188,6 +189,58 @@ private slots:
         QVERIFY2(missing.errorString().contains(
                      QStringLiteral("Docker on web1: service nope not found")),
                  qPrintable(missing.errorString()));
+    }
+
+    void aComposeProjectIsItsContainers()
+    {
+        // Compose marks its containers with labels, and that is all Opsdeck reads: containers
+        // made with the same labels by `docker run` are a compose project to it.
+        const QString project =
+            QStringLiteral("composetest%1").arg(QCoreApplication::applicationPid());
+        const auto run = [&](const QString &service, int number, const QString &command) {
+            return docker(
+                {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"),
+                 QStringLiteral("%1_%2_%3").arg(project, service).arg(number),
+                 QStringLiteral("--label"), QStringLiteral("com.docker.compose.project=") + project,
+                 QStringLiteral("--label"), QStringLiteral("com.docker.compose.service=") + service,
+                 QStringLiteral("--label"),
+                 QStringLiteral("com.docker.compose.container-number=%1").arg(number),
+                 QStringLiteral("--network"), QStringLiteral("host"), QStringLiteral("--mount"),
+                 QStringLiteral("type=bind,source=/usr,target=/usr,readonly"),
+                 QStringLiteral("minitwit-base:demo"), QStringLiteral("/usr/bin/sh"),
+                 QStringLiteral("-c"), command});
+        };
+        QVERIFY(!run(QStringLiteral("web"), 1, QStringLiteral("exec sleep 300")).isEmpty());
+        QVERIFY(!run(QStringLiteral("web"), 2, QStringLiteral("exec sleep 300")).isEmpty());
+        QVERIFY(!run(QStringLiteral("worker"), 1, QStringLiteral("echo boom; exit 3")).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            docker({QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--filter"),
+                    QStringLiteral("label=com.docker.compose.project=") + project,
+                    QStringLiteral("--format"), QStringLiteral("{{.Status}}")})
+                .contains(QLatin1String("Exited (3)")),
+            20'000);
+        const Result<SwarmStatus> status = wait(readComposeStatus(*engine(), project));
+        QVERIFY2(status, qPrintable(status.errorString()));
+        QCOMPARE(status->services.size(), 2);
+        const SwarmService &web = status->services[0];
+        QCOMPARE(web.name, QStringLiteral("web"));
+        QCOMPARE(web.running, 2);
+        QCOMPARE(web.desired, 2);
+        QCOMPARE(web.tasks.size(), 2);
+        QCOMPARE(web.tasks[1].slot, 2);
+        QCOMPARE(web.tasks[1].node, QStringLiteral("web1"));
+        QCOMPARE(web.image, QStringLiteral("minitwit-base:demo"));
+        const SwarmService &worker = status->services[1];
+        QCOMPARE(worker.running, 0);
+        QCOMPARE(worker.desired, 1);
+        QCOMPARE(worker.tasks.first().exitCode, 3);
+        QVERIFY2(worker.tasks.first().error.startsWith(QLatin1String("Exited (3)")),
+                 qPrintable(worker.tasks.first().error));
+        QVERIFY(worker.tasks.first().failed());
+        QCOMPARE(worker.restartsLastHour, 1);
+        docker({QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("%1_web_1").arg(project),
+                QStringLiteral("%1_web_2").arg(project),
+                QStringLiteral("%1_worker_1").arg(project)});
     }
 
     void cleanupTestCase()

@@ -3,8 +3,9 @@
 // bastion and web1's SSH session as a user's would go: v1 → v2 built from the git tag on the
 // build host and rolled out; the lock refusing a second deploy; v3-broken-migration stopped in
 // the release phase with no service changed; v4-unhealthy failing the health gate and every
-// replica put back on the image it ran, with the failing tasks' errors and logs. What Opsdeck
-// says is checked against the Docker CLI's own view.
+// replica put back on the image it ran, with the failing tasks' errors and logs; commands run
+// in one-off tasks of a service; the same through `opsdeck deploy|run` on the command line.
+// What Opsdeck says is checked against the Docker CLI's own view.
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
 #include "docker/swarmlock.h"
@@ -17,7 +18,9 @@
 #include "workspace/workspaceloader.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -187,6 +190,80 @@ private slots:
         QVERIFY(!docker({QStringLiteral("service"), QStringLiteral("ls"),
                          QStringLiteral("--format"), QStringLiteral("{{.Name}}")})
                      .contains(QLatin1String("-release-")));
+    }
+
+    void aCommandRunsOnceInANewTaskOfTheService()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        Run run = deploy(runner, [&] {
+            runner.runCommand(QStringLiteral("web"),
+                              QStringLiteral("python3 manage.py showmigrations twit"), {});
+        });
+        QVERIFY2(run.outcome == SwarmDeployRunner::Outcome::Succeeded, qPrintable(run.output));
+        // The service's image, environment (its database) and mounts: v2's migration is applied.
+        QVERIFY2(run.output.contains(QLatin1String("minitwit_web |  [X] 0002_message_likes")),
+                 qPrintable(run.output));
+        SwarmDeployRunner failing(m_pool.get(), engine(), environment());
+        run = deploy(failing, [&] {
+            failing.runCommand(QStringLiteral("minitwit_web"), QStringLiteral("echo no; exit 3"),
+                               {});
+        });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Failed);
+        QVERIFY2(run.summary.contains(QLatin1String("non-zero exit (3)")), qPrintable(run.summary));
+        QVERIFY(run.output.contains(QLatin1String("minitwit_web | no")));
+        SwarmDeployRunner unknown(m_pool.get(), engine(), environment());
+        run = deploy(unknown, [&] {
+            unknown.runCommand(QStringLiteral("worker"), QStringLiteral("true"), {});
+        });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Refused);
+        QCOMPARE(run.summary, QStringLiteral("the stack 'minitwit' has no service 'worker'"));
+        // No task was left behind, and no service changed.
+        QVERIFY(!docker({QStringLiteral("service"), QStringLiteral("ls"),
+                         QStringLiteral("--format"), QStringLiteral("{{.Name}}")})
+                     .contains(QLatin1String("-run-")));
+        QCOMPARE(specImage(), m_v2Image);
+    }
+
+    void theCommandLineDeploysAndRunsTheSameWay()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        QTemporaryDir home; // the CLI's audit log goes here
+        const auto opsdeck = [&](const QStringList &args, QString *out) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+            env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+            p.setProcessEnvironment(env);
+            p.start(qEnvironmentVariable("OPSDECK_BINARY"),
+                    QStringList{QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE"))} +
+                        args);
+            p.waitForFinished(240'000);
+            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+            return p.exitCode();
+        };
+        QString out;
+        QCOMPARE(
+            opsdeck({QStringLiteral("deploy"), QStringLiteral("swarm"), QStringLiteral("--ref"),
+                     QStringLiteral("v1"), QStringLiteral("--dry-run")},
+                    &out),
+            0);
+        QVERIFY2(out.contains(QStringLiteral("update minitwit_web (now ") + m_v2Image) &&
+                     out.contains(QLatin1String("docker build")),
+                 qPrintable(out));
+        QCOMPARE(specImage(), m_v2Image); // a dry run changes nothing
+        QCOMPARE(
+            opsdeck({QStringLiteral("run"), QStringLiteral("swarm"), QStringLiteral("--service"),
+                     QStringLiteral("web"), QStringLiteral("--yes"), QStringLiteral("--"),
+                     QStringLiteral("echo hello from a task")},
+                    &out),
+            0);
+        QVERIFY2(out.contains(QLatin1String("minitwit_web | hello from a task")), qPrintable(out));
+        QCOMPARE(opsdeck({QStringLiteral("run"), QStringLiteral("swarm"), QStringLiteral("--"),
+                          QStringLiteral("true")},
+                         &out),
+                 2);
+        QVERIFY2(out.contains(QLatin1String("which service? (--service web)")), qPrintable(out));
     }
 
     void anUnhealthyImageIsRolledBackWithItsErrorsAndLogs()

@@ -7,6 +7,7 @@
 #include "common/dangerconfirmdialog.h"
 #include "common/messagebanner.h"
 #include "containers/containerspane.h"
+#include "containers/servicelogview.h"
 #include "containers/swarmdeployview.h"
 #include "docker/dockerengine.h"
 #include "runtime/sshpool.h"
@@ -18,6 +19,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
@@ -110,6 +112,33 @@ private slots:
         // The UI thread only ever waited on its event loop: the engine's answers came to it.
         QCOMPARE(pane->context().docker()->thread(), QThread::currentThread());
         QTRY_COMPARE_WITH_TIMEOUT(model->item(0, 3)->text(), QStringLiteral("2/2"), 60'000);
+    }
+
+    void aServiceLogIsFollowedLive()
+    {
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("swarm"), m_pool.get());
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        pane->followLogs(); // nothing selected: the first service
+        ServiceLogView *logs = pane->logView();
+        QVERIFY(logs->isVisible() && logs->isFollowing());
+        QCOMPARE(logs->serviceName(), QStringLiteral("minitwit_web"));
+        // The tail first: gunicorn's start-up lines, with Docker's timestamps.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logs->log()->toPlainText().contains(QLatin1String("Starting gunicorn")), 30'000);
+        QVERIFY(logs->log()->toPlainText().contains(
+            QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z "),
+                               QRegularExpression::MultilineOption)));
+        // Then what the tasks write from now on: a task killed by hand is replaced, and the new
+        // one's start-up arrives on the open stream.
+        const int before =
+            int(logs->log()->toPlainText().count(QLatin1String("Starting gunicorn")));
+        QVERIFY(!TestServices::killOneTaskOf(QStringLiteral("minitwit_web")).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logs->log()->toPlainText().count(QLatin1String("Starting gunicorn")) > before, 60'000);
+        QVERIFY(logs->isFollowing());
+        pane->hide(); // nobody looks: the stream ends
+        QVERIFY(!logs->isFollowing());
     }
 
     void anUnhealthyDeployFromThePaneIsPutBackAndShowsWhy()

@@ -5,9 +5,11 @@
 #include "common/formatting.h"
 #include "common/futures.h"
 #include "common/messagebanner.h"
+#include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
 #include "runtime/environmentcontext.h"
+#include "servicelogview.h"
 #include "swarmdeployview.h"
 
 #include <QAction>
@@ -17,6 +19,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
 #include <QUrl>
@@ -74,7 +77,11 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     , m_refreshAction(new QAction(tr("Refresh"), this))
     , m_deployAction(new QAction(tr("Deploy…"), this))
     , m_rollbackAction(new QAction(tr("Rollback…"), this))
+    , m_runAction(new QAction(tr("Run command…"), this))
     , m_deployView(new SwarmDeployView(this))
+    , m_logView(new ServiceLogView(m_engine, this))
+    , m_bottom(new QTabWidget(this))
+    , m_logsAction(new QAction(tr("Follow logs"), this))
     , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_eventDebounce(new QTimer(this))
     , m_safetyPoll(new QTimer(this))
@@ -93,10 +100,13 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_tree);
-    split->addWidget(m_deployView);
+    m_bottom->setObjectName(QStringLiteral("containersBottom"));
+    m_bottom->addTab(m_deployView, tr("Run"));
+    m_bottom->addTab(m_logView, tr("Logs"));
+    split->addWidget(m_bottom);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    m_deployView->hide(); // until the first deploy or rollback
+    m_bottom->hide(); // until the first deploy, run or log
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(banner());
     layout->addWidget(m_header);
@@ -108,6 +118,14 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     m_rollbackAction->setObjectName(QStringLiteral("swarmRollbackAction"));
     m_rollbackAction->setToolTip(tr("Put the services back on an image they ran before"));
     connect(m_rollbackAction, &QAction::triggered, this, &ContainersPane::chooseRollback);
+    m_runAction->setObjectName(QStringLiteral("swarmRunAction"));
+    m_runAction->setToolTip(
+        tr("Run a command once in a new task of the selected service (its image, environment "
+           "and mounts)"));
+    connect(m_runAction, &QAction::triggered, this, &ContainersPane::chooseRun);
+    m_logsAction->setObjectName(QStringLiteral("swarmLogsAction"));
+    m_logsAction->setToolTip(tr("Follow the selected service's log (docker service logs -f)"));
+    connect(m_logsAction, &QAction::triggered, this, &ContainersPane::followLogs);
     connect(m_deployView, &SwarmDeployView::runFinished, this, [this] {
         updateActions();
         refresh();
@@ -155,7 +173,13 @@ ContainersPane::~ContainersPane()
 
 QList<QAction *> ContainersPane::paneActions() const
 {
-    return {m_deployAction, m_rollbackAction, m_refreshAction};
+    return {m_deployAction, m_rollbackAction, m_runAction, m_logsAction, m_refreshAction};
+}
+
+bool ContainersPane::isCompose() const
+{
+    const std::optional<ContainerDeploySpec> &spec = context().environment().containers;
+    return spec && spec->kind == ContainerDeploySpec::Kind::Compose;
 }
 
 void ContainersPane::updateActions()
@@ -164,6 +188,8 @@ void ContainersPane::updateActions()
                        context().environment().containers->kind == ContainerDeploySpec::Kind::Swarm;
     m_deployAction->setEnabled(swarm && !m_deployView->isRunning());
     m_rollbackAction->setEnabled(swarm && !m_deployView->isRunning());
+    m_runAction->setEnabled(swarm && !m_deployView->isRunning());
+    m_logsAction->setEnabled(swarm);
 }
 
 ActionRequest ContainersPane::request(ActionKind kind, const QString &target,
@@ -208,12 +234,9 @@ void ContainersPane::requestDeploy(const QString &ref)
     m_actions.submit(r, [this, ref](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
         auto *runner =
             new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
-        m_deployView->show();
-        m_deployView->follow(runner,
-                             tr("Deploying %1 to %2").arg(ref, context().environment().name),
-                             std::move(finish));
+        startRun(runner, tr("Deploying %1 to %2").arg(ref, context().environment().name),
+                 std::move(finish));
         runner->deploy(ref, confirmed.comment);
-        updateActions();
     });
 }
 
@@ -282,17 +305,78 @@ void ContainersPane::requestRollback(const QString &image)
                               tr("Put the services of the stack %1 of %2 back on %3, then "
                                  "health-check.\nThe database is not rolled back.")
                                   .arg(m_stack, context().environment().name, what));
-    m_actions.submit(r, [this, image, what](const ActionRequest &confirmed,
-                                            ActionPipeline::Finish finish) {
-        auto *runner =
-            new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
-        m_deployView->show();
-        m_deployView->follow(runner,
-                             tr("Rolling %1 back to %2").arg(context().environment().name, what),
-                             std::move(finish));
-        runner->rollback(image, confirmed.comment);
-        updateActions();
-    });
+    m_actions.submit(
+        r, [this, image, what](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            auto *runner =
+                new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
+            startRun(runner, tr("Rolling %1 back to %2").arg(context().environment().name, what),
+                     std::move(finish));
+            runner->rollback(image, confirmed.comment);
+        });
+}
+
+void ContainersPane::startRun(SwarmDeployRunner *runner, const QString &title,
+                              ActionPipeline::Finish finish)
+{
+    m_bottom->show();
+    m_bottom->setCurrentWidget(m_deployView);
+    m_deployView->follow(runner, title, std::move(finish));
+    // The buttons follow the run: disabled while it goes, back when it ends.
+    connect(runner, &SwarmDeployRunner::phaseChanged, this, &ContainersPane::updateActions);
+}
+
+QString ContainersPane::selectedService() const
+{
+    QModelIndex index = m_tree->currentIndex().siblingAtColumn(NameColumn);
+    while (index.parent().isValid())
+        index = index.parent();
+    if (index.isValid())
+        return index.data().toString();
+    return m_status.services.isEmpty() ? QString() : m_status.services.first().name;
+}
+
+void ContainersPane::followLogs()
+{
+    const QString name = selectedService();
+    const SwarmService *service = m_status.service(name);
+    if (!service)
+        return;
+    m_bottom->show();
+    m_bottom->setCurrentWidget(m_logView);
+    m_logView->followService(service->id, service->name);
+}
+
+void ContainersPane::chooseRun()
+{
+    const QString service = selectedService();
+    if (service.isEmpty())
+        return;
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Run in %1").arg(service));
+    dialog->setLabelText(
+        tr("Command to run once in a new task of %1 (its image, environment and mounts):")
+            .arg(service));
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [this, service](const QString &command) {
+                if (!command.trimmed().isEmpty())
+                    requestRun(service, command.trimmed());
+            });
+    dialog->open();
+}
+
+void ContainersPane::requestRun(const QString &service, const QString &command)
+{
+    ActionRequest r = request(ActionKind::RunCommand, service,
+                              tr("Run in a one-off task of %1 on %2:\n%3")
+                                  .arg(service, context().environment().name, command));
+    m_actions.submit(
+        r, [this, service, command](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            auto *runner =
+                new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
+            startRun(runner, tr("Running `%1` in %2").arg(command, service), std::move(finish));
+            runner->runCommand(service, command, confirmed.comment);
+        });
 }
 
 void ContainersPane::showEvent(QShowEvent *event)
@@ -314,6 +398,7 @@ void ContainersPane::hideEvent(QHideEvent *event)
     // Nobody looks: no stream, no polling (the next show reads again).
     if (m_engine)
         m_engine->stopEvents();
+    m_logView->stop();
     m_safetyPoll->stop();
 }
 
@@ -327,7 +412,7 @@ void ContainersPane::refresh()
     }
     m_reading = true;
     const quint64 generation = ++m_generation;
-    onFinished(readSwarmStatus(*m_engine, m_stack), this,
+    onFinished(readContainerStatus(*m_engine, *context().environment().containers), this,
                [this, generation](const Result<SwarmStatus> &status) {
                    m_reading = false;
                    if (generation == m_generation) {
@@ -374,9 +459,14 @@ void ContainersPane::showStatus(const SwarmStatus &status)
         m_tree->resizeColumnToContents(c);
     updateHeader();
     if (status.services.isEmpty())
-        setState(State::Empty, tr("No services of stack %1 run on %2. Deploy it with docker stack "
-                                  "deploy, then refresh.")
-                                   .arg(m_stack, m_engine->hostName()));
+        setState(State::Empty,
+                 isCompose()
+                     ? tr("No containers of the compose project %1 on %2. Start it with docker "
+                          "compose up -d, then refresh.")
+                           .arg(m_stack, m_engine->hostName())
+                     : tr("No services of stack %1 run on %2. Deploy it with docker stack "
+                          "deploy, then refresh.")
+                           .arg(m_stack, m_engine->hostName()));
     else
         setState(State::Ready);
     emit statusRead();
@@ -386,11 +476,15 @@ void ContainersPane::updateHeader()
 {
     if (!m_engine)
         return;
-    QStringList parts{tr("Swarm stack %1, manager %2").arg(m_stack, m_engine->hostName())};
+    QStringList parts{isCompose()
+                          ? tr("Compose project %1 on %2").arg(m_stack, m_engine->hostName())
+                          : tr("Swarm stack %1, manager %2").arg(m_stack, m_engine->hostName())};
     if (!m_engine->engineVersion().isEmpty())
         parts << tr("Docker %1 (API %2)").arg(m_engine->engineVersion(), m_engine->apiVersion());
     if (!m_status.services.isEmpty())
-        parts << tr("%1 of %2 replicas running").arg(m_status.running()).arg(m_status.desired());
+        parts << (isCompose() ? tr("%1 of %2 containers running") : tr("%1 of %2 replicas running"))
+                     .arg(m_status.running())
+                     .arg(m_status.desired());
     parts << (m_followingEvents ? tr("live (Docker events)") : tr("not following events"));
     if (m_status.readAt.isValid())
         parts << tr("read %1").arg(QLocale().toString(m_status.readAt.toLocalTime().time()));

@@ -7,12 +7,15 @@
 
 class QLabel;
 class QStandardItemModel;
+class QTabWidget;
 class QTimer;
 class QTreeView;
 
 namespace Opsdeck {
 
 class DockerEngine;
+class SwarmDeployRunner;
+class ServiceLogView;
 class SwarmDeployView;
 
 /**
@@ -20,8 +23,9 @@ class SwarmDeployView;
  * image, the git revision it was built from, running/desired replicas, Swarm's update state,
  * and each service's tasks (node, state, Docker's error, exit code). Kept current by the
  * engine's event stream — a task killed by hand shows as soon as Docker says so — with a slow
- * re-read as a safety net; nothing waits on the network. Deploy… and Rollback… run through the
- * action pipeline (the environment's protection, the audit row first) and show live below.
+ * re-read as a safety net; nothing waits on the network. Deploy…, Rollback… and Run command…
+ * go through the action pipeline (the environment's protection, the audit row first) and show
+ * live below, beside a service's log followed live.
  */
 class ContainersPane final : public Pane
 {
@@ -41,6 +45,9 @@ public:
     /** Re-reads after every change Docker reports (a few at once become one read). */
     bool isFollowingEvents() const { return m_followingEvents; }
     SwarmDeployView *deployView() const { return m_deployView; }
+    ServiceLogView *logView() const { return m_logView; }
+    /** Follows the selected (or first) service's log in the Logs tab. */
+    void followLogs();
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
 
     /** Asks for a ref, then deploys it (the dialog opened, never exec'd). */
@@ -50,6 +57,9 @@ public:
     /** `image` empty: each service's previous spec. */
     void requestDeploy(const QString &ref);
     void requestRollback(const QString &image);
+    /** Asks for a command to run in a one-off task of the selected (or first) service. */
+    void chooseRun();
+    void requestRun(const QString &service, const QString &command);
 
 signals:
     void statusRead();
@@ -62,7 +72,10 @@ private:
     void showStatus(const SwarmStatus &status);
     void updateHeader();
     ActionRequest request(ActionKind kind, const QString &target, const QString &description) const;
+    void startRun(SwarmDeployRunner *runner, const QString &title, ActionPipeline::Finish finish);
+    QString selectedService() const;
     void updateActions();
+    bool isCompose() const;
 
     DockerEngine *m_engine;
     QString m_stack;
@@ -72,7 +85,11 @@ private:
     QAction *m_refreshAction;
     QAction *m_deployAction;
     QAction *m_rollbackAction;
+    QAction *m_runAction;
     SwarmDeployView *m_deployView;
+    ServiceLogView *m_logView;
+    QTabWidget *m_bottom;
+    QAction *m_logsAction;
     ActionPipeline m_actions;
     QTimer *m_eventDebounce;
     QTimer *m_settledRead = nullptr;
