@@ -59,7 +59,7 @@ by_hand() { # tag: what a shell script around the Docker CLI does for the same d
 }
 
 declare -a ours hand
-for i in $(seq "$runs"); do
+for i in $(seq "$runs"); do # RUNS 0: only the pane's part
     back_to_v1
     t0=$(date +%s%N)
     "$opsdeck" -w "$WORKSPACE" deploy swarm --ref v2 --yes -m bench >"$state/deploy.log" 2>&1 ||
@@ -72,6 +72,7 @@ for i in $(seq "$runs"); do
     echo "  run $i: opsdeck ${ours[-1]} ms, by hand ${hand[-1]} ms" >&2
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+if ((runs > 0)); then
 o=$(median "${ours[@]}")
 h=$(median "${hand[@]}")
 echo "== deploy v2 to the swarm stack (2 replicas, stop-first, monitor 5 s), median of $runs"
@@ -79,11 +80,12 @@ printf '  %-60s %6d ms\n' "opsdeck deploy swarm --ref v2 (build, migrate, update
 printf '  %-60s %6d ms\n' "docker build + docker run migrate + stack deploy + curl loop" "$h"
 grep -E '^(Preflight|succeeded)' "$state/deploy.log" | sed 's/^/  last opsdeck run: /'
 awk -v o="$o" -v h="$h" 'BEGIN { printf "  ratio %.2fx (goal <= 1.2x)\n", o / h }'
+fi
 
 echo "== 50 services x 4 tasks in the Deployments pane"
 for i in $(seq -w 1 50); do
     "$docker" service create -d -q --name "bench_s$i" --label com.docker.stack.namespace=bench \
-        --replicas 4 --restart-delay 1s --mount type=bind,source=/usr,target=/usr,readonly \
+        --container-label com.docker.stack.namespace=bench --replicas 4 --restart-delay 1s --mount type=bind,source=/usr,target=/usr,readonly \
         --network host minitwit-base:demo /usr/bin/sleep infinity >/dev/null
 done
 for _ in $(seq 600); do

@@ -85,9 +85,11 @@ int main(int argc, char **argv)
     pane.resize(1400, 900);
     pane.show();
     QEventLoop loop;
-    QObject::connect(&pane, &ContainersPane::statusRead, &loop, &QEventLoop::quit);
+    const auto firstRead =
+        QObject::connect(&pane, &ContainersPane::statusRead, &loop, &QEventLoop::quit);
     QTimer::singleShot(120'000, &loop, &QEventLoop::quit);
     loop.exec();
+    QObject::disconnect(firstRead);
     if (pane.status().services.isEmpty()) {
         std::fprintf(stderr, "no services read\n");
         return 1;
@@ -113,8 +115,9 @@ int main(int argc, char **argv)
             readMs << double(sinceEvent.nsecsElapsed()) / 1e6;
         sinceEvent.invalidate();
     });
-    QTimer::singleShot(seconds * 1000, &loop, &QEventLoop::quit);
-    loop.exec();
+    QEventLoop following;
+    QTimer::singleShot(seconds * 1000, &following, &QEventLoop::quit);
+    following.exec();
     std::sort(readMs.begin(), readMs.end());
     std::printf("  %d s following events: %lld reads caused by them; first event → tree "
                 "rebuilt: median %.0f ms, worst %.0f ms (250 ms of it is the pane's debounce)\n",

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QUrlQuery>
 #include <QVersionNumber>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Opsdeck {
 
@@ -191,6 +192,8 @@ Result<QJsonDocument> parsedAnswer(const QString &pathAndQuery, const Result<QBy
     return json;
 }
 
+constexpr qsizetype kParseInPoolBytes = 64 * 1024;
+
 template<typename T, typename F>
 QFuture<T> mapped(QObject *guard, const QFuture<Result<QByteArray>> &future, F &&convert)
 {
@@ -198,8 +201,16 @@ QFuture<T> mapped(QObject *guard, const QFuture<Result<QByteArray>> &future, F &
     promise->start();
     onFinished(future, guard,
                [promise, convert = std::forward<F>(convert)](const Result<QByteArray> &r) {
-                   promise->addResult(convert(r));
-                   promise->finish();
+                   const auto deliver = [promise, convert, r] {
+                       promise->addResult(convert(r));
+                       promise->finish();
+                   };
+                   // A big answer (a swarm's /tasks: every task with its history) is parsed in
+                   // the thread pool: tens of milliseconds the UI thread would otherwise stall.
+                   if (r && r->size() > kParseInPoolBytes)
+                       (void)QtConcurrent::run(deliver);
+                   else
+                       deliver();
                });
     return promise->future();
 }

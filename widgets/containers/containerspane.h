@@ -95,6 +95,7 @@ private:
     QTimer *m_settledRead = nullptr;
     QTimer *m_safetyPoll;
     SwarmStatus m_status;
+    QStringList m_sizedFor;   // the services the column widths were measured for
     quint64 m_generation = 0; // the newest read wins
     bool m_reading = false;
     bool m_readAgain = false;
