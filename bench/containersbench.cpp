@@ -13,6 +13,8 @@
 #include "ssh/hostkey.h"
 #include "workspace/workspaceloader.h"
 
+#include "benchclock.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -24,43 +26,7 @@
 
 using namespace Opsdeck;
 
-namespace {
-
-class StallClock
-{
-public:
-    StallClock()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_last = 0;
-        m_timer.start();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
-};
-
-qint64 rssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong() / 1024;
-    return 0;
-}
-
-} // namespace
+namespace {} // namespace
 
 int main(int argc, char **argv)
 {
@@ -102,7 +68,7 @@ int main(int argc, char **argv)
                 opened.elapsed(), qlonglong(pane.status().services.size()), tasks);
 
     // Follow the events: every read the pane makes from now on is caused by them.
-    StallClock stalls;
+    OpsdeckBench::StallClock stalls;
     QList<double> readMs;
     QElapsedTimer sinceEvent;
     QObject::connect(contexts.context(env)->docker(), &DockerEngine::eventReceived, &pane,
@@ -124,6 +90,6 @@ int main(int argc, char **argv)
                 seconds, qlonglong(readMs.size()), readMs.value(readMs.size() / 2),
                 readMs.value(readMs.size() - 1));
     std::printf("  longest event-loop stall: %.1f ms (goal < 50 ms); resident memory %lld MB\n",
-                stalls.longestMs(), rssMb());
+                stalls.longestMs(), OpsdeckBench::rssKb() / 1024);
     return 0;
 }

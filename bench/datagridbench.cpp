@@ -15,6 +15,8 @@
 #include "ssh/hostkey.h"
 #include "workspace/workspaceloader.h"
 
+#include "benchclock.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -29,41 +31,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-/** The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. */
-class StallClock
-{
-public:
-    StallClock()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-    void reset() { m_longest = 0, m_last = m_clock.nsecsElapsed(); }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
-};
-
-qint64 rssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong() / 1024;
-    return 0;
-}
 
 /** Runs `action` and the event loop until the grid shows a page; returns the milliseconds. */
 double timePage(DataGridView *grid, const std::function<void()> &action)
@@ -140,9 +107,9 @@ int main(int argc, char **argv)
     QTimer::singleShot(120000, &loop, &QEventLoop::quit);
     if (!pane.hasLoaded())
         loop.exec();
-    const qint64 rssBefore = rssMb();
+    const qint64 rssBefore = OpsdeckBench::rssKb() / 1024;
 
-    StallClock stalls;
+    OpsdeckBench::StallClock stalls;
     DataGridView *grid = pane.grid();
     const double firstPage =
         timePage(grid, [&] { pane.openItem(QStringLiteral("table:") + table); });
@@ -174,6 +141,7 @@ int main(int argc, char **argv)
                 stalls.longestMs());
     std::printf("  resident memory: %lld MB with the pane open, %lld MB after %lld pages "
                 "(pgAdmin 4: 1,170 MB with 23,516 tables, #4253; DBeaver 550 MB idle, #35153)\n",
-                rssBefore, rssMb(), qlonglong(forwards.ms.size() + backwards.ms.size() + 2));
+                rssBefore, OpsdeckBench::rssKb() / 1024,
+                qlonglong(forwards.ms.size() + backwards.ms.size() + 2));
     return 0;
 }

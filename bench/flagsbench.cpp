@@ -13,6 +13,8 @@
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
+#include "benchclock.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -33,29 +35,6 @@ void report(const char *what, QList<double> values, const char *unit)
                 values[values.size() / 2], unit, values[qsizetype(0.9 * double(values.size() - 1))],
                 unit, values.last(), unit, qlonglong(values.size()));
 }
-
-/** The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. */
-class StallClock
-{
-public:
-    StallClock()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
-};
 
 } // namespace
 
@@ -82,7 +61,7 @@ int main(int argc, char *argv[])
     QList<double> loadMs, stallMs, modelMs;
     int flags = 0;
     for (int run = 0; run < runs; ++run) {
-        StallClock stalls;
+        OpsdeckBench::StallClock stalls;
         QElapsedTimer elapsed;
         elapsed.start();
         // As the window builds it: the environment's context first, the pane on it.

@@ -15,6 +15,8 @@
 #include "runtime/sshpool.h"
 #include "workspace/workspaceloader.h"
 
+#include "benchclock.h"
+
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
@@ -43,46 +45,11 @@ double median(QList<double> v)
     return v.isEmpty() ? 0 : v[v.size() / 2];
 }
 
-/** The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. */
-class StallClock
-{
-public:
-    StallClock()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-    void reset() { m_longest = 0, m_last = m_clock.nsecsElapsed(); }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
-};
-
 void spin(int ms)
 {
     QEventLoop loop;
     QTimer::singleShot(ms, &loop, &QEventLoop::quit);
     loop.exec();
-}
-
-qint64 rssKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
 }
 
 TimeSeries randomWalk(qint64 points, quint32 seed)
@@ -200,7 +167,7 @@ int dashboard(int refreshes)
     QElapsedTimer parseClock;
     QList<double> uiMs, parseMs, stalls, longestPanels, longestTurns;
     qint64 rssAfterFirst = 0;
-    StallClock stallClock;
+    OpsdeckBench::StallClock stallClock;
     DrawQueue queue;
     for (int r = 0; r < refreshes; ++r) {
         stallClock.reset();
@@ -259,14 +226,14 @@ int dashboard(int refreshes)
         spin(r + 1 < refreshes ? 5000 : 50); // the next refresh in 5 s
         stalls << stallClock.longestMs();
         if (r == 0)
-            rssAfterFirst = rssKb();
+            rssAfterFirst = OpsdeckBench::rssKb();
         longestPanels << longestPanel;
         longestTurns << longestTurn;
         std::fprintf(
             stderr,
             "  refresh %d: stall %.1f ms, UI %.1f ms (longest panel %.1f ms in turns of at "
             "most %.1f ms), RSS %lld MB\n",
-            r + 1, stalls.last(), ui, longestPanel, longestTurn, rssKb() / 1024);
+            r + 1, stalls.last(), ui, longestPanel, longestTurn, OpsdeckBench::rssKb() / 1024);
     }
     QList<double> paintMs; // one panel repainted on its own (what a turn after its draw costs)
     for (ChartPanel *panel : panels) {
@@ -291,7 +258,7 @@ int dashboard(int refreshes)
                 median(longestPanels), median(longestTurns));
     std::printf("  one panel's paint (20 series):        median %8.1f ms\n", median(paintMs));
     std::printf("  resident memory: after the first refresh %lld MB, after the last %lld MB\n",
-                rssAfterFirst / 1024, rssKb() / 1024);
+                rssAfterFirst / 1024, OpsdeckBench::rssKb() / 1024);
     return 0;
 }
 

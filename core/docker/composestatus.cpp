@@ -38,8 +38,8 @@ SwarmTask containerTask(const QJsonObject &c, const QString &host)
     // Compose wants every container of the project running; one that is not ended by itself.
     task.desiredState = QStringLiteral("running");
     task.image = c.value(QLatin1String("Image")).toString().section(QLatin1Char('@'), 0, 0);
-    task.updated = QDateTime::fromSecsSinceEpoch(c.value(QLatin1String("Created")).toInteger(),
-                                                 Qt::UTC);
+    task.updated =
+        QDateTime::fromSecsSinceEpoch(c.value(QLatin1String("Created")).toInteger(), Qt::UTC);
     return task;
 }
 
