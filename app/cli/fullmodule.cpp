@@ -8,6 +8,7 @@
 #include "cli/dbcommand.h"
 #include "cli/deploycommand.h"
 #include "cli/flagscommand.h"
+#include "cli/logscommand.h"
 #include "cli/secretscommand.h"
 #include "cli/servicescommand.h"
 #include "commandmodule.h"
@@ -25,5 +26,6 @@ extern "C" __attribute__((visibility("default"))) int opsdeck_command_main(int a
     registry.add(configCommand());
     registry.add(secretsCommand());
     registry.add(servicesCommand());
+    registry.add(logsCommand());
     return runCommandLine(argc, argv, registry);
 }

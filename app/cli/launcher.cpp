@@ -21,9 +21,10 @@ namespace {
 // Names and aliases of every command (the modules' registries), so that an existing file called
 // "deploy" is still run as the command, as before the split. tests/app/cli_test.sh checks this
 // list against `opsdeck --help`.
-constexpr std::array<std::string_view, 13> kCommands{
-    "check",  "db",    "deploy", "rollback", "run",  "releases", "lock",
-    "unlock", "flags", "config", "secrets",  "sops", "help"};
+// ("logs" matters most: many repositories have a logs/ directory.)
+constexpr std::array<std::string_view, 17> kCommands{
+    "check",  "db",      "deploy", "rollback", "run",        "releases", "lock", "unlock", "flags",
+    "config", "secrets", "sops",   "services", "containers", "logs",     "log",  "help"};
 constexpr std::array<std::string_view, 3> kLightCommands{"secrets", "sops", "check"};
 
 template<std::size_t N>

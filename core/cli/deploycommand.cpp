@@ -6,6 +6,7 @@
 #include "cliconfirmer.h"
 #include "common/formatting.h"
 #include "common/suggest.h"
+#include "ctrlc.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deployscripts.h"
 #include "deploy/deploystatusquery.h"
@@ -88,14 +89,6 @@ HostLineSplitter::LineHandler prefixedLines(QTextStream &out)
     };
 }
 
-int g_signalPipe[2] = {-1, -1};
-
-void onSigint(int)
-{
-    const char c = 1;
-    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
-}
-
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
 int runJob(CliContext &ctx, EnvironmentSession &session,
            const std::function<void(DeployRunner &)> &start, bool dryRun, ActionResult *result)
@@ -116,28 +109,17 @@ int runJob(CliContext &ctx, EnvironmentSession &session,
     QEventLoop loop;
     QObject::connect(&runner, &DeployRunner::finished, &loop, &QEventLoop::quit);
 
-    std::unique_ptr<QSocketNotifier> sigint;
-    if (::pipe(g_signalPipe) == 0) {
-        std::signal(SIGINT, onSigint);
-        sigint = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
-        QObject::connect(sigint.get(), &QSocketNotifier::activated, &runner, [&runner] {
-            char c;
-            [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
-            if (runner.isRunning() && runner.phase() != DeployRunner::Phase::Finish) {
-                runner.cancel();
-                std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends Opsdeck at once
-            }
-        });
-    }
+    CtrlCHandler ctrlC([&runner] {
+        if (!runner.isRunning() || runner.phase() == DeployRunner::Phase::Finish)
+            return false;
+        runner.cancel();
+        return true;
+    });
     start(runner);
     if (runner.isRunning())
         loop.exec();
     writer.flush();
     ctx.out.flush();
-    std::signal(SIGINT, SIG_DFL);
-    sigint.reset();
-    ::close(g_signalPipe[0]);
-    ::close(g_signalPipe[1]);
     ctx.out << "\n"
             << DeployRunner::outcomeName(runner.outcome()) << ": "
             << runner.summary().section(QLatin1Char('\n'), 0, 0) << "\n";

@@ -23,4 +23,8 @@ std::optional<ContainerDeploySpec> readContainerDeploySpec(YamlReader &reader,
                                                            const QString &path,
                                                            const EnvironmentSpec &environment);
 
+/** Reads and validates an environment's `logs:` list (after its `hosts:`). */
+QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, const QString &path,
+                                    const EnvironmentSpec &environment);
+
 } // namespace Opsdeck

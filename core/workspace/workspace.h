@@ -148,6 +148,25 @@ struct ConfigFileSpec
 };
 
 /**
+ * One log source of an environment (`logs:` entry): the journal (some units, optionally a
+ * journal directory such as journal-remote's), files matching a glob, or a container service's
+ * output. Read on every host of the environment unless `hosts:` chooses some.
+ */
+struct LogSourceSpec
+{
+    enum class Kind { Journal, File, Docker };
+    Kind kind = Kind::File;
+    QString name;      // as shown and chosen with --source: "access.log", "journal", "web"
+    QStringList units; // journal: -u filters (empty = every unit)
+    QString directory; // journal: --directory; empty = the system journal
+    QString path;      // file: an absolute path, `*` and `?` allowed in the last part
+    QString format;    // file: auto, access, python, json or text
+    QString service;   // docker: the service (swarm) or container (compose)
+    QStringList hosts; // empty = all of the environment's hosts
+    SourcePosition position;
+};
+
+/**
  * One environment (staging, production, ...). Blocks owned by later panes (flags, ...) are kept
  * as plain maps here and typed by their own modules.
  */
@@ -163,6 +182,7 @@ struct EnvironmentSpec
     QVariantMap flags;
     std::optional<DeploySpec> deploy;              // kind: releases (the default)
     std::optional<ContainerDeploySpec> containers; // kind: swarm | compose
+    QList<LogSourceSpec> logs;
     SourcePosition position;
 };
 

@@ -37,7 +37,8 @@ const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port")
 const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts"),
                               QStringLiteral("database"),  QStringLiteral("prometheus"),
                               QStringLiteral("secrets"),   QStringLiteral("config"),
-                              QStringLiteral("flags"),     QStringLiteral("deploy")};
+                              QStringLiteral("flags"),     QStringLiteral("deploy"),
+                              QStringLiteral("logs")};
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
@@ -251,6 +252,8 @@ private:
                     readContainerDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
             else if (e["deploy"])
                 env.deploy = readDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
+            if (e["logs"])
+                env.logs = readLogSources(m_r, e["logs"], p + QStringLiteral(".logs"), env);
             m_ws.environments << env;
         }
     }

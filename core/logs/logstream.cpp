@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logstream.h"
+
+#include "common/formatting.h"
+#include "docker/dockerengine.h"
+#include "ssh/sshclient.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr qsizetype kMaxLineBytes = 64 * 1024;
+constexpr qsizetype kMaxStderrBytes = 4096;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString clockText(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+}
+
+} // namespace
+
+LogStream::LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerEngine *docker,
+                     QObject *parent)
+    : QObject(parent)
+    , m_plan(std::move(plan))
+    , m_query(std::move(query))
+    , m_ssh(ssh)
+    , m_docker(docker)
+    , m_parser(m_plan.source.kind == LogSourceSpec::Kind::Journal  ? QStringLiteral("journal")
+               : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("auto")
+                                                                   : m_plan.source.format)
+{
+    m_dockerFilter.setPattern(m_query.grep);
+    m_reconnect.setSingleShot(true);
+    m_reconnect.setInterval(kReconnectDelayMs);
+    connect(&m_reconnect, &QTimer::timeout, this, [this] {
+        m_resumed = true;
+        start();
+    });
+}
+
+LogStream::~LogStream()
+{
+    stop();
+}
+
+void LogStream::start()
+{
+    m_stopped = false;
+    m_partial.clear();
+    m_stderr.clear();
+    setState(m_lostAtMs ? State::Reconnecting : m_query.follow ? State::Following : State::Reading);
+    if (m_plan.source.kind == LogSourceSpec::Kind::Docker)
+        startDocker(m_resumed);
+    else
+        startSsh();
+}
+
+void LogStream::stop()
+{
+    m_stopped = true;
+    m_reconnect.stop();
+    if (m_exec)
+        m_exec->cancel();
+    if (m_dockerFollow && m_docker)
+        m_docker->stopFollowing(m_dockerFollow);
+    m_dockerFollow = 0;
+    if (!isFinished())
+        setState(State::Done);
+}
+
+void LogStream::startSsh()
+{
+    if (!m_ssh) {
+        m_error = tr("no SSH session for %1").arg(m_plan.host);
+        setState(State::Failed);
+        return;
+    }
+    const QString command = m_resumed
+                                ? logCommand(m_plan.source, m_query, m_parser.lastCursor(), true)
+                                : m_plan.command;
+    m_exec = m_ssh->exec(command, this);
+    m_exec->setCaptureOutput(false);
+    connect(m_exec, &SshExec::stdoutReceived, this, &LogStream::receive);
+    connect(m_exec, &SshExec::stderrReceived, this, &LogStream::receiveControl);
+    SshExec *exec = m_exec;
+    connect(m_exec, &SshExec::finished, this, [this, exec](int status) {
+        exec->deleteLater();
+        // A command that ran and failed (a bad pattern, no journalctl) is not retried; a
+        // session that went away is.
+        const bool dropped = status < 0;
+        QString why = QString::fromUtf8(m_stderr).trimmed();
+        if (why.isEmpty())
+            why = dropped ? exec->errorString() : tr("exit %1").arg(status);
+        ended(status == 0, dropped, why);
+    });
+}
+
+// The engine's logs endpoint has no marker between old and new lines: a followed service is
+// read as its history (follow=0), then followed from the last line's time.
+void LogStream::startDocker(bool following)
+{
+    if (!m_docker) {
+        m_error = tr("no Docker engine for %1").arg(m_plan.host);
+        setState(State::Failed);
+        return;
+    }
+    m_decoder = std::make_unique<DockerLogDecoder>();
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("stdout"), QStringLiteral("1"));
+    q.addQueryItem(QStringLiteral("stderr"), QStringLiteral("1"));
+    q.addQueryItem(QStringLiteral("timestamps"), QStringLiteral("1"));
+    q.addQueryItem(QStringLiteral("follow"), following ? QStringLiteral("1") : QStringLiteral("0"));
+    const qint64 since = following && m_lastTimeMs ? m_lastTimeMs + 1 : m_query.sinceMs;
+    if (since)
+        q.addQueryItem(QStringLiteral("since"), QString::number(double(since) / 1000.0, 'f', 3));
+    else
+        q.addQueryItem(QStringLiteral("tail"),
+                       following ? QStringLiteral("0") : QString::number(m_query.lines));
+    if (m_query.untilMs && !m_query.follow)
+        q.addQueryItem(QStringLiteral("until"),
+                       QString::number(double(m_query.untilMs) / 1000.0, 'f', 3));
+    m_dockerFollow = m_docker->follow(
+        m_plan.dockerPath + QLatin1Char('?') + q.toString(QUrl::FullyEncoded), this,
+        [this](const QByteArray &chunk) { receive(m_decoder->feed(chunk)); },
+        [this, following](const QString &error) {
+            m_dockerFollow = 0;
+            if (!following && error.isEmpty() && m_query.follow && !m_stopped) {
+                flushPartial();
+                endHistory();
+                startDocker(true);
+                return;
+            }
+            ended(error.isEmpty(), !error.isEmpty(), error);
+        });
+}
+
+void LogStream::endHistory()
+{
+    if (m_historyEnded)
+        return;
+    m_historyEnded = true;
+    emit historyFinished();
+}
+
+void LogStream::noteBack()
+{
+    if (!m_lostAtMs)
+        return;
+    const LogEntry gap =
+        gapEntry(tr("reconnected after %1: lines between %2 and %3 UTC may be missing")
+                     .arg(formatDuration((nowMs() - m_lostAtMs) / 1000), clockText(m_lostAtMs),
+                          clockText(nowMs())));
+    m_lostAtMs = 0;
+    setState(State::Following);
+    emit entriesReceived({gap});
+}
+
+void LogStream::receive(const QByteArray &data)
+{
+    noteBack();
+    m_partial += data;
+    QList<LogEntry> batch;
+    const qint64 received = nowMs();
+    // The engine cannot grep: a container's lines are filtered here.
+    const bool filterHere =
+        m_plan.source.kind == LogSourceSpec::Kind::Docker && !m_query.grep.isEmpty();
+    qsizetype start = 0;
+    for (qsizetype nl = m_partial.indexOf('\n'); nl >= 0; nl = m_partial.indexOf('\n', start)) {
+        QByteArray line = m_partial.mid(start, qMin(nl - start, kMaxLineBytes));
+        start = nl + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        if (line == historyEndMarker()) {
+            if (!batch.isEmpty())
+                emit entriesReceived(std::exchange(batch, {}));
+            endHistory();
+            continue;
+        }
+        LogEntry e = m_parser.parse(line, received);
+        ++m_lines;
+        if (!m_query.wants(e) || (filterHere && !m_dockerFilter.match(e.message).hasMatch()))
+            continue;
+        e.host = m_plan.host;
+        e.source = m_plan.source.name;
+        if (!e.timeGuessed && !m_sawTime) {
+            // The first lines had no time (a traceback cut by the window): they belong just
+            // before this one, not at the moment they arrived.
+            m_sawTime = true;
+            for (LogEntry &early : batch)
+                if (early.timeGuessed && !early.isGap)
+                    early.timeMs = e.timeMs;
+        }
+        m_lastTimeMs = qMax(m_lastTimeMs, e.timeMs);
+        batch.append(std::move(e));
+    }
+    m_partial.remove(0, start);
+    if (m_partial.size() > kMaxLineBytes) // a newline-free stream cannot take unbounded memory
+        m_partial.truncate(kMaxLineBytes);
+    if (!batch.isEmpty())
+        emit entriesReceived(batch);
+}
+
+void LogStream::receiveControl(const QByteArray &data)
+{
+    for (const QByteArray &line : data.split('\n')) {
+        if (line.startsWith("opsdeck-clock ")) {
+            const qint64 hostMs = line.mid(14).trimmed().toLongLong();
+            if (hostMs)
+                m_skewMs = hostMs - nowMs();
+            noteBack(); // the command runs on the host again
+        } else if (line.startsWith("opsdeck-scanned ")) {
+            m_scanned = qMax<qint64>(0, m_scanned) + line.mid(16).trimmed().toLongLong();
+        } else if (line.startsWith("opsdeck-missing")) {
+            m_error = tr("no file matches %1 on %2").arg(m_plan.source.path, m_plan.host);
+        } else if (!line.trimmed().isEmpty() && m_stderr.size() < kMaxStderrBytes) {
+            m_stderr += line.left(kMaxStderrBytes) + '\n';
+        }
+    }
+}
+
+void LogStream::flushPartial()
+{
+    if (!m_partial.isEmpty()) {
+        m_partial += '\n';
+        const QByteArray rest = std::exchange(m_partial, {});
+        receive(rest);
+    }
+}
+
+void LogStream::ended(bool clean, bool dropped, const QString &why)
+{
+    flushPartial();
+    if (m_stopped)
+        return;
+    endHistory(); // what was read is all the history there will be
+    if (m_query.follow && (dropped || clean)) {
+        if (!m_lostAtMs) {
+            m_lostAtMs = nowMs();
+            emit entriesReceived({gapEntry(tr("lost the stream (%1); reconnecting").arg(why))});
+        }
+        setState(State::Reconnecting);
+        m_reconnect.start();
+        return;
+    }
+    if (!clean)
+        m_error = why;
+    setState(clean ? State::Done : State::Failed);
+}
+
+void LogStream::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+LogEntry LogStream::gapEntry(const QString &message) const
+{
+    LogEntry e;
+    e.isGap = true;
+    e.timeMs = nowMs() + m_skewMs;
+    e.level = LogLevel::Warning;
+    e.host = m_plan.host;
+    e.source = m_plan.source.name;
+    e.message = message;
+    return e;
+}
+
+} // namespace Opsdeck

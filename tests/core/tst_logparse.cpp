@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reading log lines: the formats the demo's hosts write (gunicorn, Python logging, the journal,
+// Docker), the commands sent to the hosts, and the workspace's logs: block.
+#include "logs/logfilter.h"
+#include "logs/logparse.h"
+#include "logs/logquery.h"
+#include "workspace/workspaceloader.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace Opsdeck;
+
+namespace {
+
+qint64 utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODateWithMs).toMSecsSinceEpoch();
+}
+
+const QByteArray kWorkspace = "version: 1\nname: x\nhosts:\n  web1: {address: 10.0.0.1}\n"
+                              "  web2: {address: 10.0.0.2}\nenvironments:\n  production:\n"
+                              "    hosts: [web1, web2]\n    logs:\n";
+
+WorkspaceLoadResult loadLogs(const QByteArray &logs)
+{
+    return WorkspaceLoader::loadText(kWorkspace + logs, QStringLiteral("/ws/opsdeck.yaml"));
+}
+
+QString firstError(const WorkspaceLoadResult &r)
+{
+    for (const Diagnostic &d : r.diagnostics)
+        if (d.isError())
+            return d.toString();
+    return {};
+}
+
+} // namespace
+
+class TestLogParse final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void isoTimes_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<qint64>("expected");
+        QTest::newRow("python") << QByteArray("2026-12-06 07:01:02,345 INFO x")
+                                << utc("2026-12-06T07:01:02.345Z");
+        QTest::newRow("gunicorn") << QByteArray("2026-12-06 07:01:02 +0100] [1]")
+                                  << utc("2026-12-06T06:01:02.000Z");
+        QTest::newRow("docker") << QByteArray("2026-12-06T07:01:02.123456789Z hi")
+                                << utc("2026-12-06T07:01:02.123Z");
+        QTest::newRow("offset") << QByteArray("2026-02-28T23:59:59-02:30")
+                                << utc("2026-03-01T02:29:59.000Z");
+        QTest::newRow("leap day") << QByteArray("2028-02-29T12:00:00Z")
+                                  << utc("2028-02-29T12:00:00.000Z");
+    }
+
+    void isoTimes()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(qint64, expected);
+        QCOMPARE(LogTime::parseIso(text.constData(), text.size()).value_or(-1), expected);
+    }
+
+    void notTimes()
+    {
+        for (const QByteArray &text :
+             {QByteArray("2026-13-06 07:01:02"), QByteArray("Traceback (most"),
+              QByteArray("2026-12-06"), QByteArray("")})
+            QVERIFY2(!LogTime::parseIso(text.constData(), text.size()), text.constData());
+        QVERIFY(!LogTime::parseAccess("06/Dek/2026:07:01:02 +0000", 26));
+    }
+
+    void accessLine()
+    {
+        LogLineParser parser;
+        QByteArray line =
+            "127.0.0.1 - - [06/Dec/2026:07:01:02 +0000] \"GET /report?x=1 HTTP/1.1\" 500 "
+            "141 \"-\" \"Python-urllib/3.11\"";
+        const LogEntry e = parser.parse(line, 1);
+        QCOMPARE(e.timeMs, utc("2026-12-06T07:01:02.000Z"));
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.message, QString::fromLatin1(line)); // the line as grep shows it
+        QCOMPARE(e.field(QStringLiteral("method")), QStringLiteral("GET"));
+        QCOMPARE(e.field(QStringLiteral("path")), QStringLiteral("/report?x=1"));
+        QCOMPARE(e.field(QStringLiteral("status")), QStringLiteral("500"));
+        QCOMPARE(parser.parse(line.replace(" 500 ", " 404 "), 1).level, LogLevel::Warning);
+        QCOMPARE(parser.parse(line.replace(" 404 ", " 200 "), 1).level, LogLevel::Info);
+    }
+
+    // gunicorn's error log with the app's logging in it, and a traceback that belongs to the
+    // line before it.
+    void pythonLinesAndTraceback()
+    {
+        LogLineParser parser(QStringLiteral("python"));
+        LogEntry e = parser.parse(
+            "[2026-12-06 07:01:02 +0000] [4242] [INFO] Booting worker with pid: 4242", 1);
+        QCOMPARE(e.level, LogLevel::Info);
+        QCOMPARE(e.message, QStringLiteral("Booting worker with pid: 4242"));
+        QCOMPARE(e.field(QStringLiteral("pid")), QStringLiteral("4242"));
+        e = parser.parse("[2026-12-06 07:05:00,250] [4242] [ERROR] django.request: Internal Server "
+                         "Error: /report",
+                         1);
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.timeMs, utc("2026-12-06T07:05:00.250Z"));
+        QCOMPARE(e.message, QStringLiteral("django.request: Internal Server Error: /report"));
+        e = parser.parse("Traceback (most recent call last):", 99);
+        QCOMPARE(e.timeMs, utc("2026-12-06T07:05:00.250Z"));
+        QCOMPARE(e.level, LogLevel::Error);
+        QVERIFY(e.timeGuessed);
+        e = parser.parse("2026-12-06 07:06:00,000 WARNING twit: slow", 1);
+        QCOMPARE(e.level, LogLevel::Warning);
+        QCOMPARE(e.message, QStringLiteral("twit: slow"));
+    }
+
+    void journalEntry()
+    {
+        LogLineParser parser(QStringLiteral("journal"));
+        const LogEntry e = parser.parse(
+            R"({"__CURSOR":"s=1;i=8","__REALTIME_TIMESTAMP":"1796540948824908","_PID":"5581",)"
+            R"("_SYSTEMD_UNIT":"minitwit-worker.service","PRIORITY":"3","SYSLOG_IDENTIFIER":"w",)"
+            R"("_BOOT_ID":"x","MESSAGE":[104,105]})",
+            1);
+        QCOMPARE(e.timeMs, qint64(1796540948824));
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.message, QStringLiteral("hi")); // bytes, as the journal sends binary messages
+        QCOMPARE(e.field(QStringLiteral("unit")), QStringLiteral("minitwit-worker.service"));
+        QCOMPARE(e.field(QStringLiteral("priority")), QStringLiteral("3"));
+        QCOMPARE(e.field(QStringLiteral("PID")), QStringLiteral("5581"));
+        QVERIFY(e.field(QStringLiteral("BOOT_ID")).isEmpty());
+        QCOMPARE(parser.lastCursor(), QStringLiteral("s=1;i=8"));
+    }
+
+    void jsonAndTextLines()
+    {
+        LogLineParser parser;
+        LogEntry e =
+            parser.parse(R"({"ts": 1796540948.5, "level": "warn", "msg": "disk", "free": 3})", 1);
+        QCOMPARE(e.timeMs, qint64(1796540948500));
+        QCOMPARE(e.level, LogLevel::Warning);
+        QCOMPARE(e.message, QStringLiteral("disk"));
+        QCOMPARE(e.field(QStringLiteral("free")), QStringLiteral("3"));
+        LogLineParser text(QStringLiteral("text"));
+        e = text.parse("2026-12-06 07:06:00 looks like a time but this source is text", 777);
+        QCOMPARE(e.timeMs, qint64(777));
+        QVERIFY(e.timeGuessed);
+        QCOMPARE(e.level, LogLevel::Unknown);
+        e = parser.parse("{not json", 5);
+        QCOMPARE(e.message, QStringLiteral("{not json")); // kept, never dropped
+    }
+
+    void levels()
+    {
+        QCOMPARE(logLevelFromName(QStringLiteral("warn")), LogLevel::Warning);
+        QCOMPARE(logLevelFromName(QStringLiteral("4")), LogLevel::Warning);
+        QCOMPARE(logLevelFromName(QStringLiteral("0")), LogLevel::Critical);
+        QVERIFY(!logLevelFromName(QStringLiteral("loud")));
+        QCOMPARE(syslogPriorityOf(LogLevel::Warning), 4);
+        QCOMPARE(logLevelFromPriority(6), LogLevel::Info);
+    }
+
+    // The hosts filter: journalctl's own options, grep -E over files, and the newest lines
+    // only when no window is given.
+    void commandsFilterOnTheHost()
+    {
+        LogSourceSpec journal;
+        journal.kind = LogSourceSpec::Kind::Journal;
+        journal.units = {QStringLiteral("app.service")};
+        journal.directory = QStringLiteral("/srv/journal");
+        LogQuery q;
+        q.sinceMs = 1'796'540'000'123;
+        q.untilMs = 1'796'540'100'000;
+        q.grep = QStringLiteral("it's");
+        q.minLevel = LogLevel::Warning;
+        const QString j = logCommand(journal, q);
+        for (const char *part :
+             {"journalctl --no-pager -o json", "--directory=/srv/journal", "-u app.service",
+              "--since=@1796540000", "--until=@1796540100", "-p 0..4", "--grep='it'\\''s'"})
+            QVERIFY2(j.contains(QLatin1String(part)), qPrintable(j));
+        QVERIFY(!j.contains(QLatin1String(" -f")));
+
+        LogSourceSpec file;
+        file.path = QStringLiteral("/srv/app/shared/*.log");
+        q = LogQuery();
+        q.grep = QStringLiteral(" 500 ");
+        q.lines = 50;
+        const QString f = logCommand(file, q);
+        QVERIFY2(f.contains(QLatin1String("for f in /srv/app/shared/*.log;")), qPrintable(f));
+        QVERIFY2(f.contains(QLatin1String("LC_ALL=C grep -E -e ' 500 ' -h -- \"$@\" | tail -n 50")),
+                 qPrintable(f));
+        QVERIFY(f.contains(QLatin1String("opsdeck-scanned")));
+        q.follow = true;
+        const QString followed = logCommand(file, q);
+        // The newest matching lines, a marker, then new lines from where the history ended.
+        const qsizetype history = followed.indexOf(
+            QLatin1String("grep --line-buffered -E -e ' 500 ' -h -- \"$@\" | tail -n 50"));
+        const qsizetype marker = followed.indexOf(QLatin1String("\\036opsdeck-history-end"));
+        const qsizetype tail = followed.indexOf(
+            QLatin1String("tail -q -n 0 -F -- \"$@\" | LC_ALL=C grep --line-buffered"));
+        QVERIFY2(history > 0 && marker > history && tail > marker, qPrintable(followed));
+        q.untilMs = 1'796'540'100'000;
+        const QString journalFollowed = logCommand(journal, q);
+        QVERIFY2(journalFollowed.contains(QLatin1String("--cursor-file=\"$c\" -f")),
+                 qPrintable(journalFollowed));
+        QVERIFY(!journalFollowed.contains(QLatin1String("--until"))); // following has no end
+        const QString resumed = logCommand(file, q, {}, true);
+        QVERIFY2(resumed.contains(QLatin1String("tail -q -n 0 -F")), qPrintable(resumed));
+        QVERIFY(logCommand(journal, q, QStringLiteral("s=1;i=9"))
+                    .contains(QLatin1String("--after-cursor='s=1;i=9'")));
+    }
+
+    void searchAsTyped()
+    {
+        LogLineParser parser;
+        LogEntry access = parser.parse(
+            "10.0.0.9 - - [06/Dec/2026:07:01:02 +0000] \"GET /report HTTP/1.1\" 500 1 \"-\" \"x\"",
+            1);
+        access.host = QStringLiteral("web2");
+        access.source = QStringLiteral("access.log");
+        const auto matches = [&access](const char *text) {
+            const Result<LogFilter> f = LogFilter::parse(QString::fromUtf8(text));
+            return f.ok() && f->matches(access);
+        };
+        QVERIFY(matches(""));
+        QVERIFY(matches("REPORT get"));   // every word, any case
+        QVERIFY(!matches("report -GET")); // -word excludes
+        QVERIFY(matches("/re?port.*500/"));
+        QVERIFY(matches("status=500 host=web2")); // an access line's fields, read from it
+        QVERIFY(!matches("status=404"));
+        QVERIFY(matches("level=warning")); // error is at least warning
+        QVERIFY(!matches("level=critical"));
+        QVERIFY(!matches("source=error.log"));
+        QVERIFY(!LogFilter::parse(QStringLiteral("/[unclosed/")).ok());
+        QVERIFY(!LogFilter::parse(QStringLiteral("level=loud")).ok());
+        QCOMPARE(LogFilter::parse(QStringLiteral("a.b(c) x"))->hostPattern(),
+                 QStringLiteral("a\\.b\\(c\\)"));
+        QCOMPARE(LogFilter::parse(QStringLiteral("status=500"))->hostPattern(), QString());
+    }
+
+    void times()
+    {
+        const qint64 now = utc("2026-12-06T12:00:00.000Z");
+        QCOMPARE(parseLogTime(QStringLiteral("10m"), now), now - 600'000);
+        QCOMPARE(parseLogTime(QStringLiteral("2h"), now), now - 7'200'000);
+        QCOMPARE(parseLogTime(QStringLiteral("07:30"), now), utc("2026-12-06T07:30:00.000Z"));
+        QCOMPARE(parseLogTime(QStringLiteral("2026-12-05T10:00:00Z"), now),
+                 utc("2026-12-05T10:00:00.000Z"));
+        QCOMPARE(parseLogTime(QStringLiteral("yesterday-ish"), now), qint64(0));
+    }
+
+    void workspaceSources()
+    {
+        const WorkspaceLoadResult r =
+            loadLogs("      - file: /srv/app/shared/access.log\n"
+                     "      - { file: /srv/app/shared/*.json, format: json, hosts: [web2] }\n"
+                     "      - journal: [app-worker.service]\n");
+        QVERIFY2(r.ok(), qPrintable(firstError(r)));
+        const QList<LogSourceSpec> logs =
+            r.workspace->environment(QStringLiteral("production"))->logs;
+        QCOMPARE(logs.size(), 3);
+        QCOMPARE(logs[0].name, QStringLiteral("access.log"));
+        QCOMPARE(logs[0].format, QStringLiteral("auto"));
+        QCOMPARE(logs[1].hosts, QStringList{QStringLiteral("web2")});
+        QCOMPARE(logs[2].kind, LogSourceSpec::Kind::Journal);
+        QCOMPARE(logs[2].name, QStringLiteral("app-worker"));
+
+        LogQuery q;
+        q.sources = {QStringLiteral("access.log"), QStringLiteral("*.json")};
+        const Result<QList<LogStreamPlan>> plans =
+            planLogStreams(*r.workspace->environment(QStringLiteral("production")), q);
+        QVERIFY(plans.ok());
+        QCOMPARE(plans->size(), 3); // access.log on both hosts, the JSON files on web2
+        q.sources = {QStringLiteral("acess.log")};
+        const Result<QList<LogStreamPlan>> typo =
+            planLogStreams(*r.workspace->environment(QStringLiteral("production")), q);
+        QVERIFY(!typo.ok());
+        QVERIFY2(typo.errorString().contains(QLatin1String("did you mean 'access.log'")),
+                 qPrintable(typo.errorString()));
+    }
+
+    void badSourcesAreErrorsWithTheirPosition_data()
+    {
+        QTest::addColumn<QByteArray>("logs");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("shell in a path") << QByteArray("      - file: \"/srv/$(reboot).log\"\n")
+                                         << QStringLiteral("opsdeck.yaml:10:15: error");
+        QTest::newRow("relative") << QByteArray("      - file: log/app.log\n")
+                                  << QStringLiteral("absolute path");
+        QTest::newRow("two kinds") << QByteArray("      - {file: /a.log, journal: [x]}\n")
+                                   << QStringLiteral("exactly one of");
+        QTest::newRow("format") << QByteArray("      - {file: /a.log, format: xml}\n")
+                                << QStringLiteral("'xml': expected");
+        QTest::newRow("host") << QByteArray("      - {file: /a.log, hosts: [web3]}\n")
+                              << QStringLiteral("'web3' is not one of this environment's hosts");
+        QTest::newRow("docker without containers")
+            << QByteArray("      - docker: web\n") << QStringLiteral("container environment");
+        QTest::newRow("same name")
+            << QByteArray("      - file: /a/app.log\n      - file: /b/app.log\n")
+            << QStringLiteral("a second source named 'app.log'");
+    }
+
+    void badSourcesAreErrorsWithTheirPosition()
+    {
+        QFETCH(QByteArray, logs);
+        QFETCH(QString, error);
+        const WorkspaceLoadResult r = loadLogs(logs);
+        QVERIFY(!r.ok());
+        QVERIFY2(firstError(r).contains(error), qPrintable(firstError(r)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogParse)
+#include "tst_logparse.moc"
