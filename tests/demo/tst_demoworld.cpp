@@ -107,8 +107,9 @@ private slots:
         SshExec *web1 = m_pool->client(QStringLiteral("web1"))->exec(list);
         SshExec *web2 = m_pool->client(QStringLiteral("web2"))->exec(list);
         QVERIFY(QTest::qWaitFor([&] { return web1->isFinished() && web2->isFinished(); }, 20000));
-        QCOMPARE(web1->capturedStdout(), QByteArray("minitwit\nminitwit-staging\nhost=web1\n"));
-        QCOMPARE(web2->capturedStdout(), QByteArray("minitwit\nhost=web2\n"));
+        // journal/: the worker's journal files (systemd-journal-remote writes them there).
+        QCOMPARE(web1->capturedStdout(), QByteArray("journal\nminitwit\nminitwit-staging\nhost=web1\n"));
+        QCOMPARE(web2->capturedStdout(), QByteArray("journal\nminitwit\nhost=web2\n"));
     }
 
     void secretsFilesOpenWithTheDemoKeyAndDrift()

@@ -12,6 +12,8 @@
 #   metrics      Prometheus scraping the app, node_exporter (with a textfile collector) and
 #                postgres_exporter every 2 s; a bounded load generator
 #   secrets      an age identity and a .sops.yaml next to the workspace
+#   logs         gunicorn's access and error logs (with the app's logging and the 500s of a view
+#                that fails on purpose) under each shared/; a worker's journal per web host
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -277,6 +279,12 @@ start() {
     deploy_v1 web1 /srv/minitwit-staging "$APP_PORT_STAGING_WEB1" minitwit_staging
     deploy_v1 web1 /srv/minitwit "$APP_PORT_PRODUCTION_WEB1" minitwit_prod
     deploy_v1 web2 /srv/minitwit "$APP_PORT_PRODUCTION_WEB2" minitwit_prod
+    log "journals"
+    local h
+    for h in web1 web2; do
+        python3 "$here/demo_journal.py" "$state/hosts/$h/srv/journal" "$h" >"$state/run/journal-$h.log" 2>&1 &
+        echo $! >"$state/run/journal-$h.pid"
+    done
     log "metrics"
     start_metrics
     write_workspace

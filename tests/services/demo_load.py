@@ -16,7 +16,7 @@ parser.add_argument("--max-requests", type=int, default=50000)
 parser.add_argument("--max-seconds", type=int, default=4 * 3600)
 args = parser.parse_args()
 
-paths = ["/", "/", "/", "/user/user1", "/user/user42", "/nope", "/up"]
+paths = ["/", "/", "/", "/user/user1", "/user/user42", "/nope", "/up", "/report"]
 start = time.time()
 for n in range(args.max_requests):
     if time.time() - start > args.max_seconds:

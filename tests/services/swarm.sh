@@ -117,6 +117,8 @@ env = f"""  swarm:
       release: ["python3 manage.py migrate --noinput"]
       healthcheck: {{ url: "http://127.0.0.1:{int(base) + 1}/up", interval: 1s, timeout: 5s, budget: 30s }}
       update: {{ parallelism: 1, order: stop-first, failure_action: rollback, monitor: 5s }}
+    logs:
+      - docker: web
 
 """
 at = text.index("\ndashboards:")

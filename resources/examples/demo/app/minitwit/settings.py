@@ -61,8 +61,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 WAFFLE_CREATE_MISSING_FLAGS = False
+# Python logging on stderr, which gunicorn's --capture-output sends to its error log: one format
+# (time, pid, level, logger) that Opsdeck's log reader parses like gunicorn's own lines.
 LOGGING = {
     "version": 1,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "disable_existing_loggers": False,  # gunicorn's access and error loggers keep writing
+    "formatters": {"plain": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"twit": {"level": "INFO"}},
 }

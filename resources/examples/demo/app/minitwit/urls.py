@@ -5,6 +5,7 @@ from twit import views
 urlpatterns = [
     path("", views.public_timeline, name="public"),
     path("up", views.up, name="up"),
+    path("report", views.report, name="report"),
     path("register", views.register, name="register"),
     path("login", views.login_view, name="login"),
     path("post", views.post_message, name="post"),

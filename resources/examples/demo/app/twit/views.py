@@ -1,4 +1,6 @@
+import logging
 import os
+import random
 from pathlib import Path
 
 import waffle
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from . import health
 from .models import Follow, Message
+
+logger = logging.getLogger("twit")
 
 REVISION_FILE = Path(__file__).resolve().parent.parent / "REVISION"
 
@@ -42,6 +46,16 @@ def user_timeline(request, username):
     user = get_object_or_404(User, username=username)
     messages = Message.objects.filter(author=user).select_related("author").order_by("-pub_date")[:30]
     return _render(f"{username}'s timeline", messages, request)
+
+
+def report(request):
+    """A report whose backend fails now and then, on purpose: the demo's logs and alerts need
+    real 500s (Django logs each with its traceback)."""
+    if random.random() < 0.2:
+        raise RuntimeError("report backend timed out after 5 s")
+    users = User.objects.count()
+    logger.info("report built for %d users", users)
+    return JsonResponse({"users": users})
 
 
 def up(request):
