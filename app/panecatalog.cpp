@@ -7,6 +7,7 @@
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploypane.h"
 #include "flags/flagspane.h"
+#include "logs/logspane.h"
 #include "metrics/metricspane.h"
 #include "overview/overviewpane.h"
 #include "runtime/environmentcontext.h"
@@ -40,7 +41,7 @@ PaneKind deployments()
 
 const QList<PaneKind> &paneCatalog()
 {
-    // The order is the sidebar's and Ctrl+1…7's.
+    // The order is the sidebar's and Ctrl+1…9's.
     static const QList<PaneKind> kinds = {
         kind<OverviewPane>("overview", "Overview"),
         kind<DbHealthPane>("dbhealth", "Database health"),
@@ -50,6 +51,7 @@ const QList<PaneKind> &paneCatalog()
         kind<FlagsPane>("flags", "Feature flags"),
         kind<MetricsPane>("metrics", "Metrics"),
         kind<ConfigPane>("config", "Config"),
+        kind<LogsPane>("logs", "Logs"),
     };
     return kinds;
 }

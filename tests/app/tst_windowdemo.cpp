@@ -44,7 +44,8 @@ namespace {
 const QStringList kPanes{QStringLiteral("overview"), QStringLiteral("dbhealth"),
                          QStringLiteral("database"), QStringLiteral("deploy"),
                          QStringLiteral("secrets"),  QStringLiteral("flags"),
-                         QStringLiteral("metrics"),  QStringLiteral("config")};
+                         QStringLiteral("metrics"),  QStringLiteral("config"),
+                         QStringLiteral("logs")};
 
 QString demoConninfo(const QString &database)
 {

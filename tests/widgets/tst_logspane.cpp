@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Logs pane on the demo world: production's hosts merged in one table, the search as you
+// type (done in the pool), following that stops when you scroll up, and export.
+#include "logs/logcollector.h"
+#include "logs/logspane.h"
+#include "logs/logview.h"
+#include "logtablemodel.h"
+#include "runtime/sshpool.h"
+#include "testpane.h"
+#include "testservices.h"
+#include "workspace/workspaceloader.h"
+
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace Opsdeck;
+
+class TestLogsPane final : public QObject
+{
+    Q_OBJECT
+
+    QHash<QString, QString> m_demo;
+    std::optional<Workspace> m_workspace;
+    FixedPrompter m_reject{HostKeyDecision::Reject};
+    std::unique_ptr<SshPool> m_pool;
+    QNetworkAccessManager m_http;
+
+    void request(const QString &portVariable, const QString &path)
+    {
+        QNetworkReply *reply = m_http.get(QNetworkRequest(
+            QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_demo.value(portVariable), path))));
+        QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000));
+        reply->deleteLater();
+    }
+
+    static void screenshot(QWidget *widget, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        QTest::qWait(100);
+        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
+    }
+
+    static int rowsMatching(const LogTableModel *model, const QString &text,
+                            QSet<QString> *hosts = nullptr)
+    {
+        int n = 0;
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->entryAt(row).message.contains(text)) {
+                ++n;
+                if (hosts)
+                    hosts->insert(model->entryAt(row).host);
+            }
+        return n;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = TestServices::load(QStringLiteral("demo"));
+        const WorkspaceLoadResult loaded =
+            WorkspaceLoader::loadFile(m_demo.value(QStringLiteral("WORKSPACE")));
+        QVERIFY(loaded.ok());
+        m_workspace = loaded.workspace;
+        m_pool = std::make_unique<SshPool>(*m_workspace, &m_reject);
+    }
+
+    void theHostsMergedFollowedAndSearched()
+    {
+        TestPane<LogsPane> pane(*m_workspace, QStringLiteral("production"), m_pool.get());
+        pane->resize(1400, 800);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->isSettled(), 60000);
+        QCOMPARE(pane->state(), Pane::State::Ready);
+        LogTableModel *model = pane->model();
+        QVERIFY(model->rowCount() > 0);
+        // Merged by time, every host and source there.
+        QSet<QString> hosts, sources;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            hosts << model->entryAt(row).host;
+            sources << model->entryAt(row).source;
+            if (row > 0)
+                QVERIFY(model->entryAt(row - 1).timeMs <= model->entryAt(row).timeMs);
+        }
+        QCOMPARE(hosts, (QSet<QString>{QStringLiteral("web1"), QStringLiteral("web2")}));
+        QVERIFY2(sources.contains(QStringLiteral("access.log")) &&
+                     sources.contains(QStringLiteral("minitwit-worker")),
+                 qPrintable(QStringList(sources.values()).join(QLatin1Char(','))));
+
+        // A new request on each web host arrives on its own, with its host.
+        const QString probe = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        request(QStringLiteral("APP_PORT_PRODUCTION_WEB1"), QStringLiteral("/?pane=") + probe);
+        request(QStringLiteral("APP_PORT_PRODUCTION_WEB2"), QStringLiteral("/?pane=") + probe);
+        QSet<QString> seenOn;
+        QTRY_VERIFY_WITH_TIMEOUT((seenOn.clear(), rowsMatching(model, probe, &seenOn) == 2), 15000);
+        QCOMPARE(seenOn, (QSet<QString>{QStringLiteral("web1"), QStringLiteral("web2")}));
+        // Following: the newest line is in sight.
+        QTableView *table = pane->view()->table();
+        QVERIFY(pane->view()->isFollowing());
+        QTRY_COMPARE(table->verticalScrollBar()->value(), table->verticalScrollBar()->maximum());
+
+        // Search as you type: field=value and words, done in the pool.
+        pane->searchField()->setText(QStringLiteral("status=200 ") + probe);
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 2 && !model->isSearching(), 10000);
+        pane->searchField()->setText(QStringLiteral("level=error"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !model->isSearching() && model->filter().minLevel() == LogLevel::Error, 10000);
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(model->entryAt(row).level >= LogLevel::Error || model->entryAt(row).isGap);
+        screenshot(pane.get(), QStringLiteral("logs.png"));
+        pane->searchField()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(model->filter().isEmpty() && !model->isSearching(), 10000);
+
+        // Scrolling up stops following: new lines no longer move the view.
+        QTRY_VERIFY_WITH_TIMEOUT(table->verticalScrollBar()->maximum() > 10, 10000);
+        table->verticalScrollBar()->triggerAction(QAbstractSlider::SliderPageStepSub);
+        QTRY_VERIFY(!pane->view()->isFollowing());
+        const int held = table->verticalScrollBar()->value();
+        const int rows = model->rowCount();
+        request(QStringLiteral("APP_PORT_PRODUCTION_WEB1"), QStringLiteral("/?after-scroll"));
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > rows, 15000);
+        QCOMPARE(table->verticalScrollBar()->value(), held);
+        // End picks it up again.
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_End);
+        QVERIFY(pane->view()->isFollowing());
+
+        // Export writes the shown lines.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("production.txt"));
+        QVERIFY(pane->exportTo(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().count('\n') >= model->rowCount() - 5);
+    }
+
+    // A deploy's or a chart marker's time: five minutes either side (followed until its end,
+    // when that is still to come), nothing outside it.
+    void aroundATime()
+    {
+        TestPane<LogsPane> pane(*m_workspace, QStringLiteral("production"), m_pool.get());
+        const qint64 at = QDateTime::currentMSecsSinceEpoch() - 60'000;
+        pane->openItem(QStringLiteral("around=") +
+                       QDateTime::fromMSecsSinceEpoch(at, Qt::UTC).toString(Qt::ISODateWithMs));
+        pane->resize(1200, 700);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->isSettled(), 60000);
+        QCOMPARE(pane->query().sinceMs, at - 5 * 60'000);
+        QCOMPARE(pane->query().untilMs, at + 5 * 60'000);
+        QVERIFY(pane->query().follow);
+        QVERIFY(pane->model()->rowCount() > 0); // the load generator's requests of the last minute
+        for (int row = 0; row < pane->model()->rowCount(); ++row) {
+            const LogEntry &e = pane->model()->entryAt(row);
+            QVERIFY(e.isGap || (e.timeMs >= at - 5 * 60'000 && e.timeMs <= at + 5 * 60'000));
+        }
+    }
+};
+
+QTEST_MAIN(TestLogsPane)
+#include "tst_logspane.moc"

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logspane.h"
+
+#include "common/formatting.h"
+#include "common/futures.h"
+#include "common/messagebanner.h"
+#include "logs/logcollector.h"
+#include "logs/logfilter.h"
+#include "logs/logmerger.h"
+#include "logtablemodel.h"
+#include "logview.h"
+#include "runtime/environmentcontext.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSaveFile>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace Opsdeck {
+
+namespace {
+
+constexpr qint64 kAroundMs = 5 * 60'000;
+
+QList<QList<LogEntry>> sortedSlices(QList<LogEntry> entries, int sliceSize)
+{
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
+    QList<QList<LogEntry>> slices;
+    for (qsizetype at = 0; at < entries.size(); at += sliceSize)
+        slices.append(entries.mid(at, sliceSize));
+    return slices;
+}
+
+} // namespace
+
+LogsPane::LogsPane(EnvironmentContext &context, QWidget *parent)
+    : Pane(context, parent)
+    , m_model(new LogTableModel(this))
+    , m_view(new LogView(m_model, this))
+{
+    m_followAction = new QAction(tr("Follow"), this);
+    m_followAction->setCheckable(true);
+    m_followAction->setChecked(true);
+    m_followAction->setToolTip(tr("Keep the newest line in sight (End); scrolling up stops it"));
+    m_exportAction = new QAction(tr("Export…"), this);
+    m_exportAction->setToolTip(tr("Save the shown lines as text"));
+    connect(m_followAction, &QAction::toggled, m_view, &LogView::setFollowing);
+    connect(m_view, &LogView::followingChanged, m_followAction, &QAction::setChecked);
+    connect(m_exportAction, &QAction::triggered, this, &LogsPane::chooseExport);
+    connect(m_view, &LogView::searchTermRequested, this, [this](const QString &term) {
+        m_search->setText(QString(m_search->text().trimmed() + QLatin1Char(' ') + term).trimmed());
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(banner());
+    layout->addWidget(buildControls());
+    layout->addWidget(m_view, 1);
+    m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_status);
+
+    m_drain.setInterval(0);
+    connect(&m_drain, &QTimer::timeout, this, &LogsPane::drainSlices);
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(150);
+    connect(&m_searchDelay, &QTimer::timeout, this, &LogsPane::applySearch);
+    m_statusTimer.setInterval(500);
+    connect(&m_statusTimer, &QTimer::timeout, this, &LogsPane::updateStatus);
+    connect(m_model, &LogTableModel::searchFinished, this, &LogsPane::updateStatus);
+}
+
+LogsPane::~LogsPane() = default;
+
+QWidget *LogsPane::buildControls()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_window = new QComboBox(bar);
+    for (const auto &[minutes, text] : {std::pair{5, tr("Last 5 minutes")},
+                                        {15, tr("Last 15 minutes")},
+                                        {60, tr("Last hour")},
+                                        {360, tr("Last 6 hours")},
+                                        {1440, tr("Last 24 hours")}})
+        m_window->addItem(text, minutes);
+    m_window->setCurrentIndex(1);
+    m_host = new QComboBox(bar);
+    m_host->addItem(tr("All hosts"), QString());
+    for (const QString &host : context().environment().hosts)
+        m_host->addItem(host, host);
+    m_source = new QComboBox(bar);
+    m_source->addItem(tr("All sources"), QString());
+    for (const LogSourceSpec &source : context().environment().logs)
+        m_source->addItem(source.name, source.name);
+    m_level = new QComboBox(bar);
+    m_level->addItem(tr("Any level"), int(LogLevel::Unknown));
+    m_level->addItem(tr("Notice and worse"), int(LogLevel::Notice));
+    m_level->addItem(tr("Warnings and worse"), int(LogLevel::Warning));
+    m_level->addItem(tr("Errors"), int(LogLevel::Error));
+    m_search = new QLineEdit(bar);
+    m_search->setClearButtonEnabled(true);
+    m_search->setPlaceholderText(
+        tr("Search: words, -word, /regex/, status=500, host=web1 — Enter asks the hosts"));
+    m_follow = new QToolButton(bar);
+    m_follow->setDefaultAction(m_followAction);
+    auto *exportButton = new QToolButton(bar);
+    exportButton->setDefaultAction(m_exportAction);
+    for (QComboBox *combo : {m_window, m_host, m_source, m_level}) {
+        row->addWidget(combo);
+        connect(combo, &QComboBox::activated, this, [this, combo] {
+            if (combo == m_window)
+                m_aroundMs = 0;
+            refresh();
+        });
+    }
+    row->addWidget(m_search, 1);
+    row->addWidget(m_follow);
+    row->addWidget(exportButton);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+    connect(m_search, &QLineEdit::returnPressed, this, &LogsPane::searchOnHosts);
+    return bar;
+}
+
+QList<QAction *> LogsPane::paneActions() const
+{
+    return {m_followAction, m_exportAction};
+}
+
+void LogsPane::showEvent(QShowEvent *event)
+{
+    Pane::showEvent(event);
+    if (!m_started)
+        refresh();
+}
+
+LogQuery LogsPane::queryFromControls() const
+{
+    LogQuery q;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_aroundMs) {
+        q.sinceMs = m_aroundMs - kAroundMs;
+        q.untilMs = m_aroundMs + kAroundMs;
+        q.follow = q.untilMs > now;
+    } else {
+        q.sinceMs = now - qint64(m_window->currentData().toInt()) * 60'000;
+        q.follow = true;
+    }
+    if (const QString host = m_host->currentData().toString(); !host.isEmpty())
+        q.hosts = {host};
+    if (const QString source = m_source->currentData().toString(); !source.isEmpty())
+        q.sources = {source};
+    q.minLevel = LogLevel(m_level->currentData().toInt());
+    q.grep = m_query.grep;
+    q.grepIgnoreCase = true;
+    return q;
+}
+
+void LogsPane::refresh()
+{
+    start(queryFromControls());
+}
+
+void LogsPane::openItem(const QString &item)
+{
+    if (!item.startsWith(QLatin1String("around=")))
+        return;
+    const QDateTime at = QDateTime::fromString(item.mid(7), Qt::ISODateWithMs);
+    if (!at.isValid())
+        return;
+    m_aroundMs = at.toMSecsSinceEpoch();
+    m_view->setFollowing(false);
+    refresh();
+}
+
+void LogsPane::start(const LogQuery &query)
+{
+    m_started = true;
+    m_query = query;
+    m_collector = std::make_unique<LogCollector>(context());
+    m_followMerger = std::make_unique<LogMerger>(LogMerger::kFollowDelayMs);
+    m_history.clear();
+    m_slices.clear();
+    m_historyDone = false;
+    m_model->clear();
+    connect(m_collector.get(), &LogCollector::entriesReceived, this, &LogsPane::receive);
+    connect(m_collector.get(), &LogCollector::historyFinished, this, &LogsPane::historyDone);
+    connect(m_collector.get(), &LogCollector::streamStateChanged, this, &LogsPane::updateStatus);
+    connect(m_followMerger.get(), &LogMerger::ready, this, [this](const QList<LogEntry> &entries) {
+        m_slices.push_back(entries);
+        m_drain.start();
+    });
+    const Status started = m_collector->start(query);
+    if (!started) {
+        setState(State::Empty, started.errorString());
+        return;
+    }
+    m_statusTimer.start();
+    updateStatus();
+}
+
+void LogsPane::receive(const QList<LogEntry> &entries)
+{
+    if (m_historyDone)
+        m_followMerger->add(entries);
+    else
+        m_history += entries;
+}
+
+// The whole window is there: sorted in the pool (a million lines take a while), then handed
+// to the table a slice per event-loop turn, ahead of what has been followed meanwhile.
+void LogsPane::historyDone()
+{
+    m_historyDone = true;
+    LogCollector *collector = m_collector.get();
+    onFinished(QtConcurrent::run(sortedSlices, std::exchange(m_history, {}), int(kSliceSize)), this,
+               [this, collector](const QList<QList<LogEntry>> &slices) {
+                   if (collector != m_collector.get())
+                       return; // a newer query started meanwhile
+                   for (auto it = slices.rbegin(); it != slices.rend(); ++it)
+                       m_slices.push_front(*it);
+                   m_drain.start();
+                   const QStringList problems = m_collector->problems();
+                   const bool allFailed = std::all_of(
+                       m_collector->streams().begin(), m_collector->streams().end(),
+                       [](const LogStream *s) { return s->state() == LogStream::State::Failed; });
+                   if (allFailed && !problems.isEmpty())
+                       setState(State::Error, problems.join(QLatin1Char('\n')));
+                   else
+                       setState(State::Ready);
+                   if (!problems.isEmpty() && !allFailed)
+                       banner()->showMessage(MessageBanner::Level::Warning,
+                                             problems.join(QLatin1Char('\n')));
+               });
+}
+
+void LogsPane::drainSlices()
+{
+    if (m_slices.empty()) {
+        m_drain.stop();
+        updateStatus();
+        return;
+    }
+    m_model->append(m_slices.front());
+    m_slices.pop_front();
+}
+
+void LogsPane::applySearch()
+{
+    const Result<LogFilter> filter = LogFilter::parse(m_search->text());
+    if (!filter) {
+        m_status->setText(filter.errorString());
+        return;
+    }
+    m_model->setFilter(*filter);
+    if (m_search->text().trimmed().isEmpty() && !m_query.grep.isEmpty()) {
+        m_query.grep.clear(); // the hosts no longer filter either
+        refresh();
+    }
+}
+
+void LogsPane::searchOnHosts()
+{
+    const Result<LogFilter> filter = LogFilter::parse(m_search->text());
+    if (!filter)
+        return;
+    m_query.grep = filter->hostPattern();
+    refresh();
+}
+
+bool LogsPane::isSettled() const
+{
+    return hasLoaded() && m_historyDone && m_slices.empty() && !m_model->isSearching();
+}
+
+void LogsPane::updateStatus()
+{
+    if (!m_collector)
+        return;
+    QStringList parts;
+    parts << tr("%n lines", nullptr, m_model->heldCount());
+    if (!m_model->filter().isEmpty())
+        parts << tr("%n shown", nullptr, m_model->rowCount());
+    if (m_model->droppedCount() > 0)
+        parts << tr("%1 older lines let go (memory holds %2)")
+                     .arg(m_model->droppedCount())
+                     .arg(m_model->capacity());
+    if (const qint64 scanned = m_collector->scannedBytes(); scanned >= 0)
+        parts << tr("the hosts scanned %1").arg(formatBytes(scanned));
+    if (!m_query.grep.isEmpty())
+        parts << tr("filtered on the hosts by /%1/").arg(m_query.grep);
+    const int streams = int(m_collector->streams().size());
+    parts << (!m_historyDone   ? tr("reading %n streams…", nullptr, streams)
+              : m_query.follow ? tr("following %n streams", nullptr, streams)
+                               : tr("%n streams read", nullptr, streams));
+    parts += m_collector->clockWarnings();
+    m_status->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void LogsPane::chooseExport()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the shown lines"), context().name() + QStringLiteral("-logs.txt"));
+    if (!path.isEmpty())
+        exportTo(path);
+}
+
+bool LogsPane::exportTo(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        banner()->showMessage(MessageBanner::Level::Error,
+                              tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        file.write((logLineText(m_model->entryAt(row)) + QLatin1Char('\n')).toUtf8());
+    if (!file.commit()) {
+        banner()->showMessage(MessageBanner::Level::Error,
+                              tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    emit statusMessage(tr("Exported %n lines to %1", nullptr, m_model->rowCount()).arg(path));
+    return true;
+}
+
+} // namespace Opsdeck
