@@ -171,6 +171,8 @@ LogEntry LogLineParser::parse(const QByteArray &line, qint64 receivedMs)
     LogEntry e;
     if (m_format == QLatin1String("journal"))
         e = parseJournal(line);
+    else if (m_format == QLatin1String("docker"))
+        e = parseDocker(line);
     else if (m_format == QLatin1String("json") ||
              (m_format == QLatin1String("auto") && line.startsWith('{')))
         e = parseJson(line);
@@ -250,6 +252,22 @@ LogEntry LogLineParser::parseAuto(const QByteArray &line)
     digits(t, len, requestEnd + 2, 3, &status);
     e.level = levelFromStatus(status);
     e.isAccessLine = true;
+    return e;
+}
+
+// "2026-12-06T07:00:00.123456789Z <the container's line>": the engine's time, and the line's
+// own level and fields (an access line, gunicorn's error log) read as any line is.
+LogEntry LogLineParser::parseDocker(const QByteArray &line)
+{
+    qsizetype end = 0;
+    const std::optional<qint64> time = LogTime::parseIso(line.constData(), line.size(), &end);
+    if (!time)
+        return parseAuto(line);
+    const QByteArray rest = line.mid(end < line.size() && line.at(end) == ' ' ? end + 1 : end);
+    LogEntry e = rest.startsWith('{') ? parseJson(rest) : parseAuto(rest);
+    if (e.message.isNull())
+        e.message = QString::fromUtf8(rest);
+    e.timeMs = *time;
     return e;
 }
 

@@ -28,6 +28,7 @@ public:
 private:
     LogEntry parseAuto(const QByteArray &line);
     LogEntry parseJournal(const QByteArray &line);
+    LogEntry parseDocker(const QByteArray &line);
     LogEntry parseJson(const QByteArray &line);
 
     QString m_format;

@@ -36,7 +36,7 @@ LogStream::LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerE
     , m_ssh(ssh)
     , m_docker(docker)
     , m_parser(m_plan.source.kind == LogSourceSpec::Kind::Journal  ? QStringLiteral("journal")
-               : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("auto")
+               : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("docker")
                                                                    : m_plan.source.format)
 {
     m_dockerFilter.setPattern(m_query.grep);

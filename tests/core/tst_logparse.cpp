@@ -152,6 +152,20 @@ private slots:
         QCOMPARE(e.message, QStringLiteral("{not json")); // kept, never dropped
     }
 
+    // The engine's time, and the container's own line read as any line is.
+    void dockerLines()
+    {
+        LogLineParser parser(QStringLiteral("docker"));
+        LogEntry e = parser.parse("2026-12-06T07:01:02.123456789Z [2026-12-06 07:01:01 +0000] [1] [WARNING] Worker timeout", 1);
+        QCOMPARE(e.timeMs, utc("2026-12-06T07:01:02.123Z"));
+        QCOMPARE(e.level, LogLevel::Warning);
+        QCOMPARE(e.message, QStringLiteral("Worker timeout"));
+        e = parser.parse("2026-12-06T07:01:03.000000000Z 127.0.0.1 - - [06/Dec/2026:07:01:03 +0000] \"GET /up HTTP/1.1\" 503 2 \"-\" \"curl\"", 1);
+        QCOMPARE(e.field(QStringLiteral("status")), QStringLiteral("503"));
+        QCOMPARE(e.level, LogLevel::Error);
+        QVERIFY(e.message.startsWith(QLatin1String("127.0.0.1 - -")));
+    }
+
     void levels()
     {
         QCOMPARE(logLevelFromName(QStringLiteral("warn")), LogLevel::Warning);
