@@ -11,7 +11,9 @@
 #include "dbhealth/dbhealthpane.h"
 #include "deploy/deploydialog.h"
 #include "deploy/deploypane.h"
+#include "deploy/deploystatuspanel.h"
 #include "elision.h"
+#include "logs/logspane.h"
 #include "futurewait.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
@@ -32,6 +34,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QTreeWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
@@ -364,6 +367,23 @@ private slots:
         QVERIFY(!m_window->isWindowModified());
         QVERIFY(
             StallMeter::spinUntil([secrets] { return secrets->model()->rowCount() > 0; }, 20000));
+    }
+
+    // A deploy in the history opens the Logs pane on the five minutes either side of it.
+    void aDeployInTheHistoryOpensItsLogs()
+    {
+        QVERIFY(openAndWait(QStringLiteral("production"), QStringLiteral("deploy")));
+        auto *history = m_window->currentPane()->findChild<DeployStatusPanel *>()->historyTable();
+        QVERIFY(StallMeter::spinUntil([history] { return history->topLevelItemCount() > 0; }, 30000));
+        QTreeWidgetItem *deploy = history->topLevelItem(0);
+        const QDateTime at = deploy->data(0, Qt::UserRole).toDateTime();
+        QVERIFY(at.isValid());
+        emit history->itemDoubleClicked(deploy, 0);
+        auto *logs = qobject_cast<LogsPane *>(m_window->currentPane());
+        QVERIFY(logs);
+        QCOMPARE(logs->context().name(), QStringLiteral("production"));
+        QCOMPARE(logs->query().sinceMs, at.toMSecsSinceEpoch() - 5 * 60'000);
+        QCOMPARE(logs->query().untilMs, at.toMSecsSinceEpoch() + 5 * 60'000);
     }
 
     void keyboardGoesToPanesAndEnvironments()

@@ -58,6 +58,12 @@ DeployPane::DeployPane(EnvironmentContext &context, QWidget *parent)
     m_lockBanner->addButton(m_breakLock);
 
     m_tabs->addTab(m_statusPanel, QStringLiteral("Status"));
+    connect(m_statusPanel, &DeployStatusPanel::logsAroundRequested, this,
+            [this](const QDateTime &time) {
+                emit openPaneRequested(QStringLiteral("logs"),
+                                       QStringLiteral("around=") +
+                                           time.toUTC().toString(Qt::ISODateWithMs));
+            });
     m_tabs->addTab(m_runView, QStringLiteral("Live"));
     auto *toolbar = new QToolBar(this);
     toolbar->setObjectName(QStringLiteral("deployToolbar"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deploystatuspanel.h"
 
+#include <QAction>
+
 #include "common/formatting.h"
 #include "deploy/deploycontext.h"
 #include "statuscolors.h"
@@ -90,6 +92,18 @@ DeployStatusPanel::DeployStatusPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
+
+    // What the app said while a deploy ran, one double-click away.
+    const auto logsAround = [this](QTreeWidgetItem *item) {
+        if (item && item->data(0, Qt::UserRole).toDateTime().isValid())
+            emit logsAroundRequested(item->data(0, Qt::UserRole).toDateTime());
+    };
+    connect(m_history, &QTreeWidget::itemDoubleClicked, this, logsAround);
+    m_history->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *logs = new QAction(tr("Logs around this deploy"), m_history);
+    connect(logs, &QAction::triggered, this,
+            [this, logsAround] { logsAround(m_history->currentItem()); });
+    m_history->addAction(logs);
 }
 
 void DeployStatusPanel::showState(const EnvironmentDeployState &state)
@@ -164,7 +178,9 @@ void DeployStatusPanel::fillHistory(const EnvironmentDeployState &state)
     for (const HistoryEntry &e : state.history) {
         auto *item = new QTreeWidgetItem(m_history);
         item->setText(0, formatWhen(e.time));
-        item->setToolTip(0, e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
+        item->setToolTip(0, e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")) +
+                                tr(" — double-click for the logs around it"));
+        item->setData(0, Qt::UserRole, e.time);
         item->setText(1, e.action);
         item->setText(2, e.ref.isEmpty() ? e.revision.left(7) : e.ref);
         item->setIcon(3, healthIcon(healthOf(e.result)));

@@ -3,6 +3,7 @@
 
 #include "deploy/deploystatusquery.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 class QTreeWidget;
@@ -25,6 +26,10 @@ public:
     QTreeWidget *hostTable() const { return m_hosts; }
     QTreeWidget *releaseTable() const { return m_releases; }
     QTreeWidget *historyTable() const { return m_history; }
+
+signals:
+    /** The logs around a deploy of the history (double-click, or its context menu). */
+    void logsAroundRequested(const QDateTime &time);
 
 private:
     void fillHosts(const EnvironmentDeployState &state);

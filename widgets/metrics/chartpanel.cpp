@@ -104,6 +104,7 @@ ChartPanel::ChartPanel(PanelSpec spec, QWidget *parent)
     m_chart->prepareLines(24); // typical panels draw fewer; a larger one grows the pool
     connect(m_chart, &TimeChartView::hovered, this, &ChartPanel::hovered);
     connect(m_chart, &TimeChartView::zoomRequested, this, &ChartPanel::zoomRequested);
+    connect(m_chart, &TimeChartView::logsAroundRequested, this, &ChartPanel::logsAroundRequested);
     connect(m_menu, &QToolButton::clicked, this, &ChartPanel::showMenu);
     connect(m_legend, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
         if (column != 0)

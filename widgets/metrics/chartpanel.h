@@ -56,6 +56,7 @@ public:
 signals:
     void hovered(qint64 ms);
     void zoomRequested(qint64 fromMs, qint64 toMs);
+    void logsAroundRequested(qint64 ms);
 
 private:
     enum LegendUpdate { LegendRefilled, LegendKept };

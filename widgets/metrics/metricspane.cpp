@@ -18,6 +18,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDateTime>
 #include <QDateTimeEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -219,6 +220,12 @@ ChartPanel *MetricsPane::addPanel(const PanelSpec &spec, int index)
     });
     connect(panel, &ChartPanel::zoomRequested, this,
             [this](qint64 from, qint64 to) { setRange(TimeRange::absolute(from, to)); });
+    connect(panel, &ChartPanel::logsAroundRequested, this, [this](qint64 ms) {
+        emit openPaneRequested(
+            QStringLiteral("logs"),
+            QStringLiteral("around=") +
+                QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs));
+    });
     return panel;
 }
 

@@ -5,6 +5,7 @@
 #include "metrics/units.h"
 
 #include <QCategoryAxis>
+#include <QContextMenuEvent>
 #include <QElapsedTimer>
 #include <QFontMetricsF>
 #include <QGraphicsLayout>
@@ -13,6 +14,7 @@
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
 #include <QLineSeries>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QRubberBand>
 #include <QValueAxis>
@@ -563,6 +565,26 @@ void TimeChartView::mouseReleaseEvent(QMouseEvent *event)
         m_dragFrom = -1;
     }
     QChartView::mouseReleaseEvent(event);
+}
+
+void TimeChartView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const double x = mapToScene(event->pos()).x();
+    if (!chart()->plotArea().contains(mapToScene(event->pos())))
+        return;
+    // A deploy or flag marker within a few pixels wins over the time under the cursor.
+    qint64 at = timeAt(x);
+    QString what = QDateTime::fromMSecsSinceEpoch(at).toString(QStringLiteral("HH:mm:ss"));
+    for (const Annotation &a : std::as_const(m_annotations))
+        if (std::abs(xOf(a.atMs) - x) <= 4) {
+            at = a.atMs;
+            what = a.title;
+            break;
+        }
+    QMenu menu(this);
+    menu.addAction(tr("Logs around %1").arg(what), this,
+                   [this, at] { emit logsAroundRequested(at); });
+    menu.exec(event->globalPos());
 }
 
 void TimeChartView::leaveEvent(QEvent *event)

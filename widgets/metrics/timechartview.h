@@ -82,8 +82,11 @@ signals:
     void drawn();
     void hovered(qint64 ms);
     void zoomRequested(qint64 fromMs, qint64 toMs);
+    /** The context menu's "Logs around …": a marker's time, or the time under the cursor. */
+    void logsAroundRequested(qint64 ms);
 
 protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
