@@ -96,6 +96,9 @@ public:
     static QString hostStateName(HostState state);
     static QString outcomeName(Outcome outcome);
 
+    /** Log lines shown when a host fails its health gate (the environment's logs: on it). */
+    static constexpr int kGateLogLines = 50;
+
 signals:
     void phaseChanged(Opsdeck::DeployRunner::Phase phase, const QString &label);
     void hostChanged(const QString &host);

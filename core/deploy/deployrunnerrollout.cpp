@@ -5,6 +5,7 @@
 
 #include "deployscripts.h"
 #include "healthgate.h"
+#include "logs/recentlogs.h"
 #include "runtime/sshpool.h"
 
 namespace Opsdeck {
@@ -90,6 +91,19 @@ void DeployRunner::gateBatch(const QStringList &batch)
                     m_failedHosts << h;
                     m_failureReasons.insert(h, detail);
                     setHost(h, HostState::Failed, detail);
+                    // The app's own words next to the verdict: its newest log lines.
+                    readRecentLogs(m_pool, m_environment, h, kGateLogLines, this,
+                                   [this, h, pending, batch](const QList<LogEntry> &lines) {
+                                       if (!lines.isEmpty()) {
+                                           say(tr("the last %n lines of %1's logs:", nullptr,
+                                                  int(lines.size()))
+                                                   .arg(h));
+                                           emit output(h, recentLogsText(lines));
+                                       }
+                                       if (--*pending == 0)
+                                           batchDone(batch);
+                                   });
+                    return;
                 }
                 if (--*pending == 0)
                     batchDone(batch);

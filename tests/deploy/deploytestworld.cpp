@@ -141,8 +141,8 @@ Opsdeck::Workspace DeployTestWorld::workspace(const QString &deployExtra,
                      QStringLiteral("      batches: [1, \"100%\"]\n"))
             .arg(deployBlock(QStringLiteral("      ")),
                  QStringLiteral("    database: { conninfo: \"host=127.0.0.1 port=%1 dbname=%2 "
-                                "user=postgres\" }\n")
-                     .arg(m_demo.value(QStringLiteral("PGPORT")), m_database));
+                                "user=postgres\" }\n    logs: [{ file: %3/shared/error.log }]\n")
+                     .arg(m_demo.value(QStringLiteral("PGPORT")), m_database, m_path));
     QFile file(workspaceFile());
     if (file.open(QIODevice::WriteOnly))
         file.write(yaml.toUtf8());

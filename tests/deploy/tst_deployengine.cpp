@@ -240,6 +240,11 @@ private slots:
         std::unique_ptr<DeployRunner> owned(runner);
         QCOMPARE(runner->batches().size(), 2);
         QVERIFY2(m_output.contains("web1 | health check failed"), m_output.constData());
+        // With the app's newest log lines (gunicorn's error log, from the workspace's logs:).
+        QVERIFY2(m_output.contains("the last ") && m_output.contains("lines of web1's logs"),
+                 m_output.constData());
+        QVERIFY2(m_output.contains("web1 | ") && m_output.contains(" error.log  "),
+                 m_output.constData());
         // Batch 1 (web1) was switched back; batch 2 (web2) never left the old release.
         QCOMPARE(runner->hostState(QStringLiteral("web1")), DeployRunner::HostState::Reverted);
         QCOMPARE(runner->hostState(QStringLiteral("web2")), DeployRunner::HostState::Built);

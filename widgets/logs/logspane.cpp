@@ -18,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSaveFile>
 #include <QTableView>
 #include <QToolButton>
@@ -188,6 +189,7 @@ void LogsPane::start(const LogQuery &query)
     m_collector = std::make_unique<LogCollector>(context());
     m_followMerger = std::make_unique<LogMerger>(LogMerger::kFollowDelayMs);
     m_history.clear();
+    m_historyDropped = 0;
     m_slices.clear();
     m_historyDone = false;
     m_model->clear();
@@ -209,10 +211,21 @@ void LogsPane::start(const LogQuery &query)
 
 void LogsPane::receive(const QList<LogEntry> &entries)
 {
-    if (m_historyDone)
+    if (m_historyDone) {
         m_followMerger->add(entries);
-    else
-        m_history += entries;
+        return;
+    }
+    m_history += entries;
+    // The table keeps the newest capacity() lines: the history need not hold more than that
+    // (plus some slack, so the trim is rare).
+    const qsizetype keep = m_model->capacity();
+    if (m_history.size() > 2 * keep) {
+        const auto firstKept = m_history.end() - keep;
+        std::nth_element(m_history.begin(), firstKept, m_history.end(),
+                         [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
+        m_historyDropped += firstKept - m_history.begin();
+        m_history.erase(m_history.begin(), firstKept);
+    }
 }
 
 // The whole window is there: sorted in the pool (a million lines take a while), then handed
@@ -276,6 +289,11 @@ void LogsPane::searchOnHosts()
     refresh();
 }
 
+qint64 LogsPane::linesLetGo() const
+{
+    return m_model->droppedCount() + m_historyDropped;
+}
+
 bool LogsPane::isSettled() const
 {
     return hasLoaded() && m_historyDone && m_slices.empty() && !m_model->isSearching();
@@ -286,9 +304,9 @@ void LogsPane::updateStatus()
     if (!m_collector)
         return;
     QStringList parts;
-    parts << tr("%n lines", nullptr, m_model->heldCount());
+    parts << tr("%1 lines").arg(QLocale().toString(m_model->heldCount()));
     if (!m_model->filter().isEmpty())
-        parts << tr("%n shown", nullptr, m_model->rowCount());
+        parts << tr("%1 shown").arg(QLocale().toString(m_model->rowCount()));
     if (m_model->droppedCount() > 0)
         parts << tr("%1 older lines let go (memory holds %2)")
                      .arg(m_model->droppedCount())

@@ -52,6 +52,8 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QLabel *statusLabel() const { return m_status; }
     LogCollector *collector() const { return m_collector.get(); }
+    /** Lines read and let go, being older than what memory holds. */
+    qint64 linesLetGo() const;
     /** The query the hosts were last sent. */
     const LogQuery &query() const { return m_query; }
     /** Writes the shown lines to `path` (atomically); false with the reason in the banner. */
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<LogCollector> m_collector;
     std::unique_ptr<LogMerger> m_followMerger;
     QList<LogEntry> m_history;
+    qint64 m_historyDropped = 0; // older than the newest capacity() lines: never shown
     bool m_historyDone = false;
     std::deque<QList<LogEntry>> m_slices; // sorted, waiting to be handed to the table
     QTimer m_drain;

@@ -45,7 +45,8 @@ LogView::LogView(LogTableModel *model, QWidget *parent)
     // Uniform row heights (a million rows cost nothing to lay out), the same as every other
     // table's although the text is monospaced.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(AppStyle::rowHeight(QFontMetrics(QApplication::font())));
+    m_table->verticalHeader()->setDefaultSectionSize(
+        AppStyle::rowHeight(QFontMetrics(QApplication::font())));
     m_table->horizontalHeader()->setStretchLastSection(true);
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_table->setFont(mono);
