@@ -5,6 +5,7 @@
 #include "statuscolors.h"
 
 #include <QDateTime>
+#include <QTimer>
 #include <QtConcurrent>
 
 namespace Opsdeck {
@@ -170,6 +171,7 @@ void LogTableModel::clear()
     beginResetModel();
     m_entries.clear();
     m_visible.clear();
+    m_snapshot.clear();
     m_firstSeq = 0;
     ++m_generation; // a search still running answers for entries that are gone
     m_searching = false;
@@ -189,17 +191,36 @@ void LogTableModel::setFilter(const LogFilter &filter)
         emit searchFinished();
         return;
     }
-    // The pool gets its own copy (shared strings: cheap) and answers with sequence numbers.
-    const std::vector<LogEntry> snapshot(m_entries.begin(), m_entries.end());
-    const qint64 firstSeq = m_firstSeq;
-    const qint64 endSeq = m_firstSeq + qint64(snapshot.size());
+    // The pool gets its own copy (shared strings), taken a slice per event-loop turn so that
+    // copying a million entries never holds the window; it answers with sequence numbers.
     m_searching = true;
+    m_snapshot.clear();
+    m_snapshot.reserve(m_entries.size());
+    m_snapshotNext = m_firstSeq;
+    m_snapshotEnd = m_firstSeq + qint64(m_entries.size());
+    copySnapshotSlice(generation);
+}
+
+void LogTableModel::copySnapshotSlice(int generation)
+{
+    if (generation != m_generation)
+        return;
+    m_snapshotNext = qMax(m_snapshotNext, m_firstSeq); // what was dropped meanwhile is not searched
+    const qint64 sliceEnd = qMin(m_snapshotEnd, m_snapshotNext + kSnapshotSlice);
+    for (qint64 seq = m_snapshotNext; seq < sliceEnd; ++seq)
+        m_snapshot.emplace_back(seq, m_entries[std::size_t(seq - m_firstSeq)]);
+    m_snapshotNext = sliceEnd;
+    if (m_snapshotNext < m_snapshotEnd) {
+        QTimer::singleShot(0, this, [this, generation] { copySnapshotSlice(generation); });
+        return;
+    }
+    const qint64 endSeq = m_snapshotEnd;
     QFuture<std::vector<qint64>> search =
-        QtConcurrent::run([snapshot = std::move(snapshot), filter, firstSeq] {
+        QtConcurrent::run([snapshot = std::exchange(m_snapshot, {}), filter = m_filter] {
             std::vector<qint64> matches;
-            for (std::size_t i = 0; i < snapshot.size(); ++i)
-                if (filter.matches(snapshot[i]))
-                    matches.push_back(firstSeq + qint64(i));
+            for (const auto &[seq, entry] : snapshot)
+                if (filter.matches(entry))
+                    matches.push_back(seq);
             return matches;
         });
     onFinished(search, this, [this, generation, endSeq](const std::vector<qint64> &matches) {

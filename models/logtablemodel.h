@@ -53,7 +53,9 @@ signals:
     void searchFinished();
 
 private:
+    static constexpr qint64 kSnapshotSlice = 50'000;
     void dropOldest();
+    void copySnapshotSlice(int generation);
     void applySearchResult(int generation, qint64 endSeq, const std::vector<qint64> &matches);
 
     std::deque<LogEntry> m_entries;
@@ -63,6 +65,9 @@ private:
     bool m_filtered = false;
     std::vector<qint64> m_visible; // sequence numbers of the shown entries, when filtered
     bool m_searching = false;
+    std::vector<std::pair<qint64, LogEntry>> m_snapshot; // being copied for the pool's search
+    qint64 m_snapshotNext = 0;
+    qint64 m_snapshotEnd = 0;
     int m_generation = 0;
 };
 

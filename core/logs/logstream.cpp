@@ -2,12 +2,14 @@
 #include "logstream.h"
 
 #include "common/formatting.h"
+#include "common/futures.h"
 #include "docker/dockerengine.h"
 #include "ssh/sshclient.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QUrlQuery>
+#include <QtConcurrent>
 
 namespace Opsdeck {
 
@@ -28,6 +30,29 @@ QString clockText(qint64 ms)
 
 } // namespace
 
+// Lines are parsed in the thread pool, one chunk at a time per stream (the parser carries
+// state from line to line): a host sending a million lines costs the UI thread nothing but the
+// hand-over of finished batches.
+struct LogStream::ParseState
+{
+    LogLineParser parser;
+    LogQuery query;
+    QRegularExpression
+        dockerFilter; // the engine cannot grep: a container's lines are filtered here
+    QString host;
+    QString source;
+    bool sawTime = false; // a line with its own time has been read
+};
+
+struct LogStream::ParsedChunk
+{
+    QList<LogEntry> beforeMarker;
+    bool historyEnded = false;
+    QList<LogEntry> afterMarker;
+    qint64 lines = 0;
+    qint64 lastTimeMs = 0;
+};
+
 LogStream::LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerEngine *docker,
                      QObject *parent)
     : QObject(parent)
@@ -35,11 +60,17 @@ LogStream::LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerE
     , m_query(std::move(query))
     , m_ssh(ssh)
     , m_docker(docker)
-    , m_parser(m_plan.source.kind == LogSourceSpec::Kind::Journal  ? QStringLiteral("journal")
-               : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("docker")
-                                                                   : m_plan.source.format)
+    , m_parseState(std::make_shared<ParseState>())
 {
-    m_dockerFilter.setPattern(m_query.grep);
+    m_parseState->parser =
+        LogLineParser(m_plan.source.kind == LogSourceSpec::Kind::Journal ? QStringLiteral("journal")
+                      : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("docker")
+                                                                          : m_plan.source.format);
+    m_parseState->query = m_query;
+    if (m_plan.source.kind == LogSourceSpec::Kind::Docker && !m_query.grep.isEmpty())
+        m_parseState->dockerFilter.setPattern(m_query.grep);
+    m_parseState->host = m_plan.host;
+    m_parseState->source = m_plan.source.name;
     m_reconnect.setSingleShot(true);
     m_reconnect.setInterval(kReconnectDelayMs);
     connect(&m_reconnect, &QTimer::timeout, this, [this] {
@@ -85,9 +116,9 @@ void LogStream::startSsh()
         setState(State::Failed);
         return;
     }
-    const QString command = m_resumed
-                                ? logCommand(m_plan.source, m_query, m_parser.lastCursor(), true)
-                                : m_plan.command;
+    const QString command =
+        m_resumed ? logCommand(m_plan.source, m_query, m_parseState->parser.lastCursor(), true)
+                  : m_plan.command;
     m_exec = m_ssh->exec(command, this);
     m_exec->setCaptureOutput(false);
     connect(m_exec, &SshExec::stdoutReceived, this, &LogStream::receive);
@@ -165,51 +196,96 @@ void LogStream::noteBack()
     emit entriesReceived({gap});
 }
 
-void LogStream::receive(const QByteArray &data)
+LogStream::ParsedChunk LogStream::parseChunk(ParseState &state, const QByteArray &data,
+                                             qint64 received)
 {
-    noteBack();
-    m_partial += data;
-    QList<LogEntry> batch;
-    const qint64 received = nowMs();
-    // The engine cannot grep: a container's lines are filtered here.
-    const bool filterHere =
-        m_plan.source.kind == LogSourceSpec::Kind::Docker && !m_query.grep.isEmpty();
+    ParsedChunk out;
+    QList<LogEntry> *batch = &out.beforeMarker;
+    const bool filterHere = !state.dockerFilter.pattern().isEmpty();
     qsizetype start = 0;
-    for (qsizetype nl = m_partial.indexOf('\n'); nl >= 0; nl = m_partial.indexOf('\n', start)) {
-        QByteArray line = m_partial.mid(start, qMin(nl - start, kMaxLineBytes));
+    for (qsizetype nl = data.indexOf('\n'); nl >= 0; nl = data.indexOf('\n', start)) {
+        QByteArray line = data.mid(start, qMin(nl - start, kMaxLineBytes));
         start = nl + 1;
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.isEmpty())
             continue;
         if (line == historyEndMarker()) {
-            if (!batch.isEmpty())
-                emit entriesReceived(std::exchange(batch, {}));
-            endHistory();
+            out.historyEnded = true;
+            batch = &out.afterMarker;
             continue;
         }
-        LogEntry e = m_parser.parse(line, received);
-        ++m_lines;
-        if (!m_query.wants(e) || (filterHere && !m_dockerFilter.match(e.message).hasMatch()))
+        LogEntry e = state.parser.parse(line, received);
+        ++out.lines;
+        if (!state.query.wants(e) ||
+            (filterHere && !state.dockerFilter.match(e.message).hasMatch()))
             continue;
-        e.host = m_plan.host;
-        e.source = m_plan.source.name;
-        if (!e.timeGuessed && !m_sawTime) {
+        e.host = state.host;
+        e.source = state.source;
+        if (!e.timeGuessed && !state.sawTime) {
             // The first lines had no time (a traceback cut by the window): they belong just
             // before this one, not at the moment they arrived.
-            m_sawTime = true;
-            for (LogEntry &early : batch)
+            state.sawTime = true;
+            for (LogEntry &early : *batch)
                 if (early.timeGuessed && !early.isGap)
                     early.timeMs = e.timeMs;
         }
-        m_lastTimeMs = qMax(m_lastTimeMs, e.timeMs);
-        batch.append(std::move(e));
+        out.lastTimeMs = qMax(out.lastTimeMs, e.timeMs);
+        batch->append(std::move(e));
     }
-    m_partial.remove(0, start);
+    return out;
+}
+
+void LogStream::receive(const QByteArray &data)
+{
+    noteBack();
+    m_partial += data;
+    const qsizetype lastNewline = m_partial.lastIndexOf('\n');
+    if (lastNewline >= 0) {
+        m_unparsed += m_partial.left(lastNewline + 1);
+        m_partial.remove(0, lastNewline + 1);
+    }
     if (m_partial.size() > kMaxLineBytes) // a newline-free stream cannot take unbounded memory
         m_partial.truncate(kMaxLineBytes);
-    if (!batch.isEmpty())
-        emit entriesReceived(batch);
+    parseNext();
+}
+
+void LogStream::parseNext()
+{
+    if (m_parsing)
+        return;
+    if (m_unparsed.isEmpty()) {
+        if (m_pendingEnd)
+            std::exchange(m_pendingEnd, {})();
+        return;
+    }
+    // At most a few MB per task, cut at a line's end: each batch handed over stays small.
+    QByteArray chunk;
+    const qsizetype cut =
+        m_unparsed.size() > kMaxChunkBytes ? m_unparsed.lastIndexOf('\n', kMaxChunkBytes) : -1;
+    if (cut > 0) {
+        chunk = m_unparsed.left(cut + 1);
+        m_unparsed.remove(0, cut + 1);
+    } else {
+        chunk = std::exchange(m_unparsed, {});
+    }
+    m_parsing = true;
+    const std::shared_ptr<ParseState> state = m_parseState;
+    const qint64 received = nowMs();
+    onFinished(
+        QtConcurrent::run([state, chunk, received] { return parseChunk(*state, chunk, received); }),
+        this, [this](const ParsedChunk &parsed) {
+            m_parsing = false;
+            m_lines += parsed.lines;
+            m_lastTimeMs = qMax(m_lastTimeMs, parsed.lastTimeMs);
+            if (!parsed.beforeMarker.isEmpty())
+                emit entriesReceived(parsed.beforeMarker);
+            if (parsed.historyEnded)
+                endHistory();
+            if (!parsed.afterMarker.isEmpty())
+                emit entriesReceived(parsed.afterMarker);
+            parseNext();
+        });
 }
 
 void LogStream::receiveControl(const QByteArray &data)
@@ -232,16 +308,22 @@ void LogStream::receiveControl(const QByteArray &data)
 
 void LogStream::flushPartial()
 {
-    if (!m_partial.isEmpty()) {
-        m_partial += '\n';
-        const QByteArray rest = std::exchange(m_partial, {});
-        receive(rest);
-    }
+    if (!m_partial.isEmpty())
+        m_unparsed += std::exchange(m_partial, {}) + '\n';
 }
 
 void LogStream::ended(bool clean, bool dropped, const QString &why)
 {
     flushPartial();
+    // What arrived before the end is parsed and handed on first.
+    m_pendingEnd = [this, clean, dropped, why] {
+        conclude(clean, dropped, why);
+    };
+    parseNext();
+}
+
+void LogStream::conclude(bool clean, bool dropped, const QString &why)
+{
     if (m_stopped)
         return;
     endHistory(); // what was read is all the history there will be

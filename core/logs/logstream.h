@@ -9,6 +9,9 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <functional>
+#include <memory>
+
 namespace Opsdeck {
 
 class DockerEngine;
@@ -30,6 +33,7 @@ class LogStream final : public QObject
 public:
     enum class State { Reading, Following, Reconnecting, Done, Failed };
     static constexpr int kReconnectDelayMs = 2000;
+    static constexpr qsizetype kMaxChunkBytes = 2 * 1024 * 1024;
 
     LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerEngine *docker,
               QObject *parent = nullptr);
@@ -61,7 +65,12 @@ private:
     void startDocker(bool following);
     void endHistory();
     void noteBack();
+    struct ParseState;
+    struct ParsedChunk;
+    static ParsedChunk parseChunk(ParseState &state, const QByteArray &data, qint64 received);
     void receive(const QByteArray &data);
+    void parseNext();
+    void conclude(bool clean, bool dropped, const QString &why);
     void receiveControl(const QByteArray &data);
     void ended(bool clean, bool dropped, const QString &why);
     void setState(State state);
@@ -75,9 +84,11 @@ private:
     QPointer<SshExec> m_exec;
     quint64 m_dockerFollow = 0;
     std::unique_ptr<DockerLogDecoder> m_decoder;
-    LogLineParser m_parser;
-    QRegularExpression m_dockerFilter;
-    QByteArray m_partial;
+    std::shared_ptr<ParseState> m_parseState; // shared with the pool task parsing a chunk
+    QByteArray m_partial;                     // a line not finished yet
+    QByteArray m_unparsed;                    // whole lines waiting for the parser
+    bool m_parsing = false;
+    std::function<void()> m_pendingEnd; // the stream ended: run once the parser caught up
     QByteArray m_stderr;
     QTimer m_reconnect;
     State m_state = State::Reading;
@@ -90,7 +101,6 @@ private:
     bool m_stopped = false;
     bool m_resumed = false;
     bool m_historyEnded = false;
-    bool m_sawTime = false; // a line with its own time has been read
 };
 
 } // namespace Opsdeck

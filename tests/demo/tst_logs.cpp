@@ -216,11 +216,15 @@ private slots:
     // by journalctl.
     void journalEntriesHavePriorityAndUnit()
     {
-        const QList<QJsonObject> all =
-            jsonLines(runCli({QStringLiteral("production"), QStringLiteral("--source"),
-                              QStringLiteral("minitwit-worker"), QStringLiteral("-n"),
-                              QStringLiteral("40"), QStringLiteral("--json")}));
-        QVERIFY(all.size() >= 10);
+        // The worker writes an entry every 2 s, one of each level first: wait for ten.
+        QList<QJsonObject> all;
+        const auto readAll = [this, &all] {
+            all = jsonLines(runCli({QStringLiteral("production"), QStringLiteral("--source"),
+                                    QStringLiteral("minitwit-worker"), QStringLiteral("-n"),
+                                    QStringLiteral("40"), QStringLiteral("--json")}));
+            return all.size() >= 10;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(readAll(), 60000);
         QSet<QString> hosts;
         for (const QJsonObject &o : all) {
             const QJsonObject fields = o.value(QStringLiteral("fields")).toObject();

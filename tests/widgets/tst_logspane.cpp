@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -116,7 +117,17 @@ private slots:
             !model->isSearching() && model->filter().minLevel() == LogLevel::Error, 10000);
         for (int row = 0; row < model->rowCount(); ++row)
             QVERIFY(model->entryAt(row).level >= LogLevel::Error || model->entryAt(row).isGap);
+        // The selected line's fields, below the table.
+        for (int row = model->rowCount() - 1; row >= 0; --row)
+            if (model->entryAt(row).source == QLatin1String("access.log")) {
+                pane->view()->setFollowing(false); // as a click on a line does
+                table->setCurrentIndex(model->index(row, 0));
+                table->scrollTo(model->index(row, 0));
+                QVERIFY(pane->view()->details()->toPlainText().contains(QLatin1String("status=5")));
+                break;
+            }
         screenshot(pane.get(), QStringLiteral("logs.png"));
+        pane->view()->setFollowing(true);
         pane->searchField()->clear();
         QTRY_VERIFY_WITH_TIMEOUT(model->filter().isEmpty() && !model->isSearching(), 10000);
 

@@ -190,6 +190,7 @@ void LogsPane::start(const LogQuery &query)
     m_followMerger = std::make_unique<LogMerger>(LogMerger::kFollowDelayMs);
     m_history.clear();
     m_historyDropped = 0;
+    m_trimming = false;
     m_slices.clear();
     m_historyDone = false;
     m_model->clear();
@@ -216,16 +217,35 @@ void LogsPane::receive(const QList<LogEntry> &entries)
         return;
     }
     m_history += entries;
-    // The table keeps the newest capacity() lines: the history need not hold more than that
-    // (plus some slack, so the trim is rare).
+    // The table keeps the newest capacity() lines: the history need not hold more than that.
+    // Past twice that, the newest are picked out in the pool (lines go on arriving meanwhile).
     const qsizetype keep = m_model->capacity();
-    if (m_history.size() > 2 * keep) {
-        const auto firstKept = m_history.end() - keep;
-        std::nth_element(m_history.begin(), firstKept, m_history.end(),
-                         [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
-        m_historyDropped += firstKept - m_history.begin();
-        m_history.erase(m_history.begin(), firstKept);
-    }
+    if (m_history.size() <= 2 * keep || m_trimming)
+        return;
+    m_trimming = true;
+    LogCollector *collector = m_collector.get();
+    onFinished(QtConcurrent::run(
+                   [keep](QList<LogEntry> all) {
+                       const auto firstKept = all.end() - keep;
+                       std::nth_element(all.begin(), firstKept, all.end(),
+                                        [](const LogEntry &a, const LogEntry &b) {
+                                            return a.timeMs < b.timeMs;
+                                        });
+                       const qint64 dropped = firstKept - all.begin();
+                       all.erase(all.begin(), firstKept);
+                       return std::pair<QList<LogEntry>, qint64>(std::move(all), dropped);
+                   },
+                   std::exchange(m_history, {})),
+               this, [this, collector](std::pair<QList<LogEntry>, qint64> trimmed) {
+                   if (collector != m_collector.get())
+                       return;
+                   m_trimming = false;
+                   m_historyDropped += trimmed.second;
+                   trimmed.first.append(std::move(m_history));
+                   m_history = std::move(trimmed.first);
+                   if (m_historyDone) // the history ended while this ran
+                       historyDone();
+               });
 }
 
 // The whole window is there: sorted in the pool (a million lines take a while), then handed
@@ -233,6 +253,8 @@ void LogsPane::receive(const QList<LogEntry> &entries)
 void LogsPane::historyDone()
 {
     m_historyDone = true;
+    if (m_trimming)
+        return; // called again when the trim is back
     LogCollector *collector = m_collector.get();
     onFinished(QtConcurrent::run(sortedSlices, std::exchange(m_history, {}), int(kSliceSize)), this,
                [this, collector](const QList<QList<LogEntry>> &slices) {

@@ -81,6 +81,7 @@ private:
     QList<LogEntry> m_history;
     qint64 m_historyDropped = 0; // older than the newest capacity() lines: never shown
     bool m_historyDone = false;
+    bool m_trimming = false;              // the history's newest lines being picked out in the pool
     std::deque<QList<LogEntry>> m_slices; // sorted, waiting to be handed to the table
     QTimer m_drain;
     QTimer m_searchDelay;

@@ -123,6 +123,8 @@ bool LogView::eventFilter(QObject *watched, QEvent *event)
             setFollowing(true);
         else if (key == Qt::Key_Up || key == Qt::Key_PageUp || key == Qt::Key_Home)
             setFollowing(false);
+    } else if (event->type() == QEvent::MouseButtonPress && watched == m_table->viewport()) {
+        setFollowing(false); // a line clicked to be read must not scroll away
     } else if (event->type() == QEvent::Wheel && watched == m_table->viewport()) {
         QMetaObject::invokeMethod(this, &LogView::userScrolled, Qt::QueuedConnection);
     }
