@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 #include <optional>
@@ -45,3 +46,6 @@ struct LogEntry
 };
 
 } // namespace Opsdeck
+
+// Every member moves by memcpy: a list of a million entries grows by realloc, not entry by entry.
+Q_DECLARE_TYPEINFO(Opsdeck::LogEntry, Q_RELOCATABLE_TYPE);

@@ -31,8 +31,22 @@ namespace {
 
 constexpr qint64 kAroundMs = 5 * 60'000;
 
-QList<QList<LogEntry>> sortedSlices(QList<LogEntry> entries, int sliceSize)
+// The batches as they came, in one list (in the pool: a million entries take a while).
+QList<LogEntry> flattened(const QList<QList<LogEntry>> &batches)
 {
+    qsizetype total = 0;
+    for (const QList<LogEntry> &b : batches)
+        total += b.size();
+    QList<LogEntry> all;
+    all.reserve(total);
+    for (const QList<LogEntry> &b : batches)
+        all += b;
+    return all;
+}
+
+QList<QList<LogEntry>> sortedSlices(const QList<QList<LogEntry>> &batches, int sliceSize)
+{
+    QList<LogEntry> entries = flattened(batches);
     std::stable_sort(entries.begin(), entries.end(),
                      [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
     QList<QList<LogEntry>> slices;
@@ -189,6 +203,7 @@ void LogsPane::start(const LogQuery &query)
     m_collector = std::make_unique<LogCollector>(context());
     m_followMerger = std::make_unique<LogMerger>(LogMerger::kFollowDelayMs);
     m_history.clear();
+    m_historyCount = 0;
     m_historyDropped = 0;
     m_trimming = false;
     m_slices.clear();
@@ -216,33 +231,37 @@ void LogsPane::receive(const QList<LogEntry> &entries)
         m_followMerger->add(entries);
         return;
     }
-    m_history += entries;
+    // Kept as the batches that came (shared with the stream's, nothing copied here).
+    m_history.append(entries);
+    m_historyCount += entries.size();
     // The table keeps the newest capacity() lines: the history need not hold more than that.
     // Past twice that, the newest are picked out in the pool (lines go on arriving meanwhile).
     const qsizetype keep = m_model->capacity();
-    if (m_history.size() <= 2 * keep || m_trimming)
+    if (m_historyCount <= 2 * keep || m_trimming)
         return;
     m_trimming = true;
     LogCollector *collector = m_collector.get();
-    onFinished(QtConcurrent::run(
-                   [keep](QList<LogEntry> all) {
-                       const auto firstKept = all.end() - keep;
-                       std::nth_element(all.begin(), firstKept, all.end(),
-                                        [](const LogEntry &a, const LogEntry &b) {
-                                            return a.timeMs < b.timeMs;
-                                        });
-                       const qint64 dropped = firstKept - all.begin();
-                       all.erase(all.begin(), firstKept);
-                       return std::pair<QList<LogEntry>, qint64>(std::move(all), dropped);
-                   },
-                   std::exchange(m_history, {})),
-               this, [this, collector](std::pair<QList<LogEntry>, qint64> trimmed) {
+    const QList<QList<LogEntry>> batches = std::exchange(m_history, {});
+    m_historyCount = 0;
+    // The pool fills a list only it holds, so nothing is copied when it comes back.
+    auto kept = std::make_shared<QList<LogEntry>>();
+    onFinished(QtConcurrent::run([batches, kept, keep] {
+                   *kept = flattened(batches);
+                   const auto firstKept = kept->end() - keep;
+                   std::nth_element(
+                       kept->begin(), firstKept, kept->end(),
+                       [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
+                   const qint64 dropped = firstKept - kept->begin();
+                   kept->erase(kept->begin(), firstKept);
+                   return dropped;
+               }),
+               this, [this, collector, kept](qint64 dropped) {
                    if (collector != m_collector.get())
                        return;
                    m_trimming = false;
-                   m_historyDropped += trimmed.second;
-                   trimmed.first.append(std::move(m_history));
-                   m_history = std::move(trimmed.first);
+                   m_historyDropped += dropped;
+                   m_historyCount += kept->size();
+                   m_history.prepend(std::move(*kept));
                    if (m_historyDone) // the history ended while this ran
                        historyDone();
                });
@@ -256,6 +275,7 @@ void LogsPane::historyDone()
     if (m_trimming)
         return; // called again when the trim is back
     LogCollector *collector = m_collector.get();
+    m_historyCount = 0;
     onFinished(QtConcurrent::run(sortedSlices, std::exchange(m_history, {}), int(kSliceSize)), this,
                [this, collector](const QList<QList<LogEntry>> &slices) {
                    if (collector != m_collector.get())

@@ -78,7 +78,8 @@ private:
     LogView *m_view;
     std::unique_ptr<LogCollector> m_collector;
     std::unique_ptr<LogMerger> m_followMerger;
-    QList<LogEntry> m_history;
+    QList<QList<LogEntry>> m_history; // the window's lines, in the batches they came in
+    qsizetype m_historyCount = 0;
     qint64 m_historyDropped = 0; // older than the newest capacity() lines: never shown
     bool m_historyDone = false;
     bool m_trimming = false;              // the history's newest lines being picked out in the pool
