@@ -3,6 +3,7 @@
 
 #include "common/formatting.h"
 #include "common/futures.h"
+#include "common/emptystate.h"
 #include "common/messagebanner.h"
 #include "logs/logcollector.h"
 #include "logs/logfilter.h"
@@ -83,6 +84,15 @@ LogsPane::LogsPane(EnvironmentContext &context, QWidget *parent)
     m_status->setTextFormat(Qt::PlainText);
     layout->addWidget(m_status);
 
+    EmptyState::attach(m_view->table(), [this] {
+        if (!m_historyDone || !m_slices.empty())
+            return tr("Reading %1's logs…").arg(this->context().name());
+        if (m_model->isSearching())
+            return tr("Searching…");
+        if (!m_model->filter().isEmpty() && m_model->heldCount() > 0)
+            return tr("No line matches “%1”.").arg(m_search->text().trimmed());
+        return tr("No lines in this window yet: new ones appear as the hosts write them.");
+    });
     m_drain.setInterval(0);
     connect(&m_drain, &QTimer::timeout, this, &LogsPane::drainSlices);
     m_searchDelay.setSingleShot(true);
