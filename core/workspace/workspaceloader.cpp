@@ -34,11 +34,10 @@ const QStringList kSshKeys = {QStringLiteral("user"),
 const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port"),
                                QStringLiteral("user"), QStringLiteral("jump"),
                                QStringLiteral("identity")};
-const QStringList kEnvKeys = {QStringLiteral("protected"), QStringLiteral("hosts"),
-                              QStringLiteral("database"),  QStringLiteral("prometheus"),
-                              QStringLiteral("secrets"),   QStringLiteral("config"),
-                              QStringLiteral("flags"),     QStringLiteral("deploy"),
-                              QStringLiteral("logs")};
+const QStringList kEnvKeys = {
+    QStringLiteral("protected"),  QStringLiteral("hosts"),   QStringLiteral("database"),
+    QStringLiteral("prometheus"), QStringLiteral("secrets"), QStringLiteral("config"),
+    QStringLiteral("flags"),      QStringLiteral("deploy"),  QStringLiteral("logs")};
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),

@@ -13,8 +13,8 @@
 #include "deploy/deploypane.h"
 #include "deploy/deploystatuspanel.h"
 #include "elision.h"
-#include "logs/logspane.h"
 #include "futurewait.h"
+#include "logs/logspane.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
 #include "overview/statusboard.h"
@@ -34,21 +34,20 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlDatabase>
-#include <QTreeWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 using namespace Opsdeck;
 
 namespace {
 
-const QStringList kPanes{QStringLiteral("overview"), QStringLiteral("dbhealth"),
-                         QStringLiteral("database"), QStringLiteral("deploy"),
-                         QStringLiteral("secrets"),  QStringLiteral("flags"),
-                         QStringLiteral("metrics"),  QStringLiteral("config"),
-                         QStringLiteral("logs")};
+const QStringList kPanes{
+    QStringLiteral("overview"), QStringLiteral("dbhealth"), QStringLiteral("database"),
+    QStringLiteral("deploy"),   QStringLiteral("secrets"),  QStringLiteral("flags"),
+    QStringLiteral("metrics"),  QStringLiteral("config"),   QStringLiteral("logs")};
 
 QString demoConninfo(const QString &database)
 {
@@ -374,7 +373,8 @@ private slots:
     {
         QVERIFY(openAndWait(QStringLiteral("production"), QStringLiteral("deploy")));
         auto *history = m_window->currentPane()->findChild<DeployStatusPanel *>()->historyTable();
-        QVERIFY(StallMeter::spinUntil([history] { return history->topLevelItemCount() > 0; }, 30000));
+        QVERIFY(
+            StallMeter::spinUntil([history] { return history->topLevelItemCount() > 0; }, 30000));
         QTreeWidgetItem *deploy = history->topLevelItem(0);
         const QDateTime at = deploy->data(0, Qt::UserRole).toDateTime();
         QVERIFY(at.isValid());

@@ -2,6 +2,7 @@
 // Reading log lines: the formats the demo's hosts write (gunicorn, Python logging, the journal,
 // Docker), the commands sent to the hosts, and the workspace's logs: block.
 #include "logs/logfilter.h"
+#include "logs/loghistory.h"
 #include "logs/logparse.h"
 #include "logs/logquery.h"
 #include "workspace/workspaceloader.h"
@@ -156,14 +157,52 @@ private slots:
     void dockerLines()
     {
         LogLineParser parser(QStringLiteral("docker"));
-        LogEntry e = parser.parse("2026-12-06T07:01:02.123456789Z [2026-12-06 07:01:01 +0000] [1] [WARNING] Worker timeout", 1);
+        LogEntry e = parser.parse("2026-12-06T07:01:02.123456789Z [2026-12-06 07:01:01 +0000] [1] "
+                                  "[WARNING] Worker timeout",
+                                  1);
         QCOMPARE(e.timeMs, utc("2026-12-06T07:01:02.123Z"));
         QCOMPARE(e.level, LogLevel::Warning);
         QCOMPARE(e.message, QStringLiteral("Worker timeout"));
-        e = parser.parse("2026-12-06T07:01:03.000000000Z 127.0.0.1 - - [06/Dec/2026:07:01:03 +0000] \"GET /up HTTP/1.1\" 503 2 \"-\" \"curl\"", 1);
+        e = parser.parse("2026-12-06T07:01:03.000000000Z 127.0.0.1 - - [06/Dec/2026:07:01:03 "
+                         "+0000] \"GET /up HTTP/1.1\" 503 2 \"-\" \"curl\"",
+                         1);
         QCOMPARE(e.field(QStringLiteral("status")), QStringLiteral("503"));
         QCOMPARE(e.level, LogLevel::Error);
         QVERIFY(e.message.startsWith(QLatin1String("127.0.0.1 - -")));
+    }
+
+    // A window's lines from several streams: the newest `capacity` kept, in time order, in
+    // slices — whatever order they came in, with a trim while lines go on arriving.
+    void historyKeepsTheNewestInOrder()
+    {
+        LogHistory history(10);
+        QList<QList<QList<LogEntry>>> sorted;
+        connect(&history, &LogHistory::sorted, this,
+                [&sorted](const QList<QList<LogEntry>> &slices) { sorted << slices; });
+        const auto batch = [](std::initializer_list<qint64> times) {
+            QList<LogEntry> entries;
+            for (qint64 t : times) {
+                LogEntry e;
+                e.timeMs = t;
+                entries << e;
+            }
+            return entries;
+        };
+        history.add(batch({5, 9, 13, 17, 21, 25, 29, 33}));     // one stream
+        history.add(batch({2, 6, 10, 14, 18, 22, 26, 30, 34})); // another
+        history.add(batch({1, 3, 40, 41, 7}));                  // 22 > 2 x 10: trimmed
+        history.add(batch({50, 4}));                            // while the trim runs
+        history.finish(4);
+        QTRY_COMPARE(sorted.size(), 1);
+        QList<qint64> times;
+        for (const QList<LogEntry> &slice : sorted.at(0)) {
+            QVERIFY(slice.size() <= 4);
+            for (const LogEntry &e : slice)
+                times << e.timeMs;
+        }
+        // The newest ten of the first 22 (the trim), then the two that came during it.
+        QCOMPARE(times, (QList<qint64>{4, 21, 22, 25, 26, 29, 30, 33, 34, 40, 41, 50}));
+        QCOMPARE(history.dropped(), 12);
     }
 
     void levels()

@@ -257,23 +257,29 @@ private slots:
         query.follow = true;
         QVERIFY(collector.start(query).ok());
         QTRY_VERIFY_WITH_TIMEOUT(collector.hasHistoryEnded(), 30000);
-        QVERIFY2(collector.problems().isEmpty(), qPrintable(collector.problems().join(QLatin1Char('\n'))));
+        QVERIFY2(collector.problems().isEmpty(),
+                 qPrintable(collector.problems().join(QLatin1Char('\n'))));
         QVERIFY(!entries.isEmpty()); // gunicorn's start-up lines at least
         for (const LogEntry &e : std::as_const(entries)) {
             QCOMPARE(e.host, QStringLiteral("web1"));
             QCOMPARE(e.source, QStringLiteral("web"));
             QVERIFY(!e.timeGuessed);
         }
-        QVERIFY(std::any_of(entries.begin(), entries.end(), [](const LogEntry &e) { return e.level == LogLevel::Info; }));
+        QVERIFY(std::any_of(entries.begin(), entries.end(),
+                            [](const LogEntry &e) { return e.level == LogLevel::Info; }));
         const int base = m_swarm.value(QStringLiteral("SWARM_PORT_BASE")).toInt();
         QVERIFY(base > 0);
         const QString probe = QStringLiteral("/up?logs=%1").arg(QCoreApplication::applicationPid());
         QProcess curl;
-        curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("http://127.0.0.1:%1%2").arg(base + 1).arg(probe)});
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-s"),
+                    QStringLiteral("http://127.0.0.1:%1%2").arg(base + 1).arg(probe)});
         QVERIFY(curl.waitForFinished(20000));
-        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(entries.begin(), entries.end(), [&probe](const LogEntry &e) {
-            return e.field(QStringLiteral("path")) == probe;
-        }), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(entries.begin(), entries.end(),
+                                             [&probe](const LogEntry &e) {
+                                                 return e.field(QStringLiteral("path")) == probe;
+                                             }),
+                                 20000);
     }
 
     void cleanupTestCase()

@@ -108,7 +108,8 @@ private slots:
         SshExec *web2 = m_pool->client(QStringLiteral("web2"))->exec(list);
         QVERIFY(QTest::qWaitFor([&] { return web1->isFinished() && web2->isFinished(); }, 20000));
         // journal/: the worker's journal files (systemd-journal-remote writes them there).
-        QCOMPARE(web1->capturedStdout(), QByteArray("journal\nminitwit\nminitwit-staging\nhost=web1\n"));
+        QCOMPARE(web1->capturedStdout(),
+                 QByteArray("journal\nminitwit\nminitwit-staging\nhost=web1\n"));
         QCOMPARE(web2->capturedStdout(), QByteArray("journal\nminitwit\nhost=web2\n"));
     }
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logspane.h"
 
-#include "common/formatting.h"
-#include "common/futures.h"
 #include "common/emptystate.h"
+#include "common/formatting.h"
 #include "common/messagebanner.h"
 #include "logs/logcollector.h"
 #include "logs/logfilter.h"
+#include "logs/loghistory.h"
 #include "logs/logmerger.h"
 #include "logtablemodel.h"
 #include "logview.h"
@@ -24,37 +24,12 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace Opsdeck {
 
 namespace {
 
 constexpr qint64 kAroundMs = 5 * 60'000;
-
-// The batches as they came, in one list (in the pool: a million entries take a while).
-QList<LogEntry> flattened(const QList<QList<LogEntry>> &batches)
-{
-    qsizetype total = 0;
-    for (const QList<LogEntry> &b : batches)
-        total += b.size();
-    QList<LogEntry> all;
-    all.reserve(total);
-    for (const QList<LogEntry> &b : batches)
-        all += b;
-    return all;
-}
-
-QList<QList<LogEntry>> sortedSlices(const QList<QList<LogEntry>> &batches, int sliceSize)
-{
-    QList<LogEntry> entries = flattened(batches);
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
-    QList<QList<LogEntry>> slices;
-    for (qsizetype at = 0; at < entries.size(); at += sliceSize)
-        slices.append(entries.mid(at, sliceSize));
-    return slices;
-}
 
 } // namespace
 
@@ -85,7 +60,7 @@ LogsPane::LogsPane(EnvironmentContext &context, QWidget *parent)
     layout->addWidget(m_status);
 
     EmptyState::attach(m_view->table(), [this] {
-        if (!m_historyDone || !m_slices.empty())
+        if (!m_historyShown || !m_slices.empty())
             return tr("Reading %1's logs…").arg(this->context().name());
         if (m_model->isSearching())
             return tr("Searching…");
@@ -212,15 +187,14 @@ void LogsPane::start(const LogQuery &query)
     m_query = query;
     m_collector = std::make_unique<LogCollector>(context());
     m_followMerger = std::make_unique<LogMerger>(LogMerger::kFollowDelayMs);
-    m_history.clear();
-    m_historyCount = 0;
-    m_historyDropped = 0;
-    m_trimming = false;
+    m_history = std::make_unique<LogHistory>(m_model->capacity());
     m_slices.clear();
     m_historyDone = false;
+    m_historyShown = false;
     m_model->clear();
     connect(m_collector.get(), &LogCollector::entriesReceived, this, &LogsPane::receive);
     connect(m_collector.get(), &LogCollector::historyFinished, this, &LogsPane::historyDone);
+    connect(m_history.get(), &LogHistory::sorted, this, &LogsPane::showHistory);
     connect(m_collector.get(), &LogCollector::streamStateChanged, this, &LogsPane::updateStatus);
     connect(m_followMerger.get(), &LogMerger::ready, this, [this](const QList<LogEntry> &entries) {
         m_slices.push_back(entries);
@@ -241,40 +215,7 @@ void LogsPane::receive(const QList<LogEntry> &entries)
         m_followMerger->add(entries);
         return;
     }
-    // Kept as the batches that came (shared with the stream's, nothing copied here).
-    m_history.append(entries);
-    m_historyCount += entries.size();
-    // The table keeps the newest capacity() lines: the history need not hold more than that.
-    // Past twice that, the newest are picked out in the pool (lines go on arriving meanwhile).
-    const qsizetype keep = m_model->capacity();
-    if (m_historyCount <= 2 * keep || m_trimming)
-        return;
-    m_trimming = true;
-    LogCollector *collector = m_collector.get();
-    const QList<QList<LogEntry>> batches = std::exchange(m_history, {});
-    m_historyCount = 0;
-    // The pool fills a list only it holds, so nothing is copied when it comes back.
-    auto kept = std::make_shared<QList<LogEntry>>();
-    onFinished(QtConcurrent::run([batches, kept, keep] {
-                   *kept = flattened(batches);
-                   const auto firstKept = kept->end() - keep;
-                   std::nth_element(
-                       kept->begin(), firstKept, kept->end(),
-                       [](const LogEntry &a, const LogEntry &b) { return a.timeMs < b.timeMs; });
-                   const qint64 dropped = firstKept - kept->begin();
-                   kept->erase(kept->begin(), firstKept);
-                   return dropped;
-               }),
-               this, [this, collector, kept](qint64 dropped) {
-                   if (collector != m_collector.get())
-                       return;
-                   m_trimming = false;
-                   m_historyDropped += dropped;
-                   m_historyCount += kept->size();
-                   m_history.prepend(std::move(*kept));
-                   if (m_historyDone) // the history ended while this ran
-                       historyDone();
-               });
+    m_history->add(entries);
 }
 
 // The whole window is there: sorted in the pool (a million lines take a while), then handed
@@ -282,29 +223,25 @@ void LogsPane::receive(const QList<LogEntry> &entries)
 void LogsPane::historyDone()
 {
     m_historyDone = true;
-    if (m_trimming)
-        return; // called again when the trim is back
-    LogCollector *collector = m_collector.get();
-    m_historyCount = 0;
-    onFinished(QtConcurrent::run(sortedSlices, std::exchange(m_history, {}), int(kSliceSize)), this,
-               [this, collector](const QList<QList<LogEntry>> &slices) {
-                   if (collector != m_collector.get())
-                       return; // a newer query started meanwhile
-                   for (auto it = slices.rbegin(); it != slices.rend(); ++it)
-                       m_slices.push_front(*it);
-                   m_drain.start();
-                   const QStringList problems = m_collector->problems();
-                   const bool allFailed = std::all_of(
-                       m_collector->streams().begin(), m_collector->streams().end(),
-                       [](const LogStream *s) { return s->state() == LogStream::State::Failed; });
-                   if (allFailed && !problems.isEmpty())
-                       setState(State::Error, problems.join(QLatin1Char('\n')));
-                   else
-                       setState(State::Ready);
-                   if (!problems.isEmpty() && !allFailed)
-                       banner()->showMessage(MessageBanner::Level::Warning,
-                                             problems.join(QLatin1Char('\n')));
-               });
+    m_history->finish(kSliceSize);
+}
+
+void LogsPane::showHistory(const QList<QList<LogEntry>> &slices)
+{
+    m_historyShown = true;
+    for (auto it = slices.rbegin(); it != slices.rend(); ++it)
+        m_slices.push_front(*it);
+    m_drain.start();
+    const QStringList problems = m_collector->problems();
+    const bool allFailed =
+        std::all_of(m_collector->streams().begin(), m_collector->streams().end(),
+                    [](const LogStream *s) { return s->state() == LogStream::State::Failed; });
+    if (allFailed && !problems.isEmpty())
+        setState(State::Error, problems.join(QLatin1Char('\n')));
+    else
+        setState(State::Ready);
+    if (!problems.isEmpty() && !allFailed)
+        banner()->showMessage(MessageBanner::Level::Warning, problems.join(QLatin1Char('\n')));
 }
 
 void LogsPane::drainSlices()
@@ -343,12 +280,12 @@ void LogsPane::searchOnHosts()
 
 qint64 LogsPane::linesLetGo() const
 {
-    return m_model->droppedCount() + m_historyDropped;
+    return m_model->droppedCount() + (m_history ? m_history->dropped() : 0);
 }
 
 bool LogsPane::isSettled() const
 {
-    return hasLoaded() && m_historyDone && m_slices.empty() && !m_model->isSearching();
+    return hasLoaded() && m_historyShown && m_slices.empty() && !m_model->isSearching();
 }
 
 void LogsPane::updateStatus()
@@ -368,7 +305,7 @@ void LogsPane::updateStatus()
     if (!m_query.grep.isEmpty())
         parts << tr("filtered on the hosts by /%1/").arg(m_query.grep);
     const int streams = int(m_collector->streams().size());
-    parts << (!m_historyDone   ? tr("reading %n streams…", nullptr, streams)
+    parts << (!m_historyShown  ? tr("reading %n streams…", nullptr, streams)
               : m_query.follow ? tr("following %n streams", nullptr, streams)
                                : tr("%n streams read", nullptr, streams));
     parts += m_collector->clockWarnings();

@@ -18,6 +18,7 @@ class QToolButton;
 namespace Opsdeck {
 
 class LogCollector;
+class LogHistory;
 class LogMerger;
 class LogTableModel;
 class LogView;
@@ -68,6 +69,7 @@ private:
     void start(const LogQuery &query);
     void receive(const QList<LogEntry> &entries);
     void historyDone();
+    void showHistory(const QList<QList<LogEntry>> &slices);
     void drainSlices();
     void applySearch();
     void searchOnHosts();
@@ -78,11 +80,9 @@ private:
     LogView *m_view;
     std::unique_ptr<LogCollector> m_collector;
     std::unique_ptr<LogMerger> m_followMerger;
-    QList<QList<LogEntry>> m_history; // the window's lines, in the batches they came in
-    qsizetype m_historyCount = 0;
-    qint64 m_historyDropped = 0; // older than the newest capacity() lines: never shown
-    bool m_historyDone = false;
-    bool m_trimming = false;              // the history's newest lines being picked out in the pool
+    std::unique_ptr<LogHistory> m_history; // the window's lines until they are all in
+    bool m_historyDone = false;  // the streams have sent it all (new lines go to the merger)
+    bool m_historyShown = false; // sorted and handed to the table
     std::deque<QList<LogEntry>> m_slices; // sorted, waiting to be handed to the table
     QTimer m_drain;
     QTimer m_searchDelay;

@@ -15,8 +15,9 @@ struct LogEntry;
 /**
  * The merged log's table with what `tail -f` users expect: it follows new lines while the
  * bottom is in sight and stops as soon as you scroll up (End, or Follow, picks it up again);
- * clicking a line stops it too, so the line stays put; the selected line's fields below; copy (Ctrl+C) and "only this host/source" from the context
- * menu, which adds to the search rather than hiding anything silently.
+ * clicking a line stops it too, so the line stays put; the selected line's fields below; copy
+ * (Ctrl+C) and "only this host/source" from the context menu, which adds to the search rather than
+ * hiding anything silently.
  */
 class LogView final : public QWidget
 {
