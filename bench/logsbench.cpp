@@ -4,7 +4,10 @@
 // Prints how long until every line was read and shown, the longest event-loop stall and
 // resident memory.
 //   bench-logs WORKSPACE ENVIRONMENT EXPECTED_LINES [CAPACITY]
+//   bench-logs WORKSPACE ENVIRONMENT --latency APP_PORT [REQUESTS]
+//       (how long a request takes from the app's access log to the pane, followed)
 #include "benchclock.h"
+#include "logs/logmerger.h"
 #include "logs/logspane.h"
 #include "logtablemodel.h"
 #include "runtime/environmentcontext.h"
@@ -14,7 +17,10 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTimer>
+#include <QUuid>
 
 #include <cstdio>
 
@@ -33,6 +39,43 @@ bool spinUntil(const std::function<bool()> &done, int timeoutMs)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
     return true;
+}
+
+/** Requests to the app one after another; for each, the time until its line is in the table. */
+int measureLatency(LogsPane *pane, int port, int requests)
+{
+    if (!spinUntil([pane] { return pane->isSettled(); }, 120'000))
+        return 1;
+    QNetworkAccessManager http;
+    QList<double> latencies;
+    for (int i = 0; i < requests; ++i) {
+        const QString probe = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QElapsedTimer clock;
+        clock.start();
+        QNetworkReply *reply = http.get(QNetworkRequest(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/?latency=%2").arg(port).arg(probe))));
+        QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        const bool seen = spinUntil(
+            [pane, &probe] {
+                const LogTableModel *model = pane->model();
+                for (int row = model->rowCount() - 1; row >= 0 && row >= model->rowCount() - 200;
+                     --row)
+                    if (model->entryAt(row).message.contains(probe))
+                        return true;
+                return false;
+            },
+            30'000);
+        if (!seen)
+            return 1;
+        latencies << double(clock.nsecsElapsed()) / 1e6;
+    }
+    std::sort(latencies.begin(), latencies.end());
+    std::printf("a request's access line in the pane (followed, %lld requests): median %.0f ms, "
+                "worst %.0f ms "
+                "(%d ms of it the merger's hold, to keep hosts in time order)\n",
+                qint64(latencies.size()), latencies.at(latencies.size() / 2), latencies.last(),
+                LogMerger::kFollowDelayMs);
+    return 0;
 }
 
 } // namespace
@@ -56,6 +99,15 @@ int main(int argc, char *argv[])
     if (!context)
         return 2;
 
+    if (QByteArray(argv[3]) == "--latency") {
+        auto *pane = new LogsPane(*context);
+        pane->resize(1400, 900);
+        pane->show();
+        const int result = measureLatency(pane, QByteArray(argv[4]).toInt(),
+                                          argc > 5 ? QByteArray(argv[5]).toInt() : 10);
+        delete pane;
+        return result;
+    }
     const qint64 rssBefore = rssKb();
     auto *pane = new LogsPane(*context);
     if (argc > 4)

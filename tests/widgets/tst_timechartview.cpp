@@ -6,11 +6,15 @@
 #include "metrics/chartpanel.h"
 #include "metrics/timechartview.h"
 
+#include <QApplication>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QContextMenuEvent>
 #include <QGraphicsPathItem>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace Opsdeck;
 
@@ -115,6 +119,48 @@ private slots:
         QVERIFY(!view.isDrawing());
         QCOMPARE(view.drawnPoints(), 300);
         QVERIFY(view.updatesEnabled());
+    }
+
+    // Right-click on a deploy marker: "Logs around deploy v2" asks for the marker's own time;
+    // elsewhere on the plot, the time under the cursor.
+    void theContextMenuOpensTheLogsAroundAMarker()
+    {
+        TimeChartView view;
+        show(view);
+        const QList<TimeSeries> series{zigzag(QStringLiteral("cpu"), 300)};
+        view.setSeries(series, drawSeries(series, 0, 299000, view.plotWidth(), false), 0, 299000,
+                       QString(), {});
+        Annotation deploy;
+        deploy.atMs = 120'000;
+        deploy.title = QStringLiteral("deploy v2");
+        view.setAnnotations({deploy});
+        QSignalSpy asked(&view, &TimeChartView::logsAroundRequested);
+        const QRectF plot = view.chart()->plotArea(); // scene coordinates
+        const int middleY = view.mapFromScene(plot.center()).y();
+        const auto rightClickAt = [&view, middleY](int x, QString *menuText) { // view coordinates
+            QTimer::singleShot(100, [menuText] {
+                auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+                if (!menu || menu->actions().isEmpty())
+                    return;
+                *menuText = menu->actions().first()->text();
+                menu->actions().first()->trigger();
+                menu->close();
+            });
+            const QPoint at(x, middleY);
+            QContextMenuEvent event(QContextMenuEvent::Mouse, at, view.mapToGlobal(at));
+            QApplication::sendEvent(view.viewport(), &event);
+        };
+        QString text;
+        QCOMPARE(view.markerPositions().size(), 1);
+        rightClickAt(int(view.markerPositions().value(0)) + 2, &text);
+        QCOMPARE(text, QStringLiteral("Logs around deploy v2"));
+        QCOMPARE(asked.count(), 1);
+        QCOMPARE(asked.at(0).at(0).toLongLong(), 120'000);
+        rightClickAt(
+            view.mapFromScene(QPointF(plot.left() + plot.width() * 0.75, plot.center().y())).x(),
+            &text);
+        QCOMPARE(asked.count(), 2);
+        QVERIFY(qAbs(asked.at(1).at(0).toLongLong() - 224'250) < 5'000); // three quarters in
     }
 
     void aNewerAnswerReplacesADrawInProgress()
