@@ -576,11 +576,8 @@ void TimeChartView::contextMenuEvent(QContextMenuEvent *event)
     qint64 at = timeAt(x);
     QString what = QDateTime::fromMSecsSinceEpoch(at).toString(QStringLiteral("HH:mm:ss"));
     for (const Annotation &a : std::as_const(m_annotations))
-        if (std::abs(xOf(a.atMs) - x) <= 4) {
-            at = a.atMs;
-            what = a.title;
-            break;
-        }
+        if (std::abs(xOf(a.atMs) - x) <= 4)
+            std::tie(at, what) = std::pair(a.atMs, a.title);
     QMenu menu(this);
     menu.addAction(tr("Logs around %1").arg(what), this,
                    [this, at] { emit logsAroundRequested(at); });
