@@ -89,6 +89,7 @@ void LogStream::start()
     m_stopped = false;
     m_partial.clear();
     m_stderr.clear();
+    m_stderrPartial.clear();
     setState(m_lostAtMs ? State::Reconnecting : m_query.follow ? State::Following : State::Reading);
     if (m_plan.source.kind == LogSourceSpec::Kind::Docker)
         startDocker(m_resumed);
@@ -129,7 +130,7 @@ void LogStream::startSsh()
         // A command that ran and failed (a bad pattern, no journalctl) is not retried; a
         // session that went away is.
         const bool dropped = status < 0;
-        QString why = QString::fromUtf8(m_stderr).trimmed();
+        QString why = QString::fromUtf8(m_stderr + m_stderrPartial.left(kMaxStderrBytes)).trimmed();
         if (why.isEmpty())
             why = dropped ? exec->errorString() : tr("exit %1").arg(status);
         ended(status == 0, dropped, why);
@@ -290,7 +291,17 @@ void LogStream::parseNext()
 
 void LogStream::receiveControl(const QByteArray &data)
 {
-    for (const QByteArray &line : data.split('\n')) {
+    // Whole lines only: the channel may cut "opsdeck-clock 1796…" anywhere.
+    m_stderrPartial += data;
+    const qsizetype end = m_stderrPartial.lastIndexOf('\n');
+    if (end < 0) {
+        if (m_stderrPartial.size() > kMaxStderrBytes)
+            m_stderrPartial.clear();
+        return;
+    }
+    const QByteArray whole = m_stderrPartial.left(end);
+    m_stderrPartial.remove(0, end + 1);
+    for (const QByteArray &line : whole.split('\n')) {
         if (line.startsWith("opsdeck-clock ")) {
             const qint64 hostMs = line.mid(14).trimmed().toLongLong();
             if (hostMs)

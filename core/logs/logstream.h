@@ -89,7 +89,8 @@ private:
     QByteArray m_unparsed;                    // whole lines waiting for the parser
     bool m_parsing = false;
     std::function<void()> m_pendingEnd; // the stream ended: run once the parser caught up
-    QByteArray m_stderr;
+    QByteArray m_stderr;                // what the command said on stderr, for its error
+    QByteArray m_stderrPartial;         // a stderr line not finished yet
     QTimer m_reconnect;
     State m_state = State::Reading;
     QString m_error;

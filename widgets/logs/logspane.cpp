@@ -296,10 +296,9 @@ void LogsPane::updateStatus()
     parts << tr("%1 lines").arg(QLocale().toString(m_model->heldCount()));
     if (!m_model->filter().isEmpty())
         parts << tr("%1 shown").arg(QLocale().toString(m_model->rowCount()));
-    if (m_model->droppedCount() > 0)
-        parts << tr("%1 older lines let go (memory holds %2)")
-                     .arg(m_model->droppedCount())
-                     .arg(m_model->capacity());
+    if (const qint64 letGo = linesLetGo(); letGo > 0) // by the table and while reading
+        parts << tr("%1 older lines let go (memory holds the newest %2)")
+                     .arg(QLocale().toString(letGo), QLocale().toString(m_model->capacity()));
     if (const qint64 scanned = m_collector->scannedBytes(); scanned >= 0)
         parts << tr("the hosts scanned %1").arg(formatBytes(scanned));
     if (!m_query.grep.isEmpty())
