@@ -7,27 +7,19 @@
 
 #include <QFuture>
 #include <QObject>
-#include <QSslConfiguration>
-#include <QUrl>
 
 #include <functional>
 #include <optional>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-
 namespace Opsdeck {
 
+class HttpEndpoint;
 class SshPool;
 
 /**
  * One environment's Prometheus: range queries for the panels and the metadata the query editor
- * completes from. HTTP is Qt's asynchronous network stack; the answer is parsed on the thread
+ * completes from, over an HttpEndpoint (tunnel, TLS, auth). The answer is parsed on the thread
  * pool; callbacks come back on the owner's thread (not at all once their guard is gone).
- * Through the environment's SSH tunnel when the workspace says so; basic auth or a bearer token;
- * for https, the system's CAs plus the workspace's own, an optional client certificate, and the
- * certificate always checked against the server's name (also through a tunnel, where the URL's
- * host becomes 127.0.0.1).
  */
 class PrometheusClient final : public QObject
 {
@@ -40,9 +32,11 @@ public:
     PrometheusClient(PrometheusSpec spec, SshPool *pool, QObject *parent = nullptr);
     ~PrometheusClient() override;
 
-    const PrometheusSpec &spec() const { return m_spec; }
+    const PrometheusSpec &spec() const;
     /** 30 s unless set: a panel's query that takes longer is shown as an error. */
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    void setTimeoutMs(int ms);
+    /** The same tunnel, TLS and auth for other endpoints (`/api/v1/rules`, `/api/v1/alerts`). */
+    HttpEndpoint *http() const { return m_http; }
 
     void queryRange(const QString &promql, const QueryGrid &grid, QObject *guard, Done done);
     /** `/api/v1/label/<name>/values` (metric names for "__name__"); with `match`, only the
@@ -52,18 +46,10 @@ public:
     void labelNames(const QString &match, QObject *guard, Strings done);
 
 private:
-    void loadTls();
-    void withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then);
     void get(const QString &path, const QList<std::pair<QString, QString>> &query, QObject *guard,
              std::function<void(const QByteArray &, int status, const QString &networkError)> then);
 
-    PrometheusSpec m_spec;
-    SshPool *m_pool;
-    QNetworkAccessManager *m_network;
-    int m_timeoutMs = 30000;
-    std::optional<QUrl> m_base; // the URL to use (the tunnel's local end when tunnelled)
-    QSslConfiguration m_tls;
-    QString m_tlsError; // a tls: file that could not be read: every request fails with it
+    HttpEndpoint *m_http;
 };
 
 } // namespace Opsdeck
