@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Every command: the module the launcher loads for anything but the light commands (and for
 // --help and "did you mean", which need every name).
+#include "cli/alertscommand.h"
 #include "cli/checkcommand.h"
 #include "cli/climain.h"
 #include "cli/commandregistry.h"
@@ -27,5 +28,7 @@ extern "C" __attribute__((visibility("default"))) int opsdeck_command_main(int a
     registry.add(secretsCommand());
     registry.add(servicesCommand());
     registry.add(logsCommand());
+    for (CliCommand c : {alertsCommand(), silenceCommand(), silencesCommand(), unsilenceCommand()})
+        registry.add(std::move(c));
     return runCommandLine(argc, argv, registry);
 }

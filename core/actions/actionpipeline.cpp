@@ -44,6 +44,12 @@ const QList<ActionRule> &actionRules()
          QStringLiteral("Change recipients"), true},
         {ActionKind::SqlWrite, QStringLiteral("db.sql_write"), QStringLiteral("Run statement"),
          true},
+        // A silence hides an alert from whoever is paged: protected environments ask for the
+        // typed name and a reason; elsewhere the Silence dialog was the confirmation.
+        {ActionKind::SilenceCreate, QStringLiteral("alerts.silence"), QStringLiteral("Silence"),
+         false},
+        {ActionKind::SilenceExpire, QStringLiteral("alerts.expire_silence"),
+         QStringLiteral("Expire silence"), false},
     };
     return rules;
 }

@@ -34,7 +34,9 @@ enum class ActionKind {
     SecretsSave,
     SecretsRotate,
     SecretsRecipients,
-    SqlWrite, // a statement run in the SQL console's write mode (or db query --write)
+    SqlWrite,      // a statement run in the SQL console's write mode (or db query --write)
+    SilenceCreate, // an Alertmanager silence
+    SilenceExpire,
 };
 
 /** What the person must do before an action starts. */

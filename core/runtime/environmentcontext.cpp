@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "environmentcontext.h"
 
+#include "alerts/alertsclient.h"
 #include "audit/auditlog.h"
 #include "docker/dockerengine.h"
 #include "flags/flagsbackend.h"
+#include "metrics/httpendpoint.h"
 #include "metrics/prometheusclient.h"
 #include "runtime/databasesession.h"
 #include "runtime/sshpool.h"
@@ -71,6 +73,17 @@ PrometheusClient *EnvironmentContext::prometheus()
     if (!m_prometheus && environment().prometheus)
         m_prometheus = std::make_unique<PrometheusClient>(*environment().prometheus, sshPool());
     return m_prometheus.get();
+}
+
+AlertsClient *EnvironmentContext::alerts()
+{
+    if (m_alerts || !prometheus())
+        return m_alerts.get();
+    if (const std::optional<PrometheusSpec> &spec = environment().alertmanager)
+        m_alertmanager =
+            std::make_unique<HttpEndpoint>(*spec, QStringLiteral("alertmanager"), sshPool());
+    m_alerts = std::make_unique<AlertsClient>(prometheus(), m_alertmanager.get());
+    return m_alerts.get();
 }
 
 DockerEngine *EnvironmentContext::docker()

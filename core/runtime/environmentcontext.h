@@ -11,10 +11,12 @@
 
 namespace Opsdeck {
 
+class AlertsClient;
 class AuditLog;
 class DatabaseSession;
 class EnvironmentContexts;
 class FlagsBackend;
+class HttpEndpoint;
 class PrometheusClient;
 class SshPool;
 class DockerEngine;
@@ -56,6 +58,9 @@ public:
     /** The environment's Prometheus (through its SSH tunnel); nullptr without a prometheus:
      * block. */
     PrometheusClient *prometheus();
+    /** Its alerts: Prometheus' rules and, with an alertmanager: block, silences; nullptr
+     * without a prometheus: block. */
+    AlertsClient *alerts();
     /** The Docker engine of a container environment's manager/host, or null for others. */
     DockerEngine *docker();
     /** This environment's flags backend, or why there is none. */
@@ -72,6 +77,8 @@ private:
     std::unique_ptr<DatabaseSession> m_action;
     std::unique_ptr<DatabaseSession> m_console;
     std::unique_ptr<PrometheusClient> m_prometheus;
+    std::unique_ptr<HttpEndpoint> m_alertmanager;
+    std::unique_ptr<AlertsClient> m_alerts; // after both: destroyed first, it borrows them
     std::unique_ptr<DockerEngine> m_docker;
     std::unique_ptr<FlagsBackend> m_flags; // after m_action: destroyed first, it borrows it
     QString m_flagsError;

@@ -177,7 +177,8 @@ struct EnvironmentSpec
     QStringList hosts;
     std::optional<DatabaseSpec> database;
     std::optional<PrometheusSpec> prometheus;
-    QStringList secrets; // expanded paths
+    std::optional<PrometheusSpec> alertmanager; // the same keys as prometheus: (url, tunnel, ...)
+    QStringList secrets;                        // expanded paths
     QList<ConfigFileSpec> config;
     QVariantMap flags;
     std::optional<DeploySpec> deploy;              // kind: releases (the default)

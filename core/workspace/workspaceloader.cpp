@@ -34,10 +34,11 @@ const QStringList kSshKeys = {QStringLiteral("user"),
 const QStringList kHostKeys = {QStringLiteral("address"), QStringLiteral("port"),
                                QStringLiteral("user"), QStringLiteral("jump"),
                                QStringLiteral("identity")};
-const QStringList kEnvKeys = {
-    QStringLiteral("protected"),  QStringLiteral("hosts"),   QStringLiteral("database"),
-    QStringLiteral("prometheus"), QStringLiteral("secrets"), QStringLiteral("config"),
-    QStringLiteral("flags"),      QStringLiteral("deploy"),  QStringLiteral("logs")};
+const QStringList kEnvKeys = {QStringLiteral("protected"),    QStringLiteral("hosts"),
+                              QStringLiteral("database"),     QStringLiteral("prometheus"),
+                              QStringLiteral("alertmanager"), QStringLiteral("secrets"),
+                              QStringLiteral("config"),       QStringLiteral("flags"),
+                              QStringLiteral("deploy"),       QStringLiteral("logs")};
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
                                    QStringLiteral("thresholds")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
@@ -240,6 +241,12 @@ private:
                 env.database = readDatabase(e["database"], p + QStringLiteral(".database"));
             if (e["prometheus"])
                 env.prometheus = readPrometheus(e["prometheus"], p + QStringLiteral(".prometheus"));
+            if (e["alertmanager"])
+                env.alertmanager =
+                    readPrometheus(e["alertmanager"], p + QStringLiteral(".alertmanager"));
+            if (e["alertmanager"] && !e["prometheus"])
+                m_r.error(e["alertmanager"], p + QStringLiteral(".alertmanager"),
+                          QStringLiteral("needs a prometheus: block (the rules live there)"));
             if (e["secrets"])
                 readSecrets(e["secrets"], p + QStringLiteral(".secrets"), env);
             if (e["config"])

@@ -84,7 +84,7 @@ private slots:
             names.insert(rule.auditName);
         }
         QCOMPARE(int(names.size()), int(actionRules().size()));
-        QCOMPARE(int(actionRules().size()), int(ActionKind::SqlWrite) + 1);
+        QCOMPARE(int(actionRules().size()), int(ActionKind::SilenceExpire) + 1);
     }
 
     void theTableDecidesTheLevel_data()

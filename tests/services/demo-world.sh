@@ -11,6 +11,7 @@
 #                Capistrano-style: staging on web1, production on web1 and web2
 #   metrics      Prometheus scraping the app, node_exporter (with a textfile collector) and
 #                postgres_exporter every 2 s; a bounded load generator
+#   alerts       Prometheus' alerting rules (resources/examples/demo/alerts) sent to Alertmanager
 #   secrets      an age identity and a .sops.yaml next to the workspace
 #   logs         gunicorn's access and error logs (with the app's logging and the 500s of a view
 #                that fails on purpose) under each shared/; a worker's journal per web host
@@ -41,7 +42,7 @@ stop() {
     done
     bash "$here/sshd.sh" stop "$state/ssh" || true
     bash "$here/postgres.sh" stop "$state/postgres" || true
-    rm -rf "${state:?}"/{git,hosts,run,prometheus,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
+    rm -rf "${state:?}"/{git,hosts,run,prometheus,alertmanager,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
 }
 
 build_history() {
@@ -204,11 +205,42 @@ scrape_configs:
   - job_name: postgres
     static_configs:
       - targets: ["127.0.0.1:$PG_EXPORTER_PORT"]
+rule_files: [rules.yml]
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ["127.0.0.1:$ALERTMANAGER_PORT"]
 YML
+    cp "$demo/alerts/rules.yml" "$state/prometheus/rules.yml"
+    start_alertmanager
     prometheus --config.file="$state/prometheus/prometheus.yml" --storage.tsdb.path="$state/prometheus/data" \
         --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --storage.tsdb.retention.time=1d \
         >"$state/run/prometheus.log" 2>&1 &
     echo $! >"$state/run/prometheus.pid"
+}
+
+# Alertmanager beside Prometheus: groups quickly (the demo is watched live) and notifies nobody
+# (a receiver without integrations); silences are what Opsdeck makes there.
+start_alertmanager() {
+    mkdir -p "$state/alertmanager/data"
+    cat >"$state/alertmanager/alertmanager.yml" <<YML
+route:
+  receiver: on-call
+  group_by: [alertname, env]
+  group_wait: 1s
+  group_interval: 5s
+  repeat_interval: 1h
+receivers:
+  - name: on-call
+inhibit_rules:
+  - source_matchers: [alertname="InstanceDown"]
+    target_matchers: [alertname="HighErrorRate"]
+    equal: [env]
+YML
+    prometheus-alertmanager --config.file="$state/alertmanager/alertmanager.yml" \
+        --storage.path="$state/alertmanager/data" --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" \
+        --cluster.listen-address= >"$state/run/alertmanager.log" 2>&1 &
+    echo $! >"$state/run/alertmanager.pid"
 }
 
 # The demo's sops files, encrypted by Opsdeck itself under the .sops.yaml rule (there is no sops
@@ -239,7 +271,8 @@ write_workspace() {
     encrypt_secrets
     export OPSDECK_DEMO_DIR=$state OPSDECK_DEMO_SSH_USER=$SSH_USER OPSDECK_DEMO_PG_PORT=$PGPORT \
         OPSDECK_DEMO_SSH_PORT_BASTION=$SSH_PORT_BASTION OPSDECK_DEMO_SSH_PORT_WEB1=$SSH_PORT_WEB1 \
-        OPSDECK_DEMO_SSH_PORT_WEB2=$SSH_PORT_WEB2 OPSDECK_DEMO_PROMETHEUS_PORT=$PROMETHEUS_PORT
+        OPSDECK_DEMO_SSH_PORT_WEB2=$SSH_PORT_WEB2 OPSDECK_DEMO_PROMETHEUS_PORT=$PROMETHEUS_PORT \
+        OPSDECK_DEMO_ALERTMANAGER_PORT=$ALERTMANAGER_PORT
     python3 - "$demo/opsdeck.yaml" "$state/opsdeck.yaml" <<'PY'
 import os, re, sys
 text = open(sys.argv[1]).read()
@@ -273,6 +306,7 @@ start() {
     PROMETHEUS_PORT=$(free_port)
     NODE_EXPORTER_PORT=$(free_port)
     PG_EXPORTER_PORT=$(free_port)
+    ALERTMANAGER_PORT=$(free_port)
     log "databases"
     prepare_databases
     log "deploying v1"
@@ -289,7 +323,7 @@ start() {
     start_metrics
     write_workspace
     local p
-    for p in "$APP_PORT_STAGING_WEB1" "$APP_PORT_PRODUCTION_WEB1" "$APP_PORT_PRODUCTION_WEB2" "$PROMETHEUS_PORT"; do
+    for p in "$APP_PORT_STAGING_WEB1" "$APP_PORT_PRODUCTION_WEB1" "$APP_PORT_PRODUCTION_WEB2" "$PROMETHEUS_PORT" "$ALERTMANAGER_PORT"; do
         wait_for_port "$p" 30
     done
     python3 "$here/demo_load.py" "$APP_PORT_STAGING_WEB1" "$APP_PORT_PRODUCTION_WEB1" "$APP_PORT_PRODUCTION_WEB2" \
@@ -304,6 +338,7 @@ APP_PORT_PRODUCTION_WEB2=$APP_PORT_PRODUCTION_WEB2
 PROMETHEUS_PORT=$PROMETHEUS_PORT
 NODE_EXPORTER_PORT=$NODE_EXPORTER_PORT
 PG_EXPORTER_PORT=$PG_EXPORTER_PORT
+ALERTMANAGER_PORT=$ALERTMANAGER_PORT
 GIT_REPO=$state/git/minitwit.git
 WORKSPACE=$state/opsdeck.yaml
 ENV

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace Opsdeck {
+
+using LabelSet = QMap<QString, QString>;
+
+/** How bad an alert says it is, from its `severity` label; ordered. */
+enum class AlertSeverity { None, Info, Warning, Critical };
+AlertSeverity severityOf(const LabelSet &labels);
+QString severityName(AlertSeverity severity);
+
+/** One series an alerting rule's expression returned: pending until `for` has passed. */
+struct AlertInstance
+{
+    LabelSet labels; // the rule's labels and the series' (alertname included)
+    LabelSet annotations;
+    QString state; // pending | firing
+    qint64 activeAtMs = 0;
+    QString value;
+    // From Alertmanager, when it knows the alert:
+    QStringList silencedBy; // silence ids
+    QStringList inhibitedBy;
+    bool isFiring() const { return state == QLatin1String("firing"); }
+    bool isSilenced() const { return !silencedBy.isEmpty(); }
+    AlertSeverity severity() const { return severityOf(labels); }
+    /** "InstanceDown web2": the name and the labels that tell instances apart. */
+    QString title(const QStringList &distinguishing) const;
+};
+
+/** One alerting rule as Prometheus evaluates it (`/api/v1/rules`). */
+struct AlertRule
+{
+    QString group;
+    QString file;
+    QString name;
+    QString query;
+    qint64 forMs = 0;
+    LabelSet labels;
+    LabelSet annotations;
+    QString state;  // inactive | pending | firing
+    QString health; // ok | err | unknown
+    QString lastError;
+    QList<AlertInstance> alerts;
+    int firingCount() const;
+    /** The labels whose values differ between this rule's alerts ("instance", "host"). */
+    QStringList distinguishingLabels() const;
+};
+
+/** A silence matcher: `name="value"`, `name=~"regex"`, `!=`, `!~` (Alertmanager's syntax). */
+struct SilenceMatcher
+{
+    QString name;
+    QString value;
+    bool isRegex = false;
+    bool isEqual = true;
+    QString text() const;
+    /** `job="x"`, `severity!=info`, `instance=~"web.*"`; quotes optional. */
+    static Result<SilenceMatcher> parse(const QString &text);
+};
+
+struct Silence
+{
+    QString id;
+    QString state; // active | pending | expired
+    QList<SilenceMatcher> matchers;
+    qint64 startsAtMs = 0;
+    qint64 endsAtMs = 0;
+    QString createdBy;
+    QString comment;
+    bool isActive() const { return state == QLatin1String("active"); }
+    QString matchersText() const;
+    /** Alertmanager's POST /api/v2/silences body. */
+    QByteArray toJson() const;
+};
+
+/** An alert as Alertmanager holds it (`/api/v2/alerts`): only what marks Prometheus' alerts. */
+struct ManagedAlert
+{
+    LabelSet labels;
+    QString state; // active | suppressed | unprocessed
+    QStringList silencedBy;
+    QStringList inhibitedBy;
+};
+
+/** Everything the Alerts pane, Overview and `opsdeck alerts` show of one environment. */
+struct AlertsSnapshot
+{
+    QList<AlertRule> rules; // alerting rules only
+    QList<Silence> silences;
+    bool hasAlertmanager = false;
+    QString prometheusError;
+    QString alertmanagerError;
+    qint64 takenAtMs = 0;
+
+    QList<AlertInstance> firing() const; // worst first, then oldest
+    int pendingCount() const;
+    AlertSeverity worstFiring() const; // unsilenced firing alerts only
+    /** "2 firing (critical) · 1 pending · 1 silenced", or "no alerts firing". */
+    QString summary() const;
+};
+
+// The readers: bounded (kMaxAlertRules rules, kMaxAlertsPerRule alerts each); a server that
+// says more is cut and the cut said in the error of the part it came from.
+constexpr int kMaxAlertRules = 20000;
+constexpr int kMaxAlertsPerRule = 5000;
+constexpr int kMaxSilences = 10000;
+
+/** Prometheus' `/api/v1/rules` answer: the alerting rules (recording rules are skipped). */
+Result<QList<AlertRule>> parseAlertRules(const QByteArray &body, int httpStatus);
+Result<QList<ManagedAlert>> parseManagedAlerts(const QByteArray &body, int httpStatus);
+Result<QList<Silence>> parseSilences(const QByteArray &body, int httpStatus);
+/** Marks each of the rules' alerts silenced/inhibited by the managed alert with its labels. */
+void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed);
+
+} // namespace Opsdeck

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "alertsclient.h"
+
+#include "audit/auditlog.h"
+#include "common/futures.h"
+#include "metrics/httpendpoint.h"
+#include "metrics/prometheusclient.h"
+#include "metrics/timeseries.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+namespace Opsdeck {
+
+namespace {
+
+/** The three answers a refresh waits for; parsed together once the last one is in. */
+struct Pending
+{
+    QByteArray rules, alerts, silences;
+    int rulesStatus = 0, alertsStatus = 0, silencesStatus = 0;
+    QString rulesError, alertsError, silencesError;
+    int outstanding = 0;
+    bool hasAlertmanager = false;
+};
+
+AlertsSnapshot parseSnapshot(const Pending &p)
+{
+    AlertsSnapshot snapshot;
+    snapshot.takenAtMs = QDateTime::currentMSecsSinceEpoch();
+    snapshot.hasAlertmanager = p.hasAlertmanager;
+    if (!p.rulesError.isEmpty()) {
+        snapshot.prometheusError = p.rulesError;
+    } else if (Result<QList<AlertRule>> rules = parseAlertRules(p.rules, p.rulesStatus); rules) {
+        snapshot.rules = std::move(*rules);
+    } else {
+        snapshot.prometheusError = rules.errorString();
+    }
+    if (!p.hasAlertmanager)
+        return snapshot;
+    if (!p.alertsError.isEmpty()) {
+        snapshot.alertmanagerError = p.alertsError;
+    } else if (const auto managed = parseManagedAlerts(p.alerts, p.alertsStatus); managed) {
+        markSilenced(snapshot.rules, *managed);
+    } else {
+        snapshot.alertmanagerError = managed.errorString();
+    }
+    if (!p.silencesError.isEmpty()) {
+        snapshot.alertmanagerError = p.silencesError;
+    } else if (Result<QList<Silence>> silences = parseSilences(p.silences, p.silencesStatus);
+               silences) {
+        snapshot.silences = std::move(*silences);
+    } else if (snapshot.alertmanagerError.isEmpty()) {
+        snapshot.alertmanagerError = silences.errorString();
+    }
+    return snapshot;
+}
+
+} // namespace
+
+AlertsClient::AlertsClient(PrometheusClient *prometheus, HttpEndpoint *alertmanager,
+                           QObject *parent)
+    : QObject(parent)
+    , m_prometheus(prometheus)
+    , m_alertmanager(alertmanager)
+{}
+
+QString AlertsClient::alertmanagerUrl() const
+{
+    return m_alertmanager ? m_alertmanager->spec().url : QString();
+}
+
+void AlertsClient::refresh(QObject *guard, Snapshot done)
+{
+    auto pending = std::make_shared<Pending>();
+    pending->hasAlertmanager = m_alertmanager != nullptr;
+    pending->outstanding = m_alertmanager ? 3 : 1;
+    QPointer<QObject> alive(guard);
+    auto arrived = [pending, alive, done] {
+        if (--pending->outstanding > 0 || !alive)
+            return;
+        // 2,000 rules with their alerts are megabytes of JSON: not on the UI thread.
+        onFinished(
+            QtConcurrent::run(metricsThreadPool(), [pending] { return parseSnapshot(*pending); }),
+            alive.data(), [done](const AlertsSnapshot &snapshot) { done(snapshot); });
+    };
+    m_prometheus->http()->get(
+        QStringLiteral("/api/v1/rules"), {{QStringLiteral("type"), QStringLiteral("alert")}}, guard,
+        [pending, arrived](const QByteArray &body, int status, const QString &error) {
+            pending->rules = body;
+            pending->rulesStatus = status;
+            pending->rulesError = error;
+            arrived();
+        });
+    if (!m_alertmanager)
+        return;
+    m_alertmanager->get(
+        QStringLiteral("/api/v2/alerts"), {}, guard,
+        [pending, arrived](const QByteArray &body, int status, const QString &error) {
+            pending->alerts = body;
+            pending->alertsStatus = status;
+            pending->alertsError = error;
+            arrived();
+        });
+    m_alertmanager->get(
+        QStringLiteral("/api/v2/silences"), {}, guard,
+        [pending, arrived](const QByteArray &body, int status, const QString &error) {
+            pending->silences = body;
+            pending->silencesStatus = status;
+            pending->silencesError = error;
+            arrived();
+        });
+}
+
+void AlertsClient::createSilence(const Silence &silence, QObject *guard,
+                                 std::function<void(const Result<QString> &)> done)
+{
+    if (!m_alertmanager) {
+        done(Result<QString>::failure(
+            QStringLiteral("no alertmanager: block for this environment; silences live there")));
+        return;
+    }
+    m_alertmanager->post(QStringLiteral("/api/v2/silences"), silence.toJson(), guard,
+                         [done](const QByteArray &body, int status, const QString &error) {
+                             if (!error.isEmpty()) {
+                                 done(Result<QString>::failure(error));
+                                 return;
+                             }
+                             const QJsonObject answer = QJsonDocument::fromJson(body).object();
+                             const QString id =
+                                 answer.value(QStringLiteral("silenceID")).toString();
+                             if (status != 200 || id.isEmpty()) {
+                                 QString message = QString::fromUtf8(body.left(300)).simplified();
+                                 done(Result<QString>::failure(
+                                     QStringLiteral("Alertmanager refused the silence: HTTP %1: %2")
+                                         .arg(status)
+                                         .arg(message)));
+                                 return;
+                             }
+                             done(id);
+                         });
+}
+
+void AlertsClient::expireSilence(const QString &id, QObject *guard,
+                                 std::function<void(const Status &)> done)
+{
+    if (!m_alertmanager) {
+        done(Status::failure(QStringLiteral("no alertmanager: block for this environment")));
+        return;
+    }
+    m_alertmanager->deleteResource(
+        QStringLiteral("/api/v2/silence/") + QString::fromLatin1(QUrl::toPercentEncoding(id)),
+        guard, [done, id](const QByteArray &body, int status, const QString &error) {
+            if (!error.isEmpty() && status == 0)
+                done(Status::failure(error));
+            else if (status == 200)
+                done(success());
+            else
+                done(Status::failure(QStringLiteral("Alertmanager: silence %1: HTTP %2: %3")
+                                         .arg(id)
+                                         .arg(status)
+                                         .arg(QString::fromUtf8(body.left(300)).simplified())));
+        });
+}
+
+QString silenceAuthor()
+{
+    // The audit log's "user@host" without the host: what amtool puts there.
+    return AuditLog::currentUser().section(QLatin1Char('@'), 0, 0);
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "alerts.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace Opsdeck {
+
+class HttpEndpoint;
+class PrometheusClient;
+
+/**
+ * One environment's alerts: Prometheus' rules and their alerts, and, when the workspace names
+ * an Alertmanager, what it silenced and inhibited and its silences. Asks both at once; parses
+ * on the thread pool; answers on the owner's thread (not at all once `guard` is gone).
+ */
+class AlertsClient final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Snapshot = std::function<void(const AlertsSnapshot &snapshot)>;
+
+    /** `alertmanager` may be null (no alertmanager: block). Neither is owned. */
+    AlertsClient(PrometheusClient *prometheus, HttpEndpoint *alertmanager,
+                 QObject *parent = nullptr);
+
+    bool hasAlertmanager() const { return m_alertmanager != nullptr; }
+    QString alertmanagerUrl() const;
+
+    void refresh(QObject *guard, Snapshot done);
+    /** POST /api/v2/silences; the new silence's id. */
+    void createSilence(const Silence &silence, QObject *guard,
+                       std::function<void(const Result<QString> &id)> done);
+    /** DELETE /api/v2/silence/ID. */
+    void expireSilence(const QString &id, QObject *guard, std::function<void(const Status &)> done);
+
+private:
+    PrometheusClient *m_prometheus;
+    HttpEndpoint *m_alertmanager;
+};
+
+/** The OS user a silence is created by (`createdBy`), as Alertmanager's amtool sets it. */
+QString silenceAuthor();
+
+} // namespace Opsdeck

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "commandregistry.h"
+
+namespace Opsdeck {
+
+/** `opsdeck alerts ENV [--all] [--json]`: exit 0 none firing, 1 warnings, 2 critical. */
+CliCommand alertsCommand();
+/** `opsdeck silence ENV MATCHER... --for 1h -m COMMENT [--yes]` (through the action pipeline). */
+CliCommand silenceCommand();
+/** `opsdeck silences ENV [--all] [--json]`. */
+CliCommand silencesCommand();
+/** `opsdeck unsilence ENV ID [-m COMMENT] [--yes]`. */
+CliCommand unsilenceCommand();
+
+} // namespace Opsdeck
