@@ -460,9 +460,9 @@ Status SopsDocument::rotate()
     return success();
 }
 
-Result<QByteArray> SopsDocument::serialize()
+Result<SopsDocument::Encrypted> SopsDocument::encrypt() const
 {
-    using R = Result<QByteArray>;
+    using R = Result<Encrypted>;
     const EncryptionRule encryptionRule = rule();
     if (!encryptionRule.unsupportedForWriting.isEmpty())
         return R::failure(QStringLiteral("the file uses %1, which Opsdeck reads but cannot apply "
@@ -470,13 +470,29 @@ Result<QByteArray> SopsDocument::serialize()
                               .arg(encryptionRule.unsupportedForWriting));
     if (const Status shape = validate(); !shape)
         return R(shape.error());
-    Node metadata = m_metadata;
-    QHash<QByteArray, QByteArray> written;
-    Node out = encryptTree(m_data, metadata, m_dataKey, m_envelopes, &written);
-    m_metadata = metadata;
-    m_envelopes = written;
-    out.map.append({QStringLiteral("sops"), metadata});
-    return writeStore(m_format, out, m_jsonIndent);
+    Encrypted encrypted;
+    encrypted.metadata = m_metadata;
+    Node out =
+        encryptTree(m_data, encrypted.metadata, m_dataKey, m_envelopes, &encrypted.envelopes);
+    out.map.append({QStringLiteral("sops"), encrypted.metadata});
+    encrypted.bytes = writeStore(m_format, out, m_jsonIndent);
+    return encrypted;
+}
+
+void SopsDocument::commit(Encrypted &&written)
+{
+    m_metadata = std::move(written.metadata);
+    m_envelopes = std::move(written.envelopes);
+}
+
+Result<QByteArray> SopsDocument::serialize()
+{
+    Result<Encrypted> encrypted = encrypt();
+    if (!encrypted)
+        return Result<QByteArray>(encrypted.error());
+    const QByteArray bytes = encrypted.value().bytes;
+    commit(std::move(encrypted.value()));
+    return bytes;
 }
 
 QByteArray SopsDocument::plaintext() const

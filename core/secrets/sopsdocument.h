@@ -75,7 +75,19 @@ public:
 
     /** What the format cannot hold (a dotenv key with `=`, a map in INI…), said plainly. */
     Status validate() const;
-    /** The encrypted file, ready to write; lastmodified and the MAC are renewed. */
+    /** An encrypted file ready to write, and what the document keeps once it is written. */
+    struct Encrypted
+    {
+        QByteArray bytes;
+        Node metadata;
+        QHash<QByteArray, QByteArray> envelopes;
+    };
+    /** The encrypted file; lastmodified and the MAC are renewed. Const, so a worker may encrypt
+     * while the UI thread still reads the tree; commit() the answer on the owning thread. */
+    Result<Encrypted> encrypt() const;
+    /** Takes the metadata and envelopes of a written file, so the next save reuses them. */
+    void commit(Encrypted &&written);
+    /** encrypt() and commit() in one, for callers on one thread. */
     Result<QByteArray> serialize();
     /** The decrypted file in its own format (binary: the original bytes). */
     QByteArray plaintext() const;

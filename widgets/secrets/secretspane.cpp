@@ -345,15 +345,33 @@ void SecretsPane::writeCurrent(ActionPipeline::Finish finish)
     const QString path = m_current;
     const OpenFile &open = m_open[path];
     setSaving(true);
+    // The worker only reads the document (the tree keeps painting from it); what the write
+    // changes in the document (MAC, envelopes) is committed back here, on the UI thread.
+    struct Written
+    {
+        Sops::SopsDocument::Encrypted encrypted;
+        QByteArray digest;
+    };
     auto future =
-        QtConcurrent::run([document = open.file.document, path, digest = open.file.digest] {
-            const Result<QByteArray> encrypted = document->serialize();
-            return encrypted ? saveSecretsFile(path, *encrypted, digest)
-                             : Result<QByteArray>(encrypted.error());
+        QtConcurrent::run([document = std::shared_ptr<const Sops::SopsDocument>(open.file.document),
+                           path, digest = open.file.digest]() -> Result<Written> {
+            Result<Sops::SopsDocument::Encrypted> encrypted = document->encrypt();
+            if (!encrypted)
+                return Result<Written>(encrypted.error());
+            const Result<QByteArray> saved = saveSecretsFile(path, encrypted.value().bytes, digest);
+            if (!saved)
+                return Result<Written>(saved.error());
+            return Written{std::move(encrypted.value()), *saved};
         });
-    onFinished(future, this, [this, path, finish](const Result<QByteArray> &written) {
+    onFinished(future, this, [this, path, finish](const Result<Written> &written) {
         setSaving(false);
-        finishSave(path, written, finish);
+        if (!written) {
+            finishSave(path, Result<QByteArray>(written.error()), finish);
+            return;
+        }
+        if (const auto it = m_open.find(path); it != m_open.end())
+            it->file.document->commit(Sops::SopsDocument::Encrypted(written.value().encrypted));
+        finishSave(path, written.value().digest, finish);
     });
 }
 
