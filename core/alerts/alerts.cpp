@@ -336,6 +336,26 @@ void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed)
         }
 }
 
+void keepEnvironmentAlerts(QList<AlertRule> &rules, const QStringList &otherEnvironments)
+{
+    if (otherEnvironments.isEmpty())
+        return;
+    for (AlertRule &rule : rules) {
+        rule.alerts.removeIf([&otherEnvironments](const AlertInstance &a) {
+            for (const char *label : {"env", "environment"})
+                if (otherEnvironments.contains(a.labels.value(QLatin1String(label))))
+                    return true;
+            return false;
+        });
+        if (rule.firingCount() > 0)
+            rule.state = QStringLiteral("firing");
+        else if (!rule.alerts.isEmpty())
+            rule.state = QStringLiteral("pending");
+        else
+            rule.state = QStringLiteral("inactive");
+    }
+}
+
 QList<AlertInstance> AlertsSnapshot::firing() const
 {
     QList<AlertInstance> list;

@@ -119,5 +119,11 @@ Result<QList<ManagedAlert>> parseManagedAlerts(const QByteArray &body, int httpS
 Result<QList<Silence>> parseSilences(const QByteArray &body, int httpStatus);
 /** Marks each of the rules' alerts silenced/inhibited by the managed alert with its labels. */
 void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed);
+/**
+ * One Prometheus often watches several environments, its series labelled `env` (or
+ * `environment`). Drops the alerts labelled with one of `otherEnvironments` and sets each rule's
+ * state from the alerts left; alerts without such a label (a shared database, a host) stay.
+ */
+void keepEnvironmentAlerts(QList<AlertRule> &rules, const QStringList &otherEnvironments);
 
 } // namespace Opsdeck

@@ -27,6 +27,7 @@ struct Pending
     QString rulesError, alertsError, silencesError;
     int outstanding = 0;
     bool hasAlertmanager = false;
+    QStringList otherEnvironments;
 };
 
 AlertsSnapshot parseSnapshot(const Pending &p)
@@ -41,6 +42,7 @@ AlertsSnapshot parseSnapshot(const Pending &p)
     } else {
         snapshot.prometheusError = rules.errorString();
     }
+    keepEnvironmentAlerts(snapshot.rules, p.otherEnvironments);
     if (!p.hasAlertmanager)
         return snapshot;
     if (!p.alertsError.isEmpty()) {
@@ -79,6 +81,7 @@ void AlertsClient::refresh(QObject *guard, Snapshot done)
 {
     auto pending = std::make_shared<Pending>();
     pending->hasAlertmanager = m_alertmanager != nullptr;
+    pending->otherEnvironments = m_otherEnvironments;
     pending->outstanding = m_alertmanager ? 3 : 1;
     QPointer<QObject> alive(guard);
     auto arrived = [pending, alive, done] {

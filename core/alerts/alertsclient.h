@@ -28,6 +28,9 @@ public:
     AlertsClient(PrometheusClient *prometheus, HttpEndpoint *alertmanager,
                  QObject *parent = nullptr);
 
+    /** Alerts labelled env=<one of these> belong elsewhere (a Prometheus shared by several
+     * environments) and are left out. */
+    void setOtherEnvironments(const QStringList &names) { m_otherEnvironments = names; }
     bool hasAlertmanager() const { return m_alertmanager != nullptr; }
     QString alertmanagerUrl() const;
 
@@ -41,6 +44,7 @@ public:
 private:
     PrometheusClient *m_prometheus;
     HttpEndpoint *m_alertmanager;
+    QStringList m_otherEnvironments;
 };
 
 /** The OS user a silence is created by (`createdBy`), as Alertmanager's amtool sets it. */

@@ -83,6 +83,9 @@ AlertsClient *EnvironmentContext::alerts()
         m_alertmanager =
             std::make_unique<HttpEndpoint>(*spec, QStringLiteral("alertmanager"), sshPool());
     m_alerts = std::make_unique<AlertsClient>(prometheus(), m_alertmanager.get());
+    QStringList others = workspace().environmentNames();
+    others.removeAll(m_environment);
+    m_alerts->setOtherEnvironments(others);
     return m_alerts.get();
 }
 

@@ -75,6 +75,23 @@ private slots:
         QCOMPARE(snapshot.summary(), QStringLiteral("1 firing (critical) · 1 pending"));
     }
 
+    void anotherEnvironmentsAlertsAreLeftOut()
+    {
+        // One Prometheus for staging and production: staging's view keeps its own alerts and
+        // the unlabelled ones, not production's InstanceDown.
+        QList<AlertRule> rules = *parseAlertRules(answer("rules.json"), 200);
+        keepEnvironmentAlerts(rules, {QStringLiteral("production")});
+        QVERIFY(rules.at(0).alerts.isEmpty());
+        QCOMPARE(rules.at(0).state, QStringLiteral("inactive"));
+        QCOMPARE(rules.at(1).alerts.size(), 1); // env=staging
+        QCOMPARE(rules.at(1).state, QStringLiteral("pending"));
+
+        rules = *parseAlertRules(answer("rules.json"), 200);
+        keepEnvironmentAlerts(rules, {QStringLiteral("staging")});
+        QCOMPARE(rules.at(0).firingCount(), 1);
+        QVERIFY(rules.at(1).alerts.isEmpty());
+    }
+
     void silencesAreListedActiveFirst()
     {
         const Result<QList<Silence>> silences = parseSilences(answer("silences.json"), 200);

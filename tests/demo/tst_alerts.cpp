@@ -229,6 +229,8 @@ private slots:
         const QString summary = snapshot().summary();
         QVERIFY2(summary.contains(QLatin1String("firing (critical)")), qPrintable(summary));
 
+        // Staging shares the Prometheus; production's alert is not staging's.
+        QVERIFY(!web2Alert(QStringLiteral("InstanceDown"), snapshot(QStringLiteral("staging"))));
         QCOMPARE(opsdeck({QStringLiteral("alerts"), QStringLiteral("production")}, &out), 2);
         QVERIFY2(out.contains(QLatin1String("InstanceDown web2")), qPrintable(out));
 
