@@ -62,6 +62,8 @@ struct SilenceMatcher
     bool isRegex = false;
     bool isEqual = true;
     QString text() const;
+    /** As Alertmanager matches: regexes anchored at both ends; a missing label is "". */
+    bool matches(const LabelSet &labels) const;
     /** `job="x"`, `severity!=info`, `instance=~"web.*"`; quotes optional. */
     static Result<SilenceMatcher> parse(const QString &text);
 };
@@ -77,6 +79,7 @@ struct Silence
     QString comment;
     bool isActive() const { return state == QLatin1String("active"); }
     QString matchersText() const;
+    bool matches(const LabelSet &labels) const;
     /** Alertmanager's POST /api/v2/silences body. */
     QByteArray toJson() const;
 };
@@ -107,6 +110,27 @@ struct AlertsSnapshot
     QString summary() const;
 };
 
+/**
+ * The matchers a silence of `alert` starts from (Alertmanager's "Silence" button): its name, the
+ * labels that tell it from the rule's other alerts, and its environment and host; a rule's row
+ * (`alert` null) gives the name alone.
+ */
+QList<SilenceMatcher> silenceMatchersFor(const AlertRule &rule, const AlertInstance *alert);
+
+/** One stretch of time an alert fired, read back from Prometheus' `ALERTS` series. */
+struct AlertInterval
+{
+    LabelSet labels; // alertname and the alert's labels (alertstate dropped)
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    bool ongoing = false; // still firing at the end of the window
+    QString title() const;
+};
+
+/** The alerts firing now that were not firing (or not known) in `before`; none on the first
+ * snapshot (alerts already firing when Opsdeck starts are not news). Silenced ones are left out. */
+QList<AlertInstance> newlyFiring(const AlertsSnapshot *before, const AlertsSnapshot &now);
+
 // The readers: bounded (kMaxAlertRules rules, kMaxAlertsPerRule alerts each); a server that
 // says more is cut and the cut said in the error of the part it came from.
 constexpr int kMaxAlertRules = 20000;
@@ -125,5 +149,15 @@ void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed);
  * state from the alerts left; alerts without such a label (a shared database, a host) stay.
  */
 void keepEnvironmentAlerts(QList<AlertRule> &rules, const QStringList &otherEnvironments);
+
+struct TimeSeries;
+/**
+ * The firing stretches in `ALERTS{alertstate="firing"}` series (1 while firing, no sample
+ * otherwise): a gap of up to `toleratedGapSteps` steps is one missed evaluation, not two alerts.
+ * Series labelled with one of `otherEnvironments` are left out. Oldest first.
+ */
+QList<AlertInterval> firingIntervals(const QList<TimeSeries> &series,
+                                     const QStringList &otherEnvironments,
+                                     int toleratedGapSteps = 2);
 
 } // namespace Opsdeck

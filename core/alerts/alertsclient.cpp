@@ -5,6 +5,7 @@
 #include "common/futures.h"
 #include "metrics/httpendpoint.h"
 #include "metrics/prometheusclient.h"
+#include "metrics/timegrid.h"
 #include "metrics/timeseries.h"
 
 #include <QDateTime>
@@ -70,7 +71,51 @@ AlertsClient::AlertsClient(PrometheusClient *prometheus, HttpEndpoint *alertmana
     : QObject(parent)
     , m_prometheus(prometheus)
     , m_alertmanager(alertmanager)
-{}
+{
+    connect(&m_poll, &QTimer::timeout, this, &AlertsClient::update);
+}
+
+void AlertsClient::update()
+{
+    if (m_updating)
+        return;
+    m_updating = true;
+    refresh(this, [this](const AlertsSnapshot &snapshot) {
+        m_updating = false;
+        const QList<AlertInstance> started = newlyFiring(m_latest ? &*m_latest : nullptr, snapshot);
+        m_latest = snapshot;
+        if (!started.isEmpty())
+            emit startedFiring(started);
+        emit changed();
+    });
+}
+
+void AlertsClient::setPollInterval(int ms)
+{
+    if (ms <= 0) {
+        m_poll.stop();
+        return;
+    }
+    m_poll.start(ms);
+}
+
+void AlertsClient::history(qint64 fromMs, qint64 toMs, QObject *guard, Intervals done)
+{
+    QueryGrid grid;
+    // About 720 points whatever the window: the evaluation interval is rarely under 15 s, and
+    // a stretch shorter than a step still shows as one step.
+    grid.stepMs = std::max<qint64>(15000, roundIntervalMs((toMs - fromMs) / 720));
+    grid.startMs = fromMs - fromMs % grid.stepMs;
+    grid.endMs = toMs;
+    m_prometheus->queryRange(QStringLiteral("ALERTS{alertstate=\"firing\"}"), grid, guard,
+                             [done, others = m_otherEnvironments](const PanelResult &result) {
+                                 if (!result.error.isEmpty()) {
+                                     done(Result<QList<AlertInterval>>::failure(result.error));
+                                     return;
+                                 }
+                                 done(firingIntervals(result.series, others));
+                             });
+}
 
 QString AlertsClient::alertmanagerUrl() const
 {

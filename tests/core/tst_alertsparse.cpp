@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Prometheus' and Alertmanager's answers as their v1/v2 APIs give them, read into alerts.
 #include "alerts/alerts.h"
+#include "metrics/timeseries.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -90,6 +91,78 @@ private slots:
         keepEnvironmentAlerts(rules, {QStringLiteral("staging")});
         QCOMPARE(rules.at(0).firingCount(), 1);
         QVERIFY(rules.at(1).alerts.isEmpty());
+    }
+
+    void onlyAlertsThatStartedFiringAreNews()
+    {
+        const QList<AlertRule> rules = *parseAlertRules(answer("rules.json"), 200);
+        AlertsSnapshot quiet;
+        quiet.rules = rules;
+        for (AlertRule &rule : quiet.rules)
+            rule.alerts.clear();
+        AlertsSnapshot firing;
+        firing.rules = rules;
+
+        QVERIFY(newlyFiring(nullptr, firing).isEmpty()); // already firing at start: not news
+        const QList<AlertInstance> started = newlyFiring(&quiet, firing);
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(started.first().labels.value(QStringLiteral("alertname")),
+                 QStringLiteral("InstanceDown"));
+        QVERIFY(newlyFiring(&firing, firing).isEmpty()); // still firing: said once
+
+        firing.rules[0].alerts[0].silencedBy << QStringLiteral("s-1");
+        QVERIFY(newlyFiring(&quiet, firing).isEmpty()); // silenced: someone knows
+    }
+
+    void aSilenceStartsFromTheAlertAndMatchesLikeAlertmanager()
+    {
+        const QList<AlertRule> rules = *parseAlertRules(answer("rules.json"), 200);
+        const AlertRule &down = rules.at(0);
+        Silence silence;
+        silence.matchers = silenceMatchersFor(down, &down.alerts.at(0));
+        QCOMPARE(silence.matchersText(),
+                 QStringLiteral("alertname=\"InstanceDown\", host=\"web2\", env=\"production\", "
+                                "instance=\"127.0.0.1:8002\""));
+        QVERIFY(silence.matches(down.alerts.at(0).labels));
+        QCOMPARE(silenceMatchersFor(down, nullptr).size(), 1);
+
+        LabelSet web1 = down.alerts.at(0).labels;
+        web1[QStringLiteral("host")] = QStringLiteral("web1");
+        QVERIFY(!silence.matches(web1));
+        silence.matchers = {*SilenceMatcher::parse(QStringLiteral("host=~web.*")),
+                            *SilenceMatcher::parse(QStringLiteral("team!=db"))};
+        QVERIFY(silence.matches(web1)); // no team label: "" differs from "db"
+        silence.matchers = {*SilenceMatcher::parse(QStringLiteral("host=~web"))};
+        QVERIFY(!silence.matches(web1));   // anchored: "web" is not "web1"
+        QVERIFY(!Silence().matches(web1)); // no matchers silence nothing
+    }
+
+    void firingStretchesAreReadFromAlertsSeries()
+    {
+        const double gap = std::nan("");
+        TimeSeries web2;
+        web2.labels = {{QStringLiteral("__name__"), QStringLiteral("ALERTS")},
+                       {QStringLiteral("alertname"), QStringLiteral("InstanceDown")},
+                       {QStringLiteral("alertstate"), QStringLiteral("firing")},
+                       {QStringLiteral("env"), QStringLiteral("production")},
+                       {QStringLiteral("host"), QStringLiteral("web2")}};
+        web2.grid = {60000, 60000 + 11 * 15000, 15000};
+        // Fires, one missed evaluation, fires, a long gap, fires to the end.
+        web2.values = {gap, 1, 1, gap, 1, gap, gap, gap, gap, gap, 1, 1};
+        TimeSeries staging = web2;
+        staging.labels[QStringLiteral("env")] = QStringLiteral("staging");
+
+        const QList<AlertInterval> intervals =
+            firingIntervals({web2, staging}, {QStringLiteral("staging")});
+        QCOMPARE(intervals.size(), 2);
+        QCOMPARE(intervals[0].title(), QStringLiteral("InstanceDown web2"));
+        QVERIFY(!intervals[0].labels.contains(QStringLiteral("alertstate")));
+        QCOMPARE(intervals[0].fromMs, 75000);
+        QCOMPARE(intervals[0].toMs, 120000);
+        QVERIFY(!intervals[0].ongoing);
+        QCOMPARE(intervals[1].fromMs, 210000);
+        QCOMPARE(intervals[1].toMs, 225000);
+        QVERIFY(intervals[1].ongoing);
     }
 
     void silencesAreListedActiveFirst()

@@ -35,17 +35,19 @@ DangerConfirmDialog::Question DangerConfirmDialog::lastQuestion()
 
 void DangerConfirmDialog::ask(QWidget *parent, const QString &actionLabel,
                               const QString &description, const QString &changes,
-                              const QString &environment, bool isProtected, Answer answer)
+                              const QString &environment, bool isProtected, Answer answer,
+                              const QString &comment)
 {
     ++s_questions;
     s_lastQuestion = {environment, isProtected, description, changes};
     if (s_nextAnswer) {
-        answer(*s_nextAnswer, QStringLiteral("(test)"));
+        answer(*s_nextAnswer, comment.isEmpty() ? QStringLiteral("(test)") : comment);
         return;
     }
     auto *dialog = new DangerConfirmDialog(actionLabel, description, changes, environment,
                                            isProtected, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->m_comment->setText(comment);
     QObject::connect(dialog, &QDialog::finished, dialog, [dialog, answer](int result) {
         answer(result == QDialog::Accepted, dialog->comment());
     });

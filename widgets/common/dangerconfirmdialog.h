@@ -24,10 +24,11 @@ public:
     using Answer = std::function<void(bool confirmed, const QString &comment)>;
 
     /** Asks; `answer` is called exactly once. */
-    /** `changes` (may be empty) is shown under "What will change", as plain monospace text. */
+    /** `changes` (may be empty) is shown under "What will change", as plain monospace text;
+     * `comment` is the reason given already (a silence's), there to keep or change. */
     static void ask(QWidget *parent, const QString &actionLabel, const QString &description,
                     const QString &changes, const QString &environment, bool isProtected,
-                    Answer answer);
+                    Answer answer, const QString &comment = {});
 
     /** For tests: answer the next questions without showing anything. */
     static void setNextAnswer(std::optional<bool> confirmed);

@@ -12,12 +12,13 @@ void DialogConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
         answer(std::nullopt);
         return;
     }
-    DangerConfirmDialog::ask(m_parent, ruleFor(request.kind).label, request.description,
-                             request.changes, request.environment,
-                             level == ConfirmLevel::TypedNameAndComment,
-                             [answer](bool confirmed, const QString &comment) {
-                                 answer(confirmed ? std::optional(comment) : std::nullopt);
-                             });
+    DangerConfirmDialog::ask(
+        m_parent, ruleFor(request.kind).label, request.description, request.changes,
+        request.environment, level == ConfirmLevel::TypedNameAndComment,
+        [answer](bool confirmed, const QString &comment) {
+            answer(confirmed ? std::optional(comment) : std::nullopt);
+        },
+        request.comment);
 }
 
 } // namespace Opsdeck
