@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "alertswatcher.h"
+#include "statuscolors.h"
+
 #include "common/appstyle.h"
 #include "common/diagnosticsview.h"
 #include "common/formatting.h"
@@ -31,6 +34,7 @@ namespace Opsdeck {
 namespace {
 constexpr int kEnvironmentRole = Qt::UserRole + 1;
 constexpr int kPaneRole = Qt::UserRole + 2;
+constexpr int kBaseToolTipRole = Qt::UserRole + 3; // the environment's tooltip without alerts
 constexpr int kMaxRecent = 10;
 const QString kRecentKey = QStringLiteral("recentWorkspaces");
 } // namespace
@@ -150,8 +154,8 @@ void MainWindow::buildViewMenu()
     for (const PaneKind &kind : paneCatalog()) {
         QAction *go = view->addAction(
             kind.title, this, [this, id = kind.id] { selectPane(currentEnvironment(), id); });
-        if (number <= 9)
-            go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + number++)));
+        if (number <= 10) // Ctrl+1…9, then Ctrl+0 for the tenth, as browsers' tabs
+            go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + number++ % 10)));
         m_goActions << go;
     }
     view->addSeparator();
@@ -264,6 +268,9 @@ void MainWindow::load()
     // [*]: Qt shows the one unsaved-changes marker, like every editor, when windowModified.
     setWindowTitle(QStringLiteral("%1[*] — Opsdeck").arg(m_context->workspace().name));
     populateSidebar();
+    m_alertsWatcher = std::make_unique<AlertsWatcher>(*m_context, this);
+    connect(m_alertsWatcher.get(), &AlertsWatcher::badgeChanged, this,
+            &MainWindow::showAlertsBadge);
     int warnings = int(result.diagnostics.size());
     if (warnings)
         statusBar()->showMessage(
@@ -286,6 +293,7 @@ void MainWindow::closeWorkspace()
     }
     m_panes.clear();
     m_sidebarModel->clear();
+    m_alertsWatcher.reset();
     m_context.reset();
     m_stack->setCurrentWidget(m_welcome);
     showPaneActions(nullptr);
@@ -310,6 +318,7 @@ void MainWindow::populateSidebar()
                 "Dangerous actions here need the environment's name typed to confirm"));
         }
         envItem->setData(env.name, kEnvironmentRole);
+        envItem->setData(envItem->toolTip(), kBaseToolTipRole);
         envItem->setSelectable(false);
         QFont bold = envItem->font();
         bold.setBold(true);
@@ -390,6 +399,28 @@ void MainWindow::markUnsaved()
         }
     }
     setWindowModified(anyUnsaved);
+}
+
+void MainWindow::showAlertsBadge(const QString &environment, int firing, AlertSeverity worst,
+                                 const QString &summary)
+{
+    const Health health = firing == 0                        ? Health::Good
+                          : worst == AlertSeverity::Critical ? Health::Critical
+                                                             : Health::Warning;
+    for (int row = 0; row < m_sidebarModel->rowCount(); ++row) {
+        QStandardItem *env = m_sidebarModel->item(row);
+        if (env->data(kEnvironmentRole).toString() != environment)
+            continue;
+        // The environment's own dot shows only trouble; its Alerts row always says how it is.
+        env->setIcon(firing ? healthIcon(health) : QIcon());
+        env->setToolTip(firing ? summary : env->data(kBaseToolTipRole).toString());
+        for (int child = 0; child < env->rowCount(); ++child)
+            if (QStandardItem *item = env->child(child);
+                item->data(kPaneRole).toString() == QLatin1String("alerts")) {
+                item->setIcon(healthIcon(health));
+                item->setToolTip(summary);
+            }
+    }
 }
 
 Pane *MainWindow::currentPane() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "alerts/alerts.h"
 #include "workspace/diagnostic.h"
 
 #include <QFileSystemWatcher>
@@ -17,6 +18,7 @@ class QTreeView;
 
 namespace Opsdeck {
 
+class AlertsWatcher;
 class DiagnosticsView;
 class Pane;
 class WorkspaceContext;
@@ -67,6 +69,10 @@ private:
     void onSidebarSelection();
     /** Marks panes with unsaved edits in the sidebar and the window title (`*`). */
     void markUnsaved();
+    /** The environment's firing alerts on its sidebar row and its Alerts row (a coloured dot,
+     * the count, the summary as tooltip). */
+    void showAlertsBadge(const QString &environment, int firing, AlertSeverity worst,
+                         const QString &summary);
     void chooseWorkspace();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
@@ -74,7 +80,8 @@ private:
 
     QString m_path;
     std::unique_ptr<WorkspaceContext> m_context;
-    QHash<QString, Pane *> m_panes; // "env/paneId"
+    std::unique_ptr<AlertsWatcher> m_alertsWatcher; // borrows m_context's clients
+    QHash<QString, Pane *> m_panes;                 // "env/paneId"
     QTreeView *m_sidebar;
     QStandardItemModel *m_sidebarModel;
     QStackedWidget *m_stack;

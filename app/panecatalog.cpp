@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panecatalog.h"
 
+#include "alerts/alertspane.h"
 #include "config/configpane.h"
 #include "containers/containerspane.h"
 #include "database/databasepane.h"
@@ -41,7 +42,7 @@ PaneKind deployments()
 
 const QList<PaneKind> &paneCatalog()
 {
-    // The order is the sidebar's and Ctrl+1…9's.
+    // The order is the sidebar's and Ctrl+1…9, 0's.
     static const QList<PaneKind> kinds = {
         kind<OverviewPane>("overview", "Overview"),
         kind<DbHealthPane>("dbhealth", "Database health"),
@@ -52,6 +53,7 @@ const QList<PaneKind> &paneCatalog()
         kind<MetricsPane>("metrics", "Metrics"),
         kind<ConfigPane>("config", "Config"),
         kind<LogsPane>("logs", "Logs"),
+        kind<AlertsPane>("alerts", "Alerts"),
     };
     return kinds;
 }

@@ -40,12 +40,22 @@ QString sinceText(qint64 activeAtMs)
     return formatAge(std::max(0.0, seconds));
 }
 
+/** `host=web2, job=minitwit`: what the filter box is matched against, and the tooltip. */
 QString labelsText(const LabelSet &labels)
 {
     QStringList parts;
     for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        parts << it.key() + QStringLiteral("=\"") + it.value() + QLatin1Char('"');
+        parts << it.key() + QLatin1Char('=') + it.value();
     return parts.join(QStringLiteral(", "));
+}
+
+qint64 oldestActiveAt(const AlertRule &rule)
+{
+    qint64 oldest = 0;
+    for (const AlertInstance &a : rule.alerts)
+        if (a.activeAtMs > 0 && (oldest == 0 || a.activeAtMs < oldest))
+            oldest = a.activeAtMs;
+    return oldest;
 }
 
 QString notesOf(const AlertInstance &alert)
@@ -237,9 +247,11 @@ QVariant AlertsModel::ruleData(const AlertRule &rule, int column, int role) cons
         return rule.state;
     case Severity:
         return severityName(severityOf(rule.labels));
+    case Since:
+        return sinceText(oldestActiveAt(rule));
     case Notes:
         if (broken)
-            return QStringLiteral("rule error: ") + rule.lastError;
+            return QString(QStringLiteral("rule error: ") + rule.lastError);
         return rule.annotations.value(QStringLiteral("summary"));
     default:
         return {};

@@ -95,6 +95,35 @@ QList<AlertInstance> newlyFiring(const AlertsSnapshot *before, const AlertsSnaps
     return started;
 }
 
+QString firingNotification(const QString &environment, const QList<AlertInstance> &alerts)
+{
+    QList<AlertInstance> worstFirst = alerts;
+    std::stable_sort(
+        worstFirst.begin(), worstFirst.end(),
+        [](const AlertInstance &a, const AlertInstance &b) { return a.severity() > b.severity(); });
+    // The rule's other alerts are not at hand here: the host (or instance) tells them apart.
+    auto titleOf = [](const AlertInstance &a) {
+        return a.title({a.labels.contains(QStringLiteral("host")) ? QStringLiteral("host")
+                                                                  : QStringLiteral("instance")});
+    };
+    if (worstFirst.size() == 1) {
+        const AlertInstance &a = worstFirst.first();
+        const QString summary = a.annotations.value(QStringLiteral("summary"));
+        return QStringLiteral("%1: %2 is firing (%3)%4")
+            .arg(environment, titleOf(a), severityName(a.severity()),
+                 summary.isEmpty() ? QString() : QString(QStringLiteral(" — ") + summary));
+    }
+    QStringList titles;
+    for (const AlertInstance &a : std::as_const(worstFirst).mid(0, 4))
+        titles << titleOf(a);
+    if (worstFirst.size() > 4)
+        titles << QStringLiteral("%1 more").arg(worstFirst.size() - 4);
+    return QStringLiteral("%1: %2 alerts started firing: %3")
+        .arg(environment)
+        .arg(worstFirst.size())
+        .arg(titles.join(QStringLiteral(", ")));
+}
+
 QList<AlertInterval> firingIntervals(const QList<TimeSeries> &series,
                                      const QStringList &otherEnvironments, int toleratedGapSteps)
 {

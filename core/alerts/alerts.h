@@ -110,6 +110,11 @@ struct AlertsSnapshot
     QString summary() const;
 };
 
+/** A desktop notification's text for alerts that started firing in one environment:
+ * "production: InstanceDown web2 is firing (critical)", or "production: 3 alerts started
+ * firing: …" with the worst first. */
+QString firingNotification(const QString &environment, const QList<AlertInstance> &alerts);
+
 /**
  * The matchers a silence of `alert` starts from (Alertmanager's "Silence" button): its name, the
  * labels that tell it from the rule's other alerts, and its environment and host; a rule's row

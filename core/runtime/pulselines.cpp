@@ -447,6 +447,47 @@ PulseLine activityPulse(const QList<HistoryEntry> &deploys, const QList<AuditEnt
     return line;
 }
 
+PulseLine alertsPulse(const AlertsSnapshot *snapshot, qint64 nowMs)
+{
+    PulseLine line{QStringLiteral("alerts"),
+                   QStringLiteral("Alerts"),
+                   PulseLine::Level::Checking,
+                   QStringLiteral("Asking Prometheus…"),
+                   {},
+                   QStringLiteral("alerts")};
+    if (!snapshot)
+        return line;
+    if (!snapshot->prometheusError.isEmpty()) {
+        line.level = PulseLine::Level::Unknown;
+        line.summary = QStringLiteral("Prometheus: ") + snapshot->prometheusError;
+        return line;
+    }
+    line.summary = snapshot->summary();
+    const QList<AlertInstance> firing = snapshot->firing();
+    const bool loud = std::any_of(firing.cbegin(), firing.cend(),
+                                  [](const AlertInstance &a) { return !a.isSilenced(); });
+    line.level = !loud                                                ? PulseLine::Level::Good
+                 : snapshot->worstFiring() == AlertSeverity::Critical ? PulseLine::Level::Critical
+                                                                      : PulseLine::Level::Warning;
+    for (const AlertInstance &a : firing) {
+        if (a.isSilenced())
+            continue;
+        if (line.details.size() == 4)
+            break;
+        const QString host = a.labels.value(QStringLiteral("host"));
+        QString detail = a.title(host.isEmpty() ? QStringList{QStringLiteral("instance")}
+                                                : QStringList{QStringLiteral("host")});
+        if (a.activeAtMs > 0)
+            detail += QStringLiteral(" — %1, for %2")
+                          .arg(severityName(a.severity()),
+                               formatDuration(std::max<qint64>(1, (nowMs - a.activeAtMs) / 1000)));
+        line.details << detail;
+    }
+    if (!snapshot->alertmanagerError.isEmpty())
+        line.details << QStringLiteral("Alertmanager: ") + snapshot->alertmanagerError;
+    return line;
+}
+
 PulseLine::Level worstLevel(const QList<PulseLine> &lines)
 {
     Level worst = Level::Unknown;

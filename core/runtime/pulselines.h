@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "alerts/alerts.h"
 #include "audit/auditlog.h"
 #include "config/configdrift.h"
 #include "dbhealth/healthreport.h"
@@ -51,7 +52,6 @@ PulseLine deployPulse(const EnvironmentDeployState &state, const QDateTime &now)
  * short and Docker's error for their failed tasks. */
 PulseLine servicesPulse(const Result<SwarmStatus> &status);
 
-/** One other environment's side of the drift line. */
 /** Django migrations (app.name) applied in one environment's database and not the other's. */
 struct MigrationDrift
 {
@@ -85,6 +85,10 @@ int flagsDiffering(const QList<FlagState> &mine, const QList<FlagState> &theirs)
  * by time, newest first, at most `limit`. A newest deploy that failed makes it a warning. */
 PulseLine activityPulse(const QList<HistoryEntry> &deploys, const QList<AuditEntry> &audited,
                         const QDateTime &now, int limit = 6);
+
+/** "2 firing (critical) · 1 pending": the unsilenced firing alerts, worst first, with how long
+ * each has fired; critical when one of them is; null while Prometheus has not answered. */
+PulseLine alertsPulse(const AlertsSnapshot *snapshot, qint64 nowMs);
 
 /** The worst of the lines' levels (Checking and Unknown count as the least). */
 PulseLine::Level worstLevel(const QList<PulseLine> &lines);

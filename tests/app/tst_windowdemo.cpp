@@ -44,10 +44,11 @@ using namespace Opsdeck;
 
 namespace {
 
-const QStringList kPanes{
-    QStringLiteral("overview"), QStringLiteral("dbhealth"), QStringLiteral("database"),
-    QStringLiteral("deploy"),   QStringLiteral("secrets"),  QStringLiteral("flags"),
-    QStringLiteral("metrics"),  QStringLiteral("config"),   QStringLiteral("logs")};
+const QStringList kPanes{QStringLiteral("overview"), QStringLiteral("dbhealth"),
+                         QStringLiteral("database"), QStringLiteral("deploy"),
+                         QStringLiteral("secrets"),  QStringLiteral("flags"),
+                         QStringLiteral("metrics"),  QStringLiteral("config"),
+                         QStringLiteral("logs"),     QStringLiteral("alerts")};
 
 QString demoConninfo(const QString &database)
 {

@@ -137,6 +137,20 @@ private slots:
         QVERIFY(!Silence().matches(web1)); // no matchers silence nothing
     }
 
+    void aNotificationNamesTheWorstFirst()
+    {
+        const QList<AlertRule> rules = *parseAlertRules(answer("rules.json"), 200);
+        const AlertInstance down = rules.at(0).alerts.at(0);
+        QCOMPARE(firingNotification(QStringLiteral("production"), {down}),
+                 QStringLiteral("production: InstanceDown web2 is firing (critical) — web2 "
+                                "(production) does not answer"));
+        AlertInstance errors = rules.at(1).alerts.at(0);
+        errors.labels[QStringLiteral("instance")] = QStringLiteral("web1:80");
+        QCOMPARE(firingNotification(QStringLiteral("production"), {errors, down}),
+                 QStringLiteral("production: 2 alerts started firing: InstanceDown web2, "
+                                "HighErrorRate web1:80"));
+    }
+
     void firingStretchesAreReadFromAlertsSeries()
     {
         const double gap = std::nan("");

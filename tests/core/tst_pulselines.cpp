@@ -315,6 +315,46 @@ private slots:
         QCOMPARE(flagsDiffering(mine, mine), 0);
     }
 
+    void alertsSayWhatFiresWorstFirst()
+    {
+        QCOMPARE(alertsPulse(nullptr, 0).level, PulseLine::Level::Checking);
+        AlertsSnapshot snapshot;
+        snapshot.rules = {AlertRule{}, AlertRule{}};
+        QCOMPARE(alertsPulse(&snapshot, 0).level, PulseLine::Level::Good);
+        QCOMPARE(alertsPulse(&snapshot, 0).summary, QStringLiteral("no alerts firing"));
+
+        const qint64 now = 1'000'000'000;
+        AlertInstance errors;
+        errors.labels = {{QStringLiteral("alertname"), QStringLiteral("HighErrorRate")},
+                         {QStringLiteral("severity"), QStringLiteral("warning")}};
+        errors.state = QStringLiteral("firing");
+        errors.activeAtMs = now - 90'000;
+        snapshot.rules[0].alerts = {errors};
+        PulseLine line = alertsPulse(&snapshot, now);
+        QCOMPARE(line.level, PulseLine::Level::Warning);
+        QCOMPARE(line.pane, QStringLiteral("alerts"));
+
+        AlertInstance down;
+        down.labels = {{QStringLiteral("alertname"), QStringLiteral("InstanceDown")},
+                       {QStringLiteral("host"), QStringLiteral("web2")},
+                       {QStringLiteral("severity"), QStringLiteral("critical")}};
+        down.state = QStringLiteral("firing");
+        down.activeAtMs = now - 30'000;
+        snapshot.rules[1].alerts = {down};
+        line = alertsPulse(&snapshot, now);
+        QCOMPARE(line.level, PulseLine::Level::Critical);
+        QCOMPARE(line.summary, QStringLiteral("2 firing (critical)"));
+        QCOMPARE(line.details.first(), QStringLiteral("InstanceDown web2 — critical, for 30s"));
+
+        snapshot.rules[1].alerts[0].silencedBy << QStringLiteral("s-1"); // someone knows
+        line = alertsPulse(&snapshot, now);
+        QCOMPARE(line.level, PulseLine::Level::Warning);
+        QCOMPARE(line.details.size(), 1);
+
+        snapshot.prometheusError = QStringLiteral("connection refused");
+        QCOMPARE(alertsPulse(&snapshot, now).level, PulseLine::Level::Unknown);
+    }
+
     void activityMergesDeploysAndAuditByTime()
     {
         AuditEntry flagChange;

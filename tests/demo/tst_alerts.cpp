@@ -4,6 +4,7 @@
 // and started again, silences made and expired through the action pipeline.
 #include "alerts/alertsclient.h"
 #include "audit/auditlog.h"
+#include "demoweb2.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
@@ -84,16 +85,10 @@ class TestAlerts final : public QObject
         return p.exitCode();
     }
 
-    /** Alertmanager's own view, straight from its API (not through Opsdeck). */
     QJsonArray alertmanagerGet(const QString &path)
     {
-        QNetworkReply *reply = m_http.get(QNetworkRequest(
-            QUrl(QStringLiteral("http://127.0.0.1:%1%2")
-                     .arg(m_demo.value(QStringLiteral("ALERTMANAGER_PORT")), path))));
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000))
-            return {};
-        reply->deleteLater();
-        return QJsonDocument::fromJson(reply->readAll()).array();
+        return DemoWeb2::alertmanagerGet(m_http, m_demo.value(QStringLiteral("ALERTMANAGER_PORT")),
+                                         path);
     }
 
     QJsonObject alertmanagerSilence(const QString &id)
@@ -102,34 +97,6 @@ class TestAlerts final : public QObject
             if (s.toObject().value(QStringLiteral("id")).toString() == id)
                 return s.toObject();
         return {};
-    }
-
-    QString web2Dir() const
-    {
-        return TestServices::stateDir(QStringLiteral("demo")) +
-               QStringLiteral("/hosts/web2/srv/minitwit");
-    }
-
-    bool stopWeb2()
-    {
-        QFile pid(web2Dir() + QStringLiteral("/shared/gunicorn.pid"));
-        return pid.open(QIODevice::ReadOnly) &&
-               ::kill(pid.readAll().trimmed().toInt(), SIGTERM) == 0;
-    }
-
-    /** bin/restart on web2, over SSH as a deploy would run it. */
-    bool startWeb2()
-    {
-        SshClient *web2 = m_pool->client(QStringLiteral("web2"));
-        if (!web2)
-            return false;
-        std::optional<int> exitStatus;
-        SshExec *restart = web2->exec(QStringLiteral("/srv/minitwit/current/bin/restart"), this);
-        connect(restart, &SshExec::finished, this,
-                [&exitStatus](int status) { exitStatus = status; });
-        const bool done = QTest::qWaitFor([&] { return exitStatus.has_value(); }, 60000);
-        restart->deleteLater();
-        return done && *exitStatus == 0;
     }
 
     /** Silences an earlier, interrupted run left behind would hide what this run checks. */
@@ -165,9 +132,8 @@ private slots:
     {
         expireOurSilences();
         // Whatever happened above, web2 serves again for the tests after this one.
-        if (QFile pid(web2Dir() + QStringLiteral("/shared/gunicorn.pid"));
-            !pid.open(QIODevice::ReadOnly) || ::kill(pid.readAll().trimmed().toInt(), 0) != 0)
-            startWeb2();
+        if (!DemoWeb2::isServing())
+            DemoWeb2::restart(m_pool.get(), this);
         m_contexts.reset();
         m_pool.reset();
     }
@@ -214,7 +180,7 @@ private slots:
                  0);
         const QString othersId = out.trimmed();
 
-        QVERIFY(stopWeb2());
+        QVERIFY(DemoWeb2::stop());
         // for: 15 s, a 2 s scrape and evaluation, then one refresh.
         std::optional<AlertInstance> down;
         QVERIFY2(QTest::qWaitFor(
@@ -291,7 +257,7 @@ private slots:
                  QStringLiteral("alerts.expire_silence"));
 
         // gunicorn back: the alert clears and the command exits 0.
-        QVERIFY(startWeb2());
+        QVERIFY(DemoWeb2::restart(m_pool.get(), this));
         int code = -1;
         QVERIFY2(
             QTest::qWaitFor(

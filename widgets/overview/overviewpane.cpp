@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "overviewpane.h"
 
+#include "alerts/alertsclient.h"
 #include "common/messagebanner.h"
 #include "databasecard.h"
 #include "hoststatusmodel.h"
@@ -101,6 +102,8 @@ OverviewPane::OverviewPane(EnvironmentContext &context, QWidget *parent)
         updateBoard();
         readyWhenAnswered();
     });
+    if (AlertsClient *alerts = context.alerts())
+        connect(alerts, &AlertsClient::changed, this, &OverviewPane::updateSummary);
     connect(m_board, &StatusBoard::openPane, this,
             [this](const QString &paneId) { emit openPaneRequested(paneId); });
     m_databaseCard->show(m_probe->database());
@@ -138,12 +141,16 @@ void OverviewPane::refresh()
 {
     m_probe->refresh();
     m_pulse->refresh(true);
+    if (AlertsClient *alerts = context().alerts())
+        alerts->update();
 }
 
 void OverviewPane::poll()
 {
     m_probe->refresh();
     m_pulse->refresh();
+    if (AlertsClient *alerts = context().alerts())
+        alerts->update();
 }
 
 void OverviewPane::updateBoard()
@@ -171,6 +178,9 @@ void OverviewPane::updateBoard()
                                                   QStringLiteral("Asking Docker…"),
                                                   {},
                                                   QStringLiteral("deploy")});
+    if (AlertsClient *alerts = context().alerts())
+        lines << alertsPulse(alerts->latest() ? &*alerts->latest() : nullptr,
+                             now.toMSecsSinceEpoch());
     if (context().workspace().environments.size() > 1)
         lines << driftPulse(environment.name, m_pulse->drift());
     lines << activityPulse(deploy ? deploy->history : QList<HistoryEntry>(), m_pulse->audited(),
@@ -199,6 +209,9 @@ void OverviewPane::updateSummary()
     default:
         break;
     }
+    if (const AlertsClient *alerts = context().alerts(); alerts && alerts->latest())
+        if (const AlertsSnapshot &snapshot = *alerts->latest(); !snapshot.firing().isEmpty())
+            parts << snapshot.summary();
     m_summary->setText(parts.join(QStringLiteral(" · ")));
     updateBoard();
 }

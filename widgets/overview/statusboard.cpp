@@ -37,6 +37,8 @@ QString paneTitle(const QString &paneId)
         {QStringLiteral("config"), QStringLiteral("Config")},
         {QStringLiteral("flags"), QStringLiteral("Feature flags")},
         {QStringLiteral("metrics"), QStringLiteral("Metrics")},
+        {QStringLiteral("alerts"), QStringLiteral("Alerts")},
+        {QStringLiteral("logs"), QStringLiteral("Logs")},
     };
     return titles.value(paneId, paneId);
 }

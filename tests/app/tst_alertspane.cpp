@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Alerts pane, Overview's alerts line, the sidebar's badge and the desktop notification, on
+// the demo world: web2's gunicorn stopped makes InstanceDown fire in Prometheus; a silence made
+// in the pane lands in the real Alertmanager through the action pipeline, and is expired there.
+#include "alerts/alertsclient.h"
+#include "alerts/alertspane.h"
+#include "alerts/silencedialog.h"
+#include "alertsmodel.h"
+#include "alertswatcher.h"
+#include "audit/auditlog.h"
+#include "common/dangerconfirmdialog.h"
+#include "common/desktopnotifier.h"
+#include "demoweb2.h"
+#include "overview/overviewpane.h"
+#include "overview/statusboard.h"
+#include "runtime/environmentcontext.h"
+#include "workspace/workspaceloader.h"
+#include "workspacecontext.h"
+
+#include <QApplication>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <QTreeWidget>
+
+using namespace Opsdeck;
+
+namespace {
+const QString kProduction = QStringLiteral("production");
+const QString kOurs = QStringLiteral("tst_alertspane:");
+} // namespace
+
+class TestAlertsPane final : public QObject
+{
+    Q_OBJECT
+
+    QHash<QString, QString> m_demo;
+    std::unique_ptr<WorkspaceContext> m_workspace;
+    std::unique_ptr<AlertsWatcher> m_watcher;
+    std::unique_ptr<QSignalSpy> m_badges;
+    std::unique_ptr<AlertsPane> m_pane;
+    std::unique_ptr<OverviewPane> m_overview;
+    QTemporaryDir m_home;
+    std::shared_ptr<AuditLog> m_audit;
+    QNetworkAccessManager m_http;
+
+    AlertsClient *client() { return m_workspace->environment(kProduction)->alerts(); }
+
+    /** Waits for the next answer of the production client (whoever asked for it). */
+    bool freshSnapshot()
+    {
+        QSignalSpy changed(client(), &AlertsClient::changed);
+        client()->update();
+        return changed.wait(30000) || changed.count() > 0;
+    }
+
+    QJsonObject alertmanagerSilence(const QString &id)
+    {
+        const QJsonArray all =
+            DemoWeb2::alertmanagerGet(m_http, m_demo.value(QStringLiteral("ALERTMANAGER_PORT")),
+                                      QStringLiteral("/api/v2/silences"));
+        for (const QJsonValue &s : all)
+            if (s.toObject().value(QStringLiteral("id")).toString() == id)
+                return s.toObject();
+        return {};
+    }
+
+    QString silenceState(const QString &id)
+    {
+        return alertmanagerSilence(id)
+            .value(QStringLiteral("status"))
+            .toObject()
+            .value(QStringLiteral("state"))
+            .toString();
+    }
+
+    /** The pane's row of InstanceDown on web2, invalid until it is there. */
+    QModelIndex web2Row() const
+    {
+        AlertsModel *model = m_pane->model();
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QModelIndex rule = model->index(r, 0);
+            for (int a = 0; a < model->rowCount(rule); ++a) {
+                const QModelIndex row = model->index(a, 0, rule);
+                const AlertInstance *alert = model->alert(row);
+                if (alert->labels.value(QStringLiteral("alertname")) ==
+                        QLatin1String("InstanceDown") &&
+                    alert->labels.value(QStringLiteral("host")) == QLatin1String("web2"))
+                    return row;
+            }
+        }
+        return {};
+    }
+
+    void expireOurSilences()
+    {
+        if (!freshSnapshot() || !client()->latest())
+            return;
+        for (const Silence &s : client()->latest()->silences) {
+            if (s.state == QLatin1String("expired") || !s.comment.startsWith(kOurs))
+                continue;
+            std::optional<Status> expired;
+            client()->expireSilence(s.id, this, [&](const Status &st) { expired = st; });
+            if (!QTest::qWaitFor([&] { return expired.has_value(); }, 20000))
+                qWarning("silence %s was not expired", qPrintable(s.id));
+        }
+    }
+
+    SilenceDialog *openSilenceDialog()
+    {
+        m_pane->silenceAction()->trigger();
+        SilenceDialog *dialog = nullptr;
+        (void)QTest::qWaitFor(
+            [&] {
+                for (QWidget *w : QApplication::topLevelWidgets())
+                    if (auto *d = qobject_cast<SilenceDialog *>(w); d && d->isVisible())
+                        dialog = d;
+                return dialog != nullptr;
+            },
+            5000);
+        return dialog;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_demo = TestServices::load(QStringLiteral("demo"));
+        WorkspaceLoadResult loaded =
+            WorkspaceLoader::loadFile(m_demo.value(QStringLiteral("WORKSPACE")));
+        QVERIFY(loaded.ok());
+        QVERIFY(m_home.isValid());
+        m_workspace = std::make_unique<WorkspaceContext>(std::move(*loaded.workspace), nullptr);
+        m_audit = std::make_shared<AuditLog>(m_home.filePath(QStringLiteral("audit.sqlite")));
+        QVERIFY(DemoWeb2::isServing());
+        expireOurSilences();
+        // The demo's 5xx rule fires now and then; this test is about web2, so the others are
+        // silenced (and so make no notification).
+        Silence others;
+        others.matchers = {*SilenceMatcher::parse(
+            QStringLiteral("alertname=~HighErrorRate|DiskSpaceLow|DatabaseConnectionsHigh"))};
+        others.startsAtMs = QDateTime::currentMSecsSinceEpoch();
+        others.endsAtMs = others.startsAtMs + 30 * 60'000;
+        others.createdBy = silenceAuthor();
+        others.comment = kOurs + QStringLiteral(" not under test");
+        std::optional<Result<QString>> made;
+        client()->createSilence(others, this, [&](const Result<QString> &id) { made = id; });
+        QVERIFY(QTest::qWaitFor([&] { return made.has_value(); }, 20000));
+        QVERIFY2(*made, qPrintable(made->errorString()));
+
+        // The window's watcher, then the first answer: what fires already is not news.
+        m_watcher = std::make_unique<AlertsWatcher>(*m_workspace, nullptr);
+        m_badges = std::make_unique<QSignalSpy>(m_watcher.get(), &AlertsWatcher::badgeChanged);
+        QVERIFY(freshSnapshot());
+        m_pane = std::make_unique<AlertsPane>(*m_workspace->environment(kProduction));
+        m_pane->setAuditLog(m_audit);
+        m_pane->resize(1100, 700);
+        m_pane->show();
+        m_overview = std::make_unique<OverviewPane>(*m_workspace->environment(kProduction));
+        m_overview->show();
+    }
+
+    void cleanupTestCase()
+    {
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+        expireOurSilences();
+        if (!DemoWeb2::isServing())
+            DemoWeb2::restart(m_workspace->sshPool(), this);
+        m_overview.reset();
+        m_pane.reset();
+        m_watcher.reset();
+        m_workspace.reset();
+    }
+
+    void aStoppedHostShowsEverywhere()
+    {
+        QVERIFY(m_pane->hasLoaded());
+        // A test before this one may have stopped web2 too: its alert clears first.
+        QTRY_VERIFY_WITH_TIMEOUT(!web2Row().isValid(), 90000);
+        const int notificationsBefore = int(desktopNotificationsShown().size());
+        QVERIFY(DemoWeb2::stop());
+
+        // The pane polls on its own: for 15 s, a 2 s scrape and evaluation, one 10 s poll.
+        QVERIFY2(QTest::qWaitFor([&] { return web2Row().isValid(); }, 90000),
+                 "InstanceDown web2 never reached the pane");
+        QTRY_VERIFY_WITH_TIMEOUT(m_pane->model()->alert(web2Row())->isFiring(), 60000);
+        m_pane->tree()->setCurrentIndex(web2Row());
+        const QString details = m_pane->details()->toPlainText();
+        QVERIFY2(details.contains(QLatin1String("web2 (production) does not answer")),
+                 qPrintable(details));
+        QVERIFY(details.contains(QLatin1String("Runbook")));
+
+        // Overview's line, from the same client.
+        StatusBoard *board = m_overview->findChild<StatusBoard *>();
+        QVERIFY(board);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            board->summaryText(QStringLiteral("alerts")).contains(QLatin1String("(critical)")),
+            20000);
+        QVERIFY2(board->detailsText(QStringLiteral("alerts"))
+                     .contains(QLatin1String("InstanceDown web2")),
+                 qPrintable(board->detailsText(QStringLiteral("alerts"))));
+
+        // The sidebar's badge and one desktop notification.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_badges->isEmpty() &&
+                                     m_badges->last().at(0).toString() == kProduction &&
+                                     m_badges->last().at(1).toInt() >= 1,
+                                 20000);
+        QCOMPARE(m_badges->last().at(2).value<AlertSeverity>(), AlertSeverity::Critical);
+        const QStringList shown = desktopNotificationsShown().mid(notificationsBefore);
+        QCOMPARE(shown.size(), 1);
+        QVERIFY2(shown.first().startsWith(
+                     QLatin1String("production: InstanceDown web2 is firing (critical)")),
+                 qPrintable(shown.first()));
+
+        // What fired, read back from Prometheus' ALERTS series.
+        m_pane->tabs()->setCurrentIndex(2);
+        auto web2InHistory = [this] {
+            for (int i = 0; i < m_pane->historyList()->topLevelItemCount(); ++i) {
+                const QTreeWidgetItem *item = m_pane->historyList()->topLevelItem(i);
+                if (item->text(0) == QLatin1String("InstanceDown web2") &&
+                    item->text(2) == QLatin1String("still firing"))
+                    return true;
+            }
+            return false;
+        };
+        for (int attempt = 0; attempt < 12 && !web2InHistory(); ++attempt) {
+            QTRY_VERIFY_WITH_TIMEOUT(m_pane->isSettled(), 30000);
+            if (!web2InHistory()) {
+                QTest::qWait(5000); // the next evaluation writes the next ALERTS sample
+                m_pane->refresh();
+            }
+        }
+        QVERIFY(web2InHistory());
+        m_pane->tabs()->setCurrentIndex(0);
+    }
+
+    void aDeclinedSilenceSilencesNothing()
+    {
+        m_pane->tree()->setCurrentIndex(web2Row());
+        DangerConfirmDialog::setNextAnswer(false);
+        SilenceDialog *dialog = openSilenceDialog();
+        QVERIFY(dialog);
+        dialog->commentEdit()->setText(kOurs + QStringLiteral(" declined"));
+        QVERIFY(dialog->silenceButton()->isEnabled());
+        dialog->silenceButton()->click();
+        QTRY_VERIFY(m_pane->isSettled());
+        QVERIFY(m_audit->recent(5, kProduction).isEmpty()); // declined: not even a row
+        for (const QJsonValue &s :
+             DemoWeb2::alertmanagerGet(m_http, m_demo.value(QStringLiteral("ALERTMANAGER_PORT")),
+                                       QStringLiteral("/api/v2/silences")))
+            QVERIFY(s.toObject().value(QStringLiteral("comment")).toString() !=
+                    kOurs + QStringLiteral(" declined"));
+    }
+
+    void aSilenceIsHeldAuditedShownAndExpired()
+    {
+        m_pane->tree()->setCurrentIndex(web2Row());
+        DangerConfirmDialog::setNextAnswer(true);
+        SilenceDialog *dialog = openSilenceDialog();
+        QVERIFY(dialog);
+        // Prefilled from the alert, and it says what it would silence.
+        const QString matchers = dialog->matchersEdit()->toPlainText();
+        QVERIFY2(matchers.contains(QLatin1String("alertname=\"InstanceDown\"")) &&
+                     matchers.contains(QLatin1String("host=\"web2\"")) &&
+                     matchers.contains(QLatin1String("env=\"production\"")),
+                 qPrintable(matchers));
+        QVERIFY2(dialog->previewLabel()->text().contains(QLatin1String("InstanceDown web2")),
+                 qPrintable(dialog->previewLabel()->text()));
+        QVERIFY(!dialog->silenceButton()->isEnabled()); // no comment yet
+        dialog->matchersEdit()->setPlainText(matchers + QStringLiteral("\nnot a matcher"));
+        QVERIFY(dialog->previewLabel()->text().contains(QLatin1String("line")));
+        dialog->matchersEdit()->setPlainText(matchers);
+        dialog->commentEdit()->setText(kOurs + QStringLiteral(" web2 is being rebuilt"));
+
+        QSignalSpy changed(m_pane.get(), &AlertsPane::silenceChanged);
+        dialog->silenceButton()->click();
+        QVERIFY(changed.wait(30000));
+        const QString id = changed.first().first().toString();
+        // production is protected: the typed name was asked for.
+        QVERIFY(DangerConfirmDialog::lastQuestion().isProtected);
+        QCOMPARE(DangerConfirmDialog::lastQuestion().environment, kProduction);
+
+        const QJsonObject held = alertmanagerSilence(id);
+        QCOMPARE(held.value(QStringLiteral("comment")).toString(),
+                 kOurs + QStringLiteral(" web2 is being rebuilt"));
+        QCOMPARE(held.value(QStringLiteral("createdBy")).toString(), silenceAuthor());
+        QTRY_VERIFY(
+            !m_audit->recent(1, kProduction).isEmpty() &&
+            m_audit->recent(1, kProduction).first().outcome.startsWith(QLatin1String("succeeded")));
+        const AuditEntry row = m_audit->recent(1, kProduction).first();
+        QCOMPARE(row.action, QStringLiteral("alerts.silence"));
+        QCOMPARE(row.comment, kOurs + QStringLiteral(" web2 is being rebuilt"));
+        QVERIFY2(row.after.contains(id), qPrintable(row.after));
+
+        QTRY_VERIFY_WITH_TIMEOUT(web2Row().isValid() &&
+                                     m_pane->model()->alert(web2Row())->silencedBy.contains(id),
+                                 30000);
+        QVERIFY(m_pane->model()
+                    ->index(web2Row().row(), AlertsModel::Notes, web2Row().parent())
+                    .data()
+                    .toString()
+                    .startsWith(QLatin1String("silenced")));
+
+        // Expire it from the Silences tab.
+        m_pane->tabs()->setCurrentIndex(1);
+        QTreeWidgetItem *ours = nullptr;
+        for (int i = 0; i < m_pane->silencesList()->topLevelItemCount(); ++i)
+            if (m_pane->silencesList()->topLevelItem(i)->text(5) == id)
+                ours = m_pane->silencesList()->topLevelItem(i);
+        QVERIFY(ours);
+        m_pane->silencesList()->setCurrentItem(ours);
+        QVERIFY(m_pane->expireAction()->isEnabled());
+        changed.clear();
+        m_pane->expireAction()->trigger();
+        QVERIFY(changed.wait(30000));
+        QCOMPARE(silenceState(id), QStringLiteral("expired"));
+        QTRY_COMPARE(m_audit->recent(1, kProduction).first().action,
+                     QStringLiteral("alerts.expire_silence"));
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+    }
+};
+
+QTEST_MAIN(TestAlertsPane)
+#include "tst_alertspane.moc"
