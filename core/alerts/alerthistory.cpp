@@ -162,3 +162,36 @@ QList<AlertInterval> firingIntervals(const QList<TimeSeries> &series,
 }
 
 } // namespace Opsdeck
+
+namespace Opsdeck {
+
+void joinFiringNow(QList<AlertInterval> &intervals, const AlertsSnapshot &now, qint64 nowMs)
+{
+    for (const AlertRule &rule : now.rules) {
+        for (const AlertInstance &alert : rule.alerts) {
+            if (!alert.isFiring())
+                continue;
+            const qint64 firingSince = alert.activeAtMs > 0 ? alert.activeAtMs + rule.forMs : nowMs;
+            AlertInterval *latest = nullptr;
+            for (AlertInterval &interval : intervals)
+                if (interval.labels == alert.labels &&
+                    (!latest || interval.fromMs > latest->fromMs))
+                    latest = &interval;
+            // The same stretch when it reaches the current firing's start (evaluations and
+            // activeAt differ by up to an evaluation interval).
+            if (latest && latest->toMs >= firingSince - 30'000) {
+                latest->toMs = std::max(latest->toMs, nowMs);
+                latest->ongoing = true;
+                continue;
+            }
+            AlertInterval interval;
+            interval.labels = alert.labels;
+            interval.fromMs = std::min(firingSince, nowMs);
+            interval.toMs = nowMs;
+            interval.ongoing = true;
+            intervals << interval;
+        }
+    }
+}
+
+} // namespace Opsdeck

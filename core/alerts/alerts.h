@@ -165,4 +165,11 @@ QList<AlertInterval> firingIntervals(const QList<TimeSeries> &series,
                                      const QStringList &otherEnvironments,
                                      int toleratedGapSteps = 2);
 
+/**
+ * What fires now, from the newest snapshot, joined to `intervals`: a range query's last step
+ * can be minutes old, so a stretch of an alert that still fires runs to `nowMs`, and an alert
+ * that began firing since the last step gets its stretch (from activeAt + the rule's `for`).
+ */
+void joinFiringNow(QList<AlertInterval> &intervals, const AlertsSnapshot &now, qint64 nowMs);
+
 } // namespace Opsdeck

@@ -107,14 +107,19 @@ void AlertsClient::history(qint64 fromMs, qint64 toMs, QObject *guard, Intervals
     grid.stepMs = std::max<qint64>(15000, roundIntervalMs((toMs - fromMs) / 720));
     grid.startMs = fromMs - fromMs % grid.stepMs;
     grid.endMs = toMs;
-    m_prometheus->queryRange(QStringLiteral("ALERTS{alertstate=\"firing\"}"), grid, guard,
-                             [done, others = m_otherEnvironments](const PanelResult &result) {
-                                 if (!result.error.isEmpty()) {
-                                     done(Result<QList<AlertInterval>>::failure(result.error));
-                                     return;
-                                 }
-                                 done(firingIntervals(result.series, others));
-                             });
+    m_prometheus->queryRange(
+        QStringLiteral("ALERTS{alertstate=\"firing\"}"), grid, guard,
+        [this, done, toMs](const PanelResult &result) {
+            if (!result.error.isEmpty()) {
+                done(Result<QList<AlertInterval>>::failure(result.error));
+                return;
+            }
+            QList<AlertInterval> intervals = firingIntervals(result.series, m_otherEnvironments);
+            // A window that ends now: what fires now, though the range's last step missed it.
+            if (m_latest && toMs >= QDateTime::currentMSecsSinceEpoch() - 60'000)
+                joinFiringNow(intervals, *m_latest, toMs);
+            done(intervals);
+        });
 }
 
 QString AlertsClient::alertmanagerUrl() const

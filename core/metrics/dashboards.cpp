@@ -68,6 +68,8 @@ QList<DashboardSpec> builtinDashboards()
               "_rate_interval]))",
               "reqps", true),
         panel("HTTP latency", kLatency, "s", false, {0.5, 1}),
+        // Prometheus' own view of who answers its scrapes: where InstanceDown-style alerts look.
+        panel("Targets up", "up{env=~\"$env|\"}", "short"),
     };
     DashboardSpec database{QStringLiteral("Database"), {}};
     database.panels = {

@@ -25,14 +25,16 @@ QString expandPromVariables(const QString &promql, const QueryGrid &grid, qint64
  */
 QString panelYaml(const PanelSpec &panel);
 
-/** Something that happened at a moment, drawn as a vertical line on every panel. */
+/** Something that happened at a moment, drawn as a vertical line on every panel; or, with an
+ * end (an alert's firing stretch), as a band from `atMs` to `endMs`. */
 struct Annotation
 {
-    enum class Kind { Deploy, Rollback, FailedDeploy, Flag };
+    enum class Kind { Deploy, Rollback, FailedDeploy, Flag, Alert };
     qint64 atMs = 0;
     Kind kind = Kind::Deploy;
     QString title;  // "deploy v2 (3f2a91c)"
     QString detail; // who, result, comment
+    qint64 endMs = 0; // 0: a moment
 };
 
 /** The environment's deploys and rollbacks (from its hosts' history), newest first. */

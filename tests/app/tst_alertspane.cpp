@@ -11,6 +11,9 @@
 #include "common/dangerconfirmdialog.h"
 #include "common/desktopnotifier.h"
 #include "demoweb2.h"
+#include "metrics/chartpanel.h"
+#include "metrics/metricspane.h"
+#include "metrics/timechartview.h"
 #include "overview/overviewpane.h"
 #include "overview/statusboard.h"
 #include "runtime/environmentcontext.h"
@@ -236,8 +239,38 @@ private slots:
                 m_pane->refresh();
             }
         }
+        if (!web2InHistory())
+            for (int i = 0; i < m_pane->historyList()->topLevelItemCount(); ++i) {
+                const QTreeWidgetItem *item = m_pane->historyList()->topLevelItem(i);
+                qWarning() << item->text(0) << item->text(1) << item->text(2) << item->text(4);
+            }
         QVERIFY(web2InHistory());
         m_pane->tabs()->setCurrentIndex(0);
+    }
+
+    void theBandIsOnThePanelsOfItsMetrics()
+    {
+        // InstanceDown reads `up`: its stretch is a band on "Targets up", not on "CPU busy"
+        // (until "All alerts" is ticked).
+        MetricsPane metrics(*m_workspace->environment(kProduction));
+        metrics.resize(1200, 900);
+        metrics.show();
+        metrics.showDashboard(QStringLiteral("Infrastructure"));
+        metrics.setRange(TimeRange::last(900));
+        ChartPanel *up = nullptr, *cpu = nullptr;
+        for (ChartPanel *panel : metrics.panels()) {
+            if (panel->spec().title == QLatin1String("Targets up"))
+                up = panel;
+            if (panel->spec().title == QLatin1String("CPU busy"))
+                cpu = panel;
+        }
+        QVERIFY(up && cpu);
+        QTRY_VERIFY_WITH_TIMEOUT(!up->chartView()->bandExtents().isEmpty(), 30000);
+        const auto [left, right] = up->chartView()->bandExtents().last();
+        QVERIFY2(right > left, qPrintable(QStringLiteral("%1..%2").arg(left).arg(right)));
+        QVERIFY(cpu->chartView()->bandExtents().isEmpty());
+        metrics.setAllAlerts(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!cpu->chartView()->bandExtents().isEmpty(), 30000);
     }
 
     void aDeclinedSilenceSilencesNothing()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Prometheus' and Alertmanager's answers as their v1/v2 APIs give them, read into alerts.
+#include "alerts/alertbands.h"
 #include "alerts/alerts.h"
 #include "metrics/timeseries.h"
 
@@ -177,6 +178,78 @@ private slots:
         QCOMPARE(intervals[1].fromMs, 210000);
         QCOMPARE(intervals[1].toMs, 225000);
         QVERIFY(intervals[1].ongoing);
+    }
+
+    void metricNamesAreReadFromPromql()
+    {
+        using Names = QSet<QString>;
+        QCOMPARE(promqlMetricNames(QStringLiteral("up{job=\"minitwit\"} == 0")),
+                 Names{QStringLiteral("up")});
+        QCOMPARE(promqlMetricNames(QStringLiteral(
+                     "sum by (env) (rate(django_http_responses_total_by_status_total{status=~"
+                     "\"5..\"}[1m])) / sum by (env) "
+                     "(rate(django_http_responses_total_by_status_total[1m])) > 0.05")),
+                 Names{QStringLiteral("django_http_responses_total_by_status_total")});
+        QCOMPARE(promqlMetricNames(QStringLiteral(
+                     "100 * (1 - avg without (cpu, mode) (rate(node_cpu_seconds_total{mode="
+                     "\"idle\"}[$__rate_interval]))) and on (instance) node:up offset 5m")),
+                 (Names{QStringLiteral("node_cpu_seconds_total"), QStringLiteral("node:up")}));
+        QCOMPARE(promqlMetricNames(QStringLiteral(
+                     "a / ignoring (code) group_left (team) b # a comment naming c\n > bool 1e3")),
+                 (Names{QStringLiteral("a"), QStringLiteral("b")}));
+        QVERIFY(promqlMetricNames(QStringLiteral("time() - 5m")).isEmpty());
+    }
+
+    void alertBandsGoOnThePanelsOfTheirMetrics()
+    {
+        const QList<AlertRule> rules = *parseAlertRules(answer("rules.json"), 200);
+        AlertInterval down;
+        down.labels = {{QStringLiteral("alertname"), QStringLiteral("InstanceDown")},
+                       {QStringLiteral("host"), QStringLiteral("web2")},
+                       {QStringLiteral("severity"), QStringLiteral("critical")}};
+        down.fromMs = 1000;
+        down.toMs = 61000;
+        const QList<Annotation> onUp =
+            alertAnnotations({down}, rules, QStringLiteral("up{env=~\"$env|\"}"), false);
+        QCOMPARE(onUp.size(), 1);
+        QCOMPARE(onUp.first().kind, Annotation::Kind::Alert);
+        QCOMPARE(onUp.first().atMs, 1000);
+        QCOMPARE(onUp.first().endMs, 61000);
+        QCOMPARE(onUp.first().title, QStringLiteral("InstanceDown web2 firing"));
+        QVERIFY(onUp.first().detail.startsWith(QLatin1String("critical")));
+
+        const QString cpu = QStringLiteral("rate(node_cpu_seconds_total[5m])");
+        QVERIFY(alertAnnotations({down}, rules, cpu, false).isEmpty());
+        QCOMPARE(alertAnnotations({down}, rules, cpu, true).size(), 1); // "All alerts"
+    }
+
+    void whatFiresNowJoinsTheStretches()
+    {
+        AlertsSnapshot now;
+        now.rules = *parseAlertRules(answer("rules.json"), 200);
+        const AlertInstance &down = now.rules.at(0).alerts.at(0); // firing, for: 15 s
+        const qint64 firingSince = down.activeAtMs + 15000;
+
+        QList<AlertInterval> intervals; // the range's last step came before it fired
+        joinFiringNow(intervals, now, firingSince + 40000);
+        QCOMPARE(intervals.size(), 1);
+        QCOMPARE(intervals.first().fromMs, firingSince);
+        QCOMPARE(intervals.first().toMs, firingSince + 40000);
+        QVERIFY(intervals.first().ongoing);
+
+        AlertInterval seen; // the series saw it, up to its last step
+        seen.labels = down.labels;
+        seen.fromMs = firingSince + 2000;
+        seen.toMs = firingSince + 60000;
+        AlertInterval earlier = seen; // an older stretch of the same alert stays as it was
+        earlier.fromMs = firingSince - 3600'000;
+        earlier.toMs = firingSince - 3000'000;
+        intervals = {earlier, seen};
+        joinFiringNow(intervals, now, firingSince + 90000);
+        QCOMPARE(intervals.size(), 2);
+        QVERIFY(!intervals.at(0).ongoing);
+        QCOMPARE(intervals.at(1).toMs, firingSince + 90000);
+        QVERIFY(intervals.at(1).ongoing);
     }
 
     void silencesAreListedActiveFirst()

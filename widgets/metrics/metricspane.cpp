@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metricspane.h"
 
+#include "alerts/alertbands.h"
+#include "alerts/alertsclient.h"
 #include "audit/auditlog.h"
 #include "chartpanel.h"
 #include "common/futures.h"
@@ -9,6 +11,7 @@
 #include "metrics/prometheusclient.h"
 #include "metrics/sqlpanel.h"
 #include "pg/pgconnection.h"
+#include "promqlcompleter.h"
 #include "runtime/databasesession.h"
 #include "runtime/environmentcontext.h"
 #include "timechartview.h"
@@ -17,7 +20,6 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
-#include <QCompleter>
 #include <QDateTime>
 #include <QDateTimeEdit>
 #include <QDialog>
@@ -28,9 +30,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QScrollArea>
-#include <QStringListModel>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -74,6 +74,7 @@ MetricsPane::MetricsPane(EnvironmentContext &context, QWidget *parent)
     , m_backButton(new QToolButton)
     , m_forwardButton(new QToolButton)
     , m_hideEmpty(new QCheckBox(tr("Hide empty series")))
+    , m_allAlerts(new QCheckBox(tr("All alerts")))
     , m_query(new QLineEdit)
     , m_rangeLabel(new QLabel)
 {
@@ -93,7 +94,10 @@ MetricsPane::MetricsPane(EnvironmentContext &context, QWidget *parent)
     connect(&m_autoRefresh, &QTimer::timeout, this, &MetricsPane::refresh);
     rebuildPanels();
     loadAnnotations();
-    loadMetricNames();
+    if (AlertsClient *alerts = context.alerts()) // the rules decide which panel gets which band
+        connect(alerts, &AlertsClient::changed, this, &MetricsPane::applyAnnotations);
+    if (m_prometheus)
+        new PromqlCompleter(m_query, m_prometheus, this);
     // First query once the layout has given the panels their widths (the step depends on it).
     QTimer::singleShot(0, this, &MetricsPane::refresh);
 }
@@ -129,6 +133,7 @@ void MetricsPane::buildToolbar(QWidget *bar)
     top->addWidget(m_refreshBox);
     top->addWidget(refreshButton);
     top->addWidget(m_hideEmpty);
+    top->addWidget(m_allAlerts);
     top->addWidget(m_rangeLabel, 1);
     auto *queryRow = new QHBoxLayout;
     queryRow->addWidget(m_query, 1);
@@ -154,6 +159,9 @@ void MetricsPane::buildToolbar(QWidget *bar)
     connect(m_backButton, &QToolButton::clicked, this, &MetricsPane::back);
     connect(m_forwardButton, &QToolButton::clicked, this, &MetricsPane::forward);
     connect(m_hideEmpty, &QCheckBox::toggled, this, &MetricsPane::setHideEmpty);
+    m_allAlerts->setToolTip(tr("Show every alert's firing stretches on every panel, not only "
+                               "on the panels whose metrics the alert's rule reads"));
+    connect(m_allAlerts, &QCheckBox::toggled, this, &MetricsPane::setAllAlerts);
     connect(m_query, &QLineEdit::returnPressed, this, [this] { runQuery(m_query->text()); });
     connect(addButton, &QPushButton::clicked, this, &MetricsPane::addQueryToDashboard);
     m_backButton->setEnabled(false);
@@ -210,7 +218,6 @@ ChartPanel *MetricsPane::addPanel(const PanelSpec &spec, int index)
 {
     auto *panel = new ChartPanel(spec);
     panel->setHideEmpty(m_hideEmpty->isChecked());
-    panel->setAnnotations(m_annotations);
     m_gridLayout->addWidget(panel, index / 2, index % 2, Qt::AlignTop);
     connect(panel, &ChartPanel::hovered, this, [this](qint64 ms) {
         for (ChartPanel *p : std::as_const(m_panels)) // one crosshair across the dashboard
@@ -315,6 +322,25 @@ void MetricsPane::refresh()
     setAnnotations(
         m_deployMarks +
         flagAnnotations(AuditLog::shared()->recent(500, m_environment.name), m_environment.name));
+    readAlertBands(from, to);
+}
+
+void MetricsPane::readAlertBands(qint64 fromMs, qint64 toMs)
+{
+    AlertsClient *alerts = context().alerts();
+    if (!alerts)
+        return;
+    if (!alerts->latest())
+        alerts->update(); // the rules say which alert reads which metrics
+    alerts->history(fromMs, toMs, this,
+                    [this, generation = m_generation](const Result<QList<AlertInterval>> &found) {
+                        // Without an answer the bands stay as they were; the panels say what
+                        // is wrong with Prometheus.
+                        if (generation != m_generation || !found)
+                            return;
+                        m_alertIntervals = *found;
+                        applyAnnotations();
+                    });
 }
 
 void MetricsPane::queryPanel(ChartPanel *panel)
@@ -414,10 +440,30 @@ void MetricsPane::panelDrawn(int generation)
 void MetricsPane::setAnnotations(const QList<Annotation> &annotations)
 {
     m_annotations = annotations;
-    for (ChartPanel *p : std::as_const(m_panels))
-        p->setAnnotations(annotations);
+    applyAnnotations();
+}
+
+void MetricsPane::setAllAlerts(bool all)
+{
+    m_allAlerts->setChecked(all);
+    applyAnnotations();
+}
+
+void MetricsPane::applyAnnotations()
+{
+    const AlertsClient *alerts = context().alerts();
+    const QList<AlertRule> rules =
+        alerts && alerts->latest() ? alerts->latest()->rules : QList<AlertRule>();
+    const bool all = m_allAlerts->isChecked();
+    QList<ChartPanel *> panels = m_panels;
     if (m_adhoc)
-        m_adhoc->setAnnotations(annotations);
+        panels << m_adhoc;
+    for (ChartPanel *p : std::as_const(panels)) {
+        const bool promql = p->spec().source != QLatin1String("sql");
+        p->setAnnotations(m_annotations + (promql || all ? alertAnnotations(m_alertIntervals, rules,
+                                                                            p->spec().query, all)
+                                                         : QList<Annotation>()));
+    }
 }
 
 void MetricsPane::loadAnnotations()
@@ -434,92 +480,6 @@ void MetricsPane::loadAnnotations()
                                                m_environment.name));
             });
     query->start(200);
-}
-
-void MetricsPane::loadMetricNames()
-{
-    if (!m_prometheus)
-        return;
-    auto *completer = new QCompleter(new QStringListModel(m_query), m_query);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setFilterMode(Qt::MatchContains);
-    m_query->setCompleter(completer);
-    connect(m_query, &QLineEdit::textEdited, this, &MetricsPane::completeLabels);
-    m_prometheus->labelValues(QStringLiteral("__name__"), this,
-                              [this](const Result<QStringList> &names) {
-                                  if (!names)
-                                      return;
-                                  m_metricNames = *names;
-                                  completeLabels(m_query->text());
-                              });
-}
-
-void MetricsPane::completeLabels(const QString &text)
-{
-    // Inside `metric{…`: complete that metric's label names; elsewhere: metric names.
-    static const QRegularExpression inSelector(
-        QStringLiteral("([A-Za-z_:][A-Za-z0-9_:]*)\\{([^}]*)$"));
-    auto *model = qobject_cast<QStringListModel *>(m_query->completer()->model());
-    const QRegularExpressionMatch m = inSelector.match(text);
-    if (!m.hasMatch()) {
-        if (model->stringList() != m_metricNames)
-            model->setStringList(m_metricNames);
-        return;
-    }
-    const QString metric = m.captured(1);
-    // Inside `label="…`: that label's values for this metric.
-    static const QRegularExpression inValue(
-        QStringLiteral("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!=|!~|=)\\s*\"[^\"]*$"));
-    if (const QRegularExpressionMatch v = inValue.match(m.captured(2)); v.hasMatch()) {
-        completeLabelValues(text, metric, v.captured(1));
-        return;
-    }
-    if (!m_labelNames.contains(metric)) {
-        m_labelNames.insert(metric, {}); // asked once
-        m_prometheus->labelNames(metric, this, [this, metric](const Result<QStringList> &names) {
-            if (!names)
-                return;
-            m_labelNames[metric] = *names;
-            completeLabels(m_query->text());
-        });
-        return;
-    }
-    // The text up to the label being typed, then each label name.
-    const qsizetype cut =
-        std::max(text.lastIndexOf(QLatin1Char('{')), text.lastIndexOf(QLatin1Char(','))) + 1;
-    QStringList entries;
-    for (const QString &label : m_labelNames.value(metric))
-        if (label != QLatin1String("__name__"))
-            entries << text.left(cut) + label + QStringLiteral("=\"");
-    model->setStringList(entries);
-    m_query->completer()->complete();
-}
-
-void MetricsPane::completeLabelValues(const QString &text, const QString &metric,
-                                      const QString &label)
-{
-    const QString key = metric + QLatin1Char('/') + label;
-    if (!m_labelValues.contains(key)) {
-        m_labelValues.insert(key, {}); // asked once
-        m_prometheus->labelValues(
-            label, this,
-            [this, key](const Result<QStringList> &values) {
-                if (!values)
-                    return;
-                m_labelValues[key] = *values;
-                completeLabels(m_query->text());
-            },
-            metric);
-        return;
-    }
-    // The text up to the opening quote, then each value, closed.
-    const qsizetype cut = text.lastIndexOf(QLatin1Char('"')) + 1;
-    QStringList entries;
-    for (const QString &value : m_labelValues.value(key))
-        entries << text.left(cut) + value + QLatin1Char('"');
-    auto *model = qobject_cast<QStringListModel *>(m_query->completer()->model());
-    model->setStringList(entries);
-    m_query->completer()->complete();
 }
 
 void MetricsPane::runQuery(const QString &promql)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "alerts/alerts.h"
 #include "common/pane.h"
 #include "drawqueue.h"
 #include "metrics/dashboards.h"
@@ -30,7 +31,8 @@ class SshPool;
  * Metrics: a dashboard of panels for the selected environment, from Prometheus (directly or
  * through the environment's tunnel) and SQL. Grafana's controls: time range (last 5m … 7d or
  * a dragged range), back and forward through ranges, auto-refresh, one crosshair across all
- * panels, hide empty series; deploys, rollbacks and flag changes as markers on every panel.
+ * panels, hide empty series; deploys, rollbacks and flag changes as markers on every panel, and
+ * alerts' firing stretches as bands on the panels whose metrics their rules read.
  * Every panel queries on its own: a slow one never holds the others or the window.
  */
 class MetricsPane final : public Pane
@@ -58,6 +60,9 @@ public:
     void addQueryToDashboard();
     void setAnnotations(const QList<Annotation> &annotations);
     void setHideEmpty(bool hide);
+    /** Every alert's firing stretches on every panel, not only on the panels whose metrics
+     * its rule reads. */
+    void setAllAlerts(bool all);
 
     QList<ChartPanel *> panels() const { return m_panels; }
     ChartPanel *adhocPanel() const { return m_adhoc; }
@@ -74,10 +79,10 @@ private:
     void panelDone(ChartPanel *panel, const PanelResult &result, int generation);
     void panelDrawn(int generation);
     void loadAnnotations();
-    void loadMetricNames();
+    void readAlertBands(qint64 fromMs, qint64 toMs);
+    /** Markers on every panel, and on each the bands of the alerts about its metrics. */
+    void applyAnnotations();
     void askAbsoluteRange();
-    void completeLabels(const QString &text);
-    void completeLabelValues(const QString &text, const QString &metric, const QString &label);
     ChartPanel *addPanel(const PanelSpec &spec, int index);
 
     const Workspace &m_workspace;
@@ -92,14 +97,13 @@ private:
     QList<ChartPanel *> m_panels;
     ChartPanel *m_adhoc = nullptr;
     QList<Annotation> m_deployMarks, m_annotations;
-    QStringList m_metricNames;
-    QHash<QString, QStringList> m_labelNames;  // metric → its label names (asked once)
-    QHash<QString, QStringList> m_labelValues; // "metric/label" → its values (asked once)
+    QList<AlertInterval> m_alertIntervals; // what fired in the range shown
     QWidget *m_grid;
     QGridLayout *m_gridLayout;
     QComboBox *m_dashboardBox, *m_rangeBox, *m_refreshBox;
     QToolButton *m_backButton, *m_forwardButton;
     QCheckBox *m_hideEmpty;
+    QCheckBox *m_allAlerts;
     QLineEdit *m_query;
     QLabel *m_rangeLabel;
     QTimer m_autoRefresh;

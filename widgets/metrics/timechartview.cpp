@@ -44,25 +44,11 @@ QColor thresholdColor(int index)
     return index == 0 ? QColor(0xd9, 0x8e, 0x04) : QColor(0xd0, 0x3b, 0x3b);
 }
 
-QColor markerColor(Annotation::Kind kind)
-{
-    switch (kind) {
-    case Annotation::Kind::Rollback:
-        return QColor(0xd9, 0x8e, 0x04);
-    case Annotation::Kind::FailedDeploy:
-        return QColor(0xd0, 0x3b, 0x3b);
-    case Annotation::Kind::Flag:
-        return QColor(0x8e, 0x5b, 0xc7);
-    case Annotation::Kind::Deploy:
-        break;
-    }
-    return QColor(0x4a, 0x7f, 0xc1);
-}
-
 } // namespace
 
 TimeChartView::TimeChartView(QWidget *parent)
     : QChartView(new QChart, parent)
+    , m_annotations(scene())
     , m_x(new QCategoryAxis)
     , m_y(new QCategoryAxis)
     , m_crosshair(new QGraphicsLineItem)
@@ -293,22 +279,7 @@ void TimeChartView::setAxes(qint64 fromMs, qint64 toMs, double low, double high,
 
 void TimeChartView::setAnnotations(const QList<Annotation> &annotations)
 {
-    m_annotations = annotations;
-    qDeleteAll(m_markers);
-    m_markers.clear();
-    for (const Annotation &a : annotations) {
-        auto *line = new QGraphicsLineItem;
-        line->setPen(QPen(markerColor(a.kind), a.kind == Annotation::Kind::Flag ? 1 : 2,
-                          a.kind == Annotation::Kind::Flag ? Qt::DotLine : Qt::SolidLine));
-        line->setZValue(10);
-        line->setToolTip(QStringLiteral("%1\n%2\n%3")
-                             .arg(a.title, a.detail,
-                                  QDateTime::fromMSecsSinceEpoch(a.atMs).toString(
-                                      QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-        line->setAcceptHoverEvents(true);
-        scene()->addItem(line);
-        m_markers << line;
-    }
+    m_annotations.set(annotations);
     placeOverlays();
 }
 
@@ -346,13 +317,7 @@ void TimeChartView::placeOverlays()
     }
     placeEdgeMarkers(plot);
     placeFills(plot);
-    for (int i = 0; i < m_markers.size(); ++i) {
-        const qint64 at = m_annotations.at(i).atMs;
-        const bool inside = at >= m_fromMs && at <= m_toMs;
-        m_markers[i]->setVisible(inside);
-        const double x = xOf(at);
-        m_markers[i]->setLine(x, plot.top(), x, plot.bottom());
-    }
+    m_annotations.place(plot, m_fromMs, m_toMs, [this](qint64 ms) { return xOf(ms); });
     setCrosshair(m_crosshairMs);
 }
 
@@ -465,10 +430,18 @@ QStringList TimeChartView::xLabels() const
 QList<double> TimeChartView::markerPositions() const
 {
     QList<double> xs;
-    for (const QGraphicsLineItem *m : m_markers)
-        if (m->isVisible())
-            xs << mapFromScene(m->line().p1()).x();
+    for (const double x : m_annotations.linePositions())
+        xs << mapFromScene(QPointF(x, 0)).x();
     return xs;
+}
+
+QList<std::pair<double, double>> TimeChartView::bandExtents() const
+{
+    QList<std::pair<double, double>> extents;
+    for (const auto &[left, right] : m_annotations.bandExtents())
+        extents << std::pair(mapFromScene(QPointF(left, 0)).x(),
+                             mapFromScene(QPointF(right, 0)).x());
+    return extents;
 }
 
 void TimeChartView::setCrosshair(qint64 ms)
@@ -575,7 +548,7 @@ void TimeChartView::contextMenuEvent(QContextMenuEvent *event)
     // A deploy or flag marker within a few pixels wins over the time under the cursor.
     qint64 at = timeAt(x);
     QString what = QDateTime::fromMSecsSinceEpoch(at).toString(QStringLiteral("HH:mm:ss"));
-    for (const Annotation &a : std::as_const(m_annotations))
+    for (const Annotation &a : m_annotations.annotations())
         if (std::abs(xOf(a.atMs) - x) <= 4)
             std::tie(at, what) = std::pair(a.atMs, a.title);
     QMenu menu(this);

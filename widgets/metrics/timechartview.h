@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "annotationoverlay.h"
 #include "metrics/dashboards.h"
 #include "metrics/timeseries.h"
 
@@ -66,6 +67,8 @@ public:
     qint64 drawnPoints() const { return m_drawnPoints; }
     /** The markers' x positions in view coordinates (for tests). */
     QList<double> markerPositions() const;
+    /** The alert bands' [left, right] in view coordinates (for tests). */
+    QList<std::pair<double, double>> bandExtents() const;
     /** What the crosshair's box says (for tests). */
     QString crosshairText() const;
     /** Where the crosshair's box is, in the view's coordinates (for tests). */
@@ -121,12 +124,11 @@ private:
     qint64 m_fromMs = 0, m_toMs = 0;
     qint64 m_drawnPoints = 0;
     qint64 m_crosshairMs = -1;
-    QList<Annotation> m_annotations;
+    AnnotationOverlay m_annotations;
     QList<double> m_thresholds;
     QList<QGraphicsRectItem *> m_bands; // above each threshold: amber, then red, faintly
     QList<QGraphicsSimpleTextItem *> m_edgeMarkers; // thresholds outside the y range
     double m_yLow = 0, m_yHigh = 1;
-    QList<QGraphicsLineItem *> m_markers;
     bool m_stacked = false;
     QList<DrawnSeries> m_fillRuns;      // stacked panels: the drawn cumulative runs
     QList<QGraphicsPathItem *> m_fills; // one band per series, under the lines
