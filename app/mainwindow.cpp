@@ -55,7 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_sidebar->setModel(m_sidebarModel);
     m_sidebar->setHeaderHidden(true);
     m_sidebar->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_sidebar->setMinimumWidth(170);
+    m_sidebar->setMinimumWidth(220); // "production  (protected)" with its alerts dot
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onSidebarSelection);
 
@@ -69,7 +69,7 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->addWidget(m_sidebar);
     splitter->addWidget(m_stack);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({200, 1000});
+    splitter->setSizes({220, 1000});
     setCentralWidget(splitter);
     statusBar()->addPermanentWidget(m_workspaceLabel);
 

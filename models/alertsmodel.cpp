@@ -252,7 +252,11 @@ QVariant AlertsModel::ruleData(const AlertRule &rule, int column, int role) cons
     case Notes:
         if (broken)
             return QString(QStringLiteral("rule error: ") + rule.lastError);
-        return rule.annotations.value(QStringLiteral("summary"));
+        // A rule's summary is usually a template ({{ $labels.host }}): its alerts have it filled.
+        if (const QString summary = rule.annotations.value(QStringLiteral("summary"));
+            !summary.contains(QLatin1String("{{")))
+            return summary;
+        return {};
     default:
         return {};
     }

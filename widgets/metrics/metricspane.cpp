@@ -205,6 +205,12 @@ QStringList MetricsPane::dashboardNames() const
     return names;
 }
 
+void MetricsPane::openItem(const QString &item)
+{
+    if (dashboardNames().contains(item))
+        showDashboard(item);
+}
+
 void MetricsPane::showDashboard(const QString &name)
 {
     const int index = int(dashboardNames().indexOf(name));

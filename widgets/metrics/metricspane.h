@@ -55,6 +55,8 @@ public:
     /** Auto-refresh every `seconds` (0 = off). */
     void setRefreshInterval(int seconds);
     void refresh() override;
+    /** A dashboard's name (`--pane metrics --item Infrastructure`) shows that dashboard. */
+    void openItem(const QString &item) override;
     /** An ad-hoc PromQL panel at the top; addQueryToDashboard() keeps it in this dashboard. */
     void runQuery(const QString &promql);
     void addQueryToDashboard();
