@@ -71,6 +71,7 @@ QList<DashboardSpec> builtinDashboards()
         // Prometheus' own view of who answers its scrapes: where InstanceDown-style alerts look.
         panel("Targets up", "up{env=~\"$env|\"}", "short"),
     };
+    infrastructure.panels.last().legendFormat = QStringLiteral("{{job}} {{host}} {{instance}}");
     DashboardSpec database{QStringLiteral("Database"), {}};
     database.panels = {
         panel("Connections by state",
