@@ -28,7 +28,8 @@ extern "C" __attribute__((visibility("default"))) int opsdeck_command_main(int a
     registry.add(secretsCommand());
     registry.add(servicesCommand());
     registry.add(logsCommand());
-    for (CliCommand c : {alertsCommand(), silenceCommand(), silencesCommand(), unsilenceCommand()})
+    for (CliCommand c : {alertsCommand(), silenceCommand(), silencesCommand(), unsilenceCommand(),
+                         alertRulesCommand()})
         registry.add(std::move(c));
     return runCommandLine(argc, argv, registry);
 }

@@ -22,10 +22,11 @@ namespace {
 // "deploy" is still run as the command, as before the split. tests/app/cli_test.sh checks this
 // list against `opsdeck --help`.
 // ("logs" matters most: many repositories have a logs/ directory.)
-constexpr std::array<std::string_view, 23> kCommands{
-    "check",  "db",     "deploy",  "rollback", "run",       "releases",       "lock", "unlock",
-    "flags",  "config", "secrets", "sops",     "services",  "containers",     "logs", "log",
-    "alerts", "alert",  "silence", "silences", "unsilence", "expire-silence", "help"};
+constexpr std::array<std::string_view, 24> kCommands{
+    "check",          "db",          "deploy", "rollback", "run",     "releases", "lock",
+    "unlock",         "flags",       "config", "secrets",  "sops",    "services", "containers",
+    "logs",           "log",         "alerts", "alert",    "silence", "silences", "unsilence",
+    "expire-silence", "alert-rules", "help"};
 constexpr std::array<std::string_view, 3> kLightCommands{"secrets", "sops", "check"};
 
 template<std::size_t N>

@@ -3,10 +3,12 @@
 
 #include "alerts/alertactions.h"
 #include "alerts/alertsclient.h"
+#include "alerts/rulefiles.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
 #include "environmentsession.h"
 #include "metrics/timegrid.h"
+#include "waitfor.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -26,21 +28,10 @@ const char kSilenceUsage[] =
 const char kSilencesUsage[] = "opsdeck silences ENV [--all] [--json]\n"
                               "  --all   expired silences too";
 const char kUnsilenceUsage[] = "opsdeck unsilence ENV ID [-m COMMENT] [--yes]";
-
-/** Runs an event loop until a callback has answered (commands may block). */
-template<typename T>
-T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
-{
-    std::optional<T> answer;
-    QEventLoop loop;
-    start([&](const T &value) {
-        answer = value;
-        loop.quit();
-    });
-    if (!answer)
-        loop.exec();
-    return *answer;
-}
+const char kRulesUsage[] =
+    "opsdeck alert-rules ENV [--json]\n"
+    "  the workspace's alerts: rules: files, checked by promtool and compared with ENV's "
+    "Prometheus";
 
 struct CommonArgs
 {
@@ -402,7 +393,104 @@ int runUnsilence(CliContext &ctx)
     return ExitCode::Ok;
 }
 
+QJsonObject driftJson(const RuleFiles &files, const PromtoolCheck &check, const RuleDrift &drift)
+{
+    auto repoRule = [](const RepoRule &r) {
+        return QJsonObject{{QStringLiteral("name"), r.name},
+                           {QStringLiteral("group"), r.group},
+                           {QStringLiteral("file"), r.file},
+                           {QStringLiteral("line"), r.line}};
+    };
+    QJsonArray onlyInRepo, onlyOnServer, differing;
+    for (const RepoRule &r : drift.onlyInRepo)
+        onlyInRepo << repoRule(r);
+    for (const AlertRule &r : drift.onlyOnServer)
+        onlyOnServer << QJsonObject{{QStringLiteral("name"), r.name},
+                                    {QStringLiteral("group"), r.group},
+                                    {QStringLiteral("file"), r.file}};
+    for (const RuleDrift::Differing &d : drift.differing) {
+        QJsonObject o = repoRule(d.repo);
+        o.insert(QStringLiteral("differences"), QJsonArray::fromStringList(d.what));
+        differing << o;
+    }
+    return {{QStringLiteral("files"), QJsonArray::fromStringList(files.files)},
+            {QStringLiteral("errors"), QJsonArray::fromStringList(files.errors)},
+            {QStringLiteral("promtool"), QJsonObject{{QStringLiteral("ran"), check.ran},
+                                                     {QStringLiteral("passed"), check.passed},
+                                                     {QStringLiteral("output"), check.output}}},
+            {QStringLiteral("same"), drift.same},
+            {QStringLiteral("only_in_repository"), onlyInRepo},
+            {QStringLiteral("only_on_server"), onlyOnServer},
+            {QStringLiteral("differing"), differing}};
+}
+
+void printDrift(QTextStream &out, const QString &environment, const RuleDrift &drift)
+{
+    out << drift.same << " alerting rules are the same in the repository and on " << environment
+        << "'s Prometheus\n";
+    for (const RepoRule &r : drift.onlyInRepo)
+        out << "only in the repository: " << r.name << " (" << r.file << ":" << r.line << ")\n";
+    for (const AlertRule &r : drift.onlyOnServer)
+        out << "only on the server: " << r.name << " (group " << r.group << ", " << r.file << ")\n";
+    for (const RuleDrift::Differing &d : drift.differing)
+        out << "differs: " << d.repo.name << " (" << d.repo.file << ":" << d.repo.line
+            << "): " << d.what.join(QStringLiteral("; ")) << "\n";
+}
+
+int runAlertRules(CliContext &ctx)
+{
+    const Result<CommonArgs> args = parseCommon(ctx.args);
+    if (!args || !args->positional.isEmpty()) {
+        ctx.err << "opsdeck alert-rules: "
+                << (args ? QStringLiteral("unexpected argument") : args.errorString())
+                << "\nusage: " << kRulesUsage << "\n";
+        return ExitCode::Usage;
+    }
+    Result<Opened> opened = openAlerts(ctx, args->environment, false);
+    if (!opened) {
+        ctx.err << "opsdeck alert-rules: " << opened.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const Workspace &workspace = opened->session->context().workspace();
+    if (workspace.alertRuleFiles.isEmpty()) {
+        ctx.err << "opsdeck alert-rules: the workspace names no rule files (alerts: { rules: "
+                   "[alerts/*.yml] })\n";
+        return ExitCode::Failure;
+    }
+    const RuleFiles files = readRuleFiles(workspace.alertRuleFiles, workspace.directory);
+    const PromtoolCheck check = checkWithPromtool(files.files);
+    const AlertsSnapshot snapshot = readSnapshot(opened->client);
+    if (!snapshot.prometheusError.isEmpty()) {
+        ctx.err << "opsdeck alert-rules: " << snapshot.prometheusError << "\n";
+        return ExitCode::Failure;
+    }
+    const RuleDrift drift = compareRules(files.rules, snapshot.rules);
+    if (args->json) {
+        ctx.out << QJsonDocument(driftJson(files, check, drift)).toJson(QJsonDocument::Indented);
+    } else {
+        for (const QString &error : files.errors)
+            ctx.out << error << "\n";
+        ctx.out << (check.ran ? (check.passed ? "promtool: " : "promtool FAILED: ") : "")
+                << check.output << "\n";
+        printDrift(ctx.out, args->environment, drift);
+    }
+    if (!files.errors.isEmpty() || (check.ran && !check.passed))
+        return 2;
+    return drift.isEmpty() ? int(ExitCode::Ok) : 1;
+}
+
 } // namespace
+
+CliCommand alertRulesCommand()
+{
+    return {QStringLiteral("alert-rules"),
+            {},
+            QStringLiteral("Alerts"),
+            QStringLiteral(
+                "Rule files in the repository vs the server (exit 0 same, 1 drift, 2 errors)"),
+            QString::fromLatin1(kRulesUsage),
+            runAlertRules};
+}
 
 CliCommand alertsCommand()
 {

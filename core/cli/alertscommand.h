@@ -13,5 +13,8 @@ CliCommand silenceCommand();
 CliCommand silencesCommand();
 /** `opsdeck unsilence ENV ID [-m COMMENT] [--yes]`. */
 CliCommand unsilenceCommand();
+/** `opsdeck alert-rules ENV [--json]`: the workspace's rule files checked (promtool) and
+ * compared with ENV's Prometheus; exit 0 the same, 1 drift, 2 a file or the check failed. */
+CliCommand alertRulesCommand();
 
 } // namespace Opsdeck

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "waitfor.h"
+
 #include "commandregistry.h"
 #include "environmentsession.h"
 #include "flags/flagsbackend.h"
@@ -11,21 +13,6 @@
 #include <optional>
 
 namespace Opsdeck::FlagsCli {
-
-/** Runs an event loop until a backend's callback has answered (commands may block). */
-template<typename T>
-T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
-{
-    std::optional<T> answer;
-    QEventLoop loop;
-    start([&](const T &value) {
-        answer = value;
-        loop.quit();
-    });
-    if (!answer)
-        loop.exec();
-    return *answer;
-}
 
 struct OpenedFlags
 {

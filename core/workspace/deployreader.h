@@ -27,4 +27,8 @@ std::optional<ContainerDeploySpec> readContainerDeploySpec(YamlReader &reader,
 QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, const QString &path,
                                     const EnvironmentSpec &environment);
 
+/** The workspace's `alerts: { rules: [...] }` (paths or globs): rule file patterns, made absolute.
+ */
+QStringList readAlertRuleFiles(YamlReader &reader, const YAML::Node &node);
+
 } // namespace Opsdeck

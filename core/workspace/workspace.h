@@ -216,6 +216,9 @@ struct Workspace
     QList<HostSpec> hosts;
     QList<EnvironmentSpec> environments;
     QList<DashboardSpec> dashboards;
+    /** `alerts: { rules: […] }`: the Prometheus rule files kept in the repository, as absolute
+     * paths or globs; compared with what each environment's Prometheus runs. */
+    QStringList alertRuleFiles;
 
     const HostSpec *host(const QString &name) const;
     const EnvironmentSpec *environment(const QString &name) const;

@@ -22,7 +22,8 @@ namespace {
 
 const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("name"),
                               QStringLiteral("ssh"),          QStringLiteral("hosts"),
-                              QStringLiteral("environments"), QStringLiteral("dashboards")};
+                              QStringLiteral("environments"), QStringLiteral("dashboards"),
+                              QStringLiteral("alerts")};
 const QStringList kSshKeys = {QStringLiteral("user"),
                               QStringLiteral("known_hosts"),
                               QStringLiteral("identity"),
@@ -83,6 +84,8 @@ public:
             m_r.warning(root, QString(), QStringLiteral("no environments defined"));
         if (root["dashboards"])
             readDashboards(root["dashboards"]);
+        if (root["alerts"])
+            m_ws.alertRuleFiles = readAlertRuleFiles(m_r, root["alerts"]);
         checkJumpChains();
     }
 

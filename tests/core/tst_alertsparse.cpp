@@ -2,9 +2,12 @@
 // Prometheus' and Alertmanager's answers as their v1/v2 APIs give them, read into alerts.
 #include "alerts/alertbands.h"
 #include "alerts/alerts.h"
+#include "alerts/rulefiles.h"
 #include "metrics/timeseries.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -250,6 +253,52 @@ private slots:
         QVERIFY(!intervals.at(0).ongoing);
         QCOMPARE(intervals.at(1).toMs, firingSince + 90000);
         QVERIFY(intervals.at(1).ongoing);
+    }
+
+    void repositoryRulesAreComparedWithTheServers()
+    {
+        const QString repo = QFINDTESTDATA("alerts/rules-repo.yml");
+        const QString dir = QFileInfo(repo).absolutePath();
+        const RuleFiles files = readRuleFiles({dir + QStringLiteral("/rules-repo.y*")}, dir);
+        QVERIFY2(files.errors.isEmpty(), qPrintable(files.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(files.files.size(), 1);
+        QCOMPARE(files.rules.size(), 3); // the recording rule is not an alert
+        QCOMPARE(files.rules.at(0).file, QStringLiteral("rules-repo.yml"));
+        QCOMPARE(files.rules.at(0).line, 6);
+        QCOMPARE(files.rules.at(1).forMs, 60000);
+
+        const RuleDrift drift =
+            compareRules(files.rules, *parseAlertRules(answer("rules.json"), 200));
+        QCOMPARE(drift.same, 1); // InstanceDown: the same, whitespace aside
+        QCOMPARE(drift.differing.size(), 1);
+        QCOMPARE(drift.differing.first().repo.name, QStringLiteral("HighErrorRate"));
+        QCOMPARE(drift.differing.first().what,
+                 QStringList{QStringLiteral("for: 1m here, 30s on the server")});
+        QCOMPARE(drift.onlyInRepo.size(), 1);
+        QCOMPARE(drift.onlyInRepo.first().name, QStringLiteral("NewInRepo"));
+        QCOMPARE(drift.onlyOnServer.size(), 1);
+        QCOMPARE(drift.onlyOnServer.first().name, QStringLiteral("Broken"));
+        QVERIFY(!drift.isEmpty());
+    }
+
+    void brokenRuleFilesSayWhere()
+    {
+        const QString broken = QFINDTESTDATA("alerts/rules-broken.yml");
+        const QString dir = QFileInfo(broken).absolutePath();
+        const RuleFiles files = readRuleFiles({broken, dir + QStringLiteral("/none-*.yml")}, dir);
+        QCOMPARE(files.errors.size(), 2);
+        QVERIFY2(files.errors.at(0).startsWith(QLatin1String("rules-broken.yml:")),
+                 qPrintable(files.errors.at(0)));
+        QVERIFY2(files.errors.at(1).contains(QLatin1String("no file matches")),
+                 qPrintable(files.errors.at(1)));
+
+        // promtool (Prometheus' own checks) where it is installed: the suite's machines have it.
+        const PromtoolCheck check = checkWithPromtool({broken});
+        if (!check.ran)
+            QSKIP("promtool is not installed");
+        QVERIFY(!check.passed);
+        QVERIFY2(!check.output.isEmpty(), "promtool said nothing");
+        QVERIFY(checkWithPromtool({QFINDTESTDATA("alerts/rules-repo.yml")}).passed);
     }
 
     void silencesAreListedActiveFirst()

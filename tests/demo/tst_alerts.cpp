@@ -164,6 +164,14 @@ private slots:
                  QStringLiteral("critical"));
         QVERIFY(instanceDown->annotations.value(QStringLiteral("runbook_url"))
                     .startsWith(QLatin1String("https://")));
+
+        // The workspace's copy of the rules (alerts: rules:) is what the server runs: promtool
+        // passes it, and every rule compares the same (0.10 in the file, 0.1 on the server).
+        QString out;
+        QCOMPARE(opsdeck({QStringLiteral("alert-rules"), QStringLiteral("production")}, &out), 0);
+        QVERIFY2(out.contains(QLatin1String("SUCCESS")) &&
+                     out.contains(QLatin1String("4 alerting rules are the same")),
+                 qPrintable(out));
     }
 
     void aStoppedHostFiresSilencesAndClears()

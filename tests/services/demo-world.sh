@@ -42,7 +42,7 @@ stop() {
     done
     bash "$here/sshd.sh" stop "$state/ssh" || true
     bash "$here/postgres.sh" stop "$state/postgres" || true
-    rm -rf "${state:?}"/{git,hosts,run,prometheus,alertmanager,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
+    rm -rf "${state:?}"/{git,hosts,run,prometheus,alertmanager,alerts,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
 }
 
 build_history() {
@@ -212,6 +212,8 @@ alerting:
         - targets: ["127.0.0.1:$ALERTMANAGER_PORT"]
 YML
     cp "$demo/alerts/rules.yml" "$state/prometheus/rules.yml"
+    # The workspace's copy (alerts: { rules: [...] }), as a team keeps its rules in the infra repo.
+    mkdir -p "$state/alerts" && cp "$demo/alerts/rules.yml" "$state/alerts/rules.yml"
     start_alertmanager
     prometheus --config.file="$state/prometheus/prometheus.yml" --storage.tsdb.path="$state/prometheus/data" \
         --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --storage.tsdb.retention.time=1d \
