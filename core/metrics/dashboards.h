@@ -32,8 +32,8 @@ struct Annotation
     enum class Kind { Deploy, Rollback, FailedDeploy, Flag, Alert };
     qint64 atMs = 0;
     Kind kind = Kind::Deploy;
-    QString title;  // "deploy v2 (3f2a91c)"
-    QString detail; // who, result, comment
+    QString title;    // "deploy v2 (3f2a91c)"
+    QString detail;   // who, result, comment
     qint64 endMs = 0; // 0: a moment
 };
 

@@ -141,8 +141,8 @@ QWidget *AlertsPane::buildAlertsTab()
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(AlertsModel::Name, 220);
-    for (int column : {AlertsModel::State, AlertsModel::Severity, AlertsModel::Since,
-                       AlertsModel::Value})
+    for (int column :
+         {AlertsModel::State, AlertsModel::Severity, AlertsModel::Since, AlertsModel::Value})
         m_tree->header()->resizeSection(column, 72);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &AlertsPane::showDetails);
