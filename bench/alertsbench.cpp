@@ -14,6 +14,8 @@
 
 #include "benchclock.h"
 
+using OpsdeckBench::report;
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -26,14 +28,6 @@
 using namespace Opsdeck;
 
 namespace {
-
-void report(const char *what, QList<double> values, const char *unit)
-{
-    std::sort(values.begin(), values.end());
-    std::printf("%-52s median %8.1f %s   p90 %8.1f %s   max %8.1f %s  (%lld runs)\n", what,
-                values[values.size() / 2], unit, values[qsizetype(0.9 * double(values.size() - 1))],
-                unit, values.last(), unit, qlonglong(values.size()));
-}
 
 /** Runs the event loop until `signal` of `sender` fires (or a minute passes). */
 template<typename Sender, typename Signal>

@@ -7,7 +7,10 @@
 #include <QObject>
 #include <QTimer>
 
+#include <QList>
+
 #include <algorithm>
+#include <cstdio>
 
 namespace OpsdeckBench {
 
@@ -46,6 +49,15 @@ inline qint64 rssKb()
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     return 0;
+}
+
+/** One line of a bench's table: median, p90 and max of `values` (sorted here). */
+inline void report(const char *what, QList<double> values, const char *unit)
+{
+    std::sort(values.begin(), values.end());
+    std::printf("%-52s median %8.1f %s   p90 %8.1f %s   max %8.1f %s  (%lld runs)\n", what,
+                values[values.size() / 2], unit, values[qsizetype(0.9 * double(values.size() - 1))],
+                unit, values.last(), unit, qlonglong(values.size()));
 }
 
 } // namespace OpsdeckBench

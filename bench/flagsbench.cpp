@@ -15,6 +15,8 @@
 
 #include "benchclock.h"
 
+using OpsdeckBench::report;
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -25,18 +27,6 @@
 #include <cstdio>
 
 using namespace Opsdeck;
-
-namespace {
-
-void report(const char *what, QList<double> values, const char *unit)
-{
-    std::sort(values.begin(), values.end());
-    std::printf("%-52s median %8.1f %s   p90 %8.1f %s   max %8.1f %s  (%lld runs)\n", what,
-                values[values.size() / 2], unit, values[qsizetype(0.9 * double(values.size() - 1))],
-                unit, values.last(), unit, qlonglong(values.size()));
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
