@@ -50,6 +50,12 @@ const QList<ActionRule> &actionRules()
          false},
         {ActionKind::SilenceExpire, QStringLiteral("alerts.expire_silence"),
          QStringLiteral("Expire silence"), false},
+        // A dump reads the database and writes a file of the person's: audited, not asked.
+        {ActionKind::DatabaseBackup, QStringLiteral("db.backup"), QStringLiteral("Back up"), false},
+        {ActionKind::DatabaseRestore, QStringLiteral("db.restore"), QStringLiteral("Restore"),
+         true},
+        {ActionKind::DatabaseClone, QStringLiteral("db.clone"), QStringLiteral("Clone"), true,
+         true},
     };
     return rules;
 }
@@ -64,7 +70,7 @@ const ActionRule &ruleFor(ActionKind kind)
 
 ConfirmLevel confirmLevelFor(const ActionRequest &request)
 {
-    if (request.isProtected)
+    if (request.isProtected || ruleFor(request.kind).typedEverywhere)
         return ConfirmLevel::TypedNameAndComment;
     return ruleFor(request.kind).confirmUnprotected ? ConfirmLevel::Confirm : ConfirmLevel::None;
 }

@@ -37,6 +37,9 @@ enum class ActionKind {
     SqlWrite,      // a statement run in the SQL console's write mode (or db query --write)
     SilenceCreate, // an Alertmanager silence
     SilenceExpire,
+    DatabaseBackup,  // pg_dump of an environment's database into the backups location
+    DatabaseRestore, // a dump restored into a new database (or switched in with --replace)
+    DatabaseClone,   // one environment's database copied over another's (production → staging)
 };
 
 /** What the person must do before an action starts. */
@@ -52,6 +55,9 @@ struct ActionRule
     QString auditName;       // "db.terminate": the audit log's action column
     QString label;           // "Terminate": the confirm button, the CLI's wording
     bool confirmUnprotected; // ask even where the environment is not protected
+    // The typed name and a comment everywhere: actions that replace a whole environment's
+    // data, which a plain "OK" is too easy for.
+    bool typedEverywhere = false;
 };
 
 /** The rule table, one row per kind. */

@@ -32,9 +32,12 @@ void CliConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
     const QString what = ruleFor(request.kind).label.toLower();
     QString comment = request.comment;
     if (level == ConfirmLevel::TypedNameAndComment) {
+        const QString why = request.isProtected
+                                ? request.environment + QStringLiteral(" is protected")
+                                : QStringLiteral("%1 on %2 replaces data")
+                                      .arg(ruleFor(request.kind).label, request.environment);
         if (!m_yes && !m_interactive) {
-            m_err << request.environment << " is protected: pass --yes and -m COMMENT to " << what
-                  << " without a terminal\n";
+            m_err << why << ": pass --yes and -m COMMENT to " << what << " without a terminal\n";
             answer(std::nullopt);
             return;
         }
@@ -43,7 +46,8 @@ void CliConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
             if (!request.changes.isEmpty())
                 m_err << "What will change:\n" << request.changes << "\n";
             m_err << what << " on " << request.environment
-                  << " (protected). Type the environment's name to go on: ";
+                  << (request.isProtected ? " (protected)" : "")
+                  << ". Type the environment's name to go on: ";
             if (readLine() != request.environment) {
                 m_err << "not confirmed; nothing was done\n";
                 answer(std::nullopt);
@@ -55,7 +59,7 @@ void CliConfirmer::confirm(const ActionRequest &request, ConfirmLevel level,
             comment = readLine();
         }
         if (comment.trimmed().isEmpty()) {
-            m_err << request.environment << " is protected: say why with -m COMMENT\n";
+            m_err << why << ": say why with -m COMMENT\n";
             answer(std::nullopt);
             return;
         }

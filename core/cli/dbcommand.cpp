@@ -4,8 +4,10 @@
 #include "actions/actionpipeline.h"
 #include "actions/databaseowner.h"
 #include "audit/auditlog.h"
+#include "backup/backupmanifest.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
+#include "dbbackupcommand.h"
 #include "dbexplorecommand.h"
 #include "dbhealth/activity.h"
 #include "dbhealth/backendaction.h"
@@ -143,7 +145,10 @@ int runHealth(CliContext &ctx, const Options &o)
     for (const CheckDefinition &c : builtinChecks())
         if (o.checks.isEmpty() || o.checks.contains(c.name))
             checks << c;
-    if (checks.isEmpty()) {
+    const bool freshness =
+        env.workspace().backups.isConfigured() &&
+        (o.checks.isEmpty() || o.checks.contains(QStringLiteral("backup_freshness")));
+    if (checks.isEmpty() && !freshness) {
         ctx.err << "opsdeck db health: no check named " << o.checks.join(QStringLiteral(", "))
                 << "\n";
         return ExitCode::Usage;
@@ -156,7 +161,14 @@ int runHealth(CliContext &ctx, const Options &o)
         ctx.err << "opsdeck db health: " << o.environment << ": " << db.errorString() << "\n";
         return ExitCode::Failure;
     }
-    const HealthReport report = EnvironmentSession::wait(runner.run(**db));
+    HealthReport report =
+        checks.isEmpty() ? HealthReport{{}, QDateTime::currentDateTimeUtc(), (*db)->serverVersion()}
+                         : EnvironmentSession::wait(runner.run(**db));
+    if (freshness) // from the manifests in the backups location, not from the server
+        report.checks.append(
+            backupFreshnessCheck(listBackups(env.workspace().backups.directory, o.environment),
+                                 o.environment, env.workspace().backups.maxAgeHours,
+                                 env.environment().isProtected, QDateTime::currentDateTimeUtc()));
     if (o.json) {
         QJsonArray checksJson;
         for (const CheckResult &c : report.checks)
@@ -403,6 +415,8 @@ int runDb(CliContext &ctx)
     }
     if (const std::optional<int> explored = runDbExplore(ctx))
         return *explored;
+    if (const std::optional<int> backedUp = runDbBackup(ctx))
+        return *backedUp;
     const std::optional<Options> options = parse(ctx, ctx.args.mid(1));
     if (!options)
         return ExitCode::Usage;
@@ -434,9 +448,10 @@ CliCommand dbCommand()
             QStringLiteral("Database"),
             QStringLiteral("Health checks (exit 0 healthy, 1 warnings, 2 critical), live activity, "
                            "cancel/terminate a backend, drop a slot; tables, describe, read-only "
-                           "queries and plans"),
+                           "queries and plans; backup, restore, clone"),
             QString::fromLatin1(kUsage) + QStringLiteral("\n       ") +
-                QString::fromLatin1(kDbExploreUsage),
+                QString::fromLatin1(kDbExploreUsage) + QStringLiteral("\n       ") +
+                QString::fromLatin1(kDbBackupUsage),
             runDb};
 }
 

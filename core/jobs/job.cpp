@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "job.h"
 
+#include "common/shellquote.h"
 #include "ssh/sshclient.h"
 
 #include <QPointer>
@@ -13,11 +14,12 @@ namespace {
 class LocalJob final : public Job
 {
 public:
-    LocalJob(const QString &title, const QString &command, const QString &directory,
-             QObject *parent)
-        : Job(title, command, parent)
+    LocalJob(const QString &title, const QString &program, const QStringList &arguments,
+             const QString &shown, QObject *parent)
+        : Job(title, shown, parent)
+        , m_program(program)
+        , m_arguments(arguments)
     {
-        m_process.setWorkingDirectory(directory);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         connect(&m_process, &QProcess::readyRead, this, [this] { receive(m_process.readAll()); });
         connect(&m_process, &QProcess::finished, this,
@@ -35,12 +37,10 @@ public:
     {
         m_process.disconnect(this); // QProcess's destructor kills and reaps; nothing to report
     }
+    QProcess &process() { return m_process; }
 
 protected:
-    void begin() override
-    {
-        m_process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command()});
-    }
+    void begin() override { m_process.start(m_program, m_arguments); }
     void abort() override
     {
         if (m_process.state() == QProcess::NotRunning)
@@ -49,6 +49,8 @@ protected:
     }
 
 private:
+    QString m_program;
+    QStringList m_arguments;
     QProcess m_process;
 };
 
@@ -105,7 +107,21 @@ Job::~Job() = default;
 Job *Job::local(const QString &title, const QString &command, const QString &workingDirectory,
                 QObject *parent)
 {
-    return new LocalJob(title, command, workingDirectory, parent);
+    auto *job = new LocalJob(title, QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command},
+                             command, parent);
+    job->process().setWorkingDirectory(workingDirectory);
+    return job;
+}
+
+Job *Job::program(const QString &title, const QString &program, const QStringList &arguments,
+                  const QProcessEnvironment &environment, QObject *parent)
+{
+    QStringList shown{program};
+    for (const QString &argument : arguments)
+        shown << shellQuote(argument);
+    auto *job = new LocalJob(title, program, arguments, shown.join(QLatin1Char(' ')), parent);
+    job->process().setProcessEnvironment(environment);
+    return job;
 }
 
 Job *Job::remote(const QString &title, SshClient *client, const QString &command, QObject *parent)

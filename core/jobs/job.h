@@ -4,6 +4,7 @@
 #include "common/result.h"
 
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QStringList>
 #include <QTimer>
 
@@ -37,6 +38,10 @@ public:
 
     static Job *local(const QString &title, const QString &command, const QString &workingDirectory,
                       QObject *parent = nullptr);
+    /** A program run without a shell, in `environment` (secrets go there, never in arguments,
+     * which every user of the machine can read). */
+    static Job *program(const QString &title, const QString &program, const QStringList &arguments,
+                        const QProcessEnvironment &environment, QObject *parent = nullptr);
     static Job *remote(const QString &title, SshClient *client, const QString &command,
                        QObject *parent = nullptr);
     ~Job() override;

@@ -31,4 +31,7 @@ QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, 
  */
 QStringList readAlertRuleFiles(YamlReader &reader, const YAML::Node &node);
 
+/** The workspace's `backups: { location, max_age, scrub }`. */
+BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node);
+
 } // namespace Opsdeck

@@ -205,6 +205,16 @@ struct DashboardSpec
     QList<PanelSpec> panels;
 };
 
+/** `backups:`: where database dumps go and what counts as fresh. */
+struct BackupsSpec
+{
+    QString directory;    // absolute; empty: not configured (dumps go to the user's data folder)
+    int maxAgeHours = 26; // the freshness check's limit: a daily backup, with some slack
+    QString scrub;        // SQL run on a clone before it replaces the target's database
+
+    bool isConfigured() const { return !directory.isEmpty(); }
+};
+
 /** The typed form of opsdeck.yaml (its schema: README, "Workspace file"). */
 struct Workspace
 {
@@ -219,6 +229,7 @@ struct Workspace
     /** `alerts: { rules: […] }`: the Prometheus rule files kept in the repository, as absolute
      * paths or globs; compared with what each environment's Prometheus runs. */
     QStringList alertRuleFiles;
+    BackupsSpec backups;
 
     const HostSpec *host(const QString &name) const;
     const EnvironmentSpec *environment(const QString &name) const;

@@ -23,7 +23,7 @@ namespace {
 const QStringList kTopKeys = {QStringLiteral("version"),      QStringLiteral("name"),
                               QStringLiteral("ssh"),          QStringLiteral("hosts"),
                               QStringLiteral("environments"), QStringLiteral("dashboards"),
-                              QStringLiteral("alerts")};
+                              QStringLiteral("alerts"),       QStringLiteral("backups")};
 const QStringList kSshKeys = {QStringLiteral("user"),
                               QStringLiteral("known_hosts"),
                               QStringLiteral("identity"),
@@ -86,6 +86,8 @@ public:
             readDashboards(root["dashboards"]);
         if (root["alerts"])
             m_ws.alertRuleFiles = readAlertRuleFiles(m_r, root["alerts"]);
+        if (root["backups"])
+            m_ws.backups = readBackupsSpec(m_r, root["backups"]);
         checkJumpChains();
     }
 

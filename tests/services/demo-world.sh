@@ -42,7 +42,7 @@ stop() {
     done
     bash "$here/sshd.sh" stop "$state/ssh" || true
     bash "$here/postgres.sh" stop "$state/postgres" || true
-    rm -rf "${state:?}"/{git,hosts,run,prometheus,alertmanager,alerts,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config}
+    rm -rf "${state:?}"/{git,hosts,run,prometheus,alertmanager,alerts,textfile,age,ssh,postgres,opsdeck.yaml,.sops.yaml,env,config,backups,scrub.sql}
 }
 
 build_history() {
@@ -266,6 +266,7 @@ write_workspace() {
     mkdir -p "$state/config" "$state/age"
     cp "$demo/config/staging.env" "$demo/config/production.env" "$demo/config/app.staging.yaml" \
         "$demo/config/app.production.yaml" "$state/config/"
+    cp "$demo/scrub.sql" "$state/scrub.sql"
     age-keygen -o "$state/age/keys.txt" 2>/dev/null
     local recipient
     recipient=$(sed -n 's/^# public key: //p' "$state/age/keys.txt")

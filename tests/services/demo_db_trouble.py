@@ -22,13 +22,18 @@ holder_cursor.execute("lock table twit_report in share mode")
 
 
 # 2. A migration-like statement stuck behind it, and a reader stuck behind that.
+# Cancelled or terminated from Opsdeck (that is the point), each comes back 20 s later, the
+# way a retrying deploy or cron job would: the scene outlives a test that clears it.
 def blocked(sql, name):
-    conn = psycopg2.connect(args.dsn, application_name=name)
-    conn.autocommit = True
-    try:
-        conn.cursor().execute(sql)
-    except psycopg2.Error:
-        pass  # cancelled or terminated from Opsdeck: that is the point
+    while True:
+        try:
+            conn = psycopg2.connect(args.dsn, application_name=name)
+            conn.autocommit = True
+            conn.cursor().execute(sql)
+            conn.close()
+        except psycopg2.Error:
+            pass
+        time.sleep(20)
 
 
 threading.Thread(target=blocked, args=("alter table twit_report add column if not exists note text",

@@ -89,8 +89,7 @@ DangerConfirmDialog::DangerConfirmDialog(const QString &actionLabel, const QStri
         m_typed = new QLineEdit(this);
         m_typed->setObjectName(QStringLiteral("typedEnvironment"));
         m_typed->setPlaceholderText(environment);
-        form->addRow(QStringLiteral("<b>%1</b> is protected. Type its name to confirm:")
-                         .arg(environment.toHtmlEscaped()),
+        form->addRow(QStringLiteral("Type <b>%1</b> to confirm:").arg(environment.toHtmlEscaped()),
                      m_typed);
     }
     m_comment->setObjectName(QStringLiteral("comment"));
