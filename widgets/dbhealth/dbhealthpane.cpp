@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dbhealthpane.h"
 
+#include "backupspanel.h"
+
 #include "actions/databaseowner.h"
 #include "activitymodel.h"
 #include "activitypanel.h"
@@ -57,6 +59,7 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     , m_activity(new ActivityPanel(this))
     , m_locks(new QTreeWidget(this))
     , m_slots(new SlotsPanel(this))
+    , m_backups(new BackupsPanel(context, m_actions, this))
 {
     setObjectName(QStringLiteral("dbHealthPane"));
     m_status->setObjectName(QStringLiteral("dbStatus"));
@@ -72,6 +75,7 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     m_tabs->addTab(m_activity, QStringLiteral("Activity"));
     m_tabs->addTab(m_locks, QStringLiteral("Locks"));
     m_tabs->addTab(m_slots, QStringLiteral("Slots"));
+    m_tabs->addTab(m_backups, QStringLiteral("Backups"));
     m_tabs->setCurrentWidget(m_checks);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(banner());
@@ -91,6 +95,10 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
         emit openPaneRequested(QStringLiteral("database"), statement);
     });
     connect(m_activity, &ActivityPanel::showIdleChanged, this, &DbHealthPane::refreshActivity);
+    connect(m_backups, &BackupsPanel::finished, this, [this](bool ok, const QString &message) {
+        emit actionFinished(ok, message);
+        refreshChecks(false); // backup freshness
+    });
     connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
 
     if (!m_monitor) {
@@ -114,6 +122,14 @@ void DbHealthPane::refresh()
     refreshChecks();
     refreshActivity();
     refreshOverview();
+}
+
+void DbHealthPane::openItem(const QString &item)
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->tabText(i).section(QLatin1Char(' '), 0, 0).compare(item, Qt::CaseInsensitive) ==
+            0)
+            m_tabs->setCurrentIndex(i);
 }
 
 void DbHealthPane::showEvent(QShowEvent *event)
@@ -178,7 +194,18 @@ void DbHealthPane::refreshChecks(bool includeOnDemand)
         return;
     HealthRunner runner = m_runner;
     runner.setIncludeOnDemand(includeOnDemand);
-    m_checksRequest.start(runner.run(*pg), [this](HealthReport report) {
+    // Backup freshness comes from the manifests, read where the checks' answer arrives.
+    const BackupsSpec backups = m_workspace.backups;
+    const QString environment = m_environment;
+    const bool expected = m_environmentSpec.isProtected;
+    auto withFreshness = runner.run(*pg).then([backups, environment, expected](HealthReport r) {
+        if (backups.isConfigured())
+            r.checks.append(backupFreshnessCheck(listBackups(backups.directory, environment),
+                                                 environment, backups.maxAgeHours, expected,
+                                                 QDateTime::currentDateTimeUtc()));
+        return r;
+    });
+    m_checksRequest.start(withFreshness, [this](HealthReport report) {
         // Keep the last result of checks this refresh left out, in their place.
         const HealthReport &previous = m_checks->model()->report();
         HealthReport merged = report;

@@ -22,6 +22,7 @@ class QTreeWidget;
 namespace Opsdeck {
 
 class ActivityPanel;
+class BackupsPanel;
 class ChecksPanel;
 class DbOverviewPanel;
 class SlotsPanel;
@@ -45,12 +46,15 @@ public:
     QString title() const override { return QStringLiteral("Database health"); }
     /** Checks, activity and overview at once (F5). */
     void refresh() override;
+    /** Shows a tab by name: overview, checks, activity, locks, slots or backups. */
+    void openItem(const QString &item) override;
 
     ChecksPanel *checks() const { return m_checks; }
     ActivityPanel *activity() const { return m_activity; }
     QTreeWidget *lockTree() const { return m_locks; }
     DbOverviewPanel *overview() const { return m_overview; }
     SlotsPanel *slotsPanel() const { return m_slots; }
+    BackupsPanel *backupsPanel() const { return m_backups; }
     /** All checks (first load, F5); the 60 s timer leaves out the on-demand ones. */
     void refreshChecks(bool includeOnDemand = true);
     void refreshActivity();
@@ -98,6 +102,7 @@ private:
     ActivityPanel *m_activity;
     QTreeWidget *m_locks;
     SlotsPanel *m_slots;
+    BackupsPanel *m_backups;
     std::optional<OverviewSample> m_lastSample;
     QTimer m_overviewTimer;
     QTimer m_activityTimer;
