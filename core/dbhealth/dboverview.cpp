@@ -44,7 +44,19 @@ QString overviewSql()
                " current_setting('wal_level') as wal_level, pg_is_in_recovery() as in_recovery,"
                " (select count(*) from pg_stat_replication) as standbys,"
                " (select count(*) from pg_replication_slots) as slots,"
-               " (select count(*) from pg_replication_slots where not active) as inactive_slots"
+               " (select count(*) from pg_replication_slots where not active) as inactive_slots,"
+               // Each standby: name, state, bytes behind, replay lag, received but not replayed.
+               " (select string_agg(format('%s|%s|%s|%s|%s', coalesce(nullif(application_name, ''),"
+               " client_addr::text), state, pg_wal_lsn_diff(case when pg_is_in_recovery() then"
+               " pg_last_wal_replay_lsn() else pg_current_wal_lsn() end, replay_lsn)::bigint,"
+               " coalesce(extract(epoch from replay_lag)::float8, 0),"
+               " coalesce(pg_wal_lsn_diff(flush_lsn, replay_lsn), 0)::bigint), E'\\n'"
+               " order by application_name) from pg_stat_replication) as standby_rows,"
+               // This server, when it is a standby itself: is replay paused, how old is it.
+               " case when pg_is_in_recovery() then pg_get_wal_replay_pause_state() end"
+               " as replay_pause,"
+               " case when pg_is_in_recovery() then extract(epoch from now() -"
+               " pg_last_xact_replay_timestamp())::float8 end as replay_age"
                " from pg_stat_database d where d.datname = current_database()");
 }
 
@@ -76,6 +88,15 @@ OverviewSample overviewSample(const PgResultSet &set)
     s.standbys = v("standbys").toInt();
     s.slotCount = v("slots").toInt();
     s.inactiveSlots = v("inactive_slots").toInt();
+    for (const QString &line :
+         v("standby_rows").toString().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const QStringList f = line.split(QLatin1Char('|'));
+        if (f.size() == 5)
+            s.standbyRows.append(
+                {f[0], f[1], f[2].toLongLong(), f[3].toDouble(), f[4].toLongLong()});
+    }
+    s.replayPause = v("replay_pause").toString();
+    s.replayAgeSeconds = v("replay_age").isNull() ? -1 : v("replay_age").toDouble();
     return s;
 }
 
@@ -95,6 +116,27 @@ OverviewItem ratio(const QString &name, qint64 hits, qint64 reads)
                 : QStringLiteral("%1 of %2 block reads in this interval went to disk")
                       .arg(reads)
                       .arg(hits + reads)};
+}
+
+/** A standby as the primary sees it; the same limits as the replication_lag check's defaults. */
+OverviewItem standbyItem(const StandbyRow &standby)
+{
+    constexpr qint64 kWarnBytes = 16 << 20;
+    const bool behind = standby.notReplayedBytes > kWarnBytes || standby.behindBytes > kWarnBytes;
+    const Verdict verdict =
+        standby.state != QLatin1String("streaming") || standby.lagSeconds > 5 || behind
+            ? Verdict::Warning
+            : Verdict::Ok;
+    return {
+        QStringLiteral("Standby ") + standby.name,
+        QStringLiteral("%1, %2 behind, replay lag %3")
+            .arg(standby.state, formatBytes(standby.behindBytes), formatAge(standby.lagSeconds)),
+        verdict,
+        standby.notReplayedBytes > kWarnBytes
+            ? QStringLiteral("%1 received and not replayed: replay is paused or stuck there")
+                  .arg(formatBytes(standby.notReplayedBytes))
+            : QStringLiteral("%1 received and not replayed")
+                  .arg(formatBytes(standby.notReplayedBytes))};
 }
 
 } // namespace
@@ -162,6 +204,21 @@ QList<OverviewItem> overviewItems(const OverviewSample &now,
                   .arg(countOf(now.inactiveSlots, QStringLiteral("inactive slot retains"),
                                QStringLiteral("inactive slots retain")))
             : QStringLiteral("no inactive slots")};
+    for (const StandbyRow &standby : now.standbyRows)
+        items << standbyItem(standby);
+    if (now.inRecovery) {
+        const bool paused =
+            !now.replayPause.isEmpty() && now.replayPause != QLatin1String("not paused");
+        items << OverviewItem{
+            QStringLiteral("Replay"),
+            paused ? QStringLiteral("PAUSED (%1)").arg(now.replayPause)
+                   : QStringLiteral("replaying"),
+            paused ? Verdict::Warning : Verdict::Ok,
+            now.replayAgeSeconds < 0
+                ? QStringLiteral("no transaction replayed yet")
+                : QStringLiteral("last replayed transaction committed %1 ago on the primary")
+                      .arg(formatAge(now.replayAgeSeconds))};
+    }
     return items;
 }
 

@@ -11,6 +11,16 @@
 
 namespace Opsdeck {
 
+/** A standby of this server, from pg_stat_replication. */
+struct StandbyRow
+{
+    QString name; // application_name (cluster_name on the standby), else its address
+    QString state;
+    qint64 behindBytes = 0;      // WAL written here and not yet replayed there
+    double lagSeconds = 0;       // replay_lag
+    qint64 notReplayedBytes = 0; // received (flushed) there and not replayed: paused or stuck
+};
+
 /** The raw counters one overview refresh reads (one row, O(1) in tables and backends). */
 struct OverviewSample
 {
@@ -26,6 +36,9 @@ struct OverviewSample
     bool inRecovery = false;
     int standbys = 0;
     int slotCount = 0, inactiveSlots = 0;
+    QList<StandbyRow> standbyRows;
+    QString replayPause;          // on a standby: pg_get_wal_replay_pause_state()
+    double replayAgeSeconds = -1; // on a standby: since the last replayed commit
 };
 
 /** One line of the overview: a value with its verdict and one sentence of why. */

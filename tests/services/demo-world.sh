@@ -4,7 +4,8 @@
 #   demo-world.sh start STATE_DIR     builds and starts everything; writes STATE_DIR/opsdeck.yaml
 #   demo-world.sh stop STATE_DIR      stops everything and removes STATE_DIR's contents
 #
-#   PostgreSQL   minitwit_staging (clean) and minitwit_prod (with planted problems)
+#   PostgreSQL   minitwit_staging (clean) and minitwit_prod (with planted problems), and a
+#                streaming standby of the cluster (physical slot standby1, its own port)
 #   sshd         bastion, web1, web2; web hosts get their own /srv (mount namespaces, as root)
 #   git          STATE_DIR/git/minitwit.git, tags v1, v2, v3-broken-migration, v4-unhealthy
 #   app          Minitwit (Django + waffle + django-prometheus) under gunicorn, v1 deployed
@@ -36,6 +37,7 @@ kill_pidfile() {
 
 stop() {
     local f
+    stop_standby
     [[ -d $state/swarm ]] && bash "$here/swarm.sh" stop "$state/swarm"
     for f in "$state"/run/*.pid "$state"/hosts/*/srv/*/shared/gunicorn.pid; do
         [[ -e $f ]] && kill_pidfile "$f"
@@ -140,6 +142,37 @@ ssh_host() { # host command
     local port_var=SSH_PORT_$(echo "$1" | tr '[:lower:]' '[:upper:]')
     ssh -q -o BatchMode=yes -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
         -i "$SSH_KEY" -p "${!port_var}" "$SSH_USER@127.0.0.1" "$2"
+}
+
+# A streaming standby of the demo's cluster, as a team adds one when it outgrows a single
+# server: pg_basebackup over a physical slot, hot_standby_feedback on, its own port.
+start_standby() {
+    local bin dir
+    bin=$(pg_bindir)
+    dir=$OPSDECK_PG_DATA/standby
+    STANDBY_PORT=$(free_port)
+    psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc \
+        "select pg_create_physical_replication_slot('standby1')" >/dev/null
+    runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$PGPORT" -U postgres -D "$dir" \
+        -S standby1 -X stream -R --no-sync --checkpoint=fast >"$state/run/basebackup.log" 2>&1 ||
+        { cat "$state/run/basebackup.log" >&2; return 1; }
+    cat >>"$dir/postgresql.conf" <<CONF
+port = $STANDBY_PORT
+unix_socket_directories = '$dir'
+hot_standby_feedback = on
+cluster_name = 'standby1'
+primary_conninfo = 'host=127.0.0.1 port=$PGPORT user=postgres application_name=standby1'
+CONF
+    runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -l "$OPSDECK_PG_DATA/standby.log" -w -t 60 start >/dev/null ||
+        { cat "$OPSDECK_PG_DATA/standby.log" >&2; return 1; }
+    echo "$dir" >"$state/run/standby.dir"
+}
+
+stop_standby() {
+    [[ -f $state/run/standby.dir ]] || return 0
+    runuser -u postgres -- "$(pg_bindir)/pg_ctl" -D "$(cat "$state/run/standby.dir")" -m immediate -w stop \
+        >/dev/null 2>&1 || true
+    rm -f "$state/run/standby.dir"
 }
 
 # The first deploy, done by hand the way the deploy engine lays it out (releases/, shared/,
@@ -275,7 +308,7 @@ write_workspace() {
     export OPSDECK_DEMO_DIR=$state OPSDECK_DEMO_SSH_USER=$SSH_USER OPSDECK_DEMO_PG_PORT=$PGPORT \
         OPSDECK_DEMO_SSH_PORT_BASTION=$SSH_PORT_BASTION OPSDECK_DEMO_SSH_PORT_WEB1=$SSH_PORT_WEB1 \
         OPSDECK_DEMO_SSH_PORT_WEB2=$SSH_PORT_WEB2 OPSDECK_DEMO_PROMETHEUS_PORT=$PROMETHEUS_PORT \
-        OPSDECK_DEMO_ALERTMANAGER_PORT=$ALERTMANAGER_PORT
+        OPSDECK_DEMO_ALERTMANAGER_PORT=$ALERTMANAGER_PORT OPSDECK_DEMO_STANDBY_PORT=$STANDBY_PORT
     python3 - "$demo/opsdeck.yaml" "$state/opsdeck.yaml" <<'PY'
 import os, re, sys
 text = open(sys.argv[1]).read()
@@ -312,6 +345,8 @@ start() {
     ALERTMANAGER_PORT=$(free_port)
     log "databases"
     prepare_databases
+    log "standby"
+    start_standby
     log "deploying v1"
     deploy_v1 web1 /srv/minitwit-staging "$APP_PORT_STAGING_WEB1" minitwit_staging
     deploy_v1 web1 /srv/minitwit "$APP_PORT_PRODUCTION_WEB1" minitwit_prod
@@ -342,6 +377,7 @@ PROMETHEUS_PORT=$PROMETHEUS_PORT
 NODE_EXPORTER_PORT=$NODE_EXPORTER_PORT
 PG_EXPORTER_PORT=$PG_EXPORTER_PORT
 ALERTMANAGER_PORT=$ALERTMANAGER_PORT
+STANDBY_PORT=$STANDBY_PORT
 GIT_REPO=$state/git/minitwit.git
 WORKSPACE=$state/opsdeck.yaml
 ENV

@@ -53,6 +53,7 @@ CONF
 local all all trust
 host all opsdeck_pw 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
+host replication postgres 127.0.0.1/32 trust
 HBA
     "${run_as[@]}" "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -t 60 start >/dev/null \
         || { cat "$data/server.log" >&2; return 1; }
