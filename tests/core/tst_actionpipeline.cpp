@@ -84,7 +84,7 @@ private slots:
             names.insert(rule.auditName);
         }
         QCOMPARE(int(names.size()), int(actionRules().size()));
-        QCOMPARE(int(actionRules().size()), int(ActionKind::SilenceExpire) + 1);
+        QCOMPARE(int(actionRules().size()), int(ActionKind::DatabaseClone) + 1);
     }
 
     void theTableDecidesTheLevel_data()
@@ -106,8 +106,11 @@ private slots:
         ActionPipeline gui(freshAudit(),
                            std::shared_ptr<Confirmer>(&confirmer, [](Confirmer *) {}));
         gui.submit(request, [](const ActionRequest &, ActionPipeline::Finish f) { f(QString()); });
+        // A clone replaces a whole environment's data: the typed name even where unprotected.
         const ConfirmLevel unprotected =
-            ruleFor(request.kind).confirmUnprotected ? ConfirmLevel::Confirm : ConfirmLevel::None;
+            ruleFor(request.kind).typedEverywhere      ? ConfirmLevel::TypedNameAndComment
+            : ruleFor(request.kind).confirmUnprotected ? ConfirmLevel::Confirm
+                                                       : ConfirmLevel::None;
         QCOMPARE(confirmLevelFor(request), unprotected);
         QCOMPARE(confirmer.asked.size(), unprotected == ConfirmLevel::None ? 0 : 1);
 
@@ -137,12 +140,13 @@ private slots:
         QCOMPARE(rows.first().comment, QStringLiteral("release 42"));
         QCOMPARE(rows.first().outcome, QStringLiteral("done"));
 
-        // Unprotected, the command itself is the confirmation.
+        // Unprotected, the command itself is the confirmation — except for the rows that want
+        // the typed name everywhere, which stay refused without --yes and -m.
         request.isProtected = false;
         request.environment = QStringLiteral("staging");
         request.comment.clear();
         auto [plain, ranPlain] = throughCli(request, /*yes=*/false, freshAudit());
-        QVERIFY(ranPlain && plain.ok());
+        QCOMPARE(ranPlain && plain.ok(), !ruleFor(request.kind).typedEverywhere);
     }
 
     void theRowIsWrittenBeforeTheActionRuns()

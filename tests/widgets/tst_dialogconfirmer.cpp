@@ -60,7 +60,8 @@ private slots:
         QCOMPARE(DangerConfirmDialog::questionsAsked() - asked, shouldAsk ? 1 : 0);
         QCOMPARE(shouldAsk, isProtected || ruleFor(request.kind).confirmUnprotected);
         if (shouldAsk) {
-            QCOMPARE(DangerConfirmDialog::lastQuestion().isProtected, isProtected);
+            QCOMPARE(DangerConfirmDialog::lastQuestion().isProtected,
+                     isProtected || ruleFor(request.kind).typedEverywhere);
             QCOMPARE(DangerConfirmDialog::lastQuestion().environment, request.environment);
         }
     }
