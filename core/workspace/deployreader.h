@@ -31,6 +31,9 @@ QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, 
  */
 QStringList readAlertRuleFiles(YamlReader &reader, const YAML::Node &node);
 
+/** The workspace's `dashboards:` list (name, panels). */
+QList<DashboardSpec> readDashboards(YamlReader &reader, const YAML::Node &node);
+
 /** The workspace's `backups: { location, max_age, scrub }`. */
 BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node);
 

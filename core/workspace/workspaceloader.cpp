@@ -54,11 +54,6 @@ const QStringList kFlagsKeys = {
     QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
     QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment"),
     QStringLiteral("user_table"),  QStringLiteral("username_column")};
-const QStringList kDashboardKeys = {QStringLiteral("name"), QStringLiteral("panels")};
-const QStringList kPanelKeys = {QStringLiteral("title"),  QStringLiteral("source"),
-                                QStringLiteral("query"),  QStringLiteral("unit"),
-                                QStringLiteral("stack"),  QStringLiteral("thresholds"),
-                                QStringLiteral("legend"), QStringLiteral("legend_format")};
 
 /** Builds a Workspace from a parsed document; one instance per load. */
 class Builder final
@@ -83,7 +78,7 @@ public:
         else
             m_r.warning(root, QString(), QStringLiteral("no environments defined"));
         if (root["dashboards"])
-            readDashboards(root["dashboards"]);
+            m_ws.dashboards = readDashboards(m_r, root["dashboards"]);
         if (root["alerts"])
             m_ws.alertRuleFiles = readAlertRuleFiles(m_r, root["alerts"]);
         if (root["backups"])
@@ -430,82 +425,6 @@ private:
             m_r.requireTrusted(locationNode, p, file.path);
         }
         env.config << file;
-    }
-
-    void readDashboards(const YAML::Node &node)
-    {
-        if (!node.IsSequence()) {
-            m_r.error(node, QStringLiteral("dashboards"),
-                      QStringLiteral("expected a list of dashboards"));
-            return;
-        }
-        for (std::size_t i = 0; i < node.size(); ++i) {
-            const QString p = QStringLiteral("dashboards[%1]").arg(i);
-            const YAML::Node d = node[i];
-            if (!m_r.checkMap(d, p, kDashboardKeys))
-                continue;
-            DashboardSpec dash;
-            if (d["name"])
-                dash.name = m_r.string(d["name"], p + QStringLiteral(".name")).value_or(QString());
-            const YAML::Node panels = d["panels"];
-            if (panels && !panels.IsSequence())
-                m_r.error(panels, p + QStringLiteral(".panels"),
-                          QStringLiteral("expected a list of panels"));
-            for (std::size_t j = 0; panels && panels.IsSequence() && j < panels.size(); ++j)
-                readPanel(panels[j], QStringLiteral("%1.panels[%2]").arg(p).arg(j), dash);
-            m_ws.dashboards << dash;
-        }
-    }
-
-    void readPanel(const YAML::Node &node, const QString &p, DashboardSpec &dash)
-    {
-        if (!m_r.checkMap(node, p, kPanelKeys))
-            return;
-        PanelSpec panel;
-        if (node["title"])
-            panel.title =
-                m_r.string(node["title"], p + QStringLiteral(".title")).value_or(QString());
-        panel.source = QStringLiteral("prometheus");
-        if (node["source"]) {
-            panel.source =
-                m_r.string(node["source"], p + QStringLiteral(".source")).value_or(panel.source);
-            if (panel.source != QLatin1String("prometheus") && panel.source != QLatin1String("sql"))
-                m_r.error(node["source"], p + QStringLiteral(".source"),
-                          QStringLiteral("unknown source '%1' (known: prometheus, sql)")
-                              .arg(panel.source));
-        }
-        if (node["query"])
-            panel.query =
-                m_r.string(node["query"], p + QStringLiteral(".query")).value_or(QString());
-        else
-            m_r.error(node, p, QStringLiteral("missing 'query'"));
-        if (node["unit"])
-            panel.unit = m_r.string(node["unit"], p + QStringLiteral(".unit")).value_or(QString());
-        if (node["stack"])
-            panel.stack = m_r.boolean(node["stack"], p + QStringLiteral(".stack")).value_or(false);
-        if (node["legend"])
-            panel.legend =
-                m_r.boolean(node["legend"], p + QStringLiteral(".legend")).value_or(true);
-        if (node["legend_format"])
-            panel.legendFormat =
-                m_r.string(node["legend_format"], p + QStringLiteral(".legend_format"))
-                    .value_or(QString());
-        if (const YAML::Node thresholds = node["thresholds"]; thresholds) {
-            if (!thresholds.IsSequence())
-                m_r.error(thresholds, p + QStringLiteral(".thresholds"),
-                          QStringLiteral("expected a list of numbers, e.g. [80, 95]"));
-            for (std::size_t i = 0; thresholds.IsSequence() && i < thresholds.size(); ++i) {
-                bool ok = false;
-                const double v =
-                    QString::fromStdString(thresholds[i].as<std::string>("")).toDouble(&ok);
-                if (ok)
-                    panel.thresholds << v;
-                else
-                    m_r.error(thresholds[i], QStringLiteral("%1.thresholds[%2]").arg(p).arg(i),
-                              QStringLiteral("expected a number"));
-            }
-        }
-        dash.panels << panel;
     }
 
     YamlReader &m_r;
