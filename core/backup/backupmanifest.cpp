@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -190,6 +191,12 @@ QList<BackupManifest> listBackups(const QString &directory, const QString &envir
     if (skipped)
         *skipped = unreadable;
     return backups;
+}
+
+QFuture<QList<BackupManifest>> readBackups(const QString &directory, const QString &environment)
+{
+    return QtConcurrent::run(
+        [directory, environment] { return listBackups(directory, environment); });
 }
 
 CheckResult backupFreshnessCheck(const QList<BackupManifest> &backups, const QString &environment,

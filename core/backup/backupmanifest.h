@@ -5,6 +5,7 @@
 #include "dbhealth/healthreport.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -70,6 +71,8 @@ Result<BackupManifest> readManifest(const QString &path);
  */
 QList<BackupManifest> listBackups(const QString &directory, const QString &environment = {},
                                   int *skipped = nullptr);
+/** listBackups() in the thread pool: the backups location may be a slow network mount. */
+QFuture<QList<BackupManifest>> readBackups(const QString &directory, const QString &environment);
 
 /**
  * The database health check "Backup freshness", built from the manifests (it needs no server):

@@ -3,7 +3,7 @@
 
 #include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
-#include "backup/cloneoperation.h"
+#include "backup/backupactions.h"
 #include "backup/pgtools.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
@@ -199,30 +199,20 @@ int runBackup(CliContext &ctx, const Options &o)
                      o.format,
                      o.jobs};
     DumpOperation operation(dump);
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseBackup;
-    request.workspace = env->workspace().name;
-    request.environment = env->environment().name;
-    // A dump changes nothing in the environment: what it writes is a file of the person's.
-    request.isProtected = false;
-    request.target = QStringLiteral("database ") + env->databaseTarget();
-    request.description =
-        QStringLiteral("Back up %1 of %2").arg(env->databaseTarget(), dump.environment);
     return runThroughPipeline<DumpOperation, BackupManifest>(
-        ctx, o, request, &operation, [&ctx](const Result<BackupManifest> &m) -> ActionResult {
-            if (!m)
-                return Result<QString>(m.error());
-            ctx.out << m->dumpPath() << "\n"
-                    << "  " << formatBytes(m->sizeBytes) << " in "
-                    << QString::number(m->seconds, 'f', 1) << " s, " << m->tables << " tables, "
-                    << m->tocEntries << " entries read back by pg_restore --list\n"
-                    << "  sha256 " << m->sha256 << "\n"
-                    << "  PostgreSQL " << pgVersionText(m->serverVersion) << ", pg_dump "
-                    << pgVersionText(m->dumpVersion) << "\n";
-            ActionResult result(QStringLiteral("succeeded: ") + m->file);
-            result.after = QStringLiteral("%1 (%2, sha256 %3)")
-                               .arg(m->file, formatBytes(m->sizeBytes), m->sha256.left(16));
-            return result;
+        ctx, o,
+        backupRequest(env->workspace().name, dump.environment,
+                      databaseName(*env->environment().database)),
+        &operation, [&ctx](const Result<BackupManifest> &m) {
+            if (m)
+                ctx.out << m->dumpPath() << "\n"
+                        << "  " << formatBytes(m->sizeBytes) << " in "
+                        << QString::number(m->seconds, 'f', 1) << " s, " << m->tables << " tables, "
+                        << m->tocEntries << " entries read back by pg_restore --list\n"
+                        << "  sha256 " << m->sha256 << "\n"
+                        << "  PostgreSQL " << pgVersionText(m->serverVersion) << ", pg_dump "
+                        << pgVersionText(m->dumpVersion) << "\n";
+            return backupResult(m);
         });
 }
 
@@ -293,32 +283,14 @@ int runRestore(CliContext &ctx, const Options &o)
     restore.noOwner = o.noOwner;
     restore.scrubFile = o.scrub;
     RestoreOperation operation(restore);
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseRestore;
-    request.workspace = env->workspace().name;
-    request.environment = restore.environment;
-    request.isProtected = env->environment().isProtected;
-    request.target = QStringLiteral("database %1 (%2)").arg(o.database, restore.environment);
-    request.before = QFileInfo(restore.dumpPath).fileName();
-    request.description =
-        o.replace ? QStringLiteral("Restore %1 into %2 on %3's server; if %2 exists it is "
-                                   "replaced and kept under another name")
-                        .arg(request.before, o.database, restore.environment)
-                  : QStringLiteral("Restore %1 into a new database %2 on %3's server")
-                        .arg(request.before, o.database, restore.environment);
     return runThroughPipeline<RestoreOperation, RestoreSummary>(
-        ctx, o, request, &operation, [&ctx](const Result<RestoreSummary> &s) -> ActionResult {
-            if (!s)
-                return Result<QString>(s.error());
-            ctx.out << s->text() << "\n";
-            ActionResult result(QStringLiteral("succeeded: %1 tables").arg(s->tables));
-            result.after = s->keptAs.isEmpty()
-                               ? s->database
-                               : QStringLiteral("%1 (old kept as %2)").arg(s->database, s->keptAs);
-            if (!s->countsMatch())
-                result.auditOutcome =
-                    QStringLiteral("succeeded: row counts differ from the source");
-            return result;
+        ctx, o,
+        restoreRequest(env->workspace().name, env->environment(), restore.dumpPath, o.database,
+                       o.replace),
+        &operation, [&ctx](const Result<RestoreSummary> &s) {
+            if (s)
+                ctx.out << s->text() << "\n";
+            return restoreResult(s);
         });
 }
 
@@ -346,39 +318,20 @@ int runClone(CliContext &ctx, const Options &o)
     restore.environment = to->environment().name;
     restore.database = *to->environment().database;
     restore.pool = to->pool();
-    const Result<PgTarget> target = PgConnection::target(restore.database.conninfo);
-    restore.newDatabase = target ? target->database : QString();
+    restore.newDatabase = databaseName(restore.database);
     restore.replace = true;
     restore.scrubFile = scrub;
     CloneOperation operation(dump, restore);
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseClone;
-    request.workspace = to->workspace().name;
-    request.environment = restore.environment; // what is changed: the target's database
-    request.isProtected = to->environment().isProtected;
-    request.target =
-        QStringLiteral("database %1 (%2)").arg(restore.newDatabase, restore.environment);
-    request.before = restore.newDatabase;
-    request.after =
-        QStringLiteral("a copy of %1 (%2)").arg(from->databaseTarget(), dump.environment);
-    request.description =
-        QStringLiteral("Replace %1's database %2 with a copy of %3's %4%5. %1's current %2 is "
-                       "kept under another name until you drop it.")
-            .arg(restore.environment, restore.newDatabase, dump.environment, from->databaseTarget(),
-                 scrub.isEmpty()
-                     ? QStringLiteral(" (not scrubbed: no backups.scrub or --scrub)")
-                     : QStringLiteral(", scrubbed with ") + QFileInfo(scrub).fileName());
     return runThroughPipeline<CloneOperation, CloneResult>(
-        ctx, o, request, &operation, [&ctx](const Result<CloneResult> &r) -> ActionResult {
-            if (!r)
-                return Result<QString>(r.error());
-            ctx.out << "dumped " << r->dump.dumpPath() << " (" << formatBytes(r->dump.sizeBytes)
-                    << ")\n"
-                    << r->restore.text() << "\n";
-            ActionResult result(QStringLiteral("succeeded: ") + r->restore.database);
-            result.after = QStringLiteral("%1 from %2; old kept as %3")
-                               .arg(r->restore.database, r->dump.file, r->restore.keptAs);
-            return result;
+        ctx, o,
+        cloneRequest(to->workspace().name, dump.environment,
+                     databaseName(*from->environment().database), to->environment(), scrub),
+        &operation, [&ctx](const Result<CloneResult> &r) {
+            if (r)
+                ctx.out << "dumped " << r->dump.dumpPath() << " (" << formatBytes(r->dump.sizeBytes)
+                        << ")\n"
+                        << r->restore.text() << "\n";
+            return cloneResult(r);
         });
 }
 

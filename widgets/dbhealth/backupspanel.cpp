@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "backupspanel.h"
 
-#include "backup/cloneoperation.h"
+#include "backup/backupactions.h"
 #include "common/formatting.h"
 #include "common/futures.h"
-#include "pg/pgconnection.h"
 #include "runtime/environmentcontext.h"
 
 #include <QCheckBox>
@@ -26,19 +25,10 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Opsdeck {
 
 namespace {
-
-QString databaseOf(const EnvironmentSpec &environment)
-{
-    if (!environment.database)
-        return {};
-    const Result<PgTarget> target = PgConnection::target(environment.database->conninfo);
-    return target ? target->database : QString();
-}
 
 /** Where to restore a backup: an environment's server, a database name, replace or not. */
 class RestoreDialog final : public QDialog
@@ -132,8 +122,9 @@ BackupsPanel::BackupsPanel(EnvironmentContext &context, ActionPipeline &pipeline
     for (const EnvironmentSpec &e : context.workspace().environments) {
         if (e.name == context.name() || !e.database)
             continue;
-        cloneMenu->addAction(tr("%1 (replaces %2, old kept)").arg(e.name, databaseOf(e)), this,
-                             [this, name = e.name] { cloneInto(name); });
+        cloneMenu->addAction(
+            tr("%1 (replaces %2, old kept)").arg(e.name, databaseName(*e.database)), this,
+            [this, name = e.name] { cloneInto(name); });
     }
     m_clone->setMenu(cloneMenu);
     m_clone->setEnabled(!cloneMenu->isEmpty());
@@ -181,9 +172,8 @@ void BackupsPanel::reload()
 {
     const QString directory = backupsDirectory(m_context.workspace());
     const QString environment = m_context.name();
-    onFinished(
-        QtConcurrent::run([directory, environment] { return listBackups(directory, environment); }),
-        this, [this](const QList<BackupManifest> &backups) { showBackups(backups); });
+    onFinished(readBackups(directory, environment), this,
+               [this](const QList<BackupManifest> &backups) { showBackups(backups); });
 }
 
 void BackupsPanel::showBackups(const QList<BackupManifest> &backups)
@@ -278,29 +268,11 @@ void BackupsPanel::backUpNow()
     const EnvironmentSpec &env = m_context.environment();
     if (!env.database)
         return;
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseBackup;
-    request.workspace = m_context.workspace().name;
-    request.environment = m_context.name();
-    request.isProtected = false; // a dump reads; what it writes is the person's own file
-    request.target = QStringLiteral("database ") + databaseOf(env);
-    request.description = tr("Back up %1 of %2").arg(databaseOf(env), m_context.name());
     const DumpRequest dump{m_context.name(), *env.database, m_context.sshPool(),
                            backupsDirectory(m_context.workspace())};
     run<DumpOperation, BackupManifest>(
-        request, [this, dump] { return new DumpOperation(dump, this); },
-        [](const Result<BackupManifest> &m) -> ActionResult {
-            if (!m)
-                return Result<QString>(m.error());
-            ActionResult result(QStringLiteral("%1: %2 in %3 s, verified (%4 entries)")
-                                    .arg(m->file, formatBytes(m->sizeBytes))
-                                    .arg(m->seconds, 0, 'f', 1)
-                                    .arg(m->tocEntries));
-            result.auditOutcome = QStringLiteral("succeeded: ") + m->file;
-            result.after = QStringLiteral("%1 (%2, sha256 %3)")
-                               .arg(m->file, formatBytes(m->sizeBytes), m->sha256.left(16));
-            return result;
-        });
+        backupRequest(m_context.workspace().name, m_context.name(), databaseName(*env.database)),
+        [this, dump] { return new DumpOperation(dump, this); }, backupResult);
 }
 
 void BackupsPanel::restoreSelected()
@@ -320,19 +292,6 @@ void BackupsPanel::restore(const BackupManifest &backup, const QString &environm
     EnvironmentContext *target = m_context.sibling(environment);
     if (!target || !target->environment().database)
         return;
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseRestore;
-    request.workspace = m_context.workspace().name;
-    request.environment = environment; // whose server gets the database
-    request.isProtected = target->environment().isProtected;
-    request.target = QStringLiteral("database %1 (%2)").arg(database, environment);
-    request.before = backup.file;
-    request.description =
-        replace ? tr("Restore %1 into %2 on %3's server. If %2 exists, it is replaced and kept "
-                     "under another name.")
-                      .arg(backup.file, database, environment)
-                : tr("Restore %1 into a new database %2 on %3's server.")
-                      .arg(backup.file, database, environment);
     RestoreRequest restore;
     restore.environment = environment;
     restore.database = *target->environment().database;
@@ -341,19 +300,9 @@ void BackupsPanel::restore(const BackupManifest &backup, const QString &environm
     restore.newDatabase = database;
     restore.replace = replace;
     run<RestoreOperation, RestoreSummary>(
-        request, [this, restore] { return new RestoreOperation(restore, this); },
-        [](const Result<RestoreSummary> &s) -> ActionResult {
-            if (!s)
-                return Result<QString>(s.error());
-            ActionResult result(s->text());
-            result.auditOutcome =
-                s->countsMatch() ? QStringLiteral("succeeded: %1 tables").arg(s->tables)
-                                 : QStringLiteral("succeeded: row counts differ from the source");
-            result.after = s->keptAs.isEmpty()
-                               ? s->database
-                               : QStringLiteral("%1 (old kept as %2)").arg(s->database, s->keptAs);
-            return result;
-        });
+        restoreRequest(m_context.workspace().name, target->environment(), backup.file, database,
+                       replace),
+        [this, restore] { return new RestoreOperation(restore, this); }, restoreResult);
 }
 
 void BackupsPanel::cloneInto(const QString &environment)
@@ -362,48 +311,20 @@ void BackupsPanel::cloneInto(const QString &environment)
     const EnvironmentSpec &source = m_context.environment();
     if (!target || !target->environment().database || !source.database)
         return;
-    const QString targetDatabase = databaseOf(target->environment());
     const QString scrub = m_context.workspace().backups.scrub;
-    ActionRequest request;
-    request.kind = ActionKind::DatabaseClone;
-    request.workspace = m_context.workspace().name;
-    request.environment = environment; // what is changed: the target's database
-    request.isProtected = target->environment().isProtected;
-    request.target = QStringLiteral("database %1 (%2)").arg(targetDatabase, environment);
-    request.before = targetDatabase;
-    request.after = QStringLiteral("a copy of %1 (%2)").arg(databaseOf(source), m_context.name());
-    request.description =
-        tr("Replace %1's database %2 with a copy of %3's %4.")
-            .arg(environment, targetDatabase, m_context.name(), databaseOf(source));
-    request.changes =
-        tr("1. dump %1 (%2) into the backups location\n"
-           "2. restore it beside %3 on %4's server\n"
-           "3. %5\n"
-           "4. switch: %3 is renamed %3_before_<time> (kept until you drop it), the copy "
-           "becomes %3; %4's sessions on it are ended")
-            .arg(databaseOf(source), m_context.name(), targetDatabase, environment,
-                 scrub.isEmpty() ? tr("no scrub (backups.scrub is not set): production data as is")
-                                 : tr("scrub it with %1").arg(QFileInfo(scrub).fileName()));
     const DumpRequest dump{m_context.name(), *source.database, m_context.sshPool(),
                            backupsDirectory(m_context.workspace())};
     RestoreRequest restore;
     restore.environment = environment;
     restore.database = *target->environment().database;
     restore.pool = m_context.sshPool();
-    restore.newDatabase = targetDatabase;
+    restore.newDatabase = databaseName(*target->environment().database);
     restore.replace = true;
     restore.scrubFile = scrub;
     run<CloneOperation, CloneResult>(
-        request, [this, dump, restore] { return new CloneOperation(dump, restore, this); },
-        [](const Result<CloneResult> &r) -> ActionResult {
-            if (!r)
-                return Result<QString>(r.error());
-            ActionResult result(r->restore.text());
-            result.auditOutcome = QStringLiteral("succeeded: ") + r->restore.database;
-            result.after = QStringLiteral("%1 from %2; old kept as %3")
-                               .arg(r->restore.database, r->dump.file, r->restore.keptAs);
-            return result;
-        });
+        cloneRequest(m_context.workspace().name, m_context.name(), databaseName(*source.database),
+                     target->environment(), scrub),
+        [this, dump, restore] { return new CloneOperation(dump, restore, this); }, cloneResult);
 }
 
 } // namespace Opsdeck
