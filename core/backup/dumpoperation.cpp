@@ -61,36 +61,6 @@ PgSessionSettings readingSettings()
     return s;
 }
 
-/** "{a,\"b c\"}" → a, "b c": text[] arrives as the server's text. */
-QStringList textArray(const QVariant &value)
-{
-    if (value.userType() == QMetaType::QStringList)
-        return value.toStringList();
-    QString text = value.toString();
-    if (text.size() < 2)
-        return {};
-    text = text.mid(1, text.size() - 2);
-    QStringList items;
-    QString item;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (c == QLatin1Char('"')) {
-            quoted = !quoted;
-        } else if (c == QLatin1Char('\\') && i + 1 < text.size()) {
-            item += text.at(++i);
-        } else if (c == QLatin1Char(',') && !quoted) {
-            items << item;
-            item.clear();
-        } else {
-            item += c;
-        }
-    }
-    if (!item.isEmpty())
-        items << item;
-    return items;
-}
-
 } // namespace
 
 QString BackupProgress::text() const
@@ -222,7 +192,7 @@ void DumpOperation::readSizes()
                    m_manifest.serverVersion = set->value(0, QStringLiteral("version")).toInt();
                    m_manifest.tables = set->value(0, QStringLiteral("tables")).toInt();
                    m_progress.tablesTotal = m_manifest.tables;
-                   countRows(textArray(set->value(0, QStringLiteral("biggest"))));
+                   countRows(parseTextArray(set->value(0, QStringLiteral("biggest"))));
                });
 }
 

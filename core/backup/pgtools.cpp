@@ -131,4 +131,33 @@ Status checkNewDatabaseName(const QString &name)
     return success();
 }
 
+QStringList parseTextArray(const QVariant &value)
+{
+    if (value.userType() == QMetaType::QStringList)
+        return value.toStringList();
+    QString text = value.toString();
+    if (text.size() < 2)
+        return {};
+    text = text.mid(1, text.size() - 2);
+    QStringList items;
+    QString item;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('"')) {
+            quoted = !quoted;
+        } else if (c == QLatin1Char('\\') && i + 1 < text.size()) {
+            item += text.at(++i);
+        } else if (c == QLatin1Char(',') && !quoted) {
+            items << item;
+            item.clear();
+        } else {
+            item += c;
+        }
+    }
+    if (!item.isEmpty())
+        items << item;
+    return items;
+}
+
 } // namespace Opsdeck

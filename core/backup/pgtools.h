@@ -5,6 +5,8 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+#include <QVariant>
 
 namespace Opsdeck {
 
@@ -45,6 +47,9 @@ struct ToolConnection
  */
 Result<ToolConnection> toolConnection(const QString &conninfo, quint16 tunnelPort,
                                       const QString &database, const QString &applicationName);
+
+/** A text[] as it arrives (the server's text, "{a,\"b c\"}"), or already a list: a, b c. */
+QStringList parseTextArray(const QVariant &value);
 
 /** A database name Opsdeck will create: letters, digits and _, at most 63 bytes. */
 Status checkNewDatabaseName(const QString &name);

@@ -35,23 +35,6 @@ PgSessionSettings writingSettings()
     return s;
 }
 
-QStringList textArray(const QVariant &value)
-{
-    if (value.userType() == QMetaType::QStringList)
-        return value.toStringList();
-    QString text = value.toString();
-    if (text.size() < 2)
-        return {};
-    QStringList items;
-    for (QString item : text.mid(1, text.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (item.startsWith(QLatin1Char('"')) && item.endsWith(QLatin1Char('"')))
-            item =
-                item.mid(1, item.size() - 2).replace(QStringLiteral("\\\""), QStringLiteral("\""));
-        items << item;
-    }
-    return items;
-}
-
 } // namespace
 
 bool RestoreSummary::countsMatch() const
@@ -250,7 +233,8 @@ void RestoreOperation::compare()
                 if (!set || set->rowCount() != 1)
                     return dropWorkDatabase(set ? QStringLiteral("no answer") : set.errorString());
                 m_summary.tables = set->value(0, QStringLiteral("tables")).toInt();
-                const QStringList present = textArray(set->value(0, QStringLiteral("present")));
+                const QStringList present =
+                    parseTextArray(set->value(0, QStringLiteral("present")));
                 QStringList counts; // names as the server quoted them: safe to splice
                 for (qsizetype i = 0; i < present.size(); ++i)
                     counts << QStringLiteral("(select count(*) from %1)").arg(present[i]);

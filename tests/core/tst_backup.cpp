@@ -119,6 +119,18 @@ private slots:
         QVERIFY(uri->conninfo.contains(QStringLiteral("port='5433'")));
     }
 
+    /** Table names as format('%I.%I') quotes them, in a text[] as the server prints it. */
+    void textArrays()
+    {
+        // {public.auth_user,"public.\"odd, name\""}
+        const QString text = QStringLiteral("{public.auth_user,\"public.\\\"odd, name\\\"\"}");
+        const QStringList expected{QStringLiteral("public.auth_user"),
+                                   QStringLiteral("public.\"odd, name\"")};
+        QCOMPARE(parseTextArray(text), expected);
+        QCOMPARE(parseTextArray(QStringLiteral("{}")), QStringList());
+        QCOMPARE(parseTextArray(QVariant()), QStringList());
+    }
+
     void newDatabaseNames()
     {
         QVERIFY(checkNewDatabaseName(QStringLiteral("minitwit_staging_copy")).ok());
