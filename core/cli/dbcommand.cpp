@@ -38,16 +38,18 @@ QJsonObject toJson(const CheckResult &c)
                         {QStringLiteral("detail"), f.detail},
                         {QStringLiteral("fix"), f.fix},
                         {QStringLiteral("extra"), QJsonObject::fromVariantMap(f.extra)}});
-    return QJsonObject{{QStringLiteral("name"), c.name},
-                       {QStringLiteral("title"), c.title},
-                       {QStringLiteral("verdict"), verdictName(c.verdict)},
-                       {QStringLiteral("summary"), c.summary},
-                       {QStringLiteral("explanation"), c.explanation},
-                       {QStringLiteral("thresholds"), QJsonObject::fromVariantMap(c.thresholds)},
-                       {QStringLiteral("error"), c.error},
-                       {QStringLiteral("fix_kind"),
-                        c.fixIsAdvice ? QStringLiteral("advice") : QStringLiteral("sql")},
-                       {QStringLiteral("findings"), findings}};
+    return QJsonObject{
+        {QStringLiteral("name"), c.name},
+        {QStringLiteral("server"), c.server.isEmpty() ? QStringLiteral("primary") : c.server},
+        {QStringLiteral("title"), c.title},
+        {QStringLiteral("verdict"), verdictName(c.verdict)},
+        {QStringLiteral("summary"), c.summary},
+        {QStringLiteral("explanation"), c.explanation},
+        {QStringLiteral("thresholds"), QJsonObject::fromVariantMap(c.thresholds)},
+        {QStringLiteral("error"), c.error},
+        {QStringLiteral("fix_kind"),
+         c.fixIsAdvice ? QStringLiteral("advice") : QStringLiteral("sql")},
+        {QStringLiteral("findings"), findings}};
 }
 
 QString label(Verdict v)
@@ -131,6 +133,23 @@ std::optional<Options> parse(CliContext &ctx, const QStringList &args)
     return o;
 }
 
+/** Each replica's standby checks, or why it could not be reached. */
+QList<CheckResult> replicasChecks(EnvironmentSession &env, const DatabaseSpec &spec,
+                                  HealthRunner runner)
+{
+    runner.setServerRole(HealthRunner::ServerRole::Standby);
+    QList<CheckResult> checks;
+    for (const ReplicaSpec &replica : spec.replicas) {
+        const Result<PgConnection *> db = env.replica(replica.name);
+        if (!db) {
+            checks << unreachableReplica(replica.name, db.errorString());
+            continue;
+        }
+        checks << replicaChecks(EnvironmentSession::wait(runner.run(**db)), replica.name);
+    }
+    return checks;
+}
+
 int runHealth(CliContext &ctx, const Options &o)
 {
     Result<std::unique_ptr<EnvironmentSession>> session =
@@ -164,6 +183,8 @@ int runHealth(CliContext &ctx, const Options &o)
     HealthReport report =
         checks.isEmpty() ? HealthReport{{}, QDateTime::currentDateTimeUtc(), (*db)->serverVersion()}
                          : EnvironmentSession::wait(runner.run(**db));
+    if (spec)
+        report.checks << replicasChecks(env, *spec, runner);
     if (freshness) // from the manifests in the backups location, not from the server
         report.checks.append(
             backupFreshnessCheck(listBackups(env.workspace().backups.directory, o.environment),
@@ -182,7 +203,14 @@ int runHealth(CliContext &ctx, const Options &o)
         ctx.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
     } else {
         ctx.out << o.environment << ": " << env.databaseTarget() << ", PostgreSQL "
-                << report.serverVersion / 10000 << "." << report.serverVersion % 10000 << "\n\n";
+                << report.serverVersion / 10000 << "." << report.serverVersion % 10000;
+        if (spec && !spec->replicas.isEmpty()) {
+            QStringList names;
+            for (const ReplicaSpec &replica : spec->replicas)
+                names << replica.name;
+            ctx.out << "; replicas " << names.join(QStringLiteral(", "));
+        }
+        ctx.out << "\n\n";
         printReport(ctx.out, report);
     }
     switch (report.overall()) {

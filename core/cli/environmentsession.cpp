@@ -61,6 +61,20 @@ Result<PgConnection *> EnvironmentSession::database(Role role)
     if (!database)
         return Result<PgConnection *>::failure(
             QStringLiteral("environment '%1' has no database").arg(m_context->name()));
+    return connected(database);
+}
+
+Result<PgConnection *> EnvironmentSession::replica(const QString &name)
+{
+    DatabaseSession *database = m_context->replicaSession(name);
+    if (!database)
+        return Result<PgConnection *>::failure(
+            QStringLiteral("environment '%1' has no replica '%2'").arg(m_context->name(), name));
+    return connected(database);
+}
+
+Result<PgConnection *> EnvironmentSession::connected(DatabaseSession *database)
+{
     // A command may block: wait for the one attempt, with no retries behind the user's back.
     QEventLoop loop;
     Result<PgConnection *> outcome =

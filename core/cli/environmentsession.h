@@ -39,6 +39,8 @@ public:
     Result<PgConnection *> database(Role role = Role::Monitoring);
     SshPool *pool() const { return m_pool.get(); }
     QString databaseTarget() const;
+    /** The named replica's monitoring session, connected (one attempt), or why not. */
+    Result<PgConnection *> replica(const QString &name);
 
     /** Commands may block: runs an event loop until the future is done. */
     template<typename T>
@@ -55,6 +57,8 @@ public:
 
 private:
     EnvironmentSession() = default;
+    /** Waits for the one connection attempt of `database`. */
+    static Result<PgConnection *> connected(DatabaseSession *database);
 
     FixedPrompter m_prompter{HostKeyDecision::Reject};
     std::unique_ptr<SshPool> m_pool;

@@ -56,7 +56,13 @@ QString overviewSql()
                " case when pg_is_in_recovery() then pg_get_wal_replay_pause_state() end"
                " as replay_pause,"
                " case when pg_is_in_recovery() then extract(epoch from now() -"
-               " pg_last_xact_replay_timestamp())::float8 end as replay_age"
+               " pg_last_xact_replay_timestamp())::float8 end as replay_age,"
+               " case when pg_is_in_recovery() then coalesce(pg_wal_lsn_diff("
+               "pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint end as unreplayed,"
+               " (select status from pg_stat_wal_receiver) as receiver,"
+               " (select confl_lock + confl_snapshot + confl_bufferpin + confl_tablespace +"
+               " confl_deadlock from pg_stat_database_conflicts where datname = current_database())"
+               " as conflicts"
                " from pg_stat_database d where d.datname = current_database()");
 }
 
@@ -97,6 +103,9 @@ OverviewSample overviewSample(const PgResultSet &set)
     }
     s.replayPause = v("replay_pause").toString();
     s.replayAgeSeconds = v("replay_age").isNull() ? -1 : v("replay_age").toDouble();
+    s.notReplayedBytes = v("unreplayed").toLongLong();
+    s.receiverStatus = v("receiver").toString();
+    s.conflicts = v("conflicts").toLongLong();
     return s;
 }
 

@@ -39,6 +39,9 @@ struct OverviewSample
     QList<StandbyRow> standbyRows;
     QString replayPause;          // on a standby: pg_get_wal_replay_pause_state()
     double replayAgeSeconds = -1; // on a standby: since the last replayed commit
+    qint64 notReplayedBytes = 0;  // on a standby: received and not yet replayed
+    QString receiverStatus;       // on a standby: its WAL receiver ("streaming"), empty: none
+    qint64 conflicts = 0;         // on a standby: queries cancelled by recovery, this database
 };
 
 /** One line of the overview: a value with its verdict and one sentence of why. */

@@ -62,6 +62,21 @@ Result<CheckDefinition> parseCheck(const QString &text, const QString &fileName)
             if (value != QLatin1String("sql") && value != QLatin1String("advice"))
                 return errorAt(fileName, line + 1, QStringLiteral("fix must be 'sql' or 'advice'"));
             check.fixIsAdvice = value == QLatin1String("advice");
+        } else if (key == QLatin1String("roles")) {
+            const QStringList roles = value.split(QLatin1Char(','), Qt::SkipEmptyParts);
+            check.onPrimary = check.onStandby = false;
+            for (const QString &role : roles) {
+                if (role.trimmed() == QLatin1String("primary"))
+                    check.onPrimary = true;
+                else if (role.trimmed() == QLatin1String("standby"))
+                    check.onStandby = true;
+                else
+                    return errorAt(fileName, line + 1,
+                                   QStringLiteral("roles must list primary and/or standby"));
+            }
+            if (roles.isEmpty())
+                return errorAt(fileName, line + 1,
+                               QStringLiteral("roles must list primary and/or standby"));
         } else if (key == QLatin1String("scope")) {
             check.scope = value;
         } else if (key == QLatin1String("requires")) {

@@ -19,8 +19,8 @@ struct CheckThreshold
 
 /**
  * A health check as written in resources/sql/health/NAME.sql: a header of `-- key: value`
- * lines (name, title, explain, threshold, versions, requires, fix) and one SELECT returning the
- * offending objects as (object, severity, detail, fix, ...extra columns).
+ * lines (name, title, explain, threshold, versions, requires, fix, roles) and one SELECT returning
+ * the offending objects as (object, severity, detail, fix, ...extra columns).
  */
 struct CheckDefinition
 {
@@ -36,6 +36,10 @@ struct CheckDefinition
     // `-- fix: advice`: the fix column is a recommendation to think about (server settings,
     // restarts, sizing), not SQL that makes the finding go away when run as it stands.
     bool fixIsAdvice = false;
+    // `-- roles: primary, standby`: where it makes sense. Most checks look at what only a
+    // primary has (writes, vacuum, slots); sessions and recovery conflicts exist on a standby.
+    bool onPrimary = true;
+    bool onStandby = false;
     QString sql;
 
     bool supports(int serverVersionNum) const

@@ -25,7 +25,8 @@ struct Finding
 
 struct CheckResult
 {
-    QString name;
+    QString name;   // "long_running"; a replica's: "standby1/long_running"
+    QString server; // empty: the environment's database; else the replica it ran on
     QString title;
     QString explanation;
     Verdict verdict = Verdict::Ok;
@@ -47,5 +48,14 @@ struct HealthReport
     const CheckResult *check(const QString &name) const;
     int count(Verdict verdict) const;
 };
+
+/**
+ * A replica's report folded into its environment's: each check named "REPLICA/check", titled
+ * "… on REPLICA" and marked with its server, so one list (pane, CLI, JSON) holds the primary's
+ * checks and every replica's without two results sharing a name.
+ */
+QList<CheckResult> replicaChecks(const HealthReport &report, const QString &replica);
+/** The one result a replica gives when it cannot be reached (critical: reads go nowhere). */
+CheckResult unreachableReplica(const QString &replica, const QString &error);
 
 } // namespace Opsdeck

@@ -117,6 +117,39 @@ int HealthReport::count(Verdict verdict) const
                              [verdict](const CheckResult &c) { return c.verdict == verdict; }));
 }
 
+QList<CheckResult> replicaChecks(const HealthReport &report, const QString &replica)
+{
+    QList<CheckResult> checks;
+    for (CheckResult c : report.checks) {
+        c.name = replica + QLatin1Char('/') + c.name;
+        c.title = QStringLiteral("%1 on %2").arg(c.title, replica);
+        c.server = replica;
+        checks << c;
+    }
+    return checks;
+}
+
+CheckResult unreachableReplica(const QString &replica, const QString &error)
+{
+    CheckResult c;
+    c.name = replica + QStringLiteral("/reachable");
+    c.title = QStringLiteral("Replica %1 reachable").arg(replica);
+    c.server = replica;
+    c.explanation = QStringLiteral("The workspace lists %1 as a standby of this database; "
+                                   "reads sent there fail while it cannot be reached.")
+                        .arg(replica);
+    c.verdict = Verdict::Critical;
+    c.fixIsAdvice = true;
+    c.findings << Finding{replica,
+                          Verdict::Critical,
+                          error,
+                          QStringLiteral("Check that the standby runs and that its conninfo and "
+                                         "tunnel in the workspace are right."),
+                          {}};
+    c.summary = QStringLiteral("%1: %2").arg(replica, error);
+    return c;
+}
+
 HealthRunner::HealthRunner(QList<CheckDefinition> checks, QVariantMap thresholds)
     : m_checks(std::move(checks))
     , m_thresholds(flatten(thresholds))

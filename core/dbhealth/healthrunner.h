@@ -26,6 +26,10 @@ public:
      */
     HealthRunner(QList<CheckDefinition> checks, QVariantMap thresholds);
 
+    /** Which server it looks at: a standby runs only the checks marked `roles: standby`. */
+    enum class ServerRole { Primary, Standby };
+    void setServerRole(ServerRole role) { m_role = role; }
+
     /** Periodic refreshes leave out checks marked on-demand (their last result stays shown). */
     void setIncludeOnDemand(bool include) { m_includeOnDemand = include; }
 
@@ -47,11 +51,13 @@ private:
     QList<CheckDefinition> m_checks;
     QVariantMap m_thresholds; // flattened to "check.threshold"
     bool m_includeOnDemand = true;
+    ServerRole m_role = ServerRole::Primary;
 
     bool runs(const CheckDefinition &check, int serverVersion) const;
     bool selected(const CheckDefinition &check) const
     {
-        return m_includeOnDemand || !check.onDemand;
+        return (m_includeOnDemand || !check.onDemand) &&
+               (m_role == ServerRole::Primary ? check.onPrimary : check.onStandby);
     }
 };
 

@@ -60,6 +60,25 @@ DatabaseSession *EnvironmentContext::consoleSession()
     return m_console.get();
 }
 
+DatabaseSession *EnvironmentContext::replicaSession(const QString &replica)
+{
+    const std::optional<DatabaseSpec> &database = environment().database;
+    if (!database)
+        return nullptr;
+    std::unique_ptr<DatabaseSession> &session = m_replicas[replica];
+    if (!session) {
+        for (const ReplicaSpec &spec : database->replicas)
+            if (spec.name == replica)
+                session = std::make_unique<DatabaseSession>(database->replica(spec), sshPool(),
+                                                            PgSessionSettings{});
+        if (!session) {
+            m_replicas.erase(replica);
+            return nullptr;
+        }
+    }
+    return session.get();
+}
+
 std::unique_ptr<DatabaseSession> EnvironmentContext::newConsoleWriteSession() const
 {
     if (!environment().database)

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 
+#include <map>
 #include <memory>
 
 namespace Opsdeck {
@@ -48,6 +49,9 @@ public:
     /** Writing session for explicit actions (terminate, flag writes); nullptr without a database.
      */
     DatabaseSession *actionSession();
+    /** A read-only monitoring session on the standby `database.replicas:` names (opened on
+     * first use, one per replica); nullptr when there is no such replica. */
+    DatabaseSession *replicaSession(const QString &replica);
     /** The SQL console's read-only session (longer timeouts, its own backend so a long query
      * or its Cancel never touches the panes' monitoring); nullptr without a database. */
     DatabaseSession *consoleSession();
@@ -76,6 +80,7 @@ private:
     std::unique_ptr<DatabaseSession> m_monitoring;
     std::unique_ptr<DatabaseSession> m_action;
     std::unique_ptr<DatabaseSession> m_console;
+    std::map<QString, std::unique_ptr<DatabaseSession>> m_replicas;
     std::unique_ptr<PrometheusClient> m_prometheus;
     std::unique_ptr<HttpEndpoint> m_alertmanager;
     std::unique_ptr<AlertsClient> m_alerts; // after both: destroyed first, it borrows them

@@ -4,6 +4,8 @@
 #include "workspace.h"
 #include "yamlreader.h"
 
+#include <functional>
+
 namespace Opsdeck {
 
 /** Reads and validates an environment's `deploy:` block (after its `hosts:`). */
@@ -33,6 +35,14 @@ QStringList readAlertRuleFiles(YamlReader &reader, const YAML::Node &node);
 
 /** The workspace's `dashboards:` list (name, panels). */
 QList<DashboardSpec> readDashboards(YamlReader &reader, const YAML::Node &node);
+
+/**
+ * A database's `replicas:` list ({name, conninfo, tunnel}); `requireHost` reports a tunnel that
+ * names no host. A replica without a tunnel goes through the primary's (`defaultTunnel`).
+ */
+QList<ReplicaSpec> readReplicas(
+    YamlReader &reader, const YAML::Node &node, const QString &path, const QString &defaultTunnel,
+    const std::function<void(const YAML::Node &, const QString &, const QString &)> &requireHost);
 
 /** The workspace's `backups: { location, max_age, scrub }`. */
 BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node);

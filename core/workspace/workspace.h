@@ -42,12 +42,33 @@ struct HostSpec
     SourcePosition position;
 };
 
+/** A read-only standby of an environment's database (`database.replicas:`). */
+struct ReplicaSpec
+{
+    QString name;     // as shown; also its application_name on the primary, when they agree
+    QString conninfo; // the standby's own server, the same database
+    QString tunnel;   // host to reach it through; default: the primary's tunnel
+    SourcePosition position;
+};
+
 struct DatabaseSpec
 {
     QString conninfo;
     QString tunnel; // host name to reach the database through, or empty
     QVariantMap thresholds;
+    QList<ReplicaSpec> replicas;
     SourcePosition position;
+
+    /** The replica as a database of its own (its conninfo and tunnel, these thresholds). */
+    DatabaseSpec replica(const ReplicaSpec &replica) const
+    {
+        DatabaseSpec spec = *this;
+        spec.conninfo = replica.conninfo;
+        spec.tunnel = replica.tunnel;
+        spec.replicas.clear();
+        spec.position = replica.position;
+        return spec;
+    }
 };
 
 struct PrometheusSpec

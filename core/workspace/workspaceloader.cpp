@@ -41,7 +41,7 @@ const QStringList kEnvKeys = {QStringLiteral("protected"),    QStringLiteral("ho
                               QStringLiteral("config"),       QStringLiteral("flags"),
                               QStringLiteral("deploy"),       QStringLiteral("logs")};
 const QStringList kDatabaseKeys = {QStringLiteral("conninfo"), QStringLiteral("tunnel"),
-                                   QStringLiteral("thresholds")};
+                                   QStringLiteral("thresholds"), QStringLiteral("replicas")};
 const QStringList kPrometheusKeys = {QStringLiteral("url"), QStringLiteral("tunnel"),
                                      QStringLiteral("auth"), QStringLiteral("scrape_interval"),
                                      QStringLiteral("tls")};
@@ -299,6 +299,11 @@ private:
         if (node["thresholds"])
             db.thresholds =
                 m_r.variantMap(node["thresholds"], p + QStringLiteral(".thresholds"), {});
+        if (node["replicas"])
+            db.replicas =
+                readReplicas(m_r, node["replicas"], p + QStringLiteral(".replicas"), db.tunnel,
+                             [this](const YAML::Node &at, const QString &path,
+                                    const QString &name) { requireHost(at, path, name); });
         return db;
     }
 

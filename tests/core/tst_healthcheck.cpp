@@ -4,6 +4,7 @@
 #include "dbhealth/dboverview.h"
 #include "dbhealth/healthcheck.h"
 #include "dbhealth/healthrunner.h"
+#include "dbhealth/replication.h"
 
 #include <QSet>
 #include <QTest>
@@ -92,6 +93,133 @@ private slots:
         QVERIFY(sizesOnDemand);
     }
 
+    void standbyRunsOnlyTheChecksThatMakeSenseThere()
+    {
+        const Result<CheckDefinition> both = parseCheck(
+            QStringLiteral("-- name: both\n-- title: B\n-- roles: primary, standby\nselect 1"),
+            QStringLiteral("b.sql"));
+        const Result<CheckDefinition> primaryOnly = parseCheck(
+            QStringLiteral("-- name: writes\n-- title: W\nselect 1"), QStringLiteral("w.sql"));
+        const Result<CheckDefinition> standbyOnly =
+            parseCheck(QStringLiteral("-- name: replay\n-- title: R\n-- roles: standby\nselect 1"),
+                       QStringLiteral("r.sql"));
+        QVERIFY(both.ok() && primaryOnly.ok() && standbyOnly.ok());
+        QVERIFY(both->onPrimary && both->onStandby);
+        QVERIFY(primaryOnly->onPrimary && !primaryOnly->onStandby); // the default
+        QVERIFY(!standbyOnly->onPrimary && standbyOnly->onStandby);
+        HealthRunner runner({*both, *primaryOnly, *standbyOnly}, {});
+        auto names = [&runner] {
+            const QList<PgStatement> statements = runner.statements(150000);
+            const HealthReport report =
+                runner.report(150000, PgBatchResult(statements.size(), PgResultSet{}));
+            QStringList list;
+            for (const CheckResult &c : report.checks)
+                list << c.name;
+            return list;
+        };
+        QCOMPARE(names(), QStringList({QStringLiteral("both"), QStringLiteral("writes")}));
+        runner.setServerRole(HealthRunner::ServerRole::Standby);
+        QCOMPARE(runner.statements(150000).size(), 3); // two checks + the lock-holder lookup
+        QCOMPARE(names(), QStringList({QStringLiteral("both"), QStringLiteral("replay")}));
+
+        // The built-in catalogue: sessions and conflicts on a standby, WAL and slots not.
+        QStringList onStandby;
+        for (const CheckDefinition &c : builtinChecks())
+            if (c.onStandby)
+                onStandby << c.name;
+        QCOMPARE(onStandby,
+                 QStringList({QStringLiteral("blocked_queries"), QStringLiteral("cache_hit"),
+                              QStringLiteral("connections"), QStringLiteral("idle_in_transaction"),
+                              QStringLiteral("long_running"), QStringLiteral("standby_conflicts"),
+                              QStringLiteral("standby_replay")}));
+    }
+
+    void replicaChecksJoinTheEnvironmentsListUnderTheirOwnNames()
+    {
+        HealthReport standby;
+        CheckResult longRunning;
+        longRunning.name = QStringLiteral("long_running");
+        longRunning.title = QStringLiteral("Long-running queries");
+        longRunning.verdict = Verdict::Warning;
+        standby.checks << longRunning;
+        const QList<CheckResult> folded = replicaChecks(standby, QStringLiteral("standby1"));
+        QCOMPARE(folded.size(), 1);
+        QCOMPARE(folded[0].name, QStringLiteral("standby1/long_running"));
+        QCOMPARE(folded[0].title, QStringLiteral("Long-running queries on standby1"));
+        QCOMPARE(folded[0].server, QStringLiteral("standby1"));
+        QCOMPARE(folded[0].verdict, Verdict::Warning);
+
+        const CheckResult down =
+            unreachableReplica(QStringLiteral("standby1"), QStringLiteral("connection refused"));
+        QCOMPARE(down.name, QStringLiteral("standby1/reachable"));
+        QCOMPARE(down.verdict, Verdict::Critical);
+        QCOMPARE(down.findings.value(0).detail, QStringLiteral("connection refused"));
+        HealthReport environment;
+        environment.checks << folded << down;
+        QCOMPARE(environment.overall(), Verdict::Critical);
+    }
+
+    void replicationRowsPutEachServerBesideThePrimary()
+    {
+        OverviewSample primary;
+        primary.connections = 12;
+        primary.maxConnections = 97;
+        primary.standbyRows << StandbyRow{QStringLiteral("standby1"), QStringLiteral("streaming"),
+                                          40 << 20, 12.0, 39 << 20}
+                            << StandbyRow{QStringLiteral("10.0.0.9"), QStringLiteral("catchup"), 0,
+                                          0, 0};
+        OverviewSample standby;
+        standby.inRecovery = true;
+        standby.replayPause = QStringLiteral("paused");
+        standby.receiverStatus = QStringLiteral("streaming");
+        standby.notReplayedBytes = 39 << 20;
+        standby.conflicts = 3;
+        QList<ServerRow> rows = serverRows(
+            {QStringLiteral("primary"), primary, {}},
+            {{QStringLiteral("standby1"), standby, {}},
+             {QStringLiteral("standby2"), std::nullopt, QStringLiteral("connection refused")}});
+        QCOMPARE(rows.size(), 4);
+        QCOMPARE(rows[0].role, QStringLiteral("primary"));
+        QCOMPARE(rows[0].sessions, QStringLiteral("12 of 97, 0 active"));
+        QCOMPARE(rows[0].verdict, Verdict::Ok);
+        // standby1: the primary's numbers and its own, one row.
+        QCOMPARE(rows[1].name, QStringLiteral("standby1"));
+        QCOMPARE(rows[1].role, QStringLiteral("standby"));
+        QCOMPARE(rows[1].behind, formatBytes(40 << 20));
+        QCOMPARE(rows[1].replayLag, formatAge(12.0));
+        QCOMPARE(rows[1].replay, QStringLiteral("PAUSED"));
+        QCOMPARE(rows[1].conflicts, QStringLiteral("3"));
+        QCOMPARE(rows[1].verdict, Verdict::Warning);
+        QVERIFY2(rows[1].why.contains(QStringLiteral("pg_wal_replay_resume")),
+                 qPrintable(rows[1].why));
+        QCOMPARE(rows[2].role, QStringLiteral("not connected"));
+        QCOMPARE(rows[2].verdict, Verdict::Critical);
+        QCOMPARE(rows[2].why, QStringLiteral("connection refused"));
+        // A standby the primary streams to that the workspace does not list.
+        QCOMPARE(rows[3].name, QStringLiteral("10.0.0.9"));
+        QCOMPARE(rows[3].role, QStringLiteral("standby, not in the workspace"));
+        QCOMPARE(rows[3].verdict, Verdict::Warning); // catchup, not streaming
+
+        // Promoted: a listed replica that is not in recovery is the worst news.
+        standby.inRecovery = false;
+        rows = serverRows({QStringLiteral("primary"), primary, {}},
+                          {{QStringLiteral("standby1"), standby, {}}});
+        QCOMPARE(rows[1].verdict, Verdict::Critical);
+        QVERIFY(rows[1].role.contains(QStringLiteral("promoted")));
+        // Streaming and caught up: quiet.
+        standby.inRecovery = true;
+        standby.replayPause = QStringLiteral("not paused");
+        standby.notReplayedBytes = 0;
+        primary.standbyRows = {
+            StandbyRow{QStringLiteral("standby1"), QStringLiteral("streaming"), 0, 0.1, 0}};
+        rows = serverRows({QStringLiteral("primary"), primary, {}},
+                          {{QStringLiteral("standby1"), standby, {}}});
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].verdict, Verdict::Ok);
+        QCOMPARE(rows[1].replay, QStringLiteral("replaying"));
+        QCOMPARE(rows[1].why, QStringLiteral("streaming; nothing replayed since it started"));
+    }
+
     void versionSpecificVariantsArePicked()
     {
         HealthRunner runner(builtinChecks(), {});
@@ -136,6 +264,9 @@ private slots:
         QTest::newRow("unknown key")
             << QStringLiteral("-- name: n\n-- title: T\n-- colour: red\nselect 1")
             << QStringLiteral("x.sql:3:1: unknown header key 'colour'");
+        QTest::newRow("bad roles")
+            << QStringLiteral("-- name: n\n-- title: T\n-- roles: replica\nselect 1")
+            << QStringLiteral("x.sql:3:1: roles must list primary and/or standby");
         QTest::newRow("no sql") << QStringLiteral("-- name: n\n-- title: T\n")
                                 << QStringLiteral("no SQL");
         QTest::newRow("undeclared parameter")

@@ -181,6 +181,70 @@ private slots:
         QCOMPARE(mine.panels[0].source, panel.source);
     }
 
+    void replicasAreListedUnderTheDatabase()
+    {
+        const QByteArray text =
+            "version: 1\nhosts:\n  bastion: {address: 10.0.0.1}\n  db2: {address: 10.0.0.2}\n"
+            "environments:\n  production:\n    database:\n"
+            "      conninfo: \"host=10.0.1.1 dbname=app\"\n      tunnel: bastion\n"
+            "      thresholds: {long_running: {warn_seconds: 30}}\n"
+            "      replicas:\n"
+            "        - {name: standby1, conninfo: \"host=10.0.1.2 dbname=app\"}\n"
+            "        - {name: standby2, conninfo: \"host=10.0.1.3 dbname=app\", tunnel: db2}\n";
+        const WorkspaceLoadResult r =
+            WorkspaceLoader::loadText(text, QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QVERIFY2(r.ok(), qPrintable(r.diagnostics.value(0).toString()));
+        const DatabaseSpec &db = *r.workspace->environment(QStringLiteral("production"))->database;
+        QCOMPARE(db.replicas.size(), 2);
+        QCOMPARE(db.replicas[0].name, QStringLiteral("standby1"));
+        QCOMPARE(db.replicas[0].tunnel, QStringLiteral("bastion")); // the primary's, by default
+        QCOMPARE(db.replicas[1].tunnel, QStringLiteral("db2"));
+        const DatabaseSpec replica = db.replica(db.replicas[1]);
+        QCOMPARE(replica.conninfo, QStringLiteral("host=10.0.1.3 dbname=app"));
+        QCOMPARE(replica.tunnel, QStringLiteral("db2"));
+        QCOMPARE(replica.thresholds, db.thresholds); // one set of limits for the environment
+        QVERIFY(replica.replicas.isEmpty());
+    }
+
+    void badReplicasSayWhereAndWhy_data()
+    {
+        QTest::addColumn<QByteArray>("replicas");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("not a list")
+            << QByteArray("replicas: {name: s}")
+            << QStringLiteral("8:17: error: environments.production.database."
+                              "replicas: a list of standbys");
+        QTest::newRow("no conninfo")
+            << QByteArray("replicas: [{name: s}]")
+            << QStringLiteral("replicas[0]: a replica needs name: and conninfo:");
+        QTest::newRow("unknown tunnel")
+            << QByteArray("replicas: [{name: s, conninfo: x, tunnel: nowhere}]")
+            << QStringLiteral("replicas[0].tunnel: unknown host 'nowhere'");
+        QTest::newRow("twice") << QByteArray("replicas: [{name: s, conninfo: x}, {name: s, "
+                                             "conninfo: y}]")
+                               << QStringLiteral("replicas[1].name: 's' is listed twice");
+        QTest::newRow("bad name") << QByteArray("replicas: [{name: \"a b\", conninfo: x}]")
+                                  << QStringLiteral("'a b': use letters, digits");
+    }
+
+    void badReplicasSayWhereAndWhy()
+    {
+        QFETCH(QByteArray, replicas);
+        QFETCH(QString, error);
+        const QByteArray text = "version: 1\nhosts:\n  bastion: {address: 10.0.0.1}\n"
+                                "environments:\n  production:\n    database:\n"
+                                "      conninfo: \"host=10.0.1.1 dbname=app\"\n      " +
+                                replicas + "\n";
+        const WorkspaceLoadResult r =
+            WorkspaceLoader::loadText(text, QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QVERIFY(!r.ok());
+        QStringList messages;
+        for (const Diagnostic &d : r.diagnostics)
+            messages << d.toString();
+        QVERIFY2(messages.join(QLatin1Char('\n')).contains(error),
+                 qPrintable(messages.join(QLatin1Char('\n'))));
+    }
+
     void missingFileIsAnErrorNotACrash()
     {
         const WorkspaceLoadResult r =

@@ -33,12 +33,14 @@ QStringList objects(const CheckResult *check)
     return list;
 }
 
-/** One report line per check name (a name may have a file per PostgreSQL version range). */
+/** One report line per check name (a name may have a file per PostgreSQL version range), of
+ * the checks a primary runs. */
 int checkNames()
 {
     QSet<QString> names;
     for (const CheckDefinition &c : builtinChecks())
-        names.insert(c.name);
+        if (c.onPrimary)
+            names.insert(c.name);
     return int(names.size());
 }
 

@@ -160,6 +160,8 @@ start_standby() {
 port = $STANDBY_PORT
 unix_socket_directories = '$dir'
 hot_standby_feedback = on
+# Replay cancels a standby query in its way after 5 s (30 s by default), so a conflict shows soon.
+max_standby_streaming_delay = 5s
 cluster_name = 'standby1'
 primary_conninfo = 'host=127.0.0.1 port=$PGPORT user=postgres application_name=standby1'
 CONF

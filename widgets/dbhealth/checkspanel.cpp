@@ -127,9 +127,11 @@ void ChecksPanel::showSelected()
         QStringList parts;
         for (auto it = c->thresholds.cbegin(); it != c->thresholds.cend(); ++it)
             parts << QStringLiteral("%1 = %2").arg(it.key(), it.value().toString());
+        // A replica's "standby1/long_running" takes the environment's long_running limits.
+        const QString checkName = c->name.section(QLatin1Char('/'), -1);
         html += QStringLiteral("<p><i>Thresholds (set them under database.thresholds.%1 in the "
                                "workspace):</i> %2</p>")
-                    .arg(c->name, parts.join(QStringLiteral(", ")).toHtmlEscaped());
+                    .arg(checkName, parts.join(QStringLiteral(", ")).toHtmlEscaped());
     }
     if (!c->findings.isEmpty()) {
         html +=

@@ -14,6 +14,7 @@
 #include "common/futures.h"
 #include "common/messagebanner.h"
 #include "dbhealth/queryplan.h"
+#include "dbhealth/replicawatch.h"
 #include "overviewslotspanels.h"
 #include "runtime/databasesession.h"
 #include "runtime/environmentcontext.h"
@@ -59,6 +60,8 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     , m_activity(new ActivityPanel(this))
     , m_locks(new QTreeWidget(this))
     , m_slots(new SlotsPanel(this))
+    , m_replication(new ReplicationPanel(this))
+    , m_replicas(new ReplicaWatch(context, m_runner, this))
     , m_backups(new BackupsPanel(context, m_actions, this))
 {
     setObjectName(QStringLiteral("dbHealthPane"));
@@ -71,6 +74,7 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     m_locks->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_locks->header()->setStretchLastSection(true);
     m_tabs->addTab(m_overview, QStringLiteral("Overview"));
+    m_tabs->addTab(m_replication, QStringLiteral("Replication"));
     m_tabs->addTab(m_checks, QStringLiteral("Checks"));
     m_tabs->addTab(m_activity, QStringLiteral("Activity"));
     m_tabs->addTab(m_locks, QStringLiteral("Locks"));
@@ -100,6 +104,8 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
         refreshChecks(false); // backup freshness
     });
     connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
+    connect(m_replicas, &ReplicaWatch::samplesChanged, this, &DbHealthPane::showReplication);
+    connect(m_replicas, &ReplicaWatch::checksChanged, this, &DbHealthPane::showChecks);
 
     if (!m_monitor) {
         m_tabs->setEnabled(false);
@@ -138,6 +144,7 @@ void DbHealthPane::showEvent(QShowEvent *event)
     if (!m_monitor)
         return;
     m_monitor->open();
+    m_replicas->open();
     // The session is the environment's: another pane may have connected it already, and then
     // no `connected` signal comes to start the first round of checks.
     if (hasLoaded())
@@ -189,6 +196,7 @@ void DbHealthPane::onStateChanged()
 
 void DbHealthPane::refreshChecks(bool includeOnDemand)
 {
+    m_replicas->refreshChecks(includeOnDemand); // each on its own session, connected or not
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
     if (!pg || m_checksRequest.isInFlight())
         return;
@@ -205,25 +213,31 @@ void DbHealthPane::refreshChecks(bool includeOnDemand)
                                                  QDateTime::currentDateTimeUtc()));
         return r;
     });
-    m_checksRequest.start(withFreshness, [this](HealthReport report) {
+    m_checksRequest.start(withFreshness, [this](const HealthReport &report) {
         // Keep the last result of checks this refresh left out, in their place.
-        const HealthReport &previous = m_checks->model()->report();
         HealthReport merged = report;
-        if (!previous.checks.isEmpty()) {
+        if (!m_primaryReport.checks.isEmpty()) {
             merged.checks.clear();
-            for (const CheckResult &old : previous.checks) {
+            for (const CheckResult &old : std::as_const(m_primaryReport.checks)) {
                 const CheckResult *fresh = report.check(old.name);
                 merged.checks << (fresh ? *fresh : old);
             }
         }
-        report = merged;
-        m_checks->setReport(report);
-        const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);
-        m_tabs->setTabText(m_tabs->indexOf(m_checks),
-                           problems ? QStringLiteral("Checks (%1)").arg(problems)
-                                    : QStringLiteral("Checks"));
+        m_primaryReport = merged;
+        showChecks();
         setState(State::Ready);
     });
+}
+
+void DbHealthPane::showChecks()
+{
+    HealthReport report = m_primaryReport;
+    report.checks << m_replicas->checks();
+    m_checks->setReport(report);
+    const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);
+    m_tabs->setTabText(m_tabs->indexOf(m_checks), problems
+                                                      ? QStringLiteral("Checks (%1)").arg(problems)
+                                                      : QStringLiteral("Checks"));
 }
 
 void DbHealthPane::refreshActivity()
@@ -386,6 +400,7 @@ void DbHealthPane::requestDropSlot(const SlotRow &slot)
 
 void DbHealthPane::refreshOverview()
 {
+    m_replicas->refreshOverview();
     PgConnection *pg = m_monitor ? m_monitor->connection() : nullptr;
     if (!pg || m_overviewRequest.isInFlight())
         return;
@@ -395,10 +410,26 @@ void DbHealthPane::refreshOverview()
                                     const OverviewSample sample = overviewSample(*results[0]);
                                     m_overview->setItems(overviewItems(sample, m_lastSample));
                                     m_lastSample = sample;
+                                    showReplication();
                                 }
                                 if (results.size() == 2 && results[1].ok())
                                     m_slots->setSlotRows(slotRows(*results[1]));
                             });
+}
+
+void DbHealthPane::showReplication()
+{
+    const ServerSample primary{
+        QStringLiteral("primary"), m_lastSample,
+        m_monitor->state() == DatabaseSession::State::Waiting ? m_monitor->lastError() : QString()};
+    const QList<ServerRow> rows = serverRows(primary, m_replicas->samples());
+    m_replication->setServerRows(rows);
+    const auto problems = std::count_if(rows.cbegin(), rows.cend(), [](const ServerRow &r) {
+        return r.verdict == Verdict::Warning || r.verdict == Verdict::Critical;
+    });
+    m_tabs->setTabText(m_tabs->indexOf(m_replication),
+                       problems ? QStringLiteral("Replication (%1)").arg(problems)
+                                : QStringLiteral("Replication"));
 }
 
 void DbHealthPane::explain(const ActivityRow &row)

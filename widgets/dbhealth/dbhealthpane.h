@@ -25,6 +25,8 @@ class ActivityPanel;
 class BackupsPanel;
 class ChecksPanel;
 class DbOverviewPanel;
+class ReplicaWatch;
+class ReplicationPanel;
 class SlotsPanel;
 class DatabaseSession;
 class SshPool;
@@ -46,7 +48,7 @@ public:
     QString title() const override { return QStringLiteral("Database health"); }
     /** Checks, activity and overview at once (F5). */
     void refresh() override;
-    /** Shows a tab by name: overview, checks, activity, locks, slots or backups. */
+    /** Shows a tab by name: overview, replication, checks, activity, locks, slots or backups. */
     void openItem(const QString &item) override;
 
     ChecksPanel *checks() const { return m_checks; }
@@ -54,11 +56,12 @@ public:
     QTreeWidget *lockTree() const { return m_locks; }
     DbOverviewPanel *overview() const { return m_overview; }
     SlotsPanel *slotsPanel() const { return m_slots; }
+    ReplicationPanel *replicationPanel() const { return m_replication; }
     BackupsPanel *backupsPanel() const { return m_backups; }
     /** All checks (first load, F5); the 60 s timer leaves out the on-demand ones. */
     void refreshChecks(bool includeOnDemand = true);
     void refreshActivity();
-    /** Overview counters and the slot list, in one round trip. */
+    /** Overview counters and the slot list, in one round trip; each replica's overview. */
     void refreshOverview();
     /** Drops an inactive replication slot: asks, acts on the action session, audits. */
     void requestDropSlot(const SlotRow &slot);
@@ -83,6 +86,10 @@ private:
      * reports the connection error through `failed`. */
     void withActionSession(std::function<void()> act, ActionPipeline::Finish failed);
     void explain(const ActivityRow &row);
+    /** The primary's last checks and every replica's, in one list. */
+    void showChecks();
+    /** The primary and its replicas side by side, from their last samples. */
+    void showReplication();
 
     const Workspace &m_workspace;
     const EnvironmentSpec &m_environmentSpec;
@@ -102,6 +109,9 @@ private:
     ActivityPanel *m_activity;
     QTreeWidget *m_locks;
     SlotsPanel *m_slots;
+    ReplicationPanel *m_replication;
+    ReplicaWatch *m_replicas;
+    HealthReport m_primaryReport; // the last result of every primary check, refreshed or not
     BackupsPanel *m_backups;
     std::optional<OverviewSample> m_lastSample;
     QTimer m_overviewTimer;

@@ -72,6 +72,41 @@ void DbOverviewPanel::setItems(const QList<OverviewItem> &items)
     m_model->setRowCount(int(items.size()));
 }
 
+ReplicationPanel::ReplicationPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new QStandardItemModel(0, 9, this))
+    , m_table(makeTable(m_model, this))
+{
+    m_model->setHorizontalHeaderLabels(
+        {QStringLiteral("Server"), QStringLiteral("Role"), QStringLiteral("Behind"),
+         QStringLiteral("Replay lag"), QStringLiteral("Not replayed"), QStringLiteral("Replay"),
+         QStringLiteral("Sessions"), QStringLiteral("Conflicts"), QStringLiteral("Why")});
+    m_model->horizontalHeaderItem(2)->setToolTip(
+        QStringLiteral("WAL written on the primary and not yet replayed there, as the primary "
+                       "counts it (pg_stat_replication)"));
+    m_model->horizontalHeaderItem(7)->setToolTip(
+        QStringLiteral("Queries on the standby cancelled by recovery since its statistics were "
+                       "reset (pg_stat_database_conflicts)"));
+    m_table->setObjectName(QStringLiteral("replicationTable"));
+    m_table->setWordWrap(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_table);
+}
+
+void ReplicationPanel::setServerRows(const QList<ServerRow> &rows)
+{
+    for (int i = 0; i < rows.size(); ++i) {
+        const ServerRow &r = rows[i];
+        setRow(m_model, i,
+               {r.name, r.role, r.behind, r.replayLag, r.notReplayed, r.replay, r.sessions,
+                r.conflicts, r.why});
+        m_model->item(i, 0)->setIcon(healthIcon(healthOf(r.verdict)));
+        m_model->item(i, 8)->setToolTip(r.why);
+    }
+    m_model->setRowCount(int(rows.size()));
+}
+
 SlotsPanel::SlotsPanel(QWidget *parent)
     : QWidget(parent)
     , m_model(new QStandardItemModel(0, 6, this))

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dbhealth/dboverview.h"
+#include "dbhealth/replication.h"
 #include "dbhealth/slots.h"
 
 #include <QWidget>
@@ -20,6 +21,24 @@ class DbOverviewPanel final : public QWidget
 public:
     explicit DbOverviewPanel(QWidget *parent = nullptr);
     void setItems(const QList<OverviewItem> &items);
+    QStandardItemModel *model() const { return m_model; }
+
+private:
+    QStandardItemModel *m_model;
+    QTableView *m_table;
+};
+
+/**
+ * The environment's primary and its replicas side by side: role, how far behind (as the
+ * primary counts it), replay paused or not, sessions and recovery conflicts on each.
+ */
+class ReplicationPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ReplicationPanel(QWidget *parent = nullptr);
+    void setServerRows(const QList<ServerRow> &rows);
     QStandardItemModel *model() const { return m_model; }
 
 private:

@@ -4,6 +4,7 @@
 -- threshold: warn_seconds = 5 | Waiting longer than this is a warning
 -- threshold: crit_seconds = 30 | ... and longer than this is critical
 -- scope: this database's sessions (Activity shows the whole server)
+-- roles: primary, standby
 -- versions: 12-17
 with recursive waiting as (
     select a.pid, a.usename, a.application_name, a.query, pg_blocking_pids(a.pid) as blockers,

@@ -5,6 +5,7 @@
 -- threshold: crit_percent = 95 | ... and below this is critical
 -- threshold: min_reads = 10000 | Too few reads to judge below this
 -- fix: advice
+-- roles: primary, standby
 -- versions: 12-17
 with ratios as (
     -- Per-relation counters straight from the statistics functions: one pass over pg_class,

@@ -4,6 +4,7 @@
 -- threshold: warn_percent = 80 | Using more than this share of the available slots is a warning
 -- threshold: crit_percent = 90 | ... and more than this is critical
 -- fix: advice
+-- roles: primary, standby
 -- versions: 12-17
 with counts as (
     select count(*) filter (where backend_type = 'client backend') as used,

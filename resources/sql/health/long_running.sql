@@ -4,6 +4,7 @@
 -- threshold: warn_seconds = 60 | A query running longer than this is a warning
 -- threshold: crit_seconds = 300 | ... and longer than this is critical
 -- scope: this database's sessions (Activity shows the whole server)
+-- roles: primary, standby
 -- versions: 12-17
 select a.pid::text as object,
        case when now() - a.query_start > make_interval(secs => $2::float8) then 'critical' else 'warning' end as severity,
