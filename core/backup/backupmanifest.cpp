@@ -21,7 +21,6 @@
 namespace Opsdeck {
 
 namespace {
-constexpr qint64 kMaxManifestBytes = 1 << 20;
 constexpr int kMaxTables = 100;
 const QString kManifestSuffix = QStringLiteral(".manifest.json");
 
@@ -108,6 +107,10 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &json)
 
 QString backupsDirectory(const Workspace &workspace)
 {
+    if (workspace.backups.isRemote())
+        return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+               QStringLiteral("/outgoing-backups/") +
+               (workspace.name.isEmpty() ? QStringLiteral("workspace") : workspace.name);
     if (workspace.backups.isConfigured())
         return workspace.backups.directory;
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
@@ -155,8 +158,13 @@ Result<BackupManifest> readManifest(const QString &path)
         return Result<BackupManifest>::failure(
             QStringLiteral("%1: larger than a manifest can be (%2)")
                 .arg(path, formatBytes(file.size())));
+    return parseManifest(file.read(kMaxManifestBytes), QFileInfo(path).absoluteFilePath());
+}
+
+Result<BackupManifest> parseManifest(const QByteArray &json, const QString &path)
+{
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.read(kMaxManifestBytes), &error);
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (!doc.isObject())
         return Result<BackupManifest>::failure(QStringLiteral("%1: %2").arg(
             path, error.error == QJsonParseError::NoError ? QStringLiteral("not a JSON object")
@@ -165,8 +173,15 @@ Result<BackupManifest> readManifest(const QString &path)
     if (!manifest)
         return Result<BackupManifest>::failure(
             QStringLiteral("%1: %2").arg(path, manifest.errorString()));
-    manifest.value().manifestPath = QFileInfo(path).absoluteFilePath();
+    manifest.value().manifestPath = path;
     return manifest;
+}
+
+void sortNewestFirst(QList<BackupManifest> &backups)
+{
+    std::stable_sort(
+        backups.begin(), backups.end(),
+        [](const BackupManifest &a, const BackupManifest &b) { return a.takenAt > b.takenAt; });
 }
 
 QList<BackupManifest> listBackups(const QString &directory, const QString &environment,
@@ -185,9 +200,7 @@ QList<BackupManifest> listBackups(const QString &directory, const QString &envir
         if (environment.isEmpty() || m->environment == environment)
             backups << m.value();
     }
-    std::stable_sort(
-        backups.begin(), backups.end(),
-        [](const BackupManifest &a, const BackupManifest &b) { return a.takenAt > b.takenAt; });
+    sortNewestFirst(backups);
     if (skipped)
         *skipped = unreadable;
     return backups;
@@ -197,6 +210,18 @@ QFuture<QList<BackupManifest>> readBackups(const QString &directory, const QStri
 {
     return QtConcurrent::run(
         [directory, environment] { return listBackups(directory, environment); });
+}
+
+CheckResult backupsUnreadable(const QString &environment, const QString &location,
+                              const QString &error)
+{
+    CheckResult check = backupFreshnessCheck({}, environment, 0, false, QDateTime());
+    check.verdict = Verdict::NotRun;
+    check.findings.clear();
+    check.thresholds.clear();
+    check.error = QStringLiteral("cannot read the backups in %1: %2").arg(location, error);
+    check.summary = check.error;
+    return check;
 }
 
 CheckResult backupFreshnessCheck(const QList<BackupManifest> &backups, const QString &environment,

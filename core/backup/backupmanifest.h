@@ -44,15 +44,22 @@ struct BackupManifest
     QList<TableRowCount> biggestTables;
 
     QString manifestPath; // where it was read from (not stored)
+    QString host;         // not stored: the host both are on (backups.location HOST:/path)
 
     QString dumpPath() const;
+    /** Where the dump is, as a user would write it: a path, or "bastion:/var/backups/x.dump". */
+    QString location() const
+    {
+        return host.isEmpty() ? dumpPath() : host + QLatin1Char(':') + dumpPath();
+    }
     QJsonObject toJson() const;
     static Result<BackupManifest> fromJson(const QJsonObject &json);
 };
 
 struct Workspace;
-/** Where dumps go: the workspace's `backups.location`, else the user's data folder
- * (…/opsdeck/backups/WORKSPACE). */
+/** Where dumps are written here: the workspace's local `backups.location`, else the user's
+ * data folder (…/opsdeck/backups/WORKSPACE); with a location on a host, the folder they wait in
+ * (owner-only) until they are copied there. */
 QString backupsDirectory(const Workspace &workspace);
 
 /** "minitwit_prod-20261206T193000Z": a dump's name, sortable, without characters shells mind. */
@@ -64,6 +71,12 @@ QString manifestPathFor(const QString &dumpPath);
 Status writeManifest(const BackupManifest &manifest, const QString &path);
 /** Reads one manifest; at most 1 MiB is read (a manifest is a few KiB). */
 Result<BackupManifest> readManifest(const QString &path);
+/** A manifest's text, read from `path` (named in errors; becomes manifestPath). */
+Result<BackupManifest> parseManifest(const QByteArray &json, const QString &path);
+/** Newest first. */
+void sortNewestFirst(QList<BackupManifest> &backups);
+/** The largest manifest read; anything bigger is not one. */
+constexpr qint64 kMaxManifestBytes = 1024 * 1024;
 
 /**
  * Every backup in `directory` (newest first), optionally of one environment. Unreadable
@@ -82,6 +95,10 @@ QFuture<QList<BackupManifest>> readBackups(const QString &directory, const QStri
  */
 CheckResult backupFreshnessCheck(const QList<BackupManifest> &backups, const QString &environment,
                                  int maxAgeHours, bool expected, const QDateTime &now);
+
+/** Backup freshness when the location could not be read (a host down): could not run. */
+CheckResult backupsUnreadable(const QString &environment, const QString &location,
+                              const QString &error);
 
 /** SHA-256 of a dump file, or of a directory-format dump's files in name order. */
 Result<QByteArray> sha256OfDump(const QString &path);

@@ -8,6 +8,7 @@
 #include "jobs/job.h"
 #include "pg/pgconnection.h"
 #include "pgtools.h"
+#include "remotebackups.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -87,6 +88,8 @@ DumpOperation::DumpOperation(DumpRequest request, QObject *parent)
 
 DumpOperation::~DumpOperation()
 {
+    if (m_stopUpload) // a copy under way stops at its next chunk, so m_remote's thread ends
+        m_stopUpload->store(true);
     if (!m_done && !m_partialPath.isEmpty()) { // destroyed mid-dump: leave no partial file
         if (m_job)
             m_job->cancel();
@@ -346,10 +349,47 @@ void DumpOperation::hashAndFinish()
             const Status written = writeManifest(m_manifest, m_manifest.manifestPath);
             if (!written)
                 return fail(written.errorString());
+            if (!m_request.uploadHost.isEmpty() && m_request.outputPath.isEmpty())
+                return uploadAndFinish();
             m_done = true;
             setStep(QStringLiteral("done"));
             emit finished(m_manifest);
         });
+}
+
+void DumpOperation::uploadAndFinish()
+{
+    m_remote = std::make_unique<RemoteBackups>(m_request.pool, m_request.uploadHost,
+                                               m_request.uploadDirectory);
+    setStep(QStringLiteral("copying to %1").arg(m_remote->location()));
+    m_uploaded = std::make_shared<std::atomic<qint64>>(0);
+    m_stopUpload = std::make_shared<std::atomic<bool>>(false);
+    // The copy runs on its own SSH session's thread; this side only reads the counter.
+    m_progress.bytes = 0;
+    disconnect(&m_sizePoll, nullptr, this, nullptr);
+    connect(&m_sizePoll, &QTimer::timeout, this, [this] {
+        m_progress.object =
+            QStringLiteral("(%1 of %2)")
+                .arg(formatBytes(m_uploaded->load()), formatBytes(m_manifest.sizeBytes));
+        emit progressChanged(m_progress);
+    });
+    m_sizePoll.start();
+    auto progress = [uploaded = m_uploaded, stop = m_stopUpload](qint64 bytes) {
+        uploaded->store(bytes);
+        return !stop->load();
+    };
+    onFinished(m_remote->upload(m_manifest, progress), this,
+               [this](const Result<BackupManifest> &copied) {
+                   m_sizePoll.stop();
+                   if (!copied)
+                       // The dump stays here, whole and verified: say where.
+                       return fail(QStringLiteral("%1 (the verified dump is still at %2)")
+                                       .arg(copied.errorString(), m_manifest.dumpPath()));
+                   m_manifest = copied.value();
+                   m_done = true;
+                   setStep(QStringLiteral("done"));
+                   emit finished(m_manifest);
+               });
 }
 
 void DumpOperation::cancel()
@@ -359,6 +399,8 @@ void DumpOperation::cancel()
     m_cancelled = true;
     if (m_job)
         m_job->cancel();
+    else if (m_stopUpload)
+        m_stopUpload->store(true); // the copy stops at its next chunk and says so
     else
         fail(QStringLiteral("cancelled"));
 }

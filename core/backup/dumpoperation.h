@@ -10,12 +10,14 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 namespace Opsdeck {
 
 class DatabaseEndpoint;
 class Job;
+class RemoteBackups;
 class PgConnection;
 class SshPool;
 
@@ -28,6 +30,10 @@ struct DumpRequest
     QString outputPath; // or exactly this path (-o)
     QString format = QStringLiteral("custom"); // custom | directory
     int jobs = 1;                              // directory format only
+    // backups.location HOST:/path: the dump is made in `directory` here, then copied there
+    // (and removed here) — unless -o named a file here.
+    QString uploadHost;
+    QString uploadDirectory;
 };
 
 /**
@@ -41,7 +47,8 @@ struct DumpRequest
  *     exact row counts (what a restore is compared with);
  *  2. pg_dump's version against the server's (an older pg_dump is refused);
  *  3. pg_dump --verbose: tables done from its messages, bytes from the file;
- *  4. pg_restore --list; SHA-256; rename; manifest.
+ *  4. pg_restore --list; SHA-256; rename; manifest;
+ *  5. with a location on a host: the copy there (RemoteBackups), the local one removed.
  */
 class DumpOperation final : public QObject
 {
@@ -69,6 +76,7 @@ private:
     void dump();
     void verify();
     void hashAndFinish();
+    void uploadAndFinish();
     void fail(const QString &why);
     void setStep(const QString &step);
     Job *runTool(const QString &title, const QString &program, const QStringList &arguments);
@@ -76,6 +84,9 @@ private:
     DumpRequest m_request;
     std::unique_ptr<DatabaseEndpoint> m_endpoint;
     std::unique_ptr<PgConnection> m_session;
+    std::unique_ptr<RemoteBackups> m_remote;
+    std::shared_ptr<std::atomic<qint64>> m_uploaded; // written on the SFTP thread
+    std::shared_ptr<std::atomic<bool>> m_stopUpload;
     QPointer<Job> m_job;
     QTimer m_sizePoll;
     BackupProgress m_progress;

@@ -7,10 +7,13 @@
 #include "jobs/job.h"
 #include "pg/pgconnection.h"
 #include "pgtools.h"
+#include "remotebackups.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QTimer>
 
 namespace Opsdeck {
 
@@ -81,6 +84,18 @@ RestoreOperation::~RestoreOperation()
 {
     if (m_job)
         m_job->cancel();
+    if (m_stopFetch)
+        m_stopFetch->store(true);
+    removeFetched();
+}
+
+void RestoreOperation::removeFetched()
+{
+    if (m_fetched.isEmpty())
+        return;
+    QFile::remove(m_fetched);
+    QFile::remove(manifestPathFor(m_fetched));
+    m_fetched.clear();
 }
 
 void RestoreOperation::setStep(const QString &step)
@@ -96,6 +111,43 @@ void RestoreOperation::start()
     m_stamp = m_started.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
     if (const Status name = checkNewDatabaseName(m_request.newDatabase); !name)
         return fail(name.errorString());
+    if (m_request.remoteDump)
+        return fetch();
+    begin();
+}
+
+void RestoreOperation::fetch()
+{
+    const BackupManifest &remote = *m_request.remoteDump;
+    m_remote = std::make_unique<RemoteBackups>(m_request.pool, remote.host, QString() /* unused */);
+    m_stopFetch = std::make_shared<std::atomic<bool>>(false);
+    auto copied = std::make_shared<std::atomic<qint64>>(0);
+    setStep(QStringLiteral("copying from %1").arg(remote.location()));
+    auto *poll = new QTimer(this);
+    poll->setInterval(500);
+    connect(poll, &QTimer::timeout, this, [this, copied] {
+        m_progress.bytes = copied->load();
+        emit progressChanged(m_progress);
+    });
+    poll->start();
+    auto progress = [copied, stop = m_stopFetch](qint64 bytes) {
+        copied->store(bytes);
+        return !stop->load();
+    };
+    onFinished(m_remote->download(remote, m_request.fetchDirectory, progress), this,
+               [this, poll](const Result<BackupManifest> &local) {
+                   poll->deleteLater();
+                   m_stopFetch.reset();
+                   if (!local)
+                       return fail(local.errorString());
+                   m_fetched = local->dumpPath();
+                   m_request.dumpPath = m_fetched;
+                   begin();
+               });
+}
+
+void RestoreOperation::begin()
+{
     if (!QFileInfo::exists(m_request.dumpPath))
         return fail(QStringLiteral("%1: no such dump").arg(m_request.dumpPath));
     if (QFileInfo::exists(manifestPathFor(m_request.dumpPath))) {
@@ -330,6 +382,7 @@ void RestoreOperation::switchOver()
 
 void RestoreOperation::finish()
 {
+    removeFetched();
     m_done = true;
     m_summary.database = m_request.newDatabase;
     m_summary.seconds = m_started.msecsTo(QDateTime::currentDateTimeUtc()) / 1000.0;
@@ -363,6 +416,8 @@ void RestoreOperation::cancel()
     m_cancelled = true;
     if (m_job && m_job->isRunning())
         m_job->cancel();
+    if (m_stopFetch) // the copy stops at its next chunk and fails "cancelled"
+        m_stopFetch->store(true);
 }
 
 void RestoreOperation::fail(const QString &why)
@@ -370,6 +425,7 @@ void RestoreOperation::fail(const QString &why)
     if (m_done)
         return;
     m_done = true;
+    removeFetched();
     emit finished(
         Result<RestoreSummary>::failure(m_cancelled ? QStringLiteral("cancelled: ") + why : why));
 }

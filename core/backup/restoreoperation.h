@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -15,6 +16,7 @@ namespace Opsdeck {
 
 class DatabaseEndpoint;
 class Job;
+class RemoteBackups;
 class PgConnection;
 class SshPool;
 
@@ -29,6 +31,10 @@ struct RestoreRequest
     int jobs = 1;
     bool noOwner = false; // another server: objects owned by the restoring user
     QString scrubFile;    // SQL run in the restored database before the switch
+    // A dump kept on a host (backups.location HOST:/path): copied into `fetchDirectory` here
+    // first, its SHA-256 checked, and removed once restored; dumpPath is then ignored.
+    std::optional<BackupManifest> remoteDump;
+    QString fetchDirectory;
 };
 
 /** A table's rows in the source (the manifest) and in the restored database. */
@@ -85,6 +91,9 @@ signals:
     void finished(const Opsdeck::Result<Opsdeck::RestoreSummary> &summary);
 
 private:
+    void fetch();
+    void begin();
+    void removeFetched();
     void findExisting();
     void createDatabase();
     void restore();
@@ -102,6 +111,9 @@ private:
     std::unique_ptr<PgConnection> m_maintenance;
     std::unique_ptr<PgConnection> m_restored;
     QPointer<Job> m_job;
+    std::unique_ptr<RemoteBackups> m_remote;
+    std::shared_ptr<std::atomic<bool>> m_stopFetch;
+    QString m_fetched; // the local copy of a remote dump, removed at the end
     std::optional<BackupManifest> m_manifest;
     BackupProgress m_progress;
     RestoreSummary m_summary;

@@ -4,6 +4,7 @@
 #include "actions/actionpipeline.h"
 #include "audit/auditlog.h"
 #include "backup/backupactions.h"
+#include "backup/backupstore.h"
 #include "backup/pgtools.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
@@ -194,10 +195,11 @@ int runBackup(CliContext &ctx, const Options &o)
     DumpRequest dump{env->environment().name,
                      *env->environment().database,
                      env->pool(),
-                     backupsDirectory(env->workspace()),
+                     {},
                      o.output,
                      o.format,
                      o.jobs};
+    BackupStore(env->workspace(), env->pool()).prepare(dump);
     DumpOperation operation(dump);
     return runThroughPipeline<DumpOperation, BackupManifest>(
         ctx, o,
@@ -205,7 +207,7 @@ int runBackup(CliContext &ctx, const Options &o)
                       databaseName(*env->environment().database)),
         &operation, [&ctx](const Result<BackupManifest> &m) {
             if (m)
-                ctx.out << m->dumpPath() << "\n"
+                ctx.out << m->location() << "\n"
                         << "  " << formatBytes(m->sizeBytes) << " in "
                         << QString::number(m->seconds, 'f', 1) << " s, " << m->tables << " tables, "
                         << m->tocEntries << " entries read back by pg_restore --list\n"
@@ -229,15 +231,24 @@ int runList(CliContext &ctx, const Options &o)
         ctx.err << command << ": " << env.errorString() << "\n";
         return ExitCode::Failure;
     }
-    const QString directory = backupsDirectory((*env)->workspace());
+    BackupStore store((*env)->workspace(), (*env)->pool());
+    const QString directory = store.location();
     int skipped = 0;
-    const QList<BackupManifest> backups = listBackups(directory, o.positional[0], &skipped);
+    if (!store.isRemote())
+        listBackups(directory, o.positional[0], &skipped); // to count the unreadable ones
+    const Result<QList<BackupManifest>> listed =
+        EnvironmentSession::wait(store.list(o.positional[0]));
+    if (!listed) {
+        ctx.err << command << ": " << listed.errorString() << "\n";
+        return ExitCode::Failure;
+    }
+    const QList<BackupManifest> &backups = *listed;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (o.json) {
         QJsonArray array;
         for (const BackupManifest &b : backups) {
             QJsonObject json = b.toJson();
-            json.insert(QStringLiteral("path"), b.dumpPath());
+            json.insert(QStringLiteral("path"), b.location());
             array.append(json);
         }
         ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
@@ -272,11 +283,17 @@ int runRestore(CliContext &ctx, const Options &o)
     std::unique_ptr<EnvironmentSession> env = openEnvironment(ctx, command, o.positional[0]);
     if (!env)
         return ExitCode::Failure;
+    BackupStore store(env->workspace(), env->pool());
+    const Result<BackupManifest> backup = EnvironmentSession::wait(store.find(o.positional[1]));
+    if (!backup) {
+        ctx.err << command << ": " << backup.errorString() << "\n";
+        return ExitCode::Failure;
+    }
     RestoreRequest restore;
     restore.environment = env->environment().name;
     restore.database = *env->environment().database;
     restore.pool = env->pool();
-    restore.dumpPath = QFileInfo(o.positional[1]).absoluteFilePath();
+    store.prepare(restore, *backup);
     restore.newDatabase = o.database;
     restore.replace = o.replace;
     restore.jobs = o.jobs;
@@ -285,7 +302,7 @@ int runRestore(CliContext &ctx, const Options &o)
     RestoreOperation operation(restore);
     return runThroughPipeline<RestoreOperation, RestoreSummary>(
         ctx, o,
-        restoreRequest(env->workspace().name, env->environment(), restore.dumpPath, o.database,
+        restoreRequest(env->workspace().name, env->environment(), backup->location(), o.database,
                        o.replace),
         &operation, [&ctx](const Result<RestoreSummary> &s) {
             if (s)
@@ -312,8 +329,8 @@ int runClone(CliContext &ctx, const Options &o)
     if (!from || !to)
         return ExitCode::Failure;
     const QString scrub = o.scrub.isEmpty() ? to->workspace().backups.scrub : o.scrub;
-    DumpRequest dump{from->environment().name, *from->environment().database, from->pool(),
-                     backupsDirectory(from->workspace())};
+    DumpRequest dump{from->environment().name, *from->environment().database, from->pool()};
+    BackupStore(from->workspace(), from->pool()).prepare(dump);
     RestoreRequest restore;
     restore.environment = to->environment().name;
     restore.database = *to->environment().database;

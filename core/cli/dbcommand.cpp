@@ -5,6 +5,7 @@
 #include "actions/databaseowner.h"
 #include "audit/auditlog.h"
 #include "backup/backupmanifest.h"
+#include "backup/backupstore.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
 #include "dbbackupcommand.h"
@@ -185,11 +186,16 @@ int runHealth(CliContext &ctx, const Options &o)
                          : EnvironmentSession::wait(runner.run(**db));
     if (spec)
         report.checks << replicasChecks(env, *spec, runner);
-    if (freshness) // from the manifests in the backups location, not from the server
+    if (freshness) { // from the manifests in the backups location, not from the server
+        BackupStore store(env.workspace(), env.pool());
+        const Result<QList<BackupManifest>> backups =
+            EnvironmentSession::wait(store.list(o.environment));
         report.checks.append(
-            backupFreshnessCheck(listBackups(env.workspace().backups.directory, o.environment),
-                                 o.environment, env.workspace().backups.maxAgeHours,
-                                 env.environment().isProtected, QDateTime::currentDateTimeUtc()));
+            backups ? backupFreshnessCheck(
+                          *backups, o.environment, env.workspace().backups.maxAgeHours,
+                          env.environment().isProtected, QDateTime::currentDateTimeUtc())
+                    : backupsUnreadable(o.environment, store.location(), backups.errorString()));
+    }
     if (o.json) {
         QJsonArray checksJson;
         for (const CheckResult &c : report.checks)

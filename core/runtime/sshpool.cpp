@@ -36,6 +36,18 @@ SshClient *SshPool::client(const QString &hostName)
     return create(hostName, endpoint, jump);
 }
 
+std::unique_ptr<SshClient> SshPool::separateClient(const QString &hostName)
+{
+    const HostSpec *host = m_workspace.host(hostName);
+    if (!host)
+        return nullptr;
+    SshEndpoint endpoint = endpointFor(m_workspace, *host);
+    SshClient *jump = host->jump.isEmpty() ? proxyJumpChain(endpoint, 0) : client(host->jump);
+    if (!host->jump.isEmpty() && !jump)
+        return nullptr;
+    return std::make_unique<SshClient>(std::move(endpoint), jump, m_prompter);
+}
+
 SshClient *SshPool::create(const QString &key, SshEndpoint endpoint, SshClient *jump)
 {
     auto *created = new SshClient(std::move(endpoint), jump, m_prompter);

@@ -6,6 +6,7 @@
 
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
 namespace Opsdeck {
@@ -29,6 +30,12 @@ public:
      * chained natively hop by hop (each hop's host key checked like any host's).
      */
     SshClient *client(const QString &hostName);
+    /**
+     * A session of its own to that host (through the shared jump chain), owned by the caller,
+     * who must let it go before the pool: for bulk copies, which would otherwise hold up every
+     * other channel (tunnels included) of the host's shared session.
+     */
+    std::unique_ptr<SshClient> separateClient(const QString &hostName);
     const Workspace &workspace() const { return m_workspace; }
 
 private:

@@ -3,6 +3,8 @@
 
 #include "common/shellquote.h"
 
+#include <QFile>
+
 #include <fcntl.h>
 
 #include <memory>
@@ -165,6 +167,93 @@ Result<QList<RemoteFileInfo>> SftpSession::list(const QString &directory)
     if (!complete)
         return R::failure(lastError(QStringLiteral("list"), directory));
     return entries;
+}
+
+Status SftpSession::makePath(const QString &directory, quint32 mode)
+{
+    QString path;
+    for (const QString &part : directory.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        path += QLatin1Char('/') + part;
+        if (sftp_mkdir(m_sftp, path.toUtf8().constData(), mode_t(mode)) == 0)
+            continue;
+        // An existing directory is fine; anything else at that name is not.
+        const Attributes a(sftp_stat(m_sftp, path.toUtf8().constData()));
+        if (!a || a->type != SSH_FILEXFER_TYPE_DIRECTORY)
+            return Status::failure(lastError(QStringLiteral("create directory"), path));
+    }
+    return success();
+}
+
+Status SftpSession::upload(const QString &localPath, const QString &remotePath, quint32 mode,
+                           const TransferProgress &progress)
+{
+    QFile source(localPath);
+    if (!source.open(QIODevice::ReadOnly))
+        return Status::failure(
+            QStringLiteral("cannot read %1: %2").arg(localPath, source.errorString()));
+    const File file(sftp_open(m_sftp, remotePath.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL,
+                              mode_t(mode)));
+    if (!file)
+        return Status::failure(lastError(QStringLiteral("create"), remotePath));
+    QByteArray buffer(kChunk, Qt::Uninitialized);
+    qint64 done = 0;
+    for (;;) {
+        const qint64 n = source.read(buffer.data(), buffer.size());
+        if (n < 0)
+            return Status::failure(
+                QStringLiteral("cannot read %1: %2").arg(localPath, source.errorString()));
+        if (n == 0)
+            break;
+        for (qint64 written = 0; written < n;) {
+            const ssize_t w =
+                sftp_write(file.get(), buffer.constData() + written, size_t(n - written));
+            if (w <= 0)
+                return Status::failure(lastError(QStringLiteral("write"), remotePath));
+            written += w;
+        }
+        done += n;
+        if (progress && !progress(done))
+            return Status::failure(QStringLiteral("cancelled"));
+    }
+    if (sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+        return Status::failure(lastError(QStringLiteral("fsync"), remotePath));
+    return success();
+}
+
+Status SftpSession::download(const QString &remotePath, const QString &localPath, qint64 maxBytes,
+                             const TransferProgress &progress)
+{
+    const File file(sftp_open(m_sftp, remotePath.toUtf8().constData(), O_RDONLY, 0));
+    if (!file)
+        return Status::failure(lastError(QStringLiteral("open"), remotePath));
+    QFile target(localPath);
+    if (!target.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                     QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return Status::failure(
+            QStringLiteral("cannot create %1: %2").arg(localPath, target.errorString()));
+    QByteArray buffer(kChunk, Qt::Uninitialized);
+    qint64 done = 0;
+    for (;;) {
+        const ssize_t n = sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
+        if (n < 0)
+            return Status::failure(lastError(QStringLiteral("read"), remotePath));
+        if (n == 0)
+            break;
+        done += n;
+        if (done > maxBytes)
+            return Status::failure(QStringLiteral("%1: %2 is larger than the %3 bytes expected")
+                                       .arg(m_hostName, remotePath)
+                                       .arg(maxBytes));
+        if (target.write(buffer.constData(), n) != n)
+            return Status::failure(
+                QStringLiteral("cannot write %1: %2").arg(localPath, target.errorString()));
+        if (progress && !progress(done))
+            return Status::failure(QStringLiteral("cancelled"));
+    }
+    return target.flush()
+               ? success()
+               : Status::failure(
+                     QStringLiteral("cannot write %1: %2").arg(localPath, target.errorString()));
 }
 
 Status SftpSession::remove(const QString &path)

@@ -11,6 +11,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace Opsdeck {
 
 /** What stat() says about a remote path. */
@@ -51,6 +53,21 @@ public:
      * one of its own groups). */
     Status chown(const QString &path, quint32 uid, quint32 gid);
     Result<QList<RemoteFileInfo>> list(const QString &directory);
+    /** Creates `directory` and any missing parents with `mode` (existing ones are left). */
+    Status makePath(const QString &directory, quint32 mode);
+
+    /** Told the bytes done so far; returning false cancels the transfer. */
+    using TransferProgress = std::function<bool(qint64 done)>;
+    /**
+     * Copies a local file to `remotePath` (which must not exist), with `mode`, in chunks, and
+     * fsyncs it. For bulk files: give it a session of its own (SshPool::separateClient), or the
+     * host's other channels (tunnels) wait for the whole copy.
+     */
+    Status upload(const QString &localPath, const QString &remotePath, quint32 mode,
+                  const TransferProgress &progress);
+    /** Copies `remotePath` to a new local file (owner-only), at most `maxBytes`. */
+    Status download(const QString &remotePath, const QString &localPath, qint64 maxBytes,
+                    const TransferProgress &progress);
     Status remove(const QString &path);
     /**
      * Replaces `to` with `from` in one rename(2) on the host. SFTP v3's rename refuses an existing

@@ -6,7 +6,7 @@
 
 namespace Opsdeck {
 
-BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node)
+BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node, const Workspace &workspace)
 {
     static const QStringList keys = {QStringLiteral("location"), QStringLiteral("max_age"),
                                      QStringLiteral("scrub")};
@@ -14,16 +14,30 @@ BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node)
     if (!reader.checkMap(node, QStringLiteral("backups"), keys))
         return spec;
     if (const YAML::Node location = node["location"]) {
-        const std::optional<QString> text =
-            reader.string(location, QStringLiteral("backups.location"));
-        static const QRegularExpression remote(QStringLiteral("^[A-Za-z0-9_.-]+:/"));
-        if (text && remote.match(*text).hasMatch())
-            reader.error(location, QStringLiteral("backups.location"),
-                         QStringLiteral("a host path (%1) is not supported yet: dumps are written "
-                                        "here, to a local directory")
-                             .arg(*text));
-        else if (text && !text->trimmed().isEmpty())
+        const QString path = QStringLiteral("backups.location");
+        const std::optional<QString> text = reader.string(location, path);
+        static const QRegularExpression remote(QStringLiteral("^([A-Za-z0-9_.-]+):(.*)$"));
+        const QRegularExpressionMatch m = remote.match(text.value_or(QString()));
+        if (m.hasMatch()) {
+            // HOST:/path — a host of this workspace, reached as every host is (SFTP).
+            if (!workspace.host(m.captured(1)))
+                reader.error(location, path,
+                             QStringLiteral("unknown host '%1' (known: %2)")
+                                 .arg(m.captured(1), joinedNames(workspace.hostNames())));
+            else if (!m.captured(2).startsWith(QLatin1Char('/')) ||
+                     m.captured(2).contains(QLatin1String("/../")) ||
+                     m.captured(2).endsWith(QLatin1String("/..")))
+                reader.error(location, path,
+                             QStringLiteral("'%1': an absolute path on %2, such as "
+                                            "%2:/var/backups/opsdeck")
+                                 .arg(m.captured(2), m.captured(1)));
+            else {
+                spec.host = m.captured(1);
+                spec.hostPath = QDir::cleanPath(m.captured(2));
+            }
+        } else if (text && !text->trimmed().isEmpty()) {
             spec.directory = QDir::cleanPath(QDir(reader.baseDirectory()).absoluteFilePath(*text));
+        }
     } else {
         reader.error(node, QStringLiteral("backups"),
                      QStringLiteral("location: is required (a directory for the dumps)"));

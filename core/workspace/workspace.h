@@ -229,11 +229,16 @@ struct DashboardSpec
 /** `backups:`: where database dumps go and what counts as fresh. */
 struct BackupsSpec
 {
-    QString directory;    // absolute; empty: not configured (dumps go to the user's data folder)
+    QString directory;    // local and absolute; empty: not here (see host) or not configured
+    QString host;         // `location: HOST:/path`: dumps are copied there over SFTP
+    QString hostPath;     // ... and this is the absolute path on that host
     int maxAgeHours = 26; // the freshness check's limit: a daily backup, with some slack
     QString scrub;        // SQL run on a clone before it replaces the target's database
 
-    bool isConfigured() const { return !directory.isEmpty(); }
+    bool isConfigured() const { return !directory.isEmpty() || isRemote(); }
+    bool isRemote() const { return !host.isEmpty(); }
+    /** As the user wrote it: "/var/backups/opsdeck" or "bastion:/var/backups/opsdeck". */
+    QString location() const { return isRemote() ? host + QLatin1Char(':') + hostPath : directory; }
 };
 
 /** The typed form of opsdeck.yaml (its schema: README, "Workspace file"). */

@@ -82,7 +82,7 @@ public:
         if (root["alerts"])
             m_ws.alertRuleFiles = readAlertRuleFiles(m_r, root["alerts"]);
         if (root["backups"])
-            m_ws.backups = readBackupsSpec(m_r, root["backups"]);
+            m_ws.backups = readBackupsSpec(m_r, root["backups"], m_ws);
         checkJumpChains();
     }
 

@@ -14,13 +14,19 @@
 #include "workspace/workspaceloader.h"
 #include "workspacecontext.h"
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QProcess>
 #include <QProgressBar>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Opsdeck;
 
@@ -173,6 +179,88 @@ private slots:
         QVERIFY(!panel->isRunning());
         QCOMPARE(psql(QStringLiteral("minitwit_staging"),
                       QStringLiteral("select count(*) from auth_user")),
+                 QStringLiteral("300"));
+    }
+
+    void backupsKeptOnTheBastion()
+    {
+        // The same workspace with backups.location on the bastion (the real sshd, over SFTP).
+        WorkspaceLoadResult loaded =
+            WorkspaceLoader::loadFile(m_demo.value(QStringLiteral("WORKSPACE")));
+        QVERIFY(loaded.ok());
+        QTemporaryDir there(QStringLiteral("/var/tmp/opsdeck-pane-backups-XXXXXX"));
+        QVERIFY(there.isValid());
+        loaded.workspace->backups.directory.clear();
+        loaded.workspace->backups.host = QStringLiteral("bastion");
+        loaded.workspace->backups.hostPath = there.path() + QStringLiteral("/dumps");
+        WorkspaceContext remote(std::move(*loaded.workspace), nullptr);
+        DbHealthPane staging(*remote.environment(kStaging));
+        staging.setAuditLog(m_audit);
+        staging.show();
+        BackupsPanel *panel = staging.backupsPanel();
+        CheckResultsModel *checks = staging.checks()->model();
+        // Nothing there yet: read over SFTP, and staging does not expect any.
+        QTRY_VERIFY_WITH_TIMEOUT(checks->report().check(QStringLiteral("backup_freshness")), 30000);
+        QCOMPARE(checks->report().check(QStringLiteral("backup_freshness"))->verdict,
+                 Verdict::Skipped);
+
+        QSignalSpy finished(panel, &BackupsPanel::finished);
+        panel->backUpNow();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(panel->backups().size(), 1, 10000);
+        const BackupManifest backup = panel->backups().first();
+        QCOMPARE(backup.host, QStringLiteral("bastion"));
+        QVERIFY(QFileInfo::exists(backup.dumpPath())); // the bastion is this machine
+        QVERIFY2(panel->model()->item(0, 6)->toolTip().startsWith(QStringLiteral("bastion:")),
+                 qPrintable(panel->model()->item(0, 6)->toolTip()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            checks->report().check(QStringLiteral("backup_freshness"))->verdict, Verdict::Ok,
+            30000);
+
+        // Restore… says where the dump comes from and offers every environment's server.
+        QTimer::singleShot(300, this, [] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            if (!dialog || dialog->objectName() != QLatin1String("restoreDialog"))
+                return;
+            if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+                dialog->grab().save(QString::fromUtf8(dir) + QStringLiteral("/restore-dialog.png"));
+            dialog->reject();
+        });
+        QString environments;
+        QString from;
+        QTimer::singleShot(200, this, [&] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            for (auto *label : dialog->findChildren<QLabel *>())
+                if (label->text().startsWith(QStringLiteral("bastion:")))
+                    from = label->text();
+            if (auto *combo = dialog->findChild<QComboBox *>())
+                for (int i = 0; i < combo->count(); ++i)
+                    environments += combo->itemText(i) + QLatin1Char(' ');
+        });
+        panel->restoreSelected(); // modal until the timer above answers
+        QVERIFY2(from.startsWith(backup.location()), qPrintable(from));
+        QVERIFY2(from.contains(QStringLiteral("SHA-256 checked")), qPrintable(from));
+        QCOMPARE(environments, QStringLiteral("staging production "));
+        QCOMPARE(panel->isRunning(), false); // cancelled: nothing started
+
+        // Restored from there: fetched, checked, restored, the copy here gone.
+        const QString database = QStringLiteral("bk_pane_remote");
+        psql(QStringLiteral("postgres"),
+             QStringLiteral("drop database if exists %1 with (force)").arg(database));
+        auto dropped = qScopeGuard([&] {
+            psql(QStringLiteral("postgres"),
+                 QStringLiteral("drop database if exists %1 with (force)").arg(database));
+        });
+        DangerConfirmDialog::setNextAnswer(true);
+        finished.clear();
+        panel->restore(backup, kStaging, database, false);
+        QVERIFY(finished.wait(60000));
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QCOMPARE(psql(database, QStringLiteral("select count(*) from auth_user")),
                  QStringLiteral("300"));
     }
 };

@@ -2,7 +2,10 @@
 // The parts of backups that need no server: versions and the pg_dump refusal, the tools'
 // conninfo (no password on a command line), manifests, the freshness check, `backups:`.
 #include "backup/backupmanifest.h"
+#include "backup/backupstore.h"
+#include "backup/dumpoperation.h"
 #include "backup/pgtools.h"
+#include "backup/restoreoperation.h"
 #include "workspace/workspaceloader.h"
 
 #include <QDir>
@@ -246,11 +249,85 @@ private slots:
             "backups:\n  location: bastion:/var/backups\n  max_age: soon\n",
             path);
         QVERIFY(!r.ok());
-        QVERIFY2(errors(r).contains(QStringLiteral(":5:13: error: backups.location: a host path")),
+        QVERIFY2(errors(r).contains(
+                     QStringLiteral(":5:13: error: backups.location: unknown host 'bastion'")),
                  qPrintable(errors(r)));
         QVERIFY2(errors(r).contains(
                      QStringLiteral(":6:12: error: backups.max_age: expected hours or days")),
                  qPrintable(errors(r)));
+    }
+
+    void backupsOnAHost()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        const QByteArray hosts = "version: 1\nname: t\nhosts:\n  bastion: {address: 10.0.0.1}\n"
+                                 "environments:\n  staging: {}\n";
+        WorkspaceLoadResult r = WorkspaceLoader::loadText(
+            hosts + "backups:\n  location: bastion:/var/backups/opsdeck/\n", path);
+        QVERIFY2(r.ok(), qPrintable(errors(r)));
+        const BackupsSpec &spec = r.workspace->backups;
+        QVERIFY(spec.isConfigured() && spec.isRemote());
+        QCOMPARE(spec.host, QStringLiteral("bastion"));
+        QCOMPARE(spec.hostPath, QStringLiteral("/var/backups/opsdeck"));
+        QCOMPARE(spec.location(), QStringLiteral("bastion:/var/backups/opsdeck"));
+        // Dumps are made here first, in a folder of their own, not in the workspace.
+        QVERIFY(!backupsDirectory(*r.workspace).startsWith(dir.path()));
+
+        BackupStore store(*r.workspace, nullptr);
+        QVERIFY(store.isRemote());
+        QCOMPARE(store.location(), spec.location());
+        DumpRequest dump;
+        store.prepare(dump);
+        QCOMPARE(dump.directory, backupsDirectory(*r.workspace));
+        QCOMPARE(dump.uploadHost, QStringLiteral("bastion"));
+        QCOMPARE(dump.uploadDirectory, QStringLiteral("/var/backups/opsdeck"));
+        BackupManifest there;
+        there.file = QStringLiteral("db-20261206T000000Z.dump");
+        there.manifestPath = QStringLiteral("/var/backups/opsdeck/db-20261206T000000Z.dump") +
+                             QStringLiteral(".manifest.json");
+        there.host = QStringLiteral("bastion");
+        QCOMPARE(there.location(),
+                 QStringLiteral("bastion:/var/backups/opsdeck/db-20261206T000000Z.dump"));
+        RestoreRequest restore;
+        store.prepare(restore, there);
+        QVERIFY(restore.remoteDump);
+        QCOMPARE(restore.remoteDump->location(), there.location());
+        QVERIFY(!restore.fetchDirectory.isEmpty());
+        // A local backup is read where it is.
+        BackupManifest here = there;
+        here.host.clear();
+        RestoreRequest local;
+        store.prepare(local, here);
+        QVERIFY(!local.remoteDump);
+        QCOMPARE(local.dumpPath, QStringLiteral("/var/backups/opsdeck/db-20261206T000000Z.dump"));
+
+        for (const char *bad : {"bastion:var/backups", "bastion:/var/../etc", "nowhere:/x"}) {
+            r = WorkspaceLoader::loadText(hosts + "backups:\n  location: " + bad + "\n", path);
+            QVERIFY2(!r.ok(), bad);
+            QVERIFY2(errors(r).contains(QStringLiteral("backups.location")), qPrintable(errors(r)));
+        }
+    }
+
+    void manifestsFromAnywhereAreParsedAlike()
+    {
+        BackupManifest m;
+        m.file = QStringLiteral("db.dump");
+        m.environment = QStringLiteral("staging");
+        m.database = QStringLiteral("db");
+        m.takenAt = QDateTime(QDate(2026, 12, 6), QTime(10, 0), Qt::UTC);
+        m.sha256 = QStringLiteral("ab");
+        const QByteArray json = QJsonDocument(m.toJson()).toJson();
+        const Result<BackupManifest> parsed =
+            parseManifest(json, QStringLiteral("/there/db.dump.manifest.json"));
+        QVERIFY2(parsed.ok(), qPrintable(parsed.errorString()));
+        QCOMPARE(parsed->manifestPath, QStringLiteral("/there/db.dump.manifest.json"));
+        QCOMPARE(parsed->dumpPath(), QStringLiteral("/there/db.dump"));
+        QCOMPARE(parsed->environment, QStringLiteral("staging"));
+        const Result<BackupManifest> broken =
+            parseManifest("{\"file\": ", QStringLiteral("/there/x.manifest.json"));
+        QVERIFY(!broken.ok());
+        QVERIFY(broken.errorString().startsWith(QStringLiteral("/there/x.manifest.json: ")));
     }
 };
 

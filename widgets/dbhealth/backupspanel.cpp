@@ -2,6 +2,7 @@
 #include "backupspanel.h"
 
 #include "backup/backupactions.h"
+#include "backup/backupstore.h"
 #include "common/formatting.h"
 #include "common/futures.h"
 #include "runtime/environmentcontext.h"
@@ -42,6 +43,7 @@ public:
         , m_replace(
               new QCheckBox(tr("Replace it if it exists (the old one is kept, renamed)"), this))
     {
+        setObjectName(QStringLiteral("restoreDialog"));
         setWindowTitle(tr("Restore %1").arg(backup.file));
         for (const EnvironmentSpec &e : workspace.environments)
             if (e.database)
@@ -60,6 +62,14 @@ public:
         what->setTextFormat(Qt::PlainText);
         what->setWordWrap(true);
         form->addRow(tr("Backup"), what);
+        auto *from = new QLabel(
+            backup.host.isEmpty()
+                ? backup.location()
+                : tr("%1 (copied here first, its SHA-256 checked)").arg(backup.location()),
+            this);
+        from->setTextFormat(Qt::PlainText);
+        from->setWordWrap(true);
+        form->addRow(tr("From"), from);
         form->addRow(tr("On the server of"), m_environments);
         form->addRow(tr("Into database"), m_database);
         form->addRow(QString(), m_replace);
@@ -87,6 +97,7 @@ BackupsPanel::BackupsPanel(EnvironmentContext &context, ActionPipeline &pipeline
     : QWidget(parent)
     , m_context(context)
     , m_pipeline(pipeline)
+    , m_store(new BackupStore(context.workspace(), context.sshPool(), this))
     , m_model(new QStandardItemModel(0, 7, this))
     , m_table(new QTableView(this))
     , m_where(new QLabel(this))
@@ -129,9 +140,9 @@ BackupsPanel::BackupsPanel(EnvironmentContext &context, ActionPipeline &pipeline
     m_clone->setMenu(cloneMenu);
     m_clone->setEnabled(!cloneMenu->isEmpty());
     auto *openFolder = new QPushButton(tr("Open folder"), this);
-    connect(openFolder, &QPushButton::clicked, this, [this] {
-        QDesktopServices::openUrl(QUrl::fromLocalFile(backupsDirectory(m_context.workspace())));
-    });
+    connect(openFolder, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_store->localDirectory())); });
+    openFolder->setVisible(!m_store->isRemote()); // a host's folder: nothing to open here
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_backUp);
     buttons->addWidget(m_restore);
@@ -155,7 +166,7 @@ BackupsPanel::BackupsPanel(EnvironmentContext &context, ActionPipeline &pipeline
     const BackupsSpec &spec = context.workspace().backups;
     m_where->setText(spec.isConfigured()
                          ? tr("Backups in %1 — checked fresh when newer than %2 h")
-                               .arg(spec.directory)
+                               .arg(m_store->location())
                                .arg(spec.maxAgeHours)
                          : tr("Backups in %1 (no backups: location in the workspace)")
                                .arg(backupsDirectory(context.workspace())));
@@ -170,10 +181,15 @@ BackupsPanel::BackupsPanel(EnvironmentContext &context, ActionPipeline &pipeline
 
 void BackupsPanel::reload()
 {
-    const QString directory = backupsDirectory(m_context.workspace());
-    const QString environment = m_context.name();
-    onFinished(readBackups(directory, environment), this,
-               [this](const QList<BackupManifest> &backups) { showBackups(backups); });
+    onFinished(m_store->list(m_context.name()), this,
+               [this](const Result<QList<BackupManifest>> &backups) {
+                   if (backups)
+                       return showBackups(*backups);
+                   if (!m_running)
+                       m_status->setText(
+                           tr("Cannot read the backups: %1").arg(backups.errorString()));
+                   emit backupsUnreadable(m_store->location(), backups.errorString());
+               });
 }
 
 void BackupsPanel::showBackups(const QList<BackupManifest> &backups)
@@ -195,7 +211,7 @@ void BackupsPanel::showBackups(const QList<BackupManifest> &backups)
             row[3]->setForeground(QColor(0xc6, 0x28, 0x28));
         if (b.takenAt.secsTo(now) > qint64(maxAgeHours) * 3600)
             row[1]->setForeground(QColor(0xb2, 0x6a, 0x00));
-        row[6]->setToolTip(b.dumpPath() + QStringLiteral("\nsha256 ") + b.sha256);
+        row[6]->setToolTip(b.location() + QStringLiteral("\nsha256 ") + b.sha256);
         m_model->appendRow(row);
     }
     m_table->resizeColumnsToContents(); // filled while hidden: sizes come from the rows
@@ -268,8 +284,8 @@ void BackupsPanel::backUpNow()
     const EnvironmentSpec &env = m_context.environment();
     if (!env.database)
         return;
-    const DumpRequest dump{m_context.name(), *env.database, m_context.sshPool(),
-                           backupsDirectory(m_context.workspace())};
+    DumpRequest dump{m_context.name(), *env.database, m_context.sshPool()};
+    m_store->prepare(dump);
     run<DumpOperation, BackupManifest>(
         backupRequest(m_context.workspace().name, m_context.name(), databaseName(*env.database)),
         [this, dump] { return new DumpOperation(dump, this); }, backupResult);
@@ -296,7 +312,7 @@ void BackupsPanel::restore(const BackupManifest &backup, const QString &environm
     restore.environment = environment;
     restore.database = *target->environment().database;
     restore.pool = m_context.sshPool();
-    restore.dumpPath = backup.dumpPath();
+    m_store->prepare(restore, backup);
     restore.newDatabase = database;
     restore.replace = replace;
     run<RestoreOperation, RestoreSummary>(
@@ -312,8 +328,8 @@ void BackupsPanel::cloneInto(const QString &environment)
     if (!target || !target->environment().database || !source.database)
         return;
     const QString scrub = m_context.workspace().backups.scrub;
-    const DumpRequest dump{m_context.name(), *source.database, m_context.sshPool(),
-                           backupsDirectory(m_context.workspace())};
+    DumpRequest dump{m_context.name(), *source.database, m_context.sshPool()};
+    m_store->prepare(dump);
     RestoreRequest restore;
     restore.environment = environment;
     restore.database = *target->environment().database;

@@ -17,6 +17,7 @@ class QToolButton;
 
 namespace Opsdeck {
 
+class BackupStore;
 class EnvironmentContext;
 
 /**
@@ -48,6 +49,8 @@ public:
 signals:
     void finished(bool ok, const QString &message);
     void backupsChanged(const QList<Opsdeck::BackupManifest> &backups);
+    /** The location could not be read (a host down, a folder gone). */
+    void backupsUnreadable(const QString &location, const QString &error);
 
 private:
     /** Runs an operation through the pipeline: `create` makes it once confirmed (a QObject
@@ -62,6 +65,7 @@ private:
 
     EnvironmentContext &m_context;
     ActionPipeline &m_pipeline;
+    BackupStore *m_store;
     QList<BackupManifest> m_backups;
     QStandardItemModel *m_model;
     QTableView *m_table;

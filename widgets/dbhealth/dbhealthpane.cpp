@@ -105,6 +105,20 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     });
     connect(m_activity, &ActivityPanel::wholeClusterChanged, this, &DbHealthPane::refreshActivity);
     connect(m_replicas, &ReplicaWatch::samplesChanged, this, &DbHealthPane::showReplication);
+    if (m_workspace.backups.isConfigured()) {
+        connect(m_backups, &BackupsPanel::backupsChanged, this,
+                [this](const QList<BackupManifest> &backups) {
+                    m_freshness = backupFreshnessCheck(
+                        backups, m_environment, m_workspace.backups.maxAgeHours,
+                        m_environmentSpec.isProtected, QDateTime::currentDateTimeUtc());
+                    showChecks();
+                });
+        connect(m_backups, &BackupsPanel::backupsUnreadable, this,
+                [this](const QString &location, const QString &error) {
+                    m_freshness = backupsUnreadable(m_environment, location, error);
+                    showChecks();
+                });
+    }
     connect(m_replicas, &ReplicaWatch::checksChanged, this, &DbHealthPane::showChecks);
 
     if (!m_monitor) {
@@ -202,18 +216,11 @@ void DbHealthPane::refreshChecks(bool includeOnDemand)
         return;
     HealthRunner runner = m_runner;
     runner.setIncludeOnDemand(includeOnDemand);
-    // Backup freshness comes from the manifests, read where the checks' answer arrives.
-    const BackupsSpec backups = m_workspace.backups;
-    const QString environment = m_environment;
-    const bool expected = m_environmentSpec.isProtected;
-    auto withFreshness = runner.run(*pg).then([backups, environment, expected](HealthReport r) {
-        if (backups.isConfigured())
-            r.checks.append(backupFreshnessCheck(listBackups(backups.directory, environment),
-                                                 environment, backups.maxAgeHours, expected,
-                                                 QDateTime::currentDateTimeUtc()));
-        return r;
-    });
-    m_checksRequest.start(withFreshness, [this](const HealthReport &report) {
+    // Backup freshness comes from the manifests, wherever the backups are kept: the Backups
+    // tab reads them again and its answer becomes the check (backupsChanged below).
+    if (m_workspace.backups.isConfigured())
+        m_backups->reload();
+    m_checksRequest.start(runner.run(*pg), [this](const HealthReport &report) {
         // Keep the last result of checks this refresh left out, in their place.
         HealthReport merged = report;
         if (!m_primaryReport.checks.isEmpty()) {
@@ -232,6 +239,10 @@ void DbHealthPane::refreshChecks(bool includeOnDemand)
 void DbHealthPane::showChecks()
 {
     HealthReport report = m_primaryReport;
+    if (m_primaryReport.checks.isEmpty())
+        return; // the server's checks first: a lone freshness row reads as "all is well"
+    if (m_freshness)
+        report.checks << *m_freshness;
     report.checks << m_replicas->checks();
     m_checks->setReport(report);
     const int problems = report.count(Verdict::Critical) + report.count(Verdict::Warning);

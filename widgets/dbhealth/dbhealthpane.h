@@ -112,6 +112,7 @@ private:
     ReplicationPanel *m_replication;
     ReplicaWatch *m_replicas;
     HealthReport m_primaryReport; // the last result of every primary check, refreshed or not
+    std::optional<CheckResult> m_freshness; // from the backups location's manifests
     BackupsPanel *m_backups;
     std::optional<OverviewSample> m_lastSample;
     QTimer m_overviewTimer;
