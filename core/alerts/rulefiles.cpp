@@ -14,6 +14,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Opsdeck {
 
@@ -195,6 +196,16 @@ PromtoolCheck checkWithPromtool(const QStringList &files)
     return check;
 }
 
+QFuture<RuleFilesCheck> checkRuleFiles(const QStringList &patterns, const QString &baseDirectory)
+{
+    return QtConcurrent::run([patterns, baseDirectory] {
+        RuleFilesCheck check;
+        check.files = readRuleFiles(patterns, baseDirectory);
+        check.promtool = checkWithPromtool(check.files.files);
+        return check;
+    });
+}
+
 RuleDrift compareRules(const QList<RepoRule> &repo, const QList<AlertRule> &server)
 {
     auto key = [](const QString &group, const QString &name) -> QString {
@@ -224,9 +235,10 @@ RuleDrift compareRules(const QList<RepoRule> &repo, const QList<AlertRule> &serv
             what << QStringLiteral("labels");
         if (rule.annotations != there->annotations)
             what << QStringLiteral("annotations");
-        if (what.isEmpty())
+        if (what.isEmpty()) {
             ++drift.same;
-        else
+            drift.matching << rule;
+        } else
             drift.differing << RuleDrift::Differing{rule, *there, what};
     }
     for (const AlertRule &rule : server)

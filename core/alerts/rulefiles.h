@@ -3,6 +3,7 @@
 
 #include "alerts.h"
 
+#include <QFuture>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -50,6 +51,16 @@ struct PromtoolCheck
 /** Runs `promtool check rules FILES` and waits (30 s at most): call it off the UI thread. */
 PromtoolCheck checkWithPromtool(const QStringList &files);
 
+/** The workspace's rule files read and checked (what `opsdeck alert-rules` prints first). */
+struct RuleFilesCheck
+{
+    RuleFiles files;
+    PromtoolCheck promtool;
+};
+
+/** readRuleFiles() and checkWithPromtool() in the thread pool: promtool is a process. */
+QFuture<RuleFilesCheck> checkRuleFiles(const QStringList &patterns, const QString &baseDirectory);
+
 /** What the repository says and the server runs, rule by rule (by group and name). */
 struct RuleDrift
 {
@@ -62,6 +73,7 @@ struct RuleDrift
     QList<RepoRule> onlyInRepo;
     QList<AlertRule> onlyOnServer;
     QList<Differing> differing;
+    QList<RepoRule> matching; // the same in both
     int same = 0;
     bool isEmpty() const
     {

@@ -4,6 +4,7 @@
 // in the pane lands in the real Alertmanager through the action pipeline, and is expired there.
 #include "alerts/alertsclient.h"
 #include "alerts/alertspane.h"
+#include "alerts/rulespanel.h"
 #include "alerts/silencedialog.h"
 #include "alertsmodel.h"
 #include "alertswatcher.h"
@@ -21,6 +22,9 @@
 #include "workspacecontext.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -310,6 +314,8 @@ private slots:
         QVERIFY(dialog->previewLabel()->text().contains(QLatin1String("line")));
         dialog->matchersEdit()->setPlainText(matchers);
         dialog->commentEdit()->setText(kOurs + QStringLiteral(" web2 is being rebuilt"));
+        if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+            dialog->grab().save(QString::fromUtf8(dir) + QStringLiteral("/silence-dialog.png"));
 
         QSignalSpy changed(m_pane.get(), &AlertsPane::silenceChanged);
         dialog->silenceButton()->click();
@@ -356,6 +362,65 @@ private slots:
         QTRY_COMPARE(m_audit->recent(1, kProduction).first().action,
                      QStringLiteral("alerts.expire_silence"));
         DangerConfirmDialog::setNextAnswer(std::nullopt);
+    }
+
+    void theRulesTabComparesTheRepositoryWithTheServer()
+    {
+        // The demo's rule files are what its Prometheus loaded: the same, and promtool agrees.
+        m_pane->openItem(QStringLiteral("rules"));
+        RulesPanel *rules = m_pane->rulesPanel();
+        QCOMPARE(m_pane->tabs()->currentWidget(), rules);
+        QTRY_VERIFY_WITH_TIMEOUT(rules->hasChecked(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(rules->status()->text().contains(
+                                     QStringLiteral("the server runs what the repository says")),
+                                 30000);
+        QStringList sections;
+        for (int i = 0; i < rules->tree()->topLevelItemCount(); ++i)
+            sections << rules->tree()->topLevelItem(i)->text(0);
+        QCOMPARE(sections,
+                 QStringList({QStringLiteral("Only in the repository (0)"),
+                              QStringLiteral("Only on the server (0)"),
+                              QStringLiteral("Different (0)"), QStringLiteral("The same (4)")}));
+        QCOMPARE(rules->tree()->topLevelItem(3)->child(0)->text(2).section(QLatin1Char(':'), 0, 0),
+                 QStringLiteral("alerts/rules.yml"));
+
+        // A repository ahead of the server: InstanceDown's for: changed, a rule added.
+        QTemporaryDir repo;
+        QFile demoRules(QFileInfo(m_demo.value(QStringLiteral("WORKSPACE")))
+                            .dir()
+                            .filePath(QStringLiteral("alerts/rules.yml")));
+        QVERIFY(demoRules.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(demoRules.readAll());
+        const qsizetype at = text.indexOf(QStringLiteral("for: 15s"));
+        QVERIFY(at > 0);
+        text.replace(at, 8, QStringLiteral("for: 45s"));
+        text += QStringLiteral("      - alert: QueueStuck\n        expr: vector(1)\n");
+        QFile changed(repo.filePath(QStringLiteral("rules.yml")));
+        QVERIFY(changed.open(QIODevice::WriteOnly));
+        changed.write(text.toUtf8());
+        changed.close();
+        Workspace ahead = m_workspace->workspace();
+        ahead.directory = repo.path();
+        ahead.alertRuleFiles = {changed.fileName()};
+        RulesPanel panel(ahead);
+        QSignalSpy compared(&panel, &RulesPanel::compared);
+        panel.setServerRules(client()->latest()->rules);
+        panel.reload(); // in the thread pool: the answer comes back here
+        QVERIFY(compared.wait(30000));
+        QVERIFY2(panel.status()->text().contains(QStringLiteral("differ")),
+                 qPrintable(panel.status()->text()));
+        QTreeWidgetItem *onlyHere = panel.tree()->topLevelItem(0);
+        QCOMPARE(onlyHere->text(0), QStringLiteral("Only in the repository (1)"));
+        QCOMPARE(onlyHere->child(0)->text(0), QStringLiteral("QueueStuck"));
+        QTreeWidgetItem *different = panel.tree()->topLevelItem(2);
+        QCOMPARE(different->text(0), QStringLiteral("Different (1)"));
+        QCOMPARE(different->child(0)->text(0), QStringLiteral("InstanceDown"));
+        QVERIFY2(different->child(0)->text(3).contains(QStringLiteral("45s here")),
+                 qPrintable(different->child(0)->text(3)));
+        if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            panel.resize(1000, 420);
+            panel.grab().save(QString::fromUtf8(dir) + QStringLiteral("/alerts-rules.png"));
+        }
     }
 };
 

@@ -9,6 +9,7 @@
 #include "common/emptystate.h"
 #include "common/formatting.h"
 #include "common/messagebanner.h"
+#include "rulespanel.h"
 #include "runtime/environmentcontext.h"
 #include "silencedialog.h"
 
@@ -61,6 +62,7 @@ AlertsPane::AlertsPane(EnvironmentContext &context, QWidget *parent)
     , m_details(new QTextBrowser(this))
     , m_silences(new QTreeWidget(this))
     , m_history(new QTreeWidget(this))
+    , m_rules(new RulesPanel(context.workspace(), this))
     , m_filter(new QLineEdit(this))
     , m_showQuiet(new QCheckBox(tr("Show quiet rules"), this))
     , m_showExpired(new QCheckBox(tr("Show expired"), this))
@@ -76,6 +78,7 @@ AlertsPane::AlertsPane(EnvironmentContext &context, QWidget *parent)
     m_tabs->addTab(buildAlertsTab(), tr("Alerts"));
     m_tabs->addTab(buildSilencesTab(), tr("Silences"));
     m_tabs->addTab(buildHistoryTab(), tr("History (24 h)"));
+    m_tabs->addTab(m_rules, tr("Rules"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(banner());
     layout->addWidget(m_tabs, 1);
@@ -93,6 +96,8 @@ AlertsPane::AlertsPane(EnvironmentContext &context, QWidget *parent)
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentIndex() == 2)
             readHistory();
+        if (m_tabs->currentWidget() == m_rules && !m_rules->hasChecked())
+            m_rules->reload(); // promtool runs only when someone looks
         updateActions();
     });
 
@@ -259,11 +264,21 @@ void AlertsPane::hideEvent(QHideEvent *event)
     Pane::hideEvent(event);
 }
 
+void AlertsPane::openItem(const QString &item)
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->tabText(i).section(QLatin1Char(' '), 0, 0).compare(item, Qt::CaseInsensitive) ==
+            0)
+            m_tabs->setCurrentIndex(i);
+}
+
 void AlertsPane::showSnapshot()
 {
     const AlertsSnapshot &snapshot = *m_client->latest();
     const QString selected = m_tree->currentIndex().data(AlertsModel::KeyRole).toString();
     m_model->setSnapshot(snapshot);
+    if (snapshot.prometheusError.isEmpty())
+        m_rules->setServerRules(snapshot.rules);
     m_tree->expandAll();
     // The selection survives a refresh; with none, the worst alert is shown (first row's first).
     QModelIndex show = m_model->indexForKey(selected);

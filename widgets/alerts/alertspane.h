@@ -19,6 +19,7 @@ namespace Opsdeck {
 
 class AlertsClient;
 class AlertsModel;
+class RulesPanel;
 
 /**
  * One environment's alerts (Prometheus' alerts page with Alertmanager's silences beside it):
@@ -38,6 +39,8 @@ public:
     QString title() const override { return QStringLiteral("Alerts"); }
     QList<QAction *> paneActions() const override;
     void refresh() override;
+    /** Shows a tab by name: alerts, silences, history or rules. */
+    void openItem(const QString &item) override;
     bool isSettled() const override;
     void saveState(QSettings &settings) const override;
     void restoreState(QSettings &settings) override;
@@ -48,6 +51,7 @@ public:
     QTreeWidget *silencesList() const { return m_silences; }
     QTreeWidget *historyList() const { return m_history; }
     QTabWidget *tabs() const { return m_tabs; }
+    RulesPanel *rulesPanel() const { return m_rules; }
     QAction *silenceAction() const { return m_silenceAction; }
     QAction *expireAction() const { return m_expireAction; }
     void setAuditLog(std::shared_ptr<AuditLog> log) { m_actions.setAuditLog(std::move(log)); }
@@ -84,6 +88,7 @@ private:
     QTextBrowser *m_details;
     QTreeWidget *m_silences;
     QTreeWidget *m_history;
+    RulesPanel *m_rules;
     QLineEdit *m_filter;
     QCheckBox *m_showQuiet;
     QCheckBox *m_showExpired;
