@@ -71,9 +71,9 @@ environments:
     prometheus: { url: "http://127.0.0.1:$prom_port" }
     alertmanager: { url: "http://127.0.0.1:$am_port" }
 YML
-printf 'answers: /api/v1/rules %s bytes, /api/v2/alerts %s bytes\n' \
+printf 'answers: /api/v1/rules %s bytes, /api/v2/alerts/groups %s bytes\n' \
     "$(curl -s "http://127.0.0.1:$prom_port/api/v1/rules?type=alert" | wc -c)" \
-    "$(curl -s "http://127.0.0.1:$am_port/api/v2/alerts" | wc -c)"
+    "$(curl -s "http://127.0.0.1:$am_port/api/v2/alerts/groups" | wc -c)"
 
 echo
 echo "== Opsdeck (Release, offscreen) =="
@@ -85,7 +85,7 @@ median() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]}'; }
 for run in $(seq "$runs"); do
     began=$(date +%s%N)
     curl -s "http://127.0.0.1:$prom_port/api/v1/rules?type=alert" >/dev/null
-    curl -s "http://127.0.0.1:$am_port/api/v2/alerts" >/dev/null
+    curl -s "http://127.0.0.1:$am_port/api/v2/alerts/groups" >/dev/null
     curl -s "http://127.0.0.1:$am_port/api/v2/silences" >/dev/null
     echo $((($(date +%s%N) - began) / 1000))
 done | awk '{print $1/1000}' | median | xargs printf "%-52s median %8s ms\n" "curl of the same three answers (no parsing)"

@@ -127,53 +127,151 @@ bool AlertsModel::matchesFilter(const AlertRule &rule) const
                        [&](const AlertInstance &a) { return has(labelsText(a.labels)); });
 }
 
+void AlertsModel::setGrouping(Grouping grouping)
+{
+    if (grouping == m_grouping)
+        return;
+    beginResetModel();
+    m_grouping = grouping;
+    rebuild();
+    endResetModel();
+}
+
 void AlertsModel::rebuild()
 {
-    m_shown.clear();
+    m_rows.clear();
     m_distinguishing.clear();
+    if (m_grouping == Grouping::ByAlertmanagerGroup)
+        rebuildByGroup();
+    else
+        rebuildByRule();
+    for (const Row &row : std::as_const(m_rows))
+        for (const auto &[r, a] : row.alerts)
+            if (!m_distinguishing.contains(r))
+                m_distinguishing.insert(r, m_snapshot.rules.at(r).distinguishingLabels());
+}
+
+void AlertsModel::rebuildByRule()
+{
+    QList<int> shown;
     for (int i = 0; i < m_snapshot.rules.size(); ++i) {
         const AlertRule &rule = m_snapshot.rules.at(i);
         const bool quiet = rule.alerts.isEmpty() && rule.health != QLatin1String("err");
         if ((quiet && !m_showInactive && m_filter.isEmpty()) || !matchesFilter(rule))
             continue;
-        m_shown << i;
+        shown << i;
     }
-    std::stable_sort(m_shown.begin(), m_shown.end(), [this](int a, int b) {
+    std::stable_sort(shown.begin(), shown.end(), [this](int a, int b) {
         const AlertRule &x = m_snapshot.rules.at(a), &y = m_snapshot.rules.at(b);
         if (stateRank(x.state) != stateRank(y.state))
             return stateRank(x.state) < stateRank(y.state);
         return severityOf(x.labels) > severityOf(y.labels);
     });
-    for (int i : std::as_const(m_shown))
-        m_distinguishing << m_snapshot.rules.at(i).distinguishingLabels();
+    for (int i : std::as_const(shown)) {
+        Row row;
+        row.rule = i;
+        for (int a = 0; a < m_snapshot.rules.at(i).alerts.size(); ++a)
+            row.alerts << qMakePair(i, a);
+        m_rows << row;
+    }
+}
+
+void AlertsModel::rebuildByGroup()
+{
+    // Each of Alertmanager's alerts is one of Prometheus' (labels plus external ones): found
+    // by name, then by labels. An alert of another environment was left out of the rules, so
+    // it is left out of its group too.
+    QMultiHash<QString, QPair<int, int>> byName;
+    for (int r = 0; r < m_snapshot.rules.size(); ++r)
+        for (int a = 0; a < m_snapshot.rules.at(r).alerts.size(); ++a)
+            byName.insert(m_snapshot.rules.at(r).name, qMakePair(r, a));
+    for (int g = 0; g < m_snapshot.groups.size(); ++g) {
+        const AlertGroup &group = m_snapshot.groups.at(g);
+        Row row;
+        row.group = g;
+        bool matches =
+            m_filter.isEmpty() || labelsText(group.labels).contains(m_filter, Qt::CaseInsensitive);
+        for (const ManagedAlert &managed : group.alerts) {
+            const auto candidates =
+                byName.values(managed.labels.value(QStringLiteral("alertname")));
+            for (const auto &[r, a] : candidates) {
+                if (!isSameAlert(managed, m_snapshot.rules.at(r).alerts.at(a)))
+                    continue;
+                if (!row.alerts.contains(qMakePair(r, a)))
+                    row.alerts << qMakePair(r, a);
+                matches = matches || matchesFilter(m_snapshot.rules.at(r));
+                break;
+            }
+        }
+        if (!row.alerts.isEmpty() && matches)
+            m_rows << row;
+    }
+    auto worst = [this](const Row &row) {
+        int rank = 2;
+        AlertSeverity severity = AlertSeverity::None;
+        for (const auto &[r, a] : row.alerts) {
+            const AlertInstance &alert = m_snapshot.rules.at(r).alerts.at(a);
+            rank = std::min(rank, stateRank(alert.state));
+            severity = std::max(severity, alert.severity());
+        }
+        return qMakePair(rank, severity);
+    };
+    std::stable_sort(m_rows.begin(), m_rows.end(), [&worst](const Row &x, const Row &y) {
+        const auto a = worst(x), b = worst(y);
+        return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+}
+
+const AlertsModel::Row *AlertsModel::rowOf(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return nullptr;
+    const int top = index.internalId() == kTopLevel ? index.row() : int(index.internalId()) - 1;
+    return top < m_rows.size() ? &m_rows.at(top) : nullptr;
 }
 
 const AlertRule *AlertsModel::rule(const QModelIndex &index) const
 {
-    if (!index.isValid())
+    const Row *row = rowOf(index);
+    if (!row)
         return nullptr;
-    const int shownRow =
-        index.internalId() == kTopLevel ? index.row() : int(index.internalId()) - 1;
-    return shownRow < m_shown.size() ? &m_snapshot.rules.at(m_shown.at(shownRow)) : nullptr;
+    if (index.internalId() != kTopLevel)
+        return index.row() < row->alerts.size()
+                   ? &m_snapshot.rules.at(row->alerts.at(index.row()).first)
+                   : nullptr;
+    if (row->rule >= 0)
+        return &m_snapshot.rules.at(row->rule);
+    return row->alerts.isEmpty() ? nullptr : &m_snapshot.rules.at(row->alerts.first().first);
+}
+
+const AlertGroup *AlertsModel::group(const QModelIndex &index) const
+{
+    const Row *row = rowOf(index);
+    return row && index.internalId() == kTopLevel && row->group >= 0
+               ? &m_snapshot.groups.at(row->group)
+               : nullptr;
 }
 
 const AlertInstance *AlertsModel::alert(const QModelIndex &index) const
 {
-    if (!index.isValid() || index.internalId() == kTopLevel)
+    const Row *row = rowOf(index);
+    if (!row || index.internalId() == kTopLevel || index.row() >= row->alerts.size())
         return nullptr;
-    const AlertRule *r = rule(index);
-    return r && index.row() < r->alerts.size() ? &r->alerts.at(index.row()) : nullptr;
+    const auto [r, a] = row->alerts.at(index.row());
+    return &m_snapshot.rules.at(r).alerts.at(a);
 }
 
 QModelIndex AlertsModel::indexForKey(const QString &key) const
 {
-    for (int row = 0; row < m_shown.size(); ++row) {
-        const AlertRule &r = m_snapshot.rules.at(m_shown.at(row));
-        if (alertKey(r, nullptr) == key)
-            return index(row, 0);
-        for (int a = 0; a < r.alerts.size(); ++a)
-            if (alertKey(r, &r.alerts.at(a)) == key)
-                return index(a, 0, index(row, 0));
+    for (int top = 0; top < m_rows.size(); ++top) {
+        const QModelIndex parent = index(top, 0);
+        if (data(parent, KeyRole).toString() == key)
+            return parent;
+        for (int a = 0; a < m_rows.at(top).alerts.size(); ++a) {
+            const QModelIndex child = index(a, 0, parent);
+            if (data(child, KeyRole).toString() == key)
+                return child;
+        }
     }
     return {};
 }
@@ -197,11 +295,11 @@ QModelIndex AlertsModel::parent(const QModelIndex &child) const
 int AlertsModel::rowCount(const QModelIndex &parent) const
 {
     if (!parent.isValid())
-        return int(m_shown.size());
+        return int(m_rows.size());
     if (parent.internalId() != kTopLevel || parent.column() != 0)
         return 0;
-    const AlertRule *r = rule(parent);
-    return r ? int(r->alerts.size()) : 0;
+    const Row *row = rowOf(parent);
+    return row ? int(row->alerts.size()) : 0;
 }
 
 int AlertsModel::columnCount(const QModelIndex &) const
@@ -214,6 +312,14 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
     const AlertRule *r = rule(index);
     if (!r)
         return {};
+    if (const AlertGroup *g = group(index)) {
+        if (role == KeyRole)
+            return QString(QStringLiteral("group\x1f") + labelsText(g->labels) +
+                           QLatin1Char('\x1f') + g->receiver);
+        if (role == RuleNameRole)
+            return r->name;
+        return groupData(*rowOf(index), index.column(), role);
+    }
     if (role == KeyRole)
         return alertKey(*r, alert(index));
     if (role == RuleNameRole)
@@ -262,6 +368,59 @@ QVariant AlertsModel::ruleData(const AlertRule &rule, int column, int role) cons
     }
 }
 
+QVariant AlertsModel::groupData(const Row &row, int column, int role) const
+{
+    const AlertGroup &group = m_snapshot.groups.at(row.group);
+    int rank = 2, silenced = 0;
+    AlertSeverity severity = AlertSeverity::None;
+    qint64 oldest = 0;
+    for (const auto &[r, a] : row.alerts) {
+        const AlertInstance &alert = m_snapshot.rules.at(r).alerts.at(a);
+        rank = std::min(rank, stateRank(alert.state));
+        severity = std::max(severity, alert.severity());
+        silenced += alert.isSilenced() ? 1 : 0;
+        if (alert.activeAtMs > 0 && (oldest == 0 || alert.activeAtMs < oldest))
+            oldest = alert.activeAtMs;
+    }
+    const QString state =
+        rank == 0 ? QStringLiteral("firing") : (rank == 1 ? QStringLiteral("pending") : QString());
+    if (role == Qt::DecorationRole && column == Name)
+        return healthIcon(healthOf(state, severity, silenced == row.alerts.size()));
+    if (role == Qt::ToolTipRole && column == Name)
+        return QStringLiteral("Alertmanager notifies %1 about these together").arg(group.receiver);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (column) {
+    case Name: {
+        // "InstanceDown, env=production": the alert's name bare, as the rule rows show it.
+        QStringList parts;
+        if (const QString name = group.labels.value(QStringLiteral("alertname")); !name.isEmpty())
+            parts << name;
+        for (auto it = group.labels.cbegin(); it != group.labels.cend(); ++it)
+            if (it.key() != QLatin1String("alertname"))
+                parts << it.key() + QLatin1Char('=') + it.value();
+        const QString labels =
+            parts.isEmpty() ? QStringLiteral("(everything)") : parts.join(QStringLiteral(", "));
+        return row.alerts.size() > 1 ? QStringLiteral("%1 (%2)").arg(labels).arg(row.alerts.size())
+                                     : labels;
+    }
+    case State:
+        return state;
+    case Severity:
+        return severityName(severity);
+    case Since:
+        return sinceText(oldest);
+    case Notes: {
+        QStringList notes{QStringLiteral("receiver ") + group.receiver};
+        if (silenced > 0)
+            notes << QStringLiteral("%1 silenced").arg(silenced);
+        return notes.join(QStringLiteral(" · "));
+    }
+    default:
+        return {};
+    }
+}
+
 QVariant AlertsModel::alertData(const AlertRule &rule, const AlertInstance &alert, int column,
                                 int role) const
 {
@@ -271,10 +430,10 @@ QVariant AlertsModel::alertData(const AlertRule &rule, const AlertInstance &aler
         return labelsText(alert.labels);
     if (role != Qt::DisplayRole)
         return {};
-    const int shownRow = int(m_shown.indexOf(int(&rule - m_snapshot.rules.constData())));
+    const int ruleIndex = int(&rule - m_snapshot.rules.constData());
     switch (column) {
     case Name:
-        return alert.title(shownRow >= 0 ? m_distinguishing.at(shownRow) : QStringList());
+        return alert.title(m_distinguishing.value(ruleIndex)); // "InstanceDown web2"
     case State:
         return alert.state;
     case Severity:

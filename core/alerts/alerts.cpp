@@ -261,6 +261,19 @@ Result<QList<AlertRule>> parseAlertRules(const QByteArray &body, int httpStatus)
     return rules;
 }
 
+namespace {
+
+ManagedAlert managedAlert(const QJsonObject &a)
+{
+    const QJsonObject status = a.value(QStringLiteral("status")).toObject();
+    return ManagedAlert{labelSet(a.value(QStringLiteral("labels"))),
+                        status.value(QStringLiteral("state")).toString(),
+                        strings(status.value(QStringLiteral("silencedBy"))),
+                        strings(status.value(QStringLiteral("inhibitedBy")))};
+}
+
+} // namespace
+
 Result<QList<ManagedAlert>> parseManagedAlerts(const QByteArray &body, int httpStatus)
 {
     const Result<QJsonDocument> doc = document(body, httpStatus, "Alertmanager alerts");
@@ -268,15 +281,44 @@ Result<QList<ManagedAlert>> parseManagedAlerts(const QByteArray &body, int httpS
         return Result<QList<ManagedAlert>>::failure(doc.errorString());
     QList<ManagedAlert> alerts;
     const QJsonArray list = doc->array();
-    for (qsizetype i = 0; i < list.size() && i < kMaxAlertRules; ++i) {
-        const QJsonObject a = list.at(i).toObject();
-        const QJsonObject status = a.value(QStringLiteral("status")).toObject();
-        alerts << ManagedAlert{labelSet(a.value(QStringLiteral("labels"))),
-                               status.value(QStringLiteral("state")).toString(),
-                               strings(status.value(QStringLiteral("silencedBy"))),
-                               strings(status.value(QStringLiteral("inhibitedBy")))};
-    }
+    for (qsizetype i = 0; i < list.size() && i < kMaxAlertRules; ++i)
+        alerts << managedAlert(list.at(i).toObject());
     return alerts;
+}
+
+Result<QList<AlertGroup>> parseAlertGroups(const QByteArray &body, int httpStatus)
+{
+    const Result<QJsonDocument> doc = document(body, httpStatus, "Alertmanager alert groups");
+    if (!doc)
+        return Result<QList<AlertGroup>>::failure(doc.errorString());
+    QList<AlertGroup> groups;
+    qsizetype read = 0;
+    for (const QJsonValue &g : doc->array()) {
+        const QJsonObject group = g.toObject();
+        AlertGroup parsed{labelSet(group.value(QStringLiteral("labels"))),
+                          group.value(QStringLiteral("receiver"))
+                              .toObject()
+                              .value(QStringLiteral("name"))
+                              .toString(),
+                          {}};
+        for (const QJsonValue &a : group.value(QStringLiteral("alerts")).toArray()) {
+            if (++read > kMaxAlertRules)
+                break;
+            parsed.alerts << managedAlert(a.toObject());
+        }
+        groups << parsed;
+        if (read > kMaxAlertRules)
+            break;
+    }
+    return groups;
+}
+
+bool isSameAlert(const ManagedAlert &managed, const AlertInstance &alert)
+{
+    for (auto it = alert.labels.cbegin(); it != alert.labels.cend(); ++it)
+        if (managed.labels.value(it.key()) != it.value())
+            return false;
+    return true;
 }
 
 Result<QList<Silence>> parseSilences(const QByteArray &body, int httpStatus)
@@ -324,10 +366,7 @@ void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed)
         for (AlertInstance &alert : rule.alerts) {
             const auto candidates = byName.values(alert.labels.value(QStringLiteral("alertname")));
             for (const ManagedAlert *m : candidates) {
-                bool same = true;
-                for (auto it = alert.labels.cbegin(); same && it != alert.labels.cend(); ++it)
-                    same = m->labels.value(it.key()) == it.value();
-                if (same) {
+                if (isSameAlert(*m, alert)) {
                     alert.silencedBy = m->silencedBy;
                     alert.inhibitedBy = m->inhibitedBy;
                     break;

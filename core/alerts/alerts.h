@@ -93,11 +93,20 @@ struct ManagedAlert
     QStringList inhibitedBy;
 };
 
+/** Alerts as Alertmanager groups them for notifying (its route's group_by), one receiver each. */
+struct AlertGroup
+{
+    LabelSet labels; // the group_by labels' values; empty: one group of everything
+    QString receiver;
+    QList<ManagedAlert> alerts;
+};
+
 /** Everything the Alerts pane, Overview and `opsdeck alerts` show of one environment. */
 struct AlertsSnapshot
 {
     QList<AlertRule> rules; // alerting rules only
     QList<Silence> silences;
+    QList<AlertGroup> groups; // Alertmanager's (`/api/v2/alerts/groups`), when there is one
     bool hasAlertmanager = false;
     QString prometheusError;
     QString alertmanagerError;
@@ -145,6 +154,10 @@ constexpr int kMaxSilences = 10000;
 /** Prometheus' `/api/v1/rules` answer: the alerting rules (recording rules are skipped). */
 Result<QList<AlertRule>> parseAlertRules(const QByteArray &body, int httpStatus);
 Result<QList<ManagedAlert>> parseManagedAlerts(const QByteArray &body, int httpStatus);
+/** `/api/v2/alerts/groups`; at most kMaxAlertRules alerts in all are read. */
+Result<QList<AlertGroup>> parseAlertGroups(const QByteArray &body, int httpStatus);
+/** True when Alertmanager's alert is Prometheus' `alert` (its labels, plus external ones). */
+bool isSameAlert(const ManagedAlert &managed, const AlertInstance &alert);
 Result<QList<Silence>> parseSilences(const QByteArray &body, int httpStatus);
 /** Marks each of the rules' alerts silenced/inhibited by the managed alert with its labels. */
 void markSilenced(QList<AlertRule> &rules, const QList<ManagedAlert> &managed);

@@ -48,10 +48,17 @@ AlertsSnapshot parseSnapshot(const Pending &p)
         return snapshot;
     if (!p.alertsError.isEmpty()) {
         snapshot.alertmanagerError = p.alertsError;
-    } else if (const auto managed = parseManagedAlerts(p.alerts, p.alertsStatus); managed) {
-        markSilenced(snapshot.rules, *managed);
+    } else if (Result<QList<AlertGroup>> groups = parseAlertGroups(p.alerts, p.alertsStatus);
+               groups) {
+        // One request for both: the groups hold every alert (an alert routed to two receivers
+        // is in two groups; the first match marks it).
+        QList<ManagedAlert> managed;
+        for (const AlertGroup &g : std::as_const(*groups))
+            managed << g.alerts;
+        markSilenced(snapshot.rules, managed);
+        snapshot.groups = std::move(*groups);
     } else {
-        snapshot.alertmanagerError = managed.errorString();
+        snapshot.alertmanagerError = groups.errorString();
     }
     if (!p.silencesError.isEmpty()) {
         snapshot.alertmanagerError = p.silencesError;
@@ -153,7 +160,7 @@ void AlertsClient::refresh(QObject *guard, Snapshot done)
     if (!m_alertmanager)
         return;
     m_alertmanager->get(
-        QStringLiteral("/api/v2/alerts"), {}, guard,
+        QStringLiteral("/api/v2/alerts/groups"), {}, guard,
         [pending, arrived](const QByteArray &body, int status, const QString &error) {
             pending->alerts = body;
             pending->alertsStatus = status;

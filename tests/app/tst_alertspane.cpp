@@ -22,6 +22,7 @@
 #include "workspacecontext.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -202,6 +203,38 @@ private slots:
         QVERIFY2(details.contains(QLatin1String("web2 (production) does not answer")),
                  qPrintable(details));
         QVERIFY(details.contains(QLatin1String("Runbook")));
+
+        // As Alertmanager groups it (the demo routes by alertname and env): InstanceDown's group
+        // for production, its receiver, web2 in it.
+        QVERIFY(m_pane->groupingBox()->isEnabled());
+        m_pane->groupingBox()->setCurrentIndex(1);
+        AlertsModel *model = m_pane->model();
+        auto web2Group = [model]() -> QModelIndex {
+            for (int r = 0; r < model->rowCount(); ++r) {
+                const QModelIndex row = model->index(r, 0);
+                const AlertGroup *group = model->group(row);
+                if (!group || group->labels.value(QStringLiteral("alertname")) !=
+                                  QLatin1String("InstanceDown"))
+                    continue;
+                for (int a = 0; a < model->rowCount(row); ++a)
+                    if (model->alert(model->index(a, 0, row))
+                            ->labels.value(QStringLiteral("host")) == QLatin1String("web2"))
+                        return row;
+            }
+            return {};
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(web2Group().isValid(), 40000);
+        QCOMPARE(model->group(web2Group())->labels.value(QStringLiteral("env")), kProduction);
+        QVERIFY(model->index(web2Group().row(), AlertsModel::Notes)
+                    .data()
+                    .toString()
+                    .startsWith(QLatin1String("receiver ")));
+        m_pane->tree()->setCurrentIndex(web2Group());
+        QVERIFY(m_pane->details()->toPlainText().contains(QLatin1String("Alertmanager group")));
+        if (const QByteArray dir = qgetenv("OPSDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+            m_pane->grab().save(QString::fromUtf8(dir) + QStringLiteral("/alerts-groups.png"));
+        m_pane->groupingBox()->setCurrentIndex(0);
+        QVERIFY(web2Row().isValid());
 
         // Overview's line, from the same client.
         StatusBoard *board = m_overview->findChild<StatusBoard *>();

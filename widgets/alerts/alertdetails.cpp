@@ -53,6 +53,22 @@ QString silencesHolding(const AlertInstance &alert, const QList<Silence> &silenc
 
 } // namespace
 
+QString alertGroupDetailsHtml(const AlertGroup &group, const QList<const AlertInstance *> &alerts)
+{
+    QString html = QStringLiteral("<h3>Alertmanager group</h3><p>Notified together to <b>%1</b>; "
+                                  "Silence… on this row silences the whole group.</p>")
+                       .arg(esc(group.receiver));
+    html += section(QStringLiteral("Grouped by")) + table(group.labels);
+    html += section(QStringLiteral("Alerts"));
+    html += QStringLiteral("<table cellspacing='0' cellpadding='2'>");
+    for (const AlertInstance *a : alerts)
+        html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                    .arg(esc(a->labels.value(QStringLiteral("alertname"))), esc(a->state),
+                         esc(a->isSilenced() ? QStringLiteral("silenced")
+                                             : a->annotations.value(QStringLiteral("summary"))));
+    return html + QStringLiteral("</table>");
+}
+
 QUrl runbookUrl(const AlertRule &rule, const AlertInstance *alert)
 {
     for (const LabelSet *annotations : {alert ? &alert->annotations : nullptr, &rule.annotations})

@@ -17,6 +17,9 @@ namespace Opsdeck {
 QString alertDetailsHtml(const AlertRule &rule, const AlertInstance *alert,
                          const QList<Silence> &silences);
 
+/** An Alertmanager group: what it is grouped by, its receiver, and its alerts by state. */
+QString alertGroupDetailsHtml(const AlertGroup &group, const QList<const AlertInstance *> &alerts);
+
 /** The alert's (or rule's) runbook: `runbook_url` (or `runbook`) when it is http(s). */
 QUrl runbookUrl(const AlertRule &rule, const AlertInstance *alert);
 

@@ -14,6 +14,7 @@
 #include "silencedialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QHBoxLayout>
@@ -65,6 +66,7 @@ AlertsPane::AlertsPane(EnvironmentContext &context, QWidget *parent)
     , m_rules(new RulesPanel(context.workspace(), this))
     , m_filter(new QLineEdit(this))
     , m_showQuiet(new QCheckBox(tr("Show quiet rules"), this))
+    , m_grouping(new QComboBox(this))
     , m_showExpired(new QCheckBox(tr("Show expired"), this))
     , m_summary(new QLabel(this))
     , m_historyStatus(new QLabel(this))
@@ -131,10 +133,23 @@ QWidget *AlertsPane::buildAlertsTab()
         m_model->setShowInactive(on);
         m_tree->expandAll();
     });
+    m_grouping->setObjectName(QStringLiteral("alertsGrouping"));
+    m_grouping->addItem(tr("By rule"));
+    m_grouping->addItem(tr("By Alertmanager group"));
+    m_grouping->setToolTip(tr("By Alertmanager group: the alerts it notifies about together "
+                              "(its route's group_by), each with its receiver"));
+    m_grouping->setEnabled(m_client && m_client->hasAlertmanager());
+    connect(m_grouping, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_model->setGrouping(index == 1 ? AlertsModel::Grouping::ByAlertmanagerGroup
+                                        : AlertsModel::Grouping::ByRule);
+        m_showQuiet->setEnabled(index == 0); // a group holds active alerts only
+        m_tree->expandAll();
+    });
     m_summary->setObjectName(QStringLiteral("alertsSummary"));
     m_summary->setTextFormat(Qt::PlainText);
     auto *controls = new QHBoxLayout;
     controls->addWidget(m_filter, 2);
+    controls->addWidget(m_grouping);
     controls->addWidget(m_showQuiet);
     controls->addSpacing(12);
     controls->addWidget(m_summary, 3);
@@ -373,7 +388,12 @@ void AlertsPane::showDetails()
 {
     const QModelIndex current = m_tree->currentIndex();
     const AlertRule *rule = m_model->rule(current);
-    if (!rule) {
+    if (const AlertGroup *group = m_model->group(current)) {
+        QList<const AlertInstance *> alerts;
+        for (int row = 0; row < m_model->rowCount(current); ++row)
+            alerts << m_model->alert(m_model->index(row, 0, current));
+        m_details->setHtml(alertGroupDetailsHtml(*group, alerts));
+    } else if (!rule) {
         m_details->clear();
     } else {
         m_details->setHtml(
@@ -388,9 +408,13 @@ void AlertsPane::chooseSilence()
     const AlertRule *rule = m_model->rule(current);
     if (!rule || !m_client || !m_client->hasAlertmanager())
         return;
-    auto *dialog =
-        new SilenceDialog(context().name(), silenceMatchersFor(*rule, m_model->alert(current)),
-                          m_model->snapshot(), this);
+    QList<SilenceMatcher> matchers = silenceMatchersFor(*rule, m_model->alert(current));
+    if (const AlertGroup *group = m_model->group(current); group && !group->labels.isEmpty()) {
+        matchers.clear(); // Alertmanager's "Silence" on a group: its group_by labels
+        for (auto it = group->labels.cbegin(); it != group->labels.cend(); ++it)
+            matchers << SilenceMatcher{it.key(), it.value(), false, true};
+    }
+    auto *dialog = new SilenceDialog(context().name(), matchers, m_model->snapshot(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         if (const Result<Silence> silence = dialog->silence(); silence)
@@ -480,6 +504,7 @@ void AlertsPane::saveState(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("alerts/treeColumns"), m_tree->header()->saveState());
     settings.setValue(QStringLiteral("alerts/showQuiet"), m_showQuiet->isChecked());
+    settings.setValue(QStringLiteral("alerts/grouping"), m_grouping->currentIndex());
 }
 
 void AlertsPane::restoreState(QSettings &settings)
@@ -487,6 +512,8 @@ void AlertsPane::restoreState(QSettings &settings)
     m_tree->header()->restoreState(
         settings.value(QStringLiteral("alerts/treeColumns")).toByteArray());
     m_showQuiet->setChecked(settings.value(QStringLiteral("alerts/showQuiet")).toBool());
+    if (m_grouping->isEnabled())
+        m_grouping->setCurrentIndex(settings.value(QStringLiteral("alerts/grouping")).toInt() == 1);
 }
 
 } // namespace Opsdeck

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
@@ -51,6 +52,8 @@ public:
     QTreeWidget *silencesList() const { return m_silences; }
     QTreeWidget *historyList() const { return m_history; }
     QTabWidget *tabs() const { return m_tabs; }
+    /** "By rule" or "By Alertmanager group" (enabled with an alertmanager: block). */
+    QComboBox *groupingBox() const { return m_grouping; }
     RulesPanel *rulesPanel() const { return m_rules; }
     QAction *silenceAction() const { return m_silenceAction; }
     QAction *expireAction() const { return m_expireAction; }
@@ -91,6 +94,7 @@ private:
     RulesPanel *m_rules;
     QLineEdit *m_filter;
     QCheckBox *m_showQuiet;
+    QComboBox *m_grouping;
     QCheckBox *m_showExpired;
     QLabel *m_summary;
     QLabel *m_historyStatus;
