@@ -120,10 +120,12 @@ QList<ServerRow> serverRows(const ServerSample &primary, const QList<ServerSampl
             applyPrimaryView(row, *seen);
             matched << seen->name;
         }
-        if (!replica.sample) {
+        if (!replica.sample && replica.error.isEmpty()) {
+            row.role = QStringLiteral("connecting…"); // its first answer is on its way
+        } else if (!replica.sample) {
             row.role = QStringLiteral("not connected");
             row.verdict = Verdict::Critical;
-            row.why = replica.error.isEmpty() ? QStringLiteral("connecting…") : replica.error;
+            row.why = replica.error;
         } else {
             applyOwnView(row, *replica.sample);
             if (seen == streaming.cend() && primary.sample && row.verdict == Verdict::Ok) {

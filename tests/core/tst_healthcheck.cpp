@@ -206,6 +206,11 @@ private slots:
                           {{QStringLiteral("standby1"), standby, {}}});
         QCOMPARE(rows[1].verdict, Verdict::Critical);
         QVERIFY(rows[1].role.contains(QStringLiteral("promoted")));
+        // Its session still connecting: said, not alarmed about.
+        rows = serverRows({QStringLiteral("primary"), primary, {}},
+                          {{QStringLiteral("standby1"), std::nullopt, {}}});
+        QCOMPARE(rows[1].role, QStringLiteral("connecting…"));
+        QVERIFY(rows[1].verdict != Verdict::Critical);
         // Streaming and caught up: quiet.
         standby.inRecovery = true;
         standby.replayPause = QStringLiteral("not paused");
