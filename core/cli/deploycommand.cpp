@@ -433,9 +433,12 @@ int runLock(CliContext &ctx, bool take)
         parse(ctx, name, {QStringLiteral("--comment")}, {QStringLiteral("--yes")}, usage);
     if (!o)
         return ExitCode::Usage;
-    std::unique_ptr<EnvironmentSession> session = openSession(ctx, name, o->environment);
+    std::unique_ptr<EnvironmentSession> session = openSession(ctx, name, o->environment, true);
     if (!session)
         return ExitCode::Failure;
+    if (session->environment().containers)
+        return runSwarmLock(ctx, *session, take, o->value(QStringLiteral("--comment")),
+                            o->flags.contains(u"--yes"_qs));
     const DeploySpec &spec = *session->environment().deploy;
     LockInfo info;
     info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);

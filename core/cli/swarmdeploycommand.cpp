@@ -2,15 +2,20 @@
 #include "swarmdeploycommand.h"
 
 #include "actions/actionpipeline.h"
+#include "audit/auditlog.h"
 #include "cliconfirmer.h"
+#include "ctrlc.h"
 #include "deploy/hostlines.h"
 #include "deploycommand.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
+#include "docker/swarmlock.h"
 #include "docker/swarmstatus.h"
 #include "environmentsession.h"
 
+#include <QDateTime>
 #include <QEventLoop>
+#include <QUuid>
 
 namespace Opsdeck {
 
@@ -69,6 +74,14 @@ int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &
         [&writer](const QString &source, const QByteArray &data) { writer.write(source, data); });
     QEventLoop loop;
     QObject::connect(&runner, &SwarmDeployRunner::finished, &loop, &QEventLoop::quit);
+    // The first Ctrl-C cancels as the pane's Cancel does (the lock is released, a started
+    // update rolled back); a second one ends the process.
+    CtrlCHandler ctrlC([&runner] {
+        if (!runner.isRunning())
+            return false;
+        runner.cancel();
+        return true;
+    });
     switch (args.kind) {
     case DeployRunner::Kind::Deploy:
         runner.deploy(args.refOrImage, comment);
@@ -91,7 +104,91 @@ int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &
     return deployExitCode(runner.outcome());
 }
 
+/** Takes or breaks the lock once confirmed; prints what happened, returns the exit code. */
+int changeLock(CliContext &ctx, DockerEngine &engine, const QString &stack, bool take,
+               const QString &comment, ActionResult *result)
+{
+    if (take) {
+        const QJsonObject details{
+            {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+            {QStringLiteral("action"), QStringLiteral("locked by hand:")},
+            {QStringLiteral("ref"), QStringLiteral("maintenance")},
+            {QStringLiteral("user"), AuditLog::currentUser()},
+            {QStringLiteral("comment"), comment},
+            {QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+        const Result<SwarmLock> taken =
+            EnvironmentSession::wait(SwarmLock::take(engine, stack, details));
+        if (!taken) {
+            ctx.err << "opsdeck lock: " << taken.errorString() << "\n";
+            *result = ActionResult(Result<QString>::failure(taken.errorString()));
+            return ExitCode::Problems;
+        }
+        ctx.out << "locked " << stack << " (swarm config " << SwarmLock::configName(stack) << ")\n";
+        *result = ActionResult(QString());
+        return ExitCode::Ok;
+    }
+    const Result<SwarmLock> held = EnvironmentSession::wait(SwarmLock::read(engine, stack));
+    if (!held) {
+        ctx.err << "opsdeck unlock: " << held.errorString() << "\n";
+        *result = ActionResult(Result<QString>::failure(held.errorString()));
+        return ExitCode::Failure;
+    }
+    if (!held->isHeld()) {
+        ctx.out << stack << " is not locked\n";
+        *result = ActionResult(QStringLiteral("not locked"));
+        return ExitCode::Ok;
+    }
+    const Result<QJsonDocument> released =
+        EnvironmentSession::wait(SwarmLock::release(engine, *held));
+    if (!released) {
+        ctx.err << "opsdeck unlock: " << released.errorString() << "\n";
+        *result = ActionResult(Result<QString>::failure(released.errorString()));
+        return ExitCode::Failure;
+    }
+    ctx.out << "unlocked " << stack << " (it was " << held->describe() << ")\n";
+    *result = ActionResult(QStringLiteral("broke the lock: ") + held->describe());
+    return ExitCode::Ok;
+}
+
 } // namespace
+
+int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const QString &comment,
+                 bool yes)
+{
+    const ContainerDeploySpec &spec = *session.environment().containers;
+    DockerEngine *engine = session.context().docker();
+    if (spec.kind != ContainerDeploySpec::Kind::Swarm || !engine) {
+        ctx.err << "opsdeck: a compose environment has no deploy lock yet\n";
+        return ExitCode::Failure;
+    }
+    ActionRequest request;
+    request.kind = take ? ActionKind::Lock : ActionKind::BreakLock;
+    request.workspace = session.workspace().name;
+    request.environment = session.environment().name;
+    request.isProtected = session.environment().isProtected;
+    request.target = spec.stack;
+    request.description = take ? QStringLiteral("Take the deploy lock of the stack %1 of %2")
+                                     .arg(spec.stack, request.environment)
+                               : QStringLiteral("Break the deploy lock of the stack %1 of %2")
+                                     .arg(spec.stack, request.environment);
+    request.comment = comment;
+    ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, yes));
+    int code = ExitCode::Usage;
+    pipeline.submit(
+        request,
+        [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
+            ActionResult result(Result<QString>::failure(QStringLiteral("did not run")));
+            code = changeLock(ctx, *engine, spec.stack, take, confirmed.comment, &result);
+            finish(result);
+        },
+        [&](const ActionOutcome &outcome) {
+            if (outcome.status == ActionOutcome::Status::Refused) {
+                ctx.err << "opsdeck: " << outcome.message << "\n";
+                code = ExitCode::Failure;
+            }
+        });
+    return code;
+}
 
 int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args)
 {

@@ -20,7 +20,15 @@ struct SwarmDeployArgs
     bool dryRun = false;
 };
 
-/** Runs it through the action pipeline with live output; returns the exit code. */
+/** Runs it through the action pipeline with live output; Ctrl-C cancels. The exit code. */
 int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args);
+
+/**
+ * `opsdeck lock|unlock ENV` on a swarm environment: takes the stack's lock by hand
+ * (maintenance), or breaks whatever lock is there — a run killed before it could release its
+ * own leaves one behind. Through the action pipeline; the exit code.
+ */
+int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const QString &comment,
+                 bool yes);
 
 } // namespace Opsdeck

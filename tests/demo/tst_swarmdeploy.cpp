@@ -18,10 +18,12 @@
 #include "workspace/workspaceloader.h"
 
 #include <QProcess>
+
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace Opsdeck;
 
@@ -170,6 +172,104 @@ private slots:
             wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
         QVERIFY(still && still->holderId() == QLatin1String("someone-else"));
         QVERIFY(wait(SwarmLock::release(*engine(), *still)));
+    }
+
+    void theCommandLineBreaksALockLeftBehind()
+    {
+        // A run killed before it could release its lock leaves the config object behind.
+        const Result<SwarmLock> left = wait(
+            SwarmLock::take(*engine(), QStringLiteral("minitwit"),
+                            {{QStringLiteral("id"), QStringLiteral("killed-run")},
+                             {QStringLiteral("ref"), QStringLiteral("v2")},
+                             {QStringLiteral("user"), QStringLiteral("bob@laptop")},
+                             {QStringLiteral("started"), QStringLiteral("2026-12-06T09:00:00Z")}}));
+        QVERIFY2(left, qPrintable(left.errorString()));
+        QTemporaryDir home; // the CLI's audit log goes here
+        const auto opsdeck = [&](const QStringList &args, QString *out) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+            p.setProcessEnvironment(env);
+            p.start(qEnvironmentVariable("OPSDECK_BINARY"),
+                    QStringList{QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE"))} +
+                        args);
+            p.waitForFinished(60'000);
+            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+            return p.exitCode();
+        };
+        QString out;
+        QCOMPARE(
+            opsdeck({QStringLiteral("unlock"), QStringLiteral("swarm"), QStringLiteral("--yes"),
+                     QStringLiteral("-m"), QStringLiteral("bob's run was killed")},
+                    &out),
+            0);
+        QVERIFY2(out.contains(QLatin1String("unlocked minitwit (it was deploying v2 since")) &&
+                     out.contains(QLatin1String("by bob@laptop")),
+                 qPrintable(out));
+        Result<SwarmLock> now = wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
+        QVERIFY(now && !now->isHeld());
+        QCOMPARE(opsdeck({QStringLiteral("unlock"), QStringLiteral("swarm"),
+                          QStringLiteral("--yes"), QStringLiteral("-m"), QStringLiteral("again")},
+                         &out),
+                 0);
+        QVERIFY2(out.contains(QLatin1String("minitwit is not locked")), qPrintable(out));
+
+        // Locked by hand for maintenance: a deploy is refused and names it; then unlocked.
+        QCOMPARE(opsdeck({QStringLiteral("lock"), QStringLiteral("swarm"), QStringLiteral("-m"),
+                          QStringLiteral("disk swap"), QStringLiteral("--yes")},
+                         &out),
+                 0);
+        QVERIFY2(out.contains(QLatin1String("locked minitwit")), qPrintable(out));
+        QCOMPARE(opsdeck({QStringLiteral("lock"), QStringLiteral("swarm"), QStringLiteral("-m"),
+                          QStringLiteral("twice"), QStringLiteral("--yes")},
+                         &out),
+                 1);
+        QVERIFY2(out.contains(QLatin1String("disk swap")), qPrintable(out));
+        SwarmDeployRunner runner(m_pool.get(), engine(), environment());
+        const Run run = deploy(runner, [&] { runner.deploy(QStringLiteral("v1"), {}); });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Refused);
+        QVERIFY2(run.summary.contains(QLatin1String("(disk swap)")), qPrintable(run.summary));
+        QCOMPARE(opsdeck({QStringLiteral("unlock"), QStringLiteral("swarm"),
+                          QStringLiteral("--yes"), QStringLiteral("-m"), QStringLiteral("swapped")},
+                         &out),
+                 0);
+        now = wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
+        QVERIFY(now && !now->isHeld());
+    }
+
+    void ctrlCCancelsACommandLineRun()
+    {
+        QTemporaryDir home;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+        p.setProcessEnvironment(env);
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(qEnvironmentVariable("OPSDECK_BINARY"),
+                {QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE")),
+                 QStringLiteral("run"), QStringLiteral("swarm"), QStringLiteral("--service"),
+                 QStringLiteral("web"), QStringLiteral("--yes"), QStringLiteral("-m"),
+                 QStringLiteral("ctrl-c test"), QStringLiteral("--"), QStringLiteral("sleep 300")});
+        QByteArray out;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                out += p.readAll();
+                return out.contains("one-off task") || p.state() == QProcess::NotRunning;
+            },
+            120'000));
+        QVERIFY2(p.state() == QProcess::Running, out.constData());
+        ::kill(pid_t(p.processId()), SIGINT); // what a terminal's Ctrl-C sends
+        // Long before the task's 300 s: the run stops its task and says so.
+        QVERIFY2(p.waitForFinished(120'000), out.constData());
+        out += p.readAll();
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(out.contains("cancel requested") && out.contains("cancelled"), out.constData());
+        const QString services = docker({QStringLiteral("service"), QStringLiteral("ls"),
+                                         QStringLiteral("--format"), QStringLiteral("{{.Name}}")});
+        QVERIFY2(!services.contains(QLatin1String("-run-")),
+                 qPrintable(services)); // the task is gone
+        const Result<SwarmLock> lock = wait(SwarmLock::read(*engine(), QStringLiteral("minitwit")));
+        QVERIFY(lock && !lock->isHeld());
     }
 
     void aBrokenMigrationStopsInTheReleasePhase()
