@@ -127,7 +127,7 @@ int changeLock(CliContext &ctx, DockerEngine &engine, const QString &stack, bool
         *result = ActionResult(QString());
         return ExitCode::Ok;
     }
-    const Result<SwarmLock> held = EnvironmentSession::wait(SwarmLock::read(engine, stack));
+    const Result<SwarmLock> held = EnvironmentSession::wait(SwarmLock::breakHeld(engine, stack));
     if (!held) {
         ctx.err << "opsdeck unlock: " << held.errorString() << "\n";
         *result = ActionResult(Result<QString>::failure(held.errorString()));
@@ -137,13 +137,6 @@ int changeLock(CliContext &ctx, DockerEngine &engine, const QString &stack, bool
         ctx.out << stack << " is not locked\n";
         *result = ActionResult(QStringLiteral("not locked"));
         return ExitCode::Ok;
-    }
-    const Result<QJsonDocument> released =
-        EnvironmentSession::wait(SwarmLock::release(engine, *held));
-    if (!released) {
-        ctx.err << "opsdeck unlock: " << released.errorString() << "\n";
-        *result = ActionResult(Result<QString>::failure(released.errorString()));
-        return ExitCode::Failure;
     }
     ctx.out << "unlocked " << stack << " (it was " << held->describe() << ")\n";
     *result = ActionResult(QStringLiteral("broke the lock: ") + held->describe());

@@ -137,4 +137,22 @@ QFuture<Result<QJsonDocument>> SwarmLock::release(DockerEngine &engine, const Sw
     return engine.send("DELETE", QStringLiteral("/configs/") + lock.configId);
 }
 
+QFuture<Result<SwarmLock>> SwarmLock::breakHeld(DockerEngine &engine, const QString &stack)
+{
+    auto promise = started<Result<SwarmLock>>();
+    onFinished(read(engine, stack), &engine,
+               [promise, engine = &engine](const Result<SwarmLock> &held) {
+                   if (!held || !held->isHeld()) {
+                       deliver(promise, held);
+                       return;
+                   }
+                   onFinished(release(*engine, *held), engine,
+                              [promise, lock = *held](const Result<QJsonDocument> &released) {
+                                  deliver(promise, released ? Result<SwarmLock>(lock)
+                                                            : Result<SwarmLock>(released.error()));
+                              });
+               });
+    return promise->future();
+}
+
 } // namespace Opsdeck

@@ -37,6 +37,9 @@ struct SwarmLock
     static QFuture<Result<SwarmLock>> read(DockerEngine &engine, const QString &stack);
     /** Removes the lock's config (a run removes only the one it took, by its id). */
     static QFuture<Result<QJsonDocument>> release(DockerEngine &engine, const SwarmLock &lock);
+    /** Breaks whatever lock the stack has (a killed run's); the lock that was there, or an
+     * empty one when there was none. */
+    static QFuture<Result<SwarmLock>> breakHeld(DockerEngine &engine, const QString &stack);
 };
 
 } // namespace Opsdeck

@@ -10,6 +10,8 @@
 #include "containers/servicelogview.h"
 #include "containers/swarmdeployview.h"
 #include "docker/dockerengine.h"
+#include "docker/swarmlock.h"
+#include "futurewait.h"
 #include "runtime/sshpool.h"
 #include "ssh/hostkey.h"
 #include "testpane.h"
@@ -191,6 +193,52 @@ private slots:
         QVERIFY2(ended.first().outcome.startsWith(QLatin1String("failed")),
                  qPrintable(ended.first().outcome));
         screenshot(pane.get(), QStringLiteral("containers-rollback.png"));
+    }
+
+    void aLockLeftBehindIsShownAndBrokenThroughThePipeline()
+    {
+        QTemporaryDir dir;
+        auto audit = std::make_shared<AuditLog>(dir.filePath(QStringLiteral("audit.sqlite")));
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("swarm"), m_pool.get());
+        pane->setAuditLog(audit);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        QVERIFY(!pane->breakLockAction()->isEnabled()); // nothing to break
+        // A run killed before it released its lock (the config object stays in the swarm).
+        const ContainerDeploySpec &spec =
+            *m_workspace->environment(QStringLiteral("swarm"))->containers;
+        DockerEngine engine(m_pool->client(spec.host), spec.dockerSocket);
+        const Result<SwarmLock> left =
+            wait(SwarmLock::take(engine, QStringLiteral("minitwit"),
+                                 {{QStringLiteral("id"), QStringLiteral("killed-run")},
+                                  {QStringLiteral("ref"), QStringLiteral("v3")},
+                                  {QStringLiteral("user"), QStringLiteral("carol@laptop")}}));
+        QVERIFY2(left, qPrintable(left.errorString()));
+        pane->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->deployLock().isHeld(), 30'000);
+        QVERIFY(pane->breakLockAction()->isEnabled());
+        QLabel *header = pane->findChild<QLabel *>(QStringLiteral("containersHeader"));
+        QVERIFY(header);
+        QTRY_VERIFY2(header->text().contains(QLatin1String("LOCKED: deploying v3")) &&
+                         header->text().contains(QLatin1String("carol@laptop")),
+                     qPrintable(header->text()));
+
+        DangerConfirmDialog::setNextAnswer(false); // declined: still locked, nothing audited
+        pane->breakLockAction()->trigger();
+        QVERIFY(audit->recent(5, QStringLiteral("swarm")).isEmpty());
+        QVERIFY(wait(SwarmLock::read(engine, QStringLiteral("minitwit")))->isHeld());
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->breakLockAction()->trigger();
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane->deployLock().isHeld(), 30'000);
+        QVERIFY(!wait(SwarmLock::read(engine, QStringLiteral("minitwit")))->isHeld());
+        QTRY_VERIFY(!audit->recent(1, QStringLiteral("swarm")).isEmpty() &&
+                    audit->recent(1, QStringLiteral("swarm"))
+                        .first()
+                        .outcome.contains(QLatin1String("carol@laptop")));
+        QCOMPARE(audit->recent(1, QStringLiteral("swarm")).first().action,
+                 QStringLiteral("deploy.unlock"));
+        QVERIFY(!pane->breakLockAction()->isEnabled());
     }
 
     void aWrongEngineSaysWhy()

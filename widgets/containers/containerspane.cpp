@@ -82,6 +82,7 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     , m_logView(new ServiceLogView(m_engine, this))
     , m_bottom(new QTabWidget(this))
     , m_logsAction(new QAction(tr("Follow logs"), this))
+    , m_breakLockAction(new QAction(tr("Break lock…"), this))
     , m_actions(context.auditLog(), std::make_shared<DialogConfirmer>(this))
     , m_eventDebounce(new QTimer(this))
     , m_safetyPoll(new QTimer(this))
@@ -126,6 +127,10 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     m_logsAction->setObjectName(QStringLiteral("swarmLogsAction"));
     m_logsAction->setToolTip(tr("Follow the selected service's log (docker service logs -f)"));
     connect(m_logsAction, &QAction::triggered, this, &ContainersPane::followLogs);
+    m_breakLockAction->setObjectName(QStringLiteral("swarmBreakLockAction"));
+    m_breakLockAction->setToolTip(
+        tr("Remove the stack's deploy lock, left by a run that was killed before it released it"));
+    connect(m_breakLockAction, &QAction::triggered, this, &ContainersPane::requestBreakLock);
     connect(m_deployView, &SwarmDeployView::runFinished, this, [this] {
         updateActions();
         refresh();
@@ -173,7 +178,8 @@ ContainersPane::~ContainersPane()
 
 QList<QAction *> ContainersPane::paneActions() const
 {
-    return {m_deployAction, m_rollbackAction, m_runAction, m_logsAction, m_refreshAction};
+    return {m_deployAction, m_rollbackAction,  m_runAction,
+            m_logsAction,   m_breakLockAction, m_refreshAction};
 }
 
 bool ContainersPane::isCompose() const
@@ -190,6 +196,8 @@ void ContainersPane::updateActions()
     m_rollbackAction->setEnabled(swarm && !m_deployView->isRunning());
     m_runAction->setEnabled(swarm && !m_deployView->isRunning());
     m_logsAction->setEnabled(swarm);
+    // A lock our own run holds is released by that run: only one nobody here holds is broken.
+    m_breakLockAction->setEnabled(swarm && m_lock.isHeld() && !m_deployView->isRunning());
 }
 
 ActionRequest ContainersPane::request(ActionKind kind, const QString &target,
@@ -379,6 +387,26 @@ void ContainersPane::requestRun(const QString &service, const QString &command)
         });
 }
 
+void ContainersPane::requestBreakLock()
+{
+    if (!m_lock.isHeld())
+        return;
+    ActionRequest r = request(ActionKind::BreakLock, m_stack,
+                              tr("Break the deploy lock of the stack %1 of %2, held by: %3")
+                                  .arg(m_stack, context().environment().name, m_lock.describe()));
+    m_actions.submit(r, [this](const ActionRequest &, ActionPipeline::Finish finish) {
+        onFinished(
+            SwarmLock::breakHeld(*m_engine, m_stack), this,
+            [this, finish](const Result<SwarmLock> &broken) {
+                finish(broken ? ActionResult(broken->isHeld()
+                                                 ? tr("broke the lock: %1").arg(broken->describe())
+                                                 : tr("it was not locked any more"))
+                              : ActionResult(Result<QString>::failure(broken.errorString())));
+                refresh();
+            });
+    });
+}
+
 void ContainersPane::showEvent(QShowEvent *event)
 {
     Pane::showEvent(event);
@@ -412,6 +440,15 @@ void ContainersPane::refresh()
     }
     m_reading = true;
     const quint64 generation = ++m_generation;
+    if (!isCompose())
+        onFinished(SwarmLock::read(*m_engine, m_stack), this,
+                   [this](const Result<SwarmLock> &lock) {
+                       if (!lock)
+                           return; // the status read says what is wrong with the engine
+                       m_lock = *lock;
+                       updateHeader();
+                       updateActions();
+                   });
     onFinished(readContainerStatus(*m_engine, *context().environment().containers), this,
                [this, generation](const Result<SwarmStatus> &status) {
                    m_reading = false;
@@ -498,6 +535,8 @@ void ContainersPane::updateHeader()
         parts << (isCompose() ? tr("%1 of %2 containers running") : tr("%1 of %2 replicas running"))
                      .arg(m_status.running())
                      .arg(m_status.desired());
+    if (m_lock.isHeld())
+        parts << tr("LOCKED: %1").arg(m_lock.describe());
     parts << (m_followingEvents ? tr("live (Docker events)") : tr("not following events"));
     if (m_status.readAt.isValid())
         parts << tr("read %1").arg(QLocale().toString(m_status.readAt.toLocalTime().time()));

@@ -3,6 +3,7 @@
 
 #include "actions/actionpipeline.h"
 #include "common/pane.h"
+#include "docker/swarmlock.h"
 #include "docker/swarmstatus.h"
 
 class QLabel;
@@ -41,6 +42,9 @@ public:
     void refresh() override;
 
     const SwarmStatus &status() const { return m_status; }
+    /** The stack's deploy lock as last read (swarm; empty when not held). */
+    const SwarmLock &deployLock() const { return m_lock; }
+    QAction *breakLockAction() const { return m_breakLockAction; }
     QStandardItemModel *model() const { return m_model; }
     /** Re-reads after every change Docker reports (a few at once become one read). */
     bool isFollowingEvents() const { return m_followingEvents; }
@@ -60,6 +64,8 @@ public:
     /** Asks for a command to run in a one-off task of the selected (or first) service. */
     void chooseRun();
     void requestRun(const QString &service, const QString &command);
+    /** Breaks the stack's deploy lock (a killed run's): asks, audits, then removes it. */
+    void requestBreakLock();
 
 signals:
     void statusRead();
@@ -90,11 +96,13 @@ private:
     ServiceLogView *m_logView;
     QTabWidget *m_bottom;
     QAction *m_logsAction;
+    QAction *m_breakLockAction;
     ActionPipeline m_actions;
     QTimer *m_eventDebounce;
     QTimer *m_settledRead = nullptr;
     QTimer *m_safetyPoll;
     SwarmStatus m_status;
+    SwarmLock m_lock;         // the stack's deploy lock as last read (empty: not held)
     QStringList m_sizedFor;   // the services the column widths were measured for
     quint64 m_generation = 0; // the newest read wins
     bool m_reading = false;
