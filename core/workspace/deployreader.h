@@ -45,7 +45,6 @@ QList<ReplicaSpec> readReplicas(
     const std::function<void(const YAML::Node &, const QString &, const QString &)> &requireHost);
 
 /** The workspace's `backups: { location, max_age, scrub }`. */
-BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node,
-                            const Workspace &workspace);
+BackupsSpec readBackupsSpec(YamlReader &reader, const YAML::Node &node, const Workspace &workspace);
 
 } // namespace Opsdeck

@@ -74,6 +74,22 @@ class TestSwarmDeploy final : public QObject
         return QString::fromUtf8(git.readAllStandardOutput()).trimmed();
     }
 
+    /** `opsdeck -w SWARM_WORKSPACE ARGS…` with its audit log under `home`; the exit code. */
+    int runCli(const QString &home, const QStringList &args, QString *out, int timeoutMs = 60'000)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home);
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home);
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("OPSDECK_BINARY"),
+                QStringList{QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE"))} +
+                    args);
+        p.waitForFinished(timeoutMs);
+        *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        return p.exitCode();
+    }
+
     struct Run
     {
         SwarmDeployRunner::Outcome outcome;
@@ -186,16 +202,7 @@ private slots:
         QVERIFY2(left, qPrintable(left.errorString()));
         QTemporaryDir home; // the CLI's audit log goes here
         const auto opsdeck = [&](const QStringList &args, QString *out) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
-            p.setProcessEnvironment(env);
-            p.start(qEnvironmentVariable("OPSDECK_BINARY"),
-                    QStringList{QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE"))} +
-                        args);
-            p.waitForFinished(60'000);
-            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
-            return p.exitCode();
+            return runCli(home.path(), args, out);
         };
         QString out;
         QCOMPARE(
@@ -330,17 +337,7 @@ private slots:
         QVERIFY(!m_v2Image.isEmpty());
         QTemporaryDir home; // the CLI's audit log goes here
         const auto opsdeck = [&](const QStringList &args, QString *out) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
-            env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
-            p.setProcessEnvironment(env);
-            p.start(qEnvironmentVariable("OPSDECK_BINARY"),
-                    QStringList{QStringLiteral("-w"), m_swarm.value(QStringLiteral("WORKSPACE"))} +
-                        args);
-            p.waitForFinished(240'000);
-            *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
-            return p.exitCode();
+            return runCli(home.path(), args, out, 240'000);
         };
         QString out;
         QCOMPARE(
