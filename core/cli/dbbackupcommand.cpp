@@ -234,10 +234,11 @@ int runList(CliContext &ctx, const Options &o)
     BackupStore store((*env)->workspace(), (*env)->pool());
     const QString directory = store.location();
     int skipped = 0;
-    if (!store.isRemote())
-        listBackups(directory, o.positional[0], &skipped); // to count the unreadable ones
+    // A folder here is read once, counting what it could not read; a host's through the store.
     const Result<QList<BackupManifest>> listed =
-        EnvironmentSession::wait(store.list(o.positional[0]));
+        store.isRemote()
+            ? EnvironmentSession::wait(store.list(o.positional[0]))
+            : Result<QList<BackupManifest>>(listBackups(directory, o.positional[0], &skipped));
     if (!listed) {
         ctx.err << command << ": " << listed.errorString() << "\n";
         return ExitCode::Failure;
