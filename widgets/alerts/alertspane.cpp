@@ -295,6 +295,10 @@ void AlertsPane::showSnapshot()
     if (snapshot.prometheusError.isEmpty())
         m_rules->setServerRules(snapshot.rules);
     m_tree->expandAll();
+    // Alert and group names are as long as the rules make them; the columns follow them (Qt
+    // measures at most resizeContentsPrecision() rows, so 2,000 rules cost no more than 1,000).
+    for (int column = AlertsModel::Name; column < m_model->columnCount() - 1; ++column)
+        m_tree->resizeColumnToContents(column);
     // The selection survives a refresh; with none, the worst alert is shown (first row's first).
     QModelIndex show = m_model->indexForKey(selected);
     if (!show.isValid() && m_model->rowCount() > 0) {
@@ -379,6 +383,8 @@ void AlertsPane::fillHistory(const QList<AlertInterval> &intervals)
     }
     m_history->setSortingEnabled(true);
     m_history->sortByColumn(1, Qt::DescendingOrder);
+    for (int column = 0; column < m_history->columnCount() - 1; ++column)
+        m_history->resizeColumnToContents(column);
     m_historyStatus->setText(tr("%1 stretches of firing alerts in the last 24 hours, from "
                                 "Prometheus' ALERTS series.")
                                  .arg(intervals.size()));
