@@ -2,6 +2,7 @@
 #include "logtablemodel.h"
 
 #include "common/futures.h"
+#include "logs/logspill.h"
 #include "statuscolors.h"
 
 #include <QDateTime>
@@ -37,7 +38,8 @@ int LogTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return m_filtered ? int(m_visible.size()) : int(m_entries.size());
+    return m_filtered ? int(m_olderMatches.size() + qsizetype(m_visible.size()))
+                      : int(m_entries.size());
 }
 
 int LogTableModel::columnCount(const QModelIndex &parent) const
@@ -47,8 +49,12 @@ int LogTableModel::columnCount(const QModelIndex &parent) const
 
 const LogEntry &LogTableModel::entryAt(int row) const
 {
-    return m_filtered ? m_entries[std::size_t(m_visible[std::size_t(row)] - m_firstSeq)]
-                      : m_entries[std::size_t(row)];
+    if (!m_filtered)
+        return m_entries[std::size_t(row)];
+    if (row < m_olderMatches.size())
+        return m_olderMatches.at(row);
+    const auto held = std::size_t(row - m_olderMatches.size());
+    return m_entries[std::size_t(m_visible[held] - m_firstSeq)];
 }
 
 QVariant LogTableModel::data(const QModelIndex &index, int role) const
@@ -133,7 +139,8 @@ void LogTableModel::append(const QList<LogEntry> &entries)
             if (m_filter.matches(entries.at(i)))
                 shown.push_back(firstNewSeq + i);
         if (!shown.empty()) {
-            beginInsertRows({}, int(m_visible.size()), int(m_visible.size() + shown.size() - 1));
+            const int end = rowCount();
+            beginInsertRows({}, end, end + int(shown.size()) - 1);
             m_visible.insert(m_visible.end(), shown.begin(), shown.end());
             endInsertRows();
         }
@@ -147,22 +154,43 @@ void LogTableModel::dropOldest()
     if (excess <= 0)
         return;
     const qint64 newFirst = m_firstSeq + excess;
+    if (m_spill)
+        m_spill->append(QList<LogEntry>(m_entries.begin(), m_entries.begin() + excess));
     if (!m_filtered) {
         beginRemoveRows({}, 0, int(excess - 1));
-    } else {
-        const auto firstKept = std::lower_bound(m_visible.begin(), m_visible.end(), newFirst);
-        const int hidden = int(firstKept - m_visible.begin());
-        if (hidden > 0)
-            beginRemoveRows({}, 0, hidden - 1);
-        m_visible.erase(m_visible.begin(), firstKept);
         m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
         m_firstSeq = newFirst;
-        if (hidden > 0)
-            endRemoveRows();
+        endRemoveRows();
         return;
     }
+    // A match that leaves memory stays a row: it moves from the held matches to the older ones,
+    // and the rows do not change.
+    const auto firstKept = std::lower_bound(m_visible.begin(), m_visible.end(), newFirst);
+    QList<LogEntry> leaving;
+    for (auto it = m_visible.begin(); it != firstKept; ++it)
+        leaving.append(m_entries[std::size_t(*it - m_firstSeq)]);
+    m_visible.erase(m_visible.begin(), firstKept);
     m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
     m_firstSeq = newFirst;
+    m_olderMatches += leaving;
+    keepOlderMatches({}, false);
+}
+
+/** Adds matches before the older ones (a spill search's) and keeps at most kMaxOlderMatches,
+ * letting the oldest rows go. */
+void LogTableModel::keepOlderMatches(const QList<LogEntry> &matches, bool before)
+{
+    if (before && !matches.isEmpty()) {
+        beginInsertRows({}, 0, int(matches.size()) - 1);
+        m_olderMatches = matches + m_olderMatches;
+        endInsertRows();
+    }
+    const qsizetype excess = m_olderMatches.size() - kMaxOlderMatches;
+    if (excess <= 0)
+        return;
+    beginRemoveRows({}, 0, int(excess) - 1);
+    m_olderMatches.remove(0, excess);
+    m_olderNotShown += excess;
     endRemoveRows();
 }
 
@@ -171,6 +199,10 @@ void LogTableModel::clear()
     beginResetModel();
     m_entries.clear();
     m_visible.clear();
+    m_olderMatches.clear();
+    m_olderNotShown = 0;
+    m_spillScanned = 0;
+    m_spillSearching = false;
     m_snapshot.clear();
     m_firstSeq = 0;
     ++m_generation; // a search still running answers for entries that are gone
@@ -186,7 +218,10 @@ void LogTableModel::setFilter(const LogFilter &filter)
         beginResetModel();
         m_filtered = false;
         m_visible.clear();
+        m_olderMatches.clear();
+        m_olderNotShown = 0;
         m_searching = false;
+        m_spillSearching = false;
         endResetModel();
         emit searchFinished();
         return;
@@ -235,6 +270,8 @@ void LogTableModel::applySearchResult(int generation, qint64 endSeq,
         return; // a newer search (or a clear) came after this one
     beginResetModel();
     m_filtered = true;
+    m_olderMatches.clear();
+    m_olderNotShown = 0;
     const auto firstKept = std::lower_bound(matches.begin(), matches.end(), m_firstSeq);
     m_visible.assign(firstKept, matches.end());
     // What arrived while the pool searched.
@@ -243,6 +280,32 @@ void LogTableModel::applySearchResult(int generation, qint64 endSeq,
             m_visible.push_back(seq);
     m_searching = false;
     endResetModel();
+    if (m_spill && m_spill->count() > 0) {
+        searchSpill(generation);
+        return;
+    }
+    emit searchFinished();
+}
+
+// Everything older than what is held has been handed to the spill before this search is
+// asked for, and the spill answers in order: the search sees exactly the lines that left.
+// Matches leaving memory while it runs join the older rows as they go (dropOldest).
+void LogTableModel::searchSpill(int generation)
+{
+    m_spillSearching = true;
+    onFinished(
+        m_spill->search(m_filter, kMaxOlderMatches), this,
+        [this, generation](const SpillSearch &result) { applySpillResult(generation, result); });
+}
+
+void LogTableModel::applySpillResult(int generation, const SpillSearch &result)
+{
+    if (generation != m_generation)
+        return;
+    m_spillSearching = false;
+    m_spillScanned = result.scanned;
+    m_olderNotShown += result.matched - result.matches.size();
+    keepOlderMatches(result.matches, true);
     emit searchFinished();
 }
 

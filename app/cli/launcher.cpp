@@ -78,7 +78,7 @@ int runModule(const std::string &directory, const char *name, int argc, char *ar
          {directory + "/" + name, directory + "/" OPSDECK_MODULE_RELDIR "/" + name}) {
         if (!fileExists(path))
             continue;
-        void *module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        void *module = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
         if (!module) {
             loadError = dlerror();
             break;

@@ -2,6 +2,7 @@
 #include "loghistory.h"
 
 #include "common/futures.h"
+#include "logspill.h"
 
 #include <QtConcurrent>
 
@@ -61,11 +62,15 @@ void LogHistory::trim()
     // The pool fills a list only it holds, so nothing is copied when it comes back.
     auto kept = std::make_shared<QList<LogEntry>>();
     const qsizetype keep = m_capacity;
-    onFinished(QtConcurrent::run([batches, kept, keep] {
+    onFinished(QtConcurrent::run([batches, kept, keep, spill = m_spill] {
                    *kept = flattened(batches);
                    const auto firstKept = kept->end() - keep;
                    std::nth_element(kept->begin(), firstKept, kept->end(), earlier);
                    const qint64 dropped = firstKept - kept->begin();
+                   if (spill) { // in time order, as the table's oldest lines follow them
+                       std::stable_sort(kept->begin(), firstKept, earlier);
+                       spill->append(QList<LogEntry>(kept->begin(), firstKept));
+                   }
                    kept->erase(kept->begin(), firstKept);
                    return dropped;
                }),

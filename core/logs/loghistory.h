@@ -6,14 +6,19 @@
 #include <QList>
 #include <QObject>
 
+#include <memory>
+
 namespace Opsdeck {
+
+class LogSpill;
 
 /**
  * A window's lines as every stream sends them, kept to the newest `capacity` and put in time
  * order — all of the copying, picking and sorting in the thread pool, so that a million lines
  * arriving cost the UI thread only the hand-over of batches. Lines are kept as the batches
  * they came in; past twice the capacity the newest are picked out (lines go on arriving
- * meanwhile). finish() sorts what is kept and hands it over in slices.
+ * meanwhile) and the rest go to the spill, when there is one. finish() sorts what is kept and
+ * hands it over in slices.
  */
 class LogHistory final : public QObject
 {
@@ -22,6 +27,8 @@ class LogHistory final : public QObject
 public:
     explicit LogHistory(qsizetype capacity, QObject *parent = nullptr);
 
+    /** Where the lines let go are kept, searchable (none: they are gone). */
+    void setSpill(std::shared_ptr<LogSpill> spill) { m_spill = std::move(spill); }
     void add(const QList<LogEntry> &entries);
     /** Every line is in: sorted() follows, once. */
     void finish(int sliceSize);
@@ -36,6 +43,7 @@ private:
     void sort();
 
     qsizetype m_capacity;
+    std::shared_ptr<LogSpill> m_spill;
     QList<QList<LogEntry>> m_batches;
     qsizetype m_count = 0;
     qint64 m_dropped = 0;
