@@ -119,18 +119,20 @@ int main(int argc, char *argv[])
     pane->show();
     const bool read = spinUntil(
         [pane, expected] {
-            return pane->isSettled() && pane->model()->heldCount() + pane->linesLetGo() >= expected;
+            return pane->isSettled() &&
+                   pane->model()->heldCount() + pane->linesOnDisk() + pane->linesLetGo() >=
+                       expected;
         },
         600'000);
     const double readMs = double(clock.nsecsElapsed()) / 1e6;
     const double readStall = stall.longestMs();
     const qint64 rssRead = rssKb();
-    std::printf("logs pane: %lld lines %s in %.0f ms (%.0f lines/s); %d held, %lld let go; longest "
-                "stall %.1f ms\n",
-                pane->model()->heldCount() + pane->linesLetGo(),
+    std::printf("logs pane: %lld lines %s in %.0f ms (%.0f lines/s); %d held, %lld on disk, %lld "
+                "let go; longest stall %.1f ms\n",
+                pane->model()->heldCount() + pane->linesOnDisk() + pane->linesLetGo(),
                 read ? "read and shown" : "(TIMED OUT)", readMs,
                 double(expected) / (readMs / 1000.0), pane->model()->heldCount(),
-                pane->linesLetGo(), readStall);
+                pane->linesOnDisk(), pane->linesLetGo(), readStall);
 
     stall.reset();
     clock.restart();
@@ -139,10 +141,11 @@ int main(int argc, char *argv[])
         [pane] { return !pane->model()->filter().isEmpty() && !pane->model()->isSearching(); },
         120'000);
     const double searchMs = double(clock.nsecsElapsed()) / 1e6;
-    std::printf(
-        "search status=500 over %d held lines: %.0f ms (from the last keystroke, 150 ms of it the "
-        "typing pause), %d shown; longest stall %.1f ms\n",
-        pane->model()->heldCount(), searchMs, pane->model()->rowCount(), stall.longestMs());
+    std::printf("search status=500 over %d held lines and %lld on disk: %.0f ms (from the last "
+                "keystroke, 150 ms of it the typing pause), %d shown (%d from disk); longest "
+                "stall %.1f ms\n",
+                pane->model()->heldCount(), pane->model()->spillScanned(), searchMs,
+                pane->model()->rowCount(), pane->model()->olderMatchCount(), stall.longestMs());
     std::printf("resident memory: %lld MB before, %lld MB with the lines held\n", rssBefore / 1024,
                 rssRead / 1024);
     delete pane;

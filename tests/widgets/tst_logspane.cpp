@@ -3,6 +3,7 @@
 // type (done in the pool), following that stops when you scroll up, and export.
 #include "logs/logcollector.h"
 #include "logs/logspane.h"
+#include "logs/logspill.h"
 #include "logs/logview.h"
 #include "logtablemodel.h"
 #include "runtime/sshpool.h"
@@ -11,6 +12,7 @@
 #include "workspace/workspaceloader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
@@ -155,6 +157,47 @@ private slots:
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll().count('\n') >= model->rowCount() - 5);
+    }
+
+    // Memory holds 40 lines here: a request that has left memory is on disk, owner-only, and the
+    // search finds it there; the file goes with the window.
+    void linesPastMemoryAreOnDiskAndSearched()
+    {
+        QTemporaryDir cache;
+        qputenv("XDG_CACHE_HOME", QFile::encodeName(cache.path()));
+        QString spillPath;
+        const QString probe = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        {
+            TestPane<LogsPane> pane(*m_workspace, QStringLiteral("production"), m_pool.get());
+            pane->model()->setCapacity(40);
+            pane->resize(1200, 700);
+            pane->show();
+            QTRY_VERIFY_WITH_TIMEOUT(pane->isSettled(), 60000);
+            LogTableModel *model = pane->model();
+            request(QStringLiteral("APP_PORT_PRODUCTION_WEB1"), QStringLiteral("/?spill=") + probe);
+            QTRY_VERIFY_WITH_TIMEOUT(rowsMatching(model, probe) == 1, 15000);
+            for (int i = 0; i < 45 && rowsMatching(model, probe) == 1; ++i)
+                request(QStringLiteral("APP_PORT_PRODUCTION_WEB2"), QStringLiteral("/?push"));
+            QTRY_COMPARE_WITH_TIMEOUT(rowsMatching(model, probe), 0, 15000);
+            QCOMPARE(model->heldCount(), 40);
+            QVERIFY(pane->linesOnDisk() > 0);
+            QCOMPARE(pane->linesLetGo(), qint64(0));
+            spillPath = model->spill()->path();
+            QVERIFY2(spillPath.startsWith(cache.path()), qPrintable(spillPath));
+            QCOMPARE(QFileInfo(spillPath).permissions() & 0x0077, QFile::Permissions());
+            QTRY_VERIFY(pane->statusLabel()->text().contains(QLatin1String("on disk")));
+
+            pane->searchField()->setText(probe);
+            QTRY_VERIFY_WITH_TIMEOUT(!model->filter().isEmpty() && !model->isSearching(), 10000);
+            QCOMPARE(model->rowCount(), 1);
+            QCOMPARE(model->olderMatchCount(), 1);
+            QVERIFY(model->entryAt(0).message.contains(probe));
+            QCOMPARE(model->entryAt(0).host, QStringLiteral("web1"));
+            QTRY_VERIFY2(pane->statusLabel()->text().contains(QLatin1String("1 of them from disk")),
+                         qPrintable(pane->statusLabel()->text()));
+        }
+        QTRY_VERIFY2(!QFileInfo::exists(spillPath), "the spill outlived the pane");
+        qunsetenv("XDG_CACHE_HOME");
     }
 
     // A deploy's or a chart marker's time: five minutes either side (followed until its end,

@@ -8,6 +8,7 @@
 #include "logs/logfilter.h"
 #include "logs/loghistory.h"
 #include "logs/logmerger.h"
+#include "logs/logspill.h"
 #include "logtablemodel.h"
 #include "logview.h"
 #include "runtime/environmentcontext.h"
@@ -192,6 +193,11 @@ void LogsPane::start(const LogQuery &query)
     m_historyDone = false;
     m_historyShown = false;
     m_model->clear();
+    // What memory cannot hold goes to disk, where the search still finds it; a new window, a
+    // new file (the old one goes with the last reference, once its writes are done).
+    auto spill = std::make_shared<LogSpill>(LogSpill::defaultDirectory());
+    m_history->setSpill(spill);
+    m_model->setSpill(spill);
     connect(m_collector.get(), &LogCollector::entriesReceived, this, &LogsPane::receive);
     connect(m_collector.get(), &LogCollector::historyFinished, this, &LogsPane::historyDone);
     connect(m_history.get(), &LogHistory::sorted, this, &LogsPane::showHistory);
@@ -280,7 +286,15 @@ void LogsPane::searchOnHosts()
 
 qint64 LogsPane::linesLetGo() const
 {
+    if (const LogSpill *spill = m_model->spill().get())
+        return spill->lost();
     return m_model->droppedCount() + (m_history ? m_history->dropped() : 0);
+}
+
+qint64 LogsPane::linesOnDisk() const
+{
+    const LogSpill *spill = m_model->spill().get();
+    return spill ? spill->count() - spill->lost() : 0;
 }
 
 bool LogsPane::isSettled() const
@@ -295,10 +309,8 @@ void LogsPane::updateStatus()
     QStringList parts;
     parts << tr("%1 lines").arg(QLocale().toString(m_model->heldCount()));
     if (!m_model->filter().isEmpty())
-        parts << tr("%1 shown").arg(QLocale().toString(m_model->rowCount()));
-    if (const qint64 letGo = linesLetGo(); letGo > 0) // by the table and while reading
-        parts << tr("%1 older lines let go (memory holds the newest %2)")
-                     .arg(QLocale().toString(letGo), QLocale().toString(m_model->capacity()));
+        parts << shownText();
+    parts += olderLinesText();
     if (const qint64 scanned = m_collector->scannedBytes(); scanned >= 0)
         parts << tr("the hosts scanned %1").arg(formatBytes(scanned));
     if (!m_query.grep.isEmpty())
@@ -309,6 +321,37 @@ void LogsPane::updateStatus()
                                : tr("%n streams read", nullptr, streams));
     parts += m_collector->clockWarnings();
     m_status->setText(parts.join(QStringLiteral(" · ")));
+}
+
+QString LogsPane::shownText() const
+{
+    const QLocale locale;
+    const int fromDisk = m_model->olderMatchCount();
+    QString text = fromDisk == 0
+                       ? tr("%1 shown").arg(locale.toString(m_model->rowCount()))
+                       : tr("%1 shown, %2 of them from disk")
+                             .arg(locale.toString(m_model->rowCount()), locale.toString(fromDisk));
+    if (const qint64 more = m_model->olderMatchesNotShown(); more > 0)
+        text += tr(" (%1 older matches not shown: narrow the search)").arg(locale.toString(more));
+    return text;
+}
+
+QStringList LogsPane::olderLinesText() const
+{
+    const QLocale locale;
+    QStringList parts;
+    const LogSpill *spill = m_model->spill().get();
+    const qint64 onDisk = spill ? spill->count() - spill->lost() : 0;
+    if (onDisk > 0)
+        parts << tr("%1 older lines on disk (%2), searched with the rest")
+                     .arg(locale.toString(onDisk), formatBytes(spill->bytes()));
+    if (const qint64 letGo = linesLetGo(); letGo > 0)
+        parts << tr("%1 older lines let go (%2)")
+                     .arg(locale.toString(letGo),
+                          spill ? spill->problem()
+                                : tr("memory holds the newest %1")
+                                      .arg(locale.toString(m_model->capacity())));
+    return parts;
 }
 
 void LogsPane::chooseExport()

@@ -53,8 +53,10 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QLabel *statusLabel() const { return m_status; }
     LogCollector *collector() const { return m_collector.get(); }
-    /** Lines read and let go, being older than what memory holds. */
+    /** Lines read and let go: older than what memory holds, and not kept on disk either. */
     qint64 linesLetGo() const;
+    /** Lines older than what memory holds, kept on disk and searched. */
+    qint64 linesOnDisk() const;
     /** The query the hosts were last sent. */
     const LogQuery &query() const { return m_query; }
     /** Writes the shown lines to `path` (atomically); false with the reason in the banner. */
@@ -74,6 +76,8 @@ private:
     void applySearch();
     void searchOnHosts();
     void updateStatus();
+    QString shownText() const;
+    QStringList olderLinesText() const;
     void chooseExport();
 
     LogTableModel *m_model;
