@@ -162,9 +162,13 @@ std::optional<qint64> parseAccess(const char *t, qsizetype len)
 
 } // namespace LogTime
 
-LogLineParser::LogLineParser(QString format)
+LogLineParser::LogLineParser(QString format, const QString &postgresPrefix)
     : m_format(std::move(format))
-{}
+{
+    if (m_format == QLatin1String("postgres"))
+        m_postgres = PostgresLogPrefix::compile(
+            postgresPrefix.isEmpty() ? PostgresLogPrefix::defaultPrefix() : postgresPrefix);
+}
 
 LogEntry LogLineParser::parse(const QByteArray &line, qint64 receivedMs)
 {
@@ -173,6 +177,8 @@ LogEntry LogLineParser::parse(const QByteArray &line, qint64 receivedMs)
         e = parseJournal(line);
     else if (m_format == QLatin1String("docker"))
         e = parseDocker(line);
+    else if (m_postgres)
+        e = parsePostgres(line);
     else if (m_format == QLatin1String("json") ||
              (m_format == QLatin1String("auto") && line.startsWith('{')))
         e = parseJson(line);
@@ -252,6 +258,17 @@ LogEntry LogLineParser::parseAuto(const QByteArray &line)
     digits(t, len, requestEnd + 2, 3, &status);
     e.level = levelFromStatus(status);
     e.isAccessLine = true;
+    return e;
+}
+
+// A DETAIL, HINT or STATEMENT line takes the level of the message it explains; a line that does
+// not start with the prefix (a statement's next lines, tab-indented) is the previous entry's.
+LogEntry LogLineParser::parsePostgres(const QByteArray &line)
+{
+    LogEntry e;
+    bool continuation = false;
+    if (m_postgres->parse(QString::fromUtf8(line), e, &continuation) && continuation)
+        e.level = m_lastLevel;
     return e;
 }
 

@@ -2,8 +2,11 @@
 #pragma once
 
 #include "logentry.h"
+#include "postgreslog.h"
 
 #include <QByteArray>
+
+#include <optional>
 
 namespace Opsdeck {
 
@@ -11,14 +14,17 @@ namespace Opsdeck {
  * Turns one source's lines into entries. Formats: `journal` (journalctl -o json), `access`
  * (combined/gunicorn access log), `python` (Python logging and gunicorn's error log: a time, an
  * optional [pid], a level), `json` (one object per line: time/ts/@timestamp, level/severity,
- * msg/message), `docker` (the engine's `timestamps=1` prefix) and `text`; `auto` picks per line.
+ * msg/message), `docker` (the engine's `timestamps=1` prefix), `postgres` (the server log, read
+ * with its log_line_prefix) and `text`; `auto` picks per line.
  * A line that does not parse is kept as text, never dropped. Stateful: a line without a time
  * (a traceback) continues the previous entry's time and level.
  */
 class LogLineParser final
 {
 public:
-    explicit LogLineParser(QString format = QStringLiteral("auto"));
+    /** `postgresPrefix`: the log_line_prefix of a `postgres` source (Debian's when empty). */
+    explicit LogLineParser(QString format = QStringLiteral("auto"),
+                           const QString &postgresPrefix = QString());
 
     /** `receivedMs` stands in for the time of the first lines that carry none. */
     LogEntry parse(const QByteArray &line, qint64 receivedMs);
@@ -30,8 +36,10 @@ private:
     LogEntry parseJournal(const QByteArray &line);
     LogEntry parseDocker(const QByteArray &line);
     LogEntry parseJson(const QByteArray &line);
+    LogEntry parsePostgres(const QByteArray &line);
 
     QString m_format;
+    std::optional<PostgresLogPrefix> m_postgres;
     QString m_cursor;
     qint64 m_lastTimeMs = 0;
     LogLevel m_lastLevel = LogLevel::Unknown;

@@ -129,12 +129,13 @@ Result<QList<LogStreamPlan>> planLogStreams(const EnvironmentSpec &environment,
                 QStringLiteral("no log source '%1' in %2%3 (known: %4)")
                     .arg(name, environment.name, didYouMean(name, sourceNames),
                          sourceNames.join(QStringLiteral(", "))));
+    const QStringList hostNames = logHosts(environment);
     for (const QString &host : query.hosts)
-        if (!environment.hosts.contains(host))
+        if (!hostNames.contains(host))
             return Result<QList<LogStreamPlan>>::failure(
                 QStringLiteral("no host '%1' in %2%3 (known: %4)")
-                    .arg(host, environment.name, didYouMean(host, environment.hosts),
-                         environment.hosts.join(QStringLiteral(", "))));
+                    .arg(host, environment.name, didYouMean(host, hostNames),
+                         hostNames.join(QStringLiteral(", "))));
     QList<LogStreamPlan> plans;
     for (const LogSourceSpec &source : environment.logs) {
         if (!query.sources.isEmpty() && !query.sources.contains(source.name))
@@ -160,6 +161,16 @@ Result<QList<LogStreamPlan>> planLogStreams(const EnvironmentSpec &environment,
             QStringLiteral("no log source of %1 is read on %2")
                 .arg(environment.name, query.hosts.join(QStringLiteral(", "))));
     return plans;
+}
+
+QStringList logHosts(const EnvironmentSpec &environment)
+{
+    QStringList hosts = environment.hosts;
+    for (const LogSourceSpec &source : environment.logs)
+        for (const QString &host : source.hosts)
+            if (!hosts.contains(host))
+                hosts << host;
+    return hosts;
 }
 
 qint64 parseLogTime(const QString &text, qint64 nowMs)

@@ -47,6 +47,10 @@ struct LogStreamPlan
  * The streams a query reads in an environment, or why none (an unknown --host or --source is
  * named with the known ones).
  */
+/** The hosts an environment's logs are read on: its own, and those its sources name (the
+ * database server's, a bastion). */
+QStringList logHosts(const EnvironmentSpec &environment);
+
 Result<QList<LogStreamPlan>> planLogStreams(const EnvironmentSpec &environment,
                                             const LogQuery &query);
 

@@ -65,7 +65,8 @@ LogStream::LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerE
     m_parseState->parser =
         LogLineParser(m_plan.source.kind == LogSourceSpec::Kind::Journal ? QStringLiteral("journal")
                       : m_plan.source.kind == LogSourceSpec::Kind::Docker ? QStringLiteral("docker")
-                                                                          : m_plan.source.format);
+                                                                          : m_plan.source.format,
+                      m_plan.source.prefix);
     m_parseState->query = m_query;
     if (m_plan.source.kind == LogSourceSpec::Kind::Docker && !m_query.grep.isEmpty())
         m_parseState->dockerFilter.setPattern(m_query.grep);

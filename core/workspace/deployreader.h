@@ -25,9 +25,11 @@ std::optional<ContainerDeploySpec> readContainerDeploySpec(YamlReader &reader,
                                                            const QString &path,
                                                            const EnvironmentSpec &environment);
 
-/** Reads and validates an environment's `logs:` list (after its `hosts:`). */
+/** Reads and validates an environment's `logs:` list (after its `hosts:`); a source's `hosts:`
+ * may name any of `workspaceHosts`. */
 QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, const QString &path,
-                                    const EnvironmentSpec &environment);
+                                    const EnvironmentSpec &environment,
+                                    const QStringList &workspaceHosts);
 
 /** The workspace's `alerts: { rules: [...] }` (paths or globs): rule file patterns, made absolute.
  */

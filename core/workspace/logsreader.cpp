@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deployreader.h"
 
+#include "logs/postgreslog.h"
+
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -10,11 +12,12 @@ namespace {
 
 const QStringList kSourceKeys = {QStringLiteral("journal"), QStringLiteral("file"),
                                  QStringLiteral("docker"),  QStringLiteral("name"),
-                                 QStringLiteral("format"),  QStringLiteral("hosts")};
+                                 QStringLiteral("format"),  QStringLiteral("hosts"),
+                                 QStringLiteral("prefix")};
 const QStringList kJournalKeys = {QStringLiteral("units"), QStringLiteral("directory")};
-const QStringList kFormats = {QStringLiteral("auto"), QStringLiteral("access"),
+const QStringList kFormats = {QStringLiteral("auto"),   QStringLiteral("access"),
                               QStringLiteral("python"), QStringLiteral("json"),
-                              QStringLiteral("text")};
+                              QStringLiteral("text"),   QStringLiteral("postgres")};
 
 // Paths and units go into a remote shell command unquoted (a glob must expand there), so only
 // characters that mean nothing to the shell besides `*` and `?` are accepted.
@@ -34,9 +37,11 @@ bool isPlainName(const QString &name)
 class LogSourceReader final
 {
 public:
-    LogSourceReader(YamlReader &reader, const EnvironmentSpec &environment)
+    LogSourceReader(YamlReader &reader, const EnvironmentSpec &environment,
+                    QStringList workspaceHosts)
         : m_r(reader)
         , m_env(environment)
+        , m_workspaceHosts(std::move(workspaceHosts))
     {}
 
     std::optional<LogSourceSpec> read(const YAML::Node &item, const QString &p)
@@ -132,6 +137,31 @@ private:
                 return false;
             }
         }
+        return readPrefix(item, p, spec);
+    }
+
+    /** `prefix:` is the server's log_line_prefix, for `format: postgres` only. */
+    bool readPrefix(const YAML::Node &item, const QString &p, LogSourceSpec &spec)
+    {
+        const bool postgres = spec.format == QLatin1String("postgres");
+        if (!item["prefix"]) {
+            if (postgres)
+                spec.prefix = PostgresLogPrefix::defaultPrefix();
+            return true;
+        }
+        const QString pp = p + QStringLiteral(".prefix");
+        if (!postgres) {
+            m_r.error(item["prefix"], pp,
+                      QStringLiteral("prefix: is PostgreSQL's log_line_prefix, for format: "
+                                     "postgres"));
+            return false;
+        }
+        spec.prefix = m_r.string(item["prefix"], pp).value_or(QString());
+        QString why;
+        if (!PostgresLogPrefix::compile(spec.prefix, &why)) {
+            m_r.error(item["prefix"], pp, why);
+            return false;
+        }
         return true;
     }
 
@@ -156,11 +186,13 @@ private:
     bool readHosts(const YAML::Node &node, const QString &p, LogSourceSpec &spec)
     {
         spec.hosts = m_r.stringList(node, p).value_or(QStringList());
+        // The environment's hosts, or another of the workspace's (the database server's, the
+        // bastion its tunnel goes through): a PostgreSQL log is rarely on a web host.
         for (const QString &host : std::as_const(spec.hosts))
-            if (!m_env.hosts.contains(host)) {
+            if (!m_env.hosts.contains(host) && !m_workspaceHosts.contains(host)) {
                 m_r.error(node, p,
-                          QStringLiteral("'%1' is not one of this environment's hosts (%2)")
-                              .arg(host, joinedNames(m_env.hosts)));
+                          QStringLiteral("'%1' is not a host of the workspace (hosts: %2)")
+                              .arg(host, joinedNames(m_workspaceHosts)));
                 return false;
             }
         return true;
@@ -168,12 +200,14 @@ private:
 
     YamlReader &m_r;
     const EnvironmentSpec &m_env;
+    QStringList m_workspaceHosts;
 };
 
 } // namespace
 
 QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, const QString &path,
-                                    const EnvironmentSpec &environment)
+                                    const EnvironmentSpec &environment,
+                                    const QStringList &workspaceHosts)
 {
     QList<LogSourceSpec> sources;
     if (!node.IsSequence()) {
@@ -182,7 +216,7 @@ QList<LogSourceSpec> readLogSources(YamlReader &reader, const YAML::Node &node, 
                                     "- docker: SERVICE)"));
         return sources;
     }
-    LogSourceReader r(reader, environment);
+    LogSourceReader r(reader, environment, workspaceHosts);
     QStringList names;
     for (std::size_t i = 0; i < node.size(); ++i) {
         const QString p = QStringLiteral("%1[%2]").arg(path).arg(i);

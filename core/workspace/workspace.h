@@ -181,7 +181,8 @@ struct LogSourceSpec
     QStringList units; // journal: -u filters (empty = every unit)
     QString directory; // journal: --directory; empty = the system journal
     QString path;      // file: an absolute path, `*` and `?` allowed in the last part
-    QString format;    // file: auto, access, python, json or text
+    QString format;    // file: auto, access, python, json, postgres or text
+    QString prefix;    // postgres: the server's log_line_prefix
     QString service;   // docker: the service (swarm) or container (compose)
     QStringList hosts; // empty = all of the environment's hosts
     SourcePosition position;

@@ -258,8 +258,13 @@ private:
                     readContainerDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
             else if (e["deploy"])
                 env.deploy = readDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
-            if (e["logs"])
-                env.logs = readLogSources(m_r, e["logs"], p + QStringLiteral(".logs"), env);
+            if (e["logs"]) {
+                QStringList hostNames;
+                for (const HostSpec &host : std::as_const(m_ws.hosts))
+                    hostNames << host.name;
+                env.logs =
+                    readLogSources(m_r, e["logs"], p + QStringLiteral(".logs"), env, hostNames);
+            }
             m_ws.environments << env;
         }
     }

@@ -20,7 +20,8 @@ qint64 utc(const char *iso)
 }
 
 const QByteArray kWorkspace = "version: 1\nname: x\nhosts:\n  web1: {address: 10.0.0.1}\n"
-                              "  web2: {address: 10.0.0.2}\nenvironments:\n  production:\n"
+                              "  web2: {address: 10.0.0.2}\n  db1: {address: 10.0.0.3}\n"
+                              "environments:\n  production:\n"
                               "    hosts: [web1, web2]\n    logs:\n";
 
 WorkspaceLoadResult loadLogs(const QByteArray &logs)
@@ -334,12 +335,100 @@ private slots:
                  qPrintable(typo.errorString()));
     }
 
+    // PostgreSQL's server log with Debian's log_line_prefix ('%m [%p] %q%u@%d '): a session's
+    // lines carry pid, user and database; a DETAIL or STATEMENT explains the line before it and
+    // takes its level; a statement's next lines (tab-indented) go with it; a background
+    // process's lines (%q) carry only the pid.
+    void postgresLines()
+    {
+        LogLineParser parser(QStringLiteral("postgres"));
+        const qint64 received = utc("2026-12-07T02:00:00.000Z");
+        LogEntry e = parser.parse("2026-12-07 01:02:03.456 UTC [1234] app@minitwit_prod ERROR:  "
+                                  "relation \"nope\" does not exist at character 15",
+                                  received);
+        QCOMPARE(e.timeMs, utc("2026-12-07T01:02:03.456Z"));
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.message, QStringLiteral("relation \"nope\" does not exist at character 15"));
+        QCOMPARE(e.field(QStringLiteral("pid")), QStringLiteral("1234"));
+        QCOMPARE(e.field(QStringLiteral("user")), QStringLiteral("app"));
+        QCOMPARE(e.field(QStringLiteral("database")), QStringLiteral("minitwit_prod"));
+        QCOMPARE(e.field(QStringLiteral("severity")), QStringLiteral("ERROR"));
+        QVERIFY(!e.timeGuessed);
+
+        e = parser.parse("2026-12-07 01:02:03.457 UTC [1234] app@minitwit_prod STATEMENT:  "
+                         "select *",
+                         received);
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.message, QStringLiteral("STATEMENT:  select *"));
+        QCOMPARE(e.field(QStringLiteral("pid")), QStringLiteral("1234"));
+        e = parser.parse("\t  from nope", received);
+        QCOMPARE(e.level, LogLevel::Error);
+        QVERIFY(e.timeGuessed);
+        QCOMPARE(e.timeMs, utc("2026-12-07T01:02:03.457Z"));
+
+        e = parser.parse("2026-12-07 01:05:00.000 UTC [77] LOG:  checkpoint starting: time",
+                         received);
+        QCOMPARE(e.level, LogLevel::Info);
+        QCOMPARE(e.field(QStringLiteral("pid")), QStringLiteral("77"));
+        QVERIFY(e.field(QStringLiteral("user")).isEmpty());
+        QCOMPARE(e.message, QStringLiteral("checkpoint starting: time"));
+
+        e = parser.parse("2026-12-07 01:05:01.000 +01 [78] [unknown]@[unknown] FATAL:  "
+                         "terminating connection due to administrator command",
+                         received);
+        QCOMPARE(e.level, LogLevel::Critical);
+        QCOMPARE(e.timeMs, utc("2026-12-07T00:05:01.000Z"));
+        QVERIFY(e.field(QStringLiteral("user")).isEmpty());
+        QVERIFY(e.message.startsWith(QLatin1String("terminating connection")));
+    }
+
+    void postgresPrefixesOfOtherServers()
+    {
+        LogLineParser parser(QStringLiteral("postgres"),
+                             QStringLiteral("%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h %e "));
+        const LogEntry e =
+            parser.parse("2026-12-07 01:02:03 UTC [4321]: [3-1] user=web,db=shop,app=gunicorn: "
+                         "worker 2,client=10.0.0.5 57014 ERROR:  canceling statement due to "
+                         "user request",
+                         0);
+        QCOMPARE(e.timeMs, utc("2026-12-07T01:02:03.000Z"));
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.field(QStringLiteral("pid")), QStringLiteral("4321"));
+        QCOMPARE(e.field(QStringLiteral("line")), QStringLiteral("3"));
+        QCOMPARE(e.field(QStringLiteral("application")), QStringLiteral("gunicorn: worker 2"));
+        QCOMPARE(e.field(QStringLiteral("client")), QStringLiteral("10.0.0.5"));
+        QCOMPARE(e.field(QStringLiteral("sqlstate")), QStringLiteral("57014"));
+        QCOMPARE(e.message, QStringLiteral("canceling statement due to user request"));
+        QString why;
+        QVERIFY(!PostgresLogPrefix::compile(QStringLiteral("%m [%p] %Y"), &why));
+        QVERIFY2(why.contains(QLatin1String("%Y")), qPrintable(why));
+    }
+
+    // A PostgreSQL log lives on the database server, which is rarely one of the app's hosts.
+    void aSourceMayBeReadOnAnotherHostOfTheWorkspace()
+    {
+        const WorkspaceLoadResult r = loadLogs(
+            "      - {file: /var/log/postgresql/postgresql-15-main.log, format: postgres, hosts: "
+            "[db1]}\n");
+        QVERIFY2(r.ok(), qPrintable(firstError(r)));
+        const EnvironmentSpec &env = *r.workspace->environment(QStringLiteral("production"));
+        QCOMPARE(env.logs.at(0).prefix, PostgresLogPrefix::defaultPrefix());
+        QCOMPARE(logHosts(env), (QStringList{QStringLiteral("web1"), QStringLiteral("web2"),
+                                             QStringLiteral("db1")}));
+        LogQuery q;
+        q.hosts = {QStringLiteral("db1")};
+        const Result<QList<LogStreamPlan>> plans = planLogStreams(env, q);
+        QVERIFY2(plans.ok(), qPrintable(plans.errorString()));
+        QCOMPARE(plans->size(), 1);
+        QCOMPARE(plans->at(0).host, QStringLiteral("db1"));
+    }
+
     void badSourcesAreErrorsWithTheirPosition_data()
     {
         QTest::addColumn<QByteArray>("logs");
         QTest::addColumn<QString>("error");
         QTest::newRow("shell in a path") << QByteArray("      - file: \"/srv/$(reboot).log\"\n")
-                                         << QStringLiteral("opsdeck.yaml:10:15: error");
+                                         << QStringLiteral("opsdeck.yaml:11:15: error");
         QTest::newRow("relative") << QByteArray("      - file: log/app.log\n")
                                   << QStringLiteral("absolute path");
         QTest::newRow("two kinds") << QByteArray("      - {file: /a.log, journal: [x]}\n")
@@ -347,7 +436,14 @@ private slots:
         QTest::newRow("format") << QByteArray("      - {file: /a.log, format: xml}\n")
                                 << QStringLiteral("'xml': expected");
         QTest::newRow("host") << QByteArray("      - {file: /a.log, hosts: [web3]}\n")
-                              << QStringLiteral("'web3' is not one of this environment's hosts");
+                              << QStringLiteral("'web3' is not a host of the workspace");
+        QTest::newRow("unknown escape")
+            << QByteArray("      - {file: /a.log, format: postgres, prefix: '%m %Z '}\n")
+            << QStringLiteral("opsdeck.yaml:11:50: error: environments.production.logs[0].prefix: "
+                              "log_line_prefix: %Z is not an escape");
+        QTest::newRow("prefix for another format")
+            << QByteArray("      - {file: /a.log, prefix: '%m '}\n")
+            << QStringLiteral("for format: postgres");
         QTest::newRow("docker without containers")
             << QByteArray("      - docker: web\n") << QStringLiteral("container environment");
         QTest::newRow("same name")

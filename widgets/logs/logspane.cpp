@@ -8,6 +8,7 @@
 #include "logs/logfilter.h"
 #include "logs/loghistory.h"
 #include "logs/logmerger.h"
+#include "logs/logquery.h"
 #include "logs/logspill.h"
 #include "logtablemodel.h"
 #include "logview.h"
@@ -96,7 +97,7 @@ QWidget *LogsPane::buildControls()
     m_window->setCurrentIndex(1);
     m_host = new QComboBox(bar);
     m_host->addItem(tr("All hosts"), QString());
-    for (const QString &host : context().environment().hosts)
+    for (const QString &host : logHosts(context().environment()))
         m_host->addItem(host, host);
     m_source = new QComboBox(bar);
     m_source->addItem(tr("All sources"), QString());
