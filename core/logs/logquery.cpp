@@ -173,6 +173,14 @@ QStringList logHosts(const EnvironmentSpec &environment)
     return hosts;
 }
 
+QString postgresLogSource(const EnvironmentSpec &environment)
+{
+    for (const LogSourceSpec &source : environment.logs)
+        if (source.format == QLatin1String("postgres"))
+            return source.name;
+    return {};
+}
+
 qint64 parseLogTime(const QString &text, qint64 nowMs)
 {
     static const QRegularExpression ago(QStringLiteral("^(\\d+)\\s*(s|m|min|h|d)$"));

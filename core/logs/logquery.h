@@ -50,6 +50,8 @@ struct LogStreamPlan
 /** The hosts an environment's logs are read on: its own, and those its sources name (the
  * database server's, a bastion). */
 QStringList logHosts(const EnvironmentSpec &environment);
+/** The name of the environment's PostgreSQL server log source (format: postgres); "" if none. */
+QString postgresLogSource(const EnvironmentSpec &environment);
 
 Result<QList<LogStreamPlan>> planLogStreams(const EnvironmentSpec &environment,
                                             const LogQuery &query);

@@ -47,6 +47,9 @@ shared_preload_libraries = 'pg_stat_statements'
 wal_level = logical
 max_replication_slots = 8
 log_min_messages = warning
+# As Debian's clusters log (postgresql-common): the Logs pane reads pid, user and database.
+log_line_prefix = '%m [%p] %q%u@%d '
+log_lock_waits = on
 CONF
     # Password auth for the "wrong password" tests; trust for everything else on loopback.
     cat >"$data/db/pg_hba.conf" <<HBA

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Logs pane on the demo world: production's hosts merged in one table, the search as you
 // type (done in the pool), following that stops when you scroll up, and export.
+#include "activitymodel.h"
+#include "dbhealth/activitypanel.h"
+#include "dbhealth/dbhealthpane.h"
 #include "logs/logcollector.h"
 #include "logs/logspane.h"
 #include "logs/logspill.h"
@@ -18,7 +21,11 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QScopeGuard>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -94,9 +101,12 @@ private slots:
             if (row > 0)
                 QVERIFY(model->entryAt(row - 1).timeMs <= model->entryAt(row).timeMs);
         }
-        QCOMPARE(hosts, (QSet<QString>{QStringLiteral("web1"), QStringLiteral("web2")}));
+        // The web hosts, and the database server's log on the bastion.
+        QCOMPARE(hosts, (QSet<QString>{QStringLiteral("web1"), QStringLiteral("web2"),
+                                       QStringLiteral("bastion")}));
         QVERIFY2(sources.contains(QStringLiteral("access.log")) &&
-                     sources.contains(QStringLiteral("minitwit-worker")),
+                     sources.contains(QStringLiteral("minitwit-worker")) &&
+                     sources.contains(QStringLiteral("postgresql")),
                  qPrintable(QStringList(sources.values()).join(QLatin1Char(','))));
 
         // A new request on each web host arrives on its own, with its host.
@@ -198,6 +208,79 @@ private slots:
         }
         QTRY_VERIFY2(!QFileInfo::exists(spillPath), "the spill outlived the pane");
         qunsetenv("XDG_CACHE_HOME");
+    }
+
+    // Database health → a session → "Its log lines": that backend's lines of the PostgreSQL log
+    // (read on the bastion, parsed with log_line_prefix), from when it started — nothing else.
+    void aSessionOpensItsLinesInThePostgresLog()
+    {
+        const QString probe =
+            QStringLiteral("nope_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+        QProcess psql;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGAPPNAME"), probe);
+        psql.setProcessEnvironment(env);
+        psql.start(QStringLiteral("psql"),
+                   {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                    m_demo.value(QStringLiteral("PGPORT")), QStringLiteral("-U"),
+                    QStringLiteral("postgres"), QStringLiteral("-d"),
+                    QStringLiteral("minitwit_prod"), QStringLiteral("-c"),
+                    QStringLiteral("select * from ") + probe, QStringLiteral("-c"),
+                    QStringLiteral("select pg_sleep(60)")});
+        QVERIFY(psql.waitForStarted());
+        const auto stopPsql = qScopeGuard([&psql] {
+            psql.kill();
+            psql.waitForFinished();
+        });
+
+        TestPane<DbHealthPane> health(*m_workspace, QStringLiteral("production"), m_pool.get());
+        health->resize(1200, 700);
+        health->show();
+        ActivityPanel *activity = health->activity();
+        QPushButton *logButton = activity->findChild<QPushButton *>(QStringLiteral("sessionLog"));
+        QVERIFY(logButton);
+        QVERIFY(logButton->isVisibleTo(activity));
+        int pid = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int i = 0; i < activity->model()->rowCount(); ++i)
+                    if (activity->model()->row(i).application == probe)
+                        pid = activity->model()->row(i).pid;
+                return pid != 0;
+            }(),
+            30000);
+        QVERIFY(activity->selectPid(pid));
+        QSignalSpy open(health.get(), &Pane::openPaneRequested);
+        logButton->click();
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open.at(0).at(0).toString(), QStringLiteral("logs"));
+        const QString item = open.at(0).at(1).toString();
+        QVERIFY2(item.startsWith(QStringLiteral("session=%1@").arg(pid)), qPrintable(item));
+
+        TestPane<LogsPane> logs(*m_workspace, QStringLiteral("production"), m_pool.get());
+        logs->openItem(item);
+        logs->resize(1200, 700);
+        logs->show();
+        QTRY_VERIFY_WITH_TIMEOUT(logs->isSettled(), 60000);
+        LogTableModel *model = logs->model();
+        QTRY_VERIFY_WITH_TIMEOUT(rowsMatching(model, probe) > 0, 15000);
+        bool sawError = false;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const LogEntry &e = model->entryAt(row);
+            QCOMPARE(e.field(QStringLiteral("pid")), QString::number(pid));
+            QCOMPARE(e.source, QStringLiteral("postgresql"));
+            QCOMPARE(e.host, QStringLiteral("bastion"));
+            if (e.level == LogLevel::Error && e.message.contains(probe)) {
+                sawError = true;
+                QCOMPARE(e.field(QStringLiteral("database")), QStringLiteral("minitwit_prod"));
+                QCOMPARE(e.field(QStringLiteral("user")), QStringLiteral("postgres"));
+            }
+        }
+        QVERIFY(sawError);
+        QCOMPARE(logs->searchField()->text(), QStringLiteral("pid=%1").arg(pid));
+        QVERIFY2(logs->statusLabel()->text().contains(QStringLiteral("\\b%1\\b").arg(pid)),
+                 qPrintable(logs->statusLabel()->text())); // the hosts grepped for it
+        screenshot(logs.get(), QStringLiteral("logs-session.png"));
     }
 
     // A deploy's or a chart marker's time: five minutes either side (followed until its end,

@@ -26,6 +26,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     , m_cancel(new QPushButton(QStringLiteral("Cancel query"), this))
     , m_terminate(new QPushButton(QStringLiteral("Terminate session…"), this))
     , m_explain(new QPushButton(QStringLiteral("Query and plan…"), this))
+    , m_log(new QPushButton(QStringLiteral("Its log lines"), this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ActivityModel::SortRole);
@@ -82,6 +83,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     buttons->addWidget(m_showIdle);
     buttons->addWidget(m_wholeCluster);
     buttons->addWidget(m_explain);
+    buttons->addWidget(m_log);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_terminate);
     auto *layout = new QVBoxLayout(this);
@@ -100,6 +102,12 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     connect(m_explain, &QPushButton::clicked, this, [this] {
         if (const auto row = selected())
             emit explainRequested(*row);
+    });
+    m_log->setObjectName(QStringLiteral("sessionLog"));
+    m_log->setVisible(false); // until the environment reads a PostgreSQL log (setLogSource)
+    connect(m_log, &QPushButton::clicked, this, [this] {
+        if (const auto row = selected())
+            emit logRequested(*row);
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         if (!m_restoringSelection)
@@ -173,6 +181,16 @@ void ActivityPanel::updateButtons()
     m_cancel->setEnabled(active || (row && !row->blockedBy.isEmpty()));
     m_terminate->setEnabled(row.has_value());
     m_explain->setEnabled(row && !row->query.isEmpty());
+    m_log->setEnabled(row.has_value());
+}
+
+void ActivityPanel::setLogSource(const QString &source)
+{
+    m_log->setVisible(!source.isEmpty());
+    m_log->setToolTip(
+        QStringLiteral("The selected session's lines in the server log (%1), from when it "
+                       "started, in the Logs pane")
+            .arg(source));
 }
 
 } // namespace Opsdeck

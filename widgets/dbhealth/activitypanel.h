@@ -36,10 +36,13 @@ public:
     /** Every database of the server, not only the environment's own (off by default). */
     bool wholeCluster() const;
     bool selectPid(int pid);
+    /** The environment's PostgreSQL log source: "Its log lines" shows when there is one. */
+    void setLogSource(const QString &source);
 
 signals:
     void signalRequested(const Opsdeck::ActivityRow &row, Opsdeck::BackendSignal signal);
     void explainRequested(const Opsdeck::ActivityRow &row);
+    void logRequested(const Opsdeck::ActivityRow &row);
     void showIdleChanged(bool show);
     void wholeClusterChanged(bool wholeCluster);
 
@@ -58,6 +61,7 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_terminate;
     QPushButton *m_explain;
+    QPushButton *m_log;
     // The backend the user picked (pid + start time: a reused pid is another backend). Rows
     // move, vanish and come back under a filter; the selection follows this, never a row number.
     int m_selectedPid = 0;

@@ -15,12 +15,15 @@
 #include "common/messagebanner.h"
 #include "dbhealth/queryplan.h"
 #include "dbhealth/replicawatch.h"
+#include "logs/logparse.h"
+#include "logs/logquery.h"
 #include "overviewslotspanels.h"
 #include "runtime/databasesession.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/hostprobe.h"
 
 #include <QClipboard>
+#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -39,6 +42,18 @@ namespace {
 constexpr int kActivityIntervalMs = 2000; // pg_activity's default
 constexpr int kChecksIntervalMs = 60000;
 constexpr int kOverviewIntervalMs = 10000;
+
+/** The Logs pane's "session=PID@ISO-TIME" for a backend (its start as the server wrote it,
+ * "2026-12-07 01:02:03.456789+00"). */
+QString sessionLogItem(const ActivityRow &row)
+{
+    const QByteArray start = row.backendStartText.toLatin1();
+    const std::optional<qint64> startMs = LogTime::parseIso(start.constData(), start.size());
+    const qint64 since = startMs.value_or(QDateTime::currentMSecsSinceEpoch() - 3'600'000);
+    return QStringLiteral("session=%1@%2")
+        .arg(QString::number(row.pid),
+             QDateTime::fromMSecsSinceEpoch(since, Qt::UTC).toString(Qt::ISODateWithMs));
+}
 } // namespace
 
 DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
@@ -95,6 +110,10 @@ DbHealthPane::DbHealthPane(EnvironmentContext &context, QWidget *parent)
     connect(&m_checksTimer, &QTimer::timeout, this, [this] { refreshChecks(false); });
     connect(m_activity, &ActivityPanel::signalRequested, this, &DbHealthPane::requestSignal);
     connect(m_activity, &ActivityPanel::explainRequested, this, &DbHealthPane::explain);
+    m_activity->setLogSource(postgresLogSource(context.environment()));
+    connect(m_activity, &ActivityPanel::logRequested, this, [this](const ActivityRow &row) {
+        emit openPaneRequested(QStringLiteral("logs"), sessionLogItem(row));
+    });
     connect(m_checks, &ChecksPanel::planRequested, this, [this](const QString &statement) {
         emit openPaneRequested(QStringLiteral("database"), statement);
     });

@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSaveFile>
+#include <QSignalBlocker>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -119,8 +120,10 @@ QWidget *LogsPane::buildControls()
     for (QComboBox *combo : {m_window, m_host, m_source, m_level}) {
         row->addWidget(combo);
         connect(combo, &QComboBox::activated, this, [this, combo] {
-            if (combo == m_window)
+            if (combo == m_window) {
                 m_aroundMs = 0;
+                m_sessionSinceMs = 0;
+            }
             refresh();
         });
     }
@@ -152,6 +155,9 @@ LogQuery LogsPane::queryFromControls() const
         q.sinceMs = m_aroundMs - kAroundMs;
         q.untilMs = m_aroundMs + kAroundMs;
         q.follow = q.untilMs > now;
+    } else if (m_sessionSinceMs) {
+        q.sinceMs = m_sessionSinceMs;
+        q.follow = true;
     } else {
         q.sinceMs = now - qint64(m_window->currentData().toInt()) * 60'000;
         q.follow = true;
@@ -173,14 +179,42 @@ void LogsPane::refresh()
 
 void LogsPane::openItem(const QString &item)
 {
+    if (item.startsWith(QLatin1String("session=")))
+        return openSession(item.mid(8));
     if (!item.startsWith(QLatin1String("around=")))
         return;
     const QDateTime at = QDateTime::fromString(item.mid(7), Qt::ISODateWithMs);
     if (!at.isValid())
         return;
     m_aroundMs = at.toMSecsSinceEpoch();
+    m_sessionSinceMs = 0;
     m_view->setFollowing(false);
     refresh();
+}
+
+// "PID@ISO-TIME" (a backend and when it started): its lines in the PostgreSQL log, from its
+// start (a day at most) and followed. The hosts grep for the pid, so a busy server's log is not
+// copied to find one session's lines; the search keeps exactly that pid's.
+void LogsPane::openSession(const QString &session)
+{
+    const QString pid = session.section(QLatin1Char('@'), 0, 0);
+    const QDateTime started =
+        QDateTime::fromString(session.section(QLatin1Char('@'), 1), Qt::ISODateWithMs);
+    const int sourceIndex = m_source->findData(postgresLogSource(context().environment()));
+    if (pid.isEmpty() || !pid.front().isDigit() || !started.isValid() || sourceIndex < 0)
+        return;
+    const qint64 dayAgo = QDateTime::currentMSecsSinceEpoch() - 24 * 3'600'000LL;
+    m_aroundMs = 0;
+    m_sessionSinceMs = qMax(started.toMSecsSinceEpoch() - 1000, dayAgo);
+    m_source->setCurrentIndex(sourceIndex);
+    m_host->setCurrentIndex(0);
+    m_query.grep = QStringLiteral("\\b%1\\b").arg(pid);
+    m_view->setFollowing(true);
+    refresh();
+    const QSignalBlocker quiet(m_search); // applied now, to the window just started
+    m_search->setText(QStringLiteral("pid=") + pid);
+    if (const Result<LogFilter> filter = LogFilter::parse(m_search->text()))
+        m_model->setFilter(*filter);
 }
 
 void LogsPane::start(const LogQuery &query)

@@ -44,7 +44,8 @@ public:
     QString title() const override { return QStringLiteral("Logs"); }
     QList<QAction *> paneActions() const override;
     void refresh() override;
-    /** "around=ISO-TIME": the logs five minutes either side of it (a deploy, a chart marker). */
+    /** "around=ISO-TIME": the logs five minutes either side of it (a deploy, a chart marker);
+     * "session=PID@ISO-TIME": one PostgreSQL backend's lines, from when it started. */
     void openItem(const QString &item) override;
     bool isSettled() const override;
 
@@ -69,6 +70,7 @@ private:
     QWidget *buildControls();
     LogQuery queryFromControls() const;
     void start(const LogQuery &query);
+    void openSession(const QString &session);
     void receive(const QList<LogEntry> &entries);
     void historyDone();
     void showHistory(const QList<QList<LogEntry>> &slices);
@@ -92,7 +94,8 @@ private:
     QTimer m_searchDelay;
     QTimer m_statusTimer;
     LogQuery m_query;
-    qint64 m_aroundMs = 0; // openItem's time, until the window is changed by hand
+    qint64 m_aroundMs = 0;       // openItem's time, until the window is changed by hand
+    qint64 m_sessionSinceMs = 0; // a backend's start (openItem), until the window is changed
     bool m_started = false;
     QComboBox *m_window;
     QComboBox *m_host;
