@@ -78,6 +78,8 @@ int runModule(const std::string &directory, const char *name, int argc, char *ar
          {directory + "/" + name, directory + "/" OPSDECK_MODULE_RELDIR "/" + name}) {
         if (!fileExists(path))
             continue;
+        // Lazy: a command binds only the functions it calls (of Qt, libpq, libssh …), not the
+        // module's thousands — about a millisecond of every start (bench/startup.sh).
         void *module = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
         if (!module) {
             loadError = dlerror();

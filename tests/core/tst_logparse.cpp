@@ -8,6 +8,9 @@
 #include "workspace/workspaceloader.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Opsdeck;
@@ -421,6 +424,73 @@ private slots:
         QVERIFY2(plans.ok(), qPrintable(plans.errorString()));
         QCOMPARE(plans->size(), 1);
         QCOMPARE(plans->at(0).host, QStringLiteral("db1"));
+    }
+
+    // A window over files is cut on the host (awk), so a week of log is not copied to show an
+    // hour: from the first line at or after `since` to the last at or before `until`, a line
+    // without a time going with the one before it — for ISO and access-log times, whether the
+    // host writes its logs in its own zone or in UTC.
+    void theHostsCutTheWindowOfAFile_data()
+    {
+        QTest::addColumn<QByteArray>("zone");
+        QTest::addColumn<QList<int>>("accessLines"); // of the files below, 0-based
+        QTest::addColumn<QList<int>>("appLines");
+        // In UTC exactly the window; elsewhere the window in both readings of the times (the
+        // log's zone is not known), which LogStream then cuts.
+        QTest::newRow("host in UTC")
+            << QByteArray("UTC") << QList<int>{1} << QList<int>{1, 2, 3, 4};
+        QTest::newRow("host in Paris")
+            << QByteArray("Europe/Paris") << QList<int>{1, 2} << QList<int>{1, 2, 3, 4, 5, 6};
+        QTest::newRow("host in New York")
+            << QByteArray("America/New_York") << QList<int>{0, 1} << QList<int>{0, 1, 2, 3, 4};
+    }
+
+    void theHostsCutTheWindowOfAFile()
+    {
+        QFETCH(QByteArray, zone);
+        QFETCH(QList<int>, accessLines);
+        QFETCH(QList<int>, appLines);
+        if (!QFile::exists(QStringLiteral("/usr/share/zoneinfo/") + QString::fromLatin1(zone)))
+            QSKIP("tzdata is not installed");
+        QTemporaryDir dir;
+        const QList<QByteArray> app{"2026-12-06 00:59:59,000 INFO before",
+                                    "2026-12-06 01:00:00,000 ERROR first in",
+                                    "Traceback (most recent call last):",
+                                    "2026-12-06T01:30:00.5Z WARNING middle",
+                                    "2026-12-06 02:00:00,999 INFO last in",
+                                    "2026-12-06 02:00:01,000 INFO after",
+                                    "2026-12-06 01:45:00,000 INFO out of order, after the end"};
+        const QList<QByteArray> accessLog{
+            "::1 - - [06/Dec/2026:00:59:59 +0000] \"GET /a HTTP/1.1\" 200 1",
+            "::1 - - [06/Dec/2026:01:00:00 +0000] \"GET /b HTTP/1.1\" 200 1",
+            "::1 - - [06/Dec/2026:02:00:01 +0000] \"GET /c HTTP/1.1\" 200 1"};
+        for (const auto &[name, lines] :
+             {std::pair{"app.log", app}, std::pair{"access.log", accessLog}}) {
+            QFile file(dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (const QByteArray &line : lines)
+                file.write(line + '\n');
+        }
+        LogSourceSpec source;
+        source.kind = LogSourceSpec::Kind::File;
+        source.path = dir.filePath(QStringLiteral("*.log"));
+        LogQuery query;
+        query.sinceMs = utc("2026-12-06T01:00:00.000Z");
+        query.untilMs = utc("2026-12-06T02:00:00.000Z");
+        query.follow = false;
+        QProcess sh;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TZ"), QString::fromLatin1(zone));
+        sh.setProcessEnvironment(env);
+        sh.start(QStringLiteral("sh"), {QStringLiteral("-c"), logCommand(source, query)});
+        QVERIFY(sh.waitForFinished(10000));
+        QCOMPARE(sh.exitCode(), 0);
+        QList<QByteArray> expected; // the glob's order: access.log, app.log
+        for (int i : accessLines)
+            expected << accessLog.at(i);
+        for (int i : appLines)
+            expected << app.at(i);
+        QCOMPARE(sh.readAllStandardOutput().trimmed().split('\n'), expected);
     }
 
     void badSourcesAreErrorsWithTheirPosition_data()
