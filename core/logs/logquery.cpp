@@ -57,18 +57,32 @@ QString journalCommand(const LogSourceSpec &source, const LogQuery &query, const
     return script;
 }
 
+// Sets s1, s2 (and u1, u2) on the host; windowAwk() reads them.
+QString windowBounds(const LogQuery &query)
+{
+    const qint64 since = query.sinceMs / 1000;
+    const qint64 until = query.untilMs ? (query.untilMs + 999) / 1000 : 0;
+    QString script =
+        QStringLiteral("s1=$(date -d @%1 '+%F %T'); s2=$(date -u -d @%1 '+%F %T')\n").arg(since);
+    script += until ? QStringLiteral("u1=$(date -d @%1 '+%F %T'); u2=$(date -u -d @%1 '+%F %T')\n")
+                          .arg(until)
+                    : QStringLiteral("u1=; u2=\n");
+    return script;
+}
+
 // The window applied on the host, so that a week of log is not copied to show an hour: each file
 // (written in time order) is read from its first line at or after `since` to its last at or
 // before `until`. A line's time is its first ISO time (Python logging, PostgreSQL, JSON, the
 // journal's exports) or its access-log time, compared as text in the host's own zone and in UTC
 // — a log is written in one or the other — so the window taken is at least the one asked for;
 // LogStream cuts it exactly. Lines without a time go with the line before them.
-QString windowFilter(const LogQuery &query)
+QString windowAwk()
 {
     static const QString program = QStringLiteral(
         "BEGIN{s=(s1<s2?s1:s2); u=(u1==\"\"?\"\":(u1>u2?u1:u2))}\n"
         "FNR==1{f=0}\n"
         "f==2{next}\n"
+        "f==1&&u==\"\"{print;next}\n"
         "{k=\"\"\n"
         " if(match($0,/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:"
         "[0-9][0-9]/)&&RSTART<40){k=substr($0,RSTART,19);sub(/T/,\" \",k)}\n"
@@ -79,16 +93,8 @@ QString windowFilter(const LogQuery &query)
         "k!=\"\"&&u!=\"\"&&k>u{f=2;next}\n"
         "f==1{print;next}\n"
         "k!=\"\"&&k>=s{f=1;print}");
-    const qint64 since = query.sinceMs / 1000;
-    const qint64 until = query.untilMs ? (query.untilMs + 999) / 1000 : 0;
-    QString script =
-        QStringLiteral("s1=$(date -d @%1 '+%F %T'); s2=$(date -u -d @%1 '+%F %T')\n").arg(since);
-    script += until ? QStringLiteral("u1=$(date -d @%1 '+%F %T'); u2=$(date -u -d @%1 '+%F %T')\n")
-                          .arg(until)
-                    : QStringLiteral("u1=; u2=\n");
-    return script + QStringLiteral("awk -v s1=\"$s1\" -v s2=\"$s2\" -v u1=\"$u1\" -v u2=\"$u2\" %1 "
-                                   "\"$@\"")
-                        .arg(shellQuote(program));
+    return QStringLiteral("awk -v s1=\"$s1\" -v s2=\"$s2\" -v u1=\"$u1\" -v u2=\"$u2\" ") +
+           shellQuote(program);
 }
 
 QString fileCommand(const LogSourceSpec &source, const LogQuery &query, bool resumed)
@@ -116,8 +122,11 @@ QString fileCommand(const LogSourceSpec &source, const LogQuery &query, bool res
         script += QStringLiteral("s=0; for f do s=$((s + $(stat -c %s -- \"$f\"))); done; "
                                  "echo \"opsdeck-scanned $s\" >&2\n");
     QString history;
-    if (query.sinceMs)
-        history = windowFilter(query) + (grep.isEmpty() ? QString() : QStringLiteral(" | ") + grep);
+    if (query.sinceMs && grep.isEmpty())
+        history = windowBounds(query) + windowAwk() + QStringLiteral(" \"$@\"");
+    else if (query.sinceMs) // grep first (fast, and it keeps few lines), then the window
+        history = windowBounds(query) + QStringLiteral("for f do ") + grep +
+                  QStringLiteral(" -h -- \"$f\" | ") + windowAwk() + QStringLiteral("; done");
     else if (query.lines > 0)
         history = grep.isEmpty()
                       ? QStringLiteral("tail -q -n %1 -- \"$@\"").arg(query.lines)

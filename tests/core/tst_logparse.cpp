@@ -435,14 +435,18 @@ private slots:
         QTest::addColumn<QByteArray>("zone");
         QTest::addColumn<QList<int>>("accessLines"); // of the files below, 0-based
         QTest::addColumn<QList<int>>("appLines");
+        QTest::addColumn<QString>("grep");
         // In UTC exactly the window; elsewhere the window in both readings of the times (the
         // log's zone is not known), which LogStream then cuts.
         QTest::newRow("host in UTC")
-            << QByteArray("UTC") << QList<int>{1} << QList<int>{1, 2, 3, 4};
-        QTest::newRow("host in Paris")
-            << QByteArray("Europe/Paris") << QList<int>{1, 2} << QList<int>{1, 2, 3, 4, 5, 6};
-        QTest::newRow("host in New York")
-            << QByteArray("America/New_York") << QList<int>{0, 1} << QList<int>{0, 1, 2, 3, 4};
+            << QByteArray("UTC") << QList<int>{1} << QList<int>{1, 2, 3, 4} << QString();
+        QTest::newRow("host in Paris") << QByteArray("Europe/Paris") << QList<int>{1, 2}
+                                       << QList<int>{1, 2, 3, 4, 5, 6} << QString();
+        QTest::newRow("host in New York") << QByteArray("America/New_York") << QList<int>{0, 1}
+                                          << QList<int>{0, 1, 2, 3, 4} << QString();
+        // With a pattern, grep runs first (it is the fast one), then the window.
+        QTest::newRow("grep, then the window")
+            << QByteArray("UTC") << QList<int>{} << QList<int>{1, 4} << QStringLiteral(" in$");
     }
 
     void theHostsCutTheWindowOfAFile()
@@ -450,6 +454,7 @@ private slots:
         QFETCH(QByteArray, zone);
         QFETCH(QList<int>, accessLines);
         QFETCH(QList<int>, appLines);
+        QFETCH(QString, grep);
         if (!QFile::exists(QStringLiteral("/usr/share/zoneinfo/") + QString::fromLatin1(zone)))
             QSKIP("tzdata is not installed");
         QTemporaryDir dir;
@@ -478,6 +483,7 @@ private slots:
         query.sinceMs = utc("2026-12-06T01:00:00.000Z");
         query.untilMs = utc("2026-12-06T02:00:00.000Z");
         query.follow = false;
+        query.grep = grep;
         QProcess sh;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TZ"), QString::fromLatin1(zone));
