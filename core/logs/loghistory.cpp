@@ -69,7 +69,9 @@ void LogHistory::trim()
                    const qint64 dropped = firstKept - kept->begin();
                    if (spill) { // in time order, as the table's oldest lines follow them
                        std::stable_sort(kept->begin(), firstKept, earlier);
-                       spill->append(QList<LogEntry>(kept->begin(), firstKept));
+                       spill->appendEncoded(
+                           LogSpill::encode(QList<LogEntry>(kept->begin(), firstKept)),
+                           firstKept - kept->begin());
                    }
                    kept->erase(kept->begin(), firstKept);
                    return dropped;

@@ -30,10 +30,11 @@ void writeEntry(QDataStream &out, const LogEntry &e)
 {
     const quint8 flags = (e.timeGuessed ? TimeGuessed : 0) | (e.isGap ? IsGap : 0) |
                          (e.isAccessLine ? IsAccessLine : 0);
-    out << e.timeMs << quint8(e.level) << flags << e.host << e.source << e.message
-        << quint32(e.fields.size());
+    // UTF-8, not QDataStream's UTF-16: a spilled line costs half the bytes, queued and on disk.
+    out << e.timeMs << quint8(e.level) << flags << e.host.toUtf8() << e.source.toUtf8()
+        << e.message.toUtf8() << quint32(e.fields.size());
     for (const auto &[key, value] : e.fields)
-        out << key << value;
+        out << key.toUtf8() << value.toUtf8();
 }
 
 bool readEntry(QDataStream &in, LogEntry &e)
@@ -41,19 +42,23 @@ bool readEntry(QDataStream &in, LogEntry &e)
     quint8 level = 0;
     quint8 flags = 0;
     quint32 fieldCount = 0;
-    in >> e.timeMs >> level >> flags >> e.host >> e.source >> e.message >> fieldCount;
+    QByteArray host, source, message;
+    in >> e.timeMs >> level >> flags >> host >> source >> message >> fieldCount;
     if (in.status() != QDataStream::Ok || level > quint8(LogLevel::Critical) || fieldCount > 4096)
         return false;
     e.level = LogLevel(level);
+    e.host = QString::fromUtf8(host);
+    e.source = QString::fromUtf8(source);
+    e.message = QString::fromUtf8(message);
     e.timeGuessed = flags & TimeGuessed;
     e.isGap = flags & IsGap;
     e.isAccessLine = flags & IsAccessLine;
     e.fields.clear();
     for (quint32 i = 0; i < fieldCount; ++i) {
-        QString key;
-        QString value;
+        QByteArray key;
+        QByteArray value;
         in >> key >> value;
-        e.fields.append({key, value});
+        e.fields.append({QString::fromUtf8(key), QString::fromUtf8(value)});
     }
     return in.status() == QDataStream::Ok;
 }
@@ -158,39 +163,54 @@ QString LogSpill::problem() const
     return m_file->problem;
 }
 
+QByteArray LogSpill::encode(const QList<LogEntry> &entries)
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(kStreamVersion);
+    for (const LogEntry &e : entries)
+        writeEntry(out, e);
+    return bytes;
+}
+
 void LogSpill::append(const QList<LogEntry> &entries)
 {
     if (entries.isEmpty())
         return;
     m_count += entries.size();
-    m_worker.start([this, entries] {
-        File &file = *m_file;
-        if (m_closing || !file.open()) {
-            m_lost += entries.size();
-            return;
-        }
-        QByteArray bytes;
-        {
-            QDataStream out(&bytes, QIODevice::WriteOnly);
-            out.setVersion(kStreamVersion);
-            for (const LogEntry &e : entries)
-                writeEntry(out, e);
-        }
-        if (m_bytes.load() + bytes.size() > file.maxBytes) {
-            m_lost += entries.size();
-            const QMutexLocker locker(&file.problemLock);
-            file.problem = QCoreApplication::translate("LogSpill", "%1 is full (%2 MiB)")
-                               .arg(file.path)
-                               .arg(file.maxBytes / (1024 * 1024));
-            return;
-        }
-        if (file.writer->write(bytes) != bytes.size()) {
-            m_lost += entries.size();
-            file.fail(file.writer->errorString());
-            return;
-        }
-        m_bytes += bytes.size();
-    });
+    m_worker.start([this, entries] { write(encode(entries), entries.size()); });
+}
+
+void LogSpill::appendEncoded(const QByteArray &encoded, qint64 count)
+{
+    if (count <= 0)
+        return;
+    m_count += count;
+    m_worker.start([this, encoded, count] { write(encoded, count); });
+}
+
+void LogSpill::write(const QByteArray &bytes, qint64 count)
+{
+    File &file = *m_file;
+    const qsizetype size = bytes.size();
+    if (m_closing || !file.open()) {
+        m_lost += count;
+        return;
+    }
+    if (m_bytes.load() + size > file.maxBytes) {
+        m_lost += count;
+        const QMutexLocker locker(&file.problemLock);
+        file.problem = QCoreApplication::translate("LogSpill", "%1 is full (%2 MiB)")
+                           .arg(file.path)
+                           .arg(file.maxBytes / (1024 * 1024));
+        return;
+    }
+    if (file.writer->write(bytes) != size) {
+        m_lost += count;
+        file.fail(file.writer->errorString());
+        return;
+    }
+    m_bytes += size;
 }
 
 QFuture<SpillSearch> LogSpill::search(const LogFilter &filter, qsizetype maxMatches)

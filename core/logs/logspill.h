@@ -45,7 +45,12 @@ public:
     /** The usual place: the cache's logs/ folder. */
     static QString defaultDirectory();
 
+    /** Queues the lines; they are encoded on the spill's thread. */
     void append(const QList<LogEntry> &entries);
+    /** Lines already encode()d — by a pool thread that has them at hand, so that what waits
+     * for the disk is compact bytes, not the lines. */
+    static QByteArray encode(const QList<LogEntry> &entries);
+    void appendEncoded(const QByteArray &encoded, qint64 count);
     /** Lines handed over (written, or being written). */
     qint64 count() const { return m_count.load(); }
     /** Lines not kept because the file reached its limit, or could not be written. */
@@ -64,6 +69,7 @@ public:
 
 private:
     struct File;
+    void write(const QByteArray &bytes, qint64 count); // on the spill's thread
 
     QThreadPool m_worker; // one thread: writes and searches in the order they were asked for
     std::shared_ptr<File> m_file;
