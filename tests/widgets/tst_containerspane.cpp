@@ -9,6 +9,7 @@
 #include "containers/containerspane.h"
 #include "containers/servicelogview.h"
 #include "containers/swarmdeployview.h"
+#include "deploy/rollbackdialog.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmlock.h"
 #include "futurewait.h"
@@ -18,7 +19,9 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QAction>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QRegularExpression>
@@ -193,6 +196,43 @@ private slots:
         QVERIFY2(ended.first().outcome.startsWith(QLatin1String("failed")),
                  qPrintable(ended.first().outcome));
         screenshot(pane.get(), QStringLiteral("containers-rollback.png"));
+    }
+
+    // Rollback… lists Swarm's own rollback first, then each image of the repository with the
+    // revision it was built from; choosing one lists the Django migrations applied since the
+    // next newer image was built — they stay applied (the demo migrated after building).
+    void rollbackListsImagesAndTheMigrationsThatStay()
+    {
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("swarm"), m_pool.get());
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        auto *rollback = pane->findChild<QAction *>(QStringLiteral("swarmRollbackAction"));
+        QVERIFY(rollback && rollback->isEnabled());
+        rollback->trigger();
+        RollbackDialog *dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = pane->findChild<RollbackDialog *>()) != nullptr, 30'000);
+        QListWidget *list = dialog->releaseList();
+        QVERIFY(list->item(0)->text().contains(QLatin1String("previous image")));
+        QCOMPARE(dialog->release(), QString()); // Swarm's own rollback
+        int v1 = -1;
+        for (int row = 0; row < list->count(); ++row)
+            if (list->item(row)->text().startsWith(QLatin1String("minitwit:v1 ")))
+                v1 = row;
+        QVERIFY(v1 > 0);
+        QVERIFY2(list->item(v1)->text().contains(
+                     QRegularExpression(QStringLiteral("\\([0-9a-f]{12}\\), built "))),
+                 qPrintable(list->item(v1)->text()));
+        QSignalSpy shown(dialog, &RollbackDialog::migrationsShown);
+        list->setCurrentRow(v1);
+        QVERIFY(shown.wait(30'000));
+        QCOMPARE(dialog->release(), QStringLiteral("minitwit:v1"));
+        const QString migrations = dialog->migrationsLabel()->text();
+        QVERIFY2(migrations.contains(QLatin1String("Migrations applied since")) &&
+                     migrations.contains(QLatin1String("<tt>twit.")),
+                 qPrintable(migrations));
+        dialog->resize(760, 520);
+        screenshot(dialog, QStringLiteral("containers-rollback-dialog.png"));
+        dialog->reject();
     }
 
     void aLockLeftBehindIsShownAndBrokenThroughThePipeline()

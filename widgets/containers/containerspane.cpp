@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "containerspane.h"
 
+#include "deploy/rollbackdialog.h"
+
 #include "common/dialogconfirmer.h"
 #include "common/formatting.h"
 #include "common/futures.h"
@@ -255,55 +257,65 @@ void ContainersPane::chooseRollback()
     const QString filters = QString::fromUtf8(
         QJsonDocument(QJsonObject{{QStringLiteral("reference"), QJsonArray{repository}}})
             .toJson(QJsonDocument::Compact));
-    onFinished(
-        m_engine->get(QStringLiteral("/images/json?filters=") +
-                      QString::fromLatin1(QUrl::toPercentEncoding(filters))),
-        this, [this](const Result<QJsonDocument> &images) {
-            if (!images) {
-                setState(State::Error, images.errorString());
-                return;
-            }
-            // Newest first, each with the ref and commit it was built from.
-            QList<QJsonObject> list;
-            for (const QJsonValue &v : images->array())
-                list << v.toObject();
-            std::sort(list.begin(), list.end(), [](const QJsonObject &a, const QJsonObject &b) {
-                return a.value(QLatin1String("Created")).toInteger() >
-                       b.value(QLatin1String("Created")).toInteger();
-            });
-            QStringList items{tr("each service's previous image (Swarm's rollback)")};
-            QStringList images_{QString()};
-            for (const QJsonObject &image : std::as_const(list)) {
-                const QJsonObject labels = image.value(QLatin1String("Labels")).toObject();
-                const QString ref = labels.value(QLatin1String("org.opsdeck.ref")).toString();
-                const QString revision =
-                    labels.value(QLatin1String("org.opencontainers.image.revision")).toString();
-                const QDateTime built = QDateTime::fromSecsSinceEpoch(
-                    image.value(QLatin1String("Created")).toInteger());
-                for (const QJsonValue &tag : image.value(QLatin1String("RepoTags")).toArray()) {
-                    items << QStringLiteral("%1 — %2%3, built %4")
-                                 .arg(tag.toString(), ref.isEmpty() ? tr("ref unknown") : ref,
-                                      revision.isEmpty()
-                                          ? QString()
-                                          : QStringLiteral(" (%1)").arg(revision.left(12)),
-                                      formatWhen(built));
-                    images_ << tag.toString();
-                }
-            }
-            auto *dialog = new QInputDialog(this);
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setWindowTitle(tr("Roll back %1").arg(context().environment().name));
-            dialog->setLabelText(tr("Image to put the services back on:"));
-            dialog->setComboBoxItems(items);
-            dialog->setComboBoxEditable(false);
-            connect(dialog, &QInputDialog::textValueSelected, this,
-                    [this, items, images_](const QString &chosen) {
-                        const qsizetype at = items.indexOf(chosen);
-                        if (at >= 0)
-                            requestRollback(images_.value(at));
-                    });
-            dialog->open();
-        });
+    onFinished(m_engine->get(QStringLiteral("/images/json?filters=") +
+                             QString::fromLatin1(QUrl::toPercentEncoding(filters))),
+               this, [this](const Result<QJsonDocument> &images) {
+                   if (!images) {
+                       setState(State::Error, images.errorString());
+                       return;
+                   }
+                   // Newest first, each with the ref and commit it was built from.
+                   QList<QJsonObject> list;
+                   for (const QJsonValue &v : images->array())
+                       list << v.toObject();
+                   std::sort(list.begin(), list.end(),
+                             [](const QJsonObject &a, const QJsonObject &b) {
+                                 return a.value(QLatin1String("Created")).toInteger() >
+                                        b.value(QLatin1String("Created")).toInteger();
+                             });
+                   openRollbackDialog(list);
+               });
+}
+
+// Each image with the ref it was built from; the Django migrations listed for one are those
+// applied since the next newer image was built (its release phase ran them), which a rollback
+// leaves in place.
+RollbackDialog *ContainersPane::openRollbackDialog(const QList<QJsonObject> &imagesNewestFirst)
+{
+    const auto builtAt = [](const QJsonObject &image) {
+        return QDateTime::fromSecsSinceEpoch(image.value(QLatin1String("Created")).toInteger());
+    };
+    QList<RollbackChoice> choices{
+        {QString(), tr("Each service's previous image (Swarm's own rollback)"),
+         imagesNewestFirst.isEmpty() ? QDateTime() : builtAt(imagesNewestFirst.first())}};
+    for (qsizetype i = 0; i < imagesNewestFirst.size(); ++i) {
+        const QJsonObject &image = imagesNewestFirst.at(i);
+        const QJsonObject labels = image.value(QLatin1String("Labels")).toObject();
+        const QString ref = labels.value(QLatin1String("org.opsdeck.ref")).toString();
+        const QString revision =
+            labels.value(QLatin1String("org.opencontainers.image.revision")).toString();
+        const QDateTime since = i > 0 ? builtAt(imagesNewestFirst.at(i - 1)) : QDateTime();
+        for (const QJsonValue &tag : image.value(QLatin1String("RepoTags")).toArray())
+            choices << RollbackChoice{
+                tag.toString(),
+                QStringLiteral("%1 — %2%3, built %4")
+                    .arg(tag.toString(), ref.isEmpty() ? tr("ref unknown") : ref,
+                         revision.isEmpty() ? QString()
+                                            : QStringLiteral(" (%1)").arg(revision.left(12)),
+                         formatWhen(builtAt(image))),
+                since};
+    }
+    auto *dialog = new RollbackDialog(
+        tr("Put the services of the stack <b>%1</b> back on an earlier image, then "
+           "health-check them:")
+            .arg(m_stack.toHtmlEscaped()),
+        choices, context().monitoringSession(), this);
+    dialog->setWindowTitle(tr("Roll back %1").arg(context().environment().name));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { requestRollback(dialog->release()); });
+    dialog->open();
+    return dialog;
 }
 
 void ContainersPane::requestRollback(const QString &image)

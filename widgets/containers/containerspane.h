@@ -6,6 +6,8 @@
 #include "docker/swarmlock.h"
 #include "docker/swarmstatus.h"
 
+#include <QJsonObject>
+
 class QLabel;
 class QStandardItemModel;
 class QTabWidget;
@@ -15,6 +17,7 @@ class QTreeView;
 namespace Opsdeck {
 
 class DockerEngine;
+class RollbackDialog;
 class SwarmDeployRunner;
 class ServiceLogView;
 class SwarmDeployView;
@@ -58,6 +61,8 @@ public:
     void chooseDeploy();
     /** Lists the images of the workspace's repository on the manager, then rolls back. */
     void chooseRollback();
+    /** The images (Docker's /images/json objects, newest first) to choose from. */
+    RollbackDialog *openRollbackDialog(const QList<QJsonObject> &imagesNewestFirst);
     /** `image` empty: each service's previous spec. */
     void requestDeploy(const QString &ref);
     void requestRollback(const QString &image);

@@ -13,10 +13,48 @@
 
 namespace Opsdeck {
 
+namespace {
+
+QList<RollbackChoice> releaseChoices(const EnvironmentDeployState &state,
+                                     const QString &currentRelease)
+{
+    QList<RollbackChoice> choices;
+    const qsizetype currentAt = state.releases.indexOf(currentRelease);
+    for (qsizetype i = currentAt + 1; i < state.releases.size(); ++i) {
+        const QString &release = state.releases.at(i);
+        QString label = release;
+        if (const HistoryEntry *deploy = state.deployOf(release))
+            label +=
+                QStringLiteral("   %1, %2 by %3")
+                    .arg(deploy->ref,
+                         deploy->time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                         deploy->user);
+        choices << RollbackChoice{release, label, migrationCutoff(state.releases, release)};
+    }
+    return choices;
+}
+
+QString releaseIntro(const QString &currentRelease)
+{
+    return currentRelease.isEmpty()
+               ? QStringLiteral("No release is current; choose one to switch to.")
+               : QStringLiteral("Now on <b>%1</b>. Switch <tt>current</tt> back to an earlier "
+                                "release, restart and health-check it:")
+                     .arg(currentRelease.toHtmlEscaped());
+}
+
+} // namespace
+
 RollbackDialog::RollbackDialog(const EnvironmentDeployState &state, const QString &currentRelease,
                                DatabaseSession *database, QWidget *parent)
+    : RollbackDialog(releaseIntro(currentRelease), releaseChoices(state, currentRelease), database,
+                     parent)
+{}
+
+RollbackDialog::RollbackDialog(const QString &introText, const QList<RollbackChoice> &choices,
+                               DatabaseSession *database, QWidget *parent)
     : QDialog(parent)
-    , m_allReleases(state.releases)
+    , m_choices(choices)
     , m_database(database)
     , m_releases(new QListWidget(this))
     , m_migrations(new QLabel(this))
@@ -29,28 +67,9 @@ RollbackDialog::RollbackDialog(const EnvironmentDeployState &state, const QStrin
     m_migrations->setObjectName(QStringLiteral("rollbackMigrations"));
     m_migrations->setWordWrap(true);
     m_migrations->setTextFormat(Qt::RichText);
-
-    const qsizetype currentAt = state.releases.indexOf(currentRelease);
-    for (qsizetype i = currentAt + 1; i < state.releases.size(); ++i) {
-        const QString &release = state.releases.at(i);
-        QString label = release;
-        if (const HistoryEntry *deploy = state.deployOf(release))
-            label +=
-                QStringLiteral("   %1, %2 by %3")
-                    .arg(deploy->ref,
-                         deploy->time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                         deploy->user);
-        auto *item = new QListWidgetItem(label, m_releases);
-        item->setData(Qt::UserRole, release);
-    }
-    auto *intro = new QLabel(
-        currentRelease.isEmpty()
-            ? QStringLiteral("No release is current; choose one to switch to.")
-            : QStringLiteral(
-                  "Now on <b>%1</b>. Switch <tt>current</tt> back to an earlier release, restart "
-                  "and health-check it:")
-                  .arg(currentRelease.toHtmlEscaped()),
-        this);
+    for (const RollbackChoice &choice : choices)
+        new QListWidgetItem(choice.label, m_releases); // plain text: a tag is no markup
+    auto *intro = new QLabel(introText, this);
     intro->setWordWrap(true);
     auto *warning =
         new QLabel(QStringLiteral("<b>The database is not rolled back.</b> Only the code "
@@ -81,24 +100,33 @@ RollbackDialog::RollbackDialog(const EnvironmentDeployState &state, const QStrin
 
 QString RollbackDialog::release() const
 {
-    const QListWidgetItem *item = m_releases->currentItem();
-    return item ? item->data(Qt::UserRole).toString() : QString();
+    const int row = m_releases->currentRow();
+    return row >= 0 ? m_choices.value(row).id : QString();
+}
+
+bool RollbackDialog::hasChoice() const
+{
+    return m_releases->currentRow() >= 0;
 }
 
 void RollbackDialog::setRelease(const QString &release)
 {
-    for (int row = 0; row < m_releases->count(); ++row)
-        if (m_releases->item(row)->data(Qt::UserRole).toString() == release)
+    for (int row = 0; row < m_choices.size(); ++row)
+        if (m_choices.at(row).id == release)
             m_releases->setCurrentRow(row);
 }
 
 void RollbackDialog::onSelection()
 {
-    const QString target = release();
-    m_rollback->setEnabled(!target.isEmpty());
-    if (target.isEmpty())
+    m_rollback->setEnabled(hasChoice());
+    if (!hasChoice())
         return;
-    const QDateTime cutoff = migrationCutoff(m_allReleases, target);
+    const RollbackChoice &choice = m_choices.at(m_releases->currentRow());
+    showMigrations(choice.id.isEmpty() ? choice.label : choice.id, choice.migrationsSince);
+}
+
+void RollbackDialog::showMigrations(const QString &target, const QDateTime &cutoff)
+{
     if (!m_database || !cutoff.isValid()) {
         m_migrations->setText(
             m_database ? QString()

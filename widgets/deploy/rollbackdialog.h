@@ -3,6 +3,7 @@
 
 #include "deploy/deploystatusquery.h"
 
+#include <QDateTime>
 #include <QDialog>
 #include <QPointer>
 
@@ -14,10 +15,19 @@ namespace Opsdeck {
 
 class DatabaseSession;
 
+/** One thing to go back to — a release, an image — and since when the migrations applied after
+ * it count (invalid: none to list, it is the newest). */
+struct RollbackChoice
+{
+    QString id; // what the pane rolls back to ("": the platform's own previous, for a swarm)
+    QString label;
+    QDateTime migrationsSince;
+};
+
 /**
- * Rollback…: choose an earlier release. The dialog says plainly that only the code goes back —
- * and, when the environment has a database, lists the Django migrations applied since that
- * release, which stay applied.
+ * Rollback…: choose an earlier release (or image). The dialog says plainly that only the code
+ * goes back — and, when the environment has a database, lists the Django migrations applied
+ * since that release, which stay applied.
  */
 class RollbackDialog final : public QDialog
 {
@@ -27,8 +37,13 @@ public:
     /** `database` may be nullptr (no database in the workspace). */
     RollbackDialog(const EnvironmentDeployState &state, const QString &currentRelease,
                    DatabaseSession *database, QWidget *parent = nullptr);
+    /** Any choices, newest first, under an intro (rich text: the caller escapes). */
+    RollbackDialog(const QString &intro, const QList<RollbackChoice> &choices,
+                   DatabaseSession *database, QWidget *parent = nullptr);
 
+    /** The chosen choice's id. */
     QString release() const;
+    bool hasChoice() const;
     void setRelease(const QString &release);
 
     QListWidget *releaseList() const { return m_releases; }
@@ -39,8 +54,9 @@ signals:
 
 private:
     void onSelection();
+    void showMigrations(const QString &target, const QDateTime &cutoff);
 
-    QStringList m_allReleases;
+    QList<RollbackChoice> m_choices;
     QPointer<DatabaseSession> m_database;
     QListWidget *m_releases;
     QLabel *m_migrations;
