@@ -10,8 +10,10 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QStandardPaths>
+#include <QThreadPool>
 #include <QtConcurrent>
 
+#include <atomic>
 #include <deque>
 
 #include <fcntl.h>
@@ -77,9 +79,10 @@ void removeOrphans(const QDir &directory)
 
 } // namespace
 
-/** Lives on the worker thread, but for `problem`. */
+/** The spill's state, shared with its tasks; the file and `failed` are the worker's alone. */
 struct LogSpill::File
 {
+    QThreadPool worker; // one thread: writes and searches in the order they were asked for
     QString directory;
     QString path;
     qint64 maxBytes = 0;
@@ -87,6 +90,11 @@ struct LogSpill::File
     bool failed = false;
     mutable QMutex problemLock;
     QString problem;
+    std::atomic<qint64> count{0};
+    std::atomic<qint64> lost{0};
+    std::atomic<qint64> bytes{0};
+    std::atomic<int> searchGeneration{0};
+    std::atomic<bool> closing{false};
 
     void fail(const QString &why)
     {
@@ -122,13 +130,36 @@ struct LogSpill::File
         }
         return true;
     }
+
+    void write(const QByteArray &data, qint64 lines)
+    {
+        const qsizetype size = data.size();
+        if (closing || !open()) {
+            lost += lines;
+            return;
+        }
+        if (bytes.load() + size > maxBytes) {
+            lost += lines;
+            const QMutexLocker locker(&problemLock);
+            problem = QCoreApplication::translate("LogSpill", "%1 is full (%2 MiB)")
+                          .arg(path)
+                          .arg(maxBytes / (1024 * 1024));
+            return;
+        }
+        if (writer->write(data) != size) {
+            lost += lines;
+            fail(writer->errorString());
+            return;
+        }
+        bytes += size;
+    }
 };
 
 LogSpill::LogSpill(const QString &directory, qint64 maxBytes)
     : m_file(std::make_shared<File>())
 {
-    m_worker.setMaxThreadCount(1);
-    m_worker.setExpiryTimeout(-1); // one thread, kept: the order of tasks is the order asked
+    m_file->worker.setMaxThreadCount(1);
+    m_file->worker.setExpiryTimeout(-1); // one thread, kept: tasks run in the order asked
     m_file->directory = directory;
     m_file->maxBytes = maxBytes;
     m_path = QDir(directory).filePath(
@@ -140,15 +171,33 @@ LogSpill::LogSpill(const QString &directory, qint64 maxBytes)
 
 LogSpill::~LogSpill()
 {
-    m_closing = true; // a search running stops at its next look
-    m_worker.clear(); // writes not yet started: the file goes anyway
-    m_worker.start([file = m_file] {
-        const bool written = bool(file->writer);
-        file->writer.reset();
-        if (written)
+    // Tasks still queued run, but do nothing: a write skips (the file goes anyway) and a search
+    // answers at once, cut short, so that every future handed out finishes.
+    m_file->closing = true;
+    // The running task ends and the file (up to 2 GiB) is removed on a pool thread; the last
+    // reference to the state, and with it the worker thread, goes there too.
+    QThreadPool::globalInstance()->start([file = m_file] {
+        file->worker.waitForDone();
+        if (file->writer) {
+            file->writer.reset();
             QFile::remove(file->path);
+        }
     });
-    m_worker.waitForDone();
+}
+
+qint64 LogSpill::count() const
+{
+    return m_file->count.load();
+}
+
+qint64 LogSpill::lost() const
+{
+    return m_file->lost.load();
+}
+
+qint64 LogSpill::bytes() const
+{
+    return m_file->bytes.load();
 }
 
 QString LogSpill::defaultDirectory()
@@ -177,49 +226,27 @@ void LogSpill::append(const QList<LogEntry> &entries)
 {
     if (entries.isEmpty())
         return;
-    m_count += entries.size();
-    m_worker.start([this, entries] { write(encode(entries), entries.size()); });
+    m_file->count += entries.size();
+    m_file->worker.start(
+        [file = m_file, entries] { file->write(encode(entries), entries.size()); });
 }
 
 void LogSpill::appendEncoded(const QByteArray &encoded, qint64 count)
 {
     if (count <= 0)
         return;
-    m_count += count;
-    m_worker.start([this, encoded, count] { write(encoded, count); });
-}
-
-void LogSpill::write(const QByteArray &bytes, qint64 count)
-{
-    File &file = *m_file;
-    const qsizetype size = bytes.size();
-    if (m_closing || !file.open()) {
-        m_lost += count;
-        return;
-    }
-    if (m_bytes.load() + size > file.maxBytes) {
-        m_lost += count;
-        const QMutexLocker locker(&file.problemLock);
-        file.problem = QCoreApplication::translate("LogSpill", "%1 is full (%2 MiB)")
-                           .arg(file.path)
-                           .arg(file.maxBytes / (1024 * 1024));
-        return;
-    }
-    if (file.writer->write(bytes) != size) {
-        m_lost += count;
-        file.fail(file.writer->errorString());
-        return;
-    }
-    m_bytes += size;
+    m_file->count += count;
+    m_file->worker.start([file = m_file, encoded, count] { file->write(encoded, count); });
 }
 
 QFuture<SpillSearch> LogSpill::search(const LogFilter &filter, qsizetype maxMatches)
 {
-    const int generation = ++m_searchGeneration;
-    return QtConcurrent::run(&m_worker, [this, filter, maxMatches, generation] {
+    const int generation = ++m_file->searchGeneration;
+    return QtConcurrent::run(&m_file->worker, [spill = m_file, filter, maxMatches, generation] {
         SpillSearch result;
-        File &file = *m_file;
-        if (!file.writer || !file.writer->flush())
+        File &file = *spill;
+        result.stopped = file.closing;
+        if (file.closing || !file.writer || !file.writer->flush())
             return result;
         QFile reader(file.path);
         if (!reader.open(QIODevice::ReadOnly))
@@ -237,7 +264,7 @@ QFuture<SpillSearch> LogSpill::search(const LogFilter &filter, qsizetype maxMatc
                     newest.pop_front();
             }
             if (result.scanned % kCheckEvery == 0 &&
-                (m_closing || m_searchGeneration.load() != generation)) {
+                (file.closing || file.searchGeneration.load() != generation)) {
                 result.stopped = true;
                 break;
             }

@@ -6,9 +6,7 @@
 
 #include <QFuture>
 #include <QString>
-#include <QThreadPool>
 
-#include <atomic>
 #include <memory>
 
 namespace Opsdeck {
@@ -52,11 +50,11 @@ public:
     static QByteArray encode(const QList<LogEntry> &entries);
     void appendEncoded(const QByteArray &encoded, qint64 count);
     /** Lines handed over (written, or being written). */
-    qint64 count() const { return m_count.load(); }
+    qint64 count() const;
     /** Lines not kept because the file reached its limit, or could not be written. */
-    qint64 lost() const { return m_lost.load(); }
+    qint64 lost() const;
     /** Bytes on disk so far. */
-    qint64 bytes() const { return m_bytes.load(); }
+    qint64 bytes() const;
     /** Why lines are being lost, if they are (the file could not be created or written). */
     QString problem() const;
     QString path() const { return m_path; }
@@ -69,16 +67,11 @@ public:
 
 private:
     struct File;
-    void write(const QByteArray &bytes, qint64 count); // on the spill's thread
 
-    QThreadPool m_worker; // one thread: writes and searches in the order they were asked for
+    // Shared with every task, so that a spill let go (a window refreshed) finishes its running
+    // task and removes its file on a pool thread: the window never waits for the disk.
     std::shared_ptr<File> m_file;
     QString m_path;
-    std::atomic<qint64> m_count{0};
-    std::atomic<qint64> m_lost{0};
-    std::atomic<qint64> m_bytes{0};
-    std::atomic<int> m_searchGeneration{0};
-    std::atomic<bool> m_closing{false};
 };
 
 } // namespace Opsdeck
