@@ -59,5 +59,19 @@ expect first-paint 0 '' -- env QT_QPA_PLATFORM=offscreen timeout 20 "$opsdeck" -
 expect screenshot-unknown-env 2 "no pane 'overview' in environment 'nowhere'" \
     -- "$opsdeck" "$cases/good-full/opsdeck.yaml" --screenshot "$tmp/x.png" --env nowhere
 
+# Libraries come from the system, never from the folder Opsdeck is started in: an empty RUNPATH
+# entry reads as the current directory, so a planted libstdc++.so.6 there would be loaded.
+planted=$tmp/planted
+mkdir -p "$planted"
+for lib in libstdc++.so.6 libc.so.6 libQt6Core.so.6 libQt6Network.so.6 libQt6Widgets.so.6 libpq.so.5 libssh.so.4; do
+    echo 'not a library' >"$planted/$lib"
+done
+expect cwd-libraries-version 0 '^opsdeck ' -- bash -c "cd '$planted' && '$opsdeck' --version"
+expect cwd-libraries-light-module 0 "ok: workspace 'minitwit'" \
+    -- bash -c "cd '$planted' && '$opsdeck' check '$cases/good-full/opsdeck.yaml'"
+expect cwd-libraries-full-module 0 'Usage: opsdeck flags' -- bash -c "cd '$planted' && '$opsdeck' flags --help"
+expect cwd-libraries-console 0 '' \
+    -- bash -c "cd '$planted' && QT_QPA_PLATFORM=offscreen timeout 20 '$opsdeck' --quit-after-first-paint '$cases/good-full/opsdeck.yaml'"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
