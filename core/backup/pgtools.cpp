@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pgtools.h"
 
-#include <libpq-fe.h>
+#include "pg/libpq.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -72,11 +72,11 @@ Result<ToolConnection> toolConnection(const QString &conninfo, quint16 tunnelPor
                                       const QString &database, const QString &applicationName)
 {
     char *error = nullptr;
-    PQconninfoOption *parsed = PQconninfoParse(conninfo.toUtf8().constData(), &error);
+    PQconninfoOption *parsed = libpq::PQconninfoParse(conninfo.toUtf8().constData(), &error);
     if (!parsed) {
         const QString why =
             error ? QString::fromUtf8(error).trimmed() : QStringLiteral("invalid conninfo");
-        PQfreemem(error);
+        libpq::PQfreemem(error);
         return Result<ToolConnection>::failure(why);
     }
     // keyword=value pairs, values in single quotes with \ and ' escaped (libpq's own syntax).
@@ -104,7 +104,7 @@ Result<ToolConnection> toolConnection(const QString &conninfo, quint16 tunnelPor
         hasHost = hasHost || key == QLatin1String("host");
         pairs << key + QLatin1Char('=') + quoted(value);
     }
-    PQconninfoFree(parsed);
+    libpq::PQconninfoFree(parsed);
     if (tunnelPort) {
         pairs << QStringLiteral("hostaddr=127.0.0.1") << QStringLiteral("port=%1").arg(tunnelPort);
         if (!hasHost)

@@ -36,11 +36,11 @@ QByteArray optionsFor(const PgSessionSettings &s)
 Result<PgTarget> PgConnection::target(const QString &conninfo)
 {
     char *error = nullptr;
-    PQconninfoOption *options = PQconninfoParse(conninfo.toUtf8().constData(), &error);
+    PQconninfoOption *options = libpq::PQconninfoParse(conninfo.toUtf8().constData(), &error);
     if (!options) {
         const QString message =
             error ? QString::fromUtf8(error).trimmed() : QStringLiteral("invalid conninfo");
-        PQfreemem(error);
+        libpq::PQfreemem(error);
         return Result<PgTarget>::failure(message);
     }
     PgTarget t;
@@ -60,7 +60,7 @@ Result<PgTarget> PgConnection::target(const QString &conninfo)
         else if (key == QLatin1String("user"))
             t.user = val;
     }
-    PQconninfoFree(options);
+    libpq::PQconninfoFree(options);
     return t;
 }
 
@@ -117,11 +117,11 @@ QFuture<Status> PgConnection::open()
     QFuture<Status> future = promise->future();
 
     char *error = nullptr;
-    PQconninfoOption *parsed = PQconninfoParse(m_conninfo.toUtf8().constData(), &error);
+    PQconninfoOption *parsed = libpq::PQconninfoParse(m_conninfo.toUtf8().constData(), &error);
     if (!parsed) {
         promise->addResult(Status::failure(error ? QString::fromUtf8(error).trimmed()
                                                  : QStringLiteral("invalid conninfo")));
-        PQfreemem(error);
+        libpq::PQfreemem(error);
         promise->finish();
         return future;
     }
@@ -140,7 +140,7 @@ QFuture<Status> PgConnection::open()
         keys << key;
         values << QByteArray(o->val);
     }
-    PQconninfoFree(parsed);
+    libpq::PQconninfoFree(parsed);
     if (m_tunnelPort) {
         // hostaddr is what libpq dials; host still names the server for TLS verification.
         keys << "hostaddr"
@@ -230,7 +230,7 @@ void PgConnection::cancel()
         if (!handle->cancel)
             return;
         char error[256];
-        PQcancel(handle->cancel, error, sizeof error);
+        libpq::PQcancel(handle->cancel, error, sizeof error);
     });
 }
 

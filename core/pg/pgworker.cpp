@@ -14,12 +14,12 @@ constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4
 
 QVariant valueOf(const PGresult *res, int row, int col, PgValues values)
 {
-    if (PQgetisnull(res, row, col))
+    if (libpq::PQgetisnull(res, row, col))
         return {};
-    const char *text = PQgetvalue(res, row, col);
+    const char *text = libpq::PQgetvalue(res, row, col);
     if (values == PgValues::Text)
-        return QString::fromUtf8(text, PQgetlength(res, row, col));
-    switch (PQftype(res, col)) {
+        return QString::fromUtf8(text, libpq::PQgetlength(res, row, col));
+    switch (libpq::PQftype(res, col)) {
     case kBool:
         return text[0] == 't';
     case kInt2:
@@ -38,7 +38,7 @@ QVariant valueOf(const PGresult *res, int row, int col, PgValues values)
 
 QList<QVariant> rowOf(const PGresult *res, int r, PgValues values)
 {
-    const int columns = PQnfields(res);
+    const int columns = libpq::PQnfields(res);
     QList<QVariant> row;
     row.reserve(columns);
     for (int c = 0; c < columns; ++c)
@@ -49,17 +49,17 @@ QList<QVariant> rowOf(const PGresult *res, int r, PgValues values)
 PgResultSet resultSetOf(const PGresult *res, PgValues values)
 {
     PgResultSet set;
-    const int columns = PQnfields(res);
-    const int rows = PQntuples(res);
+    const int columns = libpq::PQnfields(res);
+    const int rows = libpq::PQntuples(res);
     for (int c = 0; c < columns; ++c) {
-        set.columns << QString::fromUtf8(PQfname(res, c));
-        set.columnTypes << quint32(PQftype(res, c));
+        set.columns << QString::fromUtf8(libpq::PQfname(res, c));
+        set.columnTypes << quint32(libpq::PQftype(res, c));
     }
     set.rows.reserve(rows);
     for (int r = 0; r < rows && r < PgResultSet::kMaxRows; ++r)
         set.rows << rowOf(res, r, values);
     set.truncated = rows > PgResultSet::kMaxRows;
-    set.commandStatus = QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
+    set.commandStatus = QString::fromUtf8(libpq::PQcmdStatus(const_cast<PGresult *>(res)));
     return set;
 }
 
@@ -101,9 +101,9 @@ void PgWorker::open(const QList<QByteArray> &keywords, const QList<QByteArray> &
     keys.push_back(nullptr);
     vals.push_back(nullptr);
     m_onState(1, QString(), 0);
-    m_conn = PQconnectStartParams(keys.data(), vals.data(), 0);
-    if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
-        finishConnect(Status::failure(m_conn ? cleanMessage(PQerrorMessage(m_conn))
+    m_conn = libpq::PQconnectStartParams(keys.data(), vals.data(), 0);
+    if (!m_conn || libpq::PQstatus(m_conn) == CONNECTION_BAD) {
+        finishConnect(Status::failure(m_conn ? cleanMessage(libpq::PQerrorMessage(m_conn))
                                              : QStringLiteral("out of memory")));
         return;
     }
@@ -117,7 +117,7 @@ void PgWorker::watchSocket(bool read, bool write)
     // The socket can change while connecting (several hosts, SSL retry): re-create each time.
     m_readNotifier.reset();
     m_writeNotifier.reset();
-    const int fd = PQsocket(m_conn);
+    const int fd = libpq::PQsocket(m_conn);
     if (fd < 0)
         return;
     if (read) {
@@ -132,7 +132,7 @@ void PgWorker::watchSocket(bool read, bool write)
 
 void PgWorker::continueConnect()
 {
-    switch (PQconnectPoll(m_conn)) {
+    switch (libpq::PQconnectPoll(m_conn)) {
     case PGRES_POLLING_READING:
         watchSocket(true, false);
         break;
@@ -144,7 +144,7 @@ void PgWorker::continueConnect()
         break;
     case PGRES_POLLING_FAILED:
     default:
-        finishConnect(Status::failure(cleanMessage(PQerrorMessage(m_conn))));
+        finishConnect(Status::failure(cleanMessage(libpq::PQerrorMessage(m_conn))));
         break;
     }
 }
@@ -154,23 +154,23 @@ void PgWorker::finishConnect(const Status &status)
     m_connecting = false;
     m_connectTimer->stop();
     if (status) {
-        PQsetnonblocking(m_conn, 1);
+        libpq::PQsetnonblocking(m_conn, 1);
         // libpq prints NOTICEs to stderr by default, which would land in CLI output and logs.
-        PQsetNoticeProcessor(
+        libpq::PQsetNoticeProcessor(
             m_conn, [](void *, const char *) {}, nullptr);
         {
             std::lock_guard lock(m_cancel->mutex);
             if (m_cancel->cancel)
-                PQfreeCancel(m_cancel->cancel);
-            m_cancel->cancel = PQgetCancel(m_conn);
+                libpq::PQfreeCancel(m_cancel->cancel);
+            m_cancel->cancel = libpq::PQgetCancel(m_conn);
         }
         watchSocket(true, false);
-        m_onState(2, QString(), PQserverVersion(m_conn));
+        m_onState(2, QString(), libpq::PQserverVersion(m_conn));
     } else {
         m_readNotifier.reset();
         m_writeNotifier.reset();
         if (m_conn)
-            PQfinish(m_conn);
+            libpq::PQfinish(m_conn);
         m_conn = nullptr;
         m_onState(3, status.errorString(), 0);
         failAll(status.errorString());
@@ -204,15 +204,15 @@ bool PgWorker::sendStatement(const QByteArray &sql, const QVariantList &values)
                                                         : p.toString().toUtf8());
         params.push_back(storage.back().constData());
     }
-    return PQsendQueryParams(m_conn, sql.constData(), int(params.size()), nullptr, params.data(),
-                             nullptr, nullptr, 0);
+    return libpq::PQsendQueryParams(m_conn, sql.constData(), int(params.size()), nullptr,
+                                    params.data(), nullptr, nullptr, 0);
 }
 
 void PgWorker::startNext()
 {
     if (m_current || m_connecting || m_queue.empty())
         return;
-    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
+    if (!m_conn || libpq::PQstatus(m_conn) != CONNECTION_OK) {
         failAll(QStringLiteral("not connected to the database"));
         return;
     }
@@ -227,10 +227,10 @@ void PgWorker::startNext()
     if (m_current->batch) {
         // One round trip for all, a Sync after each: every statement gets its own implicit
         // transaction and statement_timeout, and a failure does not abort the rest.
-        sent = PQenterPipelineMode(m_conn);
+        sent = libpq::PQenterPipelineMode(m_conn);
         for (qsizetype i = 0; sent && i < m_current->sqls.size(); ++i)
-            sent =
-                sendStatement(m_current->sqls[i], m_current->params[i]) && PQpipelineSync(m_conn);
+            sent = sendStatement(m_current->sqls[i], m_current->params[i]) &&
+                   libpq::PQpipelineSync(m_conn);
         if (m_current->sqls.isEmpty()) {
             completeCurrent();
             return;
@@ -239,14 +239,14 @@ void PgWorker::startNext()
         // Row by row (libpq's single-row mode), so a huge result is never held whole: rows past
         // PgResultSet::kMaxRows are dropped as they arrive.
         sent = sendStatement(m_current->sqls.value(0), m_current->params.value(0)) &&
-               (m_current->copySink || PQsetSingleRowMode(m_conn));
+               (m_current->copySink || libpq::PQsetSingleRowMode(m_conn));
     }
     if (!sent) {
-        const QString error = cleanMessage(PQerrorMessage(m_conn));
+        const QString error = cleanMessage(libpq::PQerrorMessage(m_conn));
         if (m_current->batch) {
             while (m_batchResults.size() < m_current->sqls.size())
                 m_batchResults << Result<PgResultSet>::failure(error);
-            PQexitPipelineMode(m_conn);
+            libpq::PQexitPipelineMode(m_conn);
         }
         m_currentResult = Result<PgResultSet>::failure(error);
         completeCurrent();
@@ -261,9 +261,9 @@ void PgWorker::onWritable()
         continueConnect();
         return;
     }
-    const int flushed = PQflush(m_conn);
+    const int flushed = libpq::PQflush(m_conn);
     if (flushed < 0) {
-        failAll(cleanMessage(PQerrorMessage(m_conn)));
+        failAll(cleanMessage(libpq::PQerrorMessage(m_conn)));
         return;
     }
     watchSocket(true, flushed == 1);
@@ -275,8 +275,8 @@ void PgWorker::onReadable()
         continueConnect();
         return;
     }
-    if (!PQconsumeInput(m_conn)) {
-        const QString reason = cleanMessage(PQerrorMessage(m_conn));
+    if (!libpq::PQconsumeInput(m_conn)) {
+        const QString reason = cleanMessage(libpq::PQerrorMessage(m_conn));
         m_onState(3, reason, 0);
         failAll(reason.isEmpty() ? QStringLiteral("the database connection was lost") : reason);
         return;
@@ -287,52 +287,52 @@ void PgWorker::onReadable()
                 break; // more data later
             continue;
         }
-        if (PQisBusy(m_conn))
+        if (libpq::PQisBusy(m_conn))
             break;
-        PGresult *res = PQgetResult(m_conn);
+        PGresult *res = libpq::PQgetResult(m_conn);
         if (m_current->batch) {
             // Pipeline: results of statement i, a NULL, then PGRES_PIPELINE_SYNC for its Sync.
             if (!res)
                 continue;
-            if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+            if (libpq::PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
                 m_batchResults << m_currentResult.value_or(PgResultSet{});
                 m_currentResult.reset();
                 if (m_batchResults.size() == m_current->sqls.size()) {
-                    PQexitPipelineMode(m_conn);
+                    libpq::PQexitPipelineMode(m_conn);
                     completeCurrent();
                 }
             } else {
                 storeResult(res);
             }
-            PQclear(res);
+            libpq::PQclear(res);
             continue;
         }
         if (!res) {
             completeCurrent();
             continue;
         }
-        if (PQresultStatus(res) == PGRES_COPY_OUT) {
+        if (libpq::PQresultStatus(res) == PGRES_COPY_OUT) {
             m_copying = true; // the data follow; without a sink they are read and dropped
-            PQclear(res);
+            libpq::PQclear(res);
             continue;
         }
         storeResult(res);
-        PQclear(res);
+        libpq::PQclear(res);
     }
     // Notices and notifications are not used yet; drain them so they do not pile up.
-    while (PGnotify *n = PQnotifies(m_conn))
-        PQfreemem(n);
+    while (PGnotify *n = libpq::PQnotifies(m_conn))
+        libpq::PQfreemem(n);
 }
 
 bool PgWorker::drainCopy()
 {
     for (;;) {
         char *data = nullptr;
-        const int size = PQgetCopyData(m_conn, &data, 1);
+        const int size = libpq::PQgetCopyData(m_conn, &data, 1);
         if (size > 0) {
             if (m_current->copySink)
                 m_current->copySink(data, size);
-            PQfreemem(data);
+            libpq::PQfreemem(data);
             continue;
         }
         if (size == 0)
@@ -345,7 +345,7 @@ bool PgWorker::drainCopy()
 void PgWorker::storeResult(PGresult *res)
 {
     // With several results for one statement keep the last rows, but the first error.
-    const ExecStatusType status = PQresultStatus(res);
+    const ExecStatusType status = libpq::PQresultStatus(res);
     if (status == PGRES_SINGLE_TUPLE) {
         if (m_currentResult && !m_currentResult->ok())
             return; // the first error is kept
@@ -365,7 +365,7 @@ void PgWorker::storeResult(PGresult *res)
         m_rowByRow = false;
         if (m_currentResult && m_currentResult->ok())
             m_currentResult->value().commandStatus =
-                QString::fromUtf8(PQcmdStatus(const_cast<PGresult *>(res)));
+                QString::fromUtf8(libpq::PQcmdStatus(const_cast<PGresult *>(res)));
         return;
     }
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
@@ -383,11 +383,12 @@ void PgWorker::storeResult(PGresult *res)
 Error PgWorker::errorFrom(const PGresult *result) const
 {
     Error e;
-    const char *primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    e.message = primary ? QString::fromUtf8(primary) : cleanMessage(PQresultErrorMessage(result));
-    if (const char *detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL))
+    const char *primary = libpq::PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    e.message =
+        primary ? QString::fromUtf8(primary) : cleanMessage(libpq::PQresultErrorMessage(result));
+    if (const char *detail = libpq::PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL))
         e.message += QStringLiteral(" (%1)").arg(QString::fromUtf8(detail));
-    if (const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE))
+    if (const char *state = libpq::PQresultErrorField(result, PG_DIAG_SQLSTATE))
         e.code = QString::fromLatin1(state);
     return e;
 }
@@ -430,7 +431,7 @@ void PgWorker::failAll(const QString &message)
     for (Pending &p : m_queue)
         fail(p);
     m_queue.clear();
-    if (m_conn && PQstatus(m_conn) == CONNECTION_BAD) {
+    if (m_conn && libpq::PQstatus(m_conn) == CONNECTION_BAD) {
         m_readNotifier.reset();
         m_writeNotifier.reset();
     }
@@ -450,11 +451,11 @@ void PgWorker::close(const QString &reason)
     {
         std::lock_guard lock(m_cancel->mutex);
         if (m_cancel->cancel)
-            PQfreeCancel(m_cancel->cancel);
+            libpq::PQfreeCancel(m_cancel->cancel);
         m_cancel->cancel = nullptr;
     }
     if (m_conn) {
-        PQfinish(m_conn);
+        libpq::PQfinish(m_conn);
         m_conn = nullptr;
         m_onState(0, reason, 0);
     }

@@ -4,7 +4,7 @@
 #include "common/result.h"
 #include "pgtypes.h"
 
-#include <libpq-fe.h>
+#include "libpq.h"
 
 #include <QObject>
 #include <QPromise>
@@ -28,7 +28,7 @@ struct PgCancelHandle
     ~PgCancelHandle()
     {
         if (cancel)
-            PQfreeCancel(cancel);
+            libpq::PQfreeCancel(cancel);
     }
 };
 

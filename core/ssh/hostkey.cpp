@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hostkey.h"
 
+#include "libssh.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSaveFile>
 
-#include <libssh/libssh.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -97,19 +98,19 @@ bool hostFieldMatches(const QByteArray &field, const QByteArray &address)
 QString fingerprintOfBase64(const QByteArray &type, const QByteArray &base64)
 {
     ssh_key key = nullptr;
-    if (ssh_pki_import_pubkey_base64(base64.constData(), ssh_key_type_from_name(type.constData()),
-                                     &key) != SSH_OK)
+    if (libssh::ssh_pki_import_pubkey_base64(
+            base64.constData(), libssh::ssh_key_type_from_name(type.constData()), &key) != SSH_OK)
         return {};
     unsigned char *hash = nullptr;
     size_t length = 0;
     QString fingerprint;
-    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == SSH_OK) {
-        char *text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    if (libssh::ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == SSH_OK) {
+        char *text = libssh::ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
         fingerprint = QString::fromUtf8(text);
-        ssh_string_free_char(text);
-        ssh_clean_pubkey_hash(&hash);
+        libssh::ssh_string_free_char(text);
+        libssh::ssh_clean_pubkey_hash(&hash);
     }
-    ssh_key_free(key);
+    libssh::ssh_key_free(key);
     return fingerprint;
 }
 

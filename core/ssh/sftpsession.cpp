@@ -17,13 +17,13 @@ constexpr int kChunk = 32 * 1024; // under the 34000-byte packets every server a
 
 struct AttributesDeleter
 {
-    void operator()(sftp_attributes a) const { sftp_attributes_free(a); }
+    void operator()(sftp_attributes a) const { libssh::sftp_attributes_free(a); }
 };
 using Attributes = std::unique_ptr<sftp_attributes_struct, AttributesDeleter>;
 
 struct FileCloser
 {
-    void operator()(sftp_file f) const { sftp_close(f); }
+    void operator()(sftp_file f) const { libssh::sftp_close(f); }
 };
 using File = std::unique_ptr<sftp_file_struct, FileCloser>;
 
@@ -50,7 +50,7 @@ SftpSession::SftpSession(ssh_session session, sftp_session sftp, QString hostNam
 
 QString SftpSession::lastError(const QString &what, const QString &path) const
 {
-    const int code = sftp_get_error(m_sftp);
+    const int code = libssh::sftp_get_error(m_sftp);
     QString reason;
     switch (code) {
     case SSH_FX_NO_SUCH_FILE:
@@ -63,7 +63,7 @@ QString SftpSession::lastError(const QString &what, const QString &path) const
         reason = QStringLiteral("already exists");
         break;
     default:
-        reason = QString::fromUtf8(ssh_get_error(m_session));
+        reason = QString::fromUtf8(libssh::ssh_get_error(m_session));
         if (reason.isEmpty())
             reason = QStringLiteral("SFTP error %1").arg(code);
     }
@@ -72,19 +72,19 @@ QString SftpSession::lastError(const QString &what, const QString &path) const
 
 QString SftpSession::resolved(const QString &path)
 {
-    char *real = sftp_canonicalize_path(m_sftp, path.toUtf8().constData());
+    char *real = libssh::sftp_canonicalize_path(m_sftp, path.toUtf8().constData());
     if (!real)
         return path;
     const QString result = QString::fromUtf8(real);
-    ssh_string_free_char(real);
+    libssh::ssh_string_free_char(real);
     return result;
 }
 
 Result<RemoteFileInfo> SftpSession::stat(const QString &path)
 {
-    const Attributes a(sftp_stat(m_sftp, path.toUtf8().constData()));
+    const Attributes a(libssh::sftp_stat(m_sftp, path.toUtf8().constData()));
     if (!a) {
-        if (sftp_get_error(m_sftp) == SSH_FX_NO_SUCH_FILE) {
+        if (libssh::sftp_get_error(m_sftp) == SSH_FX_NO_SUCH_FILE) {
             RemoteFileInfo missing;
             missing.path = path;
             return missing;
@@ -97,13 +97,13 @@ Result<RemoteFileInfo> SftpSession::stat(const QString &path)
 Result<QByteArray> SftpSession::readAll(const QString &path, qint64 maxBytes)
 {
     using R = Result<QByteArray>;
-    const File file(sftp_open(m_sftp, path.toUtf8().constData(), O_RDONLY, 0));
+    const File file(libssh::sftp_open(m_sftp, path.toUtf8().constData(), O_RDONLY, 0));
     if (!file)
         return R::failure(lastError(QStringLiteral("open"), path));
     QByteArray bytes;
     QByteArray buffer(kChunk, Qt::Uninitialized);
     for (;;) {
-        const ssize_t n = sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
+        const ssize_t n = libssh::sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
         if (n < 0)
             return R::failure(lastError(QStringLiteral("read"), path));
         if (n == 0)
@@ -119,32 +119,33 @@ Result<QByteArray> SftpSession::readAll(const QString &path, qint64 maxBytes)
 
 Status SftpSession::writeNew(const QString &path, const QByteArray &bytes, quint32 mode)
 {
-    const File file(
-        sftp_open(m_sftp, path.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)));
+    const File file(libssh::sftp_open(m_sftp, path.toUtf8().constData(),
+                                      O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)));
     if (!file)
         return Status::failure(lastError(QStringLiteral("create"), path));
     for (qsizetype done = 0; done < bytes.size();) {
         const size_t chunk = size_t(qMin<qsizetype>(kChunk, bytes.size() - done));
-        const ssize_t n = sftp_write(file.get(), bytes.constData() + done, chunk);
+        const ssize_t n = libssh::sftp_write(file.get(), bytes.constData() + done, chunk);
         if (n <= 0)
             return Status::failure(lastError(QStringLiteral("write"), path));
         done += n;
     }
-    if (sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+    if (libssh::sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") &&
+        libssh::sftp_fsync(file.get()) != 0)
         return Status::failure(lastError(QStringLiteral("fsync"), path));
     return success();
 }
 
 Status SftpSession::chmod(const QString &path, quint32 mode)
 {
-    if (sftp_chmod(m_sftp, path.toUtf8().constData(), mode_t(mode)) != 0)
+    if (libssh::sftp_chmod(m_sftp, path.toUtf8().constData(), mode_t(mode)) != 0)
         return Status::failure(lastError(QStringLiteral("chmod"), path));
     return success();
 }
 
 Status SftpSession::chown(const QString &path, quint32 uid, quint32 gid)
 {
-    if (sftp_chown(m_sftp, path.toUtf8().constData(), uid_t(uid), gid_t(gid)) != 0)
+    if (libssh::sftp_chown(m_sftp, path.toUtf8().constData(), uid_t(uid), gid_t(gid)) != 0)
         return Status::failure(lastError(QStringLiteral("chown"), path));
     return success();
 }
@@ -152,18 +153,18 @@ Status SftpSession::chown(const QString &path, quint32 uid, quint32 gid)
 Result<QList<RemoteFileInfo>> SftpSession::list(const QString &directory)
 {
     using R = Result<QList<RemoteFileInfo>>;
-    sftp_dir dir = sftp_opendir(m_sftp, directory.toUtf8().constData());
+    sftp_dir dir = libssh::sftp_opendir(m_sftp, directory.toUtf8().constData());
     if (!dir)
         return R::failure(lastError(QStringLiteral("list"), directory));
     QList<RemoteFileInfo> entries;
-    while (sftp_attributes a = sftp_readdir(m_sftp, dir)) {
+    while (sftp_attributes a = libssh::sftp_readdir(m_sftp, dir)) {
         const Attributes owned(a);
         const QString name = QString::fromUtf8(a->name);
         if (name != QLatin1String(".") && name != QLatin1String(".."))
             entries << infoFrom(directory + QLatin1Char('/') + name, a);
     }
-    const bool complete = sftp_dir_eof(dir);
-    sftp_closedir(dir);
+    const bool complete = libssh::sftp_dir_eof(dir);
+    libssh::sftp_closedir(dir);
     if (!complete)
         return R::failure(lastError(QStringLiteral("list"), directory));
     return entries;
@@ -174,10 +175,10 @@ Status SftpSession::makePath(const QString &directory, quint32 mode)
     QString path;
     for (const QString &part : directory.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
         path += QLatin1Char('/') + part;
-        if (sftp_mkdir(m_sftp, path.toUtf8().constData(), mode_t(mode)) == 0)
+        if (libssh::sftp_mkdir(m_sftp, path.toUtf8().constData(), mode_t(mode)) == 0)
             continue;
         // An existing directory is fine; anything else at that name is not.
-        const Attributes a(sftp_stat(m_sftp, path.toUtf8().constData()));
+        const Attributes a(libssh::sftp_stat(m_sftp, path.toUtf8().constData()));
         if (!a || a->type != SSH_FILEXFER_TYPE_DIRECTORY)
             return Status::failure(lastError(QStringLiteral("create directory"), path));
     }
@@ -191,8 +192,8 @@ Status SftpSession::upload(const QString &localPath, const QString &remotePath, 
     if (!source.open(QIODevice::ReadOnly))
         return Status::failure(
             QStringLiteral("cannot read %1: %2").arg(localPath, source.errorString()));
-    const File file(sftp_open(m_sftp, remotePath.toUtf8().constData(), O_WRONLY | O_CREAT | O_EXCL,
-                              mode_t(mode)));
+    const File file(libssh::sftp_open(m_sftp, remotePath.toUtf8().constData(),
+                                      O_WRONLY | O_CREAT | O_EXCL, mode_t(mode)));
     if (!file)
         return Status::failure(lastError(QStringLiteral("create"), remotePath));
     QByteArray buffer(kChunk, Qt::Uninitialized);
@@ -206,7 +207,7 @@ Status SftpSession::upload(const QString &localPath, const QString &remotePath, 
             break;
         for (qint64 written = 0; written < n;) {
             const ssize_t w =
-                sftp_write(file.get(), buffer.constData() + written, size_t(n - written));
+                libssh::sftp_write(file.get(), buffer.constData() + written, size_t(n - written));
             if (w <= 0)
                 return Status::failure(lastError(QStringLiteral("write"), remotePath));
             written += w;
@@ -215,7 +216,8 @@ Status SftpSession::upload(const QString &localPath, const QString &remotePath, 
         if (progress && !progress(done))
             return Status::failure(QStringLiteral("cancelled"));
     }
-    if (sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+    if (libssh::sftp_extension_supported(m_sftp, "fsync@openssh.com", "1") &&
+        libssh::sftp_fsync(file.get()) != 0)
         return Status::failure(lastError(QStringLiteral("fsync"), remotePath));
     return success();
 }
@@ -223,7 +225,7 @@ Status SftpSession::upload(const QString &localPath, const QString &remotePath, 
 Status SftpSession::download(const QString &remotePath, const QString &localPath, qint64 maxBytes,
                              const TransferProgress &progress)
 {
-    const File file(sftp_open(m_sftp, remotePath.toUtf8().constData(), O_RDONLY, 0));
+    const File file(libssh::sftp_open(m_sftp, remotePath.toUtf8().constData(), O_RDONLY, 0));
     if (!file)
         return Status::failure(lastError(QStringLiteral("open"), remotePath));
     QFile target(localPath);
@@ -234,7 +236,7 @@ Status SftpSession::download(const QString &remotePath, const QString &localPath
     QByteArray buffer(kChunk, Qt::Uninitialized);
     qint64 done = 0;
     for (;;) {
-        const ssize_t n = sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
+        const ssize_t n = libssh::sftp_read(file.get(), buffer.data(), size_t(buffer.size()));
         if (n < 0)
             return Status::failure(lastError(QStringLiteral("read"), remotePath));
         if (n == 0)
@@ -258,7 +260,7 @@ Status SftpSession::download(const QString &remotePath, const QString &localPath
 
 Status SftpSession::remove(const QString &path)
 {
-    if (sftp_unlink(m_sftp, path.toUtf8().constData()) != 0)
+    if (libssh::sftp_unlink(m_sftp, path.toUtf8().constData()) != 0)
         return Status::failure(lastError(QStringLiteral("remove"), path));
     return success();
 }
@@ -267,29 +269,29 @@ Status SftpSession::replace(const QString &from, const QString &to)
 {
     const QString failed =
         QStringLiteral("%1: cannot rename %2 to %3: %4").arg(m_hostName, from, to);
-    ssh_channel channel = ssh_channel_new(m_session);
+    ssh_channel channel = libssh::ssh_channel_new(m_session);
     if (!channel)
-        return Status::failure(failed.arg(QString::fromUtf8(ssh_get_error(m_session))));
+        return Status::failure(failed.arg(QString::fromUtf8(libssh::ssh_get_error(m_session))));
     const QByteArray command =
         QStringLiteral("mv -f -- %1 %2").arg(shellQuote(from), shellQuote(to)).toUtf8();
     QByteArray output;
     int status = -1;
-    if (ssh_channel_open_session(channel) == SSH_OK &&
-        ssh_channel_request_exec(channel, command.constData()) == SSH_OK) {
+    if (libssh::ssh_channel_open_session(channel) == SSH_OK &&
+        libssh::ssh_channel_request_exec(channel, command.constData()) == SSH_OK) {
         char buffer[1024];
         for (int stream = 0; stream < 2; ++stream)
             while (true) {
-                const int n = ssh_channel_read(channel, buffer, sizeof buffer, stream);
+                const int n = libssh::ssh_channel_read(channel, buffer, sizeof buffer, stream);
                 if (n <= 0)
                     break;
                 output.append(buffer, n);
             }
-        ssh_channel_send_eof(channel);
-        status = ssh_channel_get_exit_status(channel);
+        libssh::ssh_channel_send_eof(channel);
+        status = libssh::ssh_channel_get_exit_status(channel);
     }
-    const QString libsshError = QString::fromUtf8(ssh_get_error(m_session));
-    ssh_channel_close(channel);
-    ssh_channel_free(channel);
+    const QString libsshError = QString::fromUtf8(libssh::ssh_get_error(m_session));
+    libssh::ssh_channel_close(channel);
+    libssh::ssh_channel_free(channel);
     if (status == 0)
         return success();
     return Status::failure(

@@ -3,8 +3,7 @@
 
 #include "common/result.h"
 
-#include <libssh/libssh.h>
-#include <libssh/sftp.h>
+#include "libssh.h"
 
 #include <QByteArray>
 #include <QDateTime>

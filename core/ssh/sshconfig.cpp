@@ -2,8 +2,7 @@
 #include "sshconfig.h"
 
 #include "common/filetrust.h"
-
-#include <libssh/libssh.h>
+#include "libssh.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -127,21 +126,21 @@ Result<QList<Hop>> proxyJumpHops(const SshEndpoint &endpoint)
     if (!endpoint.sshConfigFile.isEmpty())
         if (const Status allowed = checkWorkspaceConfig(endpoint.sshConfigFile); !allowed)
             return allowed.error();
-    ssh_session session = ssh_new();
+    ssh_session session = libssh::ssh_new();
     if (!session)
         return Result<QList<Hop>>::failure(QStringLiteral("out of memory"));
     const QByteArray host = endpoint.address.toUtf8();
     const QByteArray file = endpoint.sshConfigFile.toUtf8();
-    ssh_options_set(session, SSH_OPTIONS_HOST, host.constData());
-    ssh_options_parse_config(session, file.isEmpty() ? nullptr : file.constData());
+    libssh::ssh_options_set(session, SSH_OPTIONS_HOST, host.constData());
+    libssh::ssh_options_parse_config(session, file.isEmpty() ? nullptr : file.constData());
     char *proxyCommand = nullptr;
     QString command;
-    if (ssh_options_get(session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
+    if (libssh::ssh_options_get(session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
         proxyCommand) {
         command = QString::fromUtf8(proxyCommand);
-        ssh_string_free_char(proxyCommand);
+        libssh::ssh_string_free_char(proxyCommand);
     }
-    ssh_free(session);
+    libssh::ssh_free(session);
     if (command.isEmpty() || command.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
         return QList<Hop>();
     if (const std::optional<QList<Hop>> hops = hopsFromProxyCommand(command))

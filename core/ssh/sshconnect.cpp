@@ -6,8 +6,6 @@
 #include "knownhosts.h"
 #include "sshconfig.h"
 
-#include <libssh/callbacks.h>
-
 #include <QByteArray>
 #include <QDir>
 #include <QFileInfo>
@@ -27,19 +25,19 @@ namespace {
 
 QString sessionError(ssh_session session)
 {
-    return QString::fromUtf8(ssh_get_error(session));
+    return QString::fromUtf8(libssh::ssh_get_error(session));
 }
 
 QString fingerprintOf(ssh_key key)
 {
     unsigned char *hash = nullptr;
     size_t length = 0;
-    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != SSH_OK)
+    if (libssh::ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != SSH_OK)
         return {};
-    char *text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
+    char *text = libssh::ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
     const QString fingerprint = QString::fromUtf8(text);
-    ssh_string_free_char(text);
-    ssh_clean_pubkey_hash(&hash);
+    libssh::ssh_string_free_char(text);
+    libssh::ssh_clean_pubkey_hash(&hash);
     return fingerprint;
 }
 
@@ -54,11 +52,11 @@ std::pair<QByteArray, unsigned int> resolvedTarget(ssh_session session,
                                                    const QByteArray &fallbackHost)
 {
     char *resolved = nullptr;
-    ssh_options_get(session, SSH_OPTIONS_HOST, &resolved);
+    libssh::ssh_options_get(session, SSH_OPTIONS_HOST, &resolved);
     const QByteArray host = resolved ? QByteArray(resolved) : fallbackHost;
-    ssh_string_free_char(resolved);
+    libssh::ssh_string_free_char(resolved);
     unsigned int port = 22;
-    ssh_options_get_port(session, &port);
+    libssh::ssh_options_get_port(session, &port);
     return {host, port};
 }
 
@@ -82,7 +80,7 @@ std::optional<T> SshWorker::waitFor(std::future<T> future)
 Status SshWorker::configureSession()
 {
     const QByteArray host = m_endpoint.address.toUtf8();
-    ssh_options_set(m_session, SSH_OPTIONS_HOST, host.constData());
+    libssh::ssh_options_set(m_session, SSH_OPTIONS_HOST, host.constData());
     if (m_endpoint.useSshConfig) {
         // Resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile). Explicit workspace
         // values are set afterwards so they win, as on the ssh command line.
@@ -92,28 +90,28 @@ Status SshWorker::configureSession()
                 !allowed)
                 return allowed;
         const QByteArray configFile = m_endpoint.sshConfigFile.toUtf8();
-        ssh_options_parse_config(m_session,
-                                 configFile.isEmpty() ? nullptr : configFile.constData());
+        libssh::ssh_options_parse_config(m_session,
+                                         configFile.isEmpty() ? nullptr : configFile.constData());
     }
     int processConfig = 0;
-    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    libssh::ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
     if (m_endpoint.port > 0) {
         const unsigned int port = unsigned(m_endpoint.port);
-        ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
+        libssh::ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
     }
     if (!m_endpoint.user.isEmpty())
-        ssh_options_set(m_session, SSH_OPTIONS_USER, m_endpoint.user.toUtf8().constData());
+        libssh::ssh_options_set(m_session, SSH_OPTIONS_USER, m_endpoint.user.toUtf8().constData());
     if (!m_endpoint.knownHostsFile.isEmpty())
-        ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS,
-                        m_endpoint.knownHostsFile.toUtf8().constData());
+        libssh::ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS,
+                                m_endpoint.knownHostsFile.toUtf8().constData());
     const long timeout = m_endpoint.connectTimeoutSeconds;
-    ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
+    libssh::ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
     if (!m_jump) {
         char *proxyCommand = nullptr;
-        if (ssh_options_get(m_session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
+        if (libssh::ssh_options_get(m_session, SSH_OPTIONS_PROXYCOMMAND, &proxyCommand) == SSH_OK &&
             proxyCommand) {
             const QString command = QString::fromUtf8(proxyCommand);
-            ssh_string_free_char(proxyCommand);
+            libssh::ssh_string_free_char(proxyCommand);
             if (command.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
                 if (const Status allowed = allowProxyCommand(command); !allowed)
                     return allowed;
@@ -122,7 +120,7 @@ Status SshWorker::configureSession()
         }
     } else {
         // Native jump: libssh would turn ProxyJump into `ssh -W`, which needs the OpenSSH client.
-        ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
+        libssh::ssh_options_set(m_session, SSH_OPTIONS_PROXYCOMMAND, "none");
     }
     const auto [target, port] = resolvedTarget(m_session, host);
     const Result<int> fd = openTransport(target, port);
@@ -131,7 +129,7 @@ Status SshWorker::configureSession()
     m_transportTarget = std::pair(target, port);
     socket_t socket = fd.value();
     setSocket(socket);
-    ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
+    libssh::ssh_options_set(m_session, SSH_OPTIONS_FD, &socket);
     return success();
 }
 
@@ -228,13 +226,13 @@ Result<int> SshWorker::connectTcp(const QByteArray &host, unsigned int port)
 Status SshWorker::connectSession()
 {
     m_transportTarget.reset();
-    m_session = ssh_new();
+    m_session = libssh::ssh_new();
     if (!m_session)
         return Status::failure(QStringLiteral("out of memory"));
-    ssh_set_blocking(m_session, 1);
+    libssh::ssh_set_blocking(m_session, 1);
     if (const Status configured = configureSession(); !configured)
         return configured;
-    if (ssh_connect(m_session) != SSH_OK)
+    if (libssh::ssh_connect(m_session) != SSH_OK)
         return Status::failure(
             QStringLiteral("cannot connect to %1 (%2): %3")
                 .arg(m_endpoint.name, m_endpoint.displayAddress(), sessionError(m_session)));
@@ -246,25 +244,25 @@ Status SshWorker::connectSession()
 Status SshWorker::verifyHostKey()
 {
     ssh_key serverKey = nullptr;
-    if (ssh_get_server_publickey(m_session, &serverKey) != SSH_OK)
+    if (libssh::ssh_get_server_publickey(m_session, &serverKey) != SSH_OK)
         return Status::failure(QStringLiteral("%1 sent no host key").arg(m_endpoint.name));
     HostKeyInfo info;
     info.hostName = m_endpoint.name;
     info.fingerprint = fingerprintOf(serverKey);
-    info.keyType = QString::fromUtf8(ssh_key_type_to_char(ssh_key_type(serverKey)));
+    info.keyType = QString::fromUtf8(libssh::ssh_key_type_to_char(libssh::ssh_key_type(serverKey)));
     QByteArray keyBlob;
     char *base64 = nullptr;
-    if (ssh_pki_export_pubkey_base64(serverKey, &base64) == SSH_OK) {
+    if (libssh::ssh_pki_export_pubkey_base64(serverKey, &base64) == SSH_OK) {
         keyBlob = QByteArray::fromBase64(base64);
-        ssh_string_free_char(base64);
+        libssh::ssh_string_free_char(base64);
     }
-    ssh_key_free(serverKey);
+    libssh::ssh_key_free(serverKey);
     char *host = nullptr;
-    ssh_options_get(m_session, SSH_OPTIONS_HOST, &host);
+    libssh::ssh_options_get(m_session, SSH_OPTIONS_HOST, &host);
     const QByteArray hostName(host);
-    ssh_string_free_char(host);
+    libssh::ssh_string_free_char(host);
     unsigned int port = 22;
-    ssh_options_get_port(m_session, &port);
+    libssh::ssh_options_get_port(m_session, &port);
     info.address = knownHostsAddress(QString::fromUtf8(hostName), port);
     info.knownHostsFile = m_endpoint.knownHostsFile.isEmpty()
                               ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
@@ -356,10 +354,10 @@ Status SshWorker::verifyHostKey()
     }
     if (*decision == HostKeyDecision::TrustAlways) {
         char *line = nullptr;
-        if (ssh_session_export_known_hosts_entry(m_session, &line) == SSH_OK) {
+        if (libssh::ssh_session_export_known_hosts_entry(m_session, &line) == SSH_OK) {
             const Status written = KnownHosts::appendEntry(info.knownHostsFile, QByteArray(line),
                                                            KnownHosts::configHashesKnownHosts());
-            ssh_string_free_char(line);
+            libssh::ssh_string_free_char(line);
             if (!written)
                 return written;
         }
@@ -389,7 +387,8 @@ SshWorker::vouchByCertificate(const HostKeyInfo &info, const QByteArray &keyBlob
                      QStringLiteral("%1 keys have no certificate type").arg(info.keyType),
                      {}};
     const Result<int> fd = openTransport(m_transportTarget->first, m_transportTarget->second);
-    setSocket(ssh_get_fd(m_session)); // connectTcp() registered the probe's socket meanwhile
+    setSocket(
+        libssh::ssh_get_fd(m_session)); // connectTcp() registered the probe's socket meanwhile
     if (!fd)
         return Vouch{Vouch::Status::Invalid,
                      QStringLiteral("cannot fetch it: %1").arg(fd.errorString()),
@@ -437,12 +436,12 @@ Status SshWorker::authenticateWithKeyFile(const QString &path)
         return answer ? *answer : std::nullopt;
     }};
     ssh_key key = nullptr;
-    if (ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback,
-                                    &context, &key) != SSH_OK)
+    if (libssh::ssh_pki_import_privkey_file(path.toUtf8().constData(), nullptr, passphraseCallback,
+                                            &context, &key) != SSH_OK)
         return Status::failure(
             QStringLiteral("cannot read the key %1 (wrong passphrase?)").arg(path));
-    const int rc = ssh_userauth_publickey(m_session, nullptr, key);
-    ssh_key_free(key);
+    const int rc = libssh::ssh_userauth_publickey(m_session, nullptr, key);
+    libssh::ssh_key_free(key);
     if (rc == SSH_AUTH_SUCCESS)
         return success();
     return Status::failure(QStringLiteral("key %1 was not accepted").arg(path));
@@ -451,14 +450,14 @@ Status SshWorker::authenticateWithKeyFile(const QString &path)
 Status SshWorker::authenticate()
 {
     char *userName = nullptr;
-    ssh_options_get(m_session, SSH_OPTIONS_USER, &userName);
+    libssh::ssh_options_get(m_session, SSH_OPTIONS_USER, &userName);
     const QString user = QString::fromUtf8(userName);
-    ssh_string_free_char(userName);
+    libssh::ssh_string_free_char(userName);
 
     QStringList tried;
-    if (ssh_userauth_none(m_session, nullptr) == SSH_AUTH_SUCCESS)
+    if (libssh::ssh_userauth_none(m_session, nullptr) == SSH_AUTH_SUCCESS)
         return success();
-    const int methods = ssh_userauth_list(m_session, nullptr);
+    const int methods = libssh::ssh_userauth_list(m_session, nullptr);
     if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
         if (!m_endpoint.identityFile.isEmpty()) {
             const Status keyFile = authenticateWithKeyFile(m_endpoint.identityFile);
@@ -468,11 +467,11 @@ Status SshWorker::authenticate()
         }
         if (qEnvironmentVariableIsSet("SSH_AUTH_SOCK")) {
             tried << QStringLiteral("ssh-agent");
-            if (ssh_userauth_agent(m_session, nullptr) == SSH_AUTH_SUCCESS)
+            if (libssh::ssh_userauth_agent(m_session, nullptr) == SSH_AUTH_SUCCESS)
                 return success();
         }
         tried << QStringLiteral("default keys");
-        if (ssh_userauth_publickey_auto(m_session, nullptr, nullptr) == SSH_AUTH_SUCCESS)
+        if (libssh::ssh_userauth_publickey_auto(m_session, nullptr, nullptr) == SSH_AUTH_SUCCESS)
             return success();
     }
     if ((methods & SSH_AUTH_METHOD_PASSWORD) && m_events.askSecret) {
@@ -481,7 +480,7 @@ Status SshWorker::authenticate()
             m_events.askSecret(QStringLiteral("Password for %1@%2").arg(user, m_endpoint.name)));
         if (password && *password) {
             QByteArray secret = **password;
-            const int rc = ssh_userauth_password(m_session, nullptr, secret.constData());
+            const int rc = libssh::ssh_userauth_password(m_session, nullptr, secret.constData());
             secret.fill('\0');
             if (rc == SSH_AUTH_SUCCESS)
                 return success();

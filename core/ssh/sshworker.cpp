@@ -148,7 +148,7 @@ void SshWorker::pollOnce()
     std::vector<pollfd> fds;
     fds.push_back({m_wakePipe[0], POLLIN, 0});
     if (m_state == Connected)
-        fds.push_back({ssh_get_fd(m_session), POLLIN, 0});
+        fds.push_back({libssh::ssh_get_fd(m_session), POLLIN, 0});
     for (const Bridge &b : m_bridges)
         fds.push_back({b.fd, POLLIN, 0});
     for (const Listener &l : m_listeners)
@@ -185,7 +185,7 @@ void SshWorker::setState(State state, const QString &message)
 
 Status SshWorker::ensureConnected()
 {
-    if (m_state == Connected && m_session && ssh_is_connected(m_session))
+    if (m_state == Connected && m_session && libssh::ssh_is_connected(m_session))
         return success();
     if (m_refused)
         return Status::failure(m_lastError);
@@ -207,7 +207,7 @@ Status SshWorker::ensureConnected()
 void SshWorker::disconnect(const QString &reason)
 {
     for (auto it = m_execs.begin(); it != m_execs.end(); ++it) {
-        ssh_channel_free(it->channel);
+        libssh::ssh_channel_free(it->channel);
         if (m_events.execFinished)
             m_events.execFinished(it.key(), -1, reason);
     }
@@ -231,13 +231,13 @@ void SshWorker::releaseSession()
 {
     setSocket(-1); // before libssh closes it: the number may be reused at once
     if (m_sftp) {
-        sftp_free(m_sftp);
+        libssh::sftp_free(m_sftp);
         m_sftp = nullptr;
     }
     if (!m_session)
         return;
-    ssh_disconnect(m_session);
-    ssh_free(m_session);
+    libssh::ssh_disconnect(m_session);
+    libssh::ssh_free(m_session);
     m_session = nullptr;
 }
 
@@ -255,13 +255,13 @@ void SshWorker::withSftp(const std::function<void(SftpSession *, const QString &
         return;
     }
     if (!m_sftp) {
-        m_sftp = sftp_new(m_session);
-        if (!m_sftp || sftp_init(m_sftp) != SSH_OK) {
+        m_sftp = libssh::sftp_new(m_session);
+        if (!m_sftp || libssh::sftp_init(m_sftp) != SSH_OK) {
             const QString error =
                 QStringLiteral("%1: cannot start SFTP: %2")
-                    .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session)));
+                    .arg(m_endpoint.name, QString::fromUtf8(libssh::ssh_get_error(m_session)));
             if (m_sftp)
-                sftp_free(m_sftp);
+                libssh::sftp_free(m_sftp);
             m_sftp = nullptr;
             job(nullptr, error);
             return;
@@ -270,7 +270,7 @@ void SshWorker::withSftp(const std::function<void(SftpSession *, const QString &
     SftpSession session(m_session, m_sftp, m_endpoint.name);
     job(&session, QString());
     // A transfer that failed on the wire leaves the session dead: say so now, not at next use.
-    if (!ssh_is_connected(m_session))
+    if (!libssh::ssh_is_connected(m_session))
         failSession(QStringLiteral("connection to %1 lost").arg(m_endpoint.name));
 }
 
@@ -281,14 +281,14 @@ void SshWorker::startExec(quint64 id, const QByteArray &command)
         m_events.execFinished(id, -1, connected.errorString());
         return;
     }
-    ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
-        ssh_channel_request_exec(channel, cancellable(command).constData()) != SSH_OK) {
+    ssh_channel channel = libssh::ssh_channel_new(m_session);
+    if (!channel || libssh::ssh_channel_open_session(channel) != SSH_OK ||
+        libssh::ssh_channel_request_exec(channel, cancellable(command).constData()) != SSH_OK) {
         const QString error =
             QStringLiteral("could not start the command on %1: %2")
-                .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session)));
+                .arg(m_endpoint.name, QString::fromUtf8(libssh::ssh_get_error(m_session)));
         if (channel)
-            ssh_channel_free(channel);
+            libssh::ssh_channel_free(channel);
         m_events.execFinished(id, -1, error);
         return;
     }
@@ -302,10 +302,10 @@ void SshWorker::cancelExec(quint64 id)
         return;
     // EOF on stdin is what stops the command (see cancellable()); the signal is a bonus where
     // the server honours it.
-    ssh_channel_request_send_signal(it->channel, "TERM");
-    ssh_channel_send_eof(it->channel);
-    ssh_channel_close(it->channel);
-    ssh_channel_free(it->channel);
+    libssh::ssh_channel_request_send_signal(it->channel, "TERM");
+    libssh::ssh_channel_send_eof(it->channel);
+    libssh::ssh_channel_close(it->channel);
+    libssh::ssh_channel_free(it->channel);
     m_execs.erase(it);
     m_events.execFinished(id, -1, QStringLiteral("cancelled"));
 }
@@ -320,8 +320,8 @@ void SshWorker::pumpExecs()
             QByteArray &sink = stream ? err : out;
             // Bound one pass so a chatty command cannot starve the other channels.
             for (int reads = 0; reads < 16; ++reads) {
-                const int n =
-                    ssh_channel_read_nonblocking(it->channel, buffer.data(), kChunk, stream);
+                const int n = libssh::ssh_channel_read_nonblocking(it->channel, buffer.data(),
+                                                                   kChunk, stream);
                 if (n == SSH_ERROR)
                     failed = true;
                 if (n <= 0)
@@ -332,15 +332,17 @@ void SshWorker::pumpExecs()
         if (!out.isEmpty() || !err.isEmpty())
             m_events.execOutput(it.key(), out, err);
         if (failed) {
-            failSession(QStringLiteral("connection to %1 lost: %2")
-                            .arg(m_endpoint.name, QString::fromUtf8(ssh_get_error(m_session))));
+            failSession(
+                QStringLiteral("connection to %1 lost: %2")
+                    .arg(m_endpoint.name, QString::fromUtf8(libssh::ssh_get_error(m_session))));
             return;
         }
-        if (ssh_channel_is_eof(it->channel) && ssh_channel_poll(it->channel, 0) <= 0 &&
-            ssh_channel_poll(it->channel, 1) <= 0) {
-            const int status = ssh_channel_get_exit_status(it->channel);
-            ssh_channel_close(it->channel);
-            ssh_channel_free(it->channel);
+        if (libssh::ssh_channel_is_eof(it->channel) &&
+            libssh::ssh_channel_poll(it->channel, 0) <= 0 &&
+            libssh::ssh_channel_poll(it->channel, 1) <= 0) {
+            const int status = libssh::ssh_channel_get_exit_status(it->channel);
+            libssh::ssh_channel_close(it->channel);
+            libssh::ssh_channel_free(it->channel);
             const quint64 id = it.key();
             it = m_execs.erase(it);
             m_events.execFinished(id, status,
@@ -381,18 +383,19 @@ void SshWorker::acceptOn(const Listener &listener)
         ::close(client);
         return;
     }
-    ssh_channel channel = ssh_channel_new(m_session);
+    ssh_channel channel = libssh::ssh_channel_new(m_session);
     // A negative port means targetHost is a unix socket on the host (direct-streamlocal, as
     // `ssh -L port:/var/run/docker.sock`).
-    const int opened = !channel ? SSH_ERROR
-                       : listener.targetPort < 0
-                           ? ssh_channel_open_forward_unix(channel, listener.targetHost.constData(),
-                                                           "127.0.0.1", 0)
-                           : ssh_channel_open_forward(channel, listener.targetHost.constData(),
-                                                      listener.targetPort, "127.0.0.1", 0);
+    const int opened =
+        !channel ? SSH_ERROR
+        : listener.targetPort < 0
+            ? libssh::ssh_channel_open_forward_unix(channel, listener.targetHost.constData(),
+                                                    "127.0.0.1", 0)
+            : libssh::ssh_channel_open_forward(channel, listener.targetHost.constData(),
+                                               listener.targetPort, "127.0.0.1", 0);
     if (opened != SSH_OK) {
         if (channel)
-            ssh_channel_free(channel);
+            libssh::ssh_channel_free(channel);
         ::close(client); // the client sees a reset, as with `ssh -L` when the target refuses
         return;
     }
@@ -404,20 +407,20 @@ Result<int> SshWorker::bridge(const QByteArray &targetHost, int targetPort)
 {
     if (const Status connected = ensureConnected(); !connected)
         return connected.error();
-    ssh_channel channel = ssh_channel_new(m_session);
-    if (!channel || ssh_channel_open_forward(channel, targetHost.constData(), targetPort,
-                                             "127.0.0.1", 0) != SSH_OK) {
+    ssh_channel channel = libssh::ssh_channel_new(m_session);
+    if (!channel || libssh::ssh_channel_open_forward(channel, targetHost.constData(), targetPort,
+                                                     "127.0.0.1", 0) != SSH_OK) {
         const QString error = QStringLiteral("%1 could not open a channel to %2:%3: %4")
                                   .arg(m_endpoint.name, QString::fromUtf8(targetHost))
                                   .arg(targetPort)
-                                  .arg(QString::fromUtf8(ssh_get_error(m_session)));
+                                  .arg(QString::fromUtf8(libssh::ssh_get_error(m_session)));
         if (channel)
-            ssh_channel_free(channel);
+            libssh::ssh_channel_free(channel);
         return Result<int>::failure(error);
     }
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-        ssh_channel_free(channel);
+        libssh::ssh_channel_free(channel);
         return Result<int>::failure(QStringLiteral("socketpair failed"));
     }
     setNonBlocking(pair[0]);
@@ -431,7 +434,7 @@ void SshWorker::forwardFromSocket(Bridge &bridge)
     for (int reads = 0; reads < 16; ++reads) {
         const ssize_t n = ::recv(bridge.fd, buf, sizeof buf, 0);
         if (n > 0) {
-            if (ssh_channel_write(bridge.channel, buf, uint32_t(n)) == SSH_ERROR) {
+            if (libssh::ssh_channel_write(bridge.channel, buf, uint32_t(n)) == SSH_ERROR) {
                 closeBridge(bridge);
                 return;
             }
@@ -451,11 +454,11 @@ void SshWorker::pumpBridges()
         if (b.fd < 0)
             continue;
         for (int reads = 0; reads < 16; ++reads) {
-            const int n = ssh_channel_read_nonblocking(b.channel, buffer.data(), kChunk, 0);
+            const int n = libssh::ssh_channel_read_nonblocking(b.channel, buffer.data(), kChunk, 0);
             if (n > 0 && writeAll(b.fd, buffer.constData(), n))
                 continue;
-            if (n < 0 || (n > 0) || ssh_channel_is_eof(b.channel) ||
-                ssh_channel_is_closed(b.channel))
+            if (n < 0 || (n > 0) || libssh::ssh_channel_is_eof(b.channel) ||
+                libssh::ssh_channel_is_closed(b.channel))
                 closeBridge(b);
             break;
         }
@@ -471,11 +474,11 @@ void SshWorker::closeBridge(Bridge &bridge)
         bridge.fd = -1;
     }
     if (bridge.channel) {
-        if (m_session && ssh_is_connected(m_session)) {
-            ssh_channel_send_eof(bridge.channel);
-            ssh_channel_close(bridge.channel);
+        if (m_session && libssh::ssh_is_connected(m_session)) {
+            libssh::ssh_channel_send_eof(bridge.channel);
+            libssh::ssh_channel_close(bridge.channel);
         }
-        ssh_channel_free(bridge.channel);
+        libssh::ssh_channel_free(bridge.channel);
         bridge.channel = nullptr;
     }
 }
@@ -490,7 +493,8 @@ void SshWorker::sendKeepaliveIfDue()
         return;
     m_lastKeepalive = now;
     // An SSH-level message: through a tunnel, TCP keepalives would only cover the local hop.
-    if (ssh_send_ignore(m_session, "keepalive") != SSH_OK || !ssh_is_connected(m_session))
+    if (libssh::ssh_send_ignore(m_session, "keepalive") != SSH_OK ||
+        !libssh::ssh_is_connected(m_session))
         failSession(QStringLiteral("connection to %1 lost").arg(m_endpoint.name));
 }
 

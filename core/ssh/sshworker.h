@@ -6,8 +6,7 @@
 #include "hostkey.h"
 #include "sshendpoint.h"
 
-#include <libssh/libssh.h>
-#include <libssh/sftp.h>
+#include "libssh.h"
 
 #include <QByteArray>
 #include <QHash>
