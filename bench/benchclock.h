@@ -2,19 +2,34 @@
 // What the GUI benchmarks measure the same way: the worst event-loop stall and resident memory.
 #pragma once
 
+#include <QApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QFile>
+#include <QList>
+#include <QMetaEnum>
 #include <QObject>
 #include <QTimer>
 
-#include <QList>
-
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 namespace OpsdeckBench {
 
-/** The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. */
+/** CPU time this thread has used, in nanoseconds. */
+inline qint64 threadCpuNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+/**
+ * The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. It also keeps
+ * how much of that gap the UI thread spent on the CPU: a gap the thread mostly did not run in is
+ * the scheduler's (worker threads holding both cores), not a slow handler's.
+ */
 class StallClock
 {
 public:
@@ -22,21 +37,79 @@ public:
     {
         m_timer.setInterval(1);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
+            const qint64 now = m_clock.nsecsElapsed(), cpu = threadCpuNs();
+            if (now - m_last > m_longest)
+                m_longest = now - m_last, m_longestCpu = cpu - m_lastCpu;
+            m_last = now, m_lastCpu = cpu;
         });
         m_clock.start();
+        m_lastCpu = threadCpuNs();
         m_timer.start();
     }
     double longestMs() const { return double(m_longest) / 1e6; }
+    /** The UI thread's CPU time within the longest gap. */
+    double longestCpuMs() const { return double(m_longestCpu) / 1e6; }
     /** Forgets what was measured so far: the next gap counts from now. */
-    void reset() { m_longest = 0, m_last = m_clock.nsecsElapsed(); }
+    void reset()
+    {
+        m_longest = m_longestCpu = 0, m_last = m_clock.nsecsElapsed(), m_lastCpu = threadCpuNs();
+    }
 
 private:
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
+    qint64 m_last = 0, m_longest = 0, m_lastCpu = 0, m_longestCpu = 0;
+};
+
+/**
+ * The event-loop watchdog: a QApplication that times every event it delivers from the loop and
+ * names the slowest (receiver's class and name, event type, wall and CPU time), so a stall has a
+ * culprit rather than a number.
+ */
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (m_depth++ > 0) { // only what the loop delivers; nested sends are part of it
+            const bool handled = QApplication::notify(receiver, event);
+            --m_depth;
+            return handled;
+        }
+        const QString what = describe(receiver, event);
+        const qint64 wallStart = m_clock.isValid() ? m_clock.nsecsElapsed() : (m_clock.start(), 0);
+        const qint64 cpuStart = threadCpuNs();
+        const bool handled = QApplication::notify(receiver, event);
+        const qint64 wall = m_clock.nsecsElapsed() - wallStart, cpu = threadCpuNs() - cpuStart;
+        if (wall > m_slowestWall)
+            m_slowestWall = wall, m_slowestCpu = cpu, m_slowest = what;
+        --m_depth;
+        return handled;
+    }
+    /** "LogsPane(logs) MetaCall: 31.0 ms, 30.2 ms on the CPU", or empty. */
+    QString slowest() const
+    {
+        return m_slowest.isEmpty() ? QString()
+                                   : QStringLiteral("%1: %2 ms, %3 ms on the CPU")
+                                         .arg(m_slowest)
+                                         .arg(double(m_slowestWall) / 1e6, 0, 'f', 1)
+                                         .arg(double(m_slowestCpu) / 1e6, 0, 'f', 1);
+    }
+    void resetSlowest() { m_slowest.clear(), m_slowestWall = m_slowestCpu = 0; }
+
+private:
+    static QString describe(QObject *receiver, QEvent *event)
+    {
+        const char *type = QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type());
+        return QStringLiteral("%1(%2) %3")
+            .arg(QString::fromLatin1(receiver->metaObject()->className()), receiver->objectName(),
+                 type ? QString::fromLatin1(type) : QString::number(event->type()));
+    }
+    int m_depth = 0;
+    QElapsedTimer m_clock;
+    QString m_slowest;
+    qint64 m_slowestWall = 0, m_slowestCpu = 0;
 };
 
 /** This process's resident memory (VmRSS), in KiB. */

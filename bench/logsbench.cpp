@@ -83,7 +83,7 @@ int measureLatency(LogsPane *pane, int port, int requests)
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: bench-logs WORKSPACE ENVIRONMENT EXPECTED_LINES [CAPACITY]\n");
         return 2;
@@ -113,6 +113,7 @@ int main(int argc, char *argv[])
     if (argc > 4)
         pane->model()->setCapacity(QByteArray(argv[4]).toInt());
     StallClock stall;
+    app.resetSlowest();
     QElapsedTimer clock;
     clock.start();
     pane->resize(1400, 900);
@@ -128,11 +129,12 @@ int main(int argc, char *argv[])
     const double readStall = stall.longestMs();
     const qint64 rssRead = rssKb();
     std::printf("logs pane: %lld lines %s in %.0f ms (%.0f lines/s); %d held, %lld on disk, %lld "
-                "let go; longest stall %.1f ms\n",
+                "let go; longest stall %.1f ms (the UI thread on the CPU %.1f ms of it)\n",
                 pane->model()->heldCount() + pane->linesOnDisk() + pane->linesLetGo(),
                 read ? "read and shown" : "(TIMED OUT)", readMs,
                 double(expected) / (readMs / 1000.0), pane->model()->heldCount(),
-                pane->linesOnDisk(), pane->linesLetGo(), readStall);
+                pane->linesOnDisk(), pane->linesLetGo(), readStall, stall.longestCpuMs());
+    std::printf("slowest event handled while reading: %s\n", qPrintable(app.slowest()));
 
     stall.reset();
     clock.restart();
