@@ -270,15 +270,16 @@ int runRollback(CliContext &ctx)
 }
 
 const char kRunUsage[] =
-    "opsdeck run ENV [--host HOST]... [--service SERVICE] [--yes] [-m COMMENT] "
-    "-- COMMAND...";
+    "opsdeck run ENV [--host HOST]... [--service SERVICE [--exec] [--task TASK]] [--yes] "
+    "[-m COMMENT] -- COMMAND...";
 
 int runAdHoc(CliContext &ctx)
 {
     std::optional<Options> o =
         parse(ctx, QStringLiteral("run"),
-              {QStringLiteral("--host"), QStringLiteral("--service"), QStringLiteral("--comment")},
-              {QStringLiteral("--yes")}, QString::fromLatin1(kRunUsage));
+              {QStringLiteral("--host"), QStringLiteral("--service"), QStringLiteral("--task"),
+               QStringLiteral("--comment")},
+              {QStringLiteral("--yes"), QStringLiteral("--exec")}, QString::fromLatin1(kRunUsage));
     if (!o)
         return ExitCode::Usage;
     const QString command = (o->rest.isEmpty() ? o->positional : o->rest).join(QLatin1Char(' '));
@@ -303,13 +304,18 @@ int runAdHoc(CliContext &ctx)
         return runSwarmDeploy(ctx, **session,
                               {.kind = DeployRunner::Kind::Command,
                                .service = service,
+                               .exec = o->flags.contains(QStringLiteral("--exec")) ||
+                                       o->values.contains(QStringLiteral("--task")),
+                               .task = o->value(QStringLiteral("--task")),
                                .command = command,
                                .comment = o->value(QStringLiteral("--comment")),
                                .yes = o->flags.contains(QStringLiteral("--yes"))});
     }
-    if (o->values.contains(QStringLiteral("--service"))) {
-        ctx.err << "opsdeck run: --service is for container environments; " << o->environment
-                << " runs commands on its hosts (--host)\n";
+    if (o->values.contains(QStringLiteral("--service")) ||
+        o->values.contains(QStringLiteral("--task")) ||
+        o->flags.contains(QStringLiteral("--exec"))) {
+        ctx.err << "opsdeck run: --service, --exec and --task are for container environments; "
+                << o->environment << " runs commands on its hosts (--host)\n";
         return ExitCode::Usage;
     }
     const QStringList hosts = o->values.value(QStringLiteral("--host"));

@@ -90,7 +90,10 @@ int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &
         runner.rollback(args.refOrImage, comment);
         break;
     case DeployRunner::Kind::Command:
-        runner.runCommand(args.service, args.command, comment);
+        if (args.exec)
+            runner.execInTask(args.service, args.task, args.command, comment);
+        else
+            runner.runCommand(args.service, args.command, comment);
         break;
     }
     if (runner.isRunning())
@@ -209,9 +212,13 @@ int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDepl
                                     .arg(spec.stack, request.environment, what);
     if (args.kind == DeployRunner::Kind::Command) {
         request.target = args.service;
-        request.description = QStringLiteral("Run in a one-off task of %1 (its image, environment "
-                                             "and mounts) on %2:\n%3")
-                                  .arg(args.service, request.environment, args.command);
+        request.description =
+            args.exec ? QStringLiteral("Run in %1 of %2, already running (docker exec), on %3:\n%4")
+                            .arg(args.task.isEmpty() ? QStringLiteral("a task") : args.task,
+                                 args.service, request.environment, args.command)
+                      : QStringLiteral("Run in a one-off task of %1 (its image, environment and "
+                                       "mounts) on %2:\n%3")
+                            .arg(args.service, request.environment, args.command);
     }
     request.comment = args.comment;
     ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, args.yes));

@@ -14,6 +14,8 @@ struct SwarmDeployArgs
     DeployRunner::Kind kind = DeployRunner::Kind::Deploy;
     QString refOrImage; // deploy: the ref; rollback: an image tag, or empty for the previous one
     QString service;    // run: the service whose task template the command runs in
+    bool exec = false;  // run: in a task already running (docker exec), not in a new one
+    QString task;       // exec: which task (id or "web.1"); empty: any running one
     QString command;
     QString comment;
     bool yes = false;

@@ -287,12 +287,13 @@ QFuture<Result<QList<QJsonDocument>>> DockerEngine::getAll(const QStringList &pa
 
 quint64 DockerEngine::follow(const QString &pathAndQuery, QObject *receiver,
                              std::function<void(const QByteArray &)> onData,
-                             std::function<void(const QString &)> onEnd)
+                             std::function<void(const QString &)> onEnd, const QByteArray &verb,
+                             const QJsonObject &body)
 {
     const quint64 id = ++m_lastFollowId;
     m_follows.insert(id, nullptr); // asked for; the reply comes once connected
     QPointer<QObject> guard(receiver);
-    whenReady([this, id, pathAndQuery, guard, onData = std::move(onData),
+    whenReady([this, id, pathAndQuery, guard, verb, body, onData = std::move(onData),
                onEnd = std::move(onEnd)](const Status &connected) {
         if (!m_follows.contains(id) || !guard)
             return; // stopped meanwhile
@@ -303,7 +304,15 @@ quint64 DockerEngine::follow(const QString &pathAndQuery, QObject *receiver,
         }
         QNetworkRequest request(QUrl(QStringLiteral("%1/v%2%3").arg(m_base, m_api, pathAndQuery)));
         HttpPolicy::followNoRedirects(request);
-        QNetworkReply *reply = m_network->get(request);
+        QNetworkReply *reply = nullptr;
+        if (verb == "GET") {
+            reply = m_network->get(request);
+        } else {
+            request.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QByteArrayLiteral("application/json"));
+            reply = m_network->sendCustomRequest(
+                request, verb, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        }
         m_follows.insert(id, reply);
         connect(reply, &QNetworkReply::readyRead, guard, [reply, onData] {
             if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() < 400)

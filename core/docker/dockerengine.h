@@ -58,13 +58,15 @@ public:
     static QByteArray demultiplexLogs(const QByteArray &stream);
 
     /**
-     * A GET that stays open (`/services/ID/logs?follow=1`): `onData` gets each chunk as it
-     * arrives, `onEnd` once when the stream ends (an empty string) or fails (why). Returns an
-     * id for stopFollowing(); nothing is called after that, or after `receiver` is gone.
+     * A request that stays open (GET `/services/ID/logs?follow=1`, POST `/exec/ID/start` with a
+     * JSON `body`): `onData` gets each chunk as it arrives, `onEnd` once when the stream ends (an
+     * empty string) or fails (why). Returns an id for stopFollowing(); nothing is called after
+     * that, or after `receiver` is gone.
      */
     quint64 follow(const QString &pathAndQuery, QObject *receiver,
                    std::function<void(const QByteArray &)> onData,
-                   std::function<void(const QString &)> onEnd);
+                   std::function<void(const QString &)> onEnd, const QByteArray &verb = "GET",
+                   const QJsonObject &body = {});
     void stopFollowing(quint64 id);
 
     /** Several GETs at once; the answers in the same order, or the first failure. */

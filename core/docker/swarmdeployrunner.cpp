@@ -66,6 +66,7 @@ void SwarmDeployRunner::begin(DeployRunner::Kind kind, const QString &comment)
     m_failureReport.clear();
     m_lock = {};
     m_oneOffService.clear();
+    m_execTask.clear();
     m_cancelRequested = m_rollingBack = false;
     m_steps.clear();
     m_clock.start();
@@ -108,6 +109,8 @@ void SwarmDeployRunner::cancel()
         m_build->cancel(); // the build job says "cancelled"; build() concludes
     if (m_gate)
         m_gate->cancel();
+    if (m_execFollow)
+        cancelExec();
 }
 
 void SwarmDeployRunner::setPhase(Phase phase, const QString &label, const QString &step)
@@ -179,7 +182,7 @@ void SwarmDeployRunner::preflight()
                                        tr("no service of the stack '%1' runs an image of '%2'")
                                            .arg(m_spec.stack, m_spec.image));
                    if (m_kind == DeployRunner::Kind::Command)
-                       return runInTask();
+                       return m_execTask.isEmpty() ? runInTask() : execInRunningTask();
                    std::sort(m_targets.begin(), m_targets.end(),
                              [](const Target &a, const Target &b) { return a.name < b.name; });
                    for (const Target &t : std::as_const(m_targets)) {

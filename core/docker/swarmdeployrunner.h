@@ -3,6 +3,7 @@
 
 #include "actions/actionpipeline.h"
 #include "deploy/deployrunner.h"
+#include "dockerengine.h"
 #include "swarmlock.h"
 
 #include <QElapsedTimer>
@@ -13,11 +14,11 @@
 
 #include <functional>
 
+class QJsonArray;
 class QNetworkAccessManager;
 
 namespace Opsdeck {
 
-class DockerEngine;
 class HealthGate;
 class Job;
 class SshPool;
@@ -58,6 +59,13 @@ public:
      * environment, mounts and networks, like `kamal app exec`; the output when it ends.
      */
     void runCommand(const QString &service, const QString &command, const QString &comment);
+    /**
+     * Runs `command` in a task of `service` that is running already (`docker exec`): `task` is
+     * its id (or a prefix) or its name ("web.1", "minitwit_web.1"); empty: any running task, one
+     * on the manager first. Only tasks on the manager are reached.
+     */
+    void execInTask(const QString &service, const QString &task, const QString &command,
+                    const QString &comment);
     void cancel();
 
     bool isRunning() const { return m_phase != Phase::Idle && m_phase != Phase::Done; }
@@ -93,6 +101,7 @@ private:
     static constexpr int kUpdateTimeoutMs = 15 * 60 * 1000;
     static constexpr int kOneOffTimeoutMs = 30 * 60 * 1000;
     static constexpr int kOneOffLogLines = 2000; // of a release phase or a run, shown when it ends
+    static constexpr int kMaxExecLineBytes = 64 * 1024;
     /** How a one-off task ended: "complete", "failed", … and Docker's error. */
     using OneOffDone = std::function<void(const QString &state, const QString &error)>;
 
@@ -118,6 +127,13 @@ private:
     void build();
     void releasePhase();
     void runInTask();
+    void execInRunningTask();
+    void chooseExecTask(const QString &service, const QJsonArray &tasks,
+                        const QString &managerNode);
+    void startExec(const QString &container, const QString &task);
+    void execOutput(const QString &task, const QByteArray &chunk, bool last);
+    void execEnded(const QString &task, const QString &execId, const QString &error);
+    void cancelExec();
     void startOneOff(const Target &from, const QString &image, const QString &command,
                      const QString &source, OneOffDone done);
     void watchOneOff();
@@ -155,8 +171,12 @@ private:
     SwarmLock m_lock;
     QPointer<Job> m_build;
     QPointer<HealthGate> m_gate;
-    QString m_service; // runCommand's
+    QString m_service; // runCommand's and execInTask's
     QString m_command;
+    QString m_execTask; // execInTask's: which task ("*": any running one); empty: a new task
+    quint64 m_execFollow = 0;
+    DockerLogDecoder m_execDecoder;
+    QByteArray m_execPartial;
     QString m_oneOffService;
     QString m_oneOffSource;
     OneOffDone m_oneOffDone;

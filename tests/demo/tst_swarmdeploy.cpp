@@ -17,6 +17,7 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QDateTime>
 #include <QProcess>
 
 #include <QRegularExpression>
@@ -330,6 +331,85 @@ private slots:
                          QStringLiteral("--format"), QStringLiteral("{{.Name}}")})
                      .contains(QLatin1String("-run-")));
         QCOMPARE(specImage(), m_v2Image);
+    }
+
+    void aCommandRunsInARunningTaskAndInNoOther()
+    {
+        QVERIFY(!m_v2Image.isEmpty());
+        // Slot 1's running task and its container, as `docker service ps` and inspect say.
+        const QString task =
+            docker({QStringLiteral("service"), QStringLiteral("ps"), QStringLiteral("--filter"),
+                    QStringLiteral("desired-state=running"), QStringLiteral("--format"),
+                    QStringLiteral("{{.ID}} {{.Name}}"), QStringLiteral("--no-trunc"), service()})
+                .split(QLatin1Char('\n'))
+                .filter(QStringLiteral(" minitwit_web.1"))
+                .value(0)
+                .section(QLatin1Char(' '), 0, 0);
+        QVERIFY(!task.isEmpty());
+        const QString container =
+            docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                    QStringLiteral("{{.Status.ContainerStatus.ContainerID}}"), task});
+        const QString probe = QStringLiteral("probe-%1").arg(QDateTime::currentMSecsSinceEpoch());
+
+        SwarmDeployRunner writer(m_pool.get(), engine(), environment());
+        Run run = deploy(writer, [&] {
+            writer.execInTask(QStringLiteral("web"), QStringLiteral("web.1"),
+                              QStringLiteral("echo %1 > /tmp/opsdeck-exec; echo wrote").arg(probe),
+                              {});
+        });
+        QVERIFY2(run.outcome == SwarmDeployRunner::Outcome::Succeeded, qPrintable(run.output));
+        QVERIFY2(
+            run.output.contains(QStringLiteral("in the running task minitwit_web.1 (container ") +
+                                container.left(12)),
+            qPrintable(run.output));
+        QVERIFY2(run.output.contains(QLatin1String("minitwit_web.1 | wrote")),
+                 qPrintable(run.output));
+        // The file is in that container, and in no new one.
+        QCOMPARE(docker({QStringLiteral("exec"), container, QStringLiteral("cat"),
+                         QStringLiteral("/tmp/opsdeck-exec")}),
+                 probe);
+
+        SwarmDeployRunner failing(m_pool.get(), engine(), environment());
+        run = deploy(failing, [&] {
+            failing.execInTask(QStringLiteral("web"), task.left(10),
+                               QStringLiteral("cat /tmp/opsdeck-exec; echo oops >&2; exit 3"), {});
+        });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Failed);
+        QCOMPARE(run.summary, QStringLiteral("the command failed (exit code 3)"));
+        QVERIFY2(run.output.contains(QStringLiteral("minitwit_web.1 | ") + probe) &&
+                     run.output.contains(QLatin1String("minitwit_web.1 | oops")),
+                 qPrintable(run.output));
+
+        SwarmDeployRunner missing(m_pool.get(), engine(), environment());
+        run = deploy(missing, [&] {
+            missing.execInTask(QStringLiteral("web"), QStringLiteral("web.9"),
+                               QStringLiteral("true"), {});
+        });
+        QCOMPARE(run.outcome, SwarmDeployRunner::Outcome::Refused);
+        QVERIFY2(run.summary.startsWith(QLatin1String(
+                     "minitwit_web has no running task 'web.9' (running: minitwit_web.1")),
+                 qPrintable(run.summary));
+
+        // The command line: --exec picks a running task; --task names one.
+        QTemporaryDir home;
+        QString out;
+        QCOMPARE(runCli(home.path(),
+                        {QStringLiteral("run"), QStringLiteral("swarm"),
+                         QStringLiteral("--service"), QStringLiteral("web"),
+                         QStringLiteral("--task"), QStringLiteral("web.1"), QStringLiteral("--yes"),
+                         QStringLiteral("--"), QStringLiteral("cat /tmp/opsdeck-exec")},
+                        &out),
+                 0);
+        QVERIFY2(out.contains(QStringLiteral("minitwit_web.1 | ") + probe), qPrintable(out));
+        QCOMPARE(
+            runCli(home.path(),
+                   {QStringLiteral("run"), QStringLiteral("swarm"), QStringLiteral("--service"),
+                    QStringLiteral("web"), QStringLiteral("--exec"), QStringLiteral("--yes"),
+                    QStringLiteral("--"), QStringLiteral("exit 4")},
+                   &out),
+            1);
+        QVERIFY2(out.contains(QLatin1String("exit code 4")), qPrintable(out));
+        QCOMPARE(specImage(), m_v2Image); // nothing changed the service
     }
 
     void theCommandLineDeploysAndRunsTheSameWay()

@@ -7,6 +7,7 @@
 #include "common/dangerconfirmdialog.h"
 #include "common/messagebanner.h"
 #include "containers/containerspane.h"
+#include "containers/runintaskdialog.h"
 #include "containers/servicelogview.h"
 #include "containers/swarmdeployview.h"
 #include "deploy/rollbackdialog.h"
@@ -20,7 +21,9 @@
 #include "workspace/workspaceloader.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -279,6 +282,45 @@ private slots:
         QCOMPARE(audit->recent(1, QStringLiteral("swarm")).first().action,
                  QStringLiteral("deploy.unlock"));
         QVERIFY(!pane->breakLockAction()->isEnabled());
+    }
+
+    // Run command… offers a new task or any running one; a running task is reached with
+    // docker exec, through the pipeline (asked, audited) like every run.
+    void aCommandRunsInTheRunningTaskChosenInTheDialog()
+    {
+        QTemporaryDir dir;
+        auto audit = std::make_shared<AuditLog>(dir.filePath(QStringLiteral("audit.sqlite")));
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("swarm"), m_pool.get());
+        pane->setAuditLog(audit);
+        pane->resize(1280, 800);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        RunInTaskDialog *dialog = pane->chooseRun();
+        QVERIFY(dialog);
+        QComboBox *where = dialog->where();
+        QCOMPARE(where->count(), 3); // a new task, then each of the two running replicas
+        QVERIFY(where->itemText(0).startsWith(QLatin1String("A new task")));
+        QVERIFY2(where->itemText(1).startsWith(QLatin1String("minitwit_web.1 on ")) &&
+                     where->itemText(1).endsWith(QLatin1String("running (docker exec)")),
+                 qPrintable(where->itemText(1)));
+        dialog->commandEdit()->setText(QStringLiteral("echo from-the-pane $((6 * 7))"));
+        where->setCurrentIndex(1);
+        screenshot(dialog, QStringLiteral("containers-run-dialog.png"));
+        DangerConfirmDialog::setNextAnswer(true);
+        dialog->accept();
+        DangerConfirmDialog::setNextAnswer(std::nullopt);
+        SwarmDeployView *view = pane->deployView();
+        QVERIFY(view->runner());
+        QSignalSpy finished(view, &SwarmDeployView::runFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60'000);
+        QCOMPARE(view->runner()->outcome(), DeployRunner::Outcome::Succeeded);
+        QVERIFY2(view->log()->toPlainText().contains(QLatin1String("from-the-pane 42")),
+                 qPrintable(view->log()->toPlainText()));
+        const QList<AuditEntry> entries = audit->recent(1, QStringLiteral("swarm"));
+        QVERIFY(!entries.isEmpty());
+        QCOMPARE(entries.first().action, QStringLiteral("run"));
+        QVERIFY2(entries.first().outcome.startsWith(QLatin1String("succeeded")),
+                 qPrintable(entries.first().outcome));
     }
 
     void aWrongEngineSaysWhy()

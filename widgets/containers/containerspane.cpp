@@ -10,6 +10,7 @@
 #include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
+#include "runintaskdialog.h"
 #include "runtime/environmentcontext.h"
 #include "servicelogview.h"
 #include "swarmdeployview.h"
@@ -366,37 +367,40 @@ void ContainersPane::followLogs()
     m_logView->followService(service->id, service->name);
 }
 
-void ContainersPane::chooseRun()
+RunInTaskDialog *ContainersPane::chooseRun()
 {
-    const QString service = selectedService();
-    if (service.isEmpty())
-        return;
-    auto *dialog = new QInputDialog(this);
+    const SwarmService *service = m_status.service(selectedService());
+    if (!service)
+        return nullptr;
+    auto *dialog = new RunInTaskDialog(*service, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Run in %1").arg(service));
-    dialog->setLabelText(
-        tr("Command to run once in a new task of %1 (its image, environment and mounts):")
-            .arg(service));
-    connect(dialog, &QInputDialog::textValueSelected, this,
-            [this, service](const QString &command) {
-                if (!command.trimmed().isEmpty())
-                    requestRun(service, command.trimmed());
-            });
+    connect(dialog, &QDialog::accepted, this, [this, dialog, name = service->name] {
+        requestRun(name, dialog->command(), dialog->task(), dialog->taskLabel());
+    });
     dialog->open();
+    return dialog;
 }
 
-void ContainersPane::requestRun(const QString &service, const QString &command)
+void ContainersPane::requestRun(const QString &service, const QString &command, const QString &task,
+                                const QString &taskLabel)
 {
-    ActionRequest r = request(ActionKind::RunCommand, service,
-                              tr("Run in a one-off task of %1 on %2:\n%3")
-                                  .arg(service, context().environment().name, command));
-    m_actions.submit(
-        r, [this, service, command](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
-            auto *runner =
-                new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
-            startRun(runner, tr("Running `%1` in %2").arg(command, service), std::move(finish));
+    const QString environment = context().environment().name;
+    ActionRequest r = request(
+        ActionKind::RunCommand, service,
+        task.isEmpty()
+            ? tr("Run in a one-off task of %1 on %2:\n%3").arg(service, environment, command)
+            : tr("Run in %1, already running (docker exec), on %2:\n%3")
+                  .arg(taskLabel, environment, command));
+    m_actions.submit(r, [this, service, command, task](const ActionRequest &confirmed,
+                                                       ActionPipeline::Finish finish) {
+        auto *runner =
+            new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
+        startRun(runner, tr("Running `%1` in %2").arg(command, service), std::move(finish));
+        if (task.isEmpty())
             runner->runCommand(service, command, confirmed.comment);
-        });
+        else
+            runner->execInTask(service, task, command, confirmed.comment);
+    });
 }
 
 void ContainersPane::requestBreakLock()

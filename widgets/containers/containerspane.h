@@ -18,6 +18,7 @@ namespace Opsdeck {
 
 class DockerEngine;
 class RollbackDialog;
+class RunInTaskDialog;
 class SwarmDeployRunner;
 class ServiceLogView;
 class SwarmDeployView;
@@ -66,9 +67,11 @@ public:
     /** `image` empty: each service's previous spec. */
     void requestDeploy(const QString &ref);
     void requestRollback(const QString &image);
-    /** Asks for a command to run in a one-off task of the selected (or first) service. */
-    void chooseRun();
-    void requestRun(const QString &service, const QString &command);
+    /** Run command… on the selected service: the dialog (opened, never exec'd), or null. */
+    RunInTaskDialog *chooseRun();
+    /** Runs `command` in a new task of `service`, or in its running `task` (docker exec). */
+    void requestRun(const QString &service, const QString &command, const QString &task,
+                    const QString &taskLabel);
     /** Breaks the stack's deploy lock (a killed run's): asks, audits, then removes it. */
     void requestBreakLock();
 
