@@ -25,10 +25,21 @@ inline qint64 threadCpuNs()
     return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
+/** How long this thread has waited, runnable, for a CPU (Linux schedstat), in nanoseconds. */
+inline qint64 threadRunQueueNs()
+{
+    QFile stat(QStringLiteral("/proc/thread-self/schedstat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = stat.readAll().split(' ');
+    return fields.size() > 1 ? fields.at(1).toLongLong() : 0;
+}
+
 /**
  * The longest gap between ticks of a 1 ms timer: the worst stall a user would feel. It also keeps
- * how much of that gap the UI thread spent on the CPU: a gap the thread mostly did not run in is
- * the scheduler's (worker threads holding both cores), not a slow handler's.
+ * how the UI thread spent that gap: on the CPU (a slow handler), waiting for a CPU (the
+ * scheduler: other threads and processes holding both cores), or neither (blocked: a lock, a
+ * page fault waiting on another thread).
  */
 class StallClock
 {
@@ -38,27 +49,36 @@ public:
         m_timer.setInterval(1);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             const qint64 now = m_clock.nsecsElapsed(), cpu = threadCpuNs();
-            if (now - m_last > m_longest)
-                m_longest = now - m_last, m_longestCpu = cpu - m_lastCpu;
-            m_last = now, m_lastCpu = cpu;
+            const qint64 waited = threadRunQueueNs();
+            if (now - m_last > m_longest) {
+                m_longest = now - m_last;
+                m_longestCpu = cpu - m_lastCpu;
+                m_longestWaited = waited - m_lastWaited;
+            }
+            m_last = now, m_lastCpu = cpu, m_lastWaited = waited;
         });
         m_clock.start();
-        m_lastCpu = threadCpuNs();
+        reset();
         m_timer.start();
     }
     double longestMs() const { return double(m_longest) / 1e6; }
     /** The UI thread's CPU time within the longest gap. */
     double longestCpuMs() const { return double(m_longestCpu) / 1e6; }
+    /** How long the UI thread waited for a CPU within the longest gap. */
+    double longestWaitedMs() const { return double(m_longestWaited) / 1e6; }
     /** Forgets what was measured so far: the next gap counts from now. */
     void reset()
     {
-        m_longest = m_longestCpu = 0, m_last = m_clock.nsecsElapsed(), m_lastCpu = threadCpuNs();
+        m_longest = m_longestCpu = m_longestWaited = 0;
+        m_last = m_clock.nsecsElapsed(), m_lastCpu = threadCpuNs();
+        m_lastWaited = threadRunQueueNs();
     }
 
 private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_last = 0, m_longest = 0, m_lastCpu = 0, m_longestCpu = 0;
+    qint64 m_lastWaited = 0, m_longestWaited = 0;
 };
 
 /**

@@ -15,7 +15,6 @@ namespace Opsdeck {
 
 namespace {
 
-constexpr qsizetype kMaxLineBytes = 64 * 1024;
 constexpr qsizetype kMaxStderrBytes = 4096;
 
 qint64 nowMs()
@@ -88,7 +87,7 @@ LogStream::~LogStream()
 void LogStream::start()
 {
     m_stopped = false;
-    m_partial.clear();
+    m_unparsed.dropPartial();
     m_stderr.clear();
     m_stderrPartial.clear();
     setState(m_lostAtMs ? State::Reconnecting : m_query.follow ? State::Following : State::Reading);
@@ -198,14 +197,16 @@ void LogStream::noteBack()
     emit entriesReceived({gap});
 }
 
-LogStream::ParsedChunk LogStream::parseChunk(ParseState &state, const QByteArray &data,
+LogStream::ParsedChunk LogStream::parseChunk(ParseState &state, const LineBuffer::Lines &lines,
                                              qint64 received)
 {
     ParsedChunk out;
     QList<LogEntry> *batch = &out.beforeMarker;
     const bool filterHere = !state.dockerFilter.pattern().isEmpty();
-    qsizetype start = 0;
-    for (qsizetype nl = data.indexOf('\n'); nl >= 0; nl = data.indexOf('\n', start)) {
+    const QByteArray &data = lines.bytes;
+    qsizetype start = lines.begin;
+    for (qsizetype nl = data.indexOf('\n', start); nl >= 0 && nl < lines.end;
+         nl = data.indexOf('\n', start)) {
         QByteArray line = data.mid(start, qMin(nl - start, kMaxLineBytes));
         start = nl + 1;
         if (line.endsWith('\r'))
@@ -241,14 +242,7 @@ LogStream::ParsedChunk LogStream::parseChunk(ParseState &state, const QByteArray
 void LogStream::receive(const QByteArray &data)
 {
     noteBack();
-    m_partial += data;
-    const qsizetype lastNewline = m_partial.lastIndexOf('\n');
-    if (lastNewline >= 0) {
-        m_unparsed += m_partial.left(lastNewline + 1);
-        m_partial.remove(0, lastNewline + 1);
-    }
-    if (m_partial.size() > kMaxLineBytes) // a newline-free stream cannot take unbounded memory
-        m_partial.truncate(kMaxLineBytes);
+    m_unparsed.add(data);
     parseNext();
 }
 
@@ -261,33 +255,25 @@ void LogStream::parseNext()
             std::exchange(m_pendingEnd, {})();
         return;
     }
-    // At most a few MB per task, cut at a line's end: each batch handed over stays small.
-    QByteArray chunk;
-    const qsizetype cut =
-        m_unparsed.size() > kMaxChunkBytes ? m_unparsed.lastIndexOf('\n', kMaxChunkBytes) : -1;
-    if (cut > 0) {
-        chunk = m_unparsed.left(cut + 1);
-        m_unparsed.remove(0, cut + 1);
-    } else {
-        chunk = std::exchange(m_unparsed, {});
-    }
+    LineBuffer::Lines chunk = m_unparsed.take(kMaxChunkBytes);
     m_parsing = true;
     const std::shared_ptr<ParseState> state = m_parseState;
     const qint64 received = nowMs();
-    onFinished(
-        QtConcurrent::run([state, chunk, received] { return parseChunk(*state, chunk, received); }),
-        this, [this](const ParsedChunk &parsed) {
-            m_parsing = false;
-            m_lines += parsed.lines;
-            m_lastTimeMs = qMax(m_lastTimeMs, parsed.lastTimeMs);
-            if (!parsed.beforeMarker.isEmpty())
-                emit entriesReceived(parsed.beforeMarker);
-            if (parsed.historyEnded)
-                endHistory();
-            if (!parsed.afterMarker.isEmpty())
-                emit entriesReceived(parsed.afterMarker);
-            parseNext();
-        });
+    onFinished(QtConcurrent::run([state, chunk = std::move(chunk), received] {
+                   return parseChunk(*state, chunk, received);
+               }),
+               this, [this](const ParsedChunk &parsed) {
+                   m_parsing = false;
+                   m_lines += parsed.lines;
+                   m_lastTimeMs = qMax(m_lastTimeMs, parsed.lastTimeMs);
+                   if (!parsed.beforeMarker.isEmpty())
+                       emit entriesReceived(parsed.beforeMarker);
+                   if (parsed.historyEnded)
+                       endHistory();
+                   if (!parsed.afterMarker.isEmpty())
+                       emit entriesReceived(parsed.afterMarker);
+                   parseNext();
+               });
 }
 
 void LogStream::receiveControl(const QByteArray &data)
@@ -320,8 +306,7 @@ void LogStream::receiveControl(const QByteArray &data)
 
 void LogStream::flushPartial()
 {
-    if (!m_partial.isEmpty())
-        m_unparsed += std::exchange(m_partial, {}) + '\n';
+    m_unparsed.flush();
 }
 
 void LogStream::ended(bool clean, bool dropped, const QString &why)

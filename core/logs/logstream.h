@@ -4,6 +4,8 @@
 #include "logparse.h"
 #include "logquery.h"
 
+#include "linebuffer.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QRegularExpression>
@@ -34,6 +36,7 @@ public:
     enum class State { Reading, Following, Reconnecting, Done, Failed };
     static constexpr int kReconnectDelayMs = 2000;
     static constexpr qsizetype kMaxChunkBytes = 2 * 1024 * 1024;
+    static constexpr qsizetype kMaxLineBytes = 64 * 1024; // longer lines are cut
 
     LogStream(LogStreamPlan plan, LogQuery query, SshClient *ssh, DockerEngine *docker,
               QObject *parent = nullptr);
@@ -67,7 +70,8 @@ private:
     void noteBack();
     struct ParseState;
     struct ParsedChunk;
-    static ParsedChunk parseChunk(ParseState &state, const QByteArray &data, qint64 received);
+    static ParsedChunk parseChunk(ParseState &state, const LineBuffer::Lines &lines,
+                                  qint64 received);
     void receive(const QByteArray &data);
     void parseNext();
     void conclude(bool clean, bool dropped, const QString &why);
@@ -85,8 +89,8 @@ private:
     quint64 m_dockerFollow = 0;
     std::unique_ptr<DockerLogDecoder> m_decoder;
     std::shared_ptr<ParseState> m_parseState; // shared with the pool task parsing a chunk
-    QByteArray m_partial;                     // a line not finished yet
-    QByteArray m_unparsed;                    // whole lines waiting for the parser
+    LineBuffer m_unparsed{
+        kMaxLineBytes}; // whole lines waiting for the parser, and the one not finished yet
     bool m_parsing = false;
     std::function<void()> m_pendingEnd; // the stream ended: run once the parser caught up
     QByteArray m_stderr;                // what the command said on stderr, for its error
