@@ -62,10 +62,10 @@ private slots:
         m_contexts = std::make_unique<EnvironmentContexts>(*m_workspace, m_pool.get());
         // tst_swarmdeploy and the pane's tests leave the stack on what they deployed last; these
         // tests read v1, whichever ran before.
-        const QString image = docker({QStringLiteral("service"), QStringLiteral("inspect"),
-                                      QStringLiteral("-f"),
-                                      QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
-                                      QStringLiteral("minitwit_web")});
+        const QString image =
+            docker({QStringLiteral("service"), QStringLiteral("inspect"), QStringLiteral("-f"),
+                    QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+                    QStringLiteral("minitwit_web")});
         if (!image.startsWith(QLatin1String("minitwit:v1")))
             docker({QStringLiteral("service"), QStringLiteral("update"), QStringLiteral("-q"),
                     QStringLiteral("--image"), QStringLiteral("minitwit:v1"),
