@@ -14,6 +14,7 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -278,6 +279,11 @@ private slots:
         }
         QVERIFY(sawError);
         QCOMPARE(logs->searchField()->text(), QStringLiteral("pid=%1").arg(pid));
+        // The bar says which window is shown, not the usual "Last 15 minutes".
+        QVERIFY2(logs->windowField()->currentText().startsWith(QLatin1String("Since ")) &&
+                     logs->windowField()->currentText().endsWith(
+                         QStringLiteral("(session %1)").arg(pid)),
+                 qPrintable(logs->windowField()->currentText()));
         QVERIFY2(logs->statusLabel()->text().contains(QStringLiteral("\\b%1\\b").arg(pid)),
                  qPrintable(logs->statusLabel()->text())); // the hosts grepped for it
         screenshot(logs.get(), QStringLiteral("logs-session.png"));
@@ -297,11 +303,21 @@ private slots:
         QCOMPARE(pane->query().sinceMs, at - 5 * 60'000);
         QCOMPARE(pane->query().untilMs, at + 5 * 60'000);
         QVERIFY(pane->query().follow);
+        QComboBox *window = pane->windowField();
+        QVERIFY2(window->currentText().startsWith(QLatin1String("Around ")),
+                 qPrintable(window->currentText()));
         QVERIFY(pane->model()->rowCount() > 0); // the load generator's requests of the last minute
         for (int row = 0; row < pane->model()->rowCount(); ++row) {
             const LogEntry &e = pane->model()->entryAt(row);
             QVERIFY(e.isGap || (e.timeMs >= at - 5 * 60'000 && e.timeMs <= at + 5 * 60'000));
         }
+        // Choosing one of the usual windows leaves the opened one.
+        const int hour = window->findText(QStringLiteral("Last hour"));
+        window->setCurrentIndex(hour);
+        emit window->activated(hour);
+        QCOMPARE(window->findText(QStringLiteral("Around "), Qt::MatchStartsWith), -1);
+        QVERIFY(!pane->query().untilMs);
+        QVERIFY(pane->query().sinceMs <= QDateTime::currentMSecsSinceEpoch() - 59 * 60'000);
     }
 };
 

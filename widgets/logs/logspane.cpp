@@ -33,6 +33,7 @@ namespace Opsdeck {
 namespace {
 
 constexpr qint64 kAroundMs = 5 * 60'000;
+constexpr int kOpenedWindow = -1; // the window combo's data for a window an item opened
 
 } // namespace
 
@@ -120,9 +121,10 @@ QWidget *LogsPane::buildControls()
     for (QComboBox *combo : {m_window, m_host, m_source, m_level}) {
         row->addWidget(combo);
         connect(combo, &QComboBox::activated, this, [this, combo] {
-            if (combo == m_window) {
+            if (combo == m_window && m_window->currentData().toInt() != kOpenedWindow) {
                 m_aroundMs = 0;
                 m_sessionSinceMs = 0;
+                showOpenedWindow({});
             }
             refresh();
         });
@@ -188,8 +190,28 @@ void LogsPane::openItem(const QString &item)
         return;
     m_aroundMs = at.toMSecsSinceEpoch();
     m_sessionSinceMs = 0;
+    showOpenedWindow(tr("Around %1 (± %2 minutes)")
+                         .arg(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat))
+                         .arg(kAroundMs / 60'000));
     m_view->setFollowing(false);
     refresh();
+}
+
+// The window an item opened is the combo's current entry while it lasts, so the bar says what
+// is shown; choosing one of the usual windows removes it.
+void LogsPane::showOpenedWindow(const QString &label)
+{
+    const int opened = m_window->findData(kOpenedWindow);
+    if (label.isEmpty()) {
+        if (opened >= 0)
+            m_window->removeItem(opened);
+        return;
+    }
+    if (opened >= 0)
+        m_window->setItemText(opened, label);
+    else
+        m_window->addItem(label, kOpenedWindow);
+    m_window->setCurrentIndex(m_window->findData(kOpenedWindow));
 }
 
 // "PID@ISO-TIME" (a backend and when it started): its lines in the PostgreSQL log, from its
@@ -206,6 +228,11 @@ void LogsPane::openSession(const QString &session)
     const qint64 dayAgo = QDateTime::currentMSecsSinceEpoch() - 24 * 3'600'000LL;
     m_aroundMs = 0;
     m_sessionSinceMs = qMax(started.toMSecsSinceEpoch() - 1000, dayAgo);
+    showOpenedWindow(
+        tr("Since %1 (session %2)")
+            .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(m_sessionSinceMs).toLocalTime(),
+                                    QLocale::ShortFormat),
+                 pid));
     m_source->setCurrentIndex(sourceIndex);
     m_host->setCurrentIndex(0);
     m_query.grep = QStringLiteral("\\b%1\\b").arg(pid);

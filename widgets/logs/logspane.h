@@ -52,6 +52,8 @@ public:
     LogTableModel *model() const { return m_model; }
     LogView *view() const { return m_view; }
     QLineEdit *searchField() const { return m_search; }
+    /** The time window: the usual "Last …" choices, or the window an item opened ("Around …"). */
+    QComboBox *windowField() const { return m_window; }
     QLabel *statusLabel() const { return m_status; }
     LogCollector *collector() const { return m_collector.get(); }
     /** Lines read and let go: older than what memory holds, and not kept on disk either. */
@@ -71,6 +73,7 @@ private:
     LogQuery queryFromControls() const;
     void start(const LogQuery &query);
     void openSession(const QString &session);
+    void showOpenedWindow(const QString &label);
     void receive(const QList<LogEntry> &entries);
     void historyDone();
     void showHistory(const QList<QList<LogEntry>> &slices);
