@@ -18,10 +18,17 @@ class DockerEngine;
  * `opsdeck-lock.STACK`: creating a config whose name exists fails (HTTP 409) on every manager,
  * so taking the lock is one atomic call and every manager sees the same holder. Its data are
  * the holder's details (JSON), as in a releases environment's lock directory.
+ *
+ * A compose project's engine has no swarm, so its lock is a container of that name that is
+ * never started (the details in a label): container names are as unique, and as atomic to
+ * claim, as config names. Compose never sees it (it has no compose labels).
  */
 struct SwarmLock
 {
-    QString configId;
+    enum class Store { SwarmConfig, Container };
+
+    QString configId; // the config's id, or the lock container's
+    Store store = Store::SwarmConfig;
     QJsonObject details; // id, action, user, ref, comment, started (UTC, ISO 8601)
 
     bool isHeld() const { return !configId.isEmpty(); }
@@ -29,17 +36,27 @@ struct SwarmLock
     /** "deploying v2 since 2026-12-06 14:02 by ann@laptop (hotfix)". */
     QString describe() const;
 
+    /** The config's (or the container's) name: "opsdeck-lock.STACK". */
     static QString configName(const QString &stack);
-    /** Takes the lock; when it is held already, fails with the holder described. */
+    /** "swarm config opsdeck-lock.minitwit" or "container opsdeck-lock.minitwit". */
+    static QString placeName(Store store, const QString &stack);
+    /**
+     * Takes the lock; when it is held already, fails with the holder described. A container
+     * lock is created from `image` (one the engine has: a service's own; it never runs).
+     */
     static QFuture<Result<SwarmLock>> take(DockerEngine &engine, const QString &stack,
-                                           const QJsonObject &details);
+                                           const QJsonObject &details,
+                                           Store store = Store::SwarmConfig,
+                                           const QString &image = {});
     /** The lock as it is now (not held: an empty SwarmLock). */
-    static QFuture<Result<SwarmLock>> read(DockerEngine &engine, const QString &stack);
-    /** Removes the lock's config (a run removes only the one it took, by its id). */
+    static QFuture<Result<SwarmLock>> read(DockerEngine &engine, const QString &stack,
+                                           Store store = Store::SwarmConfig);
+    /** Removes the lock (a run removes only the one it took, by its id). */
     static QFuture<Result<QJsonDocument>> release(DockerEngine &engine, const SwarmLock &lock);
     /** Breaks whatever lock the stack has (a killed run's); the lock that was there, or an
      * empty one when there was none. */
-    static QFuture<Result<SwarmLock>> breakHeld(DockerEngine &engine, const QString &stack);
+    static QFuture<Result<SwarmLock>> breakHeld(DockerEngine &engine, const QString &stack,
+                                                Store store = Store::SwarmConfig);
 };
 
 } // namespace Opsdeck
