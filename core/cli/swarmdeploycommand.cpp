@@ -7,6 +7,7 @@
 #include "ctrlc.h"
 #include "deploy/hostlines.h"
 #include "deploycommand.h"
+#include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
 #include "docker/swarmlock.h"
@@ -21,13 +22,20 @@ namespace Opsdeck {
 
 namespace {
 
+/** "stack" or "compose project": what the environment's services are a part of. */
+QString unitName(const ContainerDeploySpec &spec)
+{
+    return spec.kind == ContainerDeploySpec::Kind::Compose ? QStringLiteral("compose project")
+                                                           : QStringLiteral("stack");
+}
+
 /** What a dry run prints: the services and images, the build script; nothing is changed. */
 int printPlan(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args)
 {
     const ContainerDeploySpec &spec = *session.environment().containers;
     DockerEngine *engine = session.context().docker();
     const Result<SwarmStatus> status =
-        engine ? EnvironmentSession::wait(readSwarmStatus(*engine, spec.stack))
+        engine ? EnvironmentSession::wait(readContainerStatus(*engine, spec))
                : Result<SwarmStatus>::failure(QStringLiteral("no manager host"));
     if (!status) {
         ctx.err << "opsdeck: " << status.errorString() << "\n";
@@ -46,12 +54,18 @@ int printPlan(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArg
             if (!line.isEmpty())
                 ctx.out << "    " << line << "\n";
         if (!spec.release.isEmpty())
-            ctx.out << "  release phase (one-off task): "
-                    << spec.release.join(QStringLiteral(" && ")) << "\n";
+            ctx.out << "  release phase (one-off "
+                    << (spec.kind == ContainerDeploySpec::Kind::Compose ? "container" : "task")
+                    << "): " << spec.release.join(QStringLiteral(" && ")) << "\n";
     }
-    ctx.out << "  update config: parallelism " << spec.updateParallelism << ", " << spec.updateOrder
-            << ", on failure " << spec.failureAction << ", monitor " << spec.monitorMs / 1000
-            << " s\n";
+    if (spec.kind == ContainerDeploySpec::Kind::Compose)
+        ctx.out << "  each container recreated in turn (stop, create from the new image, start); "
+                   "the old ones kept stopped until the new ones run for "
+                << spec.monitorMs / 1000 << " s and pass the health gate\n";
+    else
+        ctx.out << "  update config: parallelism " << spec.updateParallelism << ", "
+                << spec.updateOrder << ", on failure " << spec.failureAction << ", monitor "
+                << spec.monitorMs / 1000 << " s\n";
     if (spec.healthcheck)
         ctx.out << "  health gate: "
                 << (spec.healthcheck->url.isEmpty() ? spec.healthcheck->run : spec.healthcheck->url)
@@ -108,10 +122,21 @@ int runJob(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &
 }
 
 /** Takes or breaks the lock once confirmed; prints what happened, returns the exit code. */
-int changeLock(CliContext &ctx, DockerEngine &engine, const QString &stack, bool take,
+int changeLock(CliContext &ctx, DockerEngine &engine, const ContainerDeploySpec &spec, bool take,
                const QString &comment, ActionResult *result)
 {
+    const QString &stack = spec.stack;
+    const bool compose = spec.kind == ContainerDeploySpec::Kind::Compose;
+    const SwarmLock::Store store =
+        compose ? SwarmLock::Store::Container : SwarmLock::Store::SwarmConfig;
     if (take) {
+        QString image; // a compose lock is a container: of an image the engine has
+        if (compose) {
+            const Result<SwarmStatus> status =
+                EnvironmentSession::wait(readContainerStatus(engine, spec));
+            if (status && !status->services.isEmpty())
+                image = status->services.first().image;
+        }
         const QJsonObject details{
             {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
             {QStringLiteral("action"), QStringLiteral("locked by hand:")},
@@ -120,17 +145,18 @@ int changeLock(CliContext &ctx, DockerEngine &engine, const QString &stack, bool
             {QStringLiteral("comment"), comment},
             {QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
         const Result<SwarmLock> taken =
-            EnvironmentSession::wait(SwarmLock::take(engine, stack, details));
+            EnvironmentSession::wait(SwarmLock::take(engine, stack, details, store, image));
         if (!taken) {
             ctx.err << "opsdeck lock: " << taken.errorString() << "\n";
             *result = ActionResult(Result<QString>::failure(taken.errorString()));
             return ExitCode::Problems;
         }
-        ctx.out << "locked " << stack << " (swarm config " << SwarmLock::configName(stack) << ")\n";
+        ctx.out << "locked " << stack << " (" << SwarmLock::placeName(store, stack) << ")\n";
         *result = ActionResult(QString());
         return ExitCode::Ok;
     }
-    const Result<SwarmLock> held = EnvironmentSession::wait(SwarmLock::breakHeld(engine, stack));
+    const Result<SwarmLock> held =
+        EnvironmentSession::wait(SwarmLock::breakHeld(engine, stack, store));
     if (!held) {
         ctx.err << "opsdeck unlock: " << held.errorString() << "\n";
         *result = ActionResult(Result<QString>::failure(held.errorString()));
@@ -153,8 +179,8 @@ int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const 
 {
     const ContainerDeploySpec &spec = *session.environment().containers;
     DockerEngine *engine = session.context().docker();
-    if (spec.kind != ContainerDeploySpec::Kind::Swarm || !engine) {
-        ctx.err << "opsdeck: a compose environment has no deploy lock yet\n";
+    if (!engine) {
+        ctx.err << "opsdeck: no host to reach Docker on\n";
         return ExitCode::Failure;
     }
     ActionRequest request;
@@ -163,10 +189,10 @@ int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const 
     request.environment = session.environment().name;
     request.isProtected = session.environment().isProtected;
     request.target = spec.stack;
-    request.description = take ? QStringLiteral("Take the deploy lock of the stack %1 of %2")
-                                     .arg(spec.stack, request.environment)
-                               : QStringLiteral("Break the deploy lock of the stack %1 of %2")
-                                     .arg(spec.stack, request.environment);
+    request.description = take ? QStringLiteral("Take the deploy lock of the %1 %2 of %3")
+                                     .arg(unitName(spec), spec.stack, request.environment)
+                               : QStringLiteral("Break the deploy lock of the %1 %2 of %3")
+                                     .arg(unitName(spec), spec.stack, request.environment);
     request.comment = comment;
     ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, yes));
     int code = ExitCode::Usage;
@@ -174,7 +200,7 @@ int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const 
         request,
         [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             ActionResult result(Result<QString>::failure(QStringLiteral("did not run")));
-            code = changeLock(ctx, *engine, spec.stack, take, confirmed.comment, &result);
+            code = changeLock(ctx, *engine, spec, take, confirmed.comment, &result);
             finish(result);
         },
         [&](const ActionOutcome &outcome) {
@@ -189,10 +215,6 @@ int runSwarmLock(CliContext &ctx, EnvironmentSession &session, bool take, const 
 int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArgs &args)
 {
     const ContainerDeploySpec &spec = *session.environment().containers;
-    if (spec.kind != ContainerDeploySpec::Kind::Swarm) {
-        ctx.err << "opsdeck: deploys of compose environments are not available yet\n";
-        return ExitCode::Failure;
-    }
     if (args.dryRun)
         return printPlan(ctx, session, args);
     ActionRequest request;
@@ -206,19 +228,22 @@ int runSwarmDeploy(CliContext &ctx, EnvironmentSession &session, const SwarmDepl
     const QString what =
         args.refOrImage.isEmpty() ? QStringLiteral("the previous image") : args.refOrImage;
     request.description = args.kind == DeployRunner::Kind::Deploy
-                              ? QStringLiteral("Deploy %1 to the stack %2 of %3")
-                                    .arg(what, spec.stack, request.environment)
-                              : QStringLiteral("Roll the stack %1 of %2 back to %3")
-                                    .arg(spec.stack, request.environment, what);
+                              ? QStringLiteral("Deploy %1 to the %2 %3 of %4")
+                                    .arg(what, unitName(spec), spec.stack, request.environment)
+                              : QStringLiteral("Roll the %1 %2 of %3 back to %4")
+                                    .arg(unitName(spec), spec.stack, request.environment, what);
     if (args.kind == DeployRunner::Kind::Command) {
         request.target = args.service;
         request.description =
             args.exec ? QStringLiteral("Run in %1 of %2, already running (docker exec), on %3:\n%4")
                             .arg(args.task.isEmpty() ? QStringLiteral("a task") : args.task,
                                  args.service, request.environment, args.command)
-                      : QStringLiteral("Run in a one-off task of %1 (its image, environment and "
-                                       "mounts) on %2:\n%3")
-                            .arg(args.service, request.environment, args.command);
+                      : QStringLiteral("Run in a one-off %1 of %2 (its image, environment and "
+                                       "mounts) on %3:\n%4")
+                            .arg(spec.kind == ContainerDeploySpec::Kind::Compose
+                                     ? QStringLiteral("container")
+                                     : QStringLiteral("task"),
+                                 args.service, request.environment, args.command);
     }
     request.comment = args.comment;
     ActionPipeline pipeline(AuditLog::shared(), std::make_shared<CliConfirmer>(ctx.err, args.yes));

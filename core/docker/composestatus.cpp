@@ -57,6 +57,13 @@ SwarmStatus composeStatusOf(const QString &project, const QString &host,
         const QJsonObject labels = c.value(QLatin1String("Labels")).toObject();
         if (labels.value(kProjectLabel).toString() != project)
             continue;
+        // A deploy's old container, kept stopped until the new one passes: not the service's.
+        if (c.value(QLatin1String("Names"))
+                .toArray()
+                .first()
+                .toString()
+                .contains(QLatin1String(".opsdeck-kept-")))
+            continue;
         const QString name = labels.value(kServiceLabel).toString();
         SwarmService &service = byName[name];
         service.name = name;

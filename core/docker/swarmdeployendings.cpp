@@ -23,6 +23,8 @@ void SwarmDeployRunner::rollBackServices(const QString &why)
     if (std::exchange(m_rollingBack, true))
         return; // a second failure while the first is being rolled back
     say(tr("rolling back: %1").arg(why));
+    if (isCompose())
+        return restoreContainers(why);
     setPhase(Phase::Rollout, tr("Rolling back"), tr("Rollback"));
     int sent = 0;
     for (Target &t : m_targets) {

@@ -62,6 +62,7 @@ void SwarmDeployRunner::begin(DeployRunner::Kind kind, const QString &comment)
     m_summary.clear();
     m_revision.clear();
     m_targets.clear();
+    m_recreations.clear();
     m_previousImages.clear();
     m_failureReport.clear();
     m_lock = {};
@@ -132,10 +133,15 @@ void SwarmDeployRunner::say(const QString &line, const QString &source)
 
 void SwarmDeployRunner::preflight()
 {
+    if (!m_engine || !m_environment.containers)
+        return conclude(
+            Outcome::Refused,
+            tr("environment '%1' is not a container environment").arg(m_environment.name));
+    if (isCompose()) {
+        setPhase(Phase::Preflight, tr("Reading the compose project %1").arg(m_spec.stack));
+        return preflightCompose();
+    }
     setPhase(Phase::Preflight, tr("Reading the stack %1").arg(m_spec.stack));
-    if (!m_engine || m_spec.kind != ContainerDeploySpec::Kind::Swarm)
-        return conclude(Outcome::Refused,
-                        tr("environment '%1' is not a swarm environment").arg(m_environment.name));
     const QString filters =
         filtersQuery({{QStringLiteral("label"),
                        QJsonArray{QStringLiteral("%1=%2").arg(kStackLabel, m_spec.stack)}}});
@@ -205,20 +211,22 @@ void SwarmDeployRunner::takeLock()
         {QStringLiteral("user"), AuditLog::currentUser()},
         {QStringLiteral("comment"), m_comment},
         {QStringLiteral("started"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
-    onFinished(SwarmLock::take(*m_engine, m_spec.stack, details), this,
-               [this](const Result<SwarmLock> &lock) {
-                   if (!lock)
-                       return conclude(Outcome::Refused, lock.errorString());
-                   m_lock = *lock;
-                   say(tr("locked %1 (swarm config %2)")
-                           .arg(m_spec.stack, SwarmLock::configName(m_spec.stack)));
-                   if (m_cancelRequested)
-                       return conclude(Outcome::Cancelled, tr("cancelled before anything changed"));
-                   if (m_kind == DeployRunner::Kind::Deploy)
-                       build();
-                   else
-                       update();
-               });
+    const SwarmLock::Store store =
+        isCompose() ? SwarmLock::Store::Container : SwarmLock::Store::SwarmConfig;
+    onFinished(
+        SwarmLock::take(*m_engine, m_spec.stack, details, store, m_targets.first().fromImage), this,
+        [this, store](const Result<SwarmLock> &lock) {
+            if (!lock)
+                return conclude(Outcome::Refused, lock.errorString());
+            m_lock = *lock;
+            say(tr("locked %1 (%2)").arg(m_spec.stack, SwarmLock::placeName(store, m_spec.stack)));
+            if (m_cancelRequested)
+                return conclude(Outcome::Cancelled, tr("cancelled before anything changed"));
+            if (m_kind == DeployRunner::Kind::Deploy)
+                build();
+            else
+                update();
+        });
 }
 
 // ---- build and release phase ------------------------------------------------------------------
@@ -300,6 +308,8 @@ void SwarmDeployRunner::startOneOff(const Target &from, const QString &image,
     // its tasks have, Kamal's `app exec` in a new container. It runs once and is removed.
     m_oneOffSource = source;
     m_oneOffDone = std::move(done);
+    if (isCompose())
+        return startOneOffContainer(from, image, command);
     const QString name = QStringLiteral("%1-%2-%3")
                              .arg(from.name,
                                   m_kind == DeployRunner::Kind::Command ? QStringLiteral("run")
@@ -340,6 +350,31 @@ void SwarmDeployRunner::startOneOff(const Target &from, const QString &image,
 
 void SwarmDeployRunner::watchOneOff()
 {
+    if (isCompose()) {
+        const QString path = QStringLiteral("/containers/%1/json").arg(m_oneOffService);
+        onFinished(m_engine->get(path), this, [this](const Result<QJsonDocument> &container) {
+            const QJsonObject state =
+                container ? container->object().value(QLatin1String("State")).toObject()
+                          : QJsonObject();
+            const QString status = state.value(QLatin1String("Status")).toString();
+            const bool ended =
+                container && (status == QLatin1String("exited") || status == QLatin1String("dead"));
+            if (ended) {
+                const int code = state.value(QLatin1String("ExitCode")).toInt();
+                const QString error = state.value(QLatin1String("Error")).toString();
+                return oneOffEnded(
+                    code == 0 ? QStringLiteral("complete") : QStringLiteral("failed"),
+                    code == 0 ? error
+                              : tr("exit code %1%2")
+                                    .arg(code)
+                                    .arg(error.isEmpty() ? QString() : u": " + error));
+            }
+            if (m_cancelRequested || m_waited.elapsed() > kOneOffTimeoutMs)
+                return oneOffEnded(QStringLiteral("timed out"), QString());
+            QTimer::singleShot(kPollMs, this, &SwarmDeployRunner::watchOneOff);
+        });
+        return;
+    }
     const QString filters =
         filtersQuery({{QStringLiteral("service"), QJsonArray{m_oneOffService}}});
     onFinished(m_engine->get(QStringLiteral("/tasks?") + filters), this,
@@ -364,26 +399,30 @@ void SwarmDeployRunner::watchOneOff()
 void SwarmDeployRunner::oneOffEnded(const QString &state, const QString &error)
 {
     const QString serviceId = m_oneOffService;
-    const QString logs = QStringLiteral("/services/%1/logs?stdout=1&stderr=1&tail=%2")
-                             .arg(serviceId)
+    const QString kind = isCompose() ? QStringLiteral("containers") : QStringLiteral("services");
+    const QString logs = QStringLiteral("/%1/%2/logs?stdout=1&stderr=1&tail=%3")
+                             .arg(kind, serviceId)
                              .arg(kOneOffLogLines);
-    onFinished(m_engine->getRaw(logs), this,
-               [this, serviceId, state, error](const Result<QByteArray> &raw) {
-                   if (raw)
-                       for (const QByteArray &line :
-                            DockerEngine::demultiplexLogs(*raw).split('\n'))
-                           if (!line.isEmpty())
-                               say(QString::fromUtf8(line), m_oneOffSource);
-                   // Done with it either way (a cancelled one stops with it); gone before the
-                   // run goes on, so no later step sees it among the stack's services.
-                   onFinished(m_engine->send("DELETE", QStringLiteral("/services/") + serviceId),
-                              this, [this, state, error](const Result<QJsonDocument> &removed) {
-                                  if (!removed)
-                                      say(tr("warning: %1").arg(removed.errorString()));
-                                  m_oneOffService.clear();
-                                  m_oneOffDone(state, error);
-                              });
-               });
+    onFinished(
+        m_engine->getRaw(logs), this,
+        [this, serviceId, kind, state, error](const Result<QByteArray> &raw) {
+            if (raw)
+                for (const QByteArray &line : DockerEngine::demultiplexLogs(*raw).split('\n'))
+                    if (!line.isEmpty())
+                        say(QString::fromUtf8(line), m_oneOffSource);
+            // Done with it either way (a cancelled one stops with it); gone before the
+            // run goes on, so no later step sees it among the stack's services.
+            const QString remove =
+                QStringLiteral("/%1/%2%3")
+                    .arg(kind, serviceId, isCompose() ? QStringLiteral("?force=1") : QString());
+            onFinished(m_engine->send("DELETE", remove), this,
+                       [this, state, error](const Result<QJsonDocument> &removed) {
+                           if (!removed)
+                               say(tr("warning: %1").arg(removed.errorString()));
+                           m_oneOffService.clear();
+                           m_oneOffDone(state, error);
+                       });
+        });
 }
 
 // ---- the update -------------------------------------------------------------------------------
@@ -417,6 +456,8 @@ QJsonObject SwarmDeployRunner::updatedSpec(const Target &target) const
 
 void SwarmDeployRunner::update()
 {
+    if (isCompose())
+        return recreateContainers();
     const bool previous = m_kind == DeployRunner::Kind::Rollback && m_image.isEmpty();
     setPhase(Phase::Rollout,
              previous ? tr("Rolling back to each service's previous image")
@@ -542,8 +583,7 @@ void SwarmDeployRunner::updatesSettled()
 void SwarmDeployRunner::healthGate()
 {
     if (!m_spec.healthcheck)
-        return conclude(Outcome::Succeeded,
-                        tr("%1 updated to %2").arg(m_spec.stack, shortImage(m_image)));
+        return succeed(tr("%1 updated to %2").arg(m_spec.stack, shortImage(m_image)));
     const QString image = m_image.isEmpty() ? tr("the previous image") : shortImage(m_image);
     if (m_spec.healthcheck->url.isEmpty()) {
         // `run:` runs in the new image, as a one-off task beside the updated ones: there is no
@@ -560,8 +600,7 @@ void SwarmDeployRunner::healthGate()
                             return rollBackServices(
                                 tr("the health check `%1` failed (%2)")
                                     .arg(m_spec.healthcheck->run, describeEnd(state, error)));
-                        conclude(Outcome::Succeeded,
-                                 tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
+                        succeed(tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
                     });
         return;
     }
@@ -582,8 +621,7 @@ void SwarmDeployRunner::healthGate()
                 if (!healthy)
                     return rollBackServices(detail);
                 say(tr("healthy: %1").arg(detail));
-                conclude(Outcome::Succeeded,
-                         tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
+                succeed(tr("%1 updated to %2, healthy").arg(m_spec.stack, image));
             });
     m_gate->start();
 }

@@ -37,6 +37,14 @@ class SshPool;
  * last 50 log lines are shown. Rollback: the same update to an earlier image (or each
  * service's previous spec), without build and release phase. Run: a command in a one-off task
  * of a service (no lock: it changes no service).
+ *
+ * A compose project (`kind: compose`) goes the same way on its one host's engine, with
+ * containers for tasks: the lock is a container that never runs, one-off containers stand in
+ * for one-off tasks, and the update recreates each container of each service from the new
+ * image (stop, keep under another name, create with the same config, start), as `docker
+ * compose up -d --no-deps SERVICE` does after an image change. The old containers are kept,
+ * stopped, until the new ones pass the monitor time and the health gate: a failure puts those
+ * very containers back; a success removes them.
  */
 class SwarmDeployRunner final : public QObject
 {
@@ -68,6 +76,7 @@ public:
                     const QString &comment);
     void cancel();
 
+    bool isCompose() const { return m_spec.kind == ContainerDeploySpec::Kind::Compose; }
     bool isRunning() const { return m_phase != Phase::Idle && m_phase != Phase::Done; }
     DeployRunner::Kind kind() const { return m_kind; }
     Phase phase() const { return m_phase; }
@@ -116,6 +125,18 @@ private:
         QString startedBefore; // UpdateStatus.StartedAt before the run: not ours
         bool updated = false;  // Opsdeck sent it an update
         bool settled = false;
+        QList<QJsonObject> containers; // compose: each container as inspected, by number
+    };
+    /** One compose container being replaced, and how far that went (what a failure undoes). */
+    struct Recreation
+    {
+        QString service;
+        QString name; // "minitwit-web-1"
+        QString oldId;
+        QJsonObject old; // as inspected
+        QString newId;
+        bool stopped = false;
+        bool renamed = false;
     };
 
     void begin(DeployRunner::Kind kind, const QString &comment);
@@ -123,6 +144,9 @@ private:
     void setPhase(Phase phase, const QString &label, const QString &step = {});
     void say(const QString &line, const QString &source = {});
     void preflight();
+    void preflightCompose();
+    void inspectComposeTargets();
+    void readImageConfigs();
     void takeLock();
     void build();
     void releasePhase();
@@ -136,6 +160,8 @@ private:
     void cancelExec();
     void startOneOff(const Target &from, const QString &image, const QString &command,
                      const QString &source, OneOffDone done);
+    void startOneOffContainer(const Target &from, const QString &image, const QString &command);
+    void chooseExecContainer();
     void watchOneOff();
     void oneOffEnded(const QString &state, const QString &error);
     static QString describeEnd(const QString &state, const QString &error);
@@ -143,13 +169,32 @@ private:
     void updateService(Target &target);
     void pollUpdates();
     void updatesSettled();
+    void recreateContainers();
+    void recreateNext(qsizetype index);
+    void createReplacement(qsizetype index);
+    void connectNetworks(const QString &container, QStringList networks, const QJsonObject &from,
+                         std::function<void(const QString &error)> done);
+    void monitorRecreated();
     void healthGate();
+    /** Success: a compose update first removes the containers it kept for a failure. */
+    void succeed(const QString &summary);
+    void restoreContainers(const QString &why);
+    void restoreNext(qsizetype index, const QString &why);
+    void reportRecreated(const QString &why);
     void rollBackServices(const QString &why);
     void pollRollback(const QString &why);
     void reportFailingTasks(const QString &why);
     void conclude(Outcome outcome, const QString &summary);
     void unlockAndFinish();
     QJsonObject updatedSpec(const Target &target) const;
+    /**
+     * The body of POST /containers/create for a container like `inspected`, from `image`:
+     * what the container's image gave it (`imageConfig`: its CMD, ENV, labels…) is left out,
+     * so the new image's own apply, as when compose creates a container from its file.
+     */
+    static QJsonObject containerBody(const QJsonObject &inspected, const QJsonObject &imageConfig,
+                                     const QString &image);
+    QString keptName(const QString &name) const;
 
     SshPool *m_pool;
     QPointer<DockerEngine> m_engine;
@@ -166,6 +211,8 @@ private:
     QString m_image;
     QString m_runId;
     QList<Target> m_targets;
+    QList<Recreation> m_recreations;            // compose
+    QHash<QString, QJsonObject> m_imageConfigs; // compose: image id → its Config
     QHash<QString, QString> m_previousImages;
     QStringList m_failureReport;
     SwarmLock m_lock;

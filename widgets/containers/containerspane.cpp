@@ -191,16 +191,25 @@ bool ContainersPane::isCompose() const
     return spec && spec->kind == ContainerDeploySpec::Kind::Compose;
 }
 
+SwarmLock::Store ContainersPane::lockStore() const
+{
+    return isCompose() ? SwarmLock::Store::Container : SwarmLock::Store::SwarmConfig;
+}
+
+QString ContainersPane::unitName() const
+{
+    return isCompose() ? tr("compose project %1").arg(m_stack) : tr("stack %1").arg(m_stack);
+}
+
 void ContainersPane::updateActions()
 {
-    const bool swarm = m_engine && context().environment().containers &&
-                       context().environment().containers->kind == ContainerDeploySpec::Kind::Swarm;
-    m_deployAction->setEnabled(swarm && !m_deployView->isRunning());
-    m_rollbackAction->setEnabled(swarm && !m_deployView->isRunning());
-    m_runAction->setEnabled(swarm && !m_deployView->isRunning());
-    m_logsAction->setEnabled(swarm);
+    const bool engine = m_engine && context().environment().containers;
+    m_deployAction->setEnabled(engine && !m_deployView->isRunning());
+    m_rollbackAction->setEnabled(engine && !m_deployView->isRunning());
+    m_runAction->setEnabled(engine && !m_deployView->isRunning());
+    m_logsAction->setEnabled(engine);
     // A lock our own run holds is released by that run: only one nobody here holds is broken.
-    m_breakLockAction->setEnabled(swarm && m_lock.isHeld() && !m_deployView->isRunning());
+    m_breakLockAction->setEnabled(engine && m_lock.isHeld() && !m_deployView->isRunning());
 }
 
 ActionRequest ContainersPane::request(ActionKind kind, const QString &target,
@@ -235,13 +244,20 @@ void ContainersPane::requestDeploy(const QString &ref)
     const ContainerDeploySpec &spec = *context().environment().containers;
     ActionRequest r = request(
         ActionKind::Deploy, QStringLiteral("%1 (%2)").arg(spec.stack, ref),
-        tr("Deploy %1 to the stack %2 of %3.\nBuilt on %4 into %5, the release phase run once, "
-           "then every service of %5 updated (%6, %7 at a time) and health-checked; on failure "
-           "the services go back to the image they ran.")
-            .arg(ref, spec.stack, context().environment().name,
-                 spec.buildHost.isEmpty() ? spec.host : spec.buildHost, spec.image,
-                 spec.updateOrder)
-            .arg(spec.updateParallelism));
+        isCompose()
+            ? tr("Deploy %1 to the %2 of %3.\nBuilt on %4 into %5, the release phase run once, "
+                 "then each container of %5 recreated from the new image in turn and "
+                 "health-checked; on failure the old containers, kept stopped until then, are "
+                 "started again.")
+                  .arg(ref, unitName(), context().environment().name,
+                       spec.buildHost.isEmpty() ? spec.host : spec.buildHost, spec.image)
+            : tr("Deploy %1 to the %2 of %3.\nBuilt on %4 into %5, the release phase run once, "
+                 "then every service of %5 updated (%6, %7 at a time) and health-checked; on "
+                 "failure the services go back to the image they ran.")
+                  .arg(ref, unitName(), context().environment().name,
+                       spec.buildHost.isEmpty() ? spec.host : spec.buildHost, spec.image,
+                       spec.updateOrder)
+                  .arg(spec.updateParallelism));
     m_actions.submit(r, [this, ref](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
         auto *runner =
             new SwarmDeployRunner(context().sshPool(), m_engine, context().environment());
@@ -286,9 +302,11 @@ RollbackDialog *ContainersPane::openRollbackDialog(const QList<QJsonObject> &ima
     const auto builtAt = [](const QJsonObject &image) {
         return QDateTime::fromSecsSinceEpoch(image.value(QLatin1String("Created")).toInteger());
     };
-    QList<RollbackChoice> choices{
-        {QString(), tr("Each service's previous image (Swarm's own rollback)"),
-         imagesNewestFirst.isEmpty() ? QDateTime() : builtAt(imagesNewestFirst.first())}};
+    QList<RollbackChoice> choices;
+    if (!isCompose()) // a compose container keeps no previous spec
+        choices << RollbackChoice{
+            QString(), tr("Each service's previous image (Swarm's own rollback)"),
+            imagesNewestFirst.isEmpty() ? QDateTime() : builtAt(imagesNewestFirst.first())};
     for (qsizetype i = 0; i < imagesNewestFirst.size(); ++i) {
         const QJsonObject &image = imagesNewestFirst.at(i);
         const QJsonObject labels = image.value(QLatin1String("Labels")).toObject();
@@ -307,9 +325,8 @@ RollbackDialog *ContainersPane::openRollbackDialog(const QList<QJsonObject> &ima
                 since};
     }
     auto *dialog = new RollbackDialog(
-        tr("Put the services of the stack <b>%1</b> back on an earlier image, then "
-           "health-check them:")
-            .arg(m_stack.toHtmlEscaped()),
+        tr("Put the services of the %1 back on an earlier image, then health-check them:")
+            .arg(QStringLiteral("<b>%1</b>").arg(unitName().toHtmlEscaped())),
         choices, context().monitoringSession(), this);
     dialog->setWindowTitle(tr("Roll back %1").arg(context().environment().name));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -323,9 +340,9 @@ void ContainersPane::requestRollback(const QString &image)
 {
     const QString what = image.isEmpty() ? tr("each service's previous image") : image;
     ActionRequest r = request(ActionKind::Rollback, QStringLiteral("%1 (%2)").arg(m_stack, what),
-                              tr("Put the services of the stack %1 of %2 back on %3, then "
+                              tr("Put the services of the %1 of %2 back on %3, then "
                                  "health-check.\nThe database is not rolled back.")
-                                  .arg(m_stack, context().environment().name, what));
+                                  .arg(unitName(), context().environment().name, what));
     m_actions.submit(
         r, [this, image, what](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             auto *runner =
@@ -364,7 +381,14 @@ void ContainersPane::followLogs()
         return;
     m_bottom->show();
     m_bottom->setCurrentWidget(m_logView);
-    m_logView->followService(service->id, service->name);
+    if (!isCompose())
+        return m_logView->followService(service->id, service->name);
+    // A compose service is its containers: the running one (the first if none runs).
+    const auto running = std::find_if(service->tasks.cbegin(), service->tasks.cend(),
+                                      [](const SwarmTask &t) { return t.state == u"running"; });
+    const SwarmTask &task = running != service->tasks.cend() ? *running : service->tasks.first();
+    m_logView->followContainer(task.containerId,
+                               QStringLiteral("%1.%2").arg(service->name).arg(task.slot));
 }
 
 RunInTaskDialog *ContainersPane::chooseRun()
@@ -385,12 +409,13 @@ void ContainersPane::requestRun(const QString &service, const QString &command, 
                                 const QString &taskLabel)
 {
     const QString environment = context().environment().name;
-    ActionRequest r = request(
-        ActionKind::RunCommand, service,
-        task.isEmpty()
-            ? tr("Run in a one-off task of %1 on %2:\n%3").arg(service, environment, command)
-            : tr("Run in %1, already running (docker exec), on %2:\n%3")
-                  .arg(taskLabel, environment, command));
+    ActionRequest r =
+        request(ActionKind::RunCommand, service,
+                task.isEmpty() ? (isCompose() ? tr("Run in a one-off container of %1 on %2:\n%3")
+                                              : tr("Run in a one-off task of %1 on %2:\n%3"))
+                                     .arg(service, environment, command)
+                               : tr("Run in %1, already running (docker exec), on %2:\n%3")
+                                     .arg(taskLabel, environment, command));
     m_actions.submit(r, [this, service, command, task](const ActionRequest &confirmed,
                                                        ActionPipeline::Finish finish) {
         auto *runner =
@@ -407,12 +432,13 @@ void ContainersPane::requestBreakLock()
 {
     if (!m_lock.isHeld())
         return;
-    ActionRequest r = request(ActionKind::BreakLock, m_stack,
-                              tr("Break the deploy lock of the stack %1 of %2, held by: %3")
-                                  .arg(m_stack, context().environment().name, m_lock.describe()));
+    ActionRequest r =
+        request(ActionKind::BreakLock, m_stack,
+                tr("Break the deploy lock of the %1 of %2, held by: %3")
+                    .arg(unitName(), context().environment().name, m_lock.describe()));
     m_actions.submit(r, [this](const ActionRequest &, ActionPipeline::Finish finish) {
         onFinished(
-            SwarmLock::breakHeld(*m_engine, m_stack), this,
+            SwarmLock::breakHeld(*m_engine, m_stack, lockStore()), this,
             [this, finish](const Result<SwarmLock> &broken) {
                 finish(broken ? ActionResult(broken->isHeld()
                                                  ? tr("broke the lock: %1").arg(broken->describe())
@@ -456,15 +482,14 @@ void ContainersPane::refresh()
     }
     m_reading = true;
     const quint64 generation = ++m_generation;
-    if (!isCompose())
-        onFinished(SwarmLock::read(*m_engine, m_stack), this,
-                   [this](const Result<SwarmLock> &lock) {
-                       if (!lock)
-                           return; // the status read says what is wrong with the engine
-                       m_lock = *lock;
-                       updateHeader();
-                       updateActions();
-                   });
+    onFinished(SwarmLock::read(*m_engine, m_stack, lockStore()), this,
+               [this](const Result<SwarmLock> &lock) {
+                   if (!lock)
+                       return; // the status read says what is wrong with the engine
+                   m_lock = *lock;
+                   updateHeader();
+                   updateActions();
+               });
     onFinished(readContainerStatus(*m_engine, *context().environment().containers), this,
                [this, generation](const Result<SwarmStatus> &status) {
                    m_reading = false;

@@ -90,6 +90,9 @@ private:
     QString selectedService() const;
     void updateActions();
     bool isCompose() const;
+    SwarmLock::Store lockStore() const;
+    /** "stack minitwit" or "compose project minitwit". */
+    QString unitName() const;
 
     DockerEngine *m_engine;
     QString m_stack;

@@ -30,7 +30,9 @@ RunInTaskDialog::RunInTaskDialog(const SwarmService &service, QWidget *parent)
     m_command->setPlaceholderText(tr("python3 manage.py showmigrations"));
     m_command->setMinimumWidth(420);
     m_where->setObjectName(QStringLiteral("runWhere"));
-    m_where->addItem(tr("A new task (the service's image, environment and mounts)"));
+    const bool compose = service.mode == QLatin1String("compose");
+    m_where->addItem(compose ? tr("A new container (the service's image, environment and mounts)")
+                             : tr("A new task (the service's image, environment and mounts)"));
     for (const SwarmTask &task : service.tasks) {
         if (!task.isCurrent() || task.state != QLatin1String("running"))
             continue;

@@ -42,6 +42,16 @@ ServiceLogView::~ServiceLogView()
 
 void ServiceLogView::followService(const QString &serviceId, const QString &name)
 {
+    follow(QStringLiteral("/services/%1/logs").arg(serviceId), name);
+}
+
+void ServiceLogView::followContainer(const QString &containerId, const QString &name)
+{
+    follow(QStringLiteral("/containers/%1/logs").arg(containerId), name);
+}
+
+void ServiceLogView::follow(const QString &logsPath, const QString &name)
+{
     stop();
     if (!m_engine)
         return;
@@ -51,10 +61,9 @@ void ServiceLogView::followService(const QString &serviceId, const QString &name
     m_partial.clear();
     m_title->setText(tr("Logs of %1 (following)").arg(name));
     m_stop->setEnabled(true);
-    const QString path = QStringLiteral("/services/%1/logs?follow=1&stdout=1&stderr=1&timestamps=1"
-                                        "&details=0&tail=%2")
-                             .arg(serviceId)
-                             .arg(kTailLines);
+    const QString path =
+        logsPath + QStringLiteral("?follow=1&stdout=1&stderr=1&timestamps=1&details=0&tail=%1")
+                       .arg(kTailLines);
     m_followId = m_engine->follow(
         path, this, [this](const QByteArray &data) { receive(data); },
         [this](const QString &error) {

@@ -29,6 +29,8 @@ public:
     ~ServiceLogView() override;
 
     void followService(const QString &serviceId, const QString &name);
+    /** A compose service's container (`GET /containers/ID/logs`): the same stream format. */
+    void followContainer(const QString &containerId, const QString &name);
     void stop();
     bool isFollowing() const { return m_followId != 0; }
     QString serviceName() const { return m_name; }
@@ -38,6 +40,7 @@ signals:
     void linesAdded();
 
 private:
+    void follow(const QString &logsPath, const QString &name);
     void receive(const QByteArray &data);
 
     QPointer<DockerEngine> m_engine;
