@@ -95,11 +95,26 @@ start() {
         "$docker" stack deploy -c "$state/build/v1/stack.yml" minitwit >/dev/null
     wait_for_port $((base + 1)) 60
     wait_for_port $((base + 2)) 60
+    # A compose project on the same engine, made by docker-compose itself: one Minitwit on its
+    # own database and port. Without docker-compose the swarm still comes up, without it.
+    local compose_port=
+    if command -v docker-compose >/dev/null; then
+        psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "create database minitwit_compose" >/dev/null
+        (cd "$state/build/v1" && DB_NAME=minitwit_compose DB_HOST=127.0.0.1 DB_PORT=$PGPORT DB_USER=postgres \
+            /usr/bin/python3 manage.py migrate --noinput >/dev/null)
+        compose_port=$(free_port)
+        MINITWIT_TAG=v1 MINITWIT_PORT=$compose_port MINITWIT_DB_NAME=minitwit_compose MINITWIT_DB_PORT=$PGPORT \
+            docker-compose -p minitwit-compose -f "$state/build/v1/compose.yml" up -d >/dev/null 2>"$state/compose.log" ||
+            why_not "docker-compose up failed: $(tail -n 3 "$state/compose.log")"
+        wait_for_port "$compose_port" 60
+    else
+        echo "swarm: no docker-compose here (apt-get install docker-compose): no compose environment" >&2
+    fi
     # The demo's workspace plus a `swarm` environment managed through web1.
     python3 - "$demo_dir/opsdeck.yaml" "$state/opsdeck.yaml" "$state/docker.sock" "$GIT_REPO" \
-        "$PGPORT" "$base" <<'PY'
+        "$PGPORT" "$base" "$compose_port" <<'PY'
 import sys
-source, target, socket, repo, pg_port, base = sys.argv[1:]
+source, target, socket, repo, pg_port, base, compose_port = sys.argv[1:]
 text = open(source).read()
 env = f"""  swarm:
     hosts: [web1]
@@ -121,6 +136,26 @@ env = f"""  swarm:
       - docker: web
 
 """
+if compose_port:
+    env += f"""  compose:
+    hosts: [web1]
+    database:
+      conninfo: "host=127.0.0.1 port={pg_port} dbname=minitwit_compose user=postgres"
+      tunnel: bastion
+    deploy:
+      kind: compose
+      host: web1
+      project: minitwit-compose
+      docker_socket: {socket}
+      image: minitwit
+      repo: {repo}
+      compose_file: compose.yml
+      release: ["python3 manage.py migrate --noinput"]
+      healthcheck: {{ url: "http://127.0.0.1:{compose_port}/up", interval: 1s, timeout: 5s, budget: 30s }}
+    logs:
+      - docker: web
+
+"""
 at = text.index("\ndashboards:")
 open(target, "w").write(text[:at + 1] + env + text[at + 1:])
 PY
@@ -129,9 +164,12 @@ DOCKER_SOCKET=$state/docker.sock
 SWARM_STACK=minitwit
 SWARM_PORT_BASE=$base
 SWARM_DB_NAME=minitwit_swarm
+COMPOSE_PROJECT=${compose_port:+minitwit-compose}
+COMPOSE_PORT=$compose_port
 WORKSPACE=$state/opsdeck.yaml
 ENV
     echo "swarm: minitwit 2/2 on v1, ports $((base + 1)) and $((base + 2)), engine $state/docker.sock"
+    [[ -z $compose_port ]] || echo "compose: minitwit-compose 1/1 on v1, port $compose_port"
 }
 
 "$cmd"

@@ -201,6 +201,46 @@ private slots:
         screenshot(pane.get(), QStringLiteral("containers-rollback.png"));
     }
 
+    void aComposeDeployFromThePaneRecreatesAndPutsBack()
+    {
+        if (m_swarm.value(QStringLiteral("COMPOSE_PROJECT")).isEmpty())
+            QFAIL("the swarm fixture made no compose project (is docker-compose installed?)");
+        QTemporaryDir dir;
+        auto audit = std::make_shared<AuditLog>(dir.filePath(QStringLiteral("audit.sqlite")));
+        TestPane<ContainersPane> pane(*m_workspace, QStringLiteral("compose"), m_pool.get());
+        pane->setAuditLog(audit);
+        pane->resize(1280, 800);
+        pane->show();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->hasLoaded(), 30'000);
+        QCOMPARE(pane->model()->rowCount(), 1);
+        QCOMPARE(pane->model()->item(0, 0)->text(), QStringLiteral("web"));
+        QCOMPARE(pane->model()->item(0, 3)->text(), QStringLiteral("1/1"));
+        const auto webContainer = [] {
+            return docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
+                           QStringLiteral("label=com.docker.compose.service=web"),
+                           QStringLiteral("--filter"),
+                           QStringLiteral("label=com.docker.compose.project=minitwit-compose")});
+        };
+        const QString before = webContainer();
+        DangerConfirmDialog::setNextAnswer(true);
+        pane->requestDeploy(QStringLiteral("v4-unhealthy"));
+        SwarmDeployView *view = pane->deployView();
+        QVERIFY(view->isVisible() && view->runner());
+        QSignalSpy finished(view, &SwarmDeployView::runFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 240'000);
+        QCOMPARE(view->runner()->outcome(), DeployRunner::Outcome::Failed);
+        const QString log = view->log()->toPlainText();
+        QVERIFY2(log.contains(QLatin1String("last 50 lines of minitwit-compose_web_1")) &&
+                     log.contains(QLatin1String("minitwit-compose_web_1 is back on")),
+                 qPrintable(log.right(2000)));
+        QCOMPARE(webContainer(), before); // the very container that ran
+        QTRY_COMPARE_WITH_TIMEOUT(pane->model()->item(0, 3)->text(), QStringLiteral("1/1"), 30'000);
+        const QList<AuditEntry> ended = audit->recent(5, QStringLiteral("compose"));
+        QVERIFY2(!ended.isEmpty() && ended.first().outcome.startsWith(QLatin1String("failed")),
+                 ended.isEmpty() ? "no audit row" : qPrintable(ended.first().outcome));
+        screenshot(pane.get(), QStringLiteral("containers-compose-rollback.png"));
+    }
+
     // Rollback… lists Swarm's own rollback first, then each image of the repository with the
     // revision it was built from; choosing one lists the Django migrations applied since the
     // next newer image was built — they stay applied (the demo migrated after building).
