@@ -51,6 +51,10 @@ QJsonObject SwarmDeployRunner::containerBody(const QJsonObject &inspected,
     for (auto it = imageLabels.begin(); it != imageLabels.end(); ++it)
         if (labels.value(it.key()) == it.value())
             labels.remove(it.key());
+    // Compose's hash of the service's config and image: this container is no longer what the
+    // file made, so the next `docker compose up` recreates it from the file (and does not take
+    // it for the old one).
+    labels.remove(QStringLiteral("com.docker.compose.config-hash"));
     body.insert(QStringLiteral("Labels"), labels);
     QJsonArray env;
     const QJsonArray imageEnv = imageConfig.value(QLatin1String("Env")).toArray();

@@ -18,6 +18,7 @@
 #include "testservices.h"
 #include "workspace/workspaceloader.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -152,6 +153,13 @@ private slots:
                                         "{{.HostConfig.NetworkMode}}"),
                          webId()}),
                  QStringLiteral("web ") + revision + QStringLiteral(" host"));
+        // Compose's config hash is not carried over: `docker-compose up` takes the container for
+        // what it is (changed from the file) and would recreate it from the file.
+        QVERIFY(
+            docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                    QStringLiteral("{{index .Config.Labels \"com.docker.compose.config-hash\"}}"),
+                    webId()})
+                .isEmpty());
         // The release phase ran once, in a one-off container that is gone now.
         QVERIFY2(run.output.contains(QLatin1String("release | ")), qPrintable(run.output));
         verifyNothingLeft();
@@ -279,6 +287,34 @@ private slots:
         out = opsdeck({QStringLiteral("services"), QStringLiteral("compose")});
         QVERIFY2(out.contains(QLatin1String("minitwit:v1")), qPrintable(out));
         verifyNothingLeft();
+    }
+
+    void dockerComposeTakesTheProjectBack()
+    {
+        // After Opsdeck's deploys, compose itself still manages the project: `up` with the file
+        // recreates the container Opsdeck made (its config hash is not the file's) and keeps
+        // its name, as for any container it made.
+        const QString before = webId();
+        QProcess compose;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DOCKER_HOST"),
+                   QStringLiteral("unix://") + m_swarm.value(QStringLiteral("DOCKER_SOCKET")));
+        env.insert(QStringLiteral("MINITWIT_TAG"), QStringLiteral("v1"));
+        env.insert(QStringLiteral("MINITWIT_PORT"), m_swarm.value(QStringLiteral("COMPOSE_PORT")));
+        env.insert(QStringLiteral("MINITWIT_DB_NAME"), QStringLiteral("minitwit_compose"));
+        env.insert(QStringLiteral("MINITWIT_DB_PORT"), m_demo.value(QStringLiteral("PGPORT")));
+        compose.setProcessEnvironment(env);
+        const QString file = QFileInfo(m_swarm.value(QStringLiteral("WORKSPACE"))).absolutePath() +
+                             QStringLiteral("/build/v1/compose.yml");
+        compose.start(QStringLiteral("docker-compose"),
+                      {QStringLiteral("-p"), project(), QStringLiteral("-f"), file,
+                       QStringLiteral("up"), QStringLiteral("-d"), QStringLiteral("--no-deps"),
+                       QStringLiteral("web")});
+        QVERIFY(compose.waitForFinished(120'000));
+        QVERIFY2(compose.exitCode() == 0, compose.readAllStandardError().constData());
+        QVERIFY(webId() != before);
+        QCOMPARE(projectContainers(),
+                 QStringList{project() + QStringLiteral("_web_1 minitwit:v1 running")});
     }
 };
 
