@@ -5,6 +5,9 @@
 #   a deploy of v2 to the 2-replica stack:  opsdeck deploy swarm --ref v2   vs   the same steps by
 #       hand: git archive | docker build, the migration in a one-off container, docker stack
 #       deploy, wait for Swarm's update to complete, a shell loop on the health URL (goal <= 1.2x)
+#   a deploy of v2 to the compose project: opsdeck deploy compose --ref v2   vs   git archive |
+#       docker build, the migration in a one-off container, docker-compose up -d --no-deps web,
+#       a shell loop on the health URL (goal <= 1.2x; Opsdeck's 5 s monitor has no peer there)
 #   50 services x 4 tasks in the Deployments pane: first status, then 60 s of tasks killed every
 #       2 s: reads caused by the event stream, longest event-loop stall (goal < 50 ms), memory
 #   bench/containers.sh [RUNS]   (median of RUNS deploys each, default 3; as root: dockerd)
@@ -80,6 +83,49 @@ printf '  %-60s %6d ms\n' "opsdeck deploy swarm --ref v2 (build, migrate, update
 printf '  %-60s %6d ms\n' "docker build + docker run migrate + stack deploy + curl loop" "$h"
 grep -E '^(Preflight|succeeded)' "$state/deploy.log" | sed 's/^/  last opsdeck run: /'
 awk -v o="$o" -v h="$h" 'BEGIN { printf "  ratio %.2fx (goal <= 1.2x)\n", o / h }'
+fi
+
+if ((runs > 0)) && [[ -n ${COMPOSE_PROJECT:-} ]]; then
+    # The compose project: Opsdeck's recreate against what a shell around docker-compose does.
+    git -C "$GIT_REPO" show v2:compose.yml >"$state/compose.yml"
+    compose_env=(MINITWIT_PORT="$COMPOSE_PORT" MINITWIT_DB_NAME=minitwit_compose MINITWIT_DB_PORT="$PGPORT")
+    compose_back_to_v1() {
+        env "${compose_env[@]}" MINITWIT_TAG=v1 docker-compose -p "$COMPOSE_PROJECT" \
+            -f "$state/compose.yml" up -d --no-deps web >/dev/null 2>&1
+        "$docker" image ls --format '{{.Repository}}:{{.Tag}}' minitwit |
+            grep -v -E ':v[1-4]' | xargs -r "$docker" rmi -f >/dev/null 2>&1 || true
+    }
+    compose_by_hand() {
+        local tag=minitwit:hand-$1
+        git -C "$GIT_REPO" archive v2 | "$docker" build -q -t "$tag" \
+            --label "org.opencontainers.image.revision=$rev" - >/dev/null
+        "$docker" run --rm --network host --mount type=bind,source=/usr,target=/usr,readonly \
+            -e DB_NAME=minitwit_compose -e DB_HOST=127.0.0.1 -e "DB_PORT=$PGPORT" -e DB_USER=postgres \
+            -e SECRET_KEY=bench "$tag" /usr/bin/python3 manage.py migrate --noinput >/dev/null
+        env "${compose_env[@]}" MINITWIT_TAG="hand-$1" docker-compose -p "$COMPOSE_PROJECT" \
+            -f "$state/compose.yml" up -d --no-deps web >/dev/null 2>&1
+        until curl -fs "http://127.0.0.1:$COMPOSE_PORT/up" >/dev/null; do sleep 1; done
+    }
+    declare -a cours chand
+    for i in $(seq "$runs"); do
+        compose_back_to_v1
+        t0=$(date +%s%N)
+        "$opsdeck" -w "$WORKSPACE" deploy compose --ref v2 --yes -m bench >"$state/compose-deploy.log" 2>&1 ||
+            { tail -20 "$state/compose-deploy.log" >&2; exit 1; }
+        cours+=($((($(date +%s%N) - t0) / 1000000)))
+        compose_back_to_v1
+        t0=$(date +%s%N)
+        compose_by_hand "$i"
+        chand+=($((($(date +%s%N) - t0) / 1000000)))
+        echo "  compose run $i: opsdeck ${cours[-1]} ms, by hand ${chand[-1]} ms" >&2
+    done
+    o=$(median "${cours[@]}")
+    h=$(median "${chand[@]}")
+    echo "== deploy v2 to the compose project (1 container, 5 s monitor), median of $runs"
+    printf '  %-60s %6d ms\n' "opsdeck deploy compose --ref v2 (build, migrate, recreate, gate)" "$o"
+    printf '  %-60s %6d ms\n' "docker build + docker run migrate + compose up + curl loop" "$h"
+    grep -E '^(Preflight|succeeded)' "$state/compose-deploy.log" | sed 's/^/  last opsdeck run: /'
+    awk -v o="$o" -v h="$h" 'BEGIN { printf "  ratio %.2fx (goal <= 1.2x)\n", o / h }'
 fi
 
 echo "== 50 services x 4 tasks in the Deployments pane"

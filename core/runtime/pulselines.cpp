@@ -211,9 +211,11 @@ PulseLine servicesPulse(const Result<SwarmStatus> &status)
     }
     if (status->services.isEmpty()) {
         line.level = Level::Warning;
-        line.summary = QStringLiteral("no services of stack %1").arg(status->stack);
+        line.summary = QStringLiteral("no services of %1").arg(status->stack);
         return line;
     }
+    // A compose project's services are its containers (composeStatusOf marks them).
+    const bool compose = status->services.first().mode == QLatin1String("compose");
     QStringList short_, images, updates;
     int failed = 0;
     for (const SwarmService &s : status->services) {
@@ -237,8 +239,10 @@ PulseLine servicesPulse(const Result<SwarmStatus> &status)
                                     .arg(t.slot)
                                     .arg(t.node, t.error);
     }
-    QStringList parts{
-        QStringLiteral("%1/%2 replicas running").arg(status->running()).arg(status->desired())};
+    QStringList parts{(compose ? QStringLiteral("%1/%2 containers running")
+                               : QStringLiteral("%1/%2 replicas running"))
+                          .arg(status->running())
+                          .arg(status->desired())};
     parts << joinNames(images);
     if (!short_.isEmpty())
         parts << QStringLiteral("short: %1").arg(joinNames(short_));

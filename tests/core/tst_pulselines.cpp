@@ -178,6 +178,19 @@ private slots:
             Result<SwarmStatus>::failure(QStringLiteral("cannot reach Docker on web1")));
         QCOMPARE(line.level, PulseLine::Level::Critical);
         QCOMPARE(line.summary, QStringLiteral("cannot reach Docker on web1"));
+
+        // A compose project's services are containers, and are called so.
+        SwarmStatus compose;
+        compose.stack = QStringLiteral("minitwit-compose");
+        web.name = QStringLiteral("web");
+        web.mode = QStringLiteral("compose");
+        web.running = web.desired = 1;
+        compose.services << web;
+        line = servicesPulse(compose);
+        QCOMPARE(line.summary, QStringLiteral("1/1 containers running · minitwit:v2"));
+        compose.services.clear();
+        QCOMPARE(servicesPulse(compose).summary,
+                 QStringLiteral("no services of minitwit-compose"));
     }
 
     void deployedReleasesReadAsRefNames()

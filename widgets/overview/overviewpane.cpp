@@ -170,7 +170,7 @@ void OverviewPane::updateBoard()
                                      QStringLiteral("Asking the hosts what they run…"),
                                      {},
                                      QStringLiteral("deploy")});
-    if (environment.containers && environment.containers->kind == ContainerDeploySpec::Kind::Swarm)
+    if (environment.containers)
         lines << (m_pulse->services() ? servicesPulse(*m_pulse->services())
                                       : PulseLine{QStringLiteral("services"),
                                                   QStringLiteral("Services"),
