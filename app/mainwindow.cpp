@@ -6,6 +6,7 @@
 
 #include "common/appstyle.h"
 #include "common/diagnosticsview.h"
+#include "common/firstpaint.h"
 #include "common/formatting.h"
 #include "common/pane.h"
 #include "panecatalog.h"
@@ -268,9 +269,15 @@ void MainWindow::load()
     // [*]: Qt shows the one unsaved-changes marker, like every editor, when windowModified.
     setWindowTitle(QStringLiteral("%1[*] — Opsdeck").arg(m_context->workspace().name));
     populateSidebar();
-    m_alertsWatcher = std::make_unique<AlertsWatcher>(*m_context, this);
-    connect(m_alertsWatcher.get(), &AlertsWatcher::badgeChanged, this,
-            &MainWindow::showAlertsBadge);
+    // After the first paint: watching makes each environment's HTTP clients, and the first of
+    // those loads the TLS backend (OpenSSL), which the window need not wait for.
+    afterFirstPaint(this, [this, context = m_context.get()] {
+        if (m_context.get() != context)
+            return; // another workspace was opened meanwhile
+        m_alertsWatcher = std::make_unique<AlertsWatcher>(*m_context, this);
+        connect(m_alertsWatcher.get(), &AlertsWatcher::badgeChanged, this,
+                &MainWindow::showAlertsBadge);
+    });
     int warnings = int(result.diagnostics.size());
     if (warnings)
         statusBar()->showMessage(

@@ -22,13 +22,15 @@ HttpEndpoint::HttpEndpoint(PrometheusSpec spec, QString block, SshPool *pool, QO
     , m_pool(pool)
     , m_network(new QNetworkAccessManager(this))
 {
-    if (QUrl(m_spec.url).scheme() == QLatin1String("https"))
-        loadTls();
+    // TLS is loaded with the first request, not here: the first QSslConfiguration loads the
+    // TLS backend (OpenSSL), and endpoints are made while a pane is built, before it paints.
 }
 
 void HttpEndpoint::loadTls()
 {
-    // Small local files, read once when the environment is opened.
+    if (std::exchange(m_tlsLoaded, true) || QUrl(m_spec.url).scheme() != QLatin1String("https"))
+        return;
+    // Small local files, read once, with the first request.
     m_tls = QSslConfiguration::defaultConfiguration();
     if (!m_spec.caFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_spec.caFile, QSsl::Pem);
@@ -132,6 +134,7 @@ void HttpEndpoint::send(Verb verb, const QString &path, const Query &query, cons
     withBaseUrl(guard, [this, verb, path, query, body, alive, then](const Result<QUrl> &base) {
         if (!alive)
             return;
+        loadTls();
         if (!base || !m_tlsError.isEmpty()) {
             then({}, 0, base ? m_tlsError : base.errorString());
             return;

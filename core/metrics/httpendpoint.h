@@ -62,6 +62,7 @@ private:
     std::optional<QUrl> m_base; // the URL to use (the tunnel's local end when tunnelled)
     QSslConfiguration m_tls;
     QString m_tlsError; // a tls: file that could not be read: every request fails with it
+    bool m_tlsLoaded = false;
 };
 
 } // namespace Opsdeck

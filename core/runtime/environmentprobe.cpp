@@ -41,9 +41,6 @@ EnvironmentProbe::EnvironmentProbe(EnvironmentContext &context, QObject *parent)
     if (m_databaseSpec) {
         m_database.state = DatabaseStatus::State::Unknown;
         m_database.via = m_databaseSpec->tunnel;
-        if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
-            m_database.target =
-                QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
     }
 }
 
@@ -53,6 +50,12 @@ void EnvironmentProbe::refresh()
 {
     if (m_pending > 0)
         return; // the previous round is still out; do not pile up behind a dead host
+    // Read here, not in the constructor: it loads libpq (about 10 ms), which a pane built before
+    // the window's first paint should not wait for.
+    if (m_databaseSpec && m_database.target.isEmpty())
+        if (const Result<PgTarget> t = PgConnection::target(m_databaseSpec->conninfo))
+            m_database.target =
+                QStringLiteral("%1:%2/%3").arg(t->host).arg(t->port).arg(t->database);
     m_pending = int(m_hosts.size()) + (m_databaseSpec ? 1 : 0);
     if (m_pending == 0) {
         m_completedOnce = true;

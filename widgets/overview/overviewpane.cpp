@@ -2,6 +2,7 @@
 #include "overviewpane.h"
 
 #include "alerts/alertsclient.h"
+#include "common/firstpaint.h"
 #include "common/messagebanner.h"
 #include "databasecard.h"
 #include "hoststatusmodel.h"
@@ -219,9 +220,14 @@ void OverviewPane::updateSummary()
 void OverviewPane::showEvent(QShowEvent *event)
 {
     Pane::showEvent(event);
-    // Data goes stale while hidden; fetch at once rather than showing a 10-second-old table.
-    poll();
-    m_timer->start();
+    // Data goes stale while hidden; fetch at once rather than showing a 10-second-old table —
+    // once the window has painted: at start-up the page's layout comes first, then the hosts.
+    afterFirstPaint(this, [this] {
+        if (!isVisible())
+            return;
+        poll();
+        m_timer->start();
+    });
 }
 
 void OverviewPane::hideEvent(QHideEvent *event)
