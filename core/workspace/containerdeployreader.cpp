@@ -15,7 +15,8 @@ const QStringList kComposeKeys = {
     QStringLiteral("kind"),         QStringLiteral("host"),     QStringLiteral("project"),
     QStringLiteral("compose_file"), QStringLiteral("image"),    QStringLiteral("repo"),
     QStringLiteral("build"),        QStringLiteral("registry"), QStringLiteral("docker_socket"),
-    QStringLiteral("services"),     QStringLiteral("release"),  QStringLiteral("healthcheck")};
+    QStringLiteral("services"),     QStringLiteral("release"),  QStringLiteral("healthcheck"),
+    QStringLiteral("update")};
 const QStringList kBuildKeys = {QStringLiteral("host"), QStringLiteral("context"),
                                 QStringLiteral("dockerfile")};
 const QStringList kUpdateKeys = {QStringLiteral("parallelism"), QStringLiteral("order"),
@@ -86,7 +87,12 @@ public:
             return;
         const YAML::Node u = node["update"];
         const QString p = at("update");
-        if (!m_r.checkMap(u, p, kUpdateKeys))
+        // A compose project's containers are recreated one at a time, stop-first, and put back
+        // by Opsdeck: only how long a new one must keep running is the workspace's to say.
+        if (!m_r.checkMap(u, p,
+                          spec.kind == ContainerDeploySpec::Kind::Compose
+                              ? QStringList{QStringLiteral("monitor")}
+                              : kUpdateKeys))
             return;
         if (u["parallelism"])
             spec.updateParallelism =

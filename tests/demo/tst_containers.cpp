@@ -95,6 +95,23 @@ private slots:
         QVERIFY2(errors.contains(QStringLiteral("'sideways': expected start-first or stop-first")),
                  qPrintable(errors));
         QVERIFY2(errors.contains(QStringLiteral("opsdeck.yaml:7:")), qPrintable(errors));
+        // A compose project takes only `update.monitor`: the rest is how Opsdeck recreates.
+        const QByteArray compose =
+            "version: 1\nhosts: {m: {address: 127.0.0.1}}\nenvironments:\n  c:\n    hosts: [m]\n"
+            "    deploy: {kind: compose, host: m, project: x, image: x,\n"
+            "             update: {monitor: 2s}}\n";
+        const WorkspaceLoadResult good =
+            WorkspaceLoader::loadText(compose, QStringLiteral("/tmp/opsdeck.yaml"));
+        QVERIFY2(good.ok(), qPrintable(diagnosticsText(good)));
+        QCOMPARE(good.workspace->environment(QStringLiteral("c"))->containers->monitorMs, 2000);
+        const WorkspaceLoadResult ordered = WorkspaceLoader::loadText(
+            QByteArray(compose).replace("monitor: 2s", "order: start-first"),
+            QStringLiteral("/tmp/opsdeck.yaml"));
+        // Unknown keys are warnings, as everywhere in a workspace; the order is not taken.
+        QVERIFY2(diagnosticsText(ordered).contains(
+                     QLatin1String("unknown key 'order' (known: monitor)")) &&
+                     diagnosticsText(ordered).contains(QStringLiteral("opsdeck.yaml:7:")),
+                 qPrintable(diagnosticsText(ordered)));
     }
 
     void theApiVersionIsNegotiated()
