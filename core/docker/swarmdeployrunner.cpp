@@ -350,31 +350,8 @@ void SwarmDeployRunner::startOneOff(const Target &from, const QString &image,
 
 void SwarmDeployRunner::watchOneOff()
 {
-    if (isCompose()) {
-        const QString path = QStringLiteral("/containers/%1/json").arg(m_oneOffService);
-        onFinished(m_engine->get(path), this, [this](const Result<QJsonDocument> &container) {
-            const QJsonObject state =
-                container ? container->object().value(QLatin1String("State")).toObject()
-                          : QJsonObject();
-            const QString status = state.value(QLatin1String("Status")).toString();
-            const bool ended =
-                container && (status == QLatin1String("exited") || status == QLatin1String("dead"));
-            if (ended) {
-                const int code = state.value(QLatin1String("ExitCode")).toInt();
-                const QString error = state.value(QLatin1String("Error")).toString();
-                return oneOffEnded(
-                    code == 0 ? QStringLiteral("complete") : QStringLiteral("failed"),
-                    code == 0 ? error
-                              : tr("exit code %1%2")
-                                    .arg(code)
-                                    .arg(error.isEmpty() ? QString() : u": " + error));
-            }
-            if (m_cancelRequested || m_waited.elapsed() > kOneOffTimeoutMs)
-                return oneOffEnded(QStringLiteral("timed out"), QString());
-            QTimer::singleShot(kPollMs, this, &SwarmDeployRunner::watchOneOff);
-        });
-        return;
-    }
+    if (isCompose())
+        return watchOneOffContainer();
     const QString filters =
         filtersQuery({{QStringLiteral("service"), QJsonArray{m_oneOffService}}});
     onFinished(m_engine->get(QStringLiteral("/tasks?") + filters), this,

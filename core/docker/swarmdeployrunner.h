@@ -161,6 +161,7 @@ private:
     void startOneOff(const Target &from, const QString &image, const QString &command,
                      const QString &source, OneOffDone done);
     void startOneOffContainer(const Target &from, const QString &image, const QString &command);
+    void watchOneOffContainer();
     void chooseExecContainer();
     void watchOneOff();
     void oneOffEnded(const QString &state, const QString &error);

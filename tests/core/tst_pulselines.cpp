@@ -189,8 +189,7 @@ private slots:
         line = servicesPulse(compose);
         QCOMPARE(line.summary, QStringLiteral("1/1 containers running · minitwit:v2"));
         compose.services.clear();
-        QCOMPARE(servicesPulse(compose).summary,
-                 QStringLiteral("no services of minitwit-compose"));
+        QCOMPARE(servicesPulse(compose).summary, QStringLiteral("no services of minitwit-compose"));
     }
 
     void deployedReleasesReadAsRefNames()

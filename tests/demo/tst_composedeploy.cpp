@@ -6,6 +6,7 @@
 // untouched; v4-unhealthy fails the health gate and the very container that ran is started
 // again, with the failing one's state and logs; commands run in one-off and running
 // containers; the command line does the same. Checked against the Docker CLI's own view.
+#include "containerrun.h"
 #include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
@@ -76,26 +77,11 @@ class TestComposeDeploy final : public QObject
         return QString::fromUtf8(git.readAllStandardOutput()).trimmed();
     }
 
-    struct Run
-    {
-        SwarmDeployRunner::Outcome outcome;
-        QString summary;
-        QString output;
-    };
+    using Run = ContainerRun;
 
-    Run drive(SwarmDeployRunner &runner, const std::function<void()> &start)
+    static Run drive(SwarmDeployRunner &runner, const std::function<void()> &start)
     {
-        QString output;
-        connect(&runner, &SwarmDeployRunner::output, &runner,
-                [&output](const QString &source, const QByteArray &data) {
-                    output += (source.isEmpty() ? QString() : source + QStringLiteral(" | ")) +
-                              QString::fromUtf8(data);
-                });
-        QSignalSpy finished(&runner, &SwarmDeployRunner::finished);
-        start();
-        if (!StallMeter::spinUntil([&] { return finished.size() > 0; }, 240'000))
-            qWarning() << "the run did not finish:" << output;
-        return {runner.outcome(), runner.summary(), output};
+        return driveContainerRun(runner, start);
     }
 
     Run deploy(const QString &ref)

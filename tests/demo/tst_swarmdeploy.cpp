@@ -6,6 +6,7 @@
 // replica put back on the image it ran, with the failing tasks' errors and logs; commands run
 // in one-off tasks of a service; the same through `opsdeck deploy|run` on the command line.
 // What Opsdeck says is checked against the Docker CLI's own view.
+#include "containerrun.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
 #include "docker/swarmlock.h"
@@ -91,26 +92,11 @@ class TestSwarmDeploy final : public QObject
         return p.exitCode();
     }
 
-    struct Run
-    {
-        SwarmDeployRunner::Outcome outcome;
-        QString summary;
-        QString output;
-    };
+    using Run = ContainerRun;
 
-    Run deploy(SwarmDeployRunner &runner, const std::function<void()> &start)
+    static Run deploy(SwarmDeployRunner &runner, const std::function<void()> &start)
     {
-        QString output;
-        connect(&runner, &SwarmDeployRunner::output, &runner,
-                [&output](const QString &source, const QByteArray &data) {
-                    output += (source.isEmpty() ? QString() : source + QStringLiteral(" | ")) +
-                              QString::fromUtf8(data);
-                });
-        QSignalSpy finished(&runner, &SwarmDeployRunner::finished);
-        start();
-        if (!StallMeter::spinUntil([&] { return finished.size() > 0; }, 240'000))
-            qWarning() << "the run did not finish:" << output;
-        return {runner.outcome(), runner.summary(), output};
+        return driveContainerRun(runner, start);
     }
 
 private slots:
