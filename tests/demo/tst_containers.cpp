@@ -7,6 +7,7 @@
 #include "docker/swarmstatus.h"
 #include "futurewait.h"
 #include "logs/logcollector.h"
+#include "metrics/prometheusclient.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "ssh/hostkey.h"
@@ -307,6 +308,51 @@ private slots:
                                                  return e.field(QStringLiteral("path")) == probe;
                                              }),
                                  20000);
+    }
+
+    // The demo's Prometheus scrapes each replica (and the compose container) with the
+    // environment's label, so the dashboards and alerts of `swarm` and `compose` have data; it is
+    // read here the way the Metrics pane reads it, through the environment's own tunnel.
+    void theReplicasAreScrapedWithTheirEnvironment()
+    {
+        PrometheusClient *prometheus = m_contexts->context(QStringLiteral("swarm"))->prometheus();
+        QVERIFY2(prometheus, "the swarm environment has no prometheus: block");
+        const auto upBySlot = [&](const QString &env) {
+            std::optional<PanelResult> answer;
+            const qint64 now = QDateTime::currentMSecsSinceEpoch() / 1000 * 1000;
+            prometheus->queryRange(
+                QStringLiteral("up{job=\"minitwit-containers\",env=\"%1\"}").arg(env),
+                QueryGrid{now - 10000, now, 1000}, this,
+                [&answer](const PanelResult &r) { answer = r; });
+            QMap<QString, double> up;
+            if (!QTest::qWaitFor([&] { return answer.has_value(); }, 20000) ||
+                !answer->error.isEmpty())
+                return up;
+            for (const TimeSeries &series : std::as_const(answer->series))
+                up.insert(series.labels.value(QStringLiteral("slot")), series.stats().last);
+            return up;
+        };
+        using Up = QMap<QString, double>;
+        // The targets file is read within 5 s and scraped every 2 s; a task being replaced by
+        // another test's deploy answers again within its restart delay.
+        QTRY_COMPARE_WITH_TIMEOUT(upBySlot(QStringLiteral("swarm")),
+                                  (Up{{QStringLiteral("1"), 1.0}, {QStringLiteral("2"), 1.0}}),
+                                  60000);
+        if (!m_swarm.value(QStringLiteral("COMPOSE_PROJECT")).isEmpty())
+            QTRY_COMPARE_WITH_TIMEOUT(upBySlot(QStringLiteral("compose")), (Up{{QString(), 1.0}}),
+                                      60000);
+        // The app's own metrics carry the label too: the dashboards' {env="$env"} finds them.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                std::optional<Result<QStringList>> values;
+                prometheus->labelValues(
+                    QStringLiteral("env"), this,
+                    [&values](const Result<QStringList> &r) { values = r; },
+                    QStringLiteral("django_http_requests_before_middlewares_total"));
+                return QTest::qWaitFor([&] { return values.has_value(); }, 20000) && *values &&
+                       (*values)->contains(QStringLiteral("swarm"));
+            },
+            30000));
     }
 
     void cleanupTestCase()

@@ -206,7 +206,7 @@ ENV
 }
 
 start_metrics() {
-    mkdir -p "$state/prometheus/data" "$state/textfile"
+    mkdir -p "$state/prometheus/data" "$state/prometheus/containers" "$state/textfile"
     # Deterministic series for the metrics pane's tests.
     cat >"$state/textfile/opsdeck_demo.prom" <<PROM
 # HELP opsdeck_demo_constant A series whose value never changes.
@@ -234,6 +234,12 @@ scrape_configs:
         labels: { env: production, host: web1 }
       - targets: ["127.0.0.1:$APP_PORT_PRODUCTION_WEB2"]
         labels: { env: production, host: web2 }
+  # The swarm's tasks and the compose container, when swarm.sh runs: it writes their targets
+  # (with env, host and service labels) here, and Prometheus picks the file up on its own.
+  - job_name: minitwit-containers
+    file_sd_configs:
+      - files: ["$state/prometheus/containers/*.json"]
+        refresh_interval: 5s
   - job_name: node
     static_configs:
       - targets: ["127.0.0.1:$NODE_EXPORTER_PORT"]

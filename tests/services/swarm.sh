@@ -23,6 +23,8 @@ dockerd=/usr/sbin/dockerd
 
 stop() {
     [[ -d $state ]] || return 0
+    # The demo's Prometheus stops scraping what is going away.
+    [[ ! -f $state/scrape-targets ]] || rm -f "$(cat "$state/scrape-targets")"
     if [[ -S $state/docker.sock ]]; then
         DOCKER_HOST=unix://$state/docker.sock "$docker" swarm leave --force >/dev/null 2>&1 || true
     fi
@@ -38,6 +40,27 @@ stop() {
         umount -l "$mount" 2>/dev/null || true
     done
     rm -rf "$state"
+}
+
+# The demo's Prometheus scrapes the swarm's replicas and the compose container (job
+# minitwit-containers, file-based discovery): the ports stay while tasks are replaced.
+write_scrape_targets() {
+    local base=$1 compose_port=$2 file=$demo_dir/prometheus/containers/swarm.json
+    [[ -d ${file%/*} ]] || return 0
+    python3 - "$file" "$base" "$compose_port" <<'PY'
+import json, sys
+file, base, compose_port = sys.argv[1:]
+groups = [{"targets": [f"127.0.0.1:{int(base) + slot}"],
+           "labels": {"env": "swarm", "host": "web1", "service": "web", "slot": str(slot)}}
+          for slot in (1, 2)]
+if compose_port:
+    groups.append({"targets": [f"127.0.0.1:{compose_port}"],
+                   "labels": {"env": "compose", "host": "web1", "service": "web"}})
+with open(file + ".tmp", "w") as out:
+    json.dump(groups, out)
+PY
+    mv "$file.tmp" "$file"
+    echo "$file" >"$state/scrape-targets"
 }
 
 why_not() {
@@ -110,18 +133,22 @@ start() {
     else
         echo "swarm: no docker-compose here (apt-get install docker-compose): no compose environment" >&2
     fi
+    write_scrape_targets "$base" "$compose_port"
     # The demo's workspace plus a `swarm` environment managed through web1.
     python3 - "$demo_dir/opsdeck.yaml" "$state/opsdeck.yaml" "$state/docker.sock" "$GIT_REPO" \
-        "$PGPORT" "$base" "$compose_port" <<'PY'
+        "$PGPORT" "$base" "$compose_port" "$PROMETHEUS_PORT" "$ALERTMANAGER_PORT" <<'PY'
 import sys
-source, target, socket, repo, pg_port, base, compose_port = sys.argv[1:]
+source, target, socket, repo, pg_port, base, compose_port, prometheus, alertmanager = sys.argv[1:]
 text = open(source).read()
+watch = f"""    prometheus: {{ url: "http://127.0.0.1:{prometheus}", tunnel: bastion, scrape_interval: 2s }}
+    alertmanager: {{ url: "http://127.0.0.1:{alertmanager}", tunnel: bastion }}
+"""
 env = f"""  swarm:
     hosts: [web1]
     database:
       conninfo: "host=127.0.0.1 port={pg_port} dbname=minitwit_swarm user=postgres"
       tunnel: bastion
-    deploy:
+{watch}    deploy:
       kind: swarm
       manager: web1
       stack: minitwit
@@ -142,7 +169,7 @@ if compose_port:
     database:
       conninfo: "host=127.0.0.1 port={pg_port} dbname=minitwit_compose user=postgres"
       tunnel: bastion
-    deploy:
+{watch}    deploy:
       kind: compose
       host: web1
       project: minitwit-compose
