@@ -100,11 +100,37 @@ QList<PlanStep> DeployRunner::plan() const
     return {PlanStep{tr("run"), m_context.hosts, m_command}};
 }
 
+// ---- the recipes ------------------------------------------------------------------------------
+
+QList<DeployRunner::Step> DeployRunner::recipeFor(Kind kind)
+{
+    switch (kind) {
+    case Kind::Deploy:
+        return {&DeployRunner::preflight, &DeployRunner::resolveRef,   &DeployRunner::takeLock,
+                &DeployRunner::build,     &DeployRunner::releasePhase, &DeployRunner::rollout,
+                &DeployRunner::prune};
+    case Kind::Rollback:
+        return {&DeployRunner::preflight, &DeployRunner::chooseRollbackRelease,
+                &DeployRunner::takeLock, &DeployRunner::rollout, &DeployRunner::concludeRollback};
+    case Kind::Command:
+        return {&DeployRunner::runAdHoc};
+    }
+    return {};
+}
+
+void DeployRunner::next()
+{
+    if (++m_step < m_recipe.size())
+        (this->*m_recipe[m_step])();
+}
+
 // ---- starting ---------------------------------------------------------------------------------
 
 void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &comment)
 {
     m_kind = kind;
+    m_recipe = recipeFor(kind);
+    m_step = -1;
     m_context.environment = m_environment.name;
     m_context.hosts = hosts;
     m_context.spec = m_environment.deploy.value_or(DeploySpec());
@@ -124,6 +150,7 @@ void DeployRunner::begin(Kind kind, const QStringList &hosts, const QString &com
     m_batch = -1;
     m_locked = m_switchedAny = m_cancelRequested = false;
     m_existingReleases.clear();
+    m_preflight.clear();
     m_outcome = Outcome::Succeeded;
     m_summary.clear();
     m_auditId = 0;
@@ -141,7 +168,7 @@ void DeployRunner::deploy(const QString &ref, const QString &comment)
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
                       tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
-    preflight();
+    next();
 }
 
 void DeployRunner::rollback(const QString &release, const QString &comment)
@@ -152,7 +179,7 @@ void DeployRunner::rollback(const QString &release, const QString &comment)
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
                       tr("environment '%1' has no 'deploy:' block").arg(m_environment.name));
-    preflight();
+    next();
 }
 
 void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
@@ -161,6 +188,11 @@ void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
     begin(Kind::Command, hosts.isEmpty() ? m_environment.hosts : hosts, comment);
     m_command = command;
     startAudit();
+    next();
+}
+
+void DeployRunner::runAdHoc()
+{
     setPhase(Phase::Rollout, tr("Running on %1").arg(m_context.hosts.join(QStringLiteral(", "))));
     for (const QString &host : m_context.hosts)
         setHost(host, HostState::Working);
@@ -277,7 +309,6 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         return refuse(Outcome::Cancelled, tr("cancelled during preflight; nothing was changed"));
     QStringList problems;
     std::optional<LockInfo> lock;
-    QHash<QString, HostDeployState> states;
     for (const HostOutcome &o : outcomes) {
         if (!o.ok()) {
             setHost(o.host, HostState::Failed, o.describe());
@@ -285,7 +316,7 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
             continue;
         }
         const HostDeployState s = HostDeployState::parse(o.host, o.output);
-        states.insert(o.host, s);
+        m_preflight.insert(o.host, s);
         m_previous.insert(o.host, s.current);
         for (const HistoryEntry &h : s.history)
             if (!h.release.isEmpty() && !h.ref.isEmpty() && h.action == QLatin1String("deploy"))
@@ -305,11 +336,14 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
     if (lock)
         return refuse(Outcome::Refused,
                       tr("%1 is locked by %2").arg(m_context.environment, lock->describe()));
-    if (m_kind == Kind::Deploy)
-        return resolveRef();
+    next();
+}
 
-    // Rollback: by default to the release before the lock host's current one.
-    const HostDeployState &first = states[m_context.spec.lockHost];
+void DeployRunner::chooseRollbackRelease()
+{
+    // By default the release before the lock host's current one.
+    QStringList problems;
+    const HostDeployState first = m_preflight.value(m_context.spec.lockHost);
     if (m_context.release.isEmpty()) {
         const qsizetype at = first.releases.indexOf(first.current);
         m_context.release = at >= 0 ? first.releases.value(at + 1) : QString();
@@ -321,7 +355,7 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
             return refuse(Outcome::Refused,
                           tr("there is no release before %1 to roll back to").arg(first.current));
     }
-    for (const HostDeployState &s : std::as_const(states))
+    for (const HostDeployState &s : std::as_const(m_preflight))
         if (!s.releases.contains(m_context.release))
             problems << tr("%1 has no release %2").arg(s.host, m_context.release);
     if (!problems.isEmpty())
@@ -331,7 +365,7 @@ void DeployRunner::onPreflight(const QList<HostOutcome> &outcomes)
         emit planReady(plan());
         return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
     }
-    takeLock();
+    next();
 }
 
 void DeployRunner::resolveRef()
@@ -379,7 +413,7 @@ void DeployRunner::resolveRef()
                 emit planReady(plan());
                 return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
             }
-            takeLock();
+            next();
         });
 }
 
@@ -421,10 +455,7 @@ void DeployRunner::takeLock()
                 m_pendingScripts.insert(host, started);
             if (m_cancelRequested)
                 return conclude(Outcome::Cancelled, tr("cancelled before any change"));
-            if (m_kind == Kind::Deploy)
-                return build();
-            m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
-            rolloutBatch();
+            next();
         });
 }
 
@@ -447,18 +478,17 @@ void DeployRunner::build()
             }
             if (!ok)
                 return fail(outcomes, tr("build"));
-            releasePhase();
+            next();
         });
 }
 
 void DeployRunner::releasePhase()
 {
-    m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
     if (m_context.spec.release.isEmpty() || m_cancelRequested) {
         if (m_cancelRequested)
             return conclude(Outcome::Cancelled,
                             tr("cancelled before the switch; current is untouched"));
-        return rolloutBatch();
+        return next();
     }
     const QString first = m_context.hosts.first();
     setPhase(Phase::Release, tr("Release phase on %1 (once)").arg(first));
@@ -474,7 +504,7 @@ void DeployRunner::releasePhase()
             if (m_cancelRequested)
                 return conclude(Outcome::Cancelled,
                                 tr("cancelled before the switch; current is untouched"));
-            rolloutBatch();
+            next();
         });
 }
 

@@ -29,10 +29,14 @@ class SshPool;
  * calling thread driven by the pool's asynchronous SSH jobs (nothing here waits:
  * docs/ARCHITECTURE.md, "Threads").
  *
- * Deploy: preflight → lock → build (all hosts) → release phase (once) → per batch {switch,
- * restart, health gate} → prune → unlock → history. A failure before the first switch leaves
- * `current` untouched everywhere; a failed batch is switched back; a host lost mid-way leaves
- * the lock in place and the run recorded as interrupted, for a human to look at.
+ * Each kind of run follows a recipe, a declared list of steps (recipeFor()); a step starts its
+ * remote scripts on the hosts at once (HostFanOut) and, when they end well, calls next(). A step
+ * that fails or is cancelled ends the run instead (refuse() before the lock, conclude() after).
+ *
+ * Deploy: preflight → resolve the ref → lock → build (all hosts) → release phase (once) → per
+ * batch {switch, restart, health gate} → prune → unlock → history. A failure before the first
+ * switch leaves `current` untouched everywhere; a failed batch is switched back; a host lost
+ * mid-way leaves the lock in place and the run recorded as interrupted, for a human to look at.
  */
 class DeployRunner final : public QObject
 {
@@ -109,27 +113,39 @@ signals:
 
 private:
     using Next = std::function<void(const QList<HostOutcome> &)>;
+    /** A step of a recipe: starts its work; calls next() when it ended well. */
+    using Step = void (DeployRunner::*)();
+    /** The steps a run of `kind` follows, in order. */
+    static QList<Step> recipeFor(Kind kind);
 
     void begin(Kind kind, const QStringList &hosts, const QString &comment);
+    /** Starts the recipe's next step (the first one after begin()). */
+    void next();
     void setPhase(Phase phase, const QString &label);
     void setHost(const QString &host, HostState state, const QString &detail = {});
     void say(const QString &line);
     void runOn(const QStringList &hosts, const std::function<QString(const QString &)> &script,
                bool capture, Next next);
 
+    // The steps (see recipeFor()).
     void preflight();
     void onPreflight(const QList<HostOutcome> &outcomes);
     void resolveRef();
+    void chooseRollbackRelease();
     void takeLock();
     void build();
     void releasePhase();
+    void rollout();
+    void prune();
+    void concludeRollback();
+    void runAdHoc();
+
     void rolloutBatch();
     void gateBatch(const QStringList &batch);
     void batchDone(const QStringList &batch);
     void revertBatch(const QStringList &batch, const QString &why);
     /** "web1 and web2 were switched back to v1". */
     QString switchedBackSentence(const QStringList &hosts) const;
-    void prune();
 
     /** Ends a run that changed nothing on the hosts (before the lock). */
     void refuse(Outcome outcome, const QString &why);
@@ -154,6 +170,8 @@ private:
     bool m_dryRun = false;
 
     Kind m_kind = Kind::Deploy;
+    QList<Step> m_recipe;
+    qsizetype m_step = -1;
     Phase m_phase = Phase::Idle;
     DeployContext m_context;
     QString m_command;
@@ -162,6 +180,7 @@ private:
     QHash<QString, QString> m_releaseRefs;    // release → the ref it was deployed from (history)
     QHash<QString, QString> m_failureReasons; // host → why it failed, in plain words
     QStringList m_existingReleases;           // on any host, from the preflight
+    QHash<QString, HostDeployState> m_preflight; // host → what its preflight found
     QHash<QString, HostState> m_hostStates;
     QHash<QString, QString> m_hostDetails;
     QList<QStringList> m_batches;

@@ -23,14 +23,18 @@ QStringList without(const QStringList &list, const QStringList &remove)
 
 } // namespace
 
+void DeployRunner::rollout()
+{
+    m_batches = computeBatches(m_context.hosts, m_context.spec.batches);
+    m_batch = -1;
+    rolloutBatch();
+}
+
 void DeployRunner::rolloutBatch()
 {
     ++m_batch;
-    if (m_batch >= m_batches.size()) {
-        if (m_kind == Kind::Deploy)
-            return prune();
-        return conclude(Outcome::Succeeded, tr("rolled back to %1").arg(m_context.release));
-    }
+    if (m_batch >= m_batches.size())
+        return next();
     const QStringList batch = m_batches[m_batch];
     setPhase(Phase::Rollout, tr("Batch %1/%2: %3 → %4")
                                  .arg(m_batch + 1)
@@ -185,6 +189,11 @@ const HealthGate *DeployRunner::healthGate(const QString &host) const
         if (gate && gate->host() == host)
             return gate;
     return nullptr;
+}
+
+void DeployRunner::concludeRollback()
+{
+    conclude(Outcome::Succeeded, tr("rolled back to %1").arg(m_context.release));
 }
 
 void DeployRunner::prune()
