@@ -131,6 +131,9 @@ Result<FlagsSpec> FlagsSpec::fromWorkspace(const QVariantMap &flags, const QStri
     FlagsSpec spec;
     spec.backend = text("backend", QStringLiteral("waffle"));
     spec.manage = text("manage");
+    // Checked, with its position, and made milliseconds by the workspace loader.
+    spec.manageTimeoutMs =
+        flags.value(QStringLiteral("manage_timeout"), spec.manageTimeoutMs).toInt();
     spec.table = text("table");
     spec.nameColumn = text("name_column", spec.nameColumn);
     spec.enabledColumn = text("enabled_column", spec.enabledColumn);

@@ -49,7 +49,8 @@ struct FlagsSpec
 {
     QString backend; // waffle | table | unleash
     QString manage;  // waffle: the manage.py command on the app host (writes the Django way)
-    QString table;   // table: the table, and its columns
+    int manageTimeoutMs = 60'000; // how long a write through manage.py may take
+    QString table;                // table: the table, and its columns
     QString nameColumn = QStringLiteral("name");
     QString enabledColumn = QStringLiteral("enabled");
     // waffle: the user model's table (AUTH_USER_MODEL) and its username column

@@ -2,12 +2,48 @@
 #include "sqlflagsbackend.h"
 
 #include "common/futures.h"
+#include "flagwrite.h"
+#include "jobs/job.h"
 #include "runtime/databasesession.h"
 #include "runtime/sshpool.h"
 
 #include <QPointer>
 
 namespace Opsdeck {
+
+namespace {
+
+/** What a manage.py write's exit status means (flagwrite.h's ManageExit). */
+Status manageOutcome(const Job &job, const Result<QString> &result)
+{
+    switch (job.exitStatus()) {
+    case ManageOk:
+        return success();
+    case ManageChanged:
+        return Status::failure(
+            QStringLiteral("changed by someone else since it was read; nothing written"),
+            kFlagConflict);
+    case ManageMissing:
+        return Status::failure(QStringLiteral("it no longer exists"), kFlagConflict);
+    case ManageExists:
+        return Status::failure(QStringLiteral("a flag of that name exists already"), kFlagConflict);
+    default:
+        break;
+    }
+    if (job.exitStatus() < 0) // never ended by itself: the transaction may or may not have run
+        return Status::failure(
+            QStringLiteral("manage.py %1; it may or may not have written: reload to see")
+                .arg(result.errorString()));
+    const QStringList lines = job.lines();
+    const QString tail = lines.mid(qMax(0, lines.size() - 3)).join(QLatin1Char('\n')).trimmed();
+    if (job.exitStatus() == ManageUnknownNames)
+        return Status::failure(tail);
+    return Status::failure(QStringLiteral("manage.py failed (exit %1): %2")
+                               .arg(job.exitStatus())
+                               .arg(tail.isEmpty() ? result.errorString() : tail));
+}
+
+} // namespace
 
 SqlFlagsBackend::SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environment, SshPool *pool,
                                  DatabaseSession *database, QObject *parent)
@@ -82,40 +118,16 @@ void SqlFlagsBackend::applyThroughManage(const FlagEdit &edit, QObject *guard, W
         done(Status::failure(QStringLiteral("flags.manage needs a host in the environment")), via);
         return;
     }
-    SshExec *exec = client->exec(manageCommand(m_spec.manage, edit), guard);
-    connect(exec, &SshExec::finished, guard, [exec, via, done] {
-        exec->deleteLater();
-        switch (exec->exitStatus()) {
-        case ManageOk:
-            done(success(), via);
-            return;
-        case ManageChanged:
-            done(Status::failure(QStringLiteral("changed by someone else since it was read; "
-                                                "nothing written"),
-                                 kFlagConflict),
-                 via);
-            return;
-        case ManageMissing:
-            done(Status::failure(QStringLiteral("it no longer exists"), kFlagConflict), via);
-            return;
-        case ManageExists:
-            done(Status::failure(QStringLiteral("a flag of that name exists already"),
-                                 kFlagConflict),
-                 via);
-            return;
-        default:
-            break;
-        }
-        const QString stderrTail =
-            QString::fromUtf8(exec->capturedStderr()).trimmed().section(QLatin1Char('\n'), -3);
-        done(Status::failure(
-                 exec->exitStatus() == ManageUnknownNames
-                     ? stderrTail
-                     : QStringLiteral("manage.py failed (exit %1): %2")
-                           .arg(exec->exitStatus())
-                           .arg(stderrTail.isEmpty() ? exec->errorString() : stderrTail)),
-             via);
+    // A Job: a manage.py that hangs (a stuck migration lock, a dead database) ends with a timeout
+    // instead of holding the write, and its output is bounded like any command's.
+    Job *job = Job::remote(QStringLiteral("flag write"), client, manageCommand(m_spec.manage, edit),
+                           guard);
+    job->setTimeout(std::chrono::milliseconds(m_spec.manageTimeoutMs));
+    connect(job, &Job::finished, guard, [job, via, done](const Result<QString> &result) {
+        job->deleteLater();
+        done(manageOutcome(*job, result), via);
     });
+    job->start();
 }
 
 void SqlFlagsBackend::applyThroughSql(const FlagEdit &edit, QObject *guard, Written done)

@@ -188,6 +188,7 @@ void Job::complete(int exitStatus, const QString &error)
         addLine(QString::fromUtf8(m_partial));
         m_partial.clear();
     }
+    m_exitStatus = m_stopReason.isEmpty() ? exitStatus : -1;
     if (!m_stopReason.isEmpty()) {
         m_state = m_stopState;
         m_result = Result<QString>::failure(m_stopReason);

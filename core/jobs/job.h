@@ -54,6 +54,9 @@ public:
     QStringList lines() const { return m_lines; }
     /** Valid once finished: the last line of output on success, why it failed otherwise. */
     Result<QString> result() const { return m_result; }
+    /** The command's exit status once it ended by itself; -1 when it did not (cancelled, timed
+     * out, the connection lost): callers whose commands exit with meaningful codes read it. */
+    int exitStatus() const { return m_exitStatus; }
 
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout.setInterval(timeout); }
     void start();
@@ -78,6 +81,7 @@ private:
     QString m_title;
     QString m_command;
     State m_state = State::NotStarted;
+    int m_exitStatus = -1;
     State m_stopState = State::Failed;
     QString m_stopReason; // set when the job was cancelled or timed out, not the command
     QTimer m_timeout;

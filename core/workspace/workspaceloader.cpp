@@ -50,10 +50,12 @@ const QStringList kPrometheusTlsKeys = {QStringLiteral("ca_file"), QStringLitera
 const QStringList kPrometheusAuthKeys = {QStringLiteral("user"), QStringLiteral("password"),
                                          QStringLiteral("token")};
 const QStringList kFlagsKeys = {
-    QStringLiteral("backend"),     QStringLiteral("manage"),         QStringLiteral("table"),
-    QStringLiteral("name_column"), QStringLiteral("enabled_column"), QStringLiteral("url"),
-    QStringLiteral("token"),       QStringLiteral("project"),        QStringLiteral("environment"),
-    QStringLiteral("user_table"),  QStringLiteral("username_column")};
+    QStringLiteral("backend"),         QStringLiteral("manage"),
+    QStringLiteral("table"),           QStringLiteral("name_column"),
+    QStringLiteral("enabled_column"),  QStringLiteral("url"),
+    QStringLiteral("token"),           QStringLiteral("project"),
+    QStringLiteral("environment"),     QStringLiteral("user_table"),
+    QStringLiteral("username_column"), QStringLiteral("manage_timeout")};
 
 /** Builds a Workspace from a parsed document; one instance per load. */
 class Builder final
@@ -252,7 +254,7 @@ private:
             if (e["config"])
                 readConfig(e["config"], p + QStringLiteral(".config"), env);
             if (e["flags"])
-                env.flags = m_r.variantMap(e["flags"], p + QStringLiteral(".flags"), kFlagsKeys);
+                readFlags(e["flags"], p + QStringLiteral(".flags"), env);
             if (e["deploy"] && isContainerDeploy(e["deploy"]))
                 env.containers =
                     readContainerDeploySpec(m_r, e["deploy"], p + QStringLiteral(".deploy"), env);
@@ -372,6 +374,18 @@ private:
                                   .value_or(QString());
         if (prom.certFile.isEmpty() != prom.keyFile.isEmpty())
             m_r.error(tls, p, QStringLiteral("cert_file and key_file go together"));
+    }
+
+    void readFlags(const YAML::Node &node, const QString &p, EnvironmentSpec &env)
+    {
+        env.flags = m_r.variantMap(node, p, kFlagsKeys);
+        // A duration like every other: checked here, with its position; milliseconds after.
+        if (node.IsMap() && node["manage_timeout"]) {
+            env.flags.remove(QStringLiteral("manage_timeout"));
+            if (const std::optional<int> ms =
+                    m_r.duration(node["manage_timeout"], p + QStringLiteral(".manage_timeout")))
+                env.flags.insert(QStringLiteral("manage_timeout"), *ms);
+        }
     }
 
     void readSecrets(const YAML::Node &node, const QString &p, EnvironmentSpec &env)

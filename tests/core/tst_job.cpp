@@ -58,6 +58,7 @@ private slots:
         const Result<QString> r = run(job);
         QVERIFY(!r.ok());
         QCOMPARE(r.errorString(), QStringLiteral("exit 3"));
+        QCOMPARE(job->exitStatus(), 3);
         QCOMPARE(job->state(), Job::State::Failed);
         QCOMPARE(job->lines(), QStringList(QStringLiteral("nope")));
     }
@@ -69,6 +70,7 @@ private slots:
         job->setTimeout(1s);
         const Result<QString> r = run(job);
         QCOMPARE(r.errorString(), QStringLiteral("timed out after 1 s"));
+        QCOMPARE(job->exitStatus(), -1); // killed: its status says nothing about the command
         QCOMPARE(job->state(), Job::State::Failed);
         QCOMPARE(job->lines(), QStringList(QStringLiteral("started")));
     }
@@ -119,6 +121,7 @@ private slots:
             QStringLiteral("echo on $(hostname -s 2>/dev/null || echo web1); exit 4"), this);
         const Result<QString> r = run(job);
         QCOMPARE(r.errorString(), QStringLiteral("exit 4"));
+        QCOMPARE(job->exitStatus(), 4);
         QVERIFY(job->lines().value(0).startsWith(QStringLiteral("on ")));
 
         Job *slow =

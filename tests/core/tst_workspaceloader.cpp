@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "flags/flagstate.h"
 #include "metrics/dashboards.h"
 #include "testservices.h"
 #include "workspace/expansion.h"
@@ -204,6 +205,31 @@ private slots:
         QCOMPARE(replica.tunnel, QStringLiteral("db2"));
         QCOMPARE(replica.thresholds, db.thresholds); // one set of limits for the environment
         QVERIFY(replica.replicas.isEmpty());
+    }
+
+    void aFlagWriteTimeoutIsADuration()
+    {
+        const QByteArray head = "version: 1\nhosts:\n  web1: {address: 10.0.0.1}\n"
+                                "environments:\n  staging:\n    hosts: [web1]\n    flags:\n"
+                                "      manage: ./manage.py\n";
+        const WorkspaceLoadResult good = WorkspaceLoader::loadText(
+            head + "      manage_timeout: 2m\n", QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QVERIFY2(good.ok(), qPrintable(good.diagnostics.value(0).toString()));
+        const EnvironmentSpec *staging = good.workspace->environment(QStringLiteral("staging"));
+        QCOMPARE(FlagsSpec::fromWorkspace(staging->flags)->manageTimeoutMs, 120000);
+        const WorkspaceLoadResult unset =
+            WorkspaceLoader::loadText(head, QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QCOMPARE(
+            FlagsSpec::fromWorkspace(unset.workspace->environment(QStringLiteral("staging"))->flags)
+                ->manageTimeoutMs,
+            60000);
+        const WorkspaceLoadResult bad = WorkspaceLoader::loadText(
+            head + "      manage_timeout: soon\n", QStringLiteral("/tmp/x/opsdeck.yaml"));
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.diagnostics.value(0).toString(),
+                 QStringLiteral("/tmp/x/opsdeck.yaml:9:23: error: "
+                                "environments.staging.flags.manage_timeout: expected a duration "
+                                "such as 500ms, 5s or 2m, got 'soon'"));
     }
 
     void badReplicasSayWhereAndWhy_data()

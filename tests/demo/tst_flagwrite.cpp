@@ -230,6 +230,27 @@ private slots:
         QVERIFY(read(*m_sql, m_flag).sameBehaviour(before));
     }
 
+    // A manage.py that never answers (here: one that sleeps first) ends with the timeout, says
+    // the write is uncertain, and leaves the flag as it was.
+    void aHungManagePyTimesOutAndSaysSo()
+    {
+        auto hung =
+            backend({{QStringLiteral("backend"), QStringLiteral("waffle")},
+                     {QStringLiteral("manage"), QString(QStringLiteral("sleep 60; ") + kManage)},
+                     {QStringLiteral("manage_timeout"), QVariant(1000)}});
+        QVERIFY(hung);
+        const FlagState before = read(*m_sql, m_flag);
+        FlagState on = before;
+        on.everyone = true;
+        QString via;
+        const Status s = apply(*hung, FlagEdit::update(before, on), &via);
+        QVERIFY(!s);
+        QCOMPARE(s.errorString(), QStringLiteral("manage.py timed out after 1 s; it may or may not "
+                                                 "have written: reload to see"));
+        QCOMPARE(via, QStringLiteral("manage.py on web1"));
+        QVERIFY(read(*m_sql, m_flag).sameBehaviour(before));
+    }
+
     void percentBoundsAreRejectedBeforeAnythingIsWritten()
     {
         const FlagState before = read(*m_sql, m_flag);
