@@ -42,9 +42,10 @@ int runGui(int argc, char *argv[])
         window.resize(1280, 760);
     if (options->quitAfterFirstPaint)
         quitAfterFirstPaint(&window);
-    window.show();
+    // Opened before the window is shown: its first paint is the workspace, not a welcome page.
     if (!options->workspace.isEmpty())
         window.openWorkspace(options->workspace);
+    window.show();
     if (!options->environment.isEmpty() &&
         !window.selectPane(options->environment, options->pane)) {
         std::fprintf(stderr, "opsdeck: no pane '%s' in environment '%s'\n",

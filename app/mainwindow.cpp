@@ -45,22 +45,24 @@ MainWindow::MainWindow(QWidget *parent)
     , m_sidebar(new QTreeView(this))
     , m_sidebarModel(new QStandardItemModel(this))
     , m_stack(new QStackedWidget(this))
-    , m_welcome(makeWelcome())
     , m_diagnostics(new DiagnosticsView(this))
     , m_workspaceLabel(new QLabel(this))
 {
     AppStyle::install(); // one row height in every pane, whoever made the window
     setWindowTitle(QStringLiteral("Opsdeck"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/opsdeck.svg")));
+    // The icon is an SVG: reading it loads Qt's SVG icon engine (a plugin and Qt Svg), which
+    // the first paint need not wait for.
+    afterFirstPaint(this, [this] { setWindowIcon(QIcon(QStringLiteral(":/icons/opsdeck.svg"))); });
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
     m_sidebar->setModel(m_sidebarModel);
     m_sidebar->setHeaderHidden(true);
     m_sidebar->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // One height for every row: expanding the tree then measures one row, not each of them.
+    m_sidebar->setUniformRowHeights(true);
     m_sidebar->setMinimumWidth(220); // "production  (protected)" with its alerts dot
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onSidebarSelection);
 
-    m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_diagnostics);
     connect(m_diagnostics, &DiagnosticsView::reloadRequested, this, &MainWindow::reload);
     connect(m_diagnostics, &DiagnosticsView::openRequested, this, &MainWindow::chooseWorkspace);
@@ -99,9 +101,14 @@ MainWindow::~MainWindow()
     closeWorkspace();
 }
 
-QWidget *MainWindow::makeWelcome()
+void MainWindow::showWelcome()
 {
+    if (m_welcome) {
+        m_stack->setCurrentWidget(m_welcome);
+        return;
+    }
     auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("welcome"));
     auto *layout = new QVBoxLayout(page);
     layout->addStretch();
     auto *text = new QLabel(
@@ -114,7 +121,9 @@ QWidget *MainWindow::makeWelcome()
     connect(open, &QPushButton::clicked, this, &MainWindow::chooseWorkspace);
     layout->addWidget(open, 0, Qt::AlignHCenter);
     layout->addStretch();
-    return page;
+    m_welcome = page;
+    m_stack->addWidget(page);
+    m_stack->setCurrentWidget(page);
 }
 
 void MainWindow::buildMenus()
@@ -285,8 +294,9 @@ void MainWindow::load()
                 .arg(countOf(warnings, QStringLiteral("warning"), QStringLiteral("warnings")),
                      QFileInfo(m_path).fileName()));
     const QStringList names = m_context->workspace().environmentNames();
-    if (!selectPane(environment, pane) && !names.isEmpty())
-        selectPane(names.first(), QStringLiteral("overview"));
+    if (!selectPane(environment, pane) &&
+        (names.isEmpty() || !selectPane(names.first(), QStringLiteral("overview"))))
+        showWelcome();
 }
 
 void MainWindow::closeWorkspace()
@@ -302,7 +312,6 @@ void MainWindow::closeWorkspace()
     m_sidebarModel->clear();
     m_alertsWatcher.reset();
     m_context.reset();
-    m_stack->setCurrentWidget(m_welcome);
     showPaneActions(nullptr);
 }
 
@@ -458,6 +467,15 @@ QSize MainWindow::defaultSize(const QSize &available)
 {
     return QSize(std::min(available.width(), std::max(1280, available.width() * 4 / 5)),
                  std::min(available.height(), std::max(800, available.height() * 4 / 5)));
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // Shown with nothing opened (no workspace given, none tried): the welcome page. A workspace
+    // opened before the window is shown never builds it.
+    if (!m_context && m_path.isEmpty())
+        showWelcome();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -50,6 +50,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void buildMenus();
@@ -76,7 +77,8 @@ private:
     void chooseWorkspace();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
-    QWidget *makeWelcome();
+    /** The page shown while no workspace is open, made the first time it is needed. */
+    void showWelcome();
 
     QString m_path;
     std::unique_ptr<WorkspaceContext> m_context;
@@ -85,7 +87,7 @@ private:
     QTreeView *m_sidebar;
     QStandardItemModel *m_sidebarModel;
     QStackedWidget *m_stack;
-    QWidget *m_welcome;
+    QWidget *m_welcome = nullptr;
     DiagnosticsView *m_diagnostics;
     QLabel *m_workspaceLabel;
     QMenu *m_recentMenu = nullptr;

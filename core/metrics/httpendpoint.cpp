@@ -28,7 +28,7 @@ HttpEndpoint::HttpEndpoint(PrometheusSpec spec, QString block, SshPool *pool, QO
 
 void HttpEndpoint::loadTls()
 {
-    if (std::exchange(m_tlsLoaded, true) || QUrl(m_spec.url).scheme() != QLatin1String("https"))
+    if (m_tls || QUrl(m_spec.url).scheme() != QLatin1String("https"))
         return;
     // Small local files, read once, with the first request.
     m_tls = QSslConfiguration::defaultConfiguration();
@@ -39,7 +39,7 @@ void HttpEndpoint::loadTls()
                              .arg(m_block, m_spec.caFile);
             return;
         }
-        m_tls.addCaCertificates(cas);
+        m_tls->addCaCertificates(cas);
     }
     if (m_spec.certFile.isEmpty())
         return;
@@ -66,8 +66,8 @@ void HttpEndpoint::loadTls()
                          .arg(m_block, m_spec.keyFile);
         return;
     }
-    m_tls.setLocalCertificateChain(certs);
-    m_tls.setPrivateKey(key);
+    m_tls->setLocalCertificateChain(certs);
+    m_tls->setPrivateKey(key);
 }
 
 HttpEndpoint::~HttpEndpoint() = default;
@@ -149,7 +149,7 @@ void HttpEndpoint::send(Verb verb, const QString &path, const Query &query, cons
         request.setTransferTimeout(m_timeoutMs);
         request.setRawHeader("Accept", "application/json");
         if (url.scheme() == QLatin1String("https")) {
-            request.setSslConfiguration(m_tls);
+            request.setSslConfiguration(m_tls.value_or(QSslConfiguration::defaultConfiguration()));
             // The certificate names the server, not the tunnel's 127.0.0.1.
             const QString name =
                 m_spec.serverName.isEmpty() ? QUrl(m_spec.url).host() : m_spec.serverName;

@@ -60,9 +60,10 @@ private:
     QNetworkAccessManager *m_network;
     int m_timeoutMs = 30000;
     std::optional<QUrl> m_base; // the URL to use (the tunnel's local end when tunnelled)
-    QSslConfiguration m_tls;
+    // Made with the first https request: even a default-constructed QSslConfiguration loads the
+    // TLS backend (OpenSSL), which a window must not pay for before it paints.
+    std::optional<QSslConfiguration> m_tls;
     QString m_tlsError; // a tls: file that could not be read: every request fails with it
-    bool m_tlsLoaded = false;
 };
 
 } // namespace Opsdeck

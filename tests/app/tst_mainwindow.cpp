@@ -72,6 +72,30 @@ private slots:
         QCOMPARE(again.size(), QSize(700, 500));
     }
 
+    // The welcome page is made for a window shown with nothing open; a workspace opened before
+    // the window shows (the command line's) is its first paint, and the icon comes after it.
+    void theWelcomePageIsOnlyMadeWhenNothingIsOpen()
+    {
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto *welcome = window.findChild<QWidget *>(QStringLiteral("welcome"));
+            QVERIFY(welcome && welcome->isVisible());
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("opsdeck.yaml"));
+        writeFile(path, "version: 1\nhosts:\n  web1: { address: 127.0.0.1, port: 1 }\n"
+                        "environments:\n  prod: { hosts: [web1] }\n");
+        MainWindow window;
+        window.openWorkspace(path);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(qobject_cast<OverviewPane *>(window.currentPane()));
+        QCOMPARE(window.findChild<QWidget *>(QStringLiteral("welcome")), nullptr);
+        QTRY_VERIFY(!window.windowIcon().isNull());
+    }
+
     void brokenWorkspaceOpensToItsErrorsAndReloadsWhenFixed()
     {
         QTemporaryDir dir;
