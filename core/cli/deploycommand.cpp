@@ -8,10 +8,11 @@
 #include "common/suggest.h"
 #include "ctrlc.h"
 #include "deploy/deployrunner.h"
-#include "deploy/deployscripts.h"
 #include "deploy/deploystatusquery.h"
 #include "deploy/hostlines.h"
+#include "deploy/lockjobs.h"
 #include "environmentsession.h"
+#include "jobs/job.h"
 #include "runtime/hostprobe.h"
 #include "swarmdeploycommand.h"
 
@@ -467,28 +468,24 @@ int runLock(CliContext &ctx, bool take)
         request,
         [&](const ActionRequest &confirmed, ActionPipeline::Finish finish) {
             info.comment = confirmed.comment;
-            HostFanOut fanOut(session->pool());
-            fanOut.setCaptureOutput(true);
-            fanOut.setStreamOutput(false);
+            const std::unique_ptr<Job> job(take ? takeLockJob(session->pool(), spec, info)
+                                                : breakLockJob(session->pool(), spec));
             QEventLoop loop;
-            QObject::connect(&fanOut, &HostFanOut::finished, &loop, &QEventLoop::quit);
-            fanOut.start({spec.lockHost}, [&](const QString &) {
-                return take ? DeployScripts::lock(spec, info.toJson())
-                            : DeployScripts::breakLock(spec);
-            });
-            loop.exec();
-            const HostOutcome outcome = fanOut.outcomes().value(0);
-            if (outcome.exitStatus == 3) {
-                const QString holder =
-                    LockInfo::fromJson(QJsonDocument::fromJson(outcome.output).object()).describe();
+            QObject::connect(job.get(), &Job::finished, &loop, &QEventLoop::quit);
+            job->start();
+            if (job->isRunning())
+                loop.exec();
+            const Result<QString> result = job->result();
+            if (take && job->exitStatus() == kLockHeld) {
+                const QString holder = lockHolder(*job).describe();
                 ctx.err << o->environment << " is already locked by " << holder << "\n";
                 code = ExitCode::Problems;
                 finish(Result<QString>::failure(QStringLiteral("already locked by ") + holder));
-            } else if (!outcome.ok()) {
-                ctx.err << "opsdeck " << name << ": " << spec.lockHost << ": " << outcome.describe()
-                        << "\n";
+            } else if (!result) {
+                ctx.err << "opsdeck " << name << ": " << spec.lockHost << ": "
+                        << result.errorString() << "\n";
                 code = ExitCode::Failure;
-                finish(Result<QString>::failure(outcome.describe()));
+                finish(result);
             } else {
                 ctx.out << (take ? "locked " : "unlocked ") << o->environment << "\n";
                 code = ExitCode::Ok;

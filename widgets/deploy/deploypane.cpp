@@ -6,11 +6,11 @@
 #include "common/dialogconfirmer.h"
 #include "common/messagebanner.h"
 #include "deploy/deploylog.h"
-#include "deploy/deployscripts.h"
-#include "deploy/hostfanout.h"
+#include "deploy/lockjobs.h"
 #include "deploydialog.h"
 #include "deployrunview.h"
 #include "deploystatuspanel.h"
+#include "jobs/job.h"
 #include "rollbackdialog.h"
 #include "runcommanddialog.h"
 #include "runtime/databasesession.h"
@@ -320,18 +320,13 @@ void DeployPane::requestBreakLock()
     m_actions.submit(
         r,
         [this, lock](const ActionRequest &, ActionPipeline::Finish finish) {
-            auto *fanOut = new HostFanOut(m_pool, this);
-            connect(fanOut, &HostFanOut::finished, this,
-                    [fanOut, finish](const QList<HostOutcome> &o) {
-                        fanOut->deleteLater();
-                        finish(o.value(0).ok() ? Result<QString>(QString())
-                                               : Result<QString>::failure(o.value(0).describe()));
-                    });
-            fanOut->setCaptureOutput(true);
             // By id: the lock the dialog showed, never one taken since.
-            fanOut->start({m_environment.deploy->lockHost}, [this, lock](const QString &) {
-                return DeployScripts::breakLock(*m_environment.deploy, lock.id);
+            Job *job = breakLockJob(m_pool, *m_environment.deploy, lock.id, this);
+            connect(job, &Job::finished, this, [job, finish](const Result<QString> &result) {
+                job->deleteLater();
+                finish(result ? Result<QString>(QString()) : result);
             });
+            job->start();
         },
         [this](const ActionOutcome &outcome) {
             if (outcome.status == ActionOutcome::Status::NotConfirmed)
