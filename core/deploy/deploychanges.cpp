@@ -3,6 +3,8 @@
 
 #include "common/formatting.h"
 #include "deploycontext.h"
+#include "deployscripts.h"
+#include "hostfanout.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -102,6 +104,25 @@ QString deployHeadline(const QString &fromRef, const QString &toRef, const Deplo
         }
     }
     return line;
+}
+
+void readDeployChanges(SshPool *pool, const DeploySpec &spec, const QString &fromRevision,
+                       const QString &revision, QObject *guard,
+                       std::function<void(const Result<DeployChanges> &changes)> done)
+{
+    auto *query = new HostFanOut(pool, guard);
+    query->setCaptureOutput(true);
+    query->setStreamOutput(false);
+    QObject::connect(query, &HostFanOut::finished, guard,
+                     [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
+                         query->deleteLater();
+                         const HostOutcome outcome = outcomes.value(0);
+                         if (!outcome.ok())
+                             return done(Result<DeployChanges>::failure(outcome.describe()));
+                         done(DeployChanges::parse(outcome.output));
+                     });
+    query->start({spec.lockHost}, [script = DeployScripts::changes(spec, fromRevision, revision)](
+                                      const QString &) { return script; });
 }
 
 } // namespace Opsdeck

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/result.h"
 #include "migrations.h"
 #include "workspace/workspace.h"
 
@@ -8,9 +9,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
+class QObject;
+
 namespace Opsdeck {
+
+class SshPool;
 
 /** What a deploy brings, as the repository on the lock host tells it (DeployScripts::changes). */
 struct DeployChanges
@@ -21,6 +27,14 @@ struct DeployChanges
 
     static DeployChanges parse(const QByteArray &output);
 };
+
+/**
+ * Reads what deploying `revision` over `fromRevision` (empty: nothing deployed) brings, from the
+ * repository on the lock host. `done` runs on `guard`'s thread, never once it is gone.
+ */
+void readDeployChanges(SshPool *pool, const DeploySpec &spec, const QString &fromRevision,
+                       const QString &revision, QObject *guard,
+                       std::function<void(const Result<DeployChanges> &changes)> done);
 
 /** "twit.0002_message_likes" for "twit/migrations/0002_message_likes.py"; empty otherwise. */
 QString migrationOfPath(const QString &path);

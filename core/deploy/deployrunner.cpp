@@ -371,50 +371,48 @@ void DeployRunner::chooseRollbackRelease()
 void DeployRunner::resolveRef()
 {
     say(tr("resolving '%1' in %2").arg(m_context.ref, m_context.spec.repo));
-    runOn(
-        {m_context.spec.lockHost},
-        [this](const QString &) { return DeployScripts::listRefs(m_context.spec); }, true,
-        [this](const QList<HostOutcome> &outcomes) {
-            const HostOutcome &o = outcomes.value(0);
-            if (m_cancelRequested)
-                return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
-            if (!o.ok())
-                return refuse(
-                    Outcome::Refused,
-                    tr("cannot list the repository's refs on %1: %2").arg(o.host, o.describe()));
-            const GitRefs refs = GitRefs::parse(o.output);
-            m_context.revision = refs.resolve(m_context.ref);
-            if (m_context.revision.isEmpty()) {
-                QStringList names;
-                for (const auto &b : refs.branches)
-                    names << b.first;
-                for (const auto &t : refs.tags)
-                    names << t.first;
-                return refuse(Outcome::Refused,
-                              tr("unknown ref '%1' (known: %2)")
-                                  .arg(m_context.ref, names.join(QStringLiteral(", "))));
-            }
-            if (!m_expectedRevision.isEmpty() && m_context.revision != m_expectedRevision)
-                return refuse(Outcome::Refused,
-                              tr("'%1' now points at %2, not at %3 as in the plan you saw (pushed "
-                                 "meanwhile?); nothing was changed: look at the new plan")
-                                  .arg(m_context.ref, m_context.revision.left(12),
-                                       m_expectedRevision.left(12)));
-            // Names have one-second resolution and a deploy can take less: never reuse one.
-            QDateTime at = QDateTime::currentDateTimeUtc();
+    // The same listing the deploy dialog shows. Not cancelled midway (it takes a moment): a
+    // cancel is honoured when it answers.
+    listGitRefs(m_pool, m_context.spec, this, [this](const Result<GitRefs> &listed) {
+        if (m_cancelRequested)
+            return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
+        if (!listed)
+            return refuse(Outcome::Refused,
+                          tr("cannot list the repository's refs on %1: %2")
+                              .arg(m_context.spec.lockHost, listed.errorString()));
+        const GitRefs &refs = *listed;
+        m_context.revision = refs.resolve(m_context.ref);
+        if (m_context.revision.isEmpty()) {
+            QStringList names;
+            for (const auto &b : refs.branches)
+                names << b.first;
+            for (const auto &t : refs.tags)
+                names << t.first;
+            return refuse(Outcome::Refused,
+                          tr("unknown ref '%1' (known: %2)")
+                              .arg(m_context.ref, names.join(QStringLiteral(", "))));
+        }
+        if (!m_expectedRevision.isEmpty() && m_context.revision != m_expectedRevision)
+            return refuse(
+                Outcome::Refused,
+                tr("'%1' now points at %2, not at %3 as in the plan you saw (pushed "
+                   "meanwhile?); nothing was changed: look at the new plan")
+                    .arg(m_context.ref, m_context.revision.left(12), m_expectedRevision.left(12)));
+        // Names have one-second resolution and a deploy can take less: never reuse one.
+        QDateTime at = QDateTime::currentDateTimeUtc();
+        m_context.release = releaseName(at, m_context.revision);
+        while (m_existingReleases.contains(m_context.release)) {
+            at = at.addSecs(1);
             m_context.release = releaseName(at, m_context.revision);
-            while (m_existingReleases.contains(m_context.release)) {
-                at = at.addSecs(1);
-                m_context.release = releaseName(at, m_context.revision);
-            }
-            say(tr("%1 is %2; new release %3")
-                    .arg(m_context.ref, m_context.revision, m_context.release));
-            if (m_dryRun) {
-                emit planReady(plan());
-                return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
-            }
-            next();
-        });
+        }
+        say(tr("%1 is %2; new release %3")
+                .arg(m_context.ref, m_context.revision, m_context.release));
+        if (m_dryRun) {
+            emit planReady(plan());
+            return refuse(Outcome::Succeeded, tr("dry run: nothing was changed"));
+        }
+        next();
+    });
 }
 
 void DeployRunner::takeLock()

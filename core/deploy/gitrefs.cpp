@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gitrefs.h"
 
+#include "deployscripts.h"
+#include "hostfanout.h"
+#include "workspace/workspace.h"
+
 #include <QHash>
 #include <QRegularExpression>
 
@@ -74,6 +78,26 @@ QString GitRefs::resolve(const QString &ref) const
     if (full.startsWith(QLatin1String("refs/heads/")))
         return lookup(branches, full.mid(11));
     return full.startsWith(QLatin1String("refs/")) ? QString() : full;
+}
+
+void listGitRefs(SshPool *pool, const DeploySpec &spec, QObject *guard,
+                 std::function<void(const Result<GitRefs> &refs)> done)
+{
+    // A fan-out, not a Job: the listing is parsed, and all of it counts (a repository may have
+    // more refs than a job keeps lines).
+    auto *query = new HostFanOut(pool, guard);
+    query->setCaptureOutput(true);
+    query->setStreamOutput(false);
+    QObject::connect(query, &HostFanOut::finished, guard,
+                     [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
+                         query->deleteLater();
+                         const HostOutcome outcome = outcomes.value(0);
+                         if (!outcome.ok())
+                             return done(Result<GitRefs>::failure(outcome.describe()));
+                         done(GitRefs::parse(outcome.output));
+                     });
+    query->start({spec.lockHost},
+                 [script = DeployScripts::listRefs(spec)](const QString &) { return script; });
 }
 
 } // namespace Opsdeck

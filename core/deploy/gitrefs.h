@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/result.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
+
+#include <functional>
+
+class QObject;
 
 namespace Opsdeck {
 
@@ -26,5 +32,17 @@ struct GitRefs
     /** The full ref name `resolve` would use ("refs/tags/v2"), or `ref` itself for an id. */
     QString fullName(const QString &ref) const;
 };
+
+class SshPool;
+struct DeploySpec;
+
+/**
+ * The repository's branches and tags as the deploy sees them: `git ls-remote` of `spec.repo` on
+ * the lock host (where the hosts fetch from). The deploy dialog's list and the deploy's own ref
+ * resolution both come from here. `done` runs on `guard`'s thread, never once it is gone; a
+ * failure says why in the host's words.
+ */
+void listGitRefs(SshPool *pool, const DeploySpec &spec, QObject *guard,
+                 std::function<void(const Result<GitRefs> &refs)> done);
 
 } // namespace Opsdeck

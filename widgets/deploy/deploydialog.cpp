@@ -4,9 +4,7 @@
 #include "common/futures.h"
 #include "deploy/deployplan.h"
 #include "deploy/deployrunner.h"
-#include "deploy/deployscripts.h"
 #include "deploy/gitrefs.h"
-#include "deploy/hostfanout.h"
 #include "runtime/databasesession.h"
 
 #include <QCollator>
@@ -166,21 +164,19 @@ void DeployDialog::loadRefs()
 {
     m_status->setText(
         QStringLiteral("Listing branches and tags on %1…").arg(m_environment.deploy->lockHost));
-    m_refQuery = new HostFanOut(m_pool, this);
-    m_refQuery->setCaptureOutput(true);
-    m_refQuery->setStreamOutput(false);
-    connect(m_refQuery, &HostFanOut::finished, this, [this](const QList<HostOutcome> &outcomes) {
-        m_refQuery->deleteLater();
-        const HostOutcome outcome = outcomes.value(0);
-        if (!outcome.ok()) {
+    const auto asked = std::make_shared<int>(++m_refRequests);
+    listGitRefs(m_pool, *m_environment.deploy, this, [this, asked](const Result<GitRefs> &listed) {
+        if (*asked != m_refRequests)
+            return; // a newer listing is on its way
+        if (!listed) {
             m_status->setText(
                 QStringLiteral("Could not list the repository's refs: %1. You can still type a "
                                "commit id.")
-                    .arg(outcome.describe()));
+                    .arg(listed.errorString()));
             emit refsLoaded();
             return;
         }
-        GitRefs refs = GitRefs::parse(outcome.output);
+        GitRefs refs = *listed;
         const QString typed = m_ref->currentText();
         const QSignalBlocker blocker(m_ref);
         m_ref->clear();
@@ -215,9 +211,6 @@ void DeployDialog::loadRefs()
                               .arg(refs.tags.size()));
         updateButtons();
         emit refsLoaded();
-    });
-    m_refQuery->start({m_environment.deploy->lockHost}, [this](const QString &) {
-        return DeployScripts::listRefs(*m_environment.deploy);
     });
 }
 
@@ -282,27 +275,20 @@ void DeployDialog::readChanges(const QString &toRef, const QString &revision)
     showSummary(QStringLiteral("Reading what %1 brings from the repository on %2…")
                     .arg(toRef, m_environment.deploy->lockHost),
                 {});
-    auto *query = new HostFanOut(m_pool, this);
-    query->setCaptureOutput(true);
-    query->setStreamOutput(false);
-    connect(query, &HostFanOut::finished, this,
-            [this, query, generation, toRef](const QList<HostOutcome> &outcomes) {
-                query->deleteLater();
-                if (generation != m_summaryGeneration)
-                    return;
-                const HostOutcome outcome = outcomes.value(0);
-                if (!outcome.ok()) {
-                    showSummary(
-                        QStringLiteral("Could not read the changes: %1").arg(outcome.describe()),
-                        {});
-                    emit summaryShown();
-                    return;
-                }
-                readMigrations(toRef, DeployChanges::parse(outcome.output));
-            });
-    query->start({m_environment.deploy->lockHost},
-                 [spec = *m_environment.deploy, from = m_deployedRevision, revision](
-                     const QString &) { return DeployScripts::changes(spec, from, revision); });
+    readDeployChanges(
+        m_pool, *m_environment.deploy, m_deployedRevision, revision, this,
+        [this, generation, toRef](const Result<DeployChanges> &changes) {
+            if (generation != m_summaryGeneration)
+                return;
+            if (!changes) {
+                showSummary(
+                    QStringLiteral("Could not read the changes: %1").arg(changes.errorString()),
+                    {});
+                emit summaryShown();
+                return;
+            }
+            readMigrations(toRef, *changes);
+        });
 }
 
 void DeployDialog::readMigrations(const QString &toRef, const DeployChanges &changes)

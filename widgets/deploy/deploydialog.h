@@ -17,7 +17,6 @@ namespace Opsdeck {
 
 class DatabaseSession;
 class DeployRunner;
-class HostFanOut;
 class SshPool;
 
 /**
@@ -86,7 +85,7 @@ private:
     QPlainTextEdit *m_plan;
     QPushButton *m_planButton;
     QPushButton *m_deploy;
-    QPointer<HostFanOut> m_refQuery;
+    int m_refRequests = 0; // the newest listing asked for wins
     QPointer<DeployRunner> m_planner;
     QString m_plannedRevision; // for the ref in the box; cleared when it changes
     QString m_deployedRef, m_deployedRevision;
