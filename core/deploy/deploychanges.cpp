@@ -110,19 +110,12 @@ void readDeployChanges(SshPool *pool, const DeploySpec &spec, const QString &fro
                        const QString &revision, QObject *guard,
                        std::function<void(const Result<DeployChanges> &changes)> done)
 {
-    auto *query = new HostFanOut(pool, guard);
-    query->setCaptureOutput(true);
-    query->setStreamOutput(false);
-    QObject::connect(query, &HostFanOut::finished, guard,
-                     [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
-                         query->deleteLater();
-                         const HostOutcome outcome = outcomes.value(0);
+    HostFanOut::read(pool, spec.lockHost, DeployScripts::changes(spec, fromRevision, revision),
+                     guard, [done = std::move(done)](const HostOutcome &outcome) {
                          if (!outcome.ok())
                              return done(Result<DeployChanges>::failure(outcome.describe()));
                          done(DeployChanges::parse(outcome.output));
                      });
-    query->start({spec.lockHost}, [script = DeployScripts::changes(spec, fromRevision, revision)](
-                                      const QString &) { return script; });
 }
 
 } // namespace Opsdeck

@@ -83,21 +83,14 @@ QString GitRefs::resolve(const QString &ref) const
 void listGitRefs(SshPool *pool, const DeploySpec &spec, QObject *guard,
                  std::function<void(const Result<GitRefs> &refs)> done)
 {
-    // A fan-out, not a Job: the listing is parsed, and all of it counts (a repository may have
-    // more refs than a job keeps lines).
-    auto *query = new HostFanOut(pool, guard);
-    query->setCaptureOutput(true);
-    query->setStreamOutput(false);
-    QObject::connect(query, &HostFanOut::finished, guard,
-                     [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
-                         query->deleteLater();
-                         const HostOutcome outcome = outcomes.value(0);
+    // Not a Job: the listing is parsed, and all of it counts (a repository may have more refs
+    // than a job keeps lines).
+    HostFanOut::read(pool, spec.lockHost, DeployScripts::listRefs(spec), guard,
+                     [done = std::move(done)](const HostOutcome &outcome) {
                          if (!outcome.ok())
                              return done(Result<GitRefs>::failure(outcome.describe()));
                          done(GitRefs::parse(outcome.output));
                      });
-    query->start({spec.lockHost},
-                 [script = DeployScripts::listRefs(spec)](const QString &) { return script; });
 }
 
 } // namespace Opsdeck

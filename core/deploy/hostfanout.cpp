@@ -22,6 +22,20 @@ HostFanOut::HostFanOut(SshPool *pool, QObject *parent)
     , m_pool(pool)
 {}
 
+void HostFanOut::read(SshPool *pool, const QString &host, const QString &script, QObject *guard,
+                      std::function<void(const HostOutcome &outcome)> done)
+{
+    auto *query = new HostFanOut(pool, guard);
+    query->setCaptureOutput(true);
+    query->setStreamOutput(false);
+    connect(query, &HostFanOut::finished, guard,
+            [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
+                query->deleteLater();
+                done(outcomes.value(0));
+            });
+    query->start({host}, [script](const QString &) { return script; });
+}
+
 void HostFanOut::start(const QStringList &hosts,
                        const std::function<QString(const QString &)> &scriptFor)
 {

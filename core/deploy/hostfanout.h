@@ -39,6 +39,11 @@ class HostFanOut final : public QObject
 public:
     HostFanOut(SshPool *pool, QObject *parent = nullptr);
 
+    /** One script on one host whose stdout is parsed (kept, not streamed): `done` runs on
+     * `guard`'s thread, never once it is gone. */
+    static void read(SshPool *pool, const QString &host, const QString &script, QObject *guard,
+                     std::function<void(const HostOutcome &outcome)> done);
+
     /** Starts `scriptFor(host)` on every host; an empty script finishes at once with status 0. */
     void start(const QStringList &hosts, const std::function<QString(const QString &)> &scriptFor);
     /** Keep stdout in HostOutcome::output (for scripts whose output is parsed). */
