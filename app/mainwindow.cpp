@@ -9,6 +9,8 @@
 #include "common/firstpaint.h"
 #include "common/formatting.h"
 #include "common/pane.h"
+#include "jobs/jobregistry.h"
+#include "jobs/jobsdock.h"
 #include "panecatalog.h"
 #include "workspacecontext.h"
 
@@ -27,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStandardItemModel>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -74,6 +77,13 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({220, 1000});
     setCentralWidget(splitter);
+
+    // Every job any pane starts is listed; a window made while another lists them (tests) shares.
+    JobRegistry *jobs = JobRegistry::instance() ? JobRegistry::instance() : new JobRegistry(this);
+    m_jobsDock = new JobsDock(jobs, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
+    m_jobsDock->hide();
+    statusBar()->addPermanentWidget(m_jobsDock->statusButton());
     statusBar()->addPermanentWidget(m_workspaceLabel);
 
     // Editors often save by replacing the file; wait for the dust to settle, then reload.
@@ -177,6 +187,8 @@ void MainWindow::buildViewMenu()
                                    [this] { stepEnvironment(+1); });
     for (QAction *go : std::as_const(m_goActions))
         go->setEnabled(false);
+    view->addSeparator();
+    view->addAction(m_jobsDock->toggleViewAction());
 }
 
 QString MainWindow::currentEnvironment() const

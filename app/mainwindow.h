@@ -20,13 +20,14 @@ namespace Opsdeck {
 
 class AlertsWatcher;
 class DiagnosticsView;
+class JobsDock;
 class Pane;
 class WorkspaceContext;
 
 /**
  * The thin host (docs/ARCHITECTURE.md, "Layers"): a sidebar of environments × panes, a stack of
- * panes, a status bar and the File menu. Panes are created on first selection and own everything
- * they show.
+ * panes, the Jobs dock, a status bar and the menus. Panes are created on first selection and own
+ * everything they show.
  */
 class MainWindow final : public QMainWindow
 {
@@ -89,6 +90,7 @@ private:
     QStackedWidget *m_stack;
     QWidget *m_welcome = nullptr;
     DiagnosticsView *m_diagnostics;
+    JobsDock *m_jobsDock = nullptr;
     QLabel *m_workspaceLabel;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_paneMenu = nullptr;

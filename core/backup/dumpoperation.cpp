@@ -247,6 +247,7 @@ Job *DumpOperation::runTool(const QString &title, const QString &program,
     Job *job = Job::program(
         title, program, arguments,
         m_endpoint->toolEnvironment(connection ? *connection : ToolConnection{}), this);
+    job->setEnvironment(m_request.environment);
     job->setTimeout(std::chrono::hours(24)); // a dump takes as long as the database needs
     m_job = job;
     return job;

@@ -224,6 +224,7 @@ Job *RestoreOperation::runTool(const QString &title, const QString &tool,
         arguments + QStringList{QStringLiteral("--dbname=") +
                                 (connection ? connection->conninfo : QString())},
         m_endpoint->toolEnvironment(connection ? *connection : ToolConnection{}), this);
+    job->setEnvironment(m_request.environment);
     job->setTimeout(std::chrono::hours(24));
     connect(job, &Job::lineReceived, this, [this](const QString &line) {
         if (line.contains(QLatin1String("error:")) || line.startsWith(QLatin1String("ERROR:")))

@@ -6,6 +6,7 @@
 #include "deployscripts.h"
 #include "gitrefs.h"
 #include "healthgate.h"
+#include "runlisting.h"
 #include "runtime/hostprobe.h"
 #include "runtime/sshpool.h"
 
@@ -164,6 +165,7 @@ void DeployRunner::deploy(const QString &ref, const QString &comment)
 {
     begin(Kind::Deploy, m_environment.hosts, comment);
     m_context.ref = ref;
+    listRunAsJob(this, Kind::Deploy, m_environment.name, ref);
     startAudit();
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
@@ -175,6 +177,7 @@ void DeployRunner::rollback(const QString &release, const QString &comment)
 {
     begin(Kind::Rollback, m_environment.hosts, comment);
     m_context.release = release;
+    listRunAsJob(this, Kind::Rollback, m_environment.name, release);
     startAudit();
     if (!m_environment.deploy)
         return refuse(Outcome::Refused,
@@ -187,6 +190,7 @@ void DeployRunner::runCommand(const QString &command, const QStringList &hosts,
 {
     begin(Kind::Command, hosts.isEmpty() ? m_environment.hosts : hosts, comment);
     m_command = command;
+    listRunAsJob(this, Kind::Command, m_environment.name, command);
     startAudit();
     next();
 }

@@ -82,36 +82,38 @@ void DeployRunner::gateBatch(const QStringList &batch)
         auto *gate = new HealthGate(m_pool->client(host), m_context, host, m_context.release,
                                     m_network, this);
         m_gates << gate;
-        connect(gate, &HealthGate::progress, this, &DeployRunner::output);
-        connect(
-            gate, &HealthGate::finished, this,
-            [this, gate, pending, batch](const QString &h, bool healthy, const QString &detail) {
-                gate->deleteLater();
-                if (healthy) {
-                    setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
-                } else if (m_cancelRequested) { // not the host's fault: the batch goes back
-                    setHost(h, HostState::Switched, detail);
-                } else {
-                    m_failedHosts << h;
-                    m_failureReasons.insert(h, detail);
-                    setHost(h, HostState::Failed, detail);
-                    // The app's own words next to the verdict: its newest log lines.
-                    readRecentLogs(m_pool, m_environment, h, kGateLogLines, this,
-                                   [this, h, pending, batch](const QList<LogEntry> &lines) {
-                                       if (!lines.isEmpty()) {
-                                           say(tr("the last %n lines of %1's logs:", nullptr,
-                                                  int(lines.size()))
-                                                   .arg(h));
-                                           emit output(h, recentLogsText(lines));
-                                       }
-                                       if (--*pending == 0)
-                                           batchDone(batch);
-                                   });
-                    return;
-                }
-                if (--*pending == 0)
-                    batchDone(batch);
-            });
+        connect(gate, &Job::lineReceived, this,
+                [this, host](const QString &line) { emit output(host, (line + u'\n').toUtf8()); });
+        connect(gate, &Job::finished, this, [this, gate, pending, batch](const Result<QString> &r) {
+            gate->deleteLater();
+            const QString h = gate->host();
+            const bool healthy = r.ok();
+            const QString detail = r.errorString();
+            if (healthy) {
+                setHost(h, HostState::Healthy, tr("healthy on %1").arg(m_context.release));
+            } else if (m_cancelRequested) { // not the host's fault: the batch goes back
+                setHost(h, HostState::Switched, tr("%1's health check was cancelled").arg(h));
+            } else {
+                m_failedHosts << h;
+                m_failureReasons.insert(h, detail);
+                setHost(h, HostState::Failed, detail);
+                // The app's own words next to the verdict: its newest log lines.
+                readRecentLogs(
+                    m_pool, m_environment, h, kGateLogLines, this,
+                    [this, h, pending, batch](const QList<LogEntry> &lines) {
+                        if (!lines.isEmpty()) {
+                            say(tr("the last %n lines of %1's logs:", nullptr, int(lines.size()))
+                                    .arg(h));
+                            emit output(h, recentLogsText(lines));
+                        }
+                        if (--*pending == 0)
+                            batchDone(batch);
+                    });
+                return;
+            }
+            if (--*pending == 0)
+                batchDone(batch);
+        });
         gate->start();
     }
 }

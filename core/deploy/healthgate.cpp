@@ -16,30 +16,35 @@ namespace Opsdeck {
 
 HealthGate::HealthGate(SshClient *client, DeployContext context, QString host, QString release,
                        QNetworkAccessManager *network, QObject *parent)
-    : QObject(parent)
+    : Job(QStringLiteral("health check on %1").arg(host),
+          context.spec.healthcheck->run.isEmpty() ? context.spec.healthcheck->url
+                                                  : context.spec.healthcheck->run,
+          parent)
     , m_client(client)
     , m_context(std::move(context))
     , m_host(std::move(host))
     , m_release(std::move(release))
     , m_network(network)
-{}
+{
+    setEnvironment(m_context.environment);
+    // The gate ends itself when its budget is spent; the job's timeout only backs that up.
+    const HealthCheckSpec &spec = *m_context.spec.healthcheck;
+    setTimeout(std::chrono::milliseconds(spec.budgetMs + spec.timeoutMs + 30'000));
+}
 
-void HealthGate::start()
+void HealthGate::begin()
 {
     m_elapsed.start();
     attempt();
 }
 
-void HealthGate::cancel()
+void HealthGate::abort()
 {
-    if (m_done)
-        return;
     m_done = true;
     if (m_reply)
         m_reply->abort();
     if (m_exec)
         m_exec->cancel();
-    emit finished(m_host, false, QStringLiteral("%1's health check was cancelled").arg(m_host));
 }
 
 void HealthGate::attempt()
@@ -130,18 +135,19 @@ void HealthGate::attemptDone(bool healthy, const QString &detail)
         return;
     m_lastAnswer = detail;
     const HealthCheckSpec &spec = *m_context.spec.healthcheck;
-    emit progress(m_host, QStringLiteral("health check %1 (attempt %2, %3 s): %4\n")
-                              .arg(healthy ? QStringLiteral("passed") : QStringLiteral("failed"))
-                              .arg(m_attempts)
-                              .arg(double(m_elapsed.elapsed()) / 1000.0, 0, 'f', 1)
-                              .arg(detail)
-                              .toUtf8());
+    receive(QStringLiteral("health check %1 (attempt %2, %3 s): %4\n")
+                .arg(healthy ? QStringLiteral("passed") : QStringLiteral("failed"))
+                .arg(m_attempts)
+                .arg(double(m_elapsed.elapsed()) / 1000.0, 0, 'f', 1)
+                .arg(detail)
+                .toUtf8());
     if (healthy || m_elapsed.elapsed() + spec.intervalMs > spec.budgetMs) {
         m_done = true;
-        emit finished(
-            m_host, healthy,
-            healthy ? detail
-                    : failureSentence(spec, m_host, detail, m_answeredHttp, m_elapsed.elapsed()));
+        if (healthy)
+            complete(0, QString());
+        else // not an exit status: the sentence is the whole result
+            complete(-1,
+                     failureSentence(spec, m_host, detail, m_answeredHttp, m_elapsed.elapsed()));
         return;
     }
     QTimer::singleShot(spec.intervalMs, this, &HealthGate::attempt);

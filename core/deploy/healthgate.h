@@ -2,9 +2,9 @@
 #pragma once
 
 #include "deploycontext.h"
+#include "jobs/job.h"
 
 #include <QElapsedTimer>
-#include <QObject>
 #include <QPointer>
 
 class QNetworkAccessManager;
@@ -19,17 +19,18 @@ class SshExec;
  * Kamal's gate for one host: ask every `interval` until healthy or the `budget` is spent, each
  * attempt given `timeout`. A URL is requested as the host sees it, through an SSH tunnel from
  * this machine (nothing to install on the host); `run:` executes a command in the release.
+ *
+ * A Job like any command run for the user: each attempt is an output line ("health check failed
+ * (attempt 2, 3.1 s): HTTP 503 Service Unavailable"), cancel stops the attempt in flight, and the
+ * result is the last answer when healthy or failureSentence() when not.
  */
-class HealthGate final : public QObject
+class HealthGate final : public Job
 {
     Q_OBJECT
 
 public:
     HealthGate(SshClient *client, DeployContext context, QString host, QString release,
                QNetworkAccessManager *network, QObject *parent = nullptr);
-
-    void start();
-    void cancel();
 
     QString host() const { return m_host; }
     /** What the gate has seen so far, for a countdown while it waits. */
@@ -47,9 +48,9 @@ public:
     static QString failureSentence(const HealthCheckSpec &spec, const QString &host,
                                    const QString &lastAnswer, bool answeredHttp, qint64 elapsedMs);
 
-signals:
-    void progress(const QString &host, const QByteArray &line);
-    void finished(const QString &host, bool healthy, const QString &detail);
+protected:
+    void begin() override;
+    void abort() override;
 
 private:
     void attempt();

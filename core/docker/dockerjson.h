@@ -27,4 +27,10 @@ inline QString filtersQuery(const QJsonObject &filters)
                QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact))));
 }
 
+/** The image a service spec runs (TaskTemplate.ContainerSpec.Image). */
+inline QString imageOfSpec(const QJsonObject &spec)
+{
+    return at(spec, {"TaskTemplate", "ContainerSpec"}).value(QLatin1String("Image")).toString();
+}
+
 } // namespace Opsdeck::DockerJson

@@ -50,6 +50,7 @@ SqlFlagsBackend::SqlFlagsBackend(FlagsSpec spec, const EnvironmentSpec &environm
     : FlagsBackend(parent)
     , m_spec(std::move(spec))
     , m_host(environment.hosts.value(0))
+    , m_environment(environment.name)
     , m_pool(pool)
     // Writes happen here too: the action session (not read-only, short timeouts).
     , m_database(database)
@@ -123,6 +124,7 @@ void SqlFlagsBackend::applyThroughManage(const FlagEdit &edit, QObject *guard, W
     Job *job = Job::remote(QStringLiteral("flag write"), client, manageCommand(m_spec.manage, edit),
                            guard);
     job->setTimeout(std::chrono::milliseconds(m_spec.manageTimeoutMs));
+    job->setEnvironment(m_environment);
     connect(job, &Job::finished, guard, [job, via, done](const Result<QString> &result) {
         job->deleteLater();
         done(manageOutcome(*job, result), via);

@@ -35,6 +35,7 @@ private:
 
     FlagsSpec m_spec;
     QString m_host; // where manage.py runs
+    QString m_environment;
     SshPool *m_pool;
     DatabaseSession *m_database;
 };

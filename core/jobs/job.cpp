@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "job.h"
 
+#include "jobregistry.h"
+
 #include "common/shellquote.h"
 #include "ssh/sshclient.h"
 
@@ -134,7 +136,10 @@ void Job::start()
     if (m_state != State::NotStarted)
         return;
     m_state = State::Running;
-    m_timeout.start();
+    if (m_timeout.interval() > 0)
+        m_timeout.start();
+    if (JobRegistry *registry = JobRegistry::instance())
+        registry->track(this);
     begin();
 }
 
@@ -150,17 +155,36 @@ void Job::stop(State state, const QString &why)
     m_stopState = state;
     m_stopReason = why;
     abort();
+    if (state == State::Cancelled && endsLaterWhenCancelled())
+        return;
     complete(-1, why); // when abort() has not delivered the end already
+}
+
+void Job::completeAs(State state, const QString &outcome)
+{
+    if (m_state != State::Running)
+        return;
+    if (state == State::Succeeded) {
+        m_stopReason.clear();
+        if (!outcome.isEmpty())
+            receive(outcome.toUtf8() + '\n'); // the result is the last line: the summary
+        return complete(0, QString());
+    }
+    m_stopState = state;
+    m_stopReason = outcome.isEmpty() ? QStringLiteral("failed") : outcome;
+    complete(-1, m_stopReason);
 }
 
 void Job::receive(const QByteArray &data)
 {
     m_partial += data;
-    qsizetype newline;
-    while ((newline = m_partial.indexOf('\n')) >= 0) {
-        addLine(QString::fromUtf8(m_partial.left(newline)));
-        m_partial.remove(0, newline + 1);
+    // One pass and one removal: a chunk of thousands of lines costs its length, not its square.
+    qsizetype start = 0, newline;
+    while ((newline = m_partial.indexOf('\n', start)) >= 0) {
+        addLine(QString::fromUtf8(m_partial.constData() + start, newline - start));
+        start = newline + 1;
     }
+    m_partial.remove(0, start);
     if (m_partial.size() > kMaxLineLength) { // a line without end: show what came
         addLine(QString::fromUtf8(m_partial));
         m_partial.clear();

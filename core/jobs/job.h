@@ -19,7 +19,8 @@ class SshClient;
  * SSH session — with what every such command needs and none had before: output as lines (the
  * newest kMaxLines kept, each cut at kMaxLineLength: a chatty or hostile command cannot fill
  * memory), cancel, a timeout, and one Result at the end ("exit 3", "timed out after 60 s",
- * "cancelled"). Never blocks: signals arrive on the thread that owns the job.
+ * "cancelled"). Never blocks: signals arrive on the thread that owns the job. A job started
+ * while a JobRegistry exists (the console has one) is listed in the Jobs view.
  *
  *     Job *job = Job::local(tr("after-save"), command, directory, this);
  *     connect(job, &Job::lineReceived, view, &QPlainTextEdit::appendPlainText);
@@ -48,6 +49,9 @@ public:
 
     QString title() const { return m_title; }
     QString command() const { return m_command; }
+    /** The environment the command acts on, when its caller knows it (shown in the Jobs view). */
+    QString environment() const { return m_environment; }
+    void setEnvironment(const QString &environment) { m_environment = environment; }
     State state() const { return m_state; }
     bool isRunning() const { return m_state == State::Running; }
     /** The newest output lines (stdout and stderr interleaved as they came). */
@@ -58,6 +62,7 @@ public:
      * out, the connection lost): callers whose commands exit with meaningful codes read it. */
     int exitStatus() const { return m_exitStatus; }
 
+    /** Zero: no timeout (for work that bounds itself, such as a deploy's recipe). */
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout.setInterval(timeout); }
     void start();
     void cancel();
@@ -73,6 +78,11 @@ protected:
     /** Subclasses pass output as it arrives and the end once. */
     void receive(const QByteArray &data);
     void complete(int exitStatus, const QString &error);
+    /** Ends with `state` and `outcome` as said, for jobs whose work is not one command. */
+    void completeAs(State state, const QString &outcome);
+    /** True for jobs whose abort() only asks their work to stop: cancel() then waits for the
+     * work to end (and say so through completeAs()) instead of ending the job at once. */
+    virtual bool endsLaterWhenCancelled() const { return false; }
 
 private:
     void stop(State state, const QString &why);
@@ -80,6 +90,7 @@ private:
 
     QString m_title;
     QString m_command;
+    QString m_environment;
     State m_state = State::NotStarted;
     int m_exitStatus = -1;
     State m_stopState = State::Failed;

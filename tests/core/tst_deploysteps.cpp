@@ -3,6 +3,7 @@
 // gate's failure in plain words.
 #include "deploy/deploysteps.h"
 #include "deploy/healthgate.h"
+#include "deploy/runlisting.h"
 
 #include <QTest>
 
@@ -55,6 +56,25 @@ private slots:
                                              QStringLiteral("exit status 1"), false, 100),
                  QStringLiteral("web1's health check `bin/healthcheck` kept failing for 1 s: exit "
                                 "status 1"));
+    }
+    // The Jobs view names a run by what it does and shows the command line that does the same.
+    void aRunIsListedAsTheCommandLineThatDoesTheSame()
+    {
+        using Kind = DeployRunner::Kind;
+        const RunDescription deploy =
+            describeRun(Kind::Deploy, QStringLiteral("production"), QStringLiteral("v2"));
+        QCOMPARE(deploy.title, QStringLiteral("deploy v2"));
+        QCOMPARE(deploy.command, QStringLiteral("opsdeck deploy production --ref v2"));
+        QCOMPARE(describeRun(Kind::Rollback, QStringLiteral("staging"), {}).command,
+                 QStringLiteral("opsdeck rollback staging"));
+        QCOMPARE(describeRun(Kind::Rollback, QStringLiteral("staging"), QStringLiteral("r1")).title,
+                 QStringLiteral("rollback to r1"));
+        const RunDescription run =
+            describeRun(Kind::Command, QStringLiteral("swarm"), QStringLiteral("cat /tmp/it's"),
+                        QStringLiteral("web"));
+        QCOMPARE(run.title, QStringLiteral("run: cat /tmp/it's"));
+        QCOMPARE(run.command,
+                 QStringLiteral("opsdeck run swarm --service web -- 'cat /tmp/it'\\''s'"));
     }
 };
 

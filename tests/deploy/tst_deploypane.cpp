@@ -14,6 +14,9 @@
 #include "deploy/rollbackdialog.h"
 #include "deploylogmodel.h"
 #include "deploytestworld.h"
+#include "jobs/jobregistry.h"
+#include "jobs/jobsview.h"
+#include "jobsmodel.h"
 #include "runtime/sshpool.h"
 #include "stallmeter.h"
 #include "statuscolors.h"
@@ -242,6 +245,8 @@ private slots:
     void aFailingHealthGateCountsDownAndSaysWhatHappenedInPlainWords()
     {
         // After the rollback test: v4-unhealthy's release phase applies v2's migration.
+        JobRegistry registry; // the console's Jobs view lists the gate as it waits
+        JobsView jobs(&registry);
         auto pane = makePane(QStringLiteral("canary"));
         DangerConfirmDialog::setNextAnswer(true);
         pane->requestDeploy(QStringLiteral("v4-unhealthy"));
@@ -271,6 +276,40 @@ private slots:
         QVERIFY2(view->stepsText().contains(QStringLiteral("Batch 1/2 ")) &&
                      view->stepsText().contains(QStringLiteral(" · total ")),
                  qPrintable(view->stepsText()));
+
+        // The gate was a Job like any command: listed with its environment, its attempts as
+        // output lines and the same sentence as its result.
+        QAbstractItemModel *listed = jobs.list()->model();
+        int gateRow = -1;
+        for (int row = 0; row < listed->rowCount(); ++row)
+            if (listed->index(row, JobsModel::Title).data() ==
+                QStringLiteral("health check on web1"))
+                gateRow = row;
+        QVERIFY(gateRow >= 0);
+        QCOMPARE(listed->index(gateRow, JobsModel::Environment).data().toString(),
+                 QStringLiteral("canary"));
+        QCOMPARE(listed->index(gateRow, JobsModel::State).data().toString(),
+                 QStringLiteral("failed"));
+        QVERIFY(
+            listed->index(gateRow, JobsModel::Outcome)
+                .data()
+                .toString()
+                .startsWith(QStringLiteral("web1's health check `bin/healthcheck` kept failing")));
+        jobs.list()->setCurrentIndex(listed->index(gateRow, 0));
+        QVERIFY2(jobs.output()->toPlainText().contains(
+                     QStringLiteral("health check failed (attempt 1, ")),
+                 qPrintable(jobs.output()->toPlainText()));
+        // The deploy itself is listed too, as the command line that would do the same, with
+        // every host's lines (the gate's among them) and how it ended.
+        const JobRegistry::Record &run = registry.at(0);
+        QCOMPARE(run.title, QStringLiteral("deploy v4-unhealthy"));
+        QCOMPARE(run.command, QStringLiteral("opsdeck deploy canary --ref v4-unhealthy"));
+        QCOMPARE(run.state, Job::State::Failed);
+        QCOMPARE(run.outcome, view->stateText().mid(QStringLiteral("failed: ").size()));
+        QVERIFY(run.lines.filter(QStringLiteral("web1: health check failed (attempt 1, ")).size() ==
+                1);
+        jobs.resize(1200, 280);
+        screenshot(&jobs, QStringLiteral("jobs-health-gate.png"));
     }
 
     void cancelFromTheLiveViewLeavesCurrentUntouched()
@@ -337,10 +376,14 @@ private slots:
 
     void aMillionLinesNeverStallTheEventLoop()
     {
+        JobRegistry registry; // and the Jobs view follows the run's output
+        JobsView jobs(&registry);
+        jobs.show();
         auto pane = makePane(QStringLiteral("canary"));
         StallMeter meter;
         meter.start();
         pane->requestCommand(QStringLiteral("seq 1000000"), {QStringLiteral("web1")});
+        jobs.selectNewest();
         QVERIFY(StallMeter::spinUntil(
             [&] { return pane->runner() && !pane->runner()->isRunning() && pane->log()->isIdle(); },
             120000));
@@ -358,6 +401,12 @@ private slots:
                  QStringLiteral("web1 | %1").arg(1000000 - model->rowCount() + 2));
         QFile file(pane->log()->filePath());
         QVERIFY(file.size() > 8 * 1000000);
+        const JobRegistry::Record &run = registry.at(0);
+        QCOMPARE(run.title, QStringLiteral("run: seq 1000000"));
+        QVERIFY(run.lines.contains(QStringLiteral("web1: 1000000")));
+        QVERIFY(run.droppedLines > 0); // bounded
+        QTRY_VERIFY(jobs.output()->toPlainText().contains(QStringLiteral("web1: 1000000")));
+        QVERIFY(jobs.output()->blockCount() <= jobs.output()->maximumBlockCount());
         qInfo("1,000,000 lines: longest event-loop stall %lld ms over %d ticks",
               meter.longestStallMs(), meter.ticks());
         // Taking the million lines in one go would stall for seconds; the number itself is the

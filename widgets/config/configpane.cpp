@@ -474,6 +474,7 @@ void ConfigPane::runCommand(const OpenConfig &file, ActionPipeline::Finish finis
                    ? Job::remote(tr("after-save"),
                                  m_pool ? m_pool->client(file.spec.host) : nullptr, command, this)
                    : Job::local(tr("after-save"), command, m_workspace.directory, this);
+    job->setEnvironment(m_environment.name);
     m_afterSave = job;
     m_output->show();
     m_output->appendPlainText(QStringLiteral("$ ") + command);

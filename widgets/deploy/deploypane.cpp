@@ -322,6 +322,7 @@ void DeployPane::requestBreakLock()
         [this, lock](const ActionRequest &, ActionPipeline::Finish finish) {
             // By id: the lock the dialog showed, never one taken since.
             Job *job = breakLockJob(m_pool, *m_environment.deploy, lock.id, this);
+            job->setEnvironment(m_environment.name);
             connect(job, &Job::finished, this, [job, finish](const Result<QString> &result) {
                 job->deleteLater();
                 finish(result ? Result<QString>(QString()) : result);
