@@ -23,7 +23,7 @@ class FollowedJob final : public Job
 
 public:
     /** Of each piece of output, at most this many newest lines are kept (see addOutput). */
-    static constexpr int kTailLines = 1'000;
+    static constexpr int kTailLines = 200;
 
     FollowedJob(const QString &title, const QString &command, std::function<void()> requestCancel,
                 QObject *parent = nullptr);
