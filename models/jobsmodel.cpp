@@ -7,24 +7,24 @@
 
 namespace Opsdeck {
 
-namespace {
-
-QString stateText(Job::State state)
+QString JobsModel::stateText(Job::State state)
 {
     switch (state) {
     case Job::State::NotStarted:
-        return JobsModel::tr("waiting");
+        return tr("waiting");
     case Job::State::Running:
-        return JobsModel::tr("running");
+        return tr("running");
     case Job::State::Succeeded:
-        return JobsModel::tr("done");
+        return tr("done");
     case Job::State::Failed:
-        return JobsModel::tr("failed");
+        return tr("failed");
     case Job::State::Cancelled:
-        return JobsModel::tr("cancelled");
+        return tr("cancelled");
     }
     return {};
 }
+
+namespace {
 
 Health stateHealth(Job::State state)
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "jobs/job.h"
+
 #include <QAbstractTableModel>
 #include <QTimer>
 
@@ -20,6 +22,8 @@ public:
     enum Column { Title, Environment, State, Started, Duration, Outcome, ColumnCount };
 
     explicit JobsModel(JobRegistry *registry, QObject *parent = nullptr);
+    /** "running", "done", "failed", "cancelled". */
+    static QString stateText(Job::State state);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

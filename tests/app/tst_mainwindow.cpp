@@ -144,6 +144,11 @@ private slots:
         QCOMPARE(dock->statusButton()->text(), QStringLiteral("Jobs"));
         QTRY_VERIFY(!cancel->isEnabled());
         QCOMPARE(view->list()->model()->index(0, 2).data().toString(), QStringLiteral("cancelled"));
+        // Its output ends with how it ended, as a CI log does.
+        const QStringList shown = view->output()->toPlainText().split(u'\n');
+        QVERIFY2(shown.size() >= 2 && shown.at(shown.size() - 2) == QStringLiteral("reloading") &&
+                     shown.last().startsWith(QStringLiteral("— cancelled after ")),
+                 qPrintable(view->output()->toPlainText()));
     }
 
     void brokenWorkspaceOpensToItsErrorsAndReloadsWhenFixed()

@@ -299,6 +299,9 @@ private slots:
         QVERIFY2(jobs.output()->toPlainText().contains(
                      QStringLiteral("health check failed (attempt 1, ")),
                  qPrintable(jobs.output()->toPlainText()));
+        QVERIFY2(jobs.output()->toPlainText().section(u'\n', -1).contains(
+                     QStringLiteral(": web1's health check `bin/healthcheck` kept failing for ")),
+                 qPrintable(jobs.output()->toPlainText()));
         // The deploy itself is listed too, as the command line that would do the same, with
         // every host's lines (the gate's among them) and how it ended.
         const JobRegistry::Record &run = registry.at(0);

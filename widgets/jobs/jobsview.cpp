@@ -2,6 +2,7 @@
 #include "jobsview.h"
 
 #include "common/emptystate.h"
+#include "common/formatting.h"
 #include "jobs/jobregistry.h"
 #include "jobsmodel.h"
 
@@ -66,17 +67,18 @@ JobsView::JobsView(JobRegistry *registry, QWidget *parent)
     // A deploy may print a million lines: appending each as it comes would hold the window.
     m_flush.setSingleShot(true);
     m_flush.setInterval(100);
-    connect(&m_flush, &QTimer::timeout, this, [this] {
-        if (m_skippedLines > 0)
-            m_output->appendPlainText(tr("… %1 lines came too fast to show").arg(m_skippedLines));
-        m_output->appendPlainText(m_pendingLines.join(u'\n'));
-        m_pendingLines.clear();
-        m_skippedLines = 0;
-    });
+    connect(&m_flush, &QTimer::timeout, this, &JobsView::flushPending);
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &JobsView::showCurrent);
     connect(m_registry, &JobRegistry::lineAdded, this, &JobsView::appendLine);
-    connect(m_registry, &JobRegistry::recordChanged, this, &JobsView::updateButtons);
+    connect(m_registry, &JobRegistry::recordChanged, this, [this](int row) {
+        if (row >= 0 && m_registry->at(row).id == m_shownId) {
+            m_flush.stop();
+            flushPending();
+            m_output->appendPlainText(endLine(m_registry->at(row)));
+        }
+        updateButtons();
+    });
     connect(m_cancel, &QPushButton::clicked, this, [this] { m_registry->cancel(currentRow()); });
     showCurrent();
 }
@@ -111,8 +113,30 @@ void JobsView::showCurrent()
     if (record.droppedLines > 0)
         text << tr("(%1 earlier lines were not kept)").arg(record.droppedLines);
     text << record.lines;
+    if (!record.isRunning())
+        text << endLine(record);
     m_output->setPlainText(text.join(u'\n'));
     updateButtons();
+}
+
+void JobsView::flushPending()
+{
+    if (m_skippedLines > 0)
+        m_output->appendPlainText(tr("… %1 lines came too fast to show").arg(m_skippedLines));
+    if (!m_pendingLines.isEmpty())
+        m_output->appendPlainText(m_pendingLines.join(u'\n'));
+    m_pendingLines.clear();
+    m_skippedLines = 0;
+}
+
+QString JobsView::endLine(const JobRegistry::Record &record)
+{
+    // How it ended, under its output, as a CI log ends: "— failed after 3.8s: exit 3".
+    const QString how = JobsModel::stateText(record.state);
+    const QString took = formatAge(double(record.started.msecsTo(record.ended)) / 1000.0);
+    return record.state == Job::State::Succeeded || record.outcome == how
+               ? tr("— %1 after %2").arg(how, took)
+               : tr("— %1 after %2: %3").arg(how, took, record.outcome);
 }
 
 void JobsView::appendLine(quint64 id, const QString &line)
@@ -133,8 +157,6 @@ void JobsView::updateButtons()
     const int row = currentRow();
     const JobRegistry::Record *record = row < 0 ? nullptr : &m_registry->at(row);
     m_cancel->setEnabled(record && record->isRunning() && record->job);
-    if (record && !record->isRunning() && m_shownId == record->id)
-        m_command->setToolTip(record->outcome);
 }
 
 } // namespace Opsdeck

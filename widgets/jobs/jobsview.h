@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "jobs/jobregistry.h"
+
 #include <QTimer>
 #include <QWidget>
 
@@ -11,7 +13,6 @@ class QTreeView;
 
 namespace Opsdeck {
 
-class JobRegistry;
 class JobsModel;
 
 /**
@@ -36,6 +37,8 @@ private:
     int currentRow() const;
     void showCurrent();
     void appendLine(quint64 id, const QString &line);
+    void flushPending();
+    static QString endLine(const JobRegistry::Record &record);
     void updateButtons();
 
     JobRegistry *m_registry;
