@@ -235,6 +235,8 @@ void DeployRunner::cancel()
         return;
     if (m_fanOut)
         m_fanOut->cancel();
+    if (m_refsJob)
+        m_refsJob->cancel();
     for (const QPointer<HealthGate> &gate : std::as_const(m_gates))
         if (gate)
             gate->cancel();
@@ -375,11 +377,15 @@ void DeployRunner::chooseRollbackRelease()
 void DeployRunner::resolveRef()
 {
     say(tr("resolving '%1' in %2").arg(m_context.ref, m_context.spec.repo));
-    // The same listing the deploy dialog shows. Not cancelled midway (it takes a moment): a
-    // cancel is honoured when it answers.
-    listGitRefs(m_pool, m_context.spec, this, [this](const Result<GitRefs> &listed) {
+    // The same listing the deploy dialog shows, as a Job of its own in the Jobs view.
+    auto *job = new GitRefsJob(m_pool, m_context.spec, this);
+    job->setEnvironment(m_context.environment);
+    m_refsJob = job;
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
         if (m_cancelRequested)
             return refuse(Outcome::Cancelled, tr("cancelled; nothing was changed"));
+        const Result<GitRefs> listed = job->listing();
         if (!listed)
             return refuse(Outcome::Refused,
                           tr("cannot list the repository's refs on %1: %2")
@@ -417,6 +423,7 @@ void DeployRunner::resolveRef()
         }
         next();
     });
+    job->start();
 }
 
 void DeployRunner::takeLock()

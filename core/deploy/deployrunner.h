@@ -21,6 +21,7 @@ namespace Opsdeck {
 
 class AuditLog;
 struct AuditEntry;
+class GitRefsJob;
 class HealthGate;
 class SshPool;
 
@@ -187,6 +188,7 @@ private:
     int m_batch = -1;
     QStringList m_failedHosts;
     QList<QPointer<HealthGate>> m_gates;
+    QPointer<GitRefsJob> m_refsJob;
     HostFanOut *m_fanOut;
     bool m_locked = false;
     bool m_switchedAny = false;

@@ -80,17 +80,53 @@ QString GitRefs::resolve(const QString &ref) const
     return full.startsWith(QLatin1String("refs/")) ? QString() : full;
 }
 
-void listGitRefs(SshPool *pool, const DeploySpec &spec, QObject *guard,
-                 std::function<void(const Result<GitRefs> &refs)> done)
+GitRefsJob::GitRefsJob(SshPool *pool, const DeploySpec &spec, QObject *parent)
+    : Job(QStringLiteral("list refs on %1").arg(spec.lockHost),
+          DeployScripts::listRefs(spec).trimmed(), parent)
+    , m_pool(pool)
+    , m_host(spec.lockHost)
 {
-    // Not a Job: the listing is parsed, and all of it counts (a repository may have more refs
-    // than a job keeps lines).
-    HostFanOut::read(pool, spec.lockHost, DeployScripts::listRefs(spec), guard,
-                     [done = std::move(done)](const HostOutcome &outcome) {
-                         if (!outcome.ok())
-                             return done(Result<GitRefs>::failure(outcome.describe()));
-                         done(GitRefs::parse(outcome.output));
-                     });
+    setTimeout(kTimeout);
+}
+
+GitRefsJob::~GitRefsJob()
+{
+    abort();
+}
+
+void GitRefsJob::begin()
+{
+    // Not Job::remote: its output is kept as bounded lines, and every ref counts here.
+    m_read = new HostFanOut(m_pool, this);
+    m_read->setCaptureOutput(true);
+    m_read->setStreamOutput(false);
+    connect(m_read, &HostFanOut::finished, this, [this](const QList<HostOutcome> &outcomes) {
+        m_read->deleteLater();
+        const HostOutcome outcome = outcomes.value(0);
+        if (outcome.cancelled)
+            return; // Job::cancel() or the timeout ended the job and said why
+        if (!outcome.ok())
+            return completeAs(State::Failed, outcome.describe());
+        m_refs = GitRefs::parse(outcome.output);
+        completeAs(State::Succeeded, QStringLiteral("%1 branches, %2 tags")
+                                         .arg(m_refs.branches.size())
+                                         .arg(m_refs.tags.size()));
+    });
+    const QString script = command() + QLatin1Char('\n');
+    m_read->start({m_host}, [script](const QString &) { return script; });
+}
+
+Result<GitRefs> GitRefsJob::listing() const
+{
+    if (const Result<QString> outcome = result(); !outcome)
+        return Result<GitRefs>::failure(outcome.errorString());
+    return m_refs;
+}
+
+void GitRefsJob::abort()
+{
+    if (m_read)
+        m_read->cancel();
 }
 
 } // namespace Opsdeck

@@ -2,15 +2,14 @@
 #pragma once
 
 #include "common/result.h"
+#include "jobs/job.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
 
-#include <functional>
-
-class QObject;
+#include <QPointer>
 
 namespace Opsdeck {
 
@@ -33,16 +32,39 @@ struct GitRefs
     QString fullName(const QString &ref) const;
 };
 
+class HostFanOut;
 class SshPool;
 struct DeploySpec;
 
 /**
  * The repository's branches and tags as the deploy sees them: `git ls-remote` of `spec.repo` on
- * the lock host (where the hosts fetch from). The deploy dialog's list and the deploy's own ref
- * resolution both come from here. `done` runs on `guard`'s thread, never once it is gone; a
- * failure says why in the host's words.
+ * the lock host (where the hosts fetch from), as a Job — listed in the Jobs view, cancellable, a
+ * minute's timeout. The deploy dialog's list and the deploy's own ref resolution both come from
+ * here. The whole listing is parsed (a repository may have more refs than a job keeps lines);
+ * the job's output is one summary line, and a failure says why in the host's words.
  */
-void listGitRefs(SshPool *pool, const DeploySpec &spec, QObject *guard,
-                 std::function<void(const Result<GitRefs> &refs)> done);
+class GitRefsJob final : public Job
+{
+    Q_OBJECT
+
+public:
+    static constexpr std::chrono::seconds kTimeout{60};
+
+    GitRefsJob(SshPool *pool, const DeploySpec &spec, QObject *parent = nullptr);
+    ~GitRefsJob() override;
+
+    /** Once finished: the refs, or why they could not be listed (the job's result). */
+    Result<GitRefs> listing() const;
+
+protected:
+    void begin() override;
+    void abort() override;
+
+private:
+    SshPool *m_pool;
+    QString m_host;
+    GitRefs m_refs;
+    QPointer<HostFanOut> m_read;
+};
 
 } // namespace Opsdeck

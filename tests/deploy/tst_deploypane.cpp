@@ -116,6 +116,7 @@ private slots:
 
     void deployDialogListsRefsAndShowsThePlan()
     {
+        JobRegistry registry; // the listings are Jobs, in the Jobs view like any command
         auto pane = makePane(QStringLiteral("canary"));
         QCOMPARE(column(pane->statusPanel()->hostTable(), 1),
                  QStringList(
@@ -132,6 +133,22 @@ private slots:
         dialog->setRef(QStringLiteral("v2"));
         QCOMPARE(dialog->ref(), QStringLiteral("refs/tags/v2")); // the full name from the list
         QCOMPARE(dialog->shownRevision(), m_world->revisionOf(QStringLiteral("v2")));
+        const auto listings = [&registry] {
+            QList<JobRegistry::Record> found;
+            for (int row = 0; row < registry.count(); ++row)
+                if (registry.at(row).title == QStringLiteral("list refs on web1"))
+                    found << registry.at(row);
+            return found;
+        };
+        QCOMPARE(listings().size(), 1);
+        const JobRegistry::Record listed = listings().value(0);
+        QCOMPARE(listed.environment, QStringLiteral("canary"));
+        QCOMPARE(listed.state, Job::State::Succeeded);
+        QVERIFY2(listed.command.startsWith(QStringLiteral("git ls-remote ")),
+                 qPrintable(listed.command));
+        QVERIFY2(listed.outcome.contains(QStringLiteral(" branches, ")) &&
+                     listed.outcome.endsWith(QStringLiteral(" tags")),
+                 qPrintable(listed.outcome));
         QSignalSpy planned(dialog, &DeployDialog::planShown);
         dialog->showPlan();
         QVERIFY(planned.wait(30000));
@@ -141,6 +158,8 @@ private slots:
         QVERIFY(plan.contains(QStringLiteral("manage.py migrate")));
         QVERIFY(plan.contains(QStringLiteral("web2")));
         QVERIFY(m_world->releases(QStringLiteral("web1")).isEmpty()); // a plan changes nothing
+        QCOMPARE(listings().size(), 2); // the plan resolved the ref through its own listing
+        QCOMPARE(listings().value(1).state, Job::State::Succeeded);
 
         dialog->setRef(QStringLiteral("no-such-ref"));
         dialog->showPlan();

@@ -162,58 +162,65 @@ void DeployDialog::setRef(const QString &ref)
 
 void DeployDialog::loadRefs()
 {
+    if (m_refsJob)
+        m_refsJob->cancel(); // the newest listing wins
     m_status->setText(
         QStringLiteral("Listing branches and tags on %1…").arg(m_environment.deploy->lockHost));
-    listGitRefs(
-        m_pool, *m_environment.deploy, this,
-        [this, asked = ++m_refRequests](const Result<GitRefs> &listed) {
-            if (asked != m_refRequests)
-                return; // a newer listing is on its way
-            if (!listed) {
-                m_status->setText(
-                    QStringLiteral("Could not list the repository's refs: %1. You can still type a "
-                                   "commit id.")
-                        .arg(listed.errorString()));
-                emit refsLoaded();
-                return;
-            }
-            GitRefs refs = *listed;
-            const QString typed = m_ref->currentText();
-            const QSignalBlocker blocker(m_ref);
-            m_ref->clear();
-            // Full names: a branch and a tag may share a name, and git resolves the bare name to
-            // the tag. The commit shown is the one the deploy is pinned to; what runs now is
-            // marked.
-            const auto add = [this](const QString &kind, const QString &prefix, const QString &name,
-                                    const QString &commit) {
-                const bool deployed =
-                    !m_deployedRevision.isEmpty() && commit.startsWith(m_deployedRevision.left(7));
-                m_ref->addItem(QStringLiteral("%1  (%2, %3)%4")
-                                   .arg(name, kind, commit.left(7),
-                                        deployed ? QStringLiteral("  — deployed now") : QString()),
-                               QString(prefix + name));
-                m_ref->setItemData(m_ref->count() - 1, commit, kCommitRole);
-            };
-            // Tags newest version first (v10 after v9, as people number them), then branches.
-            QCollator byVersion;
-            byVersion.setNumericMode(true);
-            std::stable_sort(refs.tags.begin(), refs.tags.end(),
-                             [&byVersion](const auto &a, const auto &b) {
-                                 return byVersion.compare(a.first, b.first) > 0;
-                             });
-            for (const auto &[name, commit] : refs.tags)
-                add(QStringLiteral("tag"), QStringLiteral("refs/tags/"), name, commit);
-            for (const auto &[name, commit] : refs.branches)
-                add(QStringLiteral("branch"), QStringLiteral("refs/heads/"), name, commit);
-            m_ref->setCurrentIndex(-1); // nothing chosen for the user
-            if (!typed.isEmpty())
-                setRef(typed);
-            m_status->setText(QStringLiteral("%1 branches, %2 tags.")
-                                  .arg(refs.branches.size())
-                                  .arg(refs.tags.size()));
-            updateButtons();
-            emit refsLoaded();
-        });
+    auto *job = new GitRefsJob(m_pool, *m_environment.deploy, this);
+    job->setEnvironment(m_environment.name);
+    m_refsJob = job;
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->state() != Job::State::Cancelled)
+            showRefs(job->listing());
+    });
+    job->start();
+}
+
+void DeployDialog::showRefs(const Result<GitRefs> &listed)
+{
+    if (!listed) {
+        m_status->setText(QStringLiteral("Could not list the repository's refs: %1. You can still "
+                                         "type a commit id.")
+                              .arg(listed.errorString()));
+        emit refsLoaded();
+        return;
+    }
+    GitRefs refs = *listed;
+    const QString typed = m_ref->currentText();
+    const QSignalBlocker blocker(m_ref);
+    m_ref->clear();
+    // Full names: a branch and a tag may share a name, and git resolves the bare name to
+    // the tag. The commit shown is the one the deploy is pinned to; what runs now is
+    // marked.
+    const auto add = [this](const QString &kind, const QString &prefix, const QString &name,
+                            const QString &commit) {
+        const bool deployed =
+            !m_deployedRevision.isEmpty() && commit.startsWith(m_deployedRevision.left(7));
+        m_ref->addItem(QStringLiteral("%1  (%2, %3)%4")
+                           .arg(name, kind, commit.left(7),
+                                deployed ? QStringLiteral("  — deployed now") : QString()),
+                       QString(prefix + name));
+        m_ref->setItemData(m_ref->count() - 1, commit, kCommitRole);
+    };
+    // Tags newest version first (v10 after v9, as people number them), then branches.
+    QCollator byVersion;
+    byVersion.setNumericMode(true);
+    std::stable_sort(refs.tags.begin(), refs.tags.end(),
+                     [&byVersion](const auto &a, const auto &b) {
+                         return byVersion.compare(a.first, b.first) > 0;
+                     });
+    for (const auto &[name, commit] : refs.tags)
+        add(QStringLiteral("tag"), QStringLiteral("refs/tags/"), name, commit);
+    for (const auto &[name, commit] : refs.branches)
+        add(QStringLiteral("branch"), QStringLiteral("refs/heads/"), name, commit);
+    m_ref->setCurrentIndex(-1); // nothing chosen for the user
+    if (!typed.isEmpty())
+        setRef(typed);
+    m_status->setText(
+        QStringLiteral("%1 branches, %2 tags.").arg(refs.branches.size()).arg(refs.tags.size()));
+    updateButtons();
+    emit refsLoaded();
 }
 
 void DeployDialog::showPlan()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "deploy/deploychanges.h"
+#include "deploy/gitrefs.h"
 #include "workspace/workspace.h"
 
 #include <QDialog>
@@ -50,6 +51,7 @@ public:
     QString shownRevision() const;
     /** Lists refs from the lock host (asynchronous; refsLoaded follows). */
     void loadRefs();
+    void showRefs(const Result<GitRefs> &listed);
     /** Dry run for the chosen ref (asynchronous; planShown follows). */
     void showPlan();
 
@@ -85,7 +87,7 @@ private:
     QPlainTextEdit *m_plan;
     QPushButton *m_planButton;
     QPushButton *m_deploy;
-    int m_refRequests = 0; // the newest listing asked for wins
+    QPointer<GitRefsJob> m_refsJob; // the newest listing; an older one is cancelled
     QPointer<DeployRunner> m_planner;
     QString m_plannedRevision; // for the ref in the box; cleared when it changes
     QString m_deployedRef, m_deployedRevision;
