@@ -116,6 +116,7 @@ AlertsPane::AlertsPane(EnvironmentContext &context, QWidget *parent)
             showSnapshot();
     }
     updateActions();
+    setPaneActions({m_silenceAction, m_expireAction, m_runbookAction});
 }
 
 QWidget *AlertsPane::buildAlertsTab()
@@ -240,11 +241,6 @@ QWidget *AlertsPane::buildHistoryTab()
     layout->addWidget(m_historyStatus);
     layout->addWidget(m_history, 1);
     return tab;
-}
-
-QList<QAction *> AlertsPane::paneActions() const
-{
-    return {m_silenceAction, m_expireAction, m_runbookAction};
 }
 
 void AlertsPane::refresh()

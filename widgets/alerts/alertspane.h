@@ -38,7 +38,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("alerts"); }
     QString title() const override { return QStringLiteral("Alerts"); }
-    QList<QAction *> paneActions() const override;
     void refresh() override;
     /** Shows a tab by name: alerts, silences, history or rules. */
     void openItem(const QString &item) override;

@@ -31,4 +31,13 @@ void Pane::setState(State state, const QString &message)
         emit loaded();
 }
 
+QAction *Pane::addShortcutAction(const QString &text, const QKeySequence &shortcut)
+{
+    auto *action = new QAction(text, this);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(action);
+    return action;
+}
+
 } // namespace Opsdeck

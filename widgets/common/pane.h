@@ -6,6 +6,8 @@
 #include <QSettings>
 #include <QWidget>
 
+#include <type_traits>
+
 namespace Opsdeck {
 
 class EnvironmentContext;
@@ -33,8 +35,8 @@ public:
     /** Stable id used on the command line (--pane) and in settings: "overview", "dbhealth", ... */
     virtual QString paneId() const = 0;
     virtual QString title() const = 0;
-    /** The pane's own actions; the window puts them in its Pane menu and toolbar. */
-    virtual QList<QAction *> paneActions() const { return {}; }
+    /** The pane's own actions; the window puts them in its Pane menu. */
+    QList<QAction *> paneActions() const { return m_paneActions; }
     /** Reads everything again (F5). Answers arrive later; the pane stays responsive. */
     virtual void refresh() = 0;
     /** Files with edits not saved yet ("config/staging.env"), so closing can ask first. */
@@ -70,11 +72,36 @@ protected:
      * Loading emits loaded().
      */
     void setState(State state, const QString &message = {});
+    /** What paneActions() lists, in the Pane menu's order. */
+    void setPaneActions(const QList<QAction *> &actions) { m_paneActions = actions; }
+    /** A new action of this pane calling `slot`. Its shortcut works while the focus is in this
+     * pane, so two panes' Ctrl+D never collide. */
+    template<typename Slot>
+    QAction *addShortcutAction(const QString &text, const QKeySequence &shortcut, Slot slot)
+    {
+        QAction *action = addShortcutAction(text, shortcut);
+        if constexpr (std::is_member_function_pointer_v<Slot>) // a slot of the derived pane
+            connect(action, &QAction::triggered,
+                    static_cast<typename MemberOwner<Slot>::Type *>(this), slot);
+        else
+            connect(action, &QAction::triggered, this, slot);
+        return action;
+    }
+    QAction *addShortcutAction(const QString &text, const QKeySequence &shortcut);
 
 private:
+    template<typename>
+    struct MemberOwner;
+    template<typename Class, typename... Arguments>
+    struct MemberOwner<void (Class::*)(Arguments...)>
+    {
+        using Type = Class;
+    };
+
     EnvironmentContext &m_context;
     MessageBanner *m_banner;
     State m_state = State::Loading;
+    QList<QAction *> m_paneActions;
     bool m_bannerShowsState = false;
 };
 

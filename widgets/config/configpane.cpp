@@ -118,14 +118,10 @@ ConfigPane::ConfigPane(EnvironmentContext &context, QWidget *parent)
         m_fileList->setCurrentRow(0);
     }
     updateActions();
+    setPaneActions({m_saveAction, m_reloadAction, m_historyAction, m_runAction, m_stopAction});
 }
 
 ConfigPane::~ConfigPane() = default;
-
-QList<QAction *> ConfigPane::paneActions() const
-{
-    return {m_saveAction, m_reloadAction, m_historyAction, m_runAction, m_stopAction};
-}
 
 void ConfigPane::setAuditLog(std::shared_ptr<AuditLog> log)
 {

@@ -41,7 +41,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("config"); }
     QString title() const override { return QStringLiteral("Config"); }
-    QList<QAction *> paneActions() const override;
     /** Reads every file again (F5); files with unsaved edits are left alone. */
     void refresh() override;
     QStringList unsavedChanges() const override;

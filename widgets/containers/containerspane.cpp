@@ -147,6 +147,8 @@ ContainersPane::ContainersPane(EnvironmentContext &context, QWidget *parent)
     connect(m_eventDebounce, &QTimer::timeout, this, &ContainersPane::refresh);
     m_safetyPoll->setInterval(30'000);
     connect(m_safetyPoll, &QTimer::timeout, this, &ContainersPane::refresh);
+    setPaneActions({m_deployAction, m_rollbackAction, m_runAction, m_logsAction, m_breakLockAction,
+                    m_refreshAction});
     if (!m_engine) {
         setState(
             State::Empty,
@@ -177,12 +179,6 @@ ContainersPane::~ContainersPane()
 {
     if (m_engine)
         m_engine->stopEvents();
-}
-
-QList<QAction *> ContainersPane::paneActions() const
-{
-    return {m_deployAction, m_rollbackAction,  m_runAction,
-            m_logsAction,   m_breakLockAction, m_refreshAction};
 }
 
 bool ContainersPane::isCompose() const

@@ -42,7 +42,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("deploy"); }
     QString title() const override { return QStringLiteral("Deployments"); }
-    QList<QAction *> paneActions() const override;
     void refresh() override;
 
     const SwarmStatus &status() const { return m_status; }

@@ -101,6 +101,7 @@ DeployPane::DeployPane(EnvironmentContext &context, QWidget *parent)
     connect(m_runView, &DeployRunView::openLogRequested, this,
             [](const QString &path) { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
 
+    setPaneActions({m_deployAction, m_rollbackAction, m_runAction, m_refreshAction});
     if (!m_environment.deploy) {
         m_tabs->setEnabled(false);
         setState(State::Empty, tr("Environment %1 has no deploy block in the workspace "
@@ -118,11 +119,6 @@ DeployPane::~DeployPane()
 {
     if (m_runner && m_runner->isRunning())
         m_runner->cancel();
-}
-
-QList<QAction *> DeployPane::paneActions() const
-{
-    return {m_deployAction, m_rollbackAction, m_runAction, m_refreshAction};
 }
 
 void DeployPane::showEvent(QShowEvent *event)

@@ -40,7 +40,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("deploy"); }
     QString title() const override { return QStringLiteral("Deployments"); }
-    QList<QAction *> paneActions() const override;
     /** Asks the hosts for releases, the lock and history again (F5). */
     void refresh() override;
     /** Opens the Deploy… dialog (refs load in the background). */

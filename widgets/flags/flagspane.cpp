@@ -115,34 +115,27 @@ FlagsPane::~FlagsPane() = default;
 
 void FlagsPane::buildActions()
 {
-    const auto action = [this](const QString &text, const QKeySequence &keys, auto slot) {
-        auto *a = new QAction(text, this);
-        a->setShortcut(keys);
-        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(a);
-        connect(a, &QAction::triggered, this, slot);
-        return a;
-    };
-    m_reload = action(tr("Refresh"), QKeySequence(), [this] { reload(); }); // F5: the window's
-    m_on = action(tr("Turn on"), QKeySequence(Qt::CTRL | Qt::Key_E),
-                  [this] { turn(currentTarget().key, currentTarget().environment, true); });
-    m_off = action(tr("Turn off"), QKeySequence(Qt::CTRL | Qt::Key_D),
-                   [this] { turn(currentTarget().key, currentTarget().environment, false); });
-    m_percent = action(tr("Percentage…"), QKeySequence(), [this] { askPercent(); });
-    m_edit = action(tr("Edit rules…"), QKeySequence(Qt::Key_F2), [this] { openEditor(false); });
-    m_new = action(tr("New flag…"), QKeySequence::New, [this] { openEditor(true); });
-    m_delete = action(tr("Delete…"), QKeySequence::Delete,
-                      [this] { deleteFlag(currentTarget().key, currentTarget().environment); });
-    m_kill = action(tr("Kill switch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
-                    [this] { killSwitch(currentTarget().key); });
+    m_reload =
+        addShortcutAction(tr("Refresh"), QKeySequence(), [this] { reload(); }); // F5: the window's
+    m_on = addShortcutAction(tr("Turn on"), QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
+        turn(currentTarget().key, currentTarget().environment, true);
+    });
+    m_off = addShortcutAction(tr("Turn off"), QKeySequence(Qt::CTRL | Qt::Key_D), [this] {
+        turn(currentTarget().key, currentTarget().environment, false);
+    });
+    m_percent = addShortcutAction(tr("Percentage…"), QKeySequence(), [this] { askPercent(); });
+    m_edit = addShortcutAction(tr("Edit rules…"), QKeySequence(Qt::Key_F2),
+                               [this] { openEditor(false); });
+    m_new = addShortcutAction(tr("New flag…"), QKeySequence::New, [this] { openEditor(true); });
+    m_delete = addShortcutAction(tr("Delete…"), QKeySequence::Delete, [this] {
+        deleteFlag(currentTarget().key, currentTarget().environment);
+    });
+    m_kill = addShortcutAction(tr("Kill switch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+                               [this] { killSwitch(currentTarget().key); });
     m_kill->setToolTip(tr("Turn this flag off in every environment at once"));
-    m_usages = action(tr("Where is it used?"), QKeySequence(),
-                      [this] { findUsages(currentTarget().key); });
-}
-
-QList<QAction *> FlagsPane::paneActions() const
-{
-    return {m_reload, m_on, m_off, m_percent, m_edit, m_new, m_delete, m_kill, m_usages};
+    m_usages = addShortcutAction(tr("Where is it used?"), QKeySequence(),
+                                 [this] { findUsages(currentTarget().key); });
+    setPaneActions({m_reload, m_on, m_off, m_percent, m_edit, m_new, m_delete, m_kill, m_usages});
 }
 
 void FlagsPane::createBackends()

@@ -40,7 +40,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("flags"); }
     QString title() const override { return QStringLiteral("Feature flags"); }
-    QList<QAction *> paneActions() const override;
     void refresh() override { reload(); }
 
     void reload();

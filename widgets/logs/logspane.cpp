@@ -80,6 +80,7 @@ LogsPane::LogsPane(EnvironmentContext &context, QWidget *parent)
     m_statusTimer.setInterval(500);
     connect(&m_statusTimer, &QTimer::timeout, this, &LogsPane::updateStatus);
     connect(m_model, &LogTableModel::searchFinished, this, &LogsPane::updateStatus);
+    setPaneActions({m_followAction, m_exportAction});
 }
 
 LogsPane::~LogsPane() = default;
@@ -135,11 +136,6 @@ QWidget *LogsPane::buildControls()
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &LogsPane::searchOnHosts);
     return bar;
-}
-
-QList<QAction *> LogsPane::paneActions() const
-{
-    return {m_followAction, m_exportAction};
 }
 
 void LogsPane::showEvent(QShowEvent *event)

@@ -42,7 +42,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("logs"); }
     QString title() const override { return QStringLiteral("Logs"); }
-    QList<QAction *> paneActions() const override;
     void refresh() override;
     /** "around=ISO-TIME": the logs five minutes either side of it (a deploy, a chart marker);
      * "session=PID@ISO-TIME": one PostgreSQL backend's lines, from when it started. */

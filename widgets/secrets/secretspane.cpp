@@ -114,35 +114,28 @@ void SecretsPane::hideEvent(QHideEvent *event)
 
 void SecretsPane::buildActions()
 {
-    const auto action = [this](const QString &text, const QKeySequence &keys, auto slot) {
-        auto *a = new QAction(text, this);
-        a->setShortcut(keys);
-        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(a);
-        connect(a, &QAction::triggered, this, slot);
-        return a;
-    };
     // Revealed values stay on screen for a minute at most (KeePassXC hides them again too).
     m_remask = new QTimer(this);
     m_remask->setObjectName(QStringLiteral("remaskTimer"));
     m_remask->setSingleShot(true);
     m_remask->setInterval(60000);
     connect(m_remask, &QTimer::timeout, this, &SecretsPane::maskEverything);
-    m_revealAll =
-        action(tr("Reveal all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this](bool on) {
+    m_revealAll = addShortcutAction(
+        tr("Reveal all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), [this](bool on) {
             m_model->setRevealAll(on);
             if (on)
                 m_remask->start();
         });
     m_revealAll->setCheckable(true);
-    m_revealOne = action(tr("Reveal value"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] {
+    m_revealOne = addShortcutAction(tr("Reveal value"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] {
         const QModelIndex current = m_tree->currentIndex();
         m_model->setRevealed(current, !m_model->isRevealed(current));
         if (m_model->isRevealed(current))
             m_remask->start();
     });
-    m_copy = action(tr("Copy value"), QKeySequence::Copy, &SecretsPane::copyCurrentValue);
-    m_addKey = action(tr("Add key…"), QKeySequence(Qt::CTRL | Qt::Key_N), [this] {
+    m_copy =
+        addShortcutAction(tr("Copy value"), QKeySequence::Copy, &SecretsPane::copyCurrentValue);
+    m_addKey = addShortcutAction(tr("Add key…"), QKeySequence(Qt::CTRL | Qt::Key_N), [this] {
         auto *ask = new QInputDialog(this);
         ask->setAttribute(Qt::WA_DeleteOnClose);
         ask->setLabelText(tr("Name of the new key:"));
@@ -150,23 +143,22 @@ void SecretsPane::buildActions()
                 [this](const QString &name) { addKey(name, {}); });
         ask->open();
     });
-    m_delete = action(tr("Delete key"), QKeySequence::Delete, &SecretsPane::deleteCurrentKey);
-    m_save = action(tr("Save"), QKeySequence::Save, &SecretsPane::save);
-    m_reload = action(tr("Reload"), QKeySequence(), &SecretsPane::reload); // F5: the window's
-    m_rotate = action(tr("Rotate data key…"), {}, &SecretsPane::rotateDataKey);
-    m_compare = action(tr("Compare environments…"), {}, &SecretsPane::openCompareDialog);
-    m_newFile = action(tr("New file…"), {}, [this] {
+    m_delete =
+        addShortcutAction(tr("Delete key"), QKeySequence::Delete, &SecretsPane::deleteCurrentKey);
+    m_save = addShortcutAction(tr("Save"), QKeySequence::Save, &SecretsPane::save);
+    m_reload =
+        addShortcutAction(tr("Reload"), QKeySequence(), &SecretsPane::reload); // F5: the window's
+    m_rotate = addShortcutAction(tr("Rotate data key…"), {}, &SecretsPane::rotateDataKey);
+    m_compare = addShortcutAction(tr("Compare environments…"), {}, &SecretsPane::openCompareDialog);
+    m_newFile = addShortcutAction(tr("New file…"), {}, [this] {
         auto *dialog = new QFileDialog(this, tr("New sops file"), m_workspace.directory);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setAcceptMode(QFileDialog::AcceptSave);
         connect(dialog, &QFileDialog::fileSelected, this, &SecretsPane::createFile);
         dialog->open();
     });
-}
-
-QList<QAction *> SecretsPane::paneActions() const
-{
-    return {m_save, m_revealAll, m_copy, m_addKey, m_delete, m_compare, m_newFile, m_reload};
+    setPaneActions(
+        {m_save, m_revealAll, m_copy, m_addKey, m_delete, m_compare, m_newFile, m_reload});
 }
 
 void SecretsPane::listFiles()

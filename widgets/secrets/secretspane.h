@@ -36,7 +36,6 @@ public:
 
     QString paneId() const override { return QStringLiteral("secrets"); }
     QString title() const override { return QStringLiteral("Secrets"); }
-    QList<QAction *> paneActions() const override;
     void refresh() override { reload(); }
 
     /** Opens (decrypting in the background) or shows an already open file. */
