@@ -7,6 +7,7 @@
 #include "ctrlc.h"
 #include "deploy/hostlines.h"
 #include "deploycommand.h"
+#include "docker/builtimages.h"
 #include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
@@ -27,6 +28,25 @@ QString unitName(const ContainerDeploySpec &spec)
 {
     return spec.kind == ContainerDeploySpec::Kind::Compose ? QStringLiteral("compose project")
                                                            : QStringLiteral("stack");
+}
+
+/** The images a rollback can go back to, as the pane's Rollback… lists them. */
+void printRollbackImages(CliContext &ctx, DockerEngine &engine, const ContainerDeploySpec &spec)
+{
+    const Result<QList<BuiltImage>> images = EnvironmentSession::wait(
+        listBuiltImages(engine, SwarmDeployRunner::repositoryOf(spec.image)));
+    if (!images) {
+        ctx.out << "  (the images to roll back to could not be listed: " << images.errorString()
+                << ")\n";
+        return;
+    }
+    ctx.out << "  images to roll back to (opsdeck rollback ENV IMAGE), newest first:\n";
+    for (const BuiltImage &image : *images)
+        for (const QString &tag : image.tags)
+            ctx.out << "    " << tag << "  "
+                    << (image.ref.isEmpty() ? QStringLiteral("ref unknown") : image.ref) << " "
+                    << image.revision.left(12) << "  built " << image.created.toString(Qt::ISODate)
+                    << "\n";
 }
 
 /** What a dry run prints: the services and images, the build script; nothing is changed. */
@@ -66,6 +86,8 @@ int printPlan(CliContext &ctx, EnvironmentSession &session, const SwarmDeployArg
         ctx.out << "  update config: parallelism " << spec.updateParallelism << ", "
                 << spec.updateOrder << ", on failure " << spec.failureAction << ", monitor "
                 << spec.monitorMs / 1000 << " s\n";
+    if (args.kind == DeployRunner::Kind::Rollback)
+        printRollbackImages(ctx, *engine, spec);
     if (spec.healthcheck)
         ctx.out << "  health gate: "
                 << (spec.healthcheck->url.isEmpty() ? spec.healthcheck->run : spec.healthcheck->url)

@@ -415,6 +415,16 @@ private slots:
                      out.contains(QLatin1String("docker build")),
                  qPrintable(out));
         QCOMPARE(specImage(), m_v2Image); // a dry run changes nothing
+        // A rollback's dry run lists the images to go back to, as the pane's Rollback… does.
+        QCOMPARE(opsdeck({QStringLiteral("rollback"), QStringLiteral("swarm"),
+                          QStringLiteral("--dry-run")},
+                         &out),
+                 0);
+        QVERIFY2(out.contains(QLatin1String("images to roll back to")) &&
+                     out.contains(QRegularExpression(
+                         QStringLiteral("\\n    minitwit:v1  .+ [0-9a-f]{12}  built 20"))),
+                 qPrintable(out));
+        QCOMPARE(specImage(), m_v2Image);
         QCOMPARE(
             opsdeck({QStringLiteral("run"), QStringLiteral("swarm"), QStringLiteral("--service"),
                      QStringLiteral("web"), QStringLiteral("--yes"), QStringLiteral("--"),

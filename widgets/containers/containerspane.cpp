@@ -7,6 +7,7 @@
 #include "common/formatting.h"
 #include "common/futures.h"
 #include "common/messagebanner.h"
+#include "docker/builtimages.h"
 #include "docker/composestatus.h"
 #include "docker/dockerengine.h"
 #include "docker/swarmdeployrunner.h"
@@ -267,57 +268,36 @@ void ContainersPane::chooseRollback()
 {
     const QString repository =
         SwarmDeployRunner::repositoryOf(context().environment().containers->image);
-    const QString filters = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{QStringLiteral("reference"), QJsonArray{repository}}})
-            .toJson(QJsonDocument::Compact));
-    onFinished(m_engine->get(QStringLiteral("/images/json?filters=") +
-                             QString::fromLatin1(QUrl::toPercentEncoding(filters))),
-               this, [this](const Result<QJsonDocument> &images) {
-                   if (!images) {
-                       setState(State::Error, images.errorString());
-                       return;
-                   }
-                   // Newest first, each with the ref and commit it was built from.
-                   QList<QJsonObject> list;
-                   for (const QJsonValue &v : images->array())
-                       list << v.toObject();
-                   std::sort(list.begin(), list.end(),
-                             [](const QJsonObject &a, const QJsonObject &b) {
-                                 return a.value(QLatin1String("Created")).toInteger() >
-                                        b.value(QLatin1String("Created")).toInteger();
-                             });
-                   openRollbackDialog(list);
+    onFinished(listBuiltImages(*m_engine, repository), this,
+               [this](const Result<QList<BuiltImage>> &images) {
+                   if (!images)
+                       return setState(State::Error, images.errorString());
+                   openRollbackDialog(*images);
                });
 }
 
 // Each image with the ref it was built from; the Django migrations listed for one are those
 // applied since the next newer image was built (its release phase ran them), which a rollback
 // leaves in place.
-RollbackDialog *ContainersPane::openRollbackDialog(const QList<QJsonObject> &imagesNewestFirst)
+RollbackDialog *ContainersPane::openRollbackDialog(const QList<BuiltImage> &imagesNewestFirst)
 {
-    const auto builtAt = [](const QJsonObject &image) {
-        return QDateTime::fromSecsSinceEpoch(image.value(QLatin1String("Created")).toInteger());
-    };
     QList<RollbackChoice> choices;
     if (!isCompose()) // a compose container keeps no previous spec
         choices << RollbackChoice{
             QString(), tr("Each service's previous image (Swarm's own rollback)"),
-            imagesNewestFirst.isEmpty() ? QDateTime() : builtAt(imagesNewestFirst.first())};
+            imagesNewestFirst.isEmpty() ? QDateTime() : imagesNewestFirst.first().created};
     for (qsizetype i = 0; i < imagesNewestFirst.size(); ++i) {
-        const QJsonObject &image = imagesNewestFirst.at(i);
-        const QJsonObject labels = image.value(QLatin1String("Labels")).toObject();
-        const QString ref = labels.value(QLatin1String("org.opsdeck.ref")).toString();
-        const QString revision =
-            labels.value(QLatin1String("org.opencontainers.image.revision")).toString();
-        const QDateTime since = i > 0 ? builtAt(imagesNewestFirst.at(i - 1)) : QDateTime();
-        for (const QJsonValue &tag : image.value(QLatin1String("RepoTags")).toArray())
+        const BuiltImage &image = imagesNewestFirst.at(i);
+        const QDateTime since = i > 0 ? imagesNewestFirst.at(i - 1).created : QDateTime();
+        for (const QString &tag : image.tags)
             choices << RollbackChoice{
-                tag.toString(),
+                tag,
                 QStringLiteral("%1 — %2%3, built %4")
-                    .arg(tag.toString(), ref.isEmpty() ? tr("ref unknown") : ref,
-                         revision.isEmpty() ? QString()
-                                            : QStringLiteral(" (%1)").arg(revision.left(12)),
-                         formatWhen(builtAt(image))),
+                    .arg(tag, image.ref.isEmpty() ? tr("ref unknown") : image.ref,
+                         image.revision.isEmpty()
+                             ? QString()
+                             : QStringLiteral(" (%1)").arg(image.revision.left(12)),
+                         formatWhen(image.created)),
                 since};
     }
     auto *dialog = new RollbackDialog(

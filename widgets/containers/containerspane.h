@@ -16,6 +16,7 @@ class QTreeView;
 
 namespace Opsdeck {
 
+struct BuiltImage;
 class DockerEngine;
 class RollbackDialog;
 class RunInTaskDialog;
@@ -61,8 +62,8 @@ public:
     void chooseDeploy();
     /** Lists the images of the workspace's repository on the manager, then rolls back. */
     void chooseRollback();
-    /** The images (Docker's /images/json objects, newest first) to choose from. */
-    RollbackDialog *openRollbackDialog(const QList<QJsonObject> &imagesNewestFirst);
+    /** The images the deploy built, newest first, to choose from. */
+    RollbackDialog *openRollbackDialog(const QList<BuiltImage> &imagesNewestFirst);
     /** `image` empty: each service's previous spec. */
     void requestDeploy(const QString &ref);
     void requestRollback(const QString &image);
