@@ -284,6 +284,25 @@ QFuture<Result<PgResultSet>> beginWrite(PgConnection &connection, const QString 
     });
 }
 
+QFuture<Result<QString>> statementText(PgConnection &connection, const QString &queryId)
+{
+    return connection
+        .query(QStringLiteral("select query from pg_stat_statements where queryid = $1::bigint "
+                              "limit 1"),
+               {queryId}, PgValues::Text)
+        .then([queryId](const Result<PgResultSet> &r) {
+            if (!r)
+                return Result<QString>(r.error());
+            const QString sql = r->value(0, QStringLiteral("query")).toString();
+            if (sql.isEmpty())
+                return Result<QString>::failure(
+                    QStringLiteral("pg_stat_statements no longer has statement %1 (reset since "
+                                   "the check ran).")
+                        .arg(queryId));
+            return Result<QString>(sql);
+        });
+}
+
 QFuture<Result<QString>> endWrite(PgConnection &connection, bool commit)
 {
     return connection.query(commit ? QStringLiteral("commit") : QStringLiteral("rollback"))

@@ -71,6 +71,13 @@ int parameterCount(const QString &sql);
  */
 QFuture<Result<QueryPlanTree>> explain(PgConnection &connection, const QString &sql, bool analyze);
 
+/**
+ * The text pg_stat_statements keeps for `queryId` (its placeholders as $1, $2 …): a health
+ * check lists a slow statement by id, shortened, and the console plans the whole of it. Fails
+ * with a sentence when the statistics were reset since.
+ */
+QFuture<Result<QString>> statementText(PgConnection &connection, const QString &queryId);
+
 /** True when the statement may go to the history kept on disk: nothing that looks like it
  * carries a password, a key or a token (ALTER ROLE … PASSWORD, pgp_sym_encrypt(…, 'key')). */
 bool mayRemember(const QString &sql);

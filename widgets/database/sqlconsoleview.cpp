@@ -364,23 +364,15 @@ void SqlConsoleView::planStatement(const QString &item)
     const QString queryId = item.mid(kStatementsPrefix.size());
     m_status->setText(QStringLiteral("Reading statement %1 from pg_stat_statements…").arg(queryId));
     withConsole([this, queryId](PgConnection *pg) {
-        onFinished(pg->query(QStringLiteral("select query from pg_stat_statements "
-                                            "where queryid = $1::bigint limit 1"),
-                             {queryId}, PgValues::Text),
-                   this, [this, queryId](const Result<PgResultSet> &r) {
-                       const QString sql =
-                           r ? r->value(0, QStringLiteral("query")).toString() : QString();
-                       if (sql.isEmpty()) {
-                           m_status->setText(
-                               r ? QStringLiteral("pg_stat_statements no longer has statement %1 "
-                                                  "(reset since the check ran).")
-                                       .arg(queryId)
-                                 : r.errorString());
+        onFinished(SqlConsole::statementText(*pg, queryId), this,
+                   [this](const Result<QString> &sql) {
+                       if (!sql) {
+                           m_status->setText(sql.errorString());
                            emit finished();
                            return;
                        }
-                       m_editor->setPlainText(sql);
-                       explain(false, sql);
+                       m_editor->setPlainText(*sql);
+                       explain(false, *sql);
                    });
     });
 }
