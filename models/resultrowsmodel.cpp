@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "resultrowsmodel.h"
 
-#include "cli/dbexplorecommand.h"
+#include "common/csv.h"
 #include "dbexplorer/schemacatalog.h"
 
 #include <QColor>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dbexplorecommand.h"
 
+#include "common/csv.h"
+
 #include "actions/actionpipeline.h"
 #include "cliconfirmer.h"
 #include "common/formatting.h"
@@ -507,26 +509,6 @@ int runExplain(CliContext &ctx, const Options &o)
 }
 
 } // namespace
-
-QString csvField(const QVariant &value)
-{
-    if (value.isNull())
-        return {};
-    QString text = value.toString();
-    // One pass over the text decides (a million rows of CSV spend their time here).
-    bool quote = text.isEmpty();
-    for (const QChar c : std::as_const(text)) {
-        if (c == QLatin1Char(',') || c == QLatin1Char('"') || c == QLatin1Char('\n') ||
-            c == QLatin1Char('\r')) {
-            quote = true;
-            break;
-        }
-    }
-    if (!quote)
-        return text;
-    text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + text + QLatin1Char('"');
-}
 
 std::optional<int> runDbExplore(CliContext &ctx)
 {

@@ -13,7 +13,4 @@ extern const char kDbExploreUsage[];
 /** Runs `opsdeck db SUB …` when SUB is one of the explorer's; std::nullopt otherwise. */
 std::optional<int> runDbExplore(CliContext &ctx);
 
-/** RFC 4180 quoting, as psql --csv writes it (NULL is an empty field). */
-QString csvField(const QVariant &value);
-
 } // namespace Opsdeck

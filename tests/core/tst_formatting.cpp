@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How numbers and times read everywhere: relative ages against a fixed clock in any time zone,
-// English plurals, local times instead of ISO strings, and text columns that stay aligned.
+// English plurals, local times instead of ISO strings, text columns that stay aligned, and CSV
+// that spreadsheets and psql read back.
+#include "common/csv.h"
 #include "common/formatting.h"
 #include "common/suggest.h"
+#include "metrics/panelcsv.h"
+#include "metrics/timeseries.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -92,6 +96,41 @@ private slots:
         QCOMPARE(lines[2].indexOf(QStringLiteral("grace")), by);
         for (const QString &line : lines)
             QVERIFY(!line.endsWith(QLatin1Char(' ')));
+    }
+
+    void csvQuotesOnlyWhatNeedsIt()
+    {
+        QCOMPARE(csvField(QVariant()), QString()); // NULL: nothing, as psql --csv writes it
+        QCOMPARE(csvField(QString(u""_qs)), QStringLiteral("\"\"")); // empty text differs from NULL
+        QCOMPARE(csvField(42), QStringLiteral("42"));
+        QCOMPARE(csvField(QStringLiteral("a,b")), QStringLiteral("\"a,b\""));
+        QCOMPARE(csvField(QStringLiteral("say \"hi\"")), QStringLiteral("\"say \"\"hi\"\"\""));
+        QCOMPARE(csvField(QStringLiteral("two\nlines")), QStringLiteral("\"two\nlines\""));
+    }
+
+    void aPanelExportsOneRowPerStepWithGapsEmpty()
+    {
+        PanelResult result;
+        result.grid = {60'000, 180'000, 60'000}; // three steps, a minute apart
+        TimeSeries cpu;
+        cpu.name = QStringLiteral("cpu{host=\"web1\",mode=user}");
+        cpu.grid = result.grid;
+        cpu.values = {0.1, NAN, 1.0 / 3};
+        TimeSeries late; // an SQL panel's series on its own grid, starting a step later
+        late.name = QStringLiteral("deploys");
+        late.grid = {120'000, 180'000, 60'000};
+        late.values = {2, 5};
+        result.series = {cpu, late};
+        QCOMPARE(panelCsv(result), QByteArray("time,\"cpu{host=\"\"web1\"\",mode=user}\",deploys\n"
+                                              "1970-01-01T00:01:00Z,0.10000000000000001,\n"
+                                              "1970-01-01T00:02:00Z,,2\n"
+                                              "1970-01-01T00:03:00Z,0.33333333333333331,5\n"));
+
+        const QString unwritable = QStringLiteral("/nonexistent-directory/panel.csv");
+        const Result<QString> saved = savePanelCsv(result, unwritable);
+        QVERIFY(!saved);
+        QVERIFY2(saved.errorString().startsWith(QStringLiteral("Could not write ") + unwritable),
+                 qPrintable(saved.errorString()));
     }
 };
 

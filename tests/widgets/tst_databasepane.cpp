@@ -18,6 +18,7 @@
 #include "database/sqleditor.h"
 #include "dbexplorer/explainplan.h"
 #include "futurewait.h"
+#include "jobs/jobregistry.h"
 #include "pg/pgconnection.h"
 #include "resultrowsmodel.h"
 #include "runtime/sshpool.h"
@@ -342,6 +343,7 @@ private slots:
 
     void exportStreamsEveryRowToCsv()
     {
+        JobRegistry registry; // the export is a Job: listed, with Cancel, in the Jobs view
         auto pane = openPane(QStringLiteral("staging"));
         QVERIFY(pane);
         QVERIFY(showTable(*pane, "items"));
@@ -358,6 +360,26 @@ private slots:
         QCOMPARE(lines.at(0), QByteArray("id,parent_id,name,payload,note"));
         QCOMPARE(lines.at(1), QByteArray("1,2,item 00001,\"{\"\"n\"\": 1}\",n1"));
         QCOMPARE(lines.at(10), QByteArray("10,2,item 00010,\"{\"\"n\"\": 10}\","));
+        QCOMPARE(registry.count(), 1);
+        QCOMPARE(registry.at(0).title, QStringLiteral("export items to CSV"));
+        QCOMPARE(registry.at(0).state, Job::State::Succeeded);
+        QCOMPARE(registry.at(0).outcome, QStringLiteral("1,234 rows written to ") + path);
+
+        // Stopped before its page came: nothing is written, not even the header.
+        const QString stopped = m_dir.filePath(QStringLiteral("stopped.csv"));
+        pane->grid()->exportCsv(stopped);
+        QPushButton *stop = nullptr;
+        for (QPushButton *button : pane->grid()->findChildren<QPushButton *>())
+            if (button->text() == QStringLiteral("Stop export"))
+                stop = button;
+        QVERIFY(stop); // the Export button turned into Stop while the job runs
+        stop->click();
+        QCOMPARE(done.size(), 2);
+        QCOMPARE(done.last().first().toString(),
+                 QStringLiteral("Export stopped; nothing was written."));
+        QCOMPARE(registry.at(1).state, Job::State::Cancelled);
+        QTest::qWait(200); // the page that was on its way finds no file to write to
+        QVERIFY(!QFile::exists(stopped));
     }
 
     void theConsoleReadsOnlyAndFetchesMore()

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "datagridview.h"
 
-#include "cli/dbexplorecommand.h"
+#include "dbexplorer/tableexport.h"
 #include "pg/pgconnection.h"
 #include "resultrowsmodel.h"
 #include "runtime/databasesession.h"
@@ -19,7 +19,6 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -29,8 +28,6 @@
 namespace Opsdeck {
 
 namespace {
-
-constexpr int kExportPage = 5'000;
 
 const GridFilter::Op kOps[] = {GridFilter::Op::Contains,  GridFilter::Op::Equals,
                                GridFilter::Op::NotEquals, GridFilter::Op::Less,
@@ -136,23 +133,14 @@ DataGridView::DataGridView(DatabaseSession *session, QWidget *parent)
     // QTableView handles Ctrl+C itself (the current cell only), before any shortcut sees it.
     m_table->installEventFilter(this);
     connect(m_export, &QPushButton::clicked, this, [this] {
-        if (m_exportFile) { // the button reads "Stop export"
-            m_exportFile->cancelWriting();
-            m_exportFile.reset();
-            m_export->setText(QStringLiteral("Export CSV…"));
-            m_status->setText(QStringLiteral("Export stopped; nothing was written."));
-            return;
-        }
+        if (m_exportJob) // the button reads "Stop export"
+            return m_exportJob->cancel();
         emit exportRequested();
     });
     clear(QStringLiteral("Select a table or view to see its rows."));
 }
 
-DataGridView::~DataGridView()
-{
-    if (m_exportFile)
-        m_exportFile->cancelWriting();
-}
+DataGridView::~DataGridView() = default; // an unfinished export is deleted with its file
 
 bool DataGridView::eventFilter(QObject *watched, QEvent *event)
 {
@@ -352,77 +340,27 @@ void DataGridView::copySelection(int format)
 
 void DataGridView::exportCsv(const QString &path)
 {
-    if (m_query.table.isEmpty() || m_exportFile)
+    if (m_query.table.isEmpty() || m_exportJob)
         return;
-    m_exportFile = std::make_unique<QSaveFile>(path);
-    if (!m_exportFile->open(QIODevice::WriteOnly)) {
-        const QString error = m_exportFile->errorString();
-        m_exportFile.reset();
-        emit exportFinished(QStringLiteral("Could not write %1: %2").arg(path, error));
-        return;
-    }
-    QStringList header;
-    for (const QString &c : m_query.columns)
-        header << csvField(c);
-    m_exportFile->write((header.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
-    m_exported = 0;
+    auto *job = new TableExportJob(m_session, m_query, path, this);
+    m_exportJob = job;
     m_export->setText(QStringLiteral("Stop export"));
-    exportNext({});
-}
-
-void DataGridView::exportNext(const RowPosition &anchor)
-{
-    const PgStatement statement = pageStatement(
-        m_query, m_exported ? PageDirection::After : PageDirection::First, anchor, kExportPage);
-    m_session->whenReady(this, [this, statement](PgConnection *pg, const QString &error) {
-        if (!m_exportFile)
-            return;
-        if (!pg) {
-            m_exportFile->cancelWriting();
-            m_exportFile.reset();
-            m_export->setText(QStringLiteral("Export CSV…"));
-            emit exportFinished(QStringLiteral("Export failed: ") + error);
-            return;
-        }
-        onFinished(pg->query(statement.sql, statement.params, PgValues::Text), this,
-                   [this](const Result<PgResultSet> &page) {
-                       if (!m_exportFile)
-                           return; // stopped
-                       if (!page) {
-                           m_exportFile->cancelWriting();
-                           m_exportFile.reset();
-                           m_export->setText(QStringLiteral("Export CSV…"));
-                           emit exportFinished(QStringLiteral("Export failed: ") +
-                                               page.errorString());
-                           return;
-                       }
-                       QByteArray chunk;
-                       const int shown = int(m_query.columns.size());
-                       for (const QList<QVariant> &row : page->rows) {
-                           QStringList fields;
-                           for (int c = 0; c < shown; ++c)
-                               fields << csvField(row.value(c));
-                           chunk += (fields.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8();
-                       }
-                       m_exportFile->write(chunk);
-                       m_exported += page->rowCount();
-                       m_status->setText(QStringLiteral("Exporting: %1 rows written…")
-                                             .arg(QLocale().toString(m_exported)));
-                       if (page->rowCount() >= kExportPage) {
-                           exportNext(rowPosition(m_query, page->rows.last()));
-                           return;
-                       }
-                       const bool ok = m_exportFile->commit();
-                       const QString path = m_exportFile->fileName();
-                       m_exportFile.reset();
-                       m_export->setText(QStringLiteral("Export CSV…"));
-                       const QString message = ok ? QStringLiteral("Exported %1 rows to %2")
-                                                        .arg(QLocale().toString(m_exported), path)
-                                                  : QStringLiteral("Could not save %1").arg(path);
-                       m_status->setText(message);
-                       emit exportFinished(message);
-                   });
+    connect(job, &Job::lineReceived, m_status, [this](const QString &progress) {
+        m_status->setText(QStringLiteral("Exporting: %1…").arg(progress));
     });
+    connect(job, &Job::finished, this, [this, job](const Result<QString> &outcome) {
+        job->deleteLater();
+        m_export->setText(QStringLiteral("Export CSV…"));
+        const QString message = outcome
+                                    ? QStringLiteral("Exported %1 rows to %2")
+                                          .arg(QLocale().toString(job->rowsWritten()), job->path())
+                                : job->state() == Job::State::Cancelled
+                                    ? QStringLiteral("Export stopped; nothing was written.")
+                                    : QStringLiteral("Export failed: ") + outcome.errorString();
+        m_status->setText(message);
+        emit exportFinished(message);
+    });
+    job->start();
 }
 
 } // namespace Opsdeck

@@ -5,6 +5,7 @@
 #include "dbexplorer/gridquery.h"
 #include "dbexplorer/tabledetails.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -14,13 +15,13 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QSaveFile;
 class QTableView;
 
 namespace Opsdeck {
 
 class DatabaseSession;
 class ResultRowsModel;
+class TableExportJob;
 
 /**
  * A table's rows, one page of 500 at a time, read by key (never OFFSET, never the whole table):
@@ -77,7 +78,6 @@ private:
     void applyFilterBar();
     void showSelectedValue();
     void copySelection(int format);
-    void exportNext(const RowPosition &anchor);
     void updateButtons();
 
     DatabaseSession *m_session;
@@ -99,8 +99,7 @@ private:
     QPushButton *m_export;
     QLabel *m_status;
     LatestRequest m_request{this};
-    std::unique_ptr<QSaveFile> m_exportFile;
-    qint64 m_exported = 0;
+    QPointer<TableExportJob> m_exportJob; // a Job: the Jobs view lists it too
 };
 
 } // namespace Opsdeck

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chartpanel.h"
 
+#include "metrics/panelcsv.h"
+
 #include "metrics/units.h"
 #include "timechartview.h"
 
@@ -9,7 +11,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
-#include <QSaveFile>
+#include <QMessageBox>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -284,31 +286,17 @@ bool ChartPanel::exportPng(const QString &path)
     return grab().save(path, "PNG");
 }
 
-bool ChartPanel::exportCsv(const QString &path) const
+Result<QString> ChartPanel::exportCsv(const QString &path) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    // One row per step: time (ISO, UTC), then each series; gaps are empty cells.
-    QByteArray out = "time";
-    for (const TimeSeries &s : m_result.series)
-        out += ",\"" + s.name.toUtf8().replace('"', "\"\"") + '"';
-    out += '\n';
-    const QueryGrid &grid = m_result.grid;
-    for (qint64 i = 0; i < grid.points(); ++i) {
-        out +=
-            QDateTime::fromMSecsSinceEpoch(grid.timeAt(i), Qt::UTC).toString(Qt::ISODate).toUtf8();
-        for (const TimeSeries &s : m_result.series) {
-            out += ',';
-            const qint64 j =
-                s.grid.stepMs > 0 ? (grid.timeAt(i) - s.grid.startMs) / s.grid.stepMs : -1;
-            if (j >= 0 && std::size_t(j) < s.values.size() && !std::isnan(s.values[std::size_t(j)]))
-                out += QByteArray::number(s.values[std::size_t(j)], 'g', 17);
-        }
-        out += '\n';
-    }
-    file.write(out);
-    return file.commit();
+    return savePanelCsv(m_result, path);
+}
+
+void ChartPanel::showExportError(const QString &message)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Export"), message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText); // the path is the user's, the error the system's
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void ChartPanel::showMenu()
@@ -318,14 +306,16 @@ void ChartPanel::showMenu()
         const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"),
                                                           m_spec.title + QStringLiteral(".png"),
                                                           tr("PNG images (*.png)"));
-        if (!path.isEmpty())
-            exportPng(path);
+        if (!path.isEmpty() && !exportPng(path))
+            showExportError(tr("Could not write %1.").arg(path));
     });
     menu.addAction(tr("Export CSV…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export CSV"), m_spec.title + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
-        if (!path.isEmpty())
-            exportCsv(path);
+        if (path.isEmpty())
+            return;
+        if (const Result<QString> saved = exportCsv(path); !saved)
+            showExportError(saved.errorString());
     });
     menu.exec(m_menu->mapToGlobal(QPoint(0, m_menu->height())));
 }

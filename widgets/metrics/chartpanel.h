@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/result.h"
 #include "metrics/dashboards.h"
 #include "metrics/timeseries.h"
 #include "workspace/workspace.h"
@@ -51,7 +52,7 @@ public:
     const PanelResult &result() const { return m_result; }
 
     bool exportPng(const QString &path);
-    bool exportCsv(const QString &path) const;
+    Result<QString> exportCsv(const QString &path) const;
 
 signals:
     void hovered(qint64 ms);
@@ -66,6 +67,7 @@ private:
     /** Why there is nothing to draw (no series, all hidden), else empty. */
     QString emptySentence(const QList<TimeSeries> &shown) const;
     void showMenu();
+    void showExportError(const QString &message);
 
     PanelSpec m_spec;
     PanelResult m_result;
