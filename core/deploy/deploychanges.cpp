@@ -106,16 +106,17 @@ QString deployHeadline(const QString &fromRef, const QString &toRef, const Deplo
     return line;
 }
 
-void readDeployChanges(SshPool *pool, const DeploySpec &spec, const QString &fromRevision,
-                       const QString &revision, QObject *guard,
-                       std::function<void(const Result<DeployChanges> &changes)> done)
+QFuture<Result<DeployChanges>> readDeployChanges(SshPool *pool, const DeploySpec &spec,
+                                                 const QString &fromRevision,
+                                                 const QString &revision)
 {
-    HostFanOut::read(pool, spec.lockHost, DeployScripts::changes(spec, fromRevision, revision),
-                     guard, [done = std::move(done)](const HostOutcome &outcome) {
-                         if (!outcome.ok())
-                             return done(Result<DeployChanges>::failure(outcome.describe()));
-                         done(DeployChanges::parse(outcome.output));
-                     });
+    return HostFanOut::read(pool, spec.lockHost,
+                            DeployScripts::changes(spec, fromRevision, revision))
+        .then([](const HostOutcome &outcome) {
+            if (!outcome.ok())
+                return Result<DeployChanges>::failure(outcome.describe());
+            return Result<DeployChanges>(DeployChanges::parse(outcome.output));
+        });
 }
 
 } // namespace Opsdeck

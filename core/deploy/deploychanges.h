@@ -5,14 +5,12 @@
 #include "migrations.h"
 #include "workspace/workspace.h"
 
+#include <QFuture>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
-#include <functional>
 #include <optional>
-
-class QObject;
 
 namespace Opsdeck {
 
@@ -30,11 +28,11 @@ struct DeployChanges
 
 /**
  * Reads what deploying `revision` over `fromRevision` (empty: nothing deployed) brings, from the
- * repository on the lock host. `done` runs on `guard`'s thread, never once it is gone.
+ * repository on the lock host.
  */
-void readDeployChanges(SshPool *pool, const DeploySpec &spec, const QString &fromRevision,
-                       const QString &revision, QObject *guard,
-                       std::function<void(const Result<DeployChanges> &changes)> done);
+QFuture<Result<DeployChanges>> readDeployChanges(SshPool *pool, const DeploySpec &spec,
+                                                 const QString &fromRevision,
+                                                 const QString &revision);
 
 /** "twit.0002_message_likes" for "twit/migrations/0002_message_likes.py"; empty otherwise. */
 QString migrationOfPath(const QString &path);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hostfanout.h"
 
+#include <QPromise>
+
 #include "runtime/sshpool.h"
 
 #include <QTimer>
@@ -22,18 +24,21 @@ HostFanOut::HostFanOut(SshPool *pool, QObject *parent)
     , m_pool(pool)
 {}
 
-void HostFanOut::read(SshPool *pool, const QString &host, const QString &script, QObject *guard,
-                      std::function<void(const HostOutcome &outcome)> done)
+QFuture<HostOutcome> HostFanOut::read(SshPool *pool, const QString &host, const QString &script)
 {
-    auto *query = new HostFanOut(pool, guard);
+    auto promise = std::make_shared<QPromise<HostOutcome>>();
+    promise->start();
+    auto *query = new HostFanOut(pool, pool);
     query->setCaptureOutput(true);
     query->setStreamOutput(false);
-    connect(query, &HostFanOut::finished, guard,
-            [query, done = std::move(done)](const QList<HostOutcome> &outcomes) {
+    connect(query, &HostFanOut::finished, query,
+            [query, promise](const QList<HostOutcome> &outcomes) {
+                promise->addResult(outcomes.value(0));
+                promise->finish();
                 query->deleteLater();
-                done(outcomes.value(0));
             });
     query->start({host}, [script](const QString &) { return script; });
+    return promise->future();
 }
 
 void HostFanOut::start(const QStringList &hosts,

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace Opsdeck {
 
@@ -39,10 +41,9 @@ class HostFanOut final : public QObject
 public:
     HostFanOut(SshPool *pool, QObject *parent = nullptr);
 
-    /** One script on one host whose stdout is parsed (kept, not streamed): `done` runs on
-     * `guard`'s thread, never once it is gone. */
-    static void read(SshPool *pool, const QString &host, const QString &script, QObject *guard,
-                     std::function<void(const HostOutcome &outcome)> done);
+    /** One script on one host whose stdout is parsed (kept, not streamed). The read belongs to
+     * the pool: closed with it, its future ends without a result ("did not finish"). */
+    static QFuture<HostOutcome> read(SshPool *pool, const QString &host, const QString &script);
 
     /** Starts `scriptFor(host)` on every host; an empty script finishes at once with status 0. */
     void start(const QStringList &hosts, const std::function<QString(const QString &)> &scriptFor);

@@ -284,8 +284,8 @@ void DeployDialog::readChanges(const QString &toRef, const QString &revision)
     showSummary(QStringLiteral("Reading what %1 brings from the repository on %2…")
                     .arg(toRef, m_environment.deploy->lockHost),
                 {});
-    readDeployChanges(
-        m_pool, *m_environment.deploy, m_deployedRevision, revision, this,
+    onFinished(
+        readDeployChanges(m_pool, *m_environment.deploy, m_deployedRevision, revision), this,
         [this, generation, toRef](const Result<DeployChanges> &changes) {
             if (generation != m_summaryGeneration)
                 return;
