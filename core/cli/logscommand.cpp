@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logscommand.h"
 
+#include "logs/logtext.h"
+
 #include "common/formatting.h"
 #include "ctrlc.h"
 #include "environmentsession.h"
@@ -108,12 +110,7 @@ public:
     }
 
 private:
-    void printText(const LogEntry &e)
-    {
-        m_out << e.host << " | " << e.source << " | " << timeText(e.timeMs) << ' '
-              << logLevelName(e.level).toUpper().leftJustified(8) << (e.isGap ? "── " : "")
-              << e.message << '\n';
-    }
+    void printText(const LogEntry &e) { m_out << logLineText(e) << '\n'; }
 
     void printJson(const LogEntry &e)
     {

@@ -5,6 +5,7 @@
 #include "logs/loghistory.h"
 #include "logs/logparse.h"
 #include "logs/logquery.h"
+#include "logs/logtext.h"
 #include "workspace/workspaceloader.h"
 
 #include <QDateTime>
@@ -534,6 +535,43 @@ private slots:
         const WorkspaceLoadResult r = loadLogs(logs);
         QVERIFY(!r.ok());
         QVERIFY2(firstError(r).contains(error), qPrintable(firstError(r)));
+    }
+
+    // The command line, Copy and Export write a line the same way; Export writes all or nothing.
+    void aLineReadsTheSameEverywhere()
+    {
+        LogEntry line;
+        line.timeMs =
+            QDateTime(QDate(2026, 12, 7), QTime(14, 2, 11, 123), Qt::UTC).toMSecsSinceEpoch();
+        line.host = QStringLiteral("web1");
+        line.source = QStringLiteral("access.log");
+        line.level = LogLevel::Warning;
+        line.message = QStringLiteral("GET /timeline 499");
+        QCOMPARE(logLineText(line),
+                 QStringLiteral("web1 | access.log | 2026-12-07T14:02:11.123Z WARNING  GET "
+                                "/timeline 499"));
+        LogEntry gap = line;
+        gap.isGap = true;
+        gap.level = LogLevel::Unknown;
+        gap.message = QStringLiteral("reconnected");
+        QCOMPARE(logLineText(gap),
+                 QStringLiteral("web1 | access.log | 2026-12-07T14:02:11.123Z          ── "
+                                "reconnected"));
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("lines.txt"));
+        const Result<qsizetype> saved = saveLogText({line, gap}, path);
+        QVERIFY2(saved, qPrintable(saved.errorString()));
+        QCOMPARE(*saved, 2);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(file.readAll()),
+                 logLineText(line) + QLatin1Char('\n') + logLineText(gap) + QLatin1Char('\n'));
+        const Result<qsizetype> refused =
+            saveLogText({line}, dir.filePath(QStringLiteral("no-such-dir/lines.txt")));
+        QVERIFY(!refused);
+        QVERIFY2(refused.errorString().startsWith(QStringLiteral("Cannot write ")),
+                 qPrintable(refused.errorString()));
     }
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logspane.h"
 
+#include "logs/logtext.h"
+
 #include "common/emptystate.h"
 #include "common/formatting.h"
 #include "common/messagebanner.h"
@@ -22,7 +24,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QSaveFile>
 #include <QSignalBlocker>
 #include <QTableView>
 #include <QToolButton>
@@ -422,20 +423,16 @@ void LogsPane::chooseExport()
 
 bool LogsPane::exportTo(const QString &path)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        banner()->showMessage(MessageBanner::Level::Error,
-                              tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return false;
-    }
+    QList<LogEntry> shown;
+    shown.reserve(m_model->rowCount());
     for (int row = 0; row < m_model->rowCount(); ++row)
-        file.write((logLineText(m_model->entryAt(row)) + QLatin1Char('\n')).toUtf8());
-    if (!file.commit()) {
-        banner()->showMessage(MessageBanner::Level::Error,
-                              tr("Cannot write %1: %2").arg(path, file.errorString()));
+        shown << m_model->entryAt(row);
+    const Result<qsizetype> saved = saveLogText(shown, path);
+    if (!saved) {
+        banner()->showMessage(MessageBanner::Level::Error, saved.errorString());
         return false;
     }
-    emit statusMessage(tr("Exported %n lines to %1", nullptr, m_model->rowCount()).arg(path));
+    emit statusMessage(tr("Exported %n lines to %1", nullptr, int(*saved)).arg(path));
     return true;
 }
 

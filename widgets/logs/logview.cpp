@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logview.h"
 
+#include "logs/logtext.h"
+
 #include "common/appstyle.h"
 #include "logtablemodel.h"
 
@@ -19,16 +21,6 @@
 #include <QVBoxLayout>
 
 namespace Opsdeck {
-
-QString logLineText(const LogEntry &e)
-{
-    return QStringLiteral("%1 %2 %3 %4 %5")
-        .arg(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC)
-                 .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")),
-             e.host, e.source,
-             logLevelName(e.level).isEmpty() ? QStringLiteral("-") : logLevelName(e.level),
-             e.message);
-}
 
 LogView::LogView(LogTableModel *model, QWidget *parent)
     : QWidget(parent)

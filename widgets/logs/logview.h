@@ -54,7 +54,4 @@ private:
     bool m_following = true;
 };
 
-/** "2026-12-06 07:01:02.345 web1 access.log error message" */
-QString logLineText(const LogEntry &entry);
-
 } // namespace Opsdeck
