@@ -3,6 +3,7 @@
 
 #include "alertsclient.h"
 #include "common/formatting.h"
+#include "common/futures.h"
 
 #include <QDateTime>
 
@@ -66,24 +67,25 @@ ActionPipeline::Act createSilence(AlertsClient *client, Silence silence, QObject
         if (s.comment.isEmpty())
             s.comment = QStringLiteral("silenced from Opsdeck");
         const QString after = confirmed.after;
-        client->createSilence(s, guard, [finish, created, after](const Result<QString> &id) {
-            if (!id) {
-                finish(Result<QString>::failure(id.errorString()));
-                return;
-            }
-            if (created)
-                created(*id);
-            ActionResult result{QString()}; // "succeeded"; the row's after names the silence
-            result.after = QStringLiteral("silence %1: %2").arg(*id, after);
-            finish(result);
-        });
+        onFinished(
+            client->createSilence(s), guard, [finish, created, after](const Result<QString> &id) {
+                if (!id) {
+                    finish(Result<QString>::failure(id.errorString()));
+                    return;
+                }
+                if (created)
+                    created(*id);
+                ActionResult result{QString()}; // "succeeded"; the row's after names the silence
+                result.after = QStringLiteral("silence %1: %2").arg(*id, after);
+                finish(result);
+            });
     };
 }
 
 ActionPipeline::Act expireSilence(AlertsClient *client, QString id, QObject *guard)
 {
     return [client, id, guard](const ActionRequest &, ActionPipeline::Finish finish) {
-        client->expireSilence(id, guard, [finish, id](const Status &expired) {
+        onFinished(client->expireSilence(id), guard, [finish](const Status &expired) {
             finish(expired ? Result<QString>(QString())
                            : Result<QString>::failure(expired.errorString()));
         });

@@ -11,10 +11,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <memory>
 
 namespace Opsdeck {
 
@@ -23,10 +19,7 @@ namespace {
 /** The three answers a refresh waits for; parsed together once the last one is in. */
 struct Pending
 {
-    QByteArray rules, alerts, silences;
-    int rulesStatus = 0, alertsStatus = 0, silencesStatus = 0;
-    QString rulesError, alertsError, silencesError;
-    int outstanding = 0;
+    HttpReply rules, alerts, silences;
     bool hasAlertmanager = false;
     QStringList otherEnvironments;
 };
@@ -36,9 +29,10 @@ AlertsSnapshot parseSnapshot(const Pending &p)
     AlertsSnapshot snapshot;
     snapshot.takenAtMs = QDateTime::currentMSecsSinceEpoch();
     snapshot.hasAlertmanager = p.hasAlertmanager;
-    if (!p.rulesError.isEmpty()) {
-        snapshot.prometheusError = p.rulesError;
-    } else if (Result<QList<AlertRule>> rules = parseAlertRules(p.rules, p.rulesStatus); rules) {
+    if (!p.rules.error.isEmpty()) {
+        snapshot.prometheusError = p.rules.error;
+    } else if (Result<QList<AlertRule>> rules = parseAlertRules(p.rules.body, p.rules.status);
+               rules) {
         snapshot.rules = std::move(*rules);
     } else {
         snapshot.prometheusError = rules.errorString();
@@ -46,9 +40,9 @@ AlertsSnapshot parseSnapshot(const Pending &p)
     keepEnvironmentAlerts(snapshot.rules, p.otherEnvironments);
     if (!p.hasAlertmanager)
         return snapshot;
-    if (!p.alertsError.isEmpty()) {
-        snapshot.alertmanagerError = p.alertsError;
-    } else if (Result<QList<AlertGroup>> groups = parseAlertGroups(p.alerts, p.alertsStatus);
+    if (!p.alerts.error.isEmpty()) {
+        snapshot.alertmanagerError = p.alerts.error;
+    } else if (Result<QList<AlertGroup>> groups = parseAlertGroups(p.alerts.body, p.alerts.status);
                groups) {
         // One request for both: the groups hold every alert (an alert routed to two receivers
         // is in two groups; the first match marks it).
@@ -60,9 +54,9 @@ AlertsSnapshot parseSnapshot(const Pending &p)
     } else {
         snapshot.alertmanagerError = groups.errorString();
     }
-    if (!p.silencesError.isEmpty()) {
-        snapshot.alertmanagerError = p.silencesError;
-    } else if (Result<QList<Silence>> silences = parseSilences(p.silences, p.silencesStatus);
+    if (!p.silences.error.isEmpty()) {
+        snapshot.alertmanagerError = p.silences.error;
+    } else if (Result<QList<Silence>> silences = parseSilences(p.silences.body, p.silences.status);
                silences) {
         snapshot.silences = std::move(*silences);
     } else if (snapshot.alertmanagerError.isEmpty()) {
@@ -87,7 +81,7 @@ void AlertsClient::update()
     if (m_updating)
         return;
     m_updating = true;
-    refresh(this, [this](const AlertsSnapshot &snapshot) {
+    onFinished(refresh(), this, [this](const AlertsSnapshot &snapshot) {
         m_updating = false;
         const QList<AlertInstance> started = newlyFiring(m_latest ? &*m_latest : nullptr, snapshot);
         m_latest = snapshot;
@@ -106,7 +100,7 @@ void AlertsClient::setPollInterval(int ms)
     m_poll.start(ms);
 }
 
-void AlertsClient::history(qint64 fromMs, qint64 toMs, QObject *guard, Intervals done)
+QFuture<Result<QList<AlertInterval>>> AlertsClient::history(qint64 fromMs, qint64 toMs)
 {
     QueryGrid grid;
     // About 720 points whatever the window: the evaluation interval is rarely under 15 s, and
@@ -114,18 +108,19 @@ void AlertsClient::history(qint64 fromMs, qint64 toMs, QObject *guard, Intervals
     grid.stepMs = std::max<qint64>(15000, roundIntervalMs((toMs - fromMs) / 720));
     grid.startMs = fromMs - fromMs % grid.stepMs;
     grid.endMs = toMs;
-    m_prometheus->queryRange(
-        QStringLiteral("ALERTS{alertstate=\"firing\"}"), grid, guard,
-        [this, done, toMs](const PanelResult &result) {
-            if (!result.error.isEmpty()) {
-                done(Result<QList<AlertInterval>>::failure(result.error));
-                return;
-            }
-            QList<AlertInterval> intervals = firingIntervals(result.series, m_otherEnvironments);
-            // A window that ends now: what fires now, though the range's last step missed it.
-            if (m_latest && toMs >= QDateTime::currentMSecsSinceEpoch() - 60'000)
-                joinFiringNow(intervals, *m_latest, toMs);
-            done(intervals);
+    // A window that ends now also shows what fires now, though the range's last step missed it.
+    std::optional<AlertsSnapshot> firingNow;
+    if (toMs >= QDateTime::currentMSecsSinceEpoch() - 60'000)
+        firingNow = m_latest;
+    return m_prometheus->queryRange(QStringLiteral("ALERTS{alertstate=\"firing\"}"), grid)
+        .then([others = m_otherEnvironments, firingNow,
+               toMs](const PanelResult &result) -> Result<QList<AlertInterval>> {
+            if (!result.error.isEmpty())
+                return Result<QList<AlertInterval>>::failure(result.error);
+            QList<AlertInterval> intervals = firingIntervals(result.series, others);
+            if (firingNow)
+                joinFiringNow(intervals, *firingNow, toMs);
+            return intervals;
         });
 }
 
@@ -134,97 +129,69 @@ QString AlertsClient::alertmanagerUrl() const
     return m_alertmanager ? m_alertmanager->spec().url : QString();
 }
 
-void AlertsClient::refresh(QObject *guard, Snapshot done)
+QFuture<AlertsSnapshot> AlertsClient::refresh()
 {
-    auto pending = std::make_shared<Pending>();
-    pending->hasAlertmanager = m_alertmanager != nullptr;
-    pending->otherEnvironments = m_otherEnvironments;
-    pending->outstanding = m_alertmanager ? 3 : 1;
-    QPointer<QObject> alive(guard);
-    auto arrived = [pending, alive, done] {
-        if (--pending->outstanding > 0 || !alive)
-            return;
-        // 2,000 rules with their alerts are megabytes of JSON: not on the UI thread.
-        onFinished(
-            QtConcurrent::run(metricsThreadPool(), [pending] { return parseSnapshot(*pending); }),
-            alive.data(), [done](const AlertsSnapshot &snapshot) { done(snapshot); });
-    };
-    m_prometheus->http()->get(
-        QStringLiteral("/api/v1/rules"), {{QStringLiteral("type"), QStringLiteral("alert")}}, guard,
-        [pending, arrived](const QByteArray &body, int status, const QString &error) {
-            pending->rules = body;
-            pending->rulesStatus = status;
-            pending->rulesError = error;
-            arrived();
+    Pending asked;
+    asked.hasAlertmanager = m_alertmanager != nullptr;
+    asked.otherEnvironments = m_otherEnvironments;
+    QList<QFuture<HttpReply>> replies = {m_prometheus->http()->get(
+        QStringLiteral("/api/v1/rules"), {{QStringLiteral("type"), QStringLiteral("alert")}})};
+    if (m_alertmanager)
+        replies << m_alertmanager->get(QStringLiteral("/api/v2/alerts/groups"))
+                << m_alertmanager->get(QStringLiteral("/api/v2/silences"));
+    // 2,000 rules with their alerts are megabytes of JSON: not on the UI thread.
+    return QtFuture::whenAll(replies.begin(), replies.end())
+        .then(metricsThreadPool(), [asked](const QList<QFuture<HttpReply>> &answers) {
+            auto replyAt = [&answers](qsizetype i) {
+                return i < answers.size() && answers.at(i).resultCount() > 0
+                           ? answers.at(i).result()
+                           : HttpReply();
+            };
+            Pending p = asked;
+            p.rules = replyAt(0);
+            p.alerts = replyAt(1);
+            p.silences = replyAt(2);
+            return parseSnapshot(p);
         });
+}
+
+QFuture<Result<QString>> AlertsClient::createSilence(const Silence &silence)
+{
     if (!m_alertmanager)
-        return;
-    m_alertmanager->get(
-        QStringLiteral("/api/v2/alerts/groups"), {}, guard,
-        [pending, arrived](const QByteArray &body, int status, const QString &error) {
-            pending->alerts = body;
-            pending->alertsStatus = status;
-            pending->alertsError = error;
-            arrived();
-        });
-    m_alertmanager->get(
-        QStringLiteral("/api/v2/silences"), {}, guard,
-        [pending, arrived](const QByteArray &body, int status, const QString &error) {
-            pending->silences = body;
-            pending->silencesStatus = status;
-            pending->silencesError = error;
-            arrived();
-        });
-}
-
-void AlertsClient::createSilence(const Silence &silence, QObject *guard,
-                                 std::function<void(const Result<QString> &)> done)
-{
-    if (!m_alertmanager) {
-        done(Result<QString>::failure(
+        return QtFuture::makeReadyFuture(Result<QString>::failure(
             QStringLiteral("no alertmanager: block for this environment; silences live there")));
-        return;
-    }
-    m_alertmanager->post(QStringLiteral("/api/v2/silences"), silence.toJson(), guard,
-                         [done](const QByteArray &body, int status, const QString &error) {
-                             if (!error.isEmpty()) {
-                                 done(Result<QString>::failure(error));
-                                 return;
-                             }
-                             const QJsonObject answer = QJsonDocument::fromJson(body).object();
-                             const QString id =
-                                 answer.value(QStringLiteral("silenceID")).toString();
-                             if (status != 200 || id.isEmpty()) {
-                                 QString message = QString::fromUtf8(body.left(300)).simplified();
-                                 done(Result<QString>::failure(
-                                     QStringLiteral("Alertmanager refused the silence: HTTP %1: %2")
-                                         .arg(status)
-                                         .arg(message)));
-                                 return;
-                             }
-                             done(id);
-                         });
+    return m_alertmanager->post(QStringLiteral("/api/v2/silences"), silence.toJson())
+        .then([](const HttpReply &reply) -> Result<QString> {
+            if (!reply.error.isEmpty())
+                return Result<QString>::failure(reply.error);
+            const QJsonObject answer = QJsonDocument::fromJson(reply.body).object();
+            const QString id = answer.value(QStringLiteral("silenceID")).toString();
+            if (reply.status != 200 || id.isEmpty())
+                return Result<QString>::failure(
+                    QStringLiteral("Alertmanager refused the silence: HTTP %1: %2")
+                        .arg(reply.status)
+                        .arg(QString::fromUtf8(reply.body.left(300)).simplified()));
+            return id;
+        });
 }
 
-void AlertsClient::expireSilence(const QString &id, QObject *guard,
-                                 std::function<void(const Status &)> done)
+QFuture<Status> AlertsClient::expireSilence(const QString &id)
 {
-    if (!m_alertmanager) {
-        done(Status::failure(QStringLiteral("no alertmanager: block for this environment")));
-        return;
-    }
-    m_alertmanager->deleteResource(
-        QStringLiteral("/api/v2/silence/") + QString::fromLatin1(QUrl::toPercentEncoding(id)),
-        guard, [done, id](const QByteArray &body, int status, const QString &error) {
-            if (!error.isEmpty() && status == 0)
-                done(Status::failure(error));
-            else if (status == 200)
-                done(success());
-            else
-                done(Status::failure(QStringLiteral("Alertmanager: silence %1: HTTP %2: %3")
-                                         .arg(id)
-                                         .arg(status)
-                                         .arg(QString::fromUtf8(body.left(300)).simplified())));
+    if (!m_alertmanager)
+        return QtFuture::makeReadyFuture(
+            Status::failure(QStringLiteral("no alertmanager: block for this environment")));
+    return m_alertmanager
+        ->deleteResource(QStringLiteral("/api/v2/silence/") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(id)))
+        .then([id](const HttpReply &reply) -> Status {
+            if (!reply.error.isEmpty() && reply.status == 0)
+                return Status::failure(reply.error);
+            if (reply.status == 200)
+                return success();
+            return Status::failure(QStringLiteral("Alertmanager: silence %1: HTTP %2: %3")
+                                       .arg(id)
+                                       .arg(reply.status)
+                                       .arg(QString::fromUtf8(reply.body.left(300)).simplified()));
         });
 }
 

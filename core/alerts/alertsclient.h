@@ -3,10 +3,10 @@
 
 #include "alerts.h"
 
+#include <QFuture>
 #include <QObject>
 #include <QTimer>
 
-#include <functional>
 #include <optional>
 
 namespace Opsdeck {
@@ -16,16 +16,15 @@ class PrometheusClient;
 
 /**
  * One environment's alerts: Prometheus' rules and their alerts, and, when the workspace names
- * an Alertmanager, what it silenced and inhibited and its silences. Asks both at once; parses
- * on the thread pool; answers on the owner's thread (not at all once `guard` is gone).
+ * an Alertmanager, what it silenced and inhibited and its silences. Asks both at once and
+ * parses on the thread pool. Every future finishes with an answer (an error when the client
+ * went away first); read it with onFinished() or a LatestRequest.
  */
 class AlertsClient final : public QObject
 {
     Q_OBJECT
 
 public:
-    using Snapshot = std::function<void(const AlertsSnapshot &snapshot)>;
-
     /** `alertmanager` may be null (no alertmanager: block). Neither is owned. */
     AlertsClient(PrometheusClient *prometheus, HttpEndpoint *alertmanager,
                  QObject *parent = nullptr);
@@ -36,7 +35,8 @@ public:
     bool hasAlertmanager() const { return m_alertmanager != nullptr; }
     QString alertmanagerUrl() const;
 
-    void refresh(QObject *guard, Snapshot done);
+    /** Errors are the snapshot's prometheusError and alertmanagerError. */
+    QFuture<AlertsSnapshot> refresh();
 
     /** Reads now unless a read is on its way; the answer becomes latest() and changed() follows,
      * with startedFiring() first when alerts began firing since the previous answer. */
@@ -48,14 +48,12 @@ public:
      * 0 stops. */
     void setPollInterval(int ms);
 
-    using Intervals = std::function<void(const Result<QList<AlertInterval>> &intervals)>;
     /** What fired between `fromMs` and `toMs`, from Prometheus' ALERTS series. */
-    void history(qint64 fromMs, qint64 toMs, QObject *guard, Intervals done);
+    QFuture<Result<QList<AlertInterval>>> history(qint64 fromMs, qint64 toMs);
     /** POST /api/v2/silences; the new silence's id. */
-    void createSilence(const Silence &silence, QObject *guard,
-                       std::function<void(const Result<QString> &id)> done);
+    QFuture<Result<QString>> createSilence(const Silence &silence);
     /** DELETE /api/v2/silence/ID. */
-    void expireSilence(const QString &id, QObject *guard, std::function<void(const Status &)> done);
+    QFuture<Status> expireSilence(const QString &id);
 
 signals:
     void changed();

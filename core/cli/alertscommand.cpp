@@ -8,7 +8,6 @@
 #include "common/formatting.h"
 #include "environmentsession.h"
 #include "metrics/timegrid.h"
-#include "waitfor.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -97,8 +96,7 @@ Result<Opened> openAlerts(CliContext &ctx, const QString &environment, bool need
 
 AlertsSnapshot readSnapshot(AlertsClient *client)
 {
-    QObject guard;
-    return waitFor<AlertsSnapshot>([&](auto done) { client->refresh(&guard, done); });
+    return EnvironmentSession::wait(client->refresh());
 }
 
 QString sinceText(qint64 ms)

@@ -9,7 +9,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QPointer>
+#include <QPromise>
 #include <QSslKey>
 #include <QUrlQuery>
 
@@ -72,7 +72,7 @@ void HttpEndpoint::loadTls()
 
 HttpEndpoint::~HttpEndpoint() = default;
 
-void HttpEndpoint::withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then)
+void HttpEndpoint::withBaseUrl(std::function<void(const Result<QUrl> &)> then)
 {
     if (m_base) {
         then(*m_base);
@@ -97,7 +97,7 @@ void HttpEndpoint::withBaseUrl(QObject *guard, std::function<void(const Result<Q
     }
     // Through the tunnel: the same path on 127.0.0.1:<local port>; the Host header stays local.
     const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-    onFinished(client->openTunnel(url.host(), port), guard,
+    onFinished(client->openTunnel(url.host(), port), this,
                [this, url, then](const Result<quint16> &local) {
                    if (!local) {
                        then(Result<QUrl>::failure(QStringLiteral("tunnel through %1: %2")
@@ -112,104 +112,130 @@ void HttpEndpoint::withBaseUrl(QObject *guard, std::function<void(const Result<Q
                });
 }
 
-void HttpEndpoint::get(const QString &path, const Query &query, QObject *guard, Reply then)
+QFuture<HttpReply> HttpEndpoint::get(const QString &path, const Query &query)
 {
-    send(Verb::Get, path, query, {}, guard, std::move(then));
+    return send(Verb::Get, path, query, {});
 }
 
-void HttpEndpoint::post(const QString &path, const QByteArray &json, QObject *guard, Reply then)
+QFuture<HttpReply> HttpEndpoint::post(const QString &path, const QByteArray &json)
 {
-    send(Verb::Post, path, {}, json, guard, std::move(then));
+    return send(Verb::Post, path, {}, json);
 }
 
-void HttpEndpoint::deleteResource(const QString &path, QObject *guard, Reply then)
+QFuture<HttpReply> HttpEndpoint::deleteResource(const QString &path)
 {
-    send(Verb::Delete, path, {}, {}, guard, std::move(then));
+    return send(Verb::Delete, path, {}, {});
 }
 
-void HttpEndpoint::send(Verb verb, const QString &path, const Query &query, const QByteArray &body,
-                        QObject *guard, Reply then)
+QFuture<HttpReply> HttpEndpoint::send(Verb verb, const QString &path, const Query &query,
+                                      const QByteArray &body)
 {
-    QPointer<QObject> alive(guard);
-    withBaseUrl(guard, [this, verb, path, query, body, alive, then](const Result<QUrl> &base) {
-        if (!alive)
-            return;
+    auto promise = std::make_shared<QPromise<HttpReply>>();
+    promise->start();
+    // A request still open when the endpoint goes drops its promise, which cancels the future;
+    // the default reply (an error) stands in, so whatever waits on it still runs.
+    QFuture<HttpReply> answer = promise->future().onCanceled([] { return HttpReply(); });
+    withBaseUrl([this, verb, path, query, body, promise](const Result<QUrl> &base) {
+        auto deliver = [promise](const HttpReply &reply) {
+            promise->addResult(reply);
+            promise->finish();
+        };
         loadTls();
         if (!base || !m_tlsError.isEmpty()) {
-            then({}, 0, base ? m_tlsError : base.errorString());
+            deliver(HttpReply{{}, 0, base ? m_tlsError : base.errorString()});
             return;
         }
-        QUrl url = *base;
-        url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path);
-        QUrlQuery q;
-        for (const auto &[key, value] : query)
-            q.addQueryItem(key, QString::fromLatin1(QUrl::toPercentEncoding(value)));
-        url.setQuery(q);
-        QNetworkRequest request(url);
-        request.setTransferTimeout(m_timeoutMs);
-        request.setRawHeader("Accept", "application/json");
-        if (url.scheme() == QLatin1String("https")) {
-            request.setSslConfiguration(m_tls.value_or(QSslConfiguration::defaultConfiguration()));
-            // The certificate names the server, not the tunnel's 127.0.0.1.
-            const QString name =
-                m_spec.serverName.isEmpty() ? QUrl(m_spec.url).host() : m_spec.serverName;
-            if (name != url.host())
-                request.setPeerVerifyName(name);
-        }
-        if (!m_spec.token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + m_spec.token.toUtf8());
-        else if (!m_spec.user.isEmpty())
-            request.setRawHeader(
-                "Authorization",
-                "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
-        HttpPolicy::followSameOriginRedirects(request);
-        QNetworkReply *reply = nullptr;
-        if (verb == Verb::Post) {
-            request.setHeader(QNetworkRequest::ContentTypeHeader,
-                              QByteArrayLiteral("application/json"));
-            reply = m_network->post(request, body);
-        } else if (verb == Verb::Delete) {
-            reply = m_network->deleteResource(request);
-        } else {
-            reply = m_network->get(request);
-        }
-        HttpPolicy::guardRedirects(reply);
-        connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-            if (received <= kMaxPromResponseBytes)
-                return;
-            reply->setProperty("opsdeckTooLarge", true); // never read a gigabyte into memory
-            reply->abort();
-        });
-        // A server that requires a client certificate and gets none closes the connection after
-        // a TLS 1.3 handshake, which Qt 6.4 does not notice: the request just times out.
-        const bool mayWantCertificate =
-            url.scheme() == QLatin1String("https") && m_spec.certFile.isEmpty();
-        connect(
-            reply, &QNetworkReply::finished, alive.data(),
+        sendTo(*base, verb, path, query, body, deliver);
+    });
+    return answer;
+}
+
+namespace {
+
+/** What a finished reply says, in the words a panel shows. */
+HttpReply replyOf(QNetworkReply *reply, bool mayWantCertificate, const QString &block)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const bool transportFailed = status == 0 && reply->error() != QNetworkReply::NoError;
+    QString error;
+    if (const QString refused = HttpPolicy::refusedRedirect(reply); !refused.isEmpty())
+        error = refused;
+    else if (reply->property("opsdeckTooLarge").toBool())
+        error = QStringLiteral("the answer is over %1 MiB; narrow the query")
+                    .arg(kMaxPromResponseBytes / (1024 * 1024));
+    else if (transportFailed && reply->error() == QNetworkReply::OperationCanceledError)
+        // A server that requires a client certificate and gets none closes the connection
+        // after a TLS 1.3 handshake, which Qt 6.4 does not notice: the request just times out.
+        error = mayWantCertificate ? QStringLiteral("no answer within the time limit (if the "
+                                                    "server asks for a client certificate, set "
+                                                    "%1.tls.cert_file and key_file)")
+                                         .arg(block)
+                                   : QStringLiteral("no answer within the time limit");
+    else if (transportFailed)
+        error = reply->errorString();
+    return HttpReply{reply->readAll(), status, error};
+}
+
+} // namespace
+
+QNetworkRequest HttpEndpoint::requestFor(const QUrl &base, const QString &path,
+                                         const Query &query) const
+{
+    QUrl url = base;
+    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path);
+    QUrlQuery q;
+    for (const auto &[key, value] : query)
+        q.addQueryItem(key, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    url.setQuery(q);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_timeoutMs);
+    request.setRawHeader("Accept", "application/json");
+    if (url.scheme() == QLatin1String("https")) {
+        request.setSslConfiguration(m_tls.value_or(QSslConfiguration::defaultConfiguration()));
+        // The certificate names the server, not the tunnel's 127.0.0.1.
+        const QString name =
+            m_spec.serverName.isEmpty() ? QUrl(m_spec.url).host() : m_spec.serverName;
+        if (name != url.host())
+            request.setPeerVerifyName(name);
+    }
+    if (!m_spec.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_spec.token.toUtf8());
+    else if (!m_spec.user.isEmpty())
+        request.setRawHeader(
+            "Authorization",
+            "Basic " + (m_spec.user + QLatin1Char(':') + m_spec.password).toUtf8().toBase64());
+    HttpPolicy::followSameOriginRedirects(request);
+    return request;
+}
+
+void HttpEndpoint::sendTo(const QUrl &base, Verb verb, const QString &path, const Query &query,
+                          const QByteArray &body, Reply then)
+{
+    QNetworkRequest request = requestFor(base, path, query);
+    QNetworkReply *reply = nullptr;
+    if (verb == Verb::Post) {
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+        reply = m_network->post(request, body);
+    } else if (verb == Verb::Delete) {
+        reply = m_network->deleteResource(request);
+    } else {
+        reply = m_network->get(request);
+    }
+    HttpPolicy::guardRedirects(reply);
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received <= kMaxPromResponseBytes)
+            return;
+        reply->setProperty("opsdeckTooLarge", true); // never read a gigabyte into memory
+        reply->abort();
+    });
+    const bool mayWantCertificate =
+        request.url().scheme() == QLatin1String("https") && m_spec.certFile.isEmpty();
+    connect(reply, &QNetworkReply::finished, this,
             [reply, then, mayWantCertificate, block = m_block] {
                 reply->deleteLater();
-                const int status =
-                    reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                const bool transportFailed =
-                    status == 0 && reply->error() != QNetworkReply::NoError;
-                QString error;
-                if (const QString refused = HttpPolicy::refusedRedirect(reply); !refused.isEmpty())
-                    error = refused;
-                else if (reply->property("opsdeckTooLarge").toBool())
-                    error = QStringLiteral("the answer is over %1 MiB; narrow the query")
-                                .arg(kMaxPromResponseBytes / (1024 * 1024));
-                else if (transportFailed && reply->error() == QNetworkReply::OperationCanceledError)
-                    error = mayWantCertificate
-                                ? QStringLiteral("no answer within the time limit (if the server "
-                                                 "asks for a client certificate, set "
-                                                 "%1.tls.cert_file and key_file)")
-                                      .arg(block)
-                                : QStringLiteral("no answer within the time limit");
-                else if (transportFailed)
-                    error = reply->errorString();
-                then(reply->readAll(), status, error);
+                then(replyOf(reply, mayWantCertificate, block));
             });
-    });
 }
 
 } // namespace Opsdeck

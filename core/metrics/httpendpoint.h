@@ -4,6 +4,7 @@
 #include "common/result.h"
 #include "workspace/workspace.h"
 
+#include <QFuture>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QUrl>
@@ -12,10 +13,20 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkRequest;
 
 namespace Opsdeck {
 
 class SshPool;
+
+/** What one request got back. A default-constructed reply — the endpoint was closed before
+ * the answer came — is an error like any other transport failure. */
+struct HttpReply
+{
+    QByteArray body;
+    int status = 0; // the HTTP status; 0 when there was no answer
+    QString error = QStringLiteral("no answer: the connection was closed"); // transport, if any
+};
 
 /**
  * One HTTP service of an environment (its Prometheus, its Alertmanager) as the workspace
@@ -24,15 +35,14 @@ class SshPool;
  * and the certificate always checked against the server's name (also through a tunnel, where
  * the URL's host becomes 127.0.0.1). Qt's asynchronous network stack: nothing here blocks.
  * Answers are bounded (kMaxPromResponseBytes) and redirects leave neither the origin nor the
- * credentials behind.
+ * credentials behind. Every request's future finishes with a reply, also when the endpoint goes
+ * away first (then with an error), so a continuation always runs.
  */
 class HttpEndpoint final : public QObject
 {
     Q_OBJECT
 
 public:
-    /** The body, the HTTP status (0 when there was no answer) and a transport error, if any. */
-    using Reply = std::function<void(const QByteArray &body, int status, const QString &error)>;
     using Query = QList<std::pair<QString, QString>>;
 
     /** `block` names the workspace block in messages: "prometheus", "alertmanager". */
@@ -42,17 +52,21 @@ public:
     const PrometheusSpec &spec() const { return m_spec; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
-    void get(const QString &path, const Query &query, QObject *guard, Reply then);
+    QFuture<HttpReply> get(const QString &path, const Query &query = {});
     /** A JSON body (Alertmanager's silences). */
-    void post(const QString &path, const QByteArray &json, QObject *guard, Reply then);
-    void deleteResource(const QString &path, QObject *guard, Reply then);
+    QFuture<HttpReply> post(const QString &path, const QByteArray &json);
+    QFuture<HttpReply> deleteResource(const QString &path);
 
 private:
     enum class Verb { Get, Post, Delete };
-    void send(Verb verb, const QString &path, const Query &query, const QByteArray &body,
-              QObject *guard, Reply then);
+    using Reply = std::function<void(const HttpReply &)>;
+    QFuture<HttpReply> send(Verb verb, const QString &path, const Query &query,
+                            const QByteArray &body);
+    void sendTo(const QUrl &base, Verb verb, const QString &path, const Query &query,
+                const QByteArray &body, Reply then);
+    QNetworkRequest requestFor(const QUrl &base, const QString &path, const Query &query) const;
     void loadTls();
-    void withBaseUrl(QObject *guard, std::function<void(const Result<QUrl> &)> then);
+    void withBaseUrl(std::function<void(const Result<QUrl> &)> then);
 
     PrometheusSpec m_spec;
     QString m_block;

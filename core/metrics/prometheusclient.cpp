@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "prometheusclient.h"
 
-#include "common/futures.h"
 #include "httpendpoint.h"
 #include "promresponse.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Opsdeck {
 
@@ -28,15 +26,47 @@ void PrometheusClient::setTimeoutMs(int ms)
     m_http->setTimeoutMs(ms);
 }
 
-void PrometheusClient::get(const QString &path, const QList<std::pair<QString, QString>> &query,
-                           QObject *guard,
-                           std::function<void(const QByteArray &, int, const QString &)> then)
+namespace {
+
+/** The last hour, which is what the query editor completes from. */
+QList<std::pair<QString, QString>> lastHourOf(const QString &match)
 {
-    m_http->get(path, query, guard, std::move(then));
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    return {{QStringLiteral("match[]"), match},
+            {QStringLiteral("start"), QString::number(now - 3600)},
+            {QStringLiteral("end"), QString::number(now)}};
 }
 
-void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, QObject *guard,
-                                  Done done)
+QFuture<Result<QStringList>> stringsOf(QFuture<HttpReply> answer)
+{
+    return answer.then([](const HttpReply &reply) {
+        return reply.error.isEmpty() ? parsePrometheusStrings(reply.body, reply.status)
+                                     : Result<QStringList>::failure(reply.error);
+    });
+}
+
+PanelResult panelOf(const HttpReply &reply, const QueryGrid &grid)
+{
+    PanelResult r;
+    r.grid = grid;
+    if (!reply.error.isEmpty()) {
+        r.error = reply.error;
+        return r;
+    }
+    const Result<QList<TimeSeries>> series =
+        parsePrometheusResponse(reply.body, reply.status, grid, &r.warnings);
+    if (series)
+        r.series = *series;
+    else
+        r.error = series.errorString();
+    std::sort(r.series.begin(), r.series.end(),
+              [](const TimeSeries &a, const TimeSeries &b) { return a.name < b.name; });
+    return r;
+}
+
+} // namespace
+
+QFuture<PanelResult> PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid)
 {
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
@@ -45,69 +75,25 @@ void PrometheusClient::queryRange(const QString &promql, const QueryGrid &grid, 
         {QStringLiteral("start"), QString::number(double(grid.startMs) / 1000.0, 'f', 3)},
         {QStringLiteral("end"), QString::number(double(grid.endMs) / 1000.0, 'f', 3)},
         {QStringLiteral("step"), QString::number(double(grid.stepMs) / 1000.0, 'f', 3)}};
-    QPointer<QObject> alive(guard);
-    get(QStringLiteral("/api/v1/query_range"), query, guard,
-        [alive, grid, clock, done](const QByteArray &body, int status,
-                                   const QString &networkError) {
-            if (!networkError.isEmpty()) {
-                PanelResult failed;
-                failed.grid = grid;
-                failed.error = networkError;
-                done(failed);
-                return;
-            }
-            // Parsing a big matrix takes milliseconds to tens of them: not on the UI thread.
-            QFuture<PanelResult> parsed = QtConcurrent::run(metricsThreadPool(), [body, status,
-                                                                                  grid] {
-                PanelResult r;
-                r.grid = grid;
-                const Result<QList<TimeSeries>> series =
-                    parsePrometheusResponse(body, status, grid, &r.warnings);
-                if (series)
-                    r.series = *series;
-                else
-                    r.error = series.errorString();
-                std::sort(r.series.begin(), r.series.end(),
-                          [](const TimeSeries &a, const TimeSeries &b) { return a.name < b.name; });
-                return r;
-            });
-            if (!alive)
-                return;
-            onFinished(parsed, alive.data(), [clock, done](PanelResult r) {
-                r.elapsedMs = clock->elapsed();
-                done(r);
-            });
+    // Parsing a big matrix takes milliseconds to tens of them: not on the UI thread.
+    return m_http->get(QStringLiteral("/api/v1/query_range"), query)
+        .then(metricsThreadPool(), [grid, clock](const HttpReply &reply) {
+            PanelResult r = panelOf(reply, grid);
+            r.elapsedMs = clock->elapsed();
+            return r;
         });
 }
 
-void PrometheusClient::labelValues(const QString &label, QObject *guard, Strings done,
-                                   const QString &match)
+QFuture<Result<QStringList>> PrometheusClient::labelValues(const QString &label,
+                                                           const QString &match)
 {
-    QList<std::pair<QString, QString>> query;
-    if (!match.isEmpty()) {
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
-        query = {{QStringLiteral("match[]"), match},
-                 {QStringLiteral("start"), QString::number(now - 3600)},
-                 {QStringLiteral("end"), QString::number(now)}};
-    }
-    get(QStringLiteral("/api/v1/label/%1/values").arg(label), query, guard,
-        [done](const QByteArray &body, int status, const QString &networkError) {
-            done(networkError.isEmpty() ? parsePrometheusStrings(body, status)
-                                        : Result<QStringList>::failure(networkError));
-        });
+    return stringsOf(m_http->get(QStringLiteral("/api/v1/label/%1/values").arg(label),
+                                 match.isEmpty() ? HttpEndpoint::Query() : lastHourOf(match)));
 }
 
-void PrometheusClient::labelNames(const QString &match, QObject *guard, Strings done)
+QFuture<Result<QStringList>> PrometheusClient::labelNames(const QString &match)
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    get(QStringLiteral("/api/v1/labels"),
-        {{QStringLiteral("match[]"), match},
-         {QStringLiteral("start"), QString::number(now - 3600)},
-         {QStringLiteral("end"), QString::number(now)}},
-        guard, [done](const QByteArray &body, int status, const QString &networkError) {
-            done(networkError.isEmpty() ? parsePrometheusStrings(body, status)
-                                        : Result<QStringList>::failure(networkError));
-        });
+    return stringsOf(m_http->get(QStringLiteral("/api/v1/labels"), lastHourOf(match)));
 }
 
 } // namespace Opsdeck

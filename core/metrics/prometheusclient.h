@@ -8,9 +8,6 @@
 #include <QFuture>
 #include <QObject>
 
-#include <functional>
-#include <optional>
-
 namespace Opsdeck {
 
 class HttpEndpoint;
@@ -18,17 +15,15 @@ class SshPool;
 
 /**
  * One environment's Prometheus: range queries for the panels and the metadata the query editor
- * completes from, over an HttpEndpoint (tunnel, TLS, auth). The answer is parsed on the thread
- * pool; callbacks come back on the owner's thread (not at all once their guard is gone).
+ * completes from, over an HttpEndpoint (tunnel, TLS, auth). A range answer is parsed on the
+ * metrics thread pool. Every future finishes with an answer — an error when the client went
+ * away first — and callers read it with onFinished() or a LatestRequest.
  */
 class PrometheusClient final : public QObject
 {
     Q_OBJECT
 
 public:
-    using Done = std::function<void(const PanelResult &result)>;
-    using Strings = std::function<void(const Result<QStringList> &values)>;
-
     PrometheusClient(PrometheusSpec spec, SshPool *pool, QObject *parent = nullptr);
     ~PrometheusClient() override;
 
@@ -38,17 +33,15 @@ public:
     /** The same tunnel, TLS and auth for other endpoints (`/api/v1/rules`, `/api/v1/alerts`). */
     HttpEndpoint *http() const { return m_http; }
 
-    void queryRange(const QString &promql, const QueryGrid &grid, QObject *guard, Done done);
+    /** The series sorted by name; a failure is the result's `error`. */
+    QFuture<PanelResult> queryRange(const QString &promql, const QueryGrid &grid);
     /** `/api/v1/label/<name>/values` (metric names for "__name__"); with `match`, only the
      * values of the series that selector matches in the last hour. */
-    void labelValues(const QString &label, QObject *guard, Strings done, const QString &match = {});
+    QFuture<Result<QStringList>> labelValues(const QString &label, const QString &match = {});
     /** The label names of the series a selector matches (`/api/v1/labels?match[]=`, last hour). */
-    void labelNames(const QString &match, QObject *guard, Strings done);
+    QFuture<Result<QStringList>> labelNames(const QString &match);
 
 private:
-    void get(const QString &path, const QList<std::pair<QString, QString>> &query, QObject *guard,
-             std::function<void(const QByteArray &, int status, const QString &networkError)> then);
-
     HttpEndpoint *m_http;
 };
 

@@ -12,6 +12,7 @@
 #include "common/dangerconfirmdialog.h"
 #include "common/desktopnotifier.h"
 #include "demoweb2.h"
+#include "futurewait.h"
 #include "metrics/chartpanel.h"
 #include "metrics/metricspane.h"
 #include "metrics/timechartview.h"
@@ -114,9 +115,8 @@ class TestAlertsPane final : public QObject
         for (const Silence &s : client()->latest()->silences) {
             if (s.state == QLatin1String("expired") || !s.comment.startsWith(kOurs))
                 continue;
-            std::optional<Status> expired;
-            client()->expireSilence(s.id, this, [&](const Status &st) { expired = st; });
-            if (!QTest::qWaitFor([&] { return expired.has_value(); }, 20000))
+            const QFuture<Status> expired = client()->expireSilence(s.id);
+            if (!QTest::qWaitFor([&] { return expired.isFinished(); }, 20000))
                 qWarning("silence %s was not expired", qPrintable(s.id));
         }
     }
@@ -157,10 +157,8 @@ private slots:
         others.endsAtMs = others.startsAtMs + 30 * 60'000;
         others.createdBy = silenceAuthor();
         others.comment = kOurs + QStringLiteral(" not under test");
-        std::optional<Result<QString>> made;
-        client()->createSilence(others, this, [&](const Result<QString> &id) { made = id; });
-        QVERIFY(QTest::qWaitFor([&] { return made.has_value(); }, 20000));
-        QVERIFY2(*made, qPrintable(made->errorString()));
+        const Result<QString> made = wait(client()->createSilence(others), 20000);
+        QVERIFY2(made, qPrintable(made.errorString()));
 
         // The window's watcher, then the first answer: what fires already is not news.
         m_watcher = std::make_unique<AlertsWatcher>(*m_workspace, nullptr);

@@ -4,6 +4,7 @@
 // front of the real service sends); the health gate goes through the real sshd's tunnel.
 #include "deploy/healthgate.h"
 #include "flags/unleashbackend.h"
+#include "futurewait.h"
 #include "metrics/prometheusclient.h"
 #include "ssh/sshclient.h"
 #include "testssh.h"
@@ -13,6 +14,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <memory>
 
 using namespace Opsdeck;
 
@@ -80,18 +83,13 @@ private:
 const QByteArray kEmptyLabels = R"({"status":"success","data":["__name__","job"]})";
 
 /** /api/v1/labels through a PrometheusClient with a bearer token, as a panel's query line asks. */
-Result<QStringList> labelsWithToken(const HttpStub &server, QObject *guard)
+Result<QStringList> labelsWithToken(const HttpStub &server)
 {
     PrometheusSpec spec;
     spec.url = QString::fromLatin1(server.origin());
     spec.token = QStringLiteral("sekrit-token");
     PrometheusClient client(spec, nullptr);
-    std::optional<Result<QStringList>> answer;
-    client.labelNames(QStringLiteral("up"), guard,
-                      [&answer](const Result<QStringList> &r) { answer = r; });
-    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
-        return Result<QStringList>::failure(QStringLiteral("no answer"));
-    return *answer;
+    return wait(client.labelNames(QStringLiteral("up")));
 }
 
 } // namespace
@@ -106,7 +104,7 @@ private slots:
         HttpStub front, elsewhere;
         front.answers.insert("/api/v1/labels", {302, elsewhere.origin() + "/api/v1/labels", {}});
         elsewhere.answers.insert("/api/v1/labels", {200, {}, kEmptyLabels});
-        const Result<QStringList> answer = labelsWithToken(front, this);
+        const Result<QStringList> answer = labelsWithToken(front);
         QVERIFY(!answer.ok());
         QVERIFY2(answer.errorString().contains(QLatin1String("another origin")),
                  qPrintable(answer.errorString()));
@@ -119,7 +117,7 @@ private slots:
         HttpStub front;
         front.answers.insert("/api/v1/labels", {302, "/prom/api/v1/labels", {}});
         front.answers.insert("/prom/api/v1/labels", {200, {}, kEmptyLabels});
-        const Result<QStringList> answer = labelsWithToken(front, this);
+        const Result<QStringList> answer = labelsWithToken(front);
         QVERIFY2(answer.ok(), qPrintable(answer.errorString()));
         QCOMPARE(front.seen.size(), 2);
         QCOMPARE(front.seen.last().authorization, QByteArray("Bearer sekrit-token"));
@@ -130,10 +128,35 @@ private slots:
         // 70 MiB of answer (a broken proxy, a hostile server): aborted, and the panel says why.
         HttpStub server;
         server.answers.insert("/api/v1/labels", {200, {}, QByteArray(70 * 1024 * 1024, ' ')});
-        const Result<QStringList> answer = labelsWithToken(server, this);
+        const Result<QStringList> answer = labelsWithToken(server);
         QVERIFY(!answer.ok());
         QVERIFY2(answer.errorString().contains(QLatin1String("over 64 MiB")),
                  qPrintable(answer.errorString()));
+    }
+
+    void aClientClosedFirstStillAnswersEveryRequest()
+    {
+        // A Prometheus that takes the requests and never answers, and the pane that asked is
+        // closed meanwhile: whatever waits on the answers still gets one, an error.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        PrometheusSpec spec;
+        spec.url = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        auto client = std::make_unique<PrometheusClient>(spec, nullptr);
+        const QFuture<Result<QStringList>> names = client->labelNames(QStringLiteral("up"));
+        const QFuture<PanelResult> panel =
+            client->queryRange(QStringLiteral("up"), QueryGrid{0, 60'000, 15'000});
+        QVERIFY(QTest::qWaitFor([&] { return silent.hasPendingConnections(); }, 10000));
+        QVERIFY(!names.isFinished());
+        client.reset();
+        const Result<QStringList> named = wait(names, 10000);
+        QVERIFY(!named.ok());
+        QVERIFY2(named.errorString().contains(QLatin1String("connection was closed")),
+                 qPrintable(named.errorString()));
+        const PanelResult drawn = wait(panel, 10000);
+        QVERIFY2(drawn.error.contains(QLatin1String("connection was closed")),
+                 qPrintable(drawn.error));
+        QCOMPARE(drawn.grid.stepMs, 15'000); // the panel's own answer, not an empty one
     }
 
     void unleashTokenNeverLeavesItsOrigin()

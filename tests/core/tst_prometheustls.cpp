@@ -4,6 +4,7 @@
 // trusted, a server whose certificate names another host is refused unless server_name says that
 // name, a server that wants a client certificate gets the workspace's, and a bad tls: file is
 // reported on every request instead of a handshake error.
+#include "futurewait.h"
 #include "metrics/prometheusclient.h"
 
 #include <QDir>
@@ -99,16 +100,7 @@ class TestPrometheusTls final : public QObject
     {
         PrometheusClient client(s, nullptr);
         client.setTimeoutMs(5000);
-        std::optional<Result<QStringList>> answer;
-        QEventLoop loop;
-        client.labelValues(QStringLiteral("__name__"), this, [&](const Result<QStringList> &r) {
-            answer = r;
-            loop.quit();
-        });
-        QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-        if (!answer)
-            loop.exec();
-        return answer.value_or(Result<QStringList>::failure(QStringLiteral("no answer")));
+        return wait(client.labelValues(QStringLiteral("__name__")), 15000);
     }
 
     bool waitUntilServing(const PrometheusSpec &s)

@@ -5,6 +5,7 @@
 #include "alerts/alertsclient.h"
 #include "audit/auditlog.h"
 #include "demoweb2.h"
+#include "futurewait.h"
 #include "runtime/environmentcontext.h"
 #include "runtime/sshpool.h"
 #include "testservices.h"
@@ -44,12 +45,7 @@ class TestAlerts final : public QObject
 
     AlertsSnapshot snapshot(const QString &environment = QStringLiteral("production"))
     {
-        std::optional<AlertsSnapshot> answer;
-        QObject guard;
-        alerts(environment)->refresh(&guard, [&](const AlertsSnapshot &s) { answer = s; });
-        if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
-            return {};
-        return *answer;
+        return wait(alerts(environment)->refresh());
     }
 
     /** The alerts of `name` on web2, from a fresh snapshot. */
@@ -107,10 +103,8 @@ class TestAlerts final : public QObject
                 continue;
             if (!s.comment.startsWith(QLatin1String("tst_alerts:")))
                 continue;
-            std::optional<Status> expired;
-            QObject guard;
-            alerts()->expireSilence(s.id, &guard, [&](const Status &st) { expired = st; });
-            QVERIFY(QTest::qWaitFor([&] { return expired.has_value(); }, 20000));
+            const QFuture<Status> expired = alerts()->expireSilence(s.id);
+            QVERIFY(QTest::qWaitFor([&] { return expired.isFinished(); }, 20000));
         }
     }
 

@@ -320,17 +320,14 @@ private slots:
         PrometheusClient *prometheus = m_contexts->context(QStringLiteral("swarm"))->prometheus();
         QVERIFY2(prometheus, "the swarm environment has no prometheus: block");
         const auto upBySlot = [&](const QString &env) {
-            std::optional<PanelResult> answer;
             const qint64 now = QDateTime::currentMSecsSinceEpoch() / 1000 * 1000;
-            prometheus->queryRange(
+            const PanelResult answer = wait(prometheus->queryRange(
                 QStringLiteral("up{job=\"minitwit-containers\",env=\"%1\"}").arg(env),
-                QueryGrid{now - 10000, now, 1000}, this,
-                [&answer](const PanelResult &r) { answer = r; });
+                QueryGrid{now - 10000, now, 1000}));
             QMap<QString, double> up;
-            if (!QTest::qWaitFor([&] { return answer.has_value(); }, 20000) ||
-                !answer->error.isEmpty())
+            if (!answer.error.isEmpty() || answer.grid.stepMs == 0)
                 return up;
-            for (const TimeSeries &series : std::as_const(answer->series))
+            for (const TimeSeries &series : std::as_const(answer.series))
                 up.insert(series.labels.value(QStringLiteral("slot")), series.stats().last);
             return up;
         };
@@ -346,13 +343,10 @@ private slots:
         // The app's own metrics carry the label too: the dashboards' {env="$env"} finds them.
         QVERIFY(QTest::qWaitFor(
             [&] {
-                std::optional<Result<QStringList>> values;
-                prometheus->labelValues(
-                    QStringLiteral("env"), this,
-                    [&values](const Result<QStringList> &r) { values = r; },
-                    QStringLiteral("django_http_requests_before_middlewares_total"));
-                return QTest::qWaitFor([&] { return values.has_value(); }, 20000) && *values &&
-                       (*values)->contains(QStringLiteral("swarm"));
+                const Result<QStringList> values = wait(prometheus->labelValues(
+                    QStringLiteral("env"),
+                    QStringLiteral("django_http_requests_before_middlewares_total")));
+                return values && values->contains(QStringLiteral("swarm"));
             },
             30000));
     }

@@ -38,14 +38,13 @@ class TestMetrics final : public QObject
 
     PanelResult query(PrometheusClient &client, const QString &promql, const QueryGrid &grid)
     {
-        std::optional<PanelResult> out;
-        client.queryRange(promql, grid, this, [&out](const PanelResult &r) { out = r; });
-        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 20000)) {
+        QFuture<PanelResult> answer = client.queryRange(promql, grid);
+        if (!QTest::qWaitFor([&answer] { return answer.isFinished(); }, 20000)) {
             PanelResult timedOut;
             timedOut.error = QStringLiteral("(test timed out)");
             return timedOut;
         }
-        return *out;
+        return answer.result();
     }
 
     QueryGrid lastSeconds(qint64 seconds, qint64 stepMs = 1000) const

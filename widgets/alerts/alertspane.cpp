@@ -233,8 +233,8 @@ QWidget *AlertsPane::buildHistoryTab()
     m_history->header()->resizeSection(0, 240);
     m_historyStatus->setTextFormat(Qt::PlainText);
     EmptyState::attach(m_history, [this] {
-        return m_historyInFlight ? tr("Reading ALERTS from Prometheus…")
-                                 : tr("Nothing fired in the last 24 hours.");
+        return m_historyRead.isInFlight() ? tr("Reading ALERTS from Prometheus…")
+                                          : tr("Nothing fired in the last 24 hours.");
     });
     auto *layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 4, 0, 0);
@@ -256,7 +256,7 @@ void AlertsPane::refresh()
 
 bool AlertsPane::isSettled() const
 {
-    return hasLoaded() && (!m_client || !m_client->isUpdating()) && !m_historyInFlight &&
+    return hasLoaded() && (!m_client || !m_client->isUpdating()) && !m_historyRead.isInFlight() &&
            m_actionsInFlight == 0;
 }
 
@@ -346,20 +346,19 @@ void AlertsPane::fillSilences()
 void AlertsPane::readHistory()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (!m_client || m_historyInFlight || now - m_historyReadAtMs < kHistoryStaleMs)
+    if (!m_client || m_historyRead.isInFlight() || now - m_historyReadAtMs < kHistoryStaleMs)
         return;
-    m_historyInFlight = true;
     m_historyStatus->setText(tr("Reading what fired since %1…").arg(timeText(now - kHistoryMs)));
-    m_client->history(
-        now - kHistoryMs, now, this, [this, now](const Result<QList<AlertInterval>> &intervals) {
-            m_historyInFlight = false;
-            m_historyReadAtMs = now;
-            if (!intervals) {
-                m_historyStatus->setText(tr("Prometheus: %1").arg(intervals.errorString()));
-                return;
-            }
-            fillHistory(*intervals);
-        });
+    m_historyRead.start(m_client->history(now - kHistoryMs, now),
+                        [this, now](const Result<QList<AlertInterval>> &intervals) {
+                            m_historyReadAtMs = now;
+                            if (!intervals) {
+                                m_historyStatus->setText(
+                                    tr("Prometheus: %1").arg(intervals.errorString()));
+                                return;
+                            }
+                            fillHistory(*intervals);
+                        });
 }
 
 void AlertsPane::fillHistory(const QList<AlertInterval> &intervals)

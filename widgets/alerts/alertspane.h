@@ -3,6 +3,7 @@
 
 #include "actions/actionpipeline.h"
 #include "alerts/alerts.h"
+#include "common/futures.h"
 #include "common/pane.h"
 
 #include <QTimer>
@@ -103,7 +104,7 @@ private:
     ActionPipeline m_actions;
     QTimer m_poll;
     qint64 m_historyReadAtMs = 0;
-    bool m_historyInFlight = false;
+    LatestRequest m_historyRead{this}; // what fired in the last days, from ALERTS
     int m_actionsInFlight = 0;
 };
 

@@ -338,15 +338,15 @@ void MetricsPane::readAlertBands(qint64 fromMs, qint64 toMs)
         return;
     if (!alerts->latest())
         alerts->update(); // the rules say which alert reads which metrics
-    alerts->history(fromMs, toMs, this,
-                    [this, generation = m_generation](const Result<QList<AlertInterval>> &found) {
-                        // Without an answer the bands stay as they were; the panels say what
-                        // is wrong with Prometheus.
-                        if (generation != m_generation || !found)
-                            return;
-                        m_alertIntervals = *found;
-                        applyAnnotations();
-                    });
+    onFinished(alerts->history(fromMs, toMs), this,
+               [this, generation = m_generation](const Result<QList<AlertInterval>> &found) {
+                   // Without an answer the bands stay as they were; the panels say what is
+                   // wrong with Prometheus.
+                   if (generation != m_generation || !found)
+                       return;
+                   m_alertIntervals = *found;
+                   applyAnnotations();
+               });
 }
 
 void MetricsPane::queryPanel(ChartPanel *panel)
@@ -389,10 +389,9 @@ void MetricsPane::queryPanel(ChartPanel *panel)
         return fail(tr("This environment has no prometheus: in the workspace"));
     const QString promql = expandPromVariables(spec.query, grid, scrape, m_environment.name,
                                                databaseName(m_environment));
-    m_prometheus->queryRange(promql, grid, panel, [this, alive, generation](const PanelResult &r) {
-        if (alive)
-            panelDone(alive, r, generation);
-    });
+    onFinished(
+        m_prometheus->queryRange(promql, grid), panel,
+        [this, panel, generation](const PanelResult &r) { panelDone(panel, r, generation); });
 }
 
 void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &answer, int generation)

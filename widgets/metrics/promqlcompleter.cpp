@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "promqlcompleter.h"
 
+#include "common/futures.h"
 #include "metrics/prometheusclient.h"
 
 #include <QCompleter>
@@ -20,13 +21,13 @@ PromqlCompleter::PromqlCompleter(QLineEdit *editor, PrometheusClient *prometheus
     completer->setFilterMode(Qt::MatchContains);
     m_query->setCompleter(completer);
     connect(m_query, &QLineEdit::textEdited, this, &PromqlCompleter::completeLabels);
-    m_prometheus->labelValues(QStringLiteral("__name__"), this,
-                              [this](const Result<QStringList> &names) {
-                                  if (!names)
-                                      return;
-                                  m_metricNames = *names;
-                                  completeLabels(m_query->text());
-                              });
+    onFinished(m_prometheus->labelValues(QStringLiteral("__name__")), this,
+               [this](const Result<QStringList> &names) {
+                   if (!names)
+                       return;
+                   m_metricNames = *names;
+                   completeLabels(m_query->text());
+               });
 }
 
 void PromqlCompleter::completeLabels(const QString &text)
@@ -51,12 +52,13 @@ void PromqlCompleter::completeLabels(const QString &text)
     }
     if (!m_labelNames.contains(metric)) {
         m_labelNames.insert(metric, {}); // asked once
-        m_prometheus->labelNames(metric, this, [this, metric](const Result<QStringList> &names) {
-            if (!names)
-                return;
-            m_labelNames[metric] = *names;
-            completeLabels(m_query->text());
-        });
+        onFinished(m_prometheus->labelNames(metric), this,
+                   [this, metric](const Result<QStringList> &names) {
+                       if (!names)
+                           return;
+                       m_labelNames[metric] = *names;
+                       completeLabels(m_query->text());
+                   });
         return;
     }
     // The text up to the label being typed, then each label name.
@@ -76,15 +78,13 @@ void PromqlCompleter::completeLabelValues(const QString &text, const QString &me
     const QString key = metric + QLatin1Char('/') + label;
     if (!m_labelValues.contains(key)) {
         m_labelValues.insert(key, {}); // asked once
-        m_prometheus->labelValues(
-            label, this,
-            [this, key](const Result<QStringList> &values) {
-                if (!values)
-                    return;
-                m_labelValues[key] = *values;
-                completeLabels(m_query->text());
-            },
-            metric);
+        onFinished(m_prometheus->labelValues(label, metric), this,
+                   [this, key](const Result<QStringList> &values) {
+                       if (!values)
+                           return;
+                       m_labelValues[key] = *values;
+                       completeLabels(m_query->text());
+                   });
         return;
     }
     // The text up to the opening quote, then each value, closed.
