@@ -18,9 +18,7 @@ Result<OpenedFlags> openFlags(CliContext &ctx, const QString &environment)
 
 Result<QList<FlagState>> readFlags(FlagsBackend &backend)
 {
-    QObject guard;
-    return waitFor<Result<QList<FlagState>>>(
-        [&](auto done) { backend.load(&guard, std::move(done)); });
+    return EnvironmentSession::wait(backend.load());
 }
 
 Result<QList<FlagState>> readFlags(CliContext &ctx, const QString &environment)

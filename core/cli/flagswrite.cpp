@@ -152,14 +152,9 @@ int submitEdit(CliContext &ctx, OpenedFlags &opened, const FlagEdit &edit, const
     pipeline.submit(
         request,
         [&](const ActionRequest &, ActionPipeline::Finish finish) {
-            QObject guard;
-            written = waitFor<Status>([&](auto done) {
-                opened.backend->apply(edit, &guard,
-                                      [&via, done](const Status &s, const QString &how) {
-                                          via = how;
-                                          done(s);
-                                      });
-            });
+            const FlagWritten outcome = EnvironmentSession::wait(opened.backend->apply(edit));
+            written = outcome.status;
+            via = outcome.via;
             finish(written ? Result<QString>(QString()) : Result<QString>(written.error()));
         },
         [&](const ActionOutcome &outcome) {

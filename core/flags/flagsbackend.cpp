@@ -5,9 +5,51 @@
 #include "sqlflagsbackend.h"
 #include "unleashbackend.h"
 
+#include <QPromise>
+
 namespace Opsdeck {
 
-void FlagsBackend::events(const QString &, QObject *, Events done)
+namespace {
+
+/** A promise the callback of a backend's start…() fulfils; dropped unfulfilled (the backend
+ * went first), the future finishes without a value, which reads as an error. */
+template<typename T>
+std::pair<QFuture<T>, std::function<void(const T &)>> promised()
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    return {promise->future(), [promise](const T &value) {
+                promise->addResult(value);
+                promise->finish();
+            }};
+}
+
+} // namespace
+
+QFuture<Result<QList<FlagState>>> FlagsBackend::load()
+{
+    auto [future, fulfil] = promised<Result<QList<FlagState>>>();
+    startLoad(this, fulfil);
+    return future;
+}
+
+QFuture<FlagWritten> FlagsBackend::apply(const FlagEdit &edit)
+{
+    auto [future, fulfil] = promised<FlagWritten>();
+    startApply(edit, this, [fulfil](const Status &written, const QString &via) {
+        fulfil({written, via});
+    });
+    return future;
+}
+
+QFuture<Result<QList<FlagEvent>>> FlagsBackend::events(const QString &flagName)
+{
+    auto [future, fulfil] = promised<Result<QList<FlagEvent>>>();
+    startEvents(flagName, this, fulfil);
+    return future;
+}
+
+void FlagsBackend::startEvents(const QString &, QObject *, Events done)
 {
     done(QList<FlagEvent>{});
 }

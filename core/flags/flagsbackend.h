@@ -6,6 +6,7 @@
 #include "flagwrite.h"
 #include "workspace/workspace.h"
 
+#include <QFuture>
 #include <QObject>
 
 #include <functional>
@@ -24,21 +25,23 @@ struct FlagEvent
     QString by, type, environment, summary;
 };
 
+/** A flag write's outcome; a write whose backend went first is an error like any other. */
+struct FlagWritten
+{
+    Status status = Status::failure(QStringLiteral("no answer: the flags backend was closed"));
+    QString via; // how it was written ("manage.py on web1", "SQL", "Unleash admin API")
+};
+
 /**
  * One environment's flags, wherever they live (waffle tables, a plain table, Unleash). Reads
- * and writes are asynchronous: callbacks come back on the owner's thread, never while the
- * caller waits, and not at all once `guard` is gone.
+ * and writes answer with futures, like the rest of core (read them with onFinished() or a
+ * LatestRequest); each backend implements them as calls that answer on this object's thread.
  */
 class FlagsBackend : public QObject
 {
     Q_OBJECT
 
 public:
-    using Loaded = std::function<void(const Result<QList<FlagState>> &flags)>;
-    /** `via` says how it was written ("manage.py on web1", "SQL", "Unleash admin API"). */
-    using Written = std::function<void(const Status &written, const QString &via)>;
-    using Events = std::function<void(const Result<QList<FlagEvent>> &events)>;
-
     enum Capability {
         Create = 0x1,
         Delete = 0x2,
@@ -53,10 +56,10 @@ public:
     virtual int capabilities() const = 0;
     /** "waffle", "table public.feature_flags", "Unleash project default / production" */
     virtual QString describe() const = 0;
-    virtual void load(QObject *guard, Loaded done) = 0;
-    virtual void apply(const FlagEdit &edit, QObject *guard, Written done) = 0;
+    QFuture<Result<QList<FlagState>>> load();
+    QFuture<FlagWritten> apply(const FlagEdit &edit);
     /** Unleash's own event log for one flag; others have none. */
-    virtual void events(const QString &flagName, QObject *guard, Events done);
+    QFuture<Result<QList<FlagEvent>>> events(const QString &flagName);
     /** Said after a successful write when running apps may not see it at once (waffle via SQL). */
     virtual QString writeCaveat() const { return {}; }
     /** Said before deleting when deleting reaches further than this environment. */
@@ -65,6 +68,17 @@ public:
     /** `database` is the environment's action session (borrowed; SQL backends only). */
     static Result<std::unique_ptr<FlagsBackend>> create(const EnvironmentSpec &environment,
                                                         SshPool *pool, DatabaseSession *database);
+
+protected:
+    using Loaded = std::function<void(const Result<QList<FlagState>> &flags)>;
+    using Written = std::function<void(const Status &written, const QString &via)>;
+    using Events = std::function<void(const Result<QList<FlagEvent>> &events)>;
+
+    // What each backend implements: answer through the callback, not at all once `guard` is
+    // gone (load() and friends pass the backend itself).
+    virtual void startLoad(QObject *guard, Loaded done) = 0;
+    virtual void startApply(const FlagEdit &edit, QObject *guard, Written done) = 0;
+    virtual void startEvents(const QString &flagName, QObject *guard, Events done);
 };
 
 /** A failed write because the row is not as it was read: refresh, then decide again. */

@@ -82,7 +82,7 @@ QString SqlFlagsBackend::writeCaveat() const
                           "workspace to write through Django).");
 }
 
-void SqlFlagsBackend::load(QObject *guard, Loaded done)
+void SqlFlagsBackend::startLoad(QObject *guard, Loaded done)
 {
     QPointer<QObject> alive(guard);
     m_database->whenReady(this, [this, alive, done](PgConnection *pg, const QString &error) {
@@ -99,7 +99,7 @@ void SqlFlagsBackend::load(QObject *guard, Loaded done)
     });
 }
 
-void SqlFlagsBackend::apply(const FlagEdit &edit, QObject *guard, Written done)
+void SqlFlagsBackend::startApply(const FlagEdit &edit, QObject *guard, Written done)
 {
     if (const Status valid = edit.validate(); !valid) {
         done(valid, {});

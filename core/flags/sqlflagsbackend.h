@@ -24,9 +24,11 @@ public:
 
     int capabilities() const override;
     QString describe() const override;
-    void load(QObject *guard, Loaded done) override;
-    void apply(const FlagEdit &edit, QObject *guard, Written done) override;
     QString writeCaveat() const override;
+
+protected:
+    void startLoad(QObject *guard, Loaded done) override;
+    void startApply(const FlagEdit &edit, QObject *guard, Written done) override;
 
 private:
     void applyThroughManage(const FlagEdit &edit, QObject *guard, Written done);

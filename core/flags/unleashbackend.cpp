@@ -168,7 +168,7 @@ QList<FlagState> UnleashBackend::parseFeatures(const QString &environment,
     return flags;
 }
 
-void UnleashBackend::load(QObject *guard, Loaded done)
+void UnleashBackend::startLoad(QObject *guard, Loaded done)
 {
     const QString list = QStringLiteral("/api/admin/projects/%1/features")
                              .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_spec.project)));
@@ -219,7 +219,7 @@ void UnleashBackend::current(
             });
 }
 
-void UnleashBackend::apply(const FlagEdit &edit, QObject *guard, Written done)
+void UnleashBackend::startApply(const FlagEdit &edit, QObject *guard, Written done)
 {
     const QString via = QStringLiteral("Unleash admin API");
     if (edit.subject().kind != FlagState::Kind::Flag) {
@@ -331,7 +331,7 @@ void UnleashBackend::toggle(const QString &feature, bool on, QObject *guard,
             {}, guard, [done](const Result<QJsonDocument> &r) { done(statusOf(r)); });
 }
 
-void UnleashBackend::events(const QString &flagName, QObject *guard, Events done)
+void UnleashBackend::startEvents(const QString &flagName, QObject *guard, Events done)
 {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("feature"), QStringLiteral("IS:") + flagName);

@@ -26,9 +26,6 @@ public:
 
     int capabilities() const override { return Create | Delete | Percent | ServerEvents; }
     QString describe() const override;
-    void load(QObject *guard, Loaded done) override;
-    void apply(const FlagEdit &edit, QObject *guard, Written done) override;
-    void events(const QString &flagName, QObject *guard, Events done) override;
     QString deleteCaveat() const override
     {
         return QStringLiteral("Unleash archives the feature: it goes from every environment.");
@@ -38,6 +35,11 @@ public:
     static QList<FlagState> parseFeatures(const QString &environment,
                                           const QJsonDocument &projectFeatures,
                                           const QJsonDocument &exported);
+
+protected:
+    void startLoad(QObject *guard, Loaded done) override;
+    void startApply(const FlagEdit &edit, QObject *guard, Written done) override;
+    void startEvents(const QString &flagName, QObject *guard, Events done) override;
 
 private:
     using Reply = std::function<void(const Result<QJsonDocument> &)>;

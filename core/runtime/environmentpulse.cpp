@@ -174,22 +174,24 @@ void EnvironmentPulse::readFlags()
                                        QStringLiteral("flags: ") + backend.errorString());
             continue;
         }
-        (*backend)->load(this, [this, name = context->name()](const Result<QList<FlagState>> &r) {
-            if (r) {
-                m_flags[name] = *r;
-                m_flagsProblems.remove(name);
-            } else {
-                m_flags[name].reset();
-                m_flagsProblems.insert(name, QStringLiteral("flags: ") + r.errorString());
-            }
-            const std::optional<QList<FlagState>> mine = m_flags.value(m_context.name());
-            for (auto it = m_drift.begin(); it != m_drift.end(); ++it) {
-                const std::optional<QList<FlagState>> theirs = m_flags.value(it.key());
-                if (mine && theirs)
-                    it->flagsDiffering = flagsDiffering(*mine, *theirs);
-            }
-            emit changed();
-        });
+        onFinished((*backend)->load(), this,
+                   [this, name = context->name()](const Result<QList<FlagState>> &r) {
+                       if (r) {
+                           m_flags[name] = *r;
+                           m_flagsProblems.remove(name);
+                       } else {
+                           m_flags[name].reset();
+                           m_flagsProblems.insert(name,
+                                                  QStringLiteral("flags: ") + r.errorString());
+                       }
+                       const std::optional<QList<FlagState>> mine = m_flags.value(m_context.name());
+                       for (auto it = m_drift.begin(); it != m_drift.end(); ++it) {
+                           const std::optional<QList<FlagState>> theirs = m_flags.value(it.key());
+                           if (mine && theirs)
+                               it->flagsDiffering = flagsDiffering(*mine, *theirs);
+                       }
+                       emit changed();
+                   });
     }
 }
 

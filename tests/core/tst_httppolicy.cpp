@@ -159,6 +159,24 @@ private slots:
         QCOMPARE(drawn.grid.stepMs, 15'000); // the panel's own answer, not an empty one
     }
 
+    void aFlagsBackendClosedFirstStillAnswers()
+    {
+        QTcpServer silent; // an Unleash that never answers; the Flags pane closes meanwhile
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        FlagsSpec spec;
+        spec.backend = QStringLiteral("unleash");
+        spec.url = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        spec.token = QStringLiteral("*:*.admin-token");
+        spec.unleashEnvironment = QStringLiteral("development");
+        auto backend = std::make_unique<UnleashBackend>(spec);
+        const QFuture<Result<QList<FlagState>>> loaded = backend->load();
+        QVERIFY(QTest::qWaitFor([&] { return silent.hasPendingConnections(); }, 10000));
+        QVERIFY(!loaded.isFinished());
+        backend.reset();
+        QVERIFY(loaded.isFinished()); // at once, not at a timeout
+        QVERIFY(!wait(loaded).ok());
+    }
+
     void unleashTokenNeverLeavesItsOrigin()
     {
         HttpStub front, elsewhere;
@@ -170,12 +188,10 @@ private slots:
         spec.token = QStringLiteral("*:*.admin-token");
         spec.unleashEnvironment = QStringLiteral("development");
         UnleashBackend backend(spec);
-        std::optional<Result<QList<FlagState>>> loaded;
-        backend.load(this, [&loaded](const Result<QList<FlagState>> &r) { loaded = r; });
-        QVERIFY(QTest::qWaitFor([&] { return loaded.has_value(); }, 10000));
-        QVERIFY(!loaded->ok());
-        QVERIFY2(loaded->errorString().contains(QLatin1String("another origin")),
-                 qPrintable(loaded->errorString()));
+        const Result<QList<FlagState>> loaded = wait(backend.load(), 10000);
+        QVERIFY(!loaded.ok());
+        QVERIFY2(loaded.errorString().contains(QLatin1String("another origin")),
+                 qPrintable(loaded.errorString()));
         QVERIFY(elsewhere.seen.isEmpty());
     }
 

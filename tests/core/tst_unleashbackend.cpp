@@ -4,6 +4,7 @@
 // strategy, create and archive, a change made meanwhile refused, and the server's event log.
 // Every write is checked by asking the server itself, not the backend.
 #include "flags/flagsbackend.h"
+#include "futurewait.h"
 #include "testservices.h"
 
 #include <QJsonArray>
@@ -60,14 +61,7 @@ class TestUnleashBackend final : public QObject
         return {};
     }
 
-    Result<QList<FlagState>> load(FlagsBackend &b)
-    {
-        std::optional<Result<QList<FlagState>>> out;
-        b.load(this, [&out](const Result<QList<FlagState>> &r) { out = r; });
-        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 15000))
-            return Result<QList<FlagState>>::failure(QStringLiteral("timed out"));
-        return *out;
-    }
+    Result<QList<FlagState>> load(FlagsBackend &b) { return wait(b.load(), 15000); }
 
     FlagState read(FlagsBackend &b, const QString &name = {})
     {
@@ -80,11 +74,7 @@ class TestUnleashBackend final : public QObject
 
     Status apply(FlagsBackend &b, const FlagEdit &edit)
     {
-        std::optional<Status> out;
-        b.apply(edit, this, [&out](const Status &s, const QString &) { out = s; });
-        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 15000))
-            return Status::failure(QStringLiteral("timed out"));
-        return *out;
+        return wait(b.apply(edit), 15000).status;
     }
 
     Status setState(FlagsBackend &b, const std::function<void(FlagState &)> &change)
@@ -241,17 +231,15 @@ private slots:
 
     void theServersEventLog()
     {
-        std::optional<Result<QList<FlagEvent>>> out;
-        m_prod->events(m_flag, this, [&out](const Result<QList<FlagEvent>> &r) { out = r; });
-        QVERIFY(QTest::qWaitFor([&out] { return out.has_value(); }, 15000));
-        QVERIFY2(*out, qPrintable(out->errorString()));
+        const Result<QList<FlagEvent>> out = wait(m_prod->events(m_flag), 15000);
+        QVERIFY2(out, qPrintable(out.errorString()));
         QStringList types;
-        for (const FlagEvent &e : out->value())
+        for (const FlagEvent &e : out.value())
             types << e.type;
         QVERIFY(types.contains(QStringLiteral("feature-created")));
         QVERIFY(types.contains(QStringLiteral("feature-environment-enabled")));
         QVERIFY(types.contains(QStringLiteral("feature-strategy-update")));
-        QVERIFY(!out->value().first().summary.contains(QLatin1String("**"))); // markdown stripped
+        QVERIFY(!out->first().summary.contains(QLatin1String("**"))); // markdown stripped
     }
 
     void deleteArchives()

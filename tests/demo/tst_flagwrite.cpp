@@ -47,14 +47,7 @@ class TestFlagWrite final : public QObject
         return created ? std::move(created.value()) : nullptr;
     }
 
-    Result<QList<FlagState>> load(FlagsBackend &b)
-    {
-        std::optional<Result<QList<FlagState>>> out;
-        b.load(this, [&out](const Result<QList<FlagState>> &r) { out = r; });
-        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 30000))
-            return Result<QList<FlagState>>::failure(QStringLiteral("timed out"));
-        return *out;
-    }
+    Result<QList<FlagState>> load(FlagsBackend &b) { return wait(b.load()); }
 
     FlagState read(FlagsBackend &b, const QString &name,
                    FlagState::Kind kind = FlagState::Kind::Flag)
@@ -68,15 +61,12 @@ class TestFlagWrite final : public QObject
 
     Status apply(FlagsBackend &b, const FlagEdit &edit, QString *via = nullptr)
     {
-        std::optional<Status> out;
-        b.apply(edit, this, [&](const Status &s, const QString &how) {
-            out = s;
-            if (via)
-                *via = how;
-        });
-        if (!QTest::qWaitFor([&out] { return out.has_value(); }, 60000))
+        QFuture<FlagWritten> written = b.apply(edit);
+        if (!QTest::qWaitFor([&written] { return written.isFinished(); }, 60000))
             return Status::failure(QStringLiteral("timed out"));
-        return *out;
+        if (via)
+            *via = written.result().via;
+        return written.result().status;
     }
 
     /** What Django's ORM says, on the staging app host. */

@@ -194,7 +194,7 @@ void FlagsPane::reload(const QString &environment)
     if (!b)
         return;
     ++m_pendingLoads;
-    b->load(this, [this, environment](const Result<QList<FlagState>> &flags) {
+    onFinished(b->load(), this, [this, environment](const Result<QList<FlagState>> &flags) {
         const QString key = currentTarget().key, env = currentTarget().environment;
         if (flags)
             m_model->setFlags(environment, *flags);
@@ -359,13 +359,13 @@ void FlagsPane::apply(const QString &environment, const FlagEdit &edit,
 {
     FlagsBackend *b = m_backends.value(environment);
     emit statusMessage(tr("%1: writing %2…").arg(environment, edit.subject().name));
-    b->apply(edit, this,
-             [this, environment, edit, finish](const Status &written, const QString &via) {
-                 finish(written ? Result<QString>(QString()) : Result<QString>(written.error()));
-                 showWriteOutcome(environment, edit, written, via);
-                 reload(environment);
-                 emit writeFinished(environment, flagKey(edit.subject()), written.ok());
-             });
+    onFinished(b->apply(edit), this, [this, environment, edit, finish](const FlagWritten &written) {
+        finish(written.status ? Result<QString>(QString())
+                              : Result<QString>(written.status.error()));
+        showWriteOutcome(environment, edit, written.status, written.via);
+        reload(environment);
+        emit writeFinished(environment, flagKey(edit.subject()), written.status.ok());
+    });
 }
 
 void FlagsPane::showWriteOutcome(const QString &environment, const FlagEdit &edit,
@@ -483,10 +483,11 @@ void FlagsPane::updateDetails()
     m_details->setHistory(m_actions.auditLog()->forTarget(m_workspace.name, flagLabel(*any)));
     for (auto it = m_backends.cbegin(); it != m_backends.cend(); ++it)
         if (it.value()->capabilities() & FlagsBackend::ServerEvents) {
-            it.value()->events(any->name, this, [this, key = target.key](const auto &events) {
-                if (events && currentTarget().key == key)
-                    m_details->addServerEvents(*events);
-            });
+            onFinished(it.value()->events(any->name), this,
+                       [this, key = target.key](const Result<QList<FlagEvent>> &events) {
+                           if (events && currentTarget().key == key)
+                               m_details->addServerEvents(*events);
+                       });
             break; // one Unleash server holds every environment's events
         }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "audit/auditlog.h"
+#include "common/futures.h"
 #include "common/pane.h"
 #include "flags/flagsbackend.h"
 #include "workspace/workspace.h"
