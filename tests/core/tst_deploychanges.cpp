@@ -2,6 +2,7 @@
 // The deploy dialog's summary: what the lock host's repository says, read into one line.
 #include "deploy/deploychanges.h"
 #include "deploy/deployscripts.h"
+#include "deploy/deploysummary.h"
 
 #include <QTest>
 
@@ -76,6 +77,39 @@ private slots:
         QVERIFY(deployHeadline(QStringLiteral("v1"), QStringLiteral("v2"), changes, std::nullopt,
                                twoHosts({}))
                     .contains(QStringLiteral("migrations unknown")));
+    }
+
+    void theSummaryListsCommitsThenPendingMigrations()
+    {
+        DeployChanges changes;
+        changes.commitCount = 4;
+        changes.commits = {QStringLiteral("b64dc5c Add likes (alice)"),
+                           QStringLiteral("9f1e2aa Fix the feed (bob)")};
+        changes.migrationsInCode = {QStringLiteral("twit.0001_initial"),
+                                    QStringLiteral("twit.0002_likes")};
+        const DeployStep step{QStringLiteral("v1"), QStringLiteral("aaaa"), QStringLiteral("v2"),
+                              QStringLiteral("bbbb")};
+        const DeploySummary summary =
+            deploySummary(step, changes, QStringList(QStringLiteral("twit.0002_likes")), {},
+                          twoHosts({QStringLiteral("1")}));
+        QVERIFY2(summary.headline.startsWith(QStringLiteral("v1 → v2: 4 commits, 1 migration")),
+                 qPrintable(summary.headline));
+        QCOMPARE(summary.details,
+                 (QStringList{QStringLiteral("Commits:"),
+                              QStringLiteral("  • b64dc5c Add likes (alice)"),
+                              QStringLiteral("  • 9f1e2aa Fix the feed (bob)"),
+                              QStringLiteral("… and 2 more"),
+                              QStringLiteral("Migrations the release phase will apply:"),
+                              QStringLiteral("  • twit.0002_likes")}));
+        // The database could not be read: the headline says so and the reason ends the list.
+        const DeploySummary unread = deploySummary(
+            step, changes, std::nullopt,
+            QStringLiteral("Could not read django_migrations: refused"), twoHosts({}));
+        QVERIFY(unread.headline.contains(QLatin1String("migrations unknown")));
+        QCOMPARE(unread.details.last(),
+                 QStringLiteral("Could not read django_migrations: refused"));
+        QVERIFY(
+            !unread.details.contains(QStringLiteral("Migrations the release phase will apply:")));
     }
 
     void theChangesScriptOnlyReadsReleases()

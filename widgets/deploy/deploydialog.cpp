@@ -5,7 +5,6 @@
 #include "deploy/deployplan.h"
 #include "deploy/deployrunner.h"
 #include "deploy/gitrefs.h"
-#include "runtime/databasesession.h"
 
 #include <QCollator>
 #include <QComboBox>
@@ -110,7 +109,7 @@ DeployDialog::DeployDialog(SshPool *pool, const EnvironmentSpec &environment,
     connect(m_ref, &QComboBox::currentTextChanged, this, [this] {
         m_plan->clear();
         m_plannedRevision.clear();
-        ++m_summaryGeneration;
+        m_summary.forget(); // an answer for the previous ref is no longer wanted
         showSummary({}, {});
         updateButtons();
     });
@@ -280,77 +279,15 @@ void DeployDialog::showSummary(const QString &headline, const QStringList &detai
 
 void DeployDialog::readChanges(const QString &toRef, const QString &revision)
 {
-    const int generation = ++m_summaryGeneration;
     showSummary(QStringLiteral("Reading what %1 brings from the repository on %2…")
                     .arg(toRef, m_environment.deploy->lockHost),
                 {});
-    onFinished(
-        readDeployChanges(m_pool, *m_environment.deploy, m_deployedRevision, revision), this,
-        [this, generation, toRef](const Result<DeployChanges> &changes) {
-            if (generation != m_summaryGeneration)
-                return;
-            if (!changes) {
-                showSummary(
-                    QStringLiteral("Could not read the changes: %1").arg(changes.errorString()),
-                    {});
-                emit summaryShown();
-                return;
-            }
-            readMigrations(toRef, *changes);
-        });
-}
-
-void DeployDialog::readMigrations(const QString &toRef, const DeployChanges &changes)
-{
-    const int generation = m_summaryGeneration;
-    auto show = [this, toRef, changes](const std::optional<QStringList> &pending,
-                                       const QString &why) {
-        const auto items = [](const QStringList &lines) {
-            QStringList bulleted;
-            for (const QString &line : lines)
-                bulleted << QStringLiteral("  • ") + line;
-            return bulleted;
-        };
-        QStringList details;
-        if (!changes.commits.isEmpty())
-            details << QStringLiteral("Commits:") << items(changes.commits);
-        if (changes.commitCount && *changes.commitCount > changes.commits.size())
-            details << QStringLiteral("… and %1 more")
-                           .arg(*changes.commitCount - changes.commits.size());
-        if (pending && !pending->isEmpty())
-            details << QStringLiteral("Migrations the release phase will apply:")
-                    << items(*pending);
-        if (!why.isEmpty())
-            details << why;
-        showSummary(deployHeadline(m_deployedRef, toRef, changes, pending, m_environment), details);
-        emit summaryShown();
-    };
-    if (!m_database || changes.migrationsInCode.isEmpty()) {
-        show(m_database || changes.migrationsInCode.isEmpty() ? std::optional(QStringList())
-                                                              : std::nullopt,
-             {});
-        return;
-    }
-    m_database->whenReady(this, [this, generation, changes, show](PgConnection *pg,
-                                                                  const QString &error) {
-        if (generation != m_summaryGeneration)
-            return;
-        if (!pg) {
-            show(std::nullopt, QStringLiteral("Could not read django_migrations: %1").arg(error));
-            return;
-        }
-        onFinished(pg->query(appliedMigrationsSql()), this,
-                   [this, generation, changes, show](const Result<PgResultSet> &result) {
-                       if (generation != m_summaryGeneration)
-                           return;
-                       const Result<QList<AppliedMigration>> applied = parseMigrations(result);
-                       if (!applied)
-                           show(std::nullopt, QStringLiteral("Could not read django_migrations: %1")
-                                                  .arg(applied.errorString()));
-                       else
-                           show(pendingMigrations(changes.migrationsInCode, *applied), {});
-                   });
-    });
+    m_summary.start(readDeploySummary(m_pool, m_database, m_environment,
+                                      {m_deployedRef, m_deployedRevision, toRef, revision}),
+                    [this](const DeploySummary &summary) {
+                        showSummary(summary.headline, summary.details);
+                        emit summaryShown();
+                    });
 }
 
 void DeployDialog::updateButtons()

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "deploy/deploychanges.h"
+#include "common/futures.h"
+#include "deploy/deploysummary.h"
 #include "deploy/gitrefs.h"
 #include "workspace/workspace.h"
 
@@ -73,7 +74,6 @@ signals:
 private:
     void updateButtons();
     void readChanges(const QString &toRef, const QString &revision);
-    void readMigrations(const QString &toRef, const DeployChanges &changes);
     void showSummary(const QString &headline, const QStringList &details);
 
     SshPool *m_pool;
@@ -91,7 +91,7 @@ private:
     QPointer<DeployRunner> m_planner;
     QString m_plannedRevision; // for the ref in the box; cleared when it changes
     QString m_deployedRef, m_deployedRevision;
-    int m_summaryGeneration = 0; // an answer for an older plan is dropped
+    LatestRequest m_summary{this}; // what the chosen ref brings; an older ref's answer is dropped
 };
 
 } // namespace Opsdeck
