@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "migrations.h"
 
+#include "deploychanges.h"
 #include "deploycontext.h"
+#include "runtime/databasesession.h"
 
 namespace Opsdeck {
 
@@ -30,6 +32,15 @@ Result<QList<AppliedMigration>> parseMigrations(const Result<PgResultSet> &resul
         out << AppliedMigration{row.value(0).toString(), row.value(1).toString(),
                                 QDateTime::fromString(row.value(2).toString(), Qt::ISODate)};
     return out;
+}
+
+QFuture<Result<QList<AppliedMigration>>> readMigrations(DatabaseSession &database,
+                                                        const QDateTime &since)
+{
+    QFuture<Result<PgResultSet>> rows =
+        since.isValid() ? database.query(migrationsSinceSql(), {since.toString(Qt::ISODate)})
+                        : database.query(appliedMigrationsSql());
+    return rows.then([](const Result<PgResultSet> &r) { return parseMigrations(r); });
 }
 
 } // namespace Opsdeck

@@ -5,10 +5,13 @@
 #include "pg/pgtypes.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QList>
 #include <QString>
 
 namespace Opsdeck {
+
+class DatabaseSession;
 
 /** A row of Django's `django_migrations`. */
 struct AppliedMigration
@@ -27,5 +30,9 @@ QDateTime migrationCutoff(const QStringList &releasesNewestFirst, const QString 
 /** SQL for migrations applied at or after $1 (an ISO timestamp), oldest first. */
 QString migrationsSinceSql();
 Result<QList<AppliedMigration>> parseMigrations(const Result<PgResultSet> &result);
+
+/** The migrations applied at or after `since` (all of them when invalid), oldest first. */
+QFuture<Result<QList<AppliedMigration>>> readMigrations(DatabaseSession &database,
+                                                        const QDateTime &since = {});
 
 } // namespace Opsdeck

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqlpanel.h"
 
+#include "runtime/databasesession.h"
+
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 #include <limits>
+#include <memory>
 #include <optional>
 
 namespace Opsdeck {
@@ -157,6 +161,25 @@ PanelResult sqlPanelResult(const Result<PgResultSet> &rows, const QueryGrid &gri
     }
     result.series = byName.values();
     return result;
+}
+
+QFuture<PanelResult> querySqlPanel(DatabaseSession &database, const QString &sql,
+                                   const QueryGrid &grid)
+{
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    return database.query(expandSqlMacros(sql, grid))
+        .then([grid, clock](const Result<PgResultSet> &rows) {
+            PanelResult r = sqlPanelResult(rows, grid);
+            r.elapsedMs = clock->elapsed();
+            return r;
+        })
+        .onCanceled([grid] {
+            PanelResult closed;
+            closed.grid = grid;
+            closed.error = QStringLiteral("no answer: the database session was closed");
+            return closed;
+        });
 }
 
 } // namespace Opsdeck

@@ -4,7 +4,11 @@
 #include "pg/pgtypes.h"
 #include "timeseries.h"
 
+#include <QFuture>
+
 namespace Opsdeck {
+
+class DatabaseSession;
 
 /**
  * SQL panels, Grafana's way: the query may use $__timeFrom, $__timeTo, $__interval (an
@@ -20,6 +24,14 @@ QString expandSqlMacros(const QString &sql, const QueryGrid &grid);
  * row is one value (a stat).
  */
 PanelResult sqlPanelResult(const Result<PgResultSet> &rows, const QueryGrid &grid);
+
+/**
+ * A panel's SQL, macros expanded, on `database` (connected first if need be), as the panel's
+ * result; a session closed before the answer is an error. The time includes the wait for the
+ * connection: it is what the user waited.
+ */
+QFuture<PanelResult> querySqlPanel(DatabaseSession &database, const QString &sql,
+                                   const QueryGrid &grid);
 
 /** A time as PostgreSQL prints it ("2026-11-23 10:15:00.25+01"), or epoch seconds/ms. */
 std::optional<qint64> parseSqlTimeMs(const QVariant &value);

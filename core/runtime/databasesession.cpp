@@ -4,6 +4,8 @@
 #include "common/futures.h"
 #include "sshpool.h"
 
+#include <QPromise>
+
 namespace Opsdeck {
 
 namespace {
@@ -66,6 +68,26 @@ void DatabaseSession::whenReady(QObject *guard,
             answer(nullptr, m_lastError);
     });
     open();
+}
+
+QFuture<Result<PgResultSet>> DatabaseSession::query(const QString &sql, const QVariantList &params,
+                                                    PgValues values)
+{
+    if (PgConnection *pg = connection())
+        return pg->query(sql, params, values);
+    auto promise = std::make_shared<QPromise<Result<PgResultSet>>>();
+    promise->start();
+    auto deliver = [promise](const Result<PgResultSet> &result) {
+        promise->addResult(result);
+        promise->finish();
+    };
+    whenReady(this, [this, sql, params, values, deliver](PgConnection *pg, const QString &error) {
+        if (!pg)
+            deliver(Result<PgResultSet>::failure(QStringLiteral("not connected: %1").arg(error)));
+        else
+            onFinished(pg->query(sql, params, values), this, deliver);
+    });
+    return promise->future();
 }
 
 void DatabaseSession::connectNow()

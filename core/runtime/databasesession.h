@@ -47,6 +47,10 @@ public:
      * the error when this attempt fails. Nothing is called if `guard` is destroyed first.
      */
     void whenReady(QObject *guard, std::function<void(PgConnection *, const QString &error)> ready);
+    /** whenReady(), then the query: one future. A failed connection attempt is the result's
+     * error ("not connected: …"); a session closed first, an error too. */
+    QFuture<Result<PgResultSet>> query(const QString &sql, const QVariantList &params = {},
+                                       PgValues values = PgValues::Typed);
     /** Called by users of the connection when a query says the connection is gone. */
     void reportLost(const QString &reason);
 

@@ -231,14 +231,7 @@ void EnvironmentPulse::readMigrations()
             }
             compareMigrations();
         };
-        session->whenReady(this, [this, answered](PgConnection *pg, const QString &error) {
-            if (!pg)
-                return answered(Result<QList<AppliedMigration>>::failure(error));
-            onFinished(pg->query(appliedMigrationsSql()), this,
-                       [answered](const Result<PgResultSet> &result) {
-                           answered(parseMigrations(result));
-                       });
-        });
+        onFinished(Opsdeck::readMigrations(*session), this, answered);
     }
 }
 

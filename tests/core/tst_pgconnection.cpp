@@ -3,6 +3,7 @@
 #include "dbhealth/queryplan.h"
 #include "futurewait.h"
 #include "pg/pgconnection.h"
+#include "runtime/databasesession.h"
 #include "ssh/sshclient.h"
 #include "testservices.h"
 
@@ -246,6 +247,29 @@ private slots:
                  qPrintable(opened.errorString()));
         const Result<PgResultSet> q = wait(pg.query(QStringLiteral("select 1")));
         QVERIFY(!q.ok());
+    }
+
+    void aSessionsQueryConnectsFirst()
+    {
+        // One future for "connect if need be, then query": what panes and core readers use.
+        DatabaseSpec spec;
+        spec.conninfo = TestServices::pgConninfo();
+        DatabaseSession session(spec, nullptr, PgSessionSettings());
+        QCOMPARE(session.state(), DatabaseSession::State::Disconnected);
+        const Result<PgResultSet> r =
+            wait(session.query(QStringLiteral("select $1::int + 1"), {41}));
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->rows.value(0).value(0).toInt(), 42);
+        QCOMPARE(session.state(), DatabaseSession::State::Connected);
+
+        DatabaseSpec nowhere;
+        nowhere.conninfo = QStringLiteral("host=127.0.0.1 port=1 dbname=x connect_timeout=3");
+        DatabaseSession refused(nowhere, nullptr, PgSessionSettings());
+        const Result<PgResultSet> q = wait(refused.query(QStringLiteral("select 1")));
+        QVERIFY(!q.ok());
+        QVERIFY2(q.errorString().startsWith(QLatin1String("not connected: ")) &&
+                     q.errorString().contains(QLatin1String("Connection refused")),
+                 qPrintable(q.errorString()));
     }
 
     void throughAnSshTunnel()

@@ -227,21 +227,14 @@ void DataGridView::load(PageDirection direction, const RowPosition &anchor)
         return;
     m_status->setText(QStringLiteral("Reading rows…"));
     const PgStatement statement = pageStatement(m_query, direction, anchor, kPageSize);
-    m_session->whenReady(
-        this, [this, statement, direction](PgConnection *pg, const QString &error) {
-            if (!pg) {
-                m_status->setText(QStringLiteral("Not connected: ") + error);
-                return;
-            }
-            m_request.start(pg->query(statement.sql, statement.params, PgValues::Text),
-                            [this, direction](const Result<PgResultSet> &page) {
-                                if (!page) {
-                                    m_status->setText(page.errorString());
-                                    return;
-                                }
-                                showPage(direction, *page);
-                            });
-        });
+    m_request.start(m_session->query(statement.sql, statement.params, PgValues::Text),
+                    [this, direction](const Result<PgResultSet> &page) {
+                        if (!page) {
+                            m_status->setText(page.errorString());
+                            return;
+                        }
+                        showPage(direction, *page);
+                    });
 }
 
 void DataGridView::showPage(PageDirection direction, const PgResultSet &page)

@@ -128,6 +128,7 @@ void RollbackDialog::onSelection()
 void RollbackDialog::showMigrations(const QString &target, const QDateTime &cutoff)
 {
     if (!m_database || !cutoff.isValid()) {
+        m_migrationsRead.forget(); // a read for the previous choice would overwrite this
         m_migrations->setText(
             m_database ? QString()
                        : QStringLiteral("(No database in the workspace for this environment: "
@@ -135,45 +136,30 @@ void RollbackDialog::showMigrations(const QString &target, const QDateTime &cuto
         emit migrationsShown();
         return;
     }
-    const int generation = ++m_queryGeneration;
     m_migrations->setText(QStringLiteral("Reading django_migrations…"));
-    m_database->whenReady(this, [this, generation, cutoff, target](PgConnection *connection,
-                                                                   const QString &error) {
-        if (generation != m_queryGeneration)
-            return;
-        if (!connection) {
-            m_migrations->setText(
-                QStringLiteral("Could not read migrations: %1").arg(error.toHtmlEscaped()));
-            emit migrationsShown();
-            return;
-        }
-        onFinished(
-            connection->query(migrationsSinceSql(), {cutoff.toString(Qt::ISODate)}), this,
-            [this, generation, target](const Result<PgResultSet> &result) {
-                if (generation != m_queryGeneration)
-                    return;
-                const Result<QList<AppliedMigration>> migrations = parseMigrations(result);
-                if (!migrations) {
-                    m_migrations->setText(QStringLiteral("Could not read migrations: %1")
-                                              .arg(migrations.errorString().toHtmlEscaped()));
-                } else if (migrations->isEmpty()) {
-                    m_migrations->setText(
-                        QStringLiteral("No Django migrations were applied since %1.")
-                            .arg(target.toHtmlEscaped()));
-                } else {
-                    QString list;
-                    for (const AppliedMigration &m : *migrations)
-                        list += QStringLiteral("<li><tt>%1.%2</tt> (applied %3)</li>")
-                                    .arg(m.app.toHtmlEscaped(), m.name.toHtmlEscaped(),
-                                         m.applied.toLocalTime().toString(
-                                             QStringLiteral("yyyy-MM-dd HH:mm")));
-                    m_migrations->setText(
-                        QStringLiteral("Migrations applied since %1 that stay applied:<ul>%2</ul>")
-                            .arg(target.toHtmlEscaped(), list));
-                }
-                emit migrationsShown();
-            });
-    });
+    m_migrationsRead.start(readMigrations(*m_database, cutoff),
+                           [this, target](const Result<QList<AppliedMigration>> &migrations) {
+                               m_migrations->setText(migrationsText(target, migrations));
+                               emit migrationsShown();
+                           });
+}
+
+QString RollbackDialog::migrationsText(const QString &target,
+                                       const Result<QList<AppliedMigration>> &migrations)
+{
+    if (!migrations)
+        return QStringLiteral("Could not read migrations: %1")
+            .arg(migrations.errorString().toHtmlEscaped());
+    if (migrations->isEmpty())
+        return QStringLiteral("No Django migrations were applied since %1.")
+            .arg(target.toHtmlEscaped());
+    QString list;
+    for (const AppliedMigration &m : *migrations)
+        list += QStringLiteral("<li><tt>%1.%2</tt> (applied %3)</li>")
+                    .arg(m.app.toHtmlEscaped(), m.name.toHtmlEscaped(),
+                         m.applied.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    return QStringLiteral("Migrations applied since %1 that stay applied:<ul>%2</ul>")
+        .arg(target.toHtmlEscaped(), list);
 }
 
 } // namespace Opsdeck

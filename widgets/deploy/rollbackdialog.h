@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/futures.h"
 #include "deploy/deploystatusquery.h"
+#include "deploy/migrations.h"
 
 #include <QDateTime>
 #include <QDialog>
@@ -55,13 +57,16 @@ signals:
 private:
     void onSelection();
     void showMigrations(const QString &target, const QDateTime &cutoff);
+    /** What stays applied after the rollback (rich text, server strings escaped). */
+    static QString migrationsText(const QString &target,
+                                  const Result<QList<AppliedMigration>> &migrations);
 
     QList<RollbackChoice> m_choices;
     QPointer<DatabaseSession> m_database;
     QListWidget *m_releases;
     QLabel *m_migrations;
     QPushButton *m_rollback;
-    int m_queryGeneration = 0;
+    LatestRequest m_migrationsRead{this}; // the chosen release's migrations; older ones dropped
 };
 
 } // namespace Opsdeck

@@ -358,40 +358,28 @@ void MetricsPane::queryPanel(ChartPanel *panel)
     const QueryGrid grid = chooseGrid(m_resolvedFrom, m_resolvedTo, panel->plotWidth(),
                                       spec.source == QLatin1String("sql") ? 60000 : scrape);
     panel->setLoading(true);
-    QPointer<ChartPanel> alive(panel);
-    const auto fail = [this, alive, grid, generation](const QString &error) {
+    const auto fail = [this, panel, grid, generation](const QString &error) {
         PanelResult r;
         r.grid = grid;
         r.error = error;
-        if (alive)
-            panelDone(alive, r, generation);
+        panelDone(panel, r, generation);
     };
+    QFuture<PanelResult> answer;
     if (spec.source == QLatin1String("sql")) {
         if (!m_database)
             return fail(tr("SQL panels need a database: in the environment"));
-        const QString sql = expandSqlMacros(spec.query, grid);
-        m_database->whenReady(panel, [this, alive, sql, grid, generation,
-                                      fail](PgConnection *pg, const QString &error) {
-            if (!pg)
-                return fail(error);
-            auto clock = std::make_shared<QElapsedTimer>();
-            clock->start();
-            onFinished(pg->query(sql), alive.data(),
-                       [this, alive, grid, generation, clock](const Result<PgResultSet> &rows) {
-                           PanelResult r = sqlPanelResult(rows, grid);
-                           r.elapsedMs = clock->elapsed();
-                           panelDone(alive, r, generation);
-                       });
-        });
-        return;
+        answer = querySqlPanel(*m_database, spec.query, grid);
+    } else {
+        if (!m_prometheus)
+            return fail(tr("This environment has no prometheus: in the workspace"));
+        answer = m_prometheus->queryRange(expandPromVariables(spec.query, grid, scrape,
+                                                              m_environment.name,
+                                                              databaseName(m_environment)),
+                                          grid);
     }
-    if (!m_prometheus)
-        return fail(tr("This environment has no prometheus: in the workspace"));
-    const QString promql = expandPromVariables(spec.query, grid, scrape, m_environment.name,
-                                               databaseName(m_environment));
-    onFinished(
-        m_prometheus->queryRange(promql, grid), panel,
-        [this, panel, generation](const PanelResult &r) { panelDone(panel, r, generation); });
+    onFinished(answer, panel, [this, panel, generation](const PanelResult &r) {
+        panelDone(panel, r, generation);
+    });
 }
 
 void MetricsPane::panelDone(ChartPanel *panel, const PanelResult &answer, int generation)
