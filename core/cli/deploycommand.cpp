@@ -9,10 +9,12 @@
 #include "ctrlc.h"
 #include "deploy/deployrunner.h"
 #include "deploy/deploystatusquery.h"
+#include "deploy/deploysummary.h"
 #include "deploy/hostlines.h"
 #include "deploy/lockjobs.h"
 #include "environmentsession.h"
 #include "jobs/job.h"
+#include "runtime/environmentcontext.h"
 #include "runtime/hostprobe.h"
 #include "swarmdeploycommand.h"
 
@@ -92,7 +94,8 @@ HostLineSplitter::LineHandler prefixedLines(QTextStream &out)
 
 /** Runs one job to its end with live output; Ctrl-C cancels it (a second one gives up). */
 int runJob(CliContext &ctx, EnvironmentSession &session,
-           const std::function<void(DeployRunner &)> &start, bool dryRun, ActionResult *result)
+           const std::function<void(DeployRunner &)> &start, bool dryRun, ActionResult *result,
+           QString *plannedRevision = nullptr)
 {
     DeployRunner runner(session.pool(), session.environment());
     runner.setDryRun(dryRun);
@@ -104,8 +107,10 @@ int runJob(CliContext &ctx, EnvironmentSession &session,
             ctx.out.flush(); // live through pipes too (`opsdeck deploy … | tee deploy.log`)
         });
     QObject::connect(&runner, &DeployRunner::planReady, &runner,
-                     [&ctx](const QList<PlanStep> &plan) {
+                     [&ctx, &runner, plannedRevision](const QList<PlanStep> &plan) {
                          ctx.out << "\nPlan (nothing has been changed):\n" << formatPlan(plan);
+                         if (plannedRevision)
+                             *plannedRevision = runner.context().revision;
                      });
     QEventLoop loop;
     QObject::connect(&runner, &DeployRunner::finished, &loop, &QEventLoop::quit);
@@ -173,6 +178,40 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
     return code;
 }
 
+EnvironmentDeployState readDeployState(EnvironmentSession &session)
+{
+    DeployStatusQuery query(session.pool(), session.environment());
+    EnvironmentDeployState state;
+    QEventLoop loop;
+    QObject::connect(&query, &DeployStatusQuery::finished, &loop,
+                     [&](const EnvironmentDeployState &s) {
+                         state = s;
+                         loop.quit();
+                     });
+    query.start();
+    loop.exec();
+    return state;
+}
+
+/** What a planned deploy brings, as the deploy dialog says it: the commits since the deployed
+ * release and the migrations the database has not applied. */
+void printWhatItBrings(CliContext &ctx, EnvironmentSession &session, const QString &ref,
+                       const QString &revision)
+{
+    const EnvironmentSpec &environment = session.environment();
+    const EnvironmentDeployState state = readDeployState(session);
+    DeployStep step = deployedStep(state, state.currentRelease(environment.deploy->lockHost));
+    step.toRef = ref;
+    step.revision = revision;
+    DatabaseSession *database =
+        environment.database ? session.context().monitoringSession() : nullptr;
+    const DeploySummary summary =
+        EnvironmentSession::wait(readDeploySummary(session.pool(), database, environment, step));
+    ctx.out << "\nWhat it brings: " << summary.headline << "\n";
+    for (const QString &line : summary.details)
+        ctx.out << line << "\n";
+}
+
 std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &command,
                                                 const QString &environment,
                                                 bool containersToo = false)
@@ -232,10 +271,17 @@ int runDeploy(CliContext &ctx)
                                .comment = o->value(QStringLiteral("--comment")),
                                .yes = o->flags.contains(QStringLiteral("--yes")),
                                .dryRun = dryRun});
-    return drive(
-        ctx, *session, *o, ActionKind::Deploy, ref,
-        QStringLiteral("Deploy %1 to %2").arg(ref, o->environment),
-        [&](DeployRunner &r, const QString &comment) { r.deploy(ref, comment); }, dryRun);
+    if (dryRun) {
+        QString revision;
+        const int code = runJob(
+            ctx, *session, [&](DeployRunner &r) { r.deploy(ref, {}); }, true, nullptr, &revision);
+        if (!revision.isEmpty())
+            printWhatItBrings(ctx, *session, ref, revision);
+        return code;
+    }
+    return drive(ctx, *session, *o, ActionKind::Deploy, ref,
+                 QStringLiteral("Deploy %1 to %2").arg(ref, o->environment),
+                 [&](DeployRunner &r, const QString &comment) { r.deploy(ref, comment); });
 }
 
 const char kRollbackUsage[] = "opsdeck rollback ENV [RELEASE] [-m COMMENT] [--yes] [--dry-run]";
@@ -410,16 +456,7 @@ int runReleases(CliContext &ctx)
         openSession(ctx, QStringLiteral("releases"), o->environment);
     if (!session)
         return ExitCode::Failure;
-    DeployStatusQuery query(session->pool(), session->environment());
-    EnvironmentDeployState state;
-    QEventLoop loop;
-    QObject::connect(&query, &DeployStatusQuery::finished, &loop,
-                     [&](const EnvironmentDeployState &s) {
-                         state = s;
-                         loop.quit();
-                     });
-    query.start();
-    loop.exec();
+    const EnvironmentDeployState state = readDeployState(*session);
     if (o->flags.contains(QStringLiteral("--json")))
         ctx.out << QJsonDocument(toJson(state)).toJson();
     else
@@ -506,17 +543,20 @@ int runLock(CliContext &ctx, bool take)
 QList<CliCommand> deployCommands()
 {
     return {
-        CliCommand{QStringLiteral("deploy"),
-                   {},
-                   kGroup,
-                   QStringLiteral("deploy a git ref to an environment (preflight, lock, build, "
-                                  "release phase, batches with health gates)"),
-                   QStringLiteral("%1\n  --ref REF      branch, tag or commit id\n"
-                                  "  -m COMMENT     why (required on protected environments)\n"
-                                  "  --yes          skip the typed confirmation\n"
-                                  "  --dry-run      print the exact plan per host; change nothing")
-                       .arg(QString::fromLatin1(kDeployUsage)),
-                   runDeploy},
+        CliCommand{
+            QStringLiteral("deploy"),
+            {},
+            kGroup,
+            QStringLiteral("deploy a git ref to an environment (preflight, lock, build, "
+                           "release phase, batches with health gates)"),
+            QStringLiteral("%1\n  --ref REF      branch, tag or commit id\n"
+                           "  -m COMMENT     why (required on protected environments)\n"
+                           "  --yes          skip the typed confirmation\n"
+                           "  --dry-run      print the exact plan per host and what the deploy "
+                           "brings\n                 (commits, migrations not applied yet); "
+                           "change nothing")
+                .arg(QString::fromLatin1(kDeployUsage)),
+            runDeploy},
         CliCommand{
             QStringLiteral("rollback"),
             {},

@@ -15,6 +15,17 @@ const HistoryEntry *EnvironmentDeployState::deployOf(const QString &release) con
     return nullptr;
 }
 
+QString EnvironmentDeployState::currentRelease(const QString &lockHost) const
+{
+    for (const HostDeployState &h : hosts)
+        if (h.host == lockHost && !h.current.isEmpty())
+            return h.current;
+    for (const HostDeployState &h : hosts)
+        if (!h.current.isEmpty())
+            return h.current;
+    return {};
+}
+
 DeployStatusQuery::DeployStatusQuery(SshPool *pool, const EnvironmentSpec &environment,
                                      QObject *parent)
     : QObject(parent)

@@ -20,6 +20,8 @@ struct EnvironmentDeployState
 
     /** The history entry that created `release`, if the servers remember it. */
     const HistoryEntry *deployOf(const QString &release) const;
+    /** The release `current` points at: the lock host's, else the first host's that has one. */
+    QString currentRelease(const QString &lockHost) const;
 };
 
 /** Asks every host of an environment at once (one SSH command each) and merges the answers. */

@@ -21,31 +21,22 @@ QStringList bulleted(const QStringList &lines)
     return items;
 }
 
-/** The applied migrations, then the summary; `deliver` is called exactly once. */
-void readPending(DatabaseSession *database, const DeployChanges &changes,
-                 std::function<void(const std::optional<QStringList> &, const QString &)> deliver)
-{
-    database->whenReady(
-        database, [database, changes, deliver](PgConnection *pg, const QString &error) {
-            if (!pg) {
-                deliver(std::nullopt,
-                        QStringLiteral("Could not read django_migrations: %1").arg(error));
-                return;
-            }
-            onFinished(pg->query(appliedMigrationsSql()), database,
-                       [changes, deliver](const Result<PgResultSet> &result) {
-                           const Result<QList<AppliedMigration>> applied = parseMigrations(result);
-                           if (!applied)
-                               deliver(std::nullopt,
-                                       QStringLiteral("Could not read django_migrations: %1")
-                                           .arg(applied.errorString()));
-                           else
-                               deliver(pendingMigrations(changes.migrationsInCode, *applied), {});
-                       });
-        });
-}
-
 } // namespace
+
+DeployStep deployedStep(const EnvironmentDeployState &state, const QString &currentRelease)
+{
+    DeployStep step;
+    if (const HistoryEntry *deploy = state.deployOf(currentRelease)) {
+        step.fromRef = deploy->ref;
+        for (const QString &prefix : {QStringLiteral("refs/tags/"), QStringLiteral("refs/heads/")})
+            if (step.fromRef.startsWith(prefix))
+                step.fromRef = step.fromRef.mid(prefix.size());
+        step.fromRevision = deploy->revision;
+    } else if (!currentRelease.isEmpty()) {
+        step.fromRef = QStringLiteral("release %1").arg(currentRelease);
+    }
+    return step;
+}
 
 DeploySummary deploySummary(const DeployStep &step, const DeployChanges &changes,
                             const std::optional<QStringList> &pending, const QString &why,
@@ -96,9 +87,22 @@ QFuture<DeploySummary> readDeploySummary(SshPool *pool, DatabaseSession *databas
             if (changes->migrationsInCode.isEmpty())
                 summarise(QStringList(), {});
             else if (!database)
-                summarise(std::nullopt, {});
+                summarise(std::nullopt,
+                          QStringLiteral("%1 has no database: block: the migrations it has not "
+                                         "applied cannot be read.")
+                              .arg(environment.name));
             else
-                readPending(database, *changes, summarise);
+                onFinished(readMigrations(*database), database,
+                           [changes = *changes,
+                            summarise](const Result<QList<AppliedMigration>> &applied) {
+                               if (!applied)
+                                   summarise(std::nullopt,
+                                             QStringLiteral("Could not read django_migrations: %1")
+                                                 .arg(applied.errorString()));
+                               else
+                                   summarise(pendingMigrations(changes.migrationsInCode, *applied),
+                                             {});
+                           });
         });
     return promise->future();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "deploychanges.h"
+#include "deploystatusquery.h"
 
 #include <QFuture>
 #include <QStringList>
@@ -26,6 +27,10 @@ struct DeployStep
     QString fromRef, fromRevision; // empty when nothing is deployed
     QString toRef, revision;
 };
+
+/** Where a deploy over `currentRelease` starts from: the ref that deployed it ("v1", not
+ * "refs/tags/v1") and its commit, or "release NAME" when the history does not say. */
+DeployStep deployedStep(const EnvironmentDeployState &state, const QString &currentRelease);
 
 /**
  * The summary from what is known: the changes, the migrations still to apply (unset when the

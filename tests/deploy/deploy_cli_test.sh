@@ -49,6 +49,10 @@ expect dry-run-changed-nothing 0 'RELEASE' -- od releases qa
 expect deploy-v1 0 'succeeded: deployed v1 \([0-9a-f]{7}\) to web1, web2' -- od deploy qa --ref v1 -m first
 [[ $(readlink "$2/hosts/web2/srv/${path#/srv/}/current") == releases/*Z-$(git -C "$GIT_REPO" rev-parse --short=7 v1) ]] ||
     { failed=$((failed + 1)); echo "FAIL web2's current is not v1's release"; }
+# A dry run says what the deploy brings, as the deploy dialog does (qa has no database: the
+# migrations still to apply are unknown).
+expect dry-run-brings 0 '^What it brings: v1 → v2: 1 commit, migrations unknown' -- od deploy qa --ref v2 --dry-run
+expect dry-run-lists-commits 0 '^  • [0-9a-f]{7} Add likes to messages' -- od deploy qa --ref v2 --dry-run
 expect deploy-v2 0 'web1 \| health check passed' -- od deploy qa --ref v2
 expect releases-alias 0 '^\* [0-9]{8}T[0-9]{6}Z-[0-9a-f]{7} +v2 ' -- od ls qa
 expect releases-json 0 '"current": "[0-9]{8}T' -- od releases qa --json

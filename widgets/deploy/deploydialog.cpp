@@ -258,9 +258,6 @@ void DeployDialog::showPlan()
 void DeployDialog::setDeployed(const QString &ref, const QString &revision)
 {
     m_deployedRef = ref;
-    for (const QString &prefix : {QStringLiteral("refs/tags/"), QStringLiteral("refs/heads/")})
-        if (m_deployedRef.startsWith(prefix))
-            m_deployedRef = m_deployedRef.mid(prefix.size());
     m_deployedRevision = revision;
 }
 

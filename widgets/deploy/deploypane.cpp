@@ -179,14 +179,8 @@ void DeployPane::onState(const EnvironmentDeployState &state)
 
 QString DeployPane::currentRelease() const
 {
-    const QString lockHost = m_environment.deploy ? m_environment.deploy->lockHost : QString();
-    for (const HostDeployState &h : m_state.hosts)
-        if (h.host == lockHost && !h.current.isEmpty())
-            return h.current;
-    for (const HostDeployState &h : m_state.hosts)
-        if (!h.current.isEmpty())
-            return h.current;
-    return {};
+    return m_state.currentRelease(m_environment.deploy ? m_environment.deploy->lockHost
+                                                       : QString());
 }
 
 void DeployPane::updateActions()
@@ -203,11 +197,8 @@ DeployDialog *DeployPane::openDeployDialog()
 {
     auto *dialog = new DeployDialog(m_pool, m_environment, context().monitoringSession(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    const QString current = currentRelease();
-    if (const HistoryEntry *deploy = m_state.deployOf(current))
-        dialog->setDeployed(deploy->ref, deploy->revision);
-    else if (!current.isEmpty())
-        dialog->setDeployed(QStringLiteral("release %1").arg(current), {});
+    const DeployStep deployed = deployedStep(m_state, currentRelease());
+    dialog->setDeployed(deployed.fromRef, deployed.fromRevision);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         requestDeploy(dialog->ref(), dialog->shownRevision(), dialog->summaryText().trimmed());
     });
