@@ -192,10 +192,16 @@ private slots:
                                           .value(QStringLiteral("activeTargets"))
                                           .toArray();
             down.clear();
-            targets = int(active.size());
-            for (const QJsonValue &t : active)
+            targets = 0;
+            for (const QJsonValue &t : active) {
+                // The swarm fixture's replicas, while it runs, are not the demo world's own.
+                if (t.toObject().value(QStringLiteral("scrapePool")).toString() ==
+                    QLatin1String("minitwit-containers"))
+                    continue;
+                ++targets;
                 if (t.toObject().value(QStringLiteral("health")).toString() != QLatin1String("up"))
                     down << t.toObject().value(QStringLiteral("scrapeUrl")).toString();
+            }
             if (targets == 5 && down.isEmpty())
                 break;
             QTest::qWait(1000);
