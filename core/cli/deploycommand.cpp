@@ -8,18 +8,15 @@
 #include "common/suggest.h"
 #include "ctrlc.h"
 #include "deploy/deployrunner.h"
-#include "deploy/deploystatusquery.h"
-#include "deploy/deploysummary.h"
 #include "deploy/hostlines.h"
 #include "deploy/lockjobs.h"
+#include "deploystateoutput.h"
 #include "environmentsession.h"
 #include "jobs/job.h"
-#include "runtime/environmentcontext.h"
 #include "runtime/hostprobe.h"
 #include "swarmdeploycommand.h"
 
 #include <QEventLoop>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QUuid>
@@ -178,40 +175,6 @@ int drive(CliContext &ctx, EnvironmentSession &session, const Options &o, Action
     return code;
 }
 
-EnvironmentDeployState readDeployState(EnvironmentSession &session)
-{
-    DeployStatusQuery query(session.pool(), session.environment());
-    EnvironmentDeployState state;
-    QEventLoop loop;
-    QObject::connect(&query, &DeployStatusQuery::finished, &loop,
-                     [&](const EnvironmentDeployState &s) {
-                         state = s;
-                         loop.quit();
-                     });
-    query.start();
-    loop.exec();
-    return state;
-}
-
-/** What a planned deploy brings, as the deploy dialog says it: the commits since the deployed
- * release and the migrations the database has not applied. */
-void printWhatItBrings(CliContext &ctx, EnvironmentSession &session, const QString &ref,
-                       const QString &revision)
-{
-    const EnvironmentSpec &environment = session.environment();
-    const EnvironmentDeployState state = readDeployState(session);
-    DeployStep step = deployedStep(state, state.currentRelease(environment.deploy->lockHost));
-    step.toRef = ref;
-    step.revision = revision;
-    DatabaseSession *database =
-        environment.database ? session.context().monitoringSession() : nullptr;
-    const DeploySummary summary =
-        EnvironmentSession::wait(readDeploySummary(session.pool(), database, environment, step));
-    ctx.out << "\nWhat it brings: " << summary.headline << "\n";
-    for (const QString &line : summary.details)
-        ctx.out << line << "\n";
-}
-
 std::unique_ptr<EnvironmentSession> openSession(CliContext &ctx, const QString &command,
                                                 const QString &environment,
                                                 bool containersToo = false)
@@ -276,7 +239,7 @@ int runDeploy(CliContext &ctx)
         const int code = runJob(
             ctx, *session, [&](DeployRunner &r) { r.deploy(ref, {}); }, true, nullptr, &revision);
         if (!revision.isEmpty())
-            printWhatItBrings(ctx, *session, ref, revision);
+            printWhatItBrings(ctx.out, *session, ref, revision);
         return code;
     }
     return drive(ctx, *session, *o, ActionKind::Deploy, ref,
@@ -381,70 +344,6 @@ int runAdHoc(CliContext &ctx)
         [&](DeployRunner &r, const QString &comment) { r.runCommand(command, hosts, comment); });
 }
 
-QJsonObject toJson(const EnvironmentDeployState &state)
-{
-    QJsonArray hosts;
-    for (const HostDeployState &h : state.hosts)
-        hosts.append(
-            QJsonObject{{QStringLiteral("host"), h.host},
-                        {QStringLiteral("error"), h.error},
-                        {QStringLiteral("current"), h.current},
-                        {QStringLiteral("releases"), QJsonArray::fromStringList(h.releases)},
-                        {QStringLiteral("free_bytes"), double(h.freeBytes)}});
-    QJsonArray history;
-    for (const HistoryEntry &e : state.history)
-        history.append(e.toJson());
-    QJsonObject o{{QStringLiteral("hosts"), hosts}, {QStringLiteral("history"), history}};
-    o.insert(QStringLiteral("lock"), state.lock ? QJsonValue(state.lock->toJson()) : QJsonValue());
-    return o;
-}
-
-void printState(QTextStream &out, const QString &environment, const EnvironmentDeployState &s)
-{
-    out << environment << ": "
-        << (s.lock ? QStringLiteral("LOCKED by ") + s.lock->describe()
-                   : QStringLiteral("not locked"))
-        << "\n\n";
-    // Columns as wide as their longest cell: a long ref or release name must not shift the rest.
-    QList<QStringList> hosts{
-        {QStringLiteral("HOST"), QStringLiteral("CURRENT"), QStringLiteral("FREE")}};
-    for (const HostDeployState &h : s.hosts) {
-        const QString current = !h.error.isEmpty()    ? QStringLiteral("unreachable: ") + h.error
-                                : h.current.isEmpty() ? QStringLiteral("(none)")
-                                                      : h.current;
-        hosts << QStringList{h.host, current,
-                             h.freeBytes >= 0 ? formatBytes(h.freeBytes) : QString()};
-    }
-    out << formatColumns(hosts) << "\n";
-    QList<QStringList> releases{{QStringLiteral("  RELEASE"), QStringLiteral("REF"),
-                                 QStringLiteral("BY"), QStringLiteral("ON")}};
-    for (const QString &r : s.releases) {
-        QStringList on;
-        for (const HostDeployState &h : s.hosts)
-            if (h.current == r)
-                on << h.host;
-        const HistoryEntry *e = s.deployOf(r);
-        // "* " marks the release some host runs.
-        releases << QStringList{(on.isEmpty() ? QStringLiteral("  ") : QStringLiteral("* ")) + r,
-                                e ? e->ref : QString(), e ? e->user : QString(),
-                                on.join(QStringLiteral(", "))};
-    }
-    out << formatColumns(releases);
-    out << "\nHistory (newest first):\n";
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    QList<QStringList> history;
-    for (const HistoryEntry &e : s.history.mid(0, 15)) {
-        QString what = e.user;
-        if (!e.comment.isEmpty())
-            what += QStringLiteral("  \"") + e.comment + QLatin1Char('"');
-        if (!e.message.isEmpty())
-            what += QStringLiteral("  — ") + e.message.section(QLatin1Char('\n'), 0, 0);
-        history << QStringList{QString(), formatWhen(e.time, now), e.action,
-                               e.ref,     resultLabel(e.result),   what};
-    }
-    out << formatColumns(history);
-}
-
 int runReleases(CliContext &ctx)
 {
     const QString usage = QStringLiteral("opsdeck releases ENV [--json]");
@@ -458,9 +357,9 @@ int runReleases(CliContext &ctx)
         return ExitCode::Failure;
     const EnvironmentDeployState state = readDeployState(*session);
     if (o->flags.contains(QStringLiteral("--json")))
-        ctx.out << QJsonDocument(toJson(state)).toJson();
+        ctx.out << QJsonDocument(deployStateJson(state)).toJson();
     else
-        printState(ctx.out, o->environment, state);
+        printDeployState(ctx.out, o->environment, state);
     for (const HostDeployState &h : std::as_const(state.hosts))
         if (!h.error.isEmpty())
             return ExitCode::Failure;
